@@ -1,0 +1,11 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def user_for_api_token(raw_token: str) -> Any:
+    return None
+
+
+def session_is_fully_authenticated(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated)

@@ -1,0 +1,172 @@
+"""Shared API machinery: token auth, problem+json errors, pagination, rate limits, router discovery.
+
+Every error leaves the API as RFC 9457 ``application/problem+json``; validation errors carry a list of
+``{"field": ..., "message": ...}`` so clients can show them next to their inputs.
+"""
+
+import importlib
+from http import HTTPStatus
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.pagination import PageNumberPagination
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Throttled(Exception):
+    pass
+
+
+def problem(
+    request: HttpRequest,
+    status: int,
+    detail: str = "",
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail or HTTPStatus(status).description,
+        "instance": request.path,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _field_errors(error: ValidationError) -> list[dict[str, str]]:
+    fields = []
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", ())]
+        # Drop ninja's parameter-source prefix ("body", "query", "path") and the payload argument name.
+        if location and location[0] in {"body", "query", "path", "header", "cookie", "form"}:
+            location = location[1:]
+            if len(location) > 1 and item.get("type") != "json_invalid":
+                location = location[1:]
+        fields.append({"field": ".".join(location) or "(body)", "message": str(item.get("msg", ""))})
+    return fields
+
+
+class BearerTokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` with a token a user made in their profile."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from migdev.accounts.selectors import user_for_api_token
+
+        user = user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """A browser session counts only once any two-factor step it owes is done."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        from migdev.accounts.selectors import session_is_fully_authenticated
+
+        user = super().authenticate(request, key)
+        if user is not None and session_is_fully_authenticated(request):
+            return user
+        return None
+
+
+AUTH = [BearerTokenAuth(), VerifiedSessionAuth()]
+
+
+class Pagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = 1
+        page_size: int = 50
+
+    def _get_page_size(self, requested_page_size: int | None) -> int:
+        if not requested_page_size or requested_page_size < 1:
+            return 50
+        return min(requested_page_size, settings.API_PAGE_SIZE_MAX)
+
+
+class ErrorSchema(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+
+
+def _rate() -> str:
+    return f"{settings.API_RATE_LIMIT_PER_MINUTE}/min"
+
+
+def build_api() -> NinjaAPI:
+    api = NinjaAPI(
+        title="migdev API",
+        version="1",
+        description=(
+            "Migration and development information systems. Authenticate with `Authorization: Bearer "
+            "<token>` (create a token in your profile or with `migdev token create USERNAME`). "
+            "Errors are RFC 9457 problem+json."
+        ),
+        urls_namespace="api",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        throttle=[AnonRateThrottle(_rate()), AuthRateThrottle(_rate())],
+    )
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return problem(request, 422, "The request did not validate.", errors=_field_errors(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(request, 401, "Authentication required.", headers={"WWW-Authenticate": "Bearer"})
+
+    @api.exception_handler(NinjaAuthorizationError)
+    def on_authorization_error(request: HttpRequest, exc: NinjaAuthorizationError) -> HttpResponse:
+        return problem(request, 403, "You do not have permission to do this.")
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(request, 403, str(exc) or "You do not have permission to do this.")
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(request, 404, "Not found.")
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        headers = {"Retry-After": "60"} if exc.status_code == 429 else None
+        return problem(request, exc.status_code, str(exc), headers=headers)
+
+    _add_module_routers(api)
+    return api
+
+
+def _add_module_routers(api: NinjaAPI) -> None:
+    """Each installed migdev app may have ``api.py`` with ``router`` (and ``api_prefix``)."""
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("migdev."):
+            continue
+        try:
+            module = importlib.import_module(f"{app}.api")
+        except ModuleNotFoundError as error:
+            if error.name == f"{app}.api":
+                continue
+            raise
+        router = getattr(module, "router", None)
+        if isinstance(router, Router):
+            prefix = getattr(module, "api_prefix", app.removeprefix("migdev.") + "/")
+            api.add_router(prefix, router)

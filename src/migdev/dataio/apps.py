@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DataioConfig(AppConfig):
+    name = "migdev.dataio"
+    label = "dataio"

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from migdev.core.views import home
+
+app_name = "dataio"
+
+urlpatterns = [path("", home, name="list")]

@@ -1,0 +1,1 @@
+"""Shared fixtures. Module fixtures live in tests/<module>/conftest.py."""
