@@ -1,0 +1,1 @@
+"""Pure parsers: each reads one published file and returns plain records, without touching the database."""

@@ -1,0 +1,177 @@
+"""Records produced by the parsers, and the rules shared by all of them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+TOTAL = "_T"
+
+# What publishers write for "no value": DESA "..", DESA refugees "~", WDI "", R extracts "NA".
+MISSING_MARKERS = frozenset({"", "..", "~", "NA", "n.a.", "-", "…"})
+
+STATUS_MISSING = "M"
+STATUS_ESTIMATE = "E"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedObservation:
+    series: str
+    area: str
+    period: str
+    value: float | None
+    row: int
+    column: str
+    is_aggregate: bool = False
+    counterpart: str = TOTAL
+    sex: str = TOTAL
+    age: str = TOTAL
+    migratory_status: str = TOTAL
+    unit_mult: int = 0
+    status: str = ""
+    footnote: str = ""
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str, str, str]:
+        return (self.series, self.area, self.counterpart, self.period, self.sex, self.age, self.migratory_status)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseIssue:
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}, column {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    source: str
+    code: str
+    title: str
+    published: date
+    kind: str = "official"
+    notes: str = ""
+
+
+@dataclass
+class ParsedFile:
+    edition: EditionInfo
+    observations: list[ParsedObservation] = field(default_factory=list)
+    issues: list[ParseIssue] = field(default_factory=list)
+    aggregate_names: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+
+    def duplicate_issues(self, file: str) -> list[ParseIssue]:
+        seen: dict[tuple[str, ...], ParsedObservation] = {}
+        issues = []
+        for observation in self.observations:
+            earlier = seen.get(observation.key)
+            if earlier is not None:
+                issues.append(
+                    ParseIssue(
+                        file,
+                        observation.row,
+                        observation.column,
+                        f"duplicate of the value in row {earlier.row}, column {earlier.column}",
+                    )
+                )
+            else:
+                seen[observation.key] = observation
+        return issues
+
+
+class ParseError(Exception):
+    """The file cannot be read as the expected format at all."""
+
+    def __init__(self, issues: list[ParseIssue]):
+        super().__init__("; ".join(str(issue) for issue in issues[:5]))
+        self.issues = issues
+
+
+def cell_number(raw: Any) -> tuple[float | None, bool]:
+    """(value, ok): missing markers give (None, True); text that is not a number gives (None, False)."""
+    if raw is None:
+        return None, True
+    if isinstance(raw, bool):
+        return None, False
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and math.isnan(raw):
+            return None, True
+        return float(raw), True
+    text = str(raw).strip()
+    if text in MISSING_MARKERS:
+        return None, True
+    try:
+        number = float(text.replace(",", "").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        return None, False
+    if math.isnan(number) or math.isinf(number):
+        return None, False
+    return number, True
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name for a 0-based index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_csv_rows(path: Path, *, skip_lines: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """Rows with their 1-based line numbers, UTF-8 with or without BOM."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for _ in range(skip_lines):
+            handle.readline()
+        reader = csv.reader(handle)
+        for row in reader:
+            yield reader.line_num + skip_lines, row
+
+
+def sniff_csv_header(path: Path, *, skip_lines: int = 0) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for _ in range(skip_lines):
+            handle.readline()
+        first = handle.readline()
+    return next(csv.reader(io.StringIO(first)), [])
+
+
+def observation_or_missing(
+    *,
+    series: str,
+    area: str,
+    period: str,
+    raw: Any,
+    row: int,
+    column: str,
+    file: str,
+    issues: list[ParseIssue],
+    **extra: Any,
+) -> ParsedObservation | None:
+    """A value, a missing value (never zero), or None with an issue recorded for unreadable text."""
+    value, ok = cell_number(raw)
+    if not ok:
+        issues.append(ParseIssue(file, row, column, f"{str(raw)[:40]!r} is not a number"))
+        return None
+    status = extra.pop("status", "")
+    if value is None:
+        status = STATUS_MISSING
+    return ParsedObservation(
+        series=series, area=area, period=period, value=value, row=row, column=column, status=status, **extra
+    )

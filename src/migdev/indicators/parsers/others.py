@@ -1,0 +1,322 @@
+"""UN WPP net migration, national net-migration statistics, UNHCR refugees, RPW corridor costs,
+the SDG series constraints, and the platform's own long CSV format."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from migdev.indicators.areas import (
+    NON_AREA_ORIGINS,
+    UNKNOWN_ORIGIN,
+    is_aggregate_code,
+    is_country,
+    normalise_code,
+)
+from migdev.indicators.parsers.base import (
+    TOTAL,
+    EditionInfo,
+    ParsedFile,
+    ParsedObservation,
+    ParseError,
+    ParseIssue,
+    cell_number,
+    column_letter,
+    observation_or_missing,
+    read_csv_rows,
+)
+
+WPP_2024 = EditionInfo(
+    source="undesa-wpp",
+    code="undesa-wpp-2024",
+    title="World Population Prospects 2024",
+    published=date(2024, 7, 11),
+)
+NATIONAL_NET_MIGRATION = EditionInfo(
+    source="national-statistics",
+    code="national-net-migration-2025",
+    title="Net migration from national statistical offices (compiled, gap-filled with WPP)",
+    published=date(2025, 5, 26),
+    kind="compiled",
+    notes="Compiled in ThGaskin/Migration_flows from about 30 national statistical offices.",
+)
+UNHCR_2020 = EditionInfo(
+    source="unhcr",
+    code="unhcr-refugees-2020",
+    title="UNHCR Refugee Data Finder, end-2020 (bilateral extract)",
+    published=date(2021, 6, 18),
+    kind="derived",
+    notes="Extract by origin × asylum country (guyabel/stepladderChapter); 2019 is absent.",
+)
+NET_MIGRATION_COLUMNS = ("Year", "Country ISO", "Net Number of Migrants")
+
+
+def _parse_net_migration(path: Path, edition: EditionInfo) -> ParsedFile:
+    file = path.name
+    parsed = ParsedFile(edition=edition)
+    rows = read_csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ParseError([ParseIssue(file, 1, "A", "the file is empty")]) from None
+    positions = {name.strip(): index for index, name in enumerate(header)}
+    missing = [name for name in NET_MIGRATION_COLUMNS if name not in positions]
+    if missing:
+        raise ParseError([ParseIssue(file, 1, "", f"columns missing: {', '.join(missing)}")])
+    year_at, area_at, value_at = (positions[name] for name in NET_MIGRATION_COLUMNS)
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        parsed.rows_read += 1
+        area = row[area_at].strip().upper()
+        aggregate = is_aggregate_code(area)
+        if not aggregate and not is_country(area):
+            parsed.issues.append(ParseIssue(file, line, column_letter(area_at), f"unknown country code {area!r}"))
+            continue
+        year, ok = cell_number(row[year_at])
+        if not ok or year is None or year != int(year):
+            parsed.issues.append(ParseIssue(file, line, column_letter(year_at), f"{row[year_at]!r} is not a year"))
+            continue
+        observation = observation_or_missing(
+            series="net-migration", area=area, period=str(int(year)), raw=row[value_at], row=line,
+            column=column_letter(value_at), file=file, issues=parsed.issues, is_aggregate=aggregate,
+        )
+        if observation is not None:
+            parsed.observations.append(observation)
+    return parsed
+
+
+def parse_wpp_net_migration(path: Path) -> ParsedFile:
+    """``UN_WPP_2024_net_migration.csv``: net number of migrants by ISO3 and year."""
+    return _parse_net_migration(path, WPP_2024)
+
+
+def parse_national_net_migration(path: Path) -> ParsedFile:
+    """``Net_migration_national_statistics.csv``: same layout, national statistical offices."""
+    return _parse_net_migration(path, NATIONAL_NET_MIGRATION)
+
+
+def parse_unhcr_bilateral(path: Path) -> ParsedFile:
+    """``unhcr_2020.csv``: ``year,orig,dest,refugees,asylum_seekers``; zero cells are not stored."""
+    file = path.name
+    parsed = ParsedFile(edition=UNHCR_2020)
+    rows = read_csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ParseError([ParseIssue(file, 1, "A", "the file is empty")]) from None
+    expected = ["year", "orig", "dest", "refugees", "asylum_seekers"]
+    if [name.strip() for name in header] != expected:
+        raise ParseError([ParseIssue(file, 1, "A", f"expected the columns {', '.join(expected)}")])
+    for line, row in rows:
+        if len(row) < 5 or not row[0].strip():
+            continue
+        parsed.rows_read += 1
+        year, origin, asylum = row[0].strip(), row[1].strip().upper(), row[2].strip().upper()
+        footnote = ""
+        if not origin:
+            origin, footnote = UNKNOWN_ORIGIN, "Origin not stated in the source"
+        if not year.isdigit():
+            parsed.issues.append(ParseIssue(file, line, "A", f"{year!r} is not a year"))
+            continue
+        if not is_country(asylum):
+            parsed.issues.append(ParseIssue(file, line, "C", f"unknown country of asylum {asylum!r}"))
+            continue
+        if not is_country(origin) and origin not in NON_AREA_ORIGINS:
+            parsed.issues.append(ParseIssue(file, line, "B", f"unknown country of origin {origin!r}"))
+            continue
+        for index, series in ((3, "refugees"), (4, "asylum-seekers")):
+            if row[index].strip() in {"0", "0.0"}:
+                continue
+            observation = observation_or_missing(
+                series=series, area=asylum, counterpart=origin, period=year, raw=row[index], row=line,
+                column=column_letter(index), file=file, issues=parsed.issues, footnote=footnote,
+            )
+            if observation is not None:
+                parsed.observations.append(observation)
+    return parsed
+
+
+def parse_rpw_corridors(path: Path) -> ParsedFile:
+    """World Bank DataBank export of RPW corridor average total cost (% of USD 200), quarterly.
+
+    Stored as remittance-cost with area = receiving country, counterpart = sending country.
+    """
+    file = path.name
+    all_rows = list(read_csv_rows(path))
+    if not all_rows or not all_rows[0][1][:2] or "Sending Countries Code" not in all_rows[0][1]:
+        raise ParseError([ParseIssue(file, 1, "A", "expected a DataBank RPW corridor export")])
+    updated = next(
+        (match.group(0) for _, row in all_rows[-6:] for cell in row[:1]
+         if (match := re.search(r"\d{1,2}/\d{1,2}/\d{4}", cell))),
+        None,
+    )
+    published = date(2020, 12, 7)
+    if updated:
+        month, day, year = (int(part) for part in updated.split("/"))
+        published = date(year, month, day)
+    edition = EditionInfo(
+        source="worldbank-rpw",
+        code=f"worldbank-rpw-corridors-{published.isoformat()}",
+        title=f"Remittance Prices Worldwide, corridor averages (updated {published.isoformat()})",
+        published=published,
+    )
+    parsed = ParsedFile(edition=edition)
+    header = all_rows[0][1]
+    positions = {name.strip(): index for index, name in enumerate(header)}
+    sending_at = positions["Sending Countries Code"]
+    receiving_at = next(index for name, index in positions.items() if name.startswith("Receiving Countries") and name.endswith("Code"))
+    periods = []
+    for index, name in enumerate(header):
+        match = re.match(r"(\d{4})Q([1-4])", name.strip())
+        if match:
+            periods.append((index, f"{match.group(1)}-Q{match.group(2)}"))
+    for line, row in all_rows[1:]:
+        if len(row) <= receiving_at or not row[sending_at].strip():
+            continue
+        parsed.rows_read += 1
+        sending, receiving = normalise_code(row[sending_at]), normalise_code(row[receiving_at])
+        for code, column in ((sending, sending_at), (receiving, receiving_at)):
+            if not is_country(code):
+                parsed.issues.append(ParseIssue(file, line, column_letter(column), f"unknown country code {code!r}"))
+        if not (is_country(sending) and is_country(receiving)):
+            continue
+        for index, period in periods:
+            raw = row[index] if index < len(row) else ""
+            if raw.strip() == "..":
+                continue  # a corridor not surveyed that quarter: no observation rather than thousands of blanks
+            observation = observation_or_missing(
+                series="remittance-cost", area=receiving, counterpart=sending, period=period, raw=raw,
+                row=line, column=column_letter(index), file=file, issues=parsed.issues,
+            )
+            if observation is not None:
+                parsed.observations.append(observation)
+    return parsed
+
+
+@dataclass(frozen=True)
+class SeriesConstraint:
+    series: str
+    name: str
+    indicator: str
+    unit_measure: str
+    unit_mult: str
+    breakdowns: dict[str, str]
+
+
+def parse_sdg_constraints(path: Path) -> list[SeriesConstraint]:
+    """``sdmx_global_content_constraints.csv``: SDG series with their units and allowed breakdown codes."""
+    file = path.name
+    rows = read_csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ParseError([ParseIssue(file, 1, "A", "the file is empty")]) from None
+    if header[:4] != ["SERIES", "Name", "UNIT_MEASURE", "UNIT_MULT"]:
+        raise ParseError([ParseIssue(file, 1, "A", "expected SERIES, Name, UNIT_MEASURE, UNIT_MULT, …")])
+    constraints = []
+    for _, row in rows:
+        if not row or not row[0].strip():
+            continue
+        match = re.search(r"\[([0-9a-z.]+(?:,\s*[0-9a-z.]+)*)\]\s*$", row[1])
+        constraints.append(
+            SeriesConstraint(
+                series=row[0].strip(),
+                name=re.sub(r"\s*\[[^\]]*\]\s*$", "", row[1]).strip(),
+                indicator=match.group(1) if match else "",
+                unit_measure=row[2].strip(),
+                unit_mult=row[3].strip(),
+                breakdowns={
+                    header[index]: row[index].strip()
+                    for index in range(4, min(len(header), len(row)))
+                    if row[index].strip() and row[index].strip() != TOTAL
+                },
+            )
+        )
+    return constraints
+
+
+# The platform's own long format, one observation per row (also what the full-series CSV download writes).
+LONG_REQUIRED = ("series", "edition", "area", "period", "value")
+LONG_OPTIONAL = ("counterpart", "sex", "age", "migratory_status", "unit_mult", "status", "footnote")
+PERIOD_PATTERN = re.compile(r"^\d{4}(-Q[1-4]|-\d{2})?$")
+
+
+def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFile:
+    """``series,edition,area,period,value[,counterpart,sex,age,migratory_status,unit_mult,status,footnote]``.
+
+    ``editions`` maps the edition codes that already exist; a file names exactly one of them.
+    """
+    file = path.name
+    rows = read_csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ParseError([ParseIssue(file, 1, "A", "the file is empty")]) from None
+    positions = {name.strip().lower(): index for index, name in enumerate(header)}
+    missing = [name for name in LONG_REQUIRED if name not in positions]
+    if missing:
+        raise ParseError([ParseIssue(file, 1, "", f"columns missing: {', '.join(missing)}")])
+    parsed: ParsedFile | None = None
+    issues: list[ParseIssue] = []
+    observations: list[ParsedObservation] = []
+    rows_read = 0
+
+    def text(row: list[str], name: str, default: str = "") -> str:
+        index = positions.get(name)
+        return row[index].strip() if index is not None and index < len(row) else default
+
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        rows_read += 1
+        edition_code = text(row, "edition")
+        edition = editions.get(edition_code)
+        if edition is None:
+            issues.append(ParseIssue(file, line, column_letter(positions["edition"]), f"unknown edition {edition_code!r}"))
+            continue
+        if parsed is None:
+            parsed = ParsedFile(edition=edition)
+        elif parsed.edition.code != edition_code:
+            issues.append(ParseIssue(file, line, column_letter(positions["edition"]), "one file holds one edition"))
+            continue
+        area = normalise_code(text(row, "area"))
+        aggregate = is_aggregate_code(area)
+        if not aggregate and not is_country(area):
+            issues.append(ParseIssue(file, line, column_letter(positions["area"]), f"unknown area code {area!r}"))
+            continue
+        period = text(row, "period")
+        if not PERIOD_PATTERN.match(period):
+            issues.append(ParseIssue(file, line, column_letter(positions["period"]), f"{period!r} is not a period"))
+            continue
+        unit_mult_text = text(row, "unit_mult", "0") or "0"
+        if not re.fullmatch(r"-?\d{1,2}", unit_mult_text):
+            issues.append(ParseIssue(file, line, column_letter(positions["unit_mult"]), "unit_mult is a power of 10"))
+            continue
+        counterpart = normalise_code(text(row, "counterpart", TOTAL) or TOTAL) if text(row, "counterpart") else TOTAL
+        if counterpart != TOTAL and not (is_country(counterpart) or counterpart in NON_AREA_ORIGINS):
+            issues.append(ParseIssue(file, line, column_letter(positions["counterpart"]), f"unknown counterpart {counterpart!r}"))
+            continue
+        status = text(row, "status")
+        if status not in {"", "M", "E", "F", "Z"}:
+            issues.append(ParseIssue(file, line, column_letter(positions["status"]), f"unknown status {status!r}"))
+            continue
+        observation = observation_or_missing(
+            series=text(row, "series"), area=area, period=period, raw=text(row, "value"), row=line,
+            column=column_letter(positions["value"]), file=file, issues=issues, is_aggregate=aggregate,
+            counterpart=counterpart, sex=text(row, "sex", TOTAL) or TOTAL, age=text(row, "age", TOTAL) or TOTAL,
+            migratory_status=text(row, "migratory_status", TOTAL) or TOTAL, unit_mult=int(unit_mult_text),
+            status=status, footnote=text(row, "footnote")[:300],
+        )
+        if observation is not None:
+            observations.append(observation)
+    if parsed is None:
+        if not issues:
+            issues.append(ParseIssue(file, 2, "A", "no observations"))
+        raise ParseError(issues)
+    parsed.observations = observations
+    parsed.issues = issues
+    parsed.rows_read = rows_read
+    return parsed
