@@ -216,6 +216,9 @@ class Indicator(models.Model):
     numerator_description = models.CharField(_("numerator"), max_length=200)
     numerator_sex = models.CharField(max_length=3, default=TOTAL)
     numerator_area_role = models.CharField(max_length=12, choices=AreaRole.choices, default=AreaRole.AREA)
+    numerator_counterpart = models.CharField(
+        max_length=12, default=TOTAL, help_text=_("'_T' the published total; '*' every partner, summed.")
+    )
     denominator_series = models.ForeignKey(
         Series, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -383,3 +386,26 @@ class PolicyDomainScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.domain} {self.year}: {self.score}"
+
+
+class SeriesCoverage(models.Model):
+    """What one edition holds for one series, refreshed after every load (so pages need not scan values)."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="coverage")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="coverage")
+    bilateral = models.BooleanField(_("by partner country"))
+    first_year = models.SmallIntegerField(_("first year"))
+    last_year = models.SmallIntegerField(_("last year"))
+    observations = models.PositiveIntegerField(_("observations"))
+    countries = models.PositiveIntegerField(_("countries"))
+
+    class Meta:
+        ordering = ["series", "-edition__published"]
+        verbose_name = _("series coverage")
+        verbose_name_plural = _("series coverage")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "edition", "bilateral"], name="indicators_coverage_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} in {self.edition_id}: {self.first_year}–{self.last_year}"

@@ -74,6 +74,7 @@ class ParsedFile:
     issues: list[ParseIssue] = field(default_factory=list)
     aggregate_names: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0
+    rows_skipped: int = 0  # rows the format defines as carrying no area value (e.g. unallocated totals)
 
     def duplicate_issues(self, file: str) -> list[ParseIssue]:
         seen: dict[tuple[str, ...], ParsedObservation] = {}

@@ -116,6 +116,9 @@ def parse_unhcr_bilateral(path: Path) -> ParsedFile:
         parsed.rows_read += 1
         year, origin, asylum = row[0].strip(), row[1].strip().upper(), row[2].strip().upper()
         footnote = ""
+        if not origin and not asylum:
+            parsed.rows_skipped += 1  # 1995–1999 asylum-seekers allocated to no country at all
+            continue
         if not origin:
             origin, footnote = UNKNOWN_ORIGIN, "Origin not stated in the source"
         if not year.isdigit():

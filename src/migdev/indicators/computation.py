@@ -1,0 +1,183 @@
+"""Indicator arithmetic, free of the database: DHIS2-style (numerator / denominator) × factor, and
+aggregates over groups of countries whose membership depends on the data year.
+
+Aggregates follow DHIS2: numerators and denominators are summed separately over the member countries
+that have both, then divided — so the world share of migrants is Σ migrants / Σ population, not an
+average of country shares. Coverage (members with data / members) is always reported alongside.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+AreaPeriod = tuple[str, str]
+# Members of an aggregate for a data year; None means "every country that has data" (the world).
+Membership = Callable[[str, int], set[str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedValue:
+    area: str
+    period: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    is_aggregate: bool = False
+    members: int = 0
+    covered: int = 0
+
+    @property
+    def coverage(self) -> float | None:
+        return self.covered / self.members if self.members else None
+
+
+def period_year(period: str) -> int:
+    return int(period[:4])
+
+
+def ratio(numerator: float | None, denominator: float | None, factor: float) -> float | None:
+    if numerator is None:
+        return None
+    if denominator is None:
+        return numerator * factor
+    if denominator == 0:
+        return None
+    return numerator / denominator * factor
+
+
+def compute_values(
+    numerator: Mapping[AreaPeriod, float],
+    denominator: Mapping[AreaPeriod, float] | None,
+    *,
+    factor: float,
+    areas: Iterable[str] | None = None,
+) -> dict[AreaPeriod, ComputedValue]:
+    """Per-area values; an area-period without a numerator (or without a needed denominator) has none."""
+    wanted = set(areas) if areas is not None else None
+    results: dict[AreaPeriod, ComputedValue] = {}
+    for key, top in numerator.items():
+        if wanted is not None and key[0] not in wanted:
+            continue
+        bottom = None
+        if denominator is not None:
+            bottom = denominator.get(key)
+            if bottom is None:
+                continue
+        value = ratio(top, bottom, factor)
+        if value is not None:
+            results[key] = ComputedValue(key[0], key[1], value, top, bottom)
+    return results
+
+
+def compute_aggregates(
+    codes: Iterable[str],
+    numerator: Mapping[AreaPeriod, float],
+    denominator: Mapping[AreaPeriod, float] | None,
+    *,
+    factor: float,
+    membership: Membership,
+    country_codes: set[str],
+    additive: bool = True,
+) -> dict[AreaPeriod, ComputedValue]:
+    """Aggregate values per (code, period) over the countries that belong to each code in that year.
+
+    ``additive=False`` (e.g. a cost in per cent without a denominator) takes the mean of member values.
+    """
+    by_period: dict[str, dict[str, float]] = defaultdict(dict)
+    for (area, period), value in numerator.items():
+        if area in country_codes:
+            by_period[period][area] = value
+    results: dict[AreaPeriod, ComputedValue] = {}
+    for code in codes:
+        for period, values in by_period.items():
+            members = membership(code, period_year(period))
+            member_set = set(values) if members is None else members
+            total_top = 0.0
+            total_bottom = 0.0
+            covered = 0
+            for area in member_set:
+                top = values.get(area)
+                if top is None:
+                    continue
+                if denominator is not None:
+                    bottom = denominator.get((area, period))
+                    if bottom is None:
+                        continue
+                    total_bottom += bottom
+                total_top += top
+                covered += 1
+            if not covered:
+                continue
+            if denominator is None and not additive:
+                total_top /= covered
+            value = ratio(total_top, total_bottom if denominator is not None else None, factor)
+            results[(code, period)] = ComputedValue(
+                code,
+                period,
+                value,
+                total_top,
+                total_bottom if denominator is not None else None,
+                is_aggregate=True,
+                members=len(member_set),
+                covered=covered,
+            )
+    return results
+
+
+def reduce_over_counterparts(
+    rows: Iterable[tuple[str, str, float]], *, additive: bool = True
+) -> dict[AreaPeriod, float]:
+    """Sum (or average, for non-additive series) bilateral values per (area, period)."""
+    totals: dict[AreaPeriod, float] = defaultdict(float)
+    counts: dict[AreaPeriod, int] = defaultdict(int)
+    for area, period, value in rows:
+        totals[(area, period)] += value
+        counts[(area, period)] += 1
+    if additive:
+        return dict(totals)
+    return {key: total / counts[key] for key, total in totals.items()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a plan target stands: actual change against the change expected by now on a straight line."""
+
+    baseline: float
+    target: float
+    latest: float | None
+    latest_year: int | None
+    expected: float | None
+    achieved_share: float | None
+    status: str  # "achieved", "on_track", "off_track", "no_data"
+
+
+def target_progress(
+    *,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+    latest: float | None,
+    latest_year: int | None,
+    tolerance: float = 0.1,
+) -> Progress:
+    """On track when the change achieved since the baseline is at least the expected share of the way
+    (linear between baseline and target year), less a tolerance of ``tolerance`` of the whole distance."""
+    if latest is None or latest_year is None or latest_year <= baseline_year:
+        return Progress(baseline, target, latest, latest_year, None, None, "no_data")
+    distance = target - baseline
+    elapsed = min(1.0, (latest_year - baseline_year) / (target_year - baseline_year))
+    expected = baseline + distance * elapsed
+    if distance == 0:
+        achieved = 1.0 if latest == target else 0.0
+    else:
+        achieved = (latest - baseline) / distance
+    if achieved >= 1.0:
+        status = "achieved"
+    elif achieved >= elapsed - tolerance:
+        status = "on_track"
+    else:
+        status = "off_track"
+    return Progress(baseline, target, latest, latest_year, expected, achieved, status)

@@ -1,0 +1,315 @@
+"""Writes: the catalogue, loading parsed files into observations, plans and governance records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from migdev.indicators import catalogue
+from migdev.indicators.areas import country_codes
+from migdev.indicators.models import (
+    TOTAL,
+    AggregateArea,
+    DevelopmentPlan,
+    Edition,
+    GovernanceAssessment,
+    Indicator,
+    Observation,
+    PlanGoal,
+    PlanTarget,
+    PolicyDomainScore,
+    SdgIndicator,
+    Series,
+    SeriesCoverage,
+    Source,
+)
+from migdev.indicators.parsers.base import ParsedFile, ParsedObservation, ParseIssue
+from migdev.indicators.parsers.others import SeriesConstraint
+
+BATCH_SIZE = 5000
+
+
+class ObservationsRejected(Exception):
+    """The whole file is refused; ``issues`` name file, row, column and reason."""
+
+    def __init__(self, issues: list[ParseIssue]):
+        super().__init__(f"{len(issues)} problem(s); first: {issues[0] if issues else ''}")
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    edition: str
+    read: int
+    created: int
+    updated: int
+    deleted: int
+    rejected: int = 0
+
+
+def catalogue_install(*, registry: Apps | None = None) -> None:
+    """Create or update the built-in sources, series, SDG indicators and indicators (idempotent)."""
+    registry = registry or global_apps
+    source_model = registry.get_model("indicators", "Source")
+    series_model = registry.get_model("indicators", "Series")
+    edition_model = registry.get_model("indicators", "Edition")
+    sdg_model = registry.get_model("indicators", "SdgIndicator")
+    indicator_model = registry.get_model("indicators", "Indicator")
+    for source in catalogue.SOURCES:
+        source_model.objects.update_or_create(
+            code=source.code,
+            defaults={"name": source.name, "publisher": source.publisher, "url": source.url,
+                      "licence": source.licence, "citation": source.citation},
+        )
+    for series in catalogue.SERIES:
+        series_model.objects.update_or_create(
+            code=series.code,
+            defaults={"name": series.name, "unit": series.unit, "description": series.description,
+                      "additive": series.additive, "counterpart_role": series.counterpart_role},
+        )
+    for edition in catalogue.EDITIONS:
+        edition_model.objects.get_or_create(
+            code=edition.code,
+            defaults={"source": source_model.objects.get(code=edition.source), "title": edition.title,
+                      "published": edition.published, "kind": edition.kind, "notes": edition.notes},
+        )
+    for position, sdg in enumerate(catalogue.SDG_INDICATORS):
+        sdg_model.objects.update_or_create(
+            code=sdg.code,
+            defaults={"title": sdg.title, "target": sdg.target, "series_codes": sdg.series_codes,
+                      "unit_measure": sdg.unit_measure, "custodian": sdg.custodian, "method": sdg.method,
+                      "threshold": sdg.threshold, "threshold_text": sdg.threshold_text,
+                      "breakdowns": "; ".join(f"{k}: {v}" for k, v in sdg.breakdowns.items()),
+                      "sort_key": f"{position:03d}"},
+        )
+    series_by_code = {series.code: series for series in series_model.objects.all()}
+    for spec in catalogue.INDICATORS:
+        indicator_model.objects.update_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name, "short_name": spec.short_name, "definition": spec.definition, "theme": spec.theme,
+                "sdg_indicator": sdg_model.objects.get(code=spec.sdg) if spec.sdg else None,
+                "numerator_series": series_by_code[spec.numerator_series],
+                "numerator_description": spec.numerator_description, "numerator_sex": spec.numerator_sex,
+                "numerator_area_role": spec.numerator_area_role, "numerator_counterpart": spec.numerator_counterpart,
+                "denominator_series": series_by_code[spec.denominator_series] if spec.denominator_series else None,
+                "denominator_description": spec.denominator_description, "denominator_sex": spec.denominator_sex,
+                "factor": spec.factor, "unit_label": spec.unit_label, "decimals": spec.decimals,
+                "display_mult": spec.display_mult, "higher_is_better": spec.higher_is_better,
+                "sort_order": spec.sort_order,
+            },
+        )
+
+
+def _edition_for(parsed: ParsedFile, file_name: str, file_sha256: str) -> Edition:
+    info = parsed.edition
+    source = Source.objects.filter(code=info.source).first()
+    if source is None:
+        raise ObservationsRejected([ParseIssue(file_name, 0, "", f"unknown source {info.source!r}")])
+    edition, created = Edition.objects.get_or_create(
+        code=info.code,
+        defaults={"source": source, "title": info.title, "published": info.published, "kind": info.kind,
+                  "notes": info.notes},
+    )
+    if not created and edition.source_id != source.id:
+        raise ObservationsRejected([ParseIssue(file_name, 0, "", f"edition {info.code!r} belongs to another source")])
+    edition.loaded_at = timezone.now()
+    edition.file_sha256 = file_sha256
+    edition.save(update_fields=["loaded_at", "file_sha256"])
+    return edition
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+COLUMNS = ("series_id", "edition_id", "area", "is_aggregate", "counterpart", "period", "year", "sex", "age",
+           "migratory_status", "value", "unit_mult", "status", "footnote")
+
+
+def _row(observation: ParsedObservation, series_id: int, edition_id: int) -> tuple[Any, ...]:
+    return (series_id, edition_id, observation.area, observation.is_aggregate, observation.counterpart,
+            observation.period, observation.year, observation.sex, observation.age, observation.migratory_status,
+            observation.value, observation.unit_mult, observation.status, observation.footnote)
+
+
+def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert observation rows: PostgreSQL COPY where available, bulk INSERT elsewhere."""
+    count = 0
+    if connection.vendor == "postgresql":
+        table = Observation._meta.db_table
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg 3 cursor underneath Django's wrapper
+            with raw.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+    for batch in _batches(rows, BATCH_SIZE):
+        Observation.objects.bulk_create(
+            [Observation(**dict(zip(COLUMNS, row, strict=True))) for row in batch], batch_size=BATCH_SIZE
+        )
+        count += len(batch)
+    return count
+
+
+def observations_import(
+    *, parsed: ParsedFile, file_name: str, file_sha256: str = "", replace: bool = True
+) -> LoadOutcome:
+    """Store a parsed file as one edition's observations, all or nothing.
+
+    ``replace=True`` (a whole published file): the edition's values for the series in the file are
+    replaced, so values the publisher withdrew disappear. ``replace=False`` (a partial long CSV): values
+    are inserted or updated by key and nothing else is touched.
+    """
+    issues = list(parsed.issues) + parsed.duplicate_issues(file_name)
+    series_ids = dict(Series.objects.values_list("code", "id"))
+    unknown_series: dict[str, ParsedObservation] = {}
+    for observation in parsed.observations:
+        if observation.series not in series_ids and observation.series not in unknown_series:
+            unknown_series[observation.series] = observation
+    issues += [
+        ParseIssue(file_name, first.row, first.column, f"unknown series {code!r}") for code, first in unknown_series.items()
+    ]
+    if issues:
+        raise ObservationsRejected(sorted(issues, key=lambda issue: (issue.row, issue.column)))
+    with transaction.atomic():
+        edition = _edition_for(parsed, file_name, file_sha256)
+        for code, name in parsed.aggregate_names.items():
+            AggregateArea.objects.update_or_create(
+                code=code, defaults={"name": name, "classification": parsed.edition.source}
+            )
+        touched_series = {series_ids[o.series] for o in parsed.observations}
+        existing = Observation.objects.filter(edition=edition, series_id__in=touched_series)
+        keys_before = {
+            (series_id, area, counterpart, period, sex, age, status): pk
+            for pk, series_id, area, counterpart, period, sex, age, status in existing.values_list(
+                "id", "series_id", "area", "counterpart", "period", "sex", "age", "migratory_status"
+            ).iterator(chunk_size=20000)
+        }
+        incoming = {
+            (series_ids[o.series], o.area, o.counterpart, o.period, o.sex, o.age, o.migratory_status)
+            for o in parsed.observations
+        }
+        updated = len(incoming & keys_before.keys())
+        if replace:
+            deleted = existing.delete()[0] if keys_before else 0
+            deleted -= updated
+        else:
+            stale_ids = [keys_before[key] for key in incoming & keys_before.keys()]
+            for batch in _batches(stale_ids, BATCH_SIZE):
+                Observation.objects.filter(id__in=batch).delete()
+            deleted = 0
+        _insert(_row(o, series_ids[o.series], edition.id) for o in parsed.observations)
+        coverage_refresh(edition=edition, series_ids=touched_series)
+    return LoadOutcome(
+        edition=edition.code, read=parsed.rows_read, created=len(incoming) - updated, updated=updated,
+        deleted=max(deleted, 0),
+    )
+
+
+def coverage_refresh(*, edition: Edition, series_ids: Iterable[int]) -> None:
+    """Recompute what ``edition`` holds for each series (totals and by-partner values separately)."""
+    ids = list(series_ids)
+    SeriesCoverage.objects.filter(edition=edition, series_id__in=ids).delete()
+    countries = country_codes()
+    summaries = (
+        Observation.objects.filter(edition=edition, series_id__in=ids, value__isnull=False)
+        .annotate(bilateral=~Q(counterpart=TOTAL))
+        .values("series_id", "bilateral")
+        .annotate(first=Min("year"), last=Max("year"), n=Count("id"))
+    )
+    for summary in summaries:
+        areas = (
+            Observation.objects.filter(edition=edition, series_id=summary["series_id"], value__isnull=False)
+            .exclude(counterpart=TOTAL) if summary["bilateral"] else
+            Observation.objects.filter(edition=edition, series_id=summary["series_id"], value__isnull=False,
+                                       counterpart=TOTAL)
+        ).values_list("area", flat=True).distinct()
+        SeriesCoverage.objects.create(
+            series_id=summary["series_id"], edition=edition, bilateral=summary["bilateral"],
+            first_year=summary["first"], last_year=summary["last"], observations=summary["n"],
+            countries=sum(1 for area in areas if area in countries),
+        )
+
+
+def sdg_constraints_apply(*, constraints: list[SeriesConstraint]) -> int:
+    """Record each catalogued SDG indicator's SDMX series, units and allowed breakdowns from the DSD constraints."""
+    updated = 0
+    for sdg in SdgIndicator.objects.all():
+        matching = [c for c in constraints if sdg.code in {part.strip() for part in c.indicator.split(",")}]
+        if not matching:
+            continue
+        sdg.series_codes = ";".join(c.series for c in matching)
+        sdg.unit_measure = ";".join(sorted({c.unit_measure for c in matching}))
+        sdg.breakdowns = "\n".join(
+            f"{c.series}: " + "; ".join(f"{k}={v}" for k, v in c.breakdowns.items()) for c in matching if c.breakdowns
+        )
+        sdg.save(update_fields=["series_codes", "unit_measure", "breakdowns"])
+        updated += 1
+    return updated
+
+
+def plan_create(
+    *, country: str, title: str, kind: str, start_year: int, end_year: int, url: str = "", summary: str = "",
+    adopted_on: Any = None, created_by: Any = None,
+) -> DevelopmentPlan:
+    if end_year < start_year:
+        raise ValueError("A plan cannot end before it starts.")
+    plan = DevelopmentPlan(
+        country=country.upper(), title=title, kind=kind, start_year=start_year, end_year=end_year, url=url,
+        summary=summary, adopted_on=adopted_on, created_by=created_by,
+    )
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def plan_goal_add(*, plan: DevelopmentPlan, title: str, reference: str = "", description: str = "") -> PlanGoal:
+    order = plan.goals.count()
+    return PlanGoal.objects.create(plan=plan, title=title, reference=reference, description=description, order=order)
+
+
+def plan_target_add(
+    *, goal: PlanGoal, indicator: Indicator, baseline_year: int, target_year: int, target_value: float,
+    baseline_value: float | None = None, edition: Edition | None = None, notes: str = "",
+) -> PlanTarget:
+    if target_year <= baseline_year:
+        raise ValueError("The target year must come after the baseline year.")
+    return PlanTarget.objects.create(
+        goal=goal, indicator=indicator, baseline_year=baseline_year, target_year=target_year,
+        target_value=target_value, baseline_value=baseline_value, edition=edition, notes=notes,
+    )
+
+
+def governance_assessment_record(
+    *, country: str, domain: str, year: int, finding: str, text: str, source: str, source_url: str = ""
+) -> GovernanceAssessment:
+    assessment = GovernanceAssessment(
+        country=country.upper(), domain=domain, year=year, finding=finding, text=text, source=source,
+        source_url=source_url,
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def policy_domain_score_record(*, country: str, domain: str, year: int, score: int, source: str) -> PolicyDomainScore:
+    if not 1 <= score <= 4:
+        raise ValueError("SDG 10.7.2 domain scores run from 1 to 4.")
+    record, _created = PolicyDomainScore.objects.update_or_create(
+        country=country.upper(), domain=domain, year=year, defaults={"score": score, "source": source}
+    )
+    return record
+
+
