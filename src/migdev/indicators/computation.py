@@ -1,9 +1,10 @@
 """Indicator arithmetic, free of the database: DHIS2-style (numerator / denominator) × factor, and
 aggregates over groups of countries whose membership depends on the data year.
 
-Aggregates follow DHIS2: numerators and denominators are summed separately over the member countries
-that have both, then divided — so the world share of migrants is Σ migrants / Σ population, not an
-average of country shares. Coverage (members with data / members) is always reported alongside.
+Aggregates follow DHIS2: numerator and denominator are each summed over the member countries that
+report them, then divided — so the world share of migrants is Σ migrants / Σ population (as UN DESA
+publishes it), not an average of country shares. Coverage (members with a numerator / members) is
+reported alongside, so a thin aggregate is visible as such.
 """
 
 from __future__ import annotations
@@ -89,26 +90,28 @@ def compute_aggregates(
     for (area, period), value in numerator.items():
         if area in country_codes:
             by_period[period][area] = value
+    reporting_denominator: dict[str, set[str]] = defaultdict(set)
+    for area, period in denominator or {}:
+        if area in country_codes:
+            reporting_denominator[period].add(area)
     results: dict[AreaPeriod, ComputedValue] = {}
     for code in codes:
         for period, values in by_period.items():
             members = membership(code, period_year(period))
-            member_set = set(values) if members is None else members
+            member_set = set(values) | reporting_denominator[period] if members is None else members
             total_top = 0.0
             total_bottom = 0.0
             covered = 0
             for area in member_set:
                 top = values.get(area)
-                if top is None:
-                    continue
+                if top is not None:
+                    total_top += top
+                    covered += 1
                 if denominator is not None:
                     bottom = denominator.get((area, period))
-                    if bottom is None:
-                        continue
-                    total_bottom += bottom
-                total_top += top
-                covered += 1
-            if not covered:
+                    if bottom is not None:
+                        total_bottom += bottom
+            if not covered or (denominator is not None and not total_bottom):
                 continue
             if denominator is None and not additive:
                 total_top /= covered
