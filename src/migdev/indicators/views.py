@@ -1,8 +1,458 @@
-from django.http import HttpRequest, HttpResponse
+"""Pages: landing, country migration profile, indicator page (chart, map, table), downloads, SDG
+catalogue, editions, development plans. Views only parse the request and hand over to selectors."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from migdev.indicators import charts, exports, regions, selectors
+from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
+from migdev.indicators.computation import ComputedValue
+from migdev.indicators.formatting import format_value, tick_formatter
+from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, Source
+from migdev.reference import selectors as reference
+
+VIEWS = ("chart", "map", "table")
+MAX_COMPARED = 12
+DEFAULT_AGGREGATES = (WORLD,)
+AGGREGATE_CHOICES = (WORLD, "002", "019", "142", "150", "009", *INCOME_GROUPS[:4])
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9]{2,5}$")
+
+
+def _codes(request: HttpRequest, name: str) -> list[str]:
+    """Codes from ``?name=A,B`` or repeated ``?name=A&name=B``, normalised, unique, in order."""
+    found: list[str] = []
+    for raw in request.GET.getlist(name):
+        for part in raw.split(","):
+            part = part.strip()
+            if part and CODE_PATTERN.match(part):
+                code = normalise_code(part)
+                if code not in found:
+                    found.append(code)
+    return found
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/home.html", {})
+    stock = None
+    world_editions: list[selectors.EditionValue] = []
+    try:
+        indicator = selectors.indicator_by_code("international-migrant-stock")
+    except Indicator.DoesNotExist:
+        indicator = None
+    if indicator is not None:
+        result = selectors.indicator_values(indicator, aggregate_codes=[WORLD], periods=None)
+        stock = result.latest_for(WORLD)
+        if stock is not None:
+            world_editions = selectors.values_by_edition(indicator, area=WORLD, period=stock.period)
+    return render(request, "indicators/home.html", {
+        "themes": selectors.indicators_by_theme(),
+        "countries": reference.countries(),
+        "stock_indicator": indicator,
+        "world_stock": stock,
+        "world_editions": world_editions,
+        "plans": DevelopmentPlan.objects.order_by("country", "-start_year")[:20],
+    })
+
+
+@require_GET
+def country_redirect(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "")
+    try:
+        country = reference.country_by_code(code)
+    except reference.Country.DoesNotExist as error:
+        raise Http404 from error
+    return HttpResponseRedirect(reverse("indicators:country", args=[country.iso3]))
+
+
+@dataclass(frozen=True)
+class CardView:
+    figure: selectors.KeyFigure
+    display: str
+    url: str
+
+
+def _country_or_404(iso3: str) -> Any:
+    try:
+        return reference.country_by_code(iso3)
+    except reference.Country.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _profile_context(request: HttpRequest, iso3: str) -> dict[str, Any]:
+    country = _country_or_404(iso3)
+    if country.iso3 != iso3:
+        raise Http404
+    profile = selectors.country_profile(country.iso3)
+    names = regions.area_names()
+    cards = [
+        CardView(
+            figure,
+            format_value(figure.value.value if figure.value else None, figure.indicator),
+            reverse("indicators:indicator", args=[figure.indicator.code]) + "?" + urlencode({"areas": country.iso3}),
+        )
+        for figure in profile.cards
+    ]
+    chart_blocks = []
+    for index, series in enumerate(profile.charts):
+        if not series.points:
+            continue
+        values = [p.value for p in series.points if p.value is not None]
+        fmt = tick_formatter(series.indicator, (max(values) - min(values)) if values else 0)
+        line = charts.Line(country.name, [
+            charts.Point(float(p.period[:4]), p.value, f"{p.period}: {format_value(p.value, series.indicator)}")
+            for p in series.points if p.value is not None
+        ])
+        first, last = series.points[0], series.points[-1]
+        description = _("%(name)s, %(first_period)s to %(last_period)s: from %(first)s to %(last)s %(unit)s.") % {
+            "name": _(series.indicator.name), "first_period": first.period, "last_period": last.period,
+            "first": format_value(first.value, series.indicator), "last": format_value(last.value, series.indicator),
+            "unit": _(series.indicator.unit_label),
+        }
+        chart_blocks.append({
+            "indicator": series.indicator,
+            "edition": series.edition,
+            "svg": charts.line_chart([line], title=_(series.indicator.name), description=description,
+                                     format_value=fmt, key=f"profile-{index}"),  # type: ignore[arg-type]
+            "points": [(p.period, format_value(p.value, series.indicator)) for p in series.points],
+            "description": description,
+        })
+    stock_indicator = next((card.figure.indicator for card in cards
+                            if card.figure.indicator.code == "international-migrant-stock"), None)
+    partner_charts = {}
+    if stock_indicator is not None:
+        for kind, partners in (("origins", profile.top_origins), ("destinations", profile.top_destinations)):
+            if partners:
+                bars = [(names.get(p.code, p.code), p.value) for p in partners]
+                title = (_("Top countries of origin of immigrants in %(country)s") if kind == "origins"
+                         else _("Top destinations of emigrants from %(country)s")) % {"country": country.name}
+                partner_charts[kind] = {
+                    "title": title,
+                    "svg": charts.bar_chart(
+                        bars, title=title,
+                        description=", ".join(f"{label}: {format_value(value, stock_indicator)}" for label, value in bars),
+                        format_value=lambda v, i=stock_indicator: format_value(v, i), key=f"partners-{kind}",
+                    ),
+                    "rows": [(label, format_value(value, stock_indicator)) for label, value in bars],
+                }
+    latest_year = None
+    for card in cards:
+        if card.figure.value is not None:
+            year = int(card.figure.value.period[:4])
+            latest_year = max(latest_year or year, year)
+    income = reference.income_group_for(country.iso3, latest_year) if latest_year else None
+    return {
+        "country": country,
+        "profile": profile,
+        "cards": cards,
+        "chart_blocks": chart_blocks,
+        "partner_charts": partner_charts,
+        "income_group": income,
+        "income_year": latest_year,
+        "names": names,
+    }
+
+
+@require_GET
+def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
+    return render(request, "indicators/country.html", _profile_context(request, iso3))
+
+
+@require_GET
+def country_profile_print(request: HttpRequest, iso3: str) -> HttpResponse:
+    context = _profile_context(request, iso3)
+    context["printable"] = True
+    return render(request, "indicators/country.html", context)
+
+
+@dataclass
+class Selection:
+    view: str
+    areas: list[str]
+    aggregates: list[str]
+    edition: str | None
+    period: str | None
+
+    def query(self, **changes: Any) -> str:
+        state = {"view": self.view, "areas": ",".join(self.areas), "agg": ",".join(self.aggregates),
+                 "edition": self.edition or "", "period": self.period or ""}
+        state.update({key: value for key, value in changes.items()})
+        return urlencode({key: value for key, value in state.items() if value})
+
+
+def _selection(request: HttpRequest) -> Selection:
+    view = request.GET.get("view", "chart")
+    if view not in VIEWS:
+        view = "chart"
+    areas = [code for code in _codes(request, "areas") if is_country(code)][:MAX_COMPARED]
+    aggregates = [code for code in _codes(request, "agg") if is_aggregate_code(code)]
+    if "agg" not in request.GET:
+        aggregates = list(DEFAULT_AGGREGATES)
+    edition = request.GET.get("edition") or None
+    if edition is not None and not re.fullmatch(r"[a-z0-9-]{1,60}", edition):
+        edition = None
+    period = request.GET.get("period") or None
+    if period is not None and not re.fullmatch(r"\d{4}(-Q[1-4])?", period):
+        period = None
+    return Selection(view, areas, aggregates, edition, period)
+
+
+def _indicator_or_404(code: str) -> Indicator:
+    try:
+        return selectors.indicator_by_code(code)
+    except Indicator.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_GET
+def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator_or_404(code)
+    selection = _selection(request)
+    added = [code for code in _codes(request, "add") if is_country(code)]
+    removed = set(_codes(request, "remove"))
+    if added or removed:
+        # The compare form posts nothing: it rewrites the URL, so the selection stays bookmarkable.
+        selection.areas = [a for a in selection.areas + added if a not in removed][:MAX_COMPARED]
+        return HttpResponseRedirect(f"{request.path}?{selection.query()}")
+    result = selectors.indicator_values(
+        indicator, edition_code=selection.edition, aggregate_codes=selection.aggregates,
+        with_published_aggregates=True,
+    )
+    names = regions.area_names()
+    country_periods = sorted({period for _, period in result.values})
+    period = selection.period if selection.period in country_periods else (country_periods[-1] if country_periods else None)
+    context: dict[str, Any] = {
+        "indicator": indicator,
+        "result": result,
+        "selection": selection,
+        "period": period,
+        "periods": list(reversed(country_periods)),
+        "names": names,
+        "countries": reference.countries(),
+        "aggregate_choices": [(code, names.get(code, code)) for code in AGGREGATE_CHOICES],
+        "compared": [(code, names.get(code, code), selection.query(areas=",".join(a for a in selection.areas if a != code)))
+                     for code in selection.areas],
+        "tabs": [(view, _label_for_view(view), selection.query(view=view)) for view in VIEWS],
+        "downloads": _download_links(indicator, selection, period),
+        "metadata": exports.metadata(indicator, result.edition, result.denominator_edition, scope="shown",
+                                     selection={}),
+        "editions": result.available_editions,
+    }
+    shown = _shown_lines(result, selection)
+    context["shown_table"] = _series_table(shown, indicator, names)
+    if selection.view == "chart":
+        context["chart"] = _chart(indicator, shown, names)
+    elif selection.view == "map" and period is not None:
+        context["map"] = _map(indicator, result, period, names)
+    if period is not None:
+        context["period_rows"] = _period_rows(indicator, result, period, names, selection)
+    if result.edition is not None and period is not None:
+        context["side_by_side"] = selectors.values_by_edition(
+            indicator, area=selection.areas[0] if selection.areas else WORLD, period=period
+        )
+        context["side_by_side_area"] = names.get(selection.areas[0], selection.areas[0]) if selection.areas else names.get(WORLD, WORLD)
+    return render(request, "indicators/indicator.html", context)
+
+
+def _label_for_view(view: str) -> str:
+    return {"chart": _("Chart"), "map": _("Map"), "table": _("Table")}[view]
+
+
+def _shown_lines(result: selectors.IndicatorResult, selection: Selection) -> list[tuple[str, list[ComputedValue]]]:
+    lines = []
+    for code in selection.areas:
+        points = sorted((v for (area, _), v in result.values.items() if area == code), key=lambda v: v.period)
+        lines.append((code, points))
+    for code in selection.aggregates:
+        points = sorted((v for (area, _), v in result.aggregates.items() if area == code), key=lambda v: v.period)
+        lines.append((code, points))
+    return lines
+
+
+def _series_table(
+    lines: list[tuple[str, list[ComputedValue]]], indicator: Indicator, names: dict[str, str]
+) -> dict[str, Any]:
+    periods = sorted({v.period for _, points in lines for v in points}, reverse=True)
+    rows = []
+    for code, points in lines:
+        by_period = {v.period: v for v in points}
+        rows.append((names.get(code, code), [
+            format_value(by_period[p].value, indicator) if p in by_period else "–" for p in periods
+        ]))
+    return {"periods": periods, "rows": rows}
+
+
+def _chart(indicator: Indicator, lines: list[tuple[str, list[ComputedValue]]], names: dict[str, str]) -> Any:
+    drawable = [
+        charts.Line(names.get(code, code), [
+            charts.Point(_period_position(v.period), v.value, f"{names.get(code, code)} {v.period}: "
+                         f"{format_value(v.value, indicator)}")
+            for v in points if v.value is not None
+        ])
+        for code, points in lines
+    ]
+    values = [p.y for line in drawable for p in line.points]
+    summary = "; ".join(
+        f"{line.name}: {line.points[0].label.split(': ')[-1]} ({int(line.points[0].x)}) – "
+        f"{line.points[-1].label.split(': ')[-1]} ({int(line.points[-1].x)})"
+        for line in drawable if line.points
+    )
+    return charts.line_chart(
+        drawable, title=_(indicator.name), description=summary or _("No data for this selection."),
+        format_value=tick_formatter(indicator, (max(values) - min(values)) if values else 0),  # type: ignore[arg-type]
+        key="indicator",
+    )
+
+
+def _period_position(period: str) -> float:
+    if "-Q" in period:
+        return int(period[:4]) + (int(period[-1]) - 1) / 4
+    return float(period[:4])
+
+
+def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, names: dict[str, str]) -> Any:
+    grouped: dict[str, list[charts.Tile]] = defaultdict(list)
+    for country in reference.countries().select_related("m49_sub_region"):
+        value = result.values.get((country.iso3, period))
+        region = country.m49_sub_region.name if country.m49_sub_region_id else _("Other areas")
+        grouped[region].append(charts.Tile(
+            country.iso3, country.name, value.value if value else None,
+            format_value(value.value if value else None, indicator),
+        ))
+    groups = [charts.TileGroup(name, sorted(tiles, key=lambda t: t.code)) for name, tiles in sorted(grouped.items())]
+    with_data = sum(1 for g in groups for t in g.tiles if t.value is not None)
+    return charts.tile_map(
+        groups, title=_("%(indicator)s, %(period)s") % {"indicator": _(indicator.name), "period": period},
+        description=_("Countries grouped by UN sub-region and coloured by quintile; %(count)s countries have data. "
+                      "The table below lists every value.") % {"count": with_data},
+        legend_format=lambda v: format_value(v, indicator), no_data=_("No data"), key="map",
+    )
+
+
+def _period_rows(
+    indicator: Indicator, result: selectors.IndicatorResult, period: str, names: dict[str, str], selection: Selection
+) -> list[dict[str, Any]]:
+    rows = []
+    for (code, row_period), value in result.aggregates.items():
+        if row_period == period:
+            year = int(period[:4])
+            rows.append({"name": names.get(code, code), "code": code, "value": format_value(value.value, indicator),
+                         "raw": value.value, "aggregate": True,
+                         "coverage": f"{value.covered}/{value.members}" if value.members else "",
+                         "classification_year": regions.classification_year(code, year)})
+    countries = sorted(
+        ((names.get(code, code), code, value) for (code, row_period), value in result.values.items() if row_period == period),
+        key=lambda item: -(item[2].value or 0),
+    )
+    for rank, (name, code, value) in enumerate(countries, start=1):
+        rows.append({"name": name, "code": code, "value": format_value(value.value, indicator), "raw": value.value,
+                     "aggregate": False, "rank": rank, "selected": code in selection.areas})
+    return rows
+
+
+def _download_links(indicator: Indicator, selection: Selection, period: str | None) -> list[dict[str, str]]:
+    base = reverse("indicators:download", args=[indicator.code])
+    links = []
+    for scope, scope_label in (("shown", _("Data as shown")), ("full", _("Full series"))):
+        for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("sdmx-csv", "SDMX-CSV"), ("metadata", _("metadata (JSON)"))):
+            query = selection.query(format=fmt, scope=scope, period=period or "")
+            links.append({"scope": scope_label, "label": label, "url": f"{base}?{query}"})
+    return links
+
+
+@require_GET
+def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator_or_404(code)
+    selection = _selection(request)
+    scope = "full" if request.GET.get("scope") == "full" else "shown"
+    fmt = request.GET.get("format", "csv")
+    if fmt not in {"csv", "xlsx", "sdmx-csv", "metadata"}:
+        raise Http404
+    if scope == "full":
+        aggregate_codes = [code for code, _name, kind in regions.available_aggregates()
+                           if kind in {"world"} or code in INCOME_GROUPS or code in AGGREGATE_CHOICES]
+        result = selectors.indicator_values(indicator, edition_code=selection.edition, aggregate_codes=aggregate_codes)
+        values = list(result.values.values()) + list(result.aggregates.values())
+    else:
+        result = selectors.indicator_values(
+            indicator, areas=selection.areas or None, edition_code=selection.edition,
+            aggregate_codes=selection.aggregates,
+        )
+        values = [v for (area, _), v in result.values.items() if area in selection.areas] + list(result.aggregates.values())
+        if selection.view in {"map", "table"} and selection.period:
+            values = [v for v in values if v.period == selection.period] if selection.view == "map" else values
+    names = regions.area_names()
+    rows = exports.export_rows(values, names=names, edition=result.edition)
+    meta = exports.metadata(indicator, result.edition, result.denominator_edition, scope=scope,
+                            selection={"areas": ",".join(selection.areas), "aggregates": ",".join(selection.aggregates),
+                                       "period": selection.period or "", "view": selection.view})
+    stem = slugify(f"{indicator.code}-{scope}-{result.edition.code if result.edition else 'none'}")
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(indicator, rows), content_type="text/csv; charset=utf-8")
+        filename = f"{stem}.csv"
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(indicator, rows, meta),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"{stem}.xlsx"
+    elif fmt == "sdmx-csv":
+        response = HttpResponse(exports.to_sdmx_csv(indicator, rows, result.edition),
+                                content_type="application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8")
+        filename = f"{stem}.sdmx.csv"
+    else:
+        response = HttpResponse(exports.metadata_json(meta), content_type="application/json")
+        filename = f"{stem}.metadata.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def sdg_catalogue(request: HttpRequest) -> HttpResponse:
+    return render(request, "indicators/sdg.html", {"sdg_indicators": selectors.sdg_catalogue()})
+
+
+@require_GET
+def editions(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.prefetch_related("editions__coverage__series").order_by("name")
+    return render(request, "indicators/editions.html", {"sources": sources, "edition_kinds": Edition.Kind})
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    names = regions.area_names()
+    plans = [(plan, names.get(plan.country, plan.country)) for plan in DevelopmentPlan.objects.all()]
+    return render(request, "indicators/plans.html", {"plans": plans})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    try:
+        plan = selectors.plan_by_id(plan_id)
+    except DevelopmentPlan.DoesNotExist as error:
+        raise Http404 from error
+    progress = selectors.plan_progress(plan)
+    rows = [
+        {
+            "item": item,
+            "baseline": format_value(item.baseline, item.target.indicator),
+            "target": format_value(item.target.target_value, item.target.indicator),
+            "latest": format_value(item.progress.latest, item.target.indicator),
+            "expected": format_value(item.progress.expected, item.target.indicator),
+        }
+        for item in progress.targets
+    ]
+    return render(request, "indicators/plan.html", {
+        "plan": plan, "progress": progress, "rows": rows, "country_name": regions.area_name(plan.country),
+    })

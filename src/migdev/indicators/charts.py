@@ -1,0 +1,247 @@
+"""Server-side SVG charts: line charts, bar charts and a tile map, with text alternatives.
+
+No script and no style attribute (the content security policy forbids inline styles): colours are SVG
+presentation attributes and CSS classes from the module's stylesheet. Every chart has a <title> and
+<desc> and is also given as a table on the same page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+# Colour-blind-safe categorical palette (Okabe–Ito), dark enough for 3:1 contrast on white.
+PALETTE = ("#0b4f8a", "#b35900", "#00734d", "#a3146b", "#4d4d4d", "#6a3d9a", "#8c6d00", "#005f73")
+# Sequential blues for the tile map, light to dark; text switches to white on the two darkest.
+SEQUENTIAL = ("#dbe9f6", "#a6c8e4", "#6aa3d0", "#2f73b0", "#0b4380")
+DARK_BINS = 2
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    points: Sequence[Point]
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high] (1, 2, 2.5 or 5 times a power of ten apart)."""
+    if not math.isfinite(low) or not math.isfinite(high):
+        return [0.0]
+    if high == low:
+        high = low + (abs(low) or 1.0)
+    raw_step = (high - low) / max(count, 1)
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
+
+
+def _svg_open(width: int, height: int, title: str, description: str, css_class: str, key: str) -> list[str]:
+    # ``key`` keeps the ids unique when a page shows several charts.
+    key = escape(key)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart {css_class}" '
+        f'role="img" aria-labelledby="chart-title-{key} chart-desc-{key}" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="chart-title-{key}">{escape(title)}</title>',
+        f'<desc id="chart-desc-{key}">{escape(description)}</desc>',
+    ]
+
+
+def line_chart(
+    lines: Sequence[Line],
+    *,
+    title: str,
+    description: str,
+    format_value: Callable[[float], str],
+    key: str = "line",
+    width: int = 720,
+    height: int = 340,
+) -> SafeString:
+    """A time-series line chart; each line gets a colour, a marker shape and a legend entry."""
+    points = [point for line in lines for point in line.points]
+    parts = _svg_open(width, height, title, description, "line-chart", key)
+    if not points:
+        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="chart-empty">–</text></svg>')
+        return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
+    left, right, top, bottom = 86, 16, 16, 48 + 20 * math.ceil(len(lines) / 3)
+    plot_width, plot_height = width - left - right, height - top - bottom
+    xs = [p.x for p in points]
+    ys = [p.y for p in points]
+    x_low, x_high = min(xs), max(xs)
+    if x_low == x_high:
+        x_low, x_high = x_low - 1, x_high + 1
+    y_ticks = nice_ticks(min(0.0, min(ys)), max(0.0, max(ys)))
+    y_low, y_high = y_ticks[0], y_ticks[-1]
+
+    def sx(x: float) -> float:
+        return left + (x - x_low) / (x_high - x_low) * plot_width
+
+    def sy(y: float) -> float:
+        return top + plot_height - (y - y_low) / ((y_high - y_low) or 1) * plot_height
+
+    for tick in y_ticks:
+        y = sy(tick)
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{escape(format_value(tick))}</text>')
+    for tick in nice_ticks(x_low, x_high, count=min(8, int(x_high - x_low) or 1)):
+        if x_low <= tick <= x_high and float(tick).is_integer():
+            x = sx(tick)
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_height}" y2="{top + plot_height + 4}" class="axis"/>')
+            parts.append(f'<text x="{x:.1f}" y="{top + plot_height + 18}" text-anchor="middle" class="tick">{int(tick)}</text>')
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{sy(0):.1f}" y2="{sy(0):.1f}" class="axis"/>')
+    for index, line in enumerate(lines):
+        colour = PALETTE[index % len(PALETTE)]
+        ordered = sorted(line.points, key=lambda p: p.x)
+        if len(ordered) > 1:
+            path = " ".join(f"{'M' if i == 0 else 'L'}{sx(p.x):.1f},{sy(p.y):.1f}" for i, p in enumerate(ordered))
+            parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5" class="series"/>')
+        for point in ordered:
+            parts.append(_marker(index, sx(point.x), sy(point.y), colour, point.label))
+        legend_x = left + (index % 3) * (plot_width / 3)
+        legend_y = height - bottom + 38 + 20 * (index // 3)
+        parts.append(_marker(index, legend_x + 6, legend_y - 4, colour, ""))
+        parts.append(f'<text x="{legend_x + 16}" y="{legend_y}" class="legend">{escape(line.name)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
+
+
+def _marker(index: int, x: float, y: float, colour: str, label: str) -> str:
+    tooltip = f"<title>{escape(label)}</title>" if label else ""
+    shape = index % 3
+    if shape == 0:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">{tooltip}</circle>'
+    if shape == 1:
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}">{tooltip}</rect>'
+    return (
+        f'<path d="M{x:.1f},{y - 4.5:.1f} L{x + 4.5:.1f},{y + 3.5:.1f} L{x - 4.5:.1f},{y + 3.5:.1f} Z" '
+        f'fill="{colour}">{tooltip}</path>'
+    )
+
+
+def bar_chart(
+    bars: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    description: str,
+    format_value: Callable[[float], str],
+    key: str = "bar",
+    width: int = 560,
+) -> SafeString:
+    """Horizontal bars, largest first, labelled with their values."""
+    row_height = 26
+    height = max(row_height * len(bars) + 16, 40)
+    parts = _svg_open(width, height, title, description, "bar-chart", key)
+    label_width, value_width = 190, 90
+    plot_width = width - label_width - value_width
+    largest = max((abs(value) for _, value in bars), default=0) or 1
+    for index, (label, value) in enumerate(bars):
+        y = 8 + index * row_height
+        length = abs(value) / largest * plot_width
+        shown = label if len(label) <= 28 else label[:27] + "…"
+        parts.append(f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" class="tick">{escape(shown)}</text>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row_height - 8}" fill="{PALETTE[0]}">'
+            f"<title>{escape(label)}: {escape(format_value(value))}</title></rect>"
+        )
+        parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" class="tick">{escape(format_value(value))}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
+
+
+@dataclass(frozen=True)
+class Tile:
+    code: str
+    name: str
+    value: float | None
+    display: str
+
+
+@dataclass(frozen=True)
+class TileGroup:
+    name: str
+    tiles: Sequence[Tile]
+
+
+def quantile_breaks(values: Sequence[float], bins: int = len(SEQUENTIAL)) -> list[float]:
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return [ordered[min(len(ordered) - 1, int(len(ordered) * i / bins))] for i in range(1, bins)]
+
+
+def bin_of(value: float, breaks: Sequence[float]) -> int:
+    return sum(1 for limit in breaks if value >= limit)
+
+
+def tile_map(
+    groups: Sequence[TileGroup],
+    *,
+    title: str,
+    description: str,
+    legend_format: Callable[[float], str],
+    no_data: str,
+    key: str = "map",
+    width: int = 760,
+) -> SafeString:
+    """A choropleth of equal squares: one row block per region, countries coloured by quintile.
+
+    Equal tiles keep small states visible, which a geographic map would hide.
+    """
+    tile, gap, label_width = 34, 3, 170
+    per_row = max(1, (width - label_width) // (tile + gap))
+    values = [t.value for g in groups for t in g.tiles if t.value is not None]
+    breaks = quantile_breaks(values)
+    rows = sum(max(1, math.ceil(len(g.tiles) / per_row)) for g in groups)
+    legend_height = 40
+    height = rows * (tile + gap) + len(groups) * 8 + legend_height + 8
+    parts = _svg_open(width, height, title, description, "tile-map", key)
+    y = 4
+    for group in groups:
+        parts.append(f'<text x="0" y="{y + tile / 2 + 4}" class="tick">{escape(group.name)}</text>')
+        for index, item in enumerate(group.tiles):
+            row, column = divmod(index, per_row)
+            x = label_width + column * (tile + gap)
+            ty = y + row * (tile + gap)
+            if item.value is None:
+                fill, text_class = "#ffffff", "tile-label"
+            else:
+                level = bin_of(item.value, breaks)
+                fill = SEQUENTIAL[level]
+                text_class = "tile-label inverse" if level >= len(SEQUENTIAL) - DARK_BINS else "tile-label"
+            parts.append(
+                f'<g><title>{escape(item.name)}: {escape(item.display)}</title>'
+                f'<rect x="{x}" y="{ty}" width="{tile}" height="{tile}" fill="{fill}" class="tile"/>'
+                f'<text x="{x + tile / 2}" y="{ty + tile / 2 + 4}" text-anchor="middle" class="{text_class}">'
+                f"{escape(item.code)}</text></g>"
+            )
+        y += max(1, math.ceil(len(group.tiles) / per_row)) * (tile + gap) + 8
+    legend_y = y + 6
+    limits = [min(values, default=0.0), *breaks, max(values, default=0.0)]
+    for level, colour in enumerate(SEQUENTIAL):
+        x = label_width + level * 104
+        parts.append(f'<rect x="{x}" y="{legend_y}" width="18" height="18" fill="{colour}" class="tile"/>')
+        if level + 1 < len(limits):
+            text = f"{legend_format(limits[level])}–{legend_format(limits[level + 1])}"
+            parts.append(f'<text x="{x + 22}" y="{legend_y + 14}" class="legend">{escape(text)}</text>')
+    parts.append(f'<rect x="0" y="{legend_y}" width="18" height="18" fill="#ffffff" class="tile"/>')
+    parts.append(f'<text x="22" y="{legend_y + 14}" class="legend">{escape(no_data)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above

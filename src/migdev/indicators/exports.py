@@ -1,0 +1,200 @@
+"""Downloads of computed indicator values: CSV, XLSX and SDMX-CSV (SDG DSD dimensions), with metadata.
+
+Every text cell passes through ``safe_text`` so that a value cannot turn into a spreadsheet formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from migdev.indicators.areas import WORLD, iso3_to_m49, is_aggregate_code
+from migdev.indicators.computation import ComputedValue
+from migdev.indicators.models import Edition, Indicator
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+# SDMX series codes of indicators that are SDG series; others get a platform code of the same shape.
+SDG_SERIES = {"refugees-by-origin-per-100000": "SM_POP_REFG_OR", "remittance-inflows-gdp": "BX_TRF_PWKR"}
+UNIT_MEASURES = {100: "PT", 1000: "PER_1000_POP", 100000: "PER_100000_POP"}
+SDMX_DATAFLOW = "IAEG-SDGs:DF_SDG_GLH(1.8)"
+SDMX_DIMENSIONS = (
+    "FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
+    "EDUCATION_LEV", "OCCUPATION", "CUST_BREAKDOWN", "COMPOSITE_BREAKDOWN", "DISABILITY_STATUS", "ACTIVITY",
+    "PRODUCT", "TIME_PERIOD",
+)
+SDMX_ATTRIBUTES = ("UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "SOURCE_DETAIL", "COMMENT_OBS")
+
+
+def safe_text(value: object) -> object:
+    """Numbers pass; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    area: str
+    area_name: str
+    is_aggregate: bool
+    period: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    coverage: str
+    edition: str
+
+
+def export_rows(
+    values: Iterable[ComputedValue], *, names: dict[str, str], edition: Edition | None
+) -> list[ExportRow]:
+    rows = []
+    for item in sorted(values, key=lambda v: (v.is_aggregate, names.get(v.area, v.area), v.period)):
+        rows.append(
+            ExportRow(
+                area=item.area, area_name=names.get(item.area, item.area), is_aggregate=item.is_aggregate,
+                period=item.period, value=item.value, numerator=item.numerator, denominator=item.denominator,
+                coverage=f"{item.covered}/{item.members}" if item.is_aggregate and item.members else "",
+                edition=edition.code if edition else "",
+            )
+        )
+    return rows
+
+
+def metadata(indicator: Indicator, edition: Edition | None, denominator_edition: Edition | None,
+             *, scope: str, selection: dict[str, str]) -> dict[str, object]:
+    def describe(item: Edition | None) -> dict[str, object] | None:
+        if item is None:
+            return None
+        return {
+            "code": item.code, "title": item.title, "published": item.published.isoformat(),
+            "kind": item.kind, "source": item.source.name, "publisher": item.source.publisher,
+            "licence": item.source.licence, "citation": item.source.citation, "url": item.source.url,
+            "last_loaded": item.loaded_at.isoformat() if item.loaded_at else None,
+        }
+
+    return {
+        "indicator": indicator.code,
+        "name": indicator.name,
+        "definition": indicator.definition,
+        "numerator": indicator.numerator_description,
+        "denominator": indicator.denominator_description or None,
+        "factor": indicator.factor,
+        "unit": indicator.unit_label,
+        "values_in": "true units (display multiplier not applied)",
+        "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator_id else None,
+        "edition": describe(edition),
+        "denominator_edition": describe(denominator_edition),
+        "aggregates": "Computed as sum of numerators over sum of denominators of the member countries; "
+        "World Bank income groups as of each data year; coverage = members with data / members.",
+        "scope": scope,
+        "selection": selection,
+        "generated": date.today().isoformat(),
+    }
+
+
+CSV_COLUMNS = ("indicator", "area", "area_name", "is_aggregate", "period", "value", "unit", "numerator",
+               "denominator", "coverage", "edition")
+
+
+def to_csv(indicator: Indicator, rows: Sequence[ExportRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([safe_text(cell) for cell in (
+            indicator.code, row.area, row.area_name, "yes" if row.is_aggregate else "no", row.period,
+            _number(row.value), indicator.unit_label, _number(row.numerator), _number(row.denominator),
+            row.coverage, row.edition,
+        )])
+    return buffer.getvalue()
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return repr(round(value, 10)) if not float(value).is_integer() else str(int(value))
+
+
+def to_xlsx(indicator: Indicator, rows: Sequence[ExportRow], meta: dict[str, object]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    data = book.create_sheet("Data")
+    data.append(list(CSV_COLUMNS))
+    for row in rows:
+        data.append([safe_text(cell) for cell in (
+            indicator.code, row.area, row.area_name, "yes" if row.is_aggregate else "no", row.period, row.value,
+            indicator.unit_label, row.numerator, row.denominator, row.coverage, row.edition,
+        )])
+    sheet = book.create_sheet("Metadata")
+    for key, value in _flatten(meta):
+        sheet.append([safe_text(key), safe_text(value)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _flatten(meta: dict[str, object], prefix: str = "") -> Iterable[tuple[str, str]]:
+    for key, value in meta.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", "" if value is None else str(value)
+
+
+def sdmx_series_code(indicator: Indicator) -> str:
+    return SDG_SERIES.get(indicator.code) or "MD_" + indicator.code.upper().replace("-", "_")
+
+
+def sdmx_unit(indicator: Indicator) -> str:
+    if indicator.factor in UNIT_MEASURES:
+        return UNIT_MEASURES[indicator.factor]
+    return "USD" if indicator.numerator_series.unit == "usd" else "NUMBER"
+
+
+def sdmx_ref_area(code: str) -> str:
+    """M49 numeric codes as the SDG DSD uses them; world 001; other aggregates keep their code."""
+    if code == WORLD:
+        return "001"
+    if code.isdigit():
+        return code.zfill(3)
+    m49 = iso3_to_m49().get(code)
+    return f"{m49:03d}" if m49 is not None and not is_aggregate_code(code) else code
+
+
+def to_sdmx_csv(indicator: Indicator, rows: Sequence[ExportRow], edition: Edition | None) -> str:
+    """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, the SDG DSD dimensions, OBS_VALUE, attributes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", *SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES])
+    series = sdmx_series_code(indicator)
+    unit = sdmx_unit(indicator)
+    source = edition.title if edition else ""
+    sex = {"F": "F", "M": "M"}.get(indicator.numerator_sex, "_T") if indicator.denominator_series_id is None else "_T"
+    for row in rows:
+        if row.value is None:
+            continue
+        dimensions = {name: "_T" for name in SDMX_DIMENSIONS}
+        dimensions.update({
+            "FREQ": "A" if "-Q" not in row.period else "Q", "REPORTING_TYPE": "G", "SERIES": series,
+            "REF_AREA": sdmx_ref_area(row.area), "SEX": sex, "TIME_PERIOD": row.period,
+        })
+        comment = f"coverage {row.coverage}" if row.coverage else ""
+        writer.writerow([safe_text(cell) for cell in (
+            "dataflow", SDMX_DATAFLOW, "I", *(dimensions[name] for name in SDMX_DIMENSIONS), _number(row.value),
+            unit, "0", "A", "C" if not row.is_aggregate else "G", source, comment,
+        )])
+    return buffer.getvalue()
+
+
+def metadata_json(meta: dict[str, object]) -> str:
+    return json.dumps(meta, ensure_ascii=False, indent=2)

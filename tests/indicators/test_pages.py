@@ -1,0 +1,70 @@
+"""Pages render on loaded data, keep the selection in the URL, and offer accessible charts and tables."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_landing_page_shows_world_figure_with_edition(client, ims_2020):
+    response = client.get(reverse("indicators:home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "280,598,105" in body
+    assert "International Migrant Stock 2020" in body
+
+
+def test_country_profile_cards_charts_and_text_alternatives(client, all_sources):
+    response = client.get(reverse("indicators:country", args=["USA"]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "50,632,836" in body
+    assert "<svg" in body and "<desc" in body and "<caption>" in body
+    assert 'style="' not in body and "<script>" not in body
+    assert "Top countries of origin" in body
+
+
+def test_country_profile_of_unknown_code_is_404(client, db):
+    assert client.get(reverse("indicators:country", args=["ZZZ"])).status_code == 404
+
+
+def test_printable_profile(client, ims_2020):
+    response = client.get(reverse("indicators:country_print", args=["DEU"]))
+    assert response.status_code == 200
+    assert "printable" in response.content.decode()
+
+
+def test_indicator_page_compare_three_countries_in_the_url(client, ims_2020):
+    url = reverse("indicators:indicator", args=["international-migrant-stock"])
+    response = client.get(url, {"areas": "USA,DEU", "add": "SAU"})
+    assert response.status_code == 302
+    assert "areas=USA%2CDEU%2CSAU" in response["Location"]
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    for value in ("50,632,836", "15,762,457", "13,454,842"):
+        assert value in body
+    assert body.count('<path d="M') >= 3
+
+
+def test_indicator_map_and_table_views(client, ims_2020):
+    url = reverse("indicators:indicator", args=["migrant-share-of-population"])
+    body = client.get(url, {"view": "map", "period": "2020"}).content.decode()
+    assert 'class="chart tile-map"' in body
+    table = client.get(url, {"view": "table", "agg": "WLD,HIC"}).content.decode()
+    assert re.search(r"aggregate of \d+/\d+ countries", table)
+    assert "income groups as classified for" in table
+
+
+def test_unknown_indicator_is_404(client, db):
+    assert client.get(reverse("indicators:indicator", args=["nope"])).status_code == 404
+
+
+def test_sdg_catalogue_and_sources_pages(client, ims_2020):
+    body = client.get(reverse("indicators:sdg")).content.decode()
+    for code in ("10.7.1", "10.7.2", "10.7.3", "10.7.4", "10.c.1", "17.3.2"):
+        assert code in body
+    assert "below 3 %" in body
+    sources = client.get(reverse("indicators:editions")).content.decode()
+    assert "undesa-ims-2020" in sources
