@@ -8,9 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migdev.indicators.parsers import others, undesa, worldbank
+from migdev.indicators.parsers import others, records, undesa, worldbank
 from migdev.indicators.parsers.base import EditionInfo, ParsedFile, ParseError
-from migdev.indicators.services import LoadOutcome, ObservationsRejected, observations_import, sdg_constraints_apply
+from migdev.indicators.services import (
+    LoadOutcome,
+    ObservationsRejected,
+    governance_import,
+    observations_import,
+    plan_targets_import,
+    sdg_constraints_apply,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,11 @@ FORMATS: dict[str, IndicatorFormat] = {
     )
 }
 SDG_CONSTRAINTS_FORMAT = "sdg-series-constraints"
+RECORD_FORMATS = {
+    "indicators-plan-targets": "Development plans, goals and targets (CSV, one row per target)",
+    "mgi-assessments": "Migration Governance Indicators findings per country and domain (CSV)",
+    "sdg-1072-domain-scores": "SDG 10.7.2 policy-domain scores 1–4 per country (CSV)",
+}
 
 
 def file_sha256(path: Path) -> str:
@@ -87,12 +99,28 @@ def load_file(format_name: str, path: Path) -> LoadOutcome:
             raise ObservationsRejected(error.issues) from error
         updated = sdg_constraints_apply(constraints=constraints)
         return LoadOutcome(edition="", read=len(constraints), created=0, updated=updated, deleted=0)
+    if format_name in RECORD_FORMATS:
+        return _load_records(format_name, path)
     spec = FORMATS[format_name]
     try:
         parsed = spec.parse(path)
     except ParseError as error:
         raise ObservationsRejected(error.issues) from error
     return observations_import(parsed=parsed, file_name=path.name, file_sha256=file_sha256(path), replace=spec.replace)
+
+
+def _load_records(format_name: str, path: Path) -> LoadOutcome:
+    from migdev.indicators.models import Indicator
+
+    try:
+        if format_name == "indicators-plan-targets":
+            codes = set(Indicator.objects.values_list("code", flat=True))
+            return plan_targets_import(records=records.parse_plan_targets(path, indicator_codes=codes))
+        if format_name == "mgi-assessments":
+            return governance_import(assessments=records.parse_assessments(path))
+        return governance_import(scores=records.parse_domain_scores(path))
+    except ParseError as error:
+        raise ObservationsRejected(error.issues) from error
 
 
 def _dataio_loader(format_name: str) -> Callable[..., Any]:
@@ -119,5 +147,6 @@ def register_formats() -> None:
         return
     descriptions = {name: spec.description for name, spec in FORMATS.items()}
     descriptions[SDG_CONSTRAINTS_FORMAT] = "SDG global SDMX content constraints (series, units, breakdowns) CSV"
+    descriptions.update(RECORD_FORMATS)
     for name, description in descriptions.items():
         register_format(LoadFormat(name=name, description=description, loader=_dataio_loader(name)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -313,3 +313,54 @@ def policy_domain_score_record(*, country: str, domain: str, year: int, score: i
     return record
 
 
+
+
+def plan_targets_import(*, records: list[Any]) -> LoadOutcome:
+    """Create or update plans, goals and targets from checked records; a plan's targets are replaced."""
+    created = updated = 0
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    with transaction.atomic():
+        plans: dict[tuple[str, str], DevelopmentPlan] = {}
+        for record in records:
+            key = (record.country, record.plan_title)
+            plan = plans.get(key)
+            if plan is None:
+                plan, was_created = DevelopmentPlan.objects.update_or_create(
+                    country=record.country, title=record.plan_title,
+                    defaults={"kind": record.plan_kind, "start_year": record.start_year, "end_year": record.end_year,
+                              "url": record.plan_url},
+                )
+                created += was_created
+                updated += not was_created
+                PlanTarget.objects.filter(goal__plan=plan).delete()
+                plans[key] = plan
+            goal, _was_created = PlanGoal.objects.get_or_create(
+                plan=plan, title=record.goal_title,
+                defaults={"reference": record.goal_reference, "order": plan.goals.count()},
+            )
+            PlanTarget.objects.create(
+                goal=goal, indicator=indicators[record.indicator], baseline_year=record.baseline_year,
+                baseline_value=record.baseline_value, target_year=record.target_year,
+                target_value=record.target_value, notes=record.notes,
+            )
+        PlanGoal.objects.filter(plan__in=plans.values(), targets__isnull=True).delete()
+    return LoadOutcome(edition="", read=len(records), created=created, updated=updated, deleted=0)
+
+
+def governance_import(*, assessments: Sequence[Any] = (), scores: Sequence[Any] = ()) -> LoadOutcome:
+    """Replace the assessments of each (country, year) present, and upsert domain scores."""
+    created = 0
+    with transaction.atomic():
+        for country, year in {(a.country, a.year) for a in assessments}:
+            GovernanceAssessment.objects.filter(country=country, year=year).delete()
+        GovernanceAssessment.objects.bulk_create([
+            GovernanceAssessment(country=a.country, domain=a.domain, year=a.year, finding=a.finding, text=a.text,
+                                 source=a.source, source_url=a.source_url)
+            for a in assessments
+        ])
+        created += len(assessments)
+        for score in scores:
+            policy_domain_score_record(country=score.country, domain=score.domain, year=score.year,
+                                       score=score.score, source=score.source)
+            created += 1
+    return LoadOutcome(edition="", read=len(assessments) + len(scores), created=created, updated=0, deleted=0)
