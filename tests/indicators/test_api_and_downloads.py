@@ -68,7 +68,7 @@ def test_xlsx_download_has_a_metadata_sheet(client, ims_2020):
 
 
 def test_spreadsheet_formula_injection_is_neutralised(client, ims_2020):
-    AggregateArea.objects.filter(code="UN947").update(name="=HYPERLINK(\"http://x\")")
+    AggregateArea.objects.filter(code="UN947").update(name='=HYPERLINK("http://x")')
     assert exports.safe_text("=1+1") == "'=1+1"
     assert exports.safe_text("-979000") == "-979000"
     assert exports.safe_text(-5) == -5
@@ -78,7 +78,9 @@ def _sdg_structure():
     from sdmx.model import common
     from sdmx.model import v30 as model
 
-    structure = model.DataStructureDefinition(id="SDG", maintainer=common.Agency(id="IAEG-SDGs"), version="1.8")
+    structure = model.DataStructureDefinition(
+        id="SDG", maintainer=common.Agency(id="IAEG-SDGs"), version="1.8"
+    )
     for order, name in enumerate(exports.SDMX_DIMENSIONS):
         kind = model.TimeDimension if name == "TIME_PERIOD" else model.Dimension
         structure.dimensions.append(kind(id=name, order=order))

@@ -52,7 +52,9 @@ def test_computed_world_matches_the_published_world_row(ims_2020):
 def test_ims_2019_edition_world_2019(db):
     load_file("undesa-ims-2019", IMS_2019_TOTALS)
     result = selectors.indicator_values(
-        _indicator("international-migrant-stock"), edition_code="undesa-ims-2019", areas=["WLD"],
+        _indicator("international-migrant-stock"),
+        edition_code="undesa-ims-2019",
+        areas=["WLD"],
         with_published_aggregates=True,
     )
     assert result.published_aggregates[("WLD", "2019")].value == 271_642_105
@@ -96,8 +98,12 @@ def test_editions_side_by_side_newest_official_by_default(ims_2020, tmp_path: Pa
     with headline.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["series", "edition", "area", "period", "value", "unit_mult", "footnote"])
-        writer.writerow(["migrant-stock", "undesa-ims-2024", "WLD", "2020", "275", "6", "Rounded headline figure"])
-        writer.writerow(["migrant-stock", "undesa-ims-2024", "WLD", "2024", "304", "6", "Rounded headline figure"])
+        writer.writerow(
+            ["migrant-stock", "undesa-ims-2024", "WLD", "2020", "275", "6", "Rounded headline figure"]
+        )
+        writer.writerow(
+            ["migrant-stock", "undesa-ims-2024", "WLD", "2024", "304", "6", "Rounded headline figure"]
+        )
     load_file("indicators-observations", headline)
     indicator = _indicator("international-migrant-stock")
     side_by_side = selectors.values_by_edition(indicator, area="WLD", period="2020")

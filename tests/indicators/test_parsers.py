@@ -38,7 +38,9 @@ def test_ims_2020_world_row_is_an_aggregate_with_published_totals():
 
 def test_ims_2020_countries_sum_to_the_world_total():
     parsed = undesa.parse_ims_2020_destination(IMS_2020)
-    countries = _find(parsed.observations, series="migrant-stock", period="2020", sex="_T", is_aggregate=False)
+    countries = _find(
+        parsed.observations, series="migrant-stock", period="2020", sex="_T", is_aggregate=False
+    )
     assert sum(o.value or 0 for o in countries) == 280_598_105
     usa = _find(countries, area="USA")
     assert [o.value for o in usa] == [50_632_836]
@@ -55,7 +57,9 @@ def test_ims_2020_population_keeps_its_unit_multiplier_and_refugee_tilde_is_miss
 
 def test_ims_2020_double_dots_become_missing_not_zero():
     parsed = undesa.parse_ims_2020_destination(IMS_2020)
-    south_sudan_1990 = _find(parsed.observations, series="migrant-stock", area="SSD", period="1990", sex="_T")[0]
+    south_sudan_1990 = _find(
+        parsed.observations, series="migrant-stock", area="SSD", period="1990", sex="_T"
+    )[0]
     assert south_sudan_1990.value is None
     assert south_sudan_1990.status == "M"
 
@@ -87,7 +91,9 @@ def test_ims_2020_derived_stock_and_population():
     stock = undesa.parse_ims_2020_derived(STOCK_TOTALS)
     assert not stock.issues
     assert _find(stock.observations, series="migrant-stock", area="USA", period="2020")[0].value == 50_632_836
-    assert _find(stock.observations, series="migrant-stock", area="CHI", period="2020")  # Channel Islands via M49 830
+    assert _find(
+        stock.observations, series="migrant-stock", area="CHI", period="2020"
+    )  # Channel Islands via M49 830
     population = undesa.parse_ims_2020_derived(POP_TOTALS)
     world = _find(population.observations, area="WLD", period="2020")[0]
     assert world.is_aggregate and world.unit_mult == 3
@@ -179,8 +185,17 @@ def test_a_file_of_the_wrong_kind_is_refused(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("..", (None, True)), ("~", (None, True)), ("", (None, True)), (None, (None, True)), ("NA", (None, True)),
-     ("1,234", (1234.0, True)), (0, (0.0, True)), ("x", (None, False)), (float("nan"), (None, True))],
+    [
+        ("..", (None, True)),
+        ("~", (None, True)),
+        ("", (None, True)),
+        (None, (None, True)),
+        ("NA", (None, True)),
+        ("1,234", (1234.0, True)),
+        (0, (0.0, True)),
+        ("x", (None, False)),
+        (float("nan"), (None, True)),
+    ],
 )
 def test_cell_number(raw, expected):
     assert cell_number(raw) == expected

@@ -13,8 +13,22 @@ from migdev.indicators.services import ObservationsRejected
 
 pytestmark = pytest.mark.django_db
 
-PLAN_HEADER = ["country", "plan_title", "plan_kind", "start_year", "end_year", "plan_url", "goal_reference",
-               "goal_title", "indicator", "baseline_year", "baseline_value", "target_year", "target_value", "notes"]
+PLAN_HEADER = [
+    "country",
+    "plan_title",
+    "plan_kind",
+    "start_year",
+    "end_year",
+    "plan_url",
+    "goal_reference",
+    "goal_title",
+    "indicator",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "notes",
+]
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
@@ -26,21 +40,59 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 
 def _example_plan(tmp_path: Path, *, ambitious: float, modest: float) -> Path:
-    return _write(tmp_path / "plan.csv", PLAN_HEADER, [
-        ["DEU", "Example strategy (test data)", "nds", 2010, 2025, "", "G1", "Attract skilled migrants",
-         "migrant-share-of-population", 2010, "", 2025, modest, ""],
-        ["DEU", "Example strategy (test data)", "nds", 2010, 2025, "", "G1", "Attract skilled migrants",
-         "international-migrant-stock", 2010, "", 2025, ambitious, ""],
-    ])
+    return _write(
+        tmp_path / "plan.csv",
+        PLAN_HEADER,
+        [
+            [
+                "DEU",
+                "Example strategy (test data)",
+                "nds",
+                2010,
+                2025,
+                "",
+                "G1",
+                "Attract skilled migrants",
+                "migrant-share-of-population",
+                2010,
+                "",
+                2025,
+                modest,
+                "",
+            ],
+            [
+                "DEU",
+                "Example strategy (test data)",
+                "nds",
+                2010,
+                2025,
+                "",
+                "G1",
+                "Attract skilled migrants",
+                "international-migrant-stock",
+                2010,
+                "",
+                2025,
+                ambitious,
+                "",
+            ],
+        ],
+    )
 
 
 def test_plan_targets_progress_computed_from_indicators(ims_2020, tmp_path):
-    share = selectors.indicator_values(selectors.indicator_by_code("migrant-share-of-population"), areas=["DEU"])
+    share = selectors.indicator_values(
+        selectors.indicator_by_code("migrant-share-of-population"), areas=["DEU"]
+    )
     baseline, latest = share.values[("DEU", "2010")].value, share.values[("DEU", "2020")].value
     assert latest > baseline
-    stock = selectors.indicator_values(selectors.indicator_by_code("international-migrant-stock"), areas=["DEU"])
+    stock = selectors.indicator_values(
+        selectors.indicator_by_code("international-migrant-stock"), areas=["DEU"]
+    )
     stock_2010 = stock.values[("DEU", "2010")].value
-    load_file("indicators-plan-targets", _example_plan(tmp_path, ambitious=stock_2010 * 10, modest=latest + 0.5))
+    load_file(
+        "indicators-plan-targets", _example_plan(tmp_path, ambitious=stock_2010 * 10, modest=latest + 0.5)
+    )
     plan = DevelopmentPlan.objects.get()
     progress = selectors.plan_progress(plan)
     by_indicator = {item.target.indicator.code: item for item in progress.targets}
@@ -60,9 +112,13 @@ def test_reloading_a_plan_replaces_its_targets(ims_2020, tmp_path):
 
 
 def test_plan_file_errors_name_row_and_column(db, tmp_path):
-    bad = _write(tmp_path / "bad.csv", PLAN_HEADER, [
-        ["XXX", "P", "nds", 2020, 2030, "", "", "G", "no-such-indicator", 2020, "", 2019, "ten", ""],
-    ])
+    bad = _write(
+        tmp_path / "bad.csv",
+        PLAN_HEADER,
+        [
+            ["XXX", "P", "nds", 2020, 2030, "", "", "G", "no-such-indicator", 2020, "", 2019, "ten", ""],
+        ],
+    )
     with pytest.raises(ObservationsRejected) as caught:
         load_file("indicators-plan-targets", bad)
     reasons = " | ".join(issue.reason for issue in caught.value.issues)
@@ -82,13 +138,21 @@ def test_plan_page_and_profile_show_status(client, ims_2020, tmp_path):
 
 
 def test_governance_profile_six_domains(client, db, tmp_path):
-    assessments = _write(tmp_path / "mgi.csv", ["country", "domain", "year", "finding", "text", "source", "source_url"], [
-        ["GHA", "PD_1", 2019, "well_developed", "Example finding (test data)", "Test source", ""],
-        ["GHA", "PD_2", 2019, "further_development", "Another example (test data)", "Test source", ""],
-    ])
-    scores = _write(tmp_path / "scores.csv", ["country", "domain", "year", "score", "source"], [
-        ["GHA", "PD_1", 2021, 3, "Test source"],
-    ])
+    assessments = _write(
+        tmp_path / "mgi.csv",
+        ["country", "domain", "year", "finding", "text", "source", "source_url"],
+        [
+            ["GHA", "PD_1", 2019, "well_developed", "Example finding (test data)", "Test source", ""],
+            ["GHA", "PD_2", 2019, "further_development", "Another example (test data)", "Test source", ""],
+        ],
+    )
+    scores = _write(
+        tmp_path / "scores.csv",
+        ["country", "domain", "year", "score", "source"],
+        [
+            ["GHA", "PD_1", 2021, 3, "Test source"],
+        ],
+    )
     load_file("mgi-assessments", assessments)
     load_file("sdg-1072-domain-scores", scores)
     rows = selectors.governance_for("GHA")
@@ -100,9 +164,13 @@ def test_governance_profile_six_domains(client, db, tmp_path):
 
 
 def test_governance_score_out_of_range_is_refused(db, tmp_path):
-    scores = _write(tmp_path / "scores.csv", ["country", "domain", "year", "score", "source"], [
-        ["GHA", "PD_7", 2021, 5, "Test source"],
-    ])
+    scores = _write(
+        tmp_path / "scores.csv",
+        ["country", "domain", "year", "score", "source"],
+        [
+            ["GHA", "PD_7", 2021, 5, "Test source"],
+        ],
+    )
     with pytest.raises(ObservationsRejected) as caught:
         load_file("sdg-1072-domain-scores", scores)
     assert {issue.column for issue in caught.value.issues} == {"B", "D"}

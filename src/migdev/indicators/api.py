@@ -1,7 +1,6 @@
 """Public JSON API under /api/v1/indicators/: the indicator list, metadata, computed observations,
 editions, and country key figures. Open data: no authentication, rate-limited like the rest of the API."""
 
-
 from datetime import date
 
 from django.http import Http404, HttpRequest
@@ -56,9 +55,13 @@ class ObservationOut(Schema):
 
 
 class ObservationFilter(Schema):
-    area: str | None = Field(None, description="Comma-separated ISO alpha-3 codes, WLD, M49 region or income group codes.")
+    area: str | None = Field(
+        None, description="Comma-separated ISO alpha-3 codes, WLD, M49 region or income group codes."
+    )
     period: str | None = Field(None, description="Comma-separated periods, e.g. 2020 or 2020-Q3.")
-    edition: str | None = Field(None, description="Edition code; the newest edition with country data by default.")
+    edition: str | None = Field(
+        None, description="Edition code; the newest edition with country data by default."
+    )
 
 
 class KeyFigureOut(Schema):
@@ -71,16 +74,28 @@ class KeyFigureOut(Schema):
 
 
 def _edition_out(edition: Edition) -> EditionOut:
-    return EditionOut(code=edition.code, title=edition.title, published=edition.published, kind=edition.kind,
-                      source=edition.source.name, publisher=edition.source.publisher, licence=edition.source.licence)
+    return EditionOut(
+        code=edition.code,
+        title=edition.title,
+        published=edition.published,
+        kind=edition.kind,
+        source=edition.source.name,
+        publisher=edition.source.publisher,
+        licence=edition.source.licence,
+    )
 
 
 def _indicator_out(indicator: Indicator) -> dict[str, object]:
     return {
-        "code": indicator.code, "name": indicator.name, "definition": indicator.definition,
-        "unit": indicator.unit_label, "factor": indicator.factor, "numerator": indicator.numerator_description,
+        "code": indicator.code,
+        "name": indicator.name,
+        "definition": indicator.definition,
+        "unit": indicator.unit_label,
+        "factor": indicator.factor,
+        "numerator": indicator.numerator_description,
         "denominator": indicator.denominator_description or None,
-        "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator_id else None, "theme": indicator.theme,
+        "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator else None,
+        "theme": indicator.theme,
     }
 
 
@@ -109,9 +124,12 @@ def key_figures(request: HttpRequest, iso3: str) -> list[KeyFigureOut]:
     profile = selectors.country_profile(code)
     return [
         KeyFigureOut(
-            indicator=card.indicator.code, name=card.indicator.name,
-            period=card.value.period if card.value else None, value=card.value.value if card.value else None,
-            unit=card.indicator.unit_label, edition=card.edition.code if card.edition else None,
+            indicator=card.indicator.code,
+            name=card.indicator.name,
+            period=card.value.period if card.value else None,
+            value=card.value.value if card.value else None,
+            unit=card.indicator.unit_label,
+            edition=card.edition.code if card.edition else None,
         )
         for card in profile.cards
     ]
@@ -121,8 +139,11 @@ def key_figures(request: HttpRequest, iso3: str) -> list[KeyFigureOut]:
 def indicator_detail(request: HttpRequest, code: str) -> dict[str, object]:
     indicator = _indicator_or_404(code)
     default, available = selectors.choose_edition(indicator)
-    return {**_indicator_out(indicator), "editions": [_edition_out(e) for e in available],
-            "default_edition": default.code if default else None}
+    return {
+        **_indicator_out(indicator),
+        "editions": [_edition_out(e) for e in available],
+        "default_edition": default.code if default else None,
+    }
 
 
 @router.get("/{code}/observations", response=list[ObservationOut], summary="Computed values")
@@ -141,8 +162,11 @@ def observations(request: HttpRequest, code: str, filters: Query[ObservationFilt
     if filters.edition and not any(e.code == filters.edition for e in selectors.choose_edition(indicator)[1]):
         raise Http404
     result = selectors.indicator_values(
-        indicator, areas=countries or (None if not aggregates else []), edition_code=filters.edition,
-        aggregate_codes=aggregates if requested else [], periods=periods,
+        indicator,
+        areas=countries or (None if not aggregates else []),
+        edition_code=filters.edition,
+        aggregate_codes=aggregates if requested else [],
+        periods=periods,
     )
     names = regions.area_names()
     edition = result.edition.code if result.edition else ""
@@ -151,10 +175,15 @@ def observations(request: HttpRequest, code: str, filters: Query[ObservationFilt
     rows.sort(key=lambda v: (v.is_aggregate, v.area, v.period))
     return [
         ObservationOut(
-            area=v.area, area_name=names.get(v.area, v.area), is_aggregate=v.is_aggregate, period=v.period,
-            value=v.value, numerator=v.numerator, denominator=v.denominator,
-            coverage=f"{v.covered}/{v.members}" if v.is_aggregate and v.members else None, edition=edition,
+            area=v.area,
+            area_name=names.get(v.area, v.area),
+            is_aggregate=v.is_aggregate,
+            period=v.period,
+            value=v.value,
+            numerator=v.numerator,
+            denominator=v.denominator,
+            coverage=f"{v.covered}/{v.members}" if v.is_aggregate and v.members else None,
+            edition=edition,
         )
         for v in rows
     ]
-

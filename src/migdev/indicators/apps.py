@@ -11,7 +11,10 @@ class IndicatorsConfig(AppConfig):
     migdev_module = ModuleInfo(
         "indicators",
         _("Indicators"),
-        _("Migration-and-development indicators, country migration profiles, development plans and governance."),
+        _(
+            "Migration-and-development indicators, country migration profiles, development plans "
+            "and governance."
+        ),
         url_name="indicators:home",
     )
 

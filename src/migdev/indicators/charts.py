@@ -38,8 +38,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high] (1, 2, 2.5 or 5 times a power of ten apart)."""
     if not math.isfinite(low) or not math.isfinite(high):
         return [0.0]
-    if high == low:
-        high = low + (abs(low) or 1.0)
+    if high - low <= 1e-9 * max(1.0, abs(low), abs(high)):
+        high = low + (abs(low) if abs(low) > 1e-6 else 1.0)
     raw_step = (high - low) / max(count, 1)
     magnitude = 10 ** math.floor(math.log10(raw_step))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
@@ -59,7 +59,8 @@ def _svg_open(width: int, height: int, title: str, description: str, css_class: 
     key = escape(key)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart {css_class}" '
-        f'role="img" aria-labelledby="chart-title-{key} chart-desc-{key}" preserveAspectRatio="xMidYMid meet">',
+        f'role="img" aria-labelledby="chart-title-{key} chart-desc-{key}" '
+        'preserveAspectRatio="xMidYMid meet">',
         f'<title id="chart-title-{key}">{escape(title)}</title>',
         f'<desc id="chart-desc-{key}">{escape(description)}</desc>',
     ]
@@ -79,7 +80,9 @@ def line_chart(
     points = [point for line in lines for point in line.points]
     parts = _svg_open(width, height, title, description, "line-chart", key)
     if not points:
-        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="chart-empty">–</text></svg>')
+        parts.append(
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="chart-empty">–</text></svg>'
+        )
         return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
     left, right, top, bottom = 86, 16, 16, 48 + 20 * math.ceil(len(lines) / 3)
     plot_width, plot_height = width - left - right, height - top - bottom
@@ -100,19 +103,32 @@ def line_chart(
     for tick in y_ticks:
         y = sy(tick)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{escape(format_value(tick))}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
+            f'class="tick">{escape(format_value(tick))}</text>'
+        )
     for tick in nice_ticks(x_low, x_high, count=min(8, int(x_high - x_low) or 1)):
         if x_low <= tick <= x_high and float(tick).is_integer():
             x = sx(tick)
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_height}" y2="{top + plot_height + 4}" class="axis"/>')
-            parts.append(f'<text x="{x:.1f}" y="{top + plot_height + 18}" text-anchor="middle" class="tick">{int(tick)}</text>')
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_height}" '
+                f'y2="{top + plot_height + 4}" class="axis"/>'
+            )
+            parts.append(
+                f'<text x="{x:.1f}" y="{top + plot_height + 18}" text-anchor="middle" '
+                f'class="tick">{int(tick)}</text>'
+            )
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{sy(0):.1f}" y2="{sy(0):.1f}" class="axis"/>')
     for index, line in enumerate(lines):
         colour = PALETTE[index % len(PALETTE)]
         ordered = sorted(line.points, key=lambda p: p.x)
         if len(ordered) > 1:
-            path = " ".join(f"{'M' if i == 0 else 'L'}{sx(p.x):.1f},{sy(p.y):.1f}" for i, p in enumerate(ordered))
-            parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5" class="series"/>')
+            path = " ".join(
+                f"{'M' if i == 0 else 'L'}{sx(p.x):.1f},{sy(p.y):.1f}" for i, p in enumerate(ordered)
+            )
+            parts.append(
+                f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5" class="series"/>'
+            )
         for point in ordered:
             parts.append(_marker(index, sx(point.x), sy(point.y), colour, point.label))
         legend_x = left + (index % 3) * (plot_width / 3)
@@ -129,7 +145,9 @@ def _marker(index: int, x: float, y: float, colour: str, label: str) -> str:
     if shape == 0:
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">{tooltip}</circle>'
     if shape == 1:
-        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}">{tooltip}</rect>'
+        return (
+            f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}">{tooltip}</rect>'
+        )
     return (
         f'<path d="M{x:.1f},{y - 4.5:.1f} L{x + 4.5:.1f},{y + 3.5:.1f} L{x - 4.5:.1f},{y + 3.5:.1f} Z" '
         f'fill="{colour}">{tooltip}</path>'
@@ -156,12 +174,18 @@ def bar_chart(
         y = 8 + index * row_height
         length = abs(value) / largest * plot_width
         shown = label if len(label) <= 28 else label[:27] + "…"
-        parts.append(f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" class="tick">{escape(shown)}</text>')
         parts.append(
-            f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row_height - 8}" fill="{PALETTE[0]}">'
+            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" class="tick">{escape(shown)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row_height - 8}" '
+            f'fill="{PALETTE[0]}">'
             f"<title>{escape(label)}: {escape(format_value(value))}</title></rect>"
         )
-        parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" class="tick">{escape(format_value(value))}</text>')
+        parts.append(
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" '
+            f'class="tick">{escape(format_value(value))}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
 
@@ -227,7 +251,7 @@ def tile_map(
                 fill = SEQUENTIAL[level]
                 text_class = "tile-label inverse" if level >= len(SEQUENTIAL) - DARK_BINS else "tile-label"
             parts.append(
-                f'<g><title>{escape(item.name)}: {escape(item.display)}</title>'
+                f"<g><title>{escape(item.name)}: {escape(item.display)}</title>"
                 f'<rect x="{x}" y="{ty}" width="{tile}" height="{tile}" fill="{fill}" class="tile"/>'
                 f'<text x="{x + tile / 2}" y="{ty + tile / 2 + 4}" text-anchor="middle" class="{text_class}">'
                 f"{escape(item.code)}</text></g>"

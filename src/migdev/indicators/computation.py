@@ -115,11 +115,13 @@ def compute_aggregates(
                 continue
             if denominator is None and not additive:
                 total_top /= covered
-            value = ratio(total_top, total_bottom if denominator is not None else None, factor)
+            aggregate_value = ratio(total_top, total_bottom if denominator is not None else None, factor)
+            if aggregate_value is None:
+                continue
             results[(code, period)] = ComputedValue(
                 code,
                 period,
-                value,
+                aggregate_value,
                 total_top,
                 total_bottom if denominator is not None else None,
                 is_aggregate=True,

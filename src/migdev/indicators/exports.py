@@ -10,9 +10,10 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
-from migdev.indicators.areas import WORLD, iso3_to_m49, is_aggregate_code
+from django.utils import timezone
+
+from migdev.indicators.areas import WORLD, is_aggregate_code, iso3_to_m49
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.models import Edition, Indicator
 
@@ -23,9 +24,22 @@ SDG_SERIES = {"refugees-by-origin-per-100000": "SM_POP_REFG_OR", "remittance-inf
 UNIT_MEASURES = {100: "PT", 1000: "PER_1000_POP", 100000: "PER_100000_POP"}
 SDMX_DATAFLOW = "IAEG-SDGs:DF_SDG_GLH(1.8)"
 SDMX_DIMENSIONS = (
-    "FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
-    "EDUCATION_LEV", "OCCUPATION", "CUST_BREAKDOWN", "COMPOSITE_BREAKDOWN", "DISABILITY_STATUS", "ACTIVITY",
-    "PRODUCT", "TIME_PERIOD",
+    "FREQ",
+    "REPORTING_TYPE",
+    "SERIES",
+    "REF_AREA",
+    "SEX",
+    "AGE",
+    "URBANISATION",
+    "INCOME_WEALTH_QUANTILE",
+    "EDUCATION_LEV",
+    "OCCUPATION",
+    "CUST_BREAKDOWN",
+    "COMPOSITE_BREAKDOWN",
+    "DISABILITY_STATUS",
+    "ACTIVITY",
+    "PRODUCT",
+    "TIME_PERIOD",
 )
 SDMX_ATTRIBUTES = ("UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "SOURCE_DETAIL", "COMMENT_OBS")
 
@@ -60,8 +74,13 @@ def export_rows(
     for item in sorted(values, key=lambda v: (v.is_aggregate, names.get(v.area, v.area), v.period)):
         rows.append(
             ExportRow(
-                area=item.area, area_name=names.get(item.area, item.area), is_aggregate=item.is_aggregate,
-                period=item.period, value=item.value, numerator=item.numerator, denominator=item.denominator,
+                area=item.area,
+                area_name=names.get(item.area, item.area),
+                is_aggregate=item.is_aggregate,
+                period=item.period,
+                value=item.value,
+                numerator=item.numerator,
+                denominator=item.denominator,
                 coverage=f"{item.covered}/{item.members}" if item.is_aggregate and item.members else "",
                 edition=edition.code if edition else "",
             )
@@ -69,15 +88,27 @@ def export_rows(
     return rows
 
 
-def metadata(indicator: Indicator, edition: Edition | None, denominator_edition: Edition | None,
-             *, scope: str, selection: dict[str, str]) -> dict[str, object]:
+def metadata(
+    indicator: Indicator,
+    edition: Edition | None,
+    denominator_edition: Edition | None,
+    *,
+    scope: str,
+    selection: dict[str, str],
+) -> dict[str, object]:
     def describe(item: Edition | None) -> dict[str, object] | None:
         if item is None:
             return None
         return {
-            "code": item.code, "title": item.title, "published": item.published.isoformat(),
-            "kind": item.kind, "source": item.source.name, "publisher": item.source.publisher,
-            "licence": item.source.licence, "citation": item.source.citation, "url": item.source.url,
+            "code": item.code,
+            "title": item.title,
+            "published": item.published.isoformat(),
+            "kind": item.kind,
+            "source": item.source.name,
+            "publisher": item.source.publisher,
+            "licence": item.source.licence,
+            "citation": item.source.citation,
+            "url": item.source.url,
             "last_loaded": item.loaded_at.isoformat() if item.loaded_at else None,
         }
 
@@ -90,19 +121,30 @@ def metadata(indicator: Indicator, edition: Edition | None, denominator_edition:
         "factor": indicator.factor,
         "unit": indicator.unit_label,
         "values_in": "true units (display multiplier not applied)",
-        "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator_id else None,
+        "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator else None,
         "edition": describe(edition),
         "denominator_edition": describe(denominator_edition),
         "aggregates": "Computed as sum of numerators over sum of denominators of the member countries; "
         "World Bank income groups as of each data year; coverage = members with data / members.",
         "scope": scope,
         "selection": selection,
-        "generated": date.today().isoformat(),
+        "generated": timezone.now().date().isoformat(),
     }
 
 
-CSV_COLUMNS = ("indicator", "area", "area_name", "is_aggregate", "period", "value", "unit", "numerator",
-               "denominator", "coverage", "edition")
+CSV_COLUMNS = (
+    "indicator",
+    "area",
+    "area_name",
+    "is_aggregate",
+    "period",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "coverage",
+    "edition",
+)
 
 
 def to_csv(indicator: Indicator, rows: Sequence[ExportRow]) -> str:
@@ -110,11 +152,24 @@ def to_csv(indicator: Indicator, rows: Sequence[ExportRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([safe_text(cell) for cell in (
-            indicator.code, row.area, row.area_name, "yes" if row.is_aggregate else "no", row.period,
-            _number(row.value), indicator.unit_label, _number(row.numerator), _number(row.denominator),
-            row.coverage, row.edition,
-        )])
+        writer.writerow(
+            [
+                safe_text(cell)
+                for cell in (
+                    indicator.code,
+                    row.area,
+                    row.area_name,
+                    "yes" if row.is_aggregate else "no",
+                    row.period,
+                    _number(row.value),
+                    indicator.unit_label,
+                    _number(row.numerator),
+                    _number(row.denominator),
+                    row.coverage,
+                    row.edition,
+                )
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -131,10 +186,24 @@ def to_xlsx(indicator: Indicator, rows: Sequence[ExportRow], meta: dict[str, obj
     data = book.create_sheet("Data")
     data.append(list(CSV_COLUMNS))
     for row in rows:
-        data.append([safe_text(cell) for cell in (
-            indicator.code, row.area, row.area_name, "yes" if row.is_aggregate else "no", row.period, row.value,
-            indicator.unit_label, row.numerator, row.denominator, row.coverage, row.edition,
-        )])
+        data.append(
+            [
+                safe_text(cell)
+                for cell in (
+                    indicator.code,
+                    row.area,
+                    row.area_name,
+                    "yes" if row.is_aggregate else "no",
+                    row.period,
+                    row.value,
+                    indicator.unit_label,
+                    row.numerator,
+                    row.denominator,
+                    row.coverage,
+                    row.edition,
+                )
+            ]
+        )
     sheet = book.create_sheet("Metadata")
     for key, value in _flatten(meta):
         sheet.append([safe_text(key), safe_text(value)])
@@ -179,20 +248,44 @@ def to_sdmx_csv(indicator: Indicator, rows: Sequence[ExportRow], edition: Editio
     series = sdmx_series_code(indicator)
     unit = sdmx_unit(indicator)
     source = edition.title if edition else ""
-    sex = {"F": "F", "M": "M"}.get(indicator.numerator_sex, "_T") if indicator.denominator_series_id is None else "_T"
+    sex = (
+        {"F": "F", "M": "M"}.get(indicator.numerator_sex, "_T")
+        if indicator.denominator_series_id is None
+        else "_T"
+    )
     for row in rows:
         if row.value is None:
             continue
-        dimensions = {name: "_T" for name in SDMX_DIMENSIONS}
-        dimensions.update({
-            "FREQ": "A" if "-Q" not in row.period else "Q", "REPORTING_TYPE": "G", "SERIES": series,
-            "REF_AREA": sdmx_ref_area(row.area), "SEX": sex, "TIME_PERIOD": row.period,
-        })
+        dimensions = dict.fromkeys(SDMX_DIMENSIONS, "_T")
+        dimensions.update(
+            {
+                "FREQ": "A" if "-Q" not in row.period else "Q",
+                "REPORTING_TYPE": "G",
+                "SERIES": series,
+                "REF_AREA": sdmx_ref_area(row.area),
+                "SEX": sex,
+                "TIME_PERIOD": row.period,
+            }
+        )
         comment = f"coverage {row.coverage}" if row.coverage else ""
-        writer.writerow([safe_text(cell) for cell in (
-            "dataflow", SDMX_DATAFLOW, "I", *(dimensions[name] for name in SDMX_DIMENSIONS), _number(row.value),
-            unit, "0", "A", "C" if not row.is_aggregate else "G", source, comment,
-        )])
+        writer.writerow(
+            [
+                safe_text(cell)
+                for cell in (
+                    "dataflow",
+                    SDMX_DATAFLOW,
+                    "I",
+                    *(dimensions[name] for name in SDMX_DIMENSIONS),
+                    _number(row.value),
+                    unit,
+                    "0",
+                    "A",
+                    "C" if not row.is_aggregate else "G",
+                    source,
+                    comment,
+                )
+            ]
+        )
     return buffer.getvalue()
 
 

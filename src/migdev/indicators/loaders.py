@@ -39,8 +39,12 @@ def _long_csv(path: Path) -> ParsedFile:
 
     editions = {
         edition.code: EditionInfo(
-            source=edition.source.code, code=edition.code, title=edition.title, published=edition.published,
-            kind=edition.kind, notes=edition.notes,
+            source=edition.source.code,
+            code=edition.code,
+            title=edition.title,
+            published=edition.published,
+            kind=edition.kind,
+            notes=edition.notes,
         )
         for edition in Edition.objects.select_related("source")
     }
@@ -50,28 +54,67 @@ def _long_csv(path: Path) -> ParsedFile:
 FORMATS: dict[str, IndicatorFormat] = {
     spec.name: spec
     for spec in (
-        IndicatorFormat("undesa-ims-2020", "UN DESA International Migrant Stock 2020, by sex and destination (XLSX)",
-                        undesa.parse_ims_2020_destination),
-        IndicatorFormat("undesa-ims-2020-derived", "IMS 2020 tidy extracts stock_totals_2020.csv / pop_totals_2020.csv",
-                        undesa.parse_ims_2020_derived, replace=False),
-        IndicatorFormat("undesa-ims-2019", "UN DESA International Migrant Stock 2019: totals workbook (XLSX) or "
-                        "origin × destination matrix (CSV)", _ims_2019, replace=False),
-        IndicatorFormat("undesa-wpp-net-migration", "UN World Population Prospects 2024 net migration (CSV)",
-                        others.parse_wpp_net_migration),
-        IndicatorFormat("national-net-migration", "Net migration from national statistical offices (CSV)",
-                        others.parse_national_net_migration),
-        IndicatorFormat("unhcr-refugees", "UNHCR refugees and asylum-seekers by origin and asylum (CSV)",
-                        others.parse_unhcr_bilateral),
-        IndicatorFormat("worldbank-remittance-inflows-2013", "World Bank remittance inflows, April 2013 (XLS)",
-                        worldbank.parse_remittance_inflows_2013),
-        IndicatorFormat("worldbank-wdi", "World Bank WDI bulk CSV (remittances paid/received, % of GDP, GDP)",
-                        worldbank.parse_wdi_bulk_csv, replace=False),
-        IndicatorFormat("worldbank-bilateral-migration", "World Bank bilateral migration matrix 2010 (XLS) or 2013 (XLSX)",
-                        worldbank.parse_bilateral_matrix),
-        IndicatorFormat("worldbank-rpw-corridors", "World Bank RPW corridor average costs, DataBank export (CSV)",
-                        others.parse_rpw_corridors),
-        IndicatorFormat("indicators-observations", "Observations in migdev's long CSV format (series, edition, area, "
-                        "period, value, …) into an existing edition", _long_csv, replace=False),
+        IndicatorFormat(
+            "undesa-ims-2020",
+            "UN DESA International Migrant Stock 2020, by sex and destination (XLSX)",
+            undesa.parse_ims_2020_destination,
+        ),
+        IndicatorFormat(
+            "undesa-ims-2020-derived",
+            "IMS 2020 tidy extracts stock_totals_2020.csv / pop_totals_2020.csv",
+            undesa.parse_ims_2020_derived,
+            replace=False,
+        ),
+        IndicatorFormat(
+            "undesa-ims-2019",
+            "UN DESA International Migrant Stock 2019: totals workbook (XLSX) or "
+            "origin × destination matrix (CSV)",
+            _ims_2019,
+            replace=False,
+        ),
+        IndicatorFormat(
+            "undesa-wpp-net-migration",
+            "UN World Population Prospects 2024 net migration (CSV)",
+            others.parse_wpp_net_migration,
+        ),
+        IndicatorFormat(
+            "national-net-migration",
+            "Net migration from national statistical offices (CSV)",
+            others.parse_national_net_migration,
+        ),
+        IndicatorFormat(
+            "unhcr-refugees",
+            "UNHCR refugees and asylum-seekers by origin and asylum (CSV)",
+            others.parse_unhcr_bilateral,
+        ),
+        IndicatorFormat(
+            "worldbank-remittance-inflows-2013",
+            "World Bank remittance inflows, April 2013 (XLS)",
+            worldbank.parse_remittance_inflows_2013,
+        ),
+        IndicatorFormat(
+            "worldbank-wdi",
+            "World Bank WDI bulk CSV (remittances paid/received, % of GDP, GDP)",
+            worldbank.parse_wdi_bulk_csv,
+            replace=False,
+        ),
+        IndicatorFormat(
+            "worldbank-bilateral-migration",
+            "World Bank bilateral migration matrix 2010 (XLS) or 2013 (XLSX)",
+            worldbank.parse_bilateral_matrix,
+        ),
+        IndicatorFormat(
+            "worldbank-rpw-corridors",
+            "World Bank RPW corridor average costs, DataBank export (CSV)",
+            others.parse_rpw_corridors,
+        ),
+        IndicatorFormat(
+            "indicators-observations",
+            "Observations in migdev's long CSV format (series, edition, area, "
+            "period, value, …) into an existing edition",
+            _long_csv,
+            replace=False,
+        ),
     )
 }
 SDG_CONSTRAINTS_FORMAT = "sdg-series-constraints"
@@ -106,7 +149,9 @@ def load_file(format_name: str, path: Path) -> LoadOutcome:
         parsed = spec.parse(path)
     except ParseError as error:
         raise ObservationsRejected(error.issues) from error
-    return observations_import(parsed=parsed, file_name=path.name, file_sha256=file_sha256(path), replace=spec.replace)
+    return observations_import(
+        parsed=parsed, file_name=path.name, file_sha256=file_sha256(path), replace=spec.replace
+    )
 
 
 def _load_records(format_name: str, path: Path) -> LoadOutcome:
@@ -125,8 +170,8 @@ def _load_records(format_name: str, path: Path) -> LoadOutcome:
 
 def _dataio_loader(format_name: str) -> Callable[..., Any]:
     def load(path: Path, *, progress: Any, user: Any) -> Any:
-        from migdev.dataio.errors import ImportRejected, RowError
-        from migdev.dataio.registry import ImportResult
+        from migdev.dataio.errors import ImportRejected, RowError  # type: ignore[import-untyped,unused-ignore]
+        from migdev.dataio.registry import ImportResult  # type: ignore[import-untyped,unused-ignore]
 
         try:
             outcome = load_file(format_name, Path(path))
@@ -142,11 +187,16 @@ def _dataio_loader(format_name: str) -> Callable[..., Any]:
 def register_formats() -> None:
     """Offer every format to ``migdev load``; does nothing while the data-import module is absent."""
     try:
-        from migdev.dataio.registry import LoadFormat, register_format
+        from migdev.dataio.registry import (  # type: ignore[import-untyped,unused-ignore]
+            LoadFormat,
+            register_format,
+        )
     except ImportError:
         return
     descriptions = {name: spec.description for name, spec in FORMATS.items()}
-    descriptions[SDG_CONSTRAINTS_FORMAT] = "SDG global SDMX content constraints (series, units, breakdowns) CSV"
+    descriptions[SDG_CONSTRAINTS_FORMAT] = (
+        "SDG global SDMX content constraints (series, units, breakdowns) CSV"
+    )
     descriptions.update(RECORD_FORMATS)
     for name, description in descriptions.items():
         register_format(LoadFormat(name=name, description=description, loader=_dataio_loader(name)))

@@ -129,7 +129,16 @@ class Observation(models.Model):
         verbose_name_plural = _("observations")
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "edition", "area", "counterpart", "period", "sex", "age", "migratory_status"],
+                fields=[
+                    "series",
+                    "edition",
+                    "area",
+                    "counterpart",
+                    "period",
+                    "sex",
+                    "age",
+                    "migratory_status",
+                ],
                 name="indicators_observation_unique_key",
             )
         ]
@@ -378,7 +387,9 @@ class PolicyDomainScore(models.Model):
         verbose_name = _("SDG 10.7.2 domain score")
         verbose_name_plural = _("SDG 10.7.2 domain scores")
         constraints = [
-            models.UniqueConstraint(fields=["country", "domain", "year"], name="indicators_policyscore_unique"),
+            models.UniqueConstraint(
+                fields=["country", "domain", "year"], name="indicators_policyscore_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(score__gte=1, score__lte=4), name="indicators_policyscore_range"
             ),
@@ -404,7 +415,9 @@ class SeriesCoverage(models.Model):
         verbose_name = _("series coverage")
         verbose_name_plural = _("series coverage")
         constraints = [
-            models.UniqueConstraint(fields=["series", "edition", "bilateral"], name="indicators_coverage_unique")
+            models.UniqueConstraint(
+                fields=["series", "edition", "bilateral"], name="indicators_coverage_unique"
+            )
         ]
 
     def __str__(self) -> str:

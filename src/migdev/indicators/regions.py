@@ -24,7 +24,7 @@ def _income_years() -> tuple[int, ...]:
 
 
 def classification_year(code: str, data_year: int) -> int | None:
-    """The data year whose classification is used for ``code`` (None when membership does not depend on it)."""
+    """The data year whose classification applies to ``code`` (None when membership ignores years)."""
     if code not in INCOME_GROUPS:
         return None
     years = _income_years()

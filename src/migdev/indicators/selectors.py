@@ -57,7 +57,10 @@ def sdg_catalogue() -> QuerySet[SdgIndicator]:
 
 
 def numerator_is_bilateral(indicator: Indicator) -> bool:
-    return indicator.numerator_area_role == Indicator.AreaRole.COUNTERPART or indicator.numerator_counterpart != TOTAL
+    return (
+        indicator.numerator_area_role == Indicator.AreaRole.COUNTERPART
+        or indicator.numerator_counterpart != TOTAL
+    )
 
 
 def _edition_order(edition: Edition) -> tuple[bool, float]:
@@ -75,7 +78,9 @@ def editions_with(series_id: int, *, bilateral: bool, min_countries: int = 1) ->
 
 def all_editions_with(series_id: int, *, bilateral: bool) -> list[Edition]:
     """Every edition holding the series, including aggregate-only headline editions, newest first."""
-    rows = SeriesCoverage.objects.filter(series_id=series_id, bilateral=bilateral).select_related("edition__source")
+    rows = SeriesCoverage.objects.filter(series_id=series_id, bilateral=bilateral).select_related(
+        "edition__source"
+    )
     return sorted({row.edition for row in rows}, key=lambda edition: edition.published, reverse=True)
 
 
@@ -84,7 +89,9 @@ def _has_area_data(series_id: int, edition: Edition, area: str, *, as_counterpar
         return Observation.objects.filter(
             counterpart=area, series_id=series_id, edition=edition, value__isnull=False
         ).exists()
-    return Observation.objects.filter(area=area, series_id=series_id, edition=edition, value__isnull=False).exists()
+    return Observation.objects.filter(
+        area=area, series_id=series_id, edition=edition, value__isnull=False
+    ).exists()
 
 
 def choose_edition(
@@ -119,7 +126,8 @@ def _denominator_edition(indicator: Indicator, numerator_edition: Edition) -> Ed
         if edition.id == numerator_edition.id:
             return edition
     same_source = [edition for edition in editions if edition.source_id == numerator_edition.source_id]
-    return (same_source or editions or [None])[0]
+    preferred = same_source or editions
+    return preferred[0] if preferred else None
 
 
 def term_values(
@@ -191,7 +199,11 @@ class IndicatorResult:
         return sorted({period for _, period in self.values} | {period for _, period in self.aggregates})
 
     def series_for(self, area: str) -> list[ComputedValue]:
-        source = self.aggregates if (area, self.latest_period) in self.aggregates or not self._has(area) else self.values
+        source = (
+            self.aggregates
+            if (area, self.latest_period) in self.aggregates or not self._has(area)
+            else self.values
+        )
         return sorted((v for (a, _), v in source.items() if a == area), key=lambda v: v.period)
 
     def _has(self, area: str) -> bool:
@@ -203,7 +215,9 @@ class IndicatorResult:
         return periods[-1] if periods else None
 
     def latest_for(self, area: str) -> ComputedValue | None:
-        found = [v for (a, _), v in {**self.values, **self.aggregates}.items() if a == area and v.value is not None]
+        found = [
+            v for (a, _), v in {**self.values, **self.aggregates}.items() if a == area and v.value is not None
+        ]
         return max(found, key=lambda v: v.period) if found else None
 
     def value_at(self, area: str, period: str) -> ComputedValue | None:
@@ -230,15 +244,22 @@ def indicator_values(
     needs_all = bool(aggregate_codes) or areas is None
     fetch_areas = None if needs_all else list(areas or [])
     numerator = term_values(
-        series=indicator.numerator_series, edition=edition, sex=indicator.numerator_sex,
-        area_role=indicator.numerator_area_role, counterpart=indicator.numerator_counterpart,
-        areas=fetch_areas, periods=periods,
+        series=indicator.numerator_series,
+        edition=edition,
+        sex=indicator.numerator_sex,
+        area_role=indicator.numerator_area_role,
+        counterpart=indicator.numerator_counterpart,
+        areas=fetch_areas,
+        periods=periods,
     )
     denominator = None
     if indicator.denominator_series is not None and denominator_edition is not None:
         denominator = term_values(
-            series=indicator.denominator_series, edition=denominator_edition, sex=indicator.denominator_sex,
-            areas=fetch_areas, periods=periods,
+            series=indicator.denominator_series,
+            edition=denominator_edition,
+            sex=indicator.denominator_sex,
+            areas=fetch_areas,
+            periods=periods,
         )
     factor = float(indicator.factor)
     result = IndicatorResult(indicator, edition, denominator_edition, available)
@@ -246,8 +267,13 @@ def indicator_values(
     if aggregate_codes:
         additive = indicator.numerator_series.additive or indicator.denominator_series_id is not None
         result.aggregates = compute_aggregates(
-            aggregate_codes, numerator, denominator, factor=factor, membership=regions.members,
-            country_codes=set(country_codes()), additive=additive,
+            aggregate_codes,
+            numerator,
+            denominator,
+            factor=factor,
+            membership=regions.members,
+            country_codes=set(country_codes()),
+            additive=additive,
         )
     if with_published_aggregates and indicator.numerator_area_role == Indicator.AreaRole.AREA:
         result.published_aggregates = _published_aggregates(indicator, edition, denominator_edition, periods)
@@ -267,15 +293,27 @@ def _published_aggregates(
     )
     if not codes:
         return {}
-    numerator = term_values(series=indicator.numerator_series, edition=edition, sex=indicator.numerator_sex,
-                            areas=codes, periods=periods)
+    numerator = term_values(
+        series=indicator.numerator_series,
+        edition=edition,
+        sex=indicator.numerator_sex,
+        areas=codes,
+        periods=periods,
+    )
     denominator = None
     if indicator.denominator_series is not None and denominator_edition is not None:
-        denominator = term_values(series=indicator.denominator_series, edition=denominator_edition,
-                                  sex=indicator.denominator_sex, areas=codes, periods=periods)
+        denominator = term_values(
+            series=indicator.denominator_series,
+            edition=denominator_edition,
+            sex=indicator.denominator_sex,
+            areas=codes,
+            periods=periods,
+        )
     values = compute_values(numerator, denominator, factor=float(indicator.factor))
-    return {key: ComputedValue(v.area, v.period, v.value, v.numerator, v.denominator, is_aggregate=True)
-            for key, v in values.items()}
+    return {
+        key: ComputedValue(v.area, v.period, v.value, v.numerator, v.denominator, is_aggregate=True)
+        for key, v in values.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -294,8 +332,12 @@ def values_by_edition(indicator: Indicator, *, area: str, period: str) -> list[E
     bilateral = numerator_is_bilateral(indicator)
     for edition in all_editions_with(indicator.numerator_series_id, bilateral=bilateral):
         result = indicator_values(
-            indicator, areas=None if area == WORLD else [area], edition_code=edition.code,
-            aggregate_codes=[WORLD] if area == WORLD else (), periods=[period], with_published_aggregates=area == WORLD,
+            indicator,
+            areas=None if area == WORLD else [area],
+            edition_code=edition.code,
+            aggregate_codes=[WORLD] if area == WORLD else (),
+            periods=[period],
+            with_published_aggregates=area == WORLD,
         )
         value = result.published_aggregates.get((area, period)) or result.value_at(area, period)
         if value is not None and value.value is not None:
@@ -358,7 +400,10 @@ class CountryProfile:
 
 
 def country_profile(iso3: str) -> CountryProfile:
-    by_code = {indicator.code: indicator for indicator in indicators().filter(code__in=PROFILE_CARDS + PROFILE_CHARTS)}
+    by_code = {
+        indicator.code: indicator
+        for indicator in indicators().filter(code__in=PROFILE_CARDS + PROFILE_CHARTS)
+    }
     cards = []
     charts = []
     results: dict[str, IndicatorResult] = {}
@@ -369,43 +414,66 @@ def country_profile(iso3: str) -> CountryProfile:
         result = indicator_values(indicator, areas=[iso3])
         results[code] = result
         cards.append(
-            KeyFigure(indicator, result.latest_for(iso3), result.edition, result.denominator_edition,
-                      max(0, len(result.available_editions) - 1))
+            KeyFigure(
+                indicator,
+                result.latest_for(iso3),
+                result.edition,
+                result.denominator_edition,
+                max(0, len(result.available_editions) - 1),
+            )
         )
     for code in PROFILE_CHARTS:
         indicator = by_code.get(code)
         if indicator is None:
             continue
         result = results.get(code) or indicator_values(indicator, areas=[iso3])
-        charts.append(TimeSeries(indicator, sorted(result.values.values(), key=lambda v: v.period), result.edition))
+        charts.append(
+            TimeSeries(indicator, sorted(result.values.values(), key=lambda v: v.period), result.edition)
+        )
     origins, destinations, year, edition = top_partners(iso3)
     return CountryProfile(
-        iso3=iso3, cards=cards, charts=charts, top_origins=origins, top_destinations=destinations,
-        partners_year=year, partners_edition=edition, plans=plans_for(iso3), governance=governance_for(iso3),
+        iso3=iso3,
+        cards=cards,
+        charts=charts,
+        top_origins=origins,
+        top_destinations=destinations,
+        partners_year=year,
+        partners_edition=edition,
+        plans=plans_for(iso3),
+        governance=governance_for(iso3),
     )
 
 
-def top_partners(iso3: str, *, limit: int = 10) -> tuple[list[Partner], list[Partner], str | None, Edition | None]:
+def top_partners(
+    iso3: str, *, limit: int = 10
+) -> tuple[list[Partner], list[Partner], str | None, Edition | None]:
     """Largest countries of origin of the country's immigrants and destinations of its emigrants."""
     try:
         series = Series.objects.get(code="migrant-stock")
     except Series.DoesNotExist:
         return [], [], None, None
     for edition in editions_with(series.id, bilateral=True):
-        rows = Observation.objects.filter(series=series, edition=edition, value__isnull=False).exclude(counterpart=TOTAL)
-        latest = (rows.filter(area=iso3) | rows.filter(counterpart=iso3)).order_by("-period").values_list(
-            "period", flat=True
-        ).first()
+        rows = Observation.objects.filter(series=series, edition=edition, value__isnull=False).exclude(
+            counterpart=TOTAL
+        )
+        latest = (
+            (rows.filter(area=iso3) | rows.filter(counterpart=iso3))
+            .order_by("-period")
+            .values_list("period", flat=True)
+            .first()
+        )
         if latest is None:
             continue
         origins = [
             Partner(code, value * 10**mult)
-            for code, value, mult in rows.filter(area=iso3, period=latest).order_by("-value")
+            for code, value, mult in rows.filter(area=iso3, period=latest)
+            .order_by("-value")
             .values_list("counterpart", "value", "unit_mult")[:limit]
         ]
         destinations = [
             Partner(code, value * 10**mult)
-            for code, value, mult in rows.filter(counterpart=iso3, period=latest).order_by("-value")
+            for code, value, mult in rows.filter(counterpart=iso3, period=latest)
+            .order_by("-value")
             .values_list("area", "value", "unit_mult")[:limit]
         ]
         return origins, destinations, latest, edition
@@ -438,11 +506,10 @@ class PlanProgress:
 
 def target_status(target: PlanTarget, country: str) -> TargetProgress:
     """Baseline (typed, or computed for the baseline year) and the latest computed value since then."""
-    result = indicator_values(target.indicator, areas=[country],
-                              edition_code=target.edition.code if target.edition_id else None)
-    series = sorted(
-        (v for v in result.values.values() if v.value is not None), key=lambda v: v.period
+    result = indicator_values(
+        target.indicator, areas=[country], edition_code=target.edition.code if target.edition else None
     )
+    series = sorted((v for v in result.values.values() if v.value is not None), key=lambda v: v.period)
     baseline = target.baseline_value
     if baseline is None:
         at_baseline = [v for v in series if period_year(v.period) == target.baseline_year]
@@ -450,12 +517,22 @@ def target_status(target: PlanTarget, country: str) -> TargetProgress:
     later = [v for v in series if period_year(v.period) > target.baseline_year]
     latest = later[-1] if later else None
     if baseline is None:
-        progress = Progress(0.0, target.target_value, latest.value if latest else None,
-                            period_year(latest.period) if latest else None, None, None, "no_data")
+        progress = Progress(
+            0.0,
+            target.target_value,
+            latest.value if latest else None,
+            period_year(latest.period) if latest else None,
+            None,
+            None,
+            "no_data",
+        )
     else:
         progress = target_progress(
-            baseline=baseline, baseline_year=target.baseline_year, target=target.target_value,
-            target_year=target.target_year, latest=latest.value if latest else None,
+            baseline=baseline,
+            baseline_year=target.baseline_year,
+            target=target.target_value,
+            target_year=target.target_year,
+            latest=latest.value if latest else None,
             latest_year=period_year(latest.period) if latest else None,
         )
     return TargetProgress(target, baseline, progress, result.edition)
@@ -470,7 +547,9 @@ def plan_progress(plan: DevelopmentPlan) -> PlanProgress:
     targets = [
         target_status(target, plan.country)
         for goal in plan.goals.all()
-        for target in goal.targets.select_related("indicator__numerator_series", "indicator__denominator_series", "edition")
+        for target in goal.targets.select_related(
+            "indicator__numerator_series", "indicator__denominator_series", "edition"
+        )
     ]
     return PlanProgress(plan, targets)
 
@@ -492,7 +571,8 @@ class GovernanceRow:
 
 
 def governance_for(country: str) -> list[GovernanceRow]:
-    """The six domains with the latest assessments and SDG 10.7.2 score each; empty when nothing is recorded."""
+    """The six domains with the latest assessments and SDG 10.7.2 score each; empty when nothing
+    is recorded."""
     assessments = list(GovernanceAssessment.objects.filter(country=country))
     scores = list(PolicyDomainScore.objects.filter(country=country))
     if not assessments and not scores:
@@ -507,7 +587,9 @@ def governance_for(country: str) -> list[GovernanceRow]:
             GovernanceRow(
                 domain=domain.value,
                 label=str(domain.label),
-                well_developed=[a for a in current if a.finding == GovernanceAssessment.Finding.WELL_DEVELOPED],
+                well_developed=[
+                    a for a in current if a.finding == GovernanceAssessment.Finding.WELL_DEVELOPED
+                ],
                 further_development=[
                     a for a in current if a.finding == GovernanceAssessment.Finding.FURTHER_DEVELOPMENT
                 ],

@@ -66,44 +66,77 @@ def catalogue_install(*, registry: Apps | None = None) -> None:
     for source in catalogue.SOURCES:
         source_model.objects.update_or_create(
             code=source.code,
-            defaults={"name": source.name, "publisher": source.publisher, "url": source.url,
-                      "licence": source.licence, "citation": source.citation},
+            defaults={
+                "name": source.name,
+                "publisher": source.publisher,
+                "url": source.url,
+                "licence": source.licence,
+                "citation": source.citation,
+            },
         )
     for series in catalogue.SERIES:
         series_model.objects.update_or_create(
             code=series.code,
-            defaults={"name": series.name, "unit": series.unit, "description": series.description,
-                      "additive": series.additive, "counterpart_role": series.counterpart_role},
+            defaults={
+                "name": series.name,
+                "unit": series.unit,
+                "description": series.description,
+                "additive": series.additive,
+                "counterpart_role": series.counterpart_role,
+            },
         )
     for edition in catalogue.EDITIONS:
         edition_model.objects.get_or_create(
             code=edition.code,
-            defaults={"source": source_model.objects.get(code=edition.source), "title": edition.title,
-                      "published": edition.published, "kind": edition.kind, "notes": edition.notes},
+            defaults={
+                "source": source_model.objects.get(code=edition.source),
+                "title": edition.title,
+                "published": edition.published,
+                "kind": edition.kind,
+                "notes": edition.notes,
+            },
         )
     for position, sdg in enumerate(catalogue.SDG_INDICATORS):
         sdg_model.objects.update_or_create(
             code=sdg.code,
-            defaults={"title": sdg.title, "target": sdg.target, "series_codes": sdg.series_codes,
-                      "unit_measure": sdg.unit_measure, "custodian": sdg.custodian, "method": sdg.method,
-                      "threshold": sdg.threshold, "threshold_text": sdg.threshold_text,
-                      "breakdowns": "; ".join(f"{k}: {v}" for k, v in sdg.breakdowns.items()),
-                      "sort_key": f"{position:03d}"},
+            defaults={
+                "title": sdg.title,
+                "target": sdg.target,
+                "series_codes": sdg.series_codes,
+                "unit_measure": sdg.unit_measure,
+                "custodian": sdg.custodian,
+                "method": sdg.method,
+                "threshold": sdg.threshold,
+                "threshold_text": sdg.threshold_text,
+                "breakdowns": "; ".join(f"{k}: {v}" for k, v in sdg.breakdowns.items()),
+                "sort_key": f"{position:03d}",
+            },
         )
     series_by_code = {series.code: series for series in series_model.objects.all()}
     for spec in catalogue.INDICATORS:
         indicator_model.objects.update_or_create(
             code=spec.code,
             defaults={
-                "name": spec.name, "short_name": spec.short_name, "definition": spec.definition, "theme": spec.theme,
+                "name": spec.name,
+                "short_name": spec.short_name,
+                "definition": spec.definition,
+                "theme": spec.theme,
                 "sdg_indicator": sdg_model.objects.get(code=spec.sdg) if spec.sdg else None,
                 "numerator_series": series_by_code[spec.numerator_series],
-                "numerator_description": spec.numerator_description, "numerator_sex": spec.numerator_sex,
-                "numerator_area_role": spec.numerator_area_role, "numerator_counterpart": spec.numerator_counterpart,
-                "denominator_series": series_by_code[spec.denominator_series] if spec.denominator_series else None,
-                "denominator_description": spec.denominator_description, "denominator_sex": spec.denominator_sex,
-                "factor": spec.factor, "unit_label": spec.unit_label, "decimals": spec.decimals,
-                "display_mult": spec.display_mult, "higher_is_better": spec.higher_is_better,
+                "numerator_description": spec.numerator_description,
+                "numerator_sex": spec.numerator_sex,
+                "numerator_area_role": spec.numerator_area_role,
+                "numerator_counterpart": spec.numerator_counterpart,
+                "denominator_series": series_by_code[spec.denominator_series]
+                if spec.denominator_series
+                else None,
+                "denominator_description": spec.denominator_description,
+                "denominator_sex": spec.denominator_sex,
+                "factor": spec.factor,
+                "unit_label": spec.unit_label,
+                "decimals": spec.decimals,
+                "display_mult": spec.display_mult,
+                "higher_is_better": spec.higher_is_better,
                 "sort_order": spec.sort_order,
             },
         )
@@ -116,11 +149,18 @@ def _edition_for(parsed: ParsedFile, file_name: str, file_sha256: str) -> Editio
         raise ObservationsRejected([ParseIssue(file_name, 0, "", f"unknown source {info.source!r}")])
     edition, created = Edition.objects.get_or_create(
         code=info.code,
-        defaults={"source": source, "title": info.title, "published": info.published, "kind": info.kind,
-                  "notes": info.notes},
+        defaults={
+            "source": source,
+            "title": info.title,
+            "published": info.published,
+            "kind": info.kind,
+            "notes": info.notes,
+        },
     )
     if not created and edition.source_id != source.id:
-        raise ObservationsRejected([ParseIssue(file_name, 0, "", f"edition {info.code!r} belongs to another source")])
+        raise ObservationsRejected(
+            [ParseIssue(file_name, 0, "", f"edition {info.code!r} belongs to another source")]
+        )
     edition.loaded_at = timezone.now()
     edition.file_sha256 = file_sha256
     edition.save(update_fields=["loaded_at", "file_sha256"])
@@ -133,14 +173,41 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-COLUMNS = ("series_id", "edition_id", "area", "is_aggregate", "counterpart", "period", "year", "sex", "age",
-           "migratory_status", "value", "unit_mult", "status", "footnote")
+COLUMNS = (
+    "series_id",
+    "edition_id",
+    "area",
+    "is_aggregate",
+    "counterpart",
+    "period",
+    "year",
+    "sex",
+    "age",
+    "migratory_status",
+    "value",
+    "unit_mult",
+    "status",
+    "footnote",
+)
 
 
 def _row(observation: ParsedObservation, series_id: int, edition_id: int) -> tuple[Any, ...]:
-    return (series_id, edition_id, observation.area, observation.is_aggregate, observation.counterpart,
-            observation.period, observation.year, observation.sex, observation.age, observation.migratory_status,
-            observation.value, observation.unit_mult, observation.status, observation.footnote)
+    return (
+        series_id,
+        edition_id,
+        observation.area,
+        observation.is_aggregate,
+        observation.counterpart,
+        observation.period,
+        observation.year,
+        observation.sex,
+        observation.age,
+        observation.migratory_status,
+        observation.value,
+        observation.unit_mult,
+        observation.status,
+        observation.footnote,
+    )
 
 
 def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
@@ -179,7 +246,8 @@ def observations_import(
         if observation.series not in series_ids and observation.series not in unknown_series:
             unknown_series[observation.series] = observation
     issues += [
-        ParseIssue(file_name, first.row, first.column, f"unknown series {code!r}") for code, first in unknown_series.items()
+        ParseIssue(file_name, first.row, first.column, f"unknown series {code!r}")
+        for code, first in unknown_series.items()
     ]
     if issues:
         raise ObservationsRejected(sorted(issues, key=lambda issue: (issue.row, issue.column)))
@@ -213,7 +281,10 @@ def observations_import(
         _insert(_row(o, series_ids[o.series], edition.id) for o in parsed.observations)
         coverage_refresh(edition=edition, series_ids=touched_series)
     return LoadOutcome(
-        edition=edition.code, read=parsed.rows_read, created=len(incoming) - updated, updated=updated,
+        edition=edition.code,
+        read=parsed.rows_read,
+        created=len(incoming) - updated,
+        updated=updated,
         deleted=max(deleted, 0),
     )
 
@@ -231,20 +302,32 @@ def coverage_refresh(*, edition: Edition, series_ids: Iterable[int]) -> None:
     )
     for summary in summaries:
         areas = (
-            Observation.objects.filter(edition=edition, series_id=summary["series_id"], value__isnull=False)
-            .exclude(counterpart=TOTAL) if summary["bilateral"] else
-            Observation.objects.filter(edition=edition, series_id=summary["series_id"], value__isnull=False,
-                                       counterpart=TOTAL)
-        ).values_list("area", flat=True).distinct()
+            (
+                Observation.objects.filter(
+                    edition=edition, series_id=summary["series_id"], value__isnull=False
+                ).exclude(counterpart=TOTAL)
+                if summary["bilateral"]
+                else Observation.objects.filter(
+                    edition=edition, series_id=summary["series_id"], value__isnull=False, counterpart=TOTAL
+                )
+            )
+            .values_list("area", flat=True)
+            .distinct()
+        )
         SeriesCoverage.objects.create(
-            series_id=summary["series_id"], edition=edition, bilateral=summary["bilateral"],
-            first_year=summary["first"], last_year=summary["last"], observations=summary["n"],
+            series_id=summary["series_id"],
+            edition=edition,
+            bilateral=summary["bilateral"],
+            first_year=summary["first"],
+            last_year=summary["last"],
+            observations=summary["n"],
             countries=sum(1 for area in areas if area in countries),
         )
 
 
 def sdg_constraints_apply(*, constraints: list[SeriesConstraint]) -> int:
-    """Record each catalogued SDG indicator's SDMX series, units and allowed breakdowns from the DSD constraints."""
+    """Record each catalogued SDG indicator's SDMX series, units and allowed breakdowns from the
+    DSD constraints."""
     updated = 0
     for sdg in SdgIndicator.objects.all():
         matching = [c for c in constraints if sdg.code in {part.strip() for part in c.indicator.split(",")}]
@@ -253,7 +336,9 @@ def sdg_constraints_apply(*, constraints: list[SeriesConstraint]) -> int:
         sdg.series_codes = ";".join(c.series for c in matching)
         sdg.unit_measure = ";".join(sorted({c.unit_measure for c in matching}))
         sdg.breakdowns = "\n".join(
-            f"{c.series}: " + "; ".join(f"{k}={v}" for k, v in c.breakdowns.items()) for c in matching if c.breakdowns
+            f"{c.series}: " + "; ".join(f"{k}={v}" for k, v in c.breakdowns.items())
+            for c in matching
+            if c.breakdowns
         )
         sdg.save(update_fields=["series_codes", "unit_measure", "breakdowns"])
         updated += 1
@@ -261,34 +346,66 @@ def sdg_constraints_apply(*, constraints: list[SeriesConstraint]) -> int:
 
 
 def plan_create(
-    *, country: str, title: str, kind: str, start_year: int, end_year: int, url: str = "", summary: str = "",
-    adopted_on: Any = None, created_by: Any = None,
+    *,
+    country: str,
+    title: str,
+    kind: str,
+    start_year: int,
+    end_year: int,
+    url: str = "",
+    summary: str = "",
+    adopted_on: Any = None,
+    created_by: Any = None,
 ) -> DevelopmentPlan:
     if end_year < start_year:
         raise ValueError("A plan cannot end before it starts.")
     plan = DevelopmentPlan(
-        country=country.upper(), title=title, kind=kind, start_year=start_year, end_year=end_year, url=url,
-        summary=summary, adopted_on=adopted_on, created_by=created_by,
+        country=country.upper(),
+        title=title,
+        kind=kind,
+        start_year=start_year,
+        end_year=end_year,
+        url=url,
+        summary=summary,
+        adopted_on=adopted_on,
+        created_by=created_by,
     )
     plan.full_clean()
     plan.save()
     return plan
 
 
-def plan_goal_add(*, plan: DevelopmentPlan, title: str, reference: str = "", description: str = "") -> PlanGoal:
+def plan_goal_add(
+    *, plan: DevelopmentPlan, title: str, reference: str = "", description: str = ""
+) -> PlanGoal:
     order = plan.goals.count()
-    return PlanGoal.objects.create(plan=plan, title=title, reference=reference, description=description, order=order)
+    return PlanGoal.objects.create(
+        plan=plan, title=title, reference=reference, description=description, order=order
+    )
 
 
 def plan_target_add(
-    *, goal: PlanGoal, indicator: Indicator, baseline_year: int, target_year: int, target_value: float,
-    baseline_value: float | None = None, edition: Edition | None = None, notes: str = "",
+    *,
+    goal: PlanGoal,
+    indicator: Indicator,
+    baseline_year: int,
+    target_year: int,
+    target_value: float,
+    baseline_value: float | None = None,
+    edition: Edition | None = None,
+    notes: str = "",
 ) -> PlanTarget:
     if target_year <= baseline_year:
         raise ValueError("The target year must come after the baseline year.")
     return PlanTarget.objects.create(
-        goal=goal, indicator=indicator, baseline_year=baseline_year, target_year=target_year,
-        target_value=target_value, baseline_value=baseline_value, edition=edition, notes=notes,
+        goal=goal,
+        indicator=indicator,
+        baseline_year=baseline_year,
+        target_year=target_year,
+        target_value=target_value,
+        baseline_value=baseline_value,
+        edition=edition,
+        notes=notes,
     )
 
 
@@ -296,7 +413,12 @@ def governance_assessment_record(
     *, country: str, domain: str, year: int, finding: str, text: str, source: str, source_url: str = ""
 ) -> GovernanceAssessment:
     assessment = GovernanceAssessment(
-        country=country.upper(), domain=domain, year=year, finding=finding, text=text, source=source,
+        country=country.upper(),
+        domain=domain,
+        year=year,
+        finding=finding,
+        text=text,
+        source=source,
         source_url=source_url,
     )
     assessment.full_clean()
@@ -304,15 +426,15 @@ def governance_assessment_record(
     return assessment
 
 
-def policy_domain_score_record(*, country: str, domain: str, year: int, score: int, source: str) -> PolicyDomainScore:
+def policy_domain_score_record(
+    *, country: str, domain: str, year: int, score: int, source: str
+) -> PolicyDomainScore:
     if not 1 <= score <= 4:
         raise ValueError("SDG 10.7.2 domain scores run from 1 to 4.")
     record, _created = PolicyDomainScore.objects.update_or_create(
         country=country.upper(), domain=domain, year=year, defaults={"score": score, "source": source}
     )
     return record
-
-
 
 
 def plan_targets_import(*, records: list[Any]) -> LoadOutcome:
@@ -326,22 +448,32 @@ def plan_targets_import(*, records: list[Any]) -> LoadOutcome:
             plan = plans.get(key)
             if plan is None:
                 plan, was_created = DevelopmentPlan.objects.update_or_create(
-                    country=record.country, title=record.plan_title,
-                    defaults={"kind": record.plan_kind, "start_year": record.start_year, "end_year": record.end_year,
-                              "url": record.plan_url},
+                    country=record.country,
+                    title=record.plan_title,
+                    defaults={
+                        "kind": record.plan_kind,
+                        "start_year": record.start_year,
+                        "end_year": record.end_year,
+                        "url": record.plan_url,
+                    },
                 )
                 created += was_created
                 updated += not was_created
                 PlanTarget.objects.filter(goal__plan=plan).delete()
                 plans[key] = plan
             goal, _was_created = PlanGoal.objects.get_or_create(
-                plan=plan, title=record.goal_title,
+                plan=plan,
+                title=record.goal_title,
                 defaults={"reference": record.goal_reference, "order": plan.goals.count()},
             )
             PlanTarget.objects.create(
-                goal=goal, indicator=indicators[record.indicator], baseline_year=record.baseline_year,
-                baseline_value=record.baseline_value, target_year=record.target_year,
-                target_value=record.target_value, notes=record.notes,
+                goal=goal,
+                indicator=indicators[record.indicator],
+                baseline_year=record.baseline_year,
+                baseline_value=record.baseline_value,
+                target_year=record.target_year,
+                target_value=record.target_value,
+                notes=record.notes,
             )
         PlanGoal.objects.filter(plan__in=plans.values(), targets__isnull=True).delete()
     return LoadOutcome(edition="", read=len(records), created=created, updated=updated, deleted=0)
@@ -353,14 +485,28 @@ def governance_import(*, assessments: Sequence[Any] = (), scores: Sequence[Any] 
     with transaction.atomic():
         for country, year in {(a.country, a.year) for a in assessments}:
             GovernanceAssessment.objects.filter(country=country, year=year).delete()
-        GovernanceAssessment.objects.bulk_create([
-            GovernanceAssessment(country=a.country, domain=a.domain, year=a.year, finding=a.finding, text=a.text,
-                                 source=a.source, source_url=a.source_url)
-            for a in assessments
-        ])
+        GovernanceAssessment.objects.bulk_create(
+            [
+                GovernanceAssessment(
+                    country=a.country,
+                    domain=a.domain,
+                    year=a.year,
+                    finding=a.finding,
+                    text=a.text,
+                    source=a.source,
+                    source_url=a.source_url,
+                )
+                for a in assessments
+            ]
+        )
         created += len(assessments)
         for score in scores:
-            policy_domain_score_record(country=score.country, domain=score.domain, year=score.year,
-                                       score=score.score, source=score.source)
+            policy_domain_score_record(
+                country=score.country,
+                domain=score.domain,
+                year=score.year,
+                score=score.score,
+                source=score.source,
+            )
             created += 1
     return LoadOutcome(edition="", read=len(assessments) + len(scores), created=created, updated=0, deleted=0)

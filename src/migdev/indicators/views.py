@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -56,14 +57,18 @@ def home(request: HttpRequest) -> HttpResponse:
         stock = result.latest_for(WORLD)
         if stock is not None:
             world_editions = selectors.values_by_edition(indicator, area=WORLD, period=stock.period)
-    return render(request, "indicators/home.html", {
-        "themes": selectors.indicators_by_theme(),
-        "countries": reference.countries(),
-        "stock_indicator": indicator,
-        "world_stock": stock,
-        "world_editions": world_editions,
-        "plans": DevelopmentPlan.objects.order_by("country", "-start_year")[:20],
-    })
+    return render(
+        request,
+        "indicators/home.html",
+        {
+            "themes": selectors.indicators_by_theme(),
+            "countries": reference.countries(),
+            "stock_indicator": indicator,
+            "world_stock": stock,
+            "world_editions": world_editions,
+            "plans": DevelopmentPlan.objects.order_by("country", "-start_year")[:20],
+        },
+    )
 
 
 @require_GET
@@ -100,7 +105,9 @@ def _profile_context(request: HttpRequest, iso3: str) -> dict[str, Any]:
         CardView(
             figure,
             format_value(figure.value.value if figure.value else None, figure.indicator),
-            reverse("indicators:indicator", args=[figure.indicator.code]) + "?" + urlencode({"areas": country.iso3}),
+            reverse("indicators:indicator", args=[figure.indicator.code])
+            + "?"
+            + urlencode({"areas": country.iso3}),
         )
         for figure in profile.cards
     ]
@@ -110,39 +117,70 @@ def _profile_context(request: HttpRequest, iso3: str) -> dict[str, Any]:
             continue
         values = [p.value for p in series.points if p.value is not None]
         fmt = tick_formatter(series.indicator, (max(values) - min(values)) if values else 0)
-        line = charts.Line(country.name, [
-            charts.Point(float(p.period[:4]), p.value, f"{p.period}: {format_value(p.value, series.indicator)}")
-            for p in series.points if p.value is not None
-        ])
+        line = charts.Line(
+            country.name,
+            [
+                charts.Point(
+                    float(p.period[:4]), p.value, f"{p.period}: {format_value(p.value, series.indicator)}"
+                )
+                for p in series.points
+                if p.value is not None
+            ],
+        )
         first, last = series.points[0], series.points[-1]
-        description = _("%(name)s, %(first_period)s to %(last_period)s: from %(first)s to %(last)s %(unit)s.") % {
-            "name": _(series.indicator.name), "first_period": first.period, "last_period": last.period,
-            "first": format_value(first.value, series.indicator), "last": format_value(last.value, series.indicator),
+        description = _(
+            "%(name)s, %(first_period)s to %(last_period)s: from %(first)s to %(last)s %(unit)s."
+        ) % {
+            "name": _(series.indicator.name),
+            "first_period": first.period,
+            "last_period": last.period,
+            "first": format_value(first.value, series.indicator),
+            "last": format_value(last.value, series.indicator),
             "unit": _(series.indicator.unit_label),
         }
-        chart_blocks.append({
-            "indicator": series.indicator,
-            "edition": series.edition,
-            "svg": charts.line_chart([line], title=_(series.indicator.name), description=description,
-                                     format_value=fmt, key=f"profile-{index}"),  # type: ignore[arg-type]
-            "points": [(p.period, format_value(p.value, series.indicator)) for p in series.points],
-            "description": description,
-        })
-    stock_indicator = next((card.figure.indicator for card in cards
-                            if card.figure.indicator.code == "international-migrant-stock"), None)
+        chart_blocks.append(
+            {
+                "indicator": series.indicator,
+                "edition": series.edition,
+                "svg": charts.line_chart(
+                    [line],
+                    title=_(series.indicator.name),
+                    description=description,
+                    format_value=fmt,
+                    key=f"profile-{index}",
+                ),
+                "points": [(p.period, format_value(p.value, series.indicator)) for p in series.points],
+                "description": description,
+            }
+        )
+    stock_indicator = next(
+        (
+            card.figure.indicator
+            for card in cards
+            if card.figure.indicator.code == "international-migrant-stock"
+        ),
+        None,
+    )
     partner_charts = {}
     if stock_indicator is not None:
         for kind, partners in (("origins", profile.top_origins), ("destinations", profile.top_destinations)):
             if partners:
                 bars = [(names.get(p.code, p.code), p.value) for p in partners]
-                title = (_("Top countries of origin of immigrants in %(country)s") if kind == "origins"
-                         else _("Top destinations of emigrants from %(country)s")) % {"country": country.name}
+                title = (
+                    _("Top countries of origin of immigrants in %(country)s")
+                    if kind == "origins"
+                    else _("Top destinations of emigrants from %(country)s")
+                ) % {"country": country.name}
                 partner_charts[kind] = {
                     "title": title,
                     "svg": charts.bar_chart(
-                        bars, title=title,
-                        description=", ".join(f"{label}: {format_value(value, stock_indicator)}" for label, value in bars),
-                        format_value=lambda v, i=stock_indicator: format_value(v, i), key=f"partners-{kind}",
+                        bars,
+                        title=title,
+                        description=", ".join(
+                            f"{label}: {format_value(value, stock_indicator)}" for label, value in bars
+                        ),
+                        format_value=partial(format_value, indicator=stock_indicator),
+                        key=f"partners-{kind}",
                     ),
                     "rows": [(label, format_value(value, stock_indicator)) for label, value in bars],
                 }
@@ -185,9 +223,14 @@ class Selection:
     period: str | None
 
     def query(self, **changes: Any) -> str:
-        state = {"view": self.view, "areas": ",".join(self.areas), "agg": ",".join(self.aggregates),
-                 "edition": self.edition or "", "period": self.period or ""}
-        state.update({key: value for key, value in changes.items()})
+        state = {
+            "view": self.view,
+            "areas": ",".join(self.areas),
+            "agg": ",".join(self.aggregates),
+            "edition": self.edition or "",
+            "period": self.period or "",
+        }
+        state.update(changes)
         return urlencode({key: value for key, value in state.items() if value})
 
 
@@ -226,12 +269,18 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         selection.areas = [a for a in selection.areas + added if a not in removed][:MAX_COMPARED]
         return HttpResponseRedirect(f"{request.path}?{selection.query()}")
     result = selectors.indicator_values(
-        indicator, edition_code=selection.edition, aggregate_codes=selection.aggregates,
+        indicator,
+        edition_code=selection.edition,
+        aggregate_codes=selection.aggregates,
         with_published_aggregates=True,
     )
     names = regions.area_names()
     country_periods = sorted({period for _, period in result.values})
-    period = selection.period if selection.period in country_periods else (country_periods[-1] if country_periods else None)
+    period = (
+        selection.period
+        if selection.period in country_periods
+        else (country_periods[-1] if country_periods else None)
+    )
     context: dict[str, Any] = {
         "indicator": indicator,
         "result": result,
@@ -241,12 +290,19 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         "names": names,
         "countries": reference.countries(),
         "aggregate_choices": [(code, names.get(code, code)) for code in AGGREGATE_CHOICES],
-        "compared": [(code, names.get(code, code), selection.query(areas=",".join(a for a in selection.areas if a != code)))
-                     for code in selection.areas],
+        "compared": [
+            (
+                code,
+                names.get(code, code),
+                selection.query(areas=",".join(a for a in selection.areas if a != code)),
+            )
+            for code in selection.areas
+        ],
         "tabs": [(view, _label_for_view(view), selection.query(view=view)) for view in VIEWS],
         "downloads": _download_links(indicator, selection, period),
-        "metadata": exports.metadata(indicator, result.edition, result.denominator_edition, scope="shown",
-                                     selection={}),
+        "metadata": exports.metadata(
+            indicator, result.edition, result.denominator_edition, scope="shown", selection={}
+        ),
         "editions": result.available_editions,
     }
     shown = _shown_lines(result, selection)
@@ -261,7 +317,9 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         context["side_by_side"] = selectors.values_by_edition(
             indicator, area=selection.areas[0] if selection.areas else WORLD, period=period
         )
-        context["side_by_side_area"] = names.get(selection.areas[0], selection.areas[0]) if selection.areas else names.get(WORLD, WORLD)
+        context["side_by_side_area"] = (
+            names.get(selection.areas[0], selection.areas[0]) if selection.areas else names.get(WORLD, WORLD)
+        )
     return render(request, "indicators/indicator.html", context)
 
 
@@ -269,13 +327,17 @@ def _label_for_view(view: str) -> str:
     return {"chart": _("Chart"), "map": _("Map"), "table": _("Table")}[view]
 
 
-def _shown_lines(result: selectors.IndicatorResult, selection: Selection) -> list[tuple[str, list[ComputedValue]]]:
+def _shown_lines(
+    result: selectors.IndicatorResult, selection: Selection
+) -> list[tuple[str, list[ComputedValue]]]:
     lines = []
     for code in selection.areas:
         points = sorted((v for (area, _), v in result.values.items() if area == code), key=lambda v: v.period)
         lines.append((code, points))
     for code in selection.aggregates:
-        points = sorted((v for (area, _), v in result.aggregates.items() if area == code), key=lambda v: v.period)
+        points = sorted(
+            (v for (area, _), v in result.aggregates.items() if area == code), key=lambda v: v.period
+        )
         lines.append((code, points))
     return lines
 
@@ -287,30 +349,43 @@ def _series_table(
     rows = []
     for code, points in lines:
         by_period = {v.period: v for v in points}
-        rows.append((names.get(code, code), [
-            format_value(by_period[p].value, indicator) if p in by_period else "–" for p in periods
-        ]))
+        rows.append(
+            (
+                names.get(code, code),
+                [format_value(by_period[p].value, indicator) if p in by_period else "–" for p in periods],
+            )
+        )
     return {"periods": periods, "rows": rows}
 
 
 def _chart(indicator: Indicator, lines: list[tuple[str, list[ComputedValue]]], names: dict[str, str]) -> Any:
     drawable = [
-        charts.Line(names.get(code, code), [
-            charts.Point(_period_position(v.period), v.value, f"{names.get(code, code)} {v.period}: "
-                         f"{format_value(v.value, indicator)}")
-            for v in points if v.value is not None
-        ])
+        charts.Line(
+            names.get(code, code),
+            [
+                charts.Point(
+                    _period_position(v.period),
+                    v.value,
+                    f"{names.get(code, code)} {v.period}: {format_value(v.value, indicator)}",
+                )
+                for v in points
+                if v.value is not None
+            ],
+        )
         for code, points in lines
     ]
     values = [p.y for line in drawable for p in line.points]
     summary = "; ".join(
         f"{line.name}: {line.points[0].label.split(': ')[-1]} ({int(line.points[0].x)}) – "
         f"{line.points[-1].label.split(': ')[-1]} ({int(line.points[-1].x)})"
-        for line in drawable if line.points
+        for line in drawable
+        if line.points
     )
     return charts.line_chart(
-        drawable, title=_(indicator.name), description=summary or _("No data for this selection."),
-        format_value=tick_formatter(indicator, (max(values) - min(values)) if values else 0),  # type: ignore[arg-type]
+        drawable,
+        title=_(indicator.name),
+        description=summary or _("No data for this selection."),
+        format_value=tick_formatter(indicator, (max(values) - min(values)) if values else 0),
         key="indicator",
     )
 
@@ -325,39 +400,75 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
     grouped: dict[str, list[charts.Tile]] = defaultdict(list)
     for country in reference.countries().select_related("m49_sub_region"):
         value = result.values.get((country.iso3, period))
-        region = country.m49_sub_region.name if country.m49_sub_region_id else _("Other areas")
-        grouped[region].append(charts.Tile(
-            country.iso3, country.name, value.value if value else None,
-            format_value(value.value if value else None, indicator),
-        ))
-    groups = [charts.TileGroup(name, sorted(tiles, key=lambda t: t.code)) for name, tiles in sorted(grouped.items())]
+        region = country.m49_sub_region.name if country.m49_sub_region else _("Other areas")
+        grouped[region].append(
+            charts.Tile(
+                country.iso3,
+                country.name,
+                value.value if value else None,
+                format_value(value.value if value else None, indicator),
+            )
+        )
+    groups = [
+        charts.TileGroup(name, sorted(tiles, key=lambda t: t.code)) for name, tiles in sorted(grouped.items())
+    ]
     with_data = sum(1 for g in groups for t in g.tiles if t.value is not None)
     return charts.tile_map(
-        groups, title=_("%(indicator)s, %(period)s") % {"indicator": _(indicator.name), "period": period},
-        description=_("Countries grouped by UN sub-region and coloured by quintile; %(count)s countries have data. "
-                      "The table below lists every value.") % {"count": with_data},
-        legend_format=lambda v: format_value(v, indicator), no_data=_("No data"), key="map",
+        groups,
+        title=_("%(indicator)s, %(period)s") % {"indicator": _(indicator.name), "period": period},
+        description=_(
+            "Countries grouped by UN sub-region and coloured by quintile; %(count)s countries have data. "
+            "The table below lists every value."
+        )
+        % {"count": with_data},
+        legend_format=lambda v: format_value(v, indicator),
+        no_data=_("No data"),
+        key="map",
     )
 
 
 def _period_rows(
-    indicator: Indicator, result: selectors.IndicatorResult, period: str, names: dict[str, str], selection: Selection
+    indicator: Indicator,
+    result: selectors.IndicatorResult,
+    period: str,
+    names: dict[str, str],
+    selection: Selection,
 ) -> list[dict[str, Any]]:
     rows = []
     for (code, row_period), value in result.aggregates.items():
         if row_period == period:
             year = int(period[:4])
-            rows.append({"name": names.get(code, code), "code": code, "value": format_value(value.value, indicator),
-                         "raw": value.value, "aggregate": True,
-                         "coverage": f"{value.covered}/{value.members}" if value.members else "",
-                         "classification_year": regions.classification_year(code, year)})
+            rows.append(
+                {
+                    "name": names.get(code, code),
+                    "code": code,
+                    "value": format_value(value.value, indicator),
+                    "raw": value.value,
+                    "aggregate": True,
+                    "coverage": f"{value.covered}/{value.members}" if value.members else "",
+                    "classification_year": regions.classification_year(code, year),
+                }
+            )
     countries = sorted(
-        ((names.get(code, code), code, value) for (code, row_period), value in result.values.items() if row_period == period),
+        (
+            (names.get(code, code), code, value)
+            for (code, row_period), value in result.values.items()
+            if row_period == period
+        ),
         key=lambda item: -(item[2].value or 0),
     )
     for rank, (name, code, value) in enumerate(countries, start=1):
-        rows.append({"name": name, "code": code, "value": format_value(value.value, indicator), "raw": value.value,
-                     "aggregate": False, "rank": rank, "selected": code in selection.areas})
+        rows.append(
+            {
+                "name": name,
+                "code": code,
+                "value": format_value(value.value, indicator),
+                "raw": value.value,
+                "aggregate": False,
+                "rank": rank,
+                "selected": code in selection.areas,
+            }
+        )
     return rows
 
 
@@ -365,7 +476,12 @@ def _download_links(indicator: Indicator, selection: Selection, period: str | No
     base = reverse("indicators:download", args=[indicator.code])
     links = []
     for scope, scope_label in (("shown", _("Data as shown")), ("full", _("Full series"))):
-        for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("sdmx-csv", "SDMX-CSV"), ("metadata", _("metadata (JSON)"))):
+        for fmt, label in (
+            ("csv", "CSV"),
+            ("xlsx", "XLSX"),
+            ("sdmx-csv", "SDMX-CSV"),
+            ("metadata", _("metadata (JSON)")),
+        ):
             query = selection.query(format=fmt, scope=scope, period=period or "")
             links.append({"scope": scope_label, "label": label, "url": f"{base}?{query}"})
     return links
@@ -380,23 +496,43 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx", "sdmx-csv", "metadata"}:
         raise Http404
     if scope == "full":
-        aggregate_codes = [code for code, _name, kind in regions.available_aggregates()
-                           if kind in {"world"} or code in INCOME_GROUPS or code in AGGREGATE_CHOICES]
-        result = selectors.indicator_values(indicator, edition_code=selection.edition, aggregate_codes=aggregate_codes)
+        aggregate_codes = [
+            code
+            for code, _name, kind in regions.available_aggregates()
+            if kind in {"world"} or code in INCOME_GROUPS or code in AGGREGATE_CHOICES
+        ]
+        result = selectors.indicator_values(
+            indicator, edition_code=selection.edition, aggregate_codes=aggregate_codes
+        )
         values = list(result.values.values()) + list(result.aggregates.values())
     else:
         result = selectors.indicator_values(
-            indicator, areas=selection.areas or None, edition_code=selection.edition,
+            indicator,
+            areas=selection.areas or None,
+            edition_code=selection.edition,
             aggregate_codes=selection.aggregates,
         )
-        values = [v for (area, _), v in result.values.items() if area in selection.areas] + list(result.aggregates.values())
+        values = [v for (area, _), v in result.values.items() if area in selection.areas] + list(
+            result.aggregates.values()
+        )
         if selection.view in {"map", "table"} and selection.period:
-            values = [v for v in values if v.period == selection.period] if selection.view == "map" else values
+            values = (
+                [v for v in values if v.period == selection.period] if selection.view == "map" else values
+            )
     names = regions.area_names()
     rows = exports.export_rows(values, names=names, edition=result.edition)
-    meta = exports.metadata(indicator, result.edition, result.denominator_edition, scope=scope,
-                            selection={"areas": ",".join(selection.areas), "aggregates": ",".join(selection.aggregates),
-                                       "period": selection.period or "", "view": selection.view})
+    meta = exports.metadata(
+        indicator,
+        result.edition,
+        result.denominator_edition,
+        scope=scope,
+        selection={
+            "areas": ",".join(selection.areas),
+            "aggregates": ",".join(selection.aggregates),
+            "period": selection.period or "",
+            "view": selection.view,
+        },
+    )
     stem = slugify(f"{indicator.code}-{scope}-{result.edition.code if result.edition else 'none'}")
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(indicator, rows), content_type="text/csv; charset=utf-8")
@@ -408,8 +544,10 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
         )
         filename = f"{stem}.xlsx"
     elif fmt == "sdmx-csv":
-        response = HttpResponse(exports.to_sdmx_csv(indicator, rows, result.edition),
-                                content_type="application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8")
+        response = HttpResponse(
+            exports.to_sdmx_csv(indicator, rows, result.edition),
+            content_type="application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8",
+        )
         filename = f"{stem}.sdmx.csv"
     else:
         response = HttpResponse(exports.metadata_json(meta), content_type="application/json")
@@ -453,6 +591,13 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         }
         for item in progress.targets
     ]
-    return render(request, "indicators/plan.html", {
-        "plan": plan, "progress": progress, "rows": rows, "country_name": regions.area_name(plan.country),
-    })
+    return render(
+        request,
+        "indicators/plan.html",
+        {
+            "plan": plan,
+            "progress": progress,
+            "rows": rows,
+            "country_name": regions.area_name(plan.country),
+        },
+    )

@@ -111,12 +111,24 @@ def write(path: Path, header: tuple[str, str], table: dict[str, str], note: str)
 
 def main(shared: Path) -> None:
     m49 = m49_table(shared)
-    write(HERE / "m49_iso3.csv", ("m49", "iso3"), m49,
-          "M49 numeric to ISO 3166 alpha-3; from datasets/country-codes (PDDL) plus Channel Islands=CHI")
-    write(HERE / "desa_names.csv", ("name", "iso3"), desa_names(shared, m49),
-          "UN DESA IMS 2019 country names (asterisks removed) to ISO3, via their M49 codes (CC BY 3.0 IGO)")
-    write(HERE / "worldbank_names.csv", ("name", "iso3"), wb_names(shared),
-          "World Bank economy names to codes; from CLASS.xlsx FY24 (CC BY 4.0) plus older spellings")
+    write(
+        HERE / "m49_iso3.csv",
+        ("m49", "iso3"),
+        m49,
+        "M49 numeric to ISO 3166 alpha-3; from datasets/country-codes (PDDL) plus Channel Islands=CHI",
+    )
+    write(
+        HERE / "desa_names.csv",
+        ("name", "iso3"),
+        desa_names(shared, m49),
+        "UN DESA IMS 2019 country names (asterisks removed) to ISO3, via their M49 codes (CC BY 3.0 IGO)",
+    )
+    write(
+        HERE / "worldbank_names.csv",
+        ("name", "iso3"),
+        wb_names(shared),
+        "World Bank economy names to codes; from CLASS.xlsx FY24 (CC BY 4.0) plus older spellings",
+    )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,15 @@ class ParsedObservation:
 
     @property
     def key(self) -> tuple[str, str, str, str, str, str, str]:
-        return (self.series, self.area, self.counterpart, self.period, self.sex, self.age, self.migratory_status)
+        return (
+            self.series,
+            self.area,
+            self.counterpart,
+            self.period,
+            self.sex,
+            self.age,
+            self.migratory_status,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,15 +73,26 @@ def _parse_net_migration(path: Path, edition: EditionInfo) -> ParsedFile:
         area = row[area_at].strip().upper()
         aggregate = is_aggregate_code(area)
         if not aggregate and not is_country(area):
-            parsed.issues.append(ParseIssue(file, line, column_letter(area_at), f"unknown country code {area!r}"))
+            parsed.issues.append(
+                ParseIssue(file, line, column_letter(area_at), f"unknown country code {area!r}")
+            )
             continue
         year, ok = cell_number(row[year_at])
         if not ok or year is None or year != int(year):
-            parsed.issues.append(ParseIssue(file, line, column_letter(year_at), f"{row[year_at]!r} is not a year"))
+            parsed.issues.append(
+                ParseIssue(file, line, column_letter(year_at), f"{row[year_at]!r} is not a year")
+            )
             continue
         observation = observation_or_missing(
-            series="net-migration", area=area, period=str(int(year)), raw=row[value_at], row=line,
-            column=column_letter(value_at), file=file, issues=parsed.issues, is_aggregate=aggregate,
+            series="net-migration",
+            area=area,
+            period=str(int(year)),
+            raw=row[value_at],
+            row=line,
+            column=column_letter(value_at),
+            file=file,
+            issues=parsed.issues,
+            is_aggregate=aggregate,
         )
         if observation is not None:
             parsed.observations.append(observation)
@@ -134,8 +145,16 @@ def parse_unhcr_bilateral(path: Path) -> ParsedFile:
             if row[index].strip() in {"0", "0.0"}:
                 continue
             observation = observation_or_missing(
-                series=series, area=asylum, counterpart=origin, period=year, raw=row[index], row=line,
-                column=column_letter(index), file=file, issues=parsed.issues, footnote=footnote,
+                series=series,
+                area=asylum,
+                counterpart=origin,
+                period=year,
+                raw=row[index],
+                row=line,
+                column=column_letter(index),
+                file=file,
+                issues=parsed.issues,
+                footnote=footnote,
             )
             if observation is not None:
                 parsed.observations.append(observation)
@@ -152,8 +171,12 @@ def parse_rpw_corridors(path: Path) -> ParsedFile:
     if not all_rows or not all_rows[0][1][:2] or "Sending Countries Code" not in all_rows[0][1]:
         raise ParseError([ParseIssue(file, 1, "A", "expected a DataBank RPW corridor export")])
     updated = next(
-        (match.group(0) for _, row in all_rows[-6:] for cell in row[:1]
-         if (match := re.search(r"\d{1,2}/\d{1,2}/\d{4}", cell))),
+        (
+            match.group(0)
+            for _, row in all_rows[-6:]
+            for cell in row[:1]
+            if (match := re.search(r"\d{1,2}/\d{1,2}/\d{4}", cell))
+        ),
         None,
     )
     published = date(2020, 12, 7)
@@ -170,7 +193,11 @@ def parse_rpw_corridors(path: Path) -> ParsedFile:
     header = all_rows[0][1]
     positions = {name.strip(): index for index, name in enumerate(header)}
     sending_at = positions["Sending Countries Code"]
-    receiving_at = next(index for name, index in positions.items() if name.startswith("Receiving Countries") and name.endswith("Code"))
+    receiving_at = next(
+        index
+        for name, index in positions.items()
+        if name.startswith("Receiving Countries") and name.endswith("Code")
+    )
     periods = []
     for index, name in enumerate(header):
         match = re.match(r"(\d{4})Q([1-4])", name.strip())
@@ -183,16 +210,26 @@ def parse_rpw_corridors(path: Path) -> ParsedFile:
         sending, receiving = normalise_code(row[sending_at]), normalise_code(row[receiving_at])
         for code, column in ((sending, sending_at), (receiving, receiving_at)):
             if not is_country(code):
-                parsed.issues.append(ParseIssue(file, line, column_letter(column), f"unknown country code {code!r}"))
+                parsed.issues.append(
+                    ParseIssue(file, line, column_letter(column), f"unknown country code {code!r}")
+                )
         if not (is_country(sending) and is_country(receiving)):
             continue
         for index, period in periods:
             raw = row[index] if index < len(row) else ""
             if raw.strip() == "..":
-                continue  # a corridor not surveyed that quarter: no observation rather than thousands of blanks
+                # A corridor not surveyed that quarter: no observation rather than thousands of blanks.
+                continue
             observation = observation_or_missing(
-                series="remittance-cost", area=receiving, counterpart=sending, period=period, raw=raw,
-                row=line, column=column_letter(index), file=file, issues=parsed.issues,
+                series="remittance-cost",
+                area=receiving,
+                counterpart=sending,
+                period=period,
+                raw=raw,
+                row=line,
+                column=column_letter(index),
+                file=file,
+                issues=parsed.issues,
             )
             if observation is not None:
                 parsed.observations.append(observation)
@@ -278,40 +315,74 @@ def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFil
         edition_code = text(row, "edition")
         edition = editions.get(edition_code)
         if edition is None:
-            issues.append(ParseIssue(file, line, column_letter(positions["edition"]), f"unknown edition {edition_code!r}"))
+            issues.append(
+                ParseIssue(
+                    file, line, column_letter(positions["edition"]), f"unknown edition {edition_code!r}"
+                )
+            )
             continue
         if parsed is None:
             parsed = ParsedFile(edition=edition)
         elif parsed.edition.code != edition_code:
-            issues.append(ParseIssue(file, line, column_letter(positions["edition"]), "one file holds one edition"))
+            issues.append(
+                ParseIssue(file, line, column_letter(positions["edition"]), "one file holds one edition")
+            )
             continue
         area = normalise_code(text(row, "area"))
         aggregate = is_aggregate_code(area)
         if not aggregate and not is_country(area):
-            issues.append(ParseIssue(file, line, column_letter(positions["area"]), f"unknown area code {area!r}"))
+            issues.append(
+                ParseIssue(file, line, column_letter(positions["area"]), f"unknown area code {area!r}")
+            )
             continue
         period = text(row, "period")
         if not PERIOD_PATTERN.match(period):
-            issues.append(ParseIssue(file, line, column_letter(positions["period"]), f"{period!r} is not a period"))
+            issues.append(
+                ParseIssue(file, line, column_letter(positions["period"]), f"{period!r} is not a period")
+            )
             continue
         unit_mult_text = text(row, "unit_mult", "0") or "0"
         if not re.fullmatch(r"-?\d{1,2}", unit_mult_text):
-            issues.append(ParseIssue(file, line, column_letter(positions["unit_mult"]), "unit_mult is a power of 10"))
+            issues.append(
+                ParseIssue(file, line, column_letter(positions["unit_mult"]), "unit_mult is a power of 10")
+            )
             continue
-        counterpart = normalise_code(text(row, "counterpart", TOTAL) or TOTAL) if text(row, "counterpart") else TOTAL
+        counterpart = (
+            normalise_code(text(row, "counterpart", TOTAL) or TOTAL) if text(row, "counterpart") else TOTAL
+        )
         if counterpart != TOTAL and not (is_country(counterpart) or counterpart in NON_AREA_ORIGINS):
-            issues.append(ParseIssue(file, line, column_letter(positions["counterpart"]), f"unknown counterpart {counterpart!r}"))
+            issues.append(
+                ParseIssue(
+                    file,
+                    line,
+                    column_letter(positions["counterpart"]),
+                    f"unknown counterpart {counterpart!r}",
+                )
+            )
             continue
         status = text(row, "status")
         if status not in {"", "M", "E", "F", "Z"}:
-            issues.append(ParseIssue(file, line, column_letter(positions["status"]), f"unknown status {status!r}"))
+            issues.append(
+                ParseIssue(file, line, column_letter(positions["status"]), f"unknown status {status!r}")
+            )
             continue
         observation = observation_or_missing(
-            series=text(row, "series"), area=area, period=period, raw=text(row, "value"), row=line,
-            column=column_letter(positions["value"]), file=file, issues=issues, is_aggregate=aggregate,
-            counterpart=counterpart, sex=text(row, "sex", TOTAL) or TOTAL, age=text(row, "age", TOTAL) or TOTAL,
-            migratory_status=text(row, "migratory_status", TOTAL) or TOTAL, unit_mult=int(unit_mult_text),
-            status=status, footnote=text(row, "footnote")[:300],
+            series=text(row, "series"),
+            area=area,
+            period=period,
+            raw=text(row, "value"),
+            row=line,
+            column=column_letter(positions["value"]),
+            file=file,
+            issues=issues,
+            is_aggregate=aggregate,
+            counterpart=counterpart,
+            sex=text(row, "sex", TOTAL) or TOTAL,
+            age=text(row, "age", TOTAL) or TOTAL,
+            migratory_status=text(row, "migratory_status", TOTAL) or TOTAL,
+            unit_mult=int(unit_mult_text),
+            status=status,
+            footnote=text(row, "footnote")[:300],
         )
         if observation is not None:
             observations.append(observation)

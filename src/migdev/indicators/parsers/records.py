@@ -1,4 +1,4 @@
-"""Development plans and migration-governance records from CSV, checked row by row before anything is stored."""
+"""Development plans and migration-governance records from CSV, checked row by row before storing."""
 
 from __future__ import annotations
 
@@ -126,8 +126,18 @@ class _Rows:
             raise ParseError(self.issues)
 
 
-PLAN_COLUMNS = ("country", "plan_title", "plan_kind", "start_year", "end_year", "goal_title", "indicator",
-                "baseline_year", "target_year", "target_value")
+PLAN_COLUMNS = (
+    "country",
+    "plan_title",
+    "plan_kind",
+    "start_year",
+    "end_year",
+    "goal_title",
+    "indicator",
+    "baseline_year",
+    "target_year",
+    "target_value",
+)
 
 
 def parse_plan_targets(path: Path, *, indicator_codes: set[str]) -> list[PlanTargetRecord]:
@@ -138,21 +148,34 @@ def parse_plan_targets(path: Path, *, indicator_codes: set[str]) -> list[PlanTar
         if indicator and indicator not in indicator_codes:
             reader.problem(line, "indicator", f"unknown indicator {indicator!r}")
         start, end = reader.year(line, row, "start_year"), reader.year(line, row, "end_year")
-        baseline_year, target_year = reader.year(line, row, "baseline_year"), reader.year(line, row, "target_year")
+        baseline_year, target_year = (
+            reader.year(line, row, "baseline_year"),
+            reader.year(line, row, "target_year"),
+        )
         if start and end and end < start:
             reader.problem(line, "end_year", "before start_year")
         if baseline_year and target_year and target_year <= baseline_year:
             reader.problem(line, "target_year", "must come after baseline_year")
         target_value = reader.number(line, row, "target_value")
-        records.append(PlanTargetRecord(
-            row=line, country=reader.country(line, row), plan_title=reader.text(line, row, "plan_title"),
-            plan_kind=reader.choice(line, row, "plan_kind", PLAN_KINDS), start_year=start, end_year=end,
-            plan_url=reader.url(line, row, "plan_url"),
-            goal_reference=reader.text(line, row, "goal_reference", required=False, limit=40),
-            goal_title=reader.text(line, row, "goal_title"), indicator=indicator, baseline_year=baseline_year,
-            baseline_value=reader.number(line, row, "baseline_value", required=False), target_year=target_year,
-            target_value=target_value or 0.0, notes=reader.text(line, row, "notes", required=False, limit=2000),
-        ))
+        records.append(
+            PlanTargetRecord(
+                row=line,
+                country=reader.country(line, row),
+                plan_title=reader.text(line, row, "plan_title"),
+                plan_kind=reader.choice(line, row, "plan_kind", PLAN_KINDS),
+                start_year=start,
+                end_year=end,
+                plan_url=reader.url(line, row, "plan_url"),
+                goal_reference=reader.text(line, row, "goal_reference", required=False, limit=40),
+                goal_title=reader.text(line, row, "goal_title"),
+                indicator=indicator,
+                baseline_year=baseline_year,
+                baseline_value=reader.number(line, row, "baseline_value", required=False),
+                target_year=target_year,
+                target_value=target_value or 0.0,
+                notes=reader.text(line, row, "notes", required=False, limit=2000),
+            )
+        )
     reader.done()
     return records
 
@@ -161,9 +184,13 @@ def parse_assessments(path: Path) -> list[AssessmentRecord]:
     reader = _Rows(path, ("country", "domain", "year", "finding", "text", "source"))
     records = [
         AssessmentRecord(
-            row=line, country=reader.country(line, row), domain=reader.choice(line, row, "domain", DOMAINS),
-            year=reader.year(line, row, "year"), finding=reader.choice(line, row, "finding", FINDINGS),
-            text=reader.text(line, row, "text", limit=4000), source=reader.text(line, row, "source"),
+            row=line,
+            country=reader.country(line, row),
+            domain=reader.choice(line, row, "domain", DOMAINS),
+            year=reader.year(line, row, "year"),
+            finding=reader.choice(line, row, "finding", FINDINGS),
+            text=reader.text(line, row, "text", limit=4000),
+            source=reader.text(line, row, "source"),
             source_url=reader.url(line, row, "source_url"),
         )
         for line, row in reader.rows
@@ -179,10 +206,15 @@ def parse_domain_scores(path: Path) -> list[ScoreRecord]:
         score = reader.text(line, row, "score")
         if score and score not in {"1", "2", "3", "4"}:
             reader.problem(line, "score", "SDG 10.7.2 scores run from 1 to 4")
-        records.append(ScoreRecord(
-            row=line, country=reader.country(line, row), domain=reader.choice(line, row, "domain", DOMAINS),
-            year=reader.year(line, row, "year"), score=int(score) if score in {"1", "2", "3", "4"} else 0,
-            source=reader.text(line, row, "source"),
-        ))
+        records.append(
+            ScoreRecord(
+                row=line,
+                country=reader.country(line, row),
+                domain=reader.choice(line, row, "domain", DOMAINS),
+                year=reader.year(line, row, "year"),
+                score=int(score) if score in {"1", "2", "3", "4"} else 0,
+                source=reader.text(line, row, "source"),
+            )
+        )
     reader.done()
     return records

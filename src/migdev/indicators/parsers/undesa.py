@@ -43,7 +43,7 @@ IMS_2020_DERIVED = EditionInfo(
     title="International Migrant Stock 2020, country totals (tidy extract)",
     published=date(2021, 4, 30),
     kind="derived",
-    notes="Third-party tidy extract of IMS 2020 (guyabel/stepladderChapter); check against the official workbook.",
+    notes="Third-party tidy extract of IMS 2020 (guyabel/stepladderChapter).",
 )
 
 SEXES = (TOTAL, "M", "F")
@@ -111,17 +111,21 @@ def _parse_desa_workbook(path: Path, edition: EditionInfo) -> ParsedFile:
         blocks = _year_blocks(rows[header_index])[:sex_blocks]
         seen_aggregates: set[str] = set()
         if len(blocks) < sex_blocks:
-            raise ParseError([ParseIssue(file, header_index + 1, "", f"sheet {sheet!r}: year columns not found")])
+            raise ParseError(
+                [ParseIssue(file, header_index + 1, "", f"sheet {sheet!r}: year columns not found")]
+            )
         for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
             raw_code = row[code_column] if len(row) > code_column else None
             if raw_code is None or (isinstance(raw_code, str) and not raw_code.strip().isdigit()):
                 continue  # headings such as "UN development groups" and footer lines
             parsed.rows_read += 1
-            area = desa_area_code(int(raw_code))
+            area = desa_area_code(int(str(raw_code)))
             name = str(row[1] or "").strip().rstrip("*").strip()
             if area is None:
                 parsed.issues.append(
-                    ParseIssue(file, offset, column_letter(code_column), f"{sheet}: unknown location code {raw_code}")
+                    ParseIssue(
+                        file, offset, column_letter(code_column), f"{sheet}: unknown location code {raw_code}"
+                    )
                 )
                 continue
             code, is_aggregate = area
@@ -228,7 +232,9 @@ def parse_ims_2020_derived(path: Path) -> ParsedFile:
         return _parse_stock_totals(path)
     if {"name", "country_code", "year", "pop", "alpha3"} <= columns:
         return _parse_pop_totals(path)
-    raise ParseError([ParseIssue(path.name, 1, "A", "neither stock_totals_2020.csv nor pop_totals_2020.csv columns")])
+    raise ParseError(
+        [ParseIssue(path.name, 1, "A", "neither stock_totals_2020.csv nor pop_totals_2020.csv columns")]
+    )
 
 
 def _rows_as_dicts(path: Path) -> Iterable[tuple[int, dict[str, str], dict[str, int]]]:
@@ -237,14 +243,22 @@ def _rows_as_dicts(path: Path) -> Iterable[tuple[int, dict[str, str], dict[str, 
     positions = {name.strip(): index for index, name in enumerate(header)}
     for line, row in rows:
         if any(cell.strip() for cell in row):
-            yield line, {name: row[index] if index < len(row) else "" for name, index in positions.items()}, positions
+            yield (
+                line,
+                {name: row[index] if index < len(row) else "" for name, index in positions.items()},
+                positions,
+            )
 
 
 def _parse_stock_totals(path: Path) -> ParsedFile:
     file = path.name
     parsed = ParsedFile(edition=IMS_2020_DERIVED)
-    series_columns = {"fb": ("migrant-stock", 0), "pop": ("population", 0), "refugee": ("refugee-stock", 0),
-                      "disp": ("emigrant-stock", 0)}
+    series_columns = {
+        "fb": ("migrant-stock", 0),
+        "pop": ("population", 0),
+        "refugee": ("refugee-stock", 0),
+        "disp": ("emigrant-stock", 0),
+    }
     for line, record, positions in _rows_as_dicts(path):
         parsed.rows_read += 1
         area = record["alpha3"].strip().upper()
@@ -253,7 +267,9 @@ def _parse_stock_totals(path: Path) -> ParsedFile:
             by_code = desa_area_code(int(record["country_code"]))
             area = by_code[0] if by_code and not by_code[1] else area
         if not is_country(area):
-            parsed.issues.append(ParseIssue(file, line, column_letter(positions["alpha3"]), f"unknown code {area!r}"))
+            parsed.issues.append(
+                ParseIssue(file, line, column_letter(positions["alpha3"]), f"unknown code {area!r}")
+            )
             continue
         year, ok = cell_number(record["year"])
         if not ok or year is None:
@@ -261,8 +277,15 @@ def _parse_stock_totals(path: Path) -> ParsedFile:
             continue
         for column, (series, unit_mult) in series_columns.items():
             observation = observation_or_missing(
-                series=series, area=area, period=str(int(year)), raw=record[column], row=line,
-                column=column_letter(positions[column]), file=file, issues=parsed.issues, unit_mult=unit_mult,
+                series=series,
+                area=area,
+                period=str(int(year)),
+                raw=record[column],
+                row=line,
+                column=column_letter(positions[column]),
+                file=file,
+                issues=parsed.issues,
+                unit_mult=unit_mult,
             )
             if observation is not None:
                 parsed.observations.append(observation)
@@ -277,7 +300,9 @@ def _parse_pop_totals(path: Path) -> ParsedFile:
         parsed.rows_read += 1
         code_text = record["country_code"].strip()
         if not code_text.isdigit():
-            parsed.issues.append(ParseIssue(file, line, column_letter(positions["country_code"]), "no location code"))
+            parsed.issues.append(
+                ParseIssue(file, line, column_letter(positions["country_code"]), "no location code")
+            )
             continue
         area = desa_area_code(int(code_text))
         if area is None:
@@ -296,8 +321,15 @@ def _parse_pop_totals(path: Path) -> ParsedFile:
             continue  # regions listed twice (SDG and geographic groupings)
         seen.add((code, record["year"]))
         observation = observation_or_missing(
-            series="population", area=code, period=str(int(year)), raw=record["pop"], row=line,
-            column=column_letter(positions["pop"]), file=file, issues=parsed.issues, unit_mult=3,
+            series="population",
+            area=code,
+            period=str(int(year)),
+            raw=record["pop"],
+            row=line,
+            column=column_letter(positions["pop"]),
+            file=file,
+            issues=parsed.issues,
+            unit_mult=3,
             is_aggregate=is_aggregate,
         )
         if observation is not None:

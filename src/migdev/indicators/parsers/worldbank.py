@@ -60,7 +60,7 @@ def _sheet_rows(path: Path) -> list[list[Any]]:
     file = path.name
     try:
         if path.suffix.lower() == ".xls":
-            import xlrd
+            import xlrd  # type: ignore[import-untyped]
 
             sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
             return [sheet.row_values(index) for index in range(sheet.nrows)]
@@ -90,13 +90,19 @@ def parse_remittance_inflows_2013(path: Path) -> ParsedFile:
     parsed = ParsedFile(edition=INFLOWS_2013)
     rows = _sheet_rows(path)
     if not rows or "remittance" not in str(rows[0][0]).lower():
-        raise ParseError([ParseIssue(file, 1, "A", "expected the header 'Migrant remittance Inflows (US$ million)'")])
+        raise ParseError(
+            [ParseIssue(file, 1, "A", "expected the header 'Migrant remittance Inflows (US$ million)'")]
+        )
     header = rows[0]
     years = [(index, found) for index, cell in enumerate(header) if (found := _year_of(cell))]
     share_column = next(
         (index for index, cell in enumerate(header) if "share of gdp" in str(cell).lower()), None
     )
-    share_year = int(m.group(1)) if share_column is not None and (m := re.search(r"(\d{4})", str(header[share_column]))) else None
+    share_year = (
+        int(m.group(1))
+        if share_column is not None and (m := re.search(r"(\d{4})", str(header[share_column])))
+        else None
+    )
     names = worldbank_name_to_iso3()
     for line, row in enumerate(rows[1:], start=2):
         name = str(row[0] or "").strip()
@@ -111,15 +117,29 @@ def parse_remittance_inflows_2013(path: Path) -> ParsedFile:
             continue
         for index, (year, status) in years:
             observation = observation_or_missing(
-                series="remittance-inflows", area=area, period=str(year), raw=row[index], row=line,
-                column=column_letter(index), file=file, issues=parsed.issues, unit_mult=6, status=status,
+                series="remittance-inflows",
+                area=area,
+                period=str(year),
+                raw=row[index],
+                row=line,
+                column=column_letter(index),
+                file=file,
+                issues=parsed.issues,
+                unit_mult=6,
+                status=status,
             )
             if observation is not None:
                 parsed.observations.append(observation)
         if share_column is not None and share_year is not None:
             observation = observation_or_missing(
-                series="remittance-inflows-gdp-ratio", area=area, period=str(share_year), raw=row[share_column],
-                row=line, column=column_letter(share_column), file=file, issues=parsed.issues,
+                series="remittance-inflows-gdp-ratio",
+                area=area,
+                period=str(share_year),
+                raw=row[share_column],
+                row=line,
+                column=column_letter(share_column),
+                file=file,
+                issues=parsed.issues,
             )
             if observation is not None:
                 parsed.observations.append(observation)
@@ -130,7 +150,9 @@ def parse_wdi_bulk_csv(path: Path) -> ParsedFile:
     """A WDI API bulk CSV (``API_<code>_DS2_en_csv_v2_*.csv``): 4 preamble lines, then one row per area."""
     file = path.name
     preamble = list(read_csv_rows(path))[:4]
-    updated = next((row[1] for _, row in preamble if row and row[0] == "Last Updated Date" and len(row) > 1), "")
+    updated = next(
+        (row[1] for _, row in preamble if row and row[0] == "Last Updated Date" and len(row) > 1), ""
+    )
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", updated):
         raise ParseError([ParseIssue(file, 3, "B", "no 'Last Updated Date' in the WDI preamble")])
     edition = EditionInfo(
@@ -146,7 +168,16 @@ def parse_wdi_bulk_csv(path: Path) -> ParsedFile:
     except StopIteration:
         raise ParseError([ParseIssue(file, 5, "A", "no header row")]) from None
     if header[:4] != ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]:
-        raise ParseError([ParseIssue(file, header_line, "A", "expected Country Name, Country Code, Indicator Name, Indicator Code")])
+        raise ParseError(
+            [
+                ParseIssue(
+                    file,
+                    header_line,
+                    "A",
+                    "expected Country Name, Country Code, Indicator Name, Indicator Code",
+                )
+            ]
+        )
     years = [(index, int(cell)) for index, cell in enumerate(header) if cell.strip().isdigit()]
     for line, row in rows:
         if len(row) < 4 or not row[1].strip():
@@ -155,7 +186,9 @@ def parse_wdi_bulk_csv(path: Path) -> ParsedFile:
         code, indicator = row[1].strip(), row[3].strip()
         series = WDI_SERIES.get(indicator)
         if series is None:
-            parsed.issues.append(ParseIssue(file, line, "D", f"indicator {indicator!r} is not one this platform keeps"))
+            parsed.issues.append(
+                ParseIssue(file, line, "D", f"indicator {indicator!r} is not one this platform keeps")
+            )
             continue
         is_aggregate = code in WORLD_BANK_AGGREGATES
         if not is_aggregate and not is_country(code):
@@ -165,8 +198,15 @@ def parse_wdi_bulk_csv(path: Path) -> ParsedFile:
             parsed.aggregate_names[code] = row[0].strip()
         for index, year in years:
             observation = observation_or_missing(
-                series=series, area=code, period=str(year), raw=row[index] if index < len(row) else "",
-                row=line, column=column_letter(index), file=file, issues=parsed.issues, is_aggregate=is_aggregate,
+                series=series,
+                area=code,
+                period=str(year),
+                raw=row[index] if index < len(row) else "",
+                row=line,
+                column=column_letter(index),
+                file=file,
+                issues=parsed.issues,
+                is_aggregate=is_aggregate,
             )
             if observation is not None:
                 parsed.observations.append(observation)
@@ -202,7 +242,9 @@ def parse_bilateral_matrix(path: Path) -> ParsedFile:
         elif name in names:
             destinations[index] = names[name]
         else:
-            parsed.issues.append(ParseIssue(file, header_index + 1, column_letter(index), f"unknown economy {name!r}"))
+            parsed.issues.append(
+                ParseIssue(file, header_index + 1, column_letter(index), f"unknown economy {name!r}")
+            )
     for line, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         name = str(row[0] or "").strip()
         if not name or name in BILATERAL_RESIDUALS:
@@ -226,15 +268,29 @@ def parse_bilateral_matrix(path: Path) -> ParsedFile:
 
 
 def _append_matrix_cell(
-    parsed: ParsedFile, file: str, line: int, index: int, row: list[Any], series: str, area: str,
-    counterpart: str, year: str,
+    parsed: ParsedFile,
+    file: str,
+    line: int,
+    index: int,
+    row: list[Any],
+    series: str,
+    area: str,
+    counterpart: str,
+    year: str,
 ) -> None:
     raw = row[index] if index < len(row) else None
     if raw in (0, 0.0) or raw is None:
         return
     observation = observation_or_missing(
-        series=series, area=area, counterpart=counterpart, period=year, raw=raw, row=line,
-        column=column_letter(index), file=file, issues=parsed.issues,
+        series=series,
+        area=area,
+        counterpart=counterpart,
+        period=year,
+        raw=raw,
+        row=line,
+        column=column_letter(index),
+        file=file,
+        issues=parsed.issues,
     )
     if observation is not None:
         parsed.observations.append(observation)
