@@ -116,7 +116,7 @@ def income_group_for(iso3: str, data_year: int) -> str | None:
     without an ISO country (XKX Kosovo, CHI Channel Islands) work too.
     """
     group = (
-        WorldBankIncomeClassification.objects.filter(economy__code=_normalise_code(iso3), data_year=data_year)
+        WorldBankIncomeClassification.objects.filter(economy__code__iexact=iso3.strip(), data_year=data_year)
         .values_list("income_group", flat=True)
         .first()
     )
@@ -237,7 +237,8 @@ def aggregate_members(code: str, data_year: int | None = None) -> set[str]:
 
 
 def world_bank_economy(code: str) -> WorldBankEconomy:
-    return WorldBankEconomy.objects.select_related("region").get(code=_normalise_code(code))
+    # Case-insensitive: OGHIST spells one former economy "YUGf".
+    return WorldBankEconomy.objects.select_related("region").get(code__iexact=code.strip())
 
 
 def currencies() -> QuerySet[Currency]:
