@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""migdev's two commands, needing nothing but Python >= 3.11.
+
+    python3 run.py start   # virtualenv, install, migrate, reference + demo data, serve on 127.0.0.1:$PORT
+    python3 run.py test    # install with dev tools, then ruff, mypy, tests on SQLite and PostgreSQL, browser tests
+
+Both are safe to run twice: the install step is skipped while pyproject.toml is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
+POSTGRES_URL = os.environ.get(
+    "MIGDEV_TEST_POSTGRES_URL", f"postgres://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/migdev"
+)
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None, check: bool = True) -> int:
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if check and completed.returncode != 0:
+        say(f"failed ({completed.returncode}): {' '.join(str(a) for a in args)}")
+        sys.exit(completed.returncode)
+    return completed.returncode
+
+
+def ensure_virtualenv(extras: str) -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs before the virtualenv exists
+        sys.exit("migdev needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        say(f"creating the virtual environment in {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".migdev-installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    say("installing migdev and its dependencies")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", target)
+    stamp.write_text(fingerprint)
+
+
+def migdev(*args: str, env: dict[str, str] | None = None, check: bool = True) -> int:
+    return run(BIN / "migdev", *args, env=env, check=check)
+
+
+def start() -> None:
+    ensure_virtualenv("")
+    port = os.environ.get("PORT", "8000")
+    say("applying migrations (reference data loads with them)")
+    migdev("migrate", "--no-input")
+    say("loading the demo data set")
+    migdev("seed_demo")
+    migdev("collectstatic", "--no-input", "--verbosity", "0")
+    worker = subprocess.Popen([str(BIN / "migdev"), "jobs_worker"], cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    print(
+        "\n"
+        f"  migdev is running at {url}\n"
+        "  Demo login (administrator): demo-admin / demo-admin-2026!\n"
+        "  Two-factor code: `.venv/bin/migdev demo_totp demo-admin` prints the current one.\n"
+        "  Other demo users and their roles: `.venv/bin/migdev demo_totp --list`.\n"
+        "  Stop with Ctrl+C.\n",
+        flush=True,
+    )
+    try:
+        migdev("runserver", "--noreload", f"127.0.0.1:{port}", check=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+
+
+def postgres_reachable() -> bool:
+    try:
+        with socket.create_connection((POSTGRES_HOST, POSTGRES_PORT), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("MIGDEV_CHROMIUM")
+    if configured and Path(configured).exists():
+        return configured
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+def ensure_chromium() -> str | None:
+    """Debian's chromium when we can install it; otherwise Playwright's own browser where it downloads."""
+    found = find_chromium()
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing Debian's chromium for the browser tests")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
+        found = find_chromium()
+        if found:
+            return found
+    say("trying Playwright's own Chromium download")
+    if subprocess.run([str(PYTHON), "-m", "playwright", "install", "chromium"], cwd=ROOT).returncode == 0:
+        return ""  # Playwright finds its own browser
+    return None
+
+
+def test() -> None:
+    ensure_virtualenv("dev")
+    in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    say("ruff")
+    run(BIN / "ruff", "check", "src", "tests", "bench", "run.py")
+    run(BIN / "ruff", "format", "--check", "src", "tests", "bench", "run.py")
+    say("mypy")
+    run(BIN / "mypy")
+    say("migrations are complete")
+    run(
+        BIN / "migdev",
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        env={**os.environ, "MIGDEV_DATA_DIR": str(ROOT / "var" / "check")},
+    )
+    say("deployment checks with production settings")
+    production_env = {
+        **os.environ,
+        "MIGDEV_DEBUG": "0",
+        "SECRET_KEY": "check-deploy-" + "x" * 60,
+        "ALLOWED_HOSTS": "migdev.example.org",
+        "MIGDEV_DATA_DIR": str(ROOT / "var" / "check"),
+    }
+    run(BIN / "migdev", "check", "--deploy", "--fail-level", "WARNING", env=production_env)
+
+    say("tests on SQLite")
+    run(PYTHON, "-m", "pytest", "-m", "not browser", "-q")
+
+    if postgres_reachable():
+        say(f"tests on PostgreSQL ({POSTGRES_HOST}:{POSTGRES_PORT})")
+        run(
+            PYTHON,
+            "-m",
+            "pytest",
+            "-m",
+            "not browser",
+            "-q",
+            env={**os.environ, "DATABASE_URL": POSTGRES_URL},
+        )
+    elif in_ci:
+        say(f"PostgreSQL is not reachable on {POSTGRES_HOST}:{POSTGRES_PORT}, and CI must test it")
+        sys.exit(1)
+    else:
+        say(f"SKIPPED the PostgreSQL tests: nothing listens on {POSTGRES_HOST}:{POSTGRES_PORT}")
+
+    chromium = ensure_chromium()
+    if chromium is None:
+        if in_ci:
+            say("no Chromium could be installed, and CI must run the browser tests")
+            sys.exit(1)
+        say("SKIPPED the browser tests: no Chromium here and none could be installed")
+        return
+    say("browser tests in Chromium (Playwright, axe-core)")
+    browser_env = {**os.environ, "MIGDEV_CHROMIUM": chromium}
+    run(PYTHON, "-m", "pytest", "-m", "browser", "-q", env=browser_env)
+
+
+COMMANDS = {"start": start, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[1]]()
