@@ -8,16 +8,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from migdev.dataio.exports import safe_cell
 from migdev.indicators.areas import WORLD, is_aggregate_code, iso3_to_m49
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.models import Edition, Indicator
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 
 # SDMX series codes of indicators that are SDG series; others get a platform code of the same shape.
 SDG_SERIES = {"refugees-by-origin-per-100000": "SM_POP_REFG_OR", "remittance-inflows-gdp": "BX_TRF_PWKR"}
@@ -45,13 +47,11 @@ SDMX_ATTRIBUTES = ("UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "SOURCE_
 
 
 def safe_text(value: object) -> object:
-    """Numbers pass; text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
+    """Numbers, and text that is a plain decimal number, pass; other text goes through ``safe_cell``
+    so that a spreadsheet cannot run it as a formula."""
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value):
+        return value
+    return safe_cell(value)
 
 
 @dataclass(frozen=True)

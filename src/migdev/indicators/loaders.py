@@ -170,15 +170,22 @@ def _load_records(format_name: str, path: Path) -> LoadOutcome:
 
 def _dataio_loader(format_name: str) -> Callable[..., Any]:
     def load(path: Path, *, progress: Any, user: Any) -> Any:
-        from migdev.dataio.errors import ImportRejected, RowError  # type: ignore[import-untyped,unused-ignore]
-        from migdev.dataio.registry import ImportResult  # type: ignore[import-untyped,unused-ignore]
+        from migdev.dataio.errors import ImportRejected, RowError
+        from migdev.dataio.registry import ImportResult
 
+        progress.start(None)
         try:
             outcome = load_file(format_name, Path(path))
         except ObservationsRejected as error:
             raise ImportRejected(
-                [RowError(issue.file, issue.row, issue.column, issue.reason) for issue in error.issues]
+                [
+                    RowError(issue.file, issue.row or None, issue.column or None, issue.reason)
+                    for issue in error.issues
+                ],
+                rejected_rows=len({issue.row for issue in error.issues}),
             ) from error
+        finally:
+            progress.finish()
         return ImportResult(read=outcome.read, created=outcome.created, updated=outcome.updated, rejected=0)
 
     return load
@@ -187,10 +194,7 @@ def _dataio_loader(format_name: str) -> Callable[..., Any]:
 def register_formats() -> None:
     """Offer every format to ``migdev load``; does nothing while the data-import module is absent."""
     try:
-        from migdev.dataio.registry import (  # type: ignore[import-untyped,unused-ignore]
-            LoadFormat,
-            register_format,
-        )
+        from migdev.dataio.registry import LoadFormat, register_format
     except ImportError:
         return
     descriptions = {name: spec.description for name, spec in FORMATS.items()}
