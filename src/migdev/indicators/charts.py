@@ -229,7 +229,7 @@ def tile_map(
 
     Equal tiles keep small states visible, which a geographic map would hide.
     """
-    tile, gap, label_width = 34, 3, 170
+    tile, gap, label_width = 34, 3, 215
     per_row = max(1, (width - label_width) // (tile + gap))
     values = [t.value for g in groups for t in g.tiles if t.value is not None]
     breaks = quantile_breaks(values)
@@ -260,7 +260,7 @@ def tile_map(
     legend_y = y + 6
     limits = [min(values, default=0.0), *breaks, max(values, default=0.0)]
     for level, colour in enumerate(SEQUENTIAL):
-        x = label_width + level * 104
+        x = label_width + level * 100
         parts.append(f'<rect x="{x}" y="{legend_y}" width="18" height="18" fill="{colour}" class="tile"/>')
         if level + 1 < len(limits):
             text = f"{legend_format(limits[level])}–{legend_format(limits[level + 1])}"

@@ -155,7 +155,7 @@ class Progress:
     latest_year: int | None
     expected: float | None
     achieved_share: float | None
-    status: str  # "achieved", "on_track", "off_track", "no_data"
+    status: str  # "achieved", "on_track", "off_track", "no_data", "no_baseline"
 
 
 def target_progress(

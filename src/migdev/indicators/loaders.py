@@ -184,6 +184,8 @@ def _dataio_loader(format_name: str) -> Callable[..., Any]:
                 ],
                 rejected_rows=len({issue.row for issue in error.issues}),
             ) from error
+        else:
+            progress.advance(outcome.read)
         finally:
             progress.finish()
         return ImportResult(read=outcome.read, created=outcome.created, updated=outcome.updated, rejected=0)

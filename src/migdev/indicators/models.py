@@ -142,8 +142,9 @@ class Observation(models.Model):
                 name="indicators_observation_unique_key",
             )
         ]
+        # The unique key (series, edition, area, …) also serves the per-series reads; these two add the
+        # per-country reads of a profile and the by-partner sums.
         indexes = [
-            models.Index(fields=["series", "edition", "year"], name="indicators_obs_series_year"),
             models.Index(fields=["area", "series", "edition"], name="indicators_obs_area_series"),
             models.Index(
                 fields=["counterpart", "series", "edition"],

@@ -524,7 +524,7 @@ def target_status(target: PlanTarget, country: str) -> TargetProgress:
             period_year(latest.period) if latest else None,
             None,
             None,
-            "no_data",
+            "no_baseline",
         )
     else:
         progress = target_progress(

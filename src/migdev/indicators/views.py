@@ -23,6 +23,7 @@ from migdev.indicators.computation import ComputedValue
 from migdev.indicators.formatting import format_value, tick_formatter
 from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, Source
 from migdev.reference import selectors as reference
+from migdev.reference.models import IncomeGroup
 
 VIEWS = ("chart", "map", "table")
 MAX_COMPARED = 12
@@ -189,7 +190,8 @@ def _profile_context(request: HttpRequest, iso3: str) -> dict[str, Any]:
         if card.figure.value is not None:
             year = int(card.figure.value.period[:4])
             latest_year = max(latest_year or year, year)
-    income = reference.income_group_for(country.iso3, latest_year) if latest_year else None
+    income_code = reference.income_group_for(country.iso3, latest_year) if latest_year else None
+    income = IncomeGroup(income_code).label if income_code in IncomeGroup.values else income_code
     return {
         "country": country,
         "profile": profile,

@@ -20,7 +20,7 @@ STATUS_MISSING = "M"
 STATUS_ESTIMATE = "E"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs several microseconds a row
 class ParsedObservation:
     series: str
     area: str
@@ -79,10 +79,15 @@ class EditionInfo:
 class ParsedFile:
     edition: EditionInfo
     observations: list[ParsedObservation] = field(default_factory=list)
+    # Formats read as a stream set this instead of ``observations``; it is consumed once, by the load.
+    stream: Iterator[ParsedObservation] | None = None
     issues: list[ParseIssue] = field(default_factory=list)
     aggregate_names: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0
     rows_skipped: int = 0  # rows the format defines as carrying no area value (e.g. unallocated totals)
+
+    def iter_observations(self) -> Iterator[ParsedObservation]:
+        return self.stream if self.stream is not None else iter(self.observations)
 
     def duplicate_issues(self, file: str) -> list[ParseIssue]:
         seen: dict[tuple[str, ...], ParsedObservation] = {}

@@ -4,8 +4,10 @@ the SDG series constraints, and the platform's own long CSV format."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from migdev.indicators.areas import (
@@ -282,6 +284,9 @@ def parse_sdg_constraints(path: Path) -> list[SeriesConstraint]:
 LONG_REQUIRED = ("series", "edition", "area", "period", "value")
 LONG_OPTIONAL = ("counterpart", "sex", "age", "migratory_status", "unit_mult", "status", "footnote")
 PERIOD_PATTERN = re.compile(r"^\d{4}(-Q[1-4]|-\d{2})?$")
+UNIT_MULT_PATTERN = re.compile(r"^-?\d{1,2}$")
+DIMENSION_CODE = re.compile(r"^[A-Za-z0-9_+<>.-]{1,16}$")
+DIMENSIONS = ("sex", "age", "migratory_status")
 
 
 def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFile:
@@ -299,98 +304,131 @@ def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFil
     missing = [name for name in LONG_REQUIRED if name not in positions]
     if missing:
         raise ParseError([ParseIssue(file, 1, "", f"columns missing: {', '.join(missing)}")])
-    parsed: ParsedFile | None = None
-    issues: list[ParseIssue] = []
-    observations: list[ParsedObservation] = []
-    rows_read = 0
+    width = len(header)
+    # A missing optional column reads as an empty cell at index ``width``.
+    at = {name: positions.get(name, width) for name in LONG_REQUIRED + LONG_OPTIONAL}
+    letter = {name: column_letter(index) for name, index in at.items()}
+    known_areas: dict[str, tuple[str, bool] | None] = {}
+    known_counterparts: dict[str, str | None] = {}
+    allowed_status = {"", "M", "E", "F", "Z"}
 
-    def text(row: list[str], name: str, default: str = "") -> str:
-        index = positions.get(name)
-        return row[index].strip() if index is not None and index < len(row) else default
+    def area_of(raw: str) -> tuple[str, bool] | None:
+        found = known_areas.get(raw, ())
+        if found == ():
+            code = normalise_code(raw)
+            aggregate = is_aggregate_code(code)
+            found = (code, aggregate) if aggregate or is_country(code) else None
+            known_areas[raw] = found
+        return found  # type: ignore[return-value]
 
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        rows_read += 1
-        edition_code = text(row, "edition")
-        edition = editions.get(edition_code)
-        if edition is None:
-            issues.append(
-                ParseIssue(
-                    file, line, column_letter(positions["edition"]), f"unknown edition {edition_code!r}"
+    def counterpart_of(raw: str) -> str | None:
+        if raw in known_counterparts:
+            return known_counterparts[raw]
+        code = normalise_code(raw) if raw else TOTAL
+        valid = code == TOTAL or is_country(code) or code in NON_AREA_ORIGINS
+        known_counterparts[raw] = code if valid else None
+        return known_counterparts[raw]
+
+    first = next(((line, row) for line, row in rows if any(cell.strip() for cell in row)), None)
+    if first is None:
+        raise ParseError([ParseIssue(file, 2, "A", "no observations")])
+    edition_index = positions["edition"]
+    first_edition = first[1][edition_index].strip() if edition_index < len(first[1]) else ""
+    if first_edition not in editions:
+        raise ParseError(
+            [ParseIssue(file, first[0], column_letter(edition_index), f"unknown edition {first_edition!r}")]
+        )
+    parsed = ParsedFile(edition=editions[first_edition])
+    issues = parsed.issues
+
+    def stream() -> Iterator[ParsedObservation]:
+        for line, row in chain([first], rows):
+            if len(row) <= width:
+                row = row + [""] * (width + 1 - len(row))
+            if not any(row):
+                continue
+            row = [cell.strip() for cell in row]
+            if not any(row):
+                continue
+            parsed.rows_read += 1
+            edition_code = row[at["edition"]]
+            if edition_code != parsed.edition.code:
+                reason = (
+                    "one file holds one edition"
+                    if edition_code in editions
+                    else f"unknown edition {edition_code!r}"
+                )
+                issues.append(ParseIssue(file, line, letter["edition"], reason))
+                continue
+            area = area_of(row[at["area"]])
+            if area is None:
+                issues.append(
+                    ParseIssue(file, line, letter["area"], f"unknown area code {row[at['area']]!r}")
+                )
+                continue
+            period = row[at["period"]]
+            if not PERIOD_PATTERN.match(period):
+                issues.append(ParseIssue(file, line, letter["period"], f"{period!r} is not a period"))
+                continue
+            unit_mult_text = row[at["unit_mult"]] or "0"
+            if not UNIT_MULT_PATTERN.match(unit_mult_text):
+                issues.append(ParseIssue(file, line, letter["unit_mult"], "unit_mult is a power of 10"))
+                continue
+            counterpart = counterpart_of(row[at["counterpart"]])
+            if counterpart is None:
+                issues.append(
+                    ParseIssue(
+                        file, line, letter["counterpart"], f"unknown counterpart {row[at['counterpart']]!r}"
+                    )
+                )
+                continue
+            bad_dimension = next(
+                (name for name in DIMENSIONS if row[at[name]] and not DIMENSION_CODE.match(row[at[name]])),
+                None,
+            )
+            if bad_dimension is not None:
+                issues.append(
+                    ParseIssue(
+                        file, line, letter[bad_dimension], f"{row[at[bad_dimension]][:20]!r} is not a code"
+                    )
+                )
+                continue
+            status = row[at["status"]]
+            if status not in allowed_status:
+                issues.append(ParseIssue(file, line, letter["status"], f"unknown status {status!r}"))
+                continue
+            raw_value = row[at["value"]]
+            try:
+                value: float | None = float(raw_value)
+            except ValueError:
+                value, ok = cell_number(raw_value)
+                if not ok:
+                    issues.append(
+                        ParseIssue(file, line, letter["value"], f"{raw_value[:40]!r} is not a number")
+                    )
+                    continue
+            if value is not None and (value != value or value in (float("inf"), float("-inf"))):
+                issues.append(ParseIssue(file, line, letter["value"], f"{raw_value[:40]!r} is not a number"))
+                continue
+            yield (
+                ParsedObservation(
+                    series=row[at["series"]],
+                    area=area[0],
+                    period=period,
+                    value=value,
+                    row=line,
+                    column=letter["value"],
+                    is_aggregate=area[1],
+                    counterpart=counterpart,
+                    sex=row[at["sex"]] or TOTAL,
+                    age=row[at["age"]] or TOTAL,
+                    migratory_status=row[at["migratory_status"]] or TOTAL,
+                    unit_mult=int(unit_mult_text),
+                    status="M" if value is None else status,
+                    footnote=row[at["footnote"]][:300],
                 )
             )
-            continue
-        if parsed is None:
-            parsed = ParsedFile(edition=edition)
-        elif parsed.edition.code != edition_code:
-            issues.append(
-                ParseIssue(file, line, column_letter(positions["edition"]), "one file holds one edition")
-            )
-            continue
-        area = normalise_code(text(row, "area"))
-        aggregate = is_aggregate_code(area)
-        if not aggregate and not is_country(area):
-            issues.append(
-                ParseIssue(file, line, column_letter(positions["area"]), f"unknown area code {area!r}")
-            )
-            continue
-        period = text(row, "period")
-        if not PERIOD_PATTERN.match(period):
-            issues.append(
-                ParseIssue(file, line, column_letter(positions["period"]), f"{period!r} is not a period")
-            )
-            continue
-        unit_mult_text = text(row, "unit_mult", "0") or "0"
-        if not re.fullmatch(r"-?\d{1,2}", unit_mult_text):
-            issues.append(
-                ParseIssue(file, line, column_letter(positions["unit_mult"]), "unit_mult is a power of 10")
-            )
-            continue
-        counterpart = (
-            normalise_code(text(row, "counterpart", TOTAL) or TOTAL) if text(row, "counterpart") else TOTAL
-        )
-        if counterpart != TOTAL and not (is_country(counterpart) or counterpart in NON_AREA_ORIGINS):
-            issues.append(
-                ParseIssue(
-                    file,
-                    line,
-                    column_letter(positions["counterpart"]),
-                    f"unknown counterpart {counterpart!r}",
-                )
-            )
-            continue
-        status = text(row, "status")
-        if status not in {"", "M", "E", "F", "Z"}:
-            issues.append(
-                ParseIssue(file, line, column_letter(positions["status"]), f"unknown status {status!r}")
-            )
-            continue
-        observation = observation_or_missing(
-            series=text(row, "series"),
-            area=area,
-            period=period,
-            raw=text(row, "value"),
-            row=line,
-            column=column_letter(positions["value"]),
-            file=file,
-            issues=issues,
-            is_aggregate=aggregate,
-            counterpart=counterpart,
-            sex=text(row, "sex", TOTAL) or TOTAL,
-            age=text(row, "age", TOTAL) or TOTAL,
-            migratory_status=text(row, "migratory_status", TOTAL) or TOTAL,
-            unit_mult=int(unit_mult_text),
-            status=status,
-            footnote=text(row, "footnote")[:300],
-        )
-        if observation is not None:
-            observations.append(observation)
-    if parsed is None:
-        if not issues:
-            issues.append(ParseIssue(file, 2, "A", "no observations"))
-        raise ParseError(issues)
-    parsed.observations = observations
-    parsed.issues = issues
-    parsed.rows_read = rows_read
+
+    # Observations are produced as the file is read; issues and the row count fill in as they are.
+    parsed.stream = stream()
     return parsed
