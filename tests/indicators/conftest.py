@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from migdev.indicators import regions
+from migdev.indicators.cache import clear_local
 from migdev.indicators.loaders import load_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -22,8 +23,9 @@ POP_TOTALS = FIXTURES / "cut_pop_totals_2020.csv"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_region_caches() -> None:
+def _fresh_caches() -> None:
     regions.clear_caches()
+    clear_local()
 
 
 @pytest.fixture

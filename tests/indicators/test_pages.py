@@ -68,3 +68,13 @@ def test_sdg_catalogue_and_sources_pages(client, ims_2020):
     assert "below 3 %" in body
     sources = client.get(reverse("indicators:editions")).content.decode()
     assert "undesa-ims-2020" in sources
+
+
+def test_a_load_changes_what_cached_pages_show(client, db):
+    from migdev.indicators.loaders import load_file
+    from tests.indicators.conftest import IMS_2020
+
+    url = reverse("indicators:country", args=["USA"])
+    assert "50,632,836" not in client.get(url).content.decode()
+    load_file("undesa-ims-2020", IMS_2020)
+    assert "50,632,836" in client.get(url).content.decode()

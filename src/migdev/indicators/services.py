@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from migdev.indicators import catalogue
 from migdev.indicators.areas import country_codes
+from migdev.indicators.cache import bump_data_version
 from migdev.indicators.models import (
     TOTAL,
     AggregateArea,
@@ -258,6 +259,7 @@ def observations_import(
                 code=code, defaults={"name": name, "classification": parsed.edition.source}
             )
         coverage_refresh(edition=edition, series_ids=touched)
+        bump_data_version()
     return LoadOutcome(
         edition=edition.code, read=parsed.rows_read, created=created, updated=updated, deleted=max(deleted, 0)
     )
@@ -461,6 +463,7 @@ def sdg_constraints_apply(*, constraints: list[SeriesConstraint]) -> int:
         )
         sdg.save(update_fields=["series_codes", "unit_measure", "breakdowns"])
         updated += 1
+    bump_data_version()
     return updated
 
 
@@ -491,6 +494,7 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
+    bump_data_version()
     return plan
 
 
@@ -498,6 +502,7 @@ def plan_goal_add(
     *, plan: DevelopmentPlan, title: str, reference: str = "", description: str = ""
 ) -> PlanGoal:
     order = plan.goals.count()
+    bump_data_version()
     return PlanGoal.objects.create(
         plan=plan, title=title, reference=reference, description=description, order=order
     )
@@ -516,6 +521,7 @@ def plan_target_add(
 ) -> PlanTarget:
     if target_year <= baseline_year:
         raise ValueError("The target year must come after the baseline year.")
+    bump_data_version()
     return PlanTarget.objects.create(
         goal=goal,
         indicator=indicator,
@@ -542,6 +548,7 @@ def governance_assessment_record(
     )
     assessment.full_clean()
     assessment.save()
+    bump_data_version()
     return assessment
 
 
@@ -550,6 +557,7 @@ def policy_domain_score_record(
 ) -> PolicyDomainScore:
     if not 1 <= score <= 4:
         raise ValueError("SDG 10.7.2 domain scores run from 1 to 4.")
+    bump_data_version()
     record, _created = PolicyDomainScore.objects.update_or_create(
         country=country.upper(), domain=domain, year=year, defaults={"score": score, "source": source}
     )
@@ -595,6 +603,7 @@ def plan_targets_import(*, records: list[Any]) -> LoadOutcome:
                 notes=record.notes,
             )
         PlanGoal.objects.filter(plan__in=plans.values(), targets__isnull=True).delete()
+        bump_data_version()
     return LoadOutcome(edition="", read=len(records), created=created, updated=updated, deleted=0)
 
 
@@ -628,4 +637,5 @@ def governance_import(*, assessments: Sequence[Any] = (), scores: Sequence[Any] 
                 source=score.source,
             )
             created += 1
+        bump_data_version()
     return LoadOutcome(edition="", read=len(assessments) + len(scores), created=created, updated=0, deleted=0)

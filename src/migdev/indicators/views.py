@@ -12,13 +12,16 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from migdev.indicators import charts, exports, regions, selectors
 from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
+from migdev.indicators.cache import cached
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.formatting import format_value, tick_formatter
 from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, Source
@@ -47,6 +50,13 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    body = cached(
+        f"home:{get_language()}", lambda: render_to_string("indicators/_home_body.html", _home_context())
+    )
+    return render(request, "indicators/home.html", {"body": body})
+
+
+def _home_context() -> dict[str, Any]:
     stock = None
     world_editions: list[selectors.EditionValue] = []
     try:
@@ -58,18 +68,14 @@ def home(request: HttpRequest) -> HttpResponse:
         stock = result.latest_for(WORLD)
         if stock is not None:
             world_editions = selectors.values_by_edition(indicator, area=WORLD, period=stock.period)
-    return render(
-        request,
-        "indicators/home.html",
-        {
-            "themes": selectors.indicators_by_theme(),
-            "countries": reference.countries(),
-            "stock_indicator": indicator,
-            "world_stock": stock,
-            "world_editions": world_editions,
-            "plans": DevelopmentPlan.objects.order_by("country", "-start_year")[:20],
-        },
-    )
+    return {
+        "themes": selectors.indicators_by_theme(),
+        "countries": reference.countries(),
+        "stock_indicator": indicator,
+        "world_stock": stock,
+        "world_editions": world_editions,
+        "plans": DevelopmentPlan.objects.order_by("country", "-start_year")[:20],
+    }
 
 
 @require_GET
@@ -96,10 +102,7 @@ def _country_or_404(iso3: str) -> Any:
         raise Http404 from error
 
 
-def _profile_context(request: HttpRequest, iso3: str) -> dict[str, Any]:
-    country = _country_or_404(iso3)
-    if country.iso3 != iso3:
-        raise Http404
+def _profile_context(country: Any) -> dict[str, Any]:
     profile = selectors.country_profile(country.iso3)
     names = regions.area_names()
     cards = [
@@ -204,16 +207,37 @@ def _profile_context(request: HttpRequest, iso3: str) -> dict[str, Any]:
     }
 
 
+def _country_or_none(code: str) -> Any:
+    try:
+        return reference.country_by_code(code)
+    except reference.Country.DoesNotExist:
+        return None
+
+
+def _profile_page(request: HttpRequest, iso3: str, *, printable: bool) -> HttpResponse:
+    if not CODE_PATTERN.match(iso3):
+        raise Http404
+    country = cached(f"country:{iso3}", lambda: _country_or_none(iso3) or "")
+    if isinstance(country, str) or country.iso3 != iso3:
+        raise Http404
+
+    def build() -> str:
+        context = _profile_context(country)
+        context["printable"] = printable
+        return render_to_string("indicators/_country_body.html", context)
+
+    body = cached(f"profile:{country.iso3}:{get_language()}:{int(printable)}", build)
+    return render(request, "indicators/country.html", {"country": country, "body": body})
+
+
 @require_GET
 def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
-    return render(request, "indicators/country.html", _profile_context(request, iso3))
+    return _profile_page(request, iso3, printable=False)
 
 
 @require_GET
 def country_profile_print(request: HttpRequest, iso3: str) -> HttpResponse:
-    context = _profile_context(request, iso3)
-    context["printable"] = True
-    return render(request, "indicators/country.html", context)
+    return _profile_page(request, iso3, printable=True)
 
 
 @dataclass
@@ -254,10 +278,16 @@ def _selection(request: HttpRequest) -> Selection:
 
 
 def _indicator_or_404(code: str) -> Indicator:
-    try:
-        return selectors.indicator_by_code(code)
-    except Indicator.DoesNotExist as error:
-        raise Http404 from error
+    def lookup() -> Indicator | str:
+        try:
+            return selectors.indicator_by_code(code)
+        except Indicator.DoesNotExist:
+            return ""  # cached as "no such indicator" until the data change
+
+    indicator = cached(f"indicator-object:{code}", lookup)
+    if not isinstance(indicator, Indicator):
+        raise Http404
+    return indicator
 
 
 @require_GET
@@ -270,6 +300,14 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         # The compare form posts nothing: it rewrites the URL, so the selection stays bookmarkable.
         selection.areas = [a for a in selection.areas + added if a not in removed][:MAX_COMPARED]
         return HttpResponseRedirect(f"{request.path}?{selection.query()}")
+    body = cached(
+        f"indicator:{indicator.code}:{get_language()}:{selection.query()}",
+        lambda: render_to_string("indicators/_indicator_body.html", _indicator_context(indicator, selection)),
+    )
+    return render(request, "indicators/indicator.html", {"indicator": indicator, "body": body})
+
+
+def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, Any]:
     result = selectors.indicator_values(
         indicator,
         edition_code=selection.edition,
@@ -322,7 +360,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         context["side_by_side_area"] = (
             names.get(selection.areas[0], selection.areas[0]) if selection.areas else names.get(WORLD, WORLD)
         )
-    return render(request, "indicators/indicator.html", context)
+    return context
 
 
 def _label_for_view(view: str) -> str:

@@ -1,0 +1,63 @@
+"""Caching of computed pages and figures, invalidated by a data version that every write changes.
+
+Indicator values change only when a file is loaded or a plan or assessment is recorded, so the pages'
+content can be kept until then. The version lives in the shared cache (the database cache by default),
+written inside the writing transaction: other processes see the new version when the data commit, and a
+rolled-back load leaves the old version in place. Each process also keeps a small in-memory copy of the
+fragments it built or fetched, keyed by that version.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+
+VERSION_KEY = "indicators:data-version"
+TIMEOUT_SECONDS = 24 * 3600
+LOCAL_ENTRIES = 512
+
+T = TypeVar("T")
+_local: OrderedDict[str, Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return str(version)
+
+
+def bump_data_version() -> None:
+    """Call from every write that changes what pages show."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def cached(name: str, build: Callable[[], T]) -> T:
+    """``build()``'s result for ``name`` at the current data version, computed at most once per version."""
+    key = f"indicators:{data_version()}:{name}"
+    with _lock:
+        if key in _local:
+            _local.move_to_end(key)
+            return _local[key]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT_SECONDS)
+    with _lock:
+        _local[key] = value
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+    return value
+
+
+def clear_local() -> None:
+    with _lock:
+        _local.clear()
