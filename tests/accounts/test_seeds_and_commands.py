@@ -133,3 +133,10 @@ def test_migration_helper_refuses_unknown_permissions() -> None:
     assert ensure_permission(apps, "audit.export_auditevent").codename == "export_auditevent"
     with pytest.raises(LookupError):
         ensure_permission(apps, "audit.delete_auditevent")
+
+
+def test_users_with_a_permission() -> None:
+    dpo, _analyst = make_user(Role.DATA_PROTECTION_OFFICER), make_user(Role.ANALYST)
+    root = make_user(is_superuser=True)
+    holders = User.objects.with_perm("audit.view_auditevent", backend="migdev.accounts.backends.RoleBackend")
+    assert set(holders) == {dpo, root}

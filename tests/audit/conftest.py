@@ -13,4 +13,7 @@ def _no_otp_throttling(settings: LazySettings) -> None:
 
 @pytest.fixture(autouse=True)
 def _cheap_argon2(settings: LazySettings) -> None:
-    settings.PASSWORD_HASHERS = ["tests.accounts.hashers.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    settings.PASSWORD_HASHERS = [
+        "tests.accounts.hashers.CheapArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]

@@ -1,7 +1,7 @@
 """Exports that are safe to open in a spreadsheet.
 
 ``safe_cell`` neutralises values a spreadsheet would run as a formula (OWASP "CSV injection"): text
-starting with ``= + - @``, a tab or a carriage return (also after leading spaces) gets a leading
+starting with ``= + - @``, a tab or a carriage return (also after leading white space) gets a leading
 apostrophe, which spreadsheets treat as "this is text". Numbers, booleans and dates keep their type.
 
 ``export_response(rows, columns, fmt, filename)`` streams CSV or JSON and builds XLSX in a temporary
@@ -53,7 +53,7 @@ def safe_cell(value: Any) -> Any:
             if isinstance(value, Mapping | list | tuple)
             else str(value)
         )
-    if value.lstrip(" ").startswith(FORMULA_TRIGGERS):
+    if value.startswith(FORMULA_TRIGGERS) or value.lstrip().startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
