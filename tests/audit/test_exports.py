@@ -43,3 +43,23 @@ def test_examples() -> None:
     assert safe_cell(date(2026, 1, 2)) == "2026-01-02"
     assert safe_cell(datetime(2026, 1, 2, 3, 4, tzinfo=UTC)) == "2026-01-02T03:04:00+00:00"
     assert safe_cell({"a": "=x"}).startswith("{")
+
+
+def test_export_response_formats() -> None:
+    import json
+
+    from migdev.dataio.exports import export_response
+
+    rows = [{"name": "=cmd", "count": 3}, ["plain", 4]]
+    as_json = export_response(rows, ["name", "count"], "json", "my file/../x")
+    assert json.loads(b"".join(as_json.streaming_content)) == [
+        {"name": "=cmd", "count": 3},
+        {"name": "plain", "count": 4},
+    ]
+    assert as_json["Content-Disposition"] == 'attachment; filename="my-file-..-x.json"'
+    as_csv = export_response(rows, ["name", "count"], "csv", "x")
+    assert b"".join(as_csv.streaming_content).decode("utf-8-sig").splitlines() == [
+        "name,count",
+        "'=cmd,3",
+        "plain,4",
+    ]
