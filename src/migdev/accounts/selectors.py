@@ -105,5 +105,5 @@ def groups_user_can_share_with(user: User) -> QuerySet[UserGroup]:
     return user.user_groups.all()
 
 
-def role_names_for(user: Any) -> list[str]:
+def role_names_for(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return sorted(access.role_codes(user))
