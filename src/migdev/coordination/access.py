@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from migdev.accounts.access import has_permission
 from migdev.coordination.models import Activity, Initiative, Meeting, PartnershipCall, Practice, Process
 
 EDIT_PERMISSION = "coordination.edit_content"
@@ -20,11 +21,7 @@ REVIEW_PERMISSION = "coordination.review_practice"
 def _has_permission(user: Any, perm: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    try:
-        from migdev.accounts.access import has_permission  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return bool(user.has_perm(perm))
-    return bool(has_permission(user, perm))
+    return has_permission(user, perm)
 
 
 def can_edit(user: Any) -> bool:

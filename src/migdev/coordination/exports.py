@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from migdev.coordination.models import Activity, ActivityParticipant
+from migdev.dataio.exports import safe_cell
 
 ACTIVITY_COLUMNS = [
     "iati_identifier",
@@ -30,23 +31,6 @@ ACTIVITY_COLUMNS = [
     "source",
     "source_edition",
 ]
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: text starting with = + - @ or a control character gets a leading
-    apostrophe. Numbers stay numbers."""
-    try:
-        from migdev.dataio.exports import safe_cell as platform_safe_cell  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        platform_safe_cell = None
-    if platform_safe_cell is not None:
-        return platform_safe_cell(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 def activity_rows(activities: Iterable[Activity]) -> Iterator[dict[str, Any]]:
     for activity in activities:

@@ -25,7 +25,7 @@ from lxml import etree
 
 from migdev.accounts.models import Organisation
 from migdev.coordination import audit
-from migdev.coordination.countries import iso_lookup, normalise_country_code
+from migdev.coordination.countries import UnknownCountry, iso2_for, normalise_country_code
 from migdev.coordination.models import (
     Activity,
     ActivityParticipant,
@@ -180,7 +180,7 @@ class _ActivityReader:
             code = country.get("code", "")
             try:
                 iso3 = normalise_country_code(code)
-            except ValueError:
+            except UnknownCountry:
                 self.error("recipient-country/@code", f"unknown country code {code!r}", country)
                 continue
             percentage = country.get("percentage")
@@ -401,15 +401,10 @@ def _narrative_element(parent: etree._Element, tag: str, text: str, **attributes
 
 
 def _iso2(iso3: str) -> str:
-    found = iso_lookup(iso3)
-    if found is None:
-        raise IatiExportError(f"unknown country code {iso3!r}")
-    import pycountry
-
-    record = pycountry.countries.get(alpha_3=found[0])
-    if record is None:
-        raise IatiExportError(f"no ISO 3166-1 alpha-2 code for {iso3!r}")
-    return str(record.alpha_2)
+    try:
+        return iso2_for(iso3)
+    except UnknownCountry as error:
+        raise IatiExportError(f"unknown country code {iso3!r}") from error
 
 
 def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime | None = None) -> bytes:

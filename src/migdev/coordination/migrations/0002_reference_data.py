@@ -12,6 +12,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("coordination", "0001_initial"),
+        ("accounts", "0003_seed_organisations"),
     ]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
