@@ -32,10 +32,17 @@ def test_meetings_and_topics(client: Client, make_meeting: MeetingFactory) -> No
     meetings = client.get("/api/v1/coordination/meetings?topic=smuggling&start=2030-01-01").json()["items"]
     assert len(meetings) == 2 and meetings[0]["agenda"][0]["topics"] == ["smuggling"]
     rows = client.get("/api/v1/coordination/topics-across-processes?start=2030-01-01&shared_only=true").json()
-    assert rows == [{"topic": "smuggling", "processes": {"bali-process": ["2030-03-01"], "puebla-process": ["2030-06-01"]}}]
+    assert rows == [
+        {
+            "topic": "smuggling",
+            "processes": {"bali-process": ["2030-03-01"], "puebla-process": ["2030-06-01"]},
+        }
+    ]
 
 
-def test_creating_a_meeting_needs_the_editor_role(client: Client, analyst_client: Client, editor_client: Client) -> None:
+def test_creating_a_meeting_needs_the_editor_role(
+    client: Client, analyst_client: Client, editor_client: Client
+) -> None:
     payload = {
         "title": "Ministerial",
         "kind": "ministerial",
@@ -45,8 +52,16 @@ def test_creating_a_meeting_needs_the_editor_role(client: Client, analyst_client
         "process": "midsa",
         "country": "ZA",
     }
-    assert client.post("/api/v1/coordination/meetings", payload, content_type="application/json").status_code == 401
-    assert analyst_client.post("/api/v1/coordination/meetings", payload, content_type="application/json").status_code == 403
+    assert (
+        client.post("/api/v1/coordination/meetings", payload, content_type="application/json").status_code
+        == 401
+    )
+    assert (
+        analyst_client.post(
+            "/api/v1/coordination/meetings", payload, content_type="application/json"
+        ).status_code
+        == 403
+    )
     response = editor_client.post("/api/v1/coordination/meetings", payload, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Meeting.objects.get(title="Ministerial").country_iso3 == "ZAF"

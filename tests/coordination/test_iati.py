@@ -20,8 +20,15 @@ from migdev.coordination.models import Activity, ActivityBudget, ActivityCountry
 pytestmark = pytest.mark.django_db
 
 
-def activity_xml(identifier: str = "XM-DAC-47066-P1", *, country: str = "NP", reporting: str = "XM-DAC-47066",
-                 area: str = "labour_migration", extra: str = "", before_status: str = "") -> str:
+def activity_xml(
+    identifier: str = "XM-DAC-47066-P1",
+    *,
+    country: str = "NP",
+    reporting: str = "XM-DAC-47066",
+    area: str = "labour_migration",
+    extra: str = "",
+    before_status: str = "",
+) -> str:
     return f"""
   <iati-activity xml:lang="en" default-currency="USD">
     <iati-identifier>{identifier}</iati-identifier>
@@ -157,8 +164,17 @@ def test_round_trip_validates_and_preserves_the_activity(
     summary = import_iati_bytes(exported, file_name="round-trip.xml", actor=editor)
     assert summary.created == 1
     again = Activity.objects.get()
-    for name in ("iati_identifier", "title", "description", "area", "information_field", "status",
-                 "actual_start", "planned_end", "default_currency"):
+    for name in (
+        "iati_identifier",
+        "title",
+        "description",
+        "area",
+        "information_field",
+        "status",
+        "actual_start",
+        "planned_end",
+        "default_currency",
+    ):
         assert getattr(again, name) == getattr(original, name), name
     assert list(again.countries.values_list("country_iso3", "percentage")) == [("NPL", Decimal("100.00"))]
     assert [(b.amount, b.currency) for b in again.budgets.all()] == [(Decimal("125000.50"), "EUR")]
@@ -192,16 +208,21 @@ def test_upload_needs_the_editor_role(analyst_client: Client) -> None:
 
 
 def test_csv_export_neutralises_formulas(client: Client, make_activity: Callable[..., Activity]) -> None:
-    make_activity(title="=HYPERLINK(\"http://evil\")")
+    make_activity(title='=HYPERLINK("http://evil")')
     response = client.get("/en/coordination/activities/export.csv")
     body = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK" in body
     assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
 
 
-def test_unpublished_activities_stay_out_of_exports(client: Client, make_activity: Callable[..., Activity]) -> None:
+def test_unpublished_activities_stay_out_of_exports(
+    client: Client, make_activity: Callable[..., Activity]
+) -> None:
     make_activity(title="Secret draft", published=False)
-    assert "Secret draft" not in b"".join(client.get("/en/coordination/activities/export.csv").streaming_content).decode()
+    assert (
+        "Secret draft"
+        not in b"".join(client.get("/en/coordination/activities/export.csv").streaming_content).decode()
+    )
     assert b"Secret draft" not in client.get("/en/coordination/activities/export.xml").content
 
 

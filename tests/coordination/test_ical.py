@@ -40,7 +40,9 @@ def _events(body: str) -> list[dict[str, str]]:
 
 @pytest.mark.django_db
 def test_feed_is_rfc5545(client: Client, make_meeting: MeetingFactory) -> None:
-    make_meeting("bali-process", datetime.date(2030, 3, 30), ["smuggling"], title="Bali, ministerial; 8th", days=2)
+    make_meeting(
+        "bali-process", datetime.date(2030, 3, 30), ["smuggling"], title="Bali, ministerial; 8th", days=2
+    )
     make_meeting("bali-process", datetime.date(2030, 5, 1), precision="month", title="Month only")
     make_meeting("bali-process", datetime.date(2030, 6, 1), published=False, title="Draft meeting")
     make_meeting("colombo-process", datetime.date(2030, 7, 1), title="Other process")

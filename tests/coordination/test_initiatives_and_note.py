@@ -20,7 +20,12 @@ def test_demo_seed_is_idempotent_and_uses_the_papers_entities() -> None:
     assert imdi.proposer.acronym == "IOM"
     assert imdi.status_history.count() == 2
     assert {p.organisation.acronym for p in selectors.latest_positions(imdi)} == {
-        "World Bank", "UNHCR", "ILO", "UNCTAD", "UNDP", "UNFPA"
+        "World Bank",
+        "UNHCR",
+        "ILO",
+        "UNCTAD",
+        "UNDP",
+        "UNFPA",
     }
 
 
@@ -29,10 +34,16 @@ def test_tracker_has_the_three_priority_categories_and_latest_positions(editor: 
     imdi = Initiative.objects.get(code="imdi")
     world_bank = Organisation.objects.get(acronym="World Bank")
     services.consultation_position_record(
-        actor=editor, initiative=imdi, organisation=world_bank, part="partner", position="supports",
+        actor=editor,
+        initiative=imdi,
+        organisation=world_bank,
+        part="partner",
+        position="supports",
         as_of=datetime.date(2007, 3, 1),
     )
-    services.initiative_status_record(actor=editor, initiative=imdi, status="agreed", as_of=datetime.date(2007, 3, 1))
+    services.initiative_status_record(
+        actor=editor, initiative=imdi, status="agreed", as_of=datetime.date(2007, 3, 1)
+    )
     categories = selectors.hld_tracker(None)
     assert [c.priority for c in categories] == ["1", "2", "3"]
     entry = next(e for e in categories[0].entries if e.initiative == imdi)
@@ -48,7 +59,9 @@ def test_recording_positions_needs_the_editor_role(analyst: User, analyst_client
     seed_demo()
     imdi = Initiative.objects.get(code="imdi")
     with pytest.raises(PermissionDenied):
-        services.initiative_status_record(actor=analyst, initiative=imdi, status="agreed", as_of=datetime.date(2007, 1, 1))
+        services.initiative_status_record(
+            actor=analyst, initiative=imdi, status="agreed", as_of=datetime.date(2007, 1, 1)
+        )
     response = analyst_client.post(
         "/en/coordination/initiatives/imdi/",
         {"record_status": "1", "status-status": "agreed", "status-as_of": "2007-01-01"},
@@ -65,9 +78,13 @@ def test_tracker_page(client: Client) -> None:
 
 def test_information_note_groups_by_field_and_member(make_activity: Callable[..., Activity]) -> None:
     research = make_activity("IOM", field="policy_research", start=datetime.date(2006, 3, 1))
-    data = make_activity("UNHCR", field="data_collection", start=datetime.date(2005, 1, 1), end=datetime.date(2006, 6, 30))
+    data = make_activity(
+        "UNHCR", field="data_collection", start=datetime.date(2005, 1, 1), end=datetime.date(2006, 6, 30)
+    )
     make_activity("ILO", field="publications", start=datetime.date(2007, 2, 1))  # after the period
-    make_activity("UNFPA", field="publications", start=datetime.date(2004, 1, 1), end=datetime.date(2005, 12, 31))  # before
+    make_activity(
+        "UNFPA", field="publications", start=datetime.date(2004, 1, 1), end=datetime.date(2005, 12, 31)
+    )  # before
     make_activity("WHO", field="policy_research", start=datetime.date(2006, 1, 1))  # not a GMG member
     make_activity("IOM", field="data_collection", published=False)
 
@@ -78,7 +95,9 @@ def test_information_note_groups_by_field_and_member(make_activity: Callable[...
         process=Process.objects.get(code="gmg"),
     )
     sections = {s.field: s for s in note.sections}
-    assert [(o.acronym, acts) for o, acts in sections["policy_research"].organisations] == [("IOM", [research])]
+    assert [(o.acronym, acts) for o, acts in sections["policy_research"].organisations] == [
+        ("IOM", [research])
+    ]
     assert [(o.acronym, acts) for o, acts in sections["data_collection"].organisations] == [("UNHCR", [data])]
     assert sections["publications"].organisations == []
     assert note.activity_count == 2

@@ -52,7 +52,9 @@ def test_meeting_rules(editor: User) -> None:
 
 def test_agenda_topics_come_from_the_vocabulary(editor: User, make_meeting: MeetingFactory) -> None:
     meeting = make_meeting("bali-process", FUTURE)
-    item = services.agenda_item_add(actor=editor, meeting=meeting, title="Smuggling", topic_codes=["smuggling"])
+    item = services.agenda_item_add(
+        actor=editor, meeting=meeting, title="Smuggling", topic_codes=["smuggling"]
+    )
     assert [t.code for t in item.topics.all()] == ["smuggling"]
     with pytest.raises(ValidationError):
         services.agenda_item_add(actor=editor, meeting=meeting, title="x", topic_codes=["not-a-topic"])

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from migdev.coordination.demo import seed_demo
 from tests.coordination.conftest import MeetingFactory
@@ -42,16 +43,26 @@ def test_country_filter_finds_processes_by_member_code(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/en/coordination/meetings/new/", "/en/coordination/activities/import/", "/en/coordination/practices/submit/"]
+    "path",
+    [
+        "/en/coordination/meetings/new/",
+        "/en/coordination/activities/import/",
+        "/en/coordination/practices/submit/",
+    ],
 )
 def test_editing_pages_need_sign_in(client: Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_process_page_shows_next_meeting_and_shared_topics(client: Client, make_meeting: MeetingFactory) -> None:
+def test_process_page_shows_next_meeting_and_shared_topics(
+    client: Client, make_meeting: MeetingFactory
+) -> None:
     next_meeting = make_meeting(
-        "colombo-process", datetime.date.today() + datetime.timedelta(days=30), ["labour-mobility"], title="Colombo SOM"
+        "colombo-process",
+        timezone.localdate() + datetime.timedelta(days=30),
+        ["labour-mobility"],
+        title="Colombo SOM",
     )
     make_meeting("gfmd", datetime.date(2020, 1, 1), ["labour-mobility"], title="GFMD summit")
     html = client.get("/en/coordination/processes/colombo-process/").content.decode()

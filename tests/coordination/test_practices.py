@@ -39,7 +39,9 @@ def test_submission_review_publication(client: Client, submitter: User, editor: 
     assert client.get(url).status_code == 404
     assert practice.title not in client.get("/en/coordination/practices/").content.decode()
 
-    services.practice_review(actor=editor, practice=practice, decision="approve", comments="Clear and useful.")
+    services.practice_review(
+        actor=editor, practice=practice, decision="approve", comments="Clear and useful."
+    )
     practice.refresh_from_db()
     assert practice.status == Practice.Status.PUBLISHED and practice.published_at is not None
     assert client.get(url).status_code == 200
@@ -51,9 +53,13 @@ def test_submission_review_publication(client: Client, submitter: User, editor: 
 def test_changes_requested_then_resubmitted(submitter: User, editor: User, second_editor: User) -> None:
     practice = services.practice_create(actor=submitter, data=_data())
     services.practice_submit(actor=submitter, practice=practice)
-    services.practice_review(actor=editor, practice=practice, decision="request_changes", comments="Add results data.")
+    services.practice_review(
+        actor=editor, practice=practice, decision="request_changes", comments="Add results data."
+    )
     assert practice.status == Practice.Status.CHANGES_REQUESTED
-    services.practice_update(actor=submitter, practice=practice, data=_data(results="Disputes fell by a third."))
+    services.practice_update(
+        actor=submitter, practice=practice, data=_data(results="Disputes fell by a third.")
+    )
     services.practice_submit(actor=submitter, practice=practice)
     services.practice_review(actor=second_editor, practice=practice, decision="approve", comments="Thanks.")
     assert practice.status == Practice.Status.PUBLISHED
@@ -89,7 +95,9 @@ def test_a_practice_needs_an_objective_and_real_countries(submitter: User) -> No
     assert Practice.objects.count() == 0
 
 
-def test_other_users_cannot_see_or_change_a_draft(submitter: User, analyst: User, analyst_client: Client) -> None:
+def test_other_users_cannot_see_or_change_a_draft(
+    submitter: User, analyst: User, analyst_client: Client
+) -> None:
     practice = services.practice_create(actor=submitter, data=_data())
     assert analyst_client.get(f"/en/coordination/practices/{practice.pk}/").status_code == 404
     with pytest.raises(PermissionDenied):
@@ -127,7 +135,9 @@ def test_workflow_through_the_pages(submitter: User, editor_client: Client) -> N
     assert Client().get(f"/en/coordination/practices/{practice.pk}/").status_code == 200
 
 
-def test_calls_for_partnership_are_published_by_editors(submitter: User, editor: User, client: Client) -> None:
+def test_calls_for_partnership_are_published_by_editors(
+    submitter: User, editor: User, client: Client
+) -> None:
     import datetime
 
     from migdev.accounts.models import Organisation

@@ -31,7 +31,19 @@ def test_unhcr_chaired_the_gmg_in_november_2006() -> None:
 def test_puebla_process_members_and_observers() -> None:
     puebla = Process.objects.get(code="puebla-process")
     today = datetime.date(2024, 6, 1)
-    assert _codes(puebla, today) == {"BLZ", "CAN", "CRI", "DOM", "SLV", "GTM", "HND", "MEX", "NIC", "PAN", "USA"}
+    assert _codes(puebla, today) == {
+        "BLZ",
+        "CAN",
+        "CRI",
+        "DOM",
+        "SLV",
+        "GTM",
+        "HND",
+        "MEX",
+        "NIC",
+        "PAN",
+        "USA",
+    }
     assert _codes(puebla, today, "observer") == {"ARG", "COL", "ECU", "JAM", "PER"}
 
 

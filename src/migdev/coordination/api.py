@@ -1,13 +1,13 @@
 """Coordination API, mounted at /api/v1/coordination/. Reads of published content are public; writes need a
 token or session with the editor role."""
 
-
 import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -61,7 +61,7 @@ class ProcessDetailOut(ProcessOut):
     @staticmethod
     def resolve_members(process: Process, context: dict[str, Any]) -> list[Any]:
         as_of = context["request"].GET.get("as_of")
-        on = datetime.date.fromisoformat(as_of) if as_of else datetime.date.today()
+        on = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
         return list(selectors.memberships_on(process, on))
 
     @staticmethod
@@ -172,7 +172,9 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
         topic = Topic.objects.filter(code=filters.topic).first()
         if topic is None:
             raise HttpError(422, f"unknown topic {filters.topic!r}")
-    return selectors.meetings_between(request.user, start=filters.start, end=filters.end, process=process, topic=topic)
+    return selectors.meetings_between(
+        request.user, start=filters.start, end=filters.end, process=process, topic=topic
+    )
 
 
 @router.post("/meetings", response={201: MeetingOut}, auth=AUTH)
@@ -201,12 +203,15 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
         )
     except ValidationError as error:
         raise HttpError(422, "; ".join(error.messages)) from error
-    return 201, meeting
+    return Status(201, meeting)
 
 
 @router.get("/topics-across-processes", response=list[TopicRowOut], auth=None)
 def topics_across_processes(
-    request: HttpRequest, start: datetime.date | None = None, end: datetime.date | None = None, shared_only: bool = False
+    request: HttpRequest,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    shared_only: bool = False,
 ) -> Any:
     matrix = selectors.topics_across_processes(request.user, start=start, end=end, shared_only=shared_only)
     return [

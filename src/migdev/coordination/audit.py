@@ -10,7 +10,11 @@ from migdev.audit.services import audit_log
 
 
 def record(
-    *, action: str, actor: Any = None, record: models.Model | None = None, detail: dict[str, Any] | None = None
+    *,
+    action: str,
+    actor: Any = None,
+    record: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     real_actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     audit_log(action=action, actor=real_actor, record=record, detail=detail or {})

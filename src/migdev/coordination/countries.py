@@ -32,7 +32,9 @@ def _table() -> dict[str, CountryEntry]:
     table: dict[str, CountryEntry] = {}
     for row in Country.objects.values("iso2", "iso3", "iso_numeric", "m49", "name_en", "name_fr", "name_es"):
         entry = CountryEntry(
-            iso2=row["iso2"], iso3=row["iso3"], names={"en": row["name_en"], "fr": row["name_fr"], "es": row["name_es"]}
+            iso2=row["iso2"],
+            iso3=row["iso3"],
+            names={"en": row["name_en"], "fr": row["name_fr"], "es": row["name_es"]},
         )
         for key in ("iso2", "iso3", "iso_numeric", "m49"):
             table.setdefault(row[key], entry)

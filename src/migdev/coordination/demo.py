@@ -49,7 +49,10 @@ MEETINGS: list[dict[str, Any]] = [
         "summary": "Convened by the UN General Assembly; the Secretary-General proposed a consultative, "
         "non-binding Global Forum on International Migration and Development.",
         "agenda": [
-            ("Round table 1: effects of international migration on economic and social development", ["mainstreaming-migration"]),
+            (
+                "Round table 1: effects of international migration on economic and social development",
+                ["mainstreaming-migration"],
+            ),
             (
                 "Round table 2: respect for and protection of the human rights of all migrants; preventing and combating smuggling and trafficking",
                 ["migrants-rights", "smuggling", "trafficking"],
@@ -77,7 +80,9 @@ MEETINGS: list[dict[str, Any]] = [
         "city": "New York",
         "country": "USA",
         "host_org": "IOM",
-        "agenda": [("Presentation of the IMDI proposal to delegations", ["labour-mobility", "hld-follow-up"])],
+        "agenda": [
+            ("Presentation of the IMDI proposal to delegations", ["labour-mobility", "hld-follow-up"])
+        ],
         "participants": [("IOM", "organiser")],
         "source": PAPER,
     },
@@ -90,7 +95,12 @@ MEETINGS: list[dict[str, Any]] = [
         "start": D(2006, 7, 1),
         "end": D(2006, 7, 1),
         "precision": "month",
-        "agenda": [("IOM proposal: International Migration and Development Initiative (IMDI)", ["labour-mobility", "capacity-building"])],
+        "agenda": [
+            (
+                "IOM proposal: International Migration and Development Initiative (IMDI)",
+                ["labour-mobility", "capacity-building"],
+            )
+        ],
         "participants": [("IOM", "speaker")],
         "source": PAPER,
     },
@@ -106,7 +116,10 @@ MEETINGS: list[dict[str, Any]] = [
         "host_org": "UN-DESA",
         "agenda": [
             ("Follow-up to the High-Level Dialogue", ["hld-follow-up"]),
-            ("Activities relating to international migration and development", ["mainstreaming-migration", "data-research"]),
+            (
+                "Activities relating to international migration and development",
+                ["mainstreaming-migration", "data-research"],
+            ),
         ],
         "participants": [("IOM", "participant")],
         "source": PAPER,
@@ -138,7 +151,12 @@ MEETINGS: list[dict[str, Any]] = [
         "city": "Geneva",
         "country": "CHE",
         "host_org": "IOM",
-        "agenda": [("International Migration and Development Initiative (IMDI)", ["labour-mobility", "hld-follow-up"])],
+        "agenda": [
+            (
+                "International Migration and Development Initiative (IMDI)",
+                ["labour-mobility", "hld-follow-up"],
+            )
+        ],
         "source": PAPER,
     },
     {
@@ -233,7 +251,9 @@ MEETINGS: list[dict[str, Any]] = [
         "end": D(2007, 1, 1),
         "precision": "year",
         "theme": "Migration Management in the Evolving Global Economy",
-        "agenda": [("Global labour mobility as a catalyst for development", ["labour-mobility", "global-economy"])],
+        "agenda": [
+            ("Global labour mobility as a catalyst for development", ["labour-mobility", "global-economy"])
+        ],
         "source": PAPER + " (selected by IOM Members and Observers, pending funding)",
     },
     {
@@ -246,7 +266,12 @@ MEETINGS: list[dict[str, Any]] = [
         "end": D(2007, 1, 1),
         "precision": "year",
         "theme": "Migration Management in the Evolving Global Economy",
-        "agenda": [("Free movement of persons in regional integration processes", ["free-movement", "global-economy"])],
+        "agenda": [
+            (
+                "Free movement of persons in regional integration processes",
+                ["free-movement", "global-economy"],
+            )
+        ],
         "source": PAPER + " (selected by IOM Members and Observers, pending funding)",
     },
     {
@@ -276,7 +301,10 @@ MEETINGS: list[dict[str, Any]] = [
         "agenda": [
             ("Human capital development and labour mobility", ["labour-mobility", "skills-circulation"]),
             ("Remittances and other diaspora resources", ["remittances", "diaspora-engagement"]),
-            ("Enhancing policy and institutional coherence and promoting partnerships", ["mainstreaming-migration", "partnerships"]),
+            (
+                "Enhancing policy and institutional coherence and promoting partnerships",
+                ["mainstreaming-migration", "partnerships"],
+            ),
         ],
         "participants": [("BEL", "organiser")],
         "source": "GFMD Brussels 2007 report; " + PAPER,
@@ -297,7 +325,12 @@ MEETINGS: list[dict[str, Any]] = [
             ("Legal migration", ["labour-mobility"]),
             ("Fight against irregular migration", ["irregular-migration", "border-management"]),
         ],
-        "participants": [("MAR", "organiser"), ("ESP", "participant"), ("FRA", "participant"), ("SEN", "participant")],
+        "participants": [
+            ("MAR", "organiser"),
+            ("ESP", "participant"),
+            ("FRA", "participant"),
+            ("SEN", "participant"),
+        ],
         "source": "Rabat Declaration and Action Plan, July 2006",
     },
     {
@@ -334,7 +367,12 @@ INITIATIVES: list[dict[str, Any]] = [
         "meetings": ["2006-07-gmg-meeting", "2006-09-imdi-side-event", "2006-11-iom-council-92"],
         "statuses": [
             ("proposed", D(2006, 7, 1), "month", "Presented to the Global Migration Group"),
-            ("in_consultation", D(2006, 11, 1), "month", "Concept being defined with partners; to be discussed at the IOM Council"),
+            (
+                "in_consultation",
+                D(2006, 11, 1),
+                "month",
+                "Concept being defined with partners; to be discussed at the IOM Council",
+            ),
         ],
         "positions": [
             ("World Bank", "partner", "interested", "Working with IOM to define the concept"),
@@ -354,7 +392,9 @@ INITIATIVES: list[dict[str, Any]] = [
         "description": "Engage research networks, ministries, NGOs and international organizations in migration and "
         "development research, and build developing countries' capacity for policy-relevant research.",
         "processes": ["gmg"],
-        "statuses": [("in_consultation", D(2006, 11, 1), "month", "All GMG agencies invited; concept refined with ILO")],
+        "statuses": [
+            ("in_consultation", D(2006, 11, 1), "month", "All GMG agencies invited; concept refined with ILO")
+        ],
         "positions": [
             ("ILO", "partner", "interested", "Refining the concept with IOM"),
             ("OHCHR", "invited", "not_stated", ""),
@@ -473,7 +513,11 @@ INITIATIVES: list[dict[str, Any]] = [
         "proposer": "IOM",
         "description": "Overarching theme and three intersessional workshops selected by IOM Members and Observers.",
         "processes": ["idm"],
-        "meetings": ["2007-idm-workshop-labour-mobility", "2007-idm-workshop-free-movement", "2007-idm-workshop-environment"],
+        "meetings": [
+            "2007-idm-workshop-labour-mobility",
+            "2007-idm-workshop-free-movement",
+            "2007-idm-workshop-environment",
+        ],
         "statuses": [("agreed", D(2006, 11, 1), "month", "Pending funding")],
     },
 ]

@@ -32,6 +32,7 @@ ACTIVITY_COLUMNS = [
     "source_edition",
 ]
 
+
 def activity_rows(activities: Iterable[Activity]) -> Iterator[dict[str, Any]]:
     for activity in activities:
         participants = list(activity.participants.all())
@@ -49,7 +50,9 @@ def activity_rows(activities: Iterable[Activity]) -> Iterator[dict[str, Any]]:
             "planned_end": activity.planned_end or "",
             "actual_end": activity.actual_end or "",
             "countries": " ".join(country.country_iso3 for country in activity.countries.all()),
-            "donors": "; ".join(p.display_name for p in participants if p.role == ActivityParticipant.Role.FUNDING),
+            "donors": "; ".join(
+                p.display_name for p in participants if p.role == ActivityParticipant.Role.FUNDING
+            ),
             "partners": "; ".join(
                 p.display_name for p in participants if p.role == ActivityParticipant.Role.IMPLEMENTING
             ),

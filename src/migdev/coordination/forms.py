@@ -36,8 +36,12 @@ def clean_country(value: str) -> str:
 
 
 class CalendarFilterForm(forms.Form):
-    process = forms.ModelChoiceField(Process.objects.none(), required=False, label=_("Process"), to_field_name="code")
-    topic = forms.ModelChoiceField(Topic.objects.all(), required=False, label=_("Topic"), to_field_name="code")
+    process = forms.ModelChoiceField(
+        Process.objects.none(), required=False, label=_("Process"), to_field_name="code"
+    )
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), required=False, label=_("Topic"), to_field_name="code"
+    )
     start = forms.DateField(required=False, label=_("From"), widget=DateInput)
     end = forms.DateField(required=False, label=_("Until"), widget=DateInput)
 
@@ -49,7 +53,9 @@ class CalendarFilterForm(forms.Form):
 
 class ProcessFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Name or region"))
-    kind = forms.ChoiceField(choices=[("", _("Any kind")), *Process.Kind.choices], required=False, label=_("Kind"))
+    kind = forms.ChoiceField(
+        choices=[("", _("Any kind")), *Process.Kind.choices], required=False, label=_("Kind")
+    )
     country = forms.CharField(required=False, max_length=3, label=_("Member state (ISO code)"))
 
     def clean_country(self) -> str:
@@ -63,12 +69,16 @@ class MeetingForm(forms.Form):
     status = forms.ChoiceField(choices=Meeting.Status.choices, label=_("Status"))
     start_date = forms.DateField(label=_("Start date"), widget=DateInput)
     end_date = forms.DateField(label=_("End date"), widget=DateInput)
-    date_precision = forms.ChoiceField(choices=DatePrecision.choices, initial=DatePrecision.DAY, label=_("Date precision"))
+    date_precision = forms.ChoiceField(
+        choices=DatePrecision.choices, initial=DatePrecision.DAY, label=_("Date precision")
+    )
     city = forms.CharField(max_length=120, required=False, label=_("City"))
     country = forms.CharField(max_length=3, required=False, label=_("Country (ISO code)"))
     is_virtual = forms.BooleanField(required=False, label=_("Online"))
     host_country = forms.CharField(max_length=3, required=False, label=_("Host state (ISO code)"))
-    host_organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, label=_("Host organisation"))
+    host_organisation = forms.ModelChoiceField(
+        Organisation.objects.all(), required=False, label=_("Host organisation")
+    )
     theme = forms.CharField(max_length=300, required=False, label=_("Theme"))
     summary = forms.CharField(widget=forms.Textarea, required=False, label=_("Summary"))
     source = forms.CharField(max_length=400, label=_("Source"))
@@ -119,7 +129,7 @@ class InformationNoteForm(forms.Form):
         label=_("Members of"),
         empty_label=_("All organisations"),
     )
-    fields = forms.MultipleChoiceField(
+    information_fields = forms.MultipleChoiceField(
         choices=InformationField.choices,
         required=False,
         label=_("Fields"),
@@ -166,7 +176,11 @@ class PracticeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     topics = forms.ModelMultipleChoiceField(
-        Topic.objects.all(), to_field_name="code", required=False, label=_("Topics"), widget=forms.CheckboxSelectMultiple
+        Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Topics"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def clean_countries(self) -> list[str]:
@@ -176,7 +190,10 @@ class PracticeForm(forms.Form):
 
 class PracticeFilterForm(forms.Form):
     objective = forms.ModelChoiceField(
-        GcmObjective.objects.all(), to_field_name="number", required=False, label=_("Global Compact objective")
+        GcmObjective.objects.all(),
+        to_field_name="number",
+        required=False,
+        label=_("Global Compact objective"),
     )
     area = forms.ChoiceField(choices=[("", _("Any area")), *Area.choices], required=False, label=_("Area"))
     country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
@@ -186,7 +203,9 @@ class PracticeFilterForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=PracticeReview.Decision.choices, label=_("Decision"), widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        choices=PracticeReview.Decision.choices, label=_("Decision"), widget=forms.RadioSelect
+    )
     comments = forms.CharField(widget=forms.Textarea, label=_("Comments to the submitter"))
 
 

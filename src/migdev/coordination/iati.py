@@ -117,11 +117,25 @@ def parse_document(content: bytes, *, file_name: str) -> etree._ElementTree:
     root = tree.getroot()
     if root.tag != "iati-activities":
         raise IatiRejected(
-            [IatiError(file_name, 0, root.tag, "the root element must be iati-activities (IATI activity file)")]
+            [
+                IatiError(
+                    file_name,
+                    0,
+                    str(root.tag),
+                    "the root element must be iati-activities (IATI activity file)",
+                )
+            ]
         )
     if root.get("version") != IATI_VERSION:
         raise IatiRejected(
-            [IatiError(file_name, 0, "iati-activities/@version", f"version must be {IATI_VERSION}, not {root.get('version')!r}")]
+            [
+                IatiError(
+                    file_name,
+                    0,
+                    "iati-activities/@version",
+                    f"version must be {IATI_VERSION}, not {root.get('version')!r}",
+                )
+            ]
         )
     schema = activity_schema()
     if not schema.validate(tree):
@@ -155,7 +169,15 @@ def _date(value: str | None) -> datetime.date | None:
 class _ActivityReader:
     """Turns one iati-activity element into ActivityInput, collecting every problem it finds."""
 
-    def __init__(self, *, file_name: str, row: int, element: etree._Element, edition: str, codes: dict[str, Organisation]):
+    def __init__(
+        self,
+        *,
+        file_name: str,
+        row: int,
+        element: etree._Element,
+        edition: str,
+        codes: dict[str, Organisation],
+    ):
         self.file_name, self.row, self.element = file_name, row, element
         self.edition, self.codes = edition, codes
         self.errors: list[IatiError] = []
@@ -191,7 +213,10 @@ class _ActivityReader:
             ref = org.get("ref", "").strip()
             participants.append(
                 ParticipantInput(
-                    role=org.get("role", ""), organisation=self.codes.get(ref), reference=ref, name=_narrative(org, language)
+                    role=org.get("role", ""),
+                    organisation=self.codes.get(ref),
+                    reference=ref,
+                    name=_narrative(org, language),
                 )
             )
 
@@ -204,7 +229,9 @@ class _ActivityReader:
             assert value is not None
             budget_currency = value.get("currency") or currency
             if not budget_currency:
-                self.error("budget/value/@currency", "no currency on the value and no default-currency", value)
+                self.error(
+                    "budget/value/@currency", "no currency on the value and no default-currency", value
+                )
                 continue
             try:
                 amount = Decimal((value.text or "").strip())
@@ -284,12 +311,18 @@ class _ActivityReader:
                 if code in InformationField.values:
                     information_field = code
                 else:
-                    self.error("tag[@vocabulary-uri='urn:migdev:information-field']/@code", f"unknown field {code!r}", tag)
+                    self.error(
+                        "tag[@vocabulary-uri='urn:migdev:information-field']/@code",
+                        f"unknown field {code!r}",
+                        tag,
+                    )
             elif uri == TOPIC_URI:
                 if code in known_topics:
                     topic_codes.append(code)
                 else:
-                    self.error("tag[@vocabulary-uri='urn:migdev:topic']/@code", f"unknown topic {code!r}", tag)
+                    self.error(
+                        "tag[@vocabulary-uri='urn:migdev:topic']/@code", f"unknown topic {code!r}", tag
+                    )
         if area is None:
             for sector in self.element.findall("sector"):
                 if sector.get("vocabulary", "1") == "1" and sector.get("code", "") in SECTOR_AREAS:
@@ -298,7 +331,7 @@ class _ActivityReader:
         if area is None and not self.errors:
             self.error(
                 "tag",
-                "no area: add <tag vocabulary=\"99\" vocabulary-uri=\"urn:migdev:area\" code=\"...\"/> or a DAC "
+                'no area: add <tag vocabulary="99" vocabulary-uri="urn:migdev:area" code="..."/> or a DAC '
                 f"sector among {', '.join(sorted(SECTOR_AREAS))}",
             )
         return area, information_field, topic_codes
@@ -313,7 +346,9 @@ def read_activities(content: bytes, *, file_name: str) -> tuple[list[ActivityInp
         edition += f", generated {root.get('generated-datetime')}"
     codes = {
         code.code: code.organisation
-        for code in OrganisationCode.objects.filter(scheme=OrganisationCode.Scheme.IATI).select_related("organisation")
+        for code in OrganisationCode.objects.filter(scheme=OrganisationCode.Scheme.IATI).select_related(
+            "organisation"
+        )
     }
     topics = set(Topic.objects.values_list("code", flat=True))
     activities: list[ActivityInput] = []
@@ -338,10 +373,14 @@ def read_activities(content: bytes, *, file_name: str) -> tuple[list[ActivityInp
 
 def import_iati_file(path: Path, *, actor: Any = None, max_bytes: int | None = None) -> IatiImportSummary:
     """Import a file of IATI activities; nothing is written unless every activity is valid."""
-    limit = max_bytes if max_bytes is not None else int(getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+    limit = (
+        max_bytes if max_bytes is not None else int(getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+    )
     size = path.stat().st_size
     if size > limit:
-        raise IatiRejected([IatiError(path.name, 0, "(file)", f"the file is {size} bytes; the limit is {limit}")])
+        raise IatiRejected(
+            [IatiError(path.name, 0, "(file)", f"the file is {size} bytes; the limit is {limit}")]
+        )
     return import_iati_bytes(path.read_bytes(), file_name=path.name, actor=actor)
 
 
@@ -359,15 +398,20 @@ def import_iati_bytes(content: bytes, *, file_name: str, actor: Any = None) -> I
         audit.record(
             action="import",
             actor=actor,
-            detail={"format": "iati", "file": file_name, "created": summary.created, "updated": summary.updated},
+            detail={
+                "format": "iati",
+                "file": file_name,
+                "created": summary.created,
+                "updated": summary.updated,
+            },
         )
     return summary
 
 
 def load_iati_for_dataio(path: Path, *, progress: Any = None, user: Any = None) -> Any:
     """The `migdev load iati PATH` loader, in the platform's load-format contract."""
-    from migdev.dataio.errors import ImportRejected, RowError  # type: ignore[import-not-found,unused-ignore]
-    from migdev.dataio.registry import ImportResult  # type: ignore[import-not-found,unused-ignore]
+    from migdev.dataio.errors import ImportRejected, RowError  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    from migdev.dataio.registry import ImportResult  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     try:
         summary = import_iati_file(path, actor=user)
@@ -388,7 +432,9 @@ class IatiExportError(ValueError):
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attributes.items() if v != ""})
+    element = etree.SubElement(
+        parent, tag, {k.replace("_", "-"): v for k, v in attributes.items() if v != ""}
+    )
     if text is not None:
         element.text = text
     return element
@@ -414,36 +460,53 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
         p.organisation_id for a in activities for p in a.participants.all() if p.organisation_id
     }
     codes = dict(
-        OrganisationCode.objects.filter(scheme=OrganisationCode.Scheme.IATI, organisation_id__in=org_ids).values_list(
-            "organisation_id", "code"
-        )
+        OrganisationCode.objects.filter(
+            scheme=OrganisationCode.Scheme.IATI, organisation_id__in=org_ids
+        ).values_list("organisation_id", "code")
     )
-    missing = sorted({str(a.reporting_organisation) for a in activities if a.reporting_organisation_id not in codes})
+    missing = sorted(
+        {str(a.reporting_organisation) for a in activities if a.reporting_organisation_id not in codes}
+    )
     if missing:
         raise IatiExportError(f"no IATI organisation identifier for: {', '.join(missing)}")
     root = etree.Element("iati-activities", {"version": IATI_VERSION})
-    root.set("generated-datetime", (generated or timezone.now()).astimezone(datetime.UTC).isoformat(timespec="seconds"))
+    root.set(
+        "generated-datetime",
+        (generated or timezone.now()).astimezone(datetime.UTC).isoformat(timespec="seconds"),
+    )
     area_labels = dict(Area.choices)
     field_labels = dict(InformationField.choices)
     for activity in activities:
         attributes = {XML_LANG: activity.language or "en"}
         if activity.default_currency:
             attributes["default-currency"] = activity.default_currency
-        attributes["last-updated-datetime"] = activity.updated_at.astimezone(datetime.UTC).isoformat(timespec="seconds")
+        attributes["last-updated-datetime"] = activity.updated_at.astimezone(datetime.UTC).isoformat(
+            timespec="seconds"
+        )
         element = etree.SubElement(root, "iati-activity", attributes)
         _sub(element, "iati-identifier", activity.iati_identifier)
         reporting = activity.reporting_organisation
         _narrative_element(
-            element, "reporting-org", reporting.name, ref=codes[reporting.pk], type=ORGANISATION_TYPES.get(reporting.kind, "40")
+            element,
+            "reporting-org",
+            reporting.name,
+            ref=codes[reporting.pk],
+            type=ORGANISATION_TYPES.get(Organisation.Kind(reporting.kind), "40"),
         )
         _narrative_element(element, "title", activity.title)
         if activity.description:
             _narrative_element(element, "description", activity.description, type="1")
         participants = list(activity.participants.all())
         if not participants:
-            participants = [ActivityParticipant(organisation=reporting, role=ActivityParticipant.Role.ACCOUNTABLE)]
+            participants = [
+                ActivityParticipant(organisation=reporting, role=ActivityParticipant.Role.ACCOUNTABLE)
+            ]
         for participant in participants:
-            ref = codes.get(participant.organisation_id, "") if participant.organisation_id else participant.reference
+            ref = (
+                codes.get(participant.organisation_id, "")
+                if participant.organisation_id
+                else participant.reference
+            )
             org = _sub(element, "participating-org", ref=ref, role=participant.role)
             _sub(org, "narrative", participant.display_name)
         _sub(element, "activity-status", code=activity.status)
@@ -459,7 +522,12 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
             percentage = "" if country.percentage is None else f"{country.percentage.normalize():f}"
             _sub(element, "recipient-country", code=_iso2(country.country_iso3), percentage=percentage)
         _narrative_element(
-            element, "tag", str(area_labels[activity.area]), vocabulary="99", vocabulary_uri=AREA_URI, code=activity.area
+            element,
+            "tag",
+            str(area_labels[activity.area]),
+            vocabulary="99",
+            vocabulary_uri=AREA_URI,
+            code=activity.area,
         )
         _narrative_element(
             element,
@@ -470,12 +538,20 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
             code=activity.information_field,
         )
         for topic in activity.topics.all():
-            _narrative_element(element, "tag", topic.name, vocabulary="99", vocabulary_uri=TOPIC_URI, code=topic.code)
+            _narrative_element(
+                element, "tag", topic.name, vocabulary="99", vocabulary_uri=TOPIC_URI, code=topic.code
+            )
         for budget in activity.budgets.all():
             node = _sub(element, "budget", type="1", status="1")
             _sub(node, "period-start", iso_date=budget.period_start.isoformat())
             _sub(node, "period-end", iso_date=budget.period_end.isoformat())
-            _sub(node, "value", f"{budget.amount:f}", currency=budget.currency, value_date=budget.value_date.isoformat())
+            _sub(
+                node,
+                "value",
+                f"{budget.amount:f}",
+                currency=budget.currency,
+                value_date=budget.value_date.isoformat(),
+            )
         if activity.results:
             result = _sub(element, "result", type="2")
             _narrative_element(result, "title", "Results")

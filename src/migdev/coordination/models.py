@@ -86,7 +86,9 @@ class OrganisationCode(models.Model):
     class Scheme(models.TextChoices):
         IATI = "iati", _("IATI organisation identifier")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="coordination_codes")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="coordination_codes"
+    )
     scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices)
     code = models.CharField(_("code"), max_length=100)
 
@@ -95,7 +97,9 @@ class OrganisationCode(models.Model):
         verbose_name_plural = _("organisation codes")
         constraints = [
             models.UniqueConstraint(fields=["scheme", "code"], name="organisation_code_unique"),
-            models.UniqueConstraint(fields=["organisation", "scheme"], name="organisation_one_code_per_scheme"),
+            models.UniqueConstraint(
+                fields=["organisation", "scheme"], name="organisation_one_code_per_scheme"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,7 +189,9 @@ class OrganisationMembership(models.Model):
         SECRETARIAT = "secretariat", _("Secretariat or technical support")
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="organisation_memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="process_memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="process_memberships"
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     start_year = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
@@ -197,7 +203,8 @@ class OrganisationMembership(models.Model):
         verbose_name_plural = _("organisation memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["process", "organisation", "role", "start_year"], name="organisation_membership_unique"
+                fields=["process", "organisation", "role", "start_year"],
+                name="organisation_membership_unique",
             )
         ]
 
@@ -264,7 +271,12 @@ class Meeting(models.Model):
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
     process = models.ForeignKey(
-        Process, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings", verbose_name=_("process")
+        Process,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("process"),
     )
     part_of = models.ForeignKey(
         "self",
@@ -305,7 +317,9 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="meeting_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="meeting_ends_after_start"
+            )
         ]
         indexes = [models.Index(fields=["start_date"])]
 
@@ -323,7 +337,9 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position"]
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="agenda_item_position_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_item_position_unique")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -412,7 +428,10 @@ class ActivityStatus(models.TextChoices):
 class Activity(models.Model):
     iati_identifier = models.CharField(_("IATI identifier"), max_length=200, unique=True)
     reporting_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="reported_activities", verbose_name=_("reported by")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="reported_activities",
+        verbose_name=_("reported by"),
     )
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
@@ -517,7 +536,9 @@ class ActivityBudget(models.Model):
     class Meta:
         ordering = ["activity", "period_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="budget_period_order"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="budget_period_order"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
         ]
 
@@ -559,7 +580,10 @@ class Initiative(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     hld_priority = models.CharField(_("HLD follow-up priority"), max_length=1, choices=HldPriority.choices)
     proposer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="initiatives_proposed", verbose_name=_("proposed by")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="initiatives_proposed",
+        verbose_name=_("proposed by"),
     )
     description = models.TextField(_("description"), blank=True)
     processes = models.ManyToManyField(Process, related_name="initiatives", blank=True)
@@ -611,7 +635,9 @@ class ConsultationPosition(models.Model):
         NOT_STATED = "not_stated", _("Not stated")
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="positions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="consultation_positions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consultation_positions"
+    )
     part = models.CharField(_("part"), max_length=10, choices=Part.choices)
     position = models.CharField(_("position"), max_length=15, choices=Position.choices)
     as_of = models.DateField(_("as of"))
@@ -665,7 +691,8 @@ class Practice(models.Model):
         verbose_name_plural = _("practices")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False), name="published_practice_has_date"
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_practice_has_date",
             )
         ]
 
@@ -694,7 +721,9 @@ class PracticeReview(models.Model):
         REJECT = "reject", _("Reject")
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practice_reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practice_reviews"
+    )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comments = models.TextField(_("comments"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -714,7 +743,10 @@ class PartnershipCall(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("what is sought"))
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="partnership_calls", verbose_name=_("calling organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnership_calls",
+        verbose_name=_("calling organisation"),
     )
     practice = models.ForeignKey(
         Practice, on_delete=models.SET_NULL, null=True, blank=True, related_name="partnership_calls"

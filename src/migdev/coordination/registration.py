@@ -4,13 +4,12 @@ from __future__ import annotations
 
 
 def register_all() -> None:
-    from migdev.core.demo import register_demo_seeder
-
     from migdev.coordination.demo import seed_demo
+    from migdev.core.demo import register_demo_seeder
 
     register_demo_seeder("coordination", seed_demo)
     try:
-        from migdev.dataio.registry import LoadFormat, register_format  # type: ignore[import-not-found,unused-ignore]
+        from migdev.dataio.registry import LoadFormat, register_format  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
         return
     from migdev.coordination.iati import load_iati_for_dataio

@@ -44,13 +44,13 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
 
     by_acronym: dict[str, Any] = {}
     for entry in data["organisations"]:
-        organisation, _ = organisation_model.objects.get_or_create(
+        row, _ = organisation_model.objects.get_or_create(
             name=entry["name"], defaults={"acronym": entry["acronym"], "kind": entry["kind"]}
         )
-        by_acronym[entry["acronym"]] = organisation
+        by_acronym[entry["acronym"]] = row
         if "iati" in entry:
             code_model.objects.update_or_create(
-                organisation=organisation, scheme="iati", defaults={"code": entry["iati"]}
+                organisation=row, scheme="iati", defaults={"code": entry["iati"]}
             )
 
     def organisation(acronym: str, where: str) -> Any:
@@ -81,9 +81,14 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
             },
         )
         counts["processes"] += 1
-        states = [(code, "member", {}) for code in entry.get("members", [])]
+        states: list[tuple[str, str, dict[str, Any]]] = [
+            (code, "member", {}) for code in entry.get("members", [])
+        ]
         states += [(code, "observer", {}) for code in entry.get("observers", [])]
-        states += [(item["country"], item.get("status", "member"), item) for item in entry.get("members_with_dates", [])]
+        states += [
+            (item["country"], item.get("status", "member"), item)
+            for item in entry.get("members_with_dates", [])
+        ]
         for code, status, extra in states:
             state_model.objects.update_or_create(
                 process=process,

@@ -29,7 +29,9 @@ from migdev.coordination.models import (
 )
 
 
-def processes_list(user: Any, *, kind: str = "", query: str = "", country_iso3: str = "") -> QuerySet[Process]:
+def processes_list(
+    user: Any, *, kind: str = "", query: str = "", country_iso3: str = ""
+) -> QuerySet[Process]:
     processes = access.processes_visible_to(user).select_related("secretariat")
     if kind:
         processes = processes.filter(kind=kind)
@@ -124,7 +126,11 @@ class TopicMatrix:
 
 
 def topics_across_processes(
-    user: Any, *, start: datetime.date | None = None, end: datetime.date | None = None, shared_only: bool = False
+    user: Any,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    shared_only: bool = False,
 ) -> TopicMatrix:
     """Which processes discuss which topics, and when: the synergies view. Meetings outside any process
     (for example the High-Level Dialogue itself) are left out, since the view compares processes."""
@@ -167,7 +173,9 @@ def shared_topics(user: Any, process: Process) -> list[SharedTopic]:
     shared = []
     for row in matrix.rows:
         own = row.cells[own_column]
-        others = [(p, row.cells[i]) for i, p in enumerate(matrix.processes) if i != own_column and row.cells[i]]
+        others = [
+            (p, row.cells[i]) for i, p in enumerate(matrix.processes) if i != own_column and row.cells[i]
+        ]
         if own and others:
             shared.append(SharedTopic(topic=row.topic, own_meetings=own, others=others))
     return shared
@@ -198,7 +206,9 @@ def activities_list(
         activities = activities.filter(status=status)
     if query:
         activities = activities.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    return activities.distinct().prefetch_related("countries", "participants__organisation", "budgets", "topics")
+    return activities.distinct().prefetch_related(
+        "countries", "participants__organisation", "budgets", "topics"
+    )
 
 
 def activities_overlapping(
@@ -251,15 +261,23 @@ def information_note(
 ) -> InformationNote:
     """A GMG-style note: what each member did, field by field, in a period. With a process, only its member
     organisations' activities count (as the GMG chair compiled for GMG members in 2006)."""
-    wanted = fields or [InformationField.POLICY_RESEARCH, InformationField.DATA_COLLECTION, InformationField.PUBLICATIONS]
+    wanted = fields or [
+        InformationField.POLICY_RESEARCH,
+        InformationField.DATA_COLLECTION,
+        InformationField.PUBLICATIONS,
+    ]
     activities = activities_overlapping(access.activities_visible_to(user), period_start, period_end)
     organisations: list[Organisation] = []
     if process is not None:
-        member_ids = process.organisation_memberships.filter(role="member").values_list("organisation_id", flat=True)
+        member_ids = process.organisation_memberships.filter(role="member").values_list(
+            "organisation_id", flat=True
+        )
         activities = activities.filter(reporting_organisation_id__in=list(member_ids))
         organisations = list(Organisation.objects.filter(pk__in=list(member_ids)).order_by("name"))
-    activities = activities.select_related("reporting_organisation").prefetch_related("countries").order_by(
-        "reporting_organisation__name", "title"
+    activities = (
+        activities.select_related("reporting_organisation")
+        .prefetch_related("countries")
+        .order_by("reporting_organisation__name", "title")
     )
     labels = dict(InformationField.choices)
     sections = []
@@ -271,9 +289,13 @@ def information_note(
             org = activity.reporting_organisation
             grouped.setdefault(org.pk, (org, []))[1].append(activity)
         sections.append(
-            NoteSection(field=field_code, field_label=str(labels[field_code]), organisations=list(grouped.values()))
+            NoteSection(
+                field=field_code, field_label=str(labels[field_code]), organisations=list(grouped.values())
+            )
         )
-    return InformationNote(period_start=period_start, period_end=period_end, sections=sections, organisations=organisations)
+    return InformationNote(
+        period_start=period_start, period_end=period_end, sections=sections, organisations=organisations
+    )
 
 
 # --- Initiatives and the HLD follow-up tracker ------------------------------------------------------------

@@ -68,7 +68,13 @@ def _topics(codes: list[str]) -> list[Topic]:
 
 
 def state_membership_add(
-    *, actor: Any, process: Process, country_code: str, status: str, start_year: int | None = None, note: str = ""
+    *,
+    actor: Any,
+    process: Process,
+    country_code: str,
+    status: str,
+    start_year: int | None = None,
+    note: str = "",
 ) -> StateMembership:
     _require_editor(actor)
     with transaction.atomic():
@@ -83,7 +89,9 @@ def state_membership_add(
     return membership
 
 
-def state_membership_end(*, actor: Any, membership: StateMembership, end_date: datetime.date, note: str = "") -> None:
+def state_membership_end(
+    *, actor: Any, membership: StateMembership, end_date: datetime.date, note: str = ""
+) -> None:
     _require_editor(actor)
     if membership.start_year is not None and end_date.year < membership.start_year:
         raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
@@ -92,7 +100,9 @@ def state_membership_end(*, actor: Any, membership: StateMembership, end_date: d
         if note:
             membership.note = note
         membership.save(update_fields=["end_date", "note"])
-        audit.record(action="update", actor=actor, record=membership, detail={"end_date": end_date.isoformat()})
+        audit.record(
+            action="update", actor=actor, record=membership, detail={"end_date": end_date.isoformat()}
+        )
 
 
 def chair_add(
@@ -150,10 +160,10 @@ class MeetingInput:
     slug: str = ""
 
 
-def _unique_meeting_slug(title: str, start: datetime.date, exclude_pk: int | None = None) -> str:
+def _unique_meeting_slug(title: str, start: datetime.date) -> str:
     base = slugify(f"{start.isoformat()} {title}")[:110] or f"meeting-{start.isoformat()}"
     candidate, counter = base, 2
-    while Meeting.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+    while Meeting.objects.filter(slug=candidate).exists():
         candidate = f"{base}-{counter}"
         counter += 1
     return candidate
@@ -173,7 +183,9 @@ def _meeting_values(data: MeetingInput) -> dict[str, Any]:
         "date_precision": data.date_precision,
         "city": data.city.strip(),
         "country_iso3": _country(data.country_code, "country_iso3") if data.country_code else "",
-        "host_country_iso3": _country(data.host_country_code, "host_country_iso3") if data.host_country_code else "",
+        "host_country_iso3": _country(data.host_country_code, "host_country_iso3")
+        if data.host_country_code
+        else "",
         "host_organisation": data.host_organisation,
         "is_virtual": data.is_virtual,
         "theme": data.theme,
@@ -187,7 +199,9 @@ def meeting_create(*, actor: Any, data: MeetingInput) -> Meeting:
     _require_editor(actor)
     values = _meeting_values(data)
     with transaction.atomic():
-        meeting = Meeting.objects.create(slug=data.slug or _unique_meeting_slug(data.title, data.start_date), **values)
+        meeting = Meeting.objects.create(
+            slug=data.slug or _unique_meeting_slug(data.title, data.start_date), **values
+        )
         audit.record(action="create", actor=actor, record=meeting)
     return meeting
 
@@ -215,7 +229,12 @@ def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, topic_codes: li
 
 
 def meeting_participant_add(
-    *, actor: Any, meeting: Meeting, role: str, country_code: str = "", organisation: Organisation | None = None
+    *,
+    actor: Any,
+    meeting: Meeting,
+    role: str,
+    country_code: str = "",
+    organisation: Organisation | None = None,
 ) -> MeetingParticipant:
     _require_editor(actor)
     if bool(country_code) == (organisation is not None):
@@ -301,7 +320,9 @@ def activity_save(*, actor: Any, data: ActivityInput, audit_each: bool = True) -
         "is_published": data.is_published,
     }
     with transaction.atomic():
-        activity, created = Activity.objects.update_or_create(iati_identifier=data.iati_identifier, defaults=values)
+        activity, created = Activity.objects.update_or_create(
+            iati_identifier=data.iati_identifier, defaults=values
+        )
         if not created:
             activity.countries.all().delete()
             activity.participants.all().delete()
@@ -312,7 +333,11 @@ def activity_save(*, actor: Any, data: ActivityInput, audit_each: bool = True) -
         )
         ActivityParticipant.objects.bulk_create(
             ActivityParticipant(
-                activity=activity, organisation=p.organisation, reference=p.reference, name=p.name, role=p.role
+                activity=activity,
+                organisation=p.organisation,
+                reference=p.reference,
+                name=p.name,
+                role=p.role,
             )
             for p in data.participants
         )
@@ -406,7 +431,9 @@ class PracticeInput:
 
 def _apply_practice(practice: Practice, data: PracticeInput) -> None:
     if not data.gcm_objective_numbers:
-        raise ValidationError({"gcm_objectives": _("Tag the practice with at least one Global Compact objective.")})
+        raise ValidationError(
+            {"gcm_objectives": _("Tag the practice with at least one Global Compact objective.")}
+        )
     objectives = list(GcmObjective.objects.filter(number__in=data.gcm_objective_numbers))
     if len(objectives) != len(set(data.gcm_objective_numbers)):
         raise ValidationError({"gcm_objectives": _("Global Compact objectives are numbered 1 to 23.")})
@@ -419,7 +446,9 @@ def _apply_practice(practice: Practice, data: PracticeInput) -> None:
     practice.gcm_objectives.set(objectives)
     practice.topics.set(topics)
     practice.countries.all().delete()
-    PracticeCountry.objects.bulk_create(PracticeCountry(practice=practice, country_iso3=iso3) for iso3 in countries)
+    PracticeCountry.objects.bulk_create(
+        PracticeCountry(practice=practice, country_iso3=iso3) for iso3 in countries
+    )
 
 
 def practice_create(*, actor: Any, data: PracticeInput) -> Practice:

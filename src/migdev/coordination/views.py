@@ -94,7 +94,9 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
     process = access.process_get_for_user(request.user, code)
     today = _today()
     try:
-        as_of = datetime.date.fromisoformat(request.GET.get("as_of", "")) if request.GET.get("as_of") else today
+        as_of = (
+            datetime.date.fromisoformat(request.GET.get("as_of", "")) if request.GET.get("as_of") else today
+        )
     except ValueError:
         as_of = today
     memberships = list(selectors.memberships_on(process, as_of))
@@ -141,7 +143,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coordination/calendar.html",
-        {"form": form, "page": page, "feed_query": feed_query.urlencode(), "showing_past": "past" in request.GET},
+        {
+            "form": form,
+            "page": page,
+            "feed_query": feed_query.urlencode(),
+            "showing_past": "past" in request.GET,
+        },
     )
 
 
@@ -155,7 +162,9 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     body = calendar_feed(
         meetings,
         name=name,
-        url_for=lambda meeting: request.build_absolute_uri(reverse("coordination:meeting_detail", args=[meeting.slug])),
+        url_for=lambda meeting: request.build_absolute_uri(
+            reverse("coordination:meeting_detail", args=[meeting.slug])
+        ),
         uid_domain=request.get_host().split(":")[0] or "migdev",
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -240,7 +249,9 @@ def meeting_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "is_published": meeting.is_published,
         }
     elif request.GET.get("process"):
-        initial["process"] = access.processes_visible_to(request.user).filter(code=request.GET["process"]).first()
+        initial["process"] = (
+            access.processes_visible_to(request.user).filter(code=request.GET["process"]).first()
+        )
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +294,9 @@ def topics_across_processes(request: HttpRequest) -> HttpResponse:
         request.user, start=filters.get("start"), end=filters.get("end"), shared_only="shared" in request.GET
     )
     return render(
-        request, "coordination/topics_across.html", {"form": form, "matrix": matrix, "shared_only": "shared" in request.GET}
+        request,
+        "coordination/topics_across.html",
+        {"form": form, "matrix": matrix, "shared_only": "shared" in request.GET},
     )
 
 
@@ -327,7 +340,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def activities_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, activities = _filtered_activities(request)
-    response = StreamingHttpResponse(activities_csv(activities.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        activities_csv(activities.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="migdev-activities.csv"'
     return response
 
@@ -353,7 +368,9 @@ def activities_import_iati(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > IATI_UPLOAD_MAX_BYTES:
-            form.add_error("file", _("The file is larger than %(limit)s MB.") % {"limit": IATI_UPLOAD_MAX_BYTES // 2**20})
+            form.add_error(
+                "file", _("The file is larger than %(limit)s MB.") % {"limit": IATI_UPLOAD_MAX_BYTES // 2**20}
+            )
         else:
             try:
                 summary = import_iati_bytes(upload.read(), file_name=upload.name, actor=request.user)
@@ -373,14 +390,16 @@ def activities_import_iati(request: HttpRequest) -> HttpResponse:
 def information_note(request: HttpRequest) -> HttpResponse:
     today = _today()
     default_start = datetime.date(today.year, 1, 1)
-    form = InformationNoteForm(request.GET or None, initial={"period_start": default_start, "period_end": today})
+    form = InformationNoteForm(
+        request.GET or None, initial={"period_start": default_start, "period_end": today}
+    )
     note = None
     if form.is_valid():
         note = selectors.information_note(
             request.user,
             period_start=form.cleaned_data["period_start"],
             period_end=form.cleaned_data["period_end"],
-            fields=form.cleaned_data["fields"] or None,
+            fields=form.cleaned_data["information_fields"] or None,
             process=form.cleaned_data["process"],
         )
     return render(
@@ -395,23 +414,33 @@ def information_note(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def hld_tracker(request: HttpRequest) -> HttpResponse:
-    return render(request, "coordination/hld_tracker.html", {"categories": selectors.hld_tracker(request.user)})
+    return render(
+        request, "coordination/hld_tracker.html", {"categories": selectors.hld_tracker(request.user)}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
     initiative = access.initiative_get_for_user(request.user, code)
     can_edit = access.can_edit(request.user)
-    status_form = InitiativeStatusForm(request.POST if "record_status" in request.POST else None, prefix="status")
-    position_form = PositionForm(request.POST if "record_position" in request.POST else None, prefix="position")
+    status_form = InitiativeStatusForm(
+        request.POST if "record_status" in request.POST else None, prefix="status"
+    )
+    position_form = PositionForm(
+        request.POST if "record_position" in request.POST else None, prefix="position"
+    )
     if request.method == "POST":
         _require_editor(request)
         if "record_status" in request.POST and status_form.is_valid():
-            services.initiative_status_record(actor=request.user, initiative=initiative, **status_form.cleaned_data)
+            services.initiative_status_record(
+                actor=request.user, initiative=initiative, **status_form.cleaned_data
+            )
             messages.success(request, _("Status recorded."))
             return redirect("coordination:initiative_detail", code=initiative.code)
         if "record_position" in request.POST and position_form.is_valid():
-            services.consultation_position_record(actor=request.user, initiative=initiative, **position_form.cleaned_data)
+            services.consultation_position_record(
+                actor=request.user, initiative=initiative, **position_form.cleaned_data
+            )
             messages.success(request, _("Position recorded."))
             return redirect("coordination:initiative_detail", code=initiative.code)
     return render(
@@ -420,7 +449,9 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "initiative": initiative,
             "statuses": initiative.status_history.order_by("-as_of", "-id"),
-            "positions": initiative.positions.select_related("organisation").order_by("organisation__name", "-as_of"),
+            "positions": initiative.positions.select_related("organisation").order_by(
+                "organisation__name", "-as_of"
+            ),
             "latest_positions": selectors.latest_positions(initiative),
             "meetings": access.meetings_visible_to(request.user).filter(initiatives=initiative),
             "activities": access.activities_visible_to(request.user).filter(initiatives=initiative),
@@ -475,7 +506,9 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": practice.reviews.select_related("reviewer")
             if practice.submitted_by_id == request.user.pk or access.can_review(request.user)
             else None,
-            "review_form": ReviewForm() if can_review and practice.status == Practice.Status.SUBMITTED else None,
+            "review_form": ReviewForm()
+            if can_review and practice.status == Practice.Status.SUBMITTED
+            else None,
             "calls": practice.partnership_calls.filter(is_published=True),
         },
     )
@@ -526,7 +559,9 @@ def practice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 practice = services.practice_update(actor=request.user, practice=practice, data=data)
             if "submit_for_review" in request.POST:
                 services.practice_submit(actor=request.user, practice=practice)
-                messages.success(request, _("Sent for peer review. It will be published once a reviewer approves it."))
+                messages.success(
+                    request, _("Sent for peer review. It will be published once a reviewer approves it.")
+                )
             else:
                 messages.success(request, _("Draft saved."))
         except ValidationError as error:
@@ -554,7 +589,7 @@ def practice_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not access.can_review(request.user):
         raise PermissionDenied
-    queue = Practice.objects.filter(status=Practice.Status.SUBMITTED).exclude(submitted_by=request.user)
+    queue = Practice.objects.filter(status=Practice.Status.SUBMITTED).exclude(submitted_by_id=request.user.pk)
     return render(request, "coordination/review_queue.html", {"queue": queue.order_by("submitted_at")})
 
 
@@ -612,4 +647,3 @@ def partnership_call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     services.partnership_call_publish(actor=request.user, call=call)
     messages.success(request, _("Call published."))
     return redirect("coordination:call_list")
-

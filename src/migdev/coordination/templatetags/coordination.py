@@ -43,4 +43,8 @@ def meeting_dates(meeting: Meeting) -> str:
 def meeting_place(meeting: Meeting) -> str:
     if meeting.is_virtual:
         return _("Online")
-    return ", ".join(part for part in (meeting.city, country_label(meeting.country_iso3) if meeting.country_iso3 else "") if part)
+    return ", ".join(
+        part
+        for part in (meeting.city, country_label(meeting.country_iso3) if meeting.country_iso3 else "")
+        if part
+    )
