@@ -35,7 +35,12 @@ def test_focal_point_finds_next_meeting_shared_topics_and_calendar(
     page: Page, live_server: Any, external_requests: list[str], console_errors: list[str]
 ) -> None:
     soon = timezone.localdate() + datetime.timedelta(days=40)
-    _meeting("colombo-process", soon, "Colombo Process senior officials meeting", ["labour-mobility", "remittances"])
+    _meeting(
+        "colombo-process",
+        soon,
+        "Colombo Process senior officials meeting",
+        ["labour-mobility", "remittances"],
+    )
     _meeting("gfmd", datetime.date(2024, 1, 23), "GFMD summit", ["remittances"])
 
     page.goto(live_server.url + "/en/coordination/processes/")
@@ -65,7 +70,9 @@ def test_focal_point_finds_next_meeting_shared_topics_and_calendar(
     assert_no_console_errors(console_errors)
 
 
-@pytest.mark.parametrize("path", ["/fr/coordination/", "/es/coordination/hld-follow-up/", "/en/coordination/practices/"])
+@pytest.mark.parametrize(
+    "path", ["/fr/coordination/", "/es/coordination/hld-follow-up/", "/en/coordination/practices/"]
+)
 def test_coordination_pages_are_accessible(page: Page, live_server: Any, path: str) -> None:
     page.goto(live_server.url + path)
     assert_accessible(page)

@@ -34,7 +34,7 @@ from migdev.coordination.models import (
     OrganisationCode,
     Topic,
 )
-from migdev.coordination.services import ActivityInput, BudgetInput, ParticipantInput, activity_save
+from migdev.coordination.services import ActivityInput, BudgetInput, ParticipantInput, activities_save
 
 IATI_VERSION = "2.03"
 SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "iati"
@@ -388,13 +388,8 @@ def import_iati_bytes(content: bytes, *, file_name: str, actor: Any = None) -> I
     activities, read = read_activities(content, file_name=file_name)
     summary = IatiImportSummary(read=read)
     with transaction.atomic():
-        for data in activities:
-            _, created = activity_save(actor=actor, data=data, audit_each=False)
-            if created:
-                summary.created += 1
-            else:
-                summary.updated += 1
-            summary.identifiers.append(data.iati_identifier)
+        summary.created, summary.updated = activities_save(actor=actor, items=activities)
+        summary.identifiers = [data.iati_identifier for data in activities]
         audit.record(
             action="import",
             actor=actor,
