@@ -209,7 +209,7 @@ def test_upload_needs_the_editor_role(analyst_client: Client) -> None:
 
 def test_csv_export_neutralises_formulas(client: Client, make_activity: Callable[..., Activity]) -> None:
     make_activity(title='=HYPERLINK("http://evil")')
-    response = client.get("/en/coordination/activities/export.csv")
+    response = client.get("/en/coordination/activities/export/?format=csv")
     body = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK" in body
     assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
@@ -221,7 +221,7 @@ def test_unpublished_activities_stay_out_of_exports(
     make_activity(title="Secret draft", published=False)
     assert (
         "Secret draft"
-        not in b"".join(client.get("/en/coordination/activities/export.csv").streaming_content).decode()
+        not in b"".join(client.get("/en/coordination/activities/export/?format=csv").streaming_content).decode()
     )
     assert b"Secret draft" not in client.get("/en/coordination/activities/export.xml").content
 

@@ -1,35 +1,34 @@
-"""CSV export of the activity registry, safe to open in a spreadsheet."""
+"""Activity registry exports (CSV, XLSX, JSON) through the platform's formula-safe export service."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from migdev.coordination.models import Activity, ActivityParticipant
-from migdev.dataio.exports import safe_cell
 
 ACTIVITY_COLUMNS = [
-    "iati_identifier",
-    "reporting_organisation",
-    "title",
-    "area",
-    "information_field",
-    "status",
-    "planned_start",
-    "actual_start",
-    "planned_end",
-    "actual_end",
-    "countries",
-    "donors",
-    "partners",
-    "budget_total",
-    "currency",
-    "topics",
-    "results",
-    "source",
-    "source_edition",
+    ("iati_identifier", _("IATI identifier")),
+    ("reporting_organisation", _("Reported by")),
+    ("title", _("Title")),
+    ("area", _("Area")),
+    ("information_field", _("Field")),
+    ("status", _("Status (IATI code)")),
+    ("planned_start", _("Planned start")),
+    ("actual_start", _("Actual start")),
+    ("planned_end", _("Planned end")),
+    ("actual_end", _("Actual end")),
+    ("countries", _("Countries (ISO3)")),
+    ("donors", _("Donors")),
+    ("partners", _("Implementing partners")),
+    ("budget_total", _("Budget total")),
+    ("currency", _("Currency")),
+    ("topics", _("Topics")),
+    ("results", _("Results")),
+    ("source", _("Source")),
+    ("source_edition", _("Source edition")),
 ]
 
 
@@ -45,10 +44,10 @@ def activity_rows(activities: Iterable[Activity]) -> Iterator[dict[str, Any]]:
             "area": activity.area,
             "information_field": activity.information_field,
             "status": activity.status,
-            "planned_start": activity.planned_start or "",
-            "actual_start": activity.actual_start or "",
-            "planned_end": activity.planned_end or "",
-            "actual_end": activity.actual_end or "",
+            "planned_start": activity.planned_start,
+            "actual_start": activity.actual_start,
+            "planned_end": activity.planned_end,
+            "actual_end": activity.actual_end,
             "countries": " ".join(country.country_iso3 for country in activity.countries.all()),
             "donors": "; ".join(
                 p.display_name for p in participants if p.role == ActivityParticipant.Role.FUNDING
@@ -57,22 +56,10 @@ def activity_rows(activities: Iterable[Activity]) -> Iterator[dict[str, Any]]:
                 p.display_name for p in participants if p.role == ActivityParticipant.Role.IMPLEMENTING
             ),
             # A total only means something in one currency.
-            "budget_total": sum(budget.amount for budget in budgets) if len(currencies) == 1 else "",
-            "currency": currencies.pop() if len(currencies) == 1 else "",
+            "budget_total": sum(budget.amount for budget in budgets) if len(currencies) == 1 else None,
+            "currency": next(iter(currencies)) if len(currencies) == 1 else "",
             "topics": " ".join(topic.code for topic in activity.topics.all()),
             "results": activity.results,
             "source": activity.source,
             "source_edition": activity.source_edition,
         }
-
-
-def activities_csv(activities: Iterable[Activity]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ACTIVITY_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    yield "\ufeff" + buffer.getvalue()
-    for row in activity_rows(activities):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow({key: safe_cell(value) for key, value in row.items()})
-        yield buffer.getvalue()

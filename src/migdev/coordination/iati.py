@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from lxml import etree
 
-from migdev.accounts.models import Organisation
+from migdev.accounts.models import Organisation, User
 from migdev.coordination import audit
 from migdev.coordination.countries import UnknownCountry, iso2_for, normalise_country_code
 from migdev.coordination.models import (
@@ -35,6 +35,9 @@ from migdev.coordination.models import (
     Topic,
 )
 from migdev.coordination.services import ActivityInput, BudgetInput, ParticipantInput, activities_save
+from migdev.dataio.errors import ImportRejected, RowError
+from migdev.dataio.progress import Progress
+from migdev.dataio.registry import ImportResult
 
 IATI_VERSION = "2.03"
 SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "iati"
@@ -403,19 +406,21 @@ def import_iati_bytes(content: bytes, *, file_name: str, actor: Any = None) -> I
     return summary
 
 
-def load_iati_for_dataio(path: Path, *, progress: Any = None, user: Any = None) -> Any:
+def load_iati_for_dataio(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
     """The `migdev load iati PATH` loader, in the platform's load-format contract."""
-    from migdev.dataio.errors import ImportRejected, RowError  # type: ignore[import-not-found,import-untyped,unused-ignore]
-    from migdev.dataio.registry import ImportResult  # type: ignore[import-not-found,import-untyped,unused-ignore]
-
+    progress.start(None)
     try:
         summary = import_iati_file(path, actor=user)
     except IatiRejected as rejected:
         raise ImportRejected(
-            [RowError(file=e.file, row=e.row, column=e.column, reason=e.reason) for e in rejected.errors]
+            [
+                RowError(file=e.file, row=e.row or None, column=e.column, reason=e.reason)
+                for e in rejected.errors
+            ],
+            rejected_rows=len({e.row for e in rejected.errors if e.row}),
         ) from rejected
-    if progress is not None and hasattr(progress, "report"):
-        progress.report(summary.read, summary.read)
+    progress.advance(summary.read)
+    progress.finish()
     return ImportResult(read=summary.read, created=summary.created, updated=summary.updated, rejected=0)
 
 

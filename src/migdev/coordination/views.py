@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from migdev.coordination import access, selectors, services
-from migdev.coordination.exports import activities_csv
+from migdev.coordination import access, audit, selectors, services
+from migdev.coordination.exports import ACTIVITY_COLUMNS, activity_rows
 from migdev.coordination.forms import (
     ActivityFilterForm,
     AgendaItemForm,
@@ -40,6 +40,7 @@ from migdev.coordination.models import (
     Practice,
     Process,
 )
+from migdev.dataio.exports import export_response
 
 IATI_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
@@ -338,13 +339,16 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def activities_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def activities_export(request: HttpRequest) -> HttpResponseBase:
     _form, activities = _filtered_activities(request)
-    response = StreamingHttpResponse(
-        activities_csv(activities.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx", "json"):
+        raise Http404
+    audit.record(
+        action="export", actor=request.user, detail={"format": fmt, "record_type": "coordination.activity"}
     )
-    response["Content-Disposition"] = 'attachment; filename="migdev-activities.csv"'
-    return response
+    rows = activity_rows(activities.iterator(chunk_size=500))
+    return export_response(rows, ACTIVITY_COLUMNS, fmt, "migdev-activities")  # type: ignore[arg-type]
 
 
 @require_GET
