@@ -221,7 +221,9 @@ def test_unpublished_activities_stay_out_of_exports(
     make_activity(title="Secret draft", published=False)
     assert (
         "Secret draft"
-        not in b"".join(client.get("/en/coordination/activities/export/?format=csv").streaming_content).decode()
+        not in b"".join(
+            client.get("/en/coordination/activities/export/?format=csv").streaming_content
+        ).decode()
     )
     assert b"Secret draft" not in client.get("/en/coordination/activities/export.xml").content
 
