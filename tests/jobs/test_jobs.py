@@ -13,6 +13,7 @@ from migdev.jobs import services
 from migdev.jobs.errors import JobFailed, UnknownJobKind
 from migdev.jobs.models import Job
 from migdev.jobs.services import job_claim, job_enqueue, job_execute, job_report_progress
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_enqueue_needs_a_known_kind() -> None:
         job_enqueue(kind="nobody.handles.this", payload={})
 
 
-def test_same_idempotency_key_returns_the_existing_job(handler: Any, make_user: Any) -> None:
+def test_same_idempotency_key_returns_the_existing_job(handler: Any) -> None:
     handler("test.echo", echo)
     user = make_user()
     first = job_enqueue(kind="test.echo", payload={"n": 1}, user=user, idempotency_key="upload-42")
