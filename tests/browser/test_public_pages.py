@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 
 from tests.browser.checks import assert_accessible, assert_no_console_errors
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC_PATHS = ["/{lang}/", "/{lang}/modules/diaspora/", "/{lang}/accounts/login/"]
 

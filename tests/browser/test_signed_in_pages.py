@@ -8,7 +8,7 @@ from playwright.sync_api import Page
 from migdev.accounts.demo import demo_totp_code, demo_users_create
 from tests.browser.checks import assert_accessible, assert_no_console_errors
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIGNED_IN_PATHS = [
     "/{lang}/accounts/profile/",
