@@ -34,6 +34,7 @@ def test_progress_is_visible_while_another_connection_holds_the_write_lock(tmp_p
     writer.close()
 
 
+@pytest.mark.django_db
 def test_test_databases_have_no_side_file() -> None:
     # The suite runs on in-memory SQLite or on PostgreSQL; neither gets a progress file.
     assert progress_store.store_path("default") is None
