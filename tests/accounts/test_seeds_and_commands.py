@@ -14,7 +14,7 @@ from migdev.accounts.access import Role
 from migdev.accounts.demo import DEMO_TOTP_SECRET, demo_password, demo_totp_code, demo_username
 from migdev.accounts.models import Organisation, RoleDefinition, User
 from migdev.accounts.roles import TWO_FACTOR_ROLES
-from tests.accounts.factories import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,10 @@ def test_migration_helper_refuses_unknown_permissions() -> None:
     assert ensure_permission(apps, "audit.export_auditevent").codename == "export_auditevent"
     with pytest.raises(LookupError):
         ensure_permission(apps, "audit.delete_auditevent")
+
+
+def test_users_with_a_permission() -> None:
+    dpo, _analyst = make_user(Role.DATA_PROTECTION_OFFICER), make_user(Role.ANALYST)
+    root = make_user(is_superuser=True)
+    holders = User.objects.with_perm("audit.view_auditevent", backend="migdev.accounts.backends.RoleBackend")
+    assert set(holders) == {dpo, root}

@@ -14,7 +14,7 @@ from migdev.accounts.models import ApiToken
 from migdev.accounts.selectors import api_token_digest, user_for_api_token
 from migdev.accounts.services import api_token_create, api_token_revoke
 from migdev.audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import login_verified, make_group, make_organisation, make_user
+from tests.factories import login_verified, make_group, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,18 @@ def test_token_command_prints_a_working_token() -> None:
     assert "active" in listing.getvalue() and raw not in listing.getvalue()
     call_command("token", "revoke", str(ApiToken.objects.get(user=user).pk), stdout=StringIO())
     assert user_for_api_token(raw) is None
+
+
+def test_bearer_token_authenticates_the_api(client: Client) -> None:
+    organisation = make_organisation("Partner NGO")
+    user = make_user(Role.PARTNER, organisation=organisation)
+    _token, raw = api_token_create(user=user, name="sync")
+    response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == user.username
+    assert body["organisation"]["name"] == "Partner NGO"
+    assert body["roles"] == ["partner"]
+    assert body["permissions"]["accounts.view_note"] == "organisation"
+    assert client.get("/api/v1/accounts/me").status_code == 401
+    assert client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION="Bearer mdv_nope").status_code == 401

@@ -13,7 +13,7 @@ from migdev.accounts import access
 from migdev.accounts.access import Role
 from migdev.accounts.roles import TWO_FACTOR_ROLES
 from migdev.audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import (
+from tests.factories import (
     PASSWORD,
     confirmed_totp_device,
     current_code,
@@ -193,9 +193,13 @@ def test_wrong_codes_slow_down_further_attempts(client: Client, settings: LazySe
     wrong = "000000" if current_code(device) != "000000" else "111111"
     client.post(reverse("accounts:two_factor_verify"), {"code": wrong})
     # Right away, even the right code is refused: guessing is throttled per device, across sessions.
-    assert client.post(reverse("accounts:two_factor_verify"), {"code": current_code(device)}).status_code == 200
+    assert (
+        client.post(reverse("accounts:two_factor_verify"), {"code": current_code(device)}).status_code == 200
+    )
     assert TOTPDevice.objects.get(pk=device.pk).throttling_failure_count == 1
-    assert client.get(reverse("accounts:profile"))["Location"].startswith(reverse("accounts:two_factor_verify"))
+    assert client.get(reverse("accounts:profile"))["Location"].startswith(
+        reverse("accounts:two_factor_verify")
+    )
 
 
 def test_verification_renews_the_session_identifier(client: Client) -> None:

@@ -45,10 +45,10 @@ def test_instance_delete_is_refused_by_the_database(event: AuditEvent) -> None:
 @pytest.mark.parametrize(
     "statement",
     [
-        f"UPDATE {TABLE} SET action = 'create' WHERE id = %s",
-        f"UPDATE {TABLE} SET actor_username = 'nobody'",
-        f"DELETE FROM {TABLE} WHERE id = %s",
-        f"DELETE FROM {TABLE}",
+        "UPDATE audit_auditevent SET action = 'create' WHERE id = %s",
+        "UPDATE audit_auditevent SET actor_username = 'nobody'",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+        "DELETE FROM audit_auditevent",
     ],
 )
 def test_raw_sql_update_and_delete_fail(event: AuditEvent, statement: str) -> None:
@@ -66,8 +66,8 @@ def test_raw_sql_update_and_delete_fail(event: AuditEvent, statement: str) -> No
 def test_inserts_still_work(event: AuditEvent) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (occurred_at, actor_username, action, record_type, record_id, user_agent, path,"
-            " detail) VALUES (CURRENT_TIMESTAMP, 'raw', 'read', '', '', '', '', '{}')"
+            "INSERT INTO audit_auditevent (occurred_at, actor_username, action, record_type, record_id,"
+            " user_agent, path, detail) VALUES (CURRENT_TIMESTAMP, 'raw', 'read', '', '', '', '', '{}')"
         )
     assert AuditEvent.objects.filter(actor_username="raw").exists()
 
@@ -81,7 +81,7 @@ def test_truncate_fails_on_postgres(event: AuditEvent) -> None:
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute(f"TRUNCATE {TABLE}")
+        cursor.execute("TRUNCATE audit_auditevent")
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
@@ -92,7 +92,7 @@ def test_application_role_may_only_read_and_append_on_postgres(event: AuditEvent
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE ROLE {role} NOLOGIN")
             # As if default privileges had granted everything, which the command must take back.
-            cursor.execute(f"GRANT ALL ON {TABLE} TO {role}")
+            cursor.execute(f"GRANT ALL ON audit_auditevent TO {role}")
         call_command("audit_protect", "--role", role, stdout=StringIO())
         with connection.cursor() as cursor:
             for privilege, expected in (
@@ -105,13 +105,13 @@ def test_application_role_may_only_read_and_append_on_postgres(event: AuditEvent
                 cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [role, TABLE, privilege])
                 assert cursor.fetchone()[0] is expected, privilege
             cursor.execute(f"SET LOCAL ROLE {role}")
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            cursor.execute("SELECT count(*) FROM audit_auditevent")
             cursor.execute(
-                f"INSERT INTO {TABLE} (occurred_at, actor_username, action, record_type, record_id, user_agent,"
-                " path, detail) VALUES (now(), 'app', 'read', '', '', '', '', '{}')"
+                "INSERT INTO audit_auditevent (occurred_at, actor_username, action, record_type, record_id,"
+                " user_agent, path, detail) VALUES (now(), 'app', 'read', '', '', '', '', '{}')"
             )
             with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
-                cursor.execute(f"DELETE FROM {TABLE}")
+                cursor.execute("DELETE FROM audit_auditevent")
             cursor.execute("RESET ROLE")
         transaction.set_rollback(True)
 
@@ -130,7 +130,7 @@ def test_guards_are_installed_and_checked() -> None:
 def test_maintenance_can_lift_the_guards_deliberately(event: AuditEvent) -> None:
     with transaction.atomic():
         with guards_suspended(connection), connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [event.pk])
+            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
         assert guards_present(connection)
         transaction.set_rollback(True)
 

@@ -106,5 +106,4 @@ def groups_user_can_share_with(user: User) -> QuerySet[UserGroup]:
 
 
 def role_names_for(user: AbstractBaseUser | AnonymousUser) -> list[str]:
-    """Role codes of a user, sorted (used by the platform API's "who am I")."""
     return sorted(access.role_codes(user))
