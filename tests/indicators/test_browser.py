@@ -1,0 +1,91 @@
+"""In Chromium: a country profile and a three-country comparison, on a desktop and a phone.
+
+Accessible (axe-core, WCAG 2.1 AA), nothing from other hosts, no CSP violations, no sideways scrolling.
+"""
+
+import os
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from migdev.indicators.loaders import load_file
+from tests.indicators.conftest import IMS_2019_MATRIX, IMS_2020, INFLOWS_2013, UNHCR, WPP
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    args = {**browser_type_launch_args, "args": ["--no-sandbox", "--disable-gpu", "--no-first-run"]}
+    if os.environ.get("MIGDEV_CHROMIUM"):
+        args["executable_path"] = os.environ["MIGDEV_CHROMIUM"]
+    return args
+
+
+@pytest.fixture
+def watched(page: Page, live_server: Any) -> Iterator[dict[str, list[str]]]:
+    own_host = urlsplit(live_server.url).netloc
+    seen: dict[str, list[str]] = {"external": [], "console": []}
+    page.on(
+        "request",
+        lambda r: (
+            seen["external"].append(r.url)
+            if urlsplit(r.url).netloc not in {own_host, ""} and not r.url.startswith("data:")
+            else None
+        ),
+    )
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    yield seen
+
+
+def _accessible(page: Page) -> None:
+    from tests.browser.checks import assert_accessible
+
+    assert_accessible(page)
+
+
+def test_profile_and_three_country_comparison(
+    page: Page, live_server: Any, watched: dict[str, list[str]]
+) -> None:
+    for name, path in [
+        ("undesa-ims-2020", IMS_2020),
+        ("undesa-ims-2019", IMS_2019_MATRIX),
+        ("undesa-wpp-net-migration", WPP),
+        ("unhcr-refugees", UNHCR),
+        ("worldbank-remittance-inflows-2013", INFLOWS_2013),
+    ]:
+        load_file(name, path)
+
+    page.goto(live_server.url + "/en/indicators/countries/MEX/")
+    assert page.locator("h1").inner_text() == "Migration profile: Mexico"
+    assert page.locator(".figure-card").count() >= 10
+    assert page.locator("svg.line-chart").count() >= 2
+    _accessible(page)
+
+    page.goto(live_server.url + "/en/indicators/international-migrant-stock/?areas=USA,DEU")
+    page.select_option("#add-country", "SAU")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**areas=USA%2CDEU%2CSAU**")
+    legend = page.locator("svg.line-chart text.legend").all_text_contents()
+    assert {"United States of America", "Germany", "Saudi Arabia"} <= set(legend)
+    _accessible(page)
+    page.get_by_role("link", name="Map").click()
+    assert page.locator("svg.tile-map").is_visible()
+    _accessible(page)
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    for path in [
+        "/en/indicators/countries/MEX/",
+        "/en/indicators/international-migrant-stock/?areas=USA,DEU,SAU",
+    ]:
+        page.goto(live_server.url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    assert watched["external"] == []
+    assert watched["console"] == []
