@@ -70,7 +70,7 @@ def test_profile_and_three_country_comparison(
     page.select_option("#add-country", "SAU")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**areas=USA%2CDEU%2CSAU**")
-    legend = page.locator("svg.line-chart text.legend").all_text_contents()
+    legend = [text.strip() for text in page.locator(".chart-legend li").all_text_contents()]
     assert {"United States of America", "Germany", "Saudi Arabia"} <= set(legend)
     _accessible(page)
     page.get_by_role("link", name="Map").click()

@@ -146,3 +146,15 @@ def test_svg_escapes_text_and_has_no_style_attribute():
     )
     assert "<b>" not in svg and "&lt;b&gt;" in svg and "style=" not in svg
     assert 'aria-labelledby="chart-title-k chart-desc-k"' in svg
+
+
+def test_tick_labels_are_compact():
+    from types import SimpleNamespace
+
+    from migdev.indicators.formatting import tick_formatter
+
+    persons = SimpleNamespace(display_mult=0)
+    fmt = tick_formatter(persons, [150e6, 280e6])
+    assert fmt(300e6) == "300 M"
+    assert tick_formatter(persons, [-600e3, 200e3])(-400e3) == "-400 k"
+    assert tick_formatter(persons, [0.5, 3.6])(2.5) == "2.5"

@@ -9,10 +9,13 @@ fragments it built or fetched, keyed by that version.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -40,9 +43,21 @@ def bump_data_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of this module's code and templates, so that an upgrade never serves pages built by the old one."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".html", ".css"} and "migrations" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cached(name: str, build: Callable[[], T]) -> T:
     """``build()``'s result for ``name`` at the current data version, computed at most once per version."""
-    key = f"indicators:{data_version()}:{name}"
+    key = f"indicators:{code_fingerprint()}:{data_version()}:{name}"
     with _lock:
         if key in _local:
             _local.move_to_end(key)

@@ -76,7 +76,10 @@ def line_chart(
     width: int = 720,
     height: int = 340,
 ) -> SafeString:
-    """A time-series line chart; each line gets a colour, a marker shape and a legend entry."""
+    """A time-series line chart; each line gets a colour and a marker shape (``legend`` draws the key).
+
+    The key is HTML beside the chart rather than SVG text, so that it wraps on a narrow screen.
+    """
     points = [point for line in lines for point in line.points]
     parts = _svg_open(width, height, title, description, "line-chart", key)
     if not points:
@@ -84,7 +87,7 @@ def line_chart(
             f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="chart-empty">–</text></svg>'
         )
         return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
-    left, right, top, bottom = 86, 16, 16, 48 + 20 * math.ceil(len(lines) / 3)
+    left, right, top, bottom = 86, 16, 16, 40
     plot_width, plot_height = width - left - right, height - top - bottom
     xs = [p.x for p in points]
     ys = [p.y for p in points]
@@ -131,12 +134,28 @@ def line_chart(
             )
         for point in ordered:
             parts.append(_marker(index, sx(point.x), sy(point.y), colour, point.label))
-        legend_x = left + (index % 3) * (plot_width / 3)
-        legend_y = height - bottom + 38 + 20 * (index // 3)
-        parts.append(_marker(index, legend_x + 6, legend_y - 4, colour, ""))
-        parts.append(f'<text x="{legend_x + 16}" y="{legend_y}" class="legend">{escape(line.name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    name: str
+    swatch: SafeString
+
+
+def legend(lines: Sequence[Line]) -> list[LegendEntry]:
+    """The key of a line chart: each line's name with its colour and marker shape as a small SVG."""
+    entries = []
+    for index, line in enumerate(lines):
+        colour = PALETTE[index % len(PALETTE)]
+        swatch = (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 12" class="swatch" aria-hidden="true" '
+            f'focusable="false"><line x1="0" x2="24" y1="6" y2="6" stroke="{colour}" stroke-width="2.5"/>'
+            f"{_marker(index, 12, 6, colour, '')}</svg>"
+        )
+        entries.append(LegendEntry(line.name, mark_safe(swatch)))  # noqa: S308 - built from constants only
+    return entries
 
 
 def _marker(index: int, x: float, y: float, colour: str, label: str) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 from migdev.indicators.models import Indicator
 
@@ -20,14 +21,23 @@ def format_value(value: float | None, indicator: Indicator, *, decimals: int | N
     return number_format(round(display_value(value, indicator), places), places, force_grouping=True)
 
 
-def tick_formatter(indicator: Indicator, span: float) -> Callable[[float], str]:
-    """A formatter for chart axes: as few decimals as the tick spacing needs."""
-    shown_span = abs(span) / 10**indicator.display_mult
-    decimals = 0 if shown_span >= 10 else (1 if shown_span >= 1 else 2)
+COMPACT_STEPS = ((10**9, _("%(number)s bn")), (10**6, _("%(number)s M")), (10**3, _("%(number)s k")))
+
+
+def tick_formatter(indicator: Indicator, values: Sequence[float]) -> Callable[[float], str]:
+    """A formatter for chart axes: short labels ("300 M") with as few decimals as the spacing needs."""
+    shown = [value / 10**indicator.display_mult for value in values] or [0.0]
+    magnitude = max(abs(value) for value in shown)
+    span = max(shown) - min(shown) or magnitude
+    scale, template = next(
+        ((step, text) for step, text in COMPACT_STEPS if magnitude >= 10 * step), (1, None)
+    )
+    decimals = 0 if span / scale >= 10 else (1 if span / scale >= 1 else 2)
 
     def format_tick(value: float) -> str:
-        return number_format(
-            round(value / 10**indicator.display_mult, decimals), decimals, force_grouping=True
+        number = number_format(
+            round(value / 10**indicator.display_mult / scale, decimals), decimals, force_grouping=True
         )
+        return str(template) % {"number": number} if template else number
 
     return format_tick

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -120,7 +121,7 @@ def _profile_context(country: Any) -> dict[str, Any]:
         if not series.points:
             continue
         values = [p.value for p in series.points if p.value is not None]
-        fmt = tick_formatter(series.indicator, (max(values) - min(values)) if values else 0)
+        fmt = tick_formatter(series.indicator, values)
         line = charts.Line(
             country.name,
             [
@@ -348,7 +349,7 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
     shown = _shown_lines(result, selection)
     context["shown_table"] = _series_table(shown, indicator, names)
     if selection.view == "chart":
-        context["chart"] = _chart(indicator, shown, names)
+        context["chart"], context["chart_legend"] = _chart(indicator, shown, names)
     elif selection.view == "map" and period is not None:
         context["map"] = _map(indicator, result, period, names)
     if period is not None:
@@ -398,7 +399,9 @@ def _series_table(
     return {"periods": periods, "rows": rows}
 
 
-def _chart(indicator: Indicator, lines: list[tuple[str, list[ComputedValue]]], names: dict[str, str]) -> Any:
+def _chart(
+    indicator: Indicator, lines: list[tuple[str, list[ComputedValue]]], names: dict[str, str]
+) -> tuple[SafeString, list[charts.LegendEntry]]:
     drawable = [
         charts.Line(
             names.get(code, code),
@@ -421,13 +424,14 @@ def _chart(indicator: Indicator, lines: list[tuple[str, list[ComputedValue]]], n
         for line in drawable
         if line.points
     )
-    return charts.line_chart(
+    svg = charts.line_chart(
         drawable,
         title=_(indicator.name),
         description=summary or _("No data for this selection."),
-        format_value=tick_formatter(indicator, (max(values) - min(values)) if values else 0),
+        format_value=tick_formatter(indicator, values),
         key="indicator",
     )
+    return svg, charts.legend(drawable)
 
 
 def _period_position(period: str) -> float:
