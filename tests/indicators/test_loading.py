@@ -172,3 +172,34 @@ def test_sdg_constraints_update_the_catalogue(db):
     sdg = selectors.sdg_catalogue().get(code="10.7.2")
     assert "SG_CPA_MIGRS" in sdg.series_codes
     assert "PD_6" in sdg.breakdowns
+
+
+def test_a_repeated_key_is_refused_naming_both_rows(db, tmp_path: Path):
+    twice = tmp_path / "twice.csv"
+    with twice.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["series", "edition", "area", "period", "value"])
+        writer.writerow(["migrant-stock", "undesa-ims-2024", "WLD", "2024", "304000000"])
+        writer.writerow(["migrant-stock", "undesa-ims-2024", "USA", "2024", "52400000"])
+        writer.writerow(["migrant-stock", "undesa-ims-2024", "WLD", "2024", "304000001"])
+    with pytest.raises(ObservationsRejected) as caught:
+        load_file("indicators-observations", twice)
+    assert [(i.row, i.reason) for i in caught.value.issues] == [
+        (4, "duplicate of the value in row 2, column E")
+    ]
+    assert not Observation.objects.exists()
+
+
+def test_long_csv_updates_by_key(db, tmp_path: Path):
+    first = tmp_path / "first.csv"
+    first.write_text("series,edition,area,period,value\nmigrant-stock,undesa-ims-2024,WLD,2024,304\n")
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "series,edition,area,period,value,unit_mult\n"
+        "migrant-stock,undesa-ims-2024,WLD,2024,304,6\nmigrant-stock,undesa-ims-2024,WLD,2020,275,6\n"
+    )
+    assert load_file("indicators-observations", first).created == 1
+    outcome = load_file("indicators-observations", second)
+    assert (outcome.created, outcome.updated) == (1, 1)
+    world = Observation.objects.get(area="WLD", period="2024")
+    assert world.scaled_value == 304_000_000

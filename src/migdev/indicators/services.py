@@ -321,7 +321,14 @@ def _copy_text(value: str) -> str:
 
 
 def _copy_lines(
-    parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition_id: int, issues: list[ParseIssue]
+    parsed: ParsedFile,
+    file_name: str,
+    series_ids: dict[str, int],
+    edition_id: int,
+    issues: list[ParseIssue],
+    *,
+    with_source: bool = True,
+    touched: set[int] | None = None,
 ) -> Iterator[str]:
     """COPY text-format lines, built directly: far cheaper than adapting each value separately.
 
@@ -337,6 +344,15 @@ def _copy_lines(
                 issues.append(_unknown_series_issue(file_name, o))
             continue
         value = "\\N" if o.value is None else repr(o.value)
+        if touched is not None:
+            touched.add(series_id)
+        if not with_source:
+            yield (
+                f"{series_id}\t{edition_id}\t{o.area}\t{'t' if o.is_aggregate else 'f'}\t"
+                f"{o.counterpart}\t{o.period}\t{o.year}\t{o.sex}\t{o.age}\t{o.migratory_status}\t{value}\t"
+                f"{o.unit_mult}\t{o.status}\t{_copy_text(o.footnote) if o.footnote else ''}\n"
+            )
+            continue
         yield (
             f"{series_id}\t{edition_id}\t{o.area}\t{'t' if o.is_aggregate else 'f'}\t"
             f"{o.counterpart}\t{o.period}\t{o.year}\t{o.sex}\t{o.age}\t{o.migratory_status}\t{value}\t"
@@ -345,7 +361,75 @@ def _copy_lines(
         )
 
 
+def _write_copy(copy: Any, lines: Iterable[str]) -> int:
+    buffer: list[str] = []
+    count = 0
+    for line in lines:
+        buffer.append(line)
+        if len(buffer) >= BATCH_SIZE:
+            copy.write("".join(buffer))
+            count += len(buffer)
+            buffer.clear()
+    if buffer:
+        copy.write("".join(buffer))
+        count += len(buffer)
+    return count
+
+
+def _store_direct(
+    parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition
+) -> tuple[set[int], int] | None:
+    """COPY straight into the table, for an edition that holds nothing yet (a first load).
+
+    None when the file repeats a key: the caller then reads it again through the staging table, which names
+    the rows at fault.
+    """
+    import psycopg
+
+    table = Observation._meta.db_table
+    touched: set[int] = set()
+    issues: list[ParseIssue] = []
+    savepoint = transaction.savepoint()
+    try:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
+            count = _write_copy(
+                copy,
+                _copy_lines(
+                    parsed, file_name, series_ids, edition.id, issues, with_source=False, touched=touched
+                ),
+            )
+    except psycopg.errors.UniqueViolation:
+        transaction.savepoint_rollback(savepoint)
+        return None
+    transaction.savepoint_commit(savepoint)
+    _reject(list(parsed.issues) + issues)
+    return touched, count
+
+
 def _store_streaming(
+    parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition, replace: bool
+) -> tuple[set[int], int, int, int]:
+    with connection.cursor() as cursor:
+        # A bulk load can be run again, so it need not wait for its commit to reach the disk; the database
+        # stays consistent whatever happens (PostgreSQL asynchronous commit), only this transaction could be lost.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+    if not Observation.objects.filter(edition=edition).exists():
+        direct = _store_direct(parsed, file_name, series_ids, edition)
+        if direct is not None:
+            return direct[0], direct[1], 0, 0
+        if parsed.stream is not None:
+            if parsed.reopen is None:
+                raise ObservationsRejected(
+                    [ParseIssue(file_name, 0, "", "the file holds the same key twice")]
+                )
+            parsed = parsed.reopen()
+    return _store_staged(parsed, file_name, series_ids, edition, replace)
+
+
+def _store_staged(
     parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition, replace: bool
 ) -> tuple[set[int], int, int, int]:
     table = Observation._meta.db_table
@@ -354,9 +438,6 @@ def _store_streaming(
     keys_match = " AND ".join(f"o.{name} = s.{name}" for name in KEY_COLUMNS)
     issues: list[ParseIssue] = []
     with connection.cursor() as cursor:
-        # A bulk load can be run again, so it need not wait for its commit to reach the disk; the database
-        # stays consistent whatever happens (PostgreSQL asynchronous commit), only this transaction could be lost.
-        cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(f"DROP TABLE IF EXISTS {staging}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608 - table names are constants; values are parameters
@@ -364,14 +445,7 @@ def _store_streaming(
         cursor.execute(f"ALTER TABLE {staging} ADD COLUMN source_row integer, ADD COLUMN source_column text")
         raw = cursor.cursor  # psycopg 3 cursor underneath Django's wrapper
         with raw.copy(f"COPY {staging} ({columns}, source_row, source_column) FROM STDIN") as copy:
-            buffer: list[str] = []
-            for line in _copy_lines(parsed, file_name, series_ids, edition.id, issues):
-                buffer.append(line)
-                if len(buffer) >= BATCH_SIZE:
-                    copy.write("".join(buffer))
-                    buffer.clear()
-            if buffer:
-                copy.write("".join(buffer))
+            _write_copy(copy, _copy_lines(parsed, file_name, series_ids, edition.id, issues))
         issues = list(parsed.issues) + issues
         _reject(issues)
         cursor.execute(
@@ -380,7 +454,7 @@ def _store_streaming(
         )
         _reject(
             [
-                ParseIssue(file_name, last, column, f"duplicate of the value in row {first}")
+                ParseIssue(file_name, last, column, f"duplicate of the value in row {first}, column {column}")
                 for first, last, column, _count in cursor.fetchall()
             ]
         )

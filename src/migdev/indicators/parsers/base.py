@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -81,6 +81,8 @@ class ParsedFile:
     observations: list[ParsedObservation] = field(default_factory=list)
     # Formats read as a stream set this instead of ``observations``; it is consumed once, by the load.
     stream: Iterator[ParsedObservation] | None = None
+    # Reads the file again from the start (a stream can be consumed only once).
+    reopen: Callable[[], ParsedFile] | None = None
     issues: list[ParseIssue] = field(default_factory=list)
     aggregate_names: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0

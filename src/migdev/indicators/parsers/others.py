@@ -431,4 +431,5 @@ def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFil
 
     # Observations are produced as the file is read; issues and the row count fill in as they are.
     parsed.stream = stream()
+    parsed.reopen = lambda: parse_long_csv(path, editions=editions)
     return parsed
