@@ -144,7 +144,7 @@ def test_svg_escapes_text_and_has_no_style_attribute():
         format_value=str,
         key="k",
     )
-    assert "<b>" not in svg and "&lt;b&gt;" in svg and "style=" not in svg
+    assert "<x>" not in svg and "&lt;x&gt;" in svg and "&lt;t&gt;" in svg and "style=" not in svg
     assert 'aria-labelledby="chart-title-k chart-desc-k"' in svg
 
 
