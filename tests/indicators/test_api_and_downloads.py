@@ -110,3 +110,26 @@ def test_metadata_json(client, ims_2020):
     url = reverse("indicators:download", args=["female-share-of-migrants"])
     meta = client.get(url, {"format": "metadata"}).json()
     assert meta["factor"] == 100 and meta["edition"]["code"] == "undesa-ims-2020"
+
+
+def test_formats_are_registered_with_their_permissions(db):
+    from migdev.accounts import access
+    from migdev.dataio.registry import get_format
+    from tests.factories import make_user
+
+    assert get_format("undesa-ims-2020").permissions == ("indicators.load_observations",)
+    assert "indicators.add_developmentplan" in get_format("indicators-plan-targets").permissions
+    editor = make_user("editor")
+    case_worker = make_user("case_worker")
+    assert access.has_permission(editor, "indicators.load_observations")
+    assert not access.has_permission(case_worker, "indicators.load_observations")
+
+
+def test_migdev_load_through_the_import_runner(db):
+    from migdev.dataio.models import ImportRun
+    from migdev.dataio.services import import_file
+    from tests.indicators.conftest import WPP
+
+    result = import_file(format_name="undesa-wpp-net-migration", path=WPP)
+    assert result.created == 150 and result.rejected == 0
+    assert ImportRun.objects.filter(format_name="undesa-wpp-net-migration").exists()

@@ -193,16 +193,27 @@ def _dataio_loader(format_name: str) -> Callable[..., Any]:
     return load
 
 
+LOAD_PERMISSION = "indicators.load_observations"
+RECORD_PERMISSIONS = {
+    "indicators-plan-targets": ("indicators.add_developmentplan", "indicators.change_developmentplan"),
+    "mgi-assessments": ("indicators.add_governanceassessment", "indicators.delete_governanceassessment"),
+    "sdg-1072-domain-scores": ("indicators.add_policydomainscore", "indicators.change_policydomainscore"),
+}
+
+
 def register_formats() -> None:
-    """Offer every format to ``migdev load``; does nothing while the data-import module is absent."""
-    try:
-        from migdev.dataio.registry import LoadFormat, register_format
-    except ImportError:
-        return
+    """Offer every format to ``migdev load`` and the import page (with the permissions each needs)."""
+    from migdev.dataio.registry import LoadFormat, register_format
+
     descriptions = {name: spec.description for name, spec in FORMATS.items()}
     descriptions[SDG_CONSTRAINTS_FORMAT] = (
         "SDG global SDMX content constraints (series, units, breakdowns) CSV"
     )
     descriptions.update(RECORD_FORMATS)
     for name, description in descriptions.items():
-        register_format(LoadFormat(name=name, description=description, loader=_dataio_loader(name)))
+        permissions = RECORD_PERMISSIONS.get(name, (LOAD_PERMISSION,))
+        register_format(
+            LoadFormat(
+                name=name, description=description, loader=_dataio_loader(name), permissions=permissions
+            )
+        )

@@ -127,6 +127,7 @@ class Observation(models.Model):
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
+        permissions = [("load_observations", _("Can load indicator data files"))]
         constraints = [
             models.UniqueConstraint(
                 fields=[
