@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "migdev.audit",
     "migdev.dataio",
     "migdev.jobs",
+    "migdev.remittances",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Hooks into the platform, called once from AppConfig.ready()."""
+
+
+def register() -> None:
+    pass
