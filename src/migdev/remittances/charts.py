@@ -17,7 +17,7 @@ WIDTH = 640
 HEIGHT = 300
 MARGIN_LEFT = 46
 MARGIN_RIGHT = 12
-MARGIN_TOP = 34
+MARGIN_TOP = 14
 MARGIN_BOTTOM = 40
 DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 5")
 MARKERS = ("circle", "square", "diamond", "triangle", "circle")
@@ -80,7 +80,7 @@ def _marker(shape: str, x: float, y: float) -> str:
 
 
 def render_line_chart(chart: LineChart, *, chart_id: str) -> SafeString:
-    """The chart as an ``<svg>`` element (``role="img"`` with title and description) to place in a page."""
+    """The chart as an ``<svg>`` element (``role="img"`` with title and description), then its legend as a list."""
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     low, high, step = _y_range(chart)
@@ -127,6 +127,7 @@ def render_line_chart(chart: LineChart, *, chart_id: str) -> SafeString:
             f'y1="{y:.1f}" y2="{y:.1f}" stroke-dasharray="4 4"/>'
             f'<text x="{WIDTH - MARGIN_RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end">{escape(line.label)}</text></g>'
         )
+    legend: list[str] = []
     for index, series in enumerate(chart.series):
         dash = DASHES[index % len(DASHES)]
         shape = MARKERS[index % len(MARKERS)]
@@ -145,18 +146,19 @@ def render_line_chart(chart: LineChart, *, chart_id: str) -> SafeString:
                 parts.append(f'<path class="line" d="{path}" fill="none"{dash_attribute}/>')
         parts.append('<g class="markers">')
         parts.extend(_marker(shape, x, y) for segment in segments for x, y in segment)
-        parts.append("</g>")
-        legend_x = MARGIN_LEFT + index * 150
-        parts.append(
-            f'<g class="legend"><line x1="{legend_x}" x2="{legend_x + 24}" y1="12" y2="12"{dash_attribute}/>'
-            f"{_marker(shape, legend_x + 12, 12)}"
-            f'<text x="{legend_x + 30}" y="16">{escape(series.label)}</text></g>'
+        parts.append("</g></g>")
+        legend.append(
+            f'<li class="series-{index % 6}"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 28 12" '
+            f'width="28" height="12" aria-hidden="true" focusable="false"><g class="legend">'
+            f'<line x1="1" x2="27" y1="6" y2="6"{dash_attribute}/>{_marker(shape, 14, 6)}</g></svg> '
+            f"{escape(series.label)}</li>"
         )
-        parts.append("</g>")
     if not any(v is not None for s in chart.series for v in s.values):
         parts.append(
             f'<text class="empty" x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle">'
             f"{escape(chart.description)}</text>"
         )
     parts.append("</svg>")
+    if legend:
+        parts.append(f'<ul class="chart-legend">{"".join(legend)}</ul>')
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text above is escaped

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.db.models import FloatField, Q, QuerySet
+from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -288,9 +288,7 @@ def _country_choices(codes: Iterable[str]) -> list[CountryChoice]:
 
 def comparison_countries() -> tuple[list[CountryChoice], list[CountryChoice]]:
     """Sending and receiving countries of the corridors that have prices to compare."""
-    pairs = Corridor.objects.filter(services__isnull=False).values_list(
-        "sending_country_id", "receiving_country_id"
-    ).distinct()
+    pairs = _priced_corridors().values_list("sending_country_id", "receiving_country_id")
     senders, receivers = set(), set()
     for sending, receiving in pairs:
         senders.add(sending)
@@ -298,8 +296,12 @@ def comparison_countries() -> tuple[list[CountryChoice], list[CountryChoice]]:
     return _country_choices(senders), _country_choices(receivers)
 
 
+def _priced_corridors() -> QuerySet[Corridor]:
+    return Corridor.objects.filter(Exists(Service.objects.filter(corridor=OuterRef("pk"))))
+
+
 def corridors_with_prices(*, sending: str | None = None, receiving: str | None = None) -> QuerySet[Corridor]:
-    corridors = Corridor.objects.filter(services__isnull=False).distinct()
+    corridors = _priced_corridors()
     if sending:
         corridors = corridors.filter(sending_country_id=sending)
     if receiving:
@@ -625,3 +627,65 @@ def quote_rows(*, quarter: str | None = None) -> Iterator[dict[str, Any]]:
             "source": row["source__title"],
             "edition": row["source__edition"],
         }
+
+
+@dataclass(frozen=True)
+class CorridorRow:
+    corridor: Corridor
+    average: float | None
+    services: float | None
+    smart: float | None
+    smart_services: float | None
+    official: Decimal | None
+
+
+def corridor_table(quarter: str, *, tier: str = AmountTier.USD200) -> list[CorridorRow]:
+    """Every corridor with a figure in ``quarter``: computed average, SmaRT and the official value."""
+    figures = figures_for_quarter(quarter, tier=tier)
+    averages = figures.get(Measure.CORRIDOR_AVERAGE, {})
+    smart = figures.get(Measure.CORRIDOR_SMART, {})
+    official = {
+        f"{s}{r}": value
+        for s, r, value in CorridorSeriesValue.objects.filter(
+            quarter=quarter, series=CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200
+        ).values_list("corridor__sending_country_id", "corridor__receiving_country_id", "value")
+    } if tier == AmountTier.USD200 else {}
+    codes = set(averages) | set(smart) | set(official)
+    rows = []
+    for corridor in Corridor.objects.select_related("sending_country", "receiving_country"):
+        code = corridor.code
+        if code not in codes:
+            continue
+        rows.append(
+            CorridorRow(
+                corridor=corridor,
+                average=averages[code][0] if code in averages else None,
+                services=averages[code][1] if code in averages else None,
+                smart=smart[code][0] if code in smart else None,
+                smart_services=smart[code][1] if code in smart else None,
+                official=official.get(code),
+            )
+        )
+    return rows
+
+
+def global_history(*, tier: str = AmountTier.USD200) -> dict[str, dict[str, tuple[float, float]]]:
+    """measure → quarter → (value, observations) for the global measures."""
+    table: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for measure, quarter, value, observations in AggregateValue.objects.filter(
+        tier=tier, subject="", measure__in=[m for m in Measure.ALL if m not in Measure.SUBJECT]
+    ).values_list("measure", "quarter", "value", "observations"):
+        table[measure][quarter] = (value, observations)
+    return dict(table)
+
+
+def region_names() -> dict[str, str]:
+    from migdev.reference.models import WorldBankGroup
+
+    return dict(WorldBankGroup.objects.filter(kind=WorldBankGroup.Kind.WB_REGION).values_list("code", "name"))
+
+
+def country_names(codes: Iterable[str]) -> dict[str, str]:
+    from migdev.reference.models import Country
+
+    return {country.iso3: country.name for country in Country.objects.filter(iso3__in=set(codes))}

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,6 +272,67 @@ def service_record(
     return service
 
 
+@transaction.atomic
+def researcher_service_record(
+    *,
+    user: User,
+    provider_name: str,
+    firm_type: str,
+    sending_country: str,
+    receiving_country: str,
+    quarter: Quarter,
+    collected_on: datetime.date,
+    send_currency: str,
+    receive_currency: str,
+    quotes: Sequence[QuoteInput],
+    request: HttpRequest | None = None,
+    product: str = "",
+    payment_instrument: str = "",
+    access_point: str = "",
+    pickup_method: str = "",
+    speed: str = "",
+    transparent: bool | None = None,
+    network_coverage: str = "",
+    note: str = "",
+) -> Service:
+    """A price collected by a researcher (the collector and the date are recorded with it)."""
+    provider = provider_get_or_create(name=provider_name, firm_type=firm_type)
+    corridor = corridor_get_or_create(sending_iso3=sending_country, receiving_iso3=receiving_country)
+    title = _("Researcher collection")
+    source = PriceSource.objects.filter(kind=PriceSource.Kind.RESEARCHER, edition=str(quarter)).first() or (
+        price_source_create(kind=PriceSource.Kind.RESEARCHER, title=title, edition=str(quarter), user=user)
+    )
+    service = service_record(
+        provider=provider,
+        corridor=corridor,
+        quarter=quarter,
+        send_currency=send_currency,
+        receive_currency=receive_currency,
+        quotes=quotes,
+        origin=Origin.RESEARCHER,
+        source=source,
+        product=product,
+        payment_instrument=payment_instrument,
+        access_point=access_point,
+        pickup_method=pickup_method,
+        speed=speed,
+        transparent=transparent,
+        network_coverage=network_coverage,
+        collected_on=collected_on,
+        collected_by=user,
+        collector_name=user.get_full_name() or user.get_username(),
+        note=note,
+    )
+    _audit(
+        action="create",
+        user=user,
+        record=service,
+        detail={"corridor": corridor.code, "quarter": str(quarter), "provider": provider.name},
+        request=request,
+    )
+    return service
+
+
 # Provider tokens and provider quotes ---------------------------------------------------------------
 
 
@@ -484,12 +546,20 @@ def aggregates_recompute() -> RecomputeSummary:
     return RecomputeSummary(quarters=len(data.coverage), figures=len(rows), rows_read=len(data.quotes))
 
 
-def _audit(*, action: str, user: User | None, record: object, detail: dict[str, object]) -> None:
+def _audit(
+    *,
+    action: str,
+    user: User | None,
+    record: models.Model,
+    detail: dict[str, object],
+    request: HttpRequest | None = None,
+) -> None:
     from migdev.audit.services import audit_log
 
     audit_log(
         action=action,
+        request=request,
         actor=user if user is not None and user.is_authenticated else None,
-        record=record,  # type: ignore[arg-type]
+        record=record,
         detail=detail,
     )
