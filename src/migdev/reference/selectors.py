@@ -104,8 +104,8 @@ def _m49_filter(area: M49Area) -> Q:
 
 def income_data_years() -> list[int]:
     """Data years with a World Bank income classification, latest first."""
-    years = WorldBankIncomeClassification.objects.values_list("data_year", flat=True).distinct()
-    return sorted(years, reverse=True)
+    years = WorldBankIncomeClassification.objects.order_by("-data_year").values_list("data_year", flat=True)
+    return list(years.distinct())
 
 
 def income_group_for(iso3: str, data_year: int) -> str | None:
@@ -116,7 +116,7 @@ def income_group_for(iso3: str, data_year: int) -> str | None:
     without an ISO country (XKX Kosovo, CHI Channel Islands) work too.
     """
     group = (
-        WorldBankIncomeClassification.objects.filter(economy__code=_normalise_code(iso3), data_year=data_year)
+        WorldBankIncomeClassification.objects.filter(economy__code__iexact=iso3.strip(), data_year=data_year)
         .values_list("income_group", flat=True)
         .first()
     )
@@ -237,7 +237,8 @@ def aggregate_members(code: str, data_year: int | None = None) -> set[str]:
 
 
 def world_bank_economy(code: str) -> WorldBankEconomy:
-    return WorldBankEconomy.objects.select_related("region").get(code=_normalise_code(code))
+    # Case-insensitive: OGHIST spells one former economy "YUGf".
+    return WorldBankEconomy.objects.select_related("region").get(code__iexact=code.strip())
 
 
 def currencies() -> QuerySet[Currency]:
