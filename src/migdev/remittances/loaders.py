@@ -210,21 +210,23 @@ def _upsert_series(
             corridor_id__in=set(corridor_ids.values()),
         ).values_list("pk", "series", "corridor_id", "quarter")
     }
-    new, changed = [], []
+    new: list[tuple[object, ...]] = []
+    changed: list[CorridorSeriesValue] = []
     for (series, pair, quarter), (value, count) in rows.items():
         corridor_id = corridor_ids[pair]
         pk = existing.get((series, corridor_id, quarter))
-        record = CorridorSeriesValue(
-            pk=pk,
-            series=series,
-            corridor_id=corridor_id,
-            quarter=quarter,
-            value=value,
-            services_count=count,
-            source=source,
-        )
-        (changed if pk else new).append(record)
-    CorridorSeriesValue.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        if pk is None:
+            new.append((series, corridor_id, quarter, value, count, source.pk))
+        else:
+            changed.append(
+                CorridorSeriesValue(
+                    pk=pk, series=series, corridor_id=corridor_id, quarter=quarter, value=value,
+                    services_count=count, source=source,
+                )
+            )
+    services.insert_many(
+        CorridorSeriesValue, ["series", "corridor", "quarter", "value", "services_count", "source"], new
+    )
     CorridorSeriesValue.objects.bulk_update(changed, ["value", "services_count", "source"], batch_size=BATCH_SIZE)
     return len(new), len(changed)
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -487,13 +487,12 @@ class RecomputeSummary:
 
 
 def aggregates_recompute_soon() -> None:
-    """After a commit: recompute as a background job when the queue exists, else at once."""
-    try:
-        from migdev.jobs.services import job_enqueue
-    except ImportError:
-        aggregates_recompute()
-        return
-    job_enqueue(kind=RECOMPUTE_JOB_KIND, payload={}, idempotency_key=f"{RECOMPUTE_JOB_KIND}:{timezone.now():%Y%m%d%H%M%S}")
+    """After a commit: queue one recompute, unless one is already waiting (it will see this change too)."""
+    from migdev.jobs.models import Job
+    from migdev.jobs.services import job_enqueue
+
+    if not Job.objects.filter(kind=RECOMPUTE_JOB_KIND, status=Job.Status.QUEUED).exists():
+        job_enqueue(kind=RECOMPUTE_JOB_KIND, payload={})
 
 
 RECOMPUTE_JOB_KIND = "remittances.recompute"
@@ -518,23 +517,27 @@ def aggregates_recompute() -> RecomputeSummary:
         "region": data.region_codes,
         "firm_type": data.firm_type_codes,
     }
-    rows = []
+    rows: list[tuple[object, ...]] = []
+    stamp = connection.ops.adapt_datetimefield_value(now)
     for measure in Measure.ALL:
         names = subject_names.get(Measure.SUBJECT.get(measure, ""), [])
+        quarter_text: dict[int, str] = {}
         for tier, quarter_index, subject, value, observations in result[measure].rows():
+            if quarter_index not in quarter_text:
+                quarter_text[quarter_index] = str(Quarter.from_index(quarter_index))
             rows.append(
-                AggregateValue(
-                    tier=data.tier_codes[tier],
-                    quarter=str(Quarter.from_index(quarter_index)),
-                    measure=measure,
-                    subject=names[subject] if subject >= 0 else "",
-                    value=value,
-                    observations=observations,
-                    computed_at=now,
+                (
+                    data.tier_codes[tier],
+                    quarter_text[quarter_index],
+                    measure,
+                    names[subject] if subject >= 0 else "",
+                    value,
+                    observations,
+                    stamp,
                 )
             )
     AggregateValue.objects.all().delete()
-    AggregateValue.objects.bulk_create(rows, batch_size=2000)
+    insert_many(AggregateValue, ["tier", "quarter", "measure", "subject", "value", "observations", "computed_at"], rows)
     QuarterCoverage.objects.all().delete()
     QuarterCoverage.objects.bulk_create(
         [
@@ -544,6 +547,20 @@ def aggregates_recompute() -> RecomputeSummary:
         batch_size=2000,
     )
     return RecomputeSummary(quarters=len(data.coverage), figures=len(rows), rows_read=len(data.quotes))
+
+
+def insert_many(model: type[models.Model], fields: list[str], rows: list[tuple[object, ...]]) -> None:
+    """Plain multi-row INSERTs: the figures are recomputed wholesale, and building tens of thousands of model
+    instances for bulk_create costs several times more than the database work."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 - names from the model
+                rows[start : start + 5000],
+            )
 
 
 def _audit(
