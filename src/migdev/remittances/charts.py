@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
+WIDTH = 520
 HEIGHT = 300
-MARGIN_LEFT = 46
+MARGIN_LEFT = 50
 MARGIN_RIGHT = 12
 MARGIN_TOP = 14
-MARGIN_BOTTOM = 40
+MARGIN_BOTTOM = 44
 DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 5")
 MARKERS = ("circle", "square", "diamond", "triangle", "circle")
 
@@ -111,13 +111,17 @@ def render_line_chart(chart: LineChart, *, chart_id: str) -> SafeString:
             f"{escape(_format(tick))}{escape(chart.y_unit)}</text>"
         )
         tick += step
-    label_every = max(1, math.ceil(count / 8))
+    label_every = max(1, math.ceil(count / 5))
     for position, label in enumerate(chart.x_labels):
-        if position % label_every and position != count - 1:
+        offset = position % label_every
+        # Every n-th label, and the last one too unless it would crowd the label before it.
+        is_spaced_last = position == count - 1 and offset >= label_every / 2
+        if offset and not is_spaced_last:
             continue
+        anchor = "start" if position == 0 and count > 1 else ("end" if position == count - 1 and count > 1 else "middle")
         parts.append(
-            f'<text class="tick" x="{x_at(position):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" '
-            f'text-anchor="middle">{escape(label)}</text>'
+            f'<text class="tick" x="{x_at(position):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 20}" '
+            f'text-anchor="{anchor}">{escape(label)}</text>'
         )
     parts.append("</g>")
     for line in chart.reference_lines:

@@ -67,7 +67,7 @@ PROVIDERS = (
 def seed() -> str:
     loaded = _load_shipped_series()
     created = _seed_synthetic_prices()
-    return f"remittances: {loaded} shipped World Bank files loaded, {created} demo services ensured"
+    return f"{loaded} shipped World Bank files loaded, {created} demo services ensured"
 
 
 def _load_shipped_series() -> int:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from migdev.dataio.errors import ImportRejected, RowError
 from migdev.dataio.progress import Progress
-from migdev.dataio.readers import FileKind, detect_kind, read_table
+from migdev.dataio.readers import FileKind, detect_kind, estimate_data_rows, read_table
 from migdev.dataio.registry import ImportResult, LoadFormat
 from migdev.remittances import services
 from migdev.remittances.models import (
@@ -250,7 +250,7 @@ def load_rpw_databank(path: Path, *, progress: Progress, user: User | None) -> I
     first_row_of: dict[tuple[str, str], int] = {}
     edition = ""
     read = skipped = 0
-    progress.start(None)
+    progress.start(estimate_data_rows(path))
     for row_number, row in read_table(path, required={"Series Code"}, optional=optional):
         read += 1
         if read % PROGRESS_EVERY == 0:
@@ -406,7 +406,7 @@ def load_rpw_corridor_means(path: Path, *, progress: Progress, user: User | None
     values: dict[tuple[str, tuple[str, str], str], tuple[Decimal, int | None]] = {}
     first_row_of: dict[tuple[tuple[str, str], str], int] = {}
     read = skipped = 0
-    progress.start(None)
+    progress.start(estimate_data_rows(path))
     for row_number, row in read_table(path, required=MEANS_REQUIRED, optional=MEANS_OPTIONAL):
         read += 1
         if read % PROGRESS_EVERY == 0:
@@ -483,7 +483,7 @@ def load_remittance_flows(path: Path, *, progress: Progress, user: User | None) 
     flows: dict[tuple[str, str, int], Decimal] = {}
     first_row_of: dict[tuple[str, str, int], int] = {}
     read = skipped = 0
-    progress.start(None)
+    progress.start(estimate_data_rows(path))
     for row_number, row in read_table(path, required=FLOWS_REQUIRED, optional=FLOWS_OPTIONAL):
         read += 1
         pair = _pair(row, "sending_code", "receiving_code", row_number, codes, problems)

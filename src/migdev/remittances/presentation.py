@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 
 from migdev.remittances.aggregates import SDG_CORRIDOR_LIMIT_PCT, SDG_GLOBAL_TARGET_PCT, Measure
 from migdev.remittances.charts import ChartSeries, LineChart, ReferenceLine, render_line_chart
+from migdev.remittances.quarters import Quarter, quarter_or_none
 from migdev.remittances.selectors import HEADLINE_METRICS, CorridorQuarter, CountryQuarter, Headline
+
+
+def quarter_axis(quarters: Sequence[str]) -> list[str]:
+    """Every quarter from the first to the last given, so gaps in the data show as gaps in the line."""
+    parsed = sorted(q for q in (quarter_or_none(text) for text in quarters) if q is not None)
+    if not parsed:
+        return []
+    return [str(Quarter.from_index(index)) for index in range(parsed[0].index, parsed[-1].index + 1)]
 
 
 def target_lines() -> tuple[ReferenceLine, ...]:
@@ -21,19 +30,22 @@ def target_lines() -> tuple[ReferenceLine, ...]:
 
 
 def corridor_chart(history: Sequence[CorridorQuarter], *, corridor_name: str) -> SafeString:
+    axis = quarter_axis([row.quarter for row in history])
+    by_quarter = {row.quarter: row for row in history}
+    rows = [by_quarter.get(quarter) for quarter in axis]
     series = [
-        ChartSeries(_("Average cost (computed here)"), [row.average for row in history]),
+        ChartSeries(_("Average cost (computed here)"), [row.average if row else None for row in rows]),
         ChartSeries(
             _("Average cost (World Bank DataBank)"),
-            [float(row.official) if row.official is not None else None for row in history],
+            [float(row.official) if row and row.official is not None else None for row in rows],
         ),
-        ChartSeries(_("SmaRT (three cheapest qualifying services)"), [row.smart for row in history]),
+        ChartSeries(_("SmaRT (three cheapest qualifying services)"), [row.smart if row else None for row in rows]),
     ]
     series = [item for item in series if any(value is not None for value in item.values)]
     chart = LineChart(
         title=_("Cost of sending USD 200 from %(corridor)s, by quarter") % {"corridor": corridor_name},
         description=_("Total cost as a percentage of the amount sent; the table below has every value."),
-        x_labels=[row.quarter for row in history],
+        x_labels=axis,
         series=series,
         reference_lines=target_lines(),
     )
@@ -41,15 +53,24 @@ def corridor_chart(history: Sequence[CorridorQuarter], *, corridor_name: str) ->
 
 
 def country_chart(history: Sequence[CountryQuarter], *, country_name: str) -> SafeString:
+    axis = quarter_axis([row.quarter for row in history])
+    by_quarter = {row.quarter: row for row in history}
+    rows = [by_quarter.get(quarter) for quarter in axis]
     series = [
-        ChartSeries(_("Sending from %(country)s") % {"country": country_name}, [r.sending_average for r in history]),
-        ChartSeries(_("Sending to %(country)s") % {"country": country_name}, [r.receiving_average for r in history]),
+        ChartSeries(
+            _("Sending from %(country)s") % {"country": country_name},
+            [r.sending_average if r else None for r in rows],
+        ),
+        ChartSeries(
+            _("Sending to %(country)s") % {"country": country_name},
+            [r.receiving_average if r else None for r in rows],
+        ),
     ]
     series = [item for item in series if any(value is not None for value in item.values)]
     chart = LineChart(
         title=_("Average cost of sending USD 200 from and to %(country)s, by quarter") % {"country": country_name},
         description=_("Simple average over the transparent services of all corridors; the table below has every value."),
-        x_labels=[row.quarter for row in history],
+        x_labels=axis,
         series=series,
         reference_lines=target_lines(),
     )
@@ -57,7 +78,7 @@ def country_chart(history: Sequence[CountryQuarter], *, country_name: str) -> Sa
 
 
 def global_chart(history: dict[str, dict[str, tuple[float, float]]]) -> SafeString:
-    quarters = sorted({q for measure in history.values() for q in measure})
+    quarters = quarter_axis([q for measure in history.values() for q in measure])
     labels = {
         Measure.GLOBAL_AVERAGE: _("Global average"),
         Measure.GLOBAL_WEIGHTED_AVERAGE: _("Global weighted average"),

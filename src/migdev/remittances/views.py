@@ -192,6 +192,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     regions = selectors.region_names()
     position = quarters.index(quarter) if quarter in quarters else -1
     history = selectors.global_history(tier=tier)
+    published = (
+        presentation.published_beside(figures, selectors.headlines_for(quarter)) if tier == AmountTier.USD200 else []
+    )
     return render(
         request,
         "remittances/dashboard.html",
@@ -221,7 +224,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for code, label in FirmType.choices
                 if code in figures.get(Measure.FIRM_TYPE_AVERAGE, {})
             ],
-            "published": presentation.published_beside(figures, selectors.headlines_for(quarter)) if tier == AmountTier.USD200 else [],
+            "published": published,
+            "published_sources": sorted({row.published.source for row in published}),
             "chart": presentation.global_chart(history) if history else None,
             "history_rows": [
                 (q, *(history.get(m, {}).get(q) for m in (Measure.GLOBAL_AVERAGE, Measure.GLOBAL_WEIGHTED_AVERAGE, Measure.GLOBAL_SMART, Measure.SHARE_CORRIDORS_BELOW_5)))
