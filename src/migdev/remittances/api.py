@@ -14,6 +14,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from migdev.accounts.access import has_permission
@@ -443,12 +444,15 @@ def service_create(request: HttpRequest, payload: ServiceIn) -> Any:
         )
     except services.ServiceInputError as error:
         return _invalid(request, error)
-    return 201, ServiceOut(
-        id=service.pk,
-        corridor=service.corridor.code,
-        quarter=service.quarter,
-        provider=service.provider.name,
-        total_cost_pct={quote.tier: quote.total_cost_pct for quote in service.quotes.all()},
+    return Status(
+        201,
+        ServiceOut(
+            id=service.pk,
+            corridor=service.corridor.code,
+            quarter=service.quarter,
+            provider=service.provider.name,
+            total_cost_pct={quote.tier: quote.total_cost_pct for quote in service.quotes.all()},
+        ),
     )
 
 
