@@ -40,6 +40,7 @@ from migdev.remittances.models import (
     Provider,
     ProviderToken,
     QuarterCoverage,
+    Quote,
     RemittanceFlow,
     Service,
 )
@@ -315,7 +316,8 @@ def comparison_offers(corridor: Corridor, *, now: datetime.datetime | None = Non
     """What a migrant can compare today in ``corridor``, and the quarter of the survey prices shown.
 
     Survey prices (researchers, RPW) come from the corridor's latest quarter; a provider's own quote that
-    has not expired replaces its survey price for the same product.
+    has not expired replaces its survey price for the same product. This is the comparison page's hot path:
+    it reads plain values, not model instances.
     """
     moment = now or timezone.now()
     latest_quarter = (
@@ -327,46 +329,50 @@ def comparison_offers(corridor: Corridor, *, now: datetime.datetime | None = Non
     condition = Q(origin=Origin.PROVIDER_API, expires_at__gt=moment)
     if latest_quarter:
         condition |= Q(origin__in=STATISTICAL_ORIGINS, quarter=latest_quarter)
-    services = (
+    rows = (
         Service.objects.filter(condition, corridor=corridor)
-        .select_related("provider")
-        .prefetch_related("quotes")
         .order_by("provider__name", "pk")
+        .values(
+            "pk", "provider_id", "product_key", "origin", "provider__name", "provider__firm_type", "product",
+            "payment_instrument", "access_point", "pickup_method", "speed", "transparent", "collected_on", "quarter",
+            "send_currency_id", "receive_currency_id",
+        )
     )
-    chosen: dict[tuple[int, str], Service] = {}
-    for service in services:
-        key = (service.provider_id, service.product_key)
+    chosen: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["provider_id"], row["product_key"])
         current = chosen.get(key)
-        if current is None or (service.origin == Origin.PROVIDER_API and current.origin != Origin.PROVIDER_API):
-            chosen[key] = service
-    offers = [_offer(service) for service in chosen.values()]
+        if current is None or (row["origin"] == Origin.PROVIDER_API and current["origin"] != Origin.PROVIDER_API):
+            chosen[key] = row
+    points: dict[int, list[PricePoint]] = defaultdict(list)
+    for service_id, amount, fee, offered, interbank in Quote.objects.filter(
+        service_id__in=[row["pk"] for row in chosen.values()]
+    ).values_list("service_id", "send_amount", "fee", "offered_rate", "interbank_rate"):
+        points[service_id].append(PricePoint(amount, fee, offered, interbank))
+    offers = [_offer(row, tuple(points.get(row["pk"], ()))) for row in chosen.values()]
     return [offer for offer in offers if offer.points], latest_quarter
 
 
-def _offer(service: Service) -> Offer:
-    quoted_on = service.collected_on
+def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
+    quoted_on = row["collected_on"]
     if quoted_on is None:
-        parsed = quarter_or_none(service.quarter)
+        parsed = quarter_or_none(row["quarter"])
         quoted_on = parsed.last_day if parsed else None
-    product = " · ".join(
-        part for part in (service.product, service.payment_instrument, service.access_point) if part
-    )
+    product = " · ".join(part for part in (row["product"], row["payment_instrument"], row["access_point"]) if part)
     return Offer(
-        key=str(service.pk),
-        provider=service.provider.name,
-        firm_type=service.provider.firm_type,
+        key=str(row["pk"]),
+        provider=row["provider__name"],
+        firm_type=row["provider__firm_type"],
         product=product,
-        points=tuple(
-            PricePoint(q.send_amount, q.fee, q.offered_rate, q.interbank_rate) for q in service.quotes.all()
-        ),
-        speed=service.speed or None,
-        pickup_method=service.pickup_method,
-        payment_instrument=service.payment_instrument,
-        transparent=service.transparent,
+        points=points,
+        speed=row["speed"] or None,
+        pickup_method=row["pickup_method"],
+        payment_instrument=row["payment_instrument"],
+        transparent=row["transparent"],
         quoted_on=quoted_on,
-        origin=service.origin,
-        send_currency=service.send_currency_id,
-        receive_currency=service.receive_currency_id or "",
+        origin=row["origin"],
+        send_currency=row["send_currency_id"],
+        receive_currency=row["receive_currency_id"] or "",
     )
 
 

@@ -46,7 +46,11 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]:
     corridor = selectors.corridor_between(sending, receiving)
-    names = selectors.country_names([sending, receiving])
+    names = (
+        {sending: corridor.sending_country.name, receiving: corridor.receiving_country.name}
+        if corridor is not None
+        else selectors.country_names([sending, receiving])
+    )
     context: dict[str, Any] = {
         "sending_name": names.get(sending, sending),
         "receiving_name": names.get(receiving, receiving),
