@@ -75,7 +75,9 @@ def generate(quotes: int, seed: int = 20260101) -> tuple[QuoteColumns, CorridorT
     region_of_receiver = rng.integers(0, REGIONS, size=RECEIVERS)
     region_of_receiver[:3] = -1  # a few receiving countries without a region
     corridors = CorridorTable(
-        sending=sending, receiving=receiving, receiving_region=region_of_receiver[receiving - SENDERS].astype(np.int64)
+        sending=sending,
+        receiving=receiving,
+        receiving_region=region_of_receiver[receiving - SENDERS].astype(np.int64),
     )
     quarter = FIRST_QUARTER_INDEX + rng.integers(0, QUARTERS, size=services)
     corridor = rng.integers(0, CORRIDORS, size=services)
@@ -116,7 +118,12 @@ def generate(quotes: int, seed: int = 20260101) -> tuple[QuoteColumns, CorridorT
 
 def run_engine(columns: QuoteColumns, corridors: CorridorTable, flows: FlowWeights) -> dict[str, Any]:
     result = compute_aggregates(
-        columns, corridors, country_count=SENDERS + RECEIVERS, region_count=REGIONS, firm_type_count=FIRM_TYPES, flows=flows
+        columns,
+        corridors,
+        country_count=SENDERS + RECEIVERS,
+        region_count=REGIONS,
+        firm_type_count=FIRM_TYPES,
+        flows=flows,
     )
     return result.figures
 
@@ -147,15 +154,25 @@ def run_pandas(df: Any, flows_df: Any) -> dict[str, Any]:
     corridor_average = df.groupby([*slot, "corridor"], sort=False)["cost"].agg(["mean", "count"])
     out[Measure.CORRIDOR_AVERAGE] = corridor_average
     pooled = df[df["transparent"] != TRANSPARENT_NO]
-    out[Measure.SENDING_COUNTRY_AVERAGE] = pooled.groupby([*slot, "sending"], sort=False)["cost"].agg(["mean", "count"])
-    out[Measure.RECEIVING_COUNTRY_AVERAGE] = pooled.groupby([*slot, "receiving"], sort=False)["cost"].agg(["mean", "count"])
+    out[Measure.SENDING_COUNTRY_AVERAGE] = pooled.groupby([*slot, "sending"], sort=False)["cost"].agg(
+        ["mean", "count"]
+    )
+    out[Measure.RECEIVING_COUNTRY_AVERAGE] = pooled.groupby([*slot, "receiving"], sort=False)["cost"].agg(
+        ["mean", "count"]
+    )
     with_region = pooled[pooled["region"] >= 0]
-    out[Measure.REGION_AVERAGE] = with_region.groupby([*slot, "region"], sort=False)["cost"].agg(["mean", "count"])
+    out[Measure.REGION_AVERAGE] = with_region.groupby([*slot, "region"], sort=False)["cost"].agg(
+        ["mean", "count"]
+    )
     with_type = pooled[pooled["firm_type"] >= 0]
-    out[Measure.FIRM_TYPE_AVERAGE] = with_type.groupby([*slot, "firm_type"], sort=False)["cost"].agg(["mean", "count"])
+    out[Measure.FIRM_TYPE_AVERAGE] = with_type.groupby([*slot, "firm_type"], sort=False)["cost"].agg(
+        ["mean", "count"]
+    )
     out[Measure.GLOBAL_AVERAGE] = pooled.groupby(slot, sort=False)["cost"].agg(["mean", "count"])
     averages = corridor_average["mean"]
-    out[Measure.SHARE_CORRIDORS_BELOW_5] = (averages < SDG_CORRIDOR_LIMIT_PCT).groupby(level=slot).mean() * 100
+    out[Measure.SHARE_CORRIDORS_BELOW_5] = (averages < SDG_CORRIDOR_LIMIT_PCT).groupby(
+        level=slot
+    ).mean() * 100
     out[Measure.SHARE_CORRIDORS_BELOW_3] = (averages < SDG_GLOBAL_TARGET_PCT).groupby(level=slot).mean() * 100
     qualifying = df.loc[df["qualifying"], [*slot, "corridor", "cost"]].sort_values("cost", kind="stable")
     cheapest = qualifying.groupby([*slot, "corridor"], sort=False).head(SMART_SERVICES)
@@ -185,8 +202,12 @@ def check_agreement(engine: dict[str, Any], pandas_out: dict[str, Any]) -> float
         ours = {
             (t, q, s): (v, n)
             for t, q, s, v, n in zip(
-                table.tier.tolist(), table.quarter.tolist(), table.subject.tolist(), table.value.tolist(),
-                table.observations.tolist(), strict=True,
+                table.tier.tolist(),
+                table.quarter.tolist(),
+                table.subject.tolist(),
+                table.value.tolist(),
+                table.observations.tolist(),
+                strict=True,
             )
         }
         for key, row in zip(expected.index.tolist(), expected.itertuples(index=False), strict=True):
@@ -216,7 +237,13 @@ def check_agreement(engine: dict[str, Any], pandas_out: dict[str, Any]) -> float
         series = pandas_out[measure]
         if hasattr(series, "columns"):
             series = series.iloc[:, 0]
-        ours = dict(zip(zip(table.tier.tolist(), table.quarter.tolist(), strict=True), table.value.tolist(), strict=True))
+        ours = dict(
+            zip(
+                zip(table.tier.tolist(), table.quarter.tolist(), strict=True),
+                table.value.tolist(),
+                strict=True,
+            )
+        )
         assert len(ours) == len(series), measure
         for key, value in series.items():
             worst = max(worst, abs(ours[(int(key[0]), int(key[1]))] - float(value)))
@@ -320,19 +347,33 @@ def bench_page(total_requests: int, clients: int) -> dict[str, Any]:
         env.pop("DATABASE_URL", None)
         subprocess.run([python, "-m", "migdev", "migrate", "-v0"], env=env, check=True, cwd=data_dir)
         seeded = subprocess.run(
-            [python, "-m", "migdev", "shell", "-c", SEED_SCRIPT], env=env, check=True, cwd=data_dir,
-            capture_output=True, text=True,
+            [python, "-m", "migdev", "shell", "-c", SEED_SCRIPT],
+            env=env,
+            check=True,
+            cwd=data_dir,
+            capture_output=True,
+            text=True,
         )
         corridor_count = int(seeded.stdout.strip().splitlines()[-1])
         pairs = json.loads(
             subprocess.run(
                 [
-                    python, "-m", "migdev", "shell", "-c",
+                    python,
+                    "-m",
+                    "migdev",
+                    "shell",
+                    "-c",
                     "import json; from migdev.remittances.models import Corridor; "
                     "print(json.dumps(list(Corridor.objects.values_list('sending_country_id', 'receiving_country_id'))))",
                 ],
-                env=env, check=True, cwd=data_dir, capture_output=True, text=True,
-            ).stdout.strip().splitlines()[-1]
+                env=env,
+                check=True,
+                cwd=data_dir,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
         )
         port = free_port()
         workers = max(2, os.cpu_count() or 2)
@@ -340,13 +381,27 @@ def bench_page(total_requests: int, clients: int) -> dict[str, Any]:
             # How migdev is deployed: a pre-forked WSGI server, one worker per CPU.
             server_name = f"gunicorn, {workers} workers × 4 threads"
             command = [
-                python, "-m", "gunicorn", "migdev.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(workers), "--worker-class", "gthread", "--threads", "4", "--log-level", "error",
+                python,
+                "-m",
+                "gunicorn",
+                "migdev.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--log-level",
+                "error",
             ]
         else:
             server_name = "Django runserver (one process)"
             command = [python, "-m", "migdev", "runserver", "--noreload", f"127.0.0.1:{port}"]
-        server = subprocess.Popen(command, env=env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            command, env=env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             _wait_for(port)
             time.sleep(1)  # let every worker finish booting
@@ -449,7 +504,11 @@ def main() -> None:
         "page_p95_ms": page["p95_ms"] if page else None,
         "aggregates": aggregates,
         "page": page,
-        "versions": {"python": platform.python_version(), "numpy": np.__version__, "pandas": pandas.__version__},
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pandas": pandas.__version__,
+        },
         "cpu_count": os.cpu_count(),
     }
     print(json.dumps(summary))

@@ -56,7 +56,11 @@ def add_service(survey_source: PriceSource) -> AddService:
     ) -> Service:
         quotes = [
             services.QuoteInput(
-                send_amount=D(amount), fee=D(fee), offered_rate=D(rate), interbank_rate=D(interbank), tier=AmountTier.USD200
+                send_amount=D(amount),
+                fee=D(fee),
+                offered_rate=D(rate),
+                interbank_rate=D(interbank),
+                tier=AmountTier.USD200,
             )
         ]
         if second is not None:

@@ -74,7 +74,9 @@ def weighted_mean(pairs: list[tuple[float, float]]) -> tuple[float, float] | Non
     return sum(w * c for w, c in pairs) / total, total
 
 
-def reference(rows: list[Row], flows: dict[tuple[int, int], float]) -> dict[tuple[str, int, int, int], tuple[float, float]]:
+def reference(
+    rows: list[Row], flows: dict[tuple[int, int], float]
+) -> dict[tuple[str, int, int, int], tuple[float, float]]:
     """Each definition written out the slow way."""
     out: dict[tuple[str, int, int, int], tuple[float, float]] = {}
     slots = {(r.tier, r.quarter) for r in rows}
@@ -122,7 +124,9 @@ def reference(rows: list[Row], flows: dict[tuple[int, int], float]) -> dict[tupl
         smart: dict[int, float] = {}
         service_corridors = {r.corridor for r in here if r.single}
         for corridor in service_corridors:
-            cheapest = sorted(r.cost for r in here if r.corridor == corridor and r.single and r.qualifying)[:3]
+            cheapest = sorted(r.cost for r in here if r.corridor == corridor and r.single and r.qualifying)[
+                :3
+            ]
             if cheapest:
                 smart[corridor] = mean(cheapest)
                 out[(Measure.CORRIDOR_SMART, tier, quarter, corridor)] = (mean(cheapest), len(cheapest))
@@ -141,7 +145,10 @@ def reference(rows: list[Row], flows: dict[tuple[int, int], float]) -> dict[tupl
         covered = [w for w, _ in weighted if w > 0]
         if covered:
             value = sum(w * v for w, v in weighted) / sum(w for w, _ in weighted)
-            out[(Measure.GLOBAL_WEIGHTED_AVERAGE, tier, quarter, -1)] = (value, 100 * len(covered) / len(averages))
+            out[(Measure.GLOBAL_WEIGHTED_AVERAGE, tier, quarter, -1)] = (
+                value,
+                100 * len(covered) / len(averages),
+            )
     return out
 
 
@@ -183,7 +190,9 @@ flows_strategy = st.dictionaries(
 
 @settings(max_examples=200, deadline=None)
 @given(rows=rows_strategy, flows=flows_strategy)
-def test_engine_matches_every_definition_written_out(rows: list[Row], flows: dict[tuple[int, int], float]) -> None:
+def test_engine_matches_every_definition_written_out(
+    rows: list[Row], flows: dict[tuple[int, int], float]
+) -> None:
     flow_weights = FlowWeights(
         quarter=np.array([q for q, _ in flows], dtype=np.int64),
         corridor=np.array([c for _, c in flows], dtype=np.int64),
@@ -194,7 +203,12 @@ def test_engine_matches_every_definition_written_out(rows: list[Row], flows: dic
 
 def service(corridor: int, cost: float, **changes: object) -> Row:
     values: dict[str, object] = {
-        "tier": 0, "quarter": 65, "corridor": corridor, "firm_type": 0, "transparent": 1, "qualifying": True,
+        "tier": 0,
+        "quarter": 65,
+        "corridor": corridor,
+        "firm_type": 0,
+        "transparent": 1,
+        "qualifying": True,
         "cost": cost,
     }
     values.update(changes)
@@ -226,7 +240,12 @@ def test_smart_takes_the_three_cheapest_qualifying_services() -> None:
 
 
 def test_smart_with_fewer_than_three_qualifying_services_averages_those_it_has() -> None:
-    rows = [service(0, 2.0), service(0, 4.0), service(0, 0.1, qualifying=False), service(1, 8.0, qualifying=False)]
+    rows = [
+        service(0, 2.0),
+        service(0, 4.0),
+        service(0, 0.1, qualifying=False),
+        service(1, 8.0, qualifying=False),
+    ]
     result = compute(rows)
     assert result.lookup(Measure.CORRIDOR_SMART, tier=0, quarter=65, subject=0) == (3.0, 2.0)
     assert result.lookup(Measure.CORRIDOR_SMART, tier=0, quarter=65, subject=1) is None
@@ -243,10 +262,11 @@ def test_share_of_corridors_below_five_percent() -> None:
 
 def test_weighted_average_uses_flows_and_reports_coverage() -> None:
     rows = [service(0, 2.0), service(1, 10.0), service(2, 50.0)]
-    flows = FlowWeights(
-        quarter=np.array([65, 65]), corridor=np.array([0, 1]), flow=np.array([3.0, 1.0])
+    flows = FlowWeights(quarter=np.array([65, 65]), corridor=np.array([0, 1]), flow=np.array([3.0, 1.0]))
+    value, coverage = compute(rows, flows).lookup(Measure.GLOBAL_WEIGHTED_AVERAGE, tier=0, quarter=65) or (
+        0,
+        0,
     )
-    value, coverage = compute(rows, flows).lookup(Measure.GLOBAL_WEIGHTED_AVERAGE, tier=0, quarter=65) or (0, 0)
     assert value == pytest.approx(4.0)  # (3 × 2 + 1 × 10) / 4; the corridor without a flow is left out
     assert coverage == pytest.approx(200 / 3)
     assert len(compute(rows)[Measure.GLOBAL_WEIGHTED_AVERAGE]) == 0
@@ -262,5 +282,7 @@ def test_corridor_means_count_by_their_number_of_services() -> None:
 
 
 def test_nothing_in_gives_empty_tables() -> None:
-    result = compute_aggregates(QuoteColumns.empty(), CORRIDORS, country_count=3, region_count=2, firm_type_count=4)
+    result = compute_aggregates(
+        QuoteColumns.empty(), CORRIDORS, country_count=3, region_count=2, firm_type_count=4
+    )
     assert all(len(result[measure]) == 0 for measure in Measure.ALL)

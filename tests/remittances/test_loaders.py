@@ -126,8 +126,17 @@ def test_corridor_means_load_with_service_counts(fixtures_dir: Path) -> None:
 
 
 MEANS_HEADER = [
-    "period", "source_code", "source_name", "destination_code", "destination_name", "corridor",
-    "avg_cost_pct_200usd", "avg_cost_pct_500usd", "avg_fx_margin_200usd", "avg_fx_margin_500usd", "num_providers",
+    "period",
+    "source_code",
+    "source_name",
+    "destination_code",
+    "destination_name",
+    "corridor",
+    "avg_cost_pct_200usd",
+    "avg_cost_pct_500usd",
+    "avg_fx_margin_200usd",
+    "avg_fx_margin_500usd",
+    "num_providers",
 ]
 
 
@@ -161,10 +170,12 @@ def test_corridor_means_reject_bad_quarters_counts_duplicates_and_codes(tmp_path
 @pytest.fixture
 def real_series(fixtures_dir: Path, tmp_path: Path) -> None:
     import_file(
-        format_name="rpw-databank", path=gunzip(fixtures_dir / "databank_corridors_with_values.csv.gz", tmp_path)
+        format_name="rpw-databank",
+        path=gunzip(fixtures_dir / "databank_corridors_with_values.csv.gz", tmp_path),
     )
     import_file(
-        format_name="rpw-corridor-means", path=gunzip(fixtures_dir / "corridor_means_six_quarters.csv.gz", tmp_path)
+        format_name="rpw-corridor-means",
+        path=gunzip(fixtures_dir / "corridor_means_six_quarters.csv.gz", tmp_path),
     )
 
 
@@ -189,9 +200,9 @@ def test_corridor_averages_reproduce_the_world_bank_series(real_series: None, qu
     }
     with_services = {
         f"{s}{r}"
-        for s, r in CorridorSeriesValue.objects.filter(series=Series.MEAN_COST_USD200, quarter=quarter).values_list(
-            "corridor__sending_country_id", "corridor__receiving_country_id"
-        )
+        for s, r in CorridorSeriesValue.objects.filter(
+            series=Series.MEAN_COST_USD200, quarter=quarter
+        ).values_list("corridor__sending_country_id", "corridor__receiving_country_id")
     }
     compared = sorted(with_services & official.keys())
     assert len(compared) > 250
@@ -212,7 +223,9 @@ PUBLISHED_GLOBAL_AVERAGE = {"2016Q3": 7.42, "2017Q1": 7.45, "2021Q1": 6.38, "202
 
 
 @pytest.mark.parametrize(("quarter", "published"), sorted(PUBLISHED_GLOBAL_AVERAGE.items()))
-def test_global_average_sits_beside_the_published_headline(real_series: None, quarter: str, published: float) -> None:
+def test_global_average_sits_beside_the_published_headline(
+    real_series: None, quarter: str, published: float
+) -> None:
     """Pooled over the services of the corridors covered by the means file (~80 % of RPW corridors, all
     services, transparency unknown), the global average lands within 0.3 points of the published figure."""
     from migdev.remittances.selectors import headlines_for
@@ -227,32 +240,101 @@ def test_global_average_sits_beside_the_published_headline(real_series: None, qu
 # The provider-level workbook ---------------------------------------------------------------------
 
 WORKBOOK_COLUMNS = [
-    "id", "period", "date", "source_code", "source_name", "destination_code", "destination_name", "firm",
-    "firm_type", "payment instrument", "access point", "pickup method", "speed actual",
-    "cc1 lcu amount", "cc1 denomination amount", "cc1 lcu code", "cc1 lcu fee", "cc1 lcu fx rate",
-    "cc1 fx margin", "cc1 total cost %",
-    "cc2 lcu amount", "cc2 denomination amount", "cc2 lcu code", "cc2 lcu fee", "cc2 lcu fx rate",
-    "cc2 fx margin", "cc2 total cost %",
-    "inter lcu bank fx", "transparent", "receiving network coverage", "note2", "corridor",
+    "id",
+    "period",
+    "date",
+    "source_code",
+    "source_name",
+    "destination_code",
+    "destination_name",
+    "firm",
+    "firm_type",
+    "payment instrument",
+    "access point",
+    "pickup method",
+    "speed actual",
+    "cc1 lcu amount",
+    "cc1 denomination amount",
+    "cc1 lcu code",
+    "cc1 lcu fee",
+    "cc1 lcu fx rate",
+    "cc1 fx margin",
+    "cc1 total cost %",
+    "cc2 lcu amount",
+    "cc2 denomination amount",
+    "cc2 lcu code",
+    "cc2 lcu fee",
+    "cc2 lcu fx rate",
+    "cc2 fx margin",
+    "cc2 total cost %",
+    "inter lcu bank fx",
+    "transparent",
+    "receiving network coverage",
+    "note2",
+    "corridor",
 ]
 OLD_COLUMNS = [
-    "id", "period", "source_code", "destination_code", "firm", "firm_type", "product", "pick-up method",
-    "speed actual", "cc1 lcu amount", "cc1 denomination amount", "cc1 lcu code", "cc1 lcu fee", "cc1 lcu fx rate",
-    "cc1 fx margin", "cc1 total cost %", "cc2 lcu amount", "cc2 lcu code", "cc2 lcu fee", "cc2 lcu fx rate",
-    "inter lcu bank fx", "transparent", "note1", "corridor",
+    "id",
+    "period",
+    "source_code",
+    "destination_code",
+    "firm",
+    "firm_type",
+    "product",
+    "pick-up method",
+    "speed actual",
+    "cc1 lcu amount",
+    "cc1 denomination amount",
+    "cc1 lcu code",
+    "cc1 lcu fee",
+    "cc1 lcu fx rate",
+    "cc1 fx margin",
+    "cc1 total cost %",
+    "cc2 lcu amount",
+    "cc2 lcu code",
+    "cc2 lcu fee",
+    "cc2 lcu fx rate",
+    "inter lcu bank fx",
+    "transparent",
+    "note1",
+    "corridor",
 ]
 
 
 def new_row(**changes: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "id": 1, "period": "2020_3Q", "date": "2020-07-14", "source_code": "GBR", "source_name": "United Kingdom",
-        "destination_code": "IND", "destination_name": "India", "firm": "Acme Remit", "firm_type": "Money Transfer Operator",
-        "payment instrument": "Cash", "access point": "Agent", "pickup method": "Cash", "speed actual": "Less than one hour",
-        "cc1 lcu amount": 150, "cc1 denomination amount": 200, "cc1 lcu code": "GBP", "cc1 lcu fee": 3,
-        "cc1 lcu fx rate": 93.06, "cc1 fx margin": 1, "cc1 total cost %": 3,
-        "cc2 lcu amount": 375, "cc2 denomination amount": 500, "cc2 lcu code": "GBP", "cc2 lcu fee": 5,
-        "cc2 lcu fx rate": 93.53, "cc2 fx margin": 0.5, "cc2 total cost %": 1.83,
-        "inter lcu bank fx": 94, "transparent": "yes", "receiving network coverage": "High", "note2": "", "corridor": "GBRIND",
+        "id": 1,
+        "period": "2020_3Q",
+        "date": "2020-07-14",
+        "source_code": "GBR",
+        "source_name": "United Kingdom",
+        "destination_code": "IND",
+        "destination_name": "India",
+        "firm": "Acme Remit",
+        "firm_type": "Money Transfer Operator",
+        "payment instrument": "Cash",
+        "access point": "Agent",
+        "pickup method": "Cash",
+        "speed actual": "Less than one hour",
+        "cc1 lcu amount": 150,
+        "cc1 denomination amount": 200,
+        "cc1 lcu code": "GBP",
+        "cc1 lcu fee": 3,
+        "cc1 lcu fx rate": 93.06,
+        "cc1 fx margin": 1,
+        "cc1 total cost %": 3,
+        "cc2 lcu amount": 375,
+        "cc2 denomination amount": 500,
+        "cc2 lcu code": "GBP",
+        "cc2 lcu fee": 5,
+        "cc2 lcu fx rate": 93.53,
+        "cc2 fx margin": 0.5,
+        "cc2 total cost %": 1.83,
+        "inter lcu bank fx": 94,
+        "transparent": "yes",
+        "receiving network coverage": "High",
+        "note2": "",
+        "corridor": "GBRIND",
     }
     row.update(changes)
     return row
@@ -260,12 +342,30 @@ def new_row(**changes: Any) -> dict[str, Any]:
 
 def old_row(**changes: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "id": 7, "period": "2015_4Q", "source_code": "USA", "destination_code": "MEX", "firm": "Big Bank",
-        "firm_type": "Bank", "product": "Account to account", "pick-up method": "Account", "speed actual": "3-5 days",
-        "cc1 lcu amount": 200, "cc1 denomination amount": 200, "cc1 lcu code": "USD", "cc1 lcu fee": 25,
-        "cc1 lcu fx rate": 15.5, "cc1 fx margin": 3.125, "cc1 total cost %": 15.625,
-        "cc2 lcu amount": 500, "cc2 lcu code": "USD", "cc2 lcu fee": 25, "cc2 lcu fx rate": 15.5,
-        "inter lcu bank fx": 16, "transparent": "No", "note1": "", "corridor": "USAMEX",
+        "id": 7,
+        "period": "2015_4Q",
+        "source_code": "USA",
+        "destination_code": "MEX",
+        "firm": "Big Bank",
+        "firm_type": "Bank",
+        "product": "Account to account",
+        "pick-up method": "Account",
+        "speed actual": "3-5 days",
+        "cc1 lcu amount": 200,
+        "cc1 denomination amount": 200,
+        "cc1 lcu code": "USD",
+        "cc1 lcu fee": 25,
+        "cc1 lcu fx rate": 15.5,
+        "cc1 fx margin": 3.125,
+        "cc1 total cost %": 15.625,
+        "cc2 lcu amount": 500,
+        "cc2 lcu code": "USD",
+        "cc2 lcu fee": 25,
+        "cc2 lcu fx rate": 15.5,
+        "inter lcu bank fx": 16,
+        "transparent": "No",
+        "note1": "",
+        "corridor": "USAMEX",
     }
     row.update(changes)
     return row
@@ -300,8 +400,14 @@ def test_workbook_with_both_sheets_loads_services_and_computes_their_costs(tmp_p
         tmp_path / "rpw_dataset_2011_2020_q3.xlsx",
         [
             new_row(),
-            new_row(id=2, firm="Zero Co", **{"cc1 lcu fee": 0, "cc1 lcu fx rate": 89.3, "cc1 total cost %": 5}),
-            new_row(id=3, firm="Promo Co", **{"cc1 lcu fx rate": 94.94, "cc1 fx margin": -1, "cc1 total cost %": 1}),
+            new_row(
+                id=2, firm="Zero Co", **{"cc1 lcu fee": 0, "cc1 lcu fx rate": 89.3, "cc1 total cost %": 5}
+            ),
+            new_row(
+                id=3,
+                firm="Promo Co",
+                **{"cc1 lcu fx rate": 94.94, "cc1 fx margin": -1, "cc1 total cost %": 1},
+            ),
         ],
         [old_row()],
     )
@@ -317,17 +423,25 @@ def test_workbook_with_both_sheets_loads_services_and_computes_their_costs(tmp_p
     promo = Service.objects.get(provider__name="Promo Co").quotes.get(tier=AmountTier.USD200)
     assert promo.fx_margin_pct == Decimal("-1.000000")
     bank = Service.objects.get(provider__name="Big Bank")
-    assert bank.quarter == "2015Q4" and bank.product == "Account to account" and bank.pickup_method == "Account"
+    assert (
+        bank.quarter == "2015Q4" and bank.product == "Account to account" and bank.pickup_method == "Account"
+    )
     assert bank.transparent is False and bank.provider.firm_type == FirmType.BANK
     assert Quote.objects.count() == 8
     # Figures are recomputed: the corridor average counts every service, the global average leaves the
     # non-transparent bank out, and SmaRT averages the three cheapest qualifying services.
-    average = AggregateValue.objects.get(measure=Measure.CORRIDOR_AVERAGE, subject="GBRIND", quarter="2020Q3", tier="usd200")
+    average = AggregateValue.objects.get(
+        measure=Measure.CORRIDOR_AVERAGE, subject="GBRIND", quarter="2020Q3", tier="usd200"
+    )
     assert average.value == pytest.approx((3 + 5 + 1) / 3) and average.observations == 3
-    smart = AggregateValue.objects.get(measure=Measure.CORRIDOR_SMART, subject="GBRIND", quarter="2020Q3", tier="usd200")
+    smart = AggregateValue.objects.get(
+        measure=Measure.CORRIDOR_SMART, subject="GBRIND", quarter="2020Q3", tier="usd200"
+    )
     assert smart.value == pytest.approx(3.0)
     assert not AggregateValue.objects.filter(measure=Measure.GLOBAL_AVERAGE, quarter="2015Q4").exists()
-    assert AggregateValue.objects.filter(measure=Measure.CORRIDOR_AVERAGE, subject="USAMEX", quarter="2015Q4").exists()
+    assert AggregateValue.objects.filter(
+        measure=Measure.CORRIDOR_AVERAGE, subject="USAMEX", quarter="2015Q4"
+    ).exists()
     again = import_file(format_name="rpw-workbook", path=path)
     assert (again.created, again.updated) == (0, 4)
     assert Quote.objects.count() == 8
@@ -352,7 +466,11 @@ BAD_ROWS: list[BadRow] = [
     ({"cc1 lcu fx rate": None}, "cc1 lcu fx rate", "a value is required"),
     ({"cc1 lcu code": "ABC", "cc2 lcu code": "ABC"}, "cc1 lcu code", "unknown currency code ABC"),
     ({"destination_code": "ZZZ", "corridor": "GBRZZZ"}, "destination_code", "unknown country code ZZZ"),
-    ({"period": "2020 Q3 (July)"}, "period", "'2020 Q3 (July)' is not a quarter; write it as 2016Q2 (or 2016_2Q as in RPW workbooks)"),
+    (
+        {"period": "2020 Q3 (July)"},
+        "period",
+        "'2020 Q3 (July)' is not a quarter; write it as 2016Q2 (or 2016_2Q as in RPW workbooks)",
+    ),
     ({"firm_type": "Pawn shop"}, "firm_type", "unknown firm type 'Pawn shop'"),
     ({"speed actual": "Whenever"}, "speed actual", "unknown speed 'Whenever'"),
     ({"transparent": "maybe"}, "transparent", "expected yes or no, found 'maybe'"),
@@ -369,7 +487,9 @@ BAD_ROWS: list[BadRow] = [
 def test_workbook_rejects_bad_rows_naming_sheet_row_and_column(
     tmp_path: Path, changes: dict[str, Any], column: str, reason: str
 ) -> None:
-    path = write_workbook(tmp_path / "rpw.xlsx", [new_row(), new_row(**{"id": 2, "firm": "Second", **changes})])
+    path = write_workbook(
+        tmp_path / "rpw.xlsx", [new_row(), new_row(**{"id": 2, "firm": "Second", **changes})]
+    )
     with pytest.raises(ImportRejected) as rejection:
         import_file(format_name="rpw-workbook", path=path)
     errors = rejection.value.errors
@@ -385,11 +505,16 @@ def test_workbook_rejects_bad_rows_naming_sheet_row_and_column(
 
 
 def test_workbook_rejects_duplicated_quotes_across_rows(tmp_path: Path) -> None:
-    path = write_workbook(tmp_path / "rpw.xlsx", [new_row(), new_row(id=2), new_row(id=3, **{"pickup method": "Account"})])
+    path = write_workbook(
+        tmp_path / "rpw.xlsx", [new_row(), new_row(id=2), new_row(id=3, **{"pickup method": "Account"})]
+    )
     with pytest.raises(ImportRejected) as rejection:
         import_file(format_name="rpw-workbook", path=path)
     assert [(error.row, error.reason) for error in rejection.value.errors] == [
-        (3, "duplicate quote: Acme Remit, same product, corridor and quarter as row 2 of rpw.xlsx [Dataset (from Q2 2016)]")
+        (
+            3,
+            "duplicate quote: Acme Remit, same product, corridor and quarter as row 2 of rpw.xlsx [Dataset (from Q2 2016)]",
+        )
     ]
     assert not Service.objects.exists()
 
@@ -409,8 +534,16 @@ def test_workbook_without_the_price_columns_is_refused(tmp_path: Path) -> None:
 def test_flows_weight_the_global_weighted_average(tmp_path: Path) -> None:
     path = write_workbook(
         tmp_path / "rpw.xlsx",
-        [new_row(), new_row(id=2, destination_code="PAK", destination_name="Pakistan", corridor="GBRPAK",
-                            **{"cc1 lcu fee": 9, "cc1 total cost %": 7})],
+        [
+            new_row(),
+            new_row(
+                id=2,
+                destination_code="PAK",
+                destination_name="Pakistan",
+                corridor="GBRPAK",
+                **{"cc1 lcu fee": 9, "cc1 total cost %": 7},
+            ),
+        ],
     )
     import_file(format_name="rpw-workbook", path=path)
     flows = write_csv(
@@ -420,7 +553,9 @@ def test_flows_weight_the_global_weighted_average(tmp_path: Path) -> None:
     )
     result = import_file(format_name="remittance-flows", path=flows)
     assert result.created == 3 and RemittanceFlow.objects.count() == 3
-    weighted = AggregateValue.objects.get(measure=Measure.GLOBAL_WEIGHTED_AVERAGE, quarter="2020Q3", tier="usd200")
+    weighted = AggregateValue.objects.get(
+        measure=Measure.GLOBAL_WEIGHTED_AVERAGE, quarter="2020Q3", tier="usd200"
+    )
     assert weighted.value == pytest.approx((3000 * 3 + 1000 * 7) / 4000)  # 2019 flows stand in for 2020
     assert weighted.observations == pytest.approx(100.0)
 
@@ -434,7 +569,9 @@ def test_flows_weight_the_global_weighted_average(tmp_path: Path) -> None:
     ],
 )
 def test_flows_reject_bad_rows(tmp_path: Path, row: list[str], column: str) -> None:
-    path = write_csv(tmp_path / "flows.csv", ["sending_code", "receiving_code", "year", "usd_millions"], [row])
+    path = write_csv(
+        tmp_path / "flows.csv", ["sending_code", "receiving_code", "year", "usd_millions"], [row]
+    )
     with pytest.raises(ImportRejected) as rejection:
         import_file(format_name="remittance-flows", path=path)
     assert rejection.value.errors[0].row == 2 and rejection.value.errors[0].column == column

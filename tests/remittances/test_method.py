@@ -34,7 +34,9 @@ def test_margin_is_negative_when_the_provider_beats_the_interbank_rate() -> None
 
 def test_total_cost_adds_the_fee_share_and_the_margin() -> None:
     # GBP 120 sent, GBP 3.60 fee (3 %), rate 103.95 against 105 interbank (1 % margin).
-    cost = total_cost_pct(send_amount=D("120"), fee=D("3.60"), offered_rate=D("103.95"), interbank_rate=D("105"))
+    cost = total_cost_pct(
+        send_amount=D("120"), fee=D("3.60"), offered_rate=D("103.95"), interbank_rate=D("105")
+    )
     assert cost == D("4")
 
 
@@ -58,13 +60,17 @@ def test_impossible_prices_are_refused_with_the_reason(kwargs: dict[str, Decimal
     interbank=st.decimals(min_value=D("0.0001"), max_value=20_000, places=4),
     markup=st.decimals(min_value=-20, max_value=60, places=2),
 )
-def test_received_amount_matches_the_cost_identity(amount: Decimal, fee: Decimal, interbank: Decimal, markup: Decimal) -> None:
+def test_received_amount_matches_the_cost_identity(
+    amount: Decimal, fee: Decimal, interbank: Decimal, markup: Decimal
+) -> None:
     offered = interbank * (1 - markup / 100)
     estimate = price_at([PricePoint(amount, fee, offered, interbank)], amount)
     assert abs(estimate.fx_margin_pct - markup) < D("1e-9")
     # Cost in points of the amount, against sending everything at interbank with no fee.
     if fee <= amount:
-        lost = (estimate.amount_received_at_interbank - estimate.amount_received) / estimate.amount_received_at_interbank
+        lost = (
+            estimate.amount_received_at_interbank - estimate.amount_received
+        ) / estimate.amount_received_at_interbank
         expected = estimate.total_cost_pct / 100 - (fee / amount) * (markup / 100)
         assert abs(lost - expected) < D("1e-9")
 
@@ -82,7 +88,10 @@ def test_price_between_quoted_amounts_is_interpolated_and_flagged_as_an_estimate
 
 
 def test_price_outside_the_quoted_range_uses_the_nearest_quote_rather_than_extrapolating() -> None:
-    points = [PricePoint(D("200"), D("5"), D("10"), D("10.2")), PricePoint(D("500"), D("8"), D("10.1"), D("10.2"))]
+    points = [
+        PricePoint(D("200"), D("5"), D("10"), D("10.2")),
+        PricePoint(D("500"), D("8"), D("10.1"), D("10.2")),
+    ]
     assert price_at(points, D("50")).fee == D("5")
     assert price_at(points, D("5000")).fee == D("8")
     assert not price_at(points, D("5000")).quoted_exactly

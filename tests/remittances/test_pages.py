@@ -36,7 +36,9 @@ def test_landing_page_works_without_a_query(client: Client, corridor_prices: Non
     assert "<script>" not in html and " style=" not in html
 
 
-def test_comparison_ranks_by_amount_received_and_flags_the_no_fee_offer(client: Client, corridor_prices: None) -> None:
+def test_comparison_ranks_by_amount_received_and_flags_the_no_fee_offer(
+    client: Client, corridor_prices: None
+) -> None:
     response = client.get("/en/remittances/", {"sending": "GBR", "receiving": "IND", "amount": "200"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -49,7 +51,9 @@ def test_comparison_ranks_by_amount_received_and_flags_the_no_fee_offer(client: 
 
 
 def test_comparison_of_another_amount_is_marked_as_an_estimate(client: Client, corridor_prices: None) -> None:
-    html = client.get("/en/remittances/", {"sending": "GBR", "receiving": "IND", "amount": "350"}).content.decode()
+    html = client.get(
+        "/en/remittances/", {"sending": "GBR", "receiving": "IND", "amount": "350"}
+    ).content.decode()
     assert "Estimated from the prices quoted for nearby amounts." in html
 
 
@@ -57,20 +61,33 @@ def test_comparison_without_prices_says_so_and_offers_other_corridors(
     client: Client, corridor_prices: None, add_service: AddService
 ) -> None:
     add_service("GBR", "NGA", "Cheap Send", receive_currency="NGN")
-    html = client.get("/en/remittances/", {"sending": "GBR", "receiving": "NGA", "amount": "100"}).content.decode()
+    html = client.get(
+        "/en/remittances/", {"sending": "GBR", "receiving": "NGA", "amount": "100"}
+    ).content.decode()
     assert "1 offer compared" in html
     # India is a known receiving country; a corridor nobody priced gets a clear message and alternatives.
     add_service("USA", "MEX", "Other", send_currency="USD", receive_currency="MXN")
-    html = client.get("/en/remittances/", {"sending": "GBR", "receiving": "MEX", "amount": "100"}).content.decode()
-    assert "We have no prices for sending money from United Kingdom of Great Britain and Northern Ireland to Mexico." in html
+    html = client.get(
+        "/en/remittances/", {"sending": "GBR", "receiving": "MEX", "amount": "100"}
+    ).content.decode()
+    assert (
+        "We have no prices for sending money from United Kingdom of Great Britain and Northern Ireland to Mexico."
+        in html
+    )
     assert "receiving=NGA" in html
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"sending": "GBR", "receiving": "GBR", "amount": "100"}, "Choose a country other than the one you send from."),
-        ({"sending": "GBR", "receiving": "IND", "amount": "-5"}, "Ensure this value is greater than or equal to 1."),
+        (
+            {"sending": "GBR", "receiving": "GBR", "amount": "100"},
+            "Choose a country other than the one you send from.",
+        ),
+        (
+            {"sending": "GBR", "receiving": "IND", "amount": "-5"},
+            "Ensure this value is greater than or equal to 1.",
+        ),
         ({"sending": "GBR", "receiving": "IND", "amount": "abc"}, "Enter a number."),
         ({"sending": "XXX", "receiving": "IND", "amount": "100"}, "Select a valid choice."),
     ],
@@ -85,11 +102,15 @@ def test_bad_comparison_input_is_explained_next_to_the_field(
 
 
 def test_comparison_is_translated(client: Client, corridor_prices: None) -> None:
-    html = client.get("/fr/remittances/", {"sending": "GBR", "receiving": "IND", "amount": "200"}).content.decode()
+    html = client.get(
+        "/fr/remittances/", {"sending": "GBR", "receiving": "IND", "amount": "200"}
+    ).content.decode()
     assert '<html lang="fr"' in html
 
 
-def test_corridor_page_shows_history_chart_and_table(client: Client, corridor_prices: None, add_service: AddService) -> None:
+def test_corridor_page_shows_history_chart_and_table(
+    client: Client, corridor_prices: None, add_service: AddService
+) -> None:
     add_service("GBR", "IND", "Cheap Send", fee="4", rate="99", quarter="2023Q4")
     services.aggregates_recompute()
     response = client.get("/en/remittances/corridors/GBR-IND/")
@@ -97,7 +118,7 @@ def test_corridor_page_shows_history_chart_and_table(client: Client, corridor_pr
     html = response.content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="line-chart"' in html
     assert 'role="img"' in html
-    assert "<th scope=\"row\">2023Q4</th>" in html and "<th scope=\"row\">2024Q1</th>" in html
+    assert '<th scope="row">2023Q4</th>' in html and '<th scope="row">2024Q1</th>' in html
     assert " style=" not in html
     assert client.get("/en/remittances/corridors/GBRIND/").status_code == 301
     assert client.get("/en/remittances/corridors/GBR-FRA/").status_code == 404

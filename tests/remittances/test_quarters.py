@@ -23,7 +23,8 @@ def test_reads_every_spelling_used_by_the_sources(text: str, expected: Quarter) 
 
 
 @pytest.mark.parametrize(
-    "text", ["2016Q5", "2016Q0", "16Q2", "2016-06", "Q2 2016", "", None, "2016_5Q", "1999Q4", "2016Q2 [YR2017Q2]"]
+    "text",
+    ["2016Q5", "2016Q0", "16Q2", "2016-06", "Q2 2016", "", None, "2016_5Q", "1999Q4", "2016Q2 [YR2017Q2]"],
 )
 def test_rejects_anything_else_with_a_message_saying_how_to_write_it(text: str | None) -> None:
     with pytest.raises(QuarterFormatError, match="2016Q2"):

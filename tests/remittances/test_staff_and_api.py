@@ -58,7 +58,9 @@ def collection_data(**changes: str) -> dict[str, str]:
 # The researcher's form ---------------------------------------------------------------------------
 
 
-def test_researcher_records_a_price_with_collector_and_date(client: Client, django_capture_on_commit_callbacks: Any) -> None:
+def test_researcher_records_a_price_with_collector_and_date(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     researcher = make_user("editor", first_name="Ana", last_name="Researcher")
     client.force_login(researcher)
     assert client.get("/en/remittances/collect/").status_code == 200
@@ -121,7 +123,8 @@ def test_administrator_issues_and_revokes_a_provider_token(client: Client, provi
     admin = make_user("administrator")
     login_verified(client, admin)
     response = client.post(
-        "/en/remittances/provider-tokens/", {"provider": provider.pk, "label": "pricing feed", "lifetime_days": "30"}
+        "/en/remittances/provider-tokens/",
+        {"provider": provider.pk, "label": "pricing feed", "lifetime_days": "30"},
     )
     html = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
@@ -173,7 +176,9 @@ def test_provider_quotes_show_on_the_comparison_until_they_expire(
     assert response.json()["stored"] == 1
     stored = Service.objects.get(origin=Origin.PROVIDER_API)
     assert stored.expires_at is not None and stored.expires_at > timezone.now() + datetime.timedelta(days=6)
-    body = client.get("/api/v1/remittances/compare", {"sending": "GBR", "receiving": "IND", "amount": "150"}).json()
+    body = client.get(
+        "/api/v1/remittances/compare", {"sending": "GBR", "receiving": "IND", "amount": "150"}
+    ).json()
     assert [o["provider"] for o in body["offers"]] == ["FastSend", "Survey Bank"]
     assert body["offers"][0]["origin"] == "provider_api"
     # Sending the same product again replaces the earlier quote rather than adding one.
@@ -183,14 +188,20 @@ def test_provider_quotes_show_on_the_comparison_until_they_expire(
     services.aggregates_recompute()
     average = AggregateValue.objects.get(measure=Measure.CORRIDOR_AVERAGE, subject="GBRIND", tier="usd200")
     assert average.observations == 1
-    Service.objects.filter(origin=Origin.PROVIDER_API).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
-    body = client.get("/api/v1/remittances/compare", {"sending": "GBR", "receiving": "IND", "amount": "150"}).json()
+    Service.objects.filter(origin=Origin.PROVIDER_API).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    body = client.get(
+        "/api/v1/remittances/compare", {"sending": "GBR", "receiving": "IND", "amount": "150"}
+    ).json()
     assert [o["provider"] for o in body["offers"]] == ["Survey Bank"]
 
 
 def test_expired_revoked_or_unknown_provider_tokens_are_refused(client: Client, provider: Provider) -> None:
     token, raw = services.provider_token_create(provider=provider, user=None, lifetime_days=1)
-    ProviderToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    ProviderToken.objects.filter(pk=token.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     assert post_quotes(client, raw, [offer()]).status_code == 401
     assert post_quotes(client, "rpt_not-a-token", [offer()]).status_code == 401
     user_token = api_token_create(user=make_user("editor"), name="personal")[1]
@@ -201,8 +212,14 @@ def test_expired_revoked_or_unknown_provider_tokens_are_refused(client: Client, 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"quotes": [{"send_amount": "100", "fee": "-1", "offered_rate": "104", "interbank_rate": "105"}]}, "offers.1.quotes.0"),
-        ({"quotes": [{"send_amount": "100", "fee": "1", "offered_rate": "0", "interbank_rate": "105"}]}, "offers.1.quotes.0"),
+        (
+            {"quotes": [{"send_amount": "100", "fee": "-1", "offered_rate": "104", "interbank_rate": "105"}]},
+            "offers.1.quotes.0",
+        ),
+        (
+            {"quotes": [{"send_amount": "100", "fee": "1", "offered_rate": "0", "interbank_rate": "105"}]},
+            "offers.1.quotes.0",
+        ),
         ({"receiving_country": "ZZZ"}, "offers.1.receiving_country"),
         ({"send_currency": "ABC"}, "offers.1.send_currency"),
         (
@@ -228,13 +245,19 @@ def test_bad_provider_quotes_are_refused_whole(
 def test_compare_api_ranks_and_flags(client: Client, add_service: AddService) -> None:
     add_service("GBR", "IND", "Zero Fee Co", fee="0", rate="95")
     add_service("GBR", "IND", "Honest", fee="3", rate="99.5")
-    body = client.get("/api/v1/remittances/compare", {"sending": "gbr", "receiving": "IND", "amount": "200"}).json()
+    body = client.get(
+        "/api/v1/remittances/compare", {"sending": "gbr", "receiving": "IND", "amount": "200"}
+    ).json()
     assert [(o["rank"], o["provider"]) for o in body["offers"]] == [(1, "Honest"), (2, "Zero Fee Co")]
     assert body["offers"][1]["flags"] == ["no_fee_costs_more"]
     assert body["offers"][0]["amount_received"] == "19601.50"
-    missing = client.get("/api/v1/remittances/compare", {"sending": "GBR", "receiving": "FRA", "amount": "200"})
+    missing = client.get(
+        "/api/v1/remittances/compare", {"sending": "GBR", "receiving": "FRA", "amount": "200"}
+    )
     assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
-    invalid = client.get("/api/v1/remittances/compare", {"sending": "GBR", "receiving": "IND", "amount": "-1"})
+    invalid = client.get(
+        "/api/v1/remittances/compare", {"sending": "GBR", "receiving": "IND", "amount": "-1"}
+    )
     assert invalid.status_code == 422
 
 
@@ -245,8 +268,12 @@ def test_corridor_country_and_quarter_endpoints(client: Client, add_service: Add
     listing = client.get("/api/v1/remittances/corridors").json()
     assert listing["count"] == 1 and listing["items"][0]["average_pct"] == pytest.approx(2.5)
     detail = client.get("/api/v1/remittances/corridors/GBR-IND").json()
-    assert detail["history"][0]["quarter"] == "2024Q1" and detail["history"][0]["smart_pct"] == pytest.approx(2.5)
-    assert client.get("/api/v1/remittances/countries/IND").json()["history"][0]["receiving_average_pct"] == pytest.approx(2.5)
+    assert detail["history"][0]["quarter"] == "2024Q1" and detail["history"][0]["smart_pct"] == pytest.approx(
+        2.5
+    )
+    assert client.get("/api/v1/remittances/countries/IND").json()["history"][0][
+        "receiving_average_pct"
+    ] == pytest.approx(2.5)
     assert client.get("/api/v1/remittances/quarters").json() == ["2024Q1"]
     quarter = client.get("/api/v1/remittances/quarters/2024_1Q").json()
     measures = {(f["measure"], f["subject"]) for f in quarter["figures"]}
@@ -279,7 +306,10 @@ def test_researchers_record_prices_through_the_api(client: Client) -> None:
 
     def post(body: dict[str, Any]) -> Any:
         return client.post(
-            "/api/v1/remittances/services", json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+            "/api/v1/remittances/services",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
         )
 
     response = post(service_payload())
@@ -290,11 +320,18 @@ def test_researchers_record_prices_through_the_api(client: Client) -> None:
     assert post(service_payload(receiving_country="ABC")).json()["errors"][0]["field"] == "receiving_country"
     analyst = api_token_create(user=make_user("analyst"), name="x")[1]
     denied = client.post(
-        "/api/v1/remittances/services", json.dumps(service_payload(provider="Other")), content_type="application/json",
+        "/api/v1/remittances/services",
+        json.dumps(service_payload(provider="Other")),
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {analyst}",
     )
     assert denied.status_code == 403
-    assert client.post("/api/v1/remittances/services", json.dumps(service_payload()), content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            "/api/v1/remittances/services", json.dumps(service_payload()), content_type="application/json"
+        ).status_code
+        == 401
+    )
     assert Service.objects.count() == 1
 
 
@@ -302,7 +339,7 @@ def test_researchers_record_prices_through_the_api(client: Client) -> None:
 
 
 def test_downloads_are_safe_in_a_spreadsheet(client: Client, add_service: AddService) -> None:
-    add_service("GBR", "IND", "=HYPERLINK(\"http://x\")", fee="2", rate="99")
+    add_service("GBR", "IND", '=HYPERLINK("http://x")', fee="2", rate="99")
     services.aggregates_recompute()
     response = client.get("/en/remittances/downloads/quotes.csv")
     assert response.status_code == 200

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.signedinteger[Any]]
 BoolArray = npt.NDArray[np.bool_]
 
 SDG_GLOBAL_TARGET_PCT = 3.0
@@ -167,7 +168,9 @@ class AggregateSet:
     def __getitem__(self, measure: str) -> Figures:
         return self.figures[measure]
 
-    def lookup(self, measure: str, *, tier: int, quarter: int, subject: int = -1) -> tuple[float, float] | None:
+    def lookup(
+        self, measure: str, *, tier: int, quarter: int, subject: int = -1
+    ) -> tuple[float, float] | None:
         """(value, observations) of one cell, or None. Linear in the measure's size: for tests and spot checks."""
         table = self.figures[measure]
         hits = np.flatnonzero((table.tier == tier) & (table.quarter == quarter) & (table.subject == subject))
@@ -198,14 +201,19 @@ def _grouped_mean(
     key: IntArray, weights: FloatArray, weighted_values: FloatArray, size: int
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """Keys with positive weight, their weighted mean and total weight."""
-    total = np.bincount(key, weights=weights, minlength=size)
-    sums = np.bincount(key, weights=weighted_values, minlength=size)
+    total = np.bincount(key, weights=weights, minlength=size).astype(np.float64)
+    sums = np.bincount(key, weights=weighted_values, minlength=size).astype(np.float64)
     present = np.flatnonzero(total > 0)
     return present, sums[present] / total[present], total[present]
 
 
 def _figures(
-    measure: str, slots: _Slots, slot: IntArray, subject: IntArray, value: FloatArray, observations: FloatArray
+    measure: str,
+    slots: _Slots,
+    slot: IntArray,
+    subject: IntArray,
+    value: FloatArray,
+    observations: FloatArray,
 ) -> Figures:
     return Figures(
         measure=measure,
@@ -234,7 +242,9 @@ def _by_subject(
     return _figures(measure, slots, present // subject_size, present % subject_size, mean, total)
 
 
-def _global(measure: str, slots: _Slots, slot: IntArray, value: FloatArray, observations: FloatArray) -> Figures:
+def _global(
+    measure: str, slots: _Slots, slot: IntArray, value: FloatArray, observations: FloatArray
+) -> Figures:
     return _figures(measure, slots, slot, np.full(slot.shape, -1, dtype=np.int64), value, observations)
 
 
@@ -299,7 +309,12 @@ def compute_aggregates(
     pooled = np.where(quotes.transparent != TRANSPARENT_NO, quotes.pool_weight, 0.0)
     pooled_cost = pooled * cost
     result.figures[Measure.SENDING_COUNTRY_AVERAGE] = _by_subject(
-        Measure.SENDING_COUNTRY_AVERAGE, slots, corridors.sending[quotes.corridor], country_count, pooled, pooled_cost
+        Measure.SENDING_COUNTRY_AVERAGE,
+        slots,
+        corridors.sending[quotes.corridor],
+        country_count,
+        pooled,
+        pooled_cost,
     )
     result.figures[Measure.RECEIVING_COUNTRY_AVERAGE] = _by_subject(
         Measure.RECEIVING_COUNTRY_AVERAGE,
@@ -334,7 +349,9 @@ def compute_aggregates(
     ):
         below = np.bincount(corridor_slot[corridor_mean < limit], minlength=slots.count).astype(np.float64)
         share = below[with_corridors] / corridors_per_slot[with_corridors] * 100.0
-        result.figures[measure] = _global(measure, slots, with_corridors, share, corridors_per_slot[with_corridors])
+        result.figures[measure] = _global(
+            measure, slots, with_corridors, share, corridors_per_slot[with_corridors]
+        )
 
     # SmaRT: the three cheapest qualifying single services of each corridor.
     eligible = quotes.single_service & quotes.smart_qualifying
@@ -347,10 +364,15 @@ def compute_aggregates(
     smart_sums = np.bincount(smart_slot, weights=smart_value, minlength=slots.count)
     with_smart = np.flatnonzero(smart_corridors > 0)
     result.figures[Measure.GLOBAL_SMART] = _global(
-        Measure.GLOBAL_SMART, slots, with_smart, smart_sums[with_smart] / smart_corridors[with_smart],
+        Measure.GLOBAL_SMART,
+        slots,
+        with_smart,
+        smart_sums[with_smart] / smart_corridors[with_smart],
         smart_corridors[with_smart],
     )
-    above = np.bincount(smart_slot[smart_value > SDG_CORRIDOR_LIMIT_PCT], minlength=slots.count).astype(np.float64)
+    above = np.bincount(smart_slot[smart_value > SDG_CORRIDOR_LIMIT_PCT], minlength=slots.count).astype(
+        np.float64
+    )
     result.figures[Measure.CORRIDORS_SMART_ABOVE_5] = _global(
         Measure.CORRIDORS_SMART_ABOVE_5, slots, with_smart, above[with_smart], smart_corridors[with_smart]
     )
@@ -366,7 +388,10 @@ def compute_aggregates(
     lacking_per_slot = np.bincount(lacking // corridor_count, minlength=slots.count).astype(np.float64)
     with_services = np.flatnonzero(service_corridors > 0)
     result.figures[Measure.CORRIDORS_WITHOUT_SMART] = _global(
-        Measure.CORRIDORS_WITHOUT_SMART, slots, with_services, lacking_per_slot[with_services],
+        Measure.CORRIDORS_WITHOUT_SMART,
+        slots,
+        with_services,
+        lacking_per_slot[with_services],
         service_corridors[with_services],
     )
 
@@ -388,10 +413,12 @@ def _weighted(
     empty = np.zeros(0, dtype=np.int64)
     if flows is None or flows.flow.size == 0:
         return Figures(Measure.GLOBAL_WEIGHTED_AVERAGE, empty, empty, empty, np.zeros(0), np.zeros(0))
-    inside = (flows.quarter >= slots.first_quarter) & (flows.quarter < slots.first_quarter + slots.quarter_span)
+    inside = (flows.quarter >= slots.first_quarter) & (
+        flows.quarter < slots.first_quarter + slots.quarter_span
+    )
     flow_grid = np.zeros(slots.quarter_span * corridor_count)
-    flow_grid[(flows.quarter[inside] - slots.first_quarter) * corridor_count + flows.corridor[inside]] = np.maximum(
-        flows.flow[inside], 0.0
+    flow_grid[(flows.quarter[inside] - slots.first_quarter) * corridor_count + flows.corridor[inside]] = (
+        np.maximum(flows.flow[inside], 0.0)
     )
     corridor_flow = flow_grid[(corridor_slot % slots.quarter_span) * corridor_count + corridor_subject]
     weighted_sum = np.bincount(corridor_slot, weights=corridor_flow * corridor_mean, minlength=slots.count)

@@ -41,8 +41,12 @@ class ProviderTokenAuth(HttpBearer):
 
 
 class CompareQuery(Schema):
-    sending: str = Field(..., min_length=3, max_length=3, description="ISO alpha-3 code of the sending country")
-    receiving: str = Field(..., min_length=3, max_length=3, description="ISO alpha-3 code of the receiving country")
+    sending: str = Field(
+        ..., min_length=3, max_length=3, description="ISO alpha-3 code of the sending country"
+    )
+    receiving: str = Field(
+        ..., min_length=3, max_length=3, description="ISO alpha-3 code of the receiving country"
+    )
     amount: Decimal = Field(..., gt=0, le=1_000_000, description="Amount handed over, fee included")
 
 
@@ -79,7 +83,9 @@ def _rounded(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places))
 
 
-@router.get("compare", response=CompareOut, auth=None, summary="Providers ranked by what the recipient receives")
+@router.get(
+    "compare", response=CompareOut, auth=None, summary="Providers ranked by what the recipient receives"
+)
 def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
     corridor = selectors.corridor_between(query.sending.upper(), query.receiving.upper())
     if corridor is None:
@@ -182,9 +188,9 @@ def corridors(request: HttpRequest, sending: str | None = None, receiving: str |
 
     queryset = Corridor.objects.order_by("sending_country_id", "receiving_country_id")
     if sending:
-        queryset = queryset.filter(sending_country_id=sending.upper())
+        queryset = queryset.filter(sending_country__iso3=sending.upper())
     if receiving:
-        queryset = queryset.filter(receiving_country_id=receiving.upper())
+        queryset = queryset.filter(receiving_country__iso3=receiving.upper())
     rows = list(queryset)
     latest = selectors.latest_corridor_figures(c.code for c in rows)
     result = []
@@ -205,7 +211,9 @@ def corridors(request: HttpRequest, sending: str | None = None, receiving: str |
     return result
 
 
-@router.get("corridors/{code}", response=CorridorDetailOut, auth=None, summary="A corridor's figures by quarter")
+@router.get(
+    "corridors/{code}", response=CorridorDetailOut, auth=None, summary="A corridor's figures by quarter"
+)
 def corridor(request: HttpRequest, code: str) -> CorridorDetailOut:
     found = selectors.corridor_by_slug(code)
     return CorridorDetailOut(
@@ -457,4 +465,9 @@ def service_create(request: HttpRequest, payload: ServiceIn) -> Any:
 
 
 def _invalid(request: HttpRequest, error: services.ServiceInputError) -> HttpResponse:
-    return problem(request, 422, "The request did not validate.", errors=[{"field": error.field, "message": error.message}])
+    return problem(
+        request,
+        422,
+        "The request did not validate.",
+        errors=[{"field": error.field, "message": error.message}],
+    )

@@ -73,7 +73,9 @@ def _marker(shape: str, x: float, y: float) -> str:
     if shape == "square":
         return f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6"/>'
     if shape == "diamond":
-        return f'<path d="M{x:.1f} {y - 4:.1f}L{x + 4:.1f} {y:.1f}L{x:.1f} {y + 4:.1f}L{x - 4:.1f} {y:.1f}Z"/>'
+        return (
+            f'<path d="M{x:.1f} {y - 4:.1f}L{x + 4:.1f} {y:.1f}L{x:.1f} {y + 4:.1f}L{x - 4:.1f} {y:.1f}Z"/>'
+        )
     if shape == "triangle":
         return f'<path d="M{x:.1f} {y - 4:.1f}L{x + 4:.1f} {y + 3:.1f}L{x - 4:.1f} {y + 3:.1f}Z"/>'
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"/>'
@@ -118,7 +120,11 @@ def render_line_chart(chart: LineChart, *, chart_id: str) -> SafeString:
         is_spaced_last = position == count - 1 and offset >= label_every / 2
         if offset and not is_spaced_last:
             continue
-        anchor = "start" if position == 0 and count > 1 else ("end" if position == count - 1 and count > 1 else "middle")
+        anchor = (
+            "start"
+            if position == 0 and count > 1
+            else ("end" if position == count - 1 and count > 1 else "middle")
+        )
         parts.append(
             f'<text class="tick" x="{x_at(position):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 20}" '
             f'text-anchor="{anchor}">{escape(label)}</text>'

@@ -27,7 +27,11 @@ from migdev.remittances.vocabulary import AmountTier, FirmType, NetworkCoverage,
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED = (
     ("rpw-databank", "wb_databank_rpw_corridor_avg_cost_2011Q1_2020Q3.csv.gz", PriceSource.Kind.RPW_DATABANK),
-    ("rpw-corridor-means", "rpw_corridor_quarter_means_2016Q2_2025Q1.csv.gz", PriceSource.Kind.RPW_CORRIDOR_MEANS),
+    (
+        "rpw-corridor-means",
+        "rpw_corridor_quarter_means_2016Q2_2025Q1.csv.gz",
+        PriceSource.Kind.RPW_CORRIDOR_MEANS,
+    ),
 )
 DEMO_TITLE = "Demonstration data (synthetic)"
 
@@ -54,13 +58,76 @@ CORRIDORS = (
 # Fictional providers: (name, firm type, fixed fee in USD, proportional fee, FX margin %, speed, pick-up,
 # transparent).
 PROVIDERS = (
-    ("Harbour Bank (demo)", FirmType.BANK, Decimal("25"), Decimal("0"), Decimal("3.5"), Speed.THREE_TO_FIVE_DAYS, "Bank account", True),
-    ("SwiftHome Transfers (demo)", FirmType.MTO, Decimal("4.99"), Decimal("0"), Decimal("1.2"), Speed.UNDER_ONE_HOUR, "Cash", True),
-    ("ZeroFee Money (demo)", FirmType.MTO, Decimal("0"), Decimal("0"), Decimal("4.8"), Speed.UNDER_ONE_HOUR, "Cash", True),
-    ("Mobile Wallet Co (demo)", FirmType.MOBILE_OPERATOR, Decimal("1.5"), Decimal("0.01"), Decimal("0.9"), Speed.UNDER_ONE_HOUR, "Mobile wallet", True),
-    ("National Post (demo)", FirmType.POST_OFFICE, Decimal("8"), Decimal("0"), Decimal("2.6"), Speed.TWO_DAYS, "Cash", True),
-    ("Corner Exchange (demo)", FirmType.MTO, Decimal("3"), Decimal("0"), Decimal("2.0"), Speed.SAME_DAY, "Cash", False),
-    ("Welcome Offer Remit (demo)", FirmType.MTO, Decimal("2.99"), Decimal("0"), Decimal("-0.5"), Speed.NEXT_DAY, "Bank account", True),
+    (
+        "Harbour Bank (demo)",
+        FirmType.BANK,
+        Decimal("25"),
+        Decimal("0"),
+        Decimal("3.5"),
+        Speed.THREE_TO_FIVE_DAYS,
+        "Bank account",
+        True,
+    ),
+    (
+        "SwiftHome Transfers (demo)",
+        FirmType.MTO,
+        Decimal("4.99"),
+        Decimal("0"),
+        Decimal("1.2"),
+        Speed.UNDER_ONE_HOUR,
+        "Cash",
+        True,
+    ),
+    (
+        "ZeroFee Money (demo)",
+        FirmType.MTO,
+        Decimal("0"),
+        Decimal("0"),
+        Decimal("4.8"),
+        Speed.UNDER_ONE_HOUR,
+        "Cash",
+        True,
+    ),
+    (
+        "Mobile Wallet Co (demo)",
+        FirmType.MOBILE_OPERATOR,
+        Decimal("1.5"),
+        Decimal("0.01"),
+        Decimal("0.9"),
+        Speed.UNDER_ONE_HOUR,
+        "Mobile wallet",
+        True,
+    ),
+    (
+        "National Post (demo)",
+        FirmType.POST_OFFICE,
+        Decimal("8"),
+        Decimal("0"),
+        Decimal("2.6"),
+        Speed.TWO_DAYS,
+        "Cash",
+        True,
+    ),
+    (
+        "Corner Exchange (demo)",
+        FirmType.MTO,
+        Decimal("3"),
+        Decimal("0"),
+        Decimal("2.0"),
+        Speed.SAME_DAY,
+        "Cash",
+        False,
+    ),
+    (
+        "Welcome Offer Remit (demo)",
+        FirmType.MTO,
+        Decimal("2.99"),
+        Decimal("0"),
+        Decimal("-0.5"),
+        Speed.NEXT_DAY,
+        "Bank account",
+        True,
+    ),
 )
 
 
@@ -93,7 +160,9 @@ def _seed_synthetic_prices() -> int:
     source = PriceSource.objects.filter(kind=PriceSource.Kind.DEMO, edition=str(quarter)).first()
     if source is not None and Service.objects.filter(source=source).exists():
         return Service.objects.filter(source=source).count()
-    source = source or services.price_source_create(kind=PriceSource.Kind.DEMO, title=DEMO_TITLE, edition=str(quarter))
+    source = source or services.price_source_create(
+        kind=PriceSource.Kind.DEMO, title=DEMO_TITLE, edition=str(quarter)
+    )
     generator = random.Random(2026)  # deterministic: the demo looks the same on every machine
     count = 0
     for corridor_spec in CORRIDORS:

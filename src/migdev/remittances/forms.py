@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from migdev.remittances.models import Provider
 from migdev.remittances.quarters import Quarter, QuarterFormatError
 from migdev.remittances.selectors import CountryChoice
 from migdev.remittances.vocabulary import FirmType, NetworkCoverage, Speed
@@ -30,7 +31,9 @@ class ComparisonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": "10"}),
     )
 
-    def __init__(self, *args: Any, senders: list[CountryChoice], receivers: list[CountryChoice], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, senders: list[CountryChoice], receivers: list[CountryChoice], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         placeholder = [("", _("Choose a country"))]
         self.fields["sending"].choices = placeholder + [(c.iso3, c.name) for c in senders]  # type: ignore[attr-defined]
@@ -64,15 +67,26 @@ class ServiceCollectionForm(forms.Form):
     )
     product = forms.CharField(label=_("Product"), max_length=200, required=False)
     payment_instrument = forms.CharField(
-        label=_("Payment instrument"), max_length=200, required=False, help_text=_("For example cash, bank account, card.")
+        label=_("Payment instrument"),
+        max_length=200,
+        required=False,
+        help_text=_("For example cash, bank account, card."),
     )
     access_point = forms.CharField(
-        label=_("Access point"), max_length=200, required=False, help_text=_("For example branch, online, mobile app.")
+        label=_("Access point"),
+        max_length=200,
+        required=False,
+        help_text=_("For example branch, online, mobile app."),
     )
     pickup_method = forms.CharField(
-        label=_("Pick-up method"), max_length=200, required=False, help_text=_("For example cash, account, mobile wallet.")
+        label=_("Pick-up method"),
+        max_length=200,
+        required=False,
+        help_text=_("For example cash, account, mobile wallet."),
     )
-    speed = forms.ChoiceField(label=_("Speed"), choices=[("", _("Not recorded")), *Speed.choices], required=False)
+    speed = forms.ChoiceField(
+        label=_("Speed"), choices=[("", _("Not recorded")), *Speed.choices], required=False
+    )
     transparent = forms.TypedChoiceField(
         label=_("Exchange rate disclosed to the customer"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
@@ -87,7 +101,9 @@ class ServiceCollectionForm(forms.Form):
     receive_currency = forms.ChoiceField(label=_("Currency received"))
     interbank_rate = forms.DecimalField(
         label=_("Interbank exchange rate"),
-        help_text=_("Units of the currency received for one unit of the currency sent, at the time of collection."),
+        help_text=_(
+            "Units of the currency received for one unit of the currency sent, at the time of collection."
+        ),
         max_digits=24,
         decimal_places=10,
         localize=True,
@@ -95,7 +111,9 @@ class ServiceCollectionForm(forms.Form):
     amount_200 = forms.DecimalField(
         label=_("Amount (USD 200 equivalent)"), max_digits=18, decimal_places=4, localize=True
     )
-    fee_200 = forms.DecimalField(label=_("Fee for that amount"), max_digits=18, decimal_places=4, localize=True)
+    fee_200 = forms.DecimalField(
+        label=_("Fee for that amount"), max_digits=18, decimal_places=4, localize=True
+    )
     rate_200 = forms.DecimalField(
         label=_("Exchange rate offered for that amount"), max_digits=24, decimal_places=10, localize=True
     )
@@ -144,17 +162,23 @@ class ServiceCollectionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("sending_country") and cleaned.get("sending_country") == cleaned.get("receiving_country"):
+        if cleaned.get("sending_country") and cleaned.get("sending_country") == cleaned.get(
+            "receiving_country"
+        ):
             self.add_error("receiving_country", _("The sending and receiving countries must differ."))
         second = [cleaned.get(name) for name in ("amount_500", "fee_500", "rate_500")]
         if any(value is not None for value in second) and not all(value is not None for value in second):
-            self.add_error("amount_500", _("Give the amount, fee and rate of the second price, or none of them."))
+            self.add_error(
+                "amount_500", _("Give the amount, fee and rate of the second price, or none of them.")
+            )
         return cleaned
 
 
 class ProviderTokenForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)  # type: ignore[arg-type]
-    label = forms.CharField(label=_("Label"), max_length=100, required=False, help_text=_("Who uses it, for what."))
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none())
+    label = forms.CharField(
+        label=_("Label"), max_length=100, required=False, help_text=_("Who uses it, for what.")
+    )
     lifetime_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -22,7 +22,6 @@ import csv
 import datetime
 import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -184,17 +183,18 @@ class _Codes:
 
 def _corridor_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Ids of the corridors between these country pairs, creating the missing ones."""
-    existing = {
-        (s, r): pk
-        for pk, s, r in Corridor.objects.values_list("pk", "sending_country_id", "receiving_country_id")
-    }
-    missing = [Corridor(sending_country_id=s, receiving_country_id=r) for s, r in pairs if (s, r) not in existing]
+
+    def known() -> dict[tuple[str, str], int]:
+        rows = Corridor.objects.values_list("pk", "sending_country_id", "receiving_country_id")
+        return {(str(s), str(r)): pk for pk, s, r in rows}
+
+    existing = known()
+    missing = [
+        Corridor(sending_country_id=s, receiving_country_id=r) for s, r in pairs if (s, r) not in existing
+    ]
     Corridor.objects.bulk_create(missing, batch_size=BATCH_SIZE)
     if missing:
-        existing = {
-            (s, r): pk
-            for pk, s, r in Corridor.objects.values_list("pk", "sending_country_id", "receiving_country_id")
-        }
+        existing = known()
     return {pair: existing[pair] for pair in pairs}
 
 
@@ -220,14 +220,21 @@ def _upsert_series(
         else:
             changed.append(
                 CorridorSeriesValue(
-                    pk=pk, series=series, corridor_id=corridor_id, quarter=quarter, value=value,
-                    services_count=count, source=source,
+                    pk=pk,
+                    series=series,
+                    corridor_id=corridor_id,
+                    quarter=quarter,
+                    value=value,
+                    services_count=count,
+                    source=source,
                 )
             )
     services.insert_many(
         CorridorSeriesValue, ["series", "corridor", "quarter", "value", "services_count", "source"], new
     )
-    CorridorSeriesValue.objects.bulk_update(changed, ["value", "services_count", "source"], batch_size=BATCH_SIZE)
+    CorridorSeriesValue.objects.bulk_update(
+        changed, ["value", "services_count", "source"], batch_size=BATCH_SIZE
+    )
     return len(new), len(changed)
 
 
@@ -237,8 +244,17 @@ DATABANK_SERIES_CODE = "ATCR.CORR"
 DATABANK_SENDING = ("Sending Countries Code",)
 # DataBank writes "Receiving Countries  Code" with two spaces; accept one as well.
 DATABANK_RECEIVING = ("Receiving Countries  Code", "Receiving Countries Code")
-DATABANK_NAMES = {"Sending Countries Name", "Series Name", "Receiving Countries  Name", "Receiving Countries Name"}
-DATABANK_PERIODS = {f"{year}Q{number} [YR{year}Q{number}]": Quarter(year, number) for year in range(2000, 2101) for number in range(1, 5)}
+DATABANK_NAMES = {
+    "Sending Countries Name",
+    "Series Name",
+    "Receiving Countries  Name",
+    "Receiving Countries Name",
+}
+DATABANK_PERIODS = {
+    f"{year}Q{number} [YR{year}Q{number}]": Quarter(year, number)
+    for year in range(2000, 2101)
+    for number in range(1, 5)
+}
 _LAST_UPDATED = re.compile(r"Last Updated:\s*(?P<date>[\d/.-]+)", re.IGNORECASE)
 
 
@@ -268,7 +284,9 @@ def load_rpw_databank(path: Path, *, progress: Progress, user: User | None) -> I
             problems.add(
                 row_number,
                 "Series Code",
-                _("expected the series %(expected)s (average total cost to remit in a corridor), found %(found)s")
+                _(
+                    "expected the series %(expected)s (average total cost to remit in a corridor), found %(found)s"
+                )
                 % {"expected": DATABANK_SERIES_CODE, "found": row.get("Series Code") or _("nothing")},
             )
             continue
@@ -292,18 +310,21 @@ def load_rpw_databank(path: Path, *, progress: Progress, user: User | None) -> I
             problems.add(row_number, _column_of(row, sending_raw, receiving_raw, codes), str(error))
             continue
         if pair[0] == pair[1]:
-            problems.add(row_number, DATABANK_RECEIVING[0], _("the sending and receiving countries are the same"))
+            problems.add(
+                row_number, DATABANK_RECEIVING[0], _("the sending and receiving countries are the same")
+            )
             continue
         if pair in first_row_of:
             problems.add(
                 row_number,
                 None,
-                _("the corridor %(corridor)s is also on row %(row)d") % {"corridor": "".join(pair), "row": first_row_of[pair]},
+                _("the corridor %(corridor)s is also on row %(row)d")
+                % {"corridor": "".join(pair), "row": first_row_of[pair]},
             )
             continue
         first_row_of[pair] = row_number
-        for quarter, value in row_values.items():
-            values[(CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200, pair, quarter)] = (value, None)
+        for quarter_text, value in row_values.items():
+            values[(CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200, pair, quarter_text)] = (value, None)
     # read_table has checked the header; these two columns are required in one of their spellings.
     header = {name.casefold() for name in _header_names(path)}
     for spellings in (DATABANK_SENDING, DATABANK_RECEIVING):
@@ -382,7 +403,12 @@ def _quarter(raw: object, row_number: int, column: str, problems: _Problems) -> 
 
 
 def _pair(
-    row: dict[str, str | None], sending_column: str, receiving_column: str, row_number: int, codes: _Codes, problems: _Problems
+    row: dict[str, str | None],
+    sending_column: str,
+    receiving_column: str,
+    row_number: int,
+    codes: _Codes,
+    problems: _Problems,
 ) -> tuple[str, str] | None | bool:
     """(sending, receiving) alpha-3 codes; False when the row names an economy without a country row."""
     resolved = []
@@ -421,12 +447,15 @@ def load_rpw_corridor_means(path: Path, *, progress: Progress, user: User | None
             problems.add(
                 row_number,
                 "corridor",
-                _("%(corridor)s is not source_code followed by destination_code") % {"corridor": corridor_code},
+                _("%(corridor)s is not source_code followed by destination_code")
+                % {"corridor": corridor_code},
             )
         try:
             count_value = read_number(row["num_providers"])
             if count_value != count_value.to_integral_value() or count_value < 1:
-                raise ValueError(_("%(value)s is not a whole number of services") % {"value": row["num_providers"]})
+                raise ValueError(
+                    _("%(value)s is not a whole number of services") % {"value": row["num_providers"]}
+                )
             services_count = int(count_value)
         except ValueError as error:
             problems.add(row_number, "num_providers", str(error))
@@ -492,7 +521,9 @@ def load_remittance_flows(path: Path, *, progress: Progress, user: User | None) 
             continue
         year_text = (row["year"] or "").strip()
         if not (year_text.isdigit() and 1970 <= int(year_text) <= 2100):
-            problems.add(row_number, "year", _("%(value)s is not a year") % {"value": year_text or _("(blank)")})
+            problems.add(
+                row_number, "year", _("%(value)s is not a year") % {"value": year_text or _("(blank)")}
+            )
             continue
         try:
             amount = read_number(row["usd_millions"])
@@ -519,16 +550,22 @@ def load_remittance_flows(path: Path, *, progress: Progress, user: User | None) 
         user=user,
     )
     existing = {
-        (s, r, y): pk
+        (str(s), str(r), int(y)): pk
         for pk, s, r, y in RemittanceFlow.objects.values_list(
             "pk", "sending_country_id", "receiving_country_id", "year"
         )
     }
-    new, changed = [], []
+    new: list[RemittanceFlow] = []
+    changed: list[RemittanceFlow] = []
     for (sending, receiving, year), amount in flows.items():
         pk = existing.get((sending, receiving, year))
         record = RemittanceFlow(
-            pk=pk, sending_country_id=sending, receiving_country_id=receiving, year=year, usd_millions=amount, source=source
+            pk=pk,
+            sending_country_id=sending,
+            receiving_country_id=receiving,
+            year=year,
+            usd_millions=amount,
+            source=source,
         )
         (changed if pk else new).append(record)
     RemittanceFlow.objects.bulk_create(new, batch_size=BATCH_SIZE)
@@ -598,10 +635,19 @@ def _workbook_sheets(path: Path) -> Iterator[_Sheet]:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many types for damaged workbooks
             raise ImportRejected(
-                [RowError(path.name, None, None, _("The workbook could not be opened: %(error)s.") % {"error": error})]
+                [
+                    RowError(
+                        path.name,
+                        None,
+                        None,
+                        _("The workbook could not be opened: %(error)s.") % {"error": error},
+                    )
+                ]
             ) from None
         try:
-            names = [name for name in WORKBOOK_SHEETS if name in workbook.sheetnames] or workbook.sheetnames[:1]
+            names = [name for name in WORKBOOK_SHEETS if name in workbook.sheetnames] or workbook.sheetnames[
+                :1
+            ]
             for name in names:
                 worksheet = workbook[name]
                 rows = (
@@ -621,7 +667,11 @@ def _workbook_sheets(path: Path) -> Iterator[_Sheet]:
             yield _sheet(path.name, rows, None)
     except UnicodeDecodeError:
         raise ImportRejected(
-            [RowError(path.name, None, None, _("The file is not UTF-8; save it as “CSV UTF-8” and try again."))]
+            [
+                RowError(
+                    path.name, None, None, _("The file is not UTF-8; save it as “CSV UTF-8” and try again.")
+                )
+            ]
         ) from None
 
 
@@ -703,8 +753,14 @@ def _parse_workbook_row(
     if len(resolved) == 2 and resolved[0] == resolved[1]:
         fail("destination_code", _("the sending and receiving countries are the same"))
     corridor_code = (cell("corridor") or "").upper()
-    if corridor_code and corridor_code != f"{cell('source_code') or ''}{cell('destination_code') or ''}".upper():
-        fail("corridor", _("%(corridor)s is not source_code followed by destination_code") % {"corridor": corridor_code})
+    if (
+        corridor_code
+        and corridor_code != f"{cell('source_code') or ''}{cell('destination_code') or ''}".upper()
+    ):
+        fail(
+            "corridor",
+            _("%(corridor)s is not source_code followed by destination_code") % {"corridor": corridor_code},
+        )
     firm = clean_label(cell("firm"))
     if not firm:
         fail("firm", _("the provider's name is missing"))
@@ -717,7 +773,7 @@ def _parse_workbook_row(
         ("receiving network coverage", read_coverage, "network_coverage"),
     ):
         try:
-            value = reader(cell(column))  # type: ignore[operator]
+            value = reader(cell(column))
         except ValueError as error:
             fail(column, str(error))
             continue
@@ -849,7 +905,9 @@ def load_rpw_workbook(path: Path, *, progress: Progress, user: User | None) -> I
                 problems.add(
                     row_number,
                     None,
-                    _("duplicate quote: %(firm)s, same product, corridor and quarter as row %(row)d of %(file)s")
+                    _(
+                        "duplicate quote: %(firm)s, same product, corridor and quarter as row %(row)d of %(file)s"
+                    )
                     % {"firm": result.provider[0], "row": first, "file": where},
                     file=sheet.label,
                 )
@@ -881,7 +939,8 @@ def _workbook_sheets_checked(path: Path, problems: _Problems) -> Iterator[_Sheet
             problems.add(
                 sheet.header_row or 1,
                 None,
-                _("Missing required columns: %(missing)s.") % {"missing": ", ".join(f"“{m}”" for m in missing)},
+                _("Missing required columns: %(missing)s.")
+                % {"missing": ", ".join(f"“{m}”" for m in missing)},
                 file=sheet.label,
             )
         yield _Sheet(sheet.label, sheet.header_row, sheet.columns, iter(()), sheet.size)
@@ -892,16 +951,17 @@ def _write_services(parsed: list[_ParsedService], source: PriceSource) -> tuple[
     providers = {(p.name, p.firm_type): p.pk for p in Provider.objects.all()}
     missing_providers = {item.provider for item in parsed} - providers.keys()
     Provider.objects.bulk_create(
-        [Provider(name=name[:200], firm_type=firm_type) for name, firm_type in missing_providers], batch_size=BATCH_SIZE
+        [Provider(name=name[:200], firm_type=firm_type) for name, firm_type in missing_providers],
+        batch_size=BATCH_SIZE,
     )
     if missing_providers:
         providers = {(p.name, p.firm_type): p.pk for p in Provider.objects.all()}
     quarters = {item.quarter for item in parsed}
     existing = {
         (provider_id, corridor_id, quarter, key): pk
-        for pk, provider_id, corridor_id, quarter, key in Service.objects.filter(quarter__in=quarters).values_list(
-            "pk", "provider_id", "corridor_id", "quarter", "product_key"
-        )
+        for pk, provider_id, corridor_id, quarter, key in Service.objects.filter(
+            quarter__in=quarters
+        ).values_list("pk", "provider_id", "corridor_id", "quarter", "product_key")
     }
     now = timezone.now()
     new: list[tuple[_ParsedService, Service]] = []
@@ -921,14 +981,27 @@ def _write_services(parsed: list[_ParsedService], source: PriceSource) -> tuple[
             source=source,
             collector_name=RPW_ATTRIBUTION,
             updated_at=now,
-            **item.attributes,  # type: ignore[arg-type]
+            **item.attributes,
         )
         (changed if pk else new).append((item, service))
     Service.objects.bulk_create([service for _item, service in new], batch_size=BATCH_SIZE)
     update_fields = [
-        "send_currency", "origin", "source", "collector_name", "updated_at", "product", "payment_instrument",
-        "access_point", "pickup_method", "pickup_location", "speed", "transparent", "network_coverage",
-        "collected_on", "note", "source_row_id",
+        "send_currency",
+        "origin",
+        "source",
+        "collector_name",
+        "updated_at",
+        "product",
+        "payment_instrument",
+        "access_point",
+        "pickup_method",
+        "pickup_location",
+        "speed",
+        "transparent",
+        "network_coverage",
+        "collected_on",
+        "note",
+        "source_row_id",
     ]
     Service.objects.bulk_update([service for _item, service in changed], update_fields, batch_size=BATCH_SIZE)
     Quote.objects.filter(service_id__in=[service.pk for _item, service in changed]).delete()
@@ -947,7 +1020,7 @@ def _write_services(parsed: list[_ParsedService], source: PriceSource) -> tuple[
                     source_total_cost_pct=parsed_quote.source_total_cost_pct,
                 )
             )
-            quotes.append(Quote(service_id=service.pk, **fields))  # type: ignore[misc]
+            quotes.append(Quote(service_id=service.pk, **fields))
     Quote.objects.bulk_create(quotes, batch_size=BATCH_SIZE)
     return len(new), len(changed)
 

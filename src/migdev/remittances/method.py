@@ -40,7 +40,9 @@ def total_cost_pct(
         raise PriceError("the amount sent must be greater than zero")
     if fee < 0:
         raise PriceError("the fee cannot be negative")
-    return fee / send_amount * HUNDRED + fx_margin_pct(offered_rate=offered_rate, interbank_rate=interbank_rate)
+    return fee / send_amount * HUNDRED + fx_margin_pct(
+        offered_rate=offered_rate, interbank_rate=interbank_rate
+    )
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,9 @@ def rank_offers(offers: Sequence[Offer], send_amount: Decimal) -> list[RankedOff
     Ties (same amount received) go to the lower total cost, then the provider's name, so the order is stable.
     """
     priced = [(offer, price_at(offer.points, send_amount)) for offer in offers]
-    priced.sort(key=lambda item: (-item[1].amount_received, item[1].total_cost_pct, item[0].provider, item[0].key))
+    priced.sort(
+        key=lambda item: (-item[1].amount_received, item[1].total_cost_pct, item[0].provider, item[0].key)
+    )
     if not priced:
         return []
     best_received = priced[0][1].amount_received

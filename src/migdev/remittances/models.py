@@ -67,7 +67,9 @@ class Provider(models.Model):
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
         constraints = [
-            models.UniqueConstraint(fields=["name", "firm_type"], name="remittances_provider_name_type_unique")
+            models.UniqueConstraint(
+                fields=["name", "firm_type"], name="remittances_provider_name_type_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -132,7 +134,8 @@ class Corridor(models.Model):
                 fields=["sending_country", "receiving_country"], name="remittances_corridor_unique"
             ),
             models.CheckConstraint(
-                condition=~Q(sending_country=models.F("receiving_country")), name="remittances_corridor_two_countries"
+                condition=~Q(sending_country=models.F("receiving_country")),
+                name="remittances_corridor_two_countries",
             ),
         ]
 
@@ -172,7 +175,12 @@ class Service(models.Model):
         "reference.Currency", to_field="code", on_delete=models.PROTECT, related_name="+"
     )
     receive_currency = models.ForeignKey(
-        "reference.Currency", to_field="code", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "reference.Currency",
+        to_field="code",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     source = models.ForeignKey(PriceSource, on_delete=models.PROTECT, related_name="services")
@@ -216,7 +224,9 @@ class Quote(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="quotes")
     tier = models.CharField(_("amount tier"), max_length=10, choices=AmountTier.choices)
     send_amount = models.DecimalField(_("amount sent"), max_digits=18, decimal_places=4)
-    usd_amount = models.DecimalField(_("USD equivalent"), max_digits=12, decimal_places=2, null=True, blank=True)
+    usd_amount = models.DecimalField(
+        _("USD equivalent"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     fee = models.DecimalField(_("fee"), max_digits=18, decimal_places=4)
     offered_rate = models.DecimalField(_("exchange rate offered"), max_digits=24, decimal_places=10)
     interbank_rate = models.DecimalField(_("interbank exchange rate"), max_digits=24, decimal_places=10)
@@ -231,14 +241,17 @@ class Quote(models.Model):
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         constraints = [
-            models.UniqueConstraint(fields=["service", "send_amount"], name="remittances_quote_amount_unique"),
+            models.UniqueConstraint(
+                fields=["service", "send_amount"], name="remittances_quote_amount_unique"
+            ),
             models.UniqueConstraint(
                 fields=["service", "tier"], condition=~Q(tier="other"), name="remittances_quote_tier_unique"
             ),
             models.CheckConstraint(condition=Q(fee__gte=0), name="remittances_quote_fee_not_negative"),
             models.CheckConstraint(condition=Q(send_amount__gt=0), name="remittances_quote_amount_positive"),
             models.CheckConstraint(
-                condition=Q(offered_rate__gt=0) & Q(interbank_rate__gt=0), name="remittances_quote_rates_positive"
+                condition=Q(offered_rate__gt=0) & Q(interbank_rate__gt=0),
+                name="remittances_quote_rates_positive",
             ),
         ]
         indexes = [models.Index(fields=["tier", "service"], name="remittances_quote_tier")]
@@ -269,7 +282,9 @@ class CorridorSeriesValue(models.Model):
         verbose_name = _("published corridor value")
         verbose_name_plural = _("published corridor values")
         constraints = [
-            models.UniqueConstraint(fields=["series", "corridor", "quarter"], name="remittances_series_unique")
+            models.UniqueConstraint(
+                fields=["series", "corridor", "quarter"], name="remittances_series_unique"
+            )
         ]
         indexes = [models.Index(fields=["quarter", "series"], name="remittances_series_quarter")]
 

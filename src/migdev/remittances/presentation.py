@@ -39,7 +39,9 @@ def corridor_chart(history: Sequence[CorridorQuarter], *, corridor_name: str) ->
             _("Average cost (World Bank DataBank)"),
             [float(row.official) if row and row.official is not None else None for row in rows],
         ),
-        ChartSeries(_("SmaRT (three cheapest qualifying services)"), [row.smart if row else None for row in rows]),
+        ChartSeries(
+            _("SmaRT (three cheapest qualifying services)"), [row.smart if row else None for row in rows]
+        ),
     ]
     series = [item for item in series if any(value is not None for value in item.values)]
     chart = LineChart(
@@ -68,8 +70,11 @@ def country_chart(history: Sequence[CountryQuarter], *, country_name: str) -> Sa
     ]
     series = [item for item in series if any(value is not None for value in item.values)]
     chart = LineChart(
-        title=_("Average cost of sending USD 200 from and to %(country)s, by quarter") % {"country": country_name},
-        description=_("Simple average over the transparent services of all corridors; the table below has every value."),
+        title=_("Average cost of sending USD 200 from and to %(country)s, by quarter")
+        % {"country": country_name},
+        description=_(
+            "Simple average over the transparent services of all corridors; the table below has every value."
+        ),
         x_labels=axis,
         series=series,
         reference_lines=target_lines(),
@@ -144,7 +149,9 @@ def published_beside(
             rows.append(PublishedBeside(labels[measure], value[0] if value else None, headlines[metric]))
     for metric, headline in sorted(headlines.items()):
         if metric.startswith("region_"):
-            value = figures.get(Measure.REGION_AVERAGE, {}).get(_RPW_REGIONS.get(metric.removeprefix("region_"), ""))
+            value = figures.get(Measure.REGION_AVERAGE, {}).get(
+                _RPW_REGIONS.get(metric.removeprefix("region_"), "")
+            )
             rows.append(
                 PublishedBeside(
                     _("Receiving region %(region)s") % {"region": metric.removeprefix("region_")},

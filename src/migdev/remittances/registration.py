@@ -4,8 +4,10 @@
 def register() -> None:
     from migdev.core.demo import register_demo_seeder
     from migdev.dataio.registry import register_format
-    from migdev.remittances import demo
-    from migdev.remittances import jobs  # noqa: F401 - registers the job handlers
+    from migdev.remittances import (
+        demo,
+        jobs,  # noqa: F401 - registers the job handlers
+    )
     from migdev.remittances.loaders import FORMATS
 
     for load_format in FORMATS:

@@ -84,17 +84,22 @@ def world_bank_regions() -> dict[str, str]:
     """ISO alpha-3 → World Bank region code (EAS, ECS, LCN, MEA, NAC, SAS, SSF) from the reference data."""
     from migdev.reference.models import WorldBankEconomy
 
-    return dict(
-        WorldBankEconomy.objects.filter(country__isnull=False, region__isnull=False).values_list(
-            "country_id", "region_id"
-        )
+    pairs = WorldBankEconomy.objects.filter(country__isnull=False, region__isnull=False).values_list(
+        "country_id", "region_id"
     )
+    # Both keys are codes (to_field), whatever the type checker infers for *_id.
+    return {str(country): str(region) for country, region in pairs}
 
 
 def aggregate_inputs() -> AggregateInputs:
     """The engine's columns: service-level quotes first; a corridor-quarter without services falls back to an
     imported corridor mean, then to the official corridor average (USD 200 only)."""
-    corridor_rows = list(Corridor.objects.order_by("pk").values_list("pk", "sending_country_id", "receiving_country_id"))
+    corridor_rows = [
+        (pk, str(sending), str(receiving))
+        for pk, sending, receiving in Corridor.objects.order_by("pk").values_list(
+            "pk", "sending_country_id", "receiving_country_id"
+        )
+    ]
     corridor_index = {pk: position for position, (pk, _s, _r) in enumerate(corridor_rows)}
     country_codes = sorted({code for _pk, s, r in corridor_rows for code in (s, r)})
     country_index = {code: position for position, code in enumerate(country_codes)}
@@ -122,14 +127,25 @@ def aggregate_inputs() -> AggregateInputs:
     columns: dict[str, list[Any]] = defaultdict(list)
     covered: set[tuple[int, int, int]] = set()
     coverage: dict[tuple[str, str], dict[str, int]] = defaultdict(
-        lambda: {"services": 0, "corridors_with_services": 0, "corridors_from_means": 0, "corridors_official_only": 0}
+        lambda: {
+            "services": 0,
+            "corridors_with_services": 0,
+            "corridors_from_means": 0,
+            "corridors_official_only": 0,
+        }
     )
     quote_rows = (
         Service.objects.filter(origin__in=STATISTICAL_ORIGINS, quotes__tier__in=tier_codes)
         .annotate(cost=Cast("quotes__total_cost_pct", FloatField()))
         .values_list(
-            "quotes__tier", "quarter", "corridor_id", "provider__firm_type", "transparent", "speed",
-            "network_coverage", "cost",
+            "quotes__tier",
+            "quarter",
+            "corridor_id",
+            "provider__firm_type",
+            "transparent",
+            "speed",
+            "network_coverage",
+            "cost",
         )
         .iterator(chunk_size=10_000)
     )
@@ -145,7 +161,9 @@ def aggregate_inputs() -> AggregateInputs:
         columns["corridor"].append(key[2])
         columns["firm_type"].append(firm_type_index.get(firm_type, -1))
         columns["transparent"].append(
-            TRANSPARENT_UNKNOWN if transparent is None else (TRANSPARENT_YES if transparent else TRANSPARENT_NO)
+            TRANSPARENT_UNKNOWN
+            if transparent is None
+            else (TRANSPARENT_YES if transparent else TRANSPARENT_NO)
         )
         columns["qualifying"].append(
             transparent is True and speed in within_five_days and network != NetworkCoverage.LOW
@@ -217,7 +235,8 @@ def aggregate_inputs() -> AggregateInputs:
 def _flow_weights(corridor_index: dict[int, int], quarters: list[int]) -> FlowWeights | None:
     """Each quarter takes the flows of its year, else the closest earlier year, else the closest later one."""
     corridor_of_pair = {
-        (s, r): pk for pk, s, r in Corridor.objects.values_list("pk", "sending_country_id", "receiving_country_id")
+        (s, r): pk
+        for pk, s, r in Corridor.objects.values_list("pk", "sending_country_id", "receiving_country_id")
     }
     by_corridor: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for sending, receiving, year, amount in RemittanceFlow.objects.values_list(
@@ -258,7 +277,7 @@ def corridor_by_slug(slug: str) -> Corridor:
         raise Http404
     corridor = (
         Corridor.objects.select_related("sending_country", "receiving_country")
-        .filter(sending_country_id=cleaned[:3], receiving_country_id=cleaned[3:])
+        .filter(sending_country__iso3=cleaned[:3], receiving_country__iso3=cleaned[3:])
         .first()
     )
     if corridor is None:
@@ -269,7 +288,7 @@ def corridor_by_slug(slug: str) -> Corridor:
 def corridor_between(sending: str, receiving: str) -> Corridor | None:
     return (
         Corridor.objects.select_related("sending_country", "receiving_country")
-        .filter(sending_country_id=sending, receiving_country_id=receiving)
+        .filter(sending_country__iso3=sending, receiving_country__iso3=receiving)
         .first()
     )
 
@@ -290,10 +309,11 @@ def _country_choices(codes: Iterable[str]) -> list[CountryChoice]:
 def comparison_countries() -> tuple[list[CountryChoice], list[CountryChoice]]:
     """Sending and receiving countries of the corridors that have prices to compare."""
     pairs = _priced_corridors().values_list("sending_country_id", "receiving_country_id")
-    senders, receivers = set(), set()
+    senders: set[str] = set()
+    receivers: set[str] = set()
     for sending, receiving in pairs:
-        senders.add(sending)
-        receivers.add(receiving)
+        senders.add(str(sending))
+        receivers.add(str(receiving))
     return _country_choices(senders), _country_choices(receivers)
 
 
@@ -304,15 +324,17 @@ def _priced_corridors() -> QuerySet[Corridor]:
 def corridors_with_prices(*, sending: str | None = None, receiving: str | None = None) -> QuerySet[Corridor]:
     corridors = _priced_corridors()
     if sending:
-        corridors = corridors.filter(sending_country_id=sending)
+        corridors = corridors.filter(sending_country__iso3=sending)
     if receiving:
-        corridors = corridors.filter(receiving_country_id=receiving)
+        corridors = corridors.filter(receiving_country__iso3=receiving)
     return corridors.select_related("sending_country", "receiving_country").order_by(
         "sending_country_id", "receiving_country_id"
     )
 
 
-def comparison_offers(corridor: Corridor, *, now: datetime.datetime | None = None) -> tuple[list[Offer], str | None]:
+def comparison_offers(
+    corridor: Corridor, *, now: datetime.datetime | None = None
+) -> tuple[list[Offer], str | None]:
     """What a migrant can compare today in ``corridor``, and the quarter of the survey prices shown.
 
     Survey prices (researchers, RPW) come from the corridor's latest quarter; a provider's own quote that
@@ -333,16 +355,32 @@ def comparison_offers(corridor: Corridor, *, now: datetime.datetime | None = Non
         Service.objects.filter(condition, corridor=corridor)
         .order_by("provider__name", "pk")
         .values(
-            "pk", "provider_id", "product_key", "origin", "provider__name", "provider__firm_type", "product",
-            "payment_instrument", "access_point", "pickup_method", "speed", "transparent", "collected_on", "quarter",
-            "send_currency_id", "receive_currency_id",
+            "pk",
+            "provider_id",
+            "product_key",
+            "origin",
+            "provider__name",
+            "provider__firm_type",
+            "product",
+            "payment_instrument",
+            "access_point",
+            "pickup_method",
+            "speed",
+            "transparent",
+            "collected_on",
+            "quarter",
+            "send_currency_id",
+            "receive_currency_id",
         )
     )
     chosen: dict[tuple[int, str], dict[str, Any]] = {}
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)
         key = (row["provider_id"], row["product_key"])
         current = chosen.get(key)
-        if current is None or (row["origin"] == Origin.PROVIDER_API and current["origin"] != Origin.PROVIDER_API):
+        if current is None or (
+            row["origin"] == Origin.PROVIDER_API and current["origin"] != Origin.PROVIDER_API
+        ):
             chosen[key] = row
     points: dict[int, list[PricePoint]] = defaultdict(list)
     for service_id, amount, fee, offered, interbank in Quote.objects.filter(
@@ -358,7 +396,9 @@ def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
     if quoted_on is None:
         parsed = quarter_or_none(row["quarter"])
         quoted_on = parsed.last_day if parsed else None
-    product = " · ".join(part for part in (row["product"], row["payment_instrument"], row["access_point"]) if part)
+    product = " · ".join(
+        part for part in (row["product"], row["payment_instrument"], row["access_point"]) if part
+    )
     return Offer(
         key=str(row["pk"]),
         provider=row["provider__name"],
@@ -385,7 +425,9 @@ def quarters_with_figures(tier: str = AmountTier.USD200) -> list[str]:
     )
 
 
-def figure_series(measure: str, subject: str = "", *, tier: str = AmountTier.USD200) -> dict[str, tuple[float, float]]:
+def figure_series(
+    measure: str, subject: str = "", *, tier: str = AmountTier.USD200
+) -> dict[str, tuple[float, float]]:
     """quarter → (value, observations) of one measure for one subject."""
     rows = AggregateValue.objects.filter(measure=measure, subject=subject, tier=tier).values_list(
         "quarter", "value", "observations"
@@ -393,7 +435,9 @@ def figure_series(measure: str, subject: str = "", *, tier: str = AmountTier.USD
     return {quarter: (value, observations) for quarter, value, observations in rows}
 
 
-def figures_for_quarter(quarter: str, *, tier: str = AmountTier.USD200) -> dict[str, dict[str, tuple[float, float]]]:
+def figures_for_quarter(
+    quarter: str, *, tier: str = AmountTier.USD200
+) -> dict[str, dict[str, tuple[float, float]]]:
     """measure → subject → (value, observations) for one quarter."""
     table: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     for measure, subject, value, observations in AggregateValue.objects.filter(
@@ -551,12 +595,16 @@ def figure_rows(*, tier: str | None = None) -> Iterator[dict[str, Any]]:
     rows = AggregateValue.objects.order_by("tier", "quarter", "measure", "subject")
     if tier:
         rows = rows.filter(tier=tier)
-    for value in rows.values("tier", "quarter", "measure", "subject", "value", "observations", "computed_at").iterator():
-        yield value
+    for row in rows.values(
+        "tier", "quarter", "measure", "subject", "value", "observations", "computed_at"
+    ).iterator():
+        yield dict(row)
 
 
 def series_rows() -> Iterator[dict[str, Any]]:
-    rows = CorridorSeriesValue.objects.order_by("corridor__sending_country_id", "corridor__receiving_country_id", "series", "quarter").values(
+    rows = CorridorSeriesValue.objects.order_by(
+        "corridor__sending_country_id", "corridor__receiving_country_id", "series", "quarter"
+    ).values(
         "corridor__sending_country_id",
         "corridor__receiving_country_id",
         "series",
@@ -584,7 +632,9 @@ def quote_rows(*, quarter: str | None = None) -> Iterator[dict[str, Any]]:
     services = Service.objects.filter(origin__in=STATISTICAL_ORIGINS)
     if quarter:
         services = services.filter(quarter=quarter)
-    rows = services.order_by("quarter", "corridor__sending_country_id", "corridor__receiving_country_id", "pk").values(
+    rows = services.order_by(
+        "quarter", "corridor__sending_country_id", "corridor__receiving_country_id", "pk"
+    ).values(
         "quarter",
         "corridor__sending_country_id",
         "corridor__receiving_country_id",
@@ -650,12 +700,16 @@ def corridor_table(quarter: str, *, tier: str = AmountTier.USD200) -> list[Corri
     figures = figures_for_quarter(quarter, tier=tier)
     averages = figures.get(Measure.CORRIDOR_AVERAGE, {})
     smart = figures.get(Measure.CORRIDOR_SMART, {})
-    official = {
-        f"{s}{r}": value
-        for s, r, value in CorridorSeriesValue.objects.filter(
-            quarter=quarter, series=CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200
-        ).values_list("corridor__sending_country_id", "corridor__receiving_country_id", "value")
-    } if tier == AmountTier.USD200 else {}
+    official = (
+        {
+            f"{s}{r}": value
+            for s, r, value in CorridorSeriesValue.objects.filter(
+                quarter=quarter, series=CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200
+            ).values_list("corridor__sending_country_id", "corridor__receiving_country_id", "value")
+        }
+        if tier == AmountTier.USD200
+        else {}
+    )
     codes = set(averages) | set(smart) | set(official)
     rows = []
     for corridor in Corridor.objects.select_related("sending_country", "receiving_country"):

@@ -13,10 +13,11 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +31,8 @@ from migdev.remittances.models import (
     PriceSource,
     Provider,
     ProviderToken,
-    Quote,
     QuarterCoverage,
+    Quote,
     Service,
 )
 from migdev.remittances.quarters import Quarter
@@ -40,7 +41,7 @@ from migdev.remittances.vocabulary import AmountTier, FirmType, NetworkCoverage,
 if TYPE_CHECKING:
     from migdev.accounts.models import User
 
-PROVIDER_TOKEN_PREFIX = "rpt_"
+PROVIDER_TOKEN_PREFIX = "rpt_"  # noqa: S105 - a marker, not a secret
 DEFAULT_PROVIDER_QUOTE_MAX_AGE_HOURS = 24 * 7
 DEFAULT_PROVIDER_TOKEN_DAYS = 90
 MAX_PROVIDER_TOKEN_DAYS = 366
@@ -56,7 +57,9 @@ class ServiceInputError(ValueError):
 
 
 def provider_quote_max_age() -> datetime.timedelta:
-    hours = getattr(settings, "REMITTANCES_PROVIDER_QUOTE_MAX_AGE_HOURS", DEFAULT_PROVIDER_QUOTE_MAX_AGE_HOURS)
+    hours = getattr(
+        settings, "REMITTANCES_PROVIDER_QUOTE_MAX_AGE_HOURS", DEFAULT_PROVIDER_QUOTE_MAX_AGE_HOURS
+    )
     return datetime.timedelta(hours=int(hours))
 
 
@@ -71,7 +74,15 @@ def product_key(
     network_coverage: str = "",
 ) -> str:
     """The identity of a product within provider × corridor × quarter: its descriptive fields, case-folded."""
-    parts = [product, payment_instrument, access_point, pickup_method, pickup_location, speed, network_coverage]
+    parts = [
+        product,
+        payment_instrument,
+        access_point,
+        pickup_method,
+        pickup_location,
+        speed,
+        network_coverage,
+    ]
     joined = "\x1f".join(label_key(part) for part in parts)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
@@ -253,7 +264,9 @@ def service_record(
     if existing is not None and not replace_existing:
         raise ServiceInputError(
             "product",
-            _("%(provider)s already has this product in %(corridor)s for %(quarter)s; change that entry instead.")
+            _(
+                "%(provider)s already has this product in %(corridor)s for %(quarter)s; change that entry instead."
+            )
             % {"provider": provider.name, "corridor": corridor, "quarter": quarter},
         )
     if existing is not None:
@@ -266,7 +279,7 @@ def service_record(
         service = Service.objects.create(
             provider=provider, corridor=corridor, quarter=str(quarter), product_key=key, **fields
         )
-    Quote.objects.bulk_create([Quote(service=service, **quote_fields(quote)) for quote in quotes])  # type: ignore[misc]
+    Quote.objects.bulk_create([Quote(service=service, **quote_fields(quote)) for quote in quotes])
     if recompute and origin != Origin.PROVIDER_API:
         transaction.on_commit(aggregates_recompute_soon)
     return service
@@ -342,7 +355,11 @@ def _hash_token(raw: str) -> str:
 
 @transaction.atomic
 def provider_token_create(
-    *, provider: Provider, user: User | None, label: str = "", lifetime_days: int = DEFAULT_PROVIDER_TOKEN_DAYS
+    *,
+    provider: Provider,
+    user: User | None,
+    label: str = "",
+    lifetime_days: int = DEFAULT_PROVIDER_TOKEN_DAYS,
 ) -> tuple[ProviderToken, str]:
     """A new token for ``provider``; returns the row and the secret, which is not stored and shown once."""
     if not 1 <= lifetime_days <= MAX_PROVIDER_TOKEN_DAYS:
@@ -359,7 +376,12 @@ def provider_token_create(
         created_by=user if user is not None and user.is_authenticated else None,
         expires_at=timezone.now() + datetime.timedelta(days=lifetime_days),
     )
-    _audit(action="token_create", user=user, record=token, detail={"provider": provider.name, "days": lifetime_days})
+    _audit(
+        action="token_create",
+        user=user,
+        record=token,
+        detail={"provider": provider.name, "days": lifetime_days},
+    )
     return token, raw
 
 
@@ -402,9 +424,7 @@ class ProviderQuoteInput:
     transparent: bool = True
 
 
-def provider_quotes_submit(
-    *, token: ProviderToken, offers: Sequence[ProviderQuoteInput]
-) -> list[Service]:
+def provider_quotes_submit(*, token: ProviderToken, offers: Sequence[ProviderQuoteInput]) -> list[Service]:
     """A provider's current prices; each replaces the provider's earlier quote for the same product.
 
     Quotes expire after ``REMITTANCES_PROVIDER_QUOTE_MAX_AGE_HOURS`` (a week by default): a price nobody
@@ -415,13 +435,12 @@ def provider_quotes_submit(
     now = timezone.now()
     quarter = Quarter.containing(timezone.localdate(now))
     with transaction.atomic():
-        source = (
-            PriceSource.objects.filter(kind=PriceSource.Kind.PROVIDER_API, title=token.provider.name).first()
-            or price_source_create(
-                kind=PriceSource.Kind.PROVIDER_API,
-                title=token.provider.name,
-                edition=_("live quotes"),
-            )
+        source = PriceSource.objects.filter(
+            kind=PriceSource.Kind.PROVIDER_API, title=token.provider.name
+        ).first() or price_source_create(
+            kind=PriceSource.Kind.PROVIDER_API,
+            title=token.provider.name,
+            edition=_("live quotes"),
         )
         services = []
         for position, offer in enumerate(offers):
@@ -517,7 +536,7 @@ def aggregates_recompute() -> RecomputeSummary:
         "region": data.region_codes,
         "firm_type": data.firm_type_codes,
     }
-    rows: list[tuple[object, ...]] = []
+    rows: list[tuple[Any, ...]] = []
     stamp = connection.ops.adapt_datetimefield_value(now)
     for measure in Measure.ALL:
         names = subject_names.get(Measure.SUBJECT.get(measure, ""), [])
@@ -537,7 +556,11 @@ def aggregates_recompute() -> RecomputeSummary:
                 )
             )
     AggregateValue.objects.all().delete()
-    insert_many(AggregateValue, ["tier", "quarter", "measure", "subject", "value", "observations", "computed_at"], rows)
+    insert_many(
+        AggregateValue,
+        ["tier", "quarter", "measure", "subject", "value", "observations", "computed_at"],
+        rows,
+    )
     QuarterCoverage.objects.all().delete()
     QuarterCoverage.objects.bulk_create(
         [
@@ -549,11 +572,14 @@ def aggregates_recompute() -> RecomputeSummary:
     return RecomputeSummary(quarters=len(data.coverage), figures=len(rows), rows_read=len(data.quotes))
 
 
-def insert_many(model: type[models.Model], fields: list[str], rows: list[tuple[object, ...]]) -> None:
+def insert_many(model: type[models.Model], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
     """Plain multi-row INSERTs: the figures are recomputed wholesale, and building tens of thousands of model
     instances for bulk_create costs several times more than the database work."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
+    model_fields = [model._meta.get_field(name) for name in fields]
+    columns = ", ".join(
+        connection.ops.quote_name(field.column) for field in model_fields if isinstance(field, Field)
+    )
     placeholders = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):

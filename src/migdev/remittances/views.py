@@ -20,15 +20,21 @@ from migdev.accounts.access import permission_required_or_404
 from migdev.remittances import presentation, selectors, services
 from migdev.remittances.aggregates import SDG_CORRIDOR_LIMIT_PCT, SDG_GLOBAL_TARGET_PCT, Measure
 from migdev.remittances.forms import ComparisonForm, ProviderTokenForm, ServiceCollectionForm
-from migdev.remittances.method import ESTIMATED, NO_FEE_COSTS_MORE, PROMOTIONAL_RATE, RATE_NOT_DISCLOSED, rank_offers
+from migdev.remittances.method import (
+    ESTIMATED,
+    NO_FEE_COSTS_MORE,
+    PROMOTIONAL_RATE,
+    RATE_NOT_DISCLOSED,
+    rank_offers,
+)
 from migdev.remittances.models import Provider, ProviderToken
 from migdev.remittances.quarters import Quarter, quarter_or_none
 from migdev.remittances.vocabulary import AmountTier, FirmType, Origin, Speed
 
 PERM_ADD_SERVICE = "remittances.add_service"
 PERM_VIEW_TOKENS = "remittances.view_providertoken"
-PERM_ADD_TOKEN = "remittances.add_providertoken"
-PERM_CHANGE_TOKEN = "remittances.change_providertoken"
+PERM_ADD_TOKEN = "remittances.add_providertoken"  # noqa: S105 - a permission name
+PERM_CHANGE_TOKEN = "remittances.change_providertoken"  # noqa: S105 - a permission name
 DOWNLOAD_FORMATS = ("csv", "xlsx", "json")
 STALE_AFTER_QUARTERS = 4
 
@@ -40,7 +46,11 @@ def compare(request: HttpRequest) -> HttpResponse:
     form = ComparisonForm(request.GET if submitted else None, senders=senders, receivers=receivers)
     context: dict[str, Any] = {"form": form, "submitted": submitted, "section": "compare"}
     if submitted and form.is_valid():
-        context.update(_comparison(form.cleaned_data["sending"], form.cleaned_data["receiving"], form.cleaned_data["amount"]))
+        context.update(
+            _comparison(
+                form.cleaned_data["sending"], form.cleaned_data["receiving"], form.cleaned_data["amount"]
+            )
+        )
     return render(request, "remittances/compare.html", context)
 
 
@@ -129,7 +139,9 @@ def corridor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if corridor.slug != slug:
         return redirect("remittances:corridor", slug=corridor.slug, permanent=True)
     history = selectors.corridor_history(corridor)
-    latest = next((row for row in reversed(history) if row.average is not None or row.official is not None), None)
+    latest = next(
+        (row for row in reversed(history) if row.average is not None or row.official is not None), None
+    )
     name = f"{corridor.sending_country.name} → {corridor.receiving_country.name}"
     latest_value = None
     if latest is not None:
@@ -144,7 +156,9 @@ def corridor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "latest": latest,
             "chart": presentation.corridor_chart(history, corridor_name=name) if history else None,
             "average_status": presentation.target_status(latest_value, SDG_CORRIDOR_LIMIT_PCT),
-            "smart_status": presentation.target_status(latest.smart if latest else None, SDG_CORRIDOR_LIMIT_PCT),
+            "smart_status": presentation.target_status(
+                latest.smart if latest else None, SDG_CORRIDOR_LIMIT_PCT
+            ),
             "global_target": SDG_GLOBAL_TARGET_PCT,
             "has_prices": corridor.services.exists(),
         },
@@ -197,7 +211,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     position = quarters.index(quarter) if quarter in quarters else -1
     history = selectors.global_history(tier=tier)
     published = (
-        presentation.published_beside(figures, selectors.headlines_for(quarter)) if tier == AmountTier.USD200 else []
+        presentation.published_beside(figures, selectors.headlines_for(quarter))
+        if tier == AmountTier.USD200
+        else []
     )
     return render(
         request,
@@ -218,9 +234,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "below_3": global_value(Measure.SHARE_CORRIDORS_BELOW_3),
             "smart_above_5": global_value(Measure.CORRIDORS_SMART_ABOVE_5),
             "without_smart": global_value(Measure.CORRIDORS_WITHOUT_SMART),
-            "sdg_global": presentation.target_status(global_average[0] if global_average else None, SDG_GLOBAL_TARGET_PCT),
+            "sdg_global": presentation.target_status(
+                global_average[0] if global_average else None, SDG_GLOBAL_TARGET_PCT
+            ),
             "regions": sorted(
-                ((regions.get(code, code), value) for code, value in figures.get(Measure.REGION_AVERAGE, {}).items()),
+                (
+                    (regions.get(code, code), value)
+                    for code, value in figures.get(Measure.REGION_AVERAGE, {}).items()
+                ),
                 key=lambda item: item[0],
             ),
             "firm_types": [
@@ -232,7 +253,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "published_sources": sorted({row.published.source for row in published}),
             "chart": presentation.global_chart(history) if history else None,
             "history_rows": [
-                (q, *(history.get(m, {}).get(q) for m in (Measure.GLOBAL_AVERAGE, Measure.GLOBAL_WEIGHTED_AVERAGE, Measure.GLOBAL_SMART, Measure.SHARE_CORRIDORS_BELOW_5)))
+                (
+                    q,
+                    *(
+                        history.get(m, {}).get(q)
+                        for m in (
+                            Measure.GLOBAL_AVERAGE,
+                            Measure.GLOBAL_WEIGHTED_AVERAGE,
+                            Measure.GLOBAL_SMART,
+                            Measure.SHARE_CORRIDORS_BELOW_5,
+                        )
+                    ),
+                )
                 for q in quarters
             ],
             "targets": {"global": SDG_GLOBAL_TARGET_PCT, "corridor": SDG_CORRIDOR_LIMIT_PCT},
@@ -273,10 +305,28 @@ DATASETS = {
         [
             (key, key)
             for key in (
-                "quarter", "sending_country", "receiving_country", "provider", "firm_type", "product",
-                "payment_instrument", "access_point", "pickup_method", "speed", "transparent", "currency", "tier",
-                "amount", "fee", "offered_rate", "interbank_rate", "fx_margin_pct", "total_cost_pct",
-                "collected_on", "source", "edition",
+                "quarter",
+                "sending_country",
+                "receiving_country",
+                "provider",
+                "firm_type",
+                "product",
+                "payment_instrument",
+                "access_point",
+                "pickup_method",
+                "speed",
+                "transparent",
+                "currency",
+                "tier",
+                "amount",
+                "fee",
+                "offered_rate",
+                "interbank_rate",
+                "fx_margin_pct",
+                "total_cost_pct",
+                "collected_on",
+                "source",
+                "edition",
             )
         ],
     ),
@@ -389,10 +439,16 @@ def collect(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Recorded %(provider)s in %(corridor)s for %(quarter)s.")
-                % {"provider": service.provider.name, "corridor": service.corridor, "quarter": service.quarter},
+                % {
+                    "provider": service.provider.name,
+                    "corridor": service.corridor,
+                    "quarter": service.quarter,
+                },
             )
             return redirect(reverse("remittances:collect"))
-    return render(request, "remittances/collect.html", {"form": form, "fieldsets": _fieldsets(), "section": "collect"})
+    return render(
+        request, "remittances/collect.html", {"form": form, "fieldsets": _fieldsets(), "section": "collect"}
+    )
 
 
 def _fieldsets() -> list[tuple[str, list[str]]]:
@@ -403,13 +459,28 @@ def _fieldsets() -> list[tuple[str, list[str]]]:
         ),
         (
             _("Product"),
-            ["product", "payment_instrument", "access_point", "pickup_method", "speed", "transparent", "network_coverage"],
+            [
+                "product",
+                "payment_instrument",
+                "access_point",
+                "pickup_method",
+                "speed",
+                "transparent",
+                "network_coverage",
+            ],
         ),
         (
             _("Price"),
             [
-                "send_currency", "receive_currency", "interbank_rate", "amount_200", "fee_200", "rate_200",
-                "amount_500", "fee_500", "rate_500",
+                "send_currency",
+                "receive_currency",
+                "interbank_rate",
+                "amount_200",
+                "fee_200",
+                "rate_200",
+                "amount_500",
+                "fee_500",
+                "rate_500",
             ],
         ),
         (_("Note"), ["note"]),
