@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from migdev.audit.testing import audit_guards_allow_test_flush  # noqa: F401 - live_server flushes the audit table
 from migdev.remittances import services
 from migdev.remittances.models import PriceSource, Service
 from migdev.remittances.quarters import Quarter
 from migdev.remittances.vocabulary import AmountTier, FirmType, Origin, Speed
+from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, for test_browser.py
+    browser_type_launch_args,
+    console_errors,
+    external_requests,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 D = Decimal

@@ -354,3 +354,16 @@ def test_downloads_are_safe_in_a_spreadsheet(client: Client, add_service: AddSer
     assert client.get("/en/remittances/downloads/quotes.csv", {"quarter": "bad"}).status_code == 404
     assert client.get("/en/remittances/downloads/").status_code == 200
     assert Quote.objects.count() == 1
+
+
+def test_recording_a_price_recomputes_the_figures_through_the_job_queue(
+    client: Client, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.JOBS_RUN_IMMEDIATELY = True
+    client.force_login(make_user("editor"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/remittances/collect/", collection_data())
+    job = Job.objects.get(kind=services.RECOMPUTE_JOB_KIND)
+    assert job.status == Job.Status.SUCCEEDED
+    figure = AggregateValue.objects.get(measure=Measure.CORRIDOR_AVERAGE, subject="GBRIND", tier="usd200")
+    assert figure.value == pytest.approx(3.0)
