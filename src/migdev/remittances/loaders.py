@@ -278,7 +278,7 @@ def load_rpw_databank(path: Path, *, progress: Progress, user: User | None) -> I
             footer = " ".join(str(v) for v in row.values() if v)
             match = _LAST_UPDATED.search(footer)
             if match:
-                edition = _("last updated %(date)s") % {"date": match.group("date")}
+                edition = f"last updated {match.group('date')}"  # stored data: not translated
             continue
         if row.get("Series Code") != DATABANK_SERIES_CODE:
             problems.add(
@@ -543,7 +543,7 @@ def load_remittance_flows(path: Path, *, progress: Progress, user: User | None) 
     problems.raise_if_any()
     source = services.price_source_create(
         kind=PriceSource.Kind.REMITTANCE_FLOWS,
-        title=_("Bilateral remittance flows"),
+        title="Bilateral remittance flows",
         edition=path.name,
         file_name=path.name,
         sha256=_sha256(path),

@@ -102,10 +102,6 @@ class ProviderToken(models.Model):
     def __str__(self) -> str:
         return f"{self.provider} {self.token_prefix}…"
 
-    def is_usable(self, now: object | None = None) -> bool:
-        moment = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
-
 
 class Corridor(models.Model):
     """Sending country → receiving country. Keys are ISO alpha-3 codes, so ``sending_country_id`` is "GBR"."""

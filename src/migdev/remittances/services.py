@@ -311,7 +311,7 @@ def researcher_service_record(
     """A price collected by a researcher (the collector and the date are recorded with it)."""
     provider = provider_get_or_create(name=provider_name, firm_type=firm_type)
     corridor = corridor_get_or_create(sending_iso3=sending_country, receiving_iso3=receiving_country)
-    title = _("Researcher collection")
+    title = "Researcher collection"  # stored data, not interface text: not translated
     source = PriceSource.objects.filter(kind=PriceSource.Kind.RESEARCHER, edition=str(quarter)).first() or (
         price_source_create(kind=PriceSource.Kind.RESEARCHER, title=title, edition=str(quarter), user=user)
     )
@@ -440,7 +440,7 @@ def provider_quotes_submit(*, token: ProviderToken, offers: Sequence[ProviderQuo
         ).first() or price_source_create(
             kind=PriceSource.Kind.PROVIDER_API,
             title=token.provider.name,
-            edition=_("live quotes"),
+            edition="live quotes",
         )
         services = []
         for position, offer in enumerate(offers):
