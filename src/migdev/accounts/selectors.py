@@ -106,4 +106,4 @@ def groups_user_can_share_with(user: User) -> QuerySet[UserGroup]:
 
 
 def role_names_for(user: AbstractBaseUser | AnonymousUser) -> list[str]:
-    return []
+    return sorted(access.role_codes(user))
