@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from migdev.audit.testing import audit_guards_allow_test_flush  # noqa: F401 - live_server flushes the audit table
 from migdev.remittances import services
 from migdev.remittances.models import PriceSource, Service
 from migdev.remittances.quarters import Quarter

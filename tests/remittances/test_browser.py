@@ -5,27 +5,64 @@ Run with ``pytest -m browser`` (the test command points MIGDEV_CHROMIUM at Debia
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
 from migdev.remittances import services
+from migdev.remittances.models import PriceSource
+from migdev.remittances.quarters import Quarter
+from migdev.remittances.vocabulary import FirmType, Origin, Speed
 from tests.browser.checks import assert_accessible, assert_no_console_errors
-from tests.remittances.conftest import AddService
 
-# serialized_rollback: the reference data (countries, currencies) that migrations load survives each flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
-def prices(add_service: AddService) -> None:
-    add_service("GBR", "IND", "Cheap Send", fee="2", rate="99")
-    add_service("GBR", "IND", "Zero Fee Co", fee="0", rate="95")
-    add_service("GBR", "IND", "Hidden Rate", fee="1", rate="97", transparent=False)
-    add_service("GBR", "IND", "Cheap Send", fee="3", rate="99", quarter="2023Q4")
+def prices(db: None) -> None:
+    """Idempotent, so it works whether or not the database is flushed between browser tests (a flush also
+    empties the reference data that migrations load, which is then loaded again)."""
+    from migdev.reference.models import Country
+    from migdev.reference.services import reference_data_load
+
+    if not Country.objects.filter(iso3="GBR").exists():
+        reference_data_load()
+    source = services.price_source_create(
+        kind=PriceSource.Kind.RESEARCHER, title="browser test", edition="test"
+    )
+    corridor = services.corridor_get_or_create(sending_iso3="GBR", receiving_iso3="IND")
+    for name, fee, rate, transparent, quarter in (
+        ("Cheap Send", "2", "99", True, "2024Q1"),
+        ("Zero Fee Co", "0", "95", True, "2024Q1"),
+        ("Hidden Rate", "1", "97", False, "2024Q1"),
+        ("Cheap Send", "3", "99", True, "2023Q4"),
+    ):
+        services.service_record(
+            provider=services.provider_get_or_create(name=name, firm_type=FirmType.MTO),
+            corridor=corridor,
+            quarter=Quarter.parse(quarter),
+            send_currency="GBP",
+            receive_currency="INR",
+            quotes=[
+                services.QuoteInput(
+                    send_amount=Decimal(200),
+                    fee=Decimal(fee),
+                    offered_rate=Decimal(rate),
+                    interbank_rate=Decimal(100),
+                )
+            ],
+            origin=Origin.RESEARCHER,
+            source=source,
+            speed=Speed.SAME_DAY,
+            transparent=transparent,
+            pickup_method="Cash",
+            replace_existing=True,
+            recompute=False,
+        )
     services.aggregates_recompute()
 
 

@@ -101,11 +101,22 @@ def test_bad_comparison_input_is_explained_next_to_the_field(
     assert 'class="offers"' not in response.content.decode()
 
 
-def test_comparison_is_translated(client: Client, corridor_prices: None) -> None:
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", ["Votre famille reçoit", "« Sans frais » n’est pas toujours moins cher.", "Comparer"]),
+        ("es", ["Su familia recibe", "«Sin comisión» no siempre es más barato.", "Comparar"]),
+    ],
+)
+def test_comparison_is_translated(
+    client: Client, corridor_prices: None, language: str, expected: list[str]
+) -> None:
     html = client.get(
-        "/fr/remittances/", {"sending": "GBR", "receiving": "IND", "amount": "200"}
+        f"/{language}/remittances/", {"sending": "GBR", "receiving": "IND", "amount": "200"}
     ).content.decode()
-    assert '<html lang="fr"' in html
+    assert f'<html lang="{language}"' in html
+    for text in expected:
+        assert text in html
 
 
 def test_corridor_page_shows_history_chart_and_table(

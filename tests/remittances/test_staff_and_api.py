@@ -19,7 +19,7 @@ from migdev.remittances.aggregates import Measure
 from migdev.remittances.models import AggregateValue, Provider, ProviderToken, Quote, Service
 from migdev.remittances.quarters import Quarter
 from migdev.remittances.vocabulary import FirmType, Origin
-from tests.accounts.factories import login_verified, make_user
+from tests.factories import login_verified, make_user
 from tests.remittances.conftest import AddService
 
 pytestmark = pytest.mark.django_db

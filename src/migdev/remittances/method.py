@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
@@ -27,9 +29,9 @@ class PriceError(ValueError):
 
 def fx_margin_pct(*, offered_rate: Decimal, interbank_rate: Decimal) -> Decimal:
     if interbank_rate <= 0:
-        raise PriceError("the interbank exchange rate must be greater than zero")
+        raise PriceError(_("the interbank exchange rate must be greater than zero"))
     if offered_rate <= 0:
-        raise PriceError("the exchange rate offered must be greater than zero")
+        raise PriceError(_("the exchange rate offered must be greater than zero"))
     return (interbank_rate - offered_rate) / interbank_rate * HUNDRED
 
 
@@ -37,9 +39,9 @@ def total_cost_pct(
     *, send_amount: Decimal, fee: Decimal, offered_rate: Decimal, interbank_rate: Decimal
 ) -> Decimal:
     if send_amount <= 0:
-        raise PriceError("the amount sent must be greater than zero")
+        raise PriceError(_("the amount sent must be greater than zero"))
     if fee < 0:
-        raise PriceError("the fee cannot be negative")
+        raise PriceError(_("the fee cannot be negative"))
     return fee / send_amount * HUNDRED + fx_margin_pct(
         offered_rate=offered_rate, interbank_rate=interbank_rate
     )
@@ -100,9 +102,9 @@ def price_at(points: Sequence[PricePoint], send_amount: Decimal) -> PriceEstimat
     schedule would invent prices nobody quoted.
     """
     if not points:
-        raise PriceError("the service has no quoted price")
+        raise PriceError(_("the service has no quoted price"))
     if send_amount <= 0:
-        raise PriceError("the amount sent must be greater than zero")
+        raise PriceError(_("the amount sent must be greater than zero"))
     ordered = sorted(points, key=lambda point: point.send_amount)
     for point in ordered:
         if point.send_amount == send_amount:

@@ -24,7 +24,7 @@ def quarter_axis(quarters: Sequence[str]) -> list[str]:
 
 def target_lines() -> tuple[ReferenceLine, ...]:
     return (
-        ReferenceLine(SDG_CORRIDOR_LIMIT_PCT, _("5 % corridor limit")),
+        ReferenceLine(SDG_CORRIDOR_LIMIT_PCT, _("corridor limit, 5 %")),
         ReferenceLine(SDG_GLOBAL_TARGET_PCT, _("3 % target")),
     )
 
@@ -73,7 +73,8 @@ def country_chart(history: Sequence[CountryQuarter], *, country_name: str) -> Sa
         title=_("Average cost of sending USD 200 from and to %(country)s, by quarter")
         % {"country": country_name},
         description=_(
-            "Simple average over the transparent services of all corridors; the table below has every value."
+            "Simple average over the services of all corridors, leaving out those known not to disclose their "
+            "exchange rate; the table below has every value."
         ),
         x_labels=axis,
         series=series,

@@ -225,7 +225,9 @@ def service_record(
     if speed and speed not in Speed.values:
         raise ServiceInputError("speed", _("Unknown speed %(value)s.") % {"value": speed})
     if network_coverage and network_coverage not in NetworkCoverage.values:
-        raise ServiceInputError("network_coverage", _("Unknown coverage %(value)s."))
+        raise ServiceInputError(
+            "network_coverage", _("Unknown coverage %(value)s.") % {"value": network_coverage}
+        )
     key = product_key(
         product=product,
         payment_instrument=payment_instrument,
