@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "migdev.dataio",
     "migdev.jobs",
     "migdev.indicators",
+    "migdev.remittances",
     "migdev.coordination",
 ]
 
