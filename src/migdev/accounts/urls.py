@@ -1,10 +1,21 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from migdev.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("profile/", auth_views.LoginView.as_view(), name="profile"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/backup-codes/", views.backup_codes_regenerate, name="backup_codes_regenerate"),
+    path("tokens/", views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("notes/", views.note_list, name="note_list"),
+    path("notes/new/", views.note_create, name="note_create"),
+    path("notes/<int:pk>/", views.note_detail, name="note_detail"),
+    path("notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
+    path("notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
 ]

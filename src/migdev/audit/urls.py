@@ -1,7 +1,10 @@
 from django.urls import path
 
-from migdev.core.views import home
+from migdev.audit import views
 
 app_name = "audit"
 
-urlpatterns = [path("", home, name="list")]
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("export.<str:fmt>", views.event_export, name="export"),
+]
