@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("audit/", include("migdev.audit.urls")),
     path("data/", include("migdev.dataio.urls")),
     path("jobs/", include("migdev.jobs.urls")),
+    path("reference/", include("migdev.reference.urls")),
     prefix_default_language=True,
 )
 
