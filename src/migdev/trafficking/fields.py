@@ -26,7 +26,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     description = _("Text encrypted at rest")
 
-    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
+    def get_lookup(self, lookup_name: str) -> "type[Lookup[Any]] | None":
         if lookup_name != "isnull":
             raise FieldError(f"'{self.name}' is encrypted; it cannot be filtered with '{lookup_name}'.")
         return super().get_lookup(lookup_name)

@@ -179,7 +179,9 @@ def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
     level_values: list[list[Any]] = []
     for generalise in hierarchy.levels:
         level_index: dict[Any, int] = {}
-        mapped = [level_index.setdefault(None if v is None else generalise(v), len(level_index)) for v in uniques]
+        mapped = [
+            level_index.setdefault(None if v is None else generalise(v), len(level_index)) for v in uniques
+        ]
         lookups.append(np.asarray(mapped, dtype=np.int64))
         cardinality.append(max(len(level_index), 1))
         level_values.append(list(level_index))
@@ -226,11 +228,11 @@ def k_anonymise(
     started = time.perf_counter()
     hierarchies = hierarchies or ctdc_hierarchies()
     qis = list(quasi_identifiers)
-    chosen = [
-        hierarchies.get(qi) or Hierarchy(qi, ("Value", "Suppressed"), (_keep, _hide)) for qi in qis
-    ]
+    chosen = [hierarchies.get(qi) or Hierarchy(qi, ("Value", "Suppressed"), (_keep, _hide)) for qi in qis]
     n = len(records)
-    columns = [_factorise([record.get(qi) for record in records], h) for qi, h in zip(qis, chosen, strict=True)]
+    columns = [
+        _factorise([record.get(qi) for record in records], h) for qi, h in zip(qis, chosen, strict=True)
+    ]
 
     evaluated = 0
     limit = int(max_suppression * n)
@@ -243,7 +245,9 @@ def k_anonymise(
         return int((_class_sizes(columns, node, n) < k).sum())
 
     if levels is not None or not search:
-        node = tuple(min(max((levels or {}).get(qi, 0), 0), h.height) for qi, h in zip(qis, chosen, strict=True))
+        node = tuple(
+            min(max((levels or {}).get(qi, 0), 0), h.height) for qi, h in zip(qis, chosen, strict=True)
+        )
         if suppressed_at(node) > limit:
             raise KAnonymityImpossible(
                 f"k = {k} at these levels suppresses more than {max_suppression:.0%} of the records"
@@ -255,7 +259,8 @@ def k_anonymise(
     keep = sizes >= k
     released: list[Record] = []
     generalised_values = [
-        [column.values[level][code] for code in column.lookups[level]] for column, level in zip(columns, node, strict=True)
+        [column.values[level][code] for code in column.lookups[level]]
+        for column, level in zip(columns, node, strict=True)
     ]
     for position in np.flatnonzero(keep):
         record = dict(records[int(position)])

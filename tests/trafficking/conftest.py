@@ -1,0 +1,17 @@
+import pytest
+from cryptography.fernet import Fernet
+from django.conf import LazySettings
+
+from migdev.audit.testing import audit_guards_allow_test_flush  # noqa: F401  (autouse fixture)
+
+TEST_FIELD_KEY = Fernet.generate_key().decode()
+TEST_BLIND_KEY = "test-blind-index-key-0123456789-abcdefghijklmnop"
+
+
+@pytest.fixture(autouse=True)
+def _field_keys(settings: LazySettings) -> None:
+    # Keys of this test run only: nothing a test writes can be read with the development keys.
+    settings.MIGDEV_FIELD_KEYS = [TEST_FIELD_KEY]
+    settings.MIGDEV_BLIND_INDEX_KEY = TEST_BLIND_KEY
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
