@@ -45,3 +45,16 @@ def test_bad_bearer_token_is_refused(client: Client) -> None:
 def test_unknown_route_is_problem_json_404(client: Client) -> None:
     response = client.get("/api/v1/platform/nothing-here")
     assert response.status_code == 404
+
+
+def test_rate_limit_answers_429_with_retry_after(client: Client) -> None:
+    from django.conf import settings as django_settings
+
+    limit = django_settings.API_RATE_LIMIT_PER_MINUTE
+    statuses = [client.get("/api/v1/platform/").status_code for _ in range(limit + 1)]
+    assert statuses[:limit] == [200] * limit
+    assert statuses[limit] == 429
+    response = client.get("/api/v1/platform/")
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 429
+    assert "Retry-After" in response

@@ -35,7 +35,9 @@ def test_compiled_catalogue_is_up_to_date(language: str) -> None:
             if not entry.obsolete and not entry.fuzzy
         }
 
-    assert messages(mo) == messages(po), f"{language}: run `migdev compilemessages` (or polib) and commit the .mo"
+    assert messages(mo) == messages(po), (
+        f"{language}: run `migdev compilemessages` (or polib) and commit the .mo"
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -44,6 +46,6 @@ def test_placeholders_survive_translation(language: str) -> None:
 
     placeholder = re.compile(r"%\(\w+\)[sd]|\{\w*\}|%[sd]")
     for entry in catalogue(language).translated_entries():
-        assert sorted(placeholder.findall(entry.msgid)) == sorted(placeholder.findall(entry.msgstr or "")) or (
-            entry.msgid_plural
-        ), f"{language}: placeholders differ in {entry.msgid!r}"
+        assert sorted(placeholder.findall(entry.msgid)) == sorted(
+            placeholder.findall(entry.msgstr or "")
+        ) or (entry.msgid_plural), f"{language}: placeholders differ in {entry.msgid!r}"

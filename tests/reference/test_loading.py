@@ -135,3 +135,12 @@ def test_parents_are_checked(data_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ReferenceDataError, match=r"m49_areas\.csv row \d+ column parent"):
         reference_data_load(data_dir=copy)
     assert M49Area.objects.get(code="002").parent_id == "001"
+
+
+def test_crlf_line_endings_are_accepted(data_dir: Path, tmp_path: Path) -> None:
+    copy = copy_data(data_dir, tmp_path)
+    path = copy / "countries.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    reference_data_load(data_dir=copy)
+    assert Country.objects.count() == 249
+    assert selectors.country_by_code("FRA").name_en == "France"

@@ -58,6 +58,16 @@ def test_filters_by_income_group_for_a_year() -> None:
     assert "IDN" not in row_codes(html_2021)
 
 
+def test_filter_choices() -> None:
+    html = Client().get("/es/reference/countries/").content.decode()
+    years = re.findall(r'<option value="(\d{4})"', html)
+    assert years == [str(year) for year in selectors.income_data_years()]
+    assert len(years) == len(set(years))
+    areas = re.findall(r'<option value="(\d{3})"[^>]*>([^<]*)<', html)
+    assert [code for code, _name in areas][:3] == ["002", "015", "202"]  # África first despite the accent
+    assert len(areas) == 33 - 1  # every M49 area but the world itself
+
+
 def test_french_page_uses_french_names() -> None:
     html = Client().get("/fr/reference/countries/", {"region": "015"}).content.decode()
     assert "Algérie" in html

@@ -1,3 +1,4 @@
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -15,6 +16,12 @@ _INDENT = {
 }
 
 
+def _sort_key(area: M49Area) -> tuple[bool, str]:
+    """The world (and its tree) first, then by name with accents ignored ("África" next to "Asia")."""
+    plain = unicodedata.normalize("NFKD", area.name).encode("ascii", "ignore").decode().casefold()
+    return area.level != M49Area.Level.WORLD, plain
+
+
 def _area_choices() -> list[tuple[str, str]]:
     """M49 areas as a tree: each region followed by its sub-regions and their intermediate regions."""
     areas = list(selectors.m49_areas())
@@ -24,7 +31,7 @@ def _area_choices() -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = [("", str(_("All")))]
 
     def walk(parent: str | None) -> None:
-        for area in sorted(children.get(parent, []), key=lambda item: item.name):
+        for area in sorted(children.get(parent, []), key=_sort_key):
             if area.level == M49Area.Level.WORLD:
                 walk(area.code)
                 continue

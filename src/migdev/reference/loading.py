@@ -62,6 +62,8 @@ class DataFiles:
             content = path.read_bytes()
         except OSError as error:
             raise ReferenceDataError(f"{path}: cannot read ({error})") from error
+        # A checkout that turned line endings into CRLF still holds the same data.
+        content = content.replace(b"\r\n", b"\n")
         if hashlib.sha256(content).hexdigest() != entry["sha256"]:
             raise ReferenceDataError(
                 f"{name}: SHA-256 differs from manifest.json; regenerate the files with data/build.py"

@@ -104,8 +104,8 @@ def _m49_filter(area: M49Area) -> Q:
 
 def income_data_years() -> list[int]:
     """Data years with a World Bank income classification, latest first."""
-    years = WorldBankIncomeClassification.objects.values_list("data_year", flat=True).distinct()
-    return sorted(years, reverse=True)
+    years = WorldBankIncomeClassification.objects.order_by("-data_year").values_list("data_year", flat=True)
+    return list(years.distinct())
 
 
 def income_group_for(iso3: str, data_year: int) -> str | None:
