@@ -15,3 +15,4 @@ def _field_keys(settings: LazySettings) -> None:
     settings.MIGDEV_BLIND_INDEX_KEY = TEST_BLIND_KEY
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
