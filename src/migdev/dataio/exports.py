@@ -1,132 +1,145 @@
-"""Exports that are safe to open in a spreadsheet.
+"""Exports to CSV, XLSX and JSON that are safe to open in a spreadsheet.
 
-``safe_cell`` neutralises values a spreadsheet would run as a formula (OWASP "CSV injection"): text
-starting with ``= + - @``, a tab or a carriage return (also after leading spaces) gets a leading
-apostrophe, which spreadsheets treat as "this is text". Numbers, booleans and dates keep their type.
+Formula injection: a spreadsheet treats a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return as a formula (or the start of one). :func:`safe_cell` prefixes such *text* with a single quote so it
+is shown, never run. Only strings are touched: a real number (``-5`` as an int, float or Decimal) stays a
+number. A string such as ``"-5"`` is neutralised too, because it is text — callers that want a number in
+the sheet must pass a number. JSON is data for programs, not a spreadsheet, so it carries values unchanged.
 
-``export_response(rows, columns, fmt, filename)`` streams CSV or JSON and builds XLSX in a temporary
-file. ``rows`` are mappings keyed by the names in ``columns`` (or sequences in column order); the
-names are also the header row.
+The caller is responsible for access checks and for the audit entry (``audit_log(action="export", ...)``).
 """
 
 import csv
+import datetime
 import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.functional import Promise
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XLSX (XML 1.0) cannot hold; openpyxl refuses them.
+XLSX_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 
 ExportFormat = Literal["csv", "xlsx", "json"]
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
+Columns = Sequence[tuple[str, str | Promise]]
+
+CONTENT_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
-# Characters XML 1.0 (and so XLSX) cannot hold; openpyxl raises on them.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_cell(value: Any) -> Any:
-    """A value a spreadsheet shows as data, never runs as a formula."""
+    """The value as a spreadsheet cell that can't be a formula. None becomes an empty string."""
     if value is None:
         return ""
-    if isinstance(value, bool | int | float | Decimal):
-        return value
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if not isinstance(value, str):
-        value = (
-            json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-            if isinstance(value, Mapping | list | tuple)
-            else str(value)
-        )
-    if value.lstrip(" ").startswith(FORMULA_TRIGGERS):
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
 
-def _values(row: Mapping[str, Any] | Sequence[Any], columns: Sequence[str]) -> list[Any]:
-    if isinstance(row, Mapping):
-        return [row.get(column) for column in columns]
-    return list(row)
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, bool | int | float | Decimal | datetime.date | datetime.time) or value is None:
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            # Excel has no time zones; exports are in UTC like the database.
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+        return safe_cell(value)
+    text = value if isinstance(value, str) else _as_text(value)
+    # Removing control characters can expose a trigger ("\x01=1" → "=1"), so neutralise afterwards.
+    return safe_cell(XLSX_ILLEGAL_CHARACTERS.sub("", text))
 
 
-class _Echo:
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool | int | float | Decimal | str | Promise) or value is None:
+        return safe_cell(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return safe_cell(_as_text(value))
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return str(value)
+
+
+def _safe_filename(filename: str, fmt: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip(".-") or "export"
+    extension = f".{fmt}"
+    return stem if stem.lower().endswith(extension) else stem + extension
+
+
+class _LineBuffer:
+    """csv.writer writes here and gets the line back, so rows can be streamed one at a time."""
+
     def write(self, value: str) -> str:
         return value
 
 
-def _csv_stream(rows: Iterable[Any], columns: Sequence[str]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte-order mark makes Excel read the file as UTF-8.
-    yield "\ufeff" + writer.writerow([safe_cell(column) for column in columns])
+def _csv_lines(rows: Iterable[Mapping[str, Any]], columns: Columns) -> Iterator[str]:
+    writer = csv.writer(_LineBuffer())
+    # The BOM makes Excel read the file as UTF-8 (accents in French and Spanish names survive).
+    yield "\ufeff" + writer.writerow([safe_cell(str(header)) for _key, header in columns])
     for row in rows:
-        yield writer.writerow([safe_cell(value) for value in _values(row, columns)])
+        yield writer.writerow([_csv_cell(row.get(key)) for key, _header in columns])
 
 
-def _json_stream(rows: Iterable[Any], columns: Sequence[str]) -> Iterator[str]:
+def _json_chunks(rows: Iterable[Mapping[str, Any]], columns: Columns) -> Iterator[str]:
     yield "["
-    for index, row in enumerate(rows):
-        record = dict(zip(columns, _values(row, columns), strict=False))
-        yield ("," if index else "") + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
-    yield "]"
-
-
-def _xlsx_file(rows: Iterable[Any], columns: Sequence[str]) -> Any:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("export")
-
-    def cells(values: Iterable[Any]) -> list[Any]:
-        row_cells = []
-        for value in values:
-            cleaned = safe_cell(value)
-            if isinstance(cleaned, str):
-                cleaned = _ILLEGAL_XML.sub("", cleaned)
-            cell = WriteOnlyCell(sheet, value=cleaned)
-            if isinstance(cleaned, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            row_cells.append(cell)
-        return row_cells
-
-    sheet.append(cells(columns))
+    separator = "\n"
     for row in rows:
-        sheet.append(cells(_values(row, columns)))
-    handle = tempfile.TemporaryFile()  # FileResponse closes it once sent
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+        record = {key: row.get(key) for key, _header in columns}
+        yield separator + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
 
 
 def export_response(
-    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
-    columns: Sequence[str],
-    fmt: ExportFormat,
-    filename: str,
-) -> StreamingHttpResponse | FileResponse:
-    """A download of ``rows`` as ``fmt``; ``filename`` is given without extension."""
-    if fmt not in CONTENT_TYPES:
-        raise ValueError(f"Unknown export format: {fmt!r}")
-    stem = _UNSAFE_FILENAME.sub("-", filename).strip("-.") or "export"
-    download = f"{stem}.{fmt}"
-    if fmt == "xlsx":
-        return FileResponse(
-            _xlsx_file(rows, columns), as_attachment=True, filename=download, content_type=CONTENT_TYPES[fmt]
+    rows: Iterable[Mapping[str, Any]], columns: Columns, fmt: ExportFormat, filename: str
+) -> HttpResponse | StreamingHttpResponse | FileResponse:
+    """Download of ``rows`` with the given ``(key, header)`` columns, in order.
+
+    CSV and JSON stream as they are produced; XLSX is written row by row to a temporary file (openpyxl's
+    write-only mode) that disappears once the response is closed.
+    """
+    name = _safe_filename(filename, fmt)
+    if fmt == "csv":
+        response: StreamingHttpResponse | FileResponse = StreamingHttpResponse(
+            _csv_lines(rows, columns), content_type=CONTENT_TYPES["csv"]
         )
-    stream = _csv_stream(rows, columns) if fmt == "csv" else _json_stream(rows, columns)
-    response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{download}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    elif fmt == "json":
+        response = StreamingHttpResponse(_json_chunks(rows, columns), content_type=CONTENT_TYPES["json"])
+    elif fmt == "xlsx":
+        return FileResponse(
+            _xlsx_file(rows, columns), as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"]
+        )
+    else:
+        raise ValueError(f"Unknown export format {fmt!r}.")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _xlsx_file(rows: Iterable[Mapping[str, Any]], columns: Columns) -> Any:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet()
+    worksheet.append([_xlsx_cell(str(header)) for _key, header in columns])
+    for row in rows:
+        worksheet.append([_xlsx_cell(row.get(key)) for key, _header in columns])
+    # An anonymous temporary file: deleted by the OS as soon as FileResponse closes it.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse owns and closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

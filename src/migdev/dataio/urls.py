@@ -1,7 +1,10 @@
 from django.urls import path
 
-from migdev.core.views import home
+from migdev.dataio import views
 
 app_name = "dataio"
 
-urlpatterns = [path("", home, name="list")]
+urlpatterns = [
+    path("", views.import_history, name="list"),
+    path("import/", views.import_upload, name="import"),
+]

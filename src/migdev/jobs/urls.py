@@ -1,7 +1,11 @@
 from django.urls import path
 
-from migdev.core.views import home
+from migdev.jobs import views
 
 app_name = "jobs"
 
-urlpatterns = [path("", home, name="list")]
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<int:job_id>/", views.job_detail, name="detail"),
+    path("<int:job_id>/status/", views.job_status, name="status"),
+]

@@ -1,0 +1,1 @@
+"""Load formats that ship with dataio itself."""

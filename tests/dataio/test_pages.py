@@ -1,0 +1,241 @@
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from migdev.accounts.models import Organisation
+from migdev.dataio.models import ImportRun
+from migdev.jobs.models import Job
+from tests.dataio.helpers import stored_files
+
+pytestmark = pytest.mark.django_db
+
+IMPORTER = "dataio.add_importrun"
+GOOD_CSV = b"name,kind,acronym\nInternational Organization for Migration,un_agency,IOM\nAlpha,ngo,\n"
+BAD_CSV = b"name,kind\nAlpha,ngo\nBeta,ngo\nAlpha,ngo\nGamma,starship\n"
+
+
+def upload(client: Client, content: bytes, name: str = "orgs.csv") -> Any:
+    return client.post(
+        reverse("dataio:import"),
+        {"format": "organisations-csv", "file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def job_id_from(response: Any) -> int:
+    assert response.status_code == 302, response.content.decode()[:2000]
+    match = re.search(r"/jobs/(\d+)/$", response["Location"])
+    assert match, response["Location"]
+    return int(match.group(1))
+
+
+def test_import_page_needs_login_and_permission(client: Client, make_user: Any) -> None:
+    url = reverse("dataio:import")
+    assert client.get(url).status_code == 302
+    client.force_login(make_user())
+    assert client.get(url).status_code == 403
+    assert upload(client, GOOD_CSV).status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_import_form_lists_formats_accessibly(client: Client, make_user: Any) -> None:
+    client.force_login(make_user(IMPORTER))
+    page = client.get(reverse("dataio:import")).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert re.search(r'<label for="id_format"', page) and re.search(r'<label for="id_file"', page)
+    assert '<option value="organisations-csv"' in page
+    assert "<script>" not in page and 'style="' not in page
+
+
+def test_upload_job_progress_done(
+    client: Client, make_user: Any, media_root: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.JOBS_RUN_IMMEDIATELY = True
+    user = make_user(IMPORTER)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, GOOD_CSV)
+    job = Job.objects.get(pk=job_id_from(response))
+    assert (job.kind, job.created_by, job.status) == ("dataio.import", user, Job.Status.SUCCEEDED)
+    assert job.payload["filename"] == "orgs.csv"
+    assert sorted(Organisation.objects.values_list("name", flat=True)) == [
+        "Alpha",
+        "International Organization for Migration",
+    ]
+    assert stored_files(media_root) == []  # the upload is deleted once loaded
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Succeeded" in page
+    assert "Read 2, created 2, updated 0, rejected 0." in page
+    assert re.search(r'<progress id="job-progress-\d+" max="2" value="2">', page)
+    assert "hx-trigger" not in page  # finished: no more polling
+    run = ImportRun.objects.get(pk=job.result["import_run_id"])
+    assert (run.user, run.filename, run.rows_created) == (user, "orgs.csv", 2)
+
+
+def test_queued_job_polls_then_the_worker_finishes_it(
+    client: Client, make_user: Any, media_root: Path
+) -> None:
+    client.force_login(make_user(IMPORTER))
+    job_id = job_id_from(upload(client, GOOD_CSV))
+    status_url = reverse("jobs:status", args=[job_id])
+
+    page = client.get(reverse("jobs:detail", args=[job_id])).content.decode()
+    assert "Queued" in page
+    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
+    assert f'href="{reverse("jobs:detail", args=[job_id])}"' in page  # the no-script refresh link
+    assert "<progress" in page
+    assert len(stored_files(media_root)) == 1
+
+    call_command("jobs_worker", "--once", stdout=Path("/dev/null").open("w"))  # noqa: SIM115
+
+    partial = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<section id="job-status"')
+    assert "<html" not in partial
+    assert "Succeeded" in partial and "hx-trigger" not in partial
+    assert Organisation.objects.count() == 2
+    assert stored_files(media_root) == []
+
+
+def test_refused_file_shows_the_validation_report(
+    client: Client, make_user: Any, media_root: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.JOBS_RUN_IMMEDIATELY = True
+    client.force_login(make_user(IMPORTER))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, BAD_CSV, name="partners.csv")
+    job = Job.objects.get(pk=job_id_from(response))
+    assert job.status == Job.Status.FAILED
+    assert not Organisation.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "The file was refused. Nothing from it was saved" in page
+    assert "<caption>" in page and "2 problems were found in the file." in page
+    assert re.search(r"<td>partners\.csv</td>\s*<td class=\"num\">4</td>\s*<td>name</td>", page)
+    assert "is also on row 2" in page
+    assert re.search(r"<td class=\"num\">5</td>\s*<td>kind</td>\s*<td>“starship”", page)
+    assert stored_files(media_root) == []
+    history = client.get(reverse("dataio:list")).content.decode()
+    assert "partners.csv" in history and "Refused" in history
+
+
+def test_wrong_file_type_upload_is_refused_with_a_message(
+    client: Client, make_user: Any, media_root: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.JOBS_RUN_IMMEDIATELY = True
+    client.force_login(make_user(IMPORTER))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", name="photo.csv")
+    page = client.get(response["Location"]).content.decode()
+    assert "This is a PNG image, not a CSV or XLSX file." in page
+
+
+def test_upload_over_the_limit_is_refused_by_the_form(client: Client, make_user: Any, settings: Any) -> None:
+    settings.IMPORT_MAX_BYTES = 10
+    client.force_login(make_user(IMPORTER))
+    response = upload(client, GOOD_CSV)
+    assert response.status_code == 200
+    assert "the largest accepted is" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_other_peoples_jobs_are_not_found(client: Client, make_user: Any, media_root: Path) -> None:
+    owner = make_user(IMPORTER)
+    client.force_login(owner)
+    job_id = job_id_from(upload(client, GOOD_CSV))
+    for url_name in ("jobs:detail", "jobs:status"):
+        assert client.get(reverse(url_name, args=[job_id])).status_code == 200
+
+    client.force_login(make_user(IMPORTER))
+    for url_name in ("jobs:detail", "jobs:status"):
+        assert client.get(reverse(url_name, args=[job_id])).status_code == 404
+    assert f"/jobs/{job_id}/" not in client.get(reverse("jobs:list")).content.decode()
+
+    client.force_login(make_user("jobs.view_all_jobs"))
+    assert client.get(reverse("jobs:detail", args=[job_id])).status_code == 200
+    assert f"/jobs/{job_id}/" in client.get(reverse("jobs:list")).content.decode()
+
+
+def test_job_pages_need_login(client: Client) -> None:
+    assert client.get(reverse("jobs:list")).status_code == 302
+    assert client.get(reverse("jobs:detail", args=[1])).status_code == 302
+
+
+def test_import_history_shows_own_runs_only(client: Client, make_user: Any, tmp_path: Path) -> None:
+    from migdev.dataio.services import import_file
+
+    mine, theirs = make_user(), make_user()
+    for user, name in ((mine, "mine.csv"), (theirs, "theirs.csv")):
+        path = tmp_path / name
+        path.write_bytes(GOOD_CSV)
+        import_file(format_name="organisations-csv", path=path, user=user)
+    client.force_login(mine)
+    page = client.get(reverse("dataio:list")).content.decode()
+    assert "mine.csv" in page and "theirs.csv" not in page
+    assert reverse("dataio:import") not in page  # no import permission, no link
+    client.force_login(make_user("dataio.view_importrun"))
+    page = client.get(reverse("dataio:list")).content.decode()
+    assert "mine.csv" in page and "theirs.csv" in page
+
+
+# API -------------------------------------------------------------------------------------------------
+
+
+def test_api_upload_then_poll(
+    client: Client, make_user: Any, media_root: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.JOBS_RUN_IMMEDIATELY = True
+    client.force_login(make_user(IMPORTER))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/dataio/imports",
+            {"format": "organisations-csv", "file": SimpleUploadedFile("orgs.csv", GOOD_CSV)},
+        )
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status_url"] == f"/api/v1/jobs/{body['job_id']}"
+    job = client.get(body["status_url"]).json()
+    assert (job["status"], job["kind"], job["result"]["created"]) == ("succeeded", "dataio.import", 2)
+    assert job["progress_percent"] == 100
+
+
+def test_api_refuses_unknown_format_and_missing_permission(
+    client: Client, make_user: Any, media_root: Path
+) -> None:
+    client.force_login(make_user())
+    files = {"format": "organisations-csv", "file": SimpleUploadedFile("orgs.csv", GOOD_CSV)}
+    response = client.post("/api/v1/dataio/imports", files)
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    client.force_login(make_user(IMPORTER))
+    response = client.post(
+        "/api/v1/dataio/imports", {"format": "nope", "file": SimpleUploadedFile("orgs.csv", GOOD_CSV)}
+    )
+    assert response.status_code == 422
+    assert stored_files(media_root) == []
+    assert not Job.objects.exists()
+
+
+def test_api_job_of_someone_else_is_404(client: Client, make_user: Any, media_root: Path) -> None:
+    owner = make_user(IMPORTER)
+    client.force_login(owner)
+    job_id = client.post(
+        "/api/v1/dataio/imports",
+        {"format": "organisations-csv", "file": SimpleUploadedFile("o.csv", GOOD_CSV)},
+    ).json()["job_id"]
+    assert client.get(f"/api/v1/jobs/{job_id}").json()["status"] == "queued"
+    client.force_login(make_user())
+    response = client.get(f"/api/v1/jobs/{job_id}")
+    assert response.status_code == 404
+    client.logout()
+    assert client.get(f"/api/v1/jobs/{job_id}").status_code == 401
+
+
+def test_api_lists_formats(client: Client, make_user: Any) -> None:
+    client.force_login(make_user())
+    names = [item["name"] for item in client.get("/api/v1/dataio/formats").json()]
+    assert "organisations-csv" in names
