@@ -16,4 +16,8 @@ class TraffickingConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from migdev.trafficking import checks  # noqa: F401 - registers the key checks
+        from migdev.dataio.registry import register_format
+        from migdev.trafficking import checks, jobs, loaders  # noqa: F401 - registers checks and job handlers
+
+        for load_format in loaders.FORMATS:
+            register_format(load_format)

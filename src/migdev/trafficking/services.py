@@ -6,6 +6,7 @@ one transaction and writes the audit row. Audit details carry references, field 
 case content.
 """
 
+import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -27,7 +28,7 @@ from migdev.accounts.access import has_permission, scoped_queryset
 from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
-from migdev.trafficking import htcds
+from migdev.trafficking import aggregates, htcds, releases
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.crypto import blind_index, blind_index_key_id, field_cipher
 from migdev.trafficking.fields import EncryptedDateField, encrypted_fields
@@ -42,6 +43,7 @@ from migdev.trafficking.models import (
     DataTransfer,
     Perpetrator,
     Referral,
+    Release,
     ServiceDelivery,
     SupportPlan,
     TraffickingEvent,
@@ -53,6 +55,9 @@ from migdev.trafficking.selectors import (
     CASE_MERGE,
     CASE_VIEW,
     CONSENT_OVERRIDE,
+    RELEASE_ADD,
+    RELEASE_APPROVE,
+    analytic_records_visible_to,
 )
 
 DEFAULT_RETENTION_YEARS = 10
@@ -306,9 +311,35 @@ def case_create(
         groups = list(actor.user_groups.all()[:2])
         group = groups[0] if len(groups) == 1 else None
     cleaned = clean_case_values(values)
+    case = case_insert(owner=actor, group=group, values=cleaned, created_by=actor, request=request)
+    from migdev.trafficking.selectors import case_possible_duplicates
+
+    return CaseSaved(case, list(case_possible_duplicates(actor, case)))
+
+
+def case_insert(
+    *,
+    owner: User,
+    group: UserGroup | None,
+    values: Mapping[str, Any],
+    created_by: User | None,
+    status: str = htcds.CaseStatus.ACTIVE,
+    closure_reason: str = "",
+    request: HttpRequest | None = None,
+    audit_detail: Mapping[str, Any] | None = None,
+) -> Case:
+    """Write a new case from values already checked by :func:`clean_case_values` (intake and imports)."""
+    if owner.organisation_id is None:
+        raise ValidationError(_("The case owner belongs to no organisation."))
     with transaction.atomic():
         case = Case(
-            owner=actor, group=group, organisation_id=actor.organisation_id, created_by=actor, **cleaned
+            owner=owner,
+            group=group,
+            organisation_id=owner.organisation_id,
+            created_by=created_by,
+            status=status,
+            closure_reason=closure_reason,
+            **values,
         )
         case.retention_until = retention_date(case.registered_on)
         case.blind_index = _case_blind_index(case)
@@ -326,17 +357,16 @@ def case_create(
         audit_log(
             action=AuditAction.CREATE,
             request=request,
-            actor=actor,
+            actor=created_by,
             record=case,
             detail={
                 "reference": case.reference,
-                "fields": sorted(k for k, v in cleaned.items() if v not in ("", None, [])),
+                "fields": sorted(k for k, v in values.items() if v not in ("", None, [])),
+                **(audit_detail or {}),
             },
         )
         analytic_record_refresh(case=case)
-    from migdev.trafficking.selectors import case_possible_duplicates
-
-    return CaseSaved(case, list(case_possible_duplicates(actor, case)))
+    return case
 
 
 def case_update(
@@ -1060,3 +1090,148 @@ def retention_extend(
             detail={"retention_until": {"before": before.isoformat(), "after": until.isoformat()}},
         )
     return case
+
+
+# --- releases ------------------------------------------------------------------------------------------
+
+
+def release_build(
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    parameters: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Release:
+    """Build a candidate release from the analytic records ``actor`` may use, as a draft for review.
+
+    ``parameters``: ``sources`` (analytic source ids, default all), ``format``; for k-anonymised microdata
+    ``k`` (default 11), ``quasi_identifiers``, ``search``, ``max_suppression``; for synthetic data
+    ``epsilon`` and ``reporting_length``; for aggregates ``threshold``.
+    """
+    if not has_permission(actor, RELEASE_ADD):
+        raise PermissionDenied(_("You may not build releases."))
+    options = dict(parameters or {})
+    records = analytic_records_visible_to(actor).select_related(None)
+    if options.get("sources"):
+        records = records.filter(source_id__in=[int(pk) for pk in options["sources"]])
+    if not records.exists():
+        raise ValidationError(_("There are no records to release."))
+    if kind == Release.Kind.AGGREGATES:
+        built = releases.build_aggregates(records, threshold=int(options.get("threshold", 11)))
+    else:
+        data_format = releases.release_format(records, str(options.get("format") or ""))
+        rows = releases.record_dicts(records)
+        countries = country_index()
+        if kind == Release.Kind.K_ANONYMISED:
+            built = releases.build_k_anonymised(
+                rows,
+                data_format=data_format,
+                countries=countries,
+                k=int(options.get("k", 11)),
+                quasi_identifiers=options.get("quasi_identifiers") or None,
+                search=bool(options.get("search", False)),
+                max_suppression=float(options.get("max_suppression", 1.0)),
+            )
+        elif kind == Release.Kind.SYNTHETIC:
+            built = releases.build_synthetic(
+                rows,
+                data_format=data_format,
+                countries=countries,
+                epsilon=float(options.get("epsilon", 4.0)),
+                reporting_length=int(options.get("reporting_length", 3)),
+            )
+        else:
+            raise ValidationError(_("Unknown kind of release."))
+    sources = sorted(set(records.order_by().values_list("source_id", flat=True).distinct()))
+    with transaction.atomic():
+        release = Release.objects.create(
+            title=title.strip() or str(Release.Kind(kind).label),
+            kind=kind,
+            data_format=built.data_format,
+            parameters={**built.parameters, "sources": sources},
+            report=built.report,
+            epsilon=built.epsilon,
+            record_count=built.record_count,
+            content=built.content,
+            created_by=actor,
+        )
+        audit_log(
+            action=AuditAction.CREATE,
+            request=request,
+            actor=actor,
+            record=release,
+            detail={"kind": kind, "parameters": release.parameters, "records": built.record_count},
+        )
+    return release
+
+
+def release_review(
+    *, actor: User, release: Release, approve: bool, note: str = "", request: HttpRequest | None = None
+) -> Release:
+    """A data protection officer approves (publishes) or rejects a draft release. Not their own."""
+    if not has_permission(actor, RELEASE_APPROVE):
+        raise PermissionDenied(_("Only a data protection officer reviews releases."))
+    if release.state != Release.State.DRAFT:
+        raise ValidationError(_("This release has already been reviewed."))
+    if release.created_by_id == actor.pk:
+        raise PermissionDenied(_("Someone else must review a release you built."))
+    if approve and release.kind == Release.Kind.AGGREGATES:
+        content = json.loads(release.content)
+        problems = aggregates.check_no_small_cells(content["tables"], int(content["threshold"]))
+        if problems:
+            raise ValidationError(
+                _("Small cells would be published: %(cells)s") % {"cells": "; ".join(problems)}
+            )
+    if approve and release.kind == Release.Kind.K_ANONYMISED:
+        smallest = int(release.report.get("smallest_class") or 0)
+        if release.record_count and smallest < int(release.parameters.get("k", 11)):
+            raise ValidationError(_("The release is not k-anonymous."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": [_("Say why the release is rejected.")]})
+    with transaction.atomic():
+        release.state = Release.State.APPROVED if approve else Release.State.REJECTED
+        release.reviewed_by = actor
+        release.reviewed_at = timezone.now()
+        release.review_note = note.strip()
+        release.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=release,
+            detail={"state": release.state, "epsilon": release.epsilon, "kind": release.kind},
+        )
+    return release
+
+
+def release_withdraw(
+    *, actor: User, release: Release, note: str, request: HttpRequest | None = None
+) -> Release:
+    if not has_permission(actor, RELEASE_APPROVE):
+        raise PermissionDenied(_("Only a data protection officer withdraws releases."))
+    if release.state != Release.State.APPROVED:
+        raise ValidationError(_("Only a published release can be withdrawn."))
+    with transaction.atomic():
+        release.state = Release.State.WITHDRAWN
+        release.review_note = note.strip()
+        release.save(update_fields=["state", "review_note"])
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=release,
+            detail={"state": release.state},
+        )
+    return release
+
+
+def privacy_budget_spent(source_ids: Iterable[int]) -> float:
+    """Epsilon spent so far on approved synthetic releases drawn from these sources (budgets add up)."""
+
+    wanted = set(source_ids)
+    total = 0.0
+    for release in Release.objects.filter(kind=Release.Kind.SYNTHETIC, state=Release.State.APPROVED):
+        if wanted & set(release.parameters.get("sources", [])):
+            total += release.epsilon or 0.0
+    return total

@@ -111,6 +111,14 @@ def extract(standard: Path, toolkit: Path) -> dict[str, Any]:
     workbook = openpyxl.load_workbook(toolkit, read_only=True, data_only=True)
     sheet = workbook["validation"]
     columns = list(zip(*sheet.iter_rows(values_only=True), strict=False))
+    # The toolkit's citizenship drop-down offers country names; its own code table maps them to ISO codes.
+    code_column = next(c for c in columns if "Country Code" in c)
+    name_column = columns[columns.index(code_column) + 1]
+    toolkit_countries = {
+        str(name).strip(): str(code).strip()
+        for code, name in zip(code_column, name_column, strict=True)
+        if code and name and code != "Country Code"
+    }
     for column in columns:
         values = [v for v in column if v is not None]
         if not values or values[0] not in _TOOLKIT_LISTS:
@@ -139,6 +147,7 @@ def extract(standard: Path, toolkit: Path) -> dict[str, Any]:
         },
         "fields": fields,
         "value_lists": value_lists,
+        "toolkit_countries": toolkit_countries,
     }
 
 
