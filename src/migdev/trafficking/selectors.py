@@ -203,10 +203,11 @@ def group_counts(records: QuerySet[AnalyticRecord], group: ctdc.FlagGroup | str)
     aggregates: dict[str, Any] = {}
     for field in group.fields:
         any_value |= Q(**{field: True})
-        aggregates[field] = Count("pk", filter=Q(**{field: True}))
-    aggregates["__denominator__"] = Count("pk", filter=any_value)
+        # Aliases must not be field names: Django would read them as references to the aggregates.
+        aggregates[f"n_{field}"] = Count("pk", filter=Q(**{field: True}))
+    aggregates["n___denominator__"] = Count("pk", filter=any_value)
     result = records.order_by().aggregate(**aggregates)
-    return {key: int(value or 0) for key, value in result.items()}
+    return {key.removeprefix("n_"): int(value or 0) for key, value in result.items()}
 
 
 def flag_count(records: QuerySet[AnalyticRecord], field: str) -> int:

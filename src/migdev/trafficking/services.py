@@ -385,7 +385,9 @@ def case_update(
     if case.anonymised_at is not None or case.merged_into_id is not None:
         raise ValidationError(_("This case is closed to edits (anonymised or merged)."))
     cleaned = clean_case_values(values)
-    changed = sorted(name for name, value in cleaned.items() if getattr(case, name) != value)
+    # Compare with what is stored, not with the caller's copy (a form may have changed it in memory).
+    stored = Case.objects.get(pk=case.pk)
+    changed = sorted(name for name, value in cleaned.items() if getattr(stored, name) != value)
     with transaction.atomic():
         for name, value in cleaned.items():
             setattr(case, name, value)
