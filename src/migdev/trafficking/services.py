@@ -23,6 +23,7 @@ from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from migdev.accounts.access import has_permission, scoped_queryset
 from migdev.accounts.models import Organisation, User, UserGroup
@@ -187,6 +188,7 @@ def _new_reference() -> str:
 # --- validation ----------------------------------------------------------------------------------------
 
 
+@sensitive_variables()
 def clean_case_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Check and normalise values for case fields; raises ``ValidationError`` naming each bad field."""
     unknown = set(values) - set(EDITABLE_FIELDS)
@@ -256,6 +258,7 @@ def clean_case_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+@sensitive_variables()
 def _case_blind_index(case: Case) -> str:
     return blind_index(
         names=[case.first_name or "", case.middle_name or "", case.second_name or ""],
@@ -293,6 +296,7 @@ def analytic_record_refresh(*, case: Case) -> AnalyticRecord | None:
 # --- cases ---------------------------------------------------------------------------------------------
 
 
+@sensitive_variables()
 def case_create(
     *,
     actor: User,
@@ -317,6 +321,7 @@ def case_create(
     return CaseSaved(case, list(case_possible_duplicates(actor, case)))
 
 
+@sensitive_variables()
 def case_insert(
     *,
     owner: User,
@@ -369,6 +374,7 @@ def case_insert(
     return case
 
 
+@sensitive_variables()
 def case_update(
     *,
     actor: User,
@@ -442,6 +448,7 @@ def _add_case_record(
     return record
 
 
+@sensitive_variables()
 def case_comment_add(
     *, actor: User, case: Case, body: str, request: HttpRequest | None = None
 ) -> CaseComment:
@@ -453,6 +460,7 @@ def case_comment_add(
     return comment
 
 
+@sensitive_variables()
 def perpetrator_add(
     *, actor: User, case: Case, values: Mapping[str, Any], request: HttpRequest | None = None
 ) -> Perpetrator:
@@ -550,6 +558,7 @@ def service_record(
 # --- consent and referrals -----------------------------------------------------------------------------
 
 
+@sensitive_variables()
 def consent_record(
     *,
     actor: User,
@@ -614,6 +623,7 @@ def sharing_consent_for(case: Case, organisation: Organisation) -> Consent | Non
     )
 
 
+@sensitive_variables()
 def referral_record_incoming(
     *, actor: User, case: Case, values: Mapping[str, Any], request: HttpRequest | None = None
 ) -> Referral:
@@ -633,6 +643,7 @@ def referral_record_incoming(
     return referral
 
 
+@sensitive_variables()
 def referral_make_outgoing(
     *,
     actor: User,
@@ -867,6 +878,7 @@ _MOVABLE = (
 )
 
 
+@sensitive_variables()
 def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest | None = None) -> Case:
     """Fold ``duplicate`` into ``keep``: its records move over, empty fields of ``keep`` are filled from it,
     and it stays behind closed and pointing at ``keep``. Both cases get an audit row."""
@@ -1014,6 +1026,7 @@ def _encrypted_models() -> list[type[models.Model]]:
     return [model for model in apps.get_app_config("trafficking").get_models() if encrypted_fields(model)]
 
 
+@sensitive_variables()
 def field_keys_rotate(*, batch_size: int = 500, dry_run: bool = False) -> RotationResult:
     """Re-encrypt, under the first key of ``MIGDEV_FIELD_KEYS``, every value written with an older key.
 
@@ -1058,6 +1071,7 @@ def field_keys_rotate(*, batch_size: int = 500, dry_run: bool = False) -> Rotati
     return RotationResult(rotated, current)
 
 
+@sensitive_variables()
 def blind_indexes_rebuild() -> int:
     """Recompute every case's blind index (after ``MIGDEV_BLIND_INDEX_KEY`` changed)."""
     key_id = blind_index_key_id()
