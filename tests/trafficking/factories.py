@@ -31,9 +31,8 @@ def make_group(organisation: Organisation | None = None) -> UserGroup:
 def make_user(
     *roles: str, organisation: Organisation | None = None, groups: tuple[UserGroup, ...] = (), **extra: Any
 ) -> User:
-    user = User.objects.create_user(
-        username=f"tuser{next(_counter)}", password=PASSWORD, organisation=organisation, **extra
-    )
+    extra.setdefault("username", f"tuser{next(_counter)}")
+    user = User.objects.create_user(password=PASSWORD, organisation=organisation, **extra)
     user.roles.set(RoleDefinition.objects.filter(code__in=roles))
     user.user_groups.set(groups)
     access.forget_cached_access(user)
