@@ -20,7 +20,9 @@ PASSWORD = "correct horse battery staple 42"
 def make_organisation(name: str = "") -> Organisation:
     number = next(_counter)
     return Organisation.objects.create(
-        name=name or f"Trafficking test organisation {number}", acronym=f"TT{number}", kind=Organisation.Kind.NGO
+        name=name or f"Trafficking test organisation {number}",
+        acronym=f"TT{number}",
+        kind=Organisation.Kind.NGO,
     )
 
 

@@ -68,7 +68,10 @@ def build_world(role: str) -> World:
     for position, case in cases.items():
         owner = case.owner if position != "own" or creator_for_own else colleague
         referrals[position] = Referral.objects.create(
-            case=case, created_by=owner, direction=Referral.Direction.INCOMING, organisation_name="Hotline",
+            case=case,
+            created_by=owner,
+            direction=Referral.Direction.INCOMING,
+            organisation_name="Hotline",
             reason="Other",
         )
         comments[position] = CaseComment.objects.create(case=case, created_by=owner, body="note")
@@ -92,7 +95,11 @@ def test_case_get_for_user_returns_audits_or_404s(role: str, position: str) -> N
     if position in CASE_REACH[role]:
         assert selectors.case_get_for_user(world.user, case.pk) == case
         read = AuditEvent.objects.filter(action=AuditAction.READ).latest("pk")
-        assert (read.actor_id, read.record_type, read.record_id) == (world.user.pk, "trafficking.case", str(case.pk))
+        assert (read.actor_id, read.record_type, read.record_id) == (
+            world.user.pk,
+            "trafficking.case",
+            str(case.pk),
+        )
     else:
         with pytest.raises(Http404):
             selectors.case_get_for_user(world.user, case.pk)
@@ -143,14 +150,17 @@ def test_writes_need_the_change_scope(role: str, position: str) -> None:
         with pytest.raises(PermissionDenied):
             services.case_comment_add(actor=world.user, case=case, body="visit done")
         with pytest.raises(PermissionDenied):
-            services.case_update(actor=world.user, case=case, expected_version=case.version,
-                                 values={"mailing_city": "X"})
+            services.case_update(
+                actor=world.user, case=case, expected_version=case.version, values={"mailing_city": "X"}
+            )
 
 
 @pytest.mark.parametrize("role", list(CASE_REACH))
 def test_exports_are_scoped_like_reads(role: str) -> None:
     world = build_world(role)
-    exportable = set(selectors.cases_visible_to(world.user, selectors.CASE_EXPORT).values_list("pk", flat=True))
+    exportable = set(
+        selectors.cases_visible_to(world.user, selectors.CASE_EXPORT).values_list("pk", flat=True)
+    )
     assert exportable & {c.pk for c in world.cases.values()} == {world.cases[p].pk for p in CASE_REACH[role]}
 
 

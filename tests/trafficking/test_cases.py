@@ -22,8 +22,13 @@ def team() -> dict:
     worker = make_user("case_worker", organisation=organisation, groups=(group,))
     colleague = make_user("case_worker", organisation=organisation, groups=(group,))
     supervisor = make_user("supervisor", organisation=organisation, groups=(group,))
-    return {"organisation": organisation, "group": group, "worker": worker, "colleague": colleague,
-            "supervisor": supervisor}
+    return {
+        "organisation": organisation,
+        "group": group,
+        "worker": worker,
+        "colleague": colleague,
+        "supervisor": supervisor,
+    }
 
 
 def raw_row(case: Case) -> tuple:
@@ -33,13 +38,23 @@ def raw_row(case: Case) -> tuple:
 
 
 def test_identifying_values_are_encrypted_in_the_table(team: dict) -> None:
-    case = make_case(team["worker"], first_name="Zainabou", second_name="Quetzalli", mobile_phone="+221771234567",
-                     birth_date=date(1999, 12, 31), identity_number="P1234567")
+    case = make_case(
+        team["worker"],
+        first_name="Zainabou",
+        second_name="Quetzalli",
+        mobile_phone="+221771234567",
+        birth_date=date(1999, 12, 31),
+        identity_number="P1234567",
+    )
     row = " ".join(str(value) for value in raw_row(case))
     for secret in ("Zainabou", "Quetzalli", "771234567", "1999-12-31", "P1234567"):
         assert secret not in row
     fresh = Case.objects.get(pk=case.pk)
-    assert (fresh.first_name, fresh.second_name, fresh.birth_date) == ("Zainabou", "Quetzalli", date(1999, 12, 31))
+    assert (fresh.first_name, fresh.second_name, fresh.birth_date) == (
+        "Zainabou",
+        "Quetzalli",
+        date(1999, 12, 31),
+    )
     assert str(fresh) == fresh.reference and "Zainabou" not in repr(fresh)
 
 
@@ -65,8 +80,13 @@ def test_case_belongs_to_its_creator_team_and_organisation(team: dict) -> None:
 
 def test_values_outside_the_htcds_lists_are_refused(team: dict) -> None:
     with pytest.raises(ValidationError) as raised:
-        make_case(team["worker"], control_methods=["Hypnosis"], citizenship=["XX"], mobile_phone="call me",
-                  gender="Robot")
+        make_case(
+            team["worker"],
+            control_methods=["Hypnosis"],
+            citizenship=["XX"],
+            mobile_phone="call me",
+            gender="Robot",
+        )
     assert set(raised.value.message_dict) == {"control_methods", "citizenship", "mobile_phone", "gender"}
 
 
@@ -78,26 +98,43 @@ def test_roles_without_add_permission_cannot_open_cases(team: dict) -> None:
 
 
 def test_intake_flags_possible_duplicates_in_scope_only(team: dict) -> None:
-    first = make_case(team["worker"], first_name="José María", second_name="López", birth_date=date(1990, 5, 1),
-                      citizenship=["MX"])
+    first = make_case(
+        team["worker"],
+        first_name="José María",
+        second_name="López",
+        birth_date=date(1990, 5, 1),
+        citizenship=["MX"],
+    )
     same_person = services.case_create(
         actor=team["worker"],
-        values={"first_name": "jose", "second_name": "MARIA LOPEZ", "birth_date": date(1990, 5, 1),
-                "citizenship": ["MX"]},
+        values={
+            "first_name": "jose",
+            "second_name": "MARIA LOPEZ",
+            "birth_date": date(1990, 5, 1),
+            "citizenship": ["MX"],
+        },
     )
     assert [c.pk for c in same_person.possible_duplicates] == [first.pk]
     # a colleague sees no duplicate: the first case is outside a case worker's own scope
     colleague = services.case_create(
         actor=team["colleague"],
-        values={"first_name": "José María", "second_name": "López", "birth_date": date(1990, 5, 1),
-                "citizenship": ["MX"]},
+        values={
+            "first_name": "José María",
+            "second_name": "López",
+            "birth_date": date(1990, 5, 1),
+            "citizenship": ["MX"],
+        },
     )
     assert colleague.possible_duplicates == []
     assert first.blind_index == colleague.case.blind_index
     other = services.case_create(
         actor=team["worker"],
-        values={"first_name": "José María", "second_name": "López", "birth_date": date(1990, 5, 2),
-                "citizenship": ["MX"]},
+        values={
+            "first_name": "José María",
+            "second_name": "López",
+            "birth_date": date(1990, 5, 2),
+            "citizenship": ["MX"],
+        },
     )
     assert other.possible_duplicates == []
 
@@ -110,15 +147,20 @@ def test_second_stale_save_gets_a_conflict_and_nothing_is_lost(team: dict) -> No
     assert mine.version == theirs.version == 1
     services.case_update(actor=supervisor, case=theirs, expected_version=1, values={"mailing_city": "Dakar"})
     with pytest.raises(services.CaseConflict) as raised:
-        services.case_update(actor=team["worker"], case=mine, expected_version=1,
-                             values={"first_name": "Changed", "mailing_city": "Thiès"})
+        services.case_update(
+            actor=team["worker"],
+            case=mine,
+            expected_version=1,
+            values={"first_name": "Changed", "mailing_city": "Thiès"},
+        )
     assert raised.value.current_version == 2
     stored = Case.objects.get(pk=case.pk)
     assert (stored.first_name, stored.mailing_city, stored.version) == ("Original", "Dakar", 2)
     # the editor retries on the current version: their change goes in
     fresh = case_get_for_user(team["worker"], case.pk)
-    services.case_update(actor=team["worker"], case=fresh, expected_version=fresh.version,
-                         values={"first_name": "Changed"})
+    services.case_update(
+        actor=team["worker"], case=fresh, expected_version=fresh.version, values={"first_name": "Changed"}
+    )
     stored.refresh_from_db()
     assert (stored.first_name, stored.mailing_city, stored.version) == ("Changed", "Dakar", 3)
     updates = AuditEvent.objects.filter(action=AuditAction.UPDATE, record_id=str(case.pk)).order_by("pk")
@@ -128,16 +170,25 @@ def test_second_stale_save_gets_a_conflict_and_nothing_is_lost(team: dict) -> No
 def test_editing_identity_recomputes_the_blind_index(team: dict) -> None:
     case = make_case(team["worker"], first_name="Ana")
     before = case.blind_index
-    services.case_update(actor=team["worker"], case=case, expected_version=case.version,
-                         values={"first_name": "Anna"})
+    services.case_update(
+        actor=team["worker"], case=case, expected_version=case.version, values={"first_name": "Anna"}
+    )
     case.refresh_from_db()
     assert case.blind_index and case.blind_index != before
 
 
 def test_case_feeds_its_analytic_record(team: dict) -> None:
-    case = make_case(team["worker"], birth_date=date(2008, 1, 1), registered_on=date(2020, 6, 1), gender="Masculine", citizenship=["NG", "GH"],
-                     exploitation_types=["ForcedLabour", "SexualExploitation"], labour_industries=["F_Construction"],
-                     control_methods=["DebtBondage", "PhysicalThreats"], exploitation_country="IT")
+    case = make_case(
+        team["worker"],
+        birth_date=date(2008, 1, 1),
+        registered_on=date(2020, 6, 1),
+        gender="Masculine",
+        citizenship=["NG", "GH"],
+        exploitation_types=["ForcedLabour", "SexualExploitation"],
+        labour_industries=["F_Construction"],
+        control_methods=["DebtBondage", "PhysicalThreats"],
+        exploitation_country="IT",
+    )
     record = AnalyticRecord.objects.get(case=case)
     assert record.gender == "Male"
     assert record.majority_status == "Minor"

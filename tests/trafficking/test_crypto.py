@@ -36,7 +36,9 @@ def test_any_text_round_trips(text: str) -> None:
     assert cipher.decrypt(cipher.encrypt(text)) == text
 
 
-def test_rotation_keeps_old_values_readable_and_rewrites_them_under_the_new_key(settings: LazySettings) -> None:
+def test_rotation_keeps_old_values_readable_and_rewrites_them_under_the_new_key(
+    settings: LazySettings,
+) -> None:
     old = field_cipher()
     stored = old.encrypt("Old secret")
     new_key = Fernet.generate_key().decode()

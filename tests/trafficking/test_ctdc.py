@@ -135,7 +135,9 @@ def test_global_unknown_and_retired_country_codes() -> None:
 
 
 def test_global_hotline_unknowns_are_missing_but_gender_unknown_is_an_answer() -> None:
-    record = ctdc.read_global(global_row(gender="Unknown", ageBroad="Unknown", isForcedLabour="Unknown"), resolve)
+    record = ctdc.read_global(
+        global_row(gender="Unknown", ageBroad="Unknown", isForcedLabour="Unknown"), resolve
+    )
     assert record["gender"] == "Unknown"
     assert record["age_broad"] is None
     assert record["is_forced_labour"] is None
@@ -172,11 +174,30 @@ def test_detect_format() -> None:
 
 def test_age_bands_and_periods() -> None:
     assert [ctdc.age_band(age) for age in (0, 8, 9, 17, 18, 29, 30, 47, 48, 90)] == [
-        "0--8", "0--8", "9--17", "9--17", "18--20", "27--29", "30--38", "39--47", "48+", "48+",
+        "0--8",
+        "0--8",
+        "9--17",
+        "9--17",
+        "18--20",
+        "27--29",
+        "30--38",
+        "39--47",
+        "48+",
+        "48+",
     ]
     assert ctdc.age_band(None) is None
-    assert [ctdc.period_for_year(y) for y in (2004, 2005, 2013, 2014, 2019, 2020, 2022, 2023, 2024, 2025)] == [
-        "-2004", "2005-2013", "2005-2013", "2014-2018", "2019", "2020", "2021-2022", "2023-2024", "2023-2024",
+    assert [
+        ctdc.period_for_year(y) for y in (2004, 2005, 2013, 2014, 2019, 2020, 2022, 2023, 2024, 2025)
+    ] == [
+        "-2004",
+        "2005-2013",
+        "2005-2013",
+        "2014-2018",
+        "2019",
+        "2020",
+        "2021-2022",
+        "2023-2024",
+        "2023-2024",
         "2025-2026",
     ]
 
@@ -196,7 +217,9 @@ def test_denominator_rule_codebook_example() -> None:
     assert shares.share("is_forced_labour") == 50.0
     assert shares.share("is_sexual_exploit") == 50.0
     assert shares.share("is_other_exploit") == 25.0
-    naive = {field: 100 * Counter(f for p in people for f in p)[field] / len(people) for field in shares.counts}
+    naive = {
+        field: 100 * Counter(f for p in people for f in p)[field] / len(people) for field in shares.counts
+    }
     assert naive["is_forced_labour"] == 40.0  # what the rule avoids
 
 

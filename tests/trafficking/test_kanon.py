@@ -65,7 +65,11 @@ def test_generalisation_uses_ctdc_hierarchies() -> None:
     ]
     _plain, plain_report = k_anonymise(records, quasi_identifiers=QIS, k=11)
     released, report = k_anonymise(
-        records, quasi_identifiers=QIS, k=11, hierarchies=ctdc_hierarchies(REGIONS), search=True,
+        records,
+        quasi_identifiers=QIS,
+        k=11,
+        hierarchies=ctdc_hierarchies(REGIONS),
+        search=True,
         max_suppression=0.05,
     )
     assert report.suppressed <= 100 < plain_report.suppressed

@@ -67,14 +67,33 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) 
 def test_global_dataset_coding_loads_with_iso2_and_minus_99(tmp_path: Path) -> None:
     base = dict.fromkeys(ctdc.GLOBAL_COLUMNS, "-99")
     rows = [
-        {**base, "yearOfRegistration": "2015", "gender": "Female", "ageBroad": "9--17", "citizenship": "NG",
-         "CountryOfExploitation": "IT", "isSexualExploit": "1", "isForcedLabour": "0"},
-        {**base, "yearOfRegistration": "2016", "gender": "Male", "citizenship": "ZZ", "Datasource": "Hotline",
-         "isForcedLabour": "1", "typeOfLabourConstruction": "1"},
+        {
+            **base,
+            "yearOfRegistration": "2015",
+            "gender": "Female",
+            "ageBroad": "9--17",
+            "citizenship": "NG",
+            "CountryOfExploitation": "IT",
+            "isSexualExploit": "1",
+            "isForcedLabour": "0",
+        },
+        {
+            **base,
+            "yearOfRegistration": "2016",
+            "gender": "Male",
+            "citizenship": "ZZ",
+            "Datasource": "Hotline",
+            "isForcedLabour": "1",
+            "typeOfLabourConstruction": "1",
+        },
     ]
     import_file(format_name="ctdc-global", path=write_csv(tmp_path / "global.csv", ctdc.GLOBAL_COLUMNS, rows))
     first, second = AnalyticRecord.objects.order_by("pk")
-    assert (first.citizenship, first.citizenship_region, first.country_of_exploitation) == ("NGA", "Africa", "ITA")
+    assert (first.citizenship, first.citizenship_region, first.country_of_exploitation) == (
+        "NGA",
+        "Africa",
+        "ITA",
+    )
     assert first.majority_status == "Minor" and first.age_broad == "9--17"  # derived from the band
     assert first.is_forced_labour is False and first.is_sexual_exploit is True
     assert second.citizenship is None and second.labour_construction is True
@@ -82,10 +101,18 @@ def test_global_dataset_coding_loads_with_iso2_and_minus_99(tmp_path: Path) -> N
 
 def test_synthetic_coding_loads_with_iso3_and_blanks(tmp_path: Path) -> None:
     row = dict.fromkeys(ctdc.SYNTHETIC_COLUMNS, "")
-    row.update(yearOfRegistration="2020", gender="Man", citizenship="UKR", CountryOfExploitation="POL",
-               isForcedLabour="1", meansThreats="1")
-    import_file(format_name="ctdc-synthetic",
-                path=write_csv(tmp_path / "synthetic.csv", ctdc.SYNTHETIC_COLUMNS, [row]))
+    row.update(
+        yearOfRegistration="2020",
+        gender="Man",
+        citizenship="UKR",
+        CountryOfExploitation="POL",
+        isForcedLabour="1",
+        meansThreats="1",
+    )
+    import_file(
+        format_name="ctdc-synthetic",
+        path=write_csv(tmp_path / "synthetic.csv", ctdc.SYNTHETIC_COLUMNS, [row]),
+    )
     record = AnalyticRecord.objects.get()
     assert (record.gender, record.citizenship, record.exploitation_region) == ("Male", "UKR", "Europe")
     assert record.means_threats is True and record.is_sexual_exploit is None
@@ -93,17 +120,48 @@ def test_synthetic_coding_loads_with_iso3_and_blanks(tmp_path: Path) -> None:
 
 # --- HTCDS toolkit ------------------------------------------------------------------------------------------
 
-TOOLKIT_HEADER = [None, "cas_CaseOwner", "prs_Salutation", "prs_FirstName", "prs_SecondName", "con_Consent",
-                  "prs_Birthdate", "prs_Gender", "prs_Citizenship", "prs_Title", "prs_Email", "prs_HomePhone",
-                  "prs_MobilePhone", "prs_MailingCity", "prs_MailingCountry", "prs_MailingState",
-                  "prs_MailingStreet", "prs_MailingPostalCode", "vic_TraffickingStatus",
-                  "vic_TraffickinStatusDecisionMakingOrg", "vic_MethodOfRecruitment", "vic_LocationOfRecruitment",
-                  "vic_MethodsOfControl", "vic_TypeOfExploitation", "vic_ForcedLabourIndustry",
-                  "vic_TypeOfSexExploitation", "vic_LocationOfExploitation", "cas_Status",
-                  "cas_ReferringOrganisation", "cas_IncomingReferralDate", "cas_ReferringPrimaryCaseWorker",
-                  "cas_ReasonForIncomingReferral", "cas_IncomingReferralDetails", "cas_ReferredOrganisation",
-                  "cas_ReferredPrimaryCaseWorker", None, "cas_OutgoingReferralDate", "cas_OutgoingReferralDetails",
-                  "cas_ReasonForCaseClosure", None]
+TOOLKIT_HEADER = [
+    None,
+    "cas_CaseOwner",
+    "prs_Salutation",
+    "prs_FirstName",
+    "prs_SecondName",
+    "con_Consent",
+    "prs_Birthdate",
+    "prs_Gender",
+    "prs_Citizenship",
+    "prs_Title",
+    "prs_Email",
+    "prs_HomePhone",
+    "prs_MobilePhone",
+    "prs_MailingCity",
+    "prs_MailingCountry",
+    "prs_MailingState",
+    "prs_MailingStreet",
+    "prs_MailingPostalCode",
+    "vic_TraffickingStatus",
+    "vic_TraffickinStatusDecisionMakingOrg",
+    "vic_MethodOfRecruitment",
+    "vic_LocationOfRecruitment",
+    "vic_MethodsOfControl",
+    "vic_TypeOfExploitation",
+    "vic_ForcedLabourIndustry",
+    "vic_TypeOfSexExploitation",
+    "vic_LocationOfExploitation",
+    "cas_Status",
+    "cas_ReferringOrganisation",
+    "cas_IncomingReferralDate",
+    "cas_ReferringPrimaryCaseWorker",
+    "cas_ReasonForIncomingReferral",
+    "cas_IncomingReferralDetails",
+    "cas_ReferredOrganisation",
+    "cas_ReferredPrimaryCaseWorker",
+    None,
+    "cas_OutgoingReferralDate",
+    "cas_OutgoingReferralDetails",
+    "cas_ReasonForCaseClosure",
+    None,
+]
 
 
 def toolkit(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -117,8 +175,12 @@ def toolkit(path: Path, rows: list[dict[str, object]]) -> Path:
     labels[3] = "First Name"
     sheet.append(labels)
     for number, row in enumerate(rows, start=1):
-        sheet.append([number] + [row.get(name or "", None) if name else None for name in TOOLKIT_HEADER[1:35]]
-                     + [row.get("Reason for Outgoing Referral")] + [row.get(name or "") for name in TOOLKIT_HEADER[36:]])
+        sheet.append(
+            [number]
+            + [row.get(name or "", None) if name else None for name in TOOLKIT_HEADER[1:35]]
+            + [row.get("Reason for Outgoing Referral")]
+            + [row.get(name or "") for name in TOOLKIT_HEADER[36:]]
+        )
     for number in range(len(rows) + 1, len(rows) + 5):
         sheet.append([number])  # the template numbers empty rows too
     workbook.create_sheet("validation")
@@ -138,17 +200,35 @@ def owners() -> dict:
 
 
 def test_toolkit_workbook_becomes_cases(tmp_path: Path, owners: dict) -> None:
-    path = toolkit(tmp_path / "toolkit.xlsx", [
-        {"cas_CaseOwner": "amina", "prs_FirstName": "Ada", "prs_SecondName": "Obi", "con_Consent": "TRUE",
-         "prs_Birthdate": date(2001, 4, 5), "prs_Gender": "Feminine", "prs_Citizenship": "Nigeria",
-         "prs_MobilePhone": "+2348012345678", "vic_TraffickingStatus": "Actual victim of trafficking",
-         "vic_TraffickinStatusDecisionMakingOrg": "Court or prosecution",
-         "vic_MethodsOfControl": "Debt bondage ;Physical abuse", "vic_TypeOfExploitation": "Sexual exploitation",
-         "vic_ForcedLabourIndustry": "Water supply; sewerage, waste management and remediation",
-         "cas_Status": "Follow up", "cas_ReferringOrganisation": "Police hotline",
-         "cas_ReasonForIncomingReferral": "Migration Or Change Of Location"},
-        {"cas_CaseOwner": "amina", "prs_FirstName": "Bola", "prs_Citizenship": "GH", "cas_Status": "Active"},
-    ])
+    path = toolkit(
+        tmp_path / "toolkit.xlsx",
+        [
+            {
+                "cas_CaseOwner": "amina",
+                "prs_FirstName": "Ada",
+                "prs_SecondName": "Obi",
+                "con_Consent": "TRUE",
+                "prs_Birthdate": date(2001, 4, 5),
+                "prs_Gender": "Feminine",
+                "prs_Citizenship": "Nigeria",
+                "prs_MobilePhone": "+2348012345678",
+                "vic_TraffickingStatus": "Actual victim of trafficking",
+                "vic_TraffickinStatusDecisionMakingOrg": "Court or prosecution",
+                "vic_MethodsOfControl": "Debt bondage ;Physical abuse",
+                "vic_TypeOfExploitation": "Sexual exploitation",
+                "vic_ForcedLabourIndustry": "Water supply; sewerage, waste management and remediation",
+                "cas_Status": "Follow up",
+                "cas_ReferringOrganisation": "Police hotline",
+                "cas_ReasonForIncomingReferral": "Migration Or Change Of Location",
+            },
+            {
+                "cas_CaseOwner": "amina",
+                "prs_FirstName": "Bola",
+                "prs_Citizenship": "GH",
+                "cas_Status": "Active",
+            },
+        ],
+    )
     result = import_file(format_name="htcds-xlsx", path=path, user=owners["worker"])
     assert (result.read, result.created) == (2, 2)
     ada = Case.objects.get(owner=owners["worker"], citizenship=["NG"])
@@ -159,28 +239,53 @@ def test_toolkit_workbook_becomes_cases(tmp_path: Path, owners: dict) -> None:
     assert Consent.objects.get(case=ada).purpose == "assistance"
     incoming = Referral.objects.get(case=ada)
     assert (incoming.direction, incoming.organisation_name, incoming.reason) == (
-        "in", "Police hotline", "MigrationOrChangeOfLocation")
+        "in",
+        "Police hotline",
+        "MigrationOrChangeOfLocation",
+    )
     assert ada.analytic_record.citizenship == "NGA"  # type: ignore[attr-defined]
 
 
 def test_toolkit_errors_name_row_and_column_and_nothing_is_saved(tmp_path: Path, owners: dict) -> None:
-    path = toolkit(tmp_path / "toolkit.xlsx", [
-        {"cas_CaseOwner": "amina", "prs_FirstName": "Good", "prs_Citizenship": "GH"},
-        {"cas_CaseOwner": "nobody", "prs_FirstName": "Bad", "prs_Gender": "Robot", "prs_Citizenship": "Atlantis",
-         "vic_MethodsOfControl": "Hypnosis", "prs_Birthdate": "yesterday", "con_Consent": "maybe"},
-    ])
+    path = toolkit(
+        tmp_path / "toolkit.xlsx",
+        [
+            {"cas_CaseOwner": "amina", "prs_FirstName": "Good", "prs_Citizenship": "GH"},
+            {
+                "cas_CaseOwner": "nobody",
+                "prs_FirstName": "Bad",
+                "prs_Gender": "Robot",
+                "prs_Citizenship": "Atlantis",
+                "vic_MethodsOfControl": "Hypnosis",
+                "prs_Birthdate": "yesterday",
+                "con_Consent": "maybe",
+            },
+        ],
+    )
     with pytest.raises(ImportRejected) as raised:
         import_file(format_name="htcds-xlsx", path=path, user=owners["worker"])
     where = {(error.row, error.column) for error in raised.value.errors}
-    assert where >= {(4, "cas_CaseOwner"), (4, "prs_Gender"), (4, "prs_Citizenship"), (4, "vic_MethodsOfControl"),
-                     (4, "prs_Birthdate"), (4, "con_Consent")}
+    assert where >= {
+        (4, "cas_CaseOwner"),
+        (4, "prs_Gender"),
+        (4, "prs_Citizenship"),
+        (4, "vic_MethodsOfControl"),
+        (4, "prs_Birthdate"),
+        (4, "con_Consent"),
+    }
     assert all(error.file == "toolkit.xlsx" for error in raised.value.errors)
     assert not Case.objects.exists()
 
 
 def test_toolkit_outgoing_referrals_need_a_supervisor(tmp_path: Path, owners: dict) -> None:
-    rows = [{"cas_CaseOwner": "amina", "prs_FirstName": "Cira", "cas_ReferredOrganisation": "Partner Shelter",
-             "Reason for Outgoing Referral": "Additional Services Required"}]
+    rows = [
+        {
+            "cas_CaseOwner": "amina",
+            "prs_FirstName": "Cira",
+            "cas_ReferredOrganisation": "Partner Shelter",
+            "Reason for Outgoing Referral": "Additional Services Required",
+        }
+    ]
     path = toolkit(tmp_path / "toolkit.xlsx", rows)
     with pytest.raises(ImportRejected):
         import_file(format_name="htcds-xlsx", path=path, user=owners["worker"])

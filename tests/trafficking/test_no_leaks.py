@@ -27,8 +27,13 @@ def worker() -> object:
 
 
 def plant(worker: object) -> object:
-    case = make_case(worker, first_name=FIRST, second_name=SECOND, mobile_phone=PHONE,  # type: ignore[arg-type]
-                     identity_number=DOCUMENT)
+    case = make_case(
+        worker,
+        first_name=FIRST,
+        second_name=SECOND,
+        mobile_phone=PHONE,  # type: ignore[arg-type]
+        identity_number=DOCUMENT,
+    )
     services.case_comment_add(actor=worker, case=case, body=f"{PLANTED} said the recruiter took her passport")  # type: ignore[arg-type]
     return case
 
@@ -57,14 +62,18 @@ def test_database_dump_and_backup_hold_no_clear_identifying_value(worker: object
 
 
 @pytest.mark.django_db
-def test_logs_hold_no_identifying_value(worker: object, caplog: pytest.LogCaptureFixture, settings: object) -> None:
+def test_logs_hold_no_identifying_value(
+    worker: object, caplog: pytest.LogCaptureFixture, settings: object
+) -> None:
     with caplog.at_level(logging.DEBUG):
         case = plant(worker)
         client = login_verified(Client(), worker)  # type: ignore[arg-type]
         client.get(f"/en/trafficking/cases/{case.pk}/")  # type: ignore[attr-defined]
         client.get("/en/trafficking/cases/")
-        client.post(f"/en/trafficking/cases/{case.pk}/edit/",  # type: ignore[attr-defined]
-                    {"first_name": FIRST, "version": 99, "registered_on": "2025-01-01"})
+        client.post(
+            f"/en/trafficking/cases/{case.pk}/edit/",  # type: ignore[attr-defined]
+            {"first_name": FIRST, "version": 99, "registered_on": "2025-01-01"},
+        )
     text = "\n".join(record.getMessage() + str(record.args) for record in caplog.records)
     for part in PLANTED_PARTS:
         assert part not in text
@@ -72,8 +81,9 @@ def test_logs_hold_no_identifying_value(worker: object, caplog: pytest.LogCaptur
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("debug", [False, True])
-def test_error_pages_hold_no_identifying_value(worker: object, settings: object, monkeypatch: pytest.MonkeyPatch,
-                                               debug: bool) -> None:
+def test_error_pages_hold_no_identifying_value(
+    worker: object, settings: object, monkeypatch: pytest.MonkeyPatch, debug: bool
+) -> None:
     settings.DEBUG = debug  # type: ignore[attr-defined]
     # Django hides sensitive variables only with DEBUG off unless this filter (see reporting.py) is set.
     settings.DEFAULT_EXCEPTION_REPORTER_FILTER = (  # type: ignore[attr-defined]
@@ -86,9 +96,16 @@ def test_error_pages_hold_no_identifying_value(worker: object, settings: object,
 
     monkeypatch.setattr(services, "case_insert", broken)
     client = login_verified(Client(raise_request_exception=False), worker)  # type: ignore[arg-type]
-    response = client.post("/en/trafficking/cases/new/", {
-        "first_name": FIRST, "second_name": SECOND, "mobile_phone": PHONE, "identity_number": DOCUMENT,
-        "registered_on": "2025-01-01"})
+    response = client.post(
+        "/en/trafficking/cases/new/",
+        {
+            "first_name": FIRST,
+            "second_name": SECOND,
+            "mobile_phone": PHONE,
+            "identity_number": DOCUMENT,
+            "registered_on": "2025-01-01",
+        },
+    )
     assert response.status_code == 500
     body = response.content.decode(errors="replace")
     for part in PLANTED_PARTS:

@@ -2,11 +2,9 @@
 
 import json
 import re
-from datetime import date
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from migdev.audit.models import AuditAction, AuditEvent
 from migdev.trafficking import services
@@ -46,8 +44,12 @@ def test_public_pages_need_no_sign_in(client: Client) -> None:
 def test_case_pages_in_each_language_for_a_case_worker(team: dict, lang: str) -> None:
     case = make_case(team["worker"])
     client = client_for(team["worker"])
-    for url in (f"/{lang}/trafficking/cases/", f"/{lang}/trafficking/cases/new/",
-                f"/{lang}/trafficking/cases/{case.pk}/", f"/{lang}/trafficking/cases/{case.pk}/edit/"):
+    for url in (
+        f"/{lang}/trafficking/cases/",
+        f"/{lang}/trafficking/cases/new/",
+        f"/{lang}/trafficking/cases/{case.pk}/",
+        f"/{lang}/trafficking/cases/{case.pk}/edit/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
@@ -61,8 +63,12 @@ def test_case_pages_in_each_language_for_a_case_worker(team: dict, lang: str) ->
 def test_roles_without_case_access_get_404(team: dict, role: str) -> None:
     case = make_case(team["worker"])
     client = client_for(team[role])
-    for url in ("/en/trafficking/cases/", f"/en/trafficking/cases/{case.pk}/", "/en/trafficking/cases/new/",
-                "/en/trafficking/cases/export/"):
+    for url in (
+        "/en/trafficking/cases/",
+        f"/en/trafficking/cases/{case.pk}/",
+        "/en/trafficking/cases/new/",
+        "/en/trafficking/cases/export/",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -74,22 +80,32 @@ def test_anonymous_users_are_sent_to_sign_in(client: Client, team: dict) -> None
 
 def test_intake_on_the_web_flags_duplicates(team: dict) -> None:
     client = client_for(team["worker"])
-    data = {"first_name": "Mariam", "second_name": "Traoré", "birth_date": "1998-02-03", "citizenship": ["ML"],
-            "gender": "Feminine", "registered_on": "2025-01-10", "exploitation_types": ["ForcedLabour"],
-            "mobile_phone": "+223 70 12 34 56"}
+    data = {
+        "first_name": "Mariam",
+        "second_name": "Traoré",
+        "birth_date": "1998-02-03",
+        "citizenship": ["ML"],
+        "gender": "Feminine",
+        "registered_on": "2025-01-10",
+        "exploitation_types": ["ForcedLabour"],
+        "mobile_phone": "+223 70 12 34 56",
+    }
     first = client.post("/en/trafficking/cases/new/", data)
     assert first.status_code == 302
     case = Case.objects.get(pk=int(re.search(r"/cases/(\d+)/", first["Location"]).group(1)))  # type: ignore[union-attr]
     assert case.mobile_phone == "+22370123456" and case.owner == team["worker"]
-    second = client.post("/en/trafficking/cases/new/", {**data, "first_name": "MARIAM", "second_name": "traore"},
-                         follow=True)
+    second = client.post(
+        "/en/trafficking/cases/new/", {**data, "first_name": "MARIAM", "second_name": "traore"}, follow=True
+    )
     assert "Possible duplicate of " + case.reference in second.content.decode()
 
 
 def test_invalid_intake_keeps_the_input(team: dict) -> None:
     client = client_for(team["worker"])
-    response = client.post("/en/trafficking/cases/new/", {"first_name": "Keep me", "mobile_phone": "not a phone",
-                                                           "registered_on": "2025-01-10"})
+    response = client.post(
+        "/en/trafficking/cases/new/",
+        {"first_name": "Keep me", "mobile_phone": "not a phone", "registered_on": "2025-01-10"},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="Keep me"' in html and "E.164" in html
@@ -125,8 +141,9 @@ def test_stale_edit_gets_a_conflict_page_with_the_input_kept(team: dict) -> None
     assert "Kayes" in html  # and what is now stored is shown
     case.refresh_from_db()
     assert case.mailing_city == "Kayes"
-    again = worker.post(f"/en/trafficking/cases/{case.pk}/edit/", {**data, "mailing_city": "Sikasso",
-                                                                     "version": case.version})
+    again = worker.post(
+        f"/en/trafficking/cases/{case.pk}/edit/", {**data, "mailing_city": "Sikasso", "version": case.version}
+    )
     assert again.status_code == 302
     case.refresh_from_db()
     assert case.mailing_city == "Sikasso"
@@ -136,12 +153,18 @@ def test_consent_gate_on_the_web(team: dict) -> None:
     case = make_case(team["worker"])
     partner_org = make_organisation("Safe house")
     client = client_for(team["worker"])
-    payload = {"organisation": partner_org.pk, "reason": "AdditionalServicesRequired", "purpose": "Shelter",
-               "safeguards": "Hand delivery"}
+    payload = {
+        "organisation": partner_org.pk,
+        "reason": "AdditionalServicesRequired",
+        "purpose": "Shelter",
+        "safeguards": "Hand delivery",
+    }
     response = client.post(f"/en/trafficking/cases/{case.pk}/refer/", payload)
     assert response.status_code == 200 and "has not consented" in response.content.decode()
-    client.post(f"/en/trafficking/cases/{case.pk}/consent/", {"purpose": "sharing", "given_by": "person",
-                                                              "partners": [partner_org.pk]})
+    client.post(
+        f"/en/trafficking/cases/{case.pk}/consent/",
+        {"purpose": "sharing", "given_by": "person", "partners": [partner_org.pk]},
+    )
     assert client.post(f"/en/trafficking/cases/{case.pk}/refer/", payload).status_code == 302
     assert case.referrals.get().consent is not None
 
@@ -149,7 +172,9 @@ def test_consent_gate_on_the_web(team: dict) -> None:
 def test_closure_request_and_approval_on_the_web(team: dict) -> None:
     case = make_case(team["worker"])
     worker = client_for(team["worker"])
-    worker.post(f"/en/trafficking/cases/{case.pk}/close/", {"closure_status": "Closed", "reason": "Went home"})
+    worker.post(
+        f"/en/trafficking/cases/{case.pk}/close/", {"closure_status": "Closed", "reason": "Went home"}
+    )
     item = case.requests.get()
     supervisor = client_for(team["supervisor"])
     assert item.case.reference in supervisor.get("/en/trafficking/approvals/").content.decode()
@@ -159,7 +184,7 @@ def test_closure_request_and_approval_on_the_web(team: dict) -> None:
 
 
 def test_export_is_scoped_audited_and_formula_safe(team: dict) -> None:
-    mine = make_case(team["worker"], first_name="=HYPERLINK(\"http://x\")")
+    mine = make_case(team["worker"], first_name='=HYPERLINK("http://x")')
     other = make_case(make_user("case_worker", organisation=team["organisation"]))
     response = client_for(team["worker"]).get("/en/trafficking/cases/export/?format=csv")
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
@@ -182,9 +207,17 @@ def test_publication_needs_a_dpo_and_public_pages_show_only_approved_figures(tea
     load_sample()
     analyst = client_for(team["analyst"])
     assert analyst.get("/en/trafficking/statistics/").status_code == 200
-    response = analyst.post("/en/trafficking/releases/new/", {
-        "title": "VP figures", "kind": "aggregates", "k": 11, "max_suppression": 1, "epsilon": 4,
-        "reporting_length": 3})
+    response = analyst.post(
+        "/en/trafficking/releases/new/",
+        {
+            "title": "VP figures",
+            "kind": "aggregates",
+            "k": 11,
+            "max_suppression": 1,
+            "epsilon": 4,
+            "reporting_length": 3,
+        },
+    )
     assert response.status_code == 302
     release = Release.objects.get()
     assert release.state == Release.State.DRAFT
@@ -206,8 +239,9 @@ def test_dashboard_counts_equal_the_file(team: dict) -> None:
     from pathlib import Path
 
     load_sample()
-    release = services.release_build(actor=team["analyst"], kind=Release.Kind.AGGREGATES, title="check",
-                                     parameters={"threshold": 1})
+    release = services.release_build(
+        actor=team["analyst"], kind=Release.Kind.AGGREGATES, title="check", parameters={"threshold": 1}
+    )
     services.release_review(actor=team["dpo"], release=release, approve=True)
     content = json.loads(Client().get(f"/en/trafficking/releases/{release.pk}/download/").content)
     tables = {table["dimension"]: table for table in content["tables"]}

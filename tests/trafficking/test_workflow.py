@@ -44,9 +44,14 @@ def team() -> dict:
 
 def refer(team: dict, case: Case, actor_key: str = "worker", **extra: object) -> Referral:
     return services.referral_make_outgoing(
-        actor=team[actor_key], case=case, organisation=team["partner_org"], reason="AdditionalServicesRequired",
-        purpose="Shelter and medical care", safeguards="Encrypted email; partner data-sharing agreement of 2025",
-        fields_shared=["first_name", "second_name", "birth_date"], **extra,  # type: ignore[arg-type]
+        actor=team[actor_key],
+        case=case,
+        organisation=team["partner_org"],
+        reason="AdditionalServicesRequired",
+        purpose="Shelter and medical care",
+        safeguards="Encrypted email; partner data-sharing agreement of 2025",
+        fields_shared=["first_name", "second_name", "birth_date"],
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -64,16 +69,18 @@ def test_referral_out_without_consent_is_refused(team: dict) -> None:
 def test_consent_for_another_purpose_or_partner_does_not_count(team: dict) -> None:
     case = make_case(team["worker"])
     services.consent_record(actor=team["worker"], case=case, purpose=Consent.Purpose.ASSISTANCE)
-    services.consent_record(actor=team["worker"], case=case, purpose=Consent.Purpose.SHARING,
-                            partners=[make_organisation()])
+    services.consent_record(
+        actor=team["worker"], case=case, purpose=Consent.Purpose.SHARING, partners=[make_organisation()]
+    )
     with pytest.raises(services.ConsentRequired):
         refer(team, case)
 
 
 def test_referral_with_consent_logs_the_transfer(team: dict) -> None:
     case = make_case(team["worker"])
-    consent = services.consent_record(actor=team["worker"], case=case, purpose=Consent.Purpose.SHARING,
-                                      partners=[team["partner_org"]])
+    consent = services.consent_record(
+        actor=team["worker"], case=case, purpose=Consent.Purpose.SHARING, partners=[team["partner_org"]]
+    )
     referral = refer(team, case)
     assert referral.consent == consent and referral.override_by is None
     transfer = DataTransfer.objects.get(referral=referral)
@@ -86,8 +93,9 @@ def test_referral_with_consent_logs_the_transfer(team: dict) -> None:
 
 def test_withdrawn_consent_closes_the_gate(team: dict) -> None:
     case = make_case(team["worker"])
-    consent = services.consent_record(actor=team["worker"], case=case, purpose=Consent.Purpose.SHARING,
-                                      partners=[team["partner_org"]])
+    consent = services.consent_record(
+        actor=team["worker"], case=case, purpose=Consent.Purpose.SHARING, partners=[team["partner_org"]]
+    )
     services.consent_withdraw(actor=team["worker"], consent=consent)
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawal_recorded_by == team["worker"]
@@ -101,8 +109,12 @@ def test_only_a_supervisor_overrides_and_must_justify(team: dict) -> None:
         refer(team, case, override_justification="The person is unconscious in hospital and needs care")
     with pytest.raises(ValidationError):
         refer(team, case, actor_key="supervisor", override_justification="urgent")
-    referral = refer(team, case, actor_key="supervisor",
-                     override_justification="The person is unconscious in hospital and needs care")
+    referral = refer(
+        team,
+        case,
+        actor_key="supervisor",
+        override_justification="The person is unconscious in hospital and needs care",
+    )
     assert referral.consent is None and referral.override_by == team["supervisor"]
     assert referral.override_justification.startswith("The person is unconscious")
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, record_id=str(referral.pk))
@@ -115,17 +127,27 @@ def test_the_database_refuses_an_outgoing_referral_without_consent_or_override(t
 
     case = make_case(team["worker"])
     with pytest.raises(IntegrityError), transaction.atomic():
-        Referral.objects.create(case=case, direction=Referral.Direction.OUTGOING, organisation=team["partner_org"],
-                                reason="Other")
+        Referral.objects.create(
+            case=case, direction=Referral.Direction.OUTGOING, organisation=team["partner_org"], reason="Other"
+        )
 
 
 def test_guardian_consent_names_the_guardian(team: dict) -> None:
     case = make_case(team["worker"])
     with pytest.raises(ValidationError):
-        services.consent_record(actor=team["worker"], case=case, purpose=Consent.Purpose.RESEARCH,
-                                given_by=Consent.GivenBy.GUARDIAN)
-    consent = services.consent_record(actor=team["worker"], case=case, purpose=Consent.Purpose.RESEARCH,
-                                      given_by=Consent.GivenBy.GUARDIAN, given_by_name="Mother")
+        services.consent_record(
+            actor=team["worker"],
+            case=case,
+            purpose=Consent.Purpose.RESEARCH,
+            given_by=Consent.GivenBy.GUARDIAN,
+        )
+    consent = services.consent_record(
+        actor=team["worker"],
+        case=case,
+        purpose=Consent.Purpose.RESEARCH,
+        given_by=Consent.GivenBy.GUARDIAN,
+        given_by_name="Mother",
+    )
     assert consent.given_by_name == "Mother"
 
 
@@ -134,14 +156,17 @@ def test_guardian_consent_names_the_guardian(team: dict) -> None:
 
 def test_closure_waits_for_a_supervisor(team: dict) -> None:
     case = make_case(team["worker"])
-    item = services.case_closure_request(actor=team["worker"], case=case, closure_status="Closed",
-                                         reason="Returned home safely")
+    item = services.case_closure_request(
+        actor=team["worker"], case=case, closure_status="Closed", reason="Returned home safely"
+    )
     case.refresh_from_db()
     assert case.status == "Active"
     with pytest.raises(PermissionDenied):
         services.case_request_decide(actor=team["worker"], item=item, approve=True)
     with pytest.raises(ValidationError):
-        services.case_closure_request(actor=team["worker"], case=case, closure_status="Closed", reason="again")
+        services.case_closure_request(
+            actor=team["worker"], case=case, closure_status="Closed", reason="again"
+        )
     services.case_request_decide(actor=team["supervisor"], item=item, approve=True, note="ok")
     case.refresh_from_db()
     assert (case.status, case.closure_reason) == ("Closed", "Returned home safely")
@@ -150,8 +175,9 @@ def test_closure_waits_for_a_supervisor(team: dict) -> None:
 
 def test_nobody_approves_their_own_request(team: dict) -> None:
     case = make_case(team["supervisor"])
-    item = services.case_closure_request(actor=team["supervisor"], case=case, closure_status="Closed",
-                                         reason="Done")
+    item = services.case_closure_request(
+        actor=team["supervisor"], case=case, closure_status="Closed", reason="Done"
+    )
     with pytest.raises(PermissionDenied):
         services.case_request_decide(actor=team["supervisor"], item=item, approve=True)
     services.case_request_decide(actor=team["second_supervisor"], item=item, approve=False, note="Not yet")
@@ -162,8 +188,12 @@ def test_nobody_approves_their_own_request(team: dict) -> None:
 
 def test_supervisor_of_another_team_cannot_approve(team: dict) -> None:
     case = make_case(team["worker"])
-    item = services.case_closure_request(actor=team["worker"], case=case, closure_status="Closed", reason="Done")
-    stranger = make_user("supervisor", organisation=team["organisation"], groups=(make_group(team["organisation"]),))
+    item = services.case_closure_request(
+        actor=team["worker"], case=case, closure_status="Closed", reason="Done"
+    )
+    stranger = make_user(
+        "supervisor", organisation=team["organisation"], groups=(make_group(team["organisation"]),)
+    )
     with pytest.raises(PermissionDenied):
         services.case_request_decide(actor=stranger, item=item, approve=True)
 
@@ -173,9 +203,16 @@ def test_transfer_to_another_organisation_is_approved_and_logged(team: dict) -> 
     other_org = make_organisation()
     receiver = make_user("case_worker", organisation=other_org)
     with pytest.raises(ValidationError):
-        services.case_transfer_request(actor=team["worker"], case=case, new_owner=receiver, reason="Moved city")
-    item = services.case_transfer_request(actor=team["worker"], case=case, new_owner=receiver, reason="Moved city",
-                                          safeguards="Handover in person; signed agreement")
+        services.case_transfer_request(
+            actor=team["worker"], case=case, new_owner=receiver, reason="Moved city"
+        )
+    item = services.case_transfer_request(
+        actor=team["worker"],
+        case=case,
+        new_owner=receiver,
+        reason="Moved city",
+        safeguards="Handover in person; signed agreement",
+    )
     services.case_request_decide(actor=team["supervisor"], item=item, approve=True)
     case.refresh_from_db()
     assert (case.owner, case.group, case.organisation) == (receiver, None, other_org)
@@ -199,10 +236,16 @@ def test_transfer_target_must_be_able_to_hold_cases(team: dict) -> None:
 
 
 def test_merge_moves_records_fills_gaps_and_is_audited(team: dict) -> None:
-    keep = make_case(team["worker"], first_name="Awa", second_name="Ba", birth_date=date(1990, 1, 1),
-                     mobile_phone="")
-    duplicate = make_case(team["worker"], first_name="Awa", second_name="Ba", birth_date=date(1990, 1, 1),
-                          mobile_phone="+221770000000")
+    keep = make_case(
+        team["worker"], first_name="Awa", second_name="Ba", birth_date=date(1990, 1, 1), mobile_phone=""
+    )
+    duplicate = make_case(
+        team["worker"],
+        first_name="Awa",
+        second_name="Ba",
+        birth_date=date(1990, 1, 1),
+        mobile_phone="+221770000000",
+    )
     assert keep.blind_index == duplicate.blind_index
     services.case_comment_add(actor=team["worker"], case=duplicate, body="first visit")
     with pytest.raises(PermissionDenied):
@@ -215,7 +258,10 @@ def test_merge_moves_records_fills_gaps_and_is_audited(team: dict) -> None:
     assert CaseComment.objects.filter(case=keep).count() == 1
     assert AnalyticRecord.objects.filter(case__in=[keep, duplicate]).count() == 1  # no double counting
     merged = AuditEvent.objects.filter(action=AuditAction.UPDATE, record_id=str(keep.pk)).latest("pk")
-    assert merged.detail["merged_from"] == duplicate.reference and "mobile_phone" in merged.detail["fields_filled"]
+    assert (
+        merged.detail["merged_from"] == duplicate.reference
+        and "mobile_phone" in merged.detail["fields_filled"]
+    )
     assert AuditEvent.objects.filter(record_id=str(duplicate.pk), detail__merged_into=keep.reference).exists()
     with pytest.raises(ValidationError):
         services.case_merge(actor=team["supervisor"], keep=keep, duplicate=duplicate)
@@ -225,12 +271,18 @@ def test_merge_moves_records_fills_gaps_and_is_audited(team: dict) -> None:
 
 
 def test_retention_job_anonymises_expired_cases_and_keeps_statistics(team: dict) -> None:
-    expired = make_case(team["worker"], first_name="Expired", mobile_phone="+221771111111",
-                        registered_on=date(2010, 1, 1))
+    expired = make_case(
+        team["worker"], first_name="Expired", mobile_phone="+221771111111", registered_on=date(2010, 1, 1)
+    )
     current = make_case(team["worker"], first_name="Current")
     services.case_comment_add(actor=team["worker"], case=expired, body="talked about her family")
-    services.consent_record(actor=team["worker"], case=expired, purpose=Consent.Purpose.RESEARCH,
-                            given_by=Consent.GivenBy.GUARDIAN, given_by_name="Guardian Name")
+    services.consent_record(
+        actor=team["worker"],
+        case=expired,
+        purpose=Consent.Purpose.RESEARCH,
+        given_by=Consent.GivenBy.GUARDIAN,
+        given_by_name="Guardian Name",
+    )
     Perpetrator.objects.create(case=expired, name="Trafficker Name", roles=["Exploiter"])
     TraffickingEvent.objects.create(case=expired, event_type="Exploitation", city="Secret city")
     record_pk = AnalyticRecord.objects.get(case=expired).pk

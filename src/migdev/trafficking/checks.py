@@ -1,5 +1,6 @@
 """System checks: the encryption keys must be configured and usable before the app serves a case."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -10,7 +11,9 @@ from migdev.trafficking.crypto import blind_index_key, field_cipher
 
 
 @register("security")
-def field_keys_configured(app_configs: list[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def field_keys_configured(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> Sequence[CheckMessage]:
     problems: list[CheckMessage] = []
     for check, identifier in ((field_cipher, "trafficking.E001"), (blind_index_key, "trafficking.E002")):
         try:

@@ -36,7 +36,7 @@ def country_index() -> CountryIndex:
     by_code: dict[str, CountryInfo] = {}
     iso2_by_iso3: dict[str, str] = {}
     for iso2, iso3, region in Country.objects.values_list("iso2", "iso3", "m49_region_id"):
-        info = CountryInfo(iso3=iso3, region=M49_REGION_NAMES.get(region or ""))
+        info = CountryInfo(iso3=iso3, region=M49_REGION_NAMES.get(str(region or "")))
         by_code[iso2] = info
         by_code[iso3] = info
         iso2_by_iso3[iso3] = iso2

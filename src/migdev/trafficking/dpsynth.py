@@ -52,7 +52,7 @@ def synthesise(
     """DP synthetic rows for ``table`` (header first). ``defaults=True`` uses pac-synth's own defaults
     apart from epsilon and reporting length; otherwise fabrication is balanced against suppression."""
     try:
-        import pacsynth
+        import pacsynth  # type: ignore[import-untyped]
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise SynthesisUnavailable("Install pac-synth to build synthetic releases.") from error
     if epsilon <= 0:
@@ -128,8 +128,8 @@ def combination_counts(
                 key = key * (len(vocabularies[index]) + 1) + codes[index]
             if not mask.any():
                 continue
-            values, found = np.unique(key[mask], return_counts=True)
-            for value, count in zip(values.tolist(), found.tolist(), strict=True):
+            keys, found = np.unique(key[mask], return_counts=True)
+            for value, count in zip(keys.tolist(), found.tolist(), strict=True):
                 counts[(chosen, value)] = count
         result[length] = counts
     return result

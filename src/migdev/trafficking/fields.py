@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from migdev.trafficking.crypto import field_cipher, looks_encrypted
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Free text, encrypted at rest. Empty strings are stored as "" so a blank form stays blank."""
 
     description = _("Text encrypted at rest")
@@ -68,12 +68,12 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 class EncryptedCharField(EncryptedTextField):
     """Short text (names, phone numbers) encrypted at rest; ``max_length`` limits the plain value."""
 
-    def formfield(self, **kwargs: Any) -> Any:  # noqa: ANN401 - Django's signature
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         from django import forms
 
-        defaults: dict[str, Any] = {"form_class": forms.CharField, "max_length": self.max_length}
+        defaults: dict[str, Any] = {"max_length": self.max_length}
         defaults.update(kwargs)
-        return models.Field.formfield(self, **defaults)
+        return models.Field.formfield(self, form_class=form_class or forms.CharField, **defaults)
 
 
 class EncryptedDateField(EncryptedTextField):
@@ -109,12 +109,10 @@ class EncryptedDateField(EncryptedTextField):
             raise ValidationError(_("Enter a valid date."))
         return parsed
 
-    def formfield(self, **kwargs: Any) -> Any:  # noqa: ANN401 - Django's signature
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         from django import forms
 
-        defaults: dict[str, Any] = {"form_class": forms.DateField}
-        defaults.update(kwargs)
-        return models.Field.formfield(self, **defaults)
+        return models.Field.formfield(self, form_class=form_class or forms.DateField, **kwargs)
 
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:

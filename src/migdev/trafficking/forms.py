@@ -1,8 +1,9 @@
 """Forms of the counter-trafficking pages. They only check input; services do the writing."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,12 @@ from migdev.trafficking.models import Case, Consent, Perpetrator, Release, Traff
 from migdev.trafficking.services import COUNTRY_FIELDS, EDITABLE_FIELDS, LIST_CHOICES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def field_label(name: str) -> str:
+    field = cast("models.Field[Any, Any]", Case._meta.get_field(name))
+    return str(field.verbose_name).capitalize()
+
 
 # Fieldsets of the case form, in HTCDS order, with what a phone user needs first.
 CASE_SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
@@ -186,10 +193,8 @@ class ReferralOutForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
-        labels = {name: Case._meta.get_field(name).verbose_name for name in EDITABLE_FIELDS}
-        self.fields["fields_shared"].choices = [
-            (name, str(label).capitalize()) for name, label in labels.items()
-        ]  # type: ignore[attr-defined]
+        shared = cast(forms.MultipleChoiceField, self.fields["fields_shared"])
+        shared.choices = [(name, field_label(name)) for name in EDITABLE_FIELDS]
 
 
 class ReferralInForm(forms.Form):

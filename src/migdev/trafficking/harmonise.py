@@ -14,7 +14,7 @@ from migdev.trafficking import ctdc, htcds
 from migdev.trafficking.ctdc import Record
 from migdev.trafficking.models import Case, Perpetrator
 
-GENDER = {
+GENDER: dict[str, str] = {
     htcds.Gender.FEMININE: "Female",
     htcds.Gender.MASCULINE: "Male",
     htcds.Gender.TRANSGENDER_FEMININE: "TransgenderNonConforming",
@@ -23,7 +23,7 @@ GENDER = {
     htcds.Gender.NON_SPECIFIED_UNKNOWN: "Unknown",
 }
 
-CONTROL = {
+CONTROL: dict[str, str] = {
     htcds.ControlMethod.PHYSICAL_THREATS: "control_threats",
     htcds.ControlMethod.THREATS_LAW_ENFORCEMENT: "control_threat_of_law_enforcement",
     htcds.ControlMethod.THREATENS_CHILDREN_FAMILY: "control_uses_children",
@@ -42,7 +42,7 @@ CONTROL = {
     htcds.ControlMethod.OTHER: "control_other",
 }
 
-EXPLOITATION = {
+EXPLOITATION: dict[str, str] = {
     htcds.ExploitationType.FORCED_LABOUR: "is_forced_labour",
     htcds.ExploitationType.SEXUAL_EXPLOITATION: "is_sexual_exploit",
     htcds.ExploitationType.CHILD_LABOUR: "is_forced_labour",
@@ -56,7 +56,7 @@ EXPLOITATION = {
     htcds.ExploitationType.OTHER: "is_other_exploit",
 }
 
-LABOUR = {
+LABOUR: dict[str, str] = {
     htcds.LabourIndustry.AGRICULTURE_FORESTRY_AND_FISHING: "labour_agriculture",
     htcds.LabourIndustry.MINING_AND_QUARRYING: "labour_mining_or_drilling",
     htcds.LabourIndustry.MANUFACTURING: "labour_manufacturing",
@@ -66,25 +66,25 @@ LABOUR = {
     htcds.LabourIndustry.ACTIVITIES_OF_HOUSEHOLDS_AS_EMPLOYERS: "labour_domestic_work",
 }
 
-SEX = {
+SEX: dict[str, str] = {
     htcds.SexExploitationType.PROSTITUTION: "sex_prostitution",
     htcds.SexExploitationType.PORNOGRAPHY: "sex_pornography",
     htcds.SexExploitationType.REMOTE_INTERACTIVE_SERVICES: "sex_remote_interactive_services",
     htcds.SexExploitationType.PRIVATE_SEXUAL_SERVICES: "sex_private_sexual_services",
 }
 
-RECRUITER = {
+RECRUITER: dict[str, str] = {
     htcds.RelationshipToTrafficker.FAMILIAL: "recruiter_family",
     htcds.RelationshipToTrafficker.ACQUAINTED: "recruiter_friend",
     htcds.RelationshipToTrafficker.UNAQUAINTED: "recruiter_other",
 }
-VP_RELATION = {
+VP_RELATION: dict[str, str] = {
     htcds.RelationshipToTrafficker.FAMILIAL: "FamilyIntimatePartner",
     htcds.RelationshipToTrafficker.ACQUAINTED: "FriendAcquaintance",
     htcds.RelationshipToTrafficker.UNAQUAINTED: "StrangerUnknownOther",
 }
 
-ROLE_FLAGS = {
+ROLE_FLAGS: dict[str, set[str]] = {
     "ip_exploiter": {htcds.PerpetratorRole.EXPLOITER},
     "ip_recruiter_broker": {
         htcds.PerpetratorRole.RECRUITER_OR_INTERMEDIARY,

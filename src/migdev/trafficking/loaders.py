@@ -347,8 +347,8 @@ def load_htcds_workbook(path: Path, *, progress: Progress, user: User | None) ->
                 elif column == "prs_MailingCountry":
                     values[field] = _country_code(text, index)
                 elif column in TOOLKIT_LISTS:
-                    coded = _coded(TOOLKIT_LISTS[column], text, column in MULTI_VALUED)
-                    values[field] = coded if column in MULTI_VALUED else coded[0]
+                    codes = _coded(TOOLKIT_LISTS[column], text, column in MULTI_VALUED)
+                    values[field] = codes if column in MULTI_VALUED else codes[0]
                 elif column == "prs_Birthdate":
                     values[field] = _date(text)
                 else:

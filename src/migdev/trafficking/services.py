@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -239,7 +239,7 @@ def clean_case_values(values: Mapping[str, Any]) -> dict[str, Any]:
                 if value and not _LANGUAGE.match(value):
                     raise ValidationError(_("Use an ISO 639 language code."))
             else:
-                model_field = Case._meta.get_field(name)
+                model_field = cast("models.Field[Any, Any]", Case._meta.get_field(name))
                 if value is None and not model_field.null:
                     value = "" if isinstance(model_field, models.CharField | models.TextField) else value
                 if value is not None and value != "":
@@ -248,7 +248,7 @@ def clean_case_values(values: Mapping[str, Any]) -> dict[str, Any]:
                         choice for choice, _label in model_field.choices
                     }:
                         raise ValidationError(_("Not on the HTCDS list."))
-                if name == "birth_date" and value and value > timezone.localdate():
+                if name == "birth_date" and isinstance(value, date) and value > timezone.localdate():
                     raise ValidationError(_("The birth date is in the future."))
             cleaned[name] = value
         except ValidationError as error:
@@ -437,7 +437,7 @@ def _add_case_record(
     if case.anonymised_at is not None:
         raise ValidationError(_("This case is anonymised."))
     with transaction.atomic():
-        record = model.objects.create(case=case, created_by=actor, **values)
+        record = model._default_manager.create(case=case, created_by=actor, **values)
         audit_log(
             action=AuditAction.CREATE,
             request=request,

@@ -198,7 +198,7 @@ def case_export(request: HttpRequest) -> HttpResponseBase:
     cases = list(selectors.cases_visible_to(request.user, selectors.CASE_EXPORT).order_by("pk"))
     columns = (
         [("reference", _("Case reference"))]
-        + [(name, str(Case._meta.get_field(name).verbose_name)) for name in services.EDITABLE_FIELDS]
+        + [(name, forms.field_label(name)) for name in services.EDITABLE_FIELDS]
         + [("status", _("Status")), ("owner", _("Case owner"))]
     )
     rows = []
