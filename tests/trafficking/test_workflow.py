@@ -358,3 +358,29 @@ def test_blind_index_rebuild_after_a_key_change(team: dict, settings: LazySettin
     case.refresh_from_db()
     assert case.blind_index not in ("", old)
     assert services.blind_indexes_rebuild() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retention_runs_as_a_queued_job(team: dict) -> None:
+    from django.core.management import call_command
+
+    from migdev.jobs.models import Job
+    from migdev.jobs.services import job_run_now
+
+    expired = make_case(team["worker"], first_name="Queued", registered_on=date(2009, 5, 5))
+    call_command("trafficking_retention", "--enqueue", stdout=__import__("io").StringIO())
+    job = Job.objects.get(kind="trafficking.retention")
+    finished = job_run_now(job_id=job.pk)
+    assert finished is not None and finished.status == Job.Status.SUCCEEDED
+    assert finished.result == {"anonymised": 1}
+    expired.refresh_from_db()
+    assert expired.anonymised_at is not None and expired.first_name == ""
+
+
+def test_missing_keys_fail_the_system_check(settings: LazySettings) -> None:
+    from migdev.trafficking.checks import field_keys_configured
+
+    assert field_keys_configured() == []
+    settings.MIGDEV_FIELD_KEYS = []
+    settings.MIGDEV_BLIND_INDEX_KEY = ""
+    assert {problem.id for problem in field_keys_configured()} == {"trafficking.E001", "trafficking.E002"}
