@@ -360,7 +360,7 @@ def test_blind_index_rebuild_after_a_key_change(team: dict, settings: LazySettin
     assert services.blind_indexes_rebuild() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_retention_runs_as_a_queued_job(team: dict) -> None:
     from django.core.management import call_command
 

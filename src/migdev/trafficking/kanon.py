@@ -10,16 +10,18 @@ Counting is vectorised: each quasi-identifier is factorised once; a lattice node
 column, a mixed-radix key per record and one ``bincount``.
 """
 
+import gc
 import itertools
+import operator
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from migdev.trafficking.ctdc import Record, majority_for_band, period_for_year, vp_region
+from migdev.trafficking.ctdc import majority_for_band, period_for_year, vp_region
 
 SUPPRESSED = "*"
 
@@ -170,10 +172,18 @@ class _Column:
     values: list[list[Any]]  # per level: code -> value
 
 
+def _column(records: Sequence[Mapping[str, Any]], field: str) -> list[Any]:
+    try:
+        return list(map(operator.itemgetter(field), records))
+    except KeyError:
+        return [record.get(field) for record in records]
+
+
 def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
-    index: dict[Any, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
-    uniques = list(index)
+    # dict.fromkeys and map keep the per-record loops in C.
+    uniques = list(dict.fromkeys(values))
+    index = {value: position for position, value in enumerate(uniques)}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
     lookups: list[npt.NDArray[np.int64]] = []
     cardinality: list[int] = []
     level_values: list[list[Any]] = []
@@ -188,23 +198,72 @@ def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
     return _Column(codes, lookups, cardinality, level_values)
 
 
-def _class_sizes(columns: list[_Column], node: tuple[int, ...], n: int) -> npt.NDArray[np.int64]:
-    """Size of each record's equivalence class at the given levels."""
+class _Lattice:
+    """Counts class sizes at any node, working on the distinct level-0 combinations (weighted) rather
+    than on every record, with each column's generalised codes computed once per level."""
+
+    def __init__(self, columns: list[_Column], n: int) -> None:
+        self.columns = columns
+        self.n = n
+        if not columns or n == 0:
+            self.base_inverse = np.zeros(n, dtype=np.int64)
+            self.weights = np.full(min(n, 1), n, dtype=np.int64)  # one class holding everyone
+            self.base_codes: list[npt.NDArray[np.int64]] = []
+            return
+        stacked = _combined_key([column.codes for column in columns], [c.cardinality[0] for c in columns], n)
+        _uniques, first, inverse, counts = np.unique(
+            stacked, return_index=True, return_inverse=True, return_counts=True
+        )
+        self.base_inverse = inverse.ravel()
+        self.weights = counts
+        self.base_codes = [column.codes[first] for column in columns]
+        self._generalised: dict[tuple[int, int], npt.NDArray[np.int64]] = {}
+
+    def codes_at(self, position: int, level: int) -> npt.NDArray[np.int64]:
+        key = (position, level)
+        if key not in self._generalised:
+            self._generalised[key] = self.columns[position].lookups[level][self.base_codes[position]]
+        return self._generalised[key]
+
+    def class_sizes(self, node: tuple[int, ...]) -> npt.NDArray[np.int64]:
+        """Size of each distinct base combination's class at ``node`` (index by ``base_inverse``)."""
+        if not self.columns or self.n == 0:
+            return np.full(len(self.weights), self.n, dtype=np.int64)
+        cardinalities = [column.cardinality[level] for column, level in zip(self.columns, node, strict=True)]
+        codes = [self.codes_at(position, level) for position, level in enumerate(node)]
+        key = _combined_key(codes, cardinalities, len(self.weights))
+        space = 1
+        for cardinality in cardinalities:
+            space *= cardinality
+        if space <= 4 * len(key) + (1 << 16):
+            # Few possible combinations (generalised nodes): count them directly, no sorting.
+            direct = np.bincount(key, weights=self.weights, minlength=space).astype(np.int64)
+            return direct[key]
+        _uniques, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.ravel()
+        totals = np.bincount(inverse, weights=self.weights).astype(np.int64)
+        return totals[inverse]
+
+    def suppressed(self, node: tuple[int, ...], k: int) -> int:
+        sizes = self.class_sizes(node)
+        return int(self.weights[sizes < k].sum())
+
+
+def _combined_key(
+    codes: list[npt.NDArray[np.int64]], cardinalities: list[int], length: int
+) -> npt.NDArray[np.int64]:
+    """One integer per row identifying its combination of codes (rows of codes when it would overflow)."""
     space = 1
-    for column, level in zip(columns, node, strict=True):
-        space *= column.cardinality[level]
+    for cardinality in cardinalities:
+        space *= cardinality
     if space < 2**62:
-        key = np.zeros(n, dtype=np.int64)
-        for column, level in zip(columns, node, strict=True):
-            key *= column.cardinality[level]
-            key += column.lookups[level][column.codes]
-        if space <= max(4 * n, 1 << 16):
-            return np.bincount(key, minlength=space)[key]
-        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        return counts[inverse]
-    stacked = np.stack([c.lookups[level][c.codes] for c, level in zip(columns, node, strict=True)], axis=1)
-    _, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
-    return counts[inverse.ravel()]
+        key = np.zeros(length, dtype=np.int64)
+        for column_codes, cardinality in zip(codes, cardinalities, strict=True):
+            key *= cardinality
+            key += column_codes
+        return key
+    _uniques, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+    return np.asarray(inverse.ravel(), dtype=np.int64)
 
 
 def k_anonymise(
@@ -216,7 +275,7 @@ def k_anonymise(
     levels: Mapping[str, int] | None = None,
     search: bool = False,
     max_suppression: float = 1.0,
-) -> tuple[list[Record], KAnonymityReport]:
+) -> tuple[list[Mapping[str, Any]], KAnonymityReport]:
     """Generalise and suppress so every combination of quasi-identifier values occurs at least k times.
 
     Returns the released records (copies; suppressed records left out) and a report of what was done.
@@ -230,19 +289,16 @@ def k_anonymise(
     qis = list(quasi_identifiers)
     chosen = [hierarchies.get(qi) or Hierarchy(qi, ("Value", "Suppressed"), (_keep, _hide)) for qi in qis]
     n = len(records)
-    columns = [
-        _factorise([record.get(qi) for record in records], h) for qi, h in zip(qis, chosen, strict=True)
-    ]
+    columns = [_factorise(_column(records, qi), h) for qi, h in zip(qis, chosen, strict=True)]
 
+    lattice = _Lattice(columns, n)
     evaluated = 0
     limit = int(max_suppression * n)
 
     def suppressed_at(node: tuple[int, ...]) -> int:
         nonlocal evaluated
         evaluated += 1
-        if n == 0:
-            return 0
-        return int((_class_sizes(columns, node, n) < k).sum())
+        return lattice.suppressed(node, k) if n else 0
 
     if levels is not None or not search:
         node = tuple(
@@ -255,23 +311,40 @@ def k_anonymise(
     else:
         node = _search(chosen, suppressed_at, limit)
 
-    sizes = _class_sizes(columns, node, n) if n else np.zeros(0, dtype=np.int64)
+    base_sizes = lattice.class_sizes(node) if n else np.zeros(0, dtype=np.int64)
+    sizes = base_sizes[lattice.base_inverse] if n else base_sizes
     keep = sizes >= k
-    released: list[Record] = []
-    generalised_values = [
-        [column.values[level][code] for code in column.lookups[level]]
-        for column, level in zip(columns, node, strict=True)
-    ]
-    for position in np.flatnonzero(keep):
-        record = dict(records[int(position)])
-        for qi, column, values in zip(qis, columns, generalised_values, strict=True):
-            value = values[int(column.codes[position])]
-            record[qi] = None if value == SUPPRESSED else value
-        released.append(record)
+    # Only generalised quasi-identifiers differ from the input; the rest is shared, not copied.
+    kept = np.flatnonzero(keep)
+    changed_names: list[str] = []
+    changed_values: list[list[Any]] = []
+    for qi, column, level in zip(qis, columns, node, strict=True):
+        if level > 0:
+            values = [None if v == SUPPRESSED else v for v in column.values[level]]
+            changed_names.append(qi)
+            changed_values.append(
+                [values[code] for code in column.lookups[level][column.codes[kept]].tolist()]
+            )
+    positions = {name: position for position, name in enumerate(changed_names)}
+    overrides = zip(*changed_values, strict=True) if changed_values else iter(lambda: (), None)
+    # Hundreds of thousands of small objects would set off the cyclic collector again and again, each
+    # time walking every input record; they hold no cycles, so it can wait until the list is built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        released: list[Mapping[str, Any]] = [
+            Released(records[position], positions, values)
+            for position, values in zip(kept.tolist(), overrides, strict=False)
+        ]
+    finally:
+        if collecting:
+            gc.enable()
     kept_sizes = sizes[keep]
-    classes = 0
-    if len(kept_sizes):
-        classes = int(np.sum(1.0 / kept_sizes).round())
+    classes = _count_classes(lattice, node, k) if n else 0
+    distinct_after = {}
+    for qi, column, level in zip(qis, columns, node, strict=True):
+        kept_codes = column.lookups[level][column.codes[keep]]
+        distinct_after[qi] = int(len(np.unique(kept_codes)))
     report = KAnonymityReport(
         k=k,
         quasi_identifiers=qis,
@@ -282,8 +355,8 @@ def k_anonymise(
         suppressed=n - len(released),
         classes=classes,
         smallest_class=int(kept_sizes.min()) if len(kept_sizes) else 0,
-        distinct_before={qi: len({r.get(qi) for r in records}) for qi in qis},
-        distinct_after={qi: len({r.get(qi) for r in released}) for qi in qis},
+        distinct_before={qi: len(column.values[0]) for qi, column in zip(qis, columns, strict=True)},
+        distinct_after=distinct_after,
         max_suppression=max_suppression,
         nodes_evaluated=evaluated,
         seconds=time.perf_counter() - started,
@@ -291,19 +364,98 @@ def k_anonymise(
     return released, report
 
 
+def _count_classes(lattice: _Lattice, node: tuple[int, ...], k: int) -> int:
+    cardinalities = [column.cardinality[level] for column, level in zip(lattice.columns, node, strict=True)]
+    codes = [lattice.codes_at(position, level) for position, level in enumerate(node)]
+    key = _combined_key(codes, cardinalities, len(lattice.weights))
+    uniques, inverse = np.unique(key, return_inverse=True)
+    totals = np.bincount(inverse.ravel(), weights=lattice.weights)
+    return int(np.count_nonzero(totals >= k)) if len(uniques) else 0
+
+
+class Released(Mapping[str, Any]):
+    """A released record: the original values with the generalised quasi-identifiers laid over them,
+    without copying every field of every record."""
+
+    __slots__ = ("_base", "_positions", "_values")
+
+    def __init__(self, base: Mapping[str, Any], positions: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._base = base
+        self._positions = positions
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        position = self._positions.get(key)
+        if position is not None:
+            return self._values[position]
+        return self._base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+
 def _search(
     hierarchies: list[Hierarchy], suppressed_at: Callable[[tuple[int, ...]], int], limit: int
 ) -> tuple[int, ...]:
-    """Least-generalised node within the suppression limit: minimal nodes only, least suppression first."""
+    """Least-generalised node within the suppression limit, as OLA searches the lattice: bisect on the
+    height; a node within the limit tags every more general node as within it (and not minimal), a node
+    over it tags every less general node as over it. Among the minimal nodes, least suppression first,
+    then least generalisation."""
     heights = [h.height for h in hierarchies]
-    nodes = sorted(itertools.product(*(range(h + 1) for h in heights)), key=sum)
-    minimal: list[tuple[tuple[int, ...], int]] = []
-    for node in nodes:
-        if any(all(a <= b for a, b in zip(found, node, strict=True)) for found, _ in minimal):
-            continue  # more general than a node that already satisfies the limit
-        suppressed = suppressed_at(node)
-        if suppressed <= limit:
-            minimal.append((node, suppressed))
+    by_height: dict[int, list[tuple[int, ...]]] = {}
+    for node in itertools.product(*(range(h + 1) for h in heights)):
+        by_height.setdefault(sum(node), []).append(node)
+    within: dict[tuple[int, ...], int | None] = {}  # node -> suppressed (None: tagged, not counted)
+    over: set[tuple[int, ...]] = set()
+
+    def tag(node: tuple[int, ...], upward: bool) -> None:
+        ranges = [
+            range(level, h + 1) if upward else range(level + 1)
+            for level, h in zip(node, heights, strict=True)
+        ]
+        for other in itertools.product(*ranges):
+            if other == node:
+                continue
+            if upward and other not in within:
+                within[other] = None
+            elif not upward:
+                over.add(other)
+
+    def visit(low: int, high: int) -> None:
+        if low > high:
+            return
+        middle = (low + high) // 2
+        for node in by_height.get(middle, []):
+            if node in within or node in over:
+                continue
+            suppressed = suppressed_at(node)
+            if suppressed <= limit:
+                within[node] = suppressed
+                tag(node, upward=True)
+            else:
+                over.add(node)
+                tag(node, upward=False)
+        visit(low, middle - 1)
+        visit(middle + 1, high)
+
+    visit(0, sum(heights))
+
+    def is_minimal(node: tuple[int, ...]) -> bool:
+        for position, level in enumerate(node):
+            if level > 0:
+                below = node[:position] + (level - 1,) + node[position + 1 :]
+                if below in within:
+                    return False
+        return True
+
+    minimal = [
+        (node, suppressed)
+        for node, suppressed in within.items()
+        if suppressed is not None and is_minimal(node)
+    ]
     if not minimal:
         raise KAnonymityImpossible("no generalisation keeps suppression within the limit")
 

@@ -175,17 +175,19 @@ def build_aggregates(
     records: QuerySet[AnalyticRecord], *, threshold: int = aggregates.DEFAULT_THRESHOLD
 ) -> BuiltRelease:
     """Every dashboard table, from the database, with small cells suppressed."""
-    from migdev.trafficking.selectors import counts_by, group_counts
+    from migdev.trafficking.selectors import counts_by_each, groups_counts
 
     persons = records.count()
     tables = []
+    one_way = counts_by_each(records, list(ONE_WAY_DIMENSIONS))
     for dimension in ONE_WAY_DIMENSIONS:
-        counts = counts_by(records, dimension)
+        counts = one_way[dimension]
         if set(counts) <= {None}:
             continue  # nothing recorded in this dimension
         tables.append(aggregates.suppress_one_way(counts, dimension=dimension, threshold=threshold).as_dict())
+    all_groups = groups_counts(records, list(GROUP_DIMENSIONS))
     for name in GROUP_DIMENSIONS:
-        counts = group_counts(records, name)
+        counts = all_groups[name]
         denominator = counts.pop("__denominator__")
         if denominator == 0:
             continue

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Model, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 
 from migdev.accounts.access import get_for_user, has_permission, scoped_queryset
@@ -195,19 +196,54 @@ def counts_by(records: QuerySet[AnalyticRecord], field: str) -> dict[Any, int]:
     return dict(rows)
 
 
+def counts_by_each(records: QuerySet[AnalyticRecord], fields: list[str]) -> dict[str, dict[Any, int]]:
+    """:func:`counts_by` for several fields. PostgreSQL does them in one pass (GROUPING SETS); other
+    databases run one GROUP BY per field."""
+    for field in fields:
+        if field not in ctdc.CATEGORY_FIELDS:
+            raise ValueError(f"{field!r} is not a harmonised category")
+    if connection.vendor != "postgresql" or not fields:
+        return {field: counts_by(records, field) for field in fields}
+    inner, params = records.order_by().values(*fields).query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(field) for field in fields)
+    grouping = ", ".join(f"GROUPING({connection.ops.quote_name(field)})" for field in fields)
+    sets = ", ".join(f"({connection.ops.quote_name(field)})" for field in fields)
+    sql = f"SELECT {columns}, {grouping}, COUNT(*) FROM ({inner}) AS records GROUP BY GROUPING SETS ({sets})"  # noqa: S608 - names are fixed field names
+    result: dict[str, dict[Any, int]] = {field: {} for field in fields}
+    width = len(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            flags = row[width : 2 * width]
+            position = flags.index(0)  # the one field this row is grouped by
+            result[fields[position]][row[position]] = int(row[-1])
+    return result
+
+
 def group_counts(records: QuerySet[AnalyticRecord], group: ctdc.FlagGroup | str) -> dict[str, int]:
     """Persons per value of a multi-valued group, and ``"__denominator__"``: persons with at least one
     recorded value in the group (CTDC's rule), in one query."""
-    group = ctdc.FLAG_GROUP_BY_NAME[group] if isinstance(group, str) else group
-    any_value = Q()
-    aggregates: dict[str, Any] = {}
-    for field in group.fields:
-        any_value |= Q(**{field: True})
-        # Aliases must not be field names: Django would read them as references to the aggregates.
-        aggregates[f"n_{field}"] = Count("pk", filter=Q(**{field: True}))
-    aggregates["n___denominator__"] = Count("pk", filter=any_value)
-    result = records.order_by().aggregate(**aggregates)
-    return {key.removeprefix("n_"): int(value or 0) for key, value in result.items()}
+    name = group if isinstance(group, str) else group.name
+    return groups_counts(records, [name])[name]
+
+
+def groups_counts(records: QuerySet[AnalyticRecord], groups: list[str]) -> dict[str, dict[str, int]]:
+    """:func:`group_counts` for several groups. Each group is one GROUP BY over its bit mask (an index
+    scan returning a few hundred rows at most); the bits are then added up here."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in groups:
+        group = ctdc.FLAG_GROUP_BY_NAME[name]
+        result = dict.fromkeys(group.fields, 0)
+        denominator = 0
+        rows = records.order_by().values_list(ctdc.MASK_FIELDS[name]).annotate(n=Count("pk"))
+        for mask, n in rows:
+            if mask:
+                denominator += n
+                for field in ctdc.mask_flags(group, mask):
+                    result[field] += n
+        result["__denominator__"] = denominator
+        counts[name] = result
+    return counts
 
 
 def flag_count(records: QuerySet[AnalyticRecord], field: str) -> int:
