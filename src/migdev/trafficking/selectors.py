@@ -138,7 +138,7 @@ def duplicate_groups_visible_to(user: UserLike | None) -> list[list[Case]]:
     shared = (
         visible.exclude(blind_index="")
         .values("blind_index")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .filter(n__gt=1)
         .values_list("blind_index", flat=True)
     )
@@ -192,7 +192,7 @@ def counts_by(records: QuerySet[AnalyticRecord], field: str) -> dict[Any, int]:
     """Persons per value of a single-valued harmonised field (None: not recorded)."""
     if field not in ctdc.CATEGORY_FIELDS:
         raise ValueError(f"{field!r} is not a harmonised category")
-    rows = records.order_by().values_list(field).annotate(n=Count("pk"))
+    rows = records.order_by().values_list(field).annotate(n=Count("*"))
     return dict(rows)
 
 
@@ -235,7 +235,7 @@ def groups_counts(records: QuerySet[AnalyticRecord], groups: list[str]) -> dict[
         group = ctdc.FLAG_GROUP_BY_NAME[name]
         result = dict.fromkeys(group.fields, 0)
         denominator = 0
-        rows = records.order_by().values_list(ctdc.MASK_FIELDS[name]).annotate(n=Count("pk"))
+        rows = records.order_by().values_list(ctdc.MASK_FIELDS[name]).annotate(n=Count("*"))
         for mask, n in rows:
             if mask:
                 denominator += n
