@@ -111,6 +111,7 @@ def charted_tables(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "label": _dimension_label(table["dimension"]),
                 "cells": cells,
                 "chart_height": len(cells) * 26,
+                "has_counts": any(cell["count"] for cell in cells),
                 "group": table["dimension"] in GROUP_DIMENSIONS,
             }
         )
