@@ -38,7 +38,8 @@ def plant(worker: object) -> object:
     return case
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # committed, as a backup of a live database would see it
+# Committed, as a backup of a live database would see it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_dump_and_backup_hold_no_clear_identifying_value(worker: object, tmp_path: Path) -> None:
     plant(worker)
     # Every text column of every table, as the database stores it.
