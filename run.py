@@ -76,9 +76,11 @@ def start() -> None:
     print(
         "\n"
         f"  migdev is running at {url}\n"
-        "  Demo login (administrator): demo-admin / demo-admin-2026!\n"
-        "  Two-factor code: `.venv/bin/migdev demo_totp demo-admin` prints the current one.\n"
-        "  Other demo users and their roles: `.venv/bin/migdev demo_totp --list`.\n"
+        "  Demo login without two-factor (analyst): demo_analyst / demo-analyst-2026!\n"
+        "  Demo administrator: demo_administrator / demo-administrator-2026!, then the six-digit code that\n"
+        "    `.venv/bin/migdev demo_totp` prints (the demo authenticator secret is public).\n"
+        "  Every role has a demo user: demo_<role> / demo-<role>-2026! (case_worker, supervisor,\n"
+        "    data_protection_officer, analyst, editor, partner, administrator).\n"
         "  Stop with Ctrl+C.\n",
         flush=True,
     )

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "migdev.dataio",
     "migdev.jobs",
     "migdev.trafficking",
+    "migdev.remittances",
+    "migdev.coordination",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,6 @@
 
 import hashlib
 from datetime import timedelta
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -106,5 +105,5 @@ def groups_user_can_share_with(user: User) -> QuerySet[UserGroup]:
     return user.user_groups.all()
 
 
-def role_names_for(user: Any) -> list[str]:
+def role_names_for(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return sorted(access.role_codes(user))

@@ -99,7 +99,16 @@ class SignOutView(auth_views.LogoutView):
 def _qr_svg(data: str) -> str:
     qr = segno.make(data, error="m")
     # segno writes plain SVG attributes (no style attribute, no script), so the CSP stays strict.
-    return str(qr.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code", dark="#000", light="#fff"))
+    svg = qr.svg_inline(
+        scale=1,
+        border=4,
+        omitsize=True,
+        svgclass="qr-code",
+        dark="#000",
+        light="#fff",
+        title=_("QR code for your authenticator app"),
+    )
+    return str(svg).replace("<svg ", '<svg role="img" ', 1)
 
 
 @never_cache
@@ -129,6 +138,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         )
         if codes is not None:
             request.session.pop(ENROLMENT_DEVICE_SESSION_KEY, None)
+            request.session.cycle_key()  # the session just gained rights: give it a new identifier
             return render(
                 request,
                 "accounts/backup_codes.html",
@@ -159,6 +169,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if services.two_factor_verify(request=request, code=form.cleaned_data["code"]):
             request.session.pop(TWO_FACTOR_FAILURES_SESSION_KEY, None)
+            request.session.cycle_key()  # the session just gained rights: give it a new identifier
             return HttpResponseRedirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
         failures = int(request.session.get(TWO_FACTOR_FAILURES_SESSION_KEY, 0)) + 1
         if failures >= settings.AXES_FAILURE_LIMIT:

@@ -13,7 +13,7 @@ import codecs
 import csv
 import datetime
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from enum import Enum
@@ -119,26 +119,31 @@ def read_table(
     path = Path(path)
     kind = detect_kind(path)
     raw_rows = _csv_rows(path) if kind is FileKind.CSV else _xlsx_rows(path, sheet)
-    header_number, header = _first_non_blank(raw_rows, path)
-    positions = _match_header(path, header, required, optional, header_number)
-    known_positions = set(positions.values())
-    absent_optional = {name: None for name in optional if name not in positions}
-    for row_number, cells in raw_rows:
-        if not any(cell is not None for cell in cells):
-            continue
-        unexpected = [
-            index for index, cell in enumerate(cells) if cell is not None and index not in known_positions
-        ]
-        if unexpected:
-            raise _refuse(
-                path,
-                _("This row has a value in column %(position)d, which has no header.")
-                % {"position": unexpected[0] + 1},
-                row=row_number,
-            )
-        row: Row = {name: (cells[index] if index < len(cells) else None) for name, index in positions.items()}
-        row.update(absent_optional)
-        yield row_number, row
+    try:
+        header_number, header = _first_non_blank(raw_rows, path)
+        positions = _match_header(path, header, required, optional, header_number)
+        known_positions = set(positions.values())
+        absent_optional = {name: None for name in optional if name not in positions}
+        for row_number, cells in raw_rows:
+            if not any(cell is not None for cell in cells):
+                continue
+            unexpected = [
+                index for index, cell in enumerate(cells) if cell is not None and index not in known_positions
+            ]
+            if unexpected:
+                raise _refuse(
+                    path,
+                    _("This row has a value in column %(position)d, which has no header.")
+                    % {"position": unexpected[0] + 1},
+                    row=row_number,
+                )
+            row: Row = {
+                name: (cells[index] if index < len(cells) else None) for name, index in positions.items()
+            }
+            row.update(absent_optional)
+            yield row_number, row
+    finally:
+        raw_rows.close()  # releases the file (and the workbook) at once, even when the caller stops early
 
 
 def _first_non_blank(
@@ -211,7 +216,7 @@ def _match_header(
 # CSV ---------------------------------------------------------------------------------------------------
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
+def _csv_rows(path: Path) -> Generator[tuple[int, list[str | None]], None, None]:
     lines = _decoded_lines(path)
     first_line = next(lines, "")
     delimiter = _delimiter_for(first_line)
@@ -313,7 +318,7 @@ def _clean_text(cell: str) -> str | None:
 # XLSX --------------------------------------------------------------------------------------------------
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str | None]]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> Generator[tuple[int, list[str | None]], None, None]:
     from openpyxl import load_workbook
 
     # A file object, not the path: openpyxl would otherwise judge the file by its name's extension.

@@ -26,9 +26,11 @@ class Command(BaseCommand):
                 for role in options["role"]:
                     cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {quote(TABLE)} FROM {quote(role)}")
                     cursor.execute(f"GRANT SELECT, INSERT ON {quote(TABLE)} TO {quote(role)}")
-                    cursor.execute(
-                        f"GRANT USAGE, SELECT ON SEQUENCE {quote(TABLE + '_id_seq')} TO {quote(role)}"
-                    )
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [TABLE])
+                    sequence = cursor.fetchone()[0]
+                    if sequence:
+                        # pg_get_serial_sequence returns an already quoted, schema-qualified name.
+                        cursor.execute(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {quote(role)}")
                     cursor.execute(
                         "SELECT has_table_privilege(%s, %s, 'UPDATE') "
                         "OR has_table_privilege(%s, %s, 'DELETE') "

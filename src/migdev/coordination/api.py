@@ -1,0 +1,233 @@
+"""Coordination API, mounted at /api/v1/coordination/. Reads of published content are public; writes need a
+token or session with the editor role."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from migdev.coordination import access, selectors, services
+from migdev.coordination.models import Activity, Meeting, Process
+from migdev.core.api_base import AUTH, Pagination
+
+router = Router(tags=["coordination"])
+
+
+class ChairOut(Schema):
+    role: str
+    country_iso3: str
+    organisation: str | None
+    start_date: datetime.date
+    start_precision: str
+    end_date: datetime.date | None
+
+    @staticmethod
+    def resolve_organisation(chair: Any) -> str | None:
+        return chair.organisation.name if chair.organisation else None
+
+
+class MembershipOut(Schema):
+    country_iso3: str
+    status: str
+    start_year: int | None
+    end_date: datetime.date | None
+
+
+class ProcessOut(Schema):
+    code: str
+    acronym: str
+    name: str
+    kind: str
+    region: str
+    established_year: int | None
+    secretariat: str | None
+    membership_complete: bool
+    source: str
+
+    @staticmethod
+    def resolve_secretariat(process: Process) -> str | None:
+        return process.secretariat.name if process.secretariat else None
+
+
+class ProcessDetailOut(ProcessOut):
+    members: list[MembershipOut]
+    chairs: list[ChairOut]
+
+    @staticmethod
+    def resolve_members(process: Process, context: dict[str, Any]) -> list[Any]:
+        as_of = context["request"].GET.get("as_of")
+        on = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+        return list(selectors.memberships_on(process, on))
+
+    @staticmethod
+    def resolve_chairs(process: Process) -> list[Any]:
+        return list(process.chairs.select_related("organisation"))
+
+
+class AgendaItemOut(Schema):
+    position: int
+    title: str
+    topics: list[str]
+
+    @staticmethod
+    def resolve_topics(item: Any) -> list[str]:
+        return [topic.code for topic in item.topics.all()]
+
+
+class MeetingOut(Schema):
+    slug: str
+    title: str
+    process: str | None
+    kind: str
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date
+    date_precision: str
+    city: str
+    country_iso3: str
+    agenda: list[AgendaItemOut]
+    source: str
+
+    @staticmethod
+    def resolve_process(meeting: Meeting) -> str | None:
+        return meeting.process.code if meeting.process else None
+
+    @staticmethod
+    def resolve_agenda(meeting: Meeting) -> list[Any]:
+        return list(meeting.agenda_items.all())
+
+
+class MeetingIn(Schema):
+    title: str
+    kind: Meeting.Kind
+    start_date: datetime.date
+    end_date: datetime.date
+    source: str
+    process: str | None = None
+    status: Meeting.Status = Meeting.Status.PLANNED
+    date_precision: str = "day"
+    city: str = ""
+    country: str = ""
+    host_country: str = ""
+    theme: str = ""
+    is_published: bool = True
+
+
+class TopicRowOut(Schema):
+    topic: str
+    processes: dict[str, list[datetime.date]]
+
+
+class ActivityOut(Schema):
+    iati_identifier: str
+    reporting_organisation: str
+    title: str
+    area: str
+    information_field: str
+    status: str
+    countries: list[str]
+    source: str
+    source_edition: str
+
+    @staticmethod
+    def resolve_reporting_organisation(activity: Activity) -> str:
+        return str(activity.reporting_organisation.name)
+
+    @staticmethod
+    def resolve_countries(activity: Activity) -> list[str]:
+        return [country.country_iso3 for country in activity.countries.all()]
+
+
+class MeetingFilters(Schema):
+    process: str | None = None
+    topic: str | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+
+@router.get("/processes", response=list[ProcessOut], auth=None)
+@paginate(Pagination)
+def list_processes(request: HttpRequest, kind: str = "", country: str = "") -> Any:
+    return selectors.processes_list(request.user, kind=kind, country_iso3=country)
+
+
+@router.get("/processes/{code}", response=ProcessDetailOut, auth=None)
+def get_process(request: HttpRequest, code: str, as_of: datetime.date | None = None) -> Any:
+    return access.process_get_for_user(request.user, code)
+
+
+@router.get("/meetings", response=list[MeetingOut], auth=None)
+@paginate(Pagination)
+def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+    process = access.process_get_for_user(request.user, filters.process) if filters.process else None
+    topic = None
+    if filters.topic:
+        from migdev.coordination.models import Topic
+
+        topic = Topic.objects.filter(code=filters.topic).first()
+        if topic is None:
+            raise HttpError(422, f"unknown topic {filters.topic!r}")
+    return selectors.meetings_between(
+        request.user, start=filters.start, end=filters.end, process=process, topic=topic
+    )
+
+
+@router.post("/meetings", response={201: MeetingOut}, auth=AUTH)
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
+    if not access.can_edit(request.user):
+        raise HttpError(403, "Editing coordination records needs the editor role.")
+    process = access.process_get_for_user(request.user, payload.process) if payload.process else None
+    try:
+        meeting = services.meeting_create(
+            actor=request.user,
+            data=services.MeetingInput(
+                title=payload.title,
+                kind=payload.kind,
+                start_date=payload.start_date,
+                end_date=payload.end_date,
+                source=payload.source,
+                process=process,
+                status=payload.status,
+                date_precision=payload.date_precision,
+                city=payload.city,
+                country_code=payload.country,
+                host_country_code=payload.host_country,
+                theme=payload.theme,
+                is_published=payload.is_published,
+            ),
+        )
+    except ValidationError as error:
+        raise HttpError(422, "; ".join(error.messages)) from error
+    return Status(201, meeting)
+
+
+@router.get("/topics-across-processes", response=list[TopicRowOut], auth=None)
+def topics_across_processes(
+    request: HttpRequest,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    shared_only: bool = False,
+) -> Any:
+    matrix = selectors.topics_across_processes(request.user, start=start, end=end, shared_only=shared_only)
+    return [
+        {
+            "topic": row.topic.code,
+            "processes": {
+                process.code: [meeting.start_date for meeting in cell]
+                for process, cell in zip(matrix.processes, row.cells, strict=True)
+                if cell
+            },
+        }
+        for row in matrix.rows
+    ]
+
+
+@router.get("/activities", response=list[ActivityOut], auth=None)
+@paginate(Pagination)
+def list_activities(request: HttpRequest, area: str = "", country: str = "") -> Any:
+    return selectors.activities_list(request.user, area=area, country_iso3=country)

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from migdev.accounts.models import Organisation
+from migdev.coordination.countries import UnknownCountry, normalise_country_code
+from migdev.coordination.models import (
+    Area,
+    ConsultationPosition,
+    DatePrecision,
+    GcmObjective,
+    InformationField,
+    InitiativeStatus,
+    Meeting,
+    PracticeReview,
+    Process,
+    Topic,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def clean_country(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return normalise_country_code(value)
+    except UnknownCountry as error:
+        raise forms.ValidationError(_("Unknown country code: %(code)s"), params={"code": value}) from error
+
+
+class CalendarFilterForm(forms.Form):
+    process = forms.ModelChoiceField(
+        Process.objects.none(), required=False, label=_("Process"), to_field_name="code"
+    )
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), required=False, label=_("Topic"), to_field_name="code"
+    )
+    start = forms.DateField(required=False, label=_("From"), widget=DateInput)
+    end = forms.DateField(required=False, label=_("Until"), widget=DateInput)
+
+    def __init__(self, *args: Any, processes: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if processes is not None:
+            self.fields["process"].queryset = processes  # type: ignore[attr-defined]
+
+
+class ProcessFilterForm(forms.Form):
+    q = forms.CharField(required=False, label=_("Name or region"))
+    kind = forms.ChoiceField(
+        choices=[("", _("Any kind")), *Process.Kind.choices], required=False, label=_("Kind")
+    )
+    country = forms.CharField(required=False, max_length=3, label=_("Member state (ISO code)"))
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Title"))
+    process = forms.ModelChoiceField(Process.objects.all(), required=False, label=_("Process"))
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices, label=_("Kind"))
+    status = forms.ChoiceField(choices=Meeting.Status.choices, label=_("Status"))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
+    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    date_precision = forms.ChoiceField(
+        choices=DatePrecision.choices, initial=DatePrecision.DAY, label=_("Date precision")
+    )
+    city = forms.CharField(max_length=120, required=False, label=_("City"))
+    country = forms.CharField(max_length=3, required=False, label=_("Country (ISO code)"))
+    is_virtual = forms.BooleanField(required=False, label=_("Online"))
+    host_country = forms.CharField(max_length=3, required=False, label=_("Host state (ISO code)"))
+    host_organisation = forms.ModelChoiceField(
+        Organisation.objects.all(), required=False, label=_("Host organisation")
+    )
+    theme = forms.CharField(max_length=300, required=False, label=_("Theme"))
+    summary = forms.CharField(widget=forms.Textarea, required=False, label=_("Summary"))
+    source = forms.CharField(max_length=400, label=_("Source"))
+    is_published = forms.BooleanField(required=False, initial=True, label=_("Published"))
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+    def clean_host_country(self) -> str:
+        return clean_country(self.cleaned_data["host_country"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The meeting ends before it starts."))
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Agenda item"))
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(), to_field_name="code", label=_("Topics"), widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(required=False, label=_("Search"))
+    area = forms.ChoiceField(choices=[("", _("Any area")), *Area.choices], required=False, label=_("Area"))
+    country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, label=_("Organisation"))
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+
+class IatiUploadForm(forms.Form):
+    file = forms.FileField(label=_("IATI activity file (XML, version 2.03)"))
+
+
+class InformationNoteForm(forms.Form):
+    period_start = forms.DateField(label=_("From"), widget=DateInput)
+    period_end = forms.DateField(label=_("Until"), widget=DateInput)
+    process = forms.ModelChoiceField(
+        Process.objects.filter(kind=Process.Kind.INTER_AGENCY_GROUP),
+        required=False,
+        to_field_name="code",
+        label=_("Members of"),
+        empty_label=_("All organisations"),
+    )
+    information_fields = forms.MultipleChoiceField(
+        choices=InformationField.choices,
+        required=False,
+        label=_("Fields"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        return data
+
+
+class InitiativeStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=InitiativeStatus.choices, label=_("Status"))
+    as_of = forms.DateField(label=_("As of"), widget=DateInput, initial=datetime.date.today)
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
+
+
+class PositionForm(forms.Form):
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Organisation"))
+    part = forms.ChoiceField(choices=ConsultationPosition.Part.choices, label=_("Part"))
+    position = forms.ChoiceField(choices=ConsultationPosition.Position.choices, label=_("Position"))
+    as_of = forms.DateField(label=_("As of"), widget=DateInput, initial=datetime.date.today)
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
+
+
+class PracticeForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Title"))
+    what = forms.CharField(widget=forms.Textarea, label=_("What was done"))
+    countries = forms.CharField(
+        max_length=400, required=False, label=_("Where (ISO country codes, separated by spaces)")
+    )
+    who = forms.CharField(widget=forms.Textarea, label=_("Who did it"))
+    results = forms.CharField(widget=forms.Textarea, label=_("Results"))
+    lessons = forms.CharField(widget=forms.Textarea, label=_("Lessons learned"))
+    pitfalls = forms.CharField(widget=forms.Textarea, required=False, label=_("Potential pitfalls"))
+    area = forms.ChoiceField(choices=Area.choices, label=_("Area"))
+    gcm_objectives = forms.ModelMultipleChoiceField(
+        GcmObjective.objects.all(),
+        to_field_name="number",
+        label=_("Global Compact objectives"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Topics"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_countries(self) -> list[str]:
+        codes = self.cleaned_data["countries"].replace(",", " ").split()
+        return [clean_country(code) for code in codes]
+
+
+class PracticeFilterForm(forms.Form):
+    objective = forms.ModelChoiceField(
+        GcmObjective.objects.all(),
+        to_field_name="number",
+        required=False,
+        label=_("Global Compact objective"),
+    )
+    area = forms.ChoiceField(choices=[("", _("Any area")), *Area.choices], required=False, label=_("Area"))
+    country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=PracticeReview.Decision.choices, label=_("Decision"), widget=forms.RadioSelect
+    )
+    comments = forms.CharField(widget=forms.Textarea, label=_("Comments to the submitter"))
+
+
+class PartnershipCallForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Title"))
+    description = forms.CharField(widget=forms.Textarea, label=_("What is sought"))
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Calling organisation"))
+    contact_email = forms.EmailField(label=_("Contact email"))
+    open_until = forms.DateField(label=_("Open until"), widget=DateInput)
+    gcm_objectives = forms.ModelMultipleChoiceField(
+        GcmObjective.objects.all(),
+        to_field_name="number",
+        required=False,
+        label=_("Global Compact objectives"),
+        widget=forms.CheckboxSelectMultiple,
+    )

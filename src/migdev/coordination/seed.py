@@ -1,0 +1,131 @@
+"""Loads the reference data file (processes, memberships, chairs, topics, Global Compact objectives).
+
+It takes an app registry so the data migration can run it against historical models; it is idempotent
+(keyed on codes and names) so it can also refresh an existing database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from migdev.coordination.countries import iso_lookup
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "processes.toml"
+
+
+class ReferenceDataError(ValueError):
+    pass
+
+
+def _iso3(code: str, where: str) -> str:
+    found = iso_lookup(code.strip().upper())
+    if found is None or found[0] != code:
+        raise ReferenceDataError(f"{DATA_FILE.name}: {where}: {code!r} is not an ISO 3166-1 alpha-3 code")
+    return found[0]
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    organisation_model = apps.get_model("accounts", "Organisation")
+    code_model = apps.get_model("coordination", "OrganisationCode")
+    process_model = apps.get_model("coordination", "Process")
+    state_model = apps.get_model("coordination", "StateMembership")
+    org_membership_model = apps.get_model("coordination", "OrganisationMembership")
+    chair_model = apps.get_model("coordination", "Chair")
+    topic_model = apps.get_model("coordination", "Topic")
+    objective_model = apps.get_model("coordination", "GcmObjective")
+
+    by_acronym: dict[str, Any] = {}
+    for entry in data["organisations"]:
+        row, _ = organisation_model.objects.get_or_create(
+            name=entry["name"], defaults={"acronym": entry["acronym"], "kind": entry["kind"]}
+        )
+        by_acronym[entry["acronym"]] = row
+        if "iati" in entry:
+            code_model.objects.update_or_create(
+                organisation=row, scheme="iati", defaults={"code": entry["iati"]}
+            )
+
+    def organisation(acronym: str, where: str) -> Any:
+        if acronym not in by_acronym:
+            raise ReferenceDataError(f"{path.name}: {where}: organisation {acronym!r} is not listed")
+        return by_acronym[acronym]
+
+    counts = {"processes": 0, "state_memberships": 0, "chairs": 0}
+    for entry in data["processes"]:
+        where = f"process {entry['code']}"
+        process, _ = process_model.objects.update_or_create(
+            code=entry["code"],
+            defaults={
+                "acronym": entry.get("acronym", ""),
+                "name": entry["name"],
+                "other_names": entry.get("other_names", ""),
+                "kind": entry["kind"],
+                "region": entry.get("region", ""),
+                "established_year": entry.get("established_year"),
+                "ended_year": entry.get("ended_year"),
+                "description": entry.get("description", ""),
+                "secretariat": organisation(entry["secretariat"], where) if "secretariat" in entry else None,
+                "secretariat_note": entry.get("secretariat_note", ""),
+                "membership_complete": entry.get("membership_complete", False),
+                "membership_as_of": entry.get("membership_as_of"),
+                "source": entry["source"],
+                "is_published": True,
+            },
+        )
+        counts["processes"] += 1
+        states: list[tuple[str, str, dict[str, Any]]] = [
+            (code, "member", {}) for code in entry.get("members", [])
+        ]
+        states += [(code, "observer", {}) for code in entry.get("observers", [])]
+        states += [
+            (item["country"], item.get("status", "member"), item)
+            for item in entry.get("members_with_dates", [])
+        ]
+        for code, status, extra in states:
+            state_model.objects.update_or_create(
+                process=process,
+                country_iso3=_iso3(code, where),
+                status=status,
+                start_year=extra.get("start_year"),
+                defaults={"end_date": _date(extra.get("end")), "note": extra.get("note", "")},
+            )
+            counts["state_memberships"] += 1
+        for item in entry.get("organisation_members", []):
+            org_membership_model.objects.update_or_create(
+                process=process,
+                organisation=organisation(item["organisation"], where),
+                role=item["role"],
+                start_year=item.get("start_year"),
+                defaults={"end_year": item.get("end_year"), "note": item.get("note", "")},
+            )
+        for item in entry.get("chairs", []):
+            chair_model.objects.update_or_create(
+                process=process,
+                role=item.get("role", "chair"),
+                country_iso3=_iso3(item["country"], where) if "country" in item else "",
+                organisation=organisation(item["organisation"], where) if "organisation" in item else None,
+                start_date=_date(item["start"]),
+                defaults={
+                    "start_precision": item.get("start_precision", "day"),
+                    "end_date": _date(item.get("end")),
+                    "end_precision": item.get("end_precision", "day"),
+                    "source": item["source"],
+                },
+            )
+            counts["chairs"] += 1
+
+    for entry in data["topics"]:
+        topic_model.objects.update_or_create(
+            code=entry["code"], defaults={"name": entry["name"], "area": entry.get("area", "")}
+        )
+    for number, title in data["gcm_objectives"].items():
+        objective_model.objects.update_or_create(number=int(number), defaults={"title": title})
+    return counts

@@ -1,0 +1,598 @@
+"""Every write to the coordination records. Each function checks the actor's permission, validates, writes
+in one transaction and leaves an audit row."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from migdev.accounts.models import Organisation
+from migdev.coordination import access, audit
+from migdev.coordination.countries import UnknownCountry, normalise_country_code
+from migdev.coordination.models import (
+    Activity,
+    ActivityBudget,
+    ActivityCountry,
+    ActivityParticipant,
+    AgendaItem,
+    Area,
+    Chair,
+    ConsultationPosition,
+    DatePrecision,
+    GcmObjective,
+    Initiative,
+    InitiativeStatus,
+    InitiativeStatusChange,
+    Meeting,
+    MeetingParticipant,
+    PartnershipCall,
+    Practice,
+    PracticeCountry,
+    PracticeReview,
+    Process,
+    StateMembership,
+    Topic,
+)
+
+
+def _require_editor(actor: Any) -> None:
+    if not access.can_edit(actor):
+        audit.record(action="permission_denied", actor=actor, detail={"permission": access.EDIT_PERMISSION})
+        raise PermissionDenied(_("Editing coordination records needs the editor role."))
+
+
+def _country(code: str, field_name: str) -> str:
+    try:
+        return normalise_country_code(code)
+    except UnknownCountry as error:
+        raise ValidationError({field_name: _("Unknown country code: %(code)s") % {"code": code}}) from error
+
+
+def _topics(codes: list[str]) -> list[Topic]:
+    topics = list(Topic.objects.filter(code__in=codes))
+    missing = sorted(set(codes) - {topic.code for topic in topics})
+    if missing:
+        raise ValidationError({"topics": _("Unknown topics: %(codes)s") % {"codes": ", ".join(missing)}})
+    return topics
+
+
+# --- Processes ----------------------------------------------------------------------------------------
+
+
+def state_membership_add(
+    *,
+    actor: Any,
+    process: Process,
+    country_code: str,
+    status: str,
+    start_year: int | None = None,
+    note: str = "",
+) -> StateMembership:
+    _require_editor(actor)
+    with transaction.atomic():
+        membership = StateMembership.objects.create(
+            process=process,
+            country_iso3=_country(country_code, "country_iso3"),
+            status=status,
+            start_year=start_year,
+            note=note,
+        )
+        audit.record(action="create", actor=actor, record=membership)
+    return membership
+
+
+def state_membership_end(
+    *, actor: Any, membership: StateMembership, end_date: datetime.date, note: str = ""
+) -> None:
+    _require_editor(actor)
+    if membership.start_year is not None and end_date.year < membership.start_year:
+        raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
+    with transaction.atomic():
+        membership.end_date = end_date
+        if note:
+            membership.note = note
+        membership.save(update_fields=["end_date", "note"])
+        audit.record(
+            action="update", actor=actor, record=membership, detail={"end_date": end_date.isoformat()}
+        )
+
+
+def chair_add(
+    *,
+    actor: Any,
+    process: Process,
+    start_date: datetime.date,
+    source: str,
+    country_code: str = "",
+    organisation: Organisation | None = None,
+    role: str = Chair.Role.CHAIR,
+    end_date: datetime.date | None = None,
+) -> Chair:
+    _require_editor(actor)
+    if bool(country_code) == (organisation is not None):
+        raise ValidationError(_("A chair is either a state or an organisation."))
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("The end comes before the start.")})
+    with transaction.atomic():
+        chair = Chair.objects.create(
+            process=process,
+            role=role,
+            country_iso3=_country(country_code, "country_iso3") if country_code else "",
+            organisation=organisation,
+            start_date=start_date,
+            end_date=end_date,
+            source=source,
+        )
+        audit.record(action="create", actor=actor, record=chair)
+    return chair
+
+
+# --- Meetings -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingInput:
+    title: str
+    kind: str
+    start_date: datetime.date
+    end_date: datetime.date
+    source: str
+    process: Process | None = None
+    part_of: Meeting | None = None
+    status: str = Meeting.Status.PLANNED
+    date_precision: str = DatePrecision.DAY
+    city: str = ""
+    country_code: str = ""
+    host_country_code: str = ""
+    host_organisation: Organisation | None = None
+    is_virtual: bool = False
+    theme: str = ""
+    summary: str = ""
+    is_published: bool = True
+    slug: str = ""
+
+
+def _unique_meeting_slug(title: str, start: datetime.date) -> str:
+    base = slugify(f"{start.isoformat()} {title}")[:110] or f"meeting-{start.isoformat()}"
+    candidate, counter = base, 2
+    while Meeting.objects.filter(slug=candidate).exists():
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+def _meeting_values(data: MeetingInput) -> dict[str, Any]:
+    if data.end_date < data.start_date:
+        raise ValidationError({"end_date": _("The meeting ends before it starts.")})
+    return {
+        "title": data.title.strip(),
+        "kind": data.kind,
+        "process": data.process,
+        "part_of": data.part_of,
+        "status": data.status,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "date_precision": data.date_precision,
+        "city": data.city.strip(),
+        "country_iso3": _country(data.country_code, "country_iso3") if data.country_code else "",
+        "host_country_iso3": _country(data.host_country_code, "host_country_iso3")
+        if data.host_country_code
+        else "",
+        "host_organisation": data.host_organisation,
+        "is_virtual": data.is_virtual,
+        "theme": data.theme,
+        "summary": data.summary,
+        "source": data.source,
+        "is_published": data.is_published,
+    }
+
+
+def meeting_create(*, actor: Any, data: MeetingInput) -> Meeting:
+    _require_editor(actor)
+    values = _meeting_values(data)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            slug=data.slug or _unique_meeting_slug(data.title, data.start_date), **values
+        )
+        audit.record(action="create", actor=actor, record=meeting)
+    return meeting
+
+
+def meeting_update(*, actor: Any, meeting: Meeting, data: MeetingInput) -> Meeting:
+    _require_editor(actor)
+    values = _meeting_values(data)
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(meeting, name, value)
+        meeting.save()
+        audit.record(action="update", actor=actor, record=meeting)
+    return meeting
+
+
+def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, topic_codes: list[str]) -> AgendaItem:
+    _require_editor(actor)
+    topics = _topics(topic_codes)
+    with transaction.atomic():
+        last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first() or 0
+        item = AgendaItem.objects.create(meeting=meeting, position=last + 1, title=title.strip())
+        item.topics.set(topics)
+        audit.record(action="create", actor=actor, record=item, detail={"topics": topic_codes})
+    return item
+
+
+def meeting_participant_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    role: str,
+    country_code: str = "",
+    organisation: Organisation | None = None,
+) -> MeetingParticipant:
+    _require_editor(actor)
+    if bool(country_code) == (organisation is not None):
+        raise ValidationError(_("A participant is either a state or an organisation."))
+    with transaction.atomic():
+        participant = MeetingParticipant.objects.create(
+            meeting=meeting,
+            role=role,
+            country_iso3=_country(country_code, "country_iso3") if country_code else "",
+            organisation=organisation,
+        )
+        audit.record(action="create", actor=actor, record=participant)
+    return participant
+
+
+# --- Activities ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParticipantInput:
+    role: str
+    organisation: Organisation | None = None
+    reference: str = ""
+    name: str = ""
+
+
+@dataclass
+class BudgetInput:
+    period_start: datetime.date
+    period_end: datetime.date
+    amount: Decimal
+    currency: str
+    value_date: datetime.date
+
+
+@dataclass
+class ActivityInput:
+    iati_identifier: str
+    reporting_organisation: Organisation
+    title: str
+    area: str
+    status: str
+    source: str
+    source_edition: str = ""
+    description: str = ""
+    language: str = "en"
+    information_field: str = "programmes"
+    planned_start: datetime.date | None = None
+    actual_start: datetime.date | None = None
+    planned_end: datetime.date | None = None
+    actual_end: datetime.date | None = None
+    default_currency: str = ""
+    results: str = ""
+    countries: list[tuple[str, Decimal | None]] = field(default_factory=list)  # ISO3, percentage
+    participants: list[ParticipantInput] = field(default_factory=list)
+    budgets: list[BudgetInput] = field(default_factory=list)
+    topic_codes: list[str] = field(default_factory=list)
+    is_published: bool = True
+
+
+def _activity_values(data: ActivityInput) -> dict[str, Any]:
+    if data.area not in Area.values:
+        raise ValidationError({"area": _("Unknown area: %(area)s") % {"area": data.area}})
+    return {
+        "reporting_organisation": data.reporting_organisation,
+        "title": data.title,
+        "description": data.description,
+        "language": data.language,
+        "area": data.area,
+        "information_field": data.information_field,
+        "status": data.status,
+        "planned_start": data.planned_start,
+        "actual_start": data.actual_start,
+        "planned_end": data.planned_end,
+        "actual_end": data.actual_end,
+        "default_currency": data.default_currency,
+        "results": data.results,
+        "source": data.source,
+        "source_edition": data.source_edition,
+        "is_published": data.is_published,
+    }
+
+
+def activity_save(*, actor: Any, data: ActivityInput) -> tuple[Activity, bool]:
+    """Create the activity or replace the one with the same IATI identifier. Returns (activity, created)."""
+    created, _updated = activities_save(actor=actor, items=[data])
+    activity = Activity.objects.get(iati_identifier=data.iati_identifier)
+    audit.record(action="create" if created else "update", actor=actor, record=activity)
+    return activity, bool(created)
+
+
+def activities_save(*, actor: Any, items: list[ActivityInput]) -> tuple[int, int]:
+    """Create or replace many activities, keyed by IATI identifier, in a handful of queries per batch
+    rather than a dozen per activity. The caller validated codes; the file is the source of truth, so an
+    existing activity's countries, organisations, budgets and topics are replaced, not merged.
+    Returns (created, updated)."""
+    topic_codes = {code for data in items for code in data.topic_codes}
+    topics = {topic.code: topic for topic in _topics(sorted(topic_codes))} if topic_codes else {}
+    values = [_activity_values(data) for data in items]
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            activity.iati_identifier: activity
+            for activity in Activity.objects.filter(iati_identifier__in=[d.iati_identifier for d in items])
+        }
+        new: list[Activity] = []
+        changed: list[Activity] = []
+        for data, row in zip(items, values, strict=True):
+            activity = existing.get(data.iati_identifier)
+            if activity is None:
+                new.append(Activity(iati_identifier=data.iati_identifier, **row))
+            else:
+                for name, value in row.items():
+                    setattr(activity, name, value)
+                activity.updated_at = now
+                changed.append(activity)
+        Activity.objects.bulk_create(new, batch_size=500)
+        if changed:
+            Activity.objects.bulk_update(changed, [*values[0].keys(), "updated_at"], batch_size=500)
+            ActivityCountry.objects.filter(activity__in=changed).delete()
+            ActivityParticipant.objects.filter(activity__in=changed).delete()
+            ActivityBudget.objects.filter(activity__in=changed).delete()
+            Activity.topics.through.objects.filter(activity__in=changed).delete()
+        by_identifier = {activity.iati_identifier: activity for activity in [*new, *changed]}
+        countries, participants, budgets, topic_links = [], [], [], []
+        for data in items:
+            activity = by_identifier[data.iati_identifier]
+            countries += [
+                ActivityCountry(activity=activity, country_iso3=c, percentage=p) for c, p in data.countries
+            ]
+            participants += [
+                ActivityParticipant(
+                    activity=activity,
+                    organisation=p.organisation,
+                    reference=p.reference,
+                    name=p.name,
+                    role=p.role,
+                )
+                for p in data.participants
+            ]
+            budgets += [
+                ActivityBudget(
+                    activity=activity,
+                    period_start=b.period_start,
+                    period_end=b.period_end,
+                    amount=b.amount,
+                    currency=b.currency,
+                    value_date=b.value_date,
+                )
+                for b in data.budgets
+            ]
+            topic_links += [
+                Activity.topics.through(activity=activity, topic=topics[code])
+                for code in dict.fromkeys(data.topic_codes)
+            ]
+        ActivityCountry.objects.bulk_create(countries, batch_size=1000)
+        ActivityParticipant.objects.bulk_create(participants, batch_size=1000)
+        ActivityBudget.objects.bulk_create(budgets, batch_size=1000)
+        Activity.topics.through.objects.bulk_create(topic_links, batch_size=1000)
+    return len(new), len(changed)
+
+
+# --- Initiatives --------------------------------------------------------------------------------------
+
+
+def initiative_status_record(
+    *,
+    actor: Any,
+    initiative: Initiative,
+    status: str,
+    as_of: datetime.date,
+    note: str = "",
+    as_of_precision: str = DatePrecision.DAY,
+) -> InitiativeStatusChange:
+    _require_editor(actor)
+    if status not in InitiativeStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    with transaction.atomic():
+        change = InitiativeStatusChange.objects.create(
+            initiative=initiative,
+            status=status,
+            as_of=as_of,
+            as_of_precision=as_of_precision,
+            note=note,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.record(action="create", actor=actor, record=change, detail={"status": status})
+    return change
+
+
+def consultation_position_record(
+    *,
+    actor: Any,
+    initiative: Initiative,
+    organisation: Organisation,
+    part: str,
+    position: str,
+    as_of: datetime.date,
+    note: str = "",
+    as_of_precision: str = DatePrecision.DAY,
+) -> ConsultationPosition:
+    _require_editor(actor)
+    with transaction.atomic():
+        record = ConsultationPosition.objects.create(
+            initiative=initiative,
+            organisation=organisation,
+            part=part,
+            position=position,
+            as_of=as_of,
+            as_of_precision=as_of_precision,
+            note=note,
+        )
+        audit.record(action="create", actor=actor, record=record, detail={"position": position})
+    return record
+
+
+# --- Practices: submit, peer review, publish ------------------------------------------------------------
+
+
+@dataclass
+class PracticeInput:
+    title: str
+    what: str
+    who: str
+    results: str
+    lessons: str
+    area: str
+    gcm_objective_numbers: list[int]
+    country_codes: list[str] = field(default_factory=list)
+    pitfalls: str = ""
+    topic_codes: list[str] = field(default_factory=list)
+
+
+def _apply_practice(practice: Practice, data: PracticeInput) -> None:
+    if not data.gcm_objective_numbers:
+        raise ValidationError(
+            {"gcm_objectives": _("Tag the practice with at least one Global Compact objective.")}
+        )
+    objectives = list(GcmObjective.objects.filter(number__in=data.gcm_objective_numbers))
+    if len(objectives) != len(set(data.gcm_objective_numbers)):
+        raise ValidationError({"gcm_objectives": _("Global Compact objectives are numbered 1 to 23.")})
+    countries = sorted({_country(code, "countries") for code in data.country_codes})
+    topics = _topics(data.topic_codes)
+    for name in ("title", "what", "who", "results", "lessons", "pitfalls", "area"):
+        setattr(practice, name, getattr(data, name))
+    practice.full_clean(exclude=["submitted_by", "gcm_objectives", "topics", "organisations"])
+    practice.save()
+    practice.gcm_objectives.set(objectives)
+    practice.topics.set(topics)
+    practice.countries.all().delete()
+    PracticeCountry.objects.bulk_create(
+        PracticeCountry(practice=practice, country_iso3=iso3) for iso3 in countries
+    )
+
+
+def practice_create(*, actor: Any, data: PracticeInput) -> Practice:
+    """Any signed-in user may draft a practice; it stays private until reviewed and published."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to submit a practice."))
+    with transaction.atomic():
+        practice = Practice(submitted_by=actor, status=Practice.Status.DRAFT)
+        _apply_practice(practice, data)
+        audit.record(action="create", actor=actor, record=practice)
+    return practice
+
+
+def practice_update(*, actor: Any, practice: Practice, data: PracticeInput) -> Practice:
+    if practice.submitted_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the submitter may change a practice."))
+    if practice.status not in (Practice.Status.DRAFT, Practice.Status.CHANGES_REQUESTED):
+        raise ValidationError(_("A practice can be changed only as a draft or when changes were requested."))
+    with transaction.atomic():
+        _apply_practice(practice, data)
+        audit.record(action="update", actor=actor, record=practice)
+    return practice
+
+
+def practice_submit(*, actor: Any, practice: Practice) -> Practice:
+    if practice.submitted_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the submitter may send a practice for review."))
+    if practice.status not in (Practice.Status.DRAFT, Practice.Status.CHANGES_REQUESTED):
+        raise ValidationError(_("This practice is not a draft."))
+    with transaction.atomic():
+        practice.status = Practice.Status.SUBMITTED
+        practice.submitted_at = timezone.now()
+        practice.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit.record(action="update", actor=actor, record=practice, detail={"status": "submitted"})
+    return practice
+
+
+def practice_review(*, actor: Any, practice: Practice, decision: str, comments: str) -> PracticeReview:
+    """Peer review: a reviewer other than the submitter approves (which publishes), asks for changes or
+    rejects. Reviews are kept, so the editorial history of a practice stays visible to editors."""
+    if not access.can_review(actor):
+        audit.record(action="permission_denied", actor=actor, record=practice)
+        raise PermissionDenied(_("Reviewing practices needs the reviewer permission."))
+    if practice.submitted_by_id == actor.pk:
+        raise PermissionDenied(_("Reviewers cannot review their own practice."))
+    if practice.status != Practice.Status.SUBMITTED:
+        raise ValidationError(_("Only a practice awaiting review can be reviewed."))
+    if decision not in PracticeReview.Decision.values:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    if not comments.strip():
+        raise ValidationError({"comments": _("Explain the decision to the submitter.")})
+    new_status = {
+        PracticeReview.Decision.APPROVE: Practice.Status.PUBLISHED,
+        PracticeReview.Decision.REQUEST_CHANGES: Practice.Status.CHANGES_REQUESTED,
+        PracticeReview.Decision.REJECT: Practice.Status.REJECTED,
+    }[PracticeReview.Decision(decision)]
+    with transaction.atomic():
+        review = PracticeReview.objects.create(
+            practice=practice, reviewer=actor, decision=decision, comments=comments.strip()
+        )
+        practice.status = new_status
+        if new_status == Practice.Status.PUBLISHED:
+            practice.published_at = timezone.now()
+        practice.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record(action="update", actor=actor, record=practice, detail={"review": decision})
+    return review
+
+
+def partnership_call_create(
+    *,
+    actor: Any,
+    title: str,
+    description: str,
+    organisation: Organisation,
+    contact_email: str,
+    open_until: datetime.date,
+    gcm_objective_numbers: list[int],
+    practice: Practice | None = None,
+) -> PartnershipCall:
+    """A signed-in user drafts a call; an editor publishes it."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to post a call for partnership."))
+    if practice is not None and practice.status != Practice.Status.PUBLISHED:
+        raise ValidationError({"practice": _("A call can refer only to a published practice.")})
+    with transaction.atomic():
+        call = PartnershipCall(
+            title=title,
+            description=description,
+            organisation=organisation,
+            contact_email=contact_email,
+            open_until=open_until,
+            practice=practice,
+            created_by=actor,
+        )
+        call.full_clean(exclude=["gcm_objectives"])
+        call.save()
+        call.gcm_objectives.set(GcmObjective.objects.filter(number__in=gcm_objective_numbers))
+        audit.record(action="create", actor=actor, record=call)
+    return call
+
+
+def partnership_call_publish(*, actor: Any, call: PartnershipCall) -> PartnershipCall:
+    _require_editor(actor)
+    with transaction.atomic():
+        call.is_published = True
+        call.save(update_fields=["is_published"])
+        audit.record(action="update", actor=actor, record=call, detail={"published": True})
+    return call

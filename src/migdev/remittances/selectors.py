@@ -1,0 +1,751 @@
+"""Every read of the remittances module beyond a plain ``get``.
+
+All the data here is public (prices of public services, published statistics), so reads need no access
+check; writes (services.py) do.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils import timezone
+
+from migdev.remittances.aggregates import (
+    TRANSPARENT_NO,
+    TRANSPARENT_UNKNOWN,
+    TRANSPARENT_YES,
+    CorridorTable,
+    FlowWeights,
+    Measure,
+    QuoteColumns,
+)
+from migdev.remittances.method import Offer, PricePoint
+from migdev.remittances.models import (
+    AggregateValue,
+    Corridor,
+    CorridorSeriesValue,
+    Provider,
+    ProviderToken,
+    QuarterCoverage,
+    Quote,
+    RemittanceFlow,
+    Service,
+)
+from migdev.remittances.quarters import Quarter, quarter_or_none
+from migdev.remittances.vocabulary import (
+    SPEEDS_WITHIN_FIVE_DAYS,
+    AmountTier,
+    FirmType,
+    NetworkCoverage,
+    Origin,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+AGGREGATE_TIERS = (AmountTier.USD200, AmountTier.USD500)
+# Origins whose prices count in the statistics. Providers' own quotes feed the comparison page only:
+# a provider must not be able to move the figures that judge it.
+STATISTICAL_ORIGINS = (Origin.RESEARCHER, Origin.RPW_WORKBOOK, Origin.DEMO)
+MEAN_SERIES = {
+    AmountTier.USD200: CorridorSeriesValue.Series.MEAN_COST_USD200,
+    AmountTier.USD500: CorridorSeriesValue.Series.MEAN_COST_USD500,
+}
+
+
+# Inputs of the aggregate engine ------------------------------------------------------------------
+
+
+@dataclass
+class AggregateInputs:
+    quotes: QuoteColumns
+    corridors: CorridorTable
+    flows: FlowWeights | None
+    tier_codes: list[str]
+    corridor_codes: list[str]
+    country_codes: list[str]
+    region_codes: list[str]
+    firm_type_codes: list[str]
+    coverage: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+
+
+def world_bank_regions() -> dict[str, str]:
+    """ISO alpha-3 → World Bank region code (EAS, ECS, LCN, MEA, NAC, SAS, SSF) from the reference data."""
+    from migdev.reference.models import WorldBankEconomy
+
+    pairs = WorldBankEconomy.objects.filter(country__isnull=False, region__isnull=False).values_list(
+        "country_id", "region_id"
+    )
+    # Both keys are codes (to_field), whatever the type checker infers for *_id.
+    return {str(country): str(region) for country, region in pairs}
+
+
+def aggregate_inputs() -> AggregateInputs:
+    """The engine's columns: service-level quotes first; a corridor-quarter without services falls back to an
+    imported corridor mean, then to the official corridor average (USD 200 only)."""
+    corridor_rows = [
+        (pk, str(sending), str(receiving))
+        for pk, sending, receiving in Corridor.objects.order_by("pk").values_list(
+            "pk", "sending_country_id", "receiving_country_id"
+        )
+    ]
+    corridor_index = {pk: position for position, (pk, _s, _r) in enumerate(corridor_rows)}
+    country_codes = sorted({code for _pk, s, r in corridor_rows for code in (s, r)})
+    country_index = {code: position for position, code in enumerate(country_codes)}
+    regions = world_bank_regions()
+    region_codes = sorted(set(regions.values()))
+    region_index = {code: position for position, code in enumerate(region_codes)}
+    corridors = CorridorTable(
+        sending=np.array([country_index[s] for _pk, s, _r in corridor_rows], dtype=np.int64),
+        receiving=np.array([country_index[r] for _pk, _s, r in corridor_rows], dtype=np.int64),
+        receiving_region=np.array(
+            [region_index.get(regions.get(r, ""), -1) for _pk, _s, r in corridor_rows], dtype=np.int64
+        ),
+    )
+    tier_codes = [str(tier) for tier in AGGREGATE_TIERS]
+    tier_index = {code: position for position, code in enumerate(tier_codes)}
+    firm_type_codes = [str(value) for value in FirmType.values]
+    firm_type_index = {code: position for position, code in enumerate(firm_type_codes)}
+    quarter_index: dict[str, int] = {}
+
+    def index_of(quarter: str) -> int:
+        if quarter not in quarter_index:
+            quarter_index[quarter] = Quarter.parse(quarter).index
+        return quarter_index[quarter]
+
+    columns: dict[str, list[Any]] = defaultdict(list)
+    covered: set[tuple[int, int, int]] = set()
+    coverage: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: {
+            "services": 0,
+            "corridors_with_services": 0,
+            "corridors_from_means": 0,
+            "corridors_official_only": 0,
+        }
+    )
+    quote_rows = (
+        Service.objects.filter(origin__in=STATISTICAL_ORIGINS, quotes__tier__in=tier_codes)
+        .annotate(cost=Cast("quotes__total_cost_pct", FloatField()))
+        .values_list(
+            "quotes__tier",
+            "quarter",
+            "corridor_id",
+            "provider__firm_type",
+            "transparent",
+            "speed",
+            "network_coverage",
+            "cost",
+        )
+        .iterator(chunk_size=10_000)
+    )
+    within_five_days = {str(speed) for speed in SPEEDS_WITHIN_FIVE_DAYS}
+    for tier, quarter, corridor_pk, firm_type, transparent, speed, network, cost in quote_rows:
+        key = (tier_index[tier], index_of(quarter), corridor_index[corridor_pk])
+        if key not in covered:
+            covered.add(key)
+            coverage[(tier, quarter)]["corridors_with_services"] += 1
+        coverage[(tier, quarter)]["services"] += 1
+        columns["tier"].append(key[0])
+        columns["quarter"].append(key[1])
+        columns["corridor"].append(key[2])
+        columns["firm_type"].append(firm_type_index.get(firm_type, -1))
+        columns["transparent"].append(
+            TRANSPARENT_UNKNOWN
+            if transparent is None
+            else (TRANSPARENT_YES if transparent else TRANSPARENT_NO)
+        )
+        columns["qualifying"].append(
+            transparent is True and speed in within_five_days and network != NetworkCoverage.LOW
+        )
+        columns["cost"].append(cost)
+        columns["weight"].append(1.0)
+        columns["pool"].append(1.0)
+        columns["single"].append(True)
+
+    def add_corridor_rows(series: str, tier: str, *, official: bool) -> None:
+        values = (
+            CorridorSeriesValue.objects.filter(series=series)
+            .annotate(number=Cast("value", FloatField()))
+            .values_list("quarter", "corridor_id", "services_count", "number")
+        )
+        for quarter, corridor_pk, services_count, value in values.iterator(chunk_size=10_000):
+            key = (tier_index[tier], index_of(quarter), corridor_index[corridor_pk])
+            if key in covered:
+                continue
+            covered.add(key)
+            coverage[(tier, quarter)]["corridors_official_only" if official else "corridors_from_means"] += 1
+            columns["tier"].append(key[0])
+            columns["quarter"].append(key[1])
+            columns["corridor"].append(key[2])
+            columns["firm_type"].append(-1)
+            columns["transparent"].append(TRANSPARENT_UNKNOWN)
+            columns["qualifying"].append(False)
+            columns["cost"].append(value)
+            count = float(services_count or 0)
+            columns["weight"].append(count if count > 0 else 1.0)
+            columns["pool"].append(0.0 if official else count)
+            columns["single"].append(False)
+
+    for tier, series in MEAN_SERIES.items():
+        add_corridor_rows(series, tier, official=False)
+    add_corridor_rows(CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200, AmountTier.USD200, official=True)
+
+    def ints(name: str) -> Any:
+        return np.array(columns[name], dtype=np.int64)
+
+    def floats(name: str) -> Any:
+        return np.array(columns[name], dtype=np.float64)
+
+    quotes = QuoteColumns(
+        tier=ints("tier"),
+        quarter=ints("quarter"),
+        corridor=ints("corridor"),
+        firm_type=ints("firm_type"),
+        transparent=ints("transparent"),
+        smart_qualifying=np.array(columns["qualifying"], dtype=np.bool_),
+        cost=floats("cost"),
+        weight=floats("weight"),
+        pool_weight=floats("pool"),
+        single_service=np.array(columns["single"], dtype=np.bool_),
+    )
+    return AggregateInputs(
+        quotes=quotes,
+        corridors=corridors,
+        flows=_flow_weights(corridor_index, sorted(set(quarter_index.values()))),
+        tier_codes=tier_codes,
+        corridor_codes=[f"{s}{r}" for _pk, s, r in corridor_rows],
+        country_codes=country_codes,
+        region_codes=region_codes,
+        firm_type_codes=firm_type_codes,
+        coverage=dict(coverage),
+    )
+
+
+def _flow_weights(corridor_index: dict[int, int], quarters: list[int]) -> FlowWeights | None:
+    """Each quarter takes the flows of its year, else the closest earlier year, else the closest later one."""
+    corridor_of_pair = {
+        (s, r): pk
+        for pk, s, r in Corridor.objects.values_list("pk", "sending_country_id", "receiving_country_id")
+    }
+    by_corridor: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for sending, receiving, year, amount in RemittanceFlow.objects.values_list(
+        "sending_country_id", "receiving_country_id", "year", "usd_millions"
+    ):
+        pk = corridor_of_pair.get((sending, receiving))
+        if pk is not None:
+            by_corridor[corridor_index[pk]].append((year, float(amount)))
+    if not by_corridor or not quarters:
+        return None
+    quarter_list: list[int] = []
+    corridor_list: list[int] = []
+    flow_list: list[float] = []
+    for corridor, entries in by_corridor.items():
+        entries.sort()
+        years = [year for year, _amount in entries]
+        for quarter in quarters:
+            year = Quarter.from_index(quarter).year
+            position = bisect.bisect_right(years, year) - 1
+            chosen = entries[position] if position >= 0 else entries[0]
+            quarter_list.append(quarter)
+            corridor_list.append(corridor)
+            flow_list.append(chosen[1])
+    return FlowWeights(
+        quarter=np.array(quarter_list, dtype=np.int64),
+        corridor=np.array(corridor_list, dtype=np.int64),
+        flow=np.array(flow_list, dtype=np.float64),
+    )
+
+
+# Corridors and countries ------------------------------------------------------------------------
+
+
+def corridor_by_slug(slug: str) -> Corridor:
+    """The corridor "GBR-IND" (or "GBRIND"); 404 when there is none."""
+    cleaned = slug.replace("-", "").upper()
+    if len(cleaned) != 6 or not cleaned.isalpha():
+        raise Http404
+    corridor = (
+        Corridor.objects.select_related("sending_country", "receiving_country")
+        .filter(sending_country__iso3=cleaned[:3], receiving_country__iso3=cleaned[3:])
+        .first()
+    )
+    if corridor is None:
+        raise Http404
+    return corridor
+
+
+def corridor_between(sending: str, receiving: str) -> Corridor | None:
+    return (
+        Corridor.objects.select_related("sending_country", "receiving_country")
+        .filter(sending_country__iso3=sending, receiving_country__iso3=receiving)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CountryChoice:
+    iso3: str
+    name: str
+
+
+def _country_choices(codes: Iterable[str]) -> list[CountryChoice]:
+    from migdev.reference.models import Country
+
+    countries = Country.objects.filter(iso3__in=set(codes))
+    return sorted((CountryChoice(c.iso3, c.name) for c in countries), key=lambda c: c.name)
+
+
+def comparison_countries() -> tuple[list[CountryChoice], list[CountryChoice]]:
+    """Sending and receiving countries of the corridors that have prices to compare."""
+    pairs = _priced_corridors().values_list("sending_country_id", "receiving_country_id")
+    senders: set[str] = set()
+    receivers: set[str] = set()
+    for sending, receiving in pairs:
+        senders.add(str(sending))
+        receivers.add(str(receiving))
+    return _country_choices(senders), _country_choices(receivers)
+
+
+def _priced_corridors() -> QuerySet[Corridor]:
+    return Corridor.objects.filter(Exists(Service.objects.filter(corridor=OuterRef("pk"))))
+
+
+def corridors_with_prices(*, sending: str | None = None, receiving: str | None = None) -> QuerySet[Corridor]:
+    corridors = _priced_corridors()
+    if sending:
+        corridors = corridors.filter(sending_country__iso3=sending)
+    if receiving:
+        corridors = corridors.filter(receiving_country__iso3=receiving)
+    return corridors.select_related("sending_country", "receiving_country").order_by(
+        "sending_country_id", "receiving_country_id"
+    )
+
+
+def comparison_offers(
+    corridor: Corridor, *, now: datetime.datetime | None = None
+) -> tuple[list[Offer], str | None]:
+    """What a migrant can compare today in ``corridor``, and the quarter of the survey prices shown.
+
+    Survey prices (researchers, RPW) come from the corridor's latest quarter; a provider's own quote that
+    has not expired replaces its survey price for the same product. This is the comparison page's hot path:
+    it reads plain values, not model instances.
+    """
+    moment = now or timezone.now()
+    latest_quarter = (
+        Service.objects.filter(corridor=corridor, origin__in=STATISTICAL_ORIGINS)
+        .order_by("-quarter")
+        .values_list("quarter", flat=True)
+        .first()
+    )
+    condition = Q(origin=Origin.PROVIDER_API, expires_at__gt=moment)
+    if latest_quarter:
+        condition |= Q(origin__in=STATISTICAL_ORIGINS, quarter=latest_quarter)
+    rows = (
+        Service.objects.filter(condition, corridor=corridor)
+        .order_by("provider__name", "pk")
+        .values(
+            "pk",
+            "provider_id",
+            "product_key",
+            "origin",
+            "provider__name",
+            "provider__firm_type",
+            "product",
+            "payment_instrument",
+            "access_point",
+            "pickup_method",
+            "speed",
+            "transparent",
+            "collected_on",
+            "quarter",
+            "send_currency_id",
+            "receive_currency_id",
+        )
+    )
+    chosen: dict[tuple[int, str], dict[str, Any]] = {}
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        key = (row["provider_id"], row["product_key"])
+        current = chosen.get(key)
+        if current is None or (
+            row["origin"] == Origin.PROVIDER_API and current["origin"] != Origin.PROVIDER_API
+        ):
+            chosen[key] = row
+    points: dict[int, list[PricePoint]] = defaultdict(list)
+    for service_id, amount, fee, offered, interbank in Quote.objects.filter(
+        service_id__in=[row["pk"] for row in chosen.values()]
+    ).values_list("service_id", "send_amount", "fee", "offered_rate", "interbank_rate"):
+        points[service_id].append(PricePoint(amount, fee, offered, interbank))
+    offers = [_offer(row, tuple(points.get(row["pk"], ()))) for row in chosen.values()]
+    return [offer for offer in offers if offer.points], latest_quarter
+
+
+def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
+    quoted_on = row["collected_on"]
+    if quoted_on is None:
+        parsed = quarter_or_none(row["quarter"])
+        quoted_on = parsed.last_day if parsed else None
+    product = " · ".join(
+        part for part in (row["product"], row["payment_instrument"], row["access_point"]) if part
+    )
+    return Offer(
+        key=str(row["pk"]),
+        provider=row["provider__name"],
+        firm_type=row["provider__firm_type"],
+        product=product,
+        points=points,
+        speed=row["speed"] or None,
+        pickup_method=row["pickup_method"],
+        payment_instrument=row["payment_instrument"],
+        transparent=row["transparent"],
+        quoted_on=quoted_on,
+        origin=row["origin"],
+        send_currency=row["send_currency_id"],
+        receive_currency=row["receive_currency_id"] or "",
+    )
+
+
+# Stored figures ---------------------------------------------------------------------------------
+
+
+def quarters_with_figures(tier: str = AmountTier.USD200) -> list[str]:
+    return list(
+        QuarterCoverage.objects.filter(tier=tier).order_by("quarter").values_list("quarter", flat=True)
+    )
+
+
+def figure_series(
+    measure: str, subject: str = "", *, tier: str = AmountTier.USD200
+) -> dict[str, tuple[float, float]]:
+    """quarter → (value, observations) of one measure for one subject."""
+    rows = AggregateValue.objects.filter(measure=measure, subject=subject, tier=tier).values_list(
+        "quarter", "value", "observations"
+    )
+    return {quarter: (value, observations) for quarter, value, observations in rows}
+
+
+def figures_for_quarter(
+    quarter: str, *, tier: str = AmountTier.USD200
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """measure → subject → (value, observations) for one quarter."""
+    table: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for measure, subject, value, observations in AggregateValue.objects.filter(
+        quarter=quarter, tier=tier
+    ).values_list("measure", "subject", "value", "observations"):
+        table[measure][subject] = (value, observations)
+    return dict(table)
+
+
+def coverage_for(quarter: str, *, tier: str = AmountTier.USD200) -> QuarterCoverage | None:
+    return QuarterCoverage.objects.filter(quarter=quarter, tier=tier).first()
+
+
+def series_values(corridor: Corridor) -> dict[str, dict[str, tuple[Decimal, int | None]]]:
+    """series → quarter → (value, services) of the published values of one corridor."""
+    table: dict[str, dict[str, tuple[Decimal, int | None]]] = defaultdict(dict)
+    for series, quarter, value, count in corridor.series_values.values_list(
+        "series", "quarter", "value", "services_count"
+    ):
+        table[series][quarter] = (value, count)
+    return dict(table)
+
+
+@dataclass(frozen=True)
+class CorridorQuarter:
+    quarter: str
+    average: float | None
+    services: float | None
+    smart: float | None
+    smart_services: float | None
+    official: Decimal | None
+    average_usd500: float | None
+
+
+def corridor_history(corridor: Corridor) -> list[CorridorQuarter]:
+    """Quarter by quarter: the computed average and SmaRT, the official World Bank value, the USD 500 cost."""
+    subject = corridor.code
+    average = figure_series(Measure.CORRIDOR_AVERAGE, subject)
+    smart = figure_series(Measure.CORRIDOR_SMART, subject)
+    average_500 = figure_series(Measure.CORRIDOR_AVERAGE, subject, tier=AmountTier.USD500)
+    official = series_values(corridor).get(CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200, {})
+    quarters = sorted(set(average) | set(smart) | set(official) | set(average_500))
+    return [
+        CorridorQuarter(
+            quarter=quarter,
+            average=average[quarter][0] if quarter in average else None,
+            services=average[quarter][1] if quarter in average else None,
+            smart=smart[quarter][0] if quarter in smart else None,
+            smart_services=smart[quarter][1] if quarter in smart else None,
+            official=official[quarter][0] if quarter in official else None,
+            average_usd500=average_500[quarter][0] if quarter in average_500 else None,
+        )
+        for quarter in quarters
+    ]
+
+
+@dataclass(frozen=True)
+class CountryQuarter:
+    quarter: str
+    sending_average: float | None
+    receiving_average: float | None
+
+
+def country_history(iso3: str) -> list[CountryQuarter]:
+    sending = figure_series(Measure.SENDING_COUNTRY_AVERAGE, iso3)
+    receiving = figure_series(Measure.RECEIVING_COUNTRY_AVERAGE, iso3)
+    return [
+        CountryQuarter(
+            quarter=quarter,
+            sending_average=sending[quarter][0] if quarter in sending else None,
+            receiving_average=receiving[quarter][0] if quarter in receiving else None,
+        )
+        for quarter in sorted(set(sending) | set(receiving))
+    ]
+
+
+def country_corridors(iso3: str) -> tuple[list[Corridor], list[Corridor]]:
+    """Corridors from and to a country that have any price or published value."""
+    corridors = list(
+        Corridor.objects.filter(Q(sending_country_id=iso3) | Q(receiving_country_id=iso3))
+        .select_related("sending_country", "receiving_country")
+        .order_by("sending_country_id", "receiving_country_id")
+    )
+    return (
+        [c for c in corridors if c.sending_country_id == iso3],
+        [c for c in corridors if c.receiving_country_id == iso3],
+    )
+
+
+def latest_corridor_figures(codes: Iterable[str]) -> dict[str, dict[str, tuple[str, float]]]:
+    """corridor code → measure → (quarter, value) of its latest corridor average and SmaRT."""
+    wanted = set(codes)
+    latest: dict[str, dict[str, tuple[str, float]]] = defaultdict(dict)
+    rows = AggregateValue.objects.filter(
+        tier=AmountTier.USD200,
+        measure__in=[Measure.CORRIDOR_AVERAGE, Measure.CORRIDOR_SMART],
+        subject__in=wanted,
+    ).values_list("subject", "measure", "quarter", "value")
+    for subject, measure, quarter, value in rows:
+        current = latest[subject].get(measure)
+        if current is None or quarter > current[0]:
+            latest[subject][measure] = (quarter, value)
+    return dict(latest)
+
+
+# Published headline figures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    quarter: str
+    metric: str
+    value: float
+    source: str
+
+
+@lru_cache(maxsize=1)
+def published_headlines() -> tuple[Headline, ...]:
+    """The World Bank's published RPW headline figures shipped with the module (data/SOURCES.md)."""
+    with (DATA_DIR / "wb_published_headlines.csv").open(encoding="utf-8") as handle:
+        return tuple(
+            Headline(row["quarter"], row["metric"], float(row["value_pct"]), row["source"])
+            for row in csv.DictReader(handle)
+        )
+
+
+# The published metric each computed global measure is compared with.
+HEADLINE_METRICS = {
+    Measure.GLOBAL_AVERAGE: "global_average_usd200",
+    Measure.GLOBAL_WEIGHTED_AVERAGE: "global_weighted_average",
+    Measure.GLOBAL_SMART: "global_smart_average",
+    Measure.SHARE_CORRIDORS_BELOW_5: "share_corridors_avg_below_5pct",
+}
+
+
+def headlines_for(quarter: str) -> dict[str, Headline]:
+    return {h.metric: h for h in published_headlines() if h.quarter == quarter}
+
+
+# Providers --------------------------------------------------------------------------------------
+
+
+def providers() -> QuerySet[Provider]:
+    return Provider.objects.order_by("name", "firm_type")
+
+
+def provider_tokens(provider: Provider) -> QuerySet[ProviderToken]:
+    return provider.tokens.order_by("-created_at")
+
+
+# Downloads --------------------------------------------------------------------------------------
+
+
+def figure_rows(*, tier: str | None = None) -> Iterator[dict[str, Any]]:
+    rows = AggregateValue.objects.order_by("tier", "quarter", "measure", "subject")
+    if tier:
+        rows = rows.filter(tier=tier)
+    for row in rows.values(
+        "tier", "quarter", "measure", "subject", "value", "observations", "computed_at"
+    ).iterator():
+        yield dict(row)
+
+
+def series_rows() -> Iterator[dict[str, Any]]:
+    rows = CorridorSeriesValue.objects.order_by(
+        "corridor__sending_country_id", "corridor__receiving_country_id", "series", "quarter"
+    ).values(
+        "corridor__sending_country_id",
+        "corridor__receiving_country_id",
+        "series",
+        "quarter",
+        "value",
+        "services_count",
+        "source__title",
+        "source__edition",
+    )
+    for row in rows.iterator():
+        yield {
+            "sending_country": row["corridor__sending_country_id"],
+            "receiving_country": row["corridor__receiving_country_id"],
+            "series": row["series"],
+            "quarter": row["quarter"],
+            "value": row["value"],
+            "services": row["services_count"],
+            "source": row["source__title"],
+            "edition": row["source__edition"],
+        }
+
+
+def quote_rows(*, quarter: str | None = None) -> Iterator[dict[str, Any]]:
+    """Provider-level survey prices (never providers' own live quotes) with their source and edition."""
+    services = Service.objects.filter(origin__in=STATISTICAL_ORIGINS)
+    if quarter:
+        services = services.filter(quarter=quarter)
+    rows = services.order_by(
+        "quarter", "corridor__sending_country_id", "corridor__receiving_country_id", "pk"
+    ).values(
+        "quarter",
+        "corridor__sending_country_id",
+        "corridor__receiving_country_id",
+        "provider__name",
+        "provider__firm_type",
+        "product",
+        "payment_instrument",
+        "access_point",
+        "pickup_method",
+        "speed",
+        "transparent",
+        "send_currency_id",
+        "quotes__tier",
+        "quotes__send_amount",
+        "quotes__fee",
+        "quotes__offered_rate",
+        "quotes__interbank_rate",
+        "quotes__fx_margin_pct",
+        "quotes__total_cost_pct",
+        "collected_on",
+        "source__title",
+        "source__edition",
+    )
+    for row in rows.iterator(chunk_size=5000):
+        yield {
+            "quarter": row["quarter"],
+            "sending_country": row["corridor__sending_country_id"],
+            "receiving_country": row["corridor__receiving_country_id"],
+            "provider": row["provider__name"],
+            "firm_type": row["provider__firm_type"],
+            "product": row["product"],
+            "payment_instrument": row["payment_instrument"],
+            "access_point": row["access_point"],
+            "pickup_method": row["pickup_method"],
+            "speed": row["speed"],
+            "transparent": row["transparent"],
+            "currency": row["send_currency_id"],
+            "tier": row["quotes__tier"],
+            "amount": row["quotes__send_amount"],
+            "fee": row["quotes__fee"],
+            "offered_rate": row["quotes__offered_rate"],
+            "interbank_rate": row["quotes__interbank_rate"],
+            "fx_margin_pct": row["quotes__fx_margin_pct"],
+            "total_cost_pct": row["quotes__total_cost_pct"],
+            "collected_on": row["collected_on"],
+            "source": row["source__title"],
+            "edition": row["source__edition"],
+        }
+
+
+@dataclass(frozen=True)
+class CorridorRow:
+    corridor: Corridor
+    average: float | None
+    services: float | None
+    smart: float | None
+    smart_services: float | None
+    official: Decimal | None
+
+
+def corridor_table(quarter: str, *, tier: str = AmountTier.USD200) -> list[CorridorRow]:
+    """Every corridor with a figure in ``quarter``: computed average, SmaRT and the official value."""
+    figures = figures_for_quarter(quarter, tier=tier)
+    averages = figures.get(Measure.CORRIDOR_AVERAGE, {})
+    smart = figures.get(Measure.CORRIDOR_SMART, {})
+    official = (
+        {
+            f"{s}{r}": value
+            for s, r, value in CorridorSeriesValue.objects.filter(
+                quarter=quarter, series=CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200
+            ).values_list("corridor__sending_country_id", "corridor__receiving_country_id", "value")
+        }
+        if tier == AmountTier.USD200
+        else {}
+    )
+    codes = set(averages) | set(smart) | set(official)
+    rows = []
+    for corridor in Corridor.objects.select_related("sending_country", "receiving_country"):
+        code = corridor.code
+        if code not in codes:
+            continue
+        rows.append(
+            CorridorRow(
+                corridor=corridor,
+                average=averages[code][0] if code in averages else None,
+                services=averages[code][1] if code in averages else None,
+                smart=smart[code][0] if code in smart else None,
+                smart_services=smart[code][1] if code in smart else None,
+                official=official.get(code),
+            )
+        )
+    return rows
+
+
+def global_history(*, tier: str = AmountTier.USD200) -> dict[str, dict[str, tuple[float, float]]]:
+    """measure → quarter → (value, observations) for the global measures."""
+    table: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for measure, quarter, value, observations in AggregateValue.objects.filter(
+        tier=tier, subject="", measure__in=[m for m in Measure.ALL if m not in Measure.SUBJECT]
+    ).values_list("measure", "quarter", "value", "observations"):
+        table[measure][quarter] = (value, observations)
+    return dict(table)
+
+
+def region_names() -> dict[str, str]:
+    from migdev.reference.models import WorldBankGroup
+
+    return dict(WorldBankGroup.objects.filter(kind=WorldBankGroup.Kind.WB_REGION).values_list("code", "name"))
+
+
+def country_names(codes: Iterable[str]) -> dict[str, str]:
+    from migdev.reference.models import Country
+
+    return {country.iso3: country.name for country in Country.objects.filter(iso3__in=set(codes))}

@@ -1,0 +1,545 @@
+"""Pages of the remittances module. Public pages need no sign-in; recording prices and issuing provider tokens
+need the matching permission (others get a 404, so the pages do not advertise themselves)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from migdev.accounts.access import permission_required_or_404
+from migdev.remittances import presentation, selectors, services
+from migdev.remittances.aggregates import SDG_CORRIDOR_LIMIT_PCT, SDG_GLOBAL_TARGET_PCT, Measure
+from migdev.remittances.forms import ComparisonForm, ProviderTokenForm, ServiceCollectionForm
+from migdev.remittances.method import (
+    ESTIMATED,
+    NO_FEE_COSTS_MORE,
+    PROMOTIONAL_RATE,
+    RATE_NOT_DISCLOSED,
+    rank_offers,
+)
+from migdev.remittances.models import Provider, ProviderToken
+from migdev.remittances.quarters import Quarter, quarter_or_none
+from migdev.remittances.vocabulary import AmountTier, FirmType, Origin, Speed
+
+PERM_ADD_SERVICE = "remittances.add_service"
+PERM_VIEW_TOKENS = "remittances.view_providertoken"
+PERM_ADD_TOKEN = "remittances.add_providertoken"  # noqa: S105 - a permission name
+PERM_CHANGE_TOKEN = "remittances.change_providertoken"  # noqa: S105 - a permission name
+DOWNLOAD_FORMATS = ("csv", "xlsx", "json")
+STALE_AFTER_QUARTERS = 4
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    senders, receivers = selectors.comparison_countries()
+    submitted = bool(request.GET)
+    form = ComparisonForm(request.GET if submitted else None, senders=senders, receivers=receivers)
+    context: dict[str, Any] = {"form": form, "submitted": submitted, "section": "compare"}
+    if submitted and form.is_valid():
+        context.update(
+            _comparison(
+                form.cleaned_data["sending"], form.cleaned_data["receiving"], form.cleaned_data["amount"]
+            )
+        )
+    return render(request, "remittances/compare.html", context)
+
+
+def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]:
+    corridor = selectors.corridor_between(sending, receiving)
+    names = (
+        {sending: corridor.sending_country.name, receiving: corridor.receiving_country.name}
+        if corridor is not None
+        else selectors.country_names([sending, receiving])
+    )
+    context: dict[str, Any] = {
+        "sending_name": names.get(sending, sending),
+        "receiving_name": names.get(receiving, receiving),
+        "amount": amount,
+        "corridor": corridor,
+    }
+    if corridor is None:
+        context["alternatives"] = list(selectors.corridors_with_prices(sending=sending)[:30])
+        return context
+    offers, survey_quarter = selectors.comparison_offers(corridor)
+    ranked = rank_offers(offers, amount)
+    currencies = Counter(offer.send_currency for offer in offers)
+    context.update(
+        {
+            "ranked": ranked,
+            "survey_quarter": survey_quarter,
+            "survey_is_old": _is_old(survey_quarter),
+            "send_currency": currencies.most_common(1)[0][0] if currencies else "",
+            "best": ranked[0] if ranked else None,
+            "flagged_no_fee": [item for item in ranked if NO_FEE_COSTS_MORE in item.flags],
+            "has_provider_quotes": any(item.offer.origin == Origin.PROVIDER_API for item in ranked),
+            "quote_max_age_days": services.provider_quote_max_age().days,
+            "flags": {
+                "no_fee": NO_FEE_COSTS_MORE,
+                "promotion": PROMOTIONAL_RATE,
+                "not_disclosed": RATE_NOT_DISCLOSED,
+                "estimated": ESTIMATED,
+            },
+            "speed_labels": dict(Speed.choices),
+            "firm_type_labels": dict(FirmType.choices),
+        }
+    )
+    if not ranked:
+        context["alternatives"] = list(selectors.corridors_with_prices(sending=sending)[:30])
+    return context
+
+
+def _is_old(quarter: str | None) -> bool:
+    parsed = quarter_or_none(quarter)
+    if parsed is None:
+        return False
+    return Quarter.containing(timezone.localdate()).index - parsed.index >= STALE_AFTER_QUARTERS
+
+
+@require_GET
+def corridor_list(request: HttpRequest) -> HttpResponse:
+    quarters = selectors.quarters_with_figures()
+    quarter = request.GET.get("quarter") or (quarters[-1] if quarters else "")
+    if quarter and quarter not in quarters:
+        raise Http404
+    rows = selectors.corridor_table(quarter) if quarter else []
+    order = request.GET.get("order", "corridor")
+    sorters = {
+        "corridor": lambda row: (row.corridor.sending_country.name, row.corridor.receiving_country.name),
+        "average": lambda row: (row.average is None, row.average or 0.0),
+        "smart": lambda row: (row.smart is None, row.smart or 0.0),
+    }
+    rows.sort(key=sorters.get(order, sorters["corridor"]))
+    return render(
+        request,
+        "remittances/corridor_list.html",
+        {
+            "rows": rows,
+            "quarter": quarter,
+            "quarters": quarters,
+            "order": order,
+            "limit": SDG_CORRIDOR_LIMIT_PCT,
+            "section": "corridors",
+        },
+    )
+
+
+@require_GET
+def corridor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    corridor = selectors.corridor_by_slug(slug)
+    if corridor.slug != slug:
+        return redirect("remittances:corridor", slug=corridor.slug, permanent=True)
+    history = selectors.corridor_history(corridor)
+    latest = next(
+        (row for row in reversed(history) if row.average is not None or row.official is not None), None
+    )
+    name = f"{corridor.sending_country.name} → {corridor.receiving_country.name}"
+    latest_value = None
+    if latest is not None:
+        latest_value = latest.average if latest.average is not None else float(latest.official or 0)
+    return render(
+        request,
+        "remittances/corridor_detail.html",
+        {
+            "section": "corridors",
+            "corridor": corridor,
+            "history": history,
+            "latest": latest,
+            "chart": presentation.corridor_chart(history, corridor_name=name) if history else None,
+            "average_status": presentation.target_status(latest_value, SDG_CORRIDOR_LIMIT_PCT),
+            "smart_status": presentation.target_status(
+                latest.smart if latest else None, SDG_CORRIDOR_LIMIT_PCT
+            ),
+            "global_target": SDG_GLOBAL_TARGET_PCT,
+            "has_prices": corridor.services.exists(),
+        },
+    )
+
+
+@require_GET
+def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    from migdev.reference.models import Country
+
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    if country.iso3 != iso3:
+        return redirect("remittances:country", iso3=country.iso3, permanent=True)
+    history = selectors.country_history(country.iso3)
+    outgoing, incoming = selectors.country_corridors(country.iso3)
+    if not history and not outgoing and not incoming:
+        raise Http404
+    latest = selectors.latest_corridor_figures(c.code for c in [*outgoing, *incoming])
+    return render(
+        request,
+        "remittances/country_detail.html",
+        {
+            "section": "corridors",
+            "country": country,
+            "history": history,
+            "chart": presentation.country_chart(history, country_name=country.name) if history else None,
+            "outgoing": [(c, latest.get(c.code, {})) for c in outgoing],
+            "incoming": [(c, latest.get(c.code, {})) for c in incoming],
+            "measures": {"average": Measure.CORRIDOR_AVERAGE, "smart": Measure.CORRIDOR_SMART},
+        },
+    )
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    tier = request.GET.get("tier", AmountTier.USD200)
+    if tier not in (AmountTier.USD200, AmountTier.USD500):
+        raise Http404
+    quarters = selectors.quarters_with_figures(tier)
+    quarter = request.GET.get("quarter") or (quarters[-1] if quarters else "")
+    if quarter and quarter not in quarters:
+        raise Http404
+    figures = selectors.figures_for_quarter(quarter, tier=tier) if quarter else {}
+
+    def global_value(measure: str) -> tuple[float, float] | None:
+        return figures.get(measure, {}).get("")
+
+    global_average = global_value(Measure.GLOBAL_AVERAGE)
+    regions = selectors.region_names()
+    position = quarters.index(quarter) if quarter in quarters else -1
+    history = selectors.global_history(tier=tier)
+    published = (
+        presentation.published_beside(figures, selectors.headlines_for(quarter))
+        if tier == AmountTier.USD200
+        else []
+    )
+    return render(
+        request,
+        "remittances/dashboard.html",
+        {
+            "section": "dashboard",
+            "tier": tier,
+            "tier_label": dict(AmountTier.choices)[tier],
+            "quarter": quarter,
+            "quarters": quarters,
+            "previous_quarter": quarters[position - 1] if position > 0 else None,
+            "next_quarter": quarters[position + 1] if 0 <= position < len(quarters) - 1 else None,
+            "coverage": selectors.coverage_for(quarter, tier=tier) if quarter else None,
+            "global_average": global_average,
+            "weighted": global_value(Measure.GLOBAL_WEIGHTED_AVERAGE),
+            "smart": global_value(Measure.GLOBAL_SMART),
+            "below_5": global_value(Measure.SHARE_CORRIDORS_BELOW_5),
+            "below_3": global_value(Measure.SHARE_CORRIDORS_BELOW_3),
+            "smart_above_5": global_value(Measure.CORRIDORS_SMART_ABOVE_5),
+            "without_smart": global_value(Measure.CORRIDORS_WITHOUT_SMART),
+            "sdg_global": presentation.target_status(
+                global_average[0] if global_average else None, SDG_GLOBAL_TARGET_PCT
+            ),
+            "regions": sorted(
+                (
+                    (regions.get(code, code), value)
+                    for code, value in figures.get(Measure.REGION_AVERAGE, {}).items()
+                ),
+                key=lambda item: item[0],
+            ),
+            "firm_types": [
+                (label, figures.get(Measure.FIRM_TYPE_AVERAGE, {}).get(code))
+                for code, label in FirmType.choices
+                if code in figures.get(Measure.FIRM_TYPE_AVERAGE, {})
+            ],
+            "published": published,
+            "published_sources": sorted({row.published.source for row in published}),
+            "chart": presentation.global_chart(history) if history else None,
+            "history_rows": [
+                (
+                    q,
+                    *(
+                        history.get(m, {}).get(q)
+                        for m in (
+                            Measure.GLOBAL_AVERAGE,
+                            Measure.GLOBAL_WEIGHTED_AVERAGE,
+                            Measure.GLOBAL_SMART,
+                            Measure.SHARE_CORRIDORS_BELOW_5,
+                        )
+                    ),
+                )
+                for q in quarters
+            ],
+            "targets": {"global": SDG_GLOBAL_TARGET_PCT, "corridor": SDG_CORRIDOR_LIMIT_PCT},
+        },
+    )
+
+
+# Downloads ------------------------------------------------------------------------------------
+
+DATASETS = {
+    "figures": (
+        "remittance-figures",
+        [
+            ("tier", "tier"),
+            ("quarter", "quarter"),
+            ("measure", "measure"),
+            ("subject", "subject"),
+            ("value", "value"),
+            ("observations", "observations"),
+            ("computed_at", "computed_at"),
+        ],
+    ),
+    "corridor-series": (
+        "remittance-corridor-series",
+        [
+            ("sending_country", "sending_country"),
+            ("receiving_country", "receiving_country"),
+            ("series", "series"),
+            ("quarter", "quarter"),
+            ("value", "value"),
+            ("services", "services"),
+            ("source", "source"),
+            ("edition", "edition"),
+        ],
+    ),
+    "quotes": (
+        "remittance-quotes",
+        [
+            (key, key)
+            for key in (
+                "quarter",
+                "sending_country",
+                "receiving_country",
+                "provider",
+                "firm_type",
+                "product",
+                "payment_instrument",
+                "access_point",
+                "pickup_method",
+                "speed",
+                "transparent",
+                "currency",
+                "tier",
+                "amount",
+                "fee",
+                "offered_rate",
+                "interbank_rate",
+                "fx_margin_pct",
+                "total_cost_pct",
+                "collected_on",
+                "source",
+                "edition",
+            )
+        ],
+    ),
+}
+
+
+@require_GET
+def downloads(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "remittances/downloads.html",
+        {
+            "datasets": list(DATASETS),
+            "formats": DOWNLOAD_FORMATS,
+            "quarters": selectors.quarters_with_figures(),
+            "section": "downloads",
+        },
+    )
+
+
+@require_GET
+def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponseBase:
+    from migdev.dataio.exports import export_response
+
+    if dataset not in DATASETS or fmt not in DOWNLOAD_FORMATS:
+        raise Http404
+    filename, columns = DATASETS[dataset]
+    quarter = request.GET.get("quarter") or None
+    if quarter is not None and quarter_or_none(quarter) is None:
+        raise Http404
+    if dataset == "figures":
+        rows = selectors.figure_rows()
+    elif dataset == "corridor-series":
+        rows = selectors.series_rows()
+    else:
+        rows = selectors.quote_rows(quarter=quarter)
+        if quarter:
+            filename = f"{filename}-{quarter}"
+    return export_response(rows, columns, fmt, filename)  # type: ignore[arg-type]
+
+
+# Researchers and providers -----------------------------------------------------------------------
+
+
+def _collection_form(data: Any = None) -> ServiceCollectionForm:
+    from migdev.reference.models import Currency
+    from migdev.reference.selectors import countries
+
+    return ServiceCollectionForm(
+        data,
+        countries=[(c.iso3, c.name) for c in countries()],
+        currencies=[(c.code, f"{c.code} — {c.name}") for c in Currency.objects.order_by("code")],
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_ADD_SERVICE)
+def collect(request: HttpRequest) -> HttpResponse:
+    form = _collection_form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        quotes = [
+            services.QuoteInput(
+                send_amount=data["amount_200"],
+                fee=data["fee_200"],
+                offered_rate=data["rate_200"],
+                interbank_rate=data["interbank_rate"],
+                tier=AmountTier.USD200,
+                usd_amount=Decimal(200),
+            )
+        ]
+        if data.get("amount_500") is not None:
+            quotes.append(
+                services.QuoteInput(
+                    send_amount=data["amount_500"],
+                    fee=data["fee_500"],
+                    offered_rate=data["rate_500"],
+                    interbank_rate=data["interbank_rate"],
+                    tier=AmountTier.USD500,
+                    usd_amount=Decimal(500),
+                )
+            )
+        try:
+            service = services.researcher_service_record(
+                user=request.user,  # type: ignore[arg-type]
+                request=request,
+                provider_name=data["provider_name"],
+                firm_type=data["firm_type"],
+                sending_country=data["sending_country"],
+                receiving_country=data["receiving_country"],
+                quarter=data["quarter"],
+                collected_on=data["collected_on"],
+                send_currency=data["send_currency"],
+                receive_currency=data["receive_currency"],
+                quotes=quotes,
+                product=data["product"],
+                payment_instrument=data["payment_instrument"],
+                access_point=data["access_point"],
+                pickup_method=data["pickup_method"],
+                speed=data["speed"],
+                transparent=data["transparent"],
+                network_coverage=data["network_coverage"],
+                note=data["note"],
+            )
+        except services.ServiceInputError as error:
+            field = _FORM_FIELDS.get(error.field, None)
+            form.add_error(field, error.message)
+        else:
+            messages.success(
+                request,
+                _("Recorded %(provider)s in %(corridor)s for %(quarter)s.")
+                % {
+                    "provider": service.provider.name,
+                    "corridor": service.corridor,
+                    "quarter": service.quarter,
+                },
+            )
+            return redirect(reverse("remittances:collect"))
+    return render(
+        request, "remittances/collect.html", {"form": form, "fieldsets": _fieldsets(), "section": "collect"}
+    )
+
+
+def _fieldsets() -> list[tuple[str, list[str]]]:
+    return [
+        (
+            _("Provider and corridor"),
+            ["provider_name", "firm_type", "sending_country", "receiving_country", "quarter", "collected_on"],
+        ),
+        (
+            _("Product"),
+            [
+                "product",
+                "payment_instrument",
+                "access_point",
+                "pickup_method",
+                "speed",
+                "transparent",
+                "network_coverage",
+            ],
+        ),
+        (
+            _("Price"),
+            [
+                "send_currency",
+                "receive_currency",
+                "interbank_rate",
+                "amount_200",
+                "fee_200",
+                "rate_200",
+                "amount_500",
+                "fee_500",
+                "rate_500",
+            ],
+        ),
+        (_("Note"), ["note"]),
+    ]
+
+
+_FORM_FIELDS = {
+    "quotes.0": "amount_200",
+    "quotes.1": "amount_500",
+    "product": "product",
+    "receiving_country": "receiving_country",
+    "speed": "speed",
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_VIEW_TOKENS)
+def provider_tokens(request: HttpRequest) -> HttpResponse:
+    from migdev.accounts.access import has_permission
+
+    can_add = has_permission(request.user, PERM_ADD_TOKEN)
+    form = ProviderTokenForm(request.POST if request.method == "POST" else None)
+    new_token = None
+    if request.method == "POST":
+        if not can_add:
+            raise Http404
+        if form.is_valid():
+            token, raw = services.provider_token_create(
+                provider=form.cleaned_data["provider"],
+                user=request.user,  # type: ignore[arg-type]
+                label=form.cleaned_data["label"],
+                lifetime_days=form.cleaned_data["lifetime_days"],
+            )
+            new_token = (token, raw)
+            form = ProviderTokenForm()
+    tokens = ProviderToken.objects.select_related("provider").order_by("-created_at")[:200]
+    response = render(
+        request,
+        "remittances/provider_tokens.html",
+        {
+            "section": "tokens",
+            "form": form,
+            "can_add": can_add,
+            "can_revoke": has_permission(request.user, PERM_CHANGE_TOKEN),
+            "tokens": tokens,
+            "new_token": new_token,
+            "now": timezone.now(),
+            "providers_exist": Provider.objects.exists(),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@permission_required_or_404(PERM_CHANGE_TOKEN)
+def provider_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ProviderToken, pk=pk)
+    services.provider_token_revoke(token=token, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": token.token_prefix})
+    return redirect("remittances:provider_tokens")

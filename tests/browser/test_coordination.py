@@ -1,0 +1,86 @@
+"""An RCP secretariat focal point's path: find the process, open its next meeting, see the topics it shares
+with other processes, download the calendar."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from migdev.coordination.models import AgendaItem, Meeting, Process, Topic
+from tests.browser.checks import assert_accessible, assert_no_console_errors
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _meeting(process: str, start: datetime.date, title: str, topics: list[str]) -> Meeting:
+    meeting = Meeting.objects.create(
+        slug=title.lower().replace(" ", "-"),
+        title=title,
+        process=Process.objects.get(code=process),
+        kind=Meeting.Kind.SENIOR_OFFICIALS,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=1),
+        city="Kathmandu",
+        country_iso3="NPL",
+        source="test",
+    )
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Recruitment and remittances")
+    item.topics.set(Topic.objects.filter(code__in=topics))
+    return meeting
+
+
+def test_focal_point_finds_next_meeting_shared_topics_and_calendar(
+    page: Page, live_server: Any, external_requests: list[str], console_errors: list[str]
+) -> None:
+    soon = timezone.localdate() + datetime.timedelta(days=40)
+    _meeting(
+        "colombo-process",
+        soon,
+        "Colombo Process senior officials meeting",
+        ["labour-mobility", "remittances"],
+    )
+    _meeting("gfmd", datetime.date(2024, 1, 23), "GFMD summit", ["remittances"])
+
+    page.goto(live_server.url + "/en/coordination/processes/")
+    page.get_by_label("Name or region").fill("Colombo")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name="Colombo Process", exact=False).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Colombo Process")
+    assert_accessible(page)
+
+    page.locator("#next-meeting-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Colombo Process senior officials meeting")
+    shared = page.locator("section[aria-labelledby=shared]")
+    expect(shared).to_contain_text("Remittances")
+    expect(shared).to_contain_text("GFMD")
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/en/coordination/meetings/")
+    with page.expect_download() as download_info:
+        page.locator("#ics-link").click()
+    body = open(download_info.value.path(), encoding="utf-8").read()
+    assert "BEGIN:VCALENDAR" in body and "Colombo Process senior officials meeting" in body
+
+    page.goto(live_server.url + "/en/coordination/topics/?shared=1")
+    expect(page.locator("table.matrix")).to_contain_text("Remittances")
+    assert_accessible(page)
+    assert external_requests == []
+    assert_no_console_errors(console_errors)
+
+
+@pytest.mark.parametrize(
+    "path", ["/fr/coordination/", "/es/coordination/hld-follow-up/", "/en/coordination/practices/"]
+)
+def test_coordination_pages_are_accessible(page: Page, live_server: Any, path: str) -> None:
+    page.goto(live_server.url + path)
+    assert_accessible(page)
+
+
+def test_process_page_fits_a_phone(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/en/coordination/processes/bali-process/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()

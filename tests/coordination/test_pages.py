@@ -1,0 +1,71 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from migdev.coordination.demo import seed_demo
+from tests.coordination.conftest import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = [
+    "/{lang}/coordination/",
+    "/{lang}/coordination/processes/",
+    "/{lang}/coordination/processes/?kind=rcp&country=MX",
+    "/{lang}/coordination/processes/bali-process/",
+    "/{lang}/coordination/processes/gmg/?as_of=2006-11-20",
+    "/{lang}/coordination/meetings/?past=1",
+    "/{lang}/coordination/meetings/2007-07-09-gfmd-brussels/",
+    "/{lang}/coordination/topics/?shared=1",
+    "/{lang}/coordination/activities/",
+    "/{lang}/coordination/information-note/?period_start=2006-01-01&period_end=2006-12-31",
+    "/{lang}/coordination/hld-follow-up/",
+    "/{lang}/coordination/initiatives/imdi/",
+    "/{lang}/coordination/practices/",
+    "/{lang}/coordination/calls/",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_public_pages_render(client: Client, lang: str) -> None:
+    seed_demo()
+    for path in PUBLIC:
+        response = client.get(path.format(lang=lang))
+        assert response.status_code == 200, path
+        assert 'style="' not in response.content.decode(), path
+
+
+def test_country_filter_finds_processes_by_member_code(client: Client) -> None:
+    html = client.get("/en/coordination/processes/?country=MEX").content.decode()
+    assert "Puebla" in html and "Bali Process" not in html
+    assert "Unknown country code" in client.get("/en/coordination/processes/?country=ZZZ").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/coordination/meetings/new/",
+        "/en/coordination/activities/import/",
+        "/en/coordination/practices/submit/",
+    ],
+)
+def test_editing_pages_need_sign_in(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_process_page_shows_next_meeting_and_shared_topics(
+    client: Client, make_meeting: MeetingFactory
+) -> None:
+    next_meeting = make_meeting(
+        "colombo-process",
+        timezone.localdate() + datetime.timedelta(days=30),
+        ["labour-mobility"],
+        title="Colombo SOM",
+    )
+    make_meeting("gfmd", datetime.date(2020, 1, 1), ["labour-mobility"], title="GFMD summit")
+    html = client.get("/en/coordination/processes/colombo-process/").content.decode()
+    assert next_meeting.title in html
+    assert "Labour migration and mobility" in html and "GFMD" in html
+    assert "Sri Lanka" in html
