@@ -16,3 +16,20 @@ def _field_keys(settings: LazySettings) -> None:
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded_roles(transactional_db: None) -> None:
+    """The role grants the data migrations seed. A transactional test's database may have been emptied
+    by an earlier one (pytest-django flushes after each), so such tests put them back themselves."""
+    import importlib
+
+    from django.apps import apps
+
+    from migdev.accounts.migration_helpers import grant_role_permissions
+
+    for module in (
+        "migdev.accounts.migrations.0004_seed_roles",
+        "migdev.trafficking.migrations.0002_grant_roles",
+    ):
+        grant_role_permissions(apps, importlib.import_module(module).GRANTS)
