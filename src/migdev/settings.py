@@ -33,6 +33,28 @@ if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY (or SECRET_KEY_FILE) must be set when MIGDEV_DEBUG is off.")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
+
+def _development_field_key(file_name: str, *, fernet: bool) -> str:
+    """A per-checkout encryption key kept in the data directory (never in the database)."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / file_name
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        key_file.write_text(Fernet.generate_key().decode() if fernet else secrets.token_urlsafe(48), "utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+# Counter-trafficking records: Fernet keys for identifying fields, newest first (older ones only decrypt,
+# until `migdev rotate_field_keys` has re-encrypted every row), and a separate key for the duplicate index.
+MIGDEV_FIELD_KEYS = env_list("MIGDEV_FIELD_KEYS", []) or (
+    [_development_field_key("field_key", fernet=True)] if DEBUG else []
+)
+MIGDEV_BLIND_INDEX_KEY = env_str("MIGDEV_BLIND_INDEX_KEY") or (
+    _development_field_key("blind_index_key", fernet=False) if DEBUG else ""
+)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -55,6 +77,7 @@ INSTALLED_APPS = [
     "migdev.audit",
     "migdev.dataio",
     "migdev.jobs",
+    "migdev.trafficking",
     "migdev.indicators",
     "migdev.remittances",
     "migdev.coordination",
@@ -207,6 +230,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Django's DEBUG error page would otherwise show case values from the frames of a failing request.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "migdev.trafficking.reporting.AlwaysSafeExceptionReporterFilter"
+TRAFFICKING_RETENTION_YEARS = env_int("TRAFFICKING_RETENTION_YEARS", 10)
 
 # API
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)

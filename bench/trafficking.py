@@ -1,0 +1,561 @@
+"""Counter-trafficking data hub, side by side with named peers, on a generated CTDC-like data set.
+
+1. k = 11 release: migdev's k-anonymiser against ANJANA (PyPI ``anjana``, IFCA) with the same
+   quasi-identifiers, hierarchies and suppression limit: time and records suppressed. migdev also runs
+   at the generalisation ANJANA chose, which must release exactly the same records.
+2. Dashboard aggregates (every published table, CTDC's denominator rule, small cells suppressed) through
+   the ORM on SQLite and on PostgreSQL, against DuckDB computing the same counts over the same rows.
+3. DP synthetic data: migdev's configuration of SDS (pac-synth, balanced fabrication) against pac-synth's
+   defaults at the same epsilon: time and fidelity (mean proportional error, fabricated combinations).
+
+Peers that pin old libraries (ANJANA pins numpy 2.0 and pandas 2.3) run in their own virtualenv:
+``python -m venv var/bench-peers && var/bench-peers/bin/pip install anjana duckdb``.
+
+    .venv/bin/python bench/trafficking.py [--records 200000] [--postgres postgres://postgres@127.0.0.1/x]
+
+The last line is JSON, ratios first (migdev / peer: below 1 means migdev is faster or suppresses less).
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+QUASI_IDENTIFIERS = ["gender", "age_broad", "citizenship", "country_of_exploitation", "year_of_registration"]
+DP_COLUMNS = [
+    "gender",
+    "age_broad",
+    "citizenship_region",
+    "exploitation_region",
+    "registration_period",
+    "is_forced_labour",
+    "is_sexual_exploit",
+    "means_threats",
+    "means_debt_bondage_earnings",
+    "means_abuse_psy_phy_sex",
+    "recruiter_friend",
+    "recruiter_family",
+]
+
+
+def setup_django(database_url: str | None = None, data_dir: str | None = None) -> None:
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    if data_dir:
+        os.environ["MIGDEV_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "migdev.settings")
+    import django
+
+    django.setup()
+
+
+# --- data ----------------------------------------------------------------------------------------------
+
+
+def generate(n: int, seed: int) -> list[dict[str, Any]]:
+    """CTDC-like harmonised records: skewed nationalities and destinations, recent years weighted up,
+    multi-valued groups recorded for some persons only (as in CTDC's Global Dataset)."""
+    from migdev.trafficking import ctdc
+    from migdev.trafficking.countries import country_index
+
+    rng = random.Random(seed)
+    index = country_index()
+    codes = sorted(code for code in index.by_code if len(code) == 3)
+    rng.shuffle(codes)
+    origin = codes[:170]
+    origin_weights = [1 / (rank + 1) ** 1.1 for rank in range(len(origin))]
+    destination = codes[40:160]
+    destination_weights = [1 / (rank + 1) ** 1.3 for rank in range(len(destination))]
+    years = list(range(2002, 2023))
+    year_weights = [1 + (year - 2002) ** 1.5 for year in years]
+    bands = list(ctdc.AGE_BANDS)
+    band_weights = [3, 12, 14, 13, 11, 9, 16, 9, 5]
+    control_fields = ctdc.MEANS_OF_CONTROL.fields
+    control_p = [
+        0.2,
+        0.15,
+        0.05,
+        0.25,
+        0.3,
+        0.25,
+        0.12,
+        0.2,
+        0.06,
+        0.12,
+        0.04,
+        0.1,
+        0.03,
+        0.05,
+        0.08,
+        0.1,
+        0.05,
+        0.02,
+    ]
+    labour_fields = ctdc.TYPE_OF_LABOUR.fields
+    records = []
+    for _ in range(n):
+        record = ctdc.empty_record()
+        record["year_of_registration"] = rng.choices(years, year_weights)[0] if rng.random() > 0.02 else None
+        record["data_source"] = "Case management" if rng.random() < 0.7 else "Hotline"
+        roll = rng.random()
+        record["gender"] = (
+            "Female"
+            if roll < 0.55
+            else "Male"
+            if roll < 0.95
+            else ("TransgenderNonConforming" if roll < 0.955 else None)
+        )
+        record["age_broad"] = rng.choices(bands, band_weights)[0] if rng.random() > 0.25 else None
+        citizenship = rng.choices(origin, origin_weights)[0] if rng.random() > 0.12 else None
+        exploitation = rng.choices(destination, destination_weights)[0] if rng.random() > 0.08 else None
+        record["citizenship"] = citizenship
+        record["country_of_exploitation"] = exploitation
+        record["citizenship_region"] = index.by_code[citizenship].region if citizenship else None
+        record["exploitation_region"] = index.by_code[exploitation].region if exploitation else None
+        labour, sexual = rng.random() < 0.45, rng.random() < 0.42
+        if labour or sexual or rng.random() < 0.5:
+            record["is_forced_labour"], record["is_sexual_exploit"] = labour, sexual
+            record["is_sex_and_labour"] = labour and sexual
+            record["is_other_exploit"] = not (labour or sexual)
+            record["is_forced_marriage"] = rng.random() < 0.01
+        if rng.random() < 0.6:
+            for field, p in zip(control_fields, control_p, strict=True):
+                record[field] = rng.random() < p
+        if labour and rng.random() < 0.7:
+            chosen = rng.choice(labour_fields)
+            for field in labour_fields:
+                record[field] = field == chosen
+        if sexual and rng.random() < 0.7:
+            record["sex_prostitution"] = rng.random() < 0.85
+            record["sex_pornography"] = rng.random() < 0.05
+        if rng.random() < 0.5:
+            relation = rng.choice(ctdc.RECRUITER_RELATION.fields)
+            for field in ctdc.RECRUITER_RELATION.fields:
+                record[field] = field == relation
+        records.append(ctdc.complete(record))
+    return records
+
+
+def write_csv(records: list[dict[str, Any]], path: Path) -> None:
+    from migdev.trafficking import ctdc
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ctdc.FIELDS)
+        for record in records:
+            writer.writerow(
+                [
+                    "" if record[f] is None else int(record[f]) if isinstance(record[f], bool) else record[f]
+                    for f in ctdc.FIELDS
+                ]
+            )
+
+
+def read_csv(path: Path) -> list[dict[str, Any]]:
+    from migdev.trafficking import ctdc
+
+    flags = {flag.field for flag in (*ctdc.ALL_FLAGS, *ctdc.OTHER_FLAGS)}
+    records = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            record: dict[str, Any] = {}
+            for field, value in row.items():
+                if value == "":
+                    record[field] = None
+                elif field in flags:
+                    record[field] = value == "1"
+                elif field == "year_of_registration":
+                    record[field] = int(value)
+                else:
+                    record[field] = value
+            records.append(ctdc.complete(record))
+    return records
+
+
+def median_time(function: Any, repeat: int) -> tuple[float, Any]:
+    times = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+# --- 1. k-anonymity ------------------------------------------------------------------------------------------
+
+
+def hierarchy_tables(records: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
+    """migdev's CTDC hierarchies written out as ANJANA's level tables (one row per distinct value)."""
+    from migdev.trafficking.countries import country_index
+    from migdev.trafficking.kanon import ctdc_hierarchies
+
+    hierarchies = ctdc_hierarchies(country_index().region_of())
+    tables: dict[str, dict[str, list[str]]] = {}
+    for qi in QUASI_IDENTIFIERS:
+        hierarchy = hierarchies[qi]
+        values = sorted({record[qi] for record in records if record[qi] is not None}, key=str)
+        table = {str(level): [] for level in range(len(hierarchy.levels))}
+        for value in [*values, None]:
+            for level, generalise in enumerate(hierarchy.levels):
+                out = "" if value is None else generalise(value)
+                table[str(level)].append("" if out is None else str(out))
+        tables[qi] = table
+    return tables
+
+
+ANJANA_WORKER = r"""
+import json, sys, time
+import numpy as np, pandas as pd
+from anjana.anonymity import k_anonymity_inner
+arguments = json.loads(sys.argv[1])
+data = pd.read_csv(arguments["csv"], dtype=str, keep_default_na=False, usecols=arguments["qis"])
+hierarchies = {qi: {int(level): values for level, values in table.items()} for qi, table in arguments["tables"].items()}
+started = time.perf_counter()
+released, suppressed, levels = k_anonymity_inner(data, [], list(arguments["qis"]), arguments["k"], arguments["supp"], hierarchies)
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "suppressed": int(suppressed), "released": int(len(released)),
+                  "levels": {qi: int(level) for qi, level in levels.items()}}))
+"""
+
+
+def bench_kanon(
+    records: list[dict[str, Any]], csv_path: Path, peer_python: str, k: int, supp: float
+) -> dict[str, Any]:
+    from migdev.trafficking.countries import country_index
+    from migdev.trafficking.kanon import ctdc_hierarchies, k_anonymise
+
+    hierarchies = ctdc_hierarchies(country_index().region_of())
+    result: dict[str, Any] = {"k": k, "max_suppression_percent": supp, "quasi_identifiers": QUASI_IDENTIFIERS}
+    ctdc_time, (_released, ctdc_report) = median_time(
+        lambda: k_anonymise(records, quasi_identifiers=QUASI_IDENTIFIERS, k=k, hierarchies=hierarchies), 3
+    )
+    result["migdev_ctdc_style"] = {"seconds": round(ctdc_time, 3), "suppressed": ctdc_report.suppressed}
+    search_time, (_released, search_report) = median_time(
+        lambda: k_anonymise(
+            records,
+            quasi_identifiers=QUASI_IDENTIFIERS,
+            k=k,
+            hierarchies=hierarchies,
+            search=True,
+            max_suppression=supp / 100,
+        ),
+        3,
+    )
+    result["migdev_search"] = {
+        "seconds": round(search_time, 3),
+        "suppressed": search_report.suppressed,
+        "levels": search_report.levels,
+        "nodes_evaluated": search_report.nodes_evaluated,
+    }
+    tables = hierarchy_tables(records)
+    arguments = json.dumps(
+        {"csv": str(csv_path), "qis": QUASI_IDENTIFIERS, "tables": tables, "k": k, "supp": supp}
+    )
+    completed = subprocess.run(
+        [peer_python, "-c", ANJANA_WORKER, arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=7200,
+    )
+    if completed.returncode != 0:
+        result["anjana"] = {"error": completed.stderr.strip().splitlines()[-1:]}
+        return result
+    anjana = json.loads(completed.stdout.strip().splitlines()[-1])
+    result["anjana"] = anjana
+    level_names = {qi: hierarchies[qi].level_names[level] for qi, level in anjana["levels"].items()}
+    same_time, (_released, same_report) = median_time(
+        lambda: k_anonymise(
+            records,
+            quasi_identifiers=QUASI_IDENTIFIERS,
+            k=k,
+            hierarchies=hierarchies,
+            levels=anjana["levels"],
+        ),
+        3,
+    )
+    result["migdev_at_anjana_levels"] = {
+        "seconds": round(same_time, 3),
+        "suppressed": same_report.suppressed,
+        "levels": level_names,
+    }
+    return result
+
+
+# --- 2. aggregates ----------------------------------------------------------------------------------------
+
+
+def aggregates_worker(csv_path: Path, repeat: int) -> dict[str, Any]:
+    """Runs inside a subprocess whose DATABASE_URL names the database to measure."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from migdev.trafficking.models import AnalyticRecord, AnalyticSource
+    from migdev.trafficking.releases import build_aggregates
+
+    call_command("migrate", verbosity=0)
+    AnalyticRecord.objects.all().delete()
+    source = AnalyticSource.objects.create(name="bench", data_format="ctdc-global")
+    records = read_csv(csv_path)
+    started = time.perf_counter()
+    AnalyticRecord.objects.bulk_create((AnalyticRecord(source=source, **r) for r in records), batch_size=2000)
+    load_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # What autovacuum does on a live system; without the visibility map, index-only scans are off.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE trafficking_analyticrecord")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    queryset = AnalyticRecord.objects.all()
+    seconds, built = median_time(lambda: build_aggregates(queryset, threshold=1), repeat)
+    content = json.loads(built.content)
+    gender = next(t for t in content["tables"] if t["dimension"] == "gender")
+    exploit = next(t for t in content["tables"] if t["dimension"] == "type_of_exploit")
+    return {
+        "vendor": connection.vendor,
+        "seconds": round(seconds, 4),
+        "load_seconds": round(load_seconds, 2),
+        "tables": len(content["tables"]),
+        "gender": {str(c["value"]): c["count"] for c in gender["cells"]},
+        "exploit_denominator": exploit["denominator"],
+    }
+
+
+DUCKDB_WORKER = r"""
+import json, statistics, sys, time
+import duckdb
+arguments = json.loads(sys.argv[1])
+con = duckdb.connect()
+con.execute(f"CREATE TABLE r AS SELECT * FROM read_csv_auto('{arguments['csv']}', all_varchar=false)")
+def run():
+    out = {}
+    for dim in arguments["dimensions"]:
+        out[dim] = con.execute(f'SELECT "{dim}", count(*) FROM r GROUP BY 1').fetchall()
+    for group, fields in arguments["groups"].items():
+        parts = [f'count(*) FILTER (WHERE "{f}" = 1)' for f in fields]
+        parts.append("count(*) FILTER (WHERE " + " OR ".join(f'"{f}" = 1' for f in fields) + ")")
+        out[group] = con.execute("SELECT " + ", ".join(parts) + " FROM r").fetchall()
+    return out
+times = []
+for _ in range(arguments["repeat"]):
+    started = time.perf_counter(); result = run(); times.append(time.perf_counter() - started)
+gender = {("None" if k is None else str(k)): v for k, v in result["gender"]}
+print(json.dumps({"seconds": statistics.median(times), "gender": gender,
+                  "exploit_denominator": result["type_of_exploit"][0][-1]}))
+"""
+
+
+def bench_aggregates(csv_path: Path, peer_python: str, postgres: str, repeat: int) -> dict[str, Any]:
+    from migdev.trafficking import ctdc
+    from migdev.trafficking.releases import GROUP_DIMENSIONS, ONE_WAY_DIMENSIONS
+
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        targets = {"sqlite": f"sqlite:///{scratch}/bench.sqlite3", "postgresql": postgres}
+        for name, url in targets.items():
+            if name == "postgresql":
+                _ensure_postgres_database(url)
+            env = {**os.environ, "DATABASE_URL": url, "MIGDEV_DATA_DIR": scratch}
+            completed = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    "aggregates",
+                    "--csv",
+                    str(csv_path),
+                    "--repeat",
+                    str(repeat),
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+                timeout=7200,
+            )
+            if completed.returncode != 0:
+                result[name] = {"error": completed.stderr.strip().splitlines()[-3:]}
+            else:
+                result[name] = json.loads(completed.stdout.strip().splitlines()[-1])
+    groups = {name: list(ctdc.FLAG_GROUP_BY_NAME[name].fields) for name in GROUP_DIMENSIONS}
+    arguments = json.dumps(
+        {"csv": str(csv_path), "dimensions": list(ONE_WAY_DIMENSIONS), "groups": groups, "repeat": repeat}
+    )
+    completed = subprocess.run(
+        [peer_python, "-c", DUCKDB_WORKER, arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=3600,
+    )
+    if completed.returncode != 0:
+        result["duckdb"] = {"error": completed.stderr.strip().splitlines()[-3:]}
+    else:
+        result["duckdb"] = json.loads(completed.stdout.strip().splitlines()[-1])
+    duck = result["duckdb"]
+    for name in ("sqlite", "postgresql"):
+        ours = result.get(name, {})
+        if "gender" in ours and "gender" in duck:
+            ours["same_counts_as_duckdb"] = (
+                ours["gender"] == duck["gender"]
+                and ours["exploit_denominator"] == duck["exploit_denominator"]
+            )
+    return result
+
+
+def _ensure_postgres_database(url: str) -> None:
+    """A fresh database for each run; only one whose name says it is the benchmark's is ever dropped."""
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    if not name.endswith("_bench"):
+        return
+    try:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error:
+        pass
+
+
+# --- 3. DP synthesis --------------------------------------------------------------------------------------
+
+
+def bench_dp(records: list[dict[str, Any]], epsilon: float, reporting_length: int) -> dict[str, Any]:
+    from migdev.trafficking import dpsynth
+
+    table = dpsynth.as_table(records, DP_COLUMNS)
+    result: dict[str, Any] = {
+        "records": len(records),
+        "columns": DP_COLUMNS,
+        "epsilon": epsilon,
+        "reporting_length": reporting_length,
+    }
+    for name, defaults in (("migdev", False), ("pac_synth_defaults", True)):
+        synthetic = dpsynth.synthesise(
+            table, epsilon=epsilon, reporting_length=reporting_length, defaults=defaults
+        )
+        report = dpsynth.fidelity_report(synthetic.header, table[1:], synthetic.rows, reporting_length)
+        result[name] = {
+            "seconds": round(synthetic.seconds, 2),
+            "synthetic_records": len(synthetic.rows),
+            "by_length": report["by_length"],
+        }
+    return result
+
+
+def _mean_error(run: dict[str, Any]) -> float:
+    errors = [
+        row["mean_proportional_error"]
+        for row in run["by_length"]
+        if row["mean_proportional_error"] is not None
+    ]
+    return sum(errors) / len(errors) if errors else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument(
+        "--dp-records", type=int, default=50_000, help="records synthesised (pac-synth is slow)"
+    )
+    parser.add_argument("--seed", type=int, default=2006)
+    parser.add_argument("--k", type=int, default=11)
+    parser.add_argument("--max-suppression", type=float, default=5.0, help="percent, as ANJANA takes it")
+    parser.add_argument("--epsilon", type=float, default=4.0)
+    parser.add_argument("--reporting-length", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--peer-python", default=str(ROOT / "var" / "bench-peers" / "bin" / "python"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/migdev_trafficking_bench"
+        ),
+    )
+    parser.add_argument("--skip", action="append", default=[], choices=["kanon", "aggregates", "dp"])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--csv", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+
+    if arguments.worker == "aggregates":
+        setup_django()
+        print(json.dumps(aggregates_worker(Path(arguments.csv), arguments.repeat)))
+        return
+
+    with tempfile.TemporaryDirectory() as scratch:
+        setup_django(database_url=f"sqlite:///{scratch}/reference.sqlite3", data_dir=scratch)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the reference countries the generator draws from
+        started = time.perf_counter()
+        records = generate(arguments.records, arguments.seed)
+        csv_path = Path(scratch) / "records.csv"
+        write_csv(records, csv_path)
+        details: dict[str, Any] = {
+            "records": len(records),
+            "generate_seconds": round(time.perf_counter() - started, 2),
+            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        }
+        ratios: dict[str, Any] = {}
+        if "kanon" not in arguments.skip:
+            kanon = bench_kanon(
+                records, csv_path, arguments.peer_python, arguments.k, arguments.max_suppression
+            )
+            details["kanon"] = kanon
+            if "seconds" in kanon.get("anjana", {}):
+                anjana = kanon["anjana"]
+                ratios["kanon_time_vs_anjana"] = round(
+                    kanon["migdev_search"]["seconds"] / anjana["seconds"], 4
+                )
+                ratios["kanon_suppressed_vs_anjana"] = round(
+                    kanon["migdev_search"]["suppressed"] / max(anjana["suppressed"], 1), 4
+                )
+                ratios["kanon_time_at_anjana_levels_vs_anjana"] = round(
+                    kanon["migdev_at_anjana_levels"]["seconds"] / anjana["seconds"], 4
+                )
+                ratios["kanon_same_release_at_anjana_levels"] = (
+                    kanon["migdev_at_anjana_levels"]["suppressed"] == anjana["suppressed"]
+                )
+        if "aggregates" not in arguments.skip:
+            aggregates = bench_aggregates(
+                csv_path, arguments.peer_python, arguments.postgres, arguments.repeat
+            )
+            details["aggregates"] = aggregates
+            duck = aggregates.get("duckdb", {}).get("seconds")
+            for name in ("sqlite", "postgresql"):
+                if duck and "seconds" in aggregates.get(name, {}):
+                    ratios[f"aggregates_{name}_vs_duckdb"] = round(aggregates[name]["seconds"] / duck, 3)
+        if "dp" not in arguments.skip:
+            dp = bench_dp(records[: arguments.dp_records], arguments.epsilon, arguments.reporting_length)
+            details["dp"] = dp
+            ratios["dp_time_vs_pac_synth_defaults"] = round(
+                dp["migdev"]["seconds"] / dp["pac_synth_defaults"]["seconds"], 3
+            )
+            ratios["dp_mean_proportional_error_vs_pac_synth_defaults"] = round(
+                _mean_error(dp["migdev"]) / _mean_error(dp["pac_synth_defaults"]), 3
+            )
+            ratios["dp_fabricated_vs_pac_synth_defaults"] = round(
+                sum(r["fabricated"] for r in dp["migdev"]["by_length"])
+                / max(sum(r["fabricated"] for r in dp["pac_synth_defaults"]["by_length"]), 1),
+                3,
+            )
+    print(json.dumps({"ratios": ratios, **details}))
+
+
+if __name__ == "__main__":
+    main()

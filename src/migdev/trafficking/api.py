@@ -1,0 +1,250 @@
+"""/api/v1/trafficking/: cases (through the same access functions as the pages), statistics, releases.
+
+Case endpoints answer 404 for cases outside the caller's scope and for callers without case access,
+audit every read, and refuse a stale update with 409 (send the ``version`` you edited).
+"""
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from migdev.accounts.access import has_permission
+from migdev.accounts.models import User
+from migdev.core.api_base import AUTH, problem
+from migdev.trafficking import htcds, selectors, services
+from migdev.trafficking.models import Case, Release
+from migdev.trafficking.releases import build_aggregates
+
+router = Router(tags=["trafficking"])
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    reference: str
+    status: str
+    version: int
+    registered_on: date
+    updated_at: datetime
+    anonymised: bool
+
+
+class CaseOut(CaseSummaryOut):
+    owner: str
+    organisation: str
+    values: dict[str, Any]
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[CaseSummaryOut]
+
+
+class PageQuery(Schema):
+    page: int = 1
+    page_size: int = 50
+    status: str = ""
+
+
+class CaseIn(Schema):
+    values: dict[str, Any]
+
+
+class CaseUpdateIn(Schema):
+    version: int
+    values: dict[str, Any]
+
+
+class ReferralOut(Schema):
+    id: int
+    case: str
+    direction: str
+    recipient: str
+    referral_date: date
+    reason: str
+    consent: int | None
+    consent_overridden: bool
+
+
+class ReleaseOut(Schema):
+    id: int
+    title: str
+    kind: str
+    data_format: str
+    state: str
+    epsilon: float | None
+    record_count: int
+    reviewed_at: datetime | None
+    parameters: dict[str, Any]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def _summary(case: Case) -> CaseSummaryOut:
+    return CaseSummaryOut(
+        id=case.pk,
+        reference=case.reference,
+        status=case.status,
+        version=case.version,
+        registered_on=case.registered_on,
+        updated_at=case.updated_at,
+        anonymised=case.anonymised_at is not None,
+    )
+
+
+def _case_out(case: Case) -> CaseOut:
+    values = {name: getattr(case, name) for name in services.EDITABLE_FIELDS}
+    return CaseOut(
+        **_summary(case).dict(),
+        owner=case.owner.get_username(),
+        organisation=str(case.organisation),
+        values=values,
+    )
+
+
+@router.get("/cases", response=CasePage, auth=AUTH, summary="Cases you can see")
+def list_cases(request: HttpRequest, query: Query[PageQuery]) -> CasePage:
+    if not has_permission(request.user, selectors.CASE_VIEW):
+        raise Http404
+    cases = selectors.cases_visible_to(request.user).order_by("-updated_at", "-pk")
+    if query.status in htcds.CaseStatus.values:
+        cases = cases.filter(status=query.status)
+    size = max(1, min(query.page_size, settings.API_PAGE_SIZE_MAX))
+    page = max(1, query.page)
+    items = list(cases[(page - 1) * size : page * size])
+    selectors.case_list_audit(user=request.user, cases=items, request=request, purpose="api list")
+    return CasePage(count=cases.count(), page=page, page_size=size, items=[_summary(case) for case in items])
+
+
+@router.get("/cases/{case_id}", response=CaseOut, auth=AUTH, summary="One case (audited)")
+def get_case(request: HttpRequest, case_id: int) -> CaseOut:
+    return _case_out(selectors.case_get_for_user(request.user, case_id, request=request))
+
+
+@router.post("/cases", response={201: CaseOut}, auth=AUTH, summary="Open a case")
+def create_case(request: HttpRequest, payload: CaseIn) -> Status:
+    if not has_permission(request.user, selectors.CASE_ADD):
+        raise Http404
+    try:
+        saved = services.case_create(actor=_user(request), values=payload.values, request=request)
+    except ValidationError as error:
+        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in _messages(error).items())) from None
+    return Status(201, _case_out(saved.case))
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    return error.message_dict if hasattr(error, "error_dict") else {"values": error.messages}
+
+
+@router.patch("/cases/{case_id}", response=CaseOut, auth=AUTH, summary="Update a case (optimistic locking)")
+def update_case(request: HttpRequest, case_id: int, payload: CaseUpdateIn) -> Any:
+    case = selectors.case_get_for_user(
+        request.user, case_id, perm=selectors.CASE_CHANGE, request=request, audit_read=False
+    )
+    try:
+        services.case_update(
+            actor=_user(request),
+            case=case,
+            expected_version=payload.version,
+            values=payload.values,
+            request=request,
+        )
+    except services.CaseConflict as conflict:
+        response: HttpResponse = problem(
+            request,
+            409,
+            f"The case was saved by someone else since version {payload.version}; it is now at version "
+            f"{conflict.current_version}. Nothing was saved: read it again and reapply your changes.",
+        )
+        return response
+    except ValidationError as error:
+        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in _messages(error).items())) from None
+    except PermissionDenied:
+        raise Http404 from None
+    return _case_out(Case.objects.select_related("owner", "organisation").get(pk=case.pk))
+
+
+@router.get("/referrals", response=list[ReferralOut], auth=AUTH, summary="Referrals of the cases you can see")
+def list_referrals(request: HttpRequest) -> list[ReferralOut]:
+    if not has_permission(request.user, selectors.REFERRAL_VIEW):
+        raise Http404
+    referrals = list(selectors.referrals_visible_to(request.user)[:500])
+    selectors.case_list_audit(
+        user=request.user,
+        cases=[referral.case for referral in referrals],
+        request=request,
+        purpose="api referrals",
+    )
+    return [
+        ReferralOut(
+            id=referral.pk,
+            case=referral.case.reference,
+            direction=referral.direction,
+            recipient=referral.recipient,
+            referral_date=referral.referral_date,
+            reason=referral.reason,
+            consent=referral.consent_id,
+            consent_overridden=referral.override_by_id is not None,
+        )
+        for referral in referrals
+    ]
+
+
+@router.get("/statistics", auth=AUTH, summary="Aggregates with small cells suppressed (analysts)")
+def statistics(request: HttpRequest, threshold: int = 11) -> dict[str, Any]:
+    if not has_permission(request.user, selectors.STATISTICS_VIEW):
+        raise Http404
+    if threshold < 11:
+        raise HttpError(422, "The threshold cannot be below 11.")
+    records = selectors.analytic_records_visible_to(request.user)
+    if not records.exists():
+        return {"threshold": threshold, "persons": 0, "tables": []}
+    content: dict[str, Any] = json.loads(build_aggregates(records, threshold=threshold).content)
+    return content
+
+
+def _release_out(release: Release) -> ReleaseOut:
+    return ReleaseOut(
+        id=release.pk,
+        title=release.title,
+        kind=release.kind,
+        data_format=release.data_format,
+        state=release.state,
+        epsilon=release.epsilon,
+        record_count=release.record_count,
+        reviewed_at=release.reviewed_at,
+        parameters=release.parameters,
+    )
+
+
+@router.get("/releases", response=list[ReleaseOut], auth=None, summary="Published releases")
+def published(request: HttpRequest) -> list[ReleaseOut]:
+    return [_release_out(release) for release in selectors.published_releases()]
+
+
+@router.get("/releases/{release_id}/content", auth=None, summary="The content of a published release")
+def release_content(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = selectors.published_releases().filter(pk=release_id).first()
+    if release is None:
+        raise Http404
+    if release.kind == Release.Kind.AGGREGATES:
+        return HttpResponse(release.content, content_type="application/json")
+    return HttpResponse(release.content, content_type="text/csv; charset=utf-8")
+
+
+@router.get("/value-lists", auth=None, summary="HTCDS 2.0 value lists (IOM, CC BY 4.0)")
+def value_lists(request: HttpRequest) -> dict[str, Any]:
+    standard = htcds.standard()
+    return {"source": standard["source"], "value_lists": standard["value_lists"]}

@@ -1,0 +1,475 @@
+"""k-anonymisation of harmonised records: full-domain generalisation over hierarchies, then suppression.
+
+CTDC's Global Dataset used k = 11 with generalisation limited to age bands and years, and suppressed every
+record whose combination of quasi-identifiers was shared by fewer than k records. That is the default
+here (all hierarchy levels at 0). With ``search=True`` the generalisation lattice is searched bottom-up
+for the least-generalised levels that keep suppression within ``max_suppression`` (as ARX's and
+ANJANA's full-domain models do), preferring less suppression, then less generalisation.
+
+Counting is vectorised: each quasi-identifier is factorised once; a lattice node is a lookup per
+column, a mixed-radix key per record and one ``bincount``.
+"""
+
+import gc
+import itertools
+import operator
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from migdev.trafficking.ctdc import majority_for_band, period_for_year, vp_region
+
+SUPPRESSED = "*"
+
+Generaliser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """Generalisation levels of one quasi-identifier; level 0 keeps the value, the last hides it."""
+
+    field: str
+    level_names: tuple[str, ...]
+    levels: tuple[Generaliser, ...]
+
+    @property
+    def height(self) -> int:
+        return len(self.levels) - 1
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def _hide(value: Any) -> Any:
+    return SUPPRESSED
+
+
+_AGE_DECADES = {
+    "0--8": "0--17",
+    "9--17": "0--17",
+    "18--20": "18--29",
+    "21--23": "18--29",
+    "24--26": "18--29",
+    "27--29": "18--29",
+    "30--38": "30--47",
+    "39--47": "30--47",
+    "48+": "48+",
+}
+
+
+def _age_coarse(band: Any) -> Any:
+    return _AGE_DECADES.get(band, band)
+
+
+def _age_majority(band: Any) -> Any:
+    majority = majority_for_band(band)
+    return {"Minor": "0--17", "Adult": "18+"}.get(majority or "", band)
+
+
+def _period(year: Any) -> Any:
+    return period_for_year(int(year))
+
+
+def ctdc_hierarchies(region_of: Mapping[str, str | None] | None = None) -> dict[str, Hierarchy]:
+    """CTDC's generalisations: age bands, year periods, countries to UN regions, then suppression.
+
+    ``region_of`` maps ISO alpha-3 codes to their M49 region; codes it lacks generalise to "*".
+    """
+    regions = dict(region_of or {})
+
+    def region(code: Any) -> Any:
+        return regions.get(code) or SUPPRESSED
+
+    simple = ("Value", "Suppressed")
+    hierarchies = {
+        "age_broad": Hierarchy(
+            "age_broad",
+            ("Age band", "Wider age band", "Minor or adult", "Suppressed"),
+            (_keep, _age_coarse, _age_majority, _hide),
+        ),
+        "year_of_registration": Hierarchy(
+            "year_of_registration", ("Year", "Period", "Suppressed"), (_keep, _period, _hide)
+        ),
+        "citizenship": Hierarchy("citizenship", ("Country", "Region", "Suppressed"), (_keep, region, _hide)),
+        "country_of_exploitation": Hierarchy(
+            "country_of_exploitation", ("Country", "Region", "Suppressed"), (_keep, region, _hide)
+        ),
+        "citizenship_region": Hierarchy(
+            "citizenship_region", ("Region", "Merged region", "Suppressed"), (_keep, vp_region, _hide)
+        ),
+        "exploitation_region": Hierarchy(
+            "exploitation_region", ("Region", "Merged region", "Suppressed"), (_keep, vp_region, _hide)
+        ),
+    }
+    for name in (
+        "registration_period",
+        "gender",
+        "majority_status",
+        "majority_status_at_exploit",
+        "majority_entry",
+        "data_source",
+        "traffick_months",
+    ):
+        hierarchies[name] = Hierarchy(name, simple, (_keep, _hide))
+    return hierarchies
+
+
+@dataclass
+class KAnonymityReport:
+    k: int
+    quasi_identifiers: list[str]
+    levels: dict[str, str]  # quasi-identifier -> name of the level applied
+    records_in: int
+    records_out: int
+    suppressed: int
+    classes: int
+    smallest_class: int
+    distinct_before: dict[str, int]
+    distinct_after: dict[str, int]
+    max_suppression: float
+    nodes_evaluated: int
+    seconds: float
+    generalised: list[str] = field(default_factory=list)  # quasi-identifiers above level 0
+
+    @property
+    def suppressed_share(self) -> float:
+        return self.suppressed / self.records_in if self.records_in else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "quasi_identifiers": self.quasi_identifiers,
+            "levels": self.levels,
+            "generalised": self.generalised,
+            "records_in": self.records_in,
+            "records_out": self.records_out,
+            "suppressed": self.suppressed,
+            "suppressed_share": round(self.suppressed_share, 6),
+            "classes": self.classes,
+            "smallest_class": self.smallest_class,
+            "distinct_before": self.distinct_before,
+            "distinct_after": self.distinct_after,
+            "max_suppression": self.max_suppression,
+            "nodes_evaluated": self.nodes_evaluated,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+class KAnonymityImpossible(ValueError):
+    """No generalisation in the lattice keeps suppression within the limit."""
+
+
+@dataclass
+class _Column:
+    codes: npt.NDArray[np.int64]  # level-0 code per record
+    lookups: list[npt.NDArray[np.int64]]  # per level: level-0 code -> level code
+    cardinality: list[int]
+    values: list[list[Any]]  # per level: code -> value
+
+
+def _column(records: Sequence[Mapping[str, Any]], field: str) -> list[Any]:
+    try:
+        return list(map(operator.itemgetter(field), records))
+    except KeyError:
+        return [record.get(field) for record in records]
+
+
+def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
+    # dict.fromkeys and map keep the per-record loops in C.
+    uniques = list(dict.fromkeys(values))
+    index = {value: position for position, value in enumerate(uniques)}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    lookups: list[npt.NDArray[np.int64]] = []
+    cardinality: list[int] = []
+    level_values: list[list[Any]] = []
+    for generalise in hierarchy.levels:
+        level_index: dict[Any, int] = {}
+        mapped = [
+            level_index.setdefault(None if v is None else generalise(v), len(level_index)) for v in uniques
+        ]
+        lookups.append(np.asarray(mapped, dtype=np.int64))
+        cardinality.append(max(len(level_index), 1))
+        level_values.append(list(level_index))
+    return _Column(codes, lookups, cardinality, level_values)
+
+
+class _Lattice:
+    """Counts class sizes at any node, working on the distinct level-0 combinations (weighted) rather
+    than on every record, with each column's generalised codes computed once per level."""
+
+    def __init__(self, columns: list[_Column], n: int) -> None:
+        self.columns = columns
+        self.n = n
+        if not columns or n == 0:
+            self.base_inverse = np.zeros(n, dtype=np.int64)
+            self.weights = np.full(min(n, 1), n, dtype=np.int64)  # one class holding everyone
+            self.base_codes: list[npt.NDArray[np.int64]] = []
+            return
+        stacked = _combined_key([column.codes for column in columns], [c.cardinality[0] for c in columns], n)
+        _uniques, first, inverse, counts = np.unique(
+            stacked, return_index=True, return_inverse=True, return_counts=True
+        )
+        self.base_inverse = inverse.ravel()
+        self.weights = counts
+        self.base_codes = [column.codes[first] for column in columns]
+        self._generalised: dict[tuple[int, int], npt.NDArray[np.int64]] = {}
+
+    def codes_at(self, position: int, level: int) -> npt.NDArray[np.int64]:
+        key = (position, level)
+        if key not in self._generalised:
+            self._generalised[key] = self.columns[position].lookups[level][self.base_codes[position]]
+        return self._generalised[key]
+
+    def class_sizes(self, node: tuple[int, ...]) -> npt.NDArray[np.int64]:
+        """Size of each distinct base combination's class at ``node`` (index by ``base_inverse``)."""
+        if not self.columns or self.n == 0:
+            return np.full(len(self.weights), self.n, dtype=np.int64)
+        cardinalities = [column.cardinality[level] for column, level in zip(self.columns, node, strict=True)]
+        codes = [self.codes_at(position, level) for position, level in enumerate(node)]
+        key = _combined_key(codes, cardinalities, len(self.weights))
+        space = 1
+        for cardinality in cardinalities:
+            space *= cardinality
+        if space <= 4 * len(key) + (1 << 16):
+            # Few possible combinations (generalised nodes): count them directly, no sorting.
+            direct = np.bincount(key, weights=self.weights, minlength=space).astype(np.int64)
+            return direct[key]
+        _uniques, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.ravel()
+        totals = np.bincount(inverse, weights=self.weights).astype(np.int64)
+        return totals[inverse]
+
+    def suppressed(self, node: tuple[int, ...], k: int) -> int:
+        sizes = self.class_sizes(node)
+        return int(self.weights[sizes < k].sum())
+
+
+def _combined_key(
+    codes: list[npt.NDArray[np.int64]], cardinalities: list[int], length: int
+) -> npt.NDArray[np.int64]:
+    """One integer per row identifying its combination of codes (rows of codes when it would overflow)."""
+    space = 1
+    for cardinality in cardinalities:
+        space *= cardinality
+    if space < 2**62:
+        key = np.zeros(length, dtype=np.int64)
+        for column_codes, cardinality in zip(codes, cardinalities, strict=True):
+            key *= cardinality
+            key += column_codes
+        return key
+    _uniques, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+    return np.asarray(inverse.ravel(), dtype=np.int64)
+
+
+def k_anonymise(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    quasi_identifiers: Sequence[str],
+    k: int = 11,
+    hierarchies: Mapping[str, Hierarchy] | None = None,
+    levels: Mapping[str, int] | None = None,
+    search: bool = False,
+    max_suppression: float = 1.0,
+) -> tuple[list[Mapping[str, Any]], KAnonymityReport]:
+    """Generalise and suppress so every combination of quasi-identifier values occurs at least k times.
+
+    Returns the released records (copies; suppressed records left out) and a report of what was done.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    if not 0.0 <= max_suppression <= 1.0:
+        raise ValueError("max_suppression is a share between 0 and 1")
+    started = time.perf_counter()
+    hierarchies = hierarchies or ctdc_hierarchies()
+    qis = list(quasi_identifiers)
+    chosen = [hierarchies.get(qi) or Hierarchy(qi, ("Value", "Suppressed"), (_keep, _hide)) for qi in qis]
+    n = len(records)
+    columns = [_factorise(_column(records, qi), h) for qi, h in zip(qis, chosen, strict=True)]
+
+    lattice = _Lattice(columns, n)
+    evaluated = 0
+    limit = int(max_suppression * n)
+
+    def suppressed_at(node: tuple[int, ...]) -> int:
+        nonlocal evaluated
+        evaluated += 1
+        return lattice.suppressed(node, k) if n else 0
+
+    if levels is not None or not search:
+        node = tuple(
+            min(max((levels or {}).get(qi, 0), 0), h.height) for qi, h in zip(qis, chosen, strict=True)
+        )
+        if suppressed_at(node) > limit:
+            raise KAnonymityImpossible(
+                f"k = {k} at these levels suppresses more than {max_suppression:.0%} of the records"
+            )
+    else:
+        node = _search(chosen, suppressed_at, limit)
+
+    base_sizes = lattice.class_sizes(node) if n else np.zeros(0, dtype=np.int64)
+    sizes = base_sizes[lattice.base_inverse] if n else base_sizes
+    keep = sizes >= k
+    # Only generalised quasi-identifiers differ from the input; the rest is shared, not copied.
+    kept = np.flatnonzero(keep)
+    changed_names: list[str] = []
+    changed_values: list[list[Any]] = []
+    for qi, column, level in zip(qis, columns, node, strict=True):
+        if level > 0:
+            values = [None if v == SUPPRESSED else v for v in column.values[level]]
+            changed_names.append(qi)
+            changed_values.append(
+                [values[code] for code in column.lookups[level][column.codes[kept]].tolist()]
+            )
+    positions = {name: position for position, name in enumerate(changed_names)}
+    overrides = zip(*changed_values, strict=True) if changed_values else iter(lambda: (), None)
+    # Hundreds of thousands of small objects would set off the cyclic collector again and again, each
+    # time walking every input record; they hold no cycles, so it can wait until the list is built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        released: list[Mapping[str, Any]] = [
+            Released(records[position], positions, values)
+            for position, values in zip(kept.tolist(), overrides, strict=False)
+        ]
+    finally:
+        if collecting:
+            gc.enable()
+    kept_sizes = sizes[keep]
+    classes = _count_classes(lattice, node, k) if n else 0
+    distinct_after = {}
+    for qi, column, level in zip(qis, columns, node, strict=True):
+        kept_codes = column.lookups[level][column.codes[keep]]
+        distinct_after[qi] = int(len(np.unique(kept_codes)))
+    report = KAnonymityReport(
+        k=k,
+        quasi_identifiers=qis,
+        levels={qi: h.level_names[level] for qi, h, level in zip(qis, chosen, node, strict=True)},
+        generalised=[qi for qi, level in zip(qis, node, strict=True) if level > 0],
+        records_in=n,
+        records_out=len(released),
+        suppressed=n - len(released),
+        classes=classes,
+        smallest_class=int(kept_sizes.min()) if len(kept_sizes) else 0,
+        distinct_before={qi: len(column.values[0]) for qi, column in zip(qis, columns, strict=True)},
+        distinct_after=distinct_after,
+        max_suppression=max_suppression,
+        nodes_evaluated=evaluated,
+        seconds=time.perf_counter() - started,
+    )
+    return released, report
+
+
+def _count_classes(lattice: _Lattice, node: tuple[int, ...], k: int) -> int:
+    cardinalities = [column.cardinality[level] for column, level in zip(lattice.columns, node, strict=True)]
+    codes = [lattice.codes_at(position, level) for position, level in enumerate(node)]
+    key = _combined_key(codes, cardinalities, len(lattice.weights))
+    uniques, inverse = np.unique(key, return_inverse=True)
+    totals = np.bincount(inverse.ravel(), weights=lattice.weights)
+    return int(np.count_nonzero(totals >= k)) if len(uniques) else 0
+
+
+class Released(Mapping[str, Any]):
+    """A released record: the original values with the generalised quasi-identifiers laid over them,
+    without copying every field of every record."""
+
+    __slots__ = ("_base", "_positions", "_values")
+
+    def __init__(self, base: Mapping[str, Any], positions: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._base = base
+        self._positions = positions
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        position = self._positions.get(key)
+        if position is not None:
+            return self._values[position]
+        return self._base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+
+def _search(
+    hierarchies: list[Hierarchy], suppressed_at: Callable[[tuple[int, ...]], int], limit: int
+) -> tuple[int, ...]:
+    """Least-generalised node within the suppression limit, as OLA searches the lattice: bisect on the
+    height; a node within the limit tags every more general node as within it (and not minimal), a node
+    over it tags every less general node as over it. Among the minimal nodes, least suppression first,
+    then least generalisation."""
+    heights = [h.height for h in hierarchies]
+    by_height: dict[int, list[tuple[int, ...]]] = {}
+    for node in itertools.product(*(range(h + 1) for h in heights)):
+        by_height.setdefault(sum(node), []).append(node)
+    within: dict[tuple[int, ...], int | None] = {}  # node -> suppressed (None: tagged, not counted)
+    over: set[tuple[int, ...]] = set()
+
+    def tag(node: tuple[int, ...], upward: bool) -> None:
+        ranges = [
+            range(level, h + 1) if upward else range(level + 1)
+            for level, h in zip(node, heights, strict=True)
+        ]
+        for other in itertools.product(*ranges):
+            if other == node:
+                continue
+            if upward and other not in within:
+                within[other] = None
+            elif not upward:
+                over.add(other)
+
+    def visit(low: int, high: int) -> None:
+        if low > high:
+            return
+        middle = (low + high) // 2
+        for node in by_height.get(middle, []):
+            if node in within or node in over:
+                continue
+            suppressed = suppressed_at(node)
+            if suppressed <= limit:
+                within[node] = suppressed
+                tag(node, upward=True)
+            else:
+                over.add(node)
+                tag(node, upward=False)
+        visit(low, middle - 1)
+        visit(middle + 1, high)
+
+    visit(0, sum(heights))
+
+    def is_minimal(node: tuple[int, ...]) -> bool:
+        for position, level in enumerate(node):
+            if level > 0:
+                below = node[:position] + (level - 1,) + node[position + 1 :]
+                if below in within:
+                    return False
+        return True
+
+    minimal = [
+        (node, suppressed)
+        for node, suppressed in within.items()
+        if suppressed is not None and is_minimal(node)
+    ]
+    if not minimal:
+        raise KAnonymityImpossible("no generalisation keeps suppression within the limit")
+
+    def loss(item: tuple[tuple[int, ...], int]) -> tuple[int, float]:
+        node, suppressed = item
+        return suppressed, sum(level / height for level, height in zip(node, heights, strict=True) if height)
+
+    return min(minimal, key=loss)[0]
+
+
+def smallest_class(records: Sequence[Mapping[str, Any]], quasi_identifiers: Sequence[str]) -> int:
+    """The size of the smallest equivalence class (an independent check of a release)."""
+    counts: dict[tuple[Any, ...], int] = {}
+    for record in records:
+        key = tuple(record.get(qi) for qi in quasi_identifiers)
+        counts[key] = counts.get(key, 0) + 1
+    return min(counts.values()) if counts else 0

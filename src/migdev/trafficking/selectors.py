@@ -1,0 +1,292 @@
+"""Reads of counter-trafficking records. Each record type has ONE access function here.
+
+* cases: :func:`cases_visible_to` / :func:`case_get_for_user` (every read audited);
+* the records inside a case (comments, consents, events, plans, services, perpetrators, requests,
+  transfers): :func:`case_record_get_for_user`, reached through the case's owner, group and organisation;
+* referrals: :func:`referrals_visible_to` / :func:`referral_get_for_user`;
+* analytic records: :func:`analytic_records_visible_to` (aggregates only leave this module);
+* releases: :func:`releases_visible_to` / :func:`release_get_for_user`, and :func:`published_releases`
+  for the public.
+
+A record outside the user's scope raises ``Http404`` exactly like one that does not exist.
+"""
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Count, Model, QuerySet
+from django.http import HttpRequest
+
+from migdev.accounts.access import get_for_user, has_permission, scoped_queryset
+from migdev.audit.models import AuditAction
+from migdev.audit.services import audit_log
+from migdev.trafficking import ctdc
+from migdev.trafficking.models import AnalyticRecord, Case, Referral, Release
+
+UserLike = AbstractBaseUser | AnonymousUser
+ModelT = TypeVar("ModelT", bound=Model)
+
+CASE_VIEW = "trafficking.view_case"
+CASE_ADD = "trafficking.add_case"
+CASE_CHANGE = "trafficking.change_case"
+CASE_EXPORT = "trafficking.export_case"
+CASE_APPROVE = "trafficking.approve_case"
+CASE_MERGE = "trafficking.merge_case"
+CONSENT_OVERRIDE = "trafficking.override_consent"
+REFERRAL_VIEW = "trafficking.view_referral"
+STATISTICS_VIEW = "trafficking.view_statistics"
+RECORDS_LOAD = "trafficking.load_analytic_records"
+RELEASE_VIEW = "trafficking.view_release"
+RELEASE_ADD = "trafficking.add_release"
+RELEASE_APPROVE = "trafficking.approve_release"
+
+_CASE_SCOPE = {"owner_field": "owner", "group_field": "group", "organisation_field": "organisation"}
+_THROUGH_CASE = {
+    "owner_field": "case__owner",
+    "group_field": "case__group",
+    "organisation_field": "case__organisation",
+}
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+
+
+def cases_visible_to(user: UserLike | None, perm: str = CASE_VIEW) -> QuerySet[Case]:
+    """The cases ``user`` reaches with ``perm``. Callers that show identifying values audit the read
+    (see :func:`case_list_audit`)."""
+    return scoped_queryset(
+        user, perm, Case.objects.select_related("owner", "group", "organisation"), **_CASE_SCOPE
+    )
+
+
+def case_get_for_user(
+    user: UserLike | None,
+    pk: object,
+    *,
+    perm: str = CASE_VIEW,
+    request: HttpRequest | None = None,
+    audit_read: bool = True,
+) -> Case:
+    """The access function for cases: the case if ``user`` reaches it with ``perm``, else ``Http404``.
+
+    The read is audited unless the caller is about to audit a write of the same case.
+    """
+    return get_for_user(
+        user,
+        perm,
+        Case.objects.select_related("owner", "group", "organisation", "merged_into"),
+        pk,
+        request=request,
+        audit_read=audit_read,
+        **_CASE_SCOPE,
+    )
+
+
+def case_list_audit(
+    *, user: UserLike, cases: Iterable[Case], request: HttpRequest | None, purpose: str
+) -> None:
+    """One audit row for a page or export that showed several cases: which ones, never what they hold."""
+    references = [case.reference for case in cases]
+    if references:
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            actor=user if isinstance(user, AbstractBaseUser) else None,
+            record_type=Case._meta.label_lower,
+            detail={"cases": references, "count": len(references), "purpose": purpose},
+        )
+
+
+def case_record_get_for_user(
+    user: UserLike | None,
+    model: type[ModelT],
+    pk: object,
+    *,
+    perm: str = CASE_VIEW,
+    request: HttpRequest | None = None,
+    audit_read: bool = False,
+) -> ModelT:
+    """The access function for every record that lives inside a case: scope is the case's scope."""
+    return get_for_user(
+        user,
+        perm,
+        model._default_manager.select_related("case"),
+        pk,
+        request=request,
+        audit_read=audit_read,
+        **_THROUGH_CASE,
+    )
+
+
+def case_possible_duplicates(user: UserLike | None, case: Case) -> QuerySet[Case]:
+    """Other cases with the same blind index that ``user`` may see (never those outside the scope)."""
+    if not case.blind_index:
+        return Case.objects.none()
+    return (
+        cases_visible_to(user)
+        .filter(blind_index=case.blind_index, merged_into__isnull=True, anonymised_at__isnull=True)
+        .exclude(pk=case.pk)
+    )
+
+
+def duplicate_groups_visible_to(user: UserLike | None) -> list[list[Case]]:
+    """Sets of visible, unmerged cases sharing a blind index, for a supervisor's review."""
+    visible = cases_visible_to(user, CASE_MERGE).filter(merged_into__isnull=True, anonymised_at__isnull=True)
+    shared = (
+        visible.exclude(blind_index="")
+        .values("blind_index")
+        .annotate(n=Count("*"))
+        .filter(n__gt=1)
+        .values_list("blind_index", flat=True)
+    )
+    groups: dict[str, list[Case]] = {}
+    for case in visible.filter(blind_index__in=list(shared)).order_by("registered_on", "pk"):
+        groups.setdefault(case.blind_index, []).append(case)
+    return list(groups.values())
+
+
+# --- referrals -----------------------------------------------------------------------------------------
+
+
+def referrals_visible_to(user: UserLike | None, perm: str = REFERRAL_VIEW) -> QuerySet[Referral]:
+    return scoped_queryset(
+        user, perm, Referral.objects.select_related("case", "organisation", "consent"), **_THROUGH_CASE
+    )
+
+
+def referral_get_for_user(
+    user: UserLike | None, pk: object, *, perm: str = REFERRAL_VIEW, request: HttpRequest | None = None
+) -> Referral:
+    return get_for_user(
+        user,
+        perm,
+        Referral.objects.select_related("case", "organisation", "consent"),
+        pk,
+        request=request,
+        audit_read=True,
+        **_THROUGH_CASE,
+    )
+
+
+# --- analytic records and statistics -------------------------------------------------------------------
+
+
+def analytic_records_visible_to(
+    user: UserLike | None, perm: str = STATISTICS_VIEW
+) -> QuerySet[AnalyticRecord]:
+    """Analytic records within ``user``'s statistics scope. Only aggregates of them are ever shown."""
+    return scoped_queryset(
+        user,
+        perm,
+        AnalyticRecord.objects.all(),
+        owner_field=None,
+        group_field="group",
+        organisation_field="organisation",
+    )
+
+
+def counts_by(records: QuerySet[AnalyticRecord], field: str) -> dict[Any, int]:
+    """Persons per value of a single-valued harmonised field (None: not recorded)."""
+    if field not in ctdc.CATEGORY_FIELDS:
+        raise ValueError(f"{field!r} is not a harmonised category")
+    rows = records.order_by().values_list(field).annotate(n=Count("*"))
+    return dict(rows)
+
+
+def counts_by_each(records: QuerySet[AnalyticRecord], fields: list[str]) -> dict[str, dict[Any, int]]:
+    """:func:`counts_by` for several fields. PostgreSQL does them in one pass (GROUPING SETS); other
+    databases run one GROUP BY per field."""
+    for field in fields:
+        if field not in ctdc.CATEGORY_FIELDS:
+            raise ValueError(f"{field!r} is not a harmonised category")
+    if connection.vendor != "postgresql" or not fields:
+        return {field: counts_by(records, field) for field in fields}
+    inner, params = records.order_by().values(*fields).query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(field) for field in fields)
+    grouping = ", ".join(f"GROUPING({connection.ops.quote_name(field)})" for field in fields)
+    sets = ", ".join(f"({connection.ops.quote_name(field)})" for field in fields)
+    sql = f"SELECT {columns}, {grouping}, COUNT(*) FROM ({inner}) AS records GROUP BY GROUPING SETS ({sets})"  # noqa: S608 - names are fixed field names
+    result: dict[str, dict[Any, int]] = {field: {} for field in fields}
+    width = len(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            flags = row[width : 2 * width]
+            position = flags.index(0)  # the one field this row is grouped by
+            result[fields[position]][row[position]] = int(row[-1])
+    return result
+
+
+def group_counts(records: QuerySet[AnalyticRecord], group: ctdc.FlagGroup | str) -> dict[str, int]:
+    """Persons per value of a multi-valued group, and ``"__denominator__"``: persons with at least one
+    recorded value in the group (CTDC's rule), in one query."""
+    name = group if isinstance(group, str) else group.name
+    return groups_counts(records, [name])[name]
+
+
+def groups_counts(records: QuerySet[AnalyticRecord], groups: list[str]) -> dict[str, dict[str, int]]:
+    """:func:`group_counts` for several groups. Each group is one GROUP BY over its bit mask (an index
+    scan returning a few hundred rows at most); the bits are then added up here."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in groups:
+        group = ctdc.FLAG_GROUP_BY_NAME[name]
+        result = dict.fromkeys(group.fields, 0)
+        denominator = 0
+        rows = records.order_by().values_list(ctdc.MASK_FIELDS[name]).annotate(n=Count("*"))
+        for mask, n in rows:
+            if mask:
+                denominator += n
+                for field in ctdc.mask_flags(group, mask):
+                    result[field] += n
+        result["__denominator__"] = denominator
+        counts[name] = result
+    return counts
+
+
+def flag_count(records: QuerySet[AnalyticRecord], field: str) -> int:
+    return records.filter(**{field: True}).count()
+
+
+# --- releases ------------------------------------------------------------------------------------------
+
+
+def releases_visible_to(user: UserLike | None, perm: str = RELEASE_VIEW) -> QuerySet[Release]:
+    return scoped_queryset(
+        user,
+        perm,
+        Release.objects.select_related("created_by", "reviewed_by"),
+        owner_field="created_by",
+        group_field=None,
+        organisation_field=None,
+    )
+
+
+def release_get_for_user(
+    user: UserLike | None, pk: object, *, perm: str = RELEASE_VIEW, request: HttpRequest | None = None
+) -> Release:
+    return get_for_user(
+        user,
+        perm,
+        Release.objects.select_related("created_by", "reviewed_by"),
+        pk,
+        request=request,
+        owner_field="created_by",
+        group_field=None,
+        organisation_field=None,
+    )
+
+
+def published_releases() -> QuerySet[Release]:
+    """What the public may see: approved releases only."""
+    return Release.objects.filter(state=Release.State.APPROVED)
+
+
+def published_aggregates() -> Release | None:
+    return published_releases().filter(kind=Release.Kind.AGGREGATES).order_by("-reviewed_at", "-pk").first()
+
+
+def can_see_cases(user: UserLike | None) -> bool:
+    return has_permission(user, CASE_VIEW)

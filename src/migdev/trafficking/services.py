@@ -1,0 +1,1253 @@
+"""Every write to counter-trafficking records.
+
+Callers pass records they obtained through the access functions in :mod:`migdev.trafficking.selectors`;
+each service checks again that the actor reaches the case with the permission the write needs, runs in
+one transaction and writes the audit row. Audit details carry references, field names and counts, never
+case content.
+"""
+
+import json
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Cast
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from migdev.accounts.access import has_permission, scoped_queryset
+from migdev.accounts.models import Organisation, User, UserGroup
+from migdev.audit.models import AuditAction
+from migdev.audit.services import audit_log
+from migdev.trafficking import aggregates, htcds, releases
+from migdev.trafficking.countries import country_index
+from migdev.trafficking.crypto import blind_index, blind_index_key_id, field_cipher
+from migdev.trafficking.fields import EncryptedDateField, encrypted_fields
+from migdev.trafficking.harmonise import analytic_values
+from migdev.trafficking.models import (
+    AnalyticRecord,
+    AnalyticSource,
+    Case,
+    CaseComment,
+    CaseRequest,
+    Consent,
+    DataTransfer,
+    Perpetrator,
+    Referral,
+    Release,
+    ServiceDelivery,
+    SupportPlan,
+    TraffickingEvent,
+)
+from migdev.trafficking.selectors import (
+    CASE_ADD,
+    CASE_APPROVE,
+    CASE_CHANGE,
+    CASE_MERGE,
+    CASE_VIEW,
+    CONSENT_OVERRIDE,
+    RELEASE_ADD,
+    RELEASE_APPROVE,
+    analytic_records_visible_to,
+)
+
+DEFAULT_RETENTION_YEARS = 10
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+MIN_JUSTIFICATION_LENGTH = 20
+_PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+# Case fields a form or import may set, in HTCDS order.
+PERSON_FIELDS = (
+    "salutation",
+    "first_name",
+    "middle_name",
+    "second_name",
+    "birth_date",
+    "gender",
+    "deceased",
+    "marital_status",
+    "number_of_children",
+    "primary_language",
+    "secondary_language",
+    "education_level",
+    "citizenship",
+    "identity_number",
+    "title",
+    "email",
+    "home_phone",
+    "mobile_phone",
+    "mailing_street",
+    "mailing_city",
+    "mailing_state",
+    "mailing_postal_code",
+    "mailing_country",
+    "mailing_latitude",
+    "mailing_longitude",
+)
+VICTIM_FIELDS = (
+    "trafficking_status",
+    "status_decision_organisation",
+    "relationship_to_trafficker",
+    "age_when_trafficked",
+    "recruitment_websites",
+    "recruitment_methods",
+    "recruitment_country",
+    "recruitment_location",
+    "control_methods",
+    "exploitation_types",
+    "labour_industries",
+    "sex_exploitation_types",
+    "exploitation_country",
+    "exploitation_location",
+    "exploitation_websites",
+    "vulnerabilities",
+    "vulnerability_details",
+)
+CASE_FIELDS = ("registered_on",)
+EDITABLE_FIELDS: tuple[str, ...] = PERSON_FIELDS + VICTIM_FIELDS + CASE_FIELDS
+IDENTITY_FIELDS = frozenset({"first_name", "middle_name", "second_name", "birth_date", "citizenship"})
+
+LIST_CHOICES: dict[str, type[models.TextChoices]] = {
+    "recruitment_websites": htcds.OnlinePlatform,
+    "recruitment_methods": htcds.RecruitmentMethod,
+    "control_methods": htcds.ControlMethod,
+    "exploitation_types": htcds.ExploitationType,
+    "labour_industries": htcds.LabourIndustry,
+    "sex_exploitation_types": htcds.SexExploitationType,
+    "exploitation_websites": htcds.OnlinePlatform,
+    "vulnerabilities": htcds.Vulnerability,
+}
+COUNTRY_FIELDS = ("mailing_country", "recruitment_country", "exploitation_country")
+PHONE_FIELDS = ("home_phone", "mobile_phone")
+
+
+class CaseConflict(Exception):
+    """The case changed since the editor loaded it: nothing was saved."""
+
+    def __init__(self, case_id: int, current_version: int) -> None:
+        super().__init__(f"case {case_id} is now at version {current_version}")
+        self.case_id = case_id
+        self.current_version = current_version
+
+
+class ConsentRequired(Exception):
+    """No active consent covers sharing with this partner, and no justified override was given."""
+
+
+@dataclass
+class CaseSaved:
+    case: Case
+    possible_duplicates: list[Case] = field(default_factory=list)
+
+
+def retention_years() -> int:
+    return int(getattr(settings, "TRAFFICKING_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
+
+
+def retention_date(registered_on: date) -> date:
+    try:
+        return registered_on.replace(year=registered_on.year + retention_years())
+    except ValueError:  # 29 February
+        return registered_on.replace(year=registered_on.year + retention_years(), day=28)
+
+
+def _reaches(actor: User, perm: str, case: Case) -> bool:
+    return scoped_queryset(
+        actor,
+        perm,
+        Case.objects.filter(pk=case.pk),
+        owner_field="owner",
+        group_field="group",
+        organisation_field="organisation",
+    ).exists()
+
+
+def _require(actor: User, perm: str, case: Case) -> None:
+    if not _reaches(actor, perm, case):
+        raise PermissionDenied(_("You may not do this to this case."))
+
+
+def _new_reference() -> str:
+    def block() -> str:
+        return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+
+    return f"CT-{block()}-{block()}"
+
+
+# --- validation ----------------------------------------------------------------------------------------
+
+
+@sensitive_variables()
+def clean_case_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and normalise values for case fields; raises ``ValidationError`` naming each bad field."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These are not case fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    index = None
+    for name, raw in values.items():
+        value = raw.strip() if isinstance(raw, str) else raw
+        try:
+            if name in LIST_CHOICES:
+                items = list(value or [])
+                allowed = set(LIST_CHOICES[name].values)
+                wrong = [item for item in items if item not in allowed]
+                if wrong:
+                    raise ValidationError(
+                        _("Not on the HTCDS list: %(values)s") % {"values": ", ".join(wrong)}
+                    )
+                value = list(dict.fromkeys(items))
+            elif name == "citizenship":
+                index = index or country_index()
+                value = [str(code).strip().upper() for code in (value or []) if str(code).strip()]
+                wrong = [code for code in value if len(code) != 2 or not index.is_country(code)]
+                if wrong:
+                    raise ValidationError(
+                        _("Not ISO alpha-2 country codes: %(codes)s") % {"codes": ", ".join(wrong)}
+                    )
+                value = list(dict.fromkeys(value))
+            elif name in COUNTRY_FIELDS:
+                value = (value or "").upper()
+                if value:
+                    index = index or country_index()
+                    if len(value) != 2 or not index.is_country(value):
+                        raise ValidationError(_("Not an ISO alpha-2 country code."))
+            elif name in PHONE_FIELDS:
+                value = re.sub(r"[\s().-]", "", value or "")
+                if value and not _PHONE.match(value):
+                    raise ValidationError(_("Enter the number in E.164 form, for example +41221234567."))
+            elif name == "email":
+                value = value or ""
+                if value:
+                    validate_email(value)
+            elif name in ("primary_language", "secondary_language"):
+                value = (value or "").lower()
+                if value and not _LANGUAGE.match(value):
+                    raise ValidationError(_("Use an ISO 639 language code."))
+            else:
+                model_field = cast("models.Field[Any, Any]", Case._meta.get_field(name))
+                if value is None and not model_field.null:
+                    value = "" if isinstance(model_field, models.CharField | models.TextField) else value
+                if value is not None and value != "":
+                    value = model_field.to_python(value)
+                    if model_field.choices and value not in {
+                        choice for choice, _label in model_field.choices
+                    }:
+                        raise ValidationError(_("Not on the HTCDS list."))
+                if name == "birth_date" and isinstance(value, date) and value > timezone.localdate():
+                    raise ValidationError(_("The birth date is in the future."))
+            cleaned[name] = value
+        except ValidationError as error:
+            errors[name] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@sensitive_variables()
+def _case_blind_index(case: Case) -> str:
+    return blind_index(
+        names=[case.first_name or "", case.middle_name or "", case.second_name or ""],
+        birth_date=case.birth_date,
+        citizenship=case.citizenship or [],
+    )
+
+
+# --- analytic record -----------------------------------------------------------------------------------
+
+
+def cases_source() -> AnalyticSource:
+    source, _created = AnalyticSource.objects.get_or_create(
+        data_format=AnalyticSource.Format.CASES, defaults={"name": "Cases", "edition": "live"}
+    )
+    return source
+
+
+def analytic_record_refresh(*, case: Case) -> AnalyticRecord | None:
+    """Recompute the harmonised record of a case (none for a case merged into another)."""
+    if case.merged_into_id is not None:
+        AnalyticRecord.objects.filter(case=case).delete()
+        return None
+    values = analytic_values(case, case.perpetrators.all(), country_index().resolve)
+    record, _created = AnalyticRecord.objects.update_or_create(
+        case=case,
+        defaults={**values, "source": cases_source(), "organisation": case.organisation, "group": case.group},
+    )
+    AnalyticSource.objects.filter(pk=record.source_id).update(
+        record_count=AnalyticRecord.objects.filter(source_id=record.source_id).count()
+    )
+    return record
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+
+
+@sensitive_variables()
+def case_create(
+    *,
+    actor: User,
+    values: Mapping[str, Any],
+    group: UserGroup | None = None,
+    request: HttpRequest | None = None,
+) -> CaseSaved:
+    """Open a case owned by ``actor``; reports visible cases that may be the same person."""
+    if not has_permission(actor, CASE_ADD):
+        raise PermissionDenied(_("You may not open cases."))
+    if actor.organisation_id is None:
+        raise ValidationError(_("Your account belongs to no organisation, so it cannot own cases."))
+    if group is not None and not actor.user_groups.filter(pk=group.pk).exists():
+        raise PermissionDenied(_("You are not a member of that team."))
+    if group is None:
+        groups = list(actor.user_groups.all()[:2])
+        group = groups[0] if len(groups) == 1 else None
+    cleaned = clean_case_values(values)
+    case = case_insert(owner=actor, group=group, values=cleaned, created_by=actor, request=request)
+    from migdev.trafficking.selectors import case_possible_duplicates
+
+    return CaseSaved(case, list(case_possible_duplicates(actor, case)))
+
+
+@sensitive_variables()
+def case_insert(
+    *,
+    owner: User,
+    group: UserGroup | None,
+    values: Mapping[str, Any],
+    created_by: User | None,
+    status: str = htcds.CaseStatus.ACTIVE,
+    closure_reason: str = "",
+    request: HttpRequest | None = None,
+    audit_detail: Mapping[str, Any] | None = None,
+) -> Case:
+    """Write a new case from values already checked by :func:`clean_case_values` (intake and imports)."""
+    if owner.organisation_id is None:
+        raise ValidationError(_("The case owner belongs to no organisation."))
+    with transaction.atomic():
+        case = Case(
+            owner=owner,
+            group=group,
+            organisation_id=owner.organisation_id,
+            created_by=created_by,
+            status=status,
+            closure_reason=closure_reason,
+            **values,
+        )
+        case.retention_until = retention_date(case.registered_on)
+        case.blind_index = _case_blind_index(case)
+        case.blind_index_key_id = blind_index_key_id() if case.blind_index else ""
+        for _attempt in range(5):
+            case.reference = _new_reference()
+            try:
+                with transaction.atomic():
+                    case.save(force_insert=True)
+                break
+            except IntegrityError:
+                if Case.objects.filter(reference=case.reference).exists():
+                    continue
+                raise
+        audit_log(
+            action=AuditAction.CREATE,
+            request=request,
+            actor=created_by,
+            record=case,
+            detail={
+                "reference": case.reference,
+                "fields": sorted(k for k, v in values.items() if v not in ("", None, [])),
+                **(audit_detail or {}),
+            },
+        )
+        analytic_record_refresh(case=case)
+    return case
+
+
+@sensitive_variables()
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    values: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> CaseSaved:
+    """Save edits made on version ``expected_version``; raises :class:`CaseConflict` if someone saved first.
+
+    The check and the write are one conditional UPDATE, so two editors can never both win.
+    """
+    _require(actor, CASE_CHANGE, case)
+    if case.anonymised_at is not None or case.merged_into_id is not None:
+        raise ValidationError(_("This case is closed to edits (anonymised or merged)."))
+    cleaned = clean_case_values(values)
+    # Compare with what is stored, not with the caller's copy (a form may have changed it in memory).
+    stored = Case.objects.get(pk=case.pk)
+    changed = sorted(name for name, value in cleaned.items() if getattr(stored, name) != value)
+    with transaction.atomic():
+        for name, value in cleaned.items():
+            setattr(case, name, value)
+        updates: dict[str, Any] = {name: cleaned[name] for name in changed}
+        if IDENTITY_FIELDS & set(changed):
+            case.blind_index = _case_blind_index(case)
+            case.blind_index_key_id = blind_index_key_id() if case.blind_index else ""
+            updates["blind_index"] = case.blind_index
+            updates["blind_index_key_id"] = case.blind_index_key_id
+        if "registered_on" in changed:
+            case.retention_until = retention_date(case.registered_on)
+            updates["retention_until"] = case.retention_until
+        now = timezone.now()
+        saved = Case.objects.filter(pk=case.pk, version=expected_version).update(
+            **updates, version=F("version") + 1, updated_at=now
+        )
+        if saved != 1:
+            current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first() or 0
+            raise CaseConflict(case.pk, current)
+        case.version = expected_version + 1
+        case.updated_at = now
+        if changed:
+            audit_log(
+                action=AuditAction.UPDATE,
+                request=request,
+                actor=actor,
+                record=case,
+                detail={"fields": changed, "version": case.version},
+            )
+        analytic_record_refresh(case=case)
+    from migdev.trafficking.selectors import case_possible_duplicates
+
+    duplicates = list(case_possible_duplicates(actor, case)) if IDENTITY_FIELDS & set(changed) else []
+    return CaseSaved(case, duplicates)
+
+
+def _add_case_record(
+    *, actor: User, case: Case, model: type[models.Model], request: HttpRequest | None, **values: Any
+) -> Any:
+    _require(actor, CASE_CHANGE, case)
+    if case.anonymised_at is not None:
+        raise ValidationError(_("This case is anonymised."))
+    with transaction.atomic():
+        record = model._default_manager.create(case=case, created_by=actor, **values)
+        audit_log(
+            action=AuditAction.CREATE,
+            request=request,
+            actor=actor,
+            record=record,
+            detail={"case": case.reference},
+        )
+    return record
+
+
+@sensitive_variables()
+def case_comment_add(
+    *, actor: User, case: Case, body: str, request: HttpRequest | None = None
+) -> CaseComment:
+    if not body.strip():
+        raise ValidationError({"body": [_("Write a comment.")]})
+    comment: CaseComment = _add_case_record(
+        actor=actor, case=case, model=CaseComment, request=request, body=body.strip()
+    )
+    return comment
+
+
+@sensitive_variables()
+def perpetrator_add(
+    *, actor: User, case: Case, values: Mapping[str, Any], request: HttpRequest | None = None
+) -> Perpetrator:
+    roles = list(values.get("roles") or [])
+    wrong = [role for role in roles if role not in htcds.PerpetratorRole.values]
+    if wrong:
+        raise ValidationError(
+            {"roles": [_("Not on the HTCDS list: %(values)s") % {"values": ", ".join(wrong)}]}
+        )
+    citizenship = str(values.get("citizenship") or "").upper()
+    if citizenship and not country_index().is_country(citizenship):
+        raise ValidationError({"citizenship": [_("Not an ISO alpha-2 country code.")]})
+    perpetrator: Perpetrator = _add_case_record(
+        actor=actor,
+        case=case,
+        model=Perpetrator,
+        request=request,
+        name=values.get("name") or "",
+        gender=values.get("gender") or "",
+        age=values.get("age"),
+        citizenship=citizenship,
+        relationship=values.get("relationship") or "",
+        roles=roles,
+        role_details=values.get("role_details") or "",
+    )
+    analytic_record_refresh(case=case)
+    return perpetrator
+
+
+def trafficking_event_add(
+    *, actor: User, case: Case, values: Mapping[str, Any], request: HttpRequest | None = None
+) -> TraffickingEvent:
+    if values.get("event_type") not in htcds.EventType.values:
+        raise ValidationError({"event_type": [_("Choose recruitment, transit or exploitation.")]})
+    country = str(values.get("country") or "").upper()
+    if country and not country_index().is_country(country):
+        raise ValidationError({"country": [_("Not an ISO alpha-2 country code.")]})
+    allowed = {
+        "event_type",
+        "date",
+        "state",
+        "city",
+        "street",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "description",
+    }
+    event: TraffickingEvent = _add_case_record(
+        actor=actor,
+        case=case,
+        model=TraffickingEvent,
+        request=request,
+        country=country,
+        **{k: v for k, v in values.items() if k in allowed and v is not None},
+    )
+    return event
+
+
+def support_plan_add(
+    *, actor: User, case: Case, values: Mapping[str, Any], request: HttpRequest | None = None
+) -> SupportPlan:
+    if values.get("plan_type") not in htcds.SupportPlanType.values:
+        raise ValidationError({"plan_type": [_("Choose a type of support plan.")]})
+    allowed = {"plan_type", "objectives", "action_plan", "planned_end_date", "actual_end_date"}
+    plan: SupportPlan = _add_case_record(
+        actor=actor,
+        case=case,
+        model=SupportPlan,
+        request=request,
+        **{k: v for k, v in values.items() if k in allowed and v is not None},
+    )
+    return plan
+
+
+def service_record(
+    *, actor: User, case: Case, values: Mapping[str, Any], request: HttpRequest | None = None
+) -> ServiceDelivery:
+    if values.get("service_type") not in htcds.SupportPlanType.values:
+        raise ValidationError({"service_type": [_("Choose a type of service.")]})
+    plan = values.get("plan")
+    if plan is not None and plan.case_id != case.pk:
+        raise ValidationError({"plan": [_("That plan belongs to another case.")]})
+    allowed = {"service_type", "delivered_on", "provider", "notes", "plan"}
+    service: ServiceDelivery = _add_case_record(
+        actor=actor,
+        case=case,
+        model=ServiceDelivery,
+        request=request,
+        **{k: v for k, v in values.items() if k in allowed and v is not None},
+    )
+    return service
+
+
+# --- consent and referrals -----------------------------------------------------------------------------
+
+
+@sensitive_variables()
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    purpose: str,
+    given_by: str = Consent.GivenBy.PERSON,
+    given_by_name: str = "",
+    partners: Iterable[Organisation] = (),
+    given_at: Any = None,
+    request: HttpRequest | None = None,
+) -> Consent:
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError({"purpose": [_("Choose what the consent is for.")]})
+    if given_by not in Consent.GivenBy.values:
+        raise ValidationError({"given_by": [_("Choose who gave the consent.")]})
+    partner_list = list(partners)
+    if purpose == Consent.Purpose.SHARING and not partner_list:
+        raise ValidationError({"partners": [_("Name the partners the person agreed to share with.")]})
+    if given_by != Consent.GivenBy.PERSON and not given_by_name.strip():
+        raise ValidationError({"given_by_name": [_("Give the name of the guardian or representative.")]})
+    with transaction.atomic():
+        consent: Consent = _add_case_record(
+            actor=actor,
+            case=case,
+            model=Consent,
+            request=request,
+            purpose=purpose,
+            given_by=given_by,
+            given_by_name=given_by_name.strip(),
+            given_at=given_at or timezone.now(),
+        )
+        consent.partners.set(partner_list)
+    return consent
+
+
+def consent_withdraw(*, actor: User, consent: Consent, request: HttpRequest | None = None) -> Consent:
+    _require(actor, CASE_CHANGE, consent.case)
+    if consent.withdrawn_at is not None:
+        return consent
+    with transaction.atomic():
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawal_recorded_by = actor
+        consent.save(update_fields=["withdrawn_at", "withdrawal_recorded_by"])
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=consent,
+            detail={"case": consent.case.reference, "withdrawn": True, "purpose": consent.purpose},
+        )
+    return consent
+
+
+def sharing_consent_for(case: Case, organisation: Organisation) -> Consent | None:
+    """The active consent to share this case with ``organisation``, if there is one."""
+    return (
+        Consent.objects.filter(
+            case=case, purpose=Consent.Purpose.SHARING, withdrawn_at__isnull=True, partners=organisation
+        )
+        .order_by("-given_at")
+        .first()
+    )
+
+
+@sensitive_variables()
+def referral_record_incoming(
+    *, actor: User, case: Case, values: Mapping[str, Any], request: HttpRequest | None = None
+) -> Referral:
+    if values.get("reason") not in htcds.ReferralReason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
+    if not values.get("organisation") and not str(values.get("organisation_name") or "").strip():
+        raise ValidationError({"organisation": [_("Name the referring organisation.")]})
+    allowed = {"organisation", "organisation_name", "case_worker_name", "referral_date", "reason", "details"}
+    referral: Referral = _add_case_record(
+        actor=actor,
+        case=case,
+        model=Referral,
+        request=request,
+        direction=Referral.Direction.INCOMING,
+        **{k: v for k, v in values.items() if k in allowed and v is not None},
+    )
+    return referral
+
+
+@sensitive_variables()
+def referral_make_outgoing(
+    *,
+    actor: User,
+    case: Case,
+    organisation: Organisation,
+    reason: str,
+    purpose: str,
+    safeguards: str,
+    fields_shared: Iterable[str] = (),
+    details: str = "",
+    case_worker_name: str = "",
+    referral_date: date | None = None,
+    override_justification: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Refer a case to a partner. Needs the person's active consent to share with that partner, or a
+    supervisor's override with a written justification. Logs the transfer: recipient, purpose, safeguards."""
+    _require(actor, CASE_CHANGE, case)
+    if reason not in htcds.ReferralReason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
+    if not purpose.strip():
+        raise ValidationError({"purpose": [_("Say what the partner will use the data for.")]})
+    if not safeguards.strip():
+        raise ValidationError(
+            {"safeguards": [_("Say how the data is protected in transit and at the partner.")]}
+        )
+    shared = list(fields_shared)
+    unknown = [name for name in shared if name not in EDITABLE_FIELDS]
+    if unknown:
+        raise ValidationError(
+            {"fields_shared": [_("Not case fields: %(fields)s") % {"fields": ", ".join(unknown)}]}
+        )
+    consent = sharing_consent_for(case, organisation)
+    override = False
+    if consent is None:
+        if not override_justification.strip():
+            raise ConsentRequired(
+                _("The person has not consented to sharing with %(partner)s.") % {"partner": organisation}
+            )
+        if not _reaches(actor, CONSENT_OVERRIDE, case):
+            raise PermissionDenied(_("Only a supervisor may refer a case without consent."))
+        if len(override_justification.strip()) < MIN_JUSTIFICATION_LENGTH:
+            raise ValidationError(
+                {
+                    "override_justification": [
+                        _("Explain in at least %(n)d characters why consent cannot be obtained.")
+                        % {"n": MIN_JUSTIFICATION_LENGTH}
+                    ]
+                }
+            )
+        override = True
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            case=case,
+            created_by=actor,
+            direction=Referral.Direction.OUTGOING,
+            organisation=organisation,
+            case_worker_name=case_worker_name,
+            referral_date=referral_date or timezone.localdate(),
+            reason=reason,
+            details=details,
+            consent=consent,
+            override_by=actor if override else None,
+            override_justification=override_justification.strip() if override else "",
+        )
+        transfer = DataTransfer.objects.create(
+            case=case,
+            created_by=actor,
+            referral=referral,
+            recipient=str(organisation)[:200],
+            purpose=purpose.strip()[:300],
+            safeguards=safeguards.strip()[:500],
+            fields_shared=shared,
+        )
+        audit_log(
+            action=AuditAction.EXPORT,
+            request=request,
+            actor=actor,
+            record=referral,
+            detail={
+                "case": case.reference,
+                "recipient": transfer.recipient,
+                "recipient_organisation": organisation.pk,
+                "purpose": transfer.purpose,
+                "safeguards": transfer.safeguards,
+                "fields_shared": shared,
+                "consent": consent.pk if consent else None,
+                "consent_overridden": override,
+            },
+        )
+    return referral
+
+
+# --- approvals: closure and transfer -------------------------------------------------------------------
+
+
+def case_closure_request(
+    *, actor: User, case: Case, closure_status: str, reason: str, request: HttpRequest | None = None
+) -> CaseRequest:
+    if closure_status not in (htcds.CaseStatus.CLOSED, htcds.CaseStatus.CLOSED_REFERRED):
+        raise ValidationError({"closure_status": [_("Choose how the case is closed.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for closing the case.")]})
+    return _open_request(
+        actor=actor,
+        case=case,
+        request=request,
+        kind=CaseRequest.Kind.CLOSURE,
+        closure_status=closure_status,
+        reason=reason.strip(),
+    )
+
+
+def case_transfer_request(
+    *,
+    actor: User,
+    case: Case,
+    new_owner: User,
+    reason: str,
+    new_group: UserGroup | None = None,
+    safeguards: str = "",
+    request: HttpRequest | None = None,
+) -> CaseRequest:
+    if new_owner.pk == case.owner_id:
+        raise ValidationError({"new_owner": [_("The case already belongs to this person.")]})
+    if not new_owner.is_active or not has_permission(new_owner, CASE_VIEW):
+        raise ValidationError({"new_owner": [_("This person cannot hold cases.")]})
+    if new_group is not None and not new_owner.user_groups.filter(pk=new_group.pk).exists():
+        raise ValidationError({"new_group": [_("The new case worker is not in that team.")]})
+    if new_owner.organisation_id != case.organisation_id and not safeguards.strip():
+        raise ValidationError({"safeguards": [_("A transfer to another organisation needs its safeguards.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for the transfer.")]})
+    return _open_request(
+        actor=actor,
+        case=case,
+        request=request,
+        kind=CaseRequest.Kind.TRANSFER,
+        new_owner=new_owner,
+        new_group=new_group,
+        reason=reason.strip(),
+        safeguards=safeguards.strip(),
+    )
+
+
+def _open_request(*, actor: User, case: Case, request: HttpRequest | None, **values: Any) -> CaseRequest:
+    _require(actor, CASE_CHANGE, case)
+    if case.anonymised_at is not None or case.merged_into_id is not None:
+        raise ValidationError(_("This case is closed to changes."))
+    if CaseRequest.objects.filter(case=case, state=CaseRequest.State.PENDING).exists():
+        raise ValidationError(_("A request for this case is already waiting for a decision."))
+    with transaction.atomic():
+        item = CaseRequest.objects.create(case=case, created_by=actor, **values)
+        audit_log(
+            action=AuditAction.CREATE,
+            request=request,
+            actor=actor,
+            record=item,
+            detail={"case": case.reference, "kind": item.kind},
+        )
+    return item
+
+
+def case_request_decide(
+    *, actor: User, item: CaseRequest, approve: bool, note: str = "", request: HttpRequest | None = None
+) -> CaseRequest:
+    """A supervisor approves or rejects a closure or transfer. Nobody approves their own request."""
+    case = item.case
+    _require(actor, CASE_APPROVE, case)
+    if item.state != CaseRequest.State.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if item.created_by_id == actor.pk:
+        raise PermissionDenied(_("Another supervisor must decide on your own request."))
+    with transaction.atomic():
+        item.state = CaseRequest.State.APPROVED if approve else CaseRequest.State.REJECTED
+        item.decided_by = actor
+        item.decided_at = timezone.now()
+        item.decision_note = note.strip()
+        item.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        detail: dict[str, Any] = {"case": case.reference, "kind": item.kind, "approved": approve}
+        if approve and item.kind == CaseRequest.Kind.CLOSURE:
+            Case.objects.filter(pk=case.pk).update(
+                status=item.closure_status,
+                closure_reason=item.reason,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+        elif approve and item.kind == CaseRequest.Kind.TRANSFER:
+            assert item.new_owner is not None
+            new_owner = item.new_owner
+            if new_owner.organisation_id != case.organisation_id:
+                DataTransfer.objects.create(
+                    case=case,
+                    created_by=actor,
+                    recipient=str(new_owner.organisation)[:200],
+                    purpose=_("Transfer of the case")[:300],
+                    safeguards=item.safeguards[:500],
+                    fields_shared=list(EDITABLE_FIELDS),
+                )
+                detail.update(recipient=str(new_owner.organisation), safeguards=item.safeguards)
+            Case.objects.filter(pk=case.pk).update(
+                owner=new_owner,
+                group=item.new_group,
+                organisation_id=new_owner.organisation_id,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            detail.update(from_owner=case.owner_id, to_owner=new_owner.pk)
+        audit_log(
+            action=AuditAction.EXPORT if detail.get("recipient") else AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=item,
+            detail=detail,
+        )
+        case.refresh_from_db()
+        analytic_record_refresh(case=case)
+    return item
+
+
+# --- duplicates ----------------------------------------------------------------------------------------
+
+_MOVABLE = (
+    Perpetrator,
+    TraffickingEvent,
+    SupportPlan,
+    ServiceDelivery,
+    CaseComment,
+    Consent,
+    Referral,
+    DataTransfer,
+)
+
+
+@sensitive_variables()
+def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest | None = None) -> Case:
+    """Fold ``duplicate`` into ``keep``: its records move over, empty fields of ``keep`` are filled from it,
+    and it stays behind closed and pointing at ``keep``. Both cases get an audit row."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("A case cannot be merged with itself."))
+    _require(actor, CASE_MERGE, keep)
+    _require(actor, CASE_MERGE, duplicate)
+    for case in (keep, duplicate):
+        if case.merged_into_id is not None or case.anonymised_at is not None:
+            raise ValidationError(
+                _("Case %(ref)s is already merged or anonymised.") % {"ref": case.reference}
+            )
+    if CaseRequest.objects.filter(case=duplicate, state=CaseRequest.State.PENDING).exists():
+        raise ValidationError(_("Decide the pending request of the duplicate first."))
+    with transaction.atomic():
+        filled = []
+        for name in EDITABLE_FIELDS:
+            mine, theirs = getattr(keep, name), getattr(duplicate, name)
+            if mine in ("", None, []) and theirs not in ("", None, []):
+                setattr(keep, name, theirs)
+                filled.append(name)
+        moved = {}
+        for model in _MOVABLE:
+            moved[model._meta.model_name] = model.objects.filter(case=duplicate).update(case=keep)
+        CaseRequest.objects.filter(case=duplicate).update(case=keep)
+        keep.blind_index = _case_blind_index(keep)
+        keep.version += 1
+        keep.updated_at = timezone.now()
+        keep.save(update_fields=[*filled, "blind_index", "version", "updated_at"])
+        Case.objects.filter(pk=duplicate.pk).update(
+            merged_into=keep,
+            status=htcds.CaseStatus.CLOSED,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        duplicate.refresh_from_db()
+        analytic_record_refresh(case=duplicate)
+        analytic_record_refresh(case=keep)
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=keep,
+            detail={"merged_from": duplicate.reference, "fields_filled": filled, "moved": moved},
+        )
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=duplicate,
+            detail={"merged_into": keep.reference},
+        )
+    return keep
+
+
+# --- retention -----------------------------------------------------------------------------------------
+
+_SCRUBBED_RECORDS = (
+    Perpetrator,
+    TraffickingEvent,
+    SupportPlan,
+    ServiceDelivery,
+    Consent,
+    Referral,
+    CaseRequest,
+)
+
+
+def case_anonymise(
+    *, case: Case, reason: str, actor: User | None = None, request: HttpRequest | None = None
+) -> Case:
+    """Erase every identifying value of a case and its records; keep its statistical record.
+
+    The analytic record is refreshed first and then cut loose from the case, so statistics and releases
+    still count the person after the case is anonymised.
+    """
+    if case.anonymised_at is not None:
+        return case
+    with transaction.atomic():
+        record = analytic_record_refresh(case=case)
+        if record is not None:
+            AnalyticRecord.objects.filter(pk=record.pk).update(case=None)
+        blank = {f.name: (None if isinstance(f, EncryptedDateField) else "") for f in encrypted_fields(Case)}
+        Case.objects.filter(pk=case.pk).update(
+            **blank,
+            blind_index="",
+            blind_index_key_id="",
+            anonymised_at=timezone.now(),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        for model in _SCRUBBED_RECORDS:
+            fields = {
+                f.name: (None if isinstance(f, EncryptedDateField) else "") for f in encrypted_fields(model)
+            }
+            model.objects.filter(case=case).update(**fields)
+        CaseComment.objects.filter(case=case).delete()
+        audit_log(
+            action=AuditAction.DELETE,
+            request=request,
+            actor=actor,
+            record=case,
+            detail={
+                "anonymised": True,
+                "reason": reason,
+                "statistical_record": record.pk if record else None,
+            },
+        )
+        case.refresh_from_db()
+    return case
+
+
+def cases_anonymise_expired(*, today: date | None = None, progress: Any = None) -> int:
+    """Anonymise every case whose retention date has passed. Returns how many were anonymised."""
+    today = today or timezone.localdate()
+    due = list(
+        Case.objects.filter(retention_until__lt=today, anonymised_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for done, pk in enumerate(due, start=1):
+        case = Case.objects.get(pk=pk)
+        case_anonymise(case=case, reason="retention period ended")
+        if progress is not None:
+            progress(done, len(due))
+    return len(due)
+
+
+# --- keys ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RotationResult:
+    rotated: dict[str, int]
+    already_current: dict[str, int]
+
+    @property
+    def total_rotated(self) -> int:
+        return sum(self.rotated.values())
+
+
+def _encrypted_models() -> list[type[models.Model]]:
+    from django.apps import apps
+
+    return [model for model in apps.get_app_config("trafficking").get_models() if encrypted_fields(model)]
+
+
+@sensitive_variables()
+def field_keys_rotate(*, batch_size: int = 500, dry_run: bool = False) -> RotationResult:
+    """Re-encrypt, under the first key of ``MIGDEV_FIELD_KEYS``, every value written with an older key.
+
+    Safe to run again and to interrupt: each row is rewritten in its own short transaction, and rows
+    already under the current key are left alone. Run it after putting a new key first in the list;
+    remove the old key once ``dry_run=True`` reports nothing left to rotate.
+    """
+    cipher = field_cipher()
+    rotated: dict[str, int] = {}
+    current: dict[str, int] = {}
+    for model in _encrypted_models():
+        label = model._meta.label_lower
+        rotated[label] = 0
+        current[label] = 0
+        names = [f.name for f in encrypted_fields(model)]
+        raw = {f"raw_{name}": Cast(name, output_field=models.TextField()) for name in names}
+        last_pk = 0
+        while True:
+            rows = list(
+                model._default_manager.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .annotate(**raw)
+                .values("pk", *raw.keys())[:batch_size]
+            )
+            if not rows:
+                break
+            for row in rows:
+                last_pk = row["pk"]
+                updates = {}
+                for name in names:
+                    stored = row[f"raw_{name}"]
+                    if not stored:
+                        continue
+                    if cipher.is_current(stored):
+                        current[label] += 1
+                    else:
+                        updates[name] = Value(cipher.rotate(stored), output_field=models.TextField())
+                if updates:
+                    rotated[label] += len(updates)
+                    if not dry_run:
+                        model._default_manager.filter(pk=row["pk"]).update(**updates)
+    return RotationResult(rotated, current)
+
+
+@sensitive_variables()
+def blind_indexes_rebuild() -> int:
+    """Recompute every case's blind index (after ``MIGDEV_BLIND_INDEX_KEY`` changed)."""
+    key_id = blind_index_key_id()
+    count = 0
+    for case in Case.objects.exclude(blind_index_key_id=key_id).filter(anonymised_at__isnull=True).iterator():
+        index = _case_blind_index(case)
+        Case.objects.filter(pk=case.pk).update(blind_index=index, blind_index_key_id=key_id if index else "")
+        count += 1
+    return count
+
+
+def retention_extend(
+    *, actor: User, case: Case, until: date, reason: str, request: HttpRequest | None = None
+) -> Case:
+    """Keep a case's identifying data longer (for example during proceedings), with a reason on record."""
+    _require(actor, CASE_APPROVE, case)
+    if until <= case.retention_until:
+        raise ValidationError({"until": [_("Choose a later date than the current one.")]})
+    if until > case.retention_until + timedelta(days=366 * retention_years()):
+        raise ValidationError({"until": [_("That is too far ahead.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    with transaction.atomic():
+        before = case.retention_until
+        Case.objects.filter(pk=case.pk).update(retention_until=until, version=F("version") + 1)
+        case.refresh_from_db()
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=case,
+            detail={"retention_until": {"before": before.isoformat(), "after": until.isoformat()}},
+        )
+    return case
+
+
+# --- releases ------------------------------------------------------------------------------------------
+
+
+def release_build(
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    parameters: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Release:
+    """Build a candidate release from the analytic records ``actor`` may use, as a draft for review.
+
+    ``parameters``: ``sources`` (analytic source ids, default all), ``format``; for k-anonymised microdata
+    ``k`` (default 11), ``quasi_identifiers``, ``search``, ``max_suppression``; for synthetic data
+    ``epsilon`` and ``reporting_length``; for aggregates ``threshold``.
+    """
+    if not has_permission(actor, RELEASE_ADD):
+        raise PermissionDenied(_("You may not build releases."))
+    options = dict(parameters or {})
+    records = analytic_records_visible_to(actor).select_related(None)
+    if options.get("sources"):
+        records = records.filter(source_id__in=[int(pk) for pk in options["sources"]])
+    if not records.exists():
+        raise ValidationError(_("There are no records to release."))
+    if kind == Release.Kind.AGGREGATES:
+        built = releases.build_aggregates(records, threshold=int(options.get("threshold", 11)))
+    else:
+        data_format = releases.release_format(records, str(options.get("format") or ""))
+        rows = releases.record_dicts(records)
+        countries = country_index()
+        if kind == Release.Kind.K_ANONYMISED:
+            built = releases.build_k_anonymised(
+                rows,
+                data_format=data_format,
+                countries=countries,
+                k=int(options.get("k", 11)),
+                quasi_identifiers=options.get("quasi_identifiers") or None,
+                search=bool(options.get("search", False)),
+                max_suppression=float(options.get("max_suppression", 1.0)),
+            )
+        elif kind == Release.Kind.SYNTHETIC:
+            built = releases.build_synthetic(
+                rows,
+                data_format=data_format,
+                countries=countries,
+                epsilon=float(options.get("epsilon", 4.0)),
+                reporting_length=int(options.get("reporting_length", 3)),
+            )
+        else:
+            raise ValidationError(_("Unknown kind of release."))
+    sources = sorted(set(records.order_by().values_list("source_id", flat=True).distinct()))
+    with transaction.atomic():
+        release = Release.objects.create(
+            title=title.strip() or str(Release.Kind(kind).label),
+            kind=kind,
+            data_format=built.data_format,
+            parameters={**built.parameters, "sources": sources},
+            report=built.report,
+            epsilon=built.epsilon,
+            record_count=built.record_count,
+            content=built.content,
+            created_by=actor,
+        )
+        audit_log(
+            action=AuditAction.CREATE,
+            request=request,
+            actor=actor,
+            record=release,
+            detail={"kind": kind, "parameters": release.parameters, "records": built.record_count},
+        )
+    return release
+
+
+def release_review(
+    *, actor: User, release: Release, approve: bool, note: str = "", request: HttpRequest | None = None
+) -> Release:
+    """A data protection officer approves (publishes) or rejects a draft release. Not their own."""
+    if not has_permission(actor, RELEASE_APPROVE):
+        raise PermissionDenied(_("Only a data protection officer reviews releases."))
+    if release.state != Release.State.DRAFT:
+        raise ValidationError(_("This release has already been reviewed."))
+    if release.created_by_id == actor.pk:
+        raise PermissionDenied(_("Someone else must review a release you built."))
+    if approve and release.kind == Release.Kind.AGGREGATES:
+        content = json.loads(release.content)
+        problems = aggregates.check_no_small_cells(content["tables"], int(content["threshold"]))
+        if problems:
+            raise ValidationError(
+                _("Small cells would be published: %(cells)s") % {"cells": "; ".join(problems)}
+            )
+    if approve and release.kind == Release.Kind.K_ANONYMISED:
+        smallest = int(release.report.get("smallest_class") or 0)
+        if release.record_count and smallest < int(release.parameters.get("k", 11)):
+            raise ValidationError(_("The release is not k-anonymous."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": [_("Say why the release is rejected.")]})
+    with transaction.atomic():
+        release.state = Release.State.APPROVED if approve else Release.State.REJECTED
+        release.reviewed_by = actor
+        release.reviewed_at = timezone.now()
+        release.review_note = note.strip()
+        release.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=release,
+            detail={"state": release.state, "epsilon": release.epsilon, "kind": release.kind},
+        )
+    return release
+
+
+def release_withdraw(
+    *, actor: User, release: Release, note: str, request: HttpRequest | None = None
+) -> Release:
+    if not has_permission(actor, RELEASE_APPROVE):
+        raise PermissionDenied(_("Only a data protection officer withdraws releases."))
+    if release.state != Release.State.APPROVED:
+        raise ValidationError(_("Only a published release can be withdrawn."))
+    with transaction.atomic():
+        release.state = Release.State.WITHDRAWN
+        release.review_note = note.strip()
+        release.save(update_fields=["state", "review_note"])
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=release,
+            detail={"state": release.state},
+        )
+    return release
+
+
+def privacy_budget_spent(source_ids: Iterable[int]) -> float:
+    """Epsilon spent so far on approved synthetic releases drawn from these sources (budgets add up)."""
+
+    wanted = set(source_ids)
+    total = 0.0
+    for release in Release.objects.filter(kind=Release.Kind.SYNTHETIC, state=Release.State.APPROVED):
+        if wanted & set(release.parameters.get("sources", [])):
+            total += release.epsilon or 0.0
+    return total

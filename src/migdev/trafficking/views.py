@@ -1,0 +1,761 @@
+"""Pages of the counter-trafficking module. Thin: every read goes through an access function in
+``selectors``, every write through ``services``.
+
+Case pages are never cached and their form posts are hidden from error reports, since they hold
+identifying values.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from migdev.accounts.access import has_permission, permission_required_or_404
+from migdev.accounts.models import User
+from migdev.audit.models import AuditAction
+from migdev.audit.services import audit_log
+from migdev.dataio.exports import export_response
+from migdev.trafficking import ctdc, forms, htcds, selectors, services
+from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
+from migdev.trafficking.releases import GROUP_DIMENSIONS
+
+PAGE_SIZE = 25
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- public ------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    links = {
+        "cases": has_permission(user, selectors.CASE_VIEW),
+        "intake": has_permission(user, selectors.CASE_ADD),
+        "approvals": has_permission(user, selectors.CASE_APPROVE),
+        "duplicates": has_permission(user, selectors.CASE_MERGE),
+        "statistics": has_permission(user, selectors.STATISTICS_VIEW),
+        "releases": has_permission(user, selectors.RELEASE_VIEW),
+    }
+    return render(request, "trafficking/home.html", {"links": links})
+
+
+def _value_label(dimension: str, value: Any, names: dict[str, str]) -> str:
+    if value is None:
+        return _("Not recorded")
+    if dimension in ctdc.FLAG_GROUP_BY_NAME:
+        for flag in ctdc.FLAG_GROUP_BY_NAME[dimension].flags:
+            if flag.field == value:
+                return str(flag.label)
+    if dimension in ("citizenship", "country_of_exploitation"):
+        return names.get(str(value), str(value))
+    if value == "TransgenderNonConforming":
+        return _("Transgender or non-conforming")
+    return str(value)
+
+
+def _dimension_label(dimension: str) -> str:
+    if dimension in ctdc.FLAG_GROUP_BY_NAME:
+        return str(ctdc.FLAG_GROUP_BY_NAME[dimension].label)
+    return str(ctdc.CATEGORY_FIELDS.get(dimension, dimension))
+
+
+def charted_tables(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tables ready for the template: labels, and bar lengths (0-100) for the server-side SVG charts."""
+    from migdev.reference.models import Country
+
+    names = {country.iso3: country.name for country in Country.objects.all()}
+    result = []
+    for table in tables:
+        largest = max((cell["count"] or 0 for cell in table["cells"]), default=0) or 1
+        cells = []
+        for position, cell in enumerate(table["cells"]):
+            cells.append(
+                {
+                    **cell,
+                    "label": _value_label(table["dimension"], cell["value"], names),
+                    "bar": round(100 * (cell["count"] or 0) / largest, 1),
+                    "y": position * 26,
+                }
+            )
+        result.append(
+            {
+                **table,
+                "label": _dimension_label(table["dimension"]),
+                "cells": cells,
+                "chart_height": len(cells) * 26,
+                "has_counts": any(cell["count"] for cell in cells),
+                "group": table["dimension"] in GROUP_DIMENSIONS,
+            }
+        )
+    return result
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Public figures: only the latest aggregates release a data protection officer approved."""
+    release = selectors.published_aggregates()
+    tables: list[dict[str, Any]] = []
+    content: dict[str, Any] = {}
+    if release is not None:
+        content = json.loads(release.content)
+        tables = charted_tables(content["tables"])
+    downloads = selectors.published_releases().exclude(kind=Release.Kind.AGGREGATES)
+    return render(
+        request,
+        "trafficking/dashboard.html",
+        {"release": release, "tables": tables, "content": content, "downloads": downloads},
+    )
+
+
+@require_GET
+def release_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An approved release for anyone; a draft only for those who build or review releases."""
+    release = selectors.published_releases().filter(pk=pk).first()
+    if release is None:
+        if not request.user.is_authenticated:
+            raise Http404
+        release = selectors.release_get_for_user(request.user, pk, request=request)
+    extension = "json" if release.kind == Release.Kind.AGGREGATES else "csv"
+    response = HttpResponse(
+        release.content, content_type="application/json" if extension == "json" else "text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="migdev-release-{release.pk}.{extension}"'
+    if release.state != Release.State.APPROVED:
+        audit_log(action=AuditAction.EXPORT, request=request, record=release, detail={"state": release.state})
+    return response
+
+
+# --- cases ---------------------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.CASE_VIEW)
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in htcds.CaseStatus.values:
+        cases = cases.filter(status=status)
+    reference = request.GET.get("reference", "").strip().upper()
+    if reference:
+        cases = cases.filter(reference__icontains=reference)
+    page = Paginator(cases.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.case_list_audit(user=request.user, cases=page.object_list, request=request, purpose="list")
+    query = "&".join(
+        f"{key}={value}" for key, value in (("status", status), ("reference", reference)) if value
+    )
+    return render(
+        request,
+        "trafficking/case_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "reference": reference,
+            "statuses": htcds.CaseStatus.choices,
+            "can_add": has_permission(request.user, selectors.CASE_ADD),
+            "can_export": has_permission(request.user, selectors.CASE_EXPORT),
+        },
+    )
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.CASE_EXPORT)
+@require_GET
+def case_export(request: HttpRequest) -> HttpResponseBase:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    cases = list(selectors.cases_visible_to(request.user, selectors.CASE_EXPORT).order_by("pk"))
+    columns = (
+        [("reference", _("Case reference"))]
+        + [(name, forms.field_label(name)) for name in services.EDITABLE_FIELDS]
+        + [("status", _("Status")), ("owner", _("Case owner"))]
+    )
+    rows = []
+    for case in cases:
+        row: dict[str, Any] = {name: getattr(case, name) for name in services.EDITABLE_FIELDS}
+        for name, value in row.items():
+            if isinstance(value, list):
+                row[name] = "; ".join(str(item) for item in value)
+        row.update(reference=case.reference, status=case.status, owner=case.owner.get_username())
+        rows.append(row)
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        record_type=Case._meta.label_lower,
+        detail={"cases": [case.reference for case in cases], "count": len(cases), "format": fmt},
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return export_response(rows, columns, fmt, f"cases-{stamp}")  # type: ignore[arg-type]
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@permission_required_or_404(selectors.CASE_ADD)
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CaseForm(request.POST or None, initial={"registered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.case_create(actor=_user(request), values=form.case_values(), request=request)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": saved.case.reference})
+            if saved.possible_duplicates:
+                messages.warning(
+                    request,
+                    _(
+                        "Possible duplicate of %(refs)s: same name, birth date and citizenship. Ask your "
+                        "supervisor to merge them if it is the same person."
+                    )
+                    % {"refs": ", ".join(case.reference for case in saved.possible_duplicates)},
+                )
+            return redirect("trafficking:case_detail", saved.case.pk)
+    return render(request, "trafficking/case_form.html", {"form": form, "case": None})
+
+
+@never_cache
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_user(request.user, pk, request=request)
+    user = request.user
+    pending = (
+        case.requests.filter(state=CaseRequest.State.PENDING)
+        .select_related("created_by", "new_owner")
+        .first()
+    )
+    context = {
+        "case": case,
+        "duplicates": selectors.case_possible_duplicates(user, case),
+        "consents": case.consents.prefetch_related("partners"),
+        "referrals": case.referrals.select_related("organisation"),
+        "transfers": case.transfers.all(),
+        "comments": case.comments.select_related("created_by"),
+        "perpetrators": case.perpetrators.all(),
+        "events": case.events.all(),
+        "plans": case.support_plans.all(),
+        "services_delivered": case.services.select_related("provider"),
+        "pending": pending,
+        "history": case.requests.exclude(state=CaseRequest.State.PENDING).select_related("decided_by"),
+        "can_change": selectors.cases_visible_to(user, selectors.CASE_CHANGE).filter(pk=case.pk).exists()
+        and case.anonymised_at is None
+        and case.merged_into_id is None,
+        "can_decide": pending is not None
+        and pending.created_by_id != user.pk
+        and selectors.cases_visible_to(user, selectors.CASE_APPROVE).filter(pk=case.pk).exists(),
+        "comment_form": forms.CommentForm(),
+        "decision_form": forms.DecisionForm(),
+    }
+    return render(request, "trafficking/case_detail.html", context)
+
+
+@never_cache
+@sensitive_post_parameters()
+@sensitive_variables("form", "case")
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_user(request.user, pk, perm=selectors.CASE_CHANGE, request=request)
+    conflict = None
+    if request.method == "POST":
+        form = forms.CaseForm(request.POST)
+        if form.is_valid():
+            expected = form.cleaned_data.get("version") or 0
+            try:
+                services.case_update(
+                    actor=_user(request),
+                    case=case,
+                    expected_version=expected,
+                    values=form.case_values(),
+                    request=request,
+                )
+            except services.CaseConflict as error:
+                # Nothing is lost: the form keeps what this editor typed, next to what is now stored.
+                current = Case.objects.get(pk=case.pk)
+                stored = forms.initial_for(current)
+                conflict = {
+                    "version": error.current_version,
+                    "differences": [
+                        (form[name].label, stored[name])
+                        for name in services.EDITABLE_FIELDS
+                        if stored[name] != form.cleaned_data.get(name)
+                        and not (
+                            stored[name] in (None, "", []) and form.cleaned_data.get(name) in (None, "", [])
+                        )
+                    ],
+                    "updated_at": current.updated_at,
+                }
+                data = request.POST.copy()
+                data["version"] = str(error.current_version)
+                form = forms.CaseForm(data)
+                form.is_valid()
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Case %(ref)s saved.") % {"ref": case.reference})
+                return redirect("trafficking:case_detail", case.pk)
+    else:
+        form = forms.CaseForm(initial=forms.initial_for(case))
+    status = 409 if conflict else 200
+    return render(
+        request,
+        "trafficking/case_form.html",
+        {"form": form, "case": case, "conflict": conflict},
+        status=status,
+    )
+
+
+def _case_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_factory: Callable[..., Any],
+    perform: Callable[[User, Case, dict[str, Any]], Any],
+    title: str,
+    done: str,
+    template: str = "trafficking/case_action.html",
+) -> HttpResponse:
+    case = selectors.case_get_for_user(request.user, pk, perm=selectors.CASE_CHANGE, request=request)
+    form = form_factory(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(_user(request), case, form.cleaned_data)
+        except services.ConsentRequired as error:
+            form.add_error(None, str(error))
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You may not do this."))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("trafficking:case_detail", case.pk)
+    return render(request, template, {"case": case, "form": form, "title": title})
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def case_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.CommentForm,
+        perform=lambda user, case, data: services.case_comment_add(
+            actor=user, case=case, body=data["body"], request=request
+        ),
+        title=_("Add a comment"),
+        done=_("Comment added."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.ConsentForm,
+        perform=lambda user, case, data: services.consent_record(
+            actor=user,
+            case=case,
+            purpose=data["purpose"],
+            given_by=data["given_by"],
+            given_by_name=data["given_by_name"],
+            partners=data["partners"],
+            request=request,
+        ),
+        title=_("Record consent"),
+        done=_("Consent recorded."),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    consent = selectors.case_record_get_for_user(
+        request.user, Consent, consent_pk, perm=selectors.CASE_CHANGE, request=request
+    )
+    if consent.case_id != pk:
+        raise Http404
+    services.consent_withdraw(actor=_user(request), consent=consent, request=request)
+    messages.success(request, _("Consent withdrawn."))
+    return redirect("trafficking:case_detail", pk)
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_out(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.ReferralOutForm,
+        perform=lambda user, case, data: services.referral_make_outgoing(
+            actor=user,
+            case=case,
+            organisation=data["organisation"],
+            reason=data["reason"],
+            purpose=data["purpose"],
+            safeguards=data["safeguards"],
+            fields_shared=data["fields_shared"],
+            details=data["details"],
+            case_worker_name=data["case_worker_name"],
+            override_justification=data["override_justification"],
+            request=request,
+        ),
+        title=_("Refer to a partner"),
+        done=_("Referral recorded and the transfer logged."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_in(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.ReferralInForm,
+        perform=lambda user, case, data: services.referral_record_incoming(
+            actor=user, case=case, values=data, request=request
+        ),
+        title=_("Record an incoming referral"),
+        done=_("Referral recorded."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def perpetrator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.PerpetratorForm,
+        perform=lambda user, case, data: services.perpetrator_add(
+            actor=user, case=case, values=data, request=request
+        ),
+        title=_("Add a perpetrator"),
+        done=_("Perpetrator added."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.EventForm,
+        perform=lambda user, case, data: services.trafficking_event_add(
+            actor=user, case=case, values=data, request=request
+        ),
+        title=_("Add a trafficking event"),
+        done=_("Event added."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.ClosureForm,
+        perform=lambda user, case, data: services.case_closure_request(
+            actor=user,
+            case=case,
+            closure_status=data["closure_status"],
+            reason=data["reason"],
+            request=request,
+        ),
+        title=_("Ask to close the case"),
+        done=_("Closure requested; a supervisor will decide."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    workers = (
+        User.objects.filter(
+            Q(
+                roles__grants__permission__codename="view_case",
+                roles__grants__permission__content_type__app_label="trafficking",
+            ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+    return _case_action(
+        request,
+        pk,
+        form_factory=lambda data: forms.TransferForm(data, case_workers=workers),
+        perform=lambda user, case, data: services.case_transfer_request(
+            actor=user,
+            case=case,
+            new_owner=data["new_owner"],
+            new_group=data["new_group"],
+            reason=data["reason"],
+            safeguards=data["safeguards"],
+            request=request,
+        ),
+        title=_("Ask to transfer the case"),
+        done=_("Transfer requested; a supervisor will decide."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    item = selectors.case_record_get_for_user(
+        request.user, CaseRequest, request_pk, perm=selectors.CASE_APPROVE, request=request
+    )
+    if item.case_id != pk:
+        raise Http404
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("trafficking:case_detail", pk)
+    try:
+        services.case_request_decide(
+            actor=_user(request),
+            item=item,
+            approve=form.cleaned_data["approve"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Decision recorded."))
+    if selectors.cases_visible_to(request.user).filter(pk=pk).exists():
+        return redirect("trafficking:case_detail", pk)
+    return redirect("trafficking:approvals")
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.CASE_APPROVE)
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_visible_to(request.user, selectors.CASE_APPROVE)
+    pending = (
+        CaseRequest.objects.filter(case__in=cases, state=CaseRequest.State.PENDING)
+        .select_related("case", "created_by", "new_owner")
+        .order_by("created_at")
+    )
+    return render(request, "trafficking/approvals.html", {"pending": pending})
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.CASE_MERGE)
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    groups = selectors.duplicate_groups_visible_to(request.user)
+    selectors.case_list_audit(
+        user=request.user,
+        cases=[case for group in groups for case in group],
+        request=request,
+        purpose="duplicates",
+    )
+    return render(request, "trafficking/duplicates.html", {"groups": groups})
+
+
+@never_cache
+@login_required
+@require_POST
+def case_merge(request: HttpRequest) -> HttpResponse:
+    form = forms.MergeForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    keep = selectors.case_get_for_user(
+        request.user, form.cleaned_data["keep"], perm=selectors.CASE_MERGE, request=request, audit_read=False
+    )
+    duplicate = selectors.case_get_for_user(
+        request.user,
+        form.cleaned_data["duplicate"],
+        perm=selectors.CASE_MERGE,
+        request=request,
+        audit_read=False,
+    )
+    try:
+        services.case_merge(actor=_user(request), keep=keep, duplicate=duplicate, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("trafficking:duplicates")
+    messages.success(
+        request, _("%(dup)s merged into %(keep)s.") % {"dup": duplicate.reference, "keep": keep.reference}
+    )
+    return redirect("trafficking:case_detail", keep.pk)
+
+
+# --- statistics and releases -----------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.STATISTICS_VIEW)
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Aggregates of the records in the analyst's scope, small cells suppressed like a release."""
+    from migdev.trafficking.releases import build_aggregates
+
+    records = selectors.analytic_records_visible_to(request.user)
+    source_choices = AnalyticSource.objects.filter(pk__in=records.values("source_id"))
+    source_id = request.GET.get("source", "")
+    if source_id.isdigit():
+        records = records.filter(source_id=int(source_id))
+    tables: list[dict[str, Any]] = []
+    content: dict[str, Any] = {}
+    if records.exists():
+        content = json.loads(build_aggregates(records).content)
+        tables = charted_tables(content["tables"])
+    return render(
+        request,
+        "trafficking/statistics.html",
+        {"tables": tables, "content": content, "source_choices": source_choices, "source_id": source_id},
+    )
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.RELEASE_VIEW)
+@require_GET
+def release_list(request: HttpRequest) -> HttpResponse:
+    releases = selectors.releases_visible_to(request.user)
+    return render(
+        request,
+        "trafficking/release_list.html",
+        {"releases": releases, "can_add": has_permission(request.user, selectors.RELEASE_ADD)},
+    )
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.RELEASE_ADD)
+@require_http_methods(["GET", "POST"])
+def release_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ReleaseForm(request.POST or None, initial={"kind": Release.Kind.AGGREGATES})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        parameters = {
+            "k": data["k"],
+            "threshold": data["k"],
+            "search": data["search"],
+            "max_suppression": data["max_suppression"],
+            "epsilon": data["epsilon"],
+            "reporting_length": data["reporting_length"],
+        }
+        try:
+            release = services.release_build(
+                actor=_user(request),
+                kind=data["kind"],
+                title=data["title"],
+                parameters=parameters,
+                request=request,
+            )
+        except (ValidationError, ValueError) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Release built; a data protection officer must approve it."))
+            return redirect("trafficking:release_detail", release.pk)
+    return render(request, "trafficking/release_form.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    release = selectors.release_get_for_user(request.user, pk, request=request)
+    can_review = (
+        release.state == Release.State.DRAFT
+        and has_permission(request.user, selectors.RELEASE_APPROVE)
+        and release.created_by_id != request.user.pk
+    )
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not can_review:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.release_review(
+                    actor=_user(request),
+                    release=release,
+                    approve=form.cleaned_data["approve"],
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Review recorded."))
+                return redirect("trafficking:release_detail", release.pk)
+    tables = []
+    if release.kind == Release.Kind.AGGREGATES:
+        tables = charted_tables(json.loads(release.content)["tables"])
+    preview = [] if release.kind == Release.Kind.AGGREGATES else release.content.splitlines()[:11]
+    spent = services.privacy_budget_spent(release.parameters.get("sources", []))
+    return render(
+        request,
+        "trafficking/release_detail.html",
+        {
+            "release": release,
+            "form": form,
+            "can_review": can_review,
+            "tables": tables,
+            "preview": [line.split(",") for line in preview],
+            "budget_spent": spent,
+        },
+    )

@@ -1,0 +1,101 @@
+import random
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migdev.trafficking.ctdc import AGE_BANDS
+from migdev.trafficking.kanon import KAnonymityImpossible, ctdc_hierarchies, k_anonymise, smallest_class
+
+QIS = ["gender", "age_broad", "citizenship", "year_of_registration"]
+REGIONS = {"NGA": "Africa", "GHA": "Africa", "FRA": "Europe", "ITA": "Europe", "IND": "Asia"}
+
+record_strategy = st.fixed_dictionaries(
+    {
+        "gender": st.sampled_from(["Female", "Male", None]),
+        "age_broad": st.sampled_from([*AGE_BANDS, None]),
+        "citizenship": st.sampled_from([*REGIONS, None]),
+        "year_of_registration": st.sampled_from([2012, 2015, 2019, 2021, None]),
+        "is_forced_labour": st.sampled_from([True, None]),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(record_strategy, max_size=300), st.integers(min_value=1, max_value=15))
+def test_release_is_k_anonymous_and_suppresses_exactly_the_small_classes(records: list[dict], k: int) -> None:
+    released, report = k_anonymise(records, quasi_identifiers=QIS, k=k)
+    classes = Counter(tuple(r[q] for q in QIS) for r in records)
+    expected_kept = sum(n for n in classes.values() if n >= k)
+    assert report.records_out == len(released) == expected_kept
+    assert report.suppressed == len(records) - expected_kept
+    if released:
+        assert smallest_class(released, QIS) >= k
+        assert report.smallest_class >= k
+    # non-quasi-identifiers pass through untouched
+    assert Counter(r["is_forced_labour"] for r in released) <= Counter(r["is_forced_labour"] for r in records)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(record_strategy, min_size=1, max_size=300), st.integers(min_value=2, max_value=11))
+def test_search_respects_the_suppression_limit_and_stays_k_anonymous(records: list[dict], k: int) -> None:
+    hierarchies = ctdc_hierarchies(REGIONS)
+    try:
+        released, report = k_anonymise(
+            records, quasi_identifiers=QIS, k=k, hierarchies=hierarchies, search=True, max_suppression=0.2
+        )
+    except KAnonymityImpossible:
+        return
+    assert report.suppressed <= int(0.2 * len(records))
+    if released:
+        assert smallest_class(released, QIS) >= k
+
+
+def test_generalisation_uses_ctdc_hierarchies() -> None:
+    rng = random.Random(7)
+    records = [
+        {
+            "gender": rng.choice(["Female", "Male"]),
+            "age_broad": rng.choice(AGE_BANDS),
+            "citizenship": rng.choice(list(REGIONS)),
+            "year_of_registration": rng.choice(range(2005, 2023)),
+        }
+        for _ in range(2000)
+    ]
+    _plain, plain_report = k_anonymise(records, quasi_identifiers=QIS, k=11)
+    released, report = k_anonymise(
+        records,
+        quasi_identifiers=QIS,
+        k=11,
+        hierarchies=ctdc_hierarchies(REGIONS),
+        search=True,
+        max_suppression=0.05,
+    )
+    assert report.suppressed <= 100 < plain_report.suppressed
+    assert report.generalised  # something had to give
+    assert smallest_class(released, QIS) >= 11
+    values = {qi: {r[qi] for r in released} for qi in QIS}
+    if "citizenship" in report.generalised:
+        assert values["citizenship"] <= {"Africa", "Europe", "Asia", None}
+    if "year_of_registration" in report.generalised:
+        assert all(v is None or not isinstance(v, int) for v in values["year_of_registration"])
+    assert report.as_dict()["levels"].keys() == set(QIS)
+
+
+def test_fixed_levels_that_suppress_too_much_are_refused() -> None:
+    records = [{"gender": "Female", "age_broad": band} for band in AGE_BANDS]
+    with pytest.raises(KAnonymityImpossible):
+        k_anonymise(records, quasi_identifiers=["gender", "age_broad"], k=3, max_suppression=0.5)
+    released, report = k_anonymise(
+        records, quasi_identifiers=["gender", "age_broad"], k=3, levels={"age_broad": 2}, max_suppression=0.5
+    )
+    # the two minor bands make a class of 2 (suppressed); the seven adult bands one of 7
+    assert [r["age_broad"] for r in released] == ["18+"] * 7
+    assert report.suppressed == 2
+    assert report.levels["age_broad"] == "Minor or adult"
+
+
+def test_k_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="k must"):
+        k_anonymise([], quasi_identifiers=["gender"], k=0)
