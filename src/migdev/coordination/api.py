@@ -6,13 +6,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from migdev.coordination import access, selectors, services
-from migdev.coordination.models import Activity, Meeting, Process
+from migdev.coordination.countries import UnknownCountry, normalise_country_code
+from migdev.coordination.models import Activity, Meeting, Process, Publication
 from migdev.core.api_base import AUTH, Pagination
 
 router = Router(tags=["coordination"])
@@ -231,3 +233,125 @@ def topics_across_processes(
 @paginate(Pagination)
 def list_activities(request: HttpRequest, area: str = "", country: str = "") -> Any:
     return selectors.activities_list(request.user, area=area, country_iso3=country)
+
+
+# --- Research library ------------------------------------------------------------------------------------
+
+
+class PublicationOut(Schema):
+    slug: str
+    title: str
+    authors: list[str]
+    organisation: str | None
+    year: int
+    language: str
+    kind: str
+    abstract: str
+    topics: list[str]
+    countries: list[str]
+    gcm_objectives: list[int]
+    licence: str
+    url: str
+    identifier: str
+    file_name: str
+    file_url: str | None
+    source: str
+
+    @staticmethod
+    def resolve_authors(publication: Publication) -> list[str]:
+        return publication.author_list
+
+    @staticmethod
+    def resolve_organisation(publication: Publication) -> str | None:
+        return publication.organisation.name if publication.organisation else None
+
+    @staticmethod
+    def resolve_topics(publication: Publication) -> list[str]:
+        return [topic.code for topic in publication.topics.all()]
+
+    @staticmethod
+    def resolve_countries(publication: Publication) -> list[str]:
+        return [country.country_iso3 for country in publication.countries.all()]
+
+    @staticmethod
+    def resolve_gcm_objectives(publication: Publication) -> list[int]:
+        return [objective.number for objective in publication.gcm_objectives.all()]
+
+    @staticmethod
+    def resolve_file_url(publication: Publication, context: dict[str, Any]) -> str | None:
+        request = context["request"]
+        if not publication.has_file or not access.may_download(request.user, publication.file_access):
+            return None
+        return request.build_absolute_uri(reverse("coordination:publication_file", args=[publication.slug]))
+
+
+class PublicationHitOut(Schema):
+    score: float | None
+    title_html: str
+    snippet_html: str
+    publication: PublicationOut
+
+
+class PublicationSearchOut(Schema):
+    count: int
+    backend: str
+    items: list[PublicationHitOut]
+
+
+class PublicationFiltersIn(Schema):
+    q: str = ""
+    kind: str = ""
+    language: str = ""
+    topic: str = ""
+    country: str = ""
+    objective: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@router.get("/publications", response=PublicationSearchOut, auth=None)
+def search_publications(request: HttpRequest, filters: Query[PublicationFiltersIn]) -> Any:
+    """Full-text search of the research library (published records): words, "phrases", -exclusions,
+    OR, prefix*; best first, with highlighted snippets (HTML, escaped, matches in <mark>)."""
+    page_size = max(1, min(filters.page_size, selectors.SEARCH_PAGE_MAX))
+    country = ""
+    if filters.country:
+        try:
+            country = normalise_country_code(filters.country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {filters.country!r}") from error
+    results = selectors.publications_search(
+        request.user,
+        filters.q,
+        selectors.PublicationFilters(
+            year_from=filters.year_from,
+            year_to=filters.year_to,
+            language=filters.language,
+            kind=filters.kind,
+            topic=filters.topic,
+            country_iso3=country,
+            gcm_objective=filters.objective,
+        ),
+        limit=page_size,
+        offset=(max(1, filters.page) - 1) * page_size,
+    )
+    return {
+        "count": results.total,
+        "backend": results.backend,
+        "items": [
+            {
+                "score": hit.score,
+                "title_html": str(hit.title_html),
+                "snippet_html": str(hit.snippet),
+                "publication": hit.publication,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+@router.get("/publications/{slug}", response=PublicationOut, auth=None)
+def get_publication(request: HttpRequest, slug: str) -> Any:
+    return access.publication_get_for_user(request.user, slug)

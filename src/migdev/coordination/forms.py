@@ -12,12 +12,16 @@ from migdev.coordination.models import (
     Area,
     ConsultationPosition,
     DatePrecision,
+    DocumentLanguage,
+    FileAccess,
     GcmObjective,
     InformationField,
     InitiativeStatus,
+    Licence,
     Meeting,
     PracticeReview,
     Process,
+    PublicationKind,
     Topic,
 )
 
@@ -222,3 +226,88 @@ class PartnershipCallForm(forms.Form):
         label=_("Global Compact objectives"),
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+def clean_country_list(value: str) -> list[str]:
+    return [clean_country(code) for code in value.replace(",", " ").split()]
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Search words"),
+        help_text=_(
+            'All words must appear. "Quoted words" form a phrase, -word excludes, OR offers a choice.'
+        ),
+    )
+    kind = forms.ChoiceField(
+        choices=[("", _("Any type")), *PublicationKind.choices], required=False, label=_("Type")
+    )
+    language = forms.ChoiceField(
+        choices=[("", _("Any language")), *DocumentLanguage.choices], required=False, label=_("Language")
+    )
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(),
+        required=False,
+        label=_("Topic"),
+        to_field_name="code",
+        empty_label=_("Any topic"),
+    )
+    country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
+    objective = forms.ModelChoiceField(
+        GcmObjective.objects.all(),
+        to_field_name="number",
+        required=False,
+        label=_("Global Compact objective"),
+        empty_label=_("Any objective"),
+    )
+    year_from = forms.IntegerField(required=False, min_value=1800, max_value=2200, label=_("From year"))
+    year_to = forms.IntegerField(required=False, min_value=1800, max_value=2200, label=_("To year"))
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+
+class PublicationForm(forms.Form):
+    title = forms.CharField(max_length=500, label=_("Title"))
+    authors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Authors (one per line)")
+    )
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, label=_("Organisation"))
+    year = forms.IntegerField(min_value=1800, max_value=2200, label=_("Year"))
+    language = forms.ChoiceField(choices=DocumentLanguage.choices, label=_("Language"))
+    kind = forms.ChoiceField(choices=PublicationKind.choices, label=_("Type"))
+    abstract = forms.CharField(widget=forms.Textarea, required=False, label=_("Abstract"))
+    countries = forms.CharField(
+        max_length=400, required=False, label=_("Countries (ISO codes, separated by spaces)")
+    )
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Topics"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    gcm_objectives = forms.ModelMultipleChoiceField(
+        GcmObjective.objects.all(),
+        to_field_name="number",
+        required=False,
+        label=_("Global Compact objectives"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    licence = forms.ChoiceField(choices=Licence.choices, label=_("Licence"))
+    url = forms.URLField(max_length=500, required=False, label=_("Link"), assume_scheme="https")
+    identifier = forms.CharField(max_length=100, required=False, label=_("ISBN or DOI"))
+    file = forms.FileField(
+        required=False,
+        label=_("File (PDF, Word, OpenDocument or plain text; up to 50 MB)"),
+        help_text=_("Its text is extracted and searchable."),
+    )
+    remove_file = forms.BooleanField(required=False, label=_("Remove the current file"))
+    file_access = forms.ChoiceField(choices=FileAccess.choices, label=_("Who may download the file"))
+    source = forms.CharField(max_length=400, label=_("Source of this record"))
+    is_published = forms.BooleanField(required=False, label=_("Published"))
+
+    def clean_countries(self) -> list[str]:
+        return clean_country_list(self.cleaned_data["countries"])

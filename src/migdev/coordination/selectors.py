@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.safestring import SafeString
 
 from migdev.accounts.models import Organisation
-from migdev.coordination import access
+from migdev.coordination import access, search
 from migdev.coordination.models import (
     Activity,
     AgendaItem,
@@ -24,6 +25,8 @@ from migdev.coordination.models import (
     Meeting,
     MembershipStatus,
     Process,
+    Publication,
+    PublicationCountry,
     StateMembership,
     Topic,
 )
@@ -338,3 +341,142 @@ def hld_tracker(user: Any) -> list[TrackerCategory]:
         ]
         categories.append(TrackerCategory(priority=priority, label=str(label), entries=entries))
     return categories
+
+
+# --- Research library ------------------------------------------------------------------------------------
+
+SEARCH_PAGE_MAX = 100
+
+
+@dataclass(frozen=True)
+class PublicationFilters:
+    year_from: int | None = None
+    year_to: int | None = None
+    language: str = ""
+    kind: str = ""
+    topic: str = ""  # topic code
+    country_iso3: str = ""
+    organisation_id: int | None = None
+    gcm_objective: int | None = None
+    with_file: bool = False
+
+
+@dataclass
+class PublicationHit:
+    publication: Publication
+    score: float | None
+    title_html: SafeString
+    snippet: SafeString
+
+
+@dataclass
+class PublicationSearchPage:
+    query: str
+    total: int
+    hits: list[PublicationHit]
+    offset: int
+    limit: int
+    backend: str
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.hits) < self.total
+
+
+def _filtered_publications(user: Any, filters: PublicationFilters) -> QuerySet[Publication]:
+    publications = access.publications_visible_to(user)
+    if filters.year_from is not None:
+        publications = publications.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        publications = publications.filter(year__lte=filters.year_to)
+    if filters.language:
+        publications = publications.filter(language=filters.language)
+    if filters.kind:
+        publications = publications.filter(kind=filters.kind)
+    # Many-valued filters as id subqueries: the candidate set stays one row per publication, which the
+    # full-text backends rely on.
+    if filters.topic:
+        publications = publications.filter(
+            pk__in=Publication.topics.through.objects.filter(topic__code=filters.topic).values(
+                "publication_id"
+            )
+        )
+    if filters.country_iso3:
+        publications = publications.filter(
+            pk__in=PublicationCountry.objects.filter(country_iso3=filters.country_iso3.upper()).values(
+                "publication_id"
+            )
+        )
+    if filters.organisation_id:
+        publications = publications.filter(organisation_id=filters.organisation_id)
+    if filters.gcm_objective:
+        publications = publications.filter(
+            pk__in=Publication.gcm_objectives.through.objects.filter(
+                gcmobjective__number=filters.gcm_objective
+            ).values("publication_id")
+        )
+    if filters.with_file:
+        publications = publications.exclude(file="")
+    return publications
+
+
+def publications_search(
+    user: Any,
+    query: str = "",
+    filters: PublicationFilters | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+) -> PublicationSearchPage:
+    """Publications the user may see, matching the words of ``query`` (best first, with highlighted
+    snippets) and the filters. Without words, the filtered library, newest first. The same on SQLite
+    and PostgreSQL; see `migdev.coordination.search` for the query language."""
+    filters = filters or PublicationFilters()
+    limit = max(1, min(limit, SEARCH_PAGE_MAX))
+    offset = max(0, offset)
+    candidates = _filtered_publications(user, filters)
+    parsed = search.parse_query(query)
+    listing = candidates.select_related("organisation").defer("text")
+    if parsed:
+        matches = search.search(candidates, parsed, limit=limit, offset=offset)
+        total, ranked = matches.total, list(matches.ranked)
+        by_id = listing.only(
+            "id",
+            "slug",
+            "title",
+            "authors",
+            "year",
+            "kind",
+            "language",
+            "abstract",
+            "text",
+            "organisation__name",
+            "organisation__acronym",
+            "file",
+            "file_kind",
+            "is_published",
+        ).in_bulk([pk for pk, _score in ranked])
+        rows = [(by_id[pk], score) for pk, score in ranked if pk in by_id]
+    elif query.strip():
+        # Typed, but nothing that must appear (only exclusions or punctuation): no match, not everything.
+        total, rows = 0, []
+    else:
+        total = candidates.count()
+        rows = [
+            (publication, None) for publication in listing.order_by("-year", "title")[offset : offset + limit]
+        ]
+    pattern = search.highlight_pattern(parsed)
+    hits = [
+        PublicationHit(
+            publication=publication,
+            score=score,
+            title_html=search.highlighted(publication.title, pattern),
+            snippet=search.snippet(
+                [publication.abstract, publication.text] if parsed else [publication.abstract], pattern
+            ),
+        )
+        for publication, score in rows
+    ]
+    return PublicationSearchPage(
+        query=query, total=total, hits=hits, offset=offset, limit=limit, backend=search.backend()
+    )

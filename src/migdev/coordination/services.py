@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination import access, audit
+from migdev.coordination import access, audit, search
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.models import (
     Activity,
@@ -27,10 +28,13 @@ from migdev.coordination.models import (
     Chair,
     ConsultationPosition,
     DatePrecision,
+    DocumentLanguage,
+    FileAccess,
     GcmObjective,
     Initiative,
     InitiativeStatus,
     InitiativeStatusChange,
+    Licence,
     Meeting,
     MeetingParticipant,
     PartnershipCall,
@@ -38,8 +42,20 @@ from migdev.coordination.models import (
     PracticeCountry,
     PracticeReview,
     Process,
+    Publication,
+    PublicationCountry,
+    PublicationKind,
     StateMembership,
     Topic,
+)
+from migdev.coordination.textextract import extract_text
+from migdev.coordination.uploads import (
+    StoredFile,
+    UploadRejected,
+    check_upload,
+    delete_after_commit,
+    removed_unless_recorded,
+    store_upload,
 )
 
 
@@ -596,3 +612,200 @@ def partnership_call_publish(*, actor: Any, call: PartnershipCall) -> Partnershi
         call.save(update_fields=["is_published"])
         audit.record(action="update", actor=actor, record=call, detail={"published": True})
     return call
+
+
+# --- Research library ------------------------------------------------------------------------------------
+
+PUBLICATION_FILE_KINDS = {"pdf", "docx", "odt", "txt"}
+PUBLICATION_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class PublicationInput:
+    title: str
+    year: int
+    kind: str
+    source: str
+    authors: list[str] = field(default_factory=list)
+    organisation: Organisation | None = None
+    language: str = DocumentLanguage.EN
+    abstract: str = ""
+    topic_codes: list[str] = field(default_factory=list)
+    gcm_objective_numbers: list[int] = field(default_factory=list)
+    country_codes: list[str] = field(default_factory=list)
+    licence: str = Licence.UNKNOWN
+    url: str = ""
+    identifier: str = ""
+    file_access: str = FileAccess.PUBLIC
+    is_published: bool = False
+    slug: str = ""
+
+
+def _unique_slug(model: Any, text: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(text)[:100].strip("-") or model._meta.model_name
+    candidate, counter = base, 2
+    existing = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while existing.filter(slug=candidate).exists():
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+def _gcm_objectives(numbers: list[int]) -> list[GcmObjective]:
+    objectives = list(GcmObjective.objects.filter(number__in=numbers))
+    if len(objectives) != len(set(numbers)):
+        raise ValidationError({"gcm_objectives": _("Global Compact objectives are numbered 1 to 23.")})
+    return objectives
+
+
+def _apply_publication(
+    publication: Publication, data: PublicationInput
+) -> tuple[list[Any], list[Any], list[str]]:
+    errors: dict[str, Any] = {}
+    if not data.title.strip():
+        errors["title"] = _("A publication needs a title.")
+    this_year = timezone.localdate().year
+    if not 1800 <= data.year <= this_year + 1:
+        errors["year"] = _("The year must be between 1800 and %(max)s.") % {"max": this_year + 1}
+    if data.kind not in PublicationKind.values:
+        errors["kind"] = _("Unknown type of publication.")
+    if data.language not in DocumentLanguage.values:
+        errors["language"] = _("Unknown language.")
+    if data.licence not in Licence.values:
+        errors["licence"] = _("Unknown licence.")
+    if data.file_access not in FileAccess.values:
+        errors["file_access"] = _("Unknown access level.")
+    if errors:
+        raise ValidationError(errors)
+    topics = _topics(data.topic_codes)
+    objectives = _gcm_objectives(data.gcm_objective_numbers)
+    countries = sorted({_country(code, "countries") for code in data.country_codes})
+    publication.title = data.title.strip()
+    publication.authors = "\n".join(name.strip() for name in data.authors if name.strip())
+    publication.organisation = data.organisation
+    publication.year = data.year
+    publication.language = data.language
+    publication.kind = data.kind
+    publication.abstract = data.abstract.strip()
+    publication.licence = data.licence
+    publication.url = data.url.strip()
+    publication.identifier = data.identifier.strip()
+    publication.source = data.source.strip()
+    publication.file_access = data.file_access
+    publication.is_published = data.is_published
+    publication.full_clean(exclude=["slug", "file", "created_by", "topics", "gcm_objectives", "organisation"])
+    return topics, objectives, countries
+
+
+def _read_publication_file(upload: File) -> tuple[StoredFile, str]:
+    """Check and extract the upload, then store it; nothing is stored when the file is refused."""
+    try:
+        kind = check_upload(upload, allowed=PUBLICATION_FILE_KINDS, max_bytes=PUBLICATION_MAX_BYTES)
+        text = extract_text(upload.file, kind.code)  # type: ignore[arg-type]
+        stored = store_upload(
+            upload,
+            folder="coordination/publications",
+            allowed=PUBLICATION_FILE_KINDS,
+            max_bytes=PUBLICATION_MAX_BYTES,
+        )
+    except UploadRejected as error:
+        raise ValidationError({"file": error.messages}) from error
+    return stored, text
+
+
+def _attach_file(record: Any, stored: StoredFile) -> None:
+    record.file.name = stored.name
+    record.file_name = stored.original_name
+    record.file_kind = stored.kind.code
+    record.file_size = stored.size
+    record.file_sha256 = stored.sha256
+
+
+def _detach_file(record: Any) -> None:
+    delete_after_commit(record.file.name)
+    record.file.name = ""
+    record.file_name = record.file_kind = record.file_sha256 = ""
+    record.file_size = None
+
+
+def _save_publication_relations(
+    publication: Publication, topics: list[Any], objectives: list[Any], countries: list[str]
+) -> None:
+    publication.topics.set(topics)
+    publication.gcm_objectives.set(objectives)
+    publication.countries.all().delete()
+    PublicationCountry.objects.bulk_create(
+        PublicationCountry(publication=publication, country_iso3=iso3) for iso3 in countries
+    )
+    search.index_publication(publication)
+
+
+def publication_create(*, actor: Any, data: PublicationInput, upload: File | None = None) -> Publication:
+    _require_editor(actor)
+    publication = Publication(created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    topics, objectives, countries = _apply_publication(publication, data)
+    stored, text = _read_publication_file(upload) if upload is not None else (None, "")
+    with removed_unless_recorded(stored), transaction.atomic():
+        publication.slug = data.slug or _unique_slug(Publication, f"{data.title} {data.year}")
+        if stored is not None:
+            _attach_file(publication, stored)
+            publication.text = text
+        publication.save()
+        _save_publication_relations(publication, topics, objectives, countries)
+        audit.record(
+            action="create",
+            actor=actor,
+            record=publication,
+            detail={"file_sha256": publication.file_sha256} if stored else {},
+        )
+    return publication
+
+
+def publication_update(
+    *,
+    actor: Any,
+    publication: Publication,
+    data: PublicationInput,
+    upload: File | None = None,
+    remove_file: bool = False,
+) -> Publication:
+    """Change the record; a new upload replaces the old file, which is deleted once the change commits."""
+    _require_editor(actor)
+    topics, objectives, countries = _apply_publication(publication, data)
+    stored, text = _read_publication_file(upload) if upload is not None else (None, "")
+    with removed_unless_recorded(stored), transaction.atomic():
+        if (stored is not None or remove_file) and publication.file:
+            _detach_file(publication)
+            publication.text = ""
+        if stored is not None:
+            _attach_file(publication, stored)
+            publication.text = text
+        publication.save()
+        _save_publication_relations(publication, topics, objectives, countries)
+        audit.record(
+            action="update",
+            actor=actor,
+            record=publication,
+            detail={"file_replaced": stored is not None, "file_removed": remove_file and stored is None},
+        )
+    return publication
+
+
+def publication_set_published(*, actor: Any, publication: Publication, published: bool) -> Publication:
+    _require_editor(actor)
+    with transaction.atomic():
+        publication.is_published = published
+        publication.save(update_fields=["is_published", "updated_at"])
+        audit.record(action="update", actor=actor, record=publication, detail={"published": published})
+    return publication
+
+
+def publication_delete(*, actor: Any, publication: Publication) -> None:
+    _require_editor(actor)
+    with transaction.atomic():
+        audit.record(action="delete", actor=actor, record=publication, detail={"title": publication.title})
+        if publication.file:
+            delete_after_commit(publication.file.name)
+        publication_id = publication.pk
+        publication.delete()
+        search.unindex_publication(publication_id)

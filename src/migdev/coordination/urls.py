@@ -1,6 +1,6 @@
 from django.urls import path
 
-from migdev.coordination import views
+from migdev.coordination import views, views_library
 
 app_name = "coordination"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("practices/<int:pk>/edit/", views.practice_edit, name="practice_edit"),
     path("practices/<int:pk>/submit/", views.practice_submit, name="practice_submit"),
     path("practices/<int:pk>/review/", views.practice_review, name="practice_review"),
+    path("library/", views_library.library, name="library"),
+    path("library/new/", views_library.publication_edit, name="publication_create"),
+    path("library/<slug:slug>/", views_library.publication_detail, name="publication_detail"),
+    path("library/<slug:slug>/file/", views_library.publication_file, name="publication_file"),
+    path("library/<slug:slug>/edit/", views_library.publication_edit, name="publication_edit"),
+    path("library/<slug:slug>/publish/", views_library.publication_publish, name="publication_publish"),
+    path("library/<slug:slug>/delete/", views_library.publication_delete, name="publication_delete"),
     path("calls/", views.partnership_call_list, name="call_list"),
     path("calls/new/", views.partnership_call_create, name="call_create"),
     path("calls/<int:pk>/publish/", views.partnership_call_publish, name="call_publish"),
