@@ -359,3 +359,24 @@ def test_demo_items_and_the_api(client: Client, editor: User) -> None:
     assert detail.status_code == 200 and detail.json()["organisation"].startswith(
         "Office of the United Nations"
     )
+
+
+def test_broad_searches_are_capped_and_listed_newest_first(
+    editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    made = [
+        services.publication_create(actor=editor, data=_data(title=f"Return study {n}")) for n in range(5)
+    ]
+    page = publications_search(None, "return", limit=2)
+    assert page.capped and not page.by_relevance and page.total == 3
+    assert [hit.publication for hit in page.hits] == [made[4], made[3]]
+    assert page.has_next
+    narrow = publications_search(None, "return", PublicationFilters(year_to=2006), limit=2)
+    assert narrow.capped  # all five are from 2006
+    services.publication_update(
+        actor=editor, publication=made[0], data=_data(title="Return study 0", year=1999)
+    )
+    ranked = publications_search(None, "return", PublicationFilters(year_to=2000))
+    assert ranked.by_relevance and not ranked.capped and ranked.total == 1

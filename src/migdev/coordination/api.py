@@ -294,6 +294,8 @@ class PublicationHitOut(Schema):
 
 class PublicationSearchOut(Schema):
     count: int
+    count_is_lower_bound: bool
+    ranked_by_relevance: bool
     backend: str
     items: list[PublicationHitOut]
 
@@ -339,6 +341,8 @@ def search_publications(request: HttpRequest, filters: Query[PublicationFiltersI
     )
     return {
         "count": results.total,
+        "count_is_lower_bound": results.capped,
+        "ranked_by_relevance": results.by_relevance,
         "backend": results.backend,
         "items": [
             {

@@ -25,7 +25,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -190,24 +192,32 @@ def indexed_parts(publication: Publication, *, extra_people: Iterable[str] = ())
 
 
 def index_publication(publication: Publication) -> None:
-    parts = indexed_parts(publication)
+    index_publications([publication])
+
+
+def index_publications(publications: Iterable[Publication]) -> int:
+    """(Re)index the publications, in one statement per batch. Prefetch organisation, topics and
+    countries when indexing many, or each publication costs queries of its own."""
     kind = backend()
-    if kind == "fts5":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = %s", [publication.pk])
-            cursor.execute(
+    rows = [(publication.pk, indexed_parts(publication).as_tuple()) for publication in publications]
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        if kind == "fts5":
+            cursor.executemany(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = %s", [[pk] for pk, _parts in rows])
+            cursor.executemany(
                 f"INSERT INTO {SQLITE_TABLE} (rowid, title, people, abstract, body) VALUES (%s, %s, %s, %s, %s)",
-                [publication.pk, *parts.as_tuple()],
+                [[pk, *parts] for pk, parts in rows],
             )
-    elif kind == "postgresql":
-        vector = " || ".join(
-            f"setweight(to_tsvector('{POSTGRES_CONFIG}', %s), '{label}')" for label in POSTGRES_LABELS
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
+        elif kind == "postgresql":
+            vector = " || ".join(
+                f"setweight(to_tsvector('{POSTGRES_CONFIG}', %s), '{label}')" for label in POSTGRES_LABELS
+            )
+            cursor.executemany(
                 f"UPDATE coordination_publication SET search_vector = {vector} WHERE id = %s",
-                [*(" ".join(words_of(part)) for part in parts.as_tuple()), publication.pk],
+                [[*(" ".join(words_of(part)) for part in parts), pk] for pk, parts in rows],
             )
+    return len(rows)
 
 
 def unindex_publication(publication_id: int) -> None:
@@ -217,26 +227,38 @@ def unindex_publication(publication_id: int) -> None:
     # PostgreSQL: the vector goes with the row.
 
 
-def reindex_all(batch_size: int = 500) -> int:
+def reindex_all(batch_size: int = 1000) -> int:
     """Rebuild the whole index, for example after restoring a database made on the other backend."""
     if backend() == "fts5":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
-    count = 0
     queryset = Publication.objects.select_related("organisation").prefetch_related("topics", "countries")
-    for publication in queryset.iterator(chunk_size=batch_size):
-        index_publication(publication)
-        count += 1
-    return count
+    count, batch = 0, []
+    for publication in queryset.order_by("pk").iterator(chunk_size=batch_size):
+        batch.append(publication)
+        if len(batch) >= batch_size:
+            count += index_publications(batch)
+            batch = []
+    return count + index_publications(batch)
 
 
 # --- Searching -----------------------------------------------------------------------------------------
+
+
+# Matches are counted up to this many; past it, pages say "more than …".
+COUNT_CAP = 1000
+# Ranking by relevance scores every match, so it is done only while there are at most this many; broader
+# searches list the most recently added matches first and say so. Both keep a search over 100,000
+# publications well under 50 ms (bench/hub.py).
+RANK_LIMIT = COUNT_CAP
 
 
 @dataclass
 class Matches:
     total: int
     ranked: Sequence[tuple[int, float | None]] = field(default_factory=list)  # (publication id, score)
+    capped: bool = False  # more than COUNT_CAP matches: `total` is COUNT_CAP + 1
+    by_relevance: bool = True
 
 
 def search(candidates: QuerySet[Publication], query: ParsedQuery, *, limit: int, offset: int) -> Matches:
@@ -251,27 +273,64 @@ def search(candidates: QuerySet[Publication], query: ParsedQuery, *, limit: int,
     return _search_scan(candidates, query, limit=limit, offset=offset)
 
 
+def _candidate_condition(candidates: QuerySet[Publication]) -> tuple[str, list[Any]] | None:
+    """The candidates' WHERE clause over the publication table alone, or None when the candidate query
+    joins other tables (then it is used as an IN subquery instead)."""
+    query = candidates.query
+    compiler = query.get_compiler(using=candidates.db)
+    try:
+        sql, params = compiler.compile(query.where)
+    except FullResultSet:
+        return "1 = 1", []
+    tables = {alias for alias, joined in query.alias_map.items() if query.alias_refcount.get(alias)}
+    if len(tables) > 1:
+        return None
+    return (sql or "1 = 1"), list(params)
+
+
 def _search_fts5(
     candidates: QuerySet[Publication], query: ParsedQuery, *, limit: int, offset: int
 ) -> Matches:
-    candidate_sql, candidate_params = candidates.order_by().values("pk").query.sql_with_params()
-    expression = query.to_fts5()
+    # CROSS JOIN keeps the full-text index as the outer loop: SQLite would otherwise probe the index once
+    # per candidate row, which costs a full-text query per publication.
+    table = Publication._meta.db_table
+    try:
+        condition = _candidate_condition(candidates)
+    except EmptyResultSet:
+        return Matches(total=0)
+    if condition is None:
+        candidate_sql, candidate_params = candidates.order_by().values("pk").query.sql_with_params()
+        condition = (f'"{table}"."id" IN ({candidate_sql})', list(candidate_params))
+    where_sql, where_params = condition
+    source = (
+        f'{SQLITE_TABLE} CROSS JOIN "{table}" ON "{table}"."id" = {SQLITE_TABLE}.rowid '
+        f"WHERE {SQLITE_TABLE} MATCH %s AND ({where_sql})"
+    )
+    params = [query.to_fts5(), *where_params]
     weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS)
-    where = f"{SQLITE_TABLE} MATCH %s AND rowid IN ({candidate_sql})"
-    params = [expression, *candidate_params]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {SQLITE_TABLE} WHERE {where}", params)
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT %s)", [*params, COUNT_CAP + 1])
         total = cursor.fetchone()[0]
         if not total or offset >= total:
-            return Matches(total=total)
+            return Matches(total=total, capped=total > COUNT_CAP)
+        if total <= RANK_LIMIT:
+            cursor.execute(
+                f"SELECT {SQLITE_TABLE}.rowid, bm25({SQLITE_TABLE}, {weights}) AS rank FROM {source} "
+                f"ORDER BY rank, {SQLITE_TABLE}.rowid LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            # bm25 is lower for better matches; scores are shown higher-is-better.
+            return Matches(total=total, ranked=[(row[0], -float(row[1])) for row in cursor.fetchall()])
         cursor.execute(
-            f"SELECT rowid, bm25({SQLITE_TABLE}, {weights}) AS rank FROM {SQLITE_TABLE} "
-            f"WHERE {where} ORDER BY rank, rowid LIMIT %s OFFSET %s",
+            f"SELECT {SQLITE_TABLE}.rowid FROM {source} ORDER BY {SQLITE_TABLE}.rowid DESC LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
-        # bm25 is lower for better matches; scores are shown higher-is-better.
-        ranked = [(row[0], -float(row[1])) for row in cursor.fetchall()]
-    return Matches(total=total, ranked=ranked)
+        return Matches(
+            total=total,
+            capped=True,
+            by_relevance=False,
+            ranked=[(row[0], None) for row in cursor.fetchall()],
+        )
 
 
 def _search_postgres(
@@ -285,10 +344,13 @@ def _search_postgres(
             [tsquery],
             output_field=BooleanField(),
         )
-    )
-    total = matching.count()
+    ).order_by()
+    total = matching.values("pk")[: COUNT_CAP + 1].count()
     if not total or offset >= total:
-        return Matches(total=total)
+        return Matches(total=total, capped=total > COUNT_CAP)
+    if total > RANK_LIMIT:
+        newest = matching.order_by("-pk").values_list("pk", flat=True)[offset : offset + limit]
+        return Matches(total=total, capped=True, by_relevance=False, ranked=[(pk, None) for pk in newest])
     ranked = (
         matching.annotate(
             score=RawSQL(
@@ -320,10 +382,12 @@ def _search_scan(
             )
             group_condition &= ~found if term.negated else found
         condition |= group_condition
-    matching = candidates.filter(condition).order_by("-year", "pk")
-    total = matching.count()
+    matching = candidates.filter(condition).order_by("-pk")
+    total = matching.values("pk")[: COUNT_CAP + 1].count()
     return Matches(
         total=total,
+        capped=total > COUNT_CAP,
+        by_relevance=False,
         ranked=[(pk, None) for pk in matching.values_list("pk", flat=True)[offset : offset + limit]],
     )
 

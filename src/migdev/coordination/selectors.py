@@ -377,6 +377,8 @@ class PublicationSearchPage:
     offset: int
     limit: int
     backend: str
+    capped: bool = False  # more matches than counted: `total` is a lower bound
+    by_relevance: bool = True  # False when the matches were too many to rank: most recently added first
 
     @property
     def has_next(self) -> bool:
@@ -437,25 +439,13 @@ def publications_search(
     candidates = _filtered_publications(user, filters)
     parsed = search.parse_query(query)
     listing = candidates.select_related("organisation").defer("text")
+    capped, by_relevance = False, bool(parsed)
     if parsed:
         matches = search.search(candidates, parsed, limit=limit, offset=offset)
         total, ranked = matches.total, list(matches.ranked)
-        by_id = listing.only(
-            "id",
-            "slug",
-            "title",
-            "authors",
-            "year",
-            "kind",
-            "language",
-            "abstract",
-            "text",
-            "organisation__name",
-            "organisation__acronym",
-            "file",
-            "file_kind",
-            "is_published",
-        ).in_bulk([pk for pk, _score in ranked])
+        capped, by_relevance = matches.capped, matches.by_relevance
+        # The whole record, text included: the snippets are cut from it.
+        by_id = Publication.objects.select_related("organisation").in_bulk([pk for pk, _score in ranked])
         rows = [(by_id[pk], score) for pk, score in ranked if pk in by_id]
     elif query.strip():
         # Typed, but nothing that must appear (only exclusions or punctuation): no match, not everything.
@@ -478,5 +468,12 @@ def publications_search(
         for publication, score in rows
     ]
     return PublicationSearchPage(
-        query=query, total=total, hits=hits, offset=offset, limit=limit, backend=search.backend()
+        query=query,
+        total=min(total, search.COUNT_CAP) if capped else total,
+        hits=hits,
+        offset=offset,
+        limit=limit,
+        backend=search.backend(),
+        capped=capped,
+        by_relevance=by_relevance,
     )
