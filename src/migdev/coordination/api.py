@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from migdev.coordination import access, selectors, services
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
-from migdev.coordination.models import Activity, Meeting, Process, Publication
+from migdev.coordination.models import Activity, Meeting, MigrationPolicy, Process, Publication
 from migdev.core.api_base import AUTH, Pagination
 
 router = Router(tags=["coordination"])
@@ -359,3 +359,79 @@ def search_publications(request: HttpRequest, filters: Query[PublicationFiltersI
 @router.get("/publications/{slug}", response=PublicationOut, auth=None)
 def get_publication(request: HttpRequest, slug: str) -> Any:
     return access.publication_get_for_user(request.user, slug)
+
+
+# --- Migration policy database -----------------------------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    id: int
+    country_iso3: str
+    title: str
+    original_title: str
+    year: int
+    adopted_on: datetime.date | None
+    adopted_precision: str
+    ended_on: datetime.date | None
+    kind: str
+    direction: str
+    domain: str
+    area: str
+    status: str
+    partners: list[str]
+    topics: list[str]
+    summary: str
+    development_relevance: str
+    source_name: str
+    source_url: str
+    source_edition: str
+
+    @staticmethod
+    def resolve_partners(policy: MigrationPolicy) -> list[str]:
+        return [partner.country_iso3 for partner in policy.partners.all()]
+
+    @staticmethod
+    def resolve_topics(policy: MigrationPolicy) -> list[str]:
+        return [topic.code for topic in policy.topics.all()]
+
+
+class PolicyFiltersIn(Schema):
+    country: str = ""
+    domain: str = ""
+    kind: str = ""
+    direction: str = ""
+    area: str = ""
+    topic: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+    q: str = ""
+
+
+@router.get("/policies", response=list[PolicyOut], auth=None)
+@paginate(Pagination)
+def list_policies(request: HttpRequest, filters: Query[PolicyFiltersIn]) -> Any:
+    country = ""
+    if filters.country:
+        try:
+            country = normalise_country_code(filters.country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {filters.country!r}") from error
+    return selectors.policies_list(
+        request.user,
+        selectors.PolicyFilters(
+            country_iso3=country,
+            domain=filters.domain,
+            kind=filters.kind,
+            direction=filters.direction,
+            area=filters.area,
+            topic=filters.topic,
+            year_from=filters.year_from,
+            year_to=filters.year_to,
+            query=filters.q,
+        ),
+    )
+
+
+@router.get("/policies/{policy_id}", response=PolicyOut, auth=None)
+def get_policy(request: HttpRequest, policy_id: int) -> Any:
+    return access.policy_get_for_user(request.user, policy_id)

@@ -7,12 +7,15 @@ author, the record says so rather than inventing one.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from migdev.coordination import search
 from migdev.coordination.demo import PAPER, _org
 from migdev.coordination.models import (
     GcmObjective,
+    MigrationPolicy,
+    PolicyPartner,
     Publication,
     PublicationCountry,
     Topic,
@@ -128,6 +131,159 @@ def seed_publications() -> int:
     return len(PUBLICATIONS)
 
 
+# Dates are given only as precisely as the demo is sure of them. These records illustrate the database;
+# check each instrument against its official text before relying on it.
+DEMO_EDITION = "migdev demo record"
+POLICIES: list[dict[str, Any]] = [
+    {
+        "country": "PHL",
+        "title": "Migrant Workers and Overseas Filipinos Act of 1995 (Republic Act No. 8042)",
+        "year": 1995,
+        "adopted_on": datetime.date(1995, 6, 1),
+        "precision": "month",
+        "kind": "law",
+        "direction": "emigration",
+        "domain": "migrant_rights",
+        "area": "migration_law",
+        "summary": "Sets out the State's policy of protecting Filipino migrant workers and overseas "
+        "Filipinos, regulates recruitment and deployment, and provides for welfare and legal assistance.",
+        "relevance": "The earnings, remittances and skills of workers abroad weigh heavily in the "
+        "Philippines' development; protection during the whole migration cycle safeguards them.",
+        "topics": ["migrants-rights", "labour-mobility", "remittances"],
+        "source": "Republic Act No. 8042, Congress of the Philippines",
+    },
+    {
+        "country": "PHL",
+        "title": "Republic Act No. 10022, amending the Migrant Workers and Overseas Filipinos Act of 1995",
+        "year": 2010,
+        "kind": "law",
+        "direction": "emigration",
+        "domain": "migrant_rights",
+        "area": "migration_law",
+        "summary": "Strengthens the protection of migrant workers set up by Republic Act No. 8042.",
+        "relevance": "Extends safeguards for workers whose transfers support households and the economy.",
+        "topics": ["migrants-rights", "labour-mobility"],
+        "source": "Republic Act No. 10022, Congress of the Philippines",
+    },
+    {
+        "country": "LKA",
+        "title": "Sri Lanka Bureau of Foreign Employment Act, No. 21 of 1985",
+        "year": 1985,
+        "kind": "institution",
+        "direction": "emigration",
+        "domain": "whole_of_government",
+        "area": "labour_migration",
+        "summary": "Establishes the Sri Lanka Bureau of Foreign Employment to promote and regulate "
+        "foreign employment and to look after the welfare of Sri Lankans employed abroad.",
+        "relevance": "One body for recruitment, pre-departure training and welfare of migrant workers, "
+        "whose remittances are a major source of foreign exchange.",
+        "topics": ["labour-mobility", "remittances"],
+        "source": "Act No. 21 of 1985, Parliament of Sri Lanka",
+    },
+    {
+        "country": "NPL",
+        "title": "Foreign Employment Act, 2007",
+        "year": 2007,
+        "kind": "law",
+        "direction": "emigration",
+        "domain": "safe_orderly_regular",
+        "area": "labour_migration",
+        "summary": "Regulates foreign employment and recruitment agencies and provides for the rights and "
+        "welfare of workers going abroad.",
+        "relevance": "Aims to make labour migration safe and its benefits, remittances included, "
+        "reach workers and their households.",
+        "topics": ["labour-mobility", "migrants-rights"],
+        "source": "Foreign Employment Act, 2064 (2007), Government of Nepal",
+    },
+    {
+        "country": "KOR",
+        "title": "Act on the Employment of Foreign Workers (Employment Permit System)",
+        "year": 2003,
+        "kind": "law",
+        "direction": "immigration",
+        "domain": "safe_orderly_regular",
+        "area": "labour_migration",
+        "summary": "Admits foreign workers for a limited stay under government-to-government "
+        "arrangements with countries of origin.",
+        "relevance": "Temporary, regulated labour migration with partner countries of origin, several "
+        "of them members of the Colombo Process.",
+        "topics": ["labour-mobility"],
+        "partners": ["PHL", "LKA", "NPL", "VNM", "IDN"],
+        "source": "Act on the Employment of Foreign Workers, Republic of Korea",
+    },
+    {
+        "country": "ESP",
+        "title": "Agreement between Spain and Ecuador on the regulation and management of migration flows",
+        "original_title": "Acuerdo entre el Reino de España y la República del Ecuador relativo a la "
+        "regulación y ordenación de los flujos migratorios",
+        "year": 2001,
+        "adopted_on": datetime.date(2001, 5, 1),
+        "precision": "month",
+        "kind": "bilateral_agreement",
+        "direction": "immigration",
+        "domain": "cooperation",
+        "area": "labour_migration",
+        "summary": "Organises recruitment of Ecuadorian workers for jobs in Spain, their rights and "
+        "conditions, and their return.",
+        "relevance": "Includes provisions on return and on the use of migrants' skills and savings in "
+        "Ecuador.",
+        "topics": ["labour-mobility", "return-reintegration"],
+        "partners": ["ECU"],
+        "source": "Bilateral agreement, Spain and Ecuador, 2001",
+    },
+    {
+        "country": "MEX",
+        "title": "Migration Law",
+        "original_title": "Ley de Migración",
+        "year": 2011,
+        "adopted_on": datetime.date(2011, 5, 1),
+        "precision": "month",
+        "kind": "law",
+        "direction": "both",
+        "domain": "safe_orderly_regular",
+        "area": "migration_law",
+        "summary": "Governs the entry, stay and exit of people, and the rights of migrants in Mexico, "
+        "a country of origin, transit, destination and return.",
+        "relevance": "Recognises migrants' rights regardless of status and frames cooperation on "
+        "migration with neighbouring countries.",
+        "topics": ["migrants-rights", "irregular-migration", "border-management"],
+        "source": "Ley de Migración, Diario Oficial de la Federación, Mexico",
+    },
+]
+
+
+def seed_policies() -> int:
+    topics = {topic.code: topic for topic in Topic.objects.all()}
+    for entry in POLICIES:
+        policy, _ = MigrationPolicy.objects.update_or_create(
+            country_iso3=entry["country"],
+            title=entry["title"],
+            defaults={
+                "original_title": entry.get("original_title", ""),
+                "year": entry["year"],
+                "adopted_on": entry.get("adopted_on"),
+                "adopted_precision": entry.get("precision", "day"),
+                "kind": entry["kind"],
+                "direction": entry["direction"],
+                "domain": entry["domain"],
+                "area": entry.get("area", ""),
+                "status": "in_force",
+                "summary": entry["summary"],
+                "development_relevance": entry["relevance"],
+                "source_name": entry["source"],
+                "source_edition": DEMO_EDITION,
+                "is_published": True,
+            },
+        )
+        policy.topics.set([topics[code] for code in entry.get("topics", [])])
+        policy.partners.all().delete()
+        PolicyPartner.objects.bulk_create(
+            PolicyPartner(policy=policy, country_iso3=iso3) for iso3 in entry.get("partners", [])
+        )
+    return len(POLICIES)
+
+
 def seed_hub() -> str:
     publications = seed_publications()
-    return f"{publications} publications"
+    policies = seed_policies()
+    return f"{publications} publications, {policies} policies"

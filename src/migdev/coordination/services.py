@@ -37,7 +37,10 @@ from migdev.coordination.models import (
     Licence,
     Meeting,
     MeetingParticipant,
+    MigrationPolicy,
     PartnershipCall,
+    PolicyDomain,
+    PolicyPartner,
     Practice,
     PracticeCountry,
     PracticeReview,
@@ -809,3 +812,113 @@ def publication_delete(*, actor: Any, publication: Publication) -> None:
         publication_id = publication.pk
         publication.delete()
         search.unindex_publication(publication_id)
+
+
+# --- Migration policy database -----------------------------------------------------------------------------
+
+
+@dataclass
+class PolicyInput:
+    country_code: str
+    title: str
+    year: int
+    kind: str
+    direction: str
+    domain: str
+    source_name: str
+    original_title: str = ""
+    adopted_on: datetime.date | None = None
+    adopted_precision: str = DatePrecision.DAY
+    ended_on: datetime.date | None = None
+    area: str = ""
+    status: str = MigrationPolicy.Status.IN_FORCE
+    summary: str = ""
+    development_relevance: str = ""
+    topic_codes: list[str] = field(default_factory=list)
+    partner_codes: list[str] = field(default_factory=list)
+    source_url: str = ""
+    source_edition: str = ""
+    is_published: bool = False
+
+
+def _apply_policy(policy: MigrationPolicy, data: PolicyInput) -> tuple[list[Topic], list[str]]:
+    errors: dict[str, Any] = {}
+    choices = {
+        "kind": MigrationPolicy.Kind.values,
+        "direction": MigrationPolicy.Direction.values,
+        "domain": PolicyDomain.values,
+        "status": MigrationPolicy.Status.values,
+        "adopted_precision": DatePrecision.values,
+    }
+    for name, allowed in choices.items():
+        if getattr(data, name) not in allowed:
+            errors[name] = _("Unknown value: %(value)s") % {"value": getattr(data, name)}
+    if data.area and data.area not in Area.values:
+        errors["area"] = _("Unknown area: %(area)s") % {"area": data.area}
+    if data.adopted_on is not None and data.adopted_on.year != data.year:
+        errors["adopted_on"] = _("The adoption date is not in the policy's year.")
+    if errors:
+        raise ValidationError(errors)
+    topics = _topics(data.topic_codes)
+    country = _country(data.country_code, "country_iso3")
+    partners = sorted({_country(code, "partners") for code in data.partner_codes} - {country})
+    for name in (
+        "title",
+        "original_title",
+        "year",
+        "adopted_on",
+        "adopted_precision",
+        "ended_on",
+        "kind",
+        "direction",
+        "domain",
+        "area",
+        "status",
+        "summary",
+        "development_relevance",
+        "source_name",
+        "source_url",
+        "source_edition",
+        "is_published",
+    ):
+        value = getattr(data, name)
+        setattr(policy, name, value.strip() if isinstance(value, str) else value)
+    policy.country_iso3 = country
+    policy.full_clean(exclude=["topics"])
+    return topics, partners
+
+
+def _save_policy_relations(policy: MigrationPolicy, topics: list[Topic], partners: list[str]) -> None:
+    policy.topics.set(topics)
+    policy.partners.all().delete()
+    PolicyPartner.objects.bulk_create(PolicyPartner(policy=policy, country_iso3=iso3) for iso3 in partners)
+
+
+def policy_create(*, actor: Any, data: PolicyInput) -> MigrationPolicy:
+    _require_editor(actor)
+    policy = MigrationPolicy()
+    topics, partners = _apply_policy(policy, data)
+    with transaction.atomic():
+        policy.save()
+        _save_policy_relations(policy, topics, partners)
+        audit.record(action="create", actor=actor, record=policy)
+    return policy
+
+
+def policy_update(*, actor: Any, policy: MigrationPolicy, data: PolicyInput) -> MigrationPolicy:
+    _require_editor(actor)
+    topics, partners = _apply_policy(policy, data)
+    with transaction.atomic():
+        policy.save()
+        _save_policy_relations(policy, topics, partners)
+        audit.record(action="update", actor=actor, record=policy)
+    return policy
+
+
+def policy_set_published(*, actor: Any, policy: MigrationPolicy, published: bool) -> MigrationPolicy:
+    _require_editor(actor)
+    with transaction.atomic():
+        policy.is_published = published
+        policy.save(update_fields=["is_published", "updated_at"])
+        audit.record(action="update", actor=actor, record=policy, detail={"published": published})
+    return policy

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from migdev.coordination import views, views_library
+from migdev.coordination import views, views_library, views_policies
 
 app_name = "coordination"
 
@@ -37,6 +37,13 @@ urlpatterns = [
     path("library/<slug:slug>/edit/", views_library.publication_edit, name="publication_edit"),
     path("library/<slug:slug>/publish/", views_library.publication_publish, name="publication_publish"),
     path("library/<slug:slug>/delete/", views_library.publication_delete, name="publication_delete"),
+    path("policies/", views_policies.policy_list, name="policy_list"),
+    path("policies/export/", views_policies.policy_export, name="policy_export"),
+    path("policies/compare/", views_policies.policy_compare, name="policy_compare"),
+    path("policies/new/", views_policies.policy_edit, name="policy_create"),
+    path("policies/<int:pk>/", views_policies.policy_detail, name="policy_detail"),
+    path("policies/<int:pk>/edit/", views_policies.policy_edit, name="policy_edit"),
+    path("policies/<int:pk>/publish/", views_policies.policy_publish, name="policy_publish"),
     path("calls/", views.partnership_call_list, name="call_list"),
     path("calls/new/", views.partnership_call_create, name="call_create"),
     path("calls/<int:pk>/publish/", views.partnership_call_publish, name="call_publish"),
