@@ -10,10 +10,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from migdev.coordination import search
 from migdev.coordination.demo import PAPER, _org
 from migdev.coordination.models import (
     GcmObjective,
+    Hotline,
+    MigrantInfoPage,
+    MigrantInfoTranslation,
     MigrationPolicy,
     PolicyPartner,
     Publication,
@@ -283,7 +288,141 @@ def seed_policies() -> int:
     return len(POLICIES)
 
 
+# Pages written for the demo, in the spirit of IOM's "objective information to migrants on their rights
+# and duties, both before departure and during the migration process". One page exists only in English,
+# to show the fallback note.
+MIGRANT_PAGES: list[dict[str, Any]] = [
+    {
+        "slug": "rights-and-duties",
+        "subject": "rights_duties",
+        "country": "",
+        "topics": ["migrants-rights", "information-for-migrants"],
+        "texts": {
+            "en": (
+                "Your rights and duties as a migrant",
+                "Human rights apply to everyone, whatever their migration status.",
+                "You have the right to life, to freedom from slavery and forced labour, to a fair trial and to "
+                "contact your consulate if you are arrested.\n\nYou must respect the laws of the country you "
+                "live in, keep your documents valid and follow the conditions of your visa or permit.\n\n"
+                "Keep copies of your passport, contract and permits in a safe place and with your family.",
+            ),
+            "fr": (
+                "Vos droits et vos devoirs de migrant",
+                "Les droits de l'homme s'appliquent à tous, quel que soit le statut migratoire.",
+                "Vous avez droit à la vie, à ne pas être soumis à l'esclavage ni au travail forcé, à un procès "
+                "équitable et à contacter votre consulat si vous êtes arrêté.\n\nVous devez respecter les lois "
+                "du pays où vous vivez, garder vos documents valides et respecter les conditions de votre visa "
+                "ou permis.\n\nGardez des copies de votre passeport, de votre contrat et de vos permis en lieu "
+                "sûr et auprès de votre famille.",
+            ),
+            "es": (
+                "Sus derechos y deberes como migrante",
+                "Los derechos humanos se aplican a todas las personas, sea cual sea su situación migratoria.",
+                "Tiene derecho a la vida, a no ser sometido a esclavitud ni a trabajo forzoso, a un juicio "
+                "justo y a contactar con su consulado si es detenido.\n\nDebe respetar las leyes del país "
+                "donde vive, mantener sus documentos vigentes y cumplir las condiciones de su visado o "
+                "permiso.\n\nGuarde copias de su pasaporte, su contrato y sus permisos en un lugar seguro y "
+                "con su familia.",
+            ),
+        },
+    },
+    {
+        "slug": "trafficking-risks",
+        "subject": "trafficking_risks",
+        "country": "",
+        "topics": ["trafficking", "information-for-migrants"],
+        "texts": {
+            "en": (
+                "Recognising trafficking and exploitation",
+                "Warning signs before and after you leave, and where to get help.",
+                "Be careful if a recruiter asks you for large fees, keeps your passport, or offers a job that "
+                "seems too good to be true.\n\nNobody may take your identity documents from you. If you "
+                "cannot leave your job or your home, call a hotline or the emergency number.",
+            ),
+            "es": (
+                "Reconocer la trata y la explotación",
+                "Señales de alerta antes y después de partir, y dónde pedir ayuda.",
+                "Desconfíe si un reclutador le pide comisiones elevadas, se queda con su pasaporte u ofrece un "
+                "trabajo demasiado bueno para ser verdad.\n\nNadie puede quitarle sus documentos de "
+                "identidad. Si no puede dejar su trabajo o su casa, llame a una línea de ayuda o al número de "
+                "emergencias.",
+            ),
+        },
+    },
+    {
+        "slug": "phl-pre-departure",
+        "subject": "pre_departure",
+        "country": "PHL",
+        "topics": ["labour-mobility", "information-for-migrants"],
+        "texts": {
+            "en": (
+                "Before you leave the Philippines to work abroad",
+                "Check your recruiter, your contract and your documents before departure.",
+                "Use only licensed recruitment agencies and read your employment contract before you sign "
+                "it.\n\nAttend the pre-departure orientation and keep the contact details of the "
+                "Philippine embassy or consulate in your country of destination.",
+            ),
+        },
+    },
+]
+
+# Only general emergency numbers and one widely published national line; the demo does not invent
+# numbers. Check any number with its operator before publishing it to migrants.
+HOTLINES: list[dict[str, str]] = [
+    {"country": "ESP", "name": "Emergency number", "kind": "emergency", "phone": "112", "hours": "24/7"},
+    {"country": "MEX", "name": "Emergency number", "kind": "emergency", "phone": "911", "hours": "24/7"},
+    {"country": "PHL", "name": "Emergency number", "kind": "emergency", "phone": "911", "hours": "24/7"},
+    {"country": "USA", "name": "Emergency number", "kind": "emergency", "phone": "911", "hours": "24/7"},
+    {
+        "country": "USA",
+        "name": "National Human Trafficking Hotline",
+        "kind": "trafficking",
+        "phone": "1-888-373-7888",
+        "hours": "24/7",
+    },
+]
+
+
+def seed_migrant_information() -> int:
+    topics = {topic.code: topic for topic in Topic.objects.all()}
+    now = timezone.now()
+    for entry in MIGRANT_PAGES:
+        page, _ = MigrantInfoPage.objects.update_or_create(
+            slug=entry["slug"], defaults={"subject": entry["subject"], "country_iso3": entry["country"]}
+        )
+        page.topics.set([topics[code] for code in entry["topics"]])
+        for language, (title, summary, body) in entry["texts"].items():
+            MigrantInfoTranslation.objects.update_or_create(
+                page=page,
+                language=language,
+                defaults={
+                    "title": title,
+                    "summary": summary,
+                    "body": body,
+                    "status": MigrantInfoTranslation.Status.APPROVED,
+                    "published_title": title,
+                    "published_summary": summary,
+                    "published_body": body,
+                    "published_at": now,
+                },
+            )
+    for line in HOTLINES:
+        Hotline.objects.update_or_create(
+            country_iso3=line["country"],
+            phone=line["phone"],
+            defaults={
+                "name": line["name"],
+                "kind": line["kind"],
+                "hours": line["hours"],
+                "source": "migdev demo record: check with the operator before relying on it",
+                "is_published": True,
+            },
+        )
+    return len(MIGRANT_PAGES)
+
+
 def seed_hub() -> str:
     publications = seed_publications()
     policies = seed_policies()
-    return f"{publications} publications, {policies} policies"
+    pages = seed_migrant_information()
+    return f"{publications} publications, {policies} policies, {pages} information pages"

@@ -15,10 +15,12 @@ from migdev.coordination.models import (
     DocumentLanguage,
     FileAccess,
     GcmObjective,
+    Hotline,
     InformationField,
     InitiativeStatus,
     Licence,
     Meeting,
+    MigrantInfoSubject,
     MigrationPolicy,
     PolicyDomain,
     PracticeReview,
@@ -390,3 +392,69 @@ class PolicyForm(forms.Form):
 
     def clean_partners(self) -> list[str]:
         return clean_country_list(self.cleaned_data["partners"])
+
+
+class InformationFilterForm(forms.Form):
+    country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
+    subject = forms.ChoiceField(
+        choices=[("", _("Any subject")), *MigrantInfoSubject.choices], required=False, label=_("Subject")
+    )
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+
+class MigrantPageForm(forms.Form):
+    subject = forms.ChoiceField(choices=MigrantInfoSubject.choices, label=_("Subject"))
+    country = forms.CharField(
+        required=False,
+        max_length=3,
+        label=_("Country (ISO code)"),
+        help_text=_("Leave empty for a page that applies to everyone."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Topics"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+
+class TranslationForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Title"))
+    summary = forms.CharField(max_length=500, required=False, label=_("Summary (one or two sentences)"))
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16}),
+        label=_("Text"),
+        help_text=_("Plain text. Leave an empty line between paragraphs."),
+    )
+
+
+class TranslationReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve and publish")), ("request_changes", _("Ask for changes"))],
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Comments"))
+
+
+class HotlineForm(forms.Form):
+    country = forms.CharField(max_length=3, label=_("Country (ISO code)"))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    kind = forms.ChoiceField(choices=Hotline.Kind.choices, label=_("Kind"))
+    phone = forms.CharField(max_length=40, label=_("Telephone"))
+    hours = forms.CharField(max_length=120, required=False, label=_("Hours"))
+    languages = forms.CharField(max_length=200, required=False, label=_("Languages spoken"))
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, label=_("Organisation"))
+    url = forms.URLField(max_length=500, required=False, label=_("Web page"), assume_scheme="https")
+    source = forms.CharField(max_length=400, label=_("Source"))
+    verified_on = forms.DateField(required=False, label=_("Last checked"), widget=DateInput)
+    is_published = forms.BooleanField(required=False, initial=True, label=_("Published"))
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])

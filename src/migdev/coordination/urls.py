@@ -1,6 +1,6 @@
 from django.urls import path
 
-from migdev.coordination import views, views_library, views_policies
+from migdev.coordination import views, views_information, views_library, views_policies
 
 app_name = "coordination"
 
@@ -44,6 +44,34 @@ urlpatterns = [
     path("policies/<int:pk>/", views_policies.policy_detail, name="policy_detail"),
     path("policies/<int:pk>/edit/", views_policies.policy_edit, name="policy_edit"),
     path("policies/<int:pk>/publish/", views_policies.policy_publish, name="policy_publish"),
+    path("information/", views_information.information_home, name="information_home"),
+    path("information/new/", views_information.information_page_edit, name="information_page_create"),
+    path("information/approval/", views_information.approval_queue, name="approval_queue"),
+    path("information/hotlines/new/", views_information.hotline_create, name="hotline_create"),
+    path("information/<slug:slug>/", views_information.information_page, name="information_page"),
+    path(
+        "information/<slug:slug>/edit/", views_information.information_page_edit, name="information_page_edit"
+    ),
+    path(
+        "information/<slug:slug>/<str:language>/edit/",
+        views_information.translation_edit,
+        name="translation_edit",
+    ),
+    path(
+        "information/<slug:slug>/<str:language>/submit/",
+        views_information.translation_submit,
+        name="translation_submit",
+    ),
+    path(
+        "information/<slug:slug>/<str:language>/review/",
+        views_information.translation_review,
+        name="translation_review",
+    ),
+    path(
+        "information/<slug:slug>/<str:language>/withdraw/",
+        views_information.translation_withdraw,
+        name="translation_withdraw",
+    ),
     path("calls/", views.partnership_call_list, name="call_list"),
     path("calls/new/", views.partnership_call_create, name="call_create"),
     path("calls/<int:pk>/publish/", views.partnership_call_publish, name="call_publish"),
