@@ -83,6 +83,15 @@ class AgendaItemOut(Schema):
         return [topic.code for topic in item.topics.all()]
 
 
+class MeetingDocumentOut(Schema):
+    title: str
+    kind: str
+    language: str
+    url: str
+    file_name: str
+    file_url: str | None
+
+
 class MeetingOut(Schema):
     slug: str
     title: str
@@ -95,6 +104,7 @@ class MeetingOut(Schema):
     city: str
     country_iso3: str
     agenda: list[AgendaItemOut]
+    documents: list[MeetingDocumentOut]
     source: str
 
     @staticmethod
@@ -104,6 +114,25 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_agenda(meeting: Meeting) -> list[Any]:
         return list(meeting.agenda_items.all())
+
+    @staticmethod
+    def resolve_documents(meeting: Meeting, context: dict[str, Any]) -> list[dict[str, Any]]:
+        request = context["request"]
+        return [
+            {
+                "title": document.title,
+                "kind": document.kind,
+                "language": document.language,
+                "url": document.url,
+                "file_name": document.file_name,
+                "file_url": request.build_absolute_uri(
+                    reverse("coordination:meeting_document_file", args=[meeting.slug, document.pk])
+                )
+                if document.has_file and access.may_download(request.user, document.file_access)
+                else None,
+            }
+            for document in meeting.documents.all()
+        ]
 
 
 class MeetingIn(Schema):

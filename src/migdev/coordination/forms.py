@@ -20,6 +20,7 @@ from migdev.coordination.models import (
     InitiativeStatus,
     Licence,
     Meeting,
+    MeetingDocument,
     MigrantInfoSubject,
     MigrationPolicy,
     PolicyDomain,
@@ -458,3 +459,14 @@ class HotlineForm(forms.Form):
 
     def clean_country(self) -> str:
         return clean_country(self.cleaned_data["country"])
+
+
+class MeetingDocumentForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Title"))
+    kind = forms.ChoiceField(choices=MeetingDocument.Kind.choices, label=_("Kind"))
+    language = forms.ChoiceField(choices=DocumentLanguage.choices, label=_("Language"))
+    file = forms.FileField(
+        required=False, label=_("File (PDF, Word, Excel, PowerPoint, OpenDocument, text; up to 25 MB)")
+    )
+    url = forms.URLField(max_length=500, required=False, label=_("or a link"), assume_scheme="https")
+    file_access = forms.ChoiceField(choices=FileAccess.choices, label=_("Who may download the file"))

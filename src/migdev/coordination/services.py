@@ -38,6 +38,7 @@ from migdev.coordination.models import (
     InitiativeStatusChange,
     Licence,
     Meeting,
+    MeetingDocument,
     MeetingParticipant,
     MigrantInfoPage,
     MigrantInfoSubject,
@@ -1111,3 +1112,76 @@ def hotline_save(*, actor: Any, data: HotlineInput, hotline: Hotline | None = No
         record.save()
         audit.record(action="create" if created else "update", actor=actor, record=record)
     return record
+
+
+# --- Meeting documents ----------------------------------------------------------------------------------------
+
+MEETING_DOCUMENT_FILE_KINDS = {"pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"}
+MEETING_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+
+
+def meeting_document_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    kind: str,
+    language: str = "en",
+    url: str = "",
+    upload: File | None = None,
+    file_access: str = FileAccess.PUBLIC,
+    author_organisation: Organisation | None = None,
+) -> MeetingDocument:
+    """A document of a meeting: a link, an uploaded file (checked, kept in the default storage), or both."""
+    _require_editor(actor)
+    if not title.strip():
+        raise ValidationError({"title": _("A document needs a title.")})
+    if kind not in MeetingDocument.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of document.")})
+    if file_access not in FileAccess.values:
+        raise ValidationError({"file_access": _("Unknown access level.")})
+    if not url.strip() and upload is None:
+        raise ValidationError(_("Give a link to the document or upload its file."))
+    document = MeetingDocument(
+        meeting=meeting,
+        title=title.strip(),
+        kind=kind,
+        language=language,
+        url=url.strip(),
+        file_access=file_access,
+        author_organisation=author_organisation,
+    )
+    document.full_clean(exclude=["file", "meeting", "uploaded_by"])
+    stored = None
+    if upload is not None:
+        try:
+            stored = store_upload(
+                upload,
+                folder="coordination/meeting-documents",
+                allowed=MEETING_DOCUMENT_FILE_KINDS,
+                max_bytes=MEETING_DOCUMENT_MAX_BYTES,
+            )
+        except UploadRejected as error:
+            raise ValidationError({"file": error.messages}) from error
+    with removed_unless_recorded(stored), transaction.atomic():
+        if stored is not None:
+            _attach_file(document, stored)
+            document.uploaded_by = actor
+            document.uploaded_at = timezone.now()
+        document.save()
+        audit.record(
+            action="create",
+            actor=actor,
+            record=document,
+            detail={"file_sha256": document.file_sha256} if stored else {},
+        )
+    return document
+
+
+def meeting_document_delete(*, actor: Any, document: MeetingDocument) -> None:
+    _require_editor(actor)
+    with transaction.atomic():
+        audit.record(action="delete", actor=actor, record=document, detail={"title": document.title})
+        if document.file:
+            delete_after_commit(document.file.name)
+        document.delete()

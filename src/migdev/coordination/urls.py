@@ -14,6 +14,17 @@ urlpatterns = [
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<slug:slug>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<slug:slug>/agenda/", views.agenda_item_add, name="agenda_item_add"),
+    path("meetings/<slug:slug>/documents/", views.meeting_document_add, name="meeting_document_add"),
+    path(
+        "meetings/<slug:slug>/documents/<int:pk>/file/",
+        views.meeting_document_file,
+        name="meeting_document_file",
+    ),
+    path(
+        "meetings/<slug:slug>/documents/<int:pk>/delete/",
+        views.meeting_document_delete,
+        name="meeting_document_delete",
+    ),
     path("topics/", views.topics_across_processes, name="topics_across"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/export/", views.activities_export, name="activities_export"),
