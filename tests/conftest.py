@@ -1,4 +1,48 @@
-"""Shared fixtures. Module fixtures live in tests/<module>/conftest.py."""
+"""Shared fixtures. Module fixtures live in tests/<module>/conftest.py; builders in tests/factories.py."""
+
+from collections.abc import Callable
+
+import pytest
+from django.conf import LazySettings
+from django.test import Client
+
+from migdev.accounts import access
+from migdev.accounts.models import User
+from tests.factories import login_verified, make_user
 
 # The audit table's triggers refuse DELETE; this plugin lifts them only while pytest-django flushes a test database.
 pytest_plugins = ["migdev.audit.testing"]
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(settings: LazySettings) -> None:
+    settings.PASSWORD_HASHERS = [
+        "tests.hashers.CheapArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _no_otp_throttling(settings: LazySettings) -> None:
+    # django-otp delays retries after a wrong code; tests that need that behaviour turn it back on.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+
+
+@pytest.fixture
+def login_as(client: Client, db: None) -> Callable[..., User]:
+    """Sign ``client`` in as a new user holding ``roles`` (keyword arguments go to ``make_user``).
+
+    Users whose roles require two-factor authentication are signed in past it, as after a full sign-in;
+    the others are signed in with their password only, as they would be.
+    """
+
+    def login(*roles: str, **fields: object) -> User:
+        user = make_user(*roles, **fields)
+        if access.require_two_factor(user):
+            login_verified(client, user)
+        else:
+            client.force_login(user)
+        return user
+
+    return login

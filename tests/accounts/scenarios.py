@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 
 from migdev.accounts.access import Role, Scope
 from migdev.accounts.models import Note, Organisation, RoleDefinition, RolePermission, User, UserGroup
-from tests.accounts.factories import make_group, make_note, make_organisation, make_user
+from tests.factories import make_group, make_note, make_organisation, make_user
 
 POSITIONS = ("own", "group", "organisation", "other")
 REACH = {

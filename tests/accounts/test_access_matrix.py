@@ -14,8 +14,8 @@ from migdev.accounts import access
 from migdev.accounts.access import Role, Scope
 from migdev.accounts.models import Note, RoleDefinition, User
 from migdev.audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import make_note, make_user
 from tests.accounts.scenarios import EXPECTED_SCOPES, POSITIONS, REACH, World, set_scope
+from tests.factories import make_note, make_user
 
 
 def reachable_positions(user: User, perm: str, world: World) -> set[str]:

@@ -7,8 +7,8 @@ from django.urls import reverse
 from migdev.accounts.access import Role
 from migdev.accounts.models import Note
 from migdev.audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import login_verified, make_note, make_user
 from tests.accounts.scenarios import EXPECTED_SCOPES, POSITIONS, REACH, World
+from tests.factories import login_verified, make_note, make_user
 
 
 def _status(client: Client, url: str) -> int:

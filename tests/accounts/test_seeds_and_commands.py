@@ -14,7 +14,7 @@ from migdev.accounts.access import Role
 from migdev.accounts.demo import DEMO_TOTP_SECRET, demo_password, demo_totp_code, demo_username
 from migdev.accounts.models import Organisation, RoleDefinition, User
 from migdev.accounts.roles import TWO_FACTOR_ROLES
-from tests.accounts.factories import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

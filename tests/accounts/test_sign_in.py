@@ -10,7 +10,7 @@ from django.urls import reverse
 from migdev.accounts.access import Role
 from migdev.accounts.middleware import LAST_ACTIVITY_SESSION_KEY
 from migdev.audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import PASSWORD, login_verified, make_organisation, make_user
+from tests.factories import PASSWORD, login_verified, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from migdev.accounts.models import ApiToken
 from migdev.accounts.selectors import api_token_digest, user_for_api_token
 from migdev.accounts.services import api_token_create, api_token_revoke
 from migdev.audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import login_verified, make_group, make_organisation, make_user
+from tests.factories import login_verified, make_group, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from migdev.accounts import access
 from migdev.accounts.access import Role
 from migdev.accounts.roles import TWO_FACTOR_ROLES
 from migdev.audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import (
+from tests.factories import (
     PASSWORD,
     confirmed_totp_device,
     current_code,

@@ -7,7 +7,7 @@ from migdev.accounts.access import Role
 from migdev.accounts.services import api_token_create, api_token_revoke
 from migdev.audit.models import AuditAction, AuditEvent
 from migdev.audit.services import audit_log
-from tests.accounts.factories import login_verified, make_user
+from tests.factories import login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/audit/events"

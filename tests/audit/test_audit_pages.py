@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from migdev.accounts.access import Role
 from migdev.audit.models import AuditAction, AuditEvent
 from migdev.audit.services import audit_log
-from tests.accounts.factories import login_verified, make_user
+from tests.factories import login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 READERS = [Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR]

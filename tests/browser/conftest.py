@@ -15,6 +15,22 @@ from playwright.sync_api import Page, Request
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_database_for_the_browser_session() -> Iterator[None]:
+    """Browser tests share one database, as the users of one server do.
+
+    Flushing after each test would also wipe what migrations seed (roles, reference data), and restoring it
+    costs seconds per test. Browser tests therefore create what they need with unique names or idempotently.
+    They run in their own pytest process (`-m browser`), so the unit tests keep their per-test isolation.
+    """
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = lambda self: None  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     args = {

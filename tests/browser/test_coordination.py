@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from migdev.coordination.models import AgendaItem, Meeting, Process, Topic
 from tests.browser.checks import assert_accessible, assert_no_console_errors
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _meeting(process: str, start: datetime.date, title: str, topics: list[str]) -> Meeting:

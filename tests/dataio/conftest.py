@@ -4,26 +4,19 @@ from typing import Any
 
 import pytest
 
-from tests.dataio.contract_stubs import install_missing_contract_stubs
-from tests.dataio.helpers import make_user  # noqa: F401 - fixture
-
-install_missing_contract_stubs()
+from migdev.dataio import registry
+from migdev.dataio.registry import LoadFormat
 
 
 @pytest.fixture
-def audit_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Every audit_log call made during the test (the real audit_log, if present, still runs)."""
-    import migdev.audit.services as audit_services
+def temporary_format(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, Any], None]]:
+    """Register a load format (needing no permission beyond importing) for the duration of one test."""
+    monkeypatch.setattr(registry, "_formats", dict(registry._formats))
 
-    calls: list[dict[str, Any]] = []
-    original = audit_services.audit_log
+    def register(name: str, loader: Any) -> None:
+        registry.register_format(LoadFormat(name=name, description="test", loader=loader))
 
-    def recording_audit_log(**kwargs: Any) -> Any:
-        calls.append(kwargs)
-        return original(**kwargs)
-
-    monkeypatch.setattr(audit_services, "audit_log", recording_audit_log)
-    return calls
+    yield register
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def test_backup_then_restore_gives_back_the_same_data(tmp_path: Path, backup_too
     call_command("restore", str(target), "--yes", stdout=io.StringIO())
     assert snapshot() == before
     Organisation.objects.create(name="Delta", kind="ngo")  # the restored database is writable
-    assert len(snapshot()) == 3
+    assert snapshot() == sorted([*before, ("Delta", "", "ngo")])
 
 
 def test_backup_refuses_to_overwrite_without_force(tmp_path: Path, backup_tools: None) -> None:

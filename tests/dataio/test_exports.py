@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from migdev.dataio.exports import FORMULA_TRIGGERS, export_response, safe_cell
+from migdev.dataio.exports import FORMULA_TRIGGERS, FORMULA_TRIGGERS_AFTER_SPACE, export_response, safe_cell
 
 COLUMNS = [("name", "Name"), ("value", "Value")]
 
@@ -46,10 +46,17 @@ def xlsx_cells(response: Any) -> list[list[Any]]:
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("  @SUM(A1)", "'  @SUM(A1)"),  # some spreadsheets strip the spaces, then run the rest
+        ("\n=1+1", "'\n=1+1"),
+        ("\u00a0-5", "'\u00a0-5"),
         ("plain", "plain"),
+        (" plain", " plain"),
         ("a=b", "a=b"),
+        ("'=1+1", "'=1+1"),  # already quoted: shown as text as it is
         ("", ""),
+        ("   ", "   "),
         (None, ""),
+        (True, True),
         (-5, -5),
         (-2.5, -2.5),
         (Decimal("-1.10"), Decimal("-1.10")),
@@ -67,6 +74,23 @@ def test_csv_export_streams_rows_with_a_bom_and_headers() -> None:
     assert response["Content-Disposition"] == 'attachment; filename="organisations.csv"'
     assert response["Content-Type"].startswith("text/csv")
     assert csv_cells(response) == [["Name", "Value"], ['\'=HYPERLINK("http://x")', "3"], ["Été", ""]]
+
+
+def test_csv_export_writes_dates_and_structures_as_text() -> None:
+    rows = [
+        {
+            "name": datetime.date(2026, 1, 2),
+            "value": datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC),
+        },
+        {"name": {"a": "=x"}, "value": ["=x", 1]},
+        {"name": " -1", "value": True},
+    ]
+    response = export_response(rows, COLUMNS, "csv", "x")
+    assert csv_cells(response)[1:] == [
+        ["2026-01-02", "2026-01-02T03:04:00+00:00"],
+        ['{"a": "=x"}', '["=x", 1]'],
+        ["' -1", "True"],
+    ]
 
 
 def test_xlsx_export_keeps_numbers_and_neutralises_text() -> None:
@@ -100,11 +124,18 @@ def test_filename_is_sanitised() -> None:
     assert response["Content-Disposition"] == 'attachment; filename="etc-passwd.csv"'
 
 
-cell_values = st.one_of(
-    st.text(max_size=12),
-    st.sampled_from(FORMULA_TRIGGERS).flatmap(
-        lambda trigger: st.text(max_size=8).map(lambda rest: trigger + rest)
+# Plain text, plus text built to sit near the danger: optional white space, then a trigger or something harmless.
+risky_text = st.one_of(
+    st.text(),
+    st.builds(
+        lambda spaces, first, rest: spaces + first + rest,
+        st.text(alphabet=" \t\r\n\u00a0", max_size=3),
+        st.sampled_from([*FORMULA_TRIGGERS, "a", "1", "'"]),
+        st.text(max_size=8),
     ),
+)
+cell_values = st.one_of(
+    risky_text,
     st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.none(),
@@ -113,7 +144,19 @@ rows_strategy = st.lists(st.fixed_dictionaries({"name": cell_values, "value": ce
 
 
 def starts_with_trigger(cell: Any) -> bool:
-    return isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS)
+    return isinstance(cell, str) and (
+        cell.startswith(FORMULA_TRIGGERS) or cell.lstrip().startswith(FORMULA_TRIGGERS_AFTER_SPACE)
+    )
+
+
+@given(text=risky_text)
+def test_text_never_starts_a_formula(text: str) -> None:
+    cell = safe_cell(text)
+    assert isinstance(cell, str)
+    assert not starts_with_trigger(cell)
+    # Text that needed no change is kept exactly; changed text only gains the apostrophe.
+    assert cell in (text, "'" + text)
+    assert (cell == text) == (not starts_with_trigger(text))
 
 
 @settings(max_examples=150, deadline=None)

@@ -4,10 +4,6 @@ from typing import Any
 import pytest
 
 from migdev.jobs import registry
-from tests.dataio.contract_stubs import install_missing_contract_stubs
-from tests.dataio.helpers import make_user  # noqa: F401 - fixture
-
-install_missing_contract_stubs()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from migdev.jobs import services
 from migdev.jobs.errors import JobFailed, UnknownJobKind
 from migdev.jobs.models import Job
 from migdev.jobs.services import job_claim, job_enqueue, job_execute, job_report_progress
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_enqueue_needs_a_known_kind() -> None:
         job_enqueue(kind="nobody.handles.this", payload={})
 
 
-def test_same_idempotency_key_returns_the_existing_job(handler: Any, make_user: Any) -> None:
+def test_same_idempotency_key_returns_the_existing_job(handler: Any) -> None:
     handler("test.echo", echo)
     user = make_user()
     first = job_enqueue(kind="test.echo", payload={"n": 1}, user=user, idempotency_key="upload-42")
@@ -281,3 +282,22 @@ def test_concurrent_workers_claim_each_job_once(handler: Any) -> None:
         thread.join(timeout=60)
     claimed_ids = [job_id for _worker, job_id in claims]
     assert sorted(claimed_ids) == sorted(jobs)  # every job claimed, none twice
+
+
+@pytest.mark.django_db
+def test_a_job_runs_in_the_language_of_whoever_queued_it() -> None:
+    from django.utils import translation
+
+    from migdev.jobs.registry import job_handler
+    from migdev.jobs.services import job_enqueue, job_run_now
+
+    @job_handler("tests.language_probe")
+    def language_probe(job: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"language": translation.get_language(), "status": str(job.Status.QUEUED.label)}
+
+    with translation.override("es"):
+        job = job_enqueue(kind="tests.language_probe", payload={})
+    assert job.language == "es"
+    finished = job_run_now(job_id=job.pk)
+    assert finished is not None
+    assert finished.result == {"language": "es", "status": "En cola"}

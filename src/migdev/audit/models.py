@@ -12,15 +12,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("Create")
-    READ = "read", _("Read")
-    UPDATE = "update", _("Update")
-    DELETE = "delete", _("Delete")
-    EXPORT = "export", _("Export")
-    IMPORT = "import", _("Import")
+    CREATE = "create", pgettext_lazy("audit action", "Create")
+    READ = "read", pgettext_lazy("audit action", "Read")
+    UPDATE = "update", pgettext_lazy("audit action", "Update")
+    DELETE = "delete", pgettext_lazy("audit action", "Delete")
+    EXPORT = "export", pgettext_lazy("audit action", "Export")
+    IMPORT = "import", pgettext_lazy("audit action", "Import")
     LOGIN = "login", _("Sign-in")
     FAILED_LOGIN = "failed_login", _("Failed sign-in")
     LOGOUT = "logout", _("Sign-out")

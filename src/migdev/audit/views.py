@@ -10,10 +10,11 @@ from migdev.audit.forms import AuditFilterForm
 from migdev.audit.models import AuditAction
 from migdev.audit.selectors import EXPORT_COLUMNS, audit_events, audit_export_rows
 from migdev.audit.services import audit_log
-from migdev.dataio.exports import export_response
+from migdev.dataio.exports import ExportFormat, export_response
 
 PAGE_SIZE = 50
-EXPORT_FORMATS = ("csv", "xlsx")
+# URL part → format; the audit log is exported for people to read, so no JSON.
+EXPORT_FORMATS: dict[str, ExportFormat] = {"csv": "csv", "xlsx": "xlsx"}
 
 
 @never_cache
@@ -43,7 +44,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required_or_404("audit.export_auditevent")
 def event_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in EXPORT_FORMATS:
+    export_format = EXPORT_FORMATS.get(fmt)
+    if export_format is None:
         raise Http404
     form = AuditFilterForm(request.GET or None)
     if not form.is_valid() and form.is_bound:
@@ -59,4 +61,6 @@ def event_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     columns = [(name, name) for name in EXPORT_COLUMNS]
-    return export_response(audit_export_rows(events).iterator(), columns, fmt, f"audit-events-{stamp}")
+    return export_response(
+        audit_export_rows(events).iterator(), columns, export_format, f"audit-events-{stamp}"
+    )

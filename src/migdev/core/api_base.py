@@ -5,6 +5,7 @@ Every error leaves the API as RFC 9457 ``application/problem+json``; validation 
 """
 
 import importlib
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -59,6 +60,19 @@ def _field_errors(error: ValidationError) -> list[dict[str, str]]:
                 location = location[1:]
         fields.append({"field": ".".join(location) or "(body)", "message": str(item.get("msg", ""))})
     return fields
+
+
+def _body_parse_error(request: HttpRequest) -> dict[str, str]:
+    try:
+        json.loads(request.body)
+    except json.JSONDecodeError as error:
+        return {
+            "field": "(body)",
+            "message": f"Invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+        }
+    except UnicodeDecodeError:
+        return {"field": "(body)", "message": "The body is not UTF-8 text."}
+    return {"field": "(body)", "message": "The body does not match the declared content type."}
 
 
 class BearerTokenAuth(HttpBearer):
@@ -148,6 +162,10 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            return problem(
+                request, 400, "The request body could not be parsed.", errors=[_body_parse_error(request)]
+            )
         headers = {"Retry-After": "60"} if exc.status_code == 429 else None
         return problem(request, exc.status_code, str(exc), headers=headers)
 

@@ -8,9 +8,10 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from migdev.accounts.models import User
 from migdev.core.api_base import AUTH
-from migdev.dataio.registry import UnknownFormat, formats, get_format
-from migdev.dataio.selectors import can_import
+from migdev.dataio.registry import UnknownFormat, get_format
+from migdev.dataio.selectors import can_import, can_import_format, formats_for
 from migdev.dataio.services import import_upload_enqueue
 
 router = Router(auth=AUTH, tags=["dataio"])
@@ -27,9 +28,9 @@ class ImportQueued(Schema):
     status_url: str
 
 
-@router.get("/formats", response=list[FormatOut], summary="Formats that can be imported")
+@router.get("/formats", response=list[FormatOut], summary="Formats you may import")
 def list_formats(request: HttpRequest) -> Any:
-    return [{"name": item.name, "description": str(item.description)} for item in formats()]
+    return [{"name": item.name, "description": str(item.description)} for item in formats_for(request.user)]
 
 
 @router.post("/imports", response={202: ImportQueued}, summary="Upload a file to import")
@@ -39,15 +40,18 @@ def create_import(request: HttpRequest, format: Form[str], file: File[UploadedFi
     The file is all-or-nothing: when it is refused the job fails and its ``result.report`` lists every
     problem with file, row, column and reason.
     """
-    if not can_import(request.user):
+    user = request.user
+    if not isinstance(user, User) or not can_import(user):
         raise PermissionDenied
     try:
-        get_format(format)
+        load_format = get_format(format)
     except UnknownFormat:
         raise HttpError(422, f"Unknown format {format!r}.") from None
+    if not can_import_format(user, load_format):
+        raise PermissionDenied
     if file.size is not None and file.size > settings.IMPORT_MAX_BYTES:
         raise HttpError(413, f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
-    job = import_upload_enqueue(format_name=format, upload=file, user=request.user)  # type: ignore[arg-type]
+    job = import_upload_enqueue(format_name=format, upload=file, user=user)
     return Status(
         202,
         {

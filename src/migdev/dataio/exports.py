@@ -1,10 +1,12 @@
 """Exports to CSV, XLSX and JSON that are safe to open in a spreadsheet.
 
-Formula injection: a spreadsheet treats a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return as a formula (or the start of one). :func:`safe_cell` prefixes such *text* with a single quote so it
-is shown, never run. Only strings are touched: a real number (``-5`` as an int, float or Decimal) stays a
-number. A string such as ``"-5"`` is neutralised too, because it is text — callers that want a number in
-the sheet must pass a number. JSON is data for programs, not a spreadsheet, so it carries values unchanged.
+Formula injection (OWASP "CSV injection"): a spreadsheet treats a cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula (or the start of one), and some spreadsheets drop leading
+spaces first, so text whose first non-blank character is ``= + - @`` is just as dangerous. :func:`safe_cell`
+prefixes such *text* with a single quote so it is shown, never run. Only strings are touched: a real number
+(``-5`` as an int, float or Decimal) stays a number. A string such as ``"-5"`` is neutralised too, because it
+is text — callers that want a number in the sheet must pass a number. JSON is data for programs, not a
+spreadsheet, so it carries values unchanged.
 
 The caller is responsible for access checks and for the audit entry (``audit_log(action="export", ...)``).
 """
@@ -23,6 +25,8 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Checked again after leading white space, which spreadsheet applications may strip.
+FORMULA_TRIGGERS_AFTER_SPACE = ("=", "+", "-", "@")
 # Control characters XLSX (XML 1.0) cannot hold; openpyxl refuses them.
 XLSX_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 
@@ -42,7 +46,9 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, Promise):
         value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_TRIGGERS) or value.lstrip().startswith(FORMULA_TRIGGERS_AFTER_SPACE)
+    ):
         return "'" + value
     return value
 

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -6,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from migdev.dataio.registry import formats
+from migdev.dataio.registry import LoadFormat
 
 
 class ImportForm(forms.Form):
@@ -17,11 +18,12 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, formats: Iterable[LoadFormat], **kwargs: Any) -> None:
+        """``formats``: those the user may import (``migdev.dataio.selectors.formats_for``)."""
         super().__init__(*args, **kwargs)
         choice_field = self.fields["format"]
         assert isinstance(choice_field, forms.ChoiceField)
-        choice_field.choices = [(item.name, f"{item.name} — {item.description}") for item in formats()]
+        choice_field.choices = [(item.name, f"{item.name} — {item.description}") for item in formats]
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -2,7 +2,14 @@
 
 Modules register their formats from ``AppConfig.ready()``::
 
-    register_format(LoadFormat(name="remittance-prices", description=_("..."), loader=load_prices))
+    register_format(
+        LoadFormat(
+            name="remittance-prices",
+            description=_("..."),
+            loader=load_prices,
+            permissions=("remittances.add_price", "remittances.change_price"),
+        )
+    )
 """
 
 from collections.abc import Iterator
@@ -38,9 +45,14 @@ class Loader(Protocol):
 
 @dataclass(frozen=True)
 class LoadFormat:
+    """``permissions`` are those a user needs, besides ``dataio.add_importrun``, to import the format from
+    the import page or the API: the permissions for the records it writes (``migdev load`` is for operators
+    and checks none)."""
+
     name: str
     description: str | Promise
     loader: Loader
+    permissions: tuple[str, ...] = ()
 
 
 class UnknownFormat(LookupError):

@@ -4,9 +4,10 @@ import logging
 import uuid
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
@@ -14,14 +15,16 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from migdev.accounts.models import User
+from migdev.audit.models import AuditAction
+from migdev.audit.services import audit_log
 from migdev.dataio.errors import ImportRejected, RowError, report_json
 from migdev.dataio.models import ImportRun
 from migdev.dataio.progress import NullProgress, Progress
 from migdev.dataio.registry import ImportResult, get_format
-
-if TYPE_CHECKING:
-    from migdev.accounts.models import User
-    from migdev.jobs.models import Job
+from migdev.dataio.selectors import can_import_format
+from migdev.jobs.models import Job
+from migdev.jobs.services import job_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ def import_file(
     *,
     format_name: str,
     path: Path | str,
-    user: "User | None" = None,
+    user: User | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Load ``path`` with the registered format, all or nothing.
@@ -104,12 +107,9 @@ def _check_file(path: Path, size: int) -> None:
         )
 
 
-def _audit_import(*, run: ImportRun, user: "User | None") -> None:
-    # Imported at call time: migdev.audit is written alongside this module.
-    from migdev.audit.services import audit_log  # type: ignore[import-untyped,unused-ignore]
-
+def _audit_import(*, run: ImportRun, user: User | None) -> None:
     audit_log(
-        action="import",
+        action=AuditAction.IMPORT,
         actor=user,
         record=run,
         detail={
@@ -133,11 +133,14 @@ def _record_unsuccessful_run(run_fields: dict[str, Any], **outcome: Any) -> int 
         return None
 
 
-def import_upload_enqueue(*, format_name: str, upload: UploadedFile, user: "User | None") -> "Job":
-    """Store an uploaded file and queue its import; the job deletes the stored file when done."""
-    from migdev.jobs.services import job_enqueue
+def import_upload_enqueue(*, format_name: str, upload: UploadedFile, user: User | None) -> Job:
+    """Store an uploaded file and queue its import; the job deletes the stored file when done.
 
-    get_format(format_name)
+    Raises ``PermissionDenied`` when ``user`` may not import this format (``None``: a trusted caller).
+    """
+    load_format = get_format(format_name)
+    if user is not None and not can_import_format(user, load_format):
+        raise PermissionDenied
     original_name = Path(upload.name or "upload").name
     stored_name = default_storage.save(
         f"{UPLOAD_PREFIX}/{uuid.uuid4().hex}/{get_valid_filename(original_name) or 'upload'}", upload

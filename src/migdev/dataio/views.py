@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from migdev.accounts.models import User
 from migdev.dataio.forms import ImportForm
-from migdev.dataio.selectors import can_import, import_runs_visible_to
+from migdev.dataio.selectors import can_import, formats_for, import_runs_visible_to
 from migdev.dataio.services import import_upload_enqueue
 
 PAGE_SIZE = 50
@@ -15,14 +16,13 @@ PAGE_SIZE = 50
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if not can_import(request.user):
+    user = request.user
+    if not isinstance(user, User) or not can_import(user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, formats=formats_for(user))
     if request.method == "POST" and form.is_valid():
         job = import_upload_enqueue(
-            format_name=form.cleaned_data["format"],
-            upload=form.cleaned_data["file"],
-            user=request.user,  # type: ignore[arg-type]
+            format_name=form.cleaned_data["format"], upload=form.cleaned_data["file"], user=user
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "dataio/import.html", {"form": form})

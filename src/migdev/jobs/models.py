@@ -15,6 +15,8 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    # The language of whoever queued the job: its messages and reports are written in it.
+    language = models.CharField(_("language"), max_length=10, default="en")
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveBigIntegerField(_("steps done"), default=0)

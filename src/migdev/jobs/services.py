@@ -14,6 +14,7 @@ claimed again, until ``max_attempts`` is reached.
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import time
 import uuid
@@ -25,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from migdev.jobs import progress_store
 from migdev.jobs.errors import JobFailed
 from migdev.jobs.models import Job
 from migdev.jobs.registry import get_handler
@@ -46,6 +48,10 @@ def lease_seconds() -> int:
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _queuing_language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def job_enqueue(
@@ -71,6 +77,7 @@ def job_enqueue(
             with transaction.atomic():
                 job = Job.objects.create(
                     kind=kind,
+                    language=_queuing_language(),
                     payload=payload,
                     created_by=user,
                     idempotency_key=idempotency_key,
@@ -81,7 +88,13 @@ def job_enqueue(
             # Another request with the same key won the race between our read and our insert.
             return _same_kind(Job.objects.get(idempotency_key=idempotency_key), kind)
     else:
-        job = Job.objects.create(kind=kind, payload=payload, created_by=user, max_attempts=max_attempts)
+        job = Job.objects.create(
+            kind=kind,
+            language=_queuing_language(),
+            payload=payload,
+            created_by=user,
+            max_attempts=max_attempts,
+        )
         created = True
     if created and settings.JOBS_RUN_IMMEDIATELY:
         job_id = job.pk
@@ -155,7 +168,7 @@ def job_execute(*, job: Job, worker_id: str) -> Job:
     worker."""
     try:
         handler = get_handler(job.kind)
-        with _lease_renewal(job_id=job.pk, worker_id=worker_id):
+        with _lease_renewal(job_id=job.pk, worker_id=worker_id), translation.override(job.language):
             result = handler(job, dict(job.payload))
     except JobFailed as failure:
         _finish(
@@ -200,6 +213,9 @@ def _finish(job: Job, *, worker_id: str, status: str, error: str, result: dict[s
         values["progress_done"] = job.progress_total
     # Only the worker holding the claim records the end: one whose lease was taken over stays silent.
     updated = Job.objects.filter(pk=job.pk, locked_by=worker_id).update(**values)
+    side_file = progress_store.store_path(router.db_for_write(Job))
+    if side_file is not None:
+        progress_store.progress_forget(side_file, job_id=job.pk)
     if not updated:
         logger.warning(
             "Job %s finished on %s after its claim was lost; result not recorded.", job.pk, worker_id
@@ -211,8 +227,8 @@ def job_report_progress(*, job: Job, done: int, total: int | None = None, force:
 
     Handlers often report from inside a long transaction (an import is one), where an ordinary UPDATE
     would stay invisible to the job page until the end. On PostgreSQL the row is then written through a
-    separate short-lived connection; SQLite allows a single writer, so progress there is kept in memory
-    and written when the job finishes.
+    separate short-lived connection; SQLite allows a single writer, so progress there goes to a small
+    side file (``progress_store``) that the job page reads.
     """
     job.progress_done = done
     job.progress_total = total
@@ -227,6 +243,13 @@ def job_report_progress(*, job: Job, done: int, total: int | None = None, force:
         Job.objects.using(alias).filter(pk=job.pk, status=Job.Status.RUNNING).update(**values)
     elif connection.vendor == "postgresql":
         _write_progress_outside_transaction(alias, job.pk, values)
+    else:
+        side_file = progress_store.store_path(alias)
+        if side_file is not None:
+            try:
+                progress_store.progress_write(side_file, job_id=job.pk, done=done, total=total)
+            except sqlite3.Error:
+                logger.warning("Could not record progress of job %s", job.pk, exc_info=True)
 
 
 def _write_progress_outside_transaction(alias: str, job_id: int, values: dict[str, Any]) -> None:

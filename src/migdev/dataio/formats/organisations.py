@@ -120,4 +120,6 @@ ORGANISATIONS_FORMAT = LoadFormat(
     name="organisations-csv",
     description=gettext_lazy("Partner organisations (columns: name, kind, acronym), matched on name."),
     loader=load_organisations,
+    # The organisation directory is the administrators' to change; being allowed to import is not enough.
+    permissions=("accounts.add_organisation", "accounts.change_organisation"),
 )

@@ -8,7 +8,9 @@ from migdev.core.demo import demo_seeders
 
 
 class Command(BaseCommand):
-    help = "Load the demo data set (safe to run twice). Never on a real deployment: demo passwords are public."
+    help = (
+        "Load the demo data set (safe to run twice). Never on a real deployment: demo passwords are public."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--allow-without-debug", action="store_true")

@@ -1,4 +1,4 @@
-"""Test data builders shared by the accounts and audit tests."""
+"""Test data builders for every module: organisations, groups, users with roles, signing in past 2FA."""
 
 import itertools
 
