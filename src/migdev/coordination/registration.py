@@ -19,6 +19,7 @@ def register_all() -> None:
             name="iati",
             description=_("IATI activity XML 2.03 into the coordination activity registry"),
             loader=load_iati_for_dataio,
+            permissions=("coordination.edit_content",),
         )
     )
     register_format(
@@ -29,5 +30,6 @@ def register_all() -> None:
                 "identifier (columns: iati_identifier, title, area, status, reporting_org_ref, …)"
             ),
             loader=load_activities_csv,
+            permissions=("coordination.edit_content",),
         )
     )
