@@ -34,11 +34,11 @@ def test_meeting_document_upload_and_download(
     response = editor_client.post(
         f"/en/coordination/meetings/{meeting.slug}/documents/",
         {
-            "title": "Co-chairs' statement",
-            "kind": "statement",
-            "language": "en",
-            "file_access": "public",
-            "file": SimpleUploadedFile("statement.pdf", pdf_with_text(["Bali Process co-chairs"])),
+            "document-title": "Co-chairs' statement",
+            "document-kind": "statement",
+            "document-language": "en",
+            "document-file_access": "public",
+            "document-file": SimpleUploadedFile("statement.pdf", pdf_with_text(["Bali Process co-chairs"])),
         },
     )
     assert response.status_code == 302

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination.countries import UnknownCountry, normalise_country_code
+from migdev.coordination.countries import UnknownCountry, country_label, normalise_country_code
 from migdev.coordination.models import (
     Area,
     ConsultationPosition,
@@ -396,10 +396,17 @@ class PolicyForm(forms.Form):
 
 
 class InformationFilterForm(forms.Form):
-    country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
+    """Migrants pick a country by name; links may still carry any ISO code (``?country=PH``)."""
+
+    country = forms.CharField(required=False, max_length=3, label=_("Country"))
     subject = forms.ChoiceField(
         choices=[("", _("Any subject")), *MigrantInfoSubject.choices], required=False, label=_("Subject")
     )
+
+    def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        named = sorted(((code, country_label(code)) for code in countries or []), key=lambda item: item[1])
+        self.fields["country"].widget = forms.Select(choices=[("", _("All countries")), *named])
 
     def clean_country(self) -> str:
         return clean_country(self.cleaned_data["country"])

@@ -650,3 +650,12 @@ def translations_awaiting_approval(user: Any) -> QuerySet[MigrantInfoTranslation
         .select_related("page", "written_by")
         .order_by("updated_at")
     )
+
+
+def information_countries(user: Any) -> list[str]:
+    """Countries with a page or a hotline a migrant can see, by ISO3 code."""
+    pages = (
+        access.migrant_pages_visible_to(user).exclude(country_iso3="").values_list("country_iso3", flat=True)
+    )
+    lines = access.hotlines_visible_to(user).values_list("country_iso3", flat=True)
+    return sorted(set(pages) | set(lines))

@@ -201,7 +201,10 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "documents": meeting.documents.all(),
             "can_edit": access.can_edit(request.user),
             "agenda_form": AgendaItemForm() if access.can_edit(request.user) else None,
-            "document_form": MeetingDocumentForm() if access.can_edit(request.user) else None,
+            # A prefix keeps its field ids apart from the agenda form's on the same page.
+            "document_form": MeetingDocumentForm(prefix="document")
+            if access.can_edit(request.user)
+            else None,
         },
     )
 
@@ -211,7 +214,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def meeting_document_add(request: HttpRequest, slug: str) -> HttpResponse:
     _require_editor(request)
     meeting = access.meeting_get_for_user(request.user, slug)
-    form = MeetingDocumentForm(request.POST, request.FILES)
+    form = MeetingDocumentForm(request.POST, request.FILES, prefix="document")
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("coordination:meeting_detail", slug=meeting.slug)

@@ -36,7 +36,7 @@ def _reader_language() -> str:
 
 @require_GET
 def information_home(request: HttpRequest) -> HttpResponse:
-    form = InformationFilterForm(request.GET or None)
+    form = InformationFilterForm(request.GET or None, countries=selectors.information_countries(request.user))
     country, subject = "", ""
     if form.is_valid():
         country, subject = form.cleaned_data["country"], form.cleaned_data["subject"]
