@@ -173,6 +173,7 @@ def test_migrant_reads_in_french_with_a_note_when_only_english_exists(
     "path",
     [
         "/en/coordination/library/?q=diaspora",
+        "/en/coordination/library/network/",
         "/es/coordination/policies/",
         "/en/coordination/policies/compare/?countries=PHL+MEX",
         "/fr/coordination/information/",

@@ -27,6 +27,8 @@ PUBLIC = [
     "/{lang}/coordination/library/",
     "/{lang}/coordination/library/?q=diaspora&kind=study&year_from=2000",
     "/{lang}/coordination/library/engaging-diasporas-as-development-partners-2006/",
+    "/{lang}/coordination/library/network/?topic=diaspora-engagement",
+    "/{lang}/coordination/library/network/researchers/dina-ionescu/",
     "/{lang}/coordination/policies/",
     "/{lang}/coordination/policies/?domain=cooperation&direction=immigration",
     "/{lang}/coordination/policies/compare/?countries=PHL+MEX+NPL",

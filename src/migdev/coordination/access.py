@@ -26,6 +26,8 @@ from migdev.coordination.models import (
     Practice,
     Process,
     Publication,
+    Researcher,
+    ResearchProject,
 )
 
 EDIT_PERMISSION = "coordination.edit_content"
@@ -111,6 +113,16 @@ def hotlines_visible_to(user: Any) -> QuerySet[Hotline]:
     return queryset if can_edit(user) else queryset.filter(is_published=True)
 
 
+def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
+    queryset = Researcher.objects.all()
+    return queryset if can_edit(user) else queryset.filter(is_published=True)
+
+
+def research_projects_visible_to(user: Any) -> QuerySet[ResearchProject]:
+    queryset = ResearchProject.objects.all()
+    return queryset if can_edit(user) else queryset.filter(is_published=True)
+
+
 def may_download(user: Any, file_access: str) -> bool:
     """Whether the user may download a file at this access level, given they may see its record."""
     if file_access == FileAccess.PUBLIC:
@@ -150,6 +162,14 @@ def policy_get_for_user(user: Any, pk: int) -> MigrationPolicy:
 
 def migrant_page_get_for_user(user: Any, slug: str) -> MigrantInfoPage:
     return _get_or_404(migrant_pages_visible_to(user), slug=slug)
+
+
+def researcher_get_for_user(user: Any, slug: str) -> Researcher:
+    return _get_or_404(researchers_visible_to(user).select_related("organisation"), slug=slug)
+
+
+def research_project_get_for_user(user: Any, slug: str) -> ResearchProject:
+    return _get_or_404(research_projects_visible_to(user).select_related("lead_organisation"), slug=slug)
 
 
 def translation_visible(user: Any, translation: MigrantInfoTranslation) -> bool:

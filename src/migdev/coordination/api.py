@@ -560,3 +560,87 @@ def list_hotlines(request: HttpRequest, country: str) -> Any:
     except UnknownCountry as error:
         raise HttpError(422, f"unknown country code {country!r}") from error
     return list(selectors.hotlines_for(AnonymousUser(), iso3))
+
+
+# --- Research network -----------------------------------------------------------------------------------------
+
+
+class ResearcherOut(Schema):
+    slug: str
+    name: str
+    institution: str | None
+    position: str
+    orcid: str
+    topics: list[str]
+    countries: list[str]
+    publications: list[str]
+
+    @staticmethod
+    def resolve_institution(researcher: Any) -> str | None:
+        return researcher.organisation.name if researcher.organisation else None
+
+    @staticmethod
+    def resolve_topics(researcher: Any) -> list[str]:
+        return [topic.code for topic in researcher.topics.all()]
+
+    @staticmethod
+    def resolve_countries(researcher: Any) -> list[str]:
+        return [country.country_iso3 for country in researcher.countries.all()]
+
+    @staticmethod
+    def resolve_publications(researcher: Any) -> list[str]:
+        return [p.slug for p in researcher.publications.filter(is_published=True)]
+
+
+class ResearchProjectOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    lead_institution: str
+    partner_institutions: list[str]
+    start_year: int | None
+    end_year: int | None
+    topics: list[str]
+    countries: list[str]
+    publications: list[str]
+    source: str
+
+    @staticmethod
+    def resolve_lead_institution(project: Any) -> str:
+        return str(project.lead_organisation.name)
+
+    @staticmethod
+    def resolve_partner_institutions(project: Any) -> list[str]:
+        return [organisation.name for organisation in project.partners.all()]
+
+    @staticmethod
+    def resolve_topics(project: Any) -> list[str]:
+        return [topic.code for topic in project.topics.all()]
+
+    @staticmethod
+    def resolve_countries(project: Any) -> list[str]:
+        return [country.country_iso3 for country in project.countries.all()]
+
+    @staticmethod
+    def resolve_publications(project: Any) -> list[str]:
+        return [p.slug for p in project.publications.filter(is_published=True)]
+
+
+def _network(request: HttpRequest, topic: str, country: str) -> selectors.ResearchNetwork:
+    iso3 = ""
+    if country:
+        try:
+            iso3 = normalise_country_code(country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {country!r}") from error
+    return selectors.research_network(request.user, topic=topic, country_iso3=iso3)
+
+
+@router.get("/researchers", response=list[ResearcherOut], auth=None)
+def list_researchers(request: HttpRequest, topic: str = "", country: str = "") -> Any:
+    return _network(request, topic, country).researchers
+
+
+@router.get("/research-projects", response=list[ResearchProjectOut], auth=None)
+def list_research_projects(request: HttpRequest, topic: str = "", country: str = "") -> Any:
+    return _network(request, topic, country).projects

@@ -23,6 +23,8 @@ from migdev.coordination.models import (
     PolicyPartner,
     Publication,
     PublicationCountry,
+    Researcher,
+    ResearchProject,
     Topic,
 )
 
@@ -421,8 +423,40 @@ def seed_migrant_information() -> int:
     return len(MIGRANT_PAGES)
 
 
+def seed_research_network() -> int:
+    """The people and project behind two of the paper's publications."""
+    ionescu, _ = Researcher.objects.update_or_create(
+        slug="dina-ionescu",
+        defaults={"name": "Dina Ionescu", "organisation": _org("IOM"), "is_published": True},
+    )
+    ionescu.topics.set(Topic.objects.filter(code="diaspora-engagement"))
+    ionescu.publications.set(
+        Publication.objects.filter(slug="engaging-diasporas-as-development-partners-2006")
+    )
+    project, _ = ResearchProject.objects.update_or_create(
+        slug="migration-policies-development-relevance",
+        defaults={
+            "title": "Migration policies and their development relevance",
+            "summary": "IOM and World Bank study of migration policies in selected countries of origin and "
+            "destination, and of how they affect development and poverty reduction.",
+            "lead_organisation": _org("IOM"),
+            "start_year": 2006,
+            "end_year": 2006,
+            "source": PAPER,
+            "is_published": True,
+        },
+    )
+    project.partners.set([_org("World Bank")])
+    project.topics.set(Topic.objects.filter(code__in=["mainstreaming-migration", "data-research"]))
+    project.publications.set(
+        Publication.objects.filter(slug="migration-policies-and-their-development-relevance-2006")
+    )
+    return 2
+
+
 def seed_hub() -> str:
     publications = seed_publications()
     policies = seed_policies()
     pages = seed_migrant_information()
+    seed_research_network()
     return f"{publications} publications, {policies} policies, {pages} information pages"

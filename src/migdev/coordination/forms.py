@@ -26,7 +26,9 @@ from migdev.coordination.models import (
     PolicyDomain,
     PracticeReview,
     Process,
+    Publication,
     PublicationKind,
+    Researcher,
     Topic,
 )
 
@@ -477,3 +479,71 @@ class MeetingDocumentForm(forms.Form):
     )
     url = forms.URLField(max_length=500, required=False, label=_("or a link"), assume_scheme="https")
     file_access = forms.ChoiceField(choices=FileAccess.choices, label=_("Who may download the file"))
+
+
+class NetworkFilterForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(),
+        required=False,
+        label=_("Topic"),
+        to_field_name="code",
+        empty_label=_("Any topic"),
+    )
+    country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+
+class ResearcherForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Name"))
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, label=_("Institution"))
+    position = forms.CharField(max_length=200, required=False, label=_("Position"))
+    orcid = forms.CharField(max_length=19, required=False, label=_("ORCID iD"))
+    url = forms.URLField(max_length=500, required=False, label=_("Web page"), assume_scheme="https")
+    countries = forms.CharField(max_length=400, required=False, label=_("Countries of expertise (ISO codes)"))
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Expertise"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    publications = forms.ModelMultipleChoiceField(
+        Publication.objects.all(), to_field_name="slug", required=False, label=_("Publications")
+    )
+    is_published = forms.BooleanField(required=False, label=_("Published"))
+
+    def clean_countries(self) -> list[str]:
+        return clean_country_list(self.cleaned_data["countries"])
+
+
+class ResearchProjectForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Title"))
+    summary = forms.CharField(widget=forms.Textarea, required=False, label=_("Summary"))
+    lead_organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Lead institution"))
+    partners = forms.ModelMultipleChoiceField(
+        Organisation.objects.all(), required=False, label=_("Partner institutions")
+    )
+    researchers = forms.ModelMultipleChoiceField(
+        Researcher.objects.all(), to_field_name="slug", required=False, label=_("Researchers")
+    )
+    countries = forms.CharField(max_length=400, required=False, label=_("Countries (ISO codes)"))
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Topics"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    publications = forms.ModelMultipleChoiceField(
+        Publication.objects.all(), to_field_name="slug", required=False, label=_("Publications")
+    )
+    start_year = forms.IntegerField(required=False, min_value=1900, max_value=2200, label=_("From (year)"))
+    end_year = forms.IntegerField(required=False, min_value=1900, max_value=2200, label=_("Until (year)"))
+    url = forms.URLField(max_length=500, required=False, label=_("Web page"), assume_scheme="https")
+    source = forms.CharField(max_length=400, label=_("Source"))
+    is_published = forms.BooleanField(required=False, label=_("Published"))
+
+    def clean_countries(self) -> list[str]:
+        return clean_country_list(self.cleaned_data["countries"])

@@ -1149,3 +1149,112 @@ class Hotline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.phone})"
+
+
+# --- Research network: institutions (organisations), researchers, projects -----------------------------------
+
+
+class Researcher(models.Model):
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="researchers",
+        verbose_name=_("institution"),
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True)
+    url = models.URLField(_("web page"), max_length=500, blank=True)
+    topics = models.ManyToManyField(
+        Topic, related_name="researchers", blank=True, verbose_name=_("expertise")
+    )
+    publications = models.ManyToManyField(
+        Publication, related_name="researchers", blank=True, verbose_name=_("publications")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("researcher")
+        verbose_name_plural = _("researchers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResearcherCountry(models.Model):
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="countries")
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
+
+    class Meta:
+        ordering = ["researcher", "country_iso3"]
+        constraints = [
+            models.UniqueConstraint(fields=["researcher", "country_iso3"], name="researcher_country_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.country_iso3
+
+
+class ResearchProject(models.Model):
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="research_projects_led",
+        verbose_name=_("lead institution"),
+    )
+    partners = models.ManyToManyField(
+        Organisation, related_name="research_projects", blank=True, verbose_name=_("partner institutions")
+    )
+    researchers = models.ManyToManyField(
+        Researcher, related_name="projects", blank=True, verbose_name=_("researchers")
+    )
+    topics = models.ManyToManyField(
+        Topic, related_name="research_projects", blank=True, verbose_name=_("topics")
+    )
+    publications = models.ManyToManyField(
+        Publication, related_name="projects", blank=True, verbose_name=_("publications")
+    )
+    start_year = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    url = models.URLField(_("web page"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=400)
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("research project")
+        verbose_name_plural = _("research projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="research_project_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResearchProjectCountry(models.Model):
+    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="countries")
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
+
+    class Meta:
+        ordering = ["project", "country_iso3"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "country_iso3"], name="research_project_country_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.country_iso3

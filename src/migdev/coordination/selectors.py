@@ -33,6 +33,8 @@ from migdev.coordination.models import (
     Process,
     Publication,
     PublicationCountry,
+    Researcher,
+    ResearchProject,
     StateMembership,
     Topic,
 )
@@ -659,3 +661,59 @@ def information_countries(user: Any) -> list[str]:
     )
     lines = access.hotlines_visible_to(user).values_list("country_iso3", flat=True)
     return sorted(set(pages) | set(lines))
+
+
+# --- Research network -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class InstitutionEntry:
+    organisation: Organisation
+    researchers: int
+    projects: int
+    publications: int
+
+
+@dataclass
+class ResearchNetwork:
+    institutions: list[InstitutionEntry]
+    researchers: list[Researcher]
+    projects: list[ResearchProject]
+
+
+def research_network(user: Any, *, topic: str = "", country_iso3: str = "") -> ResearchNetwork:
+    """Who works on what: institutions with their researchers, projects and publications, narrowed to a
+    topic or a country when asked."""
+    researchers = access.researchers_visible_to(user).select_related("organisation")
+    projects = access.research_projects_visible_to(user).select_related("lead_organisation")
+    publications = access.publications_visible_to(user)
+    if topic:
+        researchers = researchers.filter(topics__code=topic)
+        projects = projects.filter(topics__code=topic)
+        publications = publications.filter(topics__code=topic)
+    if country_iso3:
+        researchers = researchers.filter(countries__country_iso3=country_iso3.upper())
+        projects = projects.filter(countries__country_iso3=country_iso3.upper())
+        publications = publications.filter(countries__country_iso3=country_iso3.upper())
+    researcher_list = list(researchers.distinct().prefetch_related("topics", "countries"))
+    project_list = list(projects.distinct().prefetch_related("partners", "topics", "countries"))
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for researcher in researcher_list:
+        if researcher.organisation_id:
+            counts[researcher.organisation_id][0] += 1
+    for project in project_list:
+        for organisation_id in {project.lead_organisation_id, *(p.pk for p in project.partners.all())}:
+            counts[organisation_id][1] += 1
+    for organisation_id in publications.exclude(organisation__isnull=True).values_list(
+        "organisation_id", flat=True
+    ):
+        counts[organisation_id][2] += 1
+    organisations = Organisation.objects.in_bulk(list(counts))
+    institutions = sorted(
+        (InstitutionEntry(organisations[pk], *values) for pk, values in counts.items()),
+        key=lambda entry: (
+            -sum((entry.researchers, entry.projects, entry.publications)),
+            entry.organisation.name,
+        ),
+    )
+    return ResearchNetwork(institutions=institutions, researchers=researcher_list, projects=project_list)

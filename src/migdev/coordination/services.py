@@ -54,6 +54,10 @@ from migdev.coordination.models import (
     Publication,
     PublicationCountry,
     PublicationKind,
+    Researcher,
+    ResearcherCountry,
+    ResearchProject,
+    ResearchProjectCountry,
     StateMembership,
     Topic,
 )
@@ -1185,3 +1189,135 @@ def meeting_document_delete(*, actor: Any, document: MeetingDocument) -> None:
         if document.file:
             delete_after_commit(document.file.name)
         document.delete()
+
+
+# --- Research network -----------------------------------------------------------------------------------------
+
+
+def orcid_is_valid(orcid: str) -> bool:
+    """The ORCID iD format 0000-0000-0000-000X with its ISO 7064 MOD 11-2 check character."""
+    digits = orcid.replace("-", "")
+    if len(orcid) != 19 or len(digits) != 16 or [orcid[i] for i in (4, 9, 14)] != ["-", "-", "-"]:
+        return False
+    if not digits[:15].isdigit() or not (digits[15].isdigit() or digits[15] == "X"):
+        return False
+    total = 0
+    for char in digits[:15]:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    return digits[15] == ("X" if check == 10 else str(check))
+
+
+@dataclass
+class ResearcherInput:
+    name: str
+    organisation: Organisation | None = None
+    position: str = ""
+    orcid: str = ""
+    url: str = ""
+    topic_codes: list[str] = field(default_factory=list)
+    country_codes: list[str] = field(default_factory=list)
+    publication_slugs: list[str] = field(default_factory=list)
+    is_published: bool = False
+
+
+def _publications(slugs: list[str]) -> list[Publication]:
+    publications = list(Publication.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {publication.slug for publication in publications})
+    if missing:
+        raise ValidationError(
+            {"publications": _("Unknown publications: %(slugs)s") % {"slugs": ", ".join(missing)}}
+        )
+    return publications
+
+
+def researcher_save(*, actor: Any, data: ResearcherInput, researcher: Researcher | None = None) -> Researcher:
+    _require_editor(actor)
+    if not data.name.strip():
+        raise ValidationError({"name": _("A researcher needs a name.")})
+    orcid = data.orcid.strip().upper()
+    if orcid and not orcid_is_valid(orcid):
+        raise ValidationError(
+            {"orcid": _("An ORCID iD looks like 0000-0002-1825-0097 (with a valid check digit).")}
+        )
+    topics = _topics(data.topic_codes)
+    countries = sorted({_country(code, "countries") for code in data.country_codes})
+    publications = _publications(data.publication_slugs)
+    record = researcher or Researcher()
+    record.name = data.name.strip()
+    record.organisation = data.organisation
+    record.position = data.position.strip()
+    record.orcid = orcid
+    record.url = data.url.strip()
+    record.is_published = data.is_published
+    with transaction.atomic():
+        created = record.pk is None
+        if created:
+            record.slug = _unique_slug(Researcher, record.name)
+        record.full_clean(exclude=["topics", "publications"])
+        record.save()
+        record.topics.set(topics)
+        record.publications.set(publications)
+        record.countries.all().delete()
+        ResearcherCountry.objects.bulk_create(
+            ResearcherCountry(researcher=record, country_iso3=c) for c in countries
+        )
+        audit.record(action="create" if created else "update", actor=actor, record=record)
+    return record
+
+
+@dataclass
+class ResearchProjectInput:
+    title: str
+    lead_organisation: Organisation
+    source: str
+    summary: str = ""
+    partners: list[Organisation] = field(default_factory=list)
+    researcher_slugs: list[str] = field(default_factory=list)
+    topic_codes: list[str] = field(default_factory=list)
+    country_codes: list[str] = field(default_factory=list)
+    publication_slugs: list[str] = field(default_factory=list)
+    start_year: int | None = None
+    end_year: int | None = None
+    url: str = ""
+    is_published: bool = False
+
+
+def research_project_save(
+    *, actor: Any, data: ResearchProjectInput, project: ResearchProject | None = None
+) -> ResearchProject:
+    _require_editor(actor)
+    if not data.title.strip():
+        raise ValidationError({"title": _("A project needs a title.")})
+    if data.start_year and data.end_year and data.end_year < data.start_year:
+        raise ValidationError({"end_year": _("The project ends before it starts.")})
+    topics = _topics(data.topic_codes)
+    countries = sorted({_country(code, "countries") for code in data.country_codes})
+    publications = _publications(data.publication_slugs)
+    researchers = list(Researcher.objects.filter(slug__in=data.researcher_slugs))
+    if len(researchers) != len(set(data.researcher_slugs)):
+        raise ValidationError({"researchers": _("Unknown researchers.")})
+    record = project or ResearchProject()
+    record.title = data.title.strip()
+    record.summary = data.summary.strip()
+    record.lead_organisation = data.lead_organisation
+    record.start_year, record.end_year = data.start_year, data.end_year
+    record.url = data.url.strip()
+    record.source = data.source.strip()
+    record.is_published = data.is_published
+    with transaction.atomic():
+        created = record.pk is None
+        if created:
+            record.slug = _unique_slug(ResearchProject, record.title)
+        record.full_clean(exclude=["partners", "researchers", "topics", "publications"])
+        record.save()
+        record.partners.set([org for org in data.partners if org.pk != data.lead_organisation.pk])
+        record.researchers.set(researchers)
+        record.topics.set(topics)
+        record.publications.set(publications)
+        record.countries.all().delete()
+        ResearchProjectCountry.objects.bulk_create(
+            ResearchProjectCountry(project=record, country_iso3=c) for c in countries
+        )
+        audit.record(action="create" if created else "update", actor=actor, record=record)
+    return record

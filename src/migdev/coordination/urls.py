@@ -43,6 +43,27 @@ urlpatterns = [
     path("practices/<int:pk>/review/", views.practice_review, name="practice_review"),
     path("library/", views_library.library, name="library"),
     path("library/new/", views_library.publication_edit, name="publication_create"),
+    path("library/network/", views_library.research_network, name="research_network"),
+    path("library/network/researchers/new/", views_library.researcher_edit, name="researcher_create"),
+    path(
+        "library/network/researchers/<slug:slug>/", views_library.researcher_detail, name="researcher_detail"
+    ),
+    path(
+        "library/network/researchers/<slug:slug>/edit/", views_library.researcher_edit, name="researcher_edit"
+    ),
+    path(
+        "library/network/projects/new/", views_library.research_project_edit, name="research_project_create"
+    ),
+    path(
+        "library/network/projects/<slug:slug>/",
+        views_library.research_project_detail,
+        name="research_project_detail",
+    ),
+    path(
+        "library/network/projects/<slug:slug>/edit/",
+        views_library.research_project_edit,
+        name="research_project_edit",
+    ),
     path("library/<slug:slug>/", views_library.publication_detail, name="publication_detail"),
     path("library/<slug:slug>/file/", views_library.publication_file, name="publication_file"),
     path("library/<slug:slug>/edit/", views_library.publication_edit, name="publication_edit"),

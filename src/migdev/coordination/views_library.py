@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from migdev.coordination import access, search, selectors, services
 from migdev.coordination.downloads import file_response
-from migdev.coordination.forms import LibrarySearchForm, PublicationForm
+from migdev.coordination.forms import (
+    LibrarySearchForm,
+    NetworkFilterForm,
+    PublicationForm,
+    ResearcherForm,
+    ResearchProjectForm,
+)
 from migdev.coordination.models import FileAccess, Licence, Publication
 
 PAGE_SIZE = 20
@@ -189,3 +195,150 @@ def publication_delete(request: HttpRequest, slug: str) -> HttpResponse:
     publication = access.publication_get_for_user(request.user, slug)
     services.publication_delete(actor=request.user, publication=publication)
     return redirect("coordination:library")
+
+
+# --- Research network -----------------------------------------------------------------------------------------
+
+
+@require_GET
+def research_network(request: HttpRequest) -> HttpResponse:
+    form = NetworkFilterForm(request.GET or None)
+    topic, country = "", ""
+    if form.is_valid():
+        topic = form.cleaned_data["topic"].code if form.cleaned_data["topic"] else ""
+        country = form.cleaned_data["country"]
+    return render(
+        request,
+        "coordination/research_network.html",
+        {
+            "form": form,
+            "network": selectors.research_network(request.user, topic=topic, country_iso3=country),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@require_GET
+def researcher_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    researcher = access.researcher_get_for_user(request.user, slug)
+    return render(
+        request,
+        "coordination/researcher_detail.html",
+        {
+            "researcher": researcher,
+            "publications": access.publications_visible_to(request.user).filter(researchers=researcher),
+            "projects": access.research_projects_visible_to(request.user).filter(researchers=researcher),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@require_GET
+def research_project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = access.research_project_get_for_user(request.user, slug)
+    return render(
+        request,
+        "coordination/research_project_detail.html",
+        {
+            "project": project,
+            "researchers": access.researchers_visible_to(request.user).filter(projects=project),
+            "publications": access.publications_visible_to(request.user).filter(projects=project),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    _require_editor(request)
+    researcher = access.researcher_get_for_user(request.user, slug) if slug else None
+    initial: dict[str, Any] = {}
+    if researcher is not None:
+        initial = {
+            "name": researcher.name,
+            "organisation": researcher.organisation,
+            "position": researcher.position,
+            "orcid": researcher.orcid,
+            "url": researcher.url,
+            "countries": " ".join(c.country_iso3 for c in researcher.countries.all()),
+            "topics": researcher.topics.all(),
+            "publications": researcher.publications.all(),
+            "is_published": researcher.is_published,
+        }
+    form = ResearcherForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            researcher = services.researcher_save(
+                actor=request.user,
+                researcher=researcher,
+                data=services.ResearcherInput(
+                    name=data["name"],
+                    organisation=data["organisation"],
+                    position=data["position"],
+                    orcid=data["orcid"],
+                    url=data["url"],
+                    country_codes=data["countries"],
+                    topic_codes=[t.code for t in data["topics"]],
+                    publication_slugs=[p.slug for p in data["publications"]],
+                    is_published=data["is_published"],
+                ),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("coordination:researcher_detail", slug=researcher.slug)
+    return render(request, "coordination/network_form.html", {"form": form, "heading": _("Researcher")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def research_project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    _require_editor(request)
+    project = access.research_project_get_for_user(request.user, slug) if slug else None
+    initial: dict[str, Any] = {}
+    if project is not None:
+        initial = {
+            "title": project.title,
+            "summary": project.summary,
+            "lead_organisation": project.lead_organisation,
+            "partners": project.partners.all(),
+            "researchers": project.researchers.all(),
+            "countries": " ".join(c.country_iso3 for c in project.countries.all()),
+            "topics": project.topics.all(),
+            "publications": project.publications.all(),
+            "start_year": project.start_year,
+            "end_year": project.end_year,
+            "url": project.url,
+            "source": project.source,
+            "is_published": project.is_published,
+        }
+    form = ResearchProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.research_project_save(
+                actor=request.user,
+                project=project,
+                data=services.ResearchProjectInput(
+                    title=data["title"],
+                    summary=data["summary"],
+                    lead_organisation=data["lead_organisation"],
+                    partners=list(data["partners"]),
+                    researcher_slugs=[r.slug for r in data["researchers"]],
+                    country_codes=data["countries"],
+                    topic_codes=[t.code for t in data["topics"]],
+                    publication_slugs=[p.slug for p in data["publications"]],
+                    start_year=data["start_year"],
+                    end_year=data["end_year"],
+                    url=data["url"],
+                    source=data["source"],
+                    is_published=data["is_published"],
+                ),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("coordination:research_project_detail", slug=project.slug)
+    return render(request, "coordination/network_form.html", {"form": form, "heading": _("Research project")})
