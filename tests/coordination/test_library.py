@@ -380,3 +380,12 @@ def test_broad_searches_are_capped_and_listed_newest_first(
     )
     ranked = publications_search(None, "return", PublicationFilters(year_to=2000))
     assert ranked.by_relevance and not ranked.capped and ranked.total == 1
+
+
+def test_reindex_command(editor: User, capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+
+    services.publication_create(actor=editor, data=_data(title="Command rebuilt"))
+    call_command("reindex_publications")
+    assert "indexed 1 publications" in capsys.readouterr().out
+    assert publications_search(None, "rebuilt").total == 1
