@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation
@@ -233,6 +234,15 @@ class PartnershipCallForm(forms.Form):
         label=_("Global Compact objectives"),
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+def add_validation_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
 
 
 def clean_country_list(value: str) -> list[str]:

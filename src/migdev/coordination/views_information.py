@@ -20,9 +20,9 @@ from migdev.coordination.forms import (
     MigrantPageForm,
     TranslationForm,
     TranslationReviewForm,
+    add_validation_errors,
 )
 from migdev.coordination.models import MigrantInfoTranslation
-from migdev.coordination.views_library import _add_errors
 
 
 def _require_editor(request: HttpRequest) -> None:
@@ -127,7 +127,7 @@ def information_page_edit(request: HttpRequest, slug: str | None = None) -> Http
                 topic_codes=topics,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return redirect("coordination:information_page", slug=page.slug)
     return render(request, "coordination/information_page_form.html", {"form": form, "page": page})
@@ -160,7 +160,7 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
             else:
                 messages.success(request, _("Draft saved."))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return redirect("coordination:information_page", slug=page.slug)
     return render(
@@ -251,7 +251,7 @@ def hotline_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=services.HotlineInput(country_code=country, **data)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Hotline saved."))
             return redirect(f"{reverse('coordination:information_home')}?country={country}")

@@ -20,6 +20,7 @@ from migdev.coordination.forms import (
     PublicationForm,
     ResearcherForm,
     ResearchProjectForm,
+    add_validation_errors,
 )
 from migdev.coordination.models import FileAccess, Licence, Publication
 
@@ -162,19 +163,11 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
                     remove_file=form.cleaned_data.get("remove_file", False),
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Publication saved."))
             return redirect("coordination:publication_detail", slug=publication.slug)
     return render(request, "coordination/publication_form.html", {"form": form, "publication": publication})
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -286,7 +279,7 @@ def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return redirect("coordination:researcher_detail", slug=researcher.slug)
     return render(request, "coordination/network_form.html", {"form": form, "heading": _("Researcher")})
@@ -338,7 +331,7 @@ def research_project_edit(request: HttpRequest, slug: str | None = None) -> Http
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return redirect("coordination:research_project_detail", slug=project.slug)
     return render(request, "coordination/network_form.html", {"form": form, "heading": _("Research project")})

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from migdev.coordination import access, audit, selectors, services
 from migdev.coordination.exports import POLICY_COLUMNS, policy_rows
-from migdev.coordination.forms import PolicyCompareForm, PolicyFilterForm, PolicyForm
+from migdev.coordination.forms import PolicyCompareForm, PolicyFilterForm, PolicyForm, add_validation_errors
 from migdev.coordination.models import DatePrecision, MigrationPolicy
-from migdev.coordination.views_library import _add_errors
 from migdev.dataio.exports import export_response
 
 
@@ -169,7 +168,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 policy = services.policy_update(actor=request.user, policy=policy, data=data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Policy saved."))
             return redirect("coordination:policy_detail", pk=policy.pk)
