@@ -84,3 +84,105 @@ def test_process_page_fits_a_phone(browser: Any, live_server: Any) -> None:
     page.goto(live_server.url + "/en/coordination/processes/bali-process/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+# The browser session shares one database with the other browser tests, which read the audit log: these
+# tests make their records directly (no audit rows) and under names of their own.
+
+
+def test_researcher_finds_a_word_inside_an_uploaded_pdf(
+    page: Page, live_server: Any, external_requests: list[str], console_errors: list[str]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from migdev.coordination import search
+    from migdev.coordination.models import Publication
+    from migdev.coordination.textextract import extract_text
+    from migdev.coordination.uploads import store_upload
+    from tests.coordination.files import pdf_with_text
+
+    upload = SimpleUploadedFile(
+        "hometown.pdf", pdf_with_text(["Annex: the zanzibarian cooperative model of pooled transfers"])
+    )
+    stored = store_upload(upload, folder="coordination/publications", allowed={"pdf"}, max_bytes=2**20)
+    publication = Publication.objects.create(
+        slug="browser-hometown-associations",
+        title="Hometown associations and development",
+        year=2006,
+        kind="study",
+        source="browser test",
+        abstract="How diaspora groups fund schools and clinics.",
+        text=extract_text(upload.file, "pdf"),  # type: ignore[arg-type]
+        file=stored.name,
+        file_name=stored.original_name,
+        file_kind="pdf",
+        file_size=stored.size,
+        file_sha256=stored.sha256,
+        is_published=True,
+    )
+    search.index_publication(publication)
+
+    page.goto(live_server.url + "/en/coordination/")
+    page.get_by_role("link", name="Research library").first.click()
+    page.get_by_label("Search words").fill("zanzibarian")
+    page.get_by_role("button", name="Search").click()
+    result = page.locator("li.result").first
+    expect(result).to_contain_text("Hometown associations and development")
+    expect(result.locator("mark")).to_have_text("zanzibarian")
+    assert_accessible(page)
+
+    result.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hometown associations and development")
+    with page.expect_download() as download_info:
+        page.locator("#publication-file").click()
+    assert open(download_info.value.path(), "rb").read().startswith(b"%PDF")
+    assert_accessible(page)
+    assert external_requests == []
+    assert_no_console_errors(console_errors)
+
+
+def test_migrant_reads_in_french_with_a_note_when_only_english_exists(
+    page: Page, live_server: Any, console_errors: list[str]
+) -> None:
+    from django.utils import timezone
+
+    from migdev.coordination.models import MigrantInfoPage, MigrantInfoTranslation
+
+    info_page = MigrantInfoPage.objects.create(
+        slug="browser-sen-pre-departure", subject="pre_departure", country_iso3="SEN"
+    )
+    MigrantInfoTranslation.objects.create(
+        page=info_page,
+        language="en",
+        title="Before you leave Senegal",
+        body="Check your contract.",
+        status=MigrantInfoTranslation.Status.APPROVED,
+        published_title="Before you leave Senegal",
+        published_body="Check your contract.",
+        published_at=timezone.now(),
+    )
+
+    page.goto(live_server.url + "/fr/coordination/information/browser-sen-pre-departure/")
+    expect(page.locator("article[lang=en] h1")).to_have_text("Before you leave Senegal")
+    expect(page.locator(".fallback-note")).to_be_visible()
+    assert_accessible(page)
+    assert_no_console_errors(console_errors)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/coordination/library/?q=diaspora",
+        "/en/coordination/library/network/",
+        "/es/coordination/policies/",
+        "/en/coordination/policies/compare/?countries=PHL+MEX",
+        "/fr/coordination/information/",
+    ],
+)
+def test_hub_pages_are_accessible_and_fit_a_phone(browser: Any, live_server: Any, path: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    phone = context.new_page()
+    phone.goto(live_server.url + path)
+    assert_accessible(phone)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()

@@ -14,6 +14,15 @@ from migdev.accounts.models import Organisation, RoleDefinition, User
 from migdev.coordination.models import Activity, AgendaItem, Meeting, Process, Topic
 
 
+@pytest.fixture(autouse=True)
+def in_memory_storage(settings: Any) -> None:
+    """Uploads go to Django's in-memory storage: nothing may depend on files having a local path."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+
+
 def _user(username: str, *roles: str) -> User:
     user = User.objects.create_user(username=username, password="a long test password 1")
     for role in roles:

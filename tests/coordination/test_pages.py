@@ -24,6 +24,18 @@ PUBLIC = [
     "/{lang}/coordination/initiatives/imdi/",
     "/{lang}/coordination/practices/",
     "/{lang}/coordination/calls/",
+    "/{lang}/coordination/library/",
+    "/{lang}/coordination/library/?q=diaspora&kind=study&year_from=2000",
+    "/{lang}/coordination/library/engaging-diasporas-as-development-partners-2006/",
+    "/{lang}/coordination/library/network/?topic=diaspora-engagement",
+    "/{lang}/coordination/library/network/researchers/dina-ionescu/",
+    "/{lang}/coordination/policies/",
+    "/{lang}/coordination/policies/?domain=cooperation&direction=immigration",
+    "/{lang}/coordination/policies/compare/?countries=PHL+MEX+NPL",
+    "/{lang}/coordination/information/",
+    "/{lang}/coordination/information/?country=PHL&subject=pre_departure",
+    "/{lang}/coordination/information/rights-and-duties/",
+    "/{lang}/coordination/information/phl-pre-departure/",
 ]
 
 
@@ -48,6 +60,11 @@ def test_country_filter_finds_processes_by_member_code(client: Client) -> None:
         "/en/coordination/meetings/new/",
         "/en/coordination/activities/import/",
         "/en/coordination/practices/submit/",
+        "/en/coordination/library/new/",
+        "/en/coordination/policies/new/",
+        "/en/coordination/information/new/",
+        "/en/coordination/information/approval/",
+        "/en/coordination/information/hotlines/new/",
     ],
 )
 def test_editing_pages_need_sign_in(client: Client, path: str) -> None:

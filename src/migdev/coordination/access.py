@@ -12,10 +12,27 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from migdev.accounts.access import has_permission
-from migdev.coordination.models import Activity, Initiative, Meeting, PartnershipCall, Practice, Process
+from migdev.coordination.models import (
+    Activity,
+    FileAccess,
+    Hotline,
+    Initiative,
+    Meeting,
+    MeetingDocument,
+    MigrantInfoPage,
+    MigrantInfoTranslation,
+    MigrationPolicy,
+    PartnershipCall,
+    Practice,
+    Process,
+    Publication,
+    Researcher,
+    ResearchProject,
+)
 
 EDIT_PERMISSION = "coordination.edit_content"
 REVIEW_PERMISSION = "coordination.review_practice"
+APPROVE_INFORMATION_PERMISSION = "coordination.approve_information"
 
 
 def _has_permission(user: Any, perm: str) -> bool:
@@ -30,6 +47,10 @@ def can_edit(user: Any) -> bool:
 
 def can_review(user: Any) -> bool:
     return _has_permission(user, REVIEW_PERMISSION)
+
+
+def can_approve_information(user: Any) -> bool:
+    return _has_permission(user, APPROVE_INFORMATION_PERMISSION)
 
 
 def processes_visible_to(user: Any) -> QuerySet[Process]:
@@ -69,6 +90,48 @@ def partnership_calls_visible_to(user: Any) -> QuerySet[PartnershipCall]:
     return queryset if can_edit(user) else queryset.filter(is_published=True)
 
 
+def publications_visible_to(user: Any) -> QuerySet[Publication]:
+    queryset = Publication.objects.all()
+    return queryset if can_edit(user) else queryset.filter(is_published=True)
+
+
+def policies_visible_to(user: Any) -> QuerySet[MigrationPolicy]:
+    queryset = MigrationPolicy.objects.all()
+    return queryset if can_edit(user) else queryset.filter(is_published=True)
+
+
+def migrant_pages_visible_to(user: Any) -> QuerySet[MigrantInfoPage]:
+    """Pages with at least one approved translation; editors and approvers also see pages in the works."""
+    queryset = MigrantInfoPage.objects.all()
+    if can_edit(user) or can_approve_information(user):
+        return queryset
+    return queryset.filter(translations__published_at__isnull=False).distinct()
+
+
+def hotlines_visible_to(user: Any) -> QuerySet[Hotline]:
+    queryset = Hotline.objects.all()
+    return queryset if can_edit(user) else queryset.filter(is_published=True)
+
+
+def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
+    queryset = Researcher.objects.all()
+    return queryset if can_edit(user) else queryset.filter(is_published=True)
+
+
+def research_projects_visible_to(user: Any) -> QuerySet[ResearchProject]:
+    queryset = ResearchProject.objects.all()
+    return queryset if can_edit(user) else queryset.filter(is_published=True)
+
+
+def may_download(user: Any, file_access: str) -> bool:
+    """Whether the user may download a file at this access level, given they may see its record."""
+    if file_access == FileAccess.PUBLIC:
+        return True
+    if file_access == FileAccess.SIGNED_IN:
+        return bool(user is not None and getattr(user, "is_authenticated", False))
+    return can_edit(user)
+
+
 def process_get_for_user(user: Any, code: str) -> Process:
     return _get_or_404(processes_visible_to(user), code=code)
 
@@ -87,6 +150,36 @@ def initiative_get_for_user(user: Any, code: str) -> Initiative:
 
 def practice_get_for_user(user: Any, pk: int) -> Practice:
     return _get_or_404(practices_visible_to(user), pk=pk)
+
+
+def publication_get_for_user(user: Any, slug: str) -> Publication:
+    return _get_or_404(publications_visible_to(user).select_related("organisation"), slug=slug)
+
+
+def policy_get_for_user(user: Any, pk: int) -> MigrationPolicy:
+    return _get_or_404(policies_visible_to(user), pk=pk)
+
+
+def migrant_page_get_for_user(user: Any, slug: str) -> MigrantInfoPage:
+    return _get_or_404(migrant_pages_visible_to(user), slug=slug)
+
+
+def researcher_get_for_user(user: Any, slug: str) -> Researcher:
+    return _get_or_404(researchers_visible_to(user).select_related("organisation"), slug=slug)
+
+
+def research_project_get_for_user(user: Any, slug: str) -> ResearchProject:
+    return _get_or_404(research_projects_visible_to(user).select_related("lead_organisation"), slug=slug)
+
+
+def translation_visible(user: Any, translation: MigrantInfoTranslation) -> bool:
+    """The public reads approved text; editors and approvers also read working copies."""
+    return translation.is_public or can_edit(user) or can_approve_information(user)
+
+
+def meeting_document_get_for_user(user: Any, meeting: Meeting, pk: int) -> MeetingDocument:
+    """A document of a meeting the user may see; the caller checks the file with :func:`may_download`."""
+    return _get_or_404(meeting.documents.all(), pk=pk)
 
 
 def _get_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:

@@ -4,15 +4,19 @@ token or session with the editor role."""
 import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from migdev.coordination import access, selectors, services
-from migdev.coordination.models import Activity, Meeting, Process
+from migdev.coordination.countries import UnknownCountry, normalise_country_code
+from migdev.coordination.models import Activity, Meeting, MigrationPolicy, Process, Publication
 from migdev.core.api_base import AUTH, Pagination
 
 router = Router(tags=["coordination"])
@@ -79,6 +83,15 @@ class AgendaItemOut(Schema):
         return [topic.code for topic in item.topics.all()]
 
 
+class MeetingDocumentOut(Schema):
+    title: str
+    kind: str
+    language: str
+    url: str
+    file_name: str
+    file_url: str | None
+
+
 class MeetingOut(Schema):
     slug: str
     title: str
@@ -91,6 +104,7 @@ class MeetingOut(Schema):
     city: str
     country_iso3: str
     agenda: list[AgendaItemOut]
+    documents: list[MeetingDocumentOut]
     source: str
 
     @staticmethod
@@ -100,6 +114,25 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_agenda(meeting: Meeting) -> list[Any]:
         return list(meeting.agenda_items.all())
+
+    @staticmethod
+    def resolve_documents(meeting: Meeting, context: dict[str, Any]) -> list[dict[str, Any]]:
+        request = context["request"]
+        return [
+            {
+                "title": document.title,
+                "kind": document.kind,
+                "language": document.language,
+                "url": document.url,
+                "file_name": document.file_name,
+                "file_url": request.build_absolute_uri(
+                    reverse("coordination:meeting_document_file", args=[meeting.slug, document.pk])
+                )
+                if document.has_file and access.may_download(request.user, document.file_access)
+                else None,
+            }
+            for document in meeting.documents.all()
+        ]
 
 
 class MeetingIn(Schema):
@@ -231,3 +264,383 @@ def topics_across_processes(
 @paginate(Pagination)
 def list_activities(request: HttpRequest, area: str = "", country: str = "") -> Any:
     return selectors.activities_list(request.user, area=area, country_iso3=country)
+
+
+# --- Research library ------------------------------------------------------------------------------------
+
+
+class PublicationOut(Schema):
+    slug: str
+    title: str
+    authors: list[str]
+    organisation: str | None
+    year: int
+    language: str
+    kind: str
+    abstract: str
+    topics: list[str]
+    countries: list[str]
+    gcm_objectives: list[int]
+    licence: str
+    url: str
+    identifier: str
+    file_name: str
+    file_url: str | None
+    source: str
+
+    @staticmethod
+    def resolve_authors(publication: Publication) -> list[str]:
+        return publication.author_list
+
+    @staticmethod
+    def resolve_organisation(publication: Publication) -> str | None:
+        return publication.organisation.name if publication.organisation else None
+
+    @staticmethod
+    def resolve_topics(publication: Publication) -> list[str]:
+        return [topic.code for topic in publication.topics.all()]
+
+    @staticmethod
+    def resolve_countries(publication: Publication) -> list[str]:
+        return [country.country_iso3 for country in publication.countries.all()]
+
+    @staticmethod
+    def resolve_gcm_objectives(publication: Publication) -> list[int]:
+        return [objective.number for objective in publication.gcm_objectives.all()]
+
+    @staticmethod
+    def resolve_file_url(publication: Publication, context: dict[str, Any]) -> str | None:
+        request = context["request"]
+        if not publication.has_file or not access.may_download(request.user, publication.file_access):
+            return None
+        return request.build_absolute_uri(reverse("coordination:publication_file", args=[publication.slug]))
+
+
+class PublicationHitOut(Schema):
+    score: float | None
+    title_html: str
+    snippet_html: str
+    publication: PublicationOut
+
+
+class PublicationSearchOut(Schema):
+    count: int
+    count_is_lower_bound: bool
+    ranked_by_relevance: bool
+    backend: str
+    items: list[PublicationHitOut]
+
+
+class PublicationFiltersIn(Schema):
+    q: str = ""
+    kind: str = ""
+    language: str = ""
+    topic: str = ""
+    country: str = ""
+    objective: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@router.get("/publications", response=PublicationSearchOut, auth=None)
+def search_publications(request: HttpRequest, filters: Query[PublicationFiltersIn]) -> Any:
+    """Full-text search of the research library (published records): words, "phrases", -exclusions,
+    OR, prefix*; best first, with highlighted snippets (HTML, escaped, matches in <mark>)."""
+    page_size = max(1, min(filters.page_size, selectors.SEARCH_PAGE_MAX))
+    country = ""
+    if filters.country:
+        try:
+            country = normalise_country_code(filters.country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {filters.country!r}") from error
+    results = selectors.publications_search(
+        request.user,
+        filters.q,
+        selectors.PublicationFilters(
+            year_from=filters.year_from,
+            year_to=filters.year_to,
+            language=filters.language,
+            kind=filters.kind,
+            topic=filters.topic,
+            country_iso3=country,
+            gcm_objective=filters.objective,
+        ),
+        limit=page_size,
+        offset=(max(1, filters.page) - 1) * page_size,
+    )
+    return {
+        "count": results.total,
+        "count_is_lower_bound": results.capped,
+        "ranked_by_relevance": results.by_relevance,
+        "backend": results.backend,
+        "items": [
+            {
+                "score": hit.score,
+                "title_html": str(hit.title_html),
+                "snippet_html": str(hit.snippet),
+                "publication": hit.publication,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+@router.get("/publications/{slug}", response=PublicationOut, auth=None)
+def get_publication(request: HttpRequest, slug: str) -> Any:
+    return access.publication_get_for_user(request.user, slug)
+
+
+# --- Migration policy database -----------------------------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    id: int
+    country_iso3: str
+    title: str
+    original_title: str
+    year: int
+    adopted_on: datetime.date | None
+    adopted_precision: str
+    ended_on: datetime.date | None
+    kind: str
+    direction: str
+    domain: str
+    area: str
+    status: str
+    partners: list[str]
+    topics: list[str]
+    summary: str
+    development_relevance: str
+    source_name: str
+    source_url: str
+    source_edition: str
+
+    @staticmethod
+    def resolve_partners(policy: MigrationPolicy) -> list[str]:
+        return [partner.country_iso3 for partner in policy.partners.all()]
+
+    @staticmethod
+    def resolve_topics(policy: MigrationPolicy) -> list[str]:
+        return [topic.code for topic in policy.topics.all()]
+
+
+class PolicyFiltersIn(Schema):
+    country: str = ""
+    domain: str = ""
+    kind: str = ""
+    direction: str = ""
+    area: str = ""
+    topic: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+    q: str = ""
+
+
+@router.get("/policies", response=list[PolicyOut], auth=None)
+@paginate(Pagination)
+def list_policies(request: HttpRequest, filters: Query[PolicyFiltersIn]) -> Any:
+    country = ""
+    if filters.country:
+        try:
+            country = normalise_country_code(filters.country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {filters.country!r}") from error
+    return selectors.policies_list(
+        request.user,
+        selectors.PolicyFilters(
+            country_iso3=country,
+            domain=filters.domain,
+            kind=filters.kind,
+            direction=filters.direction,
+            area=filters.area,
+            topic=filters.topic,
+            year_from=filters.year_from,
+            year_to=filters.year_to,
+            query=filters.q,
+        ),
+    )
+
+
+@router.get("/policies/{policy_id}", response=PolicyOut, auth=None)
+def get_policy(request: HttpRequest, policy_id: int) -> Any:
+    return access.policy_get_for_user(request.user, policy_id)
+
+
+# --- Information for migrants --------------------------------------------------------------------------------
+
+
+class HotlineOut(Schema):
+    country_iso3: str
+    name: str
+    kind: str
+    phone: str
+    hours: str
+    languages: str
+    url: str
+    source: str
+    verified_on: datetime.date | None
+
+
+class MigrantPageOut(Schema):
+    slug: str
+    subject: str
+    country_iso3: str
+    language: str
+    requested_language: str
+    is_fallback: bool
+    available_languages: list[str]
+    title: str
+    summary: str
+    published_at: datetime.datetime | None
+
+
+class MigrantPageDetailOut(MigrantPageOut):
+    body: str
+    hotlines: list[HotlineOut]
+
+
+def _migrant_page_out(entry: selectors.LocalisedPage) -> dict[str, Any]:
+    return {
+        "slug": entry.page.slug,
+        "subject": entry.page.subject,
+        "country_iso3": entry.page.country_iso3,
+        "language": entry.language,
+        "requested_language": entry.requested_language,
+        "is_fallback": entry.is_fallback,
+        "available_languages": entry.available_languages,
+        "title": entry.title,
+        "summary": entry.summary,
+        "published_at": entry.published_at,
+    }
+
+
+def _requested_language(lang: str) -> str:
+    languages = [code for code, _name in settings.LANGUAGES]
+    if lang and lang not in languages:
+        raise HttpError(422, f"lang must be one of {', '.join(languages)}")
+    return lang or settings.LANGUAGE_CODE
+
+
+@router.get("/migrant-information", response=list[MigrantPageOut], auth=None)
+def list_migrant_information(
+    request: HttpRequest, country: str = "", subject: str = "", lang: str = ""
+) -> Any:
+    """Published pages for migrants, in ``lang`` where written, otherwise in another language
+    (``is_fallback``). With a country, pages for that country and pages for everyone."""
+    language = _requested_language(lang)
+    iso3 = ""
+    if country:
+        try:
+            iso3 = normalise_country_code(country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {country!r}") from error
+    return [
+        _migrant_page_out(entry)
+        for entry in selectors.migrant_pages(AnonymousUser(), language, country_iso3=iso3, subject=subject)
+    ]
+
+
+@router.get("/migrant-information/{slug}", response=MigrantPageDetailOut, auth=None)
+def get_migrant_information(request: HttpRequest, slug: str, lang: str = "") -> Any:
+    language = _requested_language(lang)
+    page = access.migrant_page_get_for_user(AnonymousUser(), slug)
+    entry = selectors.migrant_page_localised(page, language)
+    if entry is None:
+        raise HttpError(404, "Not Found")
+    hotlines = list(selectors.hotlines_for(AnonymousUser(), page.country_iso3)) if page.country_iso3 else []
+    return {**_migrant_page_out(entry), "body": entry.body, "hotlines": hotlines}
+
+
+@router.get("/hotlines", response=list[HotlineOut], auth=None)
+def list_hotlines(request: HttpRequest, country: str) -> Any:
+    try:
+        iso3 = normalise_country_code(country)
+    except UnknownCountry as error:
+        raise HttpError(422, f"unknown country code {country!r}") from error
+    return list(selectors.hotlines_for(AnonymousUser(), iso3))
+
+
+# --- Research network -----------------------------------------------------------------------------------------
+
+
+class ResearcherOut(Schema):
+    slug: str
+    name: str
+    institution: str | None
+    position: str
+    orcid: str
+    topics: list[str]
+    countries: list[str]
+    publications: list[str]
+
+    @staticmethod
+    def resolve_institution(researcher: Any) -> str | None:
+        return researcher.organisation.name if researcher.organisation else None
+
+    @staticmethod
+    def resolve_topics(researcher: Any) -> list[str]:
+        return [topic.code for topic in researcher.topics.all()]
+
+    @staticmethod
+    def resolve_countries(researcher: Any) -> list[str]:
+        return [country.country_iso3 for country in researcher.countries.all()]
+
+    @staticmethod
+    def resolve_publications(researcher: Any) -> list[str]:
+        return [p.slug for p in researcher.publications.filter(is_published=True)]
+
+
+class ResearchProjectOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    lead_institution: str
+    partner_institutions: list[str]
+    start_year: int | None
+    end_year: int | None
+    topics: list[str]
+    countries: list[str]
+    publications: list[str]
+    source: str
+
+    @staticmethod
+    def resolve_lead_institution(project: Any) -> str:
+        return str(project.lead_organisation.name)
+
+    @staticmethod
+    def resolve_partner_institutions(project: Any) -> list[str]:
+        return [organisation.name for organisation in project.partners.all()]
+
+    @staticmethod
+    def resolve_topics(project: Any) -> list[str]:
+        return [topic.code for topic in project.topics.all()]
+
+    @staticmethod
+    def resolve_countries(project: Any) -> list[str]:
+        return [country.country_iso3 for country in project.countries.all()]
+
+    @staticmethod
+    def resolve_publications(project: Any) -> list[str]:
+        return [p.slug for p in project.publications.filter(is_published=True)]
+
+
+def _network(request: HttpRequest, topic: str, country: str) -> selectors.ResearchNetwork:
+    iso3 = ""
+    if country:
+        try:
+            iso3 = normalise_country_code(country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {country!r}") from error
+    return selectors.research_network(request.user, topic=topic, country_iso3=iso3)
+
+
+@router.get("/researchers", response=list[ResearcherOut], auth=None)
+def list_researchers(request: HttpRequest, topic: str = "", country: str = "") -> Any:
+    return _network(request, topic, country).researchers
+
+
+@router.get("/research-projects", response=list[ResearchProjectOut], auth=None)
+def list_research_projects(request: HttpRequest, topic: str = "", country: str = "") -> Any:
+    return _network(request, topic, country).projects

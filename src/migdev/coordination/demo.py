@@ -698,4 +698,7 @@ def seed_demo() -> str:
                 as_of_precision=DatePrecision.MONTH,
                 note=note,
             )
-    return f"{len(meetings)} meetings, {len(activities)} activities, {len(INITIATIVES)} initiatives"
+    from migdev.coordination.demo_hub import seed_hub
+
+    hub = seed_hub()
+    return f"{len(meetings)} meetings, {len(activities)} activities, {len(INITIATIVES)} initiatives, {hub}"

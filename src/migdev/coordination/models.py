@@ -148,6 +148,7 @@ class Process(models.Model):
         permissions = [
             ("edit_content", _("Can edit coordination content")),
             ("review_practice", _("Can review submitted practices")),
+            ("approve_information", _("Can approve information pages for migrants")),
         ]
 
     def __str__(self) -> str:
@@ -345,7 +346,39 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class MeetingDocument(models.Model):
+# --- Uploaded files ----------------------------------------------------------------------------------
+
+
+class FileAccess(models.TextChoices):
+    """Who may download an uploaded file; the record itself may be public while its file is not."""
+
+    PUBLIC = "public", _("Everyone")
+    SIGNED_IN = "signed_in", _("Signed-in users")
+    EDITORS = "editors", _("Editors only")
+
+
+class StoredFileMixin(models.Model):
+    """A file kept in Django's default storage, with what was checked about it on upload. The stored name
+    is random; the uploader's file name is kept only for display and downloads."""
+
+    file = models.FileField(_("file"), max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_kind = models.CharField(_("file type"), max_length=10, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), null=True, blank=True)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    file_access = models.CharField(
+        _("who may download the file"), max_length=10, choices=FileAccess.choices, default=FileAccess.PUBLIC
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file)
+
+
+class MeetingDocument(StoredFileMixin):
     class Kind(models.TextChoices):
         AGENDA = "agenda", _("Agenda")
         BACKGROUND = "background", _("Background paper")
@@ -361,6 +394,10 @@ class MeetingDocument(models.Model):
     author_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_documents"
     )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["meeting", "kind", "title"]
@@ -765,3 +802,459 @@ class PartnershipCall(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Research library --------------------------------------------------------------------------------
+
+
+class PublicationKind(models.TextChoices):
+    BOOK = "book", _("Book")
+    REPORT = "report", _("Report")
+    STUDY = "study", _("Study")
+    WORKING_PAPER = "working_paper", _("Working paper")
+    ARTICLE = "article", _("Journal article")
+    POLICY_BRIEF = "policy_brief", _("Policy brief")
+    INFORMATION_NOTE = "information_note", _("Information note")
+    HANDBOOK = "handbook", _("Handbook or guide")
+    DATA = "data", _("Data set or statistical report")
+
+
+class Licence(models.TextChoices):
+    """SPDX identifiers where one exists."""
+
+    CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0")
+    CC_BY_NC_4 = "CC-BY-NC-4.0", _("Creative Commons Attribution-NonCommercial 4.0")
+    CC_BY_NC_ND_4 = "CC-BY-NC-ND-4.0", _("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0")
+    CC_BY_3_IGO = "CC-BY-3.0-IGO", _("Creative Commons Attribution 3.0 IGO")
+    CC_BY_NC_SA_3_IGO = (
+        "CC-BY-NC-SA-3.0-IGO",
+        _("Creative Commons Attribution-NonCommercial-ShareAlike 3.0 IGO"),
+    )
+    CC_BY_NC_ND_3_IGO = (
+        "CC-BY-NC-ND-3.0-IGO",
+        _("Creative Commons Attribution-NonCommercial-NoDerivs 3.0 IGO"),
+    )
+    PUBLIC_DOMAIN = "public-domain", _("Public domain")
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class DocumentLanguage(models.TextChoices):
+    """ISO 639-1 codes of the languages the library holds."""
+
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    ES = "es", _("Spanish")
+    AR = "ar", _("Arabic")
+    PT = "pt", _("Portuguese")
+    RU = "ru", _("Russian")
+    ZH = "zh", _("Chinese")
+    DE = "de", _("German")
+    IT = "it", _("Italian")
+
+
+class Publication(StoredFileMixin):
+    """A research item in the library. Its words are indexed for full-text search by the services (see
+    `migdev.coordination.search`), not by signals, so every write goes through them."""
+
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    authors = models.TextField(_("authors"), blank=True, help_text=_("One author per line."))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+        verbose_name=_("organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(
+        _("language"), max_length=2, choices=DocumentLanguage.choices, default=DocumentLanguage.EN
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=PublicationKind.choices)
+    abstract = models.TextField(_("abstract"), blank=True)
+    topics = models.ManyToManyField(Topic, related_name="publications", blank=True, verbose_name=_("topics"))
+    gcm_objectives = models.ManyToManyField(
+        GcmObjective, related_name="publications", blank=True, verbose_name=_("Global Compact objectives")
+    )
+    licence = models.CharField(_("licence"), max_length=30, choices=Licence.choices, default=Licence.UNKNOWN)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    identifier = models.CharField(_("ISBN or DOI"), max_length=100, blank=True)
+    text = models.TextField(_("text extracted from the file"), blank=True)
+    source = models.CharField(_("source of this record"), max_length=400)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        indexes = [models.Index(fields=["year"]), models.Index(fields=["is_published", "year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1800) & Q(year__lte=2200), name="publication_year_plausible"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def author_list(self) -> list[str]:
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+
+class PublicationCountry(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="countries")
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
+
+    class Meta:
+        ordering = ["publication", "country_iso3"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "country_iso3"], name="publication_country_unique")
+        ]
+        indexes = [models.Index(fields=["country_iso3"])]
+
+    def __str__(self) -> str:
+        return self.country_iso3
+
+
+# --- Migration policy database ------------------------------------------------------------------------
+
+
+class PolicyDomain(models.TextChoices):
+    """The six domains of SDG indicator 10.7.2 (well-managed migration policies), which are also the
+    domains of the Migration Governance Indicators."""
+
+    MIGRANT_RIGHTS = "migrant_rights", _("Migrant rights")
+    WHOLE_OF_GOVERNMENT = "whole_of_government", _("Whole-of-government and evidence-based policies")
+    COOPERATION = "cooperation", _("Cooperation and partnerships")
+    SOCIOECONOMIC_WELLBEING = "socioeconomic_wellbeing", _("Socioeconomic well-being")
+    CRISIS_MOBILITY = "crisis_mobility", _("Mobility dimensions of crises")
+    SAFE_ORDERLY_REGULAR = "safe_orderly_regular", _("Safe, orderly and regular migration")
+
+
+class MigrationPolicy(models.Model):
+    class Kind(models.TextChoices):
+        LAW = "law", _("Law")
+        REGULATION = "regulation", _("Regulation or decree")
+        POLICY = "policy", _("Policy or strategy")
+        ACTION_PLAN = "action_plan", _("Action plan or programme")
+        BILATERAL_AGREEMENT = "bilateral_agreement", _("Bilateral agreement")
+        MULTILATERAL_AGREEMENT = "multilateral_agreement", _("Regional or multilateral agreement")
+        MEMORANDUM = "memorandum", _("Memorandum of understanding")
+        INSTITUTION = "institution", _("Institution or body")
+
+    class Direction(models.TextChoices):
+        IMMIGRATION = "immigration", _("Immigration")
+        EMIGRATION = "emigration", _("Emigration and diaspora")
+        BOTH = "both", _("Immigration and emigration")
+        RETURN = "return", _("Return and reintegration")
+        TRANSIT = "transit", _("Transit")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        ADOPTED = "adopted", _("Adopted, not yet in force")
+        PROPOSED = "proposed", _("Proposed or in preparation")
+        AMENDED = "amended", _("Replaced by a later amendment")
+        ENDED = "ended", _("Repealed or expired")
+
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
+    title = models.CharField(_("title"), max_length=500)
+    original_title = models.CharField(_("title in the original language"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    kind = models.CharField(_("type"), max_length=25, choices=Kind.choices)
+    direction = models.CharField(_("direction"), max_length=12, choices=Direction.choices)
+    domain = models.CharField(_("SDG 10.7.2 domain"), max_length=25, choices=PolicyDomain.choices)
+    area = models.CharField(_("area"), max_length=30, choices=Area.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_FORCE)
+    summary = models.TextField(_("summary"), blank=True)
+    development_relevance = models.TextField(
+        _("development relevance"),
+        blank=True,
+        help_text=_("How the instrument bears on development: remittances, skills, diaspora, return."),
+    )
+    topics = models.ManyToManyField(
+        Topic, related_name="migration_policies", blank=True, verbose_name=_("topics")
+    )
+    source_name = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    source_edition = models.CharField(_("source edition"), max_length=200, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["country_iso3", "-year", "title"]
+        verbose_name = _("migration policy")
+        verbose_name_plural = _("migration policies")
+        indexes = [models.Index(fields=["country_iso3", "year"]), models.Index(fields=["domain"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1800) & Q(year__lte=2200), name="policy_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(adopted_on__isnull=True)
+                | Q(ended_on__gte=models.F("adopted_on")),
+                name="policy_ends_after_adoption",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyPartner(models.Model):
+    """The other parties to an agreement, by ISO3 code."""
+
+    policy = models.ForeignKey(MigrationPolicy, on_delete=models.CASCADE, related_name="partners")
+    country_iso3 = models.CharField(_("partner state"), max_length=3, help_text=ISO3_HELP)
+
+    class Meta:
+        ordering = ["policy", "country_iso3"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "country_iso3"], name="policy_partner_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.country_iso3
+
+
+# --- Information for migrants ----------------------------------------------------------------------------
+
+
+class MigrantInfoSubject(models.TextChoices):
+    RIGHTS_DUTIES = "rights_duties", _("Rights and duties")
+    PRE_DEPARTURE = "pre_departure", _("Before you leave")
+    SAFE_MIGRATION = "safe_migration", _("Migrating safely and regularly")
+    TRAFFICKING_RISKS = "trafficking_risks", _("Trafficking and exploitation risks")
+    WORK_ABROAD = "work_abroad", _("Working abroad")
+    RETURN = "return", _("Returning home")
+    REMITTANCES = "remittances", _("Sending money home")
+
+
+class MigrantInfoPage(models.Model):
+    """Information for migrants on one subject, for one country (or for everyone when no country is set).
+    The words live in one translation per language; each translation is written by an editor and
+    published once a reviewer approves it."""
+
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+    subject = models.CharField(_("subject"), max_length=20, choices=MigrantInfoSubject.choices)
+    country_iso3 = models.CharField(_("country"), max_length=3, blank=True, help_text=ISO3_HELP)
+    topics = models.ManyToManyField(Topic, related_name="migrant_pages", blank=True, verbose_name=_("topics"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["country_iso3", "subject"]
+        verbose_name = _("information page for migrants")
+        verbose_name_plural = _("information pages for migrants")
+        indexes = [models.Index(fields=["country_iso3", "subject"])]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class MigrantInfoTranslation(models.Model):
+    """One language of a page. The working copy (title, summary, body) is what editors change; the
+    published copy is what the public reads, replaced only when a reviewer approves a new version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting approval")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved and published")
+
+    page = models.ForeignKey(MigrantInfoPage, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=2)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review_comments = models.TextField(_("reviewer's comments"), blank=True)
+    published_title = models.CharField(max_length=300, blank=True)
+    published_summary = models.CharField(max_length=500, blank=True)
+    published_body = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["page", "language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "language"], name="migrant_info_one_per_language"),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | ~Q(published_body=""),
+                name="migrant_info_published_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} [{self.language}]"
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None
+
+
+class Hotline(models.Model):
+    """A telephone line migrants can call, per country."""
+
+    class Kind(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency")
+        TRAFFICKING = "trafficking", _("Anti-trafficking")
+        MIGRANT_SUPPORT = "migrant_support", _("Migrant support and advice")
+        LABOUR = "labour", _("Labour rights")
+        CONSULAR = "consular", _("Consular assistance")
+
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    phone = models.CharField(_("telephone"), max_length=40)
+    hours = models.CharField(_("hours"), max_length=120, blank=True)
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="hotlines"
+    )
+    url = models.URLField(_("web page"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=400)
+    verified_on = models.DateField(_("last checked"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["country_iso3", "kind", "name"]
+        verbose_name = _("hotline")
+        verbose_name_plural = _("hotlines")
+        indexes = [models.Index(fields=["country_iso3"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone})"
+
+
+# --- Research network: institutions (organisations), researchers, projects -----------------------------------
+
+
+class Researcher(models.Model):
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="researchers",
+        verbose_name=_("institution"),
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True)
+    url = models.URLField(_("web page"), max_length=500, blank=True)
+    topics = models.ManyToManyField(
+        Topic, related_name="researchers", blank=True, verbose_name=_("expertise")
+    )
+    publications = models.ManyToManyField(
+        Publication, related_name="researchers", blank=True, verbose_name=_("publications")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("researcher")
+        verbose_name_plural = _("researchers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResearcherCountry(models.Model):
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="countries")
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
+
+    class Meta:
+        ordering = ["researcher", "country_iso3"]
+        constraints = [
+            models.UniqueConstraint(fields=["researcher", "country_iso3"], name="researcher_country_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.country_iso3
+
+
+class ResearchProject(models.Model):
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="research_projects_led",
+        verbose_name=_("lead institution"),
+    )
+    partners = models.ManyToManyField(
+        Organisation, related_name="research_projects", blank=True, verbose_name=_("partner institutions")
+    )
+    researchers = models.ManyToManyField(
+        Researcher, related_name="projects", blank=True, verbose_name=_("researchers")
+    )
+    topics = models.ManyToManyField(
+        Topic, related_name="research_projects", blank=True, verbose_name=_("topics")
+    )
+    publications = models.ManyToManyField(
+        Publication, related_name="projects", blank=True, verbose_name=_("publications")
+    )
+    start_year = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    url = models.URLField(_("web page"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=400)
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("research project")
+        verbose_name_plural = _("research projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="research_project_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResearchProjectCountry(models.Model):
+    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="countries")
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
+
+    class Meta:
+        ordering = ["project", "country_iso3"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "country_iso3"], name="research_project_country_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.country_iso3

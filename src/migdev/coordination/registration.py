@@ -1,4 +1,5 @@
-"""Hooks into the platform: the IATI load format and the demo data set. Called from the AppConfig."""
+"""Hooks into the platform: the IATI and activity CSV load formats and the demo data set. Called from the
+AppConfig."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_all() -> None:
+    from migdev.coordination.activities_csv import load_activities_csv
     from migdev.coordination.demo import seed_demo
     from migdev.coordination.iati import load_iati_for_dataio
     from migdev.core.demo import register_demo_seeder
@@ -17,5 +19,17 @@ def register_all() -> None:
             name="iati",
             description=_("IATI activity XML 2.03 into the coordination activity registry"),
             loader=load_iati_for_dataio,
+            permissions=("coordination.edit_content",),
+        )
+    )
+    register_format(
+        LoadFormat(
+            name="activities-csv",
+            description=_(
+                "Activities from CSV or XLSX into the coordination activity registry, keyed on the IATI "
+                "identifier (columns: iati_identifier, title, area, status, reporting_org_ref, …)"
+            ),
+            loader=load_activities_csv,
+            permissions=("coordination.edit_content",),
         )
     )

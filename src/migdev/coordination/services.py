@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination import access, audit
+from migdev.coordination import access, audit, search
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.models import (
     Activity,
@@ -27,19 +29,46 @@ from migdev.coordination.models import (
     Chair,
     ConsultationPosition,
     DatePrecision,
+    DocumentLanguage,
+    FileAccess,
     GcmObjective,
+    Hotline,
     Initiative,
     InitiativeStatus,
     InitiativeStatusChange,
+    Licence,
     Meeting,
+    MeetingDocument,
     MeetingParticipant,
+    MigrantInfoPage,
+    MigrantInfoSubject,
+    MigrantInfoTranslation,
+    MigrationPolicy,
     PartnershipCall,
+    PolicyDomain,
+    PolicyPartner,
     Practice,
     PracticeCountry,
     PracticeReview,
     Process,
+    Publication,
+    PublicationCountry,
+    PublicationKind,
+    Researcher,
+    ResearcherCountry,
+    ResearchProject,
+    ResearchProjectCountry,
     StateMembership,
     Topic,
+)
+from migdev.coordination.textextract import extract_text
+from migdev.coordination.uploads import (
+    StoredFile,
+    UploadRejected,
+    check_upload,
+    delete_after_commit,
+    removed_unless_recorded,
+    store_upload,
 )
 
 
@@ -596,3 +625,699 @@ def partnership_call_publish(*, actor: Any, call: PartnershipCall) -> Partnershi
         call.save(update_fields=["is_published"])
         audit.record(action="update", actor=actor, record=call, detail={"published": True})
     return call
+
+
+# --- Research library ------------------------------------------------------------------------------------
+
+PUBLICATION_FILE_KINDS = {"pdf", "docx", "odt", "txt"}
+PUBLICATION_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class PublicationInput:
+    title: str
+    year: int
+    kind: str
+    source: str
+    authors: list[str] = field(default_factory=list)
+    organisation: Organisation | None = None
+    language: str = DocumentLanguage.EN
+    abstract: str = ""
+    topic_codes: list[str] = field(default_factory=list)
+    gcm_objective_numbers: list[int] = field(default_factory=list)
+    country_codes: list[str] = field(default_factory=list)
+    licence: str = Licence.UNKNOWN
+    url: str = ""
+    identifier: str = ""
+    file_access: str = FileAccess.PUBLIC
+    is_published: bool = False
+    slug: str = ""
+
+
+def _unique_slug(model: Any, text: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(text)[:100].strip("-") or model._meta.model_name
+    candidate, counter = base, 2
+    existing = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while existing.filter(slug=candidate).exists():
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+def _gcm_objectives(numbers: list[int]) -> list[GcmObjective]:
+    objectives = list(GcmObjective.objects.filter(number__in=numbers))
+    if len(objectives) != len(set(numbers)):
+        raise ValidationError({"gcm_objectives": _("Global Compact objectives are numbered 1 to 23.")})
+    return objectives
+
+
+def _apply_publication(
+    publication: Publication, data: PublicationInput
+) -> tuple[list[Any], list[Any], list[str]]:
+    errors: dict[str, Any] = {}
+    if not data.title.strip():
+        errors["title"] = _("A publication needs a title.")
+    this_year = timezone.localdate().year
+    if not 1800 <= data.year <= this_year + 1:
+        errors["year"] = _("The year must be between 1800 and %(max)s.") % {"max": this_year + 1}
+    if data.kind not in PublicationKind.values:
+        errors["kind"] = _("Unknown type of publication.")
+    if data.language not in DocumentLanguage.values:
+        errors["language"] = _("Unknown language.")
+    if data.licence not in Licence.values:
+        errors["licence"] = _("Unknown licence.")
+    if data.file_access not in FileAccess.values:
+        errors["file_access"] = _("Unknown access level.")
+    if errors:
+        raise ValidationError(errors)
+    topics = _topics(data.topic_codes)
+    objectives = _gcm_objectives(data.gcm_objective_numbers)
+    countries = sorted({_country(code, "countries") for code in data.country_codes})
+    publication.title = data.title.strip()
+    publication.authors = "\n".join(name.strip() for name in data.authors if name.strip())
+    publication.organisation = data.organisation
+    publication.year = data.year
+    publication.language = data.language
+    publication.kind = data.kind
+    publication.abstract = data.abstract.strip()
+    publication.licence = data.licence
+    publication.url = data.url.strip()
+    publication.identifier = data.identifier.strip()
+    publication.source = data.source.strip()
+    publication.file_access = data.file_access
+    publication.is_published = data.is_published
+    publication.full_clean(exclude=["slug", "file", "created_by", "topics", "gcm_objectives", "organisation"])
+    return topics, objectives, countries
+
+
+def _read_publication_file(upload: File) -> tuple[StoredFile, str]:
+    """Check and extract the upload, then store it; nothing is stored when the file is refused."""
+    try:
+        kind = check_upload(upload, allowed=PUBLICATION_FILE_KINDS, max_bytes=PUBLICATION_MAX_BYTES)
+        text = extract_text(upload.file, kind.code)  # type: ignore[arg-type]
+        stored = store_upload(
+            upload,
+            folder="coordination/publications",
+            allowed=PUBLICATION_FILE_KINDS,
+            max_bytes=PUBLICATION_MAX_BYTES,
+        )
+    except UploadRejected as error:
+        raise ValidationError({"file": error.messages}) from error
+    return stored, text
+
+
+def _attach_file(record: Any, stored: StoredFile) -> None:
+    record.file.name = stored.name
+    record.file_name = stored.original_name
+    record.file_kind = stored.kind.code
+    record.file_size = stored.size
+    record.file_sha256 = stored.sha256
+
+
+def _detach_file(record: Any) -> None:
+    delete_after_commit(record.file.name)
+    record.file.name = ""
+    record.file_name = record.file_kind = record.file_sha256 = ""
+    record.file_size = None
+
+
+def _save_publication_relations(
+    publication: Publication, topics: list[Any], objectives: list[Any], countries: list[str]
+) -> None:
+    publication.topics.set(topics)
+    publication.gcm_objectives.set(objectives)
+    publication.countries.all().delete()
+    PublicationCountry.objects.bulk_create(
+        PublicationCountry(publication=publication, country_iso3=iso3) for iso3 in countries
+    )
+    search.index_publication(publication)
+
+
+def publication_create(*, actor: Any, data: PublicationInput, upload: File | None = None) -> Publication:
+    _require_editor(actor)
+    publication = Publication(created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    topics, objectives, countries = _apply_publication(publication, data)
+    stored, text = _read_publication_file(upload) if upload is not None else (None, "")
+    with removed_unless_recorded(stored), transaction.atomic():
+        publication.slug = data.slug or _unique_slug(Publication, f"{data.title} {data.year}")
+        if stored is not None:
+            _attach_file(publication, stored)
+            publication.text = text
+        publication.save()
+        _save_publication_relations(publication, topics, objectives, countries)
+        audit.record(
+            action="create",
+            actor=actor,
+            record=publication,
+            detail={"file_sha256": publication.file_sha256} if stored else {},
+        )
+    return publication
+
+
+def publication_update(
+    *,
+    actor: Any,
+    publication: Publication,
+    data: PublicationInput,
+    upload: File | None = None,
+    remove_file: bool = False,
+) -> Publication:
+    """Change the record; a new upload replaces the old file, which is deleted once the change commits."""
+    _require_editor(actor)
+    topics, objectives, countries = _apply_publication(publication, data)
+    stored, text = _read_publication_file(upload) if upload is not None else (None, "")
+    with removed_unless_recorded(stored), transaction.atomic():
+        if (stored is not None or remove_file) and publication.file:
+            _detach_file(publication)
+            publication.text = ""
+        if stored is not None:
+            _attach_file(publication, stored)
+            publication.text = text
+        publication.save()
+        _save_publication_relations(publication, topics, objectives, countries)
+        audit.record(
+            action="update",
+            actor=actor,
+            record=publication,
+            detail={"file_replaced": stored is not None, "file_removed": remove_file and stored is None},
+        )
+    return publication
+
+
+def publication_set_published(*, actor: Any, publication: Publication, published: bool) -> Publication:
+    _require_editor(actor)
+    with transaction.atomic():
+        publication.is_published = published
+        publication.save(update_fields=["is_published", "updated_at"])
+        audit.record(action="update", actor=actor, record=publication, detail={"published": published})
+    return publication
+
+
+def publication_delete(*, actor: Any, publication: Publication) -> None:
+    _require_editor(actor)
+    with transaction.atomic():
+        audit.record(action="delete", actor=actor, record=publication, detail={"title": publication.title})
+        if publication.file:
+            delete_after_commit(publication.file.name)
+        publication_id = publication.pk
+        publication.delete()
+        search.unindex_publication(publication_id)
+
+
+# --- Migration policy database -----------------------------------------------------------------------------
+
+
+@dataclass
+class PolicyInput:
+    country_code: str
+    title: str
+    year: int
+    kind: str
+    direction: str
+    domain: str
+    source_name: str
+    original_title: str = ""
+    adopted_on: datetime.date | None = None
+    adopted_precision: str = DatePrecision.DAY
+    ended_on: datetime.date | None = None
+    area: str = ""
+    status: str = MigrationPolicy.Status.IN_FORCE
+    summary: str = ""
+    development_relevance: str = ""
+    topic_codes: list[str] = field(default_factory=list)
+    partner_codes: list[str] = field(default_factory=list)
+    source_url: str = ""
+    source_edition: str = ""
+    is_published: bool = False
+
+
+def _apply_policy(policy: MigrationPolicy, data: PolicyInput) -> tuple[list[Topic], list[str]]:
+    errors: dict[str, Any] = {}
+    choices = {
+        "kind": MigrationPolicy.Kind.values,
+        "direction": MigrationPolicy.Direction.values,
+        "domain": PolicyDomain.values,
+        "status": MigrationPolicy.Status.values,
+        "adopted_precision": DatePrecision.values,
+    }
+    for name, allowed in choices.items():
+        if getattr(data, name) not in allowed:
+            errors[name] = _("Unknown value: %(value)s") % {"value": getattr(data, name)}
+    if data.area and data.area not in Area.values:
+        errors["area"] = _("Unknown area: %(area)s") % {"area": data.area}
+    if data.adopted_on is not None and data.adopted_on.year != data.year:
+        errors["adopted_on"] = _("The adoption date is not in the policy's year.")
+    if errors:
+        raise ValidationError(errors)
+    topics = _topics(data.topic_codes)
+    country = _country(data.country_code, "country_iso3")
+    partners = sorted({_country(code, "partners") for code in data.partner_codes} - {country})
+    for name in (
+        "title",
+        "original_title",
+        "year",
+        "adopted_on",
+        "adopted_precision",
+        "ended_on",
+        "kind",
+        "direction",
+        "domain",
+        "area",
+        "status",
+        "summary",
+        "development_relevance",
+        "source_name",
+        "source_url",
+        "source_edition",
+        "is_published",
+    ):
+        value = getattr(data, name)
+        setattr(policy, name, value.strip() if isinstance(value, str) else value)
+    policy.country_iso3 = country
+    policy.full_clean(exclude=["topics"])
+    return topics, partners
+
+
+def _save_policy_relations(policy: MigrationPolicy, topics: list[Topic], partners: list[str]) -> None:
+    policy.topics.set(topics)
+    policy.partners.all().delete()
+    PolicyPartner.objects.bulk_create(PolicyPartner(policy=policy, country_iso3=iso3) for iso3 in partners)
+
+
+def policy_create(*, actor: Any, data: PolicyInput) -> MigrationPolicy:
+    _require_editor(actor)
+    policy = MigrationPolicy()
+    topics, partners = _apply_policy(policy, data)
+    with transaction.atomic():
+        policy.save()
+        _save_policy_relations(policy, topics, partners)
+        audit.record(action="create", actor=actor, record=policy)
+    return policy
+
+
+def policy_update(*, actor: Any, policy: MigrationPolicy, data: PolicyInput) -> MigrationPolicy:
+    _require_editor(actor)
+    topics, partners = _apply_policy(policy, data)
+    with transaction.atomic():
+        policy.save()
+        _save_policy_relations(policy, topics, partners)
+        audit.record(action="update", actor=actor, record=policy)
+    return policy
+
+
+def policy_set_published(*, actor: Any, policy: MigrationPolicy, published: bool) -> MigrationPolicy:
+    _require_editor(actor)
+    with transaction.atomic():
+        policy.is_published = published
+        policy.save(update_fields=["is_published", "updated_at"])
+        audit.record(action="update", actor=actor, record=policy, detail={"published": published})
+    return policy
+
+
+# --- Information for migrants: editors write, a second person approves ------------------------------------
+
+
+def _language(code: str) -> str:
+    languages = [code for code, _name in settings.LANGUAGES]
+    if code not in languages:
+        raise ValidationError(
+            {"language": _("Pages are written in %(languages)s.") % {"languages": ", ".join(languages)}}
+        )
+    return code
+
+
+def migrant_page_create(
+    *, actor: Any, subject: str, country_code: str = "", topic_codes: list[str] | None = None, slug: str = ""
+) -> MigrantInfoPage:
+    _require_editor(actor)
+    if subject not in MigrantInfoSubject.values:
+        raise ValidationError({"subject": _("Unknown subject.")})
+    country = _country(country_code, "country_iso3") if country_code else ""
+    topics = _topics(topic_codes or [])
+    with transaction.atomic():
+        page = MigrantInfoPage.objects.create(
+            slug=slug or _unique_slug(MigrantInfoPage, f"{country or 'all'} {subject}"),
+            subject=subject,
+            country_iso3=country,
+            created_by=actor,
+        )
+        page.topics.set(topics)
+        audit.record(action="create", actor=actor, record=page)
+    return page
+
+
+def migrant_page_update(
+    *,
+    actor: Any,
+    page: MigrantInfoPage,
+    subject: str,
+    country_code: str = "",
+    topic_codes: list[str] | None = None,
+) -> MigrantInfoPage:
+    _require_editor(actor)
+    if subject not in MigrantInfoSubject.values:
+        raise ValidationError({"subject": _("Unknown subject.")})
+    page.subject = subject
+    page.country_iso3 = _country(country_code, "country_iso3") if country_code else ""
+    topics = _topics(topic_codes or [])
+    with transaction.atomic():
+        page.save()
+        page.topics.set(topics)
+        audit.record(action="update", actor=actor, record=page)
+    return page
+
+
+def translation_save(
+    *, actor: Any, page: MigrantInfoPage, language: str, title: str, body: str, summary: str = ""
+) -> MigrantInfoTranslation:
+    """Write or rewrite one language's working copy. The published copy, if any, stays online until a
+    reviewer approves the new text."""
+    _require_editor(actor)
+    language = _language(language)
+    if not title.strip() or not body.strip():
+        raise ValidationError(_("A translation needs a title and a text."))
+    with transaction.atomic():
+        translation, created = MigrantInfoTranslation.objects.get_or_create(
+            page=page, language=language, defaults={"title": title.strip(), "body": body.strip()}
+        )
+        translation.title = title.strip()
+        translation.summary = summary.strip()
+        translation.body = body.strip()
+        translation.status = MigrantInfoTranslation.Status.DRAFT
+        translation.written_by = actor
+        translation.full_clean()
+        translation.save()
+        audit.record(action="create" if created else "update", actor=actor, record=translation)
+    return translation
+
+
+def translation_submit(*, actor: Any, translation: MigrantInfoTranslation) -> MigrantInfoTranslation:
+    _require_editor(actor)
+    if translation.status not in (
+        MigrantInfoTranslation.Status.DRAFT,
+        MigrantInfoTranslation.Status.CHANGES_REQUESTED,
+    ):
+        raise ValidationError(_("Only a draft can be sent for approval."))
+    with transaction.atomic():
+        translation.status = MigrantInfoTranslation.Status.SUBMITTED
+        translation.save(update_fields=["status", "updated_at"])
+        audit.record(action="update", actor=actor, record=translation, detail={"status": "submitted"})
+    return translation
+
+
+def translation_review(
+    *, actor: Any, translation: MigrantInfoTranslation, approve: bool, comments: str = ""
+) -> MigrantInfoTranslation:
+    """Approval publishes the working copy; a request for changes sends it back with comments. The person
+    who wrote the text cannot approve it."""
+    if not access.can_approve_information(actor):
+        audit.record(action="permission_denied", actor=actor, record=translation)
+        raise PermissionDenied(_("Approving information for migrants needs the approver permission."))
+    if translation.written_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("The writer of a text cannot approve it; another reviewer must."))
+    if translation.status != MigrantInfoTranslation.Status.SUBMITTED:
+        raise ValidationError(_("Only a text awaiting approval can be reviewed."))
+    if not approve and not comments.strip():
+        raise ValidationError({"comments": _("Say what should change.")})
+    with transaction.atomic():
+        translation.review_comments = comments.strip()
+        if approve:
+            translation.status = MigrantInfoTranslation.Status.APPROVED
+            translation.published_title = translation.title
+            translation.published_summary = translation.summary
+            translation.published_body = translation.body
+            translation.published_at = timezone.now()
+            translation.approved_by = actor
+        else:
+            translation.status = MigrantInfoTranslation.Status.CHANGES_REQUESTED
+        translation.save()
+        audit.record(
+            action="update",
+            actor=actor,
+            record=translation,
+            detail={"review": "approved" if approve else "changes_requested"},
+        )
+    return translation
+
+
+def translation_withdraw(*, actor: Any, translation: MigrantInfoTranslation) -> MigrantInfoTranslation:
+    """Take a language offline at once (for example when its advice became wrong)."""
+    _require_editor(actor)
+    with transaction.atomic():
+        translation.published_title = translation.published_summary = translation.published_body = ""
+        translation.published_at = None
+        if translation.status == MigrantInfoTranslation.Status.APPROVED:
+            translation.status = MigrantInfoTranslation.Status.DRAFT
+        translation.save()
+        audit.record(action="update", actor=actor, record=translation, detail={"withdrawn": True})
+    return translation
+
+
+@dataclass
+class HotlineInput:
+    country_code: str
+    name: str
+    kind: str
+    phone: str
+    source: str
+    hours: str = ""
+    languages: str = ""
+    organisation: Organisation | None = None
+    url: str = ""
+    verified_on: datetime.date | None = None
+    is_published: bool = True
+
+
+def hotline_save(*, actor: Any, data: HotlineInput, hotline: Hotline | None = None) -> Hotline:
+    _require_editor(actor)
+    if data.kind not in Hotline.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of hotline.")})
+    if not any(ch.isdigit() for ch in data.phone):
+        raise ValidationError({"phone": _("A telephone number needs digits.")})
+    record = hotline or Hotline()
+    record.country_iso3 = _country(data.country_code, "country_iso3")
+    for name in (
+        "name",
+        "kind",
+        "phone",
+        "source",
+        "hours",
+        "languages",
+        "organisation",
+        "url",
+        "verified_on",
+        "is_published",
+    ):
+        value = getattr(data, name)
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+    record.full_clean()
+    with transaction.atomic():
+        created = record.pk is None
+        record.save()
+        audit.record(action="create" if created else "update", actor=actor, record=record)
+    return record
+
+
+# --- Meeting documents ----------------------------------------------------------------------------------------
+
+MEETING_DOCUMENT_FILE_KINDS = {"pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"}
+MEETING_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+
+
+def meeting_document_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    kind: str,
+    language: str = "en",
+    url: str = "",
+    upload: File | None = None,
+    file_access: str = FileAccess.PUBLIC,
+    author_organisation: Organisation | None = None,
+) -> MeetingDocument:
+    """A document of a meeting: a link, an uploaded file (checked, kept in the default storage), or both."""
+    _require_editor(actor)
+    if not title.strip():
+        raise ValidationError({"title": _("A document needs a title.")})
+    if kind not in MeetingDocument.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of document.")})
+    if file_access not in FileAccess.values:
+        raise ValidationError({"file_access": _("Unknown access level.")})
+    if not url.strip() and upload is None:
+        raise ValidationError(_("Give a link to the document or upload its file."))
+    document = MeetingDocument(
+        meeting=meeting,
+        title=title.strip(),
+        kind=kind,
+        language=language,
+        url=url.strip(),
+        file_access=file_access,
+        author_organisation=author_organisation,
+    )
+    document.full_clean(exclude=["file", "meeting", "uploaded_by"])
+    stored = None
+    if upload is not None:
+        try:
+            stored = store_upload(
+                upload,
+                folder="coordination/meeting-documents",
+                allowed=MEETING_DOCUMENT_FILE_KINDS,
+                max_bytes=MEETING_DOCUMENT_MAX_BYTES,
+            )
+        except UploadRejected as error:
+            raise ValidationError({"file": error.messages}) from error
+    with removed_unless_recorded(stored), transaction.atomic():
+        if stored is not None:
+            _attach_file(document, stored)
+            document.uploaded_by = actor
+            document.uploaded_at = timezone.now()
+        document.save()
+        audit.record(
+            action="create",
+            actor=actor,
+            record=document,
+            detail={"file_sha256": document.file_sha256} if stored else {},
+        )
+    return document
+
+
+def meeting_document_delete(*, actor: Any, document: MeetingDocument) -> None:
+    _require_editor(actor)
+    with transaction.atomic():
+        audit.record(action="delete", actor=actor, record=document, detail={"title": document.title})
+        if document.file:
+            delete_after_commit(document.file.name)
+        document.delete()
+
+
+# --- Research network -----------------------------------------------------------------------------------------
+
+
+def orcid_is_valid(orcid: str) -> bool:
+    """The ORCID iD format 0000-0000-0000-000X with its ISO 7064 MOD 11-2 check character."""
+    digits = orcid.replace("-", "")
+    if len(orcid) != 19 or len(digits) != 16 or [orcid[i] for i in (4, 9, 14)] != ["-", "-", "-"]:
+        return False
+    if not digits[:15].isdigit() or not (digits[15].isdigit() or digits[15] == "X"):
+        return False
+    total = 0
+    for char in digits[:15]:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    return digits[15] == ("X" if check == 10 else str(check))
+
+
+@dataclass
+class ResearcherInput:
+    name: str
+    organisation: Organisation | None = None
+    position: str = ""
+    orcid: str = ""
+    url: str = ""
+    topic_codes: list[str] = field(default_factory=list)
+    country_codes: list[str] = field(default_factory=list)
+    publication_slugs: list[str] = field(default_factory=list)
+    is_published: bool = False
+
+
+def _publications(slugs: list[str]) -> list[Publication]:
+    publications = list(Publication.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {publication.slug for publication in publications})
+    if missing:
+        raise ValidationError(
+            {"publications": _("Unknown publications: %(slugs)s") % {"slugs": ", ".join(missing)}}
+        )
+    return publications
+
+
+def researcher_save(*, actor: Any, data: ResearcherInput, researcher: Researcher | None = None) -> Researcher:
+    _require_editor(actor)
+    if not data.name.strip():
+        raise ValidationError({"name": _("A researcher needs a name.")})
+    orcid = data.orcid.strip().upper()
+    if orcid and not orcid_is_valid(orcid):
+        raise ValidationError(
+            {"orcid": _("An ORCID iD looks like 0000-0002-1825-0097 (with a valid check digit).")}
+        )
+    topics = _topics(data.topic_codes)
+    countries = sorted({_country(code, "countries") for code in data.country_codes})
+    publications = _publications(data.publication_slugs)
+    record = researcher or Researcher()
+    record.name = data.name.strip()
+    record.organisation = data.organisation
+    record.position = data.position.strip()
+    record.orcid = orcid
+    record.url = data.url.strip()
+    record.is_published = data.is_published
+    with transaction.atomic():
+        created = record.pk is None
+        if created:
+            record.slug = _unique_slug(Researcher, record.name)
+        record.full_clean(exclude=["topics", "publications"])
+        record.save()
+        record.topics.set(topics)
+        record.publications.set(publications)
+        record.countries.all().delete()
+        ResearcherCountry.objects.bulk_create(
+            ResearcherCountry(researcher=record, country_iso3=c) for c in countries
+        )
+        audit.record(action="create" if created else "update", actor=actor, record=record)
+    return record
+
+
+@dataclass
+class ResearchProjectInput:
+    title: str
+    lead_organisation: Organisation
+    source: str
+    summary: str = ""
+    partners: list[Organisation] = field(default_factory=list)
+    researcher_slugs: list[str] = field(default_factory=list)
+    topic_codes: list[str] = field(default_factory=list)
+    country_codes: list[str] = field(default_factory=list)
+    publication_slugs: list[str] = field(default_factory=list)
+    start_year: int | None = None
+    end_year: int | None = None
+    url: str = ""
+    is_published: bool = False
+
+
+def research_project_save(
+    *, actor: Any, data: ResearchProjectInput, project: ResearchProject | None = None
+) -> ResearchProject:
+    _require_editor(actor)
+    if not data.title.strip():
+        raise ValidationError({"title": _("A project needs a title.")})
+    if data.start_year and data.end_year and data.end_year < data.start_year:
+        raise ValidationError({"end_year": _("The project ends before it starts.")})
+    topics = _topics(data.topic_codes)
+    countries = sorted({_country(code, "countries") for code in data.country_codes})
+    publications = _publications(data.publication_slugs)
+    researchers = list(Researcher.objects.filter(slug__in=data.researcher_slugs))
+    if len(researchers) != len(set(data.researcher_slugs)):
+        raise ValidationError({"researchers": _("Unknown researchers.")})
+    record = project or ResearchProject()
+    record.title = data.title.strip()
+    record.summary = data.summary.strip()
+    record.lead_organisation = data.lead_organisation
+    record.start_year, record.end_year = data.start_year, data.end_year
+    record.url = data.url.strip()
+    record.source = data.source.strip()
+    record.is_published = data.is_published
+    with transaction.atomic():
+        created = record.pk is None
+        if created:
+            record.slug = _unique_slug(ResearchProject, record.title)
+        record.full_clean(exclude=["partners", "researchers", "topics", "publications"])
+        record.save()
+        record.partners.set([org for org in data.partners if org.pk != data.lead_organisation.pk])
+        record.researchers.set(researchers)
+        record.topics.set(topics)
+        record.publications.set(publications)
+        record.countries.all().delete()
+        ResearchProjectCountry.objects.bulk_create(
+            ResearchProjectCountry(project=record, country_iso3=c) for c in countries
+        )
+        audit.record(action="create" if created else "update", actor=actor, record=record)
+    return record

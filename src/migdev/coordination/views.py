@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from migdev.coordination import access, audit, selectors, services
+from migdev.coordination.downloads import file_response
 from migdev.coordination.exports import ACTIVITY_COLUMNS, activity_rows
 from migdev.coordination.forms import (
     ActivityFilterForm,
@@ -23,6 +24,7 @@ from migdev.coordination.forms import (
     IatiUploadForm,
     InformationNoteForm,
     InitiativeStatusForm,
+    MeetingDocumentForm,
     MeetingForm,
     PartnershipCallForm,
     PositionForm,
@@ -199,8 +201,49 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "documents": meeting.documents.all(),
             "can_edit": access.can_edit(request.user),
             "agenda_form": AgendaItemForm() if access.can_edit(request.user) else None,
+            # A prefix keeps its field ids apart from the agenda form's on the same page.
+            "document_form": MeetingDocumentForm(prefix="document")
+            if access.can_edit(request.user)
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def meeting_document_add(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_editor(request)
+    meeting = access.meeting_get_for_user(request.user, slug)
+    form = MeetingDocumentForm(request.POST, request.FILES, prefix="document")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("coordination:meeting_detail", slug=meeting.slug)
+    try:
+        services.meeting_document_add(
+            actor=request.user, meeting=meeting, upload=form.cleaned_data.pop("file"), **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Document added."))
+    return redirect("coordination:meeting_detail", slug=meeting.slug)
+
+
+@require_GET
+def meeting_document_file(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
+    meeting = access.meeting_get_for_user(request.user, slug)
+    return file_response(request, access.meeting_document_get_for_user(request.user, meeting, pk))
+
+
+@login_required
+@require_POST
+def meeting_document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_editor(request)
+    meeting = access.meeting_get_for_user(request.user, slug)
+    document = access.meeting_document_get_for_user(request.user, meeting, pk)
+    services.meeting_document_delete(actor=request.user, document=document)
+    messages.success(request, _("Document removed."))
+    return redirect("coordination:meeting_detail", slug=meeting.slug)
 
 
 def _meeting_input(data: dict[str, Any]) -> services.MeetingInput:

@@ -1,0 +1,337 @@
+"""Research library pages: search, a publication, its file, and the editor's form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from migdev.coordination import access, search, selectors, services
+from migdev.coordination.downloads import file_response
+from migdev.coordination.forms import (
+    LibrarySearchForm,
+    NetworkFilterForm,
+    PublicationForm,
+    ResearcherForm,
+    ResearchProjectForm,
+    add_validation_errors,
+)
+from migdev.coordination.models import FileAccess, Licence, Publication
+
+PAGE_SIZE = 20
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not access.can_edit(request.user):
+        raise PermissionDenied
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 500))
+    except ValueError:
+        return 1
+
+
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    form = LibrarySearchForm(request.GET or None)
+    query, filters = "", selectors.PublicationFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        query = data["q"]
+        filters = selectors.PublicationFilters(
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            language=data["language"],
+            kind=data["kind"],
+            topic=data["topic"].code if data["topic"] else "",
+            country_iso3=data["country"],
+            gcm_objective=data["objective"].number if data["objective"] else None,
+        )
+    number = _page_number(request)
+    results = selectors.publications_search(
+        request.user, query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "coordination/library.html",
+        {
+            "form": form,
+            "results": results,
+            "page_number": number,
+            "page_count": max(1, -(-results.total // PAGE_SIZE)),
+            "query_string": params.urlencode(),
+            "searched": bool(search.parse_query(query)),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@require_GET
+def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    publication = access.publication_get_for_user(request.user, slug)
+    return render(
+        request,
+        "coordination/publication_detail.html",
+        {
+            "publication": publication,
+            "may_download": publication.has_file
+            and access.may_download(request.user, publication.file_access),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@require_GET
+def publication_file(request: HttpRequest, slug: str) -> HttpResponseBase:
+    return file_response(request, access.publication_get_for_user(request.user, slug))
+
+
+def _publication_input(data: dict[str, Any]) -> services.PublicationInput:
+    return services.PublicationInput(
+        title=data["title"],
+        authors=data["authors"].splitlines(),
+        organisation=data["organisation"],
+        year=data["year"],
+        language=data["language"],
+        kind=data["kind"],
+        abstract=data["abstract"],
+        country_codes=data["countries"],
+        topic_codes=[topic.code for topic in data["topics"]],
+        gcm_objective_numbers=[objective.number for objective in data["gcm_objectives"]],
+        licence=data["licence"],
+        url=data["url"],
+        identifier=data["identifier"],
+        file_access=data["file_access"],
+        source=data["source"],
+        is_published=data["is_published"],
+    )
+
+
+def _initial(publication: Publication | None) -> dict[str, Any]:
+    if publication is None:
+        return {"licence": Licence.UNKNOWN, "file_access": FileAccess.PUBLIC, "language": "en"}
+    return {
+        "title": publication.title,
+        "authors": publication.authors,
+        "organisation": publication.organisation,
+        "year": publication.year,
+        "language": publication.language,
+        "kind": publication.kind,
+        "abstract": publication.abstract,
+        "countries": " ".join(country.country_iso3 for country in publication.countries.all()),
+        "topics": publication.topics.all(),
+        "gcm_objectives": publication.gcm_objectives.all(),
+        "licence": publication.licence,
+        "url": publication.url,
+        "identifier": publication.identifier,
+        "file_access": publication.file_access,
+        "source": publication.source,
+        "is_published": publication.is_published,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    _require_editor(request)
+    publication = access.publication_get_for_user(request.user, slug) if slug else None
+    form = PublicationForm(request.POST or None, request.FILES or None, initial=_initial(publication))
+    if publication is None or not publication.has_file:
+        del form.fields["remove_file"]
+    if request.method == "POST" and form.is_valid():
+        data = _publication_input(form.cleaned_data)
+        upload = form.cleaned_data["file"]
+        try:
+            if publication is None:
+                publication = services.publication_create(actor=request.user, data=data, upload=upload)
+            else:
+                publication = services.publication_update(
+                    actor=request.user,
+                    publication=publication,
+                    data=data,
+                    upload=upload,
+                    remove_file=form.cleaned_data.get("remove_file", False),
+                )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Publication saved."))
+            return redirect("coordination:publication_detail", slug=publication.slug)
+    return render(request, "coordination/publication_form.html", {"form": form, "publication": publication})
+
+
+@login_required
+@require_POST
+def publication_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_editor(request)
+    publication = access.publication_get_for_user(request.user, slug)
+    services.publication_set_published(
+        actor=request.user, publication=publication, published=request.POST.get("published") == "1"
+    )
+    return redirect("coordination:publication_detail", slug=publication.slug)
+
+
+@login_required
+@require_POST
+def publication_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_editor(request)
+    publication = access.publication_get_for_user(request.user, slug)
+    services.publication_delete(actor=request.user, publication=publication)
+    return redirect("coordination:library")
+
+
+# --- Research network -----------------------------------------------------------------------------------------
+
+
+@require_GET
+def research_network(request: HttpRequest) -> HttpResponse:
+    form = NetworkFilterForm(request.GET or None)
+    topic, country = "", ""
+    if form.is_valid():
+        topic = form.cleaned_data["topic"].code if form.cleaned_data["topic"] else ""
+        country = form.cleaned_data["country"]
+    return render(
+        request,
+        "coordination/research_network.html",
+        {
+            "form": form,
+            "network": selectors.research_network(request.user, topic=topic, country_iso3=country),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@require_GET
+def researcher_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    researcher = access.researcher_get_for_user(request.user, slug)
+    return render(
+        request,
+        "coordination/researcher_detail.html",
+        {
+            "researcher": researcher,
+            "publications": access.publications_visible_to(request.user).filter(researchers=researcher),
+            "projects": access.research_projects_visible_to(request.user).filter(researchers=researcher),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@require_GET
+def research_project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = access.research_project_get_for_user(request.user, slug)
+    return render(
+        request,
+        "coordination/research_project_detail.html",
+        {
+            "project": project,
+            "researchers": access.researchers_visible_to(request.user).filter(projects=project),
+            "publications": access.publications_visible_to(request.user).filter(projects=project),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    _require_editor(request)
+    researcher = access.researcher_get_for_user(request.user, slug) if slug else None
+    initial: dict[str, Any] = {}
+    if researcher is not None:
+        initial = {
+            "name": researcher.name,
+            "organisation": researcher.organisation,
+            "position": researcher.position,
+            "orcid": researcher.orcid,
+            "url": researcher.url,
+            "countries": " ".join(c.country_iso3 for c in researcher.countries.all()),
+            "topics": researcher.topics.all(),
+            "publications": researcher.publications.all(),
+            "is_published": researcher.is_published,
+        }
+    form = ResearcherForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            researcher = services.researcher_save(
+                actor=request.user,
+                researcher=researcher,
+                data=services.ResearcherInput(
+                    name=data["name"],
+                    organisation=data["organisation"],
+                    position=data["position"],
+                    orcid=data["orcid"],
+                    url=data["url"],
+                    country_codes=data["countries"],
+                    topic_codes=[t.code for t in data["topics"]],
+                    publication_slugs=[p.slug for p in data["publications"]],
+                    is_published=data["is_published"],
+                ),
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return redirect("coordination:researcher_detail", slug=researcher.slug)
+    return render(request, "coordination/network_form.html", {"form": form, "heading": _("Researcher")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def research_project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    _require_editor(request)
+    project = access.research_project_get_for_user(request.user, slug) if slug else None
+    initial: dict[str, Any] = {}
+    if project is not None:
+        initial = {
+            "title": project.title,
+            "summary": project.summary,
+            "lead_organisation": project.lead_organisation,
+            "partners": project.partners.all(),
+            "researchers": project.researchers.all(),
+            "countries": " ".join(c.country_iso3 for c in project.countries.all()),
+            "topics": project.topics.all(),
+            "publications": project.publications.all(),
+            "start_year": project.start_year,
+            "end_year": project.end_year,
+            "url": project.url,
+            "source": project.source,
+            "is_published": project.is_published,
+        }
+    form = ResearchProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.research_project_save(
+                actor=request.user,
+                project=project,
+                data=services.ResearchProjectInput(
+                    title=data["title"],
+                    summary=data["summary"],
+                    lead_organisation=data["lead_organisation"],
+                    partners=list(data["partners"]),
+                    researcher_slugs=[r.slug for r in data["researchers"]],
+                    country_codes=data["countries"],
+                    topic_codes=[t.code for t in data["topics"]],
+                    publication_slugs=[p.slug for p in data["publications"]],
+                    start_year=data["start_year"],
+                    end_year=data["end_year"],
+                    url=data["url"],
+                    source=data["source"],
+                    is_published=data["is_published"],
+                ),
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return redirect("coordination:research_project_detail", slug=project.slug)
+    return render(request, "coordination/network_form.html", {"form": form, "heading": _("Research project")})
