@@ -11,7 +11,7 @@
 Peers that pin old libraries (ANJANA pins numpy 2.0 and pandas 2.3) run in their own virtualenv:
 ``python -m venv var/bench-peers && var/bench-peers/bin/pip install anjana duckdb``.
 
-    .venv/bin/python bench/trafficking.py [--records 200000] [--postgres postgres://postgres@127.0.0.1/x]
+    .venv/bin/python bench/ctdc.py [--records 200000] [--postgres postgres://postgres@127.0.0.1/x]
 
 The last line is JSON, ratios first (migdev / peer: below 1 means migdev is faster or suppresses less).
 """
