@@ -19,6 +19,9 @@ class IndicatorsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from migdev.core.demo import register_demo_seeder
+        from migdev.indicators.demo import demo_indicators_load
         from migdev.indicators.loaders import register_formats
 
         register_formats()
+        register_demo_seeder("indicators", demo_indicators_load)
