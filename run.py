@@ -9,8 +9,10 @@ Both are safe to run twice: the install step is skipped while pyproject.toml is 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -152,6 +154,9 @@ def test() -> None:
         "MIGDEV_DEBUG": "0",
         "SECRET_KEY": "check-deploy-" + "x" * 60,
         "ALLOWED_HOSTS": "migdev.example.org",
+        # Throw-away keys, as an operator would provide them (a Fernet key is 32 random bytes, base64url).
+        "MIGDEV_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "MIGDEV_BLIND_INDEX_KEY": secrets.token_urlsafe(48),
         "MIGDEV_DATA_DIR": str(ROOT / "var" / "check"),
     }
     run(BIN / "migdev", "check", "--deploy", "--fail-level", "WARNING", env=production_env)
