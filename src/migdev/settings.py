@@ -5,6 +5,7 @@ Development (the default) runs on a SQLite file under ``var/``; production sets 
 """
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -18,41 +19,38 @@ DATA_DIR = Path(env_str("MIGDEV_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = env_bool("MIGDEV_DEBUG", default=True)
 
 
-def _development_secret_key() -> str:
-    """A per-checkout key kept in the data directory, so sessions survive restarts in development."""
+def _development_key(file_name: str, make: Callable[[], str]) -> str:
+    """A per-checkout key kept in the data directory (never in the database), so that sessions and
+    encrypted development data survive restarts. Production passes every key in the environment."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
+    key_file = DATA_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        key_file.write_text(make(), encoding="utf-8")
         key_file.chmod(0o600)
     return key_file.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = env_str("SECRET_KEY") or (_development_secret_key() if DEBUG else "")
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+SECRET_KEY = env_str("SECRET_KEY") or (
+    _development_key("secret_key", lambda: secrets.token_urlsafe(64)) if DEBUG else ""
+)
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY (or SECRET_KEY_FILE) must be set when MIGDEV_DEBUG is off.")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 
-def _development_field_key(file_name: str, *, fernet: bool) -> str:
-    """A per-checkout encryption key kept in the data directory (never in the database)."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / file_name
-    if not key_file.exists():
-        from cryptography.fernet import Fernet
-
-        key_file.write_text(Fernet.generate_key().decode() if fernet else secrets.token_urlsafe(48), "utf-8")
-        key_file.chmod(0o600)
-    return key_file.read_text(encoding="utf-8").strip()
-
-
 # Counter-trafficking records: Fernet keys for identifying fields, newest first (older ones only decrypt,
 # until `migdev rotate_field_keys` has re-encrypted every row), and a separate key for the duplicate index.
 MIGDEV_FIELD_KEYS = env_list("MIGDEV_FIELD_KEYS", []) or (
-    [_development_field_key("field_key", fernet=True)] if DEBUG else []
+    [_development_key("field_key", _fernet_key)] if DEBUG else []
 )
 MIGDEV_BLIND_INDEX_KEY = env_str("MIGDEV_BLIND_INDEX_KEY") or (
-    _development_field_key("blind_index_key", fernet=False) if DEBUG else ""
+    _development_key("blind_index_key", lambda: secrets.token_urlsafe(48)) if DEBUG else ""
 )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
