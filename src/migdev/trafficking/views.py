@@ -348,9 +348,14 @@ def _case_action(
     title: str,
     done: str,
     template: str = "trafficking/case_action.html",
+    form_needs_case: bool = False,
 ) -> HttpResponse:
     case = selectors.case_get_for_user(request.user, pk, perm=selectors.CASE_CHANGE, request=request)
-    form = form_factory(request.POST or None)
+    form = (
+        form_factory(request.POST or None, case=case)
+        if form_needs_case
+        else form_factory(request.POST or None)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             perform(_user(request), case, form.cleaned_data)
@@ -495,6 +500,41 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         title=_("Add a trafficking event"),
         done=_("Event added."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.SupportPlanForm,
+        perform=lambda user, case, data: services.support_plan_add(
+            actor=user, case=case, values=data, request=request
+        ),
+        title=_("Add a support plan"),
+        done=_("Support plan added."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.ServiceDeliveryForm,
+        form_needs_case=True,
+        perform=lambda user, case, data: services.service_record(
+            actor=user, case=case, values=data, request=request
+        ),
+        title=_("Record a service delivered"),
+        done=_("Service recorded."),
     )
 
 
