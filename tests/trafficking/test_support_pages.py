@@ -98,3 +98,12 @@ def test_out_of_scope_users_get_404_and_write_nothing(team: dict, who: str, page
     data = {"plan_type": "Health", "service_type": "Health", "delivered_on": "2026-05-04"}
     assert client.post(f"/en/trafficking/cases/{case.pk}/{page}/", data).status_code == 404
     assert not SupportPlan.objects.exists() and not ServiceDelivery.objects.exists()
+
+
+def test_date_inputs_carry_iso_dates_in_every_language(team: dict) -> None:
+    # A type=date input shows nothing for "26/11/2026", and the form would then be refused as empty.
+    from django.utils import timezone
+
+    case = make_case(team["worker"])
+    page = client_for(team["worker"]).get(f"/fr/trafficking/cases/{case.pk}/service/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page

@@ -22,7 +22,8 @@ from migdev.trafficking.models import (
 )
 from migdev.trafficking.services import COUNTRY_FIELDS, EDITABLE_FIELDS, LIST_CHOICES
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# A date input only takes ISO dates, whatever the language of the page.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def field_label(name: str) -> str:
