@@ -27,7 +27,9 @@ from migdev.accounts.models import User
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.dataio.exports import export_response
+from migdev.jobs.services import job_enqueue
 from migdev.trafficking import ctdc, forms, htcds, selectors, services
+from migdev.trafficking.jobs import RELEASE_BUILD_JOB
 from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
 from migdev.trafficking.releases import GROUP_DIMENSIONS
 
@@ -738,6 +740,14 @@ def release_create(request: HttpRequest) -> HttpResponse:
             "epsilon": data["epsilon"],
             "reporting_length": data["reporting_length"],
         }
+        if data["kind"] == Release.Kind.SYNTHETIC:
+            # Synthesis can take minutes: it runs as a job and the job page shows its progress.
+            job = job_enqueue(
+                kind=RELEASE_BUILD_JOB,
+                payload={"kind": data["kind"], "title": data["title"], "parameters": parameters},
+                user=_user(request),
+            )
+            return redirect("jobs:detail", job.pk)
         try:
             release = services.release_build(
                 actor=_user(request),
