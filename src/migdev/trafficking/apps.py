@@ -16,8 +16,12 @@ class TraffickingConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from migdev.core.demo import register_demo_seeder
         from migdev.dataio.registry import register_format
         from migdev.trafficking import checks, jobs, loaders  # noqa: F401 - registers checks and job handlers
 
         for load_format in loaders.FORMATS:
             register_format(load_format)
+        from migdev.trafficking.demo import demo_cases_seed
+
+        register_demo_seeder("trafficking", demo_cases_seed)

@@ -11,10 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.reference.models import Country
 from migdev.trafficking import htcds
-from migdev.trafficking.models import Case, Consent, Perpetrator, Release, TraffickingEvent
+from migdev.trafficking.models import (
+    Case,
+    Consent,
+    Perpetrator,
+    Release,
+    ServiceDelivery,
+    SupportPlan,
+    TraffickingEvent,
+)
 from migdev.trafficking.services import COUNTRY_FIELDS, EDITABLE_FIELDS, LIST_CHOICES
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# A date input only takes ISO dates, whatever the language of the page.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def field_label(name: str) -> str:
@@ -278,6 +287,47 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
+
+
+class SupportPlanForm(forms.ModelForm):
+    class Meta:
+        model = SupportPlan
+        fields = ["plan_type", "objectives", "action_plan", "planned_end_date", "actual_end_date"]
+        widgets = {
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "action_plan": forms.Textarea(attrs={"rows": 4}),
+            "planned_end_date": DATE_INPUT,
+            "actual_end_date": DATE_INPUT,
+        }
+
+
+class SupportPlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # A plan's objectives are encrypted free text; its type and start date are enough to choose.
+        return _("%(type)s (from %(date)s)") % {
+            "type": obj.get_plan_type_display(),
+            "date": obj.created_at.date().isoformat(),
+        }
+
+
+class ServiceDeliveryForm(forms.ModelForm):
+    """A service delivered, optionally under one of this case's support plans."""
+
+    plan = SupportPlanChoiceField(
+        label=_("Under support plan"), queryset=SupportPlan.objects.none(), required=False
+    )
+
+    class Meta:
+        model = ServiceDelivery
+        fields = ["service_type", "delivered_on", "plan", "provider", "notes"]
+        widgets = {"delivered_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan_field = cast(forms.ModelChoiceField, self.fields["plan"])
+        plan_field.queryset = SupportPlan.objects.filter(case=case)
+        provider_field = cast(forms.ModelChoiceField, self.fields["provider"])
+        provider_field.queryset = Organisation.objects.order_by("name")
 
 
 class MergeForm(forms.Form):

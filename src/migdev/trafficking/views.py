@@ -27,7 +27,9 @@ from migdev.accounts.models import User
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.dataio.exports import export_response
+from migdev.jobs.services import job_enqueue
 from migdev.trafficking import ctdc, forms, htcds, selectors, services
+from migdev.trafficking.jobs import RELEASE_BUILD_JOB
 from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
 from migdev.trafficking.releases import GROUP_DIMENSIONS
 
@@ -348,9 +350,14 @@ def _case_action(
     title: str,
     done: str,
     template: str = "trafficking/case_action.html",
+    form_needs_case: bool = False,
 ) -> HttpResponse:
     case = selectors.case_get_for_user(request.user, pk, perm=selectors.CASE_CHANGE, request=request)
-    form = form_factory(request.POST or None)
+    form = (
+        form_factory(request.POST or None, case=case)
+        if form_needs_case
+        else form_factory(request.POST or None)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             perform(_user(request), case, form.cleaned_data)
@@ -495,6 +502,41 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         title=_("Add a trafficking event"),
         done=_("Event added."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.SupportPlanForm,
+        perform=lambda user, case, data: services.support_plan_add(
+            actor=user, case=case, values=data, request=request
+        ),
+        title=_("Add a support plan"),
+        done=_("Support plan added."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.ServiceDeliveryForm,
+        form_needs_case=True,
+        perform=lambda user, case, data: services.service_record(
+            actor=user, case=case, values=data, request=request
+        ),
+        title=_("Record a service delivered"),
+        done=_("Service recorded."),
     )
 
 
@@ -698,6 +740,14 @@ def release_create(request: HttpRequest) -> HttpResponse:
             "epsilon": data["epsilon"],
             "reporting_length": data["reporting_length"],
         }
+        if data["kind"] == Release.Kind.SYNTHETIC:
+            # Synthesis can take minutes: it runs as a job and the job page shows its progress.
+            job = job_enqueue(
+                kind=RELEASE_BUILD_JOB,
+                payload={"kind": data["kind"], "title": data["title"], "parameters": parameters},
+                user=_user(request),
+            )
+            return redirect("jobs:detail", job.pk)
         try:
             release = services.release_build(
                 actor=_user(request),
