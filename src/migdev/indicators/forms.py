@@ -33,7 +33,14 @@ class _CountryMixin(forms.ModelForm):
             self.initial["country"] = self.instance.country
 
 
+def _url_field(label: Any) -> forms.URLField:
+    # Addresses typed without a scheme are read as https, as browsers now do.
+    return forms.URLField(label=label, required=False, assume_scheme="https")
+
+
 class PlanForm(_CountryMixin):
+    url = _url_field(_("document"))
+
     class Meta:
         model = DevelopmentPlan
         fields = ["country", "title", "kind", "start_year", "end_year", "adopted_on", "url", "summary"]
@@ -87,6 +94,8 @@ class TargetForm(forms.ModelForm):
 
 
 class AssessmentForm(_CountryMixin):
+    source_url = _url_field(_("source web page"))
+
     class Meta:
         model = GovernanceAssessment
         fields = ["country", "domain", "year", "finding", "text", "source", "source_url"]
