@@ -202,3 +202,11 @@ def test_forms_render_with_labels(editor_client):
     for url in [reverse("indicators:plan_new"), reverse("indicators:plan_edit", args=[plan.id])]:
         body = editor_client.get(url).content.decode()
         assert 'for="id_country"' in body and 'for="id_title"' in body and "style=" not in body
+
+
+def test_help_text_is_tied_to_its_field(editor_client, ims_2020):
+    plan = _plan()
+    goal = PlanGoal.objects.create(plan=plan, title="Goal")
+    body = editor_client.get(reverse("indicators:target_new", args=[plan.id, goal.id])).content.decode()
+    assert 'aria-describedby="id_baseline_value_helptext"' in body
+    assert 'id="id_baseline_value_helptext"' in body
