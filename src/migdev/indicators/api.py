@@ -1,5 +1,5 @@
 """Public JSON API under /api/v1/indicators/: the indicator list, metadata, computed observations,
-editions, and country key figures. Open data: no authentication, rate-limited like the rest of the API."""
+editions, country key figures, development plans with target progress, and migration governance. Open data: no authentication, rate-limited like the rest of the API."""
 
 from datetime import date
 
@@ -10,7 +10,13 @@ from ninja.pagination import paginate
 from migdev.core.api_base import Pagination
 from migdev.indicators import regions, selectors
 from migdev.indicators.areas import is_aggregate_code, is_country, normalise_code
-from migdev.indicators.models import Edition, Indicator
+from migdev.indicators.models import (
+    DevelopmentPlan,
+    Edition,
+    GovernanceAssessment,
+    Indicator,
+    PolicyDomainScore,
+)
 
 router = Router(tags=["indicators"])
 
@@ -133,6 +139,161 @@ def key_figures(request: HttpRequest, iso3: str) -> list[KeyFigureOut]:
         )
         for card in profile.cards
     ]
+
+
+class TargetOut(Schema):
+    id: int
+    goal: str
+    goal_reference: str
+    indicator: str
+    indicator_name: str
+    unit: str
+    baseline_year: int
+    baseline_value: float | None = Field(
+        None, description="As typed in the plan, or computed from the indicator for the baseline year."
+    )
+    target_year: int
+    target_value: float
+    latest_year: int | None
+    latest_value: float | None
+    expected_value: float | None = Field(None, description="Where a straight line to the target is by now.")
+    status: str = Field(description="achieved, on_track, off_track, no_data or no_baseline.")
+    edition: str | None
+
+
+class PlanOut(Schema):
+    id: int
+    country: str
+    title: str
+    kind: str
+    start_year: int
+    end_year: int
+    adopted_on: date | None
+    url: str
+    summary: str
+    status_counts: dict[str, int]
+    targets: list[TargetOut]
+
+
+class AssessmentOut(Schema):
+    domain: str
+    domain_label: str
+    year: int
+    finding: str
+    text: str
+    source: str
+    source_url: str
+
+
+class ScoreOut(Schema):
+    domain: str
+    domain_label: str
+    year: int
+    score: int
+    score_label: str
+    source: str
+
+
+class GovernanceOut(Schema):
+    country: str
+    assessments: list[AssessmentOut]
+    scores: list[ScoreOut]
+
+
+def _plan_out(progress: selectors.PlanProgress) -> PlanOut:
+    plan = progress.plan
+    return PlanOut(
+        id=plan.id,
+        country=plan.country,
+        title=plan.title,
+        kind=plan.kind,
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        adopted_on=plan.adopted_on,
+        url=plan.url,
+        summary=plan.summary,
+        status_counts=progress.counts,
+        targets=[
+            TargetOut(
+                id=item.target.id,
+                goal=item.target.goal.title,
+                goal_reference=item.target.goal.reference,
+                indicator=item.target.indicator.code,
+                indicator_name=item.target.indicator.name,
+                unit=item.target.indicator.unit_label,
+                baseline_year=item.target.baseline_year,
+                baseline_value=item.baseline,
+                target_year=item.target.target_year,
+                target_value=item.target.target_value,
+                latest_year=item.progress.latest_year,
+                latest_value=item.progress.latest,
+                expected_value=item.progress.expected,
+                status=item.progress.status,
+                edition=item.edition.code if item.edition else None,
+            )
+            for item in progress.targets
+        ],
+    )
+
+
+def _country_code_or_404(iso3: str) -> str:
+    code = normalise_code(iso3)
+    if not is_country(code):
+        raise Http404
+    return code
+
+
+@router.get("/plans", response=list[PlanOut], summary="Development plans with target progress")
+@paginate(Pagination)
+def list_plans(request: HttpRequest, country: str | None = None) -> list[PlanOut]:
+    plans = DevelopmentPlan.objects.prefetch_related("goals__targets__indicator")
+    if country:
+        plans = plans.filter(country=_country_code_or_404(country))
+    return [_plan_out(selectors.plan_progress(plan)) for plan in plans]
+
+
+@router.get("/plans/{plan_id}", response=PlanOut, summary="One development plan with target progress")
+def plan_detail(request: HttpRequest, plan_id: int) -> PlanOut:
+    try:
+        plan = selectors.plan_by_id(plan_id)
+    except DevelopmentPlan.DoesNotExist as error:
+        raise Http404 from error
+    return _plan_out(selectors.plan_progress(plan))
+
+
+@router.get(
+    "/countries/{iso3}/governance",
+    response=GovernanceOut,
+    summary="A country's MGI assessments and SDG 10.7.2 domain scores (all years)",
+)
+def governance(request: HttpRequest, iso3: str) -> GovernanceOut:
+    code = _country_code_or_404(iso3)
+    return GovernanceOut(
+        country=code,
+        assessments=[
+            AssessmentOut(
+                domain=a.domain,
+                domain_label=str(a.get_domain_display()),
+                year=a.year,
+                finding=a.finding,
+                text=a.text,
+                source=a.source,
+                source_url=a.source_url,
+            )
+            for a in GovernanceAssessment.objects.filter(country=code)
+        ],
+        scores=[
+            ScoreOut(
+                domain=s.domain,
+                domain_label=str(s.get_domain_display()),
+                year=s.year,
+                score=s.score,
+                score_label=str(s.get_score_display()),
+                source=s.source,
+            )
+            for s in PolicyDomainScore.objects.filter(country=code)
+        ],
+    )
 
 
 @router.get("/{code}", response=IndicatorDetailOut, summary="One indicator's metadata")

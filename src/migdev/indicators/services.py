@@ -11,8 +11,11 @@ from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from migdev.audit.models import AuditAction
+from migdev.audit.services import audit_log
 from migdev.indicators import catalogue
 from migdev.indicators.areas import country_codes
 from migdev.indicators.cache import bump_data_version
@@ -713,3 +716,149 @@ def governance_import(*, assessments: Sequence[Any] = (), scores: Sequence[Any] 
             created += 1
         bump_data_version()
     return LoadOutcome(edition="", read=len(assessments) + len(scores), created=created, updated=0, deleted=0)
+
+
+# --- Editing from the web forms: every write is audited -------------------------------------------
+
+PLAN_FIELDS = ("country", "title", "kind", "start_year", "end_year", "adopted_on", "url", "summary")
+GOAL_FIELDS = ("reference", "title", "description")
+TARGET_FIELDS = (
+    "indicator",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "edition",
+    "notes",
+)
+
+
+def _changes(record: Any, fields: Sequence[str], values: dict[str, Any]) -> dict[str, list[str]]:
+    """Apply ``values`` to ``record`` and return the changed fields as [before, after] for the audit trail."""
+    changed: dict[str, list[str]] = {}
+    for field in fields:
+        if field not in values:
+            continue
+        before = getattr(record, field)
+        after = values[field]
+        if before != after:
+            changed[field] = [str(before), str(after)]
+            setattr(record, field, after)
+    return changed
+
+
+def plan_record_create(*, request: HttpRequest | None, actor: Any, **values: Any) -> DevelopmentPlan:
+    """Create a plan through :func:`plan_create` and audit it."""
+    with transaction.atomic():
+        plan = plan_create(created_by=actor, **values)
+        audit_log(action=AuditAction.CREATE, request=request, actor=actor, record=plan)
+    return plan
+
+
+def plan_update(
+    *, plan: DevelopmentPlan, request: HttpRequest | None, actor: Any, **values: Any
+) -> DevelopmentPlan:
+    if "country" in values:
+        values["country"] = str(values["country"]).upper()
+    start = values.get("start_year", plan.start_year)
+    end = values.get("end_year", plan.end_year)
+    if end < start:
+        raise ValueError("A plan cannot end before it starts.")
+    with transaction.atomic():
+        changed = _changes(plan, PLAN_FIELDS, values)
+        plan.full_clean()
+        plan.save()
+        if changed:
+            audit_log(
+                action=AuditAction.UPDATE,
+                request=request,
+                actor=actor,
+                record=plan,
+                detail={"changed": changed},
+            )
+    bump_data_version()
+    return plan
+
+
+def plan_goal_record(
+    *, plan: DevelopmentPlan, request: HttpRequest | None, actor: Any, **values: Any
+) -> PlanGoal:
+    with transaction.atomic():
+        goal = plan_goal_add(plan=plan, **values)
+        audit_log(action=AuditAction.CREATE, request=request, actor=actor, record=goal)
+    return goal
+
+
+def plan_goal_update(*, goal: PlanGoal, request: HttpRequest | None, actor: Any, **values: Any) -> PlanGoal:
+    with transaction.atomic():
+        changed = _changes(goal, GOAL_FIELDS, values)
+        goal.full_clean()
+        goal.save()
+        if changed:
+            audit_log(
+                action=AuditAction.UPDATE,
+                request=request,
+                actor=actor,
+                record=goal,
+                detail={"changed": changed},
+            )
+    bump_data_version()
+    return goal
+
+
+def plan_target_record(
+    *, goal: PlanGoal, request: HttpRequest | None, actor: Any, **values: Any
+) -> PlanTarget:
+    with transaction.atomic():
+        target = plan_target_add(goal=goal, **values)
+        audit_log(action=AuditAction.CREATE, request=request, actor=actor, record=target)
+    return target
+
+
+def plan_target_update(
+    *, target: PlanTarget, request: HttpRequest | None, actor: Any, **values: Any
+) -> PlanTarget:
+    baseline_year = values.get("baseline_year", target.baseline_year)
+    target_year = values.get("target_year", target.target_year)
+    if target_year <= baseline_year:
+        raise ValueError("The target year must come after the baseline year.")
+    with transaction.atomic():
+        changed = _changes(target, TARGET_FIELDS, values)
+        target.save()
+        if changed:
+            audit_log(
+                action=AuditAction.UPDATE,
+                request=request,
+                actor=actor,
+                record=target,
+                detail={"changed": changed},
+            )
+    bump_data_version()
+    return target
+
+
+def governance_assessment_create(
+    *, request: HttpRequest | None, actor: Any, **values: Any
+) -> GovernanceAssessment:
+    with transaction.atomic():
+        assessment = governance_assessment_record(**values)
+        audit_log(action=AuditAction.CREATE, request=request, actor=actor, record=assessment)
+    return assessment
+
+
+def policy_domain_score_save(*, request: HttpRequest | None, actor: Any, **values: Any) -> PolicyDomainScore:
+    """Record or correct a 10.7.2 score (one per country, domain and year); audited as create or update."""
+    existing = PolicyDomainScore.objects.filter(
+        country=str(values["country"]).upper(), domain=values["domain"], year=values["year"]
+    ).first()
+    with transaction.atomic():
+        score = policy_domain_score_record(**values)
+        detail = {"score": [existing.score, score.score]} if existing else None
+        audit_log(
+            action=AuditAction.UPDATE if existing else AuditAction.CREATE,
+            request=request,
+            actor=actor,
+            record=score,
+            detail=detail,
+        )
+    return score

@@ -10,22 +10,26 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from migdev.indicators import charts, exports, regions, selectors
+from migdev.accounts.access import has_permission, permission_required_or_404
+from migdev.indicators import charts, exports, forms, regions, selectors, services
 from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
 from migdev.indicators.cache import cached
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.formatting import format_value, tick_formatter
-from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, Source
+from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, PlanGoal, PlanTarget, Source
 from migdev.reference import selectors as reference
 from migdev.reference.models import IncomeGroup
 
@@ -615,7 +619,16 @@ def editions(request: HttpRequest) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     names = regions.area_names()
     plans = [(plan, names.get(plan.country, plan.country)) for plan in DevelopmentPlan.objects.all()]
-    return render(request, "indicators/plans.html", {"plans": plans})
+    return render(
+        request,
+        "indicators/plans.html",
+        {
+            "plans": plans,
+            "can_add_plan": has_permission(request.user, PERM_ADD_PLAN),
+            "can_add_assessment": has_permission(request.user, PERM_ADD_ASSESSMENT),
+            "can_add_score": has_permission(request.user, PERM_ADD_SCORE),
+        },
+    )
 
 
 @require_GET
@@ -643,5 +656,211 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "progress": progress,
             "rows": rows,
             "country_name": regions.area_name(plan.country),
+            "can_edit": has_permission(request.user, PERM_CHANGE_PLAN),
         },
+    )
+
+
+# --- Editing (editors and administrators; anyone else gets a 404) ---------------------------------
+
+PERM_ADD_PLAN = "indicators.add_developmentplan"
+PERM_CHANGE_PLAN = "indicators.change_developmentplan"
+PERM_ADD_ASSESSMENT = "indicators.add_governanceassessment"
+PERM_ADD_SCORE = "indicators.add_policydomainscore"
+
+
+def _edit_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    back: str,
+    submit: str,
+    plan: DevelopmentPlan | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "indicators/edit.html",
+        {"form": form, "title": title, "back": back, "submit": submit, "plan": plan},
+    )
+
+
+def _plan_or_404(plan_id: int) -> DevelopmentPlan:
+    try:
+        return DevelopmentPlan.objects.get(id=plan_id)
+    except DevelopmentPlan.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _save_or_error(form: Any, write: Any) -> Any:
+    """Run the service; a rule it enforces comes back as a form error instead of a server error."""
+    try:
+        return write()
+    except (ValueError, ValidationError) as error:
+        messages_ = getattr(error, "messages", None) or [str(error)]
+        form.add_error(None, " ".join(str(m) for m in messages_))
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_ADD_PLAN)
+def plan_new(request: HttpRequest) -> HttpResponse:
+    form = forms.PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = _save_or_error(
+            form,
+            lambda: services.plan_record_create(request=request, actor=request.user, **form.cleaned_data),
+        )
+        if plan is not None:
+            messages.success(request, _("The plan was recorded. Add its goals and targets."))
+            return redirect("indicators:plan", plan_id=plan.id)
+    return _edit_page(
+        request, form, title=_("New development plan"), back=reverse("indicators:plans"), submit=_("Save")
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_CHANGE_PLAN)
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    # The form works on its own copy: a model form changes its instance while validating, and the
+    # service must see the stored values to audit what changed.
+    form = forms.PlanForm(request.POST or None, instance=_plan_or_404(plan_id))
+    back = reverse("indicators:plan", args=[plan.id])
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if _save_or_error(
+            form, lambda: services.plan_update(plan=plan, request=request, actor=request.user, **data)
+        ):
+            messages.success(request, _("The plan was saved."))
+            return redirect(back)
+    return _edit_page(request, form, title=_("Edit the plan"), back=back, submit=_("Save"), plan=plan)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_CHANGE_PLAN)
+def goal_new(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    form = forms.GoalForm(request.POST or None)
+    back = reverse("indicators:plan", args=[plan.id])
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if _save_or_error(
+            form, lambda: services.plan_goal_record(plan=plan, request=request, actor=request.user, **data)
+        ):
+            messages.success(request, _("The goal was added."))
+            return redirect(back)
+    return _edit_page(request, form, title=_("Add a goal"), back=back, submit=_("Save"), plan=plan)
+
+
+def _goal_or_404(plan: DevelopmentPlan, goal_id: int) -> PlanGoal:
+    try:
+        return plan.goals.get(id=goal_id)
+    except PlanGoal.DoesNotExist as error:
+        raise Http404 from error
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_CHANGE_PLAN)
+def goal_edit(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    goal = _goal_or_404(plan, goal_id)
+    form = forms.GoalForm(request.POST or None, instance=_goal_or_404(plan, goal_id))
+    back = reverse("indicators:plan", args=[plan.id])
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if _save_or_error(
+            form, lambda: services.plan_goal_update(goal=goal, request=request, actor=request.user, **data)
+        ):
+            messages.success(request, _("The goal was saved."))
+            return redirect(back)
+    return _edit_page(request, form, title=_("Edit the goal"), back=back, submit=_("Save"), plan=plan)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_CHANGE_PLAN)
+def target_new(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    goal = _goal_or_404(plan, goal_id)
+    form = forms.TargetForm(request.POST or None)
+    back = reverse("indicators:plan", args=[plan.id])
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if _save_or_error(
+            form, lambda: services.plan_target_record(goal=goal, request=request, actor=request.user, **data)
+        ):
+            messages.success(request, _("The target was added."))
+            return redirect(back)
+    title = _("Add a target to “%(goal)s”") % {"goal": goal.title}
+    return _edit_page(request, form, title=title, back=back, submit=_("Save"), plan=plan)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_CHANGE_PLAN)
+def target_edit(request: HttpRequest, plan_id: int, target_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    try:
+        target = PlanTarget.objects.get(id=target_id, goal__plan=plan)
+    except PlanTarget.DoesNotExist as error:
+        raise Http404 from error
+    form = forms.TargetForm(request.POST or None, instance=PlanTarget.objects.get(id=target.id))
+    back = reverse("indicators:plan", args=[plan.id])
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if _save_or_error(
+            form,
+            lambda: services.plan_target_update(target=target, request=request, actor=request.user, **data),
+        ):
+            messages.success(request, _("The target was saved."))
+            return redirect(back)
+    return _edit_page(request, form, title=_("Edit the target"), back=back, submit=_("Save"), plan=plan)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_ADD_ASSESSMENT)
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    form = forms.AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        record = _save_or_error(
+            form, lambda: services.governance_assessment_create(request=request, actor=request.user, **data)
+        )
+        if record is not None:
+            messages.success(request, _("The assessment was recorded."))
+            return redirect("indicators:country", iso3=record.country)
+    return _edit_page(
+        request,
+        form,
+        title=_("Record an MGI domain assessment"),
+        back=reverse("indicators:home"),
+        submit=_("Save"),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required_or_404(PERM_ADD_SCORE)
+def score_new(request: HttpRequest) -> HttpResponse:
+    form = forms.ScoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        record = _save_or_error(
+            form, lambda: services.policy_domain_score_save(request=request, actor=request.user, **data)
+        )
+        if record is not None:
+            messages.success(request, _("The SDG 10.7.2 score was recorded."))
+            return redirect("indicators:country", iso3=record.country)
+    return _edit_page(
+        request,
+        form,
+        title=_("Record an SDG 10.7.2 domain score"),
+        back=reverse("indicators:home"),
+        submit=_("Save"),
     )
