@@ -1,10 +1,12 @@
 """Shared fixtures. Module fixtures live in tests/<module>/conftest.py; builders in tests/factories.py."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import LazySettings
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from migdev.accounts import access
 from migdev.accounts.models import User
@@ -12,6 +14,15 @@ from tests.factories import login_verified, make_user
 
 # The audit table's triggers refuse DELETE; this plugin lifts them only while pytest-django flushes a test database.
 pytest_plugins = ["migdev.audit.testing"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request to /fr/ leaves French active in this thread (LocaleMiddleware never deactivates), which
+    would make later tests' messages French; every test starts and ends in the default language."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
