@@ -747,6 +747,32 @@ def _changes(record: Any, fields: Sequence[str], values: dict[str, Any]) -> dict
     return changed
 
 
+def _update_audited(
+    record: Any,
+    fields: Sequence[str],
+    values: dict[str, Any],
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    clean: bool = True,
+) -> None:
+    """Apply ``values``, save, audit the changed fields, and mark cached pages stale."""
+    with transaction.atomic():
+        changed = _changes(record, fields, values)
+        if clean:
+            record.full_clean()
+        record.save()
+        if changed:
+            audit_log(
+                action=AuditAction.UPDATE,
+                request=request,
+                actor=actor,
+                record=record,
+                detail={"changed": changed},
+            )
+    bump_data_version()
+
+
 def plan_record_create(*, request: HttpRequest | None, actor: Any, **values: Any) -> DevelopmentPlan:
     """Create a plan through :func:`plan_create` and audit it."""
     with transaction.atomic():
@@ -764,19 +790,7 @@ def plan_update(
     end = values.get("end_year", plan.end_year)
     if end < start:
         raise ValueError("A plan cannot end before it starts.")
-    with transaction.atomic():
-        changed = _changes(plan, PLAN_FIELDS, values)
-        plan.full_clean()
-        plan.save()
-        if changed:
-            audit_log(
-                action=AuditAction.UPDATE,
-                request=request,
-                actor=actor,
-                record=plan,
-                detail={"changed": changed},
-            )
-    bump_data_version()
+    _update_audited(plan, PLAN_FIELDS, values, request=request, actor=actor)
     return plan
 
 
@@ -790,19 +804,7 @@ def plan_goal_record(
 
 
 def plan_goal_update(*, goal: PlanGoal, request: HttpRequest | None, actor: Any, **values: Any) -> PlanGoal:
-    with transaction.atomic():
-        changed = _changes(goal, GOAL_FIELDS, values)
-        goal.full_clean()
-        goal.save()
-        if changed:
-            audit_log(
-                action=AuditAction.UPDATE,
-                request=request,
-                actor=actor,
-                record=goal,
-                detail={"changed": changed},
-            )
-    bump_data_version()
+    _update_audited(goal, GOAL_FIELDS, values, request=request, actor=actor)
     return goal
 
 
@@ -822,18 +824,7 @@ def plan_target_update(
     target_year = values.get("target_year", target.target_year)
     if target_year <= baseline_year:
         raise ValueError("The target year must come after the baseline year.")
-    with transaction.atomic():
-        changed = _changes(target, TARGET_FIELDS, values)
-        target.save()
-        if changed:
-            audit_log(
-                action=AuditAction.UPDATE,
-                request=request,
-                actor=actor,
-                record=target,
-                detail={"changed": changed},
-            )
-    bump_data_version()
+    _update_audited(target, TARGET_FIELDS, values, request=request, actor=actor, clean=False)
     return target
 
 
