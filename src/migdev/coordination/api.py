@@ -22,6 +22,22 @@ from migdev.core.api_base import AUTH, Pagination
 router = Router(tags=["coordination"])
 
 
+class TopicCodes(Schema):
+    """Serialises a record's ``topics`` as their vocabulary codes."""
+
+    @staticmethod
+    def resolve_topics(record: Any) -> list[str]:
+        return [topic.code for topic in record.topics.all()]
+
+
+class CountryCodes(Schema):
+    """Serialises a record's ``countries`` as ISO3 codes."""
+
+    @staticmethod
+    def resolve_countries(record: Any) -> list[str]:
+        return [country.country_iso3 for country in record.countries.all()]
+
+
 class ChairOut(Schema):
     role: str
     country_iso3: str
@@ -73,14 +89,10 @@ class ProcessDetailOut(ProcessOut):
         return list(process.chairs.select_related("organisation"))
 
 
-class AgendaItemOut(Schema):
+class AgendaItemOut(TopicCodes):
     position: int
     title: str
     topics: list[str]
-
-    @staticmethod
-    def resolve_topics(item: Any) -> list[str]:
-        return [topic.code for topic in item.topics.all()]
 
 
 class MeetingDocumentOut(Schema):
@@ -156,7 +168,7 @@ class TopicRowOut(Schema):
     processes: dict[str, list[datetime.date]]
 
 
-class ActivityOut(Schema):
+class ActivityOut(CountryCodes):
     iati_identifier: str
     reporting_organisation: str
     title: str
@@ -170,10 +182,6 @@ class ActivityOut(Schema):
     @staticmethod
     def resolve_reporting_organisation(activity: Activity) -> str:
         return str(activity.reporting_organisation.name)
-
-    @staticmethod
-    def resolve_countries(activity: Activity) -> list[str]:
-        return [country.country_iso3 for country in activity.countries.all()]
 
 
 class MeetingFilters(Schema):
@@ -269,7 +277,7 @@ def list_activities(request: HttpRequest, area: str = "", country: str = "") -> 
 # --- Research library ------------------------------------------------------------------------------------
 
 
-class PublicationOut(Schema):
+class PublicationOut(TopicCodes, CountryCodes):
     slug: str
     title: str
     authors: list[str]
@@ -295,14 +303,6 @@ class PublicationOut(Schema):
     @staticmethod
     def resolve_organisation(publication: Publication) -> str | None:
         return publication.organisation.name if publication.organisation else None
-
-    @staticmethod
-    def resolve_topics(publication: Publication) -> list[str]:
-        return [topic.code for topic in publication.topics.all()]
-
-    @staticmethod
-    def resolve_countries(publication: Publication) -> list[str]:
-        return [country.country_iso3 for country in publication.countries.all()]
 
     @staticmethod
     def resolve_gcm_objectives(publication: Publication) -> list[int]:
@@ -395,7 +395,7 @@ def get_publication(request: HttpRequest, slug: str) -> Any:
 # --- Migration policy database -----------------------------------------------------------------------------
 
 
-class PolicyOut(Schema):
+class PolicyOut(TopicCodes):
     id: int
     country_iso3: str
     title: str
@@ -420,10 +420,6 @@ class PolicyOut(Schema):
     @staticmethod
     def resolve_partners(policy: MigrationPolicy) -> list[str]:
         return [partner.country_iso3 for partner in policy.partners.all()]
-
-    @staticmethod
-    def resolve_topics(policy: MigrationPolicy) -> list[str]:
-        return [topic.code for topic in policy.topics.all()]
 
 
 class PolicyFiltersIn(Schema):
@@ -565,7 +561,7 @@ def list_hotlines(request: HttpRequest, country: str) -> Any:
 # --- Research network -----------------------------------------------------------------------------------------
 
 
-class ResearcherOut(Schema):
+class ResearcherOut(TopicCodes, CountryCodes):
     slug: str
     name: str
     institution: str | None
@@ -580,19 +576,11 @@ class ResearcherOut(Schema):
         return researcher.organisation.name if researcher.organisation else None
 
     @staticmethod
-    def resolve_topics(researcher: Any) -> list[str]:
-        return [topic.code for topic in researcher.topics.all()]
-
-    @staticmethod
-    def resolve_countries(researcher: Any) -> list[str]:
-        return [country.country_iso3 for country in researcher.countries.all()]
-
-    @staticmethod
     def resolve_publications(researcher: Any) -> list[str]:
         return [p.slug for p in researcher.publications.filter(is_published=True)]
 
 
-class ResearchProjectOut(Schema):
+class ResearchProjectOut(TopicCodes, CountryCodes):
     slug: str
     title: str
     summary: str
@@ -612,14 +600,6 @@ class ResearchProjectOut(Schema):
     @staticmethod
     def resolve_partner_institutions(project: Any) -> list[str]:
         return [organisation.name for organisation in project.partners.all()]
-
-    @staticmethod
-    def resolve_topics(project: Any) -> list[str]:
-        return [topic.code for topic in project.topics.all()]
-
-    @staticmethod
-    def resolve_countries(project: Any) -> list[str]:
-        return [country.country_iso3 for country in project.countries.all()]
 
     @staticmethod
     def resolve_publications(project: Any) -> list[str]:
