@@ -87,7 +87,7 @@ def demo_cases_seed() -> str:
     try:
         case_worker = User.objects.get(username=demo_username(Role.CASE_WORKER))
     except User.DoesNotExist:
-        return "trafficking: skipped (no demo case worker; the accounts seeder runs first)"
+        return "skipped (no demo case worker; the accounts seeder runs first)"
     created = 0
     with transaction.atomic():
         partner, _new = Organisation.objects.get_or_create(
@@ -124,4 +124,4 @@ def demo_cases_seed() -> str:
                     values={"service_type": htcds.SupportPlanType.HEALTH, "plan": plan, "provider": partner},
                 )
     total = sum(_demo_case_exists(values) for values in DEMO_CASES)
-    return f"trafficking: {total} demo cases for {case_worker.get_username()} ({created} new)"
+    return f"{total} demo cases for {case_worker.get_username()} ({created} new)"
