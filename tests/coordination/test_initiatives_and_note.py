@@ -111,3 +111,20 @@ def test_information_note_page(client: Client, make_activity: Callable[..., Acti
     ).content.decode()
     assert "Engaging Diasporas" in html
     assert "International Organization for Migration" in html
+
+
+def test_demo_always_has_coming_meetings_marked_as_samples() -> None:
+    saturday = datetime.date(2026, 11, 28)
+    seed_demo(today=saturday)
+    apc = Process.objects.get(code="apc")
+    coming = selectors.next_meeting(None, apc, saturday)
+    assert coming is not None and coming.title.startswith("Sample record")
+    assert coming.start_date > saturday and coming.start_date.weekday() < 5
+    assert "not a real meeting" in coming.source
+    # Every meeting not marked as a sample is one the paper or a process's records name.
+    assert all(m.start_date < saturday for m in apc.meetings.exclude(title__startswith="Sample record"))
+    shared = {code for item in coming.agenda_items.all() for code in item.topics.values_list("code", flat=True)}
+    assert {"labour-mobility", "hld-follow-up"} <= shared
+
+    seed_demo(today=saturday + datetime.timedelta(days=365))
+    assert apc.meetings.filter(title__startswith="Sample record").count() == 1

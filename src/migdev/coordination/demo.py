@@ -4,6 +4,10 @@ the High-Level Dialogue, plus a few well-documented meetings of the processes it
 Where the paper gives only a month (or a year, for meetings then planned), the record says so through its
 date precision rather than inventing a day. Activity identifiers are assigned here (suffix -HLD2006-nn),
 since the 2006 activities predate the reporters' IATI publishing.
+
+Every real meeting in the paper is in the past, so a new user would find no "next meeting" anywhere. Two
+sample meetings, dated relative to the day the demo is loaded and titled "Sample record", show the calendar,
+the next-meeting panel and the topics shared across processes; nothing else in the demo is invented.
 """
 
 from __future__ import annotations
@@ -601,13 +605,65 @@ def _participant_values(code: str) -> dict[str, Any]:
     return {"country_iso3": "", "organisation": _org(code)}
 
 
-def seed_demo() -> str:
+SAMPLE_SOURCE = "migdev demo: sample record, dated relative to the day the demo was loaded (not a real meeting)"
+
+
+def sample_upcoming_meetings(today: datetime.date) -> list[dict[str, Any]]:
+    """Meetings a few weeks ahead of ``today``, on weekdays, so the demo always has a coming meeting."""
+
+    def weekday_after(days: int) -> datetime.date:
+        day = today + datetime.timedelta(days=days)
+        return day + datetime.timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
+
+    workshop_start = weekday_after(40)
+    plenary_start = weekday_after(75)
+    return [
+        {
+            "slug": "sample-apc-workshop",
+            "title": "Sample record: APC workshop on labour mobility and remittances",
+            "process": "apc",
+            "kind": "workshop",
+            "status": "planned",
+            "start": workshop_start,
+            "end": workshop_start + datetime.timedelta(days=1),
+            "city": "Bangkok",
+            "country": "THA",
+            "agenda": [
+                ("Labour mobility within Asia and the Pacific", ["labour-mobility"]),
+                ("Lowering the cost of remittances", ["remittances"]),
+                ("Follow-up to the High-Level Dialogue", ["hld-follow-up"]),
+            ],
+            "summary": "A sample meeting created by the demo so that the calendar has something ahead.",
+            "source": SAMPLE_SOURCE,
+        },
+        {
+            "slug": "sample-puebla-plenary",
+            "title": "Sample record: Regional Conference on Migration plenary",
+            "process": "puebla-process",
+            "kind": "plenary",
+            "status": "planned",
+            "start": plenary_start,
+            "end": plenary_start + datetime.timedelta(days=2),
+            "city": "San José",
+            "country": "CRI",
+            "agenda": [
+                ("Counter-trafficking and protection of victims", ["trafficking", "protection"]),
+                ("Migrants' rights and information for migrants", ["migrants-rights", "information-for-migrants"]),
+                ("Mainstreaming migration into development planning", ["mainstreaming-migration"]),
+            ],
+            "summary": "A sample meeting created by the demo so that the calendar has something ahead.",
+            "source": SAMPLE_SOURCE,
+        },
+    ]
+
+
+def seed_demo(today: datetime.date | None = None) -> str:
     processes = {p.code: p for p in Process.objects.all()}
     if not processes:
         return "skipped: run migrations first (reference processes missing)"
     topics = {t.code: t for t in Topic.objects.all()}
     meetings: dict[str, Meeting] = {}
-    for entry in MEETINGS:
+    for entry in [*MEETINGS, *sample_upcoming_meetings(today or datetime.date.today())]:
         meeting, _ = Meeting.objects.update_or_create(
             slug=entry["slug"],
             defaults={
