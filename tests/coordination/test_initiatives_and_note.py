@@ -123,7 +123,9 @@ def test_demo_always_has_coming_meetings_marked_as_samples() -> None:
     assert "not a real meeting" in coming.source
     # Every meeting not marked as a sample is one the paper or a process's records name.
     assert all(m.start_date < saturday for m in apc.meetings.exclude(title__startswith="Sample record"))
-    shared = {code for item in coming.agenda_items.all() for code in item.topics.values_list("code", flat=True)}
+    shared = {
+        code for item in coming.agenda_items.all() for code in item.topics.values_list("code", flat=True)
+    }
     assert {"labour-mobility", "hld-follow-up"} <= shared
 
     seed_demo(today=saturday + datetime.timedelta(days=365))

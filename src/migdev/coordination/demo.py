@@ -17,6 +17,8 @@ import tomllib
 from functools import lru_cache
 from typing import Any
 
+from django.utils import timezone
+
 from migdev.accounts.models import Organisation
 from migdev.coordination.models import (
     Activity,
@@ -605,7 +607,9 @@ def _participant_values(code: str) -> dict[str, Any]:
     return {"country_iso3": "", "organisation": _org(code)}
 
 
-SAMPLE_SOURCE = "migdev demo: sample record, dated relative to the day the demo was loaded (not a real meeting)"
+SAMPLE_SOURCE = (
+    "migdev demo: sample record, dated relative to the day the demo was loaded (not a real meeting)"
+)
 
 
 def sample_upcoming_meetings(today: datetime.date) -> list[dict[str, Any]]:
@@ -648,7 +652,10 @@ def sample_upcoming_meetings(today: datetime.date) -> list[dict[str, Any]]:
             "country": "CRI",
             "agenda": [
                 ("Counter-trafficking and protection of victims", ["trafficking", "protection"]),
-                ("Migrants' rights and information for migrants", ["migrants-rights", "information-for-migrants"]),
+                (
+                    "Migrants' rights and information for migrants",
+                    ["migrants-rights", "information-for-migrants"],
+                ),
                 ("Mainstreaming migration into development planning", ["mainstreaming-migration"]),
             ],
             "summary": "A sample meeting created by the demo so that the calendar has something ahead.",
@@ -663,7 +670,7 @@ def seed_demo(today: datetime.date | None = None) -> str:
         return "skipped: run migrations first (reference processes missing)"
     topics = {t.code: t for t in Topic.objects.all()}
     meetings: dict[str, Meeting] = {}
-    for entry in [*MEETINGS, *sample_upcoming_meetings(today or datetime.date.today())]:
+    for entry in [*MEETINGS, *sample_upcoming_meetings(today or timezone.localdate())]:
         meeting, _ = Meeting.objects.update_or_create(
             slug=entry["slug"],
             defaults={
