@@ -86,3 +86,11 @@ def test_process_page_shows_next_meeting_and_shared_topics(
     assert next_meeting.title in html
     assert "Labour migration and mobility" in html and "GFMD" in html
     assert "Sri Lanka" in html
+
+
+def test_meetings_of_one_month_have_links_named_by_their_titles(client: Client) -> None:
+    seed_demo()
+    html = client.get("/en/coordination/processes/apc/?as_of=2006-11-20").content.decode()
+    # Three IDM sessions of November 2006 share the date text; each link also carries its meeting's title.
+    assert html.count('November 2006<span class="visually-hidden">: ') >= 3
+    assert "Participating states on 20 Nov 2006" in html
