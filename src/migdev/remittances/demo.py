@@ -8,10 +8,7 @@ their names end in "(demo)", so nobody mistakes them for real offers.
 
 from __future__ import annotations
 
-import gzip
 import random
-import shutil
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from migdev.dataio.shipped import shipped_file
 from migdev.remittances import services
 from migdev.remittances.models import PriceSource, Service
 from migdev.remittances.quarters import Quarter
@@ -145,11 +143,8 @@ def _load_shipped_series() -> int:
         original_name = file_name.removesuffix(".gz")
         if PriceSource.objects.filter(kind=kind, file_name=original_name).exists():
             continue
-        with tempfile.TemporaryDirectory() as directory:
-            target = Path(directory) / original_name
-            with gzip.open(DATA_DIR / file_name, "rb") as source, target.open("wb") as destination:
-                shutil.copyfileobj(source, destination)
-            import_file(format_name=format_name, path=target)
+        with shipped_file(DATA_DIR / file_name) as path:
+            import_file(format_name=format_name, path=path)
         loaded += 1
     return loaded
 
