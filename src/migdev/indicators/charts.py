@@ -32,6 +32,8 @@ class Point:
 class Line:
     name: str
     points: Sequence[Point]
+    # Positions where the source marks the value missing: the line breaks there rather than bridging the gap.
+    missing: Sequence[float] = ()
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -125,10 +127,11 @@ def line_chart(
     for index, line in enumerate(lines):
         colour = PALETTE[index % len(PALETTE)]
         ordered = sorted(line.points, key=lambda p: p.x)
-        if len(ordered) > 1:
-            path = " ".join(
-                f"{'M' if i == 0 else 'L'}{sx(p.x):.1f},{sy(p.y):.1f}" for i, p in enumerate(ordered)
-            )
+        path = " ".join(
+            f"{'L' if joined else 'M'}{sx(p.x):.1f},{sy(p.y):.1f}"
+            for p, joined in zip(ordered, _joined_to_previous(ordered, line.missing), strict=True)
+        )
+        if "L" in path:
             parts.append(
                 f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5" class="series"/>'
             )
@@ -136,6 +139,15 @@ def line_chart(
             parts.append(_marker(index, sx(point.x), sy(point.y), colour, point.label))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
+
+
+def _joined_to_previous(ordered: Sequence[Point], missing: Sequence[float]) -> list[bool]:
+    """For each point, whether the line reaches it from the previous one (no missing value in between)."""
+    gaps = sorted(missing)
+    joined = [False]
+    for previous, point in zip(ordered, ordered[1:], strict=False):
+        joined.append(not any(previous.x < gap < point.x for gap in gaps))
+    return joined[: len(ordered)]
 
 
 @dataclass(frozen=True)
