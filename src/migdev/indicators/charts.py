@@ -8,6 +8,7 @@ presentation attributes and CSS classes from the module's stylesheet. Every char
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -32,8 +33,6 @@ class Point:
 class Line:
     name: str
     points: Sequence[Point]
-    # Positions where the source marks the value missing: the line breaks there rather than bridging the gap.
-    missing: Sequence[float] = ()
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -129,7 +128,7 @@ def line_chart(
         ordered = sorted(line.points, key=lambda p: p.x)
         path = " ".join(
             f"{'L' if joined else 'M'}{sx(p.x):.1f},{sy(p.y):.1f}"
-            for p, joined in zip(ordered, _joined_to_previous(ordered, line.missing), strict=True)
+            for p, joined in zip(ordered, _joined_to_previous(ordered), strict=True)
         )
         if "L" in path:
             parts.append(
@@ -141,13 +140,18 @@ def line_chart(
     return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
 
 
-def _joined_to_previous(ordered: Sequence[Point], missing: Sequence[float]) -> list[bool]:
-    """For each point, whether the line reaches it from the previous one (no missing value in between)."""
-    gaps = sorted(missing)
-    joined = [False]
-    for previous, point in zip(ordered, ordered[1:], strict=False):
-        joined.append(not any(previous.x < gap < point.x for gap in gaps))
-    return joined[: len(ordered)]
+def _joined_to_previous(ordered: Sequence[Point]) -> list[bool]:
+    """For each point, whether the line reaches it from the previous one.
+
+    A step more than twice the line's usual step (the median) is a stretch without values (WDI leaves
+    Mexico's remittances paid blank from 1983 to 2004): the line breaks there instead of drawing a slope
+    through years that have no data. Five-yearly series with a last step of four stay joined.
+    """
+    steps = [point.x - previous.x for previous, point in zip(ordered, ordered[1:], strict=False)]
+    if len(steps) < 2:
+        return [False] + [True] * len(steps)
+    usual = statistics.median(steps)
+    return [False] + [step <= 2 * usual for step in steps]
 
 
 @dataclass(frozen=True)

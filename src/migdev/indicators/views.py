@@ -135,7 +135,6 @@ def _profile_context(country: Any) -> dict[str, Any]:
                 for p in series.points
                 if p.value is not None
             ],
-            missing=[float(p.period[:4]) for p in series.points if p.value is None],
         )
         first, last = series.points[0], series.points[-1]
         description = _(
@@ -419,7 +418,6 @@ def _chart(
                 for v in points
                 if v.value is not None
             ],
-            missing=[_period_position(v.period) for v in points if v.value is None],
         )
         for code, points in lines
     ]
