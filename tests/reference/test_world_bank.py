@@ -173,3 +173,15 @@ def test_aggregates_list() -> None:
     assert len(listed) == 1 + 33 + 47
     for entry in listed:
         selectors.aggregate_members(entry.code)
+
+
+def test_income_aggregates_are_named_in_the_interface_language() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        names = {entry.code: entry.name for entry in selectors.aggregates()}
+    assert names["LIC"] == "Ingreso bajo" and names["LMY"] == "Ingreso mediano y bajo"
+    assert names["EAS"] == "East Asia & Pacific"  # CLASS.xlsx names other groups in English only
+    with translation.override("fr"):
+        assert {e.code: e.name for e in selectors.aggregates()}["MIC"] == "Revenu intermédiaire"
+    assert {e.code: e.name for e in selectors.aggregates()}["LMY"] == "Low & middle income"

@@ -56,6 +56,18 @@ class Aggregate:
     kind: str  # world, m49, income, wb_region, other
 
 
+# CLASS.xlsx names its groups in English only; the income groups, which pages offer as aggregates, are
+# named in the interface language (the World Bank's own French and Spanish terms).
+INCOME_AGGREGATE_NAMES = {
+    "LIC": _("Low income"),
+    "LMC": _("Lower middle income"),
+    "UMC": _("Upper middle income"),
+    "HIC": _("High income"),
+    "MIC": _("Middle income"),
+    "LMY": _("Low & middle income"),
+}
+
+
 def _normalise_code(code: str) -> str:
     code = code.strip()
     return code.zfill(3) if code.isdigit() else code.upper()
@@ -194,7 +206,7 @@ def aggregates() -> list[Aggregate]:
     result = [Aggregate(WORLD, str(_("World (all countries and territories)")), "world")]
     result += [Aggregate(area.code, area.name, "m49") for area in m49_areas()]
     result += [
-        Aggregate(group.code, group.name, group.kind)
+        Aggregate(group.code, str(INCOME_AGGREGATE_NAMES.get(group.code, group.name)), group.kind)
         for group in WorldBankGroup.objects.exclude(code=WORLD).order_by("kind", "code")
     ]
     return result
