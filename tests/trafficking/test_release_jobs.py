@@ -39,6 +39,7 @@ def test_synthetic_release_from_the_web_runs_as_a_job() -> None:
     assert release.report["synthetic_records"] > 0
     page = client.get(response["Location"]).content.decode()
     assert "DP sample" in page
+    assert f'href="/en/trafficking/releases/{release.pk}/"' in page and "Open the release" in page
 
 
 def test_aggregates_are_still_built_in_the_request() -> None:

@@ -74,3 +74,11 @@ class Job(models.Model):
 
     def result_value(self, key: str) -> Any:
         return self.result.get(key) if isinstance(self.result, dict) else None
+
+    @property
+    def result_link(self) -> str | None:
+        """Where the job's result can be seen: a path inside this site (a handler's ``link``), never a URL."""
+        link = self.result_value("link")
+        if isinstance(link, str) and link.startswith("/") and not link.startswith("//"):
+            return link
+        return None

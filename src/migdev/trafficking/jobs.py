@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import User
@@ -52,6 +53,9 @@ def build_release(job: Job, payload: dict[str, Any]) -> dict[str, Any]:
     job.report_progress(1, 1, force=True)
     return {
         "release": release.pk,
+        # A path, not a permission: the release page checks access again for whoever follows the link.
+        "link": reverse("trafficking:release_detail", args=[release.pk]),
+        "link_label": _("Open the release"),
         "summary": _(
             "Release %(title)s built (%(kind)s, %(records)d records); a data protection officer must "
             "approve it before it is published."
