@@ -126,12 +126,12 @@ def test_pages_and_exports(client: Client, editor: User, editor_client: Client) 
 
     response = client.get("/en/coordination/policies/export/?format=csv&country=SEN")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
-    assert rows[0][0] == "Country (ISO3)" and rows[1][0] == "SEN"
-    assert rows[1][1].startswith("'=")  # formula injection neutralised
+    assert rows[0][:2] == ["Identifier", "Country (ISO3)"] and rows[1][1] == "SEN"
+    assert rows[1][2].startswith("'=")  # formula injection neutralised
     xlsx = client.get("/en/coordination/policies/export/?format=xlsx&domain=cooperation")
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active  # type: ignore[attr-defined]
     values = list(sheet.iter_rows(values_only=True))
-    assert values[1][0] == "ESP" and "ECU" in values[1][12]
+    assert values[1][1] == "ESP" and "ECU" in values[1][13]
     assert AuditEvent.objects.filter(action="export").count() == 2
     assert client.get("/en/coordination/policies/export/?format=exe").status_code == 404
     assert client.get("/en/coordination/policies/new/").status_code == 302

@@ -261,11 +261,12 @@ POLICIES: list[dict[str, Any]] = [
 
 def seed_policies() -> int:
     topics = {topic.code: topic for topic in Topic.objects.all()}
-    for entry in POLICIES:
+    for number, entry in enumerate(POLICIES, start=1):
         policy, _ = MigrationPolicy.objects.update_or_create(
             country_iso3=entry["country"],
             title=entry["title"],
             defaults={
+                "identifier": f"demo-{entry['country'].lower()}-{entry['year']}-{number}",
                 "original_title": entry.get("original_title", ""),
                 "year": entry["year"],
                 "adopted_on": entry.get("adopted_on"),

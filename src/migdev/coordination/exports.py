@@ -66,6 +66,7 @@ def activity_rows(activities: Iterable[Activity]) -> Iterator[dict[str, Any]]:
 
 
 POLICY_COLUMNS = [
+    ("identifier", _("Identifier")),
     ("country_iso3", _("Country (ISO3)")),
     ("title", _("Title")),
     ("original_title", _("Title in the original language")),
@@ -91,6 +92,7 @@ POLICY_COLUMNS = [
 def policy_rows(policies: Iterable[MigrationPolicy]) -> Iterator[dict[str, Any]]:
     for policy in policies:
         yield {
+            "identifier": policy.identifier,
             "country_iso3": policy.country_iso3,
             "title": policy.title,
             "original_title": policy.original_title,

@@ -964,6 +964,12 @@ class MigrationPolicy(models.Model):
         AMENDED = "amended", _("Replaced by a later amendment")
         ENDED = "ended", _("Repealed or expired")
 
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=100,
+        unique=True,
+        help_text=_("Stable key of the record: a file import with the same identifier updates it."),
+    )
     country_iso3 = models.CharField(_("country"), max_length=3, help_text=ISO3_HELP)
     title = models.CharField(_("title"), max_length=500)
     original_title = models.CharField(_("title in the original language"), max_length=500, blank=True)

@@ -1,4 +1,4 @@
-"""Hooks into the platform: the IATI and activity CSV load formats and the demo data set. Called from the
+"""Hooks into the platform: the IATI, activity CSV and migration policy load formats and the demo data set. Called from the
 AppConfig."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ def register_all() -> None:
     from migdev.coordination.activities_csv import load_activities_csv
     from migdev.coordination.demo import seed_demo
     from migdev.coordination.iati import load_iati_for_dataio
+    from migdev.coordination.policies_csv import load_migration_policies
     from migdev.core.demo import register_demo_seeder
     from migdev.dataio.registry import LoadFormat, register_format
 
@@ -30,6 +31,18 @@ def register_all() -> None:
                 "identifier (columns: iati_identifier, title, area, status, reporting_org_ref, …)"
             ),
             loader=load_activities_csv,
+            permissions=("coordination.edit_content",),
+        )
+    )
+    register_format(
+        LoadFormat(
+            name="migration-policies",
+            description=_(
+                "Migration policies from CSV or XLSX into the policy database, keyed on the identifier "
+                "(columns: identifier, country_iso3, title, year, kind, direction, domain, source_name, …; "
+                "the policy export loads back as it is)"
+            ),
+            loader=load_migration_policies,
             permissions=("coordination.edit_content",),
         )
     )

@@ -31,6 +31,58 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+SOURCE_MAX_LENGTH = 400
+
+
+def _delete_retired(apps: Any, entries: list[dict[str, Any]], path: Path, organisation: Any) -> int:
+    """Delete exactly the rows an earlier version of the file loaded and a later check withdrew.
+
+    Each entry names one kind of row by its full natural key, so nothing an editor added is touched and
+    running it again deletes nothing.
+    """
+    process_model = apps.get_model("coordination", "Process")
+    state_model = apps.get_model("coordination", "StateMembership")
+    org_membership_model = apps.get_model("coordination", "OrganisationMembership")
+    chair_model = apps.get_model("coordination", "Chair")
+    deleted = 0
+    for entry in entries:
+        where = f"retired row of process {entry['process']}"
+        process = process_model.objects.filter(code=entry["process"]).first()
+        if process is None:
+            raise ReferenceDataError(f"{path.name}: {where}: unknown process")
+        if "state" in entry or "states" in entry:
+            codes = [entry["state"]] if "state" in entry else entry["states"]
+            for code in codes:
+                deleted += state_model.objects.filter(
+                    process=process,
+                    country_iso3=_iso3(code, where),
+                    status=entry["status"],
+                    start_year=entry.get("start_year"),
+                ).delete()[0]
+        elif "organisation" in entry:
+            deleted += org_membership_model.objects.filter(
+                process=process,
+                organisation=organisation(entry["organisation"], where),
+                role=entry["role"],
+                start_year=entry.get("start_year"),
+            ).delete()[0]
+        elif "chair_country" in entry or "chair_organisation" in entry:
+            deleted += chair_model.objects.filter(
+                process=process,
+                role=entry.get("role", "chair"),
+                country_iso3=_iso3(entry["chair_country"], where) if "chair_country" in entry else "",
+                organisation=organisation(entry["chair_organisation"], where)
+                if "chair_organisation" in entry
+                else None,
+                start_date=_date(entry["start"]),
+            ).delete()[0]
+        else:
+            raise ReferenceDataError(
+                f"{path.name}: {where}: says neither which state, organisation nor chair"
+            )
+    return deleted
+
+
 def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     organisation_model = apps.get_model("accounts", "Organisation")
@@ -58,9 +110,13 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
             raise ReferenceDataError(f"{path.name}: {where}: organisation {acronym!r} is not listed")
         return by_acronym[acronym]
 
-    counts = {"processes": 0, "state_memberships": 0, "chairs": 0}
+    counts = {"processes": 0, "state_memberships": 0, "chairs": 0, "retired": 0}
     for entry in data["processes"]:
         where = f"process {entry['code']}"
+        if len(entry["source"]) > SOURCE_MAX_LENGTH:
+            raise ReferenceDataError(
+                f"{path.name}: {where}: source is longer than {SOURCE_MAX_LENGTH} characters"
+            )
         process, _ = process_model.objects.update_or_create(
             code=entry["code"],
             defaults={
@@ -121,6 +177,8 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
                 },
             )
             counts["chairs"] += 1
+
+    counts["retired"] = _delete_retired(apps, data.get("retired", []), path, organisation)
 
     for entry in data["topics"]:
         topic_model.objects.update_or_create(

@@ -4,6 +4,7 @@ in one transaction and leaves an audit row."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -849,6 +850,10 @@ class PolicyInput:
     source_url: str = ""
     source_edition: str = ""
     is_published: bool = False
+    identifier: str = ""
+
+
+IDENTIFIER_MAX = 100
 
 
 def _apply_policy(policy: MigrationPolicy, data: PolicyInput) -> tuple[list[Topic], list[str]]:
@@ -867,10 +872,20 @@ def _apply_policy(policy: MigrationPolicy, data: PolicyInput) -> tuple[list[Topi
         errors["area"] = _("Unknown area: %(area)s") % {"area": data.area}
     if data.adopted_on is not None and data.adopted_on.year != data.year:
         errors["adopted_on"] = _("The adoption date is not in the policy's year.")
+    identifier = data.identifier.strip()
+    if identifier and (len(identifier) > IDENTIFIER_MAX or any(ch.isspace() for ch in identifier)):
+        errors["identifier"] = _("An identifier has no spaces and at most %(max)d characters.") % {
+            "max": IDENTIFIER_MAX
+        }
     if errors:
         raise ValidationError(errors)
     topics = _topics(data.topic_codes)
     country = _country(data.country_code, "country_iso3")
+    if identifier:
+        policy.identifier = identifier
+    elif not policy.identifier:
+        # Readable and unique: country, year and a random part (the unique constraint is the final check).
+        policy.identifier = f"{country}-{data.year}-{secrets.token_hex(4)}"
     partners = sorted({_country(code, "partners") for code in data.partner_codes} - {country})
     for name in (
         "title",
@@ -923,6 +938,39 @@ def policy_update(*, actor: Any, policy: MigrationPolicy, data: PolicyInput) -> 
         _save_policy_relations(policy, topics, partners)
         audit.record(action="update", actor=actor, record=policy)
     return policy
+
+
+@dataclass
+class PreparedPolicy:
+    """A policy checked against every rule and ready to save: the file import checks all rows first."""
+
+    policy: MigrationPolicy
+    topics: list[Topic]
+    partners: list[str]
+    created: bool
+
+
+def policy_prepare(data: PolicyInput, existing: MigrationPolicy | None) -> PreparedPolicy:
+    """Apply ``data`` to ``existing`` (or a new policy) without saving; ValidationError names the fields.
+
+    An import row without a ``published`` value leaves an existing policy's publication as it was."""
+    policy = existing if existing is not None else MigrationPolicy()
+    topics, partners = _apply_policy(policy, data)
+    return PreparedPolicy(policy=policy, topics=topics, partners=partners, created=existing is None)
+
+
+def policies_save_prepared(*, actor: Any, prepared: list[PreparedPolicy]) -> tuple[int, int]:
+    """Save prepared policies in one transaction, one audit entry each; returns (created, updated).
+    Permission is checked by the caller (the dataio layer checks the format's permissions)."""
+    created = updated = 0
+    with transaction.atomic():
+        for item in prepared:
+            item.policy.save()
+            _save_policy_relations(item.policy, item.topics, item.partners)
+            audit.record(action="create" if item.created else "update", actor=actor, record=item.policy)
+            created += item.created
+            updated += not item.created
+    return created, updated
 
 
 def policy_set_published(*, actor: Any, policy: MigrationPolicy, published: bool) -> MigrationPolicy:

@@ -13,7 +13,7 @@ import codecs
 import csv
 import datetime
 import zipfile
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from enum import Enum
@@ -110,18 +110,20 @@ def read_table(
     required: AbstractSet[str],
     optional: AbstractSet[str] = frozenset(),
     sheet: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[int, Row]]:
     """Yield ``(row_number, {column: value})`` for each non-blank data row of a CSV or XLSX file.
 
     Keys are the names given in ``required``/``optional`` (optional columns absent from the file are
-    present with None). ``sheet`` picks an XLSX worksheet by name (default: the first one).
+    present with None). ``sheet`` picks an XLSX worksheet by name (default: the first one). ``aliases``
+    maps other header spellings (an export's translated headers, say) to one of those names.
     """
     path = Path(path)
     kind = detect_kind(path)
     raw_rows = _csv_rows(path) if kind is FileKind.CSV else _xlsx_rows(path, sheet)
     try:
         header_number, header = _first_non_blank(raw_rows, path)
-        positions = _match_header(path, header, required, optional, header_number)
+        positions = _match_header(path, header, required, optional, header_number, aliases or {})
         known_positions = set(positions.values())
         absent_optional = {name: None for name in optional if name not in positions}
         for row_number, cells in raw_rows:
@@ -161,8 +163,11 @@ def _match_header(
     required: AbstractSet[str],
     optional: AbstractSet[str],
     header_row: int,
+    aliases: Mapping[str, str],
 ) -> dict[str, int]:
-    canonical = {name.strip().casefold(): name for name in (*required, *optional)}
+    names = {*required, *optional}
+    canonical = {alias.strip().casefold(): name for alias, name in aliases.items() if name in names}
+    canonical.update({name.strip().casefold(): name for name in names})
     positions: dict[str, int] = {}
     errors: list[RowError] = []
     unknown: list[str] = []
@@ -193,7 +198,7 @@ def _match_header(
                 _("Unknown columns: %(unknown)s. Expected columns: %(expected)s.")
                 % {
                     "unknown": ", ".join(f"“{name}”" for name in unknown),
-                    "expected": ", ".join(sorted(canonical.values())),
+                    "expected": ", ".join(sorted(names)),
                 },
             )
         )
