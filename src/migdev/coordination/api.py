@@ -558,6 +558,26 @@ def list_hotlines(request: HttpRequest, country: str) -> Any:
     return list(selectors.hotlines_for(AnonymousUser(), iso3))
 
 
+# --- Global Compact objectives -------------------------------------------------------------------------------
+
+
+class GcmObjectiveOut(Schema):
+    number: int
+    title: str
+    short_title: str
+    language: str
+    is_fallback: bool
+
+
+@router.get("/gcm-objectives", response=list[GcmObjectiveOut], auth=None)
+def list_gcm_objectives(request: HttpRequest, lang: str = "") -> Any:
+    """The 23 objectives of A/RES/73/195 with their official title and the UN Network on Migration hub's
+    short label in ``lang`` (en, fr, es; English by default, like ``migrant-information``). A title not
+    recorded in that language is given in English with ``is_fallback``. Records elsewhere in this API
+    name objectives by ``number``."""
+    return selectors.gcm_objectives_localised(_requested_language(lang))
+
+
 # --- Research network -----------------------------------------------------------------------------------------
 
 

@@ -47,6 +47,14 @@ def clean_country(value: str) -> str:
         raise forms.ValidationError(_("Unknown country code: %(code)s"), params={"code": value}) from error
 
 
+class ObjectiveFilterField(forms.ModelChoiceField):
+    """A Global Compact objective in a filter: the hub's short label ("10 – Eradicate trafficking") in the
+    reader's language; forms that tag a record list the full titles instead."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.short_label)
+
+
 class CalendarFilterForm(forms.Form):
     process = forms.ModelChoiceField(
         Process.objects.none(), required=False, label=_("Process"), to_field_name="code"
@@ -201,7 +209,7 @@ class PracticeForm(forms.Form):
 
 
 class PracticeFilterForm(forms.Form):
-    objective = forms.ModelChoiceField(
+    objective = ObjectiveFilterField(
         GcmObjective.objects.all(),
         to_field_name="number",
         required=False,
@@ -272,7 +280,7 @@ class LibrarySearchForm(forms.Form):
         empty_label=_("Any topic"),
     )
     country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
-    objective = forms.ModelChoiceField(
+    objective = ObjectiveFilterField(
         GcmObjective.objects.all(),
         to_field_name="number",
         required=False,

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation
+from migdev.reference.models import name_language
 
 ISO3_HELP = _("ISO 3166-1 alpha-3 code, for example MEX.")
 
@@ -63,10 +64,21 @@ class Topic(models.Model):
 
 
 class GcmObjective(models.Model):
-    """The 23 objectives of the Global Compact for Safe, Orderly and Regular Migration (A/RES/73/195)."""
+    """The 23 objectives of the Global Compact for Safe, Orderly and Regular Migration (A/RES/73/195).
+
+    ``title`` is the English title; the French and Spanish ones are the resolution's official texts. The
+    short labels are the UN Network on Migration hub's ("Eradicate trafficking"), for filters and tags.
+    Pages read ``localised_title`` and ``short_label``, which follow the active language and fall back to
+    English where a column is blank.
+    """
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=250)
+    title_fr = models.CharField(_("title (French)"), max_length=250, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=250, blank=True)
+    short_title = models.CharField(_("short title"), max_length=80, blank=True)
+    short_title_fr = models.CharField(_("short title (French)"), max_length=80, blank=True)
+    short_title_es = models.CharField(_("short title (Spanish)"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -77,7 +89,26 @@ class GcmObjective(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.localised_title}"
+
+    def title_in(self, language: str) -> str:
+        """The full title in ``language`` (en, fr or es), in English where that column is blank."""
+        localised: str = getattr(self, f"title_{language}", "") if language in ("fr", "es") else ""
+        return localised or self.title
+
+    def short_title_in(self, language: str) -> str:
+        """The hub's short label in ``language``; the English one, else the full title, where blank."""
+        localised: str = getattr(self, f"short_title_{language}", "") if language in ("fr", "es") else ""
+        return localised or self.short_title or self.title_in(language)
+
+    @property
+    def localised_title(self) -> str:
+        return self.title_in(name_language())
+
+    @property
+    def short_label(self) -> str:
+        """ "10 – Eradicate trafficking": number and short title, where space is tight (filters, tags)."""
+        return f"{self.number} – {self.short_title_in(name_language())}"
 
 
 class OrganisationCode(models.Model):

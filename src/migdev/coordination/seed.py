@@ -92,7 +92,6 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
     org_membership_model = apps.get_model("coordination", "OrganisationMembership")
     chair_model = apps.get_model("coordination", "Chair")
     topic_model = apps.get_model("coordination", "Topic")
-    objective_model = apps.get_model("coordination", "GcmObjective")
 
     by_acronym: dict[str, Any] = {}
     for entry in data["organisations"]:
@@ -184,6 +183,29 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
         topic_model.objects.update_or_create(
             code=entry["code"], defaults={"name": entry["name"], "area": entry.get("area", "")}
         )
-    for number, title in data["gcm_objectives"].items():
-        objective_model.objects.update_or_create(number=int(number), defaults={"title": title})
+    load_gcm_objectives(apps, data, path)
     return counts
+
+
+GCM_OBJECTIVE_FIELDS = ("title", "title_fr", "title_es", "short_title", "short_title_fr", "short_title_es")
+
+
+def load_gcm_objectives(apps: Any, data: dict[str, Any] | None = None, path: Path = DATA_FILE) -> int:
+    """Writes the 23 objectives' titles and short labels; idempotent, keyed on the number.
+
+    Only the columns the (possibly historical) model has are written, so migration 0002 still loads the
+    English titles into the table as it was then, and a later migration fills the translations.
+    """
+    if data is None:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    objective_model = apps.get_model("coordination", "GcmObjective")
+    columns = {field.name for field in objective_model._meta.get_fields()}
+    for number, entry in data["gcm_objectives"].items():
+        if not isinstance(entry, dict) or not entry.get("title"):
+            raise ReferenceDataError(f"{path.name}: gcm_objectives.{number}: a title is required")
+        unknown = set(entry) - set(GCM_OBJECTIVE_FIELDS)
+        if unknown:
+            raise ReferenceDataError(f"{path.name}: gcm_objectives.{number}: unknown keys {sorted(unknown)}")
+        values = {name: str(entry.get(name, "")).strip() for name in GCM_OBJECTIVE_FIELDS if name in columns}
+        objective_model.objects.update_or_create(number=int(number), defaults=values)
+    return len(data["gcm_objectives"])

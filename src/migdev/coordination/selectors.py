@@ -19,6 +19,7 @@ from migdev.coordination.models import (
     AgendaItem,
     Chair,
     ConsultationPosition,
+    GcmObjective,
     HldPriority,
     Hotline,
     InformationField,
@@ -717,3 +718,26 @@ def research_network(user: Any, *, topic: str = "", country_iso3: str = "") -> R
         ),
     )
     return ResearchNetwork(institutions=institutions, researchers=researcher_list, projects=project_list)
+
+
+@dataclass(frozen=True)
+class LocalisedObjective:
+    number: int
+    title: str
+    short_title: str
+    language: str
+    is_fallback: bool
+
+
+def gcm_objectives_localised(language: str) -> list[LocalisedObjective]:
+    """The 23 Global Compact objectives with their titles in ``language`` (English where not translated)."""
+    return [
+        LocalisedObjective(
+            number=objective.number,
+            title=objective.title_in(language),
+            short_title=objective.short_title_in(language),
+            language=language,
+            is_fallback=language != "en" and not getattr(objective, f"title_{language}", ""),
+        )
+        for objective in GcmObjective.objects.order_by("number")
+    ]

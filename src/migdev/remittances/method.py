@@ -153,6 +153,9 @@ class Offer:
     origin: str = ""
     send_currency: str = ""
     receive_currency: str = ""
+    # product, payment instrument and access point as published, which ``product`` joins; pages translate
+    # each part that is RPW's recurring wording (``vocabulary.service_label``).
+    product_parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

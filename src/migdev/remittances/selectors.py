@@ -396,9 +396,8 @@ def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
     if quoted_on is None:
         parsed = quarter_or_none(row["quarter"])
         quoted_on = parsed.last_day if parsed else None
-    product = " · ".join(
-        part for part in (row["product"], row["payment_instrument"], row["access_point"]) if part
-    )
+    parts = tuple(part for part in (row["product"], row["payment_instrument"], row["access_point"]) if part)
+    product = " · ".join(parts)
     return Offer(
         key=str(row["pk"]),
         provider=row["provider__name"],
@@ -413,6 +412,7 @@ def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
         origin=row["origin"],
         send_currency=row["send_currency_id"],
         receive_currency=row["receive_currency_id"] or "",
+        product_parts=parts,
     )
 
 

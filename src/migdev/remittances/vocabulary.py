@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FirmType(models.TextChoices):
@@ -165,3 +167,68 @@ def clean_label(value: object) -> str:
 def label_key(value: object) -> str:
     """What makes two labels the same ("Bank account" and "Bank Account")."""
     return clean_label(value).casefold()
+
+
+# Display labels for the free-text service attributes -----------------------------------------------------
+#
+# Payment instrument, access point, pick-up method and the old sheet's product are stored as published
+# (exports and the API keep them so). Pages show RPW's recurring wording in the reader's language; any
+# other value is shown exactly as published. Keys are folded like the other vocabularies, plus "/".
+
+
+_CASH = pgettext_lazy("remittance service", "Cash")
+_BANK_ACCOUNT = pgettext_lazy("remittance service", "Bank account")
+_CARD = pgettext_lazy("remittance service", "Debit or credit card")
+_MOBILE_WALLET = pgettext_lazy("remittance service", "Mobile wallet")
+_CASH_PICKUP = pgettext_lazy("remittance service", "Cash pick-up")
+_AGENT_BRANCH = pgettext_lazy("remittance service", "Agent or branch")
+_ONLINE = pgettext_lazy("remittance service", "Online")
+_MOBILE_APP = pgettext_lazy("remittance service", "Mobile app")
+_TELEPHONE = pgettext_lazy("remittance service", "Telephone")
+
+SERVICE_LABELS: dict[str, Promise] = {
+    "cash": _CASH,
+    "account": pgettext_lazy("remittance service", "Account"),
+    "bank account": _BANK_ACCOUNT,
+    "bank deposit": _BANK_ACCOUNT,
+    "account deposit": _BANK_ACCOUNT,
+    "card": pgettext_lazy("remittance service", "Card"),
+    "debit card": pgettext_lazy("remittance service", "Debit card"),
+    "credit card": pgettext_lazy("remittance service", "Credit card"),
+    "debit/credit card": _CARD,
+    "credit/debit card": _CARD,
+    "prepaid card": pgettext_lazy("remittance service", "Prepaid card"),
+    "mobile wallet": _MOBILE_WALLET,
+    "mobile money": pgettext_lazy("remittance service", "Mobile money"),
+    "e-wallet": _MOBILE_WALLET,
+    "home delivery": pgettext_lazy("remittance service", "Home delivery"),
+    "cash pick-up": _CASH_PICKUP,
+    "cash pickup": _CASH_PICKUP,
+    "branch": pgettext_lazy("remittance service", "Branch"),
+    "agent": pgettext_lazy("remittance service", "Agent"),
+    "agent/branch": _AGENT_BRANCH,
+    "branch/agent": _AGENT_BRANCH,
+    "online": _ONLINE,
+    "internet": _ONLINE,
+    "website": pgettext_lazy("remittance service", "Website"),
+    "mobile app": _MOBILE_APP,
+    "mobile application": _MOBILE_APP,
+    "app": _MOBILE_APP,
+    "phone": _TELEPHONE,
+    "telephone": _TELEPHONE,
+    "kiosk": pgettext_lazy("remittance service", "Kiosk"),
+    "atm": pgettext_lazy("remittance service", "Cash machine (ATM)"),
+    "post office": pgettext_lazy("remittance service", "Post office"),
+    "account to account": pgettext_lazy("remittance service", "Account to account"),
+    "cash to cash": pgettext_lazy("remittance service", "Cash to cash"),
+    "account to cash": pgettext_lazy("remittance service", "Account to cash"),
+    "cash to account": pgettext_lazy("remittance service", "Cash to account"),
+    "other": pgettext_lazy("remittance service", "Other"),
+}
+
+
+def service_label(value: object) -> str:
+    """A published payment instrument, access point, pick-up method or product in the active language, or
+    the value as published (spacing tidied) when it is not RPW's recurring wording."""
+    label = SERVICE_LABELS.get(re.sub(r"\s*/\s*", "/", _fold(value)))
+    return str(label) if label is not None else clean_label(value)

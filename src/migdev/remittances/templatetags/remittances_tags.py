@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from migdev.remittances.vocabulary import service_label as _service_label
+
 register = template.Library()
 
 
@@ -30,3 +32,10 @@ def whole(value: Any) -> int:
         return round(float(value))
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def service_label(value: Any) -> str:
+    """A published pick-up method, payment instrument, access point or product in the reader's language
+    when it is RPW's recurring wording, otherwise as published."""
+    return _service_label(value)
