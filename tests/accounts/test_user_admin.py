@@ -475,3 +475,20 @@ def test_every_change_is_audited_with_before_and_after(client: Client, world: Wo
     )
     user.refresh_from_db()
     assert user.is_active and not selectors.user_has_confirmed_device(user)
+
+
+def test_a_failing_mail_server_still_shows_the_link(
+    client: Client, world: World, settings: LazySettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.EMAIL_HOST = "smtp.example.org"
+    login_verified(client, world.subject(Role.ADMINISTRATOR))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    response = _create(client, organisation=world.home.pk, send_email="on")
+    page = response.content.decode()
+    assert _link_path(page)
+    assert "could not be sent" in page
+    assert not AuditEvent.objects.filter(detail__set_password_link="emailed").exists()

@@ -1,6 +1,7 @@
 """Thin views: sign-in and sign-out, two-factor enrolment and verification, profile and tokens, notes,
 user administration and the set-password page."""
 
+import smtplib
 import time
 from datetime import timedelta
 from typing import Any
@@ -417,6 +418,18 @@ def _link_page(request: HttpRequest, user: User, path: str, *, emailed: bool, cr
     )
 
 
+def _email_link(request: HttpRequest, actor: User, user: User, path: str) -> bool:
+    """Email the link; a mail server that fails leaves the link on the page to pass on by hand."""
+    try:
+        services.set_password_link_email(
+            actor=actor, user=user, link=request.build_absolute_uri(path), request=request
+        )
+    except (OSError, smtplib.SMTPException):
+        messages.warning(request, _("The email could not be sent; pass the link on yourself."))
+        return False
+    return True
+
+
 @never_cache
 @access.permission_required_or_404(selectors.USER_MANAGE)
 @require_http_methods(["GET", "POST"])
@@ -441,12 +454,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _service_errors_on_form(form, error)
         else:
-            emailed = False
-            if data.get("send_email"):
-                services.set_password_link_email(
-                    actor=actor, user=user, link=request.build_absolute_uri(path), request=request
-                )
-                emailed = True
+            emailed = bool(data.get("send_email")) and _email_link(request, actor, user, path)
             return _link_page(request, user, path, emailed=emailed, created=True)
     return render(request, "accounts/user_form.html", {"form": form, "account": None})
 
@@ -551,12 +559,7 @@ def user_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get_for_user(actor, pk, request=request)
     try:
         path = services.user_set_password_link_issue(actor=actor, user=user, request=request)
-        emailed = False
-        if request.POST.get("send_email") == "1":
-            services.set_password_link_email(
-                actor=actor, user=user, link=request.build_absolute_uri(path), request=request
-            )
-            emailed = True
+        emailed = request.POST.get("send_email") == "1" and _email_link(request, actor, user, path)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("accounts:user_detail", pk=user.pk)
