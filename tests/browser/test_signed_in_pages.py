@@ -17,6 +17,8 @@ SIGNED_IN_PATHS = [
     "/{lang}/data/import/",
     "/{lang}/jobs/",
     "/{lang}/accounts/notes/",
+    "/{lang}/accounts/users/",
+    "/{lang}/accounts/users/new/",
 ]
 
 

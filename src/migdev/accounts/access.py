@@ -28,7 +28,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from migdev.accounts.models import RolePermission, User
+from migdev.accounts.models import RoleDefinition, RolePermission, User
 from migdev.accounts.roles import SCOPE_RANK, TWO_FACTOR_ROLES, Role, Scope
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
@@ -41,8 +41,10 @@ __all__ = [
     "granted_permissions",
     "has_permission",
     "permission_required_or_404",
+    "reaches",
     "require_two_factor",
     "role_codes",
+    "roles_grantable_by",
     "scope_for",
     "scoped_queryset",
 ]
@@ -167,6 +169,60 @@ def scoped_queryset(
         organisation_field=organisation_field,
     )
     return queryset if condition is None else queryset.filter(condition)
+
+
+def reaches(
+    user: UserLike | None,
+    perm: str,
+    *,
+    owner_id: object = None,
+    group_ids: frozenset[int] | set[int] = frozenset(),
+    organisation_id: int | None = None,
+) -> bool:
+    """Whether a record with this owner, these groups and this organisation lies in ``user``'s scope for
+    ``perm``: the rule of ``scoped_queryset``, for a record not saved yet or about to change."""
+    active = _active_user(user)
+    scope = scope_for(active, perm)
+    if active is None or scope is None:
+        return False
+    if scope == Scope.ALL or (owner_id is not None and owner_id == active.pk):
+        return True
+    if scope in (Scope.GROUP, Scope.ORGANISATION) and set(group_ids) & _access(active)["groups"]:
+        return True
+    return bool(
+        scope == Scope.ORGANISATION
+        and organisation_id is not None
+        and organisation_id == active.organisation_id
+    )
+
+
+def roles_grantable_by(user: UserLike | None, perm: str) -> frozenset[str]:
+    """The roles ``user`` may give or take away by holding ``perm`` (the user-management permission).
+
+    A role is grantable when every permission it carries either reaches no further than the user's own
+    scope for ``perm``, or is one the user holds at least as widely. An administrator at ``all`` scope can
+    grant every role; one at ``organisation`` scope can make case workers, supervisors and fellow
+    organisation administrators, but no role that reaches every organisation's records beyond what they
+    themselves can reach. Nobody can hand out more than they have.
+    """
+    active = _active_user(user)
+    scope = scope_for(active, perm)
+    if active is None or scope is None:
+        return frozenset()
+    every_role = frozenset(RoleDefinition.objects.values_list("code", flat=True))
+    if scope == Scope.ALL:
+        return every_role
+    ceiling = SCOPE_RANK[scope]
+    held = _access(active)["scopes"]
+    refused = set()
+    grants = RolePermission.objects.values_list(
+        "role__code", "permission__content_type__app_label", "permission__codename", "scope"
+    )
+    for role_code, app_label, codename, granted_scope in grants:
+        rank = SCOPE_RANK[granted_scope]
+        if rank > ceiling and rank > SCOPE_RANK.get(held.get(f"{app_label}.{codename}", ""), 0):
+            refused.add(role_code)
+    return every_role - refused
 
 
 def _deny(

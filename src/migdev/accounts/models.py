@@ -103,6 +103,13 @@ class User(AbstractUser):
     )
     roles = models.ManyToManyField(RoleDefinition, blank=True, related_name="users", verbose_name=_("roles"))
 
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        # Granted with a scope like any other permission: "organisation" lets an administrator manage the
+        # accounts of their own organisation, "all" every account (see migdev.accounts.access).
+        permissions = [("manage_users", _("Can manage user accounts"))]
+
     # Per-instance memo of roles, scopes and group ids filled by migdev.accounts.access; request.user lives
     # for one request, so changes to roles apply from the next request on.
     access_cache: dict[str, Any] | None = None

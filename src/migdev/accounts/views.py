@@ -1,5 +1,7 @@
-"""Thin views: sign-in and sign-out, two-factor enrolment and verification, profile and tokens, notes."""
+"""Thin views: sign-in and sign-out, two-factor enrolment and verification, profile and tokens, notes,
+user administration and the set-password page."""
 
+import smtplib
 import time
 from datetime import timedelta
 from typing import Any
@@ -11,11 +13,13 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -24,9 +28,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from migdev.accounts import access, selectors, services
-from migdev.accounts.forms import ApiTokenCreateForm, EnrolmentCodeForm, NoteForm, TwoFactorCodeForm
+from migdev.accounts.forms import (
+    ApiTokenCreateForm,
+    EnrolmentCodeForm,
+    NoteForm,
+    TwoFactorCodeForm,
+    UserAccountForm,
+    UserFilterForm,
+)
 from migdev.accounts.middleware import IDLE_SIGNED_OUT_SESSION_KEY, LAST_ACTIVITY_SESSION_KEY
-from migdev.accounts.models import User
+from migdev.accounts.models import Organisation, User
+from migdev.accounts.tokens import set_password_tokens
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 
@@ -346,3 +358,247 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Note deleted."))
         return redirect("accounts:note_list")
     return render(request, "accounts/note_confirm_delete.html", {"note": note})
+
+
+# User administration -----------------------------------------------------------------------------
+
+
+def _service_errors_on_form(form: Any, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, field_messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+_ACTIVE_FILTER = {"yes": True, "no": False}
+
+
+@never_cache
+@access.permission_required_or_404(selectors.USER_MANAGE)
+def user_list(request: HttpRequest) -> HttpResponse:
+    visible = selectors.users_visible_to(request.user)
+    organisations = Organisation.objects.filter(pk__in=visible.values("organisation_id"))
+    form = UserFilterForm(request.GET or None, organisations=organisations)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "text": form.cleaned_data["q"],
+            "organisation": form.cleaned_data["organisation"],
+            "role": form.cleaned_data["role"],
+            "active": _ACTIVE_FILTER.get(form.cleaned_data["active"]),
+        }
+    page = Paginator(selectors.user_search(visible, **filters), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def _link_page(request: HttpRequest, user: User, path: str, *, emailed: bool, created: bool) -> HttpResponse:
+    # Shown in this response only: the link is never stored, and a newer one replaces it.
+    expires = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    return render(
+        request,
+        "accounts/user_link.html",
+        {
+            "account": user,
+            "link": request.build_absolute_uri(path),
+            "expires": expires,
+            "emailed": emailed,
+            "created": created,
+            "two_factor_required": access.require_two_factor(user),
+        },
+    )
+
+
+def _email_link(request: HttpRequest, actor: User, user: User, path: str) -> bool:
+    """Email the link; a mail server that fails leaves the link on the page to pass on by hand."""
+    try:
+        services.set_password_link_email(
+            actor=actor, user=user, link=request.build_absolute_uri(path), request=request
+        )
+    except (OSError, smtplib.SMTPException):
+        messages.warning(request, _("The email could not be sent; pass the link on yourself."))
+        return False
+    return True
+
+
+@never_cache
+@access.permission_required_or_404(selectors.USER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = _signed_in_user(request)
+    email_enabled = services.email_configured()
+    form = UserAccountForm(request.POST or None, actor=actor, email_enabled=email_enabled)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, path = services.user_create(
+                actor=actor,
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                organisation=data["organisation"],
+                groups=data["groups"],
+                roles=data["roles"],
+                request=request,
+            )
+        except ValidationError as error:
+            _service_errors_on_form(form, error)
+        else:
+            emailed = bool(data.get("send_email")) and _email_link(request, actor, user, path)
+            return _link_page(request, user, path, emailed=emailed, created=True)
+    return render(request, "accounts/user_form.html", {"form": form, "account": None})
+
+
+@never_cache
+@access.permission_required_or_404(selectors.USER_MANAGE)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _signed_in_user(request)
+    user = selectors.user_get_for_user(actor, pk, request=request, audit_read=True)
+    context = {
+        "account": user,
+        "roles": sorted(user.roles.all(), key=str),
+        "user_groups": user.user_groups.select_related("organisation"),
+        "manageable": selectors.user_is_manageable_by(actor, user),
+        "two_factor_required": access.require_two_factor(user),
+        "two_factor_enrolled": selectors.user_has_confirmed_device(user),
+        "has_password": user.has_usable_password(),
+        "email_enabled": services.email_configured() and bool(user.email),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@never_cache
+@access.permission_required_or_404(selectors.USER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _signed_in_user(request)
+    user = selectors.user_get_for_user(actor, pk, request=request)
+    if not selectors.user_is_manageable_by(actor, user):
+        messages.error(
+            request,
+            _("This account holds rights beyond yours; an administrator with a wider scope must change it."),
+        )
+        return redirect("accounts:user_detail", pk=user.pk)
+    form = UserAccountForm(request.POST or None, actor=actor, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                actor=actor,
+                user=user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                organisation=data["organisation"],
+                groups=data["groups"],
+                roles=data["roles"],
+                request=request,
+            )
+        except ValidationError as error:
+            _service_errors_on_form(form, error)
+        else:
+            messages.success(request, _("Account saved."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "account": user})
+
+
+@never_cache
+@access.permission_required_or_404(selectors.USER_MANAGE)
+@require_POST
+def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _signed_in_user(request)
+    user = selectors.user_get_for_user(actor, pk, request=request)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_active_set(actor=actor, user=user, active=active, request=request)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The account is active again.")
+            if active
+            else _("The account is deactivated: it can no longer sign in or use its API tokens."),
+        )
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@never_cache
+@access.permission_required_or_404(selectors.USER_MANAGE)
+@require_POST
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _signed_in_user(request)
+    user = selectors.user_get_for_user(actor, pk, request=request)
+    try:
+        services.user_two_factor_reset(actor=actor, user=user, request=request)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Two-factor authentication was reset: the user sets it up again at their next sign-in."),
+        )
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@never_cache
+@access.permission_required_or_404(selectors.USER_MANAGE)
+@require_POST
+def user_link(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _signed_in_user(request)
+    user = selectors.user_get_for_user(actor, pk, request=request)
+    try:
+        path = services.user_set_password_link_issue(actor=actor, user=user, request=request)
+        emailed = request.POST.get("send_email") == "1" and _email_link(request, actor, user, path)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("accounts:user_detail", pk=user.pk)
+    return _link_page(request, user, path, emailed=emailed, created=False)
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A new user (or one whose administrator issued a link) chooses a password.
+
+    Django's view moves the token out of the address into the session before showing the form, so it leaks
+    neither through the history nor the Referer header; the password itself goes through the service.
+    """
+
+    template_name = "accounts/set_password.html"
+    token_generator = set_password_tokens
+    form_class = SetPasswordForm
+    post_reset_login = False
+    reset_url_token = "choose"  # noqa: S105 - a path segment, not a secret
+    success_url = reverse_lazy("accounts:login")
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and not isinstance(response, HttpResponseRedirect):
+            audit_log(
+                action=AuditAction.FAILED_LOGIN,
+                request=self.request,
+                username=self.user.get_username() if self.user is not None else "",
+                detail={"stage": "set_password_link"},
+            )
+        return response
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.user_password_set_from_link(
+            user=self.user, password=form.cleaned_data["new_password1"], request=self.request
+        )
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, _("Your password is set. Sign in with it now."))
+        return HttpResponseRedirect(self.get_success_url())
