@@ -13,6 +13,9 @@ from django.utils.translation import gettext_noop as N_
 
 TOTAL = "_T"
 ALL_PARTNERS = "*"
+# SDG target 10.c: global average cost below 3 %, no corridor above 5 % (of the amount sent, USD 200).
+SDG_10C1_GLOBAL_TARGET = 3.0
+SDG_10C1_CORRIDOR_LIMIT = 5.0
 
 
 @dataclass(frozen=True)
@@ -550,7 +553,7 @@ SDG_INDICATORS = [
             "three cheapest "
             "qualifying services."
         ),
-        threshold=3.0,
+        threshold=SDG_10C1_GLOBAL_TARGET,
         threshold_text=N_("Global average below 3 %; no corridor above 5 %."),
     ),
     SdgSpec(
