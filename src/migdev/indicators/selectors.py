@@ -25,6 +25,7 @@ from migdev.indicators.computation import (
     period_year,
     target_progress,
 )
+from migdev.indicators.formatting import catalogue_text
 from migdev.indicators.models import (
     TOTAL,
     DevelopmentPlan,
@@ -54,7 +55,7 @@ def indicators_by_theme() -> list[tuple[str, list[Indicator]]]:
     grouped: dict[str, list[Indicator]] = defaultdict(list)
     for indicator in indicators():
         grouped[indicator.theme].append(indicator)
-    return [(str(THEMES.get(theme, theme)), items) for theme, items in grouped.items()]
+    return [(catalogue_text(THEMES.get(theme, theme)), items) for theme, items in grouped.items()]
 
 
 def sdg_catalogue() -> QuerySet[SdgIndicator]:

@@ -28,7 +28,7 @@ from migdev.indicators import charts, exports, forms, regions, selectors, servic
 from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
 from migdev.indicators.cache import cached
 from migdev.indicators.computation import ComputedValue
-from migdev.indicators.formatting import format_value, tick_formatter
+from migdev.indicators.formatting import catalogue_text, format_value, tick_formatter
 from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, PlanGoal, PlanTarget, Source
 from migdev.reference import selectors as reference
 from migdev.reference.models import IncomeGroup
@@ -141,12 +141,12 @@ def _profile_context(country: Any) -> dict[str, Any]:
         description = _(
             "%(name)s, %(first_period)s to %(last_period)s: from %(first)s to %(last)s %(unit)s."
         ) % {
-            "name": _(series.indicator.name),
+            "name": catalogue_text(series.indicator.name),
             "first_period": first.period,
             "last_period": last.period,
             "first": format_value(first.value, series.indicator),
             "last": format_value(last.value, series.indicator),
-            "unit": _(series.indicator.unit_label),
+            "unit": catalogue_text(series.indicator.unit_label),
         }
         chart_blocks.append(
             {
@@ -154,7 +154,7 @@ def _profile_context(country: Any) -> dict[str, Any]:
                 "edition": series.edition,
                 "svg": charts.line_chart(
                     [line],
-                    title=_(series.indicator.name),
+                    title=catalogue_text(series.indicator.name),
                     description=description,
                     format_value=fmt,
                     key=f"profile-{index}",
@@ -446,7 +446,7 @@ def _chart(
     )
     svg = charts.line_chart(
         drawable,
-        title=_(indicator.name),
+        title=catalogue_text(indicator.name),
         description=summary or _("No data for this selection."),
         format_value=tick_formatter(indicator, values),
         key="indicator",
@@ -479,7 +479,8 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
     with_data = sum(1 for g in groups for t in g.tiles if t.value is not None)
     return charts.tile_map(
         groups,
-        title=_("%(indicator)s, %(period)s") % {"indicator": _(indicator.name), "period": period},
+        title=_("%(indicator)s, %(period)s")
+        % {"indicator": catalogue_text(indicator.name), "period": period},
         description=_(
             "Countries grouped by UN sub-region and coloured by quintile; %(count)s countries have data. "
             "The table below lists every value."
@@ -510,7 +511,7 @@ def _world_map(indicator: Indicator, result: selectors.IndicatorResult, period: 
     breaks = charts.quantile_breaks(values)
     legend_format = partial(format_value, indicator=indicator)
     no_data_count = sum(1 for area in areas if area.value is None)
-    title = _("%(indicator)s, %(period)s") % {"indicator": _(indicator.name), "period": period}
+    title = _("%(indicator)s, %(period)s") % {"indicator": catalogue_text(indicator.name), "period": period}
     description = _(
         "World map of countries coloured by fifths of their values; %(count)s countries have data, "
         "%(missing)s are hatched for no data. The table below lists every value."
