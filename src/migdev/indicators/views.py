@@ -498,16 +498,18 @@ def _world_map(indicator: Indicator, result: selectors.IndicatorResult, period: 
     shapes = worldmap.world_shapes()
     areas = []
     not_drawn = []
+    values = []  # every country's, drawn or not: the same fifths as the tile map and the key
     for country in reference.countries():
         computed = result.values.get((country.iso3, period))
         value = computed.value if computed else None
+        if value is not None:
+            values.append(value)
         path = shapes.paths.get(country.iso2.upper())
         if path is None:
             if value is not None:
                 not_drawn.append(country.name)
             continue
         areas.append(charts.MapArea(country.iso3, country.name, value, format_value(value, indicator), path))
-    values = [area.value for area in areas if area.value is not None]
     breaks = charts.quantile_breaks(values)
     legend_format = partial(format_value, indicator=indicator)
     no_data_count = sum(1 for area in areas if area.value is None)
