@@ -74,6 +74,32 @@ def test_profile_and_three_country_comparison(
     assert {"United States of America", "Germany", "Saudi Arabia"} <= set(legend)
     _accessible(page)
     page.get_by_role("link", name="Map").click()
+    world = page.locator("svg.world-map")
+    assert world.is_visible()
+    # A country with data is coloured by its fifth; Taiwan, which UN DESA does not list, is hatched.
+    assert "q" in (world.locator('path[data-area="MEX"]').get_attribute("class") or "")
+    assert world.locator('path[data-area="TWN"]').get_attribute("class") == "country no-data"
+    assert "Mexico: " in world.locator('path[data-area="MEX"] title').text_content()
+    assert page.locator(".map-key li").count() >= 3
+    box = world.bounding_box()
+    assert box is not None and box["width"] > 600 and box["height"] > 250
+    screenshot = os.environ.get("MIGDEV_SCREENSHOTS")
+    if screenshot:
+        top = page.locator(".map-layouts").bounding_box()
+        bottom = page.locator(".map-credit").bounding_box()
+        assert top is not None and bottom is not None
+        page.screenshot(
+            path=f"{screenshot}/indicator-world-map.png",
+            full_page=True,
+            clip={
+                "x": 0,
+                "y": top["y"] - 8,
+                "width": 1280,
+                "height": bottom["y"] + bottom["height"] - top["y"] + 16,
+            },
+        )
+    _accessible(page)
+    page.get_by_role("link", name="Tile map: every country the same size").click()
     assert page.locator("svg.tile-map").is_visible()
     _accessible(page)
 
@@ -81,11 +107,14 @@ def test_profile_and_three_country_comparison(
     for path in [
         "/en/indicators/countries/MEX/",
         "/en/indicators/international-migrant-stock/?areas=USA,DEU,SAU",
+        "/en/indicators/migrant-share-of-population/?view=map",
     ]:
         page.goto(live_server.url + path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    if screenshot:
+        page.locator(".map-figure").screenshot(path=f"{screenshot}/indicator-world-map-phone.png")
     assert watched["external"] == []
     assert watched["console"] == []

@@ -51,7 +51,7 @@ def test_indicator_page_compare_three_countries_in_the_url(client, ims_2020):
 def test_indicator_map_and_table_views(client, ims_2020):
     url = reverse("indicators:indicator", args=["migrant-share-of-population"])
     body = client.get(url, {"view": "map", "period": "2020"}).content.decode()
-    assert 'class="chart tile-map"' in body
+    assert 'class="chart world-map"' in body
     table = client.get(url, {"view": "table", "agg": "WLD,HIC"}).content.decode()
     assert re.search(r"aggregate of \d+/\d+ countries", table)
     assert "income groups as classified for" in table

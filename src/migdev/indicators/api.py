@@ -1,15 +1,24 @@
 """Public JSON API under /api/v1/indicators/: the indicator list, metadata, computed observations,
-editions, country key figures, development plans with target progress, and migration governance. Open data: no authentication, rate-limited like the rest of the API."""
+editions, country key figures, development plans with target progress, and migration governance. Open data: no authentication, rate-limited like the rest of the API.
 
+Names, definitions and unit labels come in the language asked for with ``?lang=fr`` (``en``, ``fr``,
+``es``), else the request's ``Accept-Language``, else English; codes never change with the language.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from migdev.core.api_base import Pagination
 from migdev.indicators import regions, selectors
 from migdev.indicators.areas import is_aggregate_code, is_country, normalise_code
+from migdev.indicators.formatting import catalogue_text
 from migdev.indicators.models import (
     DevelopmentPlan,
     Edition,
@@ -19,6 +28,22 @@ from migdev.indicators.models import (
 )
 
 router = Router(tags=["indicators"])
+
+LANG_HELP = "Language of names and definitions: en, fr or es (default: Accept-Language, else en)."
+
+
+@contextmanager
+def _language(lang: str | None) -> Iterator[None]:
+    """Answer in ``lang`` when given (422 for a language the platform does not have)."""
+    if not lang:
+        yield
+        return
+    try:
+        code = translation.get_supported_language_variant(lang.strip().lower())
+    except LookupError as error:
+        raise HttpError(422, f"Unsupported language: {lang}") from error
+    with translation.override(code):
+        yield
 
 
 class EditionOut(Schema):
@@ -68,6 +93,7 @@ class ObservationFilter(Schema):
     edition: str | None = Field(
         None, description="Edition code; the newest edition with country data by default."
     )
+    lang: str | None = Field(None, description=LANG_HELP)
 
 
 class KeyFigureOut(Schema):
@@ -94,12 +120,12 @@ def _edition_out(edition: Edition) -> EditionOut:
 def _indicator_out(indicator: Indicator) -> dict[str, object]:
     return {
         "code": indicator.code,
-        "name": indicator.name,
-        "definition": indicator.definition,
-        "unit": indicator.unit_label,
+        "name": catalogue_text(indicator.name),
+        "definition": catalogue_text(indicator.definition),
+        "unit": catalogue_text(indicator.unit_label),
         "factor": indicator.factor,
-        "numerator": indicator.numerator_description,
-        "denominator": indicator.denominator_description or None,
+        "numerator": catalogue_text(indicator.numerator_description),
+        "denominator": catalogue_text(indicator.denominator_description) or None,
         "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator else None,
         "theme": indicator.theme,
     }
@@ -113,8 +139,9 @@ def _indicator_or_404(code: str) -> Indicator:
 
 
 @router.get("/", response=list[IndicatorOut], summary="List indicators with their codes")
-def list_indicators(request: HttpRequest) -> list[dict[str, object]]:
-    return [_indicator_out(indicator) for indicator in selectors.indicators()]
+def list_indicators(request: HttpRequest, lang: str | None = None) -> list[dict[str, object]]:
+    with _language(lang):
+        return [_indicator_out(indicator) for indicator in selectors.indicators()]
 
 
 @router.get("/editions", response=list[EditionOut], summary="Sources and editions")
@@ -123,22 +150,23 @@ def list_editions(request: HttpRequest) -> list[EditionOut]:
 
 
 @router.get("/countries/{iso3}/key-figures", response=list[KeyFigureOut], summary="A country's key figures")
-def key_figures(request: HttpRequest, iso3: str) -> list[KeyFigureOut]:
+def key_figures(request: HttpRequest, iso3: str, lang: str | None = None) -> list[KeyFigureOut]:
     code = normalise_code(iso3)
     if not is_country(code):
         raise Http404
     profile = selectors.country_profile(code)
-    return [
-        KeyFigureOut(
-            indicator=card.indicator.code,
-            name=card.indicator.name,
-            period=card.value.period if card.value else None,
-            value=card.value.value if card.value else None,
-            unit=card.indicator.unit_label,
-            edition=card.edition.code if card.edition else None,
-        )
-        for card in profile.cards
-    ]
+    with _language(lang):
+        return [
+            KeyFigureOut(
+                indicator=card.indicator.code,
+                name=catalogue_text(card.indicator.name),
+                period=card.value.period if card.value else None,
+                value=card.value.value if card.value else None,
+                unit=catalogue_text(card.indicator.unit_label),
+                edition=card.edition.code if card.edition else None,
+            )
+            for card in profile.cards
+        ]
 
 
 class TargetOut(Schema):
@@ -219,8 +247,8 @@ def _plan_out(progress: selectors.PlanProgress) -> PlanOut:
                 goal=item.target.goal.title,
                 goal_reference=item.target.goal.reference,
                 indicator=item.target.indicator.code,
-                indicator_name=item.target.indicator.name,
-                unit=item.target.indicator.unit_label,
+                indicator_name=catalogue_text(item.target.indicator.name),
+                unit=catalogue_text(item.target.indicator.unit_label),
                 baseline_year=item.target.baseline_year,
                 baseline_value=item.baseline,
                 target_year=item.target.target_year,
@@ -245,20 +273,22 @@ def _country_code_or_404(iso3: str) -> str:
 
 @router.get("/plans", response=list[PlanOut], summary="Development plans with target progress")
 @paginate(Pagination)
-def list_plans(request: HttpRequest, country: str | None = None) -> list[PlanOut]:
+def list_plans(request: HttpRequest, country: str | None = None, lang: str | None = None) -> list[PlanOut]:
     plans = DevelopmentPlan.objects.prefetch_related("goals__targets__indicator")
     if country:
         plans = plans.filter(country=_country_code_or_404(country))
-    return [_plan_out(selectors.plan_progress(plan)) for plan in plans]
+    with _language(lang):
+        return [_plan_out(selectors.plan_progress(plan)) for plan in plans]
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="One development plan with target progress")
-def plan_detail(request: HttpRequest, plan_id: int) -> PlanOut:
+def plan_detail(request: HttpRequest, plan_id: int, lang: str | None = None) -> PlanOut:
     try:
         plan = selectors.plan_by_id(plan_id)
     except DevelopmentPlan.DoesNotExist as error:
         raise Http404 from error
-    return _plan_out(selectors.plan_progress(plan))
+    with _language(lang):
+        return _plan_out(selectors.plan_progress(plan))
 
 
 @router.get(
@@ -266,8 +296,13 @@ def plan_detail(request: HttpRequest, plan_id: int) -> PlanOut:
     response=GovernanceOut,
     summary="A country's MGI assessments and SDG 10.7.2 domain scores (all years)",
 )
-def governance(request: HttpRequest, iso3: str) -> GovernanceOut:
+def governance(request: HttpRequest, iso3: str, lang: str | None = None) -> GovernanceOut:
     code = _country_code_or_404(iso3)
+    with _language(lang):
+        return _governance_out(code)
+
+
+def _governance_out(code: str) -> GovernanceOut:
     return GovernanceOut(
         country=code,
         assessments=[
@@ -297,11 +332,13 @@ def governance(request: HttpRequest, iso3: str) -> GovernanceOut:
 
 
 @router.get("/{code}", response=IndicatorDetailOut, summary="One indicator's metadata")
-def indicator_detail(request: HttpRequest, code: str) -> dict[str, object]:
+def indicator_detail(request: HttpRequest, code: str, lang: str | None = None) -> dict[str, object]:
     indicator = _indicator_or_404(code)
     default, available = selectors.choose_edition(indicator)
+    with _language(lang):
+        described = _indicator_out(indicator)
     return {
-        **_indicator_out(indicator),
+        **described,
         "editions": [_edition_out(e) for e in available],
         "default_edition": default.code if default else None,
     }
@@ -316,8 +353,6 @@ def observations(request: HttpRequest, code: str, filters: Query[ObservationFilt
     aggregates = [c for c in requested if is_aggregate_code(c)]
     unknown = [c for c in requested if c not in countries and c not in aggregates]
     if unknown:
-        from ninja.errors import HttpError
-
         raise HttpError(422, f"Unknown area code(s): {', '.join(unknown)}")
     periods = [part.strip() for part in (filters.period or "").split(",") if part.strip()] or None
     if filters.edition and not any(e.code == filters.edition for e in selectors.choose_edition(indicator)[1]):
@@ -329,7 +364,8 @@ def observations(request: HttpRequest, code: str, filters: Query[ObservationFilt
         aggregate_codes=aggregates if requested else [],
         periods=periods,
     )
-    names = regions.area_names()
+    with _language(filters.lang):
+        names = regions.area_names()
     edition = result.edition.code if result.edition else ""
     rows = [v for v in result.values.values() if not requested or v.area in countries]
     rows += list(result.aggregates.values())

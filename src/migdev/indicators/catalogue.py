@@ -2,6 +2,13 @@
 
 Installed by a data migration and re-applied (idempotently) by ``catalogue_install``; the numbers
 themselves only ever come from loaded files.
+
+The texts people read (names, short names, definitions, numerator and denominator descriptions, unit
+labels, themes, SDG titles, targets and methods) are stored in English and marked with ``gettext_noop`` so
+that ``migdev catalogues`` collects them into the module's French and Spanish catalogues; pages, downloads
+and the API translate them when shown (``formatting.catalogue_text``), falling back to the stored English.
+Changing an English text here makes a new, untranslated catalogue entry, which the translation tests
+report until it is translated.
 """
 
 from __future__ import annotations
@@ -9,10 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 TOTAL = "_T"
 ALL_PARTNERS = "*"
+# SDG target 10.c: global average cost below 3 %, no corridor above 5 % (of the amount sent, USD 200).
+SDG_10C1_GLOBAL_TARGET = 3.0
+SDG_10C1_CORRIDOR_LIMIT = 5.0
 
 
 @dataclass(frozen=True)
@@ -155,76 +165,88 @@ SOURCES = [
 SERIES = [
     SeriesSpec(
         "migrant-stock",
-        N_("International migrant stock"),
+        gettext_noop("International migrant stock"),
         "persons",
-        N_(
+        gettext_noop(
             "People living in a country other than their country of birth (or citizenship where birthplace "
             "data are lacking), at mid-year."
         ),
-        counterpart_role=N_("country of origin"),
+        counterpart_role=gettext_noop("country of origin"),
     ),
     SeriesSpec(
         "emigrant-stock",
-        N_("Emigrant stock"),
+        gettext_noop("Emigrant stock"),
         "persons",
-        N_("People born in the country and living abroad, as published."),
+        gettext_noop("People born in the country and living abroad, as published."),
     ),
-    SeriesSpec("population", N_("Total population"), "persons", N_("Total population at mid-year.")),
+    SeriesSpec(
+        "population",
+        gettext_noop("Total population"),
+        "persons",
+        gettext_noop("Total population at mid-year."),
+    ),
     SeriesSpec(
         "refugee-stock",
-        N_("Refugees and asylum-seekers (UN DESA estimate)"),
+        gettext_noop("Refugees and asylum-seekers (UN DESA estimate)"),
         "persons",
-        N_("Refugees and asylum-seekers included in the migrant stock, as estimated by UN DESA."),
+        gettext_noop("Refugees and asylum-seekers included in the migrant stock, as estimated by UN DESA."),
     ),
     SeriesSpec(
         "refugees",
-        N_("Refugees under UNHCR's mandate"),
+        gettext_noop("Refugees under UNHCR's mandate"),
         "persons",
-        N_("Refugees at end of year by country of asylum and of origin."),
-        counterpart_role=N_("country of origin"),
+        gettext_noop("Refugees at end of year by country of asylum and of origin."),
+        counterpart_role=gettext_noop("country of origin"),
     ),
     SeriesSpec(
         "asylum-seekers",
-        N_("Asylum-seekers"),
+        gettext_noop("Asylum-seekers"),
         "persons",
-        N_("Asylum-seekers at end of year by country of asylum and of origin."),
-        counterpart_role=N_("country of origin"),
+        gettext_noop("Asylum-seekers at end of year by country of asylum and of origin."),
+        counterpart_role=gettext_noop("country of origin"),
     ),
     SeriesSpec(
         "net-migration",
-        N_("Net number of migrants"),
+        gettext_noop("Net number of migrants"),
         "persons",
-        N_("Immigrants less emigrants during the year."),
+        gettext_noop("Immigrants less emigrants during the year."),
     ),
     SeriesSpec(
         "remittance-inflows",
-        N_("Remittance inflows"),
+        gettext_noop("Remittance inflows"),
         "usd",
-        N_(
+        gettext_noop(
             "Personal remittances received (BPM6: personal transfers and compensation of employees; the "
             "2013 release used BPM5 workers' remittances, compensation and migrants' transfers)."
         ),
     ),
-    SeriesSpec("remittance-outflows", N_("Remittance outflows"), "usd", N_("Personal remittances paid.")),
+    SeriesSpec(
+        "remittance-outflows",
+        gettext_noop("Remittance outflows"),
+        "usd",
+        gettext_noop("Personal remittances paid."),
+    ),
     SeriesSpec(
         "remittance-inflows-gdp-ratio",
-        N_("Remittance inflows relative to GDP"),
+        gettext_noop("Remittance inflows relative to GDP"),
         "ratio",
-        N_("Remittance inflows divided by gross domestic product, as published."),
+        gettext_noop("Remittance inflows divided by gross domestic product, as published."),
         additive=False,
     ),
-    SeriesSpec("gdp", N_("Gross domestic product"), "usd", N_("GDP at current US dollars.")),
+    SeriesSpec(
+        "gdp", gettext_noop("Gross domestic product"), "usd", gettext_noop("GDP at current US dollars.")
+    ),
     SeriesSpec(
         "remittance-cost",
-        N_("Average total cost of sending USD 200"),
+        gettext_noop("Average total cost of sending USD 200"),
         "percent",
-        N_(
+        gettext_noop(
             "Average total cost (fee and exchange-rate margin) of sending the equivalent of USD "
             "200, per cent "
             "of the amount sent, by corridor."
         ),
         additive=False,
-        counterpart_role=N_("sending country"),
+        counterpart_role=gettext_noop("sending country"),
     ),
 ]
 
@@ -241,96 +263,98 @@ EDITIONS = [
 INDICATORS = [
     IndicatorSpec(
         "international-migrant-stock",
-        N_("International migrant stock"),
-        N_("Immigrants"),
-        N_(
+        gettext_noop("International migrant stock"),
+        gettext_noop("Immigrants"),
+        gettext_noop(
             "Number of international migrants (foreign-born, or foreign citizens where birthplace "
             "is unknown) "
             "living in the country at mid-year."
         ),
         "migrant-stocks",
         "migrant-stock",
-        N_("International migrant stock, both sexes"),
-        N_("persons"),
+        gettext_noop("International migrant stock, both sexes"),
+        gettext_noop("persons"),
         sort_order=10,
     ),
     IndicatorSpec(
         "migrant-share-of-population",
-        N_("International migrants as a share of the population"),
-        N_("Share of population"),
-        N_("International migrant stock divided by the total population, in per cent."),
+        gettext_noop("International migrants as a share of the population"),
+        gettext_noop("Share of population"),
+        gettext_noop("International migrant stock divided by the total population, in per cent."),
         "migrant-stocks",
         "migrant-stock",
-        N_("International migrant stock"),
-        N_("% of population"),
+        gettext_noop("International migrant stock"),
+        gettext_noop("% of population"),
         factor=100,
         denominator_series="population",
-        denominator_description=N_("Total population"),
+        denominator_description=gettext_noop("Total population"),
         decimals=2,
         sort_order=20,
     ),
     IndicatorSpec(
         "female-share-of-migrants",
-        N_("Women among international migrants"),
-        N_("Share of women"),
-        N_("Female international migrants divided by all international migrants, in per cent."),
+        gettext_noop("Women among international migrants"),
+        gettext_noop("Share of women"),
+        gettext_noop("Female international migrants divided by all international migrants, in per cent."),
         "migrant-stocks",
         "migrant-stock",
-        N_("Female international migrant stock"),
-        N_("% of migrants"),
+        gettext_noop("Female international migrant stock"),
+        gettext_noop("% of migrants"),
         factor=100,
         numerator_sex="F",
         denominator_series="migrant-stock",
-        denominator_description=N_("International migrant stock, both sexes"),
+        denominator_description=gettext_noop("International migrant stock, both sexes"),
         decimals=2,
         sort_order=30,
     ),
     IndicatorSpec(
         "emigrants",
-        N_("Emigrants (international migrants born in the country)"),
-        N_("Emigrants"),
-        N_(
+        gettext_noop("Emigrants (international migrants born in the country)"),
+        gettext_noop("Emigrants"),
+        gettext_noop(
             "International migrants from the country, summed over all countries of destination in the "
             "origin–destination matrix."
         ),
         "migrant-stocks",
         "migrant-stock",
-        N_("Migrant stock with this country as origin, all destinations"),
-        N_("persons"),
+        gettext_noop("Migrant stock with this country as origin, all destinations"),
+        gettext_noop("persons"),
         numerator_area_role="counterpart",
         numerator_counterpart=ALL_PARTNERS,
         sort_order=40,
     ),
     IndicatorSpec(
         "refugees-hosted",
-        N_("Refugees hosted"),
-        N_("Refugees hosted"),
-        N_("Refugees under UNHCR's mandate living in the country at the end of the year, all origins."),
+        gettext_noop("Refugees hosted"),
+        gettext_noop("Refugees hosted"),
+        gettext_noop(
+            "Refugees under UNHCR's mandate living in the country at the end of the year, all origins."
+        ),
         "forced-migration",
         "refugees",
-        N_("Refugees by country of asylum, all origins"),
-        N_("persons"),
+        gettext_noop("Refugees by country of asylum, all origins"),
+        gettext_noop("persons"),
         numerator_counterpart=ALL_PARTNERS,
         sort_order=50,
     ),
     IndicatorSpec(
         "refugees-by-origin-per-100000",
-        N_("Refugees from the country per 100,000 population"),
-        N_("Refugees per 100,000 (10.7.4)"),
-        N_(
+        gettext_noop("Refugees from the country per 100,000 population"),
+        gettext_noop("Refugees per 100,000 (10.7.4)"),
+        gettext_noop(
             "Refugees originating from the country, in all countries of asylum, per 100,000 people "
             "of the country "
             "of origin (SDG 10.7.4)."
         ),
         "forced-migration",
         "refugees",
-        N_("Refugees by country of origin, all countries of asylum"),
-        N_("per 100,000 population"),
+        gettext_noop("Refugees by country of origin, all countries of asylum"),
+        gettext_noop("per 100,000 population"),
         factor=100000,
         numerator_area_role="counterpart",
         numerator_counterpart=ALL_PARTNERS,
         denominator_series="population",
-        denominator_description=N_("Population of the country of origin"),
+        denominator_description=gettext_noop("Population of the country of origin"),
         decimals=1,
         sdg="10.7.4",
         higher_is_better=False,
@@ -338,80 +362,84 @@ INDICATORS = [
     ),
     IndicatorSpec(
         "refugee-share-of-migrants",
-        N_("Refugees and asylum-seekers as a share of migrants"),
-        N_("Refugee share"),
-        N_("UN DESA's estimate of refugees and asylum-seekers divided by the international migrant stock."),
+        gettext_noop("Refugees and asylum-seekers as a share of migrants"),
+        gettext_noop("Refugee share"),
+        gettext_noop(
+            "UN DESA's estimate of refugees and asylum-seekers divided by the international migrant stock."
+        ),
         "forced-migration",
         "refugee-stock",
-        N_("Refugees and asylum-seekers (UN DESA)"),
-        N_("% of migrants"),
+        gettext_noop("Refugees and asylum-seekers (UN DESA)"),
+        gettext_noop("% of migrants"),
         factor=100,
         denominator_series="migrant-stock",
-        denominator_description=N_("International migrant stock"),
+        denominator_description=gettext_noop("International migrant stock"),
         decimals=1,
         sort_order=65,
     ),
     IndicatorSpec(
         "net-migration",
-        N_("Net migration"),
-        N_("Net migration"),
-        N_("Number of immigrants less the number of emigrants over the year."),
+        gettext_noop("Net migration"),
+        gettext_noop("Net migration"),
+        gettext_noop("Number of immigrants less the number of emigrants over the year."),
         "migration-flows",
         "net-migration",
-        N_("Net number of migrants"),
-        N_("persons"),
+        gettext_noop("Net number of migrants"),
+        gettext_noop("persons"),
         sort_order=70,
     ),
     IndicatorSpec(
         "net-migration-rate",
-        N_("Net migration rate"),
-        N_("Net migration rate"),
-        N_("Net number of migrants per 1,000 population."),
+        gettext_noop("Net migration rate"),
+        gettext_noop("Net migration rate"),
+        gettext_noop("Net number of migrants per 1,000 population."),
         "migration-flows",
         "net-migration",
-        N_("Net number of migrants"),
-        N_("per 1,000 population"),
+        gettext_noop("Net number of migrants"),
+        gettext_noop("per 1,000 population"),
         factor=1000,
         denominator_series="population",
-        denominator_description=N_("Total population"),
+        denominator_description=gettext_noop("Total population"),
         decimals=1,
         sort_order=75,
     ),
     IndicatorSpec(
         "remittance-inflows",
-        N_("Remittance inflows"),
-        N_("Remittances received"),
-        N_("Migrant remittances received by the country, current US dollars."),
+        gettext_noop("Remittance inflows"),
+        gettext_noop("Remittances received"),
+        gettext_noop("Migrant remittances received by the country, current US dollars."),
         "remittances",
         "remittance-inflows",
-        N_("Remittance inflows"),
-        N_("US$ million"),
+        gettext_noop("Remittance inflows"),
+        gettext_noop("US$ million"),
         display_mult=6,
         decimals=1,
         sort_order=80,
     ),
     IndicatorSpec(
         "remittance-outflows",
-        N_("Remittance outflows"),
-        N_("Remittances sent"),
-        N_("Personal remittances paid by residents of the country, current US dollars."),
+        gettext_noop("Remittance outflows"),
+        gettext_noop("Remittances sent"),
+        gettext_noop("Personal remittances paid by residents of the country, current US dollars."),
         "remittances",
         "remittance-outflows",
-        N_("Remittance outflows"),
-        N_("US$ million"),
+        gettext_noop("Remittance outflows"),
+        gettext_noop("US$ million"),
         display_mult=6,
         decimals=1,
         sort_order=85,
     ),
     IndicatorSpec(
         "remittance-inflows-gdp",
-        N_("Remittance inflows as a share of GDP"),
-        N_("Remittances % of GDP (17.3.2)"),
-        N_("Volume of remittances in US dollars as a proportion of total GDP (SDG 17.3.2), as published."),
+        gettext_noop("Remittance inflows as a share of GDP"),
+        gettext_noop("Remittances % of GDP (17.3.2)"),
+        gettext_noop(
+            "Volume of remittances in US dollars as a proportion of total GDP (SDG 17.3.2), as published."
+        ),
         "remittances",
         "remittance-inflows-gdp-ratio",
-        N_("Remittance inflows relative to GDP"),
-        N_("% of GDP"),
+        gettext_noop("Remittance inflows relative to GDP"),
+        gettext_noop("% of GDP"),
         factor=100,
         decimals=1,
         sdg="17.3.2",
@@ -419,17 +447,17 @@ INDICATORS = [
     ),
     IndicatorSpec(
         "remittance-cost-to-country",
-        N_("Average cost of sending money to the country"),
-        N_("Cost to send to"),
-        N_(
+        gettext_noop("Average cost of sending money to the country"),
+        gettext_noop("Cost to send to"),
+        gettext_noop(
             "Simple average over corridors into the country of the total cost of sending USD 200, "
             "in per cent "
             "(basis of SDG 10.c.1)."
         ),
         "remittances",
         "remittance-cost",
-        N_("Corridor average total cost, all sending countries"),
-        N_("%"),
+        gettext_noop("Corridor average total cost, all sending countries"),
+        gettext_noop("%"),
         numerator_counterpart=ALL_PARTNERS,
         decimals=2,
         sdg="10.c.1",
@@ -438,16 +466,16 @@ INDICATORS = [
     ),
     IndicatorSpec(
         "remittance-cost-from-country",
-        N_("Average cost of sending money from the country"),
-        N_("Cost to send from"),
-        N_(
+        gettext_noop("Average cost of sending money from the country"),
+        gettext_noop("Cost to send from"),
+        gettext_noop(
             "Simple average over corridors out of the country of the total cost of sending USD "
             "200, in per cent."
         ),
         "remittances",
         "remittance-cost",
-        N_("Corridor average total cost, all receiving countries"),
-        N_("%"),
+        gettext_noop("Corridor average total cost, all receiving countries"),
+        gettext_noop("%"),
         numerator_area_role="counterpart",
         numerator_counterpart=ALL_PARTNERS,
         decimals=2,
@@ -458,20 +486,20 @@ INDICATORS = [
 ]
 
 THEMES = {
-    "migrant-stocks": N_("Migrant stocks"),
-    "forced-migration": N_("Forced migration"),
-    "migration-flows": N_("Migration flows"),
-    "remittances": N_("Remittances"),
+    "migrant-stocks": gettext_noop("Migrant stocks"),
+    "forced-migration": gettext_noop("Forced migration"),
+    "migration-flows": gettext_noop("Migration flows"),
+    "remittances": gettext_noop("Remittances"),
 }
 
 SDG_INDICATORS = [
     SdgSpec(
         "10.7.1",
-        N_(
+        gettext_noop(
             "Recruitment cost borne by employee as a proportion of monthly income earned in "
             "country of destination"
         ),
-        N_(
+        gettext_noop(
             "10.7 Facilitate orderly, safe, regular and responsible migration and mobility of "
             "people, including through "
             "the implementation of planned and well-managed migration policies."
@@ -479,16 +507,18 @@ SDG_INDICATORS = [
         "SL_EMP_RCOST",
         "PT",
         "ILO, World Bank",
-        N_("Recruitment costs paid by workers divided by their monthly earnings in the first job abroad."),
+        gettext_noop(
+            "Recruitment costs paid by workers divided by their monthly earnings in the first job abroad."
+        ),
     ),
     SdgSpec(
         "10.7.2",
-        N_(
+        gettext_noop(
             "Number of countries with migration policies that facilitate orderly, safe, regular "
             "and responsible "
             "migration and mobility of people"
         ),
-        N_(
+        gettext_noop(
             "10.7 Facilitate orderly, safe, regular and responsible migration and mobility of "
             "people, including through "
             "the implementation of planned and well-managed migration policies."
@@ -496,7 +526,7 @@ SDG_INDICATORS = [
         "SG_CPA_MIGR;SG_CPA_MIGRP;SG_CPA_MIGRS",
         "NUMBER;PT",
         "UN DESA Population Division, IOM",
-        N_(
+        gettext_noop(
             "UN Inquiry among Governments on Population and Development: six policy domains of "
             "five sub-categories "
             "each; domain value = (sum of sub-category scores / 5) × 100, coded 1 requires further progress, "
@@ -506,11 +536,11 @@ SDG_INDICATORS = [
     ),
     SdgSpec(
         "10.7.3",
-        N_(
+        gettext_noop(
             "Number of people who died or disappeared in the process of migration towards an international "
             "destination"
         ),
-        N_(
+        gettext_noop(
             "10.7 Facilitate orderly, safe, regular and responsible migration and mobility of "
             "people, including through "
             "the implementation of planned and well-managed migration policies."
@@ -521,8 +551,8 @@ SDG_INDICATORS = [
     ),
     SdgSpec(
         "10.7.4",
-        N_("Proportion of the population who are refugees, by country of origin"),
-        N_(
+        gettext_noop("Proportion of the population who are refugees, by country of origin"),
+        gettext_noop(
             "10.7 Facilitate orderly, safe, regular and responsible migration and mobility of "
             "people, including through "
             "the implementation of planned and well-managed migration policies."
@@ -530,12 +560,12 @@ SDG_INDICATORS = [
         "SM_POP_REFG_OR",
         "PER_100000_POP",
         "UNHCR",
-        N_("Refugees by country of origin per 100,000 population of the country of origin."),
+        gettext_noop("Refugees by country of origin per 100,000 population of the country of origin."),
     ),
     SdgSpec(
         "10.c.1",
-        N_("Remittance costs as a proportion of the amount remitted"),
-        N_(
+        gettext_noop("Remittance costs as a proportion of the amount remitted"),
+        gettext_noop(
             "10.c By 2030, reduce to less than 3 per cent the transaction costs of migrant "
             "remittances and eliminate "
             "remittance corridors with costs higher than 5 per cent."
@@ -543,24 +573,26 @@ SDG_INDICATORS = [
         "SI_RMT_COST;SI_RMT_COST_BC;SI_RMT_COST_SC",
         "PT",
         "World Bank",
-        N_(
+        gettext_noop(
             "Remittance Prices Worldwide mystery shopping; corridor cost = simple average of the "
             "total cost (fee and "
             "exchange-rate margin) of sending the equivalent of USD 200; SmaRT = average of the "
             "three cheapest "
             "qualifying services."
         ),
-        threshold=3.0,
-        threshold_text=N_("Global average below 3 %; no corridor above 5 %."),
+        threshold=SDG_10C1_GLOBAL_TARGET,
+        threshold_text=gettext_noop("Global average below 3 %; no corridor above 5 %."),
     ),
     SdgSpec(
         "17.3.2",
-        N_("Volume of remittances (in United States dollars) as a proportion of total GDP"),
-        N_("17.3 Mobilize additional financial resources for developing countries from multiple sources."),
+        gettext_noop("Volume of remittances (in United States dollars) as a proportion of total GDP"),
+        gettext_noop(
+            "17.3 Mobilize additional financial resources for developing countries from multiple sources."
+        ),
         "BX_TRF_PWKR",
         "PT",
         "World Bank",
-        N_(
+        gettext_noop(
             "Personal remittances received (personal transfers and compensation of employees, IMF "
             "BPM6) divided by GDP; "
             "regional and global values are GDP-weighted."

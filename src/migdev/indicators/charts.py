@@ -304,3 +304,88 @@ def tile_map(
     parts.append(f'<text x="22" y="{legend_y + 14}" class="legend">{escape(no_data)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
+
+
+NO_DATA_CLASS = "no-data"
+
+
+def class_for(value: float | None, breaks: Sequence[float]) -> str:
+    """The CSS class of a value on a choropleth: ``q0`` (lowest fifth) to ``q4``, or ``no-data``."""
+    return NO_DATA_CLASS if value is None else f"q{bin_of(value, breaks)}"
+
+
+@dataclass(frozen=True)
+class MapArea:
+    code: str
+    name: str
+    value: float | None
+    display: str
+    path: str
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    css_class: str
+    label: str
+    count: int
+
+
+def choropleth_key(
+    values: Sequence[float],
+    breaks: Sequence[float],
+    *,
+    legend_format: Callable[[float], str],
+    no_data: str,
+    no_data_count: int,
+) -> list[KeyEntry]:
+    """The key of a choropleth: each class with the lowest and highest value in it, then "no data".
+
+    Classes nobody falls into (fewer distinct values than classes) are left out.
+    """
+    by_class: dict[int, list[float]] = {}
+    for value in values:
+        by_class.setdefault(bin_of(value, breaks), []).append(value)
+    entries = [
+        KeyEntry(
+            f"q{level}",
+            legend_format(min(members))
+            if min(members) == max(members)
+            else f"{legend_format(min(members))} – {legend_format(max(members))}",
+            len(members),
+        )
+        for level, members in sorted(by_class.items())
+    ]
+    entries.append(KeyEntry(NO_DATA_CLASS, no_data, no_data_count))
+    return entries
+
+
+def world_map(
+    areas: Sequence[MapArea],
+    breaks: Sequence[float],
+    *,
+    width: int,
+    height: int,
+    title: str,
+    description: str,
+    key: str = "world",
+) -> SafeString:
+    """A geographic choropleth: one path per country, its class from its value, its name and value as
+    a tooltip. Colours come from the stylesheet (``.world-map .q0`` … ``.q4``); countries without data
+    are hatched (an SVG pattern, referenced by a presentation attribute, not a style)."""
+    parts = _svg_open(width, height, title, description, "world-map", key)
+    hatch = f"map-hatch-{escape(key)}"
+    parts.append(
+        f'<defs><pattern id="{hatch}" patternUnits="userSpaceOnUse" width="9" height="9" '
+        'patternTransform="rotate(45)"><rect width="9" height="9" fill="#f1f3f5"/>'
+        '<line x1="0" y1="0" x2="0" y2="9" stroke="#8a949e" stroke-width="3"/></pattern></defs>'
+    )
+    parts.append('<g class="countries">')
+    for area in areas:
+        css_class = class_for(area.value, breaks)
+        fill = f' fill="url(#{hatch})"' if css_class == NO_DATA_CLASS else ""
+        parts.append(
+            f'<path class="country {css_class}"{fill} data-area="{escape(area.code)}" d="{escape(area.path)}">'
+            f"<title>{escape(area.name)}: {escape(area.display)}</title></path>"
+        )
+    parts.append("</g></svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text node and attribute is escaped above

@@ -13,10 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from migdev.dataio.exports import safe_cell
 from migdev.indicators.areas import WORLD, is_aggregate_code, iso3_to_m49
 from migdev.indicators.computation import ComputedValue
+from migdev.indicators.formatting import catalogue_text
 from migdev.indicators.models import Edition, Indicator
 
 NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
@@ -114,18 +117,21 @@ def metadata(
 
     return {
         "indicator": indicator.code,
-        "name": indicator.name,
-        "definition": indicator.definition,
-        "numerator": indicator.numerator_description,
-        "denominator": indicator.denominator_description or None,
+        "name": catalogue_text(indicator.name),
+        "definition": catalogue_text(indicator.definition),
+        "numerator": catalogue_text(indicator.numerator_description),
+        "denominator": catalogue_text(indicator.denominator_description) or None,
         "factor": indicator.factor,
-        "unit": indicator.unit_label,
-        "values_in": "true units (display multiplier not applied)",
+        "unit": catalogue_text(indicator.unit_label),
+        "language": get_language() or "en",
+        "values_in": _("true units (display multiplier not applied)"),
         "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator else None,
         "edition": describe(edition),
         "denominator_edition": describe(denominator_edition),
-        "aggregates": "Computed as sum of numerators over sum of denominators of the member countries; "
-        "World Bank income groups as of each data year; coverage = members with data / members.",
+        "aggregates": _(
+            "Computed as sum of numerators over sum of denominators of the member countries; World Bank "
+            "income groups as of each data year; coverage = members with data / members."
+        ),
         "scope": scope,
         "selection": selection,
         "generated": timezone.now().date().isoformat(),
@@ -162,7 +168,7 @@ def to_csv(indicator: Indicator, rows: Sequence[ExportRow]) -> str:
                     "yes" if row.is_aggregate else "no",
                     row.period,
                     _number(row.value),
-                    indicator.unit_label,
+                    catalogue_text(indicator.unit_label),
                     _number(row.numerator),
                     _number(row.denominator),
                     row.coverage,
@@ -196,7 +202,7 @@ def to_xlsx(indicator: Indicator, rows: Sequence[ExportRow], meta: dict[str, obj
                     "yes" if row.is_aggregate else "no",
                     row.period,
                     row.value,
-                    indicator.unit_label,
+                    catalogue_text(indicator.unit_label),
                     row.numerator,
                     row.denominator,
                     row.coverage,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from migdev.indicators.models import Indicator
@@ -41,3 +42,12 @@ def tick_formatter(indicator: Indicator, values: Sequence[float]) -> Callable[[f
         return str(template) % {"number": number} if template else number
 
     return format_tick
+
+
+def catalogue_text(text: str) -> str:
+    """A stored catalogue text (indicator name, definition, unit label …) in the active language.
+
+    The seeded texts are in the module's catalogues (see ``catalogue``); a text nobody translated, or
+    one an editor changed, stays as stored. The empty text stays empty (gettext("") is the PO header).
+    """
+    return gettext(text) if text else text

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from migdev.indicators.formatting import catalogue_text
 from migdev.indicators.models import (
     DevelopmentPlan,
     Edition,
@@ -60,8 +61,17 @@ class GoalForm(forms.ModelForm):
         fields = ["reference", "title", "description"]
 
 
+class IndicatorChoiceField(forms.ModelChoiceField):
+    """Indicators by their name in the active language."""
+
+    def label_from_instance(self, obj: Indicator) -> str:
+        return catalogue_text(obj.name)
+
+
 class TargetForm(forms.ModelForm):
-    indicator = forms.ModelChoiceField(queryset=Indicator.objects.order_by("name"), label=_("Indicator"))
+    indicator = IndicatorChoiceField(
+        queryset=Indicator.objects.order_by("sort_order", "name"), label=_("Indicator")
+    )
     edition = forms.ModelChoiceField(
         queryset=Edition.objects.order_by("-published"),
         required=False,

@@ -10,7 +10,12 @@ from django.db.models import Avg, Count, QuerySet, Sum
 
 from migdev.indicators import regions
 from migdev.indicators.areas import WORLD, country_codes
-from migdev.indicators.catalogue import ALL_PARTNERS, THEMES
+from migdev.indicators.catalogue import (
+    ALL_PARTNERS,
+    SDG_10C1_CORRIDOR_LIMIT,
+    SDG_10C1_GLOBAL_TARGET,
+    THEMES,
+)
 from migdev.indicators.computation import (
     AreaPeriod,
     ComputedValue,
@@ -20,6 +25,7 @@ from migdev.indicators.computation import (
     period_year,
     target_progress,
 )
+from migdev.indicators.formatting import catalogue_text
 from migdev.indicators.models import (
     TOTAL,
     DevelopmentPlan,
@@ -49,11 +55,126 @@ def indicators_by_theme() -> list[tuple[str, list[Indicator]]]:
     grouped: dict[str, list[Indicator]] = defaultdict(list)
     for indicator in indicators():
         grouped[indicator.theme].append(indicator)
-    return [(str(THEMES.get(theme, theme)), items) for theme, items in grouped.items()]
+    return [(catalogue_text(THEMES.get(theme, theme)), items) for theme, items in grouped.items()]
 
 
 def sdg_catalogue() -> QuerySet[SdgIndicator]:
     return SdgIndicator.objects.prefetch_related("indicators")
+
+
+@dataclass(frozen=True)
+class RemittanceCostStatus:
+    """SDG 10.c.1 now: the global average cost of sending USD 200 and the corridors above 5 %.
+
+    ``basis`` says where the figures come from: ``rpw`` (the remittances module's Remittance Prices
+    Worldwide figures: a global average pooled over transparent services) or ``corridors`` (the
+    indicators' corridor series: a simple mean of corridor averages, as no service counts are held).
+    """
+
+    basis: str
+    period: str
+    global_average: float | None
+    corridors: int
+    corridors_above: int
+    smart_corridors: int | None
+    smart_corridors_above: int | None
+    sources: tuple[str, ...]
+    licence: str
+    global_target: float = SDG_10C1_GLOBAL_TARGET
+    corridor_limit: float = SDG_10C1_CORRIDOR_LIMIT
+
+    @property
+    def share_above(self) -> float | None:
+        return self.corridors_above / self.corridors * 100 if self.corridors else None
+
+    @property
+    def global_met(self) -> bool | None:
+        return None if self.global_average is None else self.global_average < self.global_target
+
+    @property
+    def corridors_met(self) -> bool | None:
+        return None if not self.corridors else self.corridors_above == 0
+
+    @property
+    def met(self) -> bool | None:
+        """Both parts of the target: False as soon as one is missed, None while one has no data."""
+        parts = (self.global_met, self.corridors_met)
+        if False in parts:
+            return False
+        return None if None in parts else True
+
+
+def remittance_cost_status() -> RemittanceCostStatus | None:
+    """The latest SDG 10.c.1 figures from the data loaded, or None when there are none.
+
+    The remittances module's RPW figures when it has any (the latest quarter it computed); otherwise the
+    newest edition of the indicators' ``remittance-cost`` corridor series (``worldbank-rpw-corridors``),
+    its latest quarter.
+    """
+    from django.apps import apps
+
+    if apps.is_installed("migdev.remittances"):
+        status = _rpw_cost_status()
+        if status is not None:
+            return status
+    return _corridor_series_cost_status()
+
+
+def _rpw_cost_status() -> RemittanceCostStatus | None:
+    from migdev.remittances import selectors as rpw
+    from migdev.remittances.aggregates import Measure
+
+    quarters = rpw.quarters_with_figures()
+    if not quarters:
+        return None
+    quarter = quarters[-1]
+    figures = rpw.figures_for_quarter(quarter)
+    average = figures.get(Measure.GLOBAL_AVERAGE, {}).get("")
+    corridors = [value for value, _count in figures.get(Measure.CORRIDOR_AVERAGE, {}).values()]
+    smart = figures.get(Measure.CORRIDORS_SMART_ABOVE_5, {}).get("")
+    sources = rpw.sources_for_quarter(quarter)
+    return RemittanceCostStatus(
+        basis="rpw",
+        period=quarter,
+        global_average=average[0] if average else None,
+        corridors=len(corridors),
+        corridors_above=sum(1 for value in corridors if value > SDG_10C1_CORRIDOR_LIMIT),
+        smart_corridors=int(smart[1]) if smart else None,
+        smart_corridors_above=int(smart[0]) if smart else None,
+        sources=tuple(str(source) for source in sources),
+        licence="; ".join(sorted({source.licence for source in sources if source.licence})),
+    )
+
+
+def _corridor_series_cost_status() -> RemittanceCostStatus | None:
+    series = Series.objects.filter(code="remittance-cost").first()
+    if series is None:
+        return None
+    editions = editions_with(series.id, bilateral=True)
+    if not editions:
+        return None
+    edition = editions[0]
+    rows = Observation.objects.filter(series=series, edition=edition, value__isnull=False).exclude(
+        counterpart=TOTAL
+    )
+    period = rows.order_by("-period").values_list("period", flat=True).first()
+    if period is None:
+        return None
+    corridors = [
+        value * 10**unit_mult
+        for value, unit_mult in rows.filter(period=period).values_list("value", "unit_mult")
+    ]
+    return RemittanceCostStatus(
+        basis="corridors",
+        period=period,
+        global_average=sum(corridors) / len(corridors),
+        corridors=len(corridors),
+        corridors_above=sum(1 for value in corridors if value > SDG_10C1_CORRIDOR_LIMIT),
+        smart_corridors=None,
+        smart_corridors_above=None,
+        sources=(f"{edition.source.name}, {edition.source.publisher} — {edition.title}",),
+        licence=edition.source.licence,
+    )
 
 
 def numerator_is_bilateral(indicator: Indicator) -> bool:

@@ -24,16 +24,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from migdev.accounts.access import has_permission, permission_required_or_404
-from migdev.indicators import charts, exports, forms, regions, selectors, services
+from migdev.indicators import charts, exports, forms, regions, selectors, services, worldmap
 from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
 from migdev.indicators.cache import cached
 from migdev.indicators.computation import ComputedValue
-from migdev.indicators.formatting import format_value, tick_formatter
+from migdev.indicators.formatting import catalogue_text, format_value, tick_formatter
 from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, PlanGoal, PlanTarget, Source
 from migdev.reference import selectors as reference
 from migdev.reference.models import IncomeGroup
 
 VIEWS = ("chart", "map", "table")
+MAP_LAYOUTS = ("world", "tiles")
 MAX_COMPARED = 12
 DEFAULT_AGGREGATES = (WORLD,)
 AGGREGATE_CHOICES = (WORLD, "002", "019", "142", "150", "009", *INCOME_GROUPS[:4])
@@ -140,12 +141,12 @@ def _profile_context(country: Any) -> dict[str, Any]:
         description = _(
             "%(name)s, %(first_period)s to %(last_period)s: from %(first)s to %(last)s %(unit)s."
         ) % {
-            "name": _(series.indicator.name),
+            "name": catalogue_text(series.indicator.name),
             "first_period": first.period,
             "last_period": last.period,
             "first": format_value(first.value, series.indicator),
             "last": format_value(last.value, series.indicator),
-            "unit": _(series.indicator.unit_label),
+            "unit": catalogue_text(series.indicator.unit_label),
         }
         chart_blocks.append(
             {
@@ -153,7 +154,7 @@ def _profile_context(country: Any) -> dict[str, Any]:
                 "edition": series.edition,
                 "svg": charts.line_chart(
                     [line],
-                    title=_(series.indicator.name),
+                    title=catalogue_text(series.indicator.name),
                     description=description,
                     format_value=fmt,
                     key=f"profile-{index}",
@@ -252,6 +253,7 @@ class Selection:
     aggregates: list[str]
     edition: str | None
     period: str | None
+    layout: str = "world"
 
     def query(self, **changes: Any) -> str:
         state = {
@@ -260,6 +262,7 @@ class Selection:
             "agg": ",".join(self.aggregates),
             "edition": self.edition or "",
             "period": self.period or "",
+            "map": self.layout if self.layout != "world" else "",
         }
         state.update(changes)
         return urlencode({key: value for key, value in state.items() if value})
@@ -279,7 +282,10 @@ def _selection(request: HttpRequest) -> Selection:
     period = request.GET.get("period") or None
     if period is not None and not re.fullmatch(r"\d{4}(-Q[1-4])?", period):
         period = None
-    return Selection(view, areas, aggregates, edition, period)
+    layout = request.GET.get("map", "world")
+    if layout not in MAP_LAYOUTS:
+        layout = "world"
+    return Selection(view, areas, aggregates, edition, period, layout)
 
 
 def _indicator_or_404(code: str) -> Indicator:
@@ -355,7 +361,17 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
     if selection.view == "chart":
         context["chart"], context["chart_legend"] = _chart(indicator, shown, names)
     elif selection.view == "map" and period is not None:
-        context["map"] = _map(indicator, result, period, names)
+        context["map_layouts"] = [
+            (layout, label, selection.query(map=layout if layout != "world" else ""))
+            for layout, label in (
+                ("world", _("World map")),
+                ("tiles", _("Tile map: every country the same size")),
+            )
+        ]
+        if selection.layout == "tiles":
+            context["map"] = _map(indicator, result, period, names)
+        else:
+            context["world_map"] = _world_map(indicator, result, period)
     if period is not None:
         context["period_rows"] = _period_rows(indicator, result, period, names, selection)
     if result.edition is not None and period is not None:
@@ -430,7 +446,7 @@ def _chart(
     )
     svg = charts.line_chart(
         drawable,
-        title=_(indicator.name),
+        title=catalogue_text(indicator.name),
         description=summary or _("No data for this selection."),
         format_value=tick_formatter(indicator, values),
         key="indicator",
@@ -463,7 +479,8 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
     with_data = sum(1 for g in groups for t in g.tiles if t.value is not None)
     return charts.tile_map(
         groups,
-        title=_("%(indicator)s, %(period)s") % {"indicator": _(indicator.name), "period": period},
+        title=_("%(indicator)s, %(period)s")
+        % {"indicator": catalogue_text(indicator.name), "period": period},
         description=_(
             "Countries grouped by UN sub-region and coloured by quintile; %(count)s countries have data. "
             "The table below lists every value."
@@ -473,6 +490,56 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
         no_data=_("No data"),
         key="map",
     )
+
+
+def _world_map(indicator: Indicator, result: selectors.IndicatorResult, period: str) -> dict[str, Any]:
+    """The geographic choropleth: reference countries joined to the package's shapes on ISO alpha-2,
+    values on ISO alpha-3 — never on names."""
+    shapes = worldmap.world_shapes()
+    areas = []
+    not_drawn = []
+    values = []  # every country's, drawn or not: the same fifths as the tile map and the key
+    for country in reference.countries():
+        computed = result.values.get((country.iso3, period))
+        value = computed.value if computed else None
+        if value is not None:
+            values.append(value)
+        path = shapes.paths.get(country.iso2.upper())
+        if path is None:
+            if value is not None:
+                not_drawn.append(country.name)
+            continue
+        areas.append(charts.MapArea(country.iso3, country.name, value, format_value(value, indicator), path))
+    breaks = charts.quantile_breaks(values)
+    legend_format = partial(format_value, indicator=indicator)
+    no_data_count = sum(1 for area in areas if area.value is None)
+    title = _("%(indicator)s, %(period)s") % {"indicator": catalogue_text(indicator.name), "period": period}
+    description = _(
+        "World map of countries coloured by fifths of their values; %(count)s countries have data, "
+        "%(missing)s are hatched for no data. The table below lists every value."
+    ) % {"count": len(values), "missing": no_data_count}
+    return {
+        "svg": charts.world_map(
+            areas,
+            breaks,
+            width=shapes.width,
+            height=shapes.height,
+            title=title,
+            description=description,
+            key="world",
+        ),
+        "key": charts.choropleth_key(
+            values,
+            breaks,
+            legend_format=legend_format,
+            no_data=_("No data"),
+            no_data_count=no_data_count,
+        ),
+        "not_drawn": sorted(not_drawn),
+        "package": worldmap.PACKAGE,
+        "author": worldmap.AUTHOR,
+        "licence": worldmap.LICENCE,
+    }
 
 
 def _period_rows(
@@ -606,7 +673,13 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def sdg_catalogue(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/sdg.html", {"sdg_indicators": selectors.sdg_catalogue()})
+    # Not cached with the indicator pages: the figures may come from the remittances module, whose
+    # writes do not change the indicators' data version.
+    return render(
+        request,
+        "indicators/sdg.html",
+        {"sdg_indicators": selectors.sdg_catalogue(), "cost_status": selectors.remittance_cost_status()},
+    )
 
 
 @require_GET

@@ -37,6 +37,7 @@ from migdev.remittances.models import (
     AggregateValue,
     Corridor,
     CorridorSeriesValue,
+    PriceSource,
     Provider,
     ProviderToken,
     QuarterCoverage,
@@ -749,3 +750,16 @@ def country_names(codes: Iterable[str]) -> dict[str, str]:
     from migdev.reference.models import Country
 
     return {country.iso3: country.name for country in Country.objects.filter(iso3__in=set(codes))}
+
+
+def sources_for_quarter(quarter: str) -> list[PriceSource]:
+    """The sources a quarter's figures rest on: survey services and imported corridor values."""
+    ids = set(
+        Service.objects.filter(quarter=quarter, origin__in=STATISTICAL_ORIGINS)
+        .values_list("source_id", flat=True)
+        .distinct()
+    )
+    ids |= set(
+        CorridorSeriesValue.objects.filter(quarter=quarter).values_list("source_id", flat=True).distinct()
+    )
+    return list(PriceSource.objects.filter(id__in=ids).order_by("title", "edition"))
