@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -8,7 +9,10 @@ from django.test import Client
 from lxml import etree
 
 from migdev.accounts.models import Organisation, User
+from migdev.coordination.demo import seed_demo
 from migdev.coordination.iati import (
+    SCHEMA_DIR,
+    IatiExportError,
     IatiRejected,
     activity_schema,
     export_iati,
@@ -49,7 +53,11 @@ def activity_xml(
       <period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/>
       <value currency="EUR" value-date="2024-01-01">125000.50</value>
     </budget>
-    <transaction><anything-goes/></transaction>
+    <transaction>
+      <transaction-type code="2"/>
+      <transaction-date iso-date="2024-02-01"/>
+      <value currency="EUR" value-date="2024-02-01">50000</value>
+    </transaction>
     {extra}
   </iati-activity>"""
 
@@ -57,6 +65,46 @@ def activity_xml(
 def document(*activities: str, version: str = "2.03") -> bytes:
     body = "".join(activities)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="{version}" generated-datetime="2025-02-01T10:00:00Z">{body}\n</iati-activities>'.encode()
+
+
+def official_schema_errors(content: bytes) -> list[str]:
+    """Validation with the official IATI 2.03 schema files as shipped, loaded here independently of
+    migdev's cached schema object."""
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA_DIR / "iati-activities-schema.xsd")))
+    valid = schema.validate(etree.ElementTree(etree.fromstring(content)))
+    errors = [f"line {entry.line}: {entry.message}" for entry in schema.error_log]
+    assert valid == (not errors)
+    return errors
+
+
+def test_the_official_schema_files_are_shipped_unchanged() -> None:
+    # The digests of iati/resources/standard/2-03/schemas/ in the pyIATI 0.4.1 sdist (see SOURCE.md).
+    expected = {
+        "iati-activities-schema.xsd": "0bf6d822f71fb44e607a7ad0b9894d283a01f761657e6c0b4d0269ac77bff724",
+        "iati-common.xsd": "150426c82d52eec4458a48b0a7e824f067fd5a45ae8ecf228286d7daea48b767",
+        "xml.xsd": "61960fb3131e38022caad5360e2f33a3382578ab3c80cd58bd74320ede61b20c",
+    }
+    for name, digest in expected.items():
+        assert hashlib.sha256((SCHEMA_DIR / name).read_bytes()).hexdigest() == digest, name
+        assert digest in (SCHEMA_DIR / "SOURCE.md").read_text(encoding="utf-8")
+    assert "Release 2.03, 2018-02-19" in (SCHEMA_DIR / "iati-activities-schema.xsd").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_the_test_file_is_valid_iati_2_03() -> None:
+    assert official_schema_errors(document(activity_xml(), activity_xml("XM-DAC-47066-P2"))) == []
+
+
+def test_the_official_schema_catches_what_it_should() -> None:
+    # A description is required by IATI 2.03: the official schema says so, migdev's reader does not.
+    without_description = activity_xml().replace(
+        '<description type="1"><narrative>Pre-departure orientation.</narrative></description>', ""
+    )
+    assert any("description" in error for error in official_schema_errors(document(without_description)))
+    errors = _rejected(document(without_description)).errors
+    assert errors[0].reason.startswith("schema") and "description" in errors[0].reason
+    assert errors[0].line is not None and errors[0].row == 1 and errors[0].file == "bad.xml"
 
 
 def test_import_reads_every_part(editor: User) -> None:
@@ -158,6 +206,7 @@ def test_round_trip_validates_and_preserves_the_activity(
     import_iati_bytes(document(activity_xml()), file_name="iom.xml", actor=editor)
     original = Activity.objects.get()
     exported = export_iati(Activity.objects.all())
+    assert official_schema_errors(exported) == []
     assert activity_schema().validate(etree.ElementTree(etree.fromstring(exported)))
 
     Activity.objects.all().delete()
@@ -186,10 +235,111 @@ def test_round_trip_validates_and_preserves_the_activity(
 
 def test_export_needs_iati_identifiers(make_activity: Callable[..., Activity]) -> None:
     activity = make_activity("UNCTAD")
-    from migdev.coordination.iati import IatiExportError
-
     with pytest.raises(IatiExportError, match="UNCTAD"):
         export_iati([activity])
+
+
+def test_export_refuses_what_iati_2_03_requires_and_the_activity_lacks(
+    make_activity: Callable[..., Activity],
+) -> None:
+    no_description = make_activity()
+    no_date = make_activity(start=None)
+    Activity.objects.filter(pk=no_date.pk).update(description="Has one.")
+    with pytest.raises(IatiExportError) as caught:
+        export_iati(Activity.objects.order_by("pk"))
+    message = str(caught.value)
+    assert f"{no_description.iati_identifier} (description)" in message
+    assert f"{no_date.iati_identifier} (activity date)" in message
+    with pytest.raises(IatiExportError, match="no activities"):
+        export_iati([])
+
+
+def test_every_part_the_exporter_writes_is_valid_iati_2_03(
+    editor: User, make_activity: Callable[..., Activity]
+) -> None:
+    """An activity with everything migdev can export: several countries with percentages, participants
+    in and out of the registry, budgets, results, all four dates, topics."""
+    import_iati_bytes(
+        document(
+            activity_xml(
+                extra=(
+                    '<result type="2"><title><narrative>Outcome</narrative></title>'
+                    '<indicator measure="5"><title><narrative>Workers trained</narrative></title></indicator>'
+                    "</result>"
+                )
+            ).replace(
+                '<recipient-country code="NP" percentage="100"/>',
+                '<recipient-country code="NP" percentage="60"/><recipient-country code="PH" percentage="40"/>',
+            )
+        ),
+        file_name="full.xml",
+        actor=editor,
+    )
+    Activity.objects.update(
+        planned_start=datetime.date(2023, 6, 1), actual_end=datetime.date(2027, 1, 31), description="Full."
+    )
+    extra = make_activity("ILO")
+    Activity.objects.filter(pk=extra.pk).update(description="Second activity, no budget or country.")
+    exported = export_iati(Activity.objects.order_by("pk"))
+    assert official_schema_errors(exported) == []
+    tree = etree.fromstring(exported)
+    assert len(tree.findall("iati-activity")) == 2
+    assert sorted(d.get("type") for d in tree.find("iati-activity").findall("activity-date")) == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+
+
+def test_demo_export_is_valid_iati_2_03() -> None:
+    seed_demo()
+    activities = Activity.objects.filter(is_published=True)
+    assert activities.count() >= 5
+    assert official_schema_errors(export_iati(activities)) == []
+
+
+def test_export_view_answers_409_when_an_activity_cannot_be_published(
+    client: Client, make_activity: Callable[..., Activity]
+) -> None:
+    activity = make_activity("IOM")
+    response = client.get("/en/coordination/activities/export.xml")
+    assert response.status_code == 409
+    assert activity.iati_identifier in response.content.decode()
+    Activity.objects.filter(pk=activity.pk).update(description="Now complete.")
+    response = client.get("/en/coordination/activities/export.xml")
+    assert response.status_code == 200
+    assert official_schema_errors(response.content) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "column"),
+    [
+        (('<activity-status code="2"/>', '<activity-status code="9"/>'), "activity-status/@code"),
+        (('role="4"', 'role="7"'), "participating-org/@role"),
+        (('type="3"/>', 'type="8"/>'), "activity-date/@type"),
+        (('percentage="100"', 'percentage="250"'), "recipient-country/@percentage"),
+        (('default-currency="USD"', 'default-currency="DOLLARS"'), "iati-activity/@default-currency"),
+        (
+            ('currency="EUR" value-date="2024-01-01"', 'currency="E1" value-date="2024-01-01"'),
+            "budget/value/@currency",
+        ),
+        (
+            ("<iati-identifier>XM-DAC-47066-P1</iati-identifier>", "<iati-identifier> </iati-identifier>"),
+            "iati-identifier",
+        ),
+        ((">125000.50<", ">100000000000000<"), "budget/value"),
+    ],
+)
+def test_migdev_checks_what_the_official_schema_leaves_open(change: tuple[str, str], column: str) -> None:
+    """Values the official schema types as free strings or unbounded decimals: valid against it, refused
+    by migdev's own checks, with the element named."""
+    old, new = change
+    content = document(activity_xml().replace(old, new, 1))
+    assert official_schema_errors(content) == []
+    errors = _rejected(content).errors
+    assert [e.column for e in errors] == [column], errors
+    assert errors[0].line is not None and errors[0].row == 1
 
 
 def test_upload_page_shows_every_problem_and_saves_nothing(editor_client: Client) -> None:

@@ -389,3 +389,44 @@ def test_reindex_command(editor: User, capsys: pytest.CaptureFixture[str]) -> No
     call_command("reindex_publications")
     assert "indexed 1 publications" in capsys.readouterr().out
     assert publications_search(None, "rebuilt").total == 1
+
+
+def test_postgres_keeps_search_vectors_in_the_row_and_no_pending_list(editor: User) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL storage settings")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'coordination_publication'::regclass "
+            "AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'coordination_publication_search_gin'"
+        )
+        assert "fastupdate=off" in cursor.fetchone()[0]
+
+
+def test_phrases_match_only_adjacent_words_in_short_and_very_long_texts(editor: User) -> None:
+    # The long text's vector (~3,000 distinct words) cannot stay inside the row on PostgreSQL; phrase checks
+    # must still read it. (PostgreSQL keeps positions up to 16,383 and 256 per word: the text stays within.)
+    filler = " ".join(f"word{n}" for n in range(3_000)) + " labour markets and mobility"
+    adjacent = services.publication_create(
+        actor=editor, data=_data(title="Short", abstract="Support for labour mobility schemes.")
+    )
+    apart = services.publication_create(
+        actor=editor, data=_data(title="Apart", abstract="Labour markets and the mobility of people.")
+    )
+    long_apart = services.publication_create(actor=editor, data=_data(title="Long apart", abstract=filler))
+    long_adjacent = services.publication_create(
+        actor=editor, data=_data(title="Long adjacent", abstract=filler + " then labour mobility at the end")
+    )
+
+    def found(query: str) -> set[int]:
+        return {hit.publication.pk for hit in publications_search(None, query).hits}
+
+    assert found('"labour mobility"') == {adjacent.pk, long_adjacent.pk}
+    assert found("labour mobility") == {adjacent.pk, apart.pk, long_apart.pk, long_adjacent.pk}
+    hit = next(h for h in publications_search(None, '"labour mobility"').hits if h.publication == adjacent)
+    assert "<mark>labour mobility</mark>" in hit.snippet

@@ -7,7 +7,9 @@ backend's own syntax, so user input never reaches either query parser unchecked.
 
 The index holds four weighted parts: the title, the people (authors, organisation, topics, countries),
 the abstract and the text extracted from the file. SQLite keeps them in the FTS5 table created by
-migration 0005, PostgreSQL in the ``search_vector`` column of the publication table. The services call
+migration 0005, PostgreSQL in the ``search_vector`` column of the publication table, stored inside the row
+(migration 0008: phrase checks and ``ts_rank`` read the vector without a TOAST lookup per row) with a GIN
+index that has no pending list. The services call
 :func:`index_publication` after every write; nothing is indexed by signals.
 
 Highlighted snippets are cut in Python from the stored text, identically for both backends; the
