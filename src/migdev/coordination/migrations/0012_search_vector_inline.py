@@ -42,6 +42,6 @@ def extended(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coordination", "0007_research_network")]
+    dependencies = [("coordination", "0011_gcm_objective_translations_data")]
 
     operations = [migrations.RunPython(inline, extended)]
