@@ -250,7 +250,7 @@ def test_export_refuses_what_iati_2_03_requires_and_the_activity_lacks(
     message = str(caught.value)
     assert f"{no_description.iati_identifier} (description)" in message
     assert f"{no_date.iati_identifier} (activity date)" in message
-    with pytest.raises(IatiExportError, match="no activities"):
+    with pytest.raises(IatiExportError, match="No activities to export"):
         export_iati([])
 
 
@@ -306,6 +306,9 @@ def test_export_view_answers_409_when_an_activity_cannot_be_published(
     response = client.get("/en/coordination/activities/export.xml")
     assert response.status_code == 409
     assert activity.iati_identifier in response.content.decode()
+    french = client.get("/fr/coordination/activities/export.xml?area=understanding_impact").content.decode()
+    assert '<html lang="fr"' in french and "exige une description" in french
+    assert 'href="/fr/coordination/activities/?area=understanding_impact"' in french
     Activity.objects.filter(pk=activity.pk).update(description="Now complete.")
     response = client.get("/en/coordination/activities/export.xml")
     assert response.status_code == 200

@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from migdev.accounts.models import Organisation, User
@@ -524,7 +525,7 @@ def _iso2(iso3: str) -> str:
     try:
         return iso2_for(iso3)
     except UnknownCountry as error:
-        raise IatiExportError(f"unknown country code {iso3!r}") from error
+        raise IatiExportError(_("Unknown country code %(code)r.") % {"code": iso3}) from error
 
 
 def _missing_for_iati(activity: Activity) -> list[str]:
@@ -542,7 +543,9 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
     IatiExportError naming every activity that cannot be published as it stands."""
     activities = list(activities)
     if not activities:
-        raise IatiExportError("no activities to export (an IATI 2.03 file holds at least one)")
+        raise IatiExportError(
+            _("No activities to export: an IATI 2.03 file holds at least one. Widen the filters.")
+        )
     org_ids = {a.reporting_organisation_id for a in activities} | {
         p.organisation_id for a in activities for p in a.participants.all() if p.organisation_id
     }
@@ -555,17 +558,23 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
         {str(a.reporting_organisation) for a in activities if a.reporting_organisation_id not in codes}
     )
     if missing:
-        raise IatiExportError(f"no IATI organisation identifier for: {', '.join(missing)}")
+        raise IatiExportError(
+            _("These reporting organisations have no IATI organisation identifier: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
     incomplete = [
         f"{activity.iati_identifier} ({', '.join(lacking)})"
         for activity in activities
         if (lacking := _missing_for_iati(activity))
     ]
     if incomplete:
-        shown = "; ".join(incomplete[:20]) + (
-            f"; and {len(incomplete) - 20} more" if len(incomplete) > 20 else ""
+        shown = "; ".join(incomplete[:20])
+        if len(incomplete) > 20:
+            shown += "; " + _("and %(count)d more") % {"count": len(incomplete) - 20}
+        raise IatiExportError(
+            _("IATI 2.03 requires a description and an activity date; missing for: %(activities)s.")
+            % {"activities": shown}
         )
-        raise IatiExportError(f"IATI 2.03 requires a description and an activity date; missing for: {shown}")
     root = etree.Element("iati-activities", {"version": IATI_VERSION})
     root.set(
         "generated-datetime",

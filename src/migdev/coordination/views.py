@@ -394,13 +394,24 @@ def activities_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(rows, ACTIVITY_COLUMNS, fmt, "migdev-activities")  # type: ignore[arg-type]
 
 
+def _activity_list_url(request: HttpRequest) -> str:
+    """The activity list with the filters the export was asked with."""
+    query = request.GET.urlencode()
+    return reverse("coordination:activity_list") + (f"?{query}" if query else "")
+
+
 @require_GET
 def activities_export_iati(request: HttpRequest) -> HttpResponse:
     _form, activities = _filtered_activities(request)
     try:
         body = export_iati(activities)
     except IatiExportError as error:
-        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+        return render(
+            request,
+            "coordination/export_refused.html",
+            {"reason": str(error), "back": _activity_list_url(request)},
+            status=409,
+        )
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="migdev-activities-iati-2.03.xml"'
     return response
