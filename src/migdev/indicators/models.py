@@ -109,7 +109,8 @@ class Observation(models.Model):
         FORECAST = "F", _("Forecast value")
         NOT_APPLICABLE = "Z", _("Not applicable")
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="observations")
+    # No index of its own: the unique key below starts with the series, and serves every read by series.
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="observations", db_index=False)
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="observations")
     area = models.CharField(_("area"), max_length=12, help_text=_("ISO alpha-3 code or aggregate code."))
     is_aggregate = models.BooleanField(_("aggregate as published"), default=False)
