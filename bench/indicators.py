@@ -465,7 +465,7 @@ def bench_pages(args: argparse.Namespace) -> dict[str, object]:
             "--workers",
             str(args.workers),
             "--threads",
-            "4",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -505,6 +505,7 @@ def bench_pages(args: argparse.Namespace) -> dict[str, object]:
     raw = _raw_sql_latencies(args.database, args.clients, args.requests)
     return {
         "observations": observations,
+        "gunicorn": {"workers": args.workers, "threads": args.threads},
         "cold_single_client_ms": {
             kind: {"median": statistics.median(values), "max": max(values)} for kind, values in cold.items()
         },
@@ -539,7 +540,9 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=5_000_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    # docs/operations.md: gunicorn with (2 × cores) + 1 workers of 2 threads each, as in production.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--child", choices=["migdev", "import_export"], help=argparse.SUPPRESS)

@@ -143,6 +143,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "migdev_cache",
+        # Django's default of 300 entries culls a third of the table (in key order, so also the indicators'
+        # data version and the pages just computed) as soon as a few dozen pages are cached.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
 

@@ -203,3 +203,95 @@ def test_long_csv_updates_by_key(db, tmp_path: Path):
     assert (outcome.created, outcome.updated) == (1, 1)
     world = Observation.objects.get(area="WLD", period="2024")
     assert world.scaled_value == 304_000_000
+
+
+def test_long_csv_stores_every_column_as_read_and_its_coverage(db, tmp_path: Path):
+    path = tmp_path / "long.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "series",
+                "edition",
+                "area",
+                "period",
+                "value",
+                "counterpart",
+                "sex",
+                "unit_mult",
+                "status",
+                "footnote",
+            ]
+        )
+        writer.writerow(["migrant-stock", "undesa-ims-2024", " usa ", "2020", "50632836", "", "", "", "", ""])
+        writer.writerow(
+            ["migrant-stock", "undesa-ims-2024", "USA", "2020", "1.5", "MEX", "F", "6", "E", "tab\there"]
+        )
+        writer.writerow(
+            [
+                "migrant-stock",
+                "undesa-ims-2024",
+                "DEU",
+                "2019",
+                "..",
+                "",
+                "",
+                "",
+                "",
+                "back\\slash\nnext line",
+            ]
+        )
+        writer.writerow(["migrant-stock", "undesa-ims-2024", "WLD", "2020", "281", "", "", "6", "", ""])
+        writer.writerow(["migrant-stock", "undesa-ims-2024", "FRA", "2018", "-0.5", "", "M", "-1", "F", ""])
+    outcome = load_file("indicators-observations", path)
+    assert (outcome.read, outcome.created, outcome.updated) == (5, 5, 0)
+    stored = {
+        (o.area, o.counterpart, o.sex): (
+            o.period,
+            o.year,
+            o.value,
+            o.unit_mult,
+            o.status,
+            o.footnote,
+            o.is_aggregate,
+        )
+        for o in Observation.objects.filter(edition__code="undesa-ims-2024")
+    }
+    assert stored == {
+        ("USA", "_T", "_T"): ("2020", 2020, 50632836.0, 0, "", "", False),
+        ("USA", "MEX", "F"): ("2020", 2020, 1.5, 6, "E", "tab\there", False),
+        ("DEU", "_T", "_T"): ("2019", 2019, None, 0, "M", "back\\slash\nnext line", False),
+        ("WLD", "_T", "_T"): ("2020", 2020, 281.0, 6, "", "", True),
+        ("FRA", "_T", "M"): ("2018", 2018, -0.5, -1, "F", "", False),
+    }
+    totals = SeriesCoverage.objects.get(
+        edition__code="undesa-ims-2024", series__code="migrant-stock", bilateral=False
+    )
+    # Values that are missing do not count; the world is not a country.
+    assert (totals.first_year, totals.last_year, totals.observations, totals.countries) == (2018, 2020, 3, 2)
+    partners = SeriesCoverage.objects.get(
+        edition__code="undesa-ims-2024", series__code="migrant-stock", bilateral=True
+    )
+    assert (partners.observations, partners.countries) == (1, 1)
+    again = load_file("indicators-observations", path)
+    assert (again.created, again.updated) == (0, 5)
+    assert Observation.objects.filter(edition__code="undesa-ims-2024").count() == 5
+
+
+def test_long_csv_unknown_series_rejects_the_file_at_its_first_row(db, tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "series,edition,area,period,value\n"
+        "migrant-stock,undesa-ims-2024,USA,2020,1\n"
+        "no-such-series,undesa-ims-2024,USA,2020,1\n"
+        "no-such-series,undesa-ims-2024,DEU,2020,1\n"
+        "migrant-stock,undesa-ims-2024,ZZZ,2020,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ObservationsRejected) as caught:
+        load_file("indicators-observations", path)
+    assert [(i.file, i.row, i.column, i.reason) for i in caught.value.issues] == [
+        ("long.csv", 3, "E", "unknown series 'no-such-series'"),
+        ("long.csv", 5, "C", "unknown area code 'ZZZ'"),
+    ]
+    assert not Observation.objects.filter(edition__code="undesa-ims-2024").exists()

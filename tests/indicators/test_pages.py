@@ -78,3 +78,47 @@ def test_a_load_changes_what_cached_pages_show(client, db):
     assert "50,632,836" not in client.get(url).content.decode()
     load_file("undesa-ims-2020", IMS_2020)
     assert "50,632,836" in client.get(url).content.decode()
+
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("indicators:country", args=["DEU"]) + "?from=<b>&x=1",
+        reverse("indicators:indicator", args=["migrant-share-of-population"]) + "?areas=USA,DEU&agg=WLD,HIC",
+    ],
+)
+def test_the_kept_layout_gives_each_visitor_the_page_rendered_for_them(client, ims_2020, monkeypatch, url):
+    from django.shortcuts import render
+    from django.test import Client
+
+    from migdev.indicators import views
+
+    client.get(url)  # computes the body and keeps the layout
+    visitor = Client(enforce_csrf_checks=True)
+    kept = visitor.get(url).content.decode()
+    monkeypatch.setattr(
+        views, "_cached_page", lambda request, template, context, **_: render(request, template, context)
+    )
+    rendered = visitor.get(url).content.decode()
+    # Byte for byte the page the templates render for this visitor, but for the (masked) CSRF token …
+    assert CSRF_INPUT.sub("", kept) == CSRF_INPUT.sub("", rendered)
+    next_path = re.search(r'name="next" type="hidden" value="([^"]+)"', kept).group(1)
+    assert next_path.startswith(url.split("?")[0] + "?") and "&amp;" in next_path and "<" not in next_path
+    # … which is this visitor's own: the language form it carries is accepted.
+    token = CSRF_INPUT.search(kept).group(1)
+    answer = visitor.post(
+        reverse("set_language"), {"language": "fr", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert answer.status_code == 302
+
+
+def test_signed_in_users_get_their_own_header_around_the_kept_body(client, ims_2020, login_as):
+    url = reverse("indicators:country", args=["DEU"])
+    anonymous = client.get(url).content.decode()
+    login_as(username="reader-on-profile")
+    signed_in = client.get(url).content.decode()
+    assert "reader-on-profile" in signed_in and "reader-on-profile" not in anonymous
+    assert "15,762,457" in signed_in and "15,762,457" in anonymous

@@ -1,6 +1,7 @@
 """The parsers on files cut from the real publications: check values, missing markers, aggregates, errors."""
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,104 @@ def test_cell_number(raw, expected):
 
 def test_column_letter():
     assert [column_letter(i) for i in (0, 25, 26, 51, 52)] == ["A", "Z", "AA", "AZ", "BA"]
+
+
+LONG_EDITIONS = {
+    code: others.EditionInfo(source="undesa-ims", code=code, title=code, published=date(2024, 1, 1))
+    for code in ("ims-long", "ims-other")
+}
+LONG_HEADER = (
+    "series,edition,area,period,value,counterpart,sex,age,migratory_status,unit_mult,status,footnote"
+)
+
+
+def _long_file(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join([LONG_HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_long_csv_reads_codes_in_any_spacing_and_case_once_checked(tmp_path: Path):
+    path = _long_file(
+        tmp_path,
+        "migrant-stock,ims-long,usa,2020,1,,,,,,,",
+        " migrant-stock , ims-long , DEU , 2020 , 2.5 ,MEX, F ,15-24,_T, 3 , E , a note ",
+        "migrant-stock,ims-long,WLD,2021-Q3,..,,,,,,,",
+        ",,,,,,,,,,,",
+        'migrant-stock,ims-long,2,2020,"1,234",,,,,,,"two\nlines"',
+        "migrant-stock,ims-long,FRA,2020",
+    )
+    parsed = others.parse_long_csv(path, editions=LONG_EDITIONS)
+    observations = list(parsed.iter_observations())
+    assert not parsed.issues and parsed.rows_read == 5
+    usa, deu, world, africa, france = observations
+    assert (usa.area, usa.value, usa.sex, usa.counterpart, usa.unit_mult, usa.status) == (
+        "USA",
+        1.0,
+        "_T",
+        "_T",
+        0,
+        "",
+    )
+    assert (deu.series, deu.area, deu.counterpart, deu.sex, deu.age) == (
+        "migrant-stock",
+        "DEU",
+        "MEX",
+        "F",
+        "15-24",
+    )
+    assert (deu.value, deu.unit_mult, deu.status, deu.footnote) == (2.5, 3, "E", "a note")
+    assert (world.is_aggregate, world.period, world.year, world.value, world.status) == (
+        True,
+        "2021-Q3",
+        2021,
+        None,
+        "M",
+    )
+    assert (africa.area, africa.is_aggregate, africa.value, africa.footnote, africa.row) == (
+        "002",
+        True,
+        1234.0,
+        "two\nlines",
+        7,
+    )
+    assert (france.row, france.value, france.status) == (8, None, "M")  # a short row: the value is missing
+    assert {o.column for o in observations} == {"E"}
+
+
+def test_long_csv_names_the_first_bad_column_of_every_bad_row(tmp_path: Path):
+    path = _long_file(
+        tmp_path,
+        "migrant-stock,ims-long,USA,2020,1,,,,,,,",
+        "migrant-stock,ims-long,ZZZ,2020,1,,,,,,,",
+        "migrant-stock,ims-long,ZZZ,20x0,1,,,,,,,",
+        "migrant-stock,ims-long,USA,20x0,1,,,,,,,",
+        "migrant-stock,ims-long,USA,2020,abc,,,,,,,",
+        "migrant-stock,ims-long,USA,2020,nan,,,,,,,",
+        "migrant-stock,ims-long,USA,2020,1e400,,,,,,,",
+        "migrant-stock,ims-other,USA,2020,1,,,,,,,",
+        "migrant-stock,ims-unknown,USA,2020,1,,,,,,,",
+        "migrant-stock,ims-long,USA,2020,1,XXX,,,,,,",
+        "migrant-stock,ims-long,USA,2020,1,,bad code!,,,,,",
+        "migrant-stock,ims-long,USA,2020,1,,,,,123,,",
+        "migrant-stock,ims-long,USA,2020,1,,,,,,Q,",
+        "migrant-stock,ims-long,USA,2021,1,,,,,,,",
+    )
+    parsed = others.parse_long_csv(path, editions=LONG_EDITIONS)
+    kept = list(parsed.iter_observations())
+    assert [(o.area, o.period) for o in kept] == [("USA", "2020"), ("USA", "2021")]
+    assert parsed.rows_read == 14
+    assert [(issue.row, issue.column, issue.reason) for issue in parsed.issues] == [
+        (3, "C", "unknown area code 'ZZZ'"),
+        (4, "C", "unknown area code 'ZZZ'"),
+        (5, "D", "'20x0' is not a period"),
+        (6, "E", "'abc' is not a number"),
+        (7, "E", "'nan' is not a number"),
+        (8, "E", "'1e400' is not a number"),
+        (9, "B", "one file holds one edition"),
+        (10, "B", "unknown edition 'ims-unknown'"),
+        (11, "F", "unknown counterpart 'XXX'"),
+        (12, "G", "'bad code!' is not a code"),
+        (13, "J", "unit_mult is a power of 10"),
+        (14, "K", "unknown status 'Q'"),
+    ]

@@ -55,9 +55,13 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cached(name: str, build: Callable[[], T]) -> T:
-    """``build()``'s result for ``name`` at the current data version, computed at most once per version."""
-    key = f"indicators:{code_fingerprint()}:{data_version()}:{name}"
+def cached(name: str, build: Callable[[], T], *, version: str | None = None) -> T:
+    """``build()``'s result for ``name`` at the current data version, computed at most once per version.
+
+    A request that needs several entries reads the version once (``data_version()``) and passes it, so it
+    asks the shared cache once, and sees one consistent version.
+    """
+    key = f"indicators:{code_fingerprint()}:{version or data_version()}:{name}"
     with _lock:
         if key in _local:
             _local.move_to_end(key)

@@ -109,8 +109,12 @@ class Observation(models.Model):
         FORECAST = "F", _("Forecast value")
         NOT_APPLICABLE = "Z", _("Not applicable")
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="observations")
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="observations")
+    # Neither has an index of its own: every read names the edition and the series, and the unique key
+    # below starts with both (fewer indexes also make loading cheaper).
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="observations", db_index=False)
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="observations", db_index=False
+    )
     area = models.CharField(_("area"), max_length=12, help_text=_("ISO alpha-3 code or aggregate code."))
     is_aggregate = models.BooleanField(_("aggregate as published"), default=False)
     counterpart = models.CharField(_("counterpart area"), max_length=12, default=TOTAL)
@@ -131,8 +135,8 @@ class Observation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=[
-                    "series",
                     "edition",
+                    "series",
                     "area",
                     "counterpart",
                     "period",
@@ -140,11 +144,11 @@ class Observation(models.Model):
                     "age",
                     "migratory_status",
                 ],
-                name="indicators_observation_unique_key",
+                name="indicators_observation_key",
             )
         ]
-        # The unique key (series, edition, area, …) also serves the per-series reads; these two add the
-        # per-country reads of a profile and the by-partner sums.
+        # The unique key (edition, series, area, …) also serves the per-series reads and an edition's
+        # deletes; these two add the per-country reads of a profile and the by-partner sums.
         indexes = [
             models.Index(fields=["area", "series", "edition"], name="indicators_obs_area_series"),
             models.Index(

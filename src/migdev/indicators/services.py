@@ -283,7 +283,7 @@ def _store_in_memory(
     parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition, replace: bool
 ) -> tuple[set[int], int, int, int]:
     observations = list(parsed.iter_observations())
-    parsed.observations, parsed.stream = observations, None
+    parsed.observations, parsed.stream, parsed.rows = observations, None, None
     issues = list(parsed.issues) + parsed.duplicate_issues(file_name)
     unknown: dict[str, ParsedObservation] = {}
     for observation in observations:
@@ -338,6 +338,11 @@ def _copy_lines(
     Codes (area, period, sex …) are checked by the parsers to hold no tab, newline or backslash, so only
     free text (the footnote, the column label) is escaped.
     """
+    if parsed.rows is not None:
+        yield from _copy_lines_from_rows(
+            parsed, file_name, series_ids, edition_id, issues, with_source=with_source, touched=touched
+        )
+        return
     reported: set[str] = set()
     for o in parsed.iter_observations():
         series_id = series_ids.get(o.series)
@@ -362,6 +367,58 @@ def _copy_lines(
             f"{o.unit_mult}\t{o.status}\t{_copy_text(o.footnote) if o.footnote else ''}\t{o.row}\t"
             f"{_copy_text(o.column)}\n"
         )
+
+
+def _copy_lines_from_rows(
+    parsed: ParsedFile,
+    file_name: str,
+    series_ids: dict[str, int],
+    edition_id: int,
+    issues: list[ParseIssue],
+    *,
+    with_source: bool,
+    touched: set[int] | None,
+) -> Iterator[str]:
+    """The same lines from a parser's plain rows, with no object per row; the text before the area (series
+    and edition ids) is built once per series."""
+    assert parsed.rows is not None
+    column = _copy_text(parsed.rows_column)
+    null = "\\N"
+    heads: dict[str, str | None] = {}
+    for (
+        row,
+        series,
+        area,
+        aggregate,
+        counterpart,
+        period,
+        year,
+        sex,
+        age,
+        migratory,
+        value,
+        mult,
+        status,
+        footnote,
+    ) in parsed.rows:
+        head = heads.get(series, "")
+        if not head:
+            if head is None:
+                continue
+            series_id = series_ids.get(series)
+            if series_id is None:
+                heads[series] = None
+                issues.append(ParseIssue(file_name, row, parsed.rows_column, f"unknown series {series!r}"))
+                continue
+            if touched is not None:
+                touched.add(series_id)
+            head = heads[series] = f"{series_id}\t{edition_id}\t"
+        line = (
+            f"{head}{area}\t{'t' if aggregate else 'f'}\t{counterpart}\t{period}\t{year}\t{sex}\t{age}\t"
+            f"{migratory}\t{null if value is None else repr(value)}\t{mult}\t{status}\t"
+            f"{_copy_text(footnote) if footnote else ''}"
+        )
+        yield f"{line}\t{row}\t{column}\n" if with_source else f"{line}\n"
 
 
 def _write_copy(copy: Any, lines: Iterable[str]) -> int:
@@ -423,7 +480,7 @@ def _store_streaming(
         direct = _store_direct(parsed, file_name, series_ids, edition)
         if direct is not None:
             return direct[0], direct[1], 0, 0
-        if parsed.stream is not None:
+        if parsed.stream is not None or parsed.rows is not None:
             if parsed.reopen is None:
                 raise ObservationsRejected(
                     [ParseIssue(file_name, 0, "", "the file holds the same key twice")]
@@ -488,39 +545,33 @@ def _store_staged(
 
 
 def coverage_refresh(*, edition: Edition, series_ids: Iterable[int]) -> None:
-    """Recompute what ``edition`` holds for each series (totals and by-partner values separately)."""
+    """Recompute what ``edition`` holds for each series (totals and by-partner values separately), in one
+    query."""
     ids = list(series_ids)
     SeriesCoverage.objects.filter(edition=edition, series_id__in=ids).delete()
-    countries = country_codes()
     summaries = (
         Observation.objects.filter(edition=edition, series_id__in=ids, value__isnull=False)
         .annotate(bilateral=~Q(counterpart=TOTAL))
         .values("series_id", "bilateral")
-        .annotate(first=Min("year"), last=Max("year"), n=Count("id"))
-    )
-    for summary in summaries:
-        areas = (
-            (
-                Observation.objects.filter(
-                    edition=edition, series_id=summary["series_id"], value__isnull=False
-                ).exclude(counterpart=TOTAL)
-                if summary["bilateral"]
-                else Observation.objects.filter(
-                    edition=edition, series_id=summary["series_id"], value__isnull=False, counterpart=TOTAL
-                )
-            )
-            .values_list("area", flat=True)
-            .distinct()
+        .annotate(
+            first=Min("year"),
+            last=Max("year"),
+            n=Count("id"),
+            countries=Count("area", distinct=True, filter=Q(area__in=sorted(country_codes()))),
         )
-        SeriesCoverage.objects.create(
+    )
+    SeriesCoverage.objects.bulk_create(
+        SeriesCoverage(
             series_id=summary["series_id"],
             edition=edition,
             bilateral=summary["bilateral"],
             first_year=summary["first"],
             last_year=summary["last"],
             observations=summary["n"],
-            countries=sum(1 for area in areas if area in countries),
+            countries=summary["countries"],
         )
+        for summary in summaries
+    )
 
 
 def sdg_constraints_apply(*, constraints: list[SeriesConstraint]) -> int:

@@ -13,9 +13,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -26,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from migdev.accounts.access import has_permission, permission_required_or_404
 from migdev.indicators import charts, exports, forms, regions, selectors, services, worldmap
 from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
-from migdev.indicators.cache import cached
+from migdev.indicators.cache import cached, data_version
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.formatting import catalogue_text, format_value, tick_formatter
 from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, PlanGoal, PlanTarget, Source
@@ -54,12 +56,68 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
     return found
 
 
+# Markers standing for what differs between two visitors of the same page in the cached layout (letters,
+# digits and dashes: HTML escaping leaves them as they are).
+_CSRF_HOLE = "migdev-layout-hole-csrf-token"
+_PATH_HOLE = "migdev-layout-hole-path"
+_BODY_HOLE = "migdev-layout-hole-body"
+_HOLES = re.compile(f"({_CSRF_HOLE}|{_PATH_HOLE}|{_BODY_HOLE})")
+
+
+class _LayoutRequest:
+    """The request as the layout template sees it while the shared layout is rendered: the current path is
+    a marker; everything else is the visitor's, who is anonymous."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+
+    def get_full_path(self) -> str:
+        return _PATH_HOLE
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
+
+
+def _layout(request: HttpRequest, template: str, context: dict[str, Any]) -> tuple[str, ...]:
+    """The page rendered with markers for the CSRF token, the path and the body, cut at the markers: even
+    items are text, odd items the markers."""
+    html = render_to_string(
+        template,
+        {**context, "body": _BODY_HOLE, "csrf_token": _CSRF_HOLE, "request": _LayoutRequest(request)},
+        request=request,
+    )
+    return tuple(_HOLES.split(html))
+
+
+def _cached_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, name: str, version: str
+) -> HttpResponse:
+    """A page around its cached body (``context["body"]``).
+
+    Signed-in users (whose name and permissions show in the header) and visitors with messages waiting get
+    the layout rendered for them. Everyone else gets the same layout, rendered once per data version and
+    language and kept with three holes filled per request: their CSRF token, the current path (the language
+    form returns to it) and the body.
+    """
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return render(request, template, context)
+    parts = cached(f"layout:{name}", partial(_layout, request, template, context), version=version)
+    fill = {
+        _CSRF_HOLE: get_token(request),
+        _PATH_HOLE: escape(request.get_full_path()),
+        _BODY_HOLE: context["body"],
+    }
+    return HttpResponse("".join(fill[part] if index % 2 else part for index, part in enumerate(parts)))
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    version = data_version()
+    name = f"home:{get_language()}"
     body = cached(
-        f"home:{get_language()}", lambda: render_to_string("indicators/_home_body.html", _home_context())
+        name, lambda: render_to_string("indicators/_home_body.html", _home_context()), version=version
     )
-    return render(request, "indicators/home.html", {"body": body})
+    return _cached_page(request, "indicators/home.html", {"body": body}, name=name, version=version)
 
 
 def _home_context() -> dict[str, Any]:
@@ -223,7 +281,8 @@ def _country_or_none(code: str) -> Any:
 def _profile_page(request: HttpRequest, iso3: str, *, printable: bool) -> HttpResponse:
     if not CODE_PATTERN.match(iso3):
         raise Http404
-    country = cached(f"country:{iso3}", lambda: _country_or_none(iso3) or "")
+    version = data_version()
+    country = cached(f"country:{iso3}", lambda: _country_or_none(iso3) or "", version=version)
     if isinstance(country, str) or country.iso3 != iso3:
         raise Http404
 
@@ -232,8 +291,11 @@ def _profile_page(request: HttpRequest, iso3: str, *, printable: bool) -> HttpRe
         context["printable"] = printable
         return render_to_string("indicators/_country_body.html", context)
 
-    body = cached(f"profile:{country.iso3}:{get_language()}:{int(printable)}", build)
-    return render(request, "indicators/country.html", {"country": country, "body": body})
+    name = f"profile:{country.iso3}:{get_language()}:{int(printable)}"
+    body = cached(name, build, version=version)
+    return _cached_page(
+        request, "indicators/country.html", {"country": country, "body": body}, name=name, version=version
+    )
 
 
 @require_GET
@@ -288,14 +350,14 @@ def _selection(request: HttpRequest) -> Selection:
     return Selection(view, areas, aggregates, edition, period, layout)
 
 
-def _indicator_or_404(code: str) -> Indicator:
+def _indicator_or_404(code: str, *, version: str | None = None) -> Indicator:
     def lookup() -> Indicator | str:
         try:
             return selectors.indicator_by_code(code)
         except Indicator.DoesNotExist:
             return ""  # cached as "no such indicator" until the data change
 
-    indicator = cached(f"indicator-object:{code}", lookup)
+    indicator = cached(f"indicator-object:{code}", lookup, version=version)
     if not isinstance(indicator, Indicator):
         raise Http404
     return indicator
@@ -303,7 +365,8 @@ def _indicator_or_404(code: str) -> Indicator:
 
 @require_GET
 def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator_or_404(code)
+    version = data_version()
+    indicator = _indicator_or_404(code, version=version)
     selection = _selection(request)
     added = [code for code in _codes(request, "add") if is_country(code)]
     removed = set(_codes(request, "remove"))
@@ -311,11 +374,19 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         # The compare form posts nothing: it rewrites the URL, so the selection stays bookmarkable.
         selection.areas = [a for a in selection.areas + added if a not in removed][:MAX_COMPARED]
         return HttpResponseRedirect(f"{request.path}?{selection.query()}")
+    name = f"indicator:{indicator.code}:{get_language()}:{selection.query()}"
     body = cached(
-        f"indicator:{indicator.code}:{get_language()}:{selection.query()}",
+        name,
         lambda: render_to_string("indicators/_indicator_body.html", _indicator_context(indicator, selection)),
+        version=version,
     )
-    return render(request, "indicators/indicator.html", {"indicator": indicator, "body": body})
+    return _cached_page(
+        request,
+        "indicators/indicator.html",
+        {"indicator": indicator, "body": body},
+        name=name,
+        version=version,
+    )
 
 
 def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, Any]:

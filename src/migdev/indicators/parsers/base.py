@@ -54,6 +54,12 @@ class ParsedObservation:
         )
 
 
+# One observation as a plain tuple, for formats with millions of rows (building a tuple costs far less
+# than building an object): (row, series, area, is_aggregate, counterpart, period, year, sex, age,
+# migratory_status, value, unit_mult, status, footnote).
+ObservationRow = tuple[int, str, str, bool, str, str, int, str, str, str, float | None, int, str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class ParseIssue:
     file: str
@@ -81,6 +87,9 @@ class ParsedFile:
     observations: list[ParsedObservation] = field(default_factory=list)
     # Formats read as a stream set this instead of ``observations``; it is consumed once, by the load.
     stream: Iterator[ParsedObservation] | None = None
+    # Or, for large files, a stream of plain rows; ``rows_column`` is the column of every row's value.
+    rows: Iterator[ObservationRow] | None = None
+    rows_column: str = ""
     # Reads the file again from the start (a stream can be consumed only once).
     reopen: Callable[[], ParsedFile] | None = None
     issues: list[ParseIssue] = field(default_factory=list)
@@ -89,7 +98,44 @@ class ParsedFile:
     rows_skipped: int = 0  # rows the format defines as carrying no area value (e.g. unallocated totals)
 
     def iter_observations(self) -> Iterator[ParsedObservation]:
+        if self.rows is not None:
+            return self._observations_from_rows(self.rows)
         return self.stream if self.stream is not None else iter(self.observations)
+
+    def _observations_from_rows(self, rows: Iterator[ObservationRow]) -> Iterator[ParsedObservation]:
+        column = self.rows_column
+        for (
+            row,
+            series,
+            area,
+            aggregate,
+            counterpart,
+            period,
+            _year,
+            sex,
+            age,
+            migratory,
+            value,
+            mult,
+            status,
+            footnote,
+        ) in rows:
+            yield ParsedObservation(
+                series=series,
+                area=area,
+                period=period,
+                value=value,
+                row=row,
+                column=column,
+                is_aggregate=aggregate,
+                counterpart=counterpart,
+                sex=sex,
+                age=age,
+                migratory_status=migratory,
+                unit_mult=mult,
+                status=status,
+                footnote=footnote,
+            )
 
     def duplicate_issues(self, file: str) -> list[ParseIssue]:
         seen: dict[tuple[str, ...], ParsedObservation] = {}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from migdev.indicators.areas import (
     NON_AREA_ORIGINS,
@@ -18,10 +19,12 @@ from migdev.indicators.areas import (
     normalise_code,
 )
 from migdev.indicators.parsers.base import (
+    MISSING_MARKERS,
+    STATUS_MISSING,
     TOTAL,
     EditionInfo,
+    ObservationRow,
     ParsedFile,
-    ParsedObservation,
     ParseError,
     ParseIssue,
     cell_number,
@@ -287,12 +290,21 @@ PERIOD_PATTERN = re.compile(r"^\d{4}(-Q[1-4]|-\d{2})?$")
 UNIT_MULT_PATTERN = re.compile(r"^-?\d{1,2}$")
 DIMENSION_CODE = re.compile(r"^[A-Za-z0-9_+<>.-]{1,16}$")
 DIMENSIONS = ("sex", "age", "migratory_status")
+LONG_STATUSES = frozenset({"", "M", "E", "F", "Z"})
+# Distinct cell texts remembered per column; a file with more (say, thousands of bad codes) is still read,
+# the further texts are just checked again each time.
+CELL_MEMO_LIMIT = 10_000
 
 
 def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFile:
     """``series,edition,area,period,value[,counterpart,sex,age,migratory_status,unit_mult,status,footnote]``.
 
     ``editions`` maps the edition codes that already exist; a file names exactly one of them.
+
+    The file can hold millions of rows, so it is read as a stream of plain row tuples (``ParsedFile.rows``)
+    and each distinct cell text of the code columns (area, period, sex …) is checked once and remembered:
+    a row costs a few dictionary look-ups and one ``float()``. A row that fails a look-up is checked again
+    cell by cell, which names the first bad column just as a full check would.
     """
     file = path.name
     rows = read_csv_rows(path)
@@ -308,27 +320,6 @@ def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFil
     # A missing optional column reads as an empty cell at index ``width``.
     at = {name: positions.get(name, width) for name in LONG_REQUIRED + LONG_OPTIONAL}
     letter = {name: column_letter(index) for name, index in at.items()}
-    known_areas: dict[str, tuple[str, bool] | None] = {}
-    known_counterparts: dict[str, str | None] = {}
-    allowed_status = {"", "M", "E", "F", "Z"}
-
-    def area_of(raw: str) -> tuple[str, bool] | None:
-        found = known_areas.get(raw, ())
-        if found == ():
-            code = normalise_code(raw)
-            aggregate = is_aggregate_code(code)
-            found = (code, aggregate) if aggregate or is_country(code) else None
-            known_areas[raw] = found
-        return found  # type: ignore[return-value]
-
-    def counterpart_of(raw: str) -> str | None:
-        if raw in known_counterparts:
-            return known_counterparts[raw]
-        code = normalise_code(raw) if raw else TOTAL
-        valid = code == TOTAL or is_country(code) or code in NON_AREA_ORIGINS
-        known_counterparts[raw] = code if valid else None
-        return known_counterparts[raw]
-
     first = next(((line, row) for line, row in rows if any(cell.strip() for cell in row)), None)
     if first is None:
         raise ParseError([ParseIssue(file, 2, "A", "no observations")])
@@ -338,98 +329,250 @@ def parse_long_csv(path: Path, *, editions: dict[str, EditionInfo]) -> ParsedFil
         raise ParseError(
             [ParseIssue(file, first[0], column_letter(edition_index), f"unknown edition {first_edition!r}")]
         )
-    parsed = ParsedFile(edition=editions[first_edition])
-    issues = parsed.issues
-
-    def stream() -> Iterator[ParsedObservation]:
-        for line, row in chain([first], rows):
-            if len(row) <= width:
-                row = row + [""] * (width + 1 - len(row))
-            if not any(row):
-                continue
-            row = [cell.strip() for cell in row]
-            if not any(row):
-                continue
-            parsed.rows_read += 1
-            edition_code = row[at["edition"]]
-            if edition_code != parsed.edition.code:
-                reason = (
-                    "one file holds one edition"
-                    if edition_code in editions
-                    else f"unknown edition {edition_code!r}"
-                )
-                issues.append(ParseIssue(file, line, letter["edition"], reason))
-                continue
-            area = area_of(row[at["area"]])
-            if area is None:
-                issues.append(
-                    ParseIssue(file, line, letter["area"], f"unknown area code {row[at['area']]!r}")
-                )
-                continue
-            period = row[at["period"]]
-            if not PERIOD_PATTERN.match(period):
-                issues.append(ParseIssue(file, line, letter["period"], f"{period!r} is not a period"))
-                continue
-            unit_mult_text = row[at["unit_mult"]] or "0"
-            if not UNIT_MULT_PATTERN.match(unit_mult_text):
-                issues.append(ParseIssue(file, line, letter["unit_mult"], "unit_mult is a power of 10"))
-                continue
-            counterpart = counterpart_of(row[at["counterpart"]])
-            if counterpart is None:
-                issues.append(
-                    ParseIssue(
-                        file, line, letter["counterpart"], f"unknown counterpart {row[at['counterpart']]!r}"
-                    )
-                )
-                continue
-            bad_dimension = next(
-                (name for name in DIMENSIONS if row[at[name]] and not DIMENSION_CODE.match(row[at[name]])),
-                None,
-            )
-            if bad_dimension is not None:
-                issues.append(
-                    ParseIssue(
-                        file, line, letter[bad_dimension], f"{row[at[bad_dimension]][:20]!r} is not a code"
-                    )
-                )
-                continue
-            status = row[at["status"]]
-            if status not in allowed_status:
-                issues.append(ParseIssue(file, line, letter["status"], f"unknown status {status!r}"))
-                continue
-            raw_value = row[at["value"]]
-            try:
-                value: float | None = float(raw_value)
-            except ValueError:
-                value, ok = cell_number(raw_value)
-                if not ok:
-                    issues.append(
-                        ParseIssue(file, line, letter["value"], f"{raw_value[:40]!r} is not a number")
-                    )
-                    continue
-            if value is not None and (value != value or value in (float("inf"), float("-inf"))):
-                issues.append(ParseIssue(file, line, letter["value"], f"{raw_value[:40]!r} is not a number"))
-                continue
-            yield (
-                ParsedObservation(
-                    series=row[at["series"]],
-                    area=area[0],
-                    period=period,
-                    value=value,
-                    row=line,
-                    column=letter["value"],
-                    is_aggregate=area[1],
-                    counterpart=counterpart,
-                    sex=row[at["sex"]] or TOTAL,
-                    age=row[at["age"]] or TOTAL,
-                    migratory_status=row[at["migratory_status"]] or TOTAL,
-                    unit_mult=int(unit_mult_text),
-                    status="M" if value is None else status,
-                    footnote=row[at["footnote"]][:300],
-                )
-            )
-
-    # Observations are produced as the file is read; issues and the row count fill in as they are.
-    parsed.stream = stream()
+    parsed = ParsedFile(edition=editions[first_edition], rows_column=letter["value"])
+    check = _LongRowCheck(file, editions, parsed.edition.code, at, letter, parsed.issues)
+    # Rows are produced as the file is read; issues and the row count fill in as they are.
+    parsed.rows = check.rows(chain([first], rows), width, parsed)
     parsed.reopen = lambda: parse_long_csv(path, editions=editions)
     return parsed
+
+
+_UNSEEN = object()
+_BLANK = object()
+_NOT_A_NUMBER: Any = object()
+
+
+class _LongRowCheck:
+    """The checks of one long CSV: a quick path through remembered cell texts, and the full check that
+    names the first bad column of a row."""
+
+    def __init__(
+        self,
+        file: str,
+        editions: dict[str, EditionInfo],
+        edition: str,
+        at: dict[str, int],
+        letter: dict[str, str],
+        issues: list[ParseIssue],
+    ) -> None:
+        self.file, self.editions, self.edition, self.at, self.letter = file, editions, edition, at, letter
+        self.issues = issues
+        # cell text → normalised value, or None when the text is not valid for the column
+        self.areas: dict[str, tuple[str, bool] | None] = {}
+        self.periods: dict[str, tuple[str, int] | None] = {}
+        self.counterparts: dict[str, str | None] = {}
+        self.dimensions: dict[str, str | None] = {}
+        self.unit_mults: dict[str, int | None] = {}
+        self.statuses: dict[str, str | None] = {}
+        self.series: dict[str, str] = {}
+
+    @staticmethod
+    def _memo(memo: dict[str, Any], raw: str, value: Any) -> Any:
+        if len(memo) < CELL_MEMO_LIMIT:
+            memo[raw] = value
+        return value
+
+    def area(self, raw: str) -> tuple[str, bool] | None:
+        found = self.areas.get(raw, _UNSEEN)
+        if found is _UNSEEN:
+            code = normalise_code(raw)
+            aggregate = is_aggregate_code(code)
+            found = self._memo(self.areas, raw, (code, aggregate) if aggregate or is_country(code) else None)
+        return found  # type: ignore[return-value]
+
+    def period(self, raw: str) -> tuple[str, int] | None:
+        found = self.periods.get(raw, _UNSEEN)
+        if found is _UNSEEN:
+            text = raw.strip()
+            found = self._memo(
+                self.periods, raw, (text, int(text[:4])) if PERIOD_PATTERN.match(text) else None
+            )
+        return found  # type: ignore[return-value]
+
+    def counterpart(self, raw: str) -> str | None:
+        found = self.counterparts.get(raw, _UNSEEN)
+        if found is _UNSEEN:
+            text = raw.strip()
+            code = normalise_code(text) if text else TOTAL
+            valid = code == TOTAL or is_country(code) or code in NON_AREA_ORIGINS
+            found = self._memo(self.counterparts, raw, code if valid else None)
+        return found  # type: ignore[return-value]
+
+    def dimension(self, raw: str) -> str | None:
+        found = self.dimensions.get(raw, _UNSEEN)
+        if found is _UNSEEN:
+            text = raw.strip()
+            valid = not text or DIMENSION_CODE.match(text)
+            found = self._memo(self.dimensions, raw, (text or TOTAL) if valid else None)
+        return found  # type: ignore[return-value]
+
+    def unit_mult(self, raw: str) -> int | None:
+        found = self.unit_mults.get(raw, _UNSEEN)
+        if found is _UNSEEN:
+            text = raw.strip() or "0"
+            found = self._memo(self.unit_mults, raw, int(text) if UNIT_MULT_PATTERN.match(text) else None)
+        return found  # type: ignore[return-value]
+
+    def status(self, raw: str) -> str | None:
+        found = self.statuses.get(raw, _UNSEEN)
+        if found is _UNSEEN:
+            text = raw.strip()
+            found = self._memo(self.statuses, raw, text if text in LONG_STATUSES else None)
+        return found  # type: ignore[return-value]
+
+    def series_code(self, raw: str) -> str:
+        found = self.series.get(raw)
+        if found is None:
+            found = self._memo(self.series, raw, raw.strip())
+        return found
+
+    def rows(
+        self, lines: Iterator[tuple[int, list[str]]], width: int, parsed: ParsedFile
+    ) -> Iterator[ObservationRow]:
+        at = self.at
+        i_series, i_edition, i_area, i_period, i_value = (at[name] for name in LONG_REQUIRED)
+        i_counterpart, i_sex, i_age, i_migratory, i_unit_mult, i_status, i_footnote = (
+            at[name] for name in LONG_OPTIONAL
+        )
+        edition = self.edition
+        # Each cell is first looked up in its column's memo; only a text not seen yet (or not valid) costs
+        # a call of the checking method.
+        areas, periods, counterparts = self.areas.get, self.periods.get, self.counterparts.get
+        dimensions, unit_mults, statuses, series = (
+            self.dimensions.get,
+            self.unit_mults.get,
+            self.statuses.get,
+            self.series.get,
+        )
+        read = 0
+        try:
+            for line, row in lines:
+                if len(row) == width:
+                    row.append("")  # the cell read for every absent optional column
+                else:  # short rows read as empty cells; cells beyond the header are not read
+                    row = row[:width] + [""] * (width + 1 - min(len(row), width))
+                area = areas(row[i_area]) or self.area(row[i_area])
+                period = periods(row[i_period]) or self.period(row[i_period])
+                counterpart = counterparts(row[i_counterpart]) or self.counterpart(row[i_counterpart])
+                sex = dimensions(row[i_sex]) or self.dimension(row[i_sex])
+                age = dimensions(row[i_age]) or self.dimension(row[i_age])
+                migratory = dimensions(row[i_migratory]) or self.dimension(row[i_migratory])
+                unit_mult = unit_mults(row[i_unit_mult])
+                if unit_mult is None:
+                    unit_mult = self.unit_mult(row[i_unit_mult])
+                status = statuses(row[i_status])
+                if status is None:
+                    status = self.status(row[i_status])
+                try:
+                    value: float | None = float(row[i_value])
+                except ValueError:
+                    value = None if row[i_value].strip() in MISSING_MARKERS else _NOT_A_NUMBER
+                if (
+                    area is None
+                    or period is None
+                    or counterpart is None
+                    or sex is None
+                    or age is None
+                    or migratory is None
+                    or unit_mult is None
+                    or status is None
+                    or value is _NOT_A_NUMBER
+                    or (value is not None and value - value != 0.0)  # NaN and infinities
+                    or row[i_edition] != edition
+                ):
+                    checked = self.full_check(line, row)
+                    if checked is _BLANK:
+                        continue
+                    read += 1
+                    if isinstance(checked, tuple):
+                        yield checked
+                    continue
+                read += 1
+                footnote = row[i_footnote]
+                yield (
+                    line,
+                    series(row[i_series]) or self.series_code(row[i_series]),
+                    area[0],
+                    area[1],
+                    counterpart,
+                    period[0],
+                    period[1],
+                    sex,
+                    age,
+                    migratory,
+                    value,
+                    unit_mult,
+                    STATUS_MISSING if value is None else status,
+                    footnote.strip()[:300] if footnote else "",
+                )
+        finally:
+            parsed.rows_read = read
+
+    def full_check(self, line: int, row: list[str]) -> ObservationRow | None | object:
+        """The row checked column by column: its values, None with the first problem recorded, or
+        ``_BLANK`` for a row of empty cells."""
+        row = [cell.strip() for cell in row]
+        if not any(row):
+            return _BLANK
+        at, letter, file, issues = self.at, self.letter, self.file, self.issues
+        edition_code = row[at["edition"]]
+        if edition_code != self.edition:
+            reason = (
+                "one file holds one edition"
+                if edition_code in self.editions
+                else f"unknown edition {edition_code!r}"
+            )
+            issues.append(ParseIssue(file, line, letter["edition"], reason))
+            return None
+        area = self.area(row[at["area"]])
+        if area is None:
+            issues.append(ParseIssue(file, line, letter["area"], f"unknown area code {row[at['area']]!r}"))
+            return None
+        period = self.period(row[at["period"]])
+        if period is None:
+            issues.append(ParseIssue(file, line, letter["period"], f"{row[at['period']]!r} is not a period"))
+            return None
+        unit_mult = self.unit_mult(row[at["unit_mult"]])
+        if unit_mult is None:
+            issues.append(ParseIssue(file, line, letter["unit_mult"], "unit_mult is a power of 10"))
+            return None
+        counterpart = self.counterpart(row[at["counterpart"]])
+        if counterpart is None:
+            issues.append(
+                ParseIssue(
+                    file, line, letter["counterpart"], f"unknown counterpart {row[at['counterpart']]!r}"
+                )
+            )
+            return None
+        dimensions = []
+        for name in DIMENSIONS:
+            code = self.dimension(row[at[name]])
+            if code is None:
+                issues.append(ParseIssue(file, line, letter[name], f"{row[at[name]][:20]!r} is not a code"))
+                return None
+            dimensions.append(code)
+        status = self.status(row[at["status"]])
+        if status is None:
+            issues.append(ParseIssue(file, line, letter["status"], f"unknown status {row[at['status']]!r}"))
+            return None
+        raw_value = row[at["value"]]
+        value, ok = cell_number(raw_value)
+        if not ok:
+            issues.append(ParseIssue(file, line, letter["value"], f"{raw_value[:40]!r} is not a number"))
+            return None
+        return (
+            line,
+            row[at["series"]],
+            area[0],
+            area[1],
+            counterpart,
+            period[0],
+            period[1],
+            dimensions[0],
+            dimensions[1],
+            dimensions[2],
+            value,
+            unit_mult,
+            STATUS_MISSING if value is None else status,
+            row[at["footnote"]][:300],
+        )
