@@ -91,15 +91,17 @@ class GcmObjective(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.localised_title}"
 
+    def _translated(self, field: str, language: str) -> str:
+        """``field``'s French or Spanish column for ``language``; blank for English or a blank column."""
+        return str(getattr(self, f"{field}_{language}", "")) if language in ("fr", "es") else ""
+
     def title_in(self, language: str) -> str:
         """The full title in ``language`` (en, fr or es), in English where that column is blank."""
-        localised: str = getattr(self, f"title_{language}", "") if language in ("fr", "es") else ""
-        return localised or self.title
+        return self._translated("title", language) or self.title
 
     def short_title_in(self, language: str) -> str:
         """The hub's short label in ``language``; the English one, else the full title, where blank."""
-        localised: str = getattr(self, f"short_title_{language}", "") if language in ("fr", "es") else ""
-        return localised or self.short_title or self.title_in(language)
+        return self._translated("short_title", language) or self.short_title or self.title_in(language)
 
     @property
     def localised_title(self) -> str:
