@@ -2,7 +2,7 @@
 token or session with the editor role."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -10,14 +10,27 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from migdev.coordination import access, selectors, services
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
-from migdev.coordination.models import Activity, Meeting, MigrationPolicy, Process, Publication
+from migdev.coordination.models import (
+    Activity,
+    Area,
+    DatePrecision,
+    DocumentLanguage,
+    Meeting,
+    MigrantInfoSubject,
+    MigrationPolicy,
+    PolicyDomain,
+    Process,
+    Publication,
+    PublicationKind,
+)
 from migdev.core.api_base import AUTH, Pagination
+from migdev.core.api_params import BlankAsNone, IsoDate, Language, PageNumber, RecordId, Year, answers
 
 router = Router(tags=["coordination"])
 
@@ -80,8 +93,8 @@ class ProcessDetailOut(ProcessOut):
 
     @staticmethod
     def resolve_members(process: Process, context: dict[str, Any]) -> list[Any]:
-        as_of = context["request"].GET.get("as_of")
-        on = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+        # The view validated ``as_of`` (422 otherwise); reading the raw query here once let ``as_of=0`` 500.
+        on = getattr(context["request"], "membership_date", None) or timezone.localdate()
         return list(selectors.memberships_on(process, on))
 
     @staticmethod
@@ -150,12 +163,12 @@ class MeetingOut(Schema):
 class MeetingIn(Schema):
     title: str
     kind: Meeting.Kind
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: IsoDate
+    end_date: IsoDate
     source: str
     process: str | None = None
     status: Meeting.Status = Meeting.Status.PLANNED
-    date_precision: str = "day"
+    date_precision: DatePrecision = DatePrecision.DAY
     city: str = ""
     country: str = ""
     host_country: str = ""
@@ -187,23 +200,27 @@ class ActivityOut(CountryCodes):
 class MeetingFilters(Schema):
     process: str | None = None
     topic: str | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
 
 
 @router.get("/processes", response=list[ProcessOut], auth=None)
 @paginate(Pagination)
-def list_processes(request: HttpRequest, kind: str = "", country: str = "") -> Any:
-    return selectors.processes_list(request.user, kind=kind, country_iso3=country)
+def list_processes(
+    request: HttpRequest, kind: Annotated[Process.Kind | None, BlankAsNone] = None, country: str = ""
+) -> Any:
+    return selectors.processes_list(request.user, kind=kind or "", country_iso3=country)
 
 
 @router.get("/processes/{code}", response=ProcessDetailOut, auth=None)
-def get_process(request: HttpRequest, code: str, as_of: datetime.date | None = None) -> Any:
+def get_process(request: HttpRequest, code: str, as_of: IsoDate | None = None) -> Any:
+    request.membership_date = as_of  # type: ignore[attr-defined]
     return access.process_get_for_user(request.user, code)
 
 
 @router.get("/meetings", response=list[MeetingOut], auth=None)
 @paginate(Pagination)
+@answers(404)
 def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     process = access.process_get_for_user(request.user, filters.process) if filters.process else None
     topic = None
@@ -219,6 +236,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
 
 
 @router.post("/meetings", response={201: MeetingOut}, auth=AUTH)
+@answers(404)
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
     if not access.can_edit(request.user):
         raise HttpError(403, "Editing coordination records needs the editor role.")
@@ -250,8 +268,8 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
 @router.get("/topics-across-processes", response=list[TopicRowOut], auth=None)
 def topics_across_processes(
     request: HttpRequest,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
+    start: IsoDate | None = None,
+    end: IsoDate | None = None,
     shared_only: bool = False,
 ) -> Any:
     matrix = selectors.topics_across_processes(request.user, start=start, end=end, shared_only=shared_only)
@@ -270,8 +288,10 @@ def topics_across_processes(
 
 @router.get("/activities", response=list[ActivityOut], auth=None)
 @paginate(Pagination)
-def list_activities(request: HttpRequest, area: str = "", country: str = "") -> Any:
-    return selectors.activities_list(request.user, area=area, country_iso3=country)
+def list_activities(
+    request: HttpRequest, area: Annotated[Area | None, BlankAsNone] = None, country: str = ""
+) -> Any:
+    return selectors.activities_list(request.user, area=area or "", country_iso3=country)
 
 
 # --- Research library ------------------------------------------------------------------------------------
@@ -333,22 +353,22 @@ class PublicationSearchOut(Schema):
 
 class PublicationFiltersIn(Schema):
     q: str = ""
-    kind: str = ""
-    language: str = ""
+    kind: Annotated[PublicationKind | None, BlankAsNone] = None
+    language: Annotated[DocumentLanguage | None, BlankAsNone] = None
     topic: str = ""
     country: str = ""
-    objective: int | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    page: int = 1
-    page_size: int = 20
+    objective: Annotated[int | None, Field(ge=1, le=23)] = None
+    year_from: Year | None = None
+    year_to: Year | None = None
+    page: PageNumber = 1
+    page_size: Annotated[int, Field(ge=1, le=selectors.SEARCH_PAGE_MAX)] = 20
 
 
 @router.get("/publications", response=PublicationSearchOut, auth=None)
 def search_publications(request: HttpRequest, filters: Query[PublicationFiltersIn]) -> Any:
     """Full-text search of the research library (published records): words, "phrases", -exclusions,
     OR, prefix*; best first, with highlighted snippets (HTML, escaped, matches in <mark>)."""
-    page_size = max(1, min(filters.page_size, selectors.SEARCH_PAGE_MAX))
+    page_size = filters.page_size
     country = ""
     if filters.country:
         try:
@@ -361,14 +381,14 @@ def search_publications(request: HttpRequest, filters: Query[PublicationFiltersI
         selectors.PublicationFilters(
             year_from=filters.year_from,
             year_to=filters.year_to,
-            language=filters.language,
-            kind=filters.kind,
+            language=filters.language or "",
+            kind=filters.kind or "",
             topic=filters.topic,
             country_iso3=country,
             gcm_objective=filters.objective,
         ),
         limit=page_size,
-        offset=(max(1, filters.page) - 1) * page_size,
+        offset=(filters.page - 1) * page_size,
     )
     return {
         "count": results.total,
@@ -424,13 +444,13 @@ class PolicyOut(TopicCodes):
 
 class PolicyFiltersIn(Schema):
     country: str = ""
-    domain: str = ""
-    kind: str = ""
-    direction: str = ""
-    area: str = ""
+    domain: Annotated[PolicyDomain | None, BlankAsNone] = None
+    kind: Annotated[MigrationPolicy.Kind | None, BlankAsNone] = None
+    direction: Annotated[MigrationPolicy.Direction | None, BlankAsNone] = None
+    area: Annotated[Area | None, BlankAsNone] = None
     topic: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: Year | None = None
+    year_to: Year | None = None
     q: str = ""
 
 
@@ -447,10 +467,10 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFiltersIn]) -> Any:
         request.user,
         selectors.PolicyFilters(
             country_iso3=country,
-            domain=filters.domain,
-            kind=filters.kind,
-            direction=filters.direction,
-            area=filters.area,
+            domain=filters.domain or "",
+            kind=filters.kind or "",
+            direction=filters.direction or "",
+            area=filters.area or "",
             topic=filters.topic,
             year_from=filters.year_from,
             year_to=filters.year_to,
@@ -460,7 +480,7 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFiltersIn]) -> Any:
 
 
 @router.get("/policies/{policy_id}", response=PolicyOut, auth=None)
-def get_policy(request: HttpRequest, policy_id: int) -> Any:
+def get_policy(request: HttpRequest, policy_id: RecordId) -> Any:
     return access.policy_get_for_user(request.user, policy_id)
 
 
@@ -512,16 +532,16 @@ def _migrant_page_out(entry: selectors.LocalisedPage) -> dict[str, Any]:
     }
 
 
-def _requested_language(lang: str) -> str:
-    languages = [code for code, _name in settings.LANGUAGES]
-    if lang and lang not in languages:
-        raise HttpError(422, f"lang must be one of {', '.join(languages)}")
+def _requested_language(lang: str | None) -> str:
     return lang or settings.LANGUAGE_CODE
 
 
 @router.get("/migrant-information", response=list[MigrantPageOut], auth=None)
 def list_migrant_information(
-    request: HttpRequest, country: str = "", subject: str = "", lang: str = ""
+    request: HttpRequest,
+    country: str = "",
+    subject: Annotated[MigrantInfoSubject | None, BlankAsNone] = None,
+    lang: Language = None,
 ) -> Any:
     """Published pages for migrants, in ``lang`` where written, otherwise in another language
     (``is_fallback``). With a country, pages for that country and pages for everyone."""
@@ -534,12 +554,14 @@ def list_migrant_information(
             raise HttpError(422, f"unknown country code {country!r}") from error
     return [
         _migrant_page_out(entry)
-        for entry in selectors.migrant_pages(AnonymousUser(), language, country_iso3=iso3, subject=subject)
+        for entry in selectors.migrant_pages(
+            AnonymousUser(), language, country_iso3=iso3, subject=subject or ""
+        )
     ]
 
 
 @router.get("/migrant-information/{slug}", response=MigrantPageDetailOut, auth=None)
-def get_migrant_information(request: HttpRequest, slug: str, lang: str = "") -> Any:
+def get_migrant_information(request: HttpRequest, slug: str, lang: Language = None) -> Any:
     language = _requested_language(lang)
     page = access.migrant_page_get_for_user(AnonymousUser(), slug)
     entry = selectors.migrant_page_localised(page, language)
@@ -570,7 +592,7 @@ class GcmObjectiveOut(Schema):
 
 
 @router.get("/gcm-objectives", response=list[GcmObjectiveOut], auth=None)
-def list_gcm_objectives(request: HttpRequest, lang: str = "") -> Any:
+def list_gcm_objectives(request: HttpRequest, lang: Language = None) -> Any:
     """The 23 objectives of A/RES/73/195 with their official title and the UN Network on Migration hub's
     short label in ``lang`` (en, fr, es; English by default, like ``migrant-information``). A title not
     recorded in that language is given in English with ``is_fallback``. Records elsewhere in this API

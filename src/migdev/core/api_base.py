@@ -6,20 +6,29 @@ Every error leaves the API as RFC 9457 ``application/problem+json``; validation 
 
 import importlib
 import json
+import logging
 from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from migdev.core.api_params import PAGE_SIZE_DEFAULT, PageNumber, PageSize
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_SCHEMA_NAME = "Problem"
+
+logger = logging.getLogger("migdev.api")
 
 
 class Throttled(Exception):
@@ -103,22 +112,100 @@ AUTH = [BearerTokenAuth(), VerifiedSessionAuth()]
 
 
 class Pagination(PageNumberPagination):
+    """The one pagination of list operations: ``page`` from 1 and ``page_size`` up to the maximum are
+    validated (422 outside), never clamped or passed to the database as a negative or huge offset."""
+
     class Input(Schema):
-        page: int = 1
-        page_size: int = 50
+        page: PageNumber = 1
+        page_size: PageSize = PAGE_SIZE_DEFAULT
 
     def _get_page_size(self, requested_page_size: int | None) -> int:
-        if not requested_page_size or requested_page_size < 1:
-            return 50
-        return min(requested_page_size, settings.API_PAGE_SIZE_MAX)
+        return requested_page_size or PAGE_SIZE_DEFAULT
 
 
-class ErrorSchema(Schema):
+class FieldProblem(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, as every error of this API is answered."""
+
     type: str
     title: str
     status: int
     detail: str
     instance: str
+    errors: list[FieldProblem] | None = None
+
+
+class SchemaNameCollision(Exception):
+    """Two different schemas would share one name in the OpenAPI document; the later would replace the
+    earlier for every operation using it (the remittances ``CountryOut`` once replaced the reference one)."""
+
+
+class _CheckedOpenAPISchema(OpenAPISchema):
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                raise SchemaNameCollision(
+                    f"Two different schemas are named {name!r} in the OpenAPI document; rename one."
+                )
+        super().add_schema_definitions(definitions)
+
+
+def _statuses_for(operation: Operation, details: dict[str, Any]) -> set[int]:
+    """Error statuses an operation can answer, from its shape and its ``answers(...)`` declaration."""
+    statuses = {422, 429}
+    if details.get("requestBody"):
+        statuses.add(400)
+    if details.get("security"):
+        statuses |= {401, 403}
+    if any(parameter.get("in") == "path" for parameter in details.get("parameters", [])):
+        statuses.add(404)
+    statuses.update(getattr(operation.view_func, "problem_statuses", ()))
+    return statuses
+
+
+class MigdevNinjaAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document names each schema once and declares every error status."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        document = _CheckedOpenAPISchema(api=self, path_prefix=path_prefix)
+        self._document_problems(document)
+        return document
+
+    def _document_problems(self, document: OpenAPISchema) -> None:
+        problem_definition = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        nested = problem_definition.pop("$defs", {})
+        document.add_schema_definitions({**nested, PROBLEM_SCHEMA_NAME: problem_definition})
+        operations = {
+            operation.operation_id or self.get_openapi_operation_id(operation): operation
+            for _prefix, router in self._routers
+            for path_view in router.path_operations.values()
+            for operation in path_view.operations
+        }
+        for methods in document["paths"].values():
+            for details in methods.values():
+                operation = operations[details["operationId"]]
+                responses = details.setdefault("responses", {})
+                for status in sorted(_statuses_for(operation, details)):
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": HTTPStatus(status).phrase,
+                            "content": {
+                                PROBLEM_CONTENT_TYPE: {
+                                    "schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA_NAME}"}
+                                }
+                            },
+                        },
+                    )
 
 
 def _rate() -> str:
@@ -126,7 +213,7 @@ def _rate() -> str:
 
 
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = MigdevNinjaAPI(
         title="migdev API",
         version="1",
         description=(
@@ -159,6 +246,22 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem(request, 404, "Not found.")
+
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return problem(
+            request,
+            400,
+            "The request body could not be parsed.",
+            errors=[{"field": "(body)", "message": f"Malformed multipart body: {exc}"}],
+        )
+
+    @api.exception_handler(Exception)
+    def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Even with DEBUG on, a client never sees a traceback (ninja would send one as text/plain):
+        # it goes to the log, the client gets a problem with nothing of the server's insides.
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return problem(request, 500, "An unexpected error occurred. It has been logged.")
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

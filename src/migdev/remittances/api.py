@@ -152,15 +152,15 @@ class CorridorDetailOut(Schema):
     history: list[CorridorQuarterOut]
 
 
-class CountryQuarterOut(Schema):
+class RemittanceCountryQuarterOut(Schema):
     quarter: str
     sending_average_pct: float | None
     receiving_average_pct: float | None
 
 
-class CountryOut(Schema):
+class RemittanceCountryOut(Schema):
     iso3: str
-    history: list[CountryQuarterOut]
+    history: list[RemittanceCountryQuarterOut]
 
 
 class FigureOut(Schema):
@@ -235,15 +235,17 @@ def corridor(request: HttpRequest, code: str) -> CorridorDetailOut:
     )
 
 
-@router.get("countries/{iso3}", response=CountryOut, auth=None, summary="Average cost from and to a country")
-def country(request: HttpRequest, iso3: str) -> CountryOut:
+@router.get(
+    "countries/{iso3}", response=RemittanceCountryOut, auth=None, summary="Average cost from and to a country"
+)
+def country(request: HttpRequest, iso3: str) -> RemittanceCountryOut:
     history = selectors.country_history(iso3.upper())
     if not history:
         raise Http404
-    return CountryOut(
+    return RemittanceCountryOut(
         iso3=iso3.upper(),
         history=[
-            CountryQuarterOut(
+            RemittanceCountryQuarterOut(
                 quarter=row.quarter,
                 sending_average_pct=row.sending_average,
                 receiving_average_pct=row.receiving_average,
