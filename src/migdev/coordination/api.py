@@ -30,7 +30,7 @@ from migdev.coordination.models import (
     PublicationKind,
 )
 from migdev.core.api_base import AUTH, Pagination
-from migdev.core.api_params import BlankAsNone, IsoDate, Language, PageNumber, RecordId, Year, answers
+from migdev.core.api_params import IsoDate, Language, OneOf, PageNumber, RecordId, Year, answers
 
 router = Router(tags=["coordination"])
 
@@ -207,7 +207,7 @@ class MeetingFilters(Schema):
 @router.get("/processes", response=list[ProcessOut], auth=None)
 @paginate(Pagination)
 def list_processes(
-    request: HttpRequest, kind: Annotated[Process.Kind | None, BlankAsNone] = None, country: str = ""
+    request: HttpRequest, kind: Annotated[str | None, OneOf(Process.Kind)] = None, country: str = ""
 ) -> Any:
     return selectors.processes_list(request.user, kind=kind or "", country_iso3=country)
 
@@ -289,7 +289,7 @@ def topics_across_processes(
 @router.get("/activities", response=list[ActivityOut], auth=None)
 @paginate(Pagination)
 def list_activities(
-    request: HttpRequest, area: Annotated[Area | None, BlankAsNone] = None, country: str = ""
+    request: HttpRequest, area: Annotated[str | None, OneOf(Area)] = None, country: str = ""
 ) -> Any:
     return selectors.activities_list(request.user, area=area or "", country_iso3=country)
 
@@ -353,8 +353,8 @@ class PublicationSearchOut(Schema):
 
 class PublicationFiltersIn(Schema):
     q: str = ""
-    kind: Annotated[PublicationKind | None, BlankAsNone] = None
-    language: Annotated[DocumentLanguage | None, BlankAsNone] = None
+    kind: Annotated[str | None, OneOf(PublicationKind)] = None
+    language: Annotated[str | None, OneOf(DocumentLanguage)] = None
     topic: str = ""
     country: str = ""
     objective: Annotated[int | None, Field(ge=1, le=23)] = None
@@ -444,10 +444,10 @@ class PolicyOut(TopicCodes):
 
 class PolicyFiltersIn(Schema):
     country: str = ""
-    domain: Annotated[PolicyDomain | None, BlankAsNone] = None
-    kind: Annotated[MigrationPolicy.Kind | None, BlankAsNone] = None
-    direction: Annotated[MigrationPolicy.Direction | None, BlankAsNone] = None
-    area: Annotated[Area | None, BlankAsNone] = None
+    domain: Annotated[str | None, OneOf(PolicyDomain)] = None
+    kind: Annotated[str | None, OneOf(MigrationPolicy.Kind)] = None
+    direction: Annotated[str | None, OneOf(MigrationPolicy.Direction)] = None
+    area: Annotated[str | None, OneOf(Area)] = None
     topic: str = ""
     year_from: Year | None = None
     year_to: Year | None = None
@@ -540,7 +540,7 @@ def _requested_language(lang: str | None) -> str:
 def list_migrant_information(
     request: HttpRequest,
     country: str = "",
-    subject: Annotated[MigrantInfoSubject | None, BlankAsNone] = None,
+    subject: Annotated[str | None, OneOf(MigrantInfoSubject)] = None,
     lang: Language = None,
 ) -> Any:
     """Published pages for migrants, in ``lang`` where written, otherwise in another language

@@ -7,11 +7,13 @@ record ids, dates, languages and fixed codes.
 """
 
 import datetime
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from django.conf import settings
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
 
 # A page number past this is refused rather than turned into a huge OFFSET (SQLite answered
 # "datatype mismatch" for 2**63-1); 100,000 pages of the largest page size covers every table we have.
@@ -53,15 +55,27 @@ PageSize = Annotated[int, Field(ge=1, le=PAGE_SIZE_MAX, description="Items per p
 RecordId = Annotated[int, Field(ge=1, le=ID_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only), Field(description="YYYY-MM-DD")]
-Language = Annotated[
-    LanguageCode | None,
-    BeforeValidator(_blank_as_none),
-    Field(description="Language of the answer: en, fr or es."),
-]
 
 
-# For optional enumerations whose empty query value means "any": Annotated[Kind | None, BlankAsNone].
-BlankAsNone = BeforeValidator(_blank_as_none)
+class OneOf:
+    """``Annotated[str | None, OneOf(Process.Kind)]``: a code from a fixed vocabulary (Django choices or
+    any ``Enum``), documented as an inline ``enum`` and refused with 422 otherwise.
+
+    Inline rather than a named enum schema: the vocabularies of different models share class names
+    (``Process.Kind``, ``MigrationPolicy.Kind``), which would collide in the document. When the
+    annotation allows ``None``, an empty query value (``?kind=``) means "any", as it did before.
+    """
+
+    def __init__(self, choices: type[Enum] | Iterable[str]) -> None:
+        self.values = [str(member.value) if isinstance(member, Enum) else member for member in choices]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        literal = core_schema.literal_schema(self.values)
+        if type(None) in get_args(source):
+            return core_schema.no_info_before_validator_function(
+                _blank_as_none, core_schema.nullable_schema(literal)
+            )
+        return literal
 
 
 def answers(*statuses: int) -> Callable[[F], F]:
@@ -79,3 +93,10 @@ def answers(*statuses: int) -> Callable[[F], F]:
         return view
 
     return mark
+
+
+Language = Annotated[
+    str | None,
+    OneOf(get_args(LanguageCode)),
+    Field(description="Language of the answer: en, fr or es (empty: the default)."),
+]

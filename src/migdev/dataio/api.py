@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from migdev.accounts.models import User
 from migdev.core.api_base import AUTH
+from migdev.core.api_params import answers
 from migdev.dataio.registry import UnknownFormat, get_format
 from migdev.dataio.selectors import can_import, can_import_format, formats_for
 from migdev.dataio.services import import_upload_enqueue
@@ -34,6 +35,7 @@ def list_formats(request: HttpRequest) -> Any:
 
 
 @router.post("/imports", response={202: ImportQueued}, summary="Upload a file to import")
+@answers(413)
 def create_import(request: HttpRequest, format: Form[str], file: File[UploadedFile]) -> Any:
     """Queues the import and answers 202 with the job to poll at ``GET /api/v1/jobs/{job_id}``.
 

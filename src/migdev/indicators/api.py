@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from migdev.core.api_base import Pagination
+from migdev.core.api_params import Language, RecordId, answers
 from migdev.indicators import regions, selectors
 from migdev.indicators.areas import is_aggregate_code, is_country, normalise_code
 from migdev.indicators.formatting import catalogue_text
@@ -93,7 +94,7 @@ class ObservationFilter(Schema):
     edition: str | None = Field(
         None, description="Edition code; the newest edition with country data by default."
     )
-    lang: str | None = Field(None, description=LANG_HELP)
+    lang: Language = Field(None, description=LANG_HELP)
 
 
 class KeyFigureOut(Schema):
@@ -139,7 +140,7 @@ def _indicator_or_404(code: str) -> Indicator:
 
 
 @router.get("/", response=list[IndicatorOut], summary="List indicators with their codes")
-def list_indicators(request: HttpRequest, lang: str | None = None) -> list[dict[str, object]]:
+def list_indicators(request: HttpRequest, lang: Language = None) -> list[dict[str, object]]:
     with _language(lang):
         return [_indicator_out(indicator) for indicator in selectors.indicators()]
 
@@ -150,7 +151,7 @@ def list_editions(request: HttpRequest) -> list[EditionOut]:
 
 
 @router.get("/countries/{iso3}/key-figures", response=list[KeyFigureOut], summary="A country's key figures")
-def key_figures(request: HttpRequest, iso3: str, lang: str | None = None) -> list[KeyFigureOut]:
+def key_figures(request: HttpRequest, iso3: str, lang: Language = None) -> list[KeyFigureOut]:
     code = normalise_code(iso3)
     if not is_country(code):
         raise Http404
@@ -273,7 +274,8 @@ def _country_code_or_404(iso3: str) -> str:
 
 @router.get("/plans", response=list[PlanOut], summary="Development plans with target progress")
 @paginate(Pagination)
-def list_plans(request: HttpRequest, country: str | None = None, lang: str | None = None) -> list[PlanOut]:
+@answers(404)
+def list_plans(request: HttpRequest, country: str | None = None, lang: Language = None) -> list[PlanOut]:
     plans = DevelopmentPlan.objects.prefetch_related("goals__targets__indicator")
     if country:
         plans = plans.filter(country=_country_code_or_404(country))
@@ -282,7 +284,7 @@ def list_plans(request: HttpRequest, country: str | None = None, lang: str | Non
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="One development plan with target progress")
-def plan_detail(request: HttpRequest, plan_id: int, lang: str | None = None) -> PlanOut:
+def plan_detail(request: HttpRequest, plan_id: RecordId, lang: Language = None) -> PlanOut:
     try:
         plan = selectors.plan_by_id(plan_id)
     except DevelopmentPlan.DoesNotExist as error:
@@ -296,7 +298,7 @@ def plan_detail(request: HttpRequest, plan_id: int, lang: str | None = None) -> 
     response=GovernanceOut,
     summary="A country's MGI assessments and SDG 10.7.2 domain scores (all years)",
 )
-def governance(request: HttpRequest, iso3: str, lang: str | None = None) -> GovernanceOut:
+def governance(request: HttpRequest, iso3: str, lang: Language = None) -> GovernanceOut:
     code = _country_code_or_404(iso3)
     with _language(lang):
         return _governance_out(code)
@@ -332,7 +334,7 @@ def _governance_out(code: str) -> GovernanceOut:
 
 
 @router.get("/{code}", response=IndicatorDetailOut, summary="One indicator's metadata")
-def indicator_detail(request: HttpRequest, code: str, lang: str | None = None) -> dict[str, object]:
+def indicator_detail(request: HttpRequest, code: str, lang: Language = None) -> dict[str, object]:
     indicator = _indicator_or_404(code)
     default, available = selectors.choose_edition(indicator)
     with _language(lang):

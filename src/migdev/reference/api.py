@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from migdev.core.api_base import Pagination
+from migdev.core.api_params import Year
 from migdev.reference import selectors
 from migdev.reference.models import Country, Currency, M49Area, WorldBankEconomy
 
@@ -118,7 +119,7 @@ class CountryFilters(Schema):
     region: str | None = None
     wb_region: str | None = None
     income_group: IncomeCode | None = None
-    year: int | None = None
+    year: Year | None = None
     ldc: bool | None = None
     lldc: bool | None = None
     sids: bool | None = None
@@ -188,7 +189,7 @@ def list_aggregates(request: HttpRequest) -> list[selectors.Aggregate]:
     summary="Members (alpha-3 codes) of an aggregate",
     description="With `year` (data year), World Bank income groups use that year's classification.",
 )
-def aggregate_members(request: HttpRequest, code: str, year: int | None = None) -> dict[str, object]:
+def aggregate_members(request: HttpRequest, code: str, year: Year | None = None) -> dict[str, object]:
     try:
         found = selectors.aggregate(code)
         members = selectors.aggregate_members(found.code, year)

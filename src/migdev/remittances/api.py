@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 
 from migdev.accounts.access import has_permission
 from migdev.core.api_base import AUTH, Pagination, problem
+from migdev.core.api_params import answers
 from migdev.remittances import selectors, services
 from migdev.remittances.method import rank_offers
 from migdev.remittances.models import ProviderToken
@@ -86,6 +87,7 @@ def _rounded(value: Decimal, places: int) -> Decimal:
 @router.get(
     "compare", response=CompareOut, auth=None, summary="Providers ranked by what the recipient receives"
 )
+@answers(404)
 def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
     corridor = selectors.corridor_between(query.sending.upper(), query.receiving.upper())
     if corridor is None:

@@ -6,17 +6,17 @@ audit every read, and refuse a stale update with 409 (send the ``version`` you e
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from migdev.accounts.access import has_permission
 from migdev.accounts.models import User
 from migdev.core.api_base import AUTH, problem
+from migdev.core.api_params import PAGE_SIZE_DEFAULT, OneOf, PageNumber, PageSize, RecordId, answers
 from migdev.trafficking import htcds, selectors, services
 from migdev.trafficking.models import Case, Release
 from migdev.trafficking.releases import build_aggregates
@@ -48,9 +48,9 @@ class CasePage(Schema):
 
 
 class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 50
-    status: str = ""
+    page: PageNumber = 1
+    page_size: PageSize = PAGE_SIZE_DEFAULT
+    status: Annotated[str | None, OneOf(htcds.CaseStatus)] = None
 
 
 class CaseIn(Schema):
@@ -115,25 +115,27 @@ def _case_out(case: Case) -> CaseOut:
 
 
 @router.get("/cases", response=CasePage, auth=AUTH, summary="Cases you can see")
+@answers(404)
 def list_cases(request: HttpRequest, query: Query[PageQuery]) -> CasePage:
     if not has_permission(request.user, selectors.CASE_VIEW):
         raise Http404
     cases = selectors.cases_visible_to(request.user).order_by("-updated_at", "-pk")
-    if query.status in htcds.CaseStatus.values:
+    if query.status:
         cases = cases.filter(status=query.status)
-    size = max(1, min(query.page_size, settings.API_PAGE_SIZE_MAX))
-    page = max(1, query.page)
+    size = query.page_size
+    page = query.page
     items = list(cases[(page - 1) * size : page * size])
     selectors.case_list_audit(user=request.user, cases=items, request=request, purpose="api list")
     return CasePage(count=cases.count(), page=page, page_size=size, items=[_summary(case) for case in items])
 
 
 @router.get("/cases/{case_id}", response=CaseOut, auth=AUTH, summary="One case (audited)")
-def get_case(request: HttpRequest, case_id: int) -> CaseOut:
+def get_case(request: HttpRequest, case_id: RecordId) -> CaseOut:
     return _case_out(selectors.case_get_for_user(request.user, case_id, request=request))
 
 
 @router.post("/cases", response={201: CaseOut}, auth=AUTH, summary="Open a case")
+@answers(404)
 def create_case(request: HttpRequest, payload: CaseIn) -> Status:
     if not has_permission(request.user, selectors.CASE_ADD):
         raise Http404
@@ -149,7 +151,8 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
 
 
 @router.patch("/cases/{case_id}", response=CaseOut, auth=AUTH, summary="Update a case (optimistic locking)")
-def update_case(request: HttpRequest, case_id: int, payload: CaseUpdateIn) -> Any:
+@answers(409)
+def update_case(request: HttpRequest, case_id: RecordId, payload: CaseUpdateIn) -> Any:
     case = selectors.case_get_for_user(
         request.user, case_id, perm=selectors.CASE_CHANGE, request=request, audit_read=False
     )
@@ -177,6 +180,7 @@ def update_case(request: HttpRequest, case_id: int, payload: CaseUpdateIn) -> An
 
 
 @router.get("/referrals", response=list[ReferralOut], auth=AUTH, summary="Referrals of the cases you can see")
+@answers(404)
 def list_referrals(request: HttpRequest) -> list[ReferralOut]:
     if not has_permission(request.user, selectors.REFERRAL_VIEW):
         raise Http404
@@ -203,7 +207,10 @@ def list_referrals(request: HttpRequest) -> list[ReferralOut]:
 
 
 @router.get("/statistics", auth=AUTH, summary="Aggregates with small cells suppressed (analysts)")
-def statistics(request: HttpRequest, threshold: int = 11) -> dict[str, Any]:
+@answers(404)
+def statistics(
+    request: HttpRequest, threshold: Annotated[int, Field(ge=11, le=1_000_000)] = 11
+) -> dict[str, Any]:
     if not has_permission(request.user, selectors.STATISTICS_VIEW):
         raise Http404
     if threshold < 11:
@@ -235,7 +242,7 @@ def published(request: HttpRequest) -> list[ReleaseOut]:
 
 
 @router.get("/releases/{release_id}/content", auth=None, summary="The content of a published release")
-def release_content(request: HttpRequest, release_id: int) -> HttpResponse:
+def release_content(request: HttpRequest, release_id: RecordId) -> HttpResponse:
     release = selectors.published_releases().filter(pk=release_id).first()
     if release is None:
         raise Http404
