@@ -179,3 +179,31 @@ def test_head_answers_wherever_get_does(client: Client, path: str) -> None:
 def test_head_is_refused_where_get_is(client: Client) -> None:
     response = client.head("/api/v1/platform/whoami")
     assert response.status_code == 401
+
+
+def test_a_body_over_the_upload_limit_is_a_413_problem(
+    client: Client, token: str, settings: LazySettings
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = client.post(
+        "/api/v1/coordination/meetings",
+        data='{"title": "' + "x" * 500 + '"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    _assert_problem(response, 413)
+
+
+def test_a_record_refused_by_a_service_is_a_422_problem_even_when_the_operation_forgot_to_catch_it(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from migdev.reference import selectors
+
+    def refusing() -> list[object]:
+        raise ValidationError({"title": ["This field cannot be blank."]})
+
+    monkeypatch.setattr(selectors, "aggregates", refusing)
+    body = _assert_problem(client.get("/api/v1/reference/aggregates"), 422, field="title")
+    assert body["errors"] == [{"field": "title", "message": "This field cannot be blank."}]

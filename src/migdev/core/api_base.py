@@ -11,7 +11,8 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Router, Schema
@@ -255,6 +256,30 @@ def build_api() -> NinjaAPI:
             "The request body could not be parsed.",
             errors=[{"field": "(body)", "message": f"Malformed multipart body: {exc}"}],
         )
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(request, 413, "The request body is larger than this server accepts.")
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return problem(request, 400, "The request was refused as malformed.")
+
+    @api.exception_handler(BadRequest)
+    def on_bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+        return problem(request, 400, str(exc) or "The request was malformed.")
+
+    @api.exception_handler(DjangoValidationError)
+    def on_record_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        # A service refused the record and the operation did not translate it: still the client's input.
+        errors = [
+            {"field": field, "message": message}
+            for field, messages in (
+                exc.message_dict if hasattr(exc, "error_dict") else {"(body)": exc.messages}
+            ).items()
+            for message in messages
+        ]
+        return problem(request, 422, "The request did not validate.", errors=errors)
 
     @api.exception_handler(Exception)
     def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
