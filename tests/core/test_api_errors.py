@@ -207,3 +207,38 @@ def test_a_record_refused_by_a_service_is_a_422_problem_even_when_the_operation_
     monkeypatch.setattr(selectors, "aggregates", refusing)
     body = _assert_problem(client.get("/api/v1/reference/aggregates"), 422, field="title")
     assert body["errors"] == [{"field": "title", "message": "This field cannot be blank."}]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        {"send_amount": "1e20", "fee": "1", "offered_rate": "1", "interbank_rate": "1"},
+        {"send_amount": "200", "fee": "1e30", "offered_rate": "1", "interbank_rate": "1"},
+        {"send_amount": "200", "fee": "1", "offered_rate": "1e11", "interbank_rate": "1e-10"},
+    ],
+)
+def test_a_price_too_large_to_store_is_a_422_problem(
+    client: Client, token: str, quote: dict[str, str]
+) -> None:
+    from migdev.remittances.models import Service
+
+    body = {
+        "provider": "Probe",
+        "firm_type": "bank",
+        "sending_country": "USA",
+        "receiving_country": "MEX",
+        "quarter": "2025Q3",
+        "collected_on": "2025-08-01",
+        "send_currency": "USD",
+        "receive_currency": "MXN",
+        "transparent": True,
+        "quote_usd200": quote,
+    }
+    response = client.post(
+        "/api/v1/remittances/services",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    _assert_problem(response, 422)
+    assert not Service.objects.filter(provider__name="Probe").exists()

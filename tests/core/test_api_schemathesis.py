@@ -26,7 +26,8 @@ from migdev.accounts.roles import Role
 from migdev.api import api
 from tests.factories import make_organisation, make_user
 
-pytestmark = pytest.mark.django_db
+# Not `browser`: it runs with the normal suite, on SQLite and on PostgreSQL.
+pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis]
 
 # Small on purpose: CI runs every operation twice (anonymous, with a token) on two shared cores.
 MAX_EXAMPLES = 12

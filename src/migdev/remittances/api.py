@@ -29,6 +29,7 @@ from migdev.remittances.vocabulary import AmountTier, FirmType, NetworkCoverage,
 router = Router(tags=["remittances"])
 
 MAX_OFFERS_PER_REQUEST = 200
+MAX_QUOTE_NUMBER = 10**12  # below what the quote columns store (14 integer digits)
 
 
 class ProviderTokenAuth(HttpBearer):
@@ -291,10 +292,14 @@ def quarter_figures(request: HttpRequest, quarter: str, tier: AmountTier = Amoun
 
 
 class QuoteIn(Schema):
-    send_amount: Decimal = Field(..., description="Amount sent, in the sending currency")
-    fee: Decimal
-    offered_rate: Decimal = Field(..., description="Units of the receiving currency per unit sent")
-    interbank_rate: Decimal = Field(..., description="Mid-market rate at the time of the quote")
+    send_amount: Decimal = Field(..., le=MAX_QUOTE_NUMBER, description="Amount sent, in the sending currency")
+    fee: Decimal = Field(..., le=MAX_QUOTE_NUMBER)
+    offered_rate: Decimal = Field(
+        ..., le=MAX_QUOTE_NUMBER, description="Units of the receiving currency per unit sent"
+    )
+    interbank_rate: Decimal = Field(
+        ..., le=MAX_QUOTE_NUMBER, description="Mid-market rate at the time of the quote"
+    )
 
 
 class ProviderOfferIn(Schema):

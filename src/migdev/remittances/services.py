@@ -125,8 +125,21 @@ def quote_fields(quote: QuoteInput) -> dict[str, object]:
     }
 
 
+# Largest magnitude each quote column can store (10 ** (max_digits - decimal_places)); beyond it the save
+# itself fails, so such a quote is refused here as input, not left to become a server error.
+_STORABLE_MAGNITUDE = {
+    "send_amount": Decimal(10) ** 14,
+    "fee": Decimal(10) ** 14,
+    "offered_rate": Decimal(10) ** 14,
+    "interbank_rate": Decimal(10) ** 14,
+    "fx_margin_pct": Decimal(10) ** 8,
+    "total_cost_pct": Decimal(10) ** 8,
+}
+
+
 def validate_quotes(quotes: Sequence[QuoteInput]) -> None:
-    """Refuse negative fees, zero rates, repeated amounts or tiers, naming the quote at fault."""
+    """Refuse negative fees, zero rates, repeated amounts or tiers and quotes too large to be prices,
+    naming the quote at fault."""
     if not quotes:
         raise ServiceInputError("quotes", _("A service needs at least one quoted amount."))
     seen_amounts: set[Decimal] = set()
@@ -134,9 +147,21 @@ def validate_quotes(quotes: Sequence[QuoteInput]) -> None:
     for position, quote in enumerate(quotes):
         field = f"quotes.{position}"
         try:
-            quote_fields(quote)
+            computed = quote_fields(quote)
         except PriceError as error:
             raise ServiceInputError(field, str(error)) from None
+        except ArithmeticError:  # decimal.InvalidOperation: a margin too large to round
+            computed = {}
+        if not computed or any(
+            not isinstance(computed[name], Decimal) or abs(computed[name]) >= bound  # type: ignore[arg-type]
+            for name, bound in _STORABLE_MAGNITUDE.items()
+        ):
+            raise ServiceInputError(
+                field,
+                _(
+                    "This quote is out of any plausible range: an amount, the fee or a rate is too large, or the rates are too far apart."
+                ),
+            )
         if quote.send_amount in seen_amounts:
             raise ServiceInputError(
                 field, _("The amount %(amount)s is quoted twice.") % {"amount": quote.send_amount}
