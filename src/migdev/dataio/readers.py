@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime
 import functools
+import io
 import re
 import zipfile
 from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -519,10 +520,46 @@ def _delimiter_for(header_line: str) -> str:
 
 
 def _decoded_lines(path: Path, max_line_chars: int) -> Generator[str, None, None]:
-    """Lines of a UTF-8 (or BOM-marked UTF-16) file, each ending with its newline, read in chunks.
+    """Lines of a UTF-8 (or BOM-marked UTF-16) file, each ending with its newline.
 
-    Anything else is refused at the first byte that is not valid UTF-8, naming its offset and line.
+    Read by the C text layer for speed; a line longer than ``max_line_chars`` is refused without being
+    held whole, and on a decoding error the file is read again by :func:`_located_decoded_lines`, whose
+    refusal names the exact byte offset and line.
     """
+    with path.open("rb") as raw:
+        encoding = "utf-16" if raw.read(2) in UTF16_BOMS else "utf-8-sig"
+        raw.seek(0)
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        number = 0
+        try:
+            while line := text.readline(max_line_chars + 1):
+                number += 1
+                if len(line) > max_line_chars:
+                    raise _line_too_long(path, max_line_chars, number)
+                yield line
+            return
+        except UnicodeDecodeError:
+            pass
+    for _line in _located_decoded_lines(path, max_line_chars):
+        pass
+    raise _refuse(path, _("The file is not UTF-8."))  # not reached: the located read refuses it
+
+
+def _line_too_long(path: Path, max_line_chars: int, row: int) -> ImportRejected:
+    return _refuse(
+        path,
+        _(
+            "A line is longer than %(limit)s characters; no cell may hold more than %(cell)s "
+            "(setting IMPORT_MAX_CELL_CHARS)."
+        )
+        % {"limit": f"{max_line_chars:,}", "cell": f"{max_line_chars // 64:,}"},
+        row=row,
+    )
+
+
+def _located_decoded_lines(path: Path, max_line_chars: int) -> Generator[str, None, None]:
+    """Lines of a UTF-8 (or BOM-marked UTF-16) file, read in chunks; anything else is refused at the
+    first byte that is not valid UTF-8, naming its offset and line."""
     with path.open("rb") as handle:
         head = handle.read(3)
         if head.startswith(UTF16_BOMS):
@@ -554,15 +591,7 @@ def _decoded_lines(path: Path, max_line_chars: int) -> Generator[str, None, None
                 for piece in pieces:
                     yield piece + "\n"
                 if len(pending) > max_line_chars:
-                    raise _refuse(
-                        path,
-                        _(
-                            "A line is longer than %(limit)s characters; no cell may hold more than %(cell)s "
-                            "(setting IMPORT_MAX_CELL_CHARS)."
-                        )
-                        % {"limit": f"{max_line_chars:,}", "cell": f"{max_line_chars // 64:,}"},
-                        row=newlines_before + 1,
-                    )
+                    raise _line_too_long(path, max_line_chars, newlines_before + 1)
             if final:
                 break
         if pending:
