@@ -231,11 +231,13 @@ def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
                     copy.write_row(row)
                     count += 1
         return count
-    for batch in _batches(rows, BATCH_SIZE):
-        Observation.objects.bulk_create(
-            [Observation(**dict(zip(COLUMNS, row, strict=True))) for row in batch], batch_size=BATCH_SIZE
-        )
-        count += len(batch)
+    # Plain parameter rows, not model instances: the write holds SQLite's lock, so it must be quick.
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    statement = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 - constant names; values are parameters
+    with connection.cursor() as cursor:
+        for batch in _batches(rows, BATCH_SIZE):
+            cursor.executemany(statement, batch)
+            count += len(batch)
     return count
 
 
@@ -309,6 +311,7 @@ def observations_prepare(
 class _InMemoryPlan:
     rows: list[tuple[Any, ...]]
     touched: set[int]
+    staged: bool = False
 
 
 def _key_text(key: tuple[Any, ...], series_codes: dict[int, str]) -> str:
@@ -393,6 +396,10 @@ def _prepare_in_memory(
             unknown[observation.series] = observation
     issues += [_unknown_series_issue(file_name, first) for first in unknown.values()]
     _reject(issues)
+    if not observations:
+        # Rows that all carry nothing to store (aggregates the format skips, say) must not create or
+        # touch an edition: its metadata would then describe data it does not hold.
+        _reject([ParseIssue(file_name, 0, "", "the file holds no values to load")])
     if confirm is not None:
         incoming = {
             (series_ids[o.series], o.area, o.counterpart, o.period, o.sex, o.age, o.migratory_status): (
@@ -405,10 +412,31 @@ def _prepare_in_memory(
         if changes is not None:
             confirm(changes)
     # Rows without the edition id, which exists only once the write has begun.
-    return _InMemoryPlan(
+    plan = _InMemoryPlan(
         rows=[_row(o, series_ids[o.series], 0) for o in observations],
         touched={series_ids[o.series] for o in observations},
     )
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        _stage(plan)
+    return plan
+
+
+# SQLite keeps TEMP tables in a separate database per connection: filling one takes no lock on the main
+# database, so the rows are staged there before the write, which then copies them in one statement.
+STAGE_TABLE = "temp.indicators_observation_stage"
+
+
+def _stage(plan: _InMemoryPlan) -> None:
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
+        cursor.execute(
+            f"CREATE TABLE {STAGE_TABLE} AS SELECT {columns} FROM {Observation._meta.db_table} WHERE 0"  # noqa: S608 - constant names
+        )
+        statement = f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 - constant names; values are parameters
+        for batch in _batches(plan.rows, BATCH_SIZE):
+            cursor.executemany(statement, batch)
+    plan.staged = True
 
 
 def _write_in_memory(plan: _InMemoryPlan, edition: Edition, replace: bool) -> tuple[set[int], int, int, int]:
@@ -430,7 +458,17 @@ def _write_in_memory(plan: _InMemoryPlan, edition: Edition, replace: bool) -> tu
         stale_ids = [keys_before[key] for key in incoming & keys_before.keys()]
         for batch in _batches(stale_ids, BATCH_SIZE):
             Observation.objects.filter(id__in=batch).delete()
-    _insert((row[0], edition.id, *row[2:]) for row in plan.rows)
+    if plan.staged:
+        columns = ", ".join(COLUMNS)
+        copied = columns.replace("edition_id", "%s", 1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Observation._meta.db_table} ({columns}) SELECT {copied} FROM {STAGE_TABLE}",  # noqa: S608 - constant names; the edition id is a parameter
+                [edition.id],
+            )
+            cursor.execute(f"DROP TABLE {STAGE_TABLE}")
+    else:
+        _insert((row[0], edition.id, *row[2:]) for row in plan.rows)
     return touched, len(incoming) - updated, updated, deleted
 
 
