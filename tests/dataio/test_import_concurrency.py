@@ -26,8 +26,11 @@ from django.db import connection
 from tests.dataio.test_load_command import _child_environment
 
 # Seconds any answer may take while the import runs. SQLite gives up on a lock after 20 s (and Django
-# answers 500); a write lock held only for the load's final write keeps every answer far below that.
-ANSWER_BOUND = 8.0
+# answers 500); the lock is now held only for the load's final copy of the staged rows. On a machine
+# shared by many test runs that copy of 100,000 rows takes up to ~11 s, a second or two when quiet.
+ANSWER_BOUND = 15.0
+# ... and the slowest answer waits for a small part of the load, not for the whole of it as before.
+SHARE_OF_LOAD_BOUND = 0.3
 YEARS = range(1000, 1000 + 400)
 
 SETUP = """
@@ -178,4 +181,6 @@ def test_pages_sign_in_and_api_answer_while_a_large_import_runs(tmp_path: Path) 
     print(f"load of {rows:,} rows took {load_seconds:.1f}s; {len(during)} answers meanwhile: {summary}")
     assert {answer.what for answer in during} >= {"sign-in", "page", "api"}, summary
     assert all(answer.status < 400 for answer in during), summary
-    assert max(answer.seconds for answer in during) < ANSWER_BOUND, summary
+    slowest = max(answer.seconds for answer in during)
+    assert slowest < ANSWER_BOUND, summary
+    assert slowest < SHARE_OF_LOAD_BOUND * load_seconds, summary
