@@ -248,6 +248,22 @@ JOBS_RUN_IMMEDIATELY = env_bool("JOBS_RUN_IMMEDIATELY", default=False)
 
 # Imports: the largest file accepted by the upload form and by `migdev load`.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Limits every reader of migdev.dataio.readers applies, each refused with its own message (see
+# docs/operations.md). XLSX workbooks are zip archives: their members' declared sizes are checked before
+# anything is decompressed, and a member that expands more than the ratio is refused as a zip bomb.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 2_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767)  # Excel's own limit for one cell
+IMPORT_MAX_XML_DEPTH = env_int("IMPORT_MAX_XML_DEPTH", 64)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 900)
+# Address space an import run by the job worker (uploads from the import page) may add; 0 = no limit.
+IMPORT_MAX_MEMORY_BYTES = env_int("IMPORT_MAX_MEMORY_BYTES", 3 * 1024 * 1024 * 1024)
+# Replacing values of an edition that already holds data needs the user's confirmation (`migdev load
+# --replace`, the box on the import page). Loads that only add values, or remove at most this share of
+# the edition's values without changing any, go ahead unconfirmed; 0.0 asks for every removal.
+IMPORT_CONFIRM_REMOVED_SHARE = float(env_str("IMPORT_CONFIRM_REMOVED_SHARE", "0.0"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

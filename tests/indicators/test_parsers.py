@@ -192,7 +192,13 @@ def test_a_file_of_the_wrong_kind_is_refused(tmp_path: Path):
         ("", (None, True)),
         (None, (None, True)),
         ("NA", (None, True)),
-        ("1,234", (1234.0, True)),
+        # Read strictly (issue 15): a comma is neither a decimal point nor a thousands separator unless
+        # the format declares it; "1,5" was once stored as 15.
+        ("1,234", (None, False)),
+        ("1,5", (None, False)),
+        ("1 500", (None, False)),
+        ("1.5", (1.5, True)),
+        ("-2e3", (-2000.0, True)),
         (0, (0.0, True)),
         ("x", (None, False)),
         (float("nan"), (None, True)),
@@ -200,6 +206,11 @@ def test_a_file_of_the_wrong_kind_is_refused(tmp_path: Path):
 )
 def test_cell_number(raw, expected):
     assert cell_number(raw) == expected
+
+
+def test_cell_number_with_declared_separators():
+    assert cell_number("1,234.5", thousands=",") == (1234.5, True)
+    assert cell_number("1,5", decimal=",") == (1.5, True)
 
 
 def test_column_letter():

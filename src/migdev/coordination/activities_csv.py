@@ -203,7 +203,8 @@ def _clean_row(
     amount_text, currency = (row["budget_total"] or "").strip(), (row["currency"] or "").strip().upper()
     if amount_text:
         try:
-            amount = Decimal(amount_text.replace(",", ""))
+            # Read strictly: "1,5" is not guessed to be 15 (a decimal comma) or 1,500 (a separator).
+            amount = Decimal(amount_text)
             if amount < 0 or not amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:

@@ -67,6 +67,8 @@ class ImportRejected(Exception):
         )
         self.read = read
         self.run_id: int | None = None
+        # What the load would have changed, when it was refused for want of confirmation.
+        self.changes: Any = None
         super().__init__(
             str(self.errors[0]) if self.total == 1 else _("%(count)d errors") % {"count": self.total}
         )
@@ -107,17 +109,22 @@ class ErrorCollector:
 def report_json(rejection: ImportRejected, *, limit: int = REPORT_DISPLAY_LIMIT) -> dict[str, Any]:
     """The report as JSON-ready data: the first ``limit`` errors plus how many there were in all."""
     shown = rejection.errors[:limit]
-    return {
+    report = {
         "read": rejection.read,
         "total": rejection.total,
         "shown": len(shown),
         "rejected_rows": rejection.rejected_rows,
         "errors": [error.as_dict() for error in shown],
     }
+    if rejection.changes is not None:
+        report["changes"] = rejection.changes.as_dict()
+    return report
 
 
 def report_text(rejection: ImportRejected, *, limit: int = REPORT_DISPLAY_LIMIT) -> str:
     lines = [str(error) for error in rejection.errors[:limit]]
+    if rejection.changes is not None:
+        lines.extend(f"  {example}" for example in rejection.changes.examples)
     hidden = rejection.total - len(lines)
     if hidden > 0:
         lines.append(_("… and %(count)d more errors not shown.") % {"count": hidden})

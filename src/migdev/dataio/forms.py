@@ -18,6 +18,15 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
+    replace = forms.BooleanField(
+        label=_("Replace the data already stored"),
+        required=False,
+        help_text=_(
+            "Tick this only after a first try showed what the file would change in an edition that is "
+            "already loaded; without it such a file is refused and nothing changes."
+        ),
+    )
+
     def __init__(self, *args: Any, formats: Iterable[LoadFormat], **kwargs: Any) -> None:
         """``formats``: those the user may import (``migdev.dataio.selectors.formats_for``)."""
         super().__init__(*args, **kwargs)

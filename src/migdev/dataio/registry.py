@@ -12,8 +12,8 @@ Modules register their formats from ``AppConfig.ready()``::
     )
 """
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,6 +44,66 @@ class Loader(Protocol):
 
 
 @dataclass(frozen=True)
+class LoadOptions:
+    """What the person loading asked for. ``replace``: they have seen what would change in data already
+    stored (an existing edition) and confirm it (`migdev load --replace`, the box on the import page)."""
+
+    replace: bool = False
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a load would do to data already stored: counts of values, and a few examples of each."""
+
+    target: str
+    existing: int
+    added: int
+    changed: int
+    removed: int
+    examples: tuple[str, ...] = ()
+
+    @property
+    def removed_share(self) -> float:
+        return self.removed / self.existing if self.existing else 0.0
+
+    def needs_confirmation(self, removed_share_allowed: float) -> bool:
+        """Changing any stored value, or removing more than the allowed share of them, must be confirmed."""
+        if not self.existing:
+            return False
+        return self.changed > 0 or (self.removed > 0 and self.removed_share > removed_share_allowed)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "target": self.target,
+            "existing": self.existing,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "examples": list(self.examples),
+        }
+
+
+@dataclass
+class PreparedLoad:
+    """A file read and validated in full, outside any transaction, ready to be written.
+
+    ``write`` runs inside the runner's one short transaction and must only write what was prepared (plus
+    the look-ups that writing needs); ``read`` is the number of data rows the file had.
+    """
+
+    read: int | None  # None: counted only as the file is written (a streamed load)
+    write: Callable[[], ImportResult]
+    changes: Changes | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class Preparer(Protocol):
+    def __call__(
+        self, path: Path, *, progress: Progress, user: "User | None", options: LoadOptions
+    ) -> PreparedLoad: ...
+
+
+@dataclass(frozen=True)
 class LoadFormat:
     """``permissions`` are those a user needs, besides ``dataio.add_importrun``, to import the format from
     the import page or the API: the permissions for the records it writes (``migdev load`` is for operators
@@ -53,6 +113,10 @@ class LoadFormat:
     description: str | Promise
     loader: Loader
     permissions: tuple[str, ...] = ()
+    # Formats that read and validate before writing: the runner calls this outside any transaction and
+    # writes in one short transaction, so a long read never holds the database's write lock. ``loader``
+    # is then only for callers outside the runner.
+    prepare: Preparer | None = None
 
 
 class UnknownFormat(LookupError):

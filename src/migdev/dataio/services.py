@@ -1,7 +1,9 @@
 """Running loads: the one path every import takes, from `migdev load`, the import page or the API."""
 
+import contextlib
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,10 @@ from migdev.accounts.models import User
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.dataio.errors import ImportRejected, RowError, report_json
+from migdev.dataio.limits import memory_refusal, time_limit
 from migdev.dataio.models import ImportRun
 from migdev.dataio.progress import NullProgress, Progress
-from migdev.dataio.registry import ImportResult, get_format
+from migdev.dataio.registry import Changes, ImportResult, LoadFormat, LoadOptions, get_format
 from migdev.dataio.selectors import can_import_format
 from migdev.jobs.models import Job
 from migdev.jobs.services import job_enqueue
@@ -38,17 +41,22 @@ def import_file(
     path: Path | str,
     user: User | None = None,
     progress: Progress | None = None,
+    options: LoadOptions | None = None,
 ) -> ImportResult:
     """Load ``path`` with the registered format, all or nothing.
 
-    The load runs in one transaction: if the loader raises (:class:`ImportRejected` or anything else) or
-    the process dies, nothing it wrote remains. Raises ``UnknownFormat`` for an unregistered name.
+    A format with a ``prepare`` step is read and validated outside any transaction, then written in one
+    short transaction, so the database's write lock is held only while writing. Any other format loads
+    inside one transaction. Either way, if anything fails or the process dies, nothing it wrote remains.
+    A file without data rows is refused, and so is a load that would change data already stored unless
+    ``options.replace`` confirms it. Raises ``UnknownFormat`` for an unregistered name.
     """
     load_format = get_format(format_name)
     path = Path(path)
     progress = progress or NullProgress()
+    options = options or LoadOptions()
     started_at = timezone.now()
-    size = path.stat().st_size if path.exists() else 0
+    size = path.stat().st_size if path.is_file() else 0
     run_fields: dict[str, Any] = {
         "user": user,
         "format_name": format_name,
@@ -58,18 +66,11 @@ def import_file(
     }
     try:
         _check_file(path, size)
-        with transaction.atomic():
-            result = load_format.loader(path, progress=progress, user=user)
-            run = ImportRun.objects.create(
-                **run_fields,
-                status=ImportRun.Status.SUCCEEDED,
-                finished_at=timezone.now(),
-                rows_read=result.read,
-                rows_created=result.created,
-                rows_updated=result.updated,
-                rows_rejected=result.rejected,
-            )
-            _audit_import(run=run, user=user)
+        with time_limit():
+            try:
+                result, run = _load(load_format, path, progress, user, options, run_fields)
+            except MemoryError:
+                raise memory_refusal(path) from None
     except ImportRejected as rejection:
         rejection.run_id = _record_unsuccessful_run(
             run_fields,
@@ -87,6 +88,109 @@ def import_file(
     finally:
         progress.finish()
     return replace(result, run_id=run.pk)
+
+
+def _load(
+    load_format: LoadFormat,
+    path: Path,
+    progress: Progress,
+    user: User | None,
+    options: LoadOptions,
+    run_fields: dict[str, Any],
+) -> tuple[ImportResult, ImportRun]:
+    if load_format.prepare is None:
+        with transaction.atomic(), _layout_errors_refused(path, load_format):
+            result = load_format.loader(path, progress=progress, user=user)
+            if result.read == 0:
+                raise _no_data_rows(path)
+            return result, _record_success(run_fields, result, user)
+    with _layout_errors_refused(path, load_format):
+        prepared = load_format.prepare(path, progress=progress, user=user, options=options)
+    if prepared.read == 0:
+        raise _no_data_rows(path)
+    if prepared.changes is not None:
+        confirm_changes(path, prepared.changes, options, read=prepared.read)
+    with transaction.atomic():
+        result = prepared.write()
+        if result.read == 0:
+            raise _no_data_rows(path)
+        return result, _record_success(run_fields, result, user)
+
+
+def confirm_changes(path: Path, changes: Changes, options: LoadOptions, *, read: int | None = None) -> None:
+    """Refuse a load that would change data already stored, showing what would change, unless the user
+    confirmed it (``options.replace``). Loaders call this before their first destructive write."""
+    if not options.replace and changes.needs_confirmation(settings.IMPORT_CONFIRM_REMOVED_SHARE):
+        raise _unconfirmed(path, changes, read)
+
+
+# What a parser raises when a file's layout is not the one it expects in some way its checks missed (a row
+# shorter than the header, a text where a number belongs). Database errors are none of these.
+LAYOUT_ERRORS = (LookupError, ValueError, TypeError, AttributeError, ArithmeticError)
+
+
+@contextlib.contextmanager
+def _layout_errors_refused(path: Path, load_format: LoadFormat) -> Iterator[None]:
+    """The last line of defence: a file no check foresaw is refused with a clear message, not a
+    traceback; the traceback goes to the log for the developers."""
+    try:
+        yield
+    except ImportRejected:
+        raise
+    except LAYOUT_ERRORS as error:
+        logger.warning("Unforeseen layout in %s (%s)", path.name, load_format.name, exc_info=True)
+        raise ImportRejected(
+            [
+                RowError(
+                    path.name,
+                    None,
+                    None,
+                    _(
+                        "The file does not have the layout of the format “%(format)s” (%(error)s). Check "
+                        "that you chose the right format and that the file is the publisher's original."
+                    )
+                    % {"format": load_format.name, "error": f"{type(error).__name__}: {error}"[:200]},
+                )
+            ]
+        ) from None
+
+
+def _record_success(run_fields: dict[str, Any], result: ImportResult, user: User | None) -> ImportRun:
+    run = ImportRun.objects.create(
+        **run_fields,
+        status=ImportRun.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        rows_read=result.read,
+        rows_created=result.created,
+        rows_updated=result.updated,
+        rows_rejected=result.rejected,
+    )
+    _audit_import(run=run, user=user)
+    return run
+
+
+def _no_data_rows(path: Path) -> ImportRejected:
+    return ImportRejected(
+        [RowError(path.name, None, None, _("The file has no data rows; nothing was loaded."))], read=0
+    )
+
+
+def _unconfirmed(path: Path, changes: Changes, read: int | None) -> ImportRejected:
+    reason = _(
+        "%(target)s already holds %(existing)s values. This file would add %(added)s, change %(changed)s "
+        "and remove %(removed)s of them (%(share)s). Nothing was saved: to replace them, load the file "
+        "again with --replace (command line) or tick “Replace the data already stored” on the import page."
+    ) % {
+        "target": changes.target,
+        "existing": f"{changes.existing:,}",
+        "added": f"{changes.added:,}",
+        "changed": f"{changes.changed:,}",
+        "removed": f"{changes.removed:,}",
+        "share": f"{changes.removed_share:.0%}",
+    }
+    rejection = ImportRejected([RowError(path.name, None, None, reason)], read=read)
+    rejection.changes = changes
+    return rejection
 
 
 def _check_file(path: Path, size: int) -> None:
@@ -133,10 +237,13 @@ def _record_unsuccessful_run(run_fields: dict[str, Any], **outcome: Any) -> int 
         return None
 
 
-def import_upload_enqueue(*, format_name: str, upload: UploadedFile, user: User | None) -> Job:
+def import_upload_enqueue(
+    *, format_name: str, upload: UploadedFile, user: User | None, replace: bool = False
+) -> Job:
     """Store an uploaded file and queue its import; the job deletes the stored file when done.
 
-    Raises ``PermissionDenied`` when ``user`` may not import this format (``None``: a trusted caller).
+    ``replace``: the user confirmed changing data already stored (see :class:`LoadOptions`). Raises
+    ``PermissionDenied`` when ``user`` may not import this format (``None``: a trusted caller).
     """
     load_format = get_format(format_name)
     if user is not None and not can_import_format(user, load_format):
@@ -148,7 +255,12 @@ def import_upload_enqueue(*, format_name: str, upload: UploadedFile, user: User 
     try:
         return job_enqueue(
             kind=IMPORT_JOB_KIND,
-            payload={"format": format_name, "storage_name": stored_name, "filename": original_name},
+            payload={
+                "format": format_name,
+                "storage_name": stored_name,
+                "filename": original_name,
+                "replace": replace,
+            },
             user=user,
         )
     except Exception:

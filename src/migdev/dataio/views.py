@@ -22,7 +22,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, formats=formats_for(user))
     if request.method == "POST" and form.is_valid():
         job = import_upload_enqueue(
-            format_name=form.cleaned_data["format"], upload=form.cleaned_data["file"], user=user
+            format_name=form.cleaned_data["format"],
+            upload=form.cleaned_data["file"],
+            user=user,
+            replace=form.cleaned_data["replace"],
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "dataio/import.html", {"form": form})

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
+
+from migdev.dataio.registry import Changes
 from migdev.indicators.parsers import others, records, undesa, worldbank
 from migdev.indicators.parsers.base import EditionInfo, ParsedFile, ParseError
 from migdev.indicators.services import (
     LoadOutcome,
     ObservationsRejected,
     governance_import,
-    observations_import,
+    observations_prepare,
     plan_targets_import,
     sdg_constraints_apply,
 )
@@ -133,62 +136,123 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_file(format_name: str, path: Path) -> LoadOutcome:
-    """Parse and store one file; raises ObservationsRejected naming file, row and column on any problem."""
-    if format_name == SDG_CONSTRAINTS_FORMAT:
-        try:
-            constraints = others.parse_sdg_constraints(path)
-        except ParseError as error:
-            raise ObservationsRejected(error.issues) from error
-        updated = sdg_constraints_apply(constraints=constraints)
-        return LoadOutcome(edition="", read=len(constraints), created=0, updated=updated, deleted=0)
-    if format_name in RECORD_FORMATS:
-        return _load_records(format_name, path)
-    spec = FORMATS[format_name]
+def load_file(format_name: str, path: Path, *, confirm: Confirm | None = None) -> LoadOutcome:
+    """Parse and store one file; raises ObservationsRejected naming file, row and column on any problem.
+
+    ``confirm`` (see :func:`prepare_file`); without it an existing edition is changed unasked, which suits
+    the demo data and benchmarks, never a person's upload (the dataio runner always passes one).
+    """
+    _read, write = prepare_file(format_name, path, confirm=confirm)
+    with transaction.atomic():
+        return write()
+
+
+Confirm = Callable[[Changes], None]
+
+
+def prepare_file(
+    format_name: str, path: Path, *, confirm: Confirm | None = None
+) -> tuple[int | None, Callable[[], LoadOutcome]]:
+    """Read and validate the file now (outside any transaction); return its data rows (None when they
+    are only counted as it is written) and the write, to run inside one short transaction.
+
+    ``confirm`` is shown what the load would change in an edition that already holds values, before
+    anything is written, and raises to stop the load.
+    """
     try:
+        if format_name == SDG_CONSTRAINTS_FORMAT:
+            constraints = others.parse_sdg_constraints(path)
+
+            def write_constraints() -> LoadOutcome:
+                updated = sdg_constraints_apply(constraints=constraints)
+                return LoadOutcome(edition="", read=len(constraints), created=0, updated=updated, deleted=0)
+
+            return len(constraints), write_constraints
+        if format_name in RECORD_FORMATS:
+            return _prepare_records(format_name, path)
+        spec = FORMATS[format_name]
         parsed = spec.parse(path)
     except ParseError as error:
         raise ObservationsRejected(error.issues) from error
-    return observations_import(
-        parsed=parsed, file_name=path.name, file_sha256=file_sha256(path), replace=spec.replace
+    write = observations_prepare(
+        parsed=parsed,
+        file_name=path.name,
+        file_sha256=file_sha256(path),
+        replace=spec.replace,
+        confirm=confirm,
+    )
+    read = None if parsed.rows is not None or parsed.stream is not None else parsed.rows_read
+    return read, write
+
+
+def _prepare_records(format_name: str, path: Path) -> tuple[int, Callable[[], LoadOutcome]]:
+    from migdev.indicators.models import Indicator
+
+    if format_name == "indicators-plan-targets":
+        codes = set(Indicator.objects.values_list("code", flat=True))
+        targets = records.parse_plan_targets(path, indicator_codes=codes)
+        return len(targets), lambda: plan_targets_import(records=targets)
+    if format_name == "mgi-assessments":
+        assessments = records.parse_assessments(path)
+        return len(assessments), lambda: governance_import(assessments=assessments)
+    scores = records.parse_domain_scores(path)
+    return len(scores), lambda: governance_import(scores=scores)
+
+
+def _rejection(error: ObservationsRejected) -> Any:
+    from migdev.dataio.errors import ImportRejected, RowError
+
+    return ImportRejected(
+        [
+            RowError(issue.file, issue.row or None, issue.column or None, issue.reason)
+            for issue in error.issues
+        ],
+        rejected_rows=len({issue.row for issue in error.issues}),
     )
 
 
-def _load_records(format_name: str, path: Path) -> LoadOutcome:
-    from migdev.indicators.models import Indicator
+def _dataio_prepare(format_name: str) -> Callable[..., Any]:
+    def prepare(path: Path, *, progress: Any, user: Any, options: Any) -> Any:
+        from migdev.dataio.registry import ImportResult, PreparedLoad
+        from migdev.dataio.services import confirm_changes
 
-    try:
-        if format_name == "indicators-plan-targets":
-            codes = set(Indicator.objects.values_list("code", flat=True))
-            return plan_targets_import(records=records.parse_plan_targets(path, indicator_codes=codes))
-        if format_name == "mgi-assessments":
-            return governance_import(assessments=records.parse_assessments(path))
-        return governance_import(scores=records.parse_domain_scores(path))
-    except ParseError as error:
-        raise ObservationsRejected(error.issues) from error
+        path = Path(path)
+        progress.start(None)
+
+        def confirm(changes: Changes) -> None:
+            confirm_changes(path, changes, options)
+
+        try:
+            read, write = prepare_file(format_name, path, confirm=confirm)
+        except ObservationsRejected as error:
+            raise _rejection(error) from error
+
+        def write_result() -> ImportResult:
+            try:
+                outcome = write()
+            except ObservationsRejected as error:
+                raise _rejection(error) from error
+            progress.advance(outcome.read)
+            return ImportResult(
+                read=outcome.read, created=outcome.created, updated=outcome.updated, rejected=0
+            )
+
+        return PreparedLoad(read=read, write=write_result)
+
+    return prepare
 
 
 def _dataio_loader(format_name: str) -> Callable[..., Any]:
-    def load(path: Path, *, progress: Any, user: Any) -> Any:
-        from migdev.dataio.errors import ImportRejected, RowError
-        from migdev.dataio.registry import ImportResult
+    """The one-step loader, for callers outside the runner: prepare and write, refusing unconfirmed
+    changes to an existing edition."""
+    prepare = _dataio_prepare(format_name)
 
-        progress.start(None)
-        try:
-            outcome = load_file(format_name, Path(path))
-        except ObservationsRejected as error:
-            raise ImportRejected(
-                [
-                    RowError(issue.file, issue.row or None, issue.column or None, issue.reason)
-                    for issue in error.issues
-                ],
-                rejected_rows=len({issue.row for issue in error.issues}),
-            ) from error
-        else:
-            progress.advance(outcome.read)
-        finally:
-            progress.finish()
-        return ImportResult(read=outcome.read, created=outcome.created, updated=outcome.updated, rejected=0)
+    def load(path: Path, *, progress: Any, user: Any) -> Any:
+        from migdev.dataio.registry import LoadOptions
+
+        prepared = prepare(path, progress=progress, user=user, options=LoadOptions())
+        with transaction.atomic():
+            return prepared.write()
 
     return load
 
@@ -214,6 +278,10 @@ def register_formats() -> None:
         permissions = RECORD_PERMISSIONS.get(name, (LOAD_PERMISSION,))
         register_format(
             LoadFormat(
-                name=name, description=description, loader=_dataio_loader(name), permissions=permissions
+                name=name,
+                description=description,
+                loader=_dataio_loader(name),
+                prepare=_dataio_prepare(name),
+                permissions=permissions,
             )
         )

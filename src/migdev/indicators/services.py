@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.dataio.registry import Changes
 from migdev.indicators import catalogue
 from migdev.indicators.areas import country_codes
 from migdev.indicators.cache import bump_data_version
@@ -35,7 +36,7 @@ from migdev.indicators.models import (
     SeriesCoverage,
     Source,
 )
-from migdev.indicators.parsers.base import ParsedFile, ParsedObservation, ParseIssue
+from migdev.indicators.parsers.base import STATUS_MISSING, ParsedFile, ParsedObservation, ParseIssue
 from migdev.indicators.parsers.others import SeriesConstraint
 
 BATCH_SIZE = 5000
@@ -146,7 +147,10 @@ def catalogue_install(*, registry: Apps | None = None) -> None:
         )
 
 
-def _edition_for(parsed: ParsedFile, file_name: str, file_sha256: str) -> Edition:
+def _edition_for(parsed: ParsedFile, file_name: str, file_sha256: str, *, whole_file: bool) -> Edition:
+    """The edition the file loads into, created when new. Its checksum names the file only when that file
+    is the whole edition (a new edition, or a whole-file format replacing it): a partial file loaded into
+    an existing edition must not make the checksum describe data it does not hold."""
     info = parsed.edition
     source = Source.objects.filter(code=info.source).first()
     if source is None:
@@ -166,7 +170,8 @@ def _edition_for(parsed: ParsedFile, file_name: str, file_sha256: str) -> Editio
             [ParseIssue(file_name, 0, "", f"edition {info.code!r} belongs to another source")]
         )
     edition.loaded_at = timezone.now()
-    edition.file_sha256 = file_sha256
+    if created or whole_file:
+        edition.file_sha256 = file_sha256
     edition.save(update_fields=["loaded_at", "file_sha256"])
     return edition
 
@@ -226,46 +231,245 @@ def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
                     copy.write_row(row)
                     count += 1
         return count
-    for batch in _batches(rows, BATCH_SIZE):
-        Observation.objects.bulk_create(
-            [Observation(**dict(zip(COLUMNS, row, strict=True))) for row in batch], batch_size=BATCH_SIZE
-        )
-        count += len(batch)
+    # Plain parameter rows, not model instances: the write holds SQLite's lock, so it must be quick.
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    statement = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 - constant names; values are parameters
+    with connection.cursor() as cursor:
+        for batch in _batches(rows, BATCH_SIZE):
+            cursor.executemany(statement, batch)
+            count += len(batch)
     return count
 
 
 def observations_import(
-    *, parsed: ParsedFile, file_name: str, file_sha256: str = "", replace: bool = True
+    *,
+    parsed: ParsedFile,
+    file_name: str,
+    file_sha256: str = "",
+    replace: bool = True,
+    confirm: Callable[[Changes], None] | None = None,
 ) -> LoadOutcome:
     """Store a parsed file as one edition's observations, all or nothing.
 
     ``replace=True`` (a whole published file): the edition's values for the series in the file are
     replaced, so values the publisher withdrew disappear. ``replace=False`` (a partial long CSV): values
-    are inserted or updated by key and nothing else is touched.
+    are inserted or updated by key and nothing else is touched. ``confirm`` is shown what the load would
+    change in an existing edition before anything is written, and raises to stop it.
+    """
+    write = observations_prepare(
+        parsed=parsed, file_name=file_name, file_sha256=file_sha256, replace=replace, confirm=confirm
+    )
+    with transaction.atomic():
+        return write()
 
-    On PostgreSQL the observations stream through a temporary table (COPY), so a large file is never held
-    in memory; elsewhere they are checked in memory and bulk-inserted.
+
+def observations_prepare(
+    *,
+    parsed: ParsedFile,
+    file_name: str,
+    file_sha256: str = "",
+    replace: bool = True,
+    confirm: Callable[[Changes], None] | None = None,
+) -> Callable[[], LoadOutcome]:
+    """Read and check the whole file now, outside any transaction; return the write, to be run inside one.
+
+    Off PostgreSQL the observations are held in memory (within the readers' limits), validated and
+    compared with the stored edition here, so the write that holds SQLite's lock only deletes and inserts.
+    On PostgreSQL a streamed file (the long CSV) goes through a temporary table (COPY) inside the write:
+    readers never wait for it there, and memory stays flat however large the file is.
     """
     series_ids = dict(Series.objects.values_list("code", "id"))
-    with transaction.atomic():
-        edition = _edition_for(parsed, file_name, file_sha256)
-        if connection.vendor == "postgresql":
+    streaming = connection.vendor == "postgresql"
+    plan = None if streaming else _prepare_in_memory(parsed, file_name, series_ids, replace, confirm)
+
+    def write() -> LoadOutcome:
+        edition = _edition_for(parsed, file_name, file_sha256, whole_file=replace)
+        if plan is None:
             touched, created, updated, deleted = _store_streaming(
-                parsed, file_name, series_ids, edition, replace
+                parsed, file_name, series_ids, edition, replace, confirm
             )
         else:
-            touched, created, updated, deleted = _store_in_memory(
-                parsed, file_name, series_ids, edition, replace
-            )
+            touched, created, updated, deleted = _write_in_memory(plan, edition, replace)
         for code, name in parsed.aggregate_names.items():
             AggregateArea.objects.update_or_create(
                 code=code, defaults={"name": name, "classification": parsed.edition.source}
             )
         coverage_refresh(edition=edition, series_ids=touched)
         bump_data_version()
-    return LoadOutcome(
-        edition=edition.code, read=parsed.rows_read, created=created, updated=updated, deleted=max(deleted, 0)
+        return LoadOutcome(
+            edition=edition.code,
+            read=parsed.rows_read,
+            created=created,
+            updated=updated,
+            deleted=max(deleted, 0),
+        )
+
+    return write
+
+
+@dataclass
+class _InMemoryPlan:
+    rows: list[tuple[Any, ...]]
+    touched: set[int]
+    staged: bool = False
+
+
+def _key_text(key: tuple[Any, ...], series_codes: dict[int, str]) -> str:
+    series_id, area, counterpart, period, sex, age, migratory = key
+    parts = [series_codes.get(series_id, str(series_id)), area, period]
+    parts += [
+        f"{name}={value}"
+        for name, value in (
+            ("counterpart", counterpart),
+            ("sex", sex),
+            ("age", age),
+            ("migratory_status", migratory),
+        )
+        if value != TOTAL
+    ]
+    return " ".join(parts)
+
+
+EXAMPLES_SHOWN = 5
+
+
+def edition_changes(
+    edition_code: str,
+    incoming: dict[tuple[Any, ...], tuple[float | None, str]],
+    series_ids: dict[str, int],
+    replace: bool,
+) -> Changes | None:
+    """What storing ``incoming`` (key → (value, status)) would change in the edition, if it exists."""
+    edition = Edition.objects.filter(code=edition_code).first()
+    if edition is None:
+        return None
+    touched = {key[0] for key in incoming}
+    stored: dict[tuple[Any, ...], tuple[float | None, str]] = {
+        (series_id, area, counterpart, period, sex, age, migratory): (value, status)
+        for series_id, area, counterpart, period, sex, age, migratory, value, status in Observation.objects.filter(
+            edition=edition, series_id__in=touched
+        )
+        .values_list(*KEY_COLUMNS, "value", "status")
+        .iterator(chunk_size=20000)
+    }
+    codes = {series_id: code for code, series_id in series_ids.items()}
+    added = changed = 0
+    examples: list[str] = []
+    for key, new in incoming.items():
+        old = stored.get(key)
+        if old is None:
+            added += 1
+        elif old != new:
+            changed += 1
+            if len(examples) < EXAMPLES_SHOWN:
+                examples.append(f"changed: {_key_text(key, codes)}: {old[0]} → {new[0]}")
+    removed = 0
+    if replace:
+        for key, old in stored.items():
+            if key not in incoming:
+                removed += 1
+                if len(examples) < 2 * EXAMPLES_SHOWN:
+                    examples.append(f"removed: {_key_text(key, codes)}: {old[0]}")
+    return Changes(
+        target=f"Edition {edition_code}",
+        existing=len(stored),
+        added=added,
+        changed=changed,
+        removed=removed,
+        examples=tuple(examples),
     )
+
+
+def _prepare_in_memory(
+    parsed: ParsedFile,
+    file_name: str,
+    series_ids: dict[str, int],
+    replace: bool,
+    confirm: Callable[[Changes], None] | None,
+) -> _InMemoryPlan:
+    observations = list(parsed.iter_observations())
+    parsed.observations, parsed.stream, parsed.rows = observations, None, None
+    issues = list(parsed.issues) + parsed.duplicate_issues(file_name)
+    unknown: dict[str, ParsedObservation] = {}
+    for observation in observations:
+        if observation.series not in series_ids and observation.series not in unknown:
+            unknown[observation.series] = observation
+    issues += [_unknown_series_issue(file_name, first) for first in unknown.values()]
+    _reject(issues)
+    if not observations:
+        # Rows that all carry nothing to store (aggregates the format skips, say) must not create or
+        # touch an edition: its metadata would then describe data it does not hold.
+        _reject([ParseIssue(file_name, 0, "", "the file holds no values to load")])
+    if confirm is not None:
+        incoming = {
+            (series_ids[o.series], o.area, o.counterpart, o.period, o.sex, o.age, o.migratory_status): (
+                o.value,
+                STATUS_MISSING if o.value is None else o.status,
+            )
+            for o in observations
+        }
+        changes = edition_changes(parsed.edition.code, incoming, series_ids, replace)
+        if changes is not None:
+            confirm(changes)
+    # Rows without the edition id, which exists only once the write has begun.
+    plan = _InMemoryPlan(
+        rows=[_row(o, series_ids[o.series], 0) for o in observations],
+        touched={series_ids[o.series] for o in observations},
+    )
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        _stage(plan)
+    return plan
+
+
+# SQLite keeps TEMP tables in a separate database per connection: filling one takes no lock on the main
+# database, so the rows are staged there before the write, which then copies them in one statement.
+STAGE_TABLE = "temp.indicators_observation_stage"
+
+
+def _stage(plan: _InMemoryPlan) -> None:
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
+        cursor.execute(
+            f"CREATE TABLE {STAGE_TABLE} AS SELECT {columns} FROM {Observation._meta.db_table} WHERE 0"  # noqa: S608 - constant names
+        )
+        statement = f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 - constant names; values are parameters
+        for batch in _batches(plan.rows, BATCH_SIZE):
+            cursor.executemany(statement, batch)
+    plan.staged = True
+
+
+def _write_in_memory(plan: _InMemoryPlan, edition: Edition, replace: bool) -> tuple[set[int], int, int, int]:
+    touched = plan.touched
+    existing = Observation.objects.filter(edition=edition, series_id__in=touched)
+    keys_before = {
+        (series_id, area, counterpart, period, sex, age, status): pk
+        for pk, series_id, area, counterpart, period, sex, age, status in existing.values_list(
+            "id", "series_id", "area", "counterpart", "period", "sex", "age", "migratory_status"
+        ).iterator(chunk_size=20000)
+    }
+    # _row's tuple: series_id, edition_id, area, is_aggregate, counterpart, period, year, sex, age, migratory
+    incoming = {(row[0], row[2], row[4], row[5], row[7], row[8], row[9]) for row in plan.rows}
+    updated = len(incoming & keys_before.keys())
+    deleted = 0
+    if replace:
+        deleted = (existing.delete()[0] if keys_before else 0) - updated
+    else:
+        stale_ids = [keys_before[key] for key in incoming & keys_before.keys()]
+        for batch in _batches(stale_ids, BATCH_SIZE):
+            Observation.objects.filter(id__in=batch).delete()
+    if plan.staged:
+        columns = ", ".join(COLUMNS)
+        copied = columns.replace("edition_id", "%s", 1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Observation._meta.db_table} ({columns}) SELECT {copied} FROM {STAGE_TABLE}",  # noqa: S608 - constant names; the edition id is a parameter
+                [edition.id],
+            )
+            cursor.execute(f"DROP TABLE {STAGE_TABLE}")
+    else:
+        _insert((row[0], edition.id, *row[2:]) for row in plan.rows)
+    return touched, len(incoming) - updated, updated, deleted
 
 
 def _unknown_series_issue(file_name: str, observation: ParsedObservation) -> ParseIssue:
@@ -277,42 +481,6 @@ def _unknown_series_issue(file_name: str, observation: ParsedObservation) -> Par
 def _reject(issues: list[ParseIssue]) -> None:
     if issues:
         raise ObservationsRejected(sorted(issues, key=lambda issue: (issue.row, issue.column)))
-
-
-def _store_in_memory(
-    parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition, replace: bool
-) -> tuple[set[int], int, int, int]:
-    observations = list(parsed.iter_observations())
-    parsed.observations, parsed.stream, parsed.rows = observations, None, None
-    issues = list(parsed.issues) + parsed.duplicate_issues(file_name)
-    unknown: dict[str, ParsedObservation] = {}
-    for observation in observations:
-        if observation.series not in series_ids and observation.series not in unknown:
-            unknown[observation.series] = observation
-    issues += [_unknown_series_issue(file_name, first) for first in unknown.values()]
-    _reject(issues)
-    touched = {series_ids[o.series] for o in observations}
-    existing = Observation.objects.filter(edition=edition, series_id__in=touched)
-    keys_before = {
-        (series_id, area, counterpart, period, sex, age, status): pk
-        for pk, series_id, area, counterpart, period, sex, age, status in existing.values_list(
-            "id", "series_id", "area", "counterpart", "period", "sex", "age", "migratory_status"
-        ).iterator(chunk_size=20000)
-    }
-    incoming = {
-        (series_ids[o.series], o.area, o.counterpart, o.period, o.sex, o.age, o.migratory_status)
-        for o in observations
-    }
-    updated = len(incoming & keys_before.keys())
-    deleted = 0
-    if replace:
-        deleted = (existing.delete()[0] if keys_before else 0) - updated
-    else:
-        stale_ids = [keys_before[key] for key in incoming & keys_before.keys()]
-        for batch in _batches(stale_ids, BATCH_SIZE):
-            Observation.objects.filter(id__in=batch).delete()
-    _insert(_row(o, series_ids[o.series], edition.id) for o in observations)
-    return touched, len(incoming) - updated, updated, deleted
 
 
 KEY_COLUMNS = ("series_id", "area", "counterpart", "period", "sex", "age", "migratory_status")
@@ -470,7 +638,12 @@ def _store_direct(
 
 
 def _store_streaming(
-    parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition, replace: bool
+    parsed: ParsedFile,
+    file_name: str,
+    series_ids: dict[str, int],
+    edition: Edition,
+    replace: bool,
+    confirm: Callable[[Changes], None] | None = None,
 ) -> tuple[set[int], int, int, int]:
     with connection.cursor() as cursor:
         # A bulk load can be run again, so it need not wait for its commit to reach the disk; the database
@@ -486,11 +659,16 @@ def _store_streaming(
                     [ParseIssue(file_name, 0, "", "the file holds the same key twice")]
                 )
             parsed = parsed.reopen()
-    return _store_staged(parsed, file_name, series_ids, edition, replace)
+    return _store_staged(parsed, file_name, series_ids, edition, replace, confirm)
 
 
 def _store_staged(
-    parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition, replace: bool
+    parsed: ParsedFile,
+    file_name: str,
+    series_ids: dict[str, int],
+    edition: Edition,
+    replace: bool,
+    confirm: Callable[[Changes], None] | None = None,
 ) -> tuple[set[int], int, int, int]:
     table = Observation._meta.db_table
     staging = "indicators_observation_load"
@@ -527,6 +705,12 @@ def _store_staged(
             [edition.id],
         )
         updated = cursor.fetchone()[0]
+        if confirm is not None:
+            confirm(
+                _staged_changes(
+                    cursor, staging, table, keys_match, edition, touched, incoming, updated, replace
+                )
+            )
         deleted = 0
         if replace:
             cursor.execute(
@@ -542,6 +726,41 @@ def _store_staged(
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")  # noqa: S608 - table names are constants; values are parameters
         cursor.execute(f"DROP TABLE {staging}")
     return touched, incoming - updated, updated, deleted
+
+
+def _staged_changes(
+    cursor: Any,
+    staging: str,
+    table: str,
+    keys_match: str,
+    edition: Edition,
+    touched: set[int],
+    incoming: int,
+    matched: int,
+    replace: bool,
+) -> Changes:
+    cursor.execute(
+        f"SELECT COUNT(*) FROM {table} WHERE edition_id = %s AND series_id = ANY(%s)",  # noqa: S608 - table names are constants; values are parameters
+        [edition.id, list(touched)],
+    )
+    existing = cursor.fetchone()[0]
+    cursor.execute(
+        f"SELECT s.area, s.period, o.value, s.value FROM {staging} s JOIN {table} o ON o.edition_id = %s "  # noqa: S608 - table names are constants; values are parameters
+        f"AND {keys_match} WHERE o.value IS DISTINCT FROM s.value OR o.status <> s.status",
+        [edition.id],
+    )
+    differing = cursor.fetchall()
+    return Changes(
+        target=f"Edition {edition.code}",
+        existing=existing,
+        added=incoming - matched,
+        changed=len(differing),
+        removed=existing - matched if replace else 0,
+        examples=tuple(
+            f"changed: {area} {period}: {old} → {new}"
+            for area, period, old, new in differing[:EXAMPLES_SHOWN]
+        ),
+    )
 
 
 def coverage_refresh(*, edition: Edition, series_ids: Iterable[int]) -> None:

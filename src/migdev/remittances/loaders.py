@@ -18,7 +18,6 @@ rejected rows, since no corridor can point at them; any other unknown code refus
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import re
@@ -34,7 +33,14 @@ from django.utils.translation import gettext_lazy
 
 from migdev.dataio.errors import ImportRejected, RowError
 from migdev.dataio.progress import Progress
-from migdev.dataio.readers import FileKind, detect_kind, estimate_data_rows, read_table
+from migdev.dataio.readers import (
+    FileKind,
+    Workbook,
+    csv_records,
+    detect_kind,
+    estimate_data_rows,
+    read_table,
+)
 from migdev.dataio.registry import ImportResult, LoadFormat
 from migdev.remittances import services
 from migdev.remittances.models import (
@@ -108,8 +114,12 @@ class _Missing(ValueError):
     pass
 
 
-def read_number(raw: object, *, percent: bool = False) -> Decimal:
-    """A decimal number written as text; ``_Missing`` when blank, ValueError with a reason otherwise."""
+def read_number(raw: object, *, percent: bool = False, thousands: bool = False) -> Decimal:
+    """A decimal number written as text; ``_Missing`` when blank, ValueError with a reason otherwise.
+
+    Read strictly: a decimal point and no separators, unless the column declares thousands separators
+    (``thousands``); "1,5" is never guessed to be 15 or 1.5.
+    """
     text = str(raw if raw is not None else "").strip()
     if text.casefold() in MISSING_MARKERS:
         raise _Missing(_("a value is required"))
@@ -117,8 +127,13 @@ def read_number(raw: object, *, percent: bool = False) -> Decimal:
         text = text[:-1].strip()
     if _ISO_DATE.match(text):
         raise ValueError(_("%(value)s is a date, not a number") % {"value": text})
-    if _THOUSANDS.match(text):
+    if thousands and _THOUSANDS.match(text):
         text = text.replace(",", "")
+    elif "," in text or " " in text:
+        raise ValueError(
+            _("%(value)s is not a number: write it with a decimal point and no thousands separators")
+            % {"value": text}
+        )
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -350,20 +365,14 @@ def load_rpw_databank(path: Path, *, progress: Progress, user: User | None) -> I
 def _header_names(path: Path) -> list[str]:
     """The stripped header cells of a CSV or XLSX file (for checks read_table cannot express)."""
     if detect_kind(path) is FileKind.XLSX:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
-        try:
-            for values in workbook.worksheets[0].iter_rows(values_only=True):
+        with Workbook(path, checked=True) as workbook:
+            for _number, values in workbook.rows(0):
                 if any(value is not None for value in values):
                     return [str(value).strip() for value in values if value is not None]
-        finally:
-            workbook.close()
         return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for cells in csv.reader(handle):
-            if any(cell.strip() for cell in cells):
-                return [cell.strip() for cell in cells]
+    for _number, cells in csv_records(path, delimiter=None, checked=True):
+        if any(cell.strip() for cell in cells):
+            return [cell.strip() for cell in cells]
     return []
 
 
@@ -629,50 +638,22 @@ def _workbook_sheets(path: Path) -> Iterator[_Sheet]:
     RPW workbooks carry extra and unlabelled columns; only the columns this loader knows are read.
     """
     if detect_kind(path) is FileKind.XLSX:
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many types for damaged workbooks
-            raise ImportRejected(
-                [
-                    RowError(
-                        path.name,
-                        None,
-                        None,
-                        _("The workbook could not be opened: %(error)s.") % {"error": error},
-                    )
-                ]
-            ) from None
-        try:
+        with Workbook(path, checked=True) as workbook:
             names = [name for name in WORKBOOK_SHEETS if name in workbook.sheetnames] or workbook.sheetnames[
                 :1
             ]
             for name in names:
-                worksheet = workbook[name]
                 rows = (
                     (number, [_cell_text(value) for value in values])
-                    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+                    for number, values in workbook.rows(name)
                 )
-                yield _sheet(f"{path.name} [{name}]", rows, worksheet.max_row)
-        finally:
-            workbook.close()
+                yield _sheet(f"{path.name} [{name}]", rows, None)
         return
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = (
-                (number, [cell.strip() or None for cell in cells])
-                for number, cells in enumerate(csv.reader(handle), start=1)
-            )
-            yield _sheet(path.name, rows, None)
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            [
-                RowError(
-                    path.name, None, None, _("The file is not UTF-8; save it as “CSV UTF-8” and try again.")
-                )
-            ]
-        ) from None
+    rows = (
+        (number, [cell.strip() or None for cell in cells])
+        for number, cells in csv_records(path, delimiter=None, checked=True)
+    )
+    yield _sheet(path.name, rows, None)
 
 
 def _sheet(label: str, rows: Iterator[tuple[int, list[str | None]]], size: int | None) -> _Sheet:

@@ -24,7 +24,7 @@ from migdev.accounts.access import has_permission
 from migdev.accounts.models import Organisation, User
 from migdev.dataio.errors import ErrorCollector, ImportRejected, RowError
 from migdev.dataio.progress import Progress
-from migdev.dataio.readers import FileKind, detect_kind, estimate_data_rows, read_table
+from migdev.dataio.readers import FileKind, Workbook, detect_kind, estimate_data_rows, read_table
 from migdev.dataio.registry import ImportResult, LoadFormat
 from migdev.trafficking import ctdc, htcds, services
 from migdev.trafficking.countries import country_index
@@ -222,10 +222,8 @@ def _toolkit_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of the Case Sheet as {toolkit column: text}; row numbers as in Excel."""
     if detect_kind(path) is not FileKind.XLSX:
         raise ImportRejected([RowError(path.name, None, None, _("The HTCDS toolkit is an XLSX workbook."))])
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
+    # The shared reader: a damaged or oversized workbook is refused with a clear error, not a traceback.
+    with Workbook(path, checked=True) as workbook:
         if CASE_SHEET not in workbook.sheetnames:
             raise ImportRejected(
                 [
@@ -237,7 +235,7 @@ def _toolkit_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                     )
                 ]
             )
-        rows = workbook[CASE_SHEET].iter_rows(values_only=True)
+        rows = (values for _number, values in workbook.rows(CASE_SHEET))
         names = [_cell(value) for value in next(rows, ())]
         labels = [_cell(value) for value in next(rows, ())]
         columns: dict[int, str] = {}
@@ -264,8 +262,6 @@ def _toolkit_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             }
             if any(row.values()):
                 yield number, row
-    finally:
-        workbook.close()
 
 
 def _coded(list_name: str, text: str, many: bool) -> list[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -164,8 +163,16 @@ class ParseError(Exception):
         self.issues = issues
 
 
-def cell_number(raw: Any) -> tuple[float | None, bool]:
-    """(value, ok): missing markers give (None, True); text that is not a number gives (None, False)."""
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def cell_number(raw: Any, *, thousands: str = "", decimal: str = ".") -> tuple[float | None, bool]:
+    """(value, ok): missing markers give (None, True); text that is not a number gives (None, False).
+
+    Text is read strictly: digits with a point for decimals. A format whose files write numbers otherwise
+    declares it (``thousands=","``, ``decimal=","``); anything else, such as "1,5" or "1 500" in a plain
+    number column, is not a number, because guessing could store 15 for 1.5.
+    """
     if raw is None:
         return None, True
     if isinstance(raw, bool):
@@ -177,13 +184,26 @@ def cell_number(raw: Any) -> tuple[float | None, bool]:
     text = str(raw).strip()
     if text in MISSING_MARKERS:
         return None, True
-    try:
-        number = float(text.replace(",", "").replace("\u00a0", "").replace(" ", ""))
-    except ValueError:
+    if thousands:
+        text = text.replace(thousands, "")
+    if decimal != ".":
+        text = text.replace(decimal, ".")
+    if not PLAIN_NUMBER.fullmatch(text):
         return None, False
-    if math.isnan(number) or math.isinf(number):
+    number = float(text)
+    if math.isinf(number):
         return None, False
     return number, True
+
+
+def not_a_number(raw: Any) -> str:
+    text = str(raw)[:40]
+    if "," in text or " " in text.strip() or "\u00a0" in text:
+        return (
+            f"{text!r} is not a number: this format writes numbers with a decimal point and no thousands "
+            "separators or spaces"
+        )
+    return f"{text!r} is not a number"
 
 
 def column_letter(index: int) -> str:
@@ -197,21 +217,22 @@ def column_letter(index: int) -> str:
 
 
 def read_csv_rows(path: Path, *, skip_lines: int = 0) -> Iterator[tuple[int, list[str]]]:
-    """Rows with their 1-based line numbers, UTF-8 with or without BOM."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for _ in range(skip_lines):
-            handle.readline()
-        reader = csv.reader(handle)
-        for row in reader:
-            yield reader.line_num + skip_lines, row
+    """Rows with their 1-based line numbers, read by the shared reader (UTF-8 with or without BOM, or
+    UTF-16 with BOM): encoding, size and time problems are refused with ``ImportRejected``, never a
+    traceback."""
+    from migdev.dataio.readers import csv_records
+
+    records = csv_records(path, delimiter=",")
+    try:
+        for number, row in records:
+            if number > skip_lines:
+                yield number, row
+    finally:
+        records.close()
 
 
 def sniff_csv_header(path: Path, *, skip_lines: int = 0) -> list[str]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for _ in range(skip_lines):
-            handle.readline()
-        first = handle.readline()
-    return next(csv.reader(io.StringIO(first)), [])
+    return next((row for _number, row in read_csv_rows(path, skip_lines=skip_lines)), [])
 
 
 def observation_or_missing(
@@ -229,7 +250,7 @@ def observation_or_missing(
     """A value, a missing value (never zero), or None with an issue recorded for unreadable text."""
     value, ok = cell_number(raw)
     if not ok:
-        issues.append(ParseIssue(file, row, column, f"{str(raw)[:40]!r} is not a number"))
+        issues.append(ParseIssue(file, row, column, not_a_number(raw)))
         return None
     status = extra.pop("status", "")
     if value is None:

@@ -262,8 +262,16 @@ def parse_sdg_constraints(path: Path) -> list[SeriesConstraint]:
     if header[:4] != ["SERIES", "Name", "UNIT_MEASURE", "UNIT_MULT"]:
         raise ParseError([ParseIssue(file, 1, "A", "expected SERIES, Name, UNIT_MEASURE, UNIT_MULT, …")])
     constraints = []
-    for _, row in rows:
+    issues = []
+    for line, row in rows:
         if not row or not row[0].strip():
+            continue
+        if len(row) < 4:
+            issues.append(ParseIssue(file, line, "A", "expected SERIES, Name, UNIT_MEASURE, UNIT_MULT, …"))
+            continue
+        if row[3].strip() and not UNIT_MULT_PATTERN.match(row[3].strip()):
+            # A unit multiplier is a power of ten: "1,5" must not be stored as a unit.
+            issues.append(ParseIssue(file, line, "D", f"{row[3].strip()[:20]!r} is not a power of 10"))
             continue
         match = re.search(r"\[([0-9a-z.]+(?:,\s*[0-9a-z.]+)*)\]\s*$", row[1])
         constraints.append(
@@ -280,6 +288,8 @@ def parse_sdg_constraints(path: Path) -> list[SeriesConstraint]:
                 },
             )
         )
+    if issues:
+        raise ParseError(issues)
     return constraints
 
 

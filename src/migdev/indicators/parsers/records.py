@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migdev.indicators.areas import is_country, normalise_code
-from migdev.indicators.parsers.base import ParseError, ParseIssue, column_letter, read_csv_rows
+from migdev.indicators.parsers.base import (
+    ParseError,
+    ParseIssue,
+    cell_number,
+    column_letter,
+    not_a_number,
+    read_csv_rows,
+)
 
 PLAN_KINDS = {"nds", "prsp", "migration", "sectoral"}
 DOMAINS = {f"PD_{n}" for n in range(1, 7)}
@@ -93,11 +100,11 @@ class _Rows:
         value = self.text(line, row, name, required=required)
         if not value:
             return None
-        try:
-            return float(value.replace(",", ""))
-        except ValueError:
-            self.problem(line, name, f"{value!r} is not a number")
+        number, ok = cell_number(value)
+        if not ok or number is None:
+            self.problem(line, name, not_a_number(value))
             return None
+        return number
 
     def country(self, line: int, row: list[str]) -> str:
         code = normalise_code(self.text(line, row, "country"))

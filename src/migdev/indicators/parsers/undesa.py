@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
+from migdev.dataio.readers import Workbook
 from migdev.indicators.areas import desa_area_code, desa_name_to_iso3, is_country
 from migdev.indicators.parsers.base import (
     TOTAL,
@@ -98,15 +97,13 @@ def _find_layout(rows: list[tuple[Any, ...]], sheet: str, file: str) -> tuple[in
 def _parse_desa_workbook(path: Path, edition: EditionInfo) -> ParsedFile:
     file = path.name
     parsed = ParsedFile(edition=edition)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several unrelated types for a file that is not XLSX
-        raise ParseError([ParseIssue(file, 0, "", f"not a readable XLSX workbook ({error})")]) from error
-    missing = [sheet for sheet in WORKBOOK_TABLES if sheet not in book.sheetnames]
-    if missing:
-        raise ParseError([ParseIssue(file, 0, "", f"sheets missing: {', '.join(missing)}")])
+    with Workbook(path) as book:
+        missing = [sheet for sheet in WORKBOOK_TABLES if sheet not in book.sheetnames]
+        if missing:
+            raise ParseError([ParseIssue(file, 0, "", f"sheets missing: {', '.join(missing)}")])
+        tables = {sheet: [values for _number, values in book.rows(sheet)] for sheet in WORKBOOK_TABLES}
     for sheet, (series, sex_blocks, unit_mult) in WORKBOOK_TABLES.items():
-        rows = list(book[sheet].iter_rows(values_only=True))
+        rows = tables[sheet]
         header_index, code_column, type_column = _find_layout(rows, sheet, file)
         blocks = _year_blocks(rows[header_index])[:sex_blocks]
         seen_aggregates: set[str] = set()

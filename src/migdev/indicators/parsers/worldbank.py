@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -57,21 +58,13 @@ BILATERAL_TOTALS = frozenset({"TOTAL", "World"})
 
 
 def _sheet_rows(path: Path) -> list[list[Any]]:
-    file = path.name
-    try:
-        if path.suffix.lower() == ".xls":
-            import xlrd  # type: ignore[import-untyped]
+    """The first sheet, read by the shared reader (limits and damaged files refused with ImportRejected)."""
+    from migdev.dataio.readers import Workbook, xls_rows
 
-            sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
-            return [sheet.row_values(index) for index in range(sheet.nrows)]
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    except ParseError:
-        raise
-    except Exception as error:  # xlrd/openpyxl raise many unrelated types for unreadable files
-        raise ParseError([ParseIssue(file, 0, "", f"not a readable spreadsheet ({error})")]) from error
+    if path.suffix.lower() == ".xls":
+        return xls_rows(path)
+    with Workbook(path) as book:
+        return [list(values) for _number, values in book.rows(0)]
 
 
 def _year_of(cell: Any) -> tuple[int, str] | None:
@@ -149,7 +142,7 @@ def parse_remittance_inflows_2013(path: Path) -> ParsedFile:
 def parse_wdi_bulk_csv(path: Path) -> ParsedFile:
     """A WDI API bulk CSV (``API_<code>_DS2_en_csv_v2_*.csv``): 4 preamble lines, then one row per area."""
     file = path.name
-    preamble = list(read_csv_rows(path))[:4]
+    preamble = list(islice(read_csv_rows(path), 4))
     updated = next(
         (row[1] for _, row in preamble if row and row[0] == "Last Updated Date" and len(row) > 1), ""
     )

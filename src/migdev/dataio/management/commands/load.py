@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from migdev.dataio.errors import ImportRejected, report_text
 from migdev.dataio.progress import TextProgressBar
-from migdev.dataio.registry import UnknownFormat, formats
+from migdev.dataio.registry import LoadOptions, UnknownFormat, formats
 from migdev.dataio.services import import_file
 
 
@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", type=Path, help="The file to load.")
         parser.add_argument("--list", action="store_true", help="List the formats and exit.")
         parser.add_argument("--user", help="Username to record as the importer (audit log and history).")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Confirm changing or removing values already stored (an existing edition). Without it, "
+            "such a load is refused and shows what would change.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
@@ -44,7 +50,13 @@ class Command(BaseCommand):
             label=path.name,
         )
         try:
-            result = import_file(format_name=format_name, path=path, user=user, progress=progress)
+            result = import_file(
+                format_name=format_name,
+                path=path,
+                user=user,
+                progress=progress,
+                options=LoadOptions(replace=options["replace"]),
+            )
         except UnknownFormat:
             names = ", ".join(item.name for item in formats()) or "none"
             raise CommandError(f"Unknown format {format_name!r}. Formats: {names}.") from None
