@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.roles import Role, Scope
+from migdev.core.versioning import VersionedModel
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Ministry or other government body")
         UN_AGENCY = "un_agency", _("UN or intergovernmental agency")
@@ -94,7 +95,7 @@ class RolePermission(models.Model):
         return f"{self.role} · {self.permission.codename} · {self.scope}"
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
@@ -115,7 +116,7 @@ class User(AbstractUser):
     access_cache: dict[str, Any] | None = None
 
 
-class Note(models.Model):
+class Note(VersionedModel):
     """A team note: handovers, meeting follow-ups, reminders shared inside a team or organisation.
 
     It is a real, small record type with an owner, a group and an organisation, which makes it the
