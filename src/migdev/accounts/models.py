@@ -4,10 +4,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Permission
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.roles import Role, Scope
+from migdev.core.validation import normalised_name
 from migdev.core.versioning import VersionedModel
 
 
@@ -29,6 +31,13 @@ class Organisation(VersionedModel):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            # "IOM" and "iom " are one organisation: names are stored trimmed and unique whatever the case.
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ignoring_case"),
+        ]
+
+    def clean(self) -> None:
+        self.name = normalised_name(self.name)
 
     def __str__(self) -> str:
         return self.acronym or self.name

@@ -354,7 +354,8 @@ class Meeting(VersionedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="meeting_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="meeting_has_a_title"),
         ]
         indexes = [models.Index(fields=["start_date"])]
 
@@ -535,6 +536,7 @@ class Activity(VersionedModel):
                 | Q(planned_end__gte=models.F("planned_start")),
                 name="activity_planned_end_after_start",
             ),
+            models.CheckConstraint(condition=~Q(title=""), name="activity_has_a_title"),
         ]
 
     def __str__(self) -> str:

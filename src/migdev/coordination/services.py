@@ -72,6 +72,7 @@ from migdev.coordination.uploads import (
     removed_unless_recorded,
     store_upload,
 )
+from migdev.core.validation import checked_date_range, required_text
 from migdev.core.versioning import claim_version
 
 
@@ -201,11 +202,19 @@ def _unique_meeting_slug(title: str, start: datetime.date) -> str:
     return candidate
 
 
+# A meeting, even a long session, lasts weeks, not years: a longer span is a typing mistake.
+MEETING_LONGEST = datetime.timedelta(days=366)
+
+
 def _meeting_values(data: MeetingInput) -> dict[str, Any]:
+    title = required_text(data.title, "title")
     if data.end_date < data.start_date:
         raise ValidationError({"end_date": _("The meeting ends before it starts.")})
+    checked_date_range(data.start_date, data.end_date, longest=MEETING_LONGEST)
+    if data.date_precision not in DatePrecision.values:
+        raise ValidationError({"date_precision": _("Unknown date precision.")})
     return {
-        "title": data.title.strip(),
+        "title": title,
         "kind": data.kind,
         "process": data.process,
         "part_of": data.part_of,
@@ -333,9 +342,14 @@ class ActivityInput:
 def _activity_values(data: ActivityInput) -> dict[str, Any]:
     if data.area not in Area.values:
         raise ValidationError({"area": _("Unknown area: %(area)s") % {"area": data.area}})
+    title = required_text(data.title, "title")
+    checked_date_range(
+        data.planned_start, data.planned_end, start_field="planned_start", end_field="planned_end"
+    )
+    checked_date_range(data.actual_start, data.actual_end, start_field="actual_start", end_field="actual_end")
     return {
         "reporting_organisation": data.reporting_organisation,
-        "title": data.title,
+        "title": title,
         "description": data.description,
         "language": data.language,
         "area": data.area,
@@ -517,8 +531,10 @@ def _apply_practice(practice: Practice, data: PracticeInput) -> None:
         raise ValidationError({"gcm_objectives": _("Global Compact objectives are numbered 1 to 23.")})
     countries = sorted({_country(code, "countries") for code in data.country_codes})
     topics = _topics(data.topic_codes)
-    for name in ("title", "what", "who", "results", "lessons", "pitfalls", "area"):
-        setattr(practice, name, getattr(data, name))
+    practice.title = required_text(data.title, "title")
+    for name in ("what", "who", "results", "lessons", "pitfalls", "area"):
+        value = getattr(data, name)
+        setattr(practice, name, value.strip() if isinstance(value, str) else value)
     practice.full_clean(exclude=["submitted_by", "gcm_objectives", "topics", "organisations"])
     practice.save()
     practice.gcm_objectives.set(objectives)
@@ -891,8 +907,11 @@ def _apply_policy(policy: MigrationPolicy, data: PolicyInput) -> tuple[list[Topi
         errors["identifier"] = _("An identifier has no spaces and at most %(max)d characters.") % {
             "max": IDENTIFIER_MAX
         }
+    if not data.title.strip():
+        errors["title"] = _("This cannot be empty or only spaces.")
     if errors:
         raise ValidationError(errors)
+    checked_date_range(data.adopted_on, data.ended_on, start_field="adopted_on", end_field="ended_on")
     topics = _topics(data.topic_codes)
     country = _country(data.country_code, "country_iso3")
     if identifier:

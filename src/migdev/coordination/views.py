@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +34,7 @@ from migdev.coordination.forms import (
     ProcessFilterForm,
     ReviewForm,
 )
-from migdev.coordination.iati import IatiExportError, IatiRejected, export_iati, import_iati_bytes
+from migdev.coordination.iati import IatiExportError, IatiRejected, export_iati_publishable, import_iati_bytes
 from migdev.coordination.ical import calendar_feed
 from migdev.coordination.models import (
     DatePrecision,
@@ -170,7 +171,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
         url_for=lambda meeting: request.build_absolute_uri(
             reverse("coordination:meeting_detail", args=[meeting.slug])
         ),
-        uid_domain=request.get_host().split(":")[0] or "migdev",
+        uid_domain=settings.MIGDEV_CALENDAR_UID_DOMAIN,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="migdev-meetings.ics"'
@@ -422,7 +423,7 @@ def _activity_list_url(request: HttpRequest) -> str:
 def activities_export_iati(request: HttpRequest) -> HttpResponse:
     _form, activities = _filtered_activities(request)
     try:
-        body = export_iati(activities)
+        export = export_iati_publishable(activities)
     except IatiExportError as error:
         return render(
             request,
@@ -430,8 +431,10 @@ def activities_export_iati(request: HttpRequest) -> HttpResponse:
             {"reason": str(error), "back": _activity_list_url(request)},
             status=409,
         )
-    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    response = HttpResponse(export.body, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="migdev-activities-iati-2.03.xml"'
+    # Said in the file (a comment) and here, so a client can tell a partial export from a whole one.
+    response["Migdev-Activities-Left-Out"] = str(len(export.left_out))
     return response
 
 
