@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -54,8 +55,11 @@ class Scenario:
         return str(getattr(record, self.field))
 
 
+_numbers = itertools.count(1)
+
+
 def _user_with(*roles: str) -> User:
-    user = User.objects.create_user(username=f"versioning-{'-'.join(roles) or 'none'}")
+    user = User.objects.create_user(username=f"versioning-{next(_numbers)}")
     user.roles.set(RoleDefinition.objects.filter(code__in=roles))
     return user
 
@@ -351,3 +355,35 @@ def test_claiming_a_version_moves_it_once_and_refuses_the_stale_one() -> None:
     with transaction.atomic():
         claim_version(policy, None)  # imports do not check, but still move the version on
     assert MigrationPolicy.objects.get(pk=policy.pk).version == 3
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_every_api_write_to_an_existing_record_says_which_version_it_changes() -> None:
+    from migdev.api import api
+
+    document = api.get_openapi_schema()
+    updates = [
+        (path, method, operation)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if method in ("put", "patch")
+    ]
+    assert updates, "the case update at least"
+    for path, method, operation in updates:
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert "version" in _resolve(document, body).get("properties", {}), f"{method.upper()} {path}"
+
+
+@pytest.mark.django_db
+def test_the_api_shows_the_version_an_edit_starts_from() -> None:
+    scenario = _meeting()
+    listed = Client().get("/api/v1/coordination/meetings").json()["items"]
+    assert [item["version"] for item in listed if item["slug"] == scenario.record.slug] == [1]
+    policies = _policy()
+    answer = policies.client().get(f"/api/v1/coordination/policies/{policies.record.pk}")
+    assert answer.json()["version"] == policies.record.version

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -118,6 +118,9 @@ class MeetingOut(Schema):
     agenda: list[AgendaItemOut]
     documents: list[MeetingDocumentOut]
     source: str
+    version: int = Field(
+        description="Grows with every saved change; a write from an older version is refused (409)."
+    )
 
     @staticmethod
     def resolve_process(meeting: Meeting) -> str | None:
@@ -416,6 +419,9 @@ class PolicyOut(TopicCodes):
     source_name: str
     source_url: str
     source_edition: str
+    version: int = Field(
+        description="Grows with every saved change; a write from an older version is refused (409)."
+    )
 
     @staticmethod
     def resolve_partners(policy: MigrationPolicy) -> list[str]:
