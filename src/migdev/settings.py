@@ -53,6 +53,9 @@ MIGDEV_BLIND_INDEX_KEY = env_str("MIGDEV_BLIND_INDEX_KEY") or (
     _development_key("blind_index_key", lambda: secrets.token_urlsafe(48)) if DEBUG else ""
 )
 
+# The right-hand side of every calendar entry's UID. Fixed, not taken from the request: a UID that changed
+# with the Host header would make subscribed calendars duplicate every meeting.
+MIGDEV_CALENDAR_UID_DOMAIN = env_str("MIGDEV_CALENDAR_UID_DOMAIN") or "calendar.migdev"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

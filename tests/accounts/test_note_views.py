@@ -66,7 +66,8 @@ def test_create_read_update_delete_are_audited(client: Client, world: World) -> 
 
     client.get(reverse("accounts:note_detail", args=[note.pk]))
     client.post(
-        reverse("accounts:note_edit", args=[note.pk]), {"title": "Handover", "body": "Changed", "group": ""}
+        reverse("accounts:note_edit", args=[note.pk]),
+        {"title": "Handover", "body": "Changed", "group": "", "version": note.version},
     )
     client.post(reverse("accounts:note_delete", args=[note.pk]))
     assert not Note.objects.filter(pk=note.pk).exists()

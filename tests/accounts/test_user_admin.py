@@ -376,7 +376,12 @@ def test_the_last_administrator_keeps_their_role(client: Client, world: World) -
     second = make_user(Role.ADMINISTRATOR, organisation=world.other)
     response = client.post(
         reverse("accounts:user_edit", args=[admin.pk]),
-        {"organisation": world.home.pk, "roles": [Role.ANALYST], "groups": [world.my_group.pk]},
+        {
+            "organisation": world.home.pk,
+            "roles": [Role.ANALYST],
+            "groups": [world.my_group.pk],
+            "version": admin.version,
+        },
     )
     assert response.status_code == 302
     assert set(admin.roles.values_list("code", flat=True)) == {Role.ANALYST}
@@ -393,6 +398,7 @@ def test_an_administrator_can_deactivate_another_but_then_is_the_last(world: Wor
         services.user_update(
             actor=first,
             user=first,
+            expected_version=first.version,
             first_name="",
             last_name="",
             email="",
@@ -411,6 +417,7 @@ def test_an_organisation_keeps_an_administrator(world: World) -> None:
         services.user_update(
             actor=home_admin,
             user=home_admin,
+            expected_version=home_admin.version,
             first_name="",
             last_name="",
             email="",
@@ -435,6 +442,7 @@ def test_every_change_is_audited_with_before_and_after(client: Client, world: Wo
     response = client.post(
         reverse("accounts:user_edit", args=[user.pk]),
         {
+            "version": user.version,
             "first_name": "Amal",
             "last_name": "",
             "email": "b@example.org",

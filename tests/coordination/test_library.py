@@ -223,7 +223,11 @@ def test_replacing_the_file_deletes_the_old_one(
     old_name = publication.file.name
     with django_capture_on_commit_callbacks(execute=True):
         services.publication_update(
-            actor=editor, publication=publication, data=_data(), upload=_pdf("v2.pdf", "second edition")
+            actor=editor,
+            publication=publication,
+            data=_data(),
+            upload=_pdf("v2.pdf", "second edition"),
+            expected_version=publication.version,
         )
     assert not default_storage.exists(old_name) and default_storage.exists(publication.file.name)
     assert publications_search(None, "first").total == 0
@@ -376,7 +380,10 @@ def test_broad_searches_are_capped_and_listed_newest_first(
     narrow = publications_search(None, "return", PublicationFilters(year_to=2006), limit=2)
     assert narrow.capped  # all five are from 2006
     services.publication_update(
-        actor=editor, publication=made[0], data=_data(title="Return study 0", year=1999)
+        actor=editor,
+        publication=made[0],
+        data=_data(title="Return study 0", year=1999),
+        expected_version=made[0].version,
     )
     ranked = publications_search(None, "return", PublicationFilters(year_to=2000))
     assert ranked.by_relevance and not ranked.capped and ranked.total == 1

@@ -58,7 +58,10 @@ def test_changes_requested_then_resubmitted(submitter: User, editor: User, secon
     )
     assert practice.status == Practice.Status.CHANGES_REQUESTED
     services.practice_update(
-        actor=submitter, practice=practice, data=_data(results="Disputes fell by a third.")
+        actor=submitter,
+        practice=practice,
+        data=_data(results="Disputes fell by a third."),
+        expected_version=practice.version,
     )
     services.practice_submit(actor=submitter, practice=practice)
     services.practice_review(actor=second_editor, practice=practice, decision="approve", comments="Thanks.")
@@ -82,7 +85,9 @@ def test_review_rules(submitter: User, editor: User, analyst: User) -> None:
         services.practice_review(actor=editor, practice=practice, decision="approve", comments="  ")
     with pytest.raises(ValidationError):  # published practices cannot be edited by the submitter
         services.practice_review(actor=editor, practice=practice, decision="approve", comments="ok")
-        services.practice_update(actor=submitter, practice=practice, data=_data())
+        services.practice_update(
+            actor=submitter, practice=practice, data=_data(), expected_version=practice.version
+        )
 
 
 def test_a_practice_needs_an_objective_and_real_countries(submitter: User) -> None:

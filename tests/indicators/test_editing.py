@@ -94,7 +94,8 @@ def test_editor_edits_plan_and_target_with_audited_changes(editor_client, ims_20
         goal=goal, indicator=indicator, baseline_year=2010, target_year=2025, target_value=2
     )
     response = editor_client.post(
-        reverse("indicators:plan_edit", args=[plan.id]), {**PLAN, "title": "Renamed plan"}
+        reverse("indicators:plan_edit", args=[plan.id]),
+        {**PLAN, "title": "Renamed plan", "version": plan.version},
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -103,11 +104,20 @@ def test_editor_edits_plan_and_target_with_audited_changes(editor_client, ims_20
     assert event.detail["changed"]["title"] == ["Plan", "Renamed plan"]
     editor_client.post(
         reverse("indicators:target_edit", args=[plan.id, target.id]),
-        {"indicator": indicator.id, "baseline_year": "2010", "target_year": "2028", "target_value": "4"},
+        {
+            "indicator": indicator.id,
+            "baseline_year": "2010",
+            "target_year": "2028",
+            "target_value": "4",
+            "version": target.version,
+        },
     )
     target.refresh_from_db()
     assert (target.target_year, target.target_value) == (2028, 4)
-    editor_client.post(reverse("indicators:goal_edit", args=[plan.id, goal.id]), {"title": "Better goal"})
+    editor_client.post(
+        reverse("indicators:goal_edit", args=[plan.id, goal.id]),
+        {"title": "Better goal", "version": goal.version},
+    )
     goal.refresh_from_db()
     assert goal.title == "Better goal"
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from migdev.audit.models import AuditAction, AuditEvent
+from migdev.core.versioning import StaleEdit
 from migdev.trafficking import services
 from migdev.trafficking.models import AnalyticRecord, Case
 from migdev.trafficking.selectors import case_get_for_user
@@ -146,7 +147,7 @@ def test_second_stale_save_gets_a_conflict_and_nothing_is_lost(team: dict) -> No
     theirs = case_get_for_user(supervisor, case.pk)
     assert mine.version == theirs.version == 1
     services.case_update(actor=supervisor, case=theirs, expected_version=1, values={"mailing_city": "Dakar"})
-    with pytest.raises(services.CaseConflict) as raised:
+    with pytest.raises(StaleEdit) as raised:
         services.case_update(
             actor=team["worker"],
             case=mine,

@@ -136,7 +136,7 @@ def test_stale_edit_gets_a_conflict_page_with_the_input_kept(team: dict) -> None
     response = worker.post(f"/en/trafficking/cases/{case.pk}/edit/", {**data, "mailing_city": "Sikasso"})
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Someone else saved this case" in html
+    assert "Someone else saved this record" in html
     assert 'value="Sikasso"' in html  # what this editor typed is still there
     assert "Kayes" in html  # and what is now stored is shown
     case.refresh_from_db()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from migdev.accounts import access, selectors
 from migdev.accounts.models import Note, Organisation, User, UserGroup
 from migdev.accounts.roles import ROLE_DESCRIPTIONS, Role, Scope
+from migdev.core.versioning import VersionedForm
 
 
 class TwoFactorCodeForm(forms.Form):
@@ -52,7 +53,7 @@ class ApiTokenCreateForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
@@ -69,7 +70,7 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, note: Note | None = None, **kwargs: Any) -> None:
         if note is not None:
-            kwargs.setdefault("initial", {"title": note.title, "body": note.body, "group": note.group_id})
+            kwargs.setdefault("initial", note_initial(note))
         super().__init__(*args, **kwargs)
         groups = UserGroup.objects.filter(members=user)
         if note is not None and note.group_id is not None:
@@ -78,6 +79,23 @@ class NoteForm(forms.Form):
         group_field = self.fields["group"]
         assert isinstance(group_field, forms.ModelChoiceField)
         group_field.queryset = groups.distinct()
+
+
+def note_initial(note: Note) -> dict[str, Any]:
+    return {"version": note.version, "title": note.title, "body": note.body, "group": note.group_id}
+
+
+def user_account_initial(user: User) -> dict[str, Any]:
+    return {
+        "version": user.version,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "organisation": user.organisation_id,
+        "roles": list(user.roles.values_list("code", flat=True)),
+        "groups": list(user.user_groups.values_list("pk", flat=True)),
+    }
 
 
 class UserFilterForm(forms.Form):
@@ -116,7 +134,7 @@ class _GroupChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.organisation})" if obj.organisation_id else str(obj.name)
 
 
-class UserAccountForm(forms.Form):
+class UserAccountForm(VersionedForm):
     """An account as an administrator edits it. Choices offer only what the administrator may grant; the
     service checks again, since a form can be posted with any value."""
 
@@ -150,18 +168,7 @@ class UserAccountForm(forms.Form):
         self, *args: Any, actor: User, user: User | None = None, email_enabled: bool = False, **kwargs: Any
     ) -> None:
         if user is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "username": user.username,
-                    "first_name": user.first_name,
-                    "last_name": user.last_name,
-                    "email": user.email,
-                    "organisation": user.organisation_id,
-                    "roles": list(user.roles.values_list("code", flat=True)),
-                    "groups": list(user.user_groups.values_list("pk", flat=True)),
-                },
-            )
+            kwargs.setdefault("initial", user_account_initial(user))
         super().__init__(*args, **kwargs)
         self.user = user
         if user is not None:

@@ -4,13 +4,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Permission
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.roles import Role, Scope
+from migdev.core.validation import normalised_name
+from migdev.core.versioning import VersionedModel
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Ministry or other government body")
         UN_AGENCY = "un_agency", _("UN or intergovernmental agency")
@@ -28,6 +31,13 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            # "IOM" and "iom " are one organisation: names are stored trimmed and unique whatever the case.
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ignoring_case"),
+        ]
+
+    def clean(self) -> None:
+        self.name = normalised_name(self.name)
 
     def __str__(self) -> str:
         return self.acronym or self.name
@@ -94,7 +104,7 @@ class RolePermission(models.Model):
         return f"{self.role} · {self.permission.codename} · {self.scope}"
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
@@ -115,7 +125,7 @@ class User(AbstractUser):
     access_cache: dict[str, Any] | None = None
 
 
-class Note(models.Model):
+class Note(VersionedModel):
     """A team note: handovers, meeting follow-ups, reminders shared inside a team or organisation.
 
     It is a real, small record type with an owner, a group and an organisation, which makes it the

@@ -35,6 +35,7 @@ from migdev.accounts.selectors import API_TOKEN_PREFIX, NOTE_ADD, USER_MANAGE, a
 from migdev.accounts.tokens import set_password_path
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.core.versioning import claim_version
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator"
@@ -181,9 +182,11 @@ def note_update(
     title: str,
     body: str,
     group: UserGroup | None,
+    expected_version: int | None,
     request: HttpRequest | None = None,
 ) -> Note:
-    """Update a note the caller fetched with ``note_get_for_user(..., perm=NOTE_CHANGE)``."""
+    """Update a note the caller fetched with ``note_get_for_user(..., perm=NOTE_CHANGE)``; raises
+    :class:`~migdev.core.versioning.StaleEdit` if it was saved since ``expected_version``."""
     if group is not None and group.pk != note.group_id:
         _check_group(actor, group)
     changed = [
@@ -191,11 +194,12 @@ def note_update(
         for field, value in (("title", title), ("body", body), ("group_id", group.pk if group else None))
         if getattr(note, field) != value
     ]
-    if not changed:
-        return note
-    note.title, note.body, note.group = title, body, group
-    note.updated_at = timezone.now()
     with transaction.atomic():
+        claim_version(note, expected_version)
+        if not changed:
+            return note
+        note.title, note.body, note.group = title, body, group
+        note.updated_at = timezone.now()
         note.save(update_fields=[*(name.removesuffix("_id") for name in changed), "updated_at"])
         # Field names only: the values may be sensitive and the audit log is read by the DPO.
         audit_log(
@@ -521,9 +525,11 @@ def user_update(
     organisation: Organisation | None,
     groups: Iterable[UserGroup],
     roles: Iterable[str],
+    expected_version: int | None,
     request: HttpRequest | None = None,
 ) -> User:
-    """Change an account's name, email, organisation, groups and roles (the user name never changes)."""
+    """Change an account's name, email, organisation, groups and roles (the user name never changes);
+    raises :class:`~migdev.core.versioning.StaleEdit` if it was saved since ``expected_version``."""
     _require_manageable(actor, user, request)
     groups = list(groups)
     codes = sorted({Role(code).value for code in roles})
@@ -545,6 +551,7 @@ def user_update(
         if getattr(user, field) != value
     }
     with transaction.atomic():
+        claim_version(user, expected_version)
         if changes:
             for field, value in values.items():
                 setattr(user, field, value)

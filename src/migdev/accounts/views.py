@@ -35,12 +35,15 @@ from migdev.accounts.forms import (
     TwoFactorCodeForm,
     UserAccountForm,
     UserFilterForm,
+    note_initial,
+    user_account_initial,
 )
 from migdev.accounts.middleware import IDLE_SIGNED_OUT_SESSION_KEY, LAST_ACTIVITY_SESSION_KEY
-from migdev.accounts.models import Organisation, User
+from migdev.accounts.models import Note, Organisation, User
 from migdev.accounts.tokens import set_password_tokens
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.core.versioning import StaleEdit, edit_conflict
 
 TWO_FACTOR_FAILURES_SESSION_KEY = "migdev_two_factor_failures"
 ENROLMENT_DEVICE_SESSION_KEY = "migdev_totp_enrolment_device"
@@ -329,6 +332,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
         user, pk, perm=selectors.NOTE_CHANGE, request=request, audit_read=request.method == "GET"
     )
     form = NoteForm(request.POST or None, user=user, note=note)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.note_update(
@@ -337,14 +341,22 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 group=form.cleaned_data["group"],
+                expected_version=form.expected_version(),
                 request=request,
             )
+        except StaleEdit as stale:
+            conflict = edit_conflict(form, stale, note_initial(Note.objects.get(pk=note.pk)))
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Note saved."))
             return redirect("accounts:note_detail", pk=pk)
-    return render(request, "accounts/note_form.html", {"form": form, "note": note})
+    return render(
+        request,
+        "accounts/note_form.html",
+        {"form": form, "note": note, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @never_cache
@@ -490,6 +502,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("accounts:user_detail", pk=user.pk)
     form = UserAccountForm(request.POST or None, actor=actor, user=user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -502,14 +515,22 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=data["organisation"],
                 groups=data["groups"],
                 roles=data["roles"],
+                expected_version=form.expected_version(),
                 request=request,
             )
+        except StaleEdit as stale:
+            conflict = edit_conflict(form, stale, user_account_initial(User.objects.get(pk=user.pk)))
         except ValidationError as error:
             _service_errors_on_form(form, error)
         else:
             messages.success(request, _("Account saved."))
             return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "account": user})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "account": user, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @never_cache

@@ -131,6 +131,9 @@ class MeetingOut(Schema):
     agenda: list[AgendaItemOut]
     documents: list[MeetingDocumentOut]
     source: str
+    version: int = Field(
+        description="Grows with every saved change; a write from an older version is refused (409)."
+    )
 
     @staticmethod
     def resolve_process(meeting: Meeting) -> str | None:
@@ -436,6 +439,9 @@ class PolicyOut(TopicCodes):
     source_name: str
     source_url: str
     source_edition: str
+    version: int = Field(
+        description="Grows with every saved change; a write from an older version is refused (409)."
+    )
 
     @staticmethod
     def resolve_partners(policy: MigrationPolicy) -> list[str]:

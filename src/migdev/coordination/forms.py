@@ -32,6 +32,7 @@ from migdev.coordination.models import (
     Researcher,
     Topic,
 )
+from migdev.core.versioning import VersionedForm
 
 
 class DateInput(forms.DateInput):
@@ -82,7 +83,7 @@ class ProcessFilterForm(forms.Form):
         return clean_country(self.cleaned_data["country"])
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(VersionedForm):
     title = forms.CharField(max_length=300, label=_("Title"))
     process = forms.ModelChoiceField(Process.objects.all(), required=False, label=_("Process"))
     kind = forms.ChoiceField(choices=Meeting.Kind.choices, label=_("Kind"))
@@ -178,7 +179,7 @@ class PositionForm(forms.Form):
     note = forms.CharField(max_length=500, required=False, label=_("Note"))
 
 
-class PracticeForm(forms.Form):
+class PracticeForm(VersionedForm):
     title = forms.CharField(max_length=300, label=_("Title"))
     what = forms.CharField(widget=forms.Textarea, label=_("What was done"))
     countries = forms.CharField(
@@ -294,7 +295,7 @@ class LibrarySearchForm(forms.Form):
         return clean_country(self.cleaned_data["country"])
 
 
-class PublicationForm(forms.Form):
+class PublicationForm(VersionedForm):
     title = forms.CharField(max_length=500, label=_("Title"))
     authors = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Authors (one per line)")
@@ -372,7 +373,7 @@ class PolicyCompareForm(forms.Form):
         return codes
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(VersionedForm):
     country = forms.CharField(max_length=3, label=_("Country (ISO code)"))
     title = forms.CharField(max_length=500, label=_("Title"))
     original_title = forms.CharField(
@@ -432,7 +433,7 @@ class InformationFilterForm(forms.Form):
         return clean_country(self.cleaned_data["country"])
 
 
-class MigrantPageForm(forms.Form):
+class MigrantPageForm(VersionedForm):
     subject = forms.ChoiceField(choices=MigrantInfoSubject.choices, label=_("Subject"))
     country = forms.CharField(
         required=False,
@@ -452,7 +453,7 @@ class MigrantPageForm(forms.Form):
         return clean_country(self.cleaned_data["country"])
 
 
-class TranslationForm(forms.Form):
+class TranslationForm(VersionedForm):
     title = forms.CharField(max_length=300, label=_("Title"))
     summary = forms.CharField(max_length=500, required=False, label=_("Summary (one or two sentences)"))
     body = forms.CharField(
@@ -513,7 +514,7 @@ class NetworkFilterForm(forms.Form):
         return clean_country(self.cleaned_data["country"])
 
 
-class ResearcherForm(forms.Form):
+class ResearcherForm(VersionedForm):
     name = forms.CharField(max_length=200, label=_("Name"))
     organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False, label=_("Institution"))
     position = forms.CharField(max_length=200, required=False, label=_("Position"))
@@ -536,7 +537,7 @@ class ResearcherForm(forms.Form):
         return clean_country_list(self.cleaned_data["countries"])
 
 
-class ResearchProjectForm(forms.Form):
+class ResearchProjectForm(VersionedForm):
     title = forms.CharField(max_length=300, label=_("Title"))
     summary = forms.CharField(widget=forms.Textarea, required=False, label=_("Summary"))
     lead_organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Lead institution"))

@@ -528,9 +528,13 @@ def _iso2(iso3: str) -> str:
         raise IatiExportError(_("Unknown country code %(code)r.") % {"code": iso3}) from error
 
 
-def _missing_for_iati(activity: Activity) -> list[str]:
-    """What the official 2.03 schema requires of an activity that this one lacks."""
+def missing_for_iati(activity: Activity, organisation_codes: dict[int, str] | None = None) -> list[str]:
+    """What the official 2.03 schema requires of an activity that this one lacks; empty when the activity
+    is publishable. With ``organisation_codes`` (organisation id to IATI identifier) the reporting
+    organisation's identifier is checked too."""
     missing = []
+    if organisation_codes is not None and activity.reporting_organisation_id not in organisation_codes:
+        missing.append("reporting organisation identifier")
     if not activity.description.strip():
         missing.append("description")
     if not any((activity.planned_start, activity.actual_start, activity.planned_end, activity.actual_end)):
@@ -538,7 +542,9 @@ def _missing_for_iati(activity: Activity) -> list[str]:
     return missing
 
 
-def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime | None = None) -> bytes:
+def export_iati(
+    activities: Iterable[Activity], *, generated: datetime.datetime | None = None, note: str = ""
+) -> bytes:
     """IATI 2.03 activity XML for the given activities, valid against the official schema; raises
     IatiExportError naming every activity that cannot be published as it stands."""
     activities = list(activities)
@@ -565,7 +571,7 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
     incomplete = [
         f"{activity.iati_identifier} ({', '.join(lacking)})"
         for activity in activities
-        if (lacking := _missing_for_iati(activity))
+        if (lacking := missing_for_iati(activity))
     ]
     if incomplete:
         shown = "; ".join(incomplete[:20])
@@ -576,6 +582,8 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
             % {"activities": shown}
         )
     root = etree.Element("iati-activities", {"version": IATI_VERSION})
+    if note:
+        root.append(etree.Comment(" " + note.replace("--", "- -") + " "))
     root.set(
         "generated-datetime",
         (generated or timezone.now()).astimezone(datetime.UTC).isoformat(timespec="seconds"),
@@ -664,3 +672,44 @@ def export_iati(activities: Iterable[Activity], *, generated: datetime.datetime 
             indicator = _sub(result, "indicator", measure="5")
             _narrative_element(indicator, "title", "Results reported by the organisation")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+@dataclass
+class IatiExport:
+    body: bytes
+    left_out: list[str]  # "identifier (what it lacks)" for each activity IATI 2.03 cannot publish yet
+
+
+def export_iati_publishable(
+    activities: Iterable[Activity], *, generated: datetime.datetime | None = None
+) -> IatiExport:
+    """The IATI file of every activity that can be published, leaving out (and naming, in a comment at the
+    top of the file) those that lack what IATI 2.03 requires. One incomplete record, say from a CSV
+    import without dates, must not refuse the export to everybody; it raises IatiExportError only when
+    nothing at all can be published."""
+    activities = list(activities)
+    codes = dict(
+        OrganisationCode.objects.filter(
+            scheme=OrganisationCode.Scheme.IATI,
+            organisation_id__in={a.reporting_organisation_id for a in activities},
+        ).values_list("organisation_id", "code")
+    )
+    publishable, left_out = [], []
+    for activity in activities:
+        lacking = missing_for_iati(activity, codes)
+        if lacking:
+            left_out.append(f"{activity.iati_identifier} ({', '.join(lacking)})")
+        else:
+            publishable.append(activity)
+    if activities and not publishable:
+        shown = "; ".join(left_out[:20])
+        raise IatiExportError(
+            _("None of these activities can be published in IATI 2.03 yet; what each lacks: %(activities)s.")
+            % {"activities": shown}
+        )
+    note = ""
+    if left_out:
+        note = f"Left out {len(left_out)} activities that IATI 2.03 cannot publish yet: " + "; ".join(
+            left_out
+        )
+    return IatiExport(body=export_iati(publishable, generated=generated, note=note), left_out=left_out)

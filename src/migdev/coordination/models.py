@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation
+from migdev.core.versioning import VersionedModel
 from migdev.reference.models import name_language
 
 ISO3_HELP = _("ISO 3166-1 alpha-3 code, for example MEX.")
@@ -139,7 +140,7 @@ class OrganisationCode(models.Model):
         return self.code
 
 
-class Process(models.Model):
+class Process(VersionedModel):
     class Kind(models.TextChoices):
         INTER_AGENCY_GROUP = "inter_agency_group", _("Inter-agency group")
         RCP = "rcp", _("Regional consultative process on migration")
@@ -285,7 +286,7 @@ class Chair(models.Model):
         return f"{self.process_id} {self.role} from {self.start_date}"
 
 
-class Meeting(models.Model):
+class Meeting(VersionedModel):
     class Kind(models.TextChoices):
         PLENARY = "plenary", _("Plenary")
         MINISTERIAL = "ministerial", _("Ministerial conference")
@@ -353,7 +354,8 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="meeting_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="meeting_has_a_title"),
         ]
         indexes = [models.Index(fields=["start_date"])]
 
@@ -495,7 +497,7 @@ class ActivityStatus(models.TextChoices):
     SUSPENDED = "6", _("Suspended")
 
 
-class Activity(models.Model):
+class Activity(VersionedModel):
     iati_identifier = models.CharField(_("IATI identifier"), max_length=200, unique=True)
     reporting_organisation = models.ForeignKey(
         Organisation,
@@ -534,6 +536,7 @@ class Activity(models.Model):
                 | Q(planned_end__gte=models.F("planned_start")),
                 name="activity_planned_end_after_start",
             ),
+            models.CheckConstraint(condition=~Q(title=""), name="activity_has_a_title"),
         ]
 
     def __str__(self) -> str:
@@ -636,7 +639,7 @@ class InitiativeStatus(models.TextChoices):
     SHELVED = "shelved", _("Shelved")
 
 
-class Initiative(models.Model):
+class Initiative(VersionedModel):
     class Kind(models.TextChoices):
         PROPOSAL = "proposal", _("Proposal")
         JOINT_PROGRAMME = "joint_programme", _("Joint programme")
@@ -726,7 +729,7 @@ class ConsultationPosition(models.Model):
 # --- Practices repository ----------------------------------------------------------------------------
 
 
-class Practice(models.Model):
+class Practice(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Awaiting review")
@@ -807,7 +810,7 @@ class PracticeReview(models.Model):
         return f"{self.decision} by {self.reviewer_id}"
 
 
-class PartnershipCall(models.Model):
+class PartnershipCall(VersionedModel):
     """A call for action or partnership, as on the GFMD Platform for Partnerships."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -886,7 +889,7 @@ class DocumentLanguage(models.TextChoices):
     IT = "it", _("Italian")
 
 
-class Publication(StoredFileMixin):
+class Publication(VersionedModel, StoredFileMixin):
     """A research item in the library. Its words are indexed for full-text search by the services (see
     `migdev.coordination.search`), not by signals, so every write goes through them."""
 
@@ -972,7 +975,7 @@ class PolicyDomain(models.TextChoices):
     SAFE_ORDERLY_REGULAR = "safe_orderly_regular", _("Safe, orderly and regular migration")
 
 
-class MigrationPolicy(models.Model):
+class MigrationPolicy(VersionedModel):
     class Kind(models.TextChoices):
         LAW = "law", _("Law")
         REGULATION = "regulation", _("Regulation or decree")
@@ -1083,7 +1086,7 @@ class MigrantInfoSubject(models.TextChoices):
     REMITTANCES = "remittances", _("Sending money home")
 
 
-class MigrantInfoPage(models.Model):
+class MigrantInfoPage(VersionedModel):
     """Information for migrants on one subject, for one country (or for everyone when no country is set).
     The words live in one translation per language; each translation is written by an editor and
     published once a reviewer approves it."""
@@ -1107,7 +1110,7 @@ class MigrantInfoPage(models.Model):
         return self.slug
 
 
-class MigrantInfoTranslation(models.Model):
+class MigrantInfoTranslation(VersionedModel):
     """One language of a page. The working copy (title, summary, body) is what editors change; the
     published copy is what the public reads, replaced only when a reviewer approves a new version."""
 
@@ -1156,7 +1159,7 @@ class MigrantInfoTranslation(models.Model):
         return self.published_at is not None
 
 
-class Hotline(models.Model):
+class Hotline(VersionedModel):
     """A telephone line migrants can call, per country."""
 
     class Kind(models.TextChoices):
@@ -1193,7 +1196,7 @@ class Hotline(models.Model):
 # --- Research network: institutions (organisations), researchers, projects -----------------------------------
 
 
-class Researcher(models.Model):
+class Researcher(VersionedModel):
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
     organisation = models.ForeignKey(
@@ -1238,7 +1241,7 @@ class ResearcherCountry(models.Model):
         return self.country_iso3
 
 
-class ResearchProject(models.Model):
+class ResearchProject(VersionedModel):
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -71,6 +72,8 @@ from migdev.coordination.uploads import (
     removed_unless_recorded,
     store_upload,
 )
+from migdev.core.validation import checked_date_range, required_text
+from migdev.core.versioning import claim_version
 
 
 def _require_editor(actor: Any) -> None:
@@ -199,11 +202,19 @@ def _unique_meeting_slug(title: str, start: datetime.date) -> str:
     return candidate
 
 
+# A meeting, even a long session, lasts weeks, not years: a longer span is a typing mistake.
+MEETING_LONGEST = datetime.timedelta(days=366)
+
+
 def _meeting_values(data: MeetingInput) -> dict[str, Any]:
+    title = required_text(data.title, "title")
     if data.end_date < data.start_date:
         raise ValidationError({"end_date": _("The meeting ends before it starts.")})
+    checked_date_range(data.start_date, data.end_date, longest=MEETING_LONGEST)
+    if data.date_precision not in DatePrecision.values:
+        raise ValidationError({"date_precision": _("Unknown date precision.")})
     return {
-        "title": data.title.strip(),
+        "title": title,
         "kind": data.kind,
         "process": data.process,
         "part_of": data.part_of,
@@ -236,10 +247,13 @@ def meeting_create(*, actor: Any, data: MeetingInput) -> Meeting:
     return meeting
 
 
-def meeting_update(*, actor: Any, meeting: Meeting, data: MeetingInput) -> Meeting:
+def meeting_update(
+    *, actor: Any, meeting: Meeting, data: MeetingInput, expected_version: int | None
+) -> Meeting:
     _require_editor(actor)
     values = _meeting_values(data)
     with transaction.atomic():
+        claim_version(meeting, expected_version)
         for name, value in values.items():
             setattr(meeting, name, value)
         meeting.save()
@@ -328,9 +342,14 @@ class ActivityInput:
 def _activity_values(data: ActivityInput) -> dict[str, Any]:
     if data.area not in Area.values:
         raise ValidationError({"area": _("Unknown area: %(area)s") % {"area": data.area}})
+    title = required_text(data.title, "title")
+    checked_date_range(
+        data.planned_start, data.planned_end, start_field="planned_start", end_field="planned_end"
+    )
+    checked_date_range(data.actual_start, data.actual_end, start_field="actual_start", end_field="actual_end")
     return {
         "reporting_organisation": data.reporting_organisation,
-        "title": data.title,
+        "title": title,
         "description": data.description,
         "language": data.language,
         "area": data.area,
@@ -384,6 +403,10 @@ def activities_save(*, actor: Any, items: list[ActivityInput]) -> tuple[int, int
         Activity.objects.bulk_create(new, batch_size=500)
         if changed:
             Activity.objects.bulk_update(changed, [*values[0].keys(), "updated_at"], batch_size=500)
+            # The file replaced these activities: a form or client holding an older version must not win.
+            Activity.objects.filter(pk__in=[activity.pk for activity in changed]).update(
+                version=F("version") + 1
+            )
             ActivityCountry.objects.filter(activity__in=changed).delete()
             ActivityParticipant.objects.filter(activity__in=changed).delete()
             ActivityBudget.objects.filter(activity__in=changed).delete()
@@ -508,8 +531,10 @@ def _apply_practice(practice: Practice, data: PracticeInput) -> None:
         raise ValidationError({"gcm_objectives": _("Global Compact objectives are numbered 1 to 23.")})
     countries = sorted({_country(code, "countries") for code in data.country_codes})
     topics = _topics(data.topic_codes)
-    for name in ("title", "what", "who", "results", "lessons", "pitfalls", "area"):
-        setattr(practice, name, getattr(data, name))
+    practice.title = required_text(data.title, "title")
+    for name in ("what", "who", "results", "lessons", "pitfalls", "area"):
+        value = getattr(data, name)
+        setattr(practice, name, value.strip() if isinstance(value, str) else value)
     practice.full_clean(exclude=["submitted_by", "gcm_objectives", "topics", "organisations"])
     practice.save()
     practice.gcm_objectives.set(objectives)
@@ -531,12 +556,15 @@ def practice_create(*, actor: Any, data: PracticeInput) -> Practice:
     return practice
 
 
-def practice_update(*, actor: Any, practice: Practice, data: PracticeInput) -> Practice:
+def practice_update(
+    *, actor: Any, practice: Practice, data: PracticeInput, expected_version: int | None
+) -> Practice:
     if practice.submitted_by_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("Only the submitter may change a practice."))
     if practice.status not in (Practice.Status.DRAFT, Practice.Status.CHANGES_REQUESTED):
         raise ValidationError(_("A practice can be changed only as a draft or when changes were requested."))
     with transaction.atomic():
+        claim_version(practice, expected_version)
         _apply_practice(practice, data)
         audit.record(action="update", actor=actor, record=practice)
     return practice
@@ -780,6 +808,7 @@ def publication_update(
     actor: Any,
     publication: Publication,
     data: PublicationInput,
+    expected_version: int | None,
     upload: File | None = None,
     remove_file: bool = False,
 ) -> Publication:
@@ -788,6 +817,7 @@ def publication_update(
     topics, objectives, countries = _apply_publication(publication, data)
     stored, text = _read_publication_file(upload) if upload is not None else (None, "")
     with removed_unless_recorded(stored), transaction.atomic():
+        claim_version(publication, expected_version)
         if (stored is not None or remove_file) and publication.file:
             _detach_file(publication)
             publication.text = ""
@@ -877,8 +907,11 @@ def _apply_policy(policy: MigrationPolicy, data: PolicyInput) -> tuple[list[Topi
         errors["identifier"] = _("An identifier has no spaces and at most %(max)d characters.") % {
             "max": IDENTIFIER_MAX
         }
+    if not data.title.strip():
+        errors["title"] = _("This cannot be empty or only spaces.")
     if errors:
         raise ValidationError(errors)
+    checked_date_range(data.adopted_on, data.ended_on, start_field="adopted_on", end_field="ended_on")
     topics = _topics(data.topic_codes)
     country = _country(data.country_code, "country_iso3")
     if identifier:
@@ -930,10 +963,13 @@ def policy_create(*, actor: Any, data: PolicyInput) -> MigrationPolicy:
     return policy
 
 
-def policy_update(*, actor: Any, policy: MigrationPolicy, data: PolicyInput) -> MigrationPolicy:
+def policy_update(
+    *, actor: Any, policy: MigrationPolicy, data: PolicyInput, expected_version: int | None
+) -> MigrationPolicy:
     _require_editor(actor)
     topics, partners = _apply_policy(policy, data)
     with transaction.atomic():
+        claim_version(policy, expected_version)
         policy.save()
         _save_policy_relations(policy, topics, partners)
         audit.record(action="update", actor=actor, record=policy)
@@ -965,6 +1001,8 @@ def policies_save_prepared(*, actor: Any, prepared: list[PreparedPolicy]) -> tup
     created = updated = 0
     with transaction.atomic():
         for item in prepared:
+            # An import rewrites the policy: a form opened before it must not overwrite what it wrote.
+            claim_version(item.policy, None)
             item.policy.save()
             _save_policy_relations(item.policy, item.topics, item.partners)
             audit.record(action="create" if item.created else "update", actor=actor, record=item.policy)
@@ -1021,6 +1059,7 @@ def migrant_page_update(
     subject: str,
     country_code: str = "",
     topic_codes: list[str] | None = None,
+    expected_version: int | None,
 ) -> MigrantInfoPage:
     _require_editor(actor)
     if subject not in MigrantInfoSubject.values:
@@ -1029,6 +1068,7 @@ def migrant_page_update(
     page.country_iso3 = _country(country_code, "country_iso3") if country_code else ""
     topics = _topics(topic_codes or [])
     with transaction.atomic():
+        claim_version(page, expected_version)
         page.save()
         page.topics.set(topics)
         audit.record(action="update", actor=actor, record=page)
@@ -1036,7 +1076,14 @@ def migrant_page_update(
 
 
 def translation_save(
-    *, actor: Any, page: MigrantInfoPage, language: str, title: str, body: str, summary: str = ""
+    *,
+    actor: Any,
+    page: MigrantInfoPage,
+    language: str,
+    title: str,
+    body: str,
+    summary: str = "",
+    expected_version: int | None = None,
 ) -> MigrantInfoTranslation:
     """Write or rewrite one language's working copy. The published copy, if any, stays online until a
     reviewer approves the new text."""
@@ -1048,6 +1095,8 @@ def translation_save(
         translation, created = MigrantInfoTranslation.objects.get_or_create(
             page=page, language=language, defaults={"title": title.strip(), "body": body.strip()}
         )
+        if not created:
+            claim_version(translation, expected_version)
         translation.title = title.strip()
         translation.summary = summary.strip()
         translation.body = body.strip()
@@ -1136,7 +1185,9 @@ class HotlineInput:
     is_published: bool = True
 
 
-def hotline_save(*, actor: Any, data: HotlineInput, hotline: Hotline | None = None) -> Hotline:
+def hotline_save(
+    *, actor: Any, data: HotlineInput, hotline: Hotline | None = None, expected_version: int | None = None
+) -> Hotline:
     _require_editor(actor)
     if data.kind not in Hotline.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of hotline.")})
@@ -1161,6 +1212,7 @@ def hotline_save(*, actor: Any, data: HotlineInput, hotline: Hotline | None = No
     record.full_clean()
     with transaction.atomic():
         created = record.pk is None
+        claim_version(record, expected_version)
         record.save()
         audit.record(action="create" if created else "update", actor=actor, record=record)
     return record
@@ -1279,7 +1331,13 @@ def _publications(slugs: list[str]) -> list[Publication]:
     return publications
 
 
-def researcher_save(*, actor: Any, data: ResearcherInput, researcher: Researcher | None = None) -> Researcher:
+def researcher_save(
+    *,
+    actor: Any,
+    data: ResearcherInput,
+    researcher: Researcher | None = None,
+    expected_version: int | None = None,
+) -> Researcher:
     _require_editor(actor)
     if not data.name.strip():
         raise ValidationError({"name": _("A researcher needs a name.")})
@@ -1302,6 +1360,7 @@ def researcher_save(*, actor: Any, data: ResearcherInput, researcher: Researcher
         created = record.pk is None
         if created:
             record.slug = _unique_slug(Researcher, record.name)
+        claim_version(record, expected_version)
         record.full_clean(exclude=["topics", "publications"])
         record.save()
         record.topics.set(topics)
@@ -1332,7 +1391,11 @@ class ResearchProjectInput:
 
 
 def research_project_save(
-    *, actor: Any, data: ResearchProjectInput, project: ResearchProject | None = None
+    *,
+    actor: Any,
+    data: ResearchProjectInput,
+    project: ResearchProject | None = None,
+    expected_version: int | None = None,
 ) -> ResearchProject:
     _require_editor(actor)
     if not data.title.strip():
@@ -1357,6 +1420,7 @@ def research_project_save(
         created = record.pk is None
         if created:
             record.slug = _unique_slug(ResearchProject, record.title)
+        claim_version(record, expected_version)
         record.full_clean(exclude=["partners", "researchers", "topics", "publications"])
         record.save()
         record.partners.set([org for org in data.partners if org.pk != data.lead_organisation.pk])

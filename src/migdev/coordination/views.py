@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,15 +34,17 @@ from migdev.coordination.forms import (
     ProcessFilterForm,
     ReviewForm,
 )
-from migdev.coordination.iati import IatiExportError, IatiRejected, export_iati, import_iati_bytes
+from migdev.coordination.iati import IatiExportError, IatiRejected, export_iati_publishable, import_iati_bytes
 from migdev.coordination.ical import calendar_feed
 from migdev.coordination.models import (
     DatePrecision,
+    Meeting,
     MembershipStatus,
     PartnershipCall,
     Practice,
     Process,
 )
+from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 
 IATI_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
@@ -168,7 +171,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
         url_for=lambda meeting: request.build_absolute_uri(
             reverse("coordination:meeting_detail", args=[meeting.slug])
         ),
-        uid_domain=request.get_host().split(":")[0] or "migdev",
+        uid_domain=settings.MIGDEV_CALENDAR_UID_DOMAIN,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="migdev-meetings.ics"'
@@ -274,42 +277,58 @@ def meeting_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     meeting = access.meeting_get_for_user(request.user, slug) if slug else None
     initial: dict[str, Any] = {"date_precision": DatePrecision.DAY, "is_published": True}
     if meeting is not None:
-        initial = {
-            "title": meeting.title,
-            "process": meeting.process,
-            "kind": meeting.kind,
-            "status": meeting.status,
-            "start_date": meeting.start_date,
-            "end_date": meeting.end_date,
-            "date_precision": meeting.date_precision,
-            "city": meeting.city,
-            "country": meeting.country_iso3,
-            "is_virtual": meeting.is_virtual,
-            "host_country": meeting.host_country_iso3,
-            "host_organisation": meeting.host_organisation,
-            "theme": meeting.theme,
-            "summary": meeting.summary,
-            "source": meeting.source,
-            "is_published": meeting.is_published,
-        }
+        initial = _meeting_initial(meeting)
     elif request.GET.get("process"):
         initial["process"] = (
             access.processes_visible_to(request.user).filter(code=request.GET["process"]).first()
         )
     form = MeetingForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             data = _meeting_input(form.cleaned_data)
             if meeting is None:
                 meeting = services.meeting_create(actor=request.user, data=data)
             else:
-                meeting = services.meeting_update(actor=request.user, meeting=meeting, data=data)
+                meeting = services.meeting_update(
+                    actor=request.user, meeting=meeting, data=data, expected_version=form.expected_version()
+                )
+        except StaleEdit as stale:
+            assert meeting is not None
+            conflict = edit_conflict(form, stale, _meeting_initial(Meeting.objects.get(pk=meeting.pk)))
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("coordination:meeting_detail", slug=meeting.slug)
-    return render(request, "coordination/meeting_form.html", {"form": form, "meeting": meeting})
+    return render(
+        request,
+        "coordination/meeting_form.html",
+        {"form": form, "meeting": meeting, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _meeting_initial(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "version": meeting.version,
+        "title": meeting.title,
+        "process": meeting.process,
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "start_date": meeting.start_date,
+        "end_date": meeting.end_date,
+        "date_precision": meeting.date_precision,
+        "city": meeting.city,
+        "country": meeting.country_iso3,
+        "is_virtual": meeting.is_virtual,
+        "host_country": meeting.host_country_iso3,
+        "host_organisation": meeting.host_organisation,
+        "theme": meeting.theme,
+        "summary": meeting.summary,
+        "source": meeting.source,
+        "is_published": meeting.is_published,
+    }
 
 
 @login_required
@@ -404,7 +423,7 @@ def _activity_list_url(request: HttpRequest) -> str:
 def activities_export_iati(request: HttpRequest) -> HttpResponse:
     _form, activities = _filtered_activities(request)
     try:
-        body = export_iati(activities)
+        export = export_iati_publishable(activities)
     except IatiExportError as error:
         return render(
             request,
@@ -412,8 +431,10 @@ def activities_export_iati(request: HttpRequest) -> HttpResponse:
             {"reason": str(error), "back": _activity_list_url(request)},
             status=409,
         )
-    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    response = HttpResponse(export.body, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="migdev-activities-iati-2.03.xml"'
+    # Said in the file (a comment) and here, so a client can tell a partial export from a whole one.
+    response["Migdev-Activities-Left-Out"] = str(len(export.left_out))
     return response
 
 
@@ -593,28 +614,18 @@ def practice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     practice = access.practice_get_for_user(request.user, pk) if pk else None
     if practice is not None and practice.submitted_by_id != request.user.pk:
         raise PermissionDenied
-    initial: dict[str, Any] = {}
-    if practice is not None:
-        initial = {
-            "title": practice.title,
-            "what": practice.what,
-            "who": practice.who,
-            "results": practice.results,
-            "lessons": practice.lessons,
-            "pitfalls": practice.pitfalls,
-            "area": practice.area,
-            "gcm_objectives": practice.gcm_objectives.all(),
-            "topics": practice.topics.all(),
-            "countries": " ".join(c.country_iso3 for c in practice.countries.all()),
-        }
+    initial = _practice_initial(practice) if practice is not None else {}
     form = PracticeForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             data = _practice_input(form.cleaned_data)
             if practice is None:
                 practice = services.practice_create(actor=request.user, data=data)
             else:
-                practice = services.practice_update(actor=request.user, practice=practice, data=data)
+                practice = services.practice_update(
+                    actor=request.user, practice=practice, data=data, expected_version=form.expected_version()
+                )
             if "submit_for_review" in request.POST:
                 services.practice_submit(actor=request.user, practice=practice)
                 messages.success(
@@ -622,11 +633,35 @@ def practice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Draft saved."))
+        except StaleEdit as stale:
+            assert practice is not None
+            conflict = edit_conflict(form, stale, _practice_initial(Practice.objects.get(pk=practice.pk)))
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("coordination:practice_detail", pk=practice.pk)
-    return render(request, "coordination/practice_form.html", {"form": form, "practice": practice})
+    return render(
+        request,
+        "coordination/practice_form.html",
+        {"form": form, "practice": practice, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _practice_initial(practice: Practice) -> dict[str, Any]:
+    return {
+        "version": practice.version,
+        "title": practice.title,
+        "what": practice.what,
+        "who": practice.who,
+        "results": practice.results,
+        "lessons": practice.lessons,
+        "pitfalls": practice.pitfalls,
+        "area": practice.area,
+        "gcm_objectives": practice.gcm_objectives.all(),
+        "topics": practice.topics.all(),
+        "countries": " ".join(c.country_iso3 for c in practice.countries.all()),
+    }
 
 
 @login_required

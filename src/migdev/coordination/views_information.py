@@ -3,6 +3,8 @@ editors write each language, a second person approves it before it is published.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,8 @@ from migdev.coordination.forms import (
     TranslationReviewForm,
     add_validation_errors,
 )
-from migdev.coordination.models import MigrantInfoTranslation
+from migdev.coordination.models import MigrantInfoPage, MigrantInfoTranslation
+from migdev.core.versioning import StaleEdit, edit_conflict
 
 
 def _require_editor(request: HttpRequest) -> None:
@@ -102,10 +105,8 @@ def _languages() -> list[tuple[str, str]]:
 def information_page_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     _require_editor(request)
     page = access.migrant_page_get_for_user(request.user, slug) if slug else None
-    initial = (
-        {"subject": page.subject, "country": page.country_iso3, "topics": page.topics.all()} if page else {}
-    )
-    form = MigrantPageForm(request.POST or None, initial=initial)
+    form = MigrantPageForm(request.POST or None, initial=_page_initial(page) if page else {})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         topics = [topic.code for topic in data["topics"]]
@@ -125,12 +126,39 @@ def information_page_edit(request: HttpRequest, slug: str | None = None) -> Http
                 subject=data["subject"],
                 country_code=data["country"],
                 topic_codes=topics,
+                expected_version=form.expected_version(),
             )
+        except StaleEdit as stale:
+            assert page is not None
+            conflict = edit_conflict(form, stale, _page_initial(MigrantInfoPage.objects.get(pk=page.pk)))
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             return redirect("coordination:information_page", slug=page.slug)
-    return render(request, "coordination/information_page_form.html", {"form": form, "page": page})
+    return render(
+        request,
+        "coordination/information_page_form.html",
+        {"form": form, "page": page, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _page_initial(page: MigrantInfoPage) -> dict[str, Any]:
+    return {
+        "version": page.version,
+        "subject": page.subject,
+        "country": page.country_iso3,
+        "topics": page.topics.all(),
+    }
+
+
+def _translation_initial(translation: MigrantInfoTranslation) -> dict[str, Any]:
+    return {
+        "version": translation.version,
+        "title": translation.title,
+        "summary": translation.summary,
+        "body": translation.body,
+    }
 
 
 @login_required
@@ -141,16 +169,18 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
     if language not in dict(_languages()):
         raise Http404
     translation = page.translations.filter(language=language).first()
-    initial = (
-        {"title": translation.title, "summary": translation.summary, "body": translation.body}
-        if translation
-        else {}
+    form = TranslationForm(
+        request.POST or None, initial=_translation_initial(translation) if translation else {}
     )
-    form = TranslationForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             translation = services.translation_save(
-                actor=request.user, page=page, language=language, **form.cleaned_data
+                actor=request.user,
+                page=page,
+                language=language,
+                expected_version=form.expected_version(),
+                **form.cleaned_values(),
             )
             if "send_for_approval" in request.POST:
                 services.translation_submit(actor=request.user, translation=translation)
@@ -159,6 +189,9 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
                 )
             else:
                 messages.success(request, _("Draft saved."))
+        except StaleEdit as stale:
+            stored = MigrantInfoTranslation.objects.get(page=page, language=language)
+            conflict = edit_conflict(form, stale, _translation_initial(stored))
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -172,7 +205,9 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
             "language": language,
             "language_name": dict(_languages())[language],
             "translation": translation,
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
 
 
@@ -248,7 +283,9 @@ def hotline_create(request: HttpRequest) -> HttpResponse:
         country = data.pop("country")
         try:
             services.hotline_save(
-                actor=request.user, data=services.HotlineInput(country_code=country, **data)
+                actor=request.user,
+                data=services.HotlineInput(country_code=country, **data),
+                expected_version=None,  # a new hotline: nobody else can have saved it yet
             )
         except ValidationError as error:
             add_validation_errors(form, error)

@@ -22,7 +22,8 @@ from migdev.coordination.forms import (
     ResearchProjectForm,
     add_validation_errors,
 )
-from migdev.coordination.models import FileAccess, Licence, Publication
+from migdev.coordination.models import FileAccess, Licence, Publication, Researcher, ResearchProject
+from migdev.core.versioning import StaleEdit, edit_conflict
 
 PAGE_SIZE = 20
 
@@ -121,6 +122,7 @@ def _initial(publication: Publication | None) -> dict[str, Any]:
     if publication is None:
         return {"licence": Licence.UNKNOWN, "file_access": FileAccess.PUBLIC, "language": "en"}
     return {
+        "version": publication.version,
         "title": publication.title,
         "authors": publication.authors,
         "organisation": publication.organisation,
@@ -148,6 +150,7 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
     form = PublicationForm(request.POST or None, request.FILES or None, initial=_initial(publication))
     if publication is None or not publication.has_file:
         del form.fields["remove_file"]
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = _publication_input(form.cleaned_data)
         upload = form.cleaned_data["file"]
@@ -161,13 +164,23 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
                     data=data,
                     upload=upload,
                     remove_file=form.cleaned_data.get("remove_file", False),
+                    expected_version=form.expected_version(),
                 )
+        except StaleEdit as stale:
+            assert publication is not None
+            stored = _initial(Publication.objects.get(pk=publication.pk))
+            conflict = edit_conflict(form, stale, stored, skip=["remove_file"])
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             messages.success(request, _("Publication saved."))
             return redirect("coordination:publication_detail", slug=publication.slug)
-    return render(request, "coordination/publication_form.html", {"form": form, "publication": publication})
+    return render(
+        request,
+        "coordination/publication_form.html",
+        {"form": form, "publication": publication, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required
@@ -246,26 +259,15 @@ def research_project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     _require_editor(request)
     researcher = access.researcher_get_for_user(request.user, slug) if slug else None
-    initial: dict[str, Any] = {}
-    if researcher is not None:
-        initial = {
-            "name": researcher.name,
-            "organisation": researcher.organisation,
-            "position": researcher.position,
-            "orcid": researcher.orcid,
-            "url": researcher.url,
-            "countries": " ".join(c.country_iso3 for c in researcher.countries.all()),
-            "topics": researcher.topics.all(),
-            "publications": researcher.publications.all(),
-            "is_published": researcher.is_published,
-        }
-    form = ResearcherForm(request.POST or None, initial=initial)
+    form = ResearcherForm(request.POST or None, initial=_researcher_initial(researcher) if researcher else {})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             researcher = services.researcher_save(
                 actor=request.user,
                 researcher=researcher,
+                expected_version=form.expected_version(),
                 data=services.ResearcherInput(
                     name=data["name"],
                     organisation=data["organisation"],
@@ -278,11 +280,36 @@ def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
                     is_published=data["is_published"],
                 ),
             )
+        except StaleEdit as stale:
+            assert researcher is not None
+            conflict = edit_conflict(
+                form, stale, _researcher_initial(Researcher.objects.get(pk=researcher.pk))
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             return redirect("coordination:researcher_detail", slug=researcher.slug)
-    return render(request, "coordination/network_form.html", {"form": form, "heading": _("Researcher")})
+    return render(
+        request,
+        "coordination/network_form.html",
+        {"form": form, "heading": _("Researcher"), "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _researcher_initial(researcher: Researcher) -> dict[str, Any]:
+    return {
+        "version": researcher.version,
+        "name": researcher.name,
+        "organisation": researcher.organisation,
+        "position": researcher.position,
+        "orcid": researcher.orcid,
+        "url": researcher.url,
+        "countries": " ".join(c.country_iso3 for c in researcher.countries.all()),
+        "topics": researcher.topics.all(),
+        "publications": researcher.publications.all(),
+        "is_published": researcher.is_published,
+    }
 
 
 @login_required
@@ -290,30 +317,15 @@ def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
 def research_project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     _require_editor(request)
     project = access.research_project_get_for_user(request.user, slug) if slug else None
-    initial: dict[str, Any] = {}
-    if project is not None:
-        initial = {
-            "title": project.title,
-            "summary": project.summary,
-            "lead_organisation": project.lead_organisation,
-            "partners": project.partners.all(),
-            "researchers": project.researchers.all(),
-            "countries": " ".join(c.country_iso3 for c in project.countries.all()),
-            "topics": project.topics.all(),
-            "publications": project.publications.all(),
-            "start_year": project.start_year,
-            "end_year": project.end_year,
-            "url": project.url,
-            "source": project.source,
-            "is_published": project.is_published,
-        }
-    form = ResearchProjectForm(request.POST or None, initial=initial)
+    form = ResearchProjectForm(request.POST or None, initial=_project_initial(project) if project else {})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             project = services.research_project_save(
                 actor=request.user,
                 project=project,
+                expected_version=form.expected_version(),
                 data=services.ResearchProjectInput(
                     title=data["title"],
                     summary=data["summary"],
@@ -330,8 +342,37 @@ def research_project_edit(request: HttpRequest, slug: str | None = None) -> Http
                     is_published=data["is_published"],
                 ),
             )
+        except StaleEdit as stale:
+            assert project is not None
+            conflict = edit_conflict(
+                form, stale, _project_initial(ResearchProject.objects.get(pk=project.pk))
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             return redirect("coordination:research_project_detail", slug=project.slug)
-    return render(request, "coordination/network_form.html", {"form": form, "heading": _("Research project")})
+    return render(
+        request,
+        "coordination/network_form.html",
+        {"form": form, "heading": _("Research project"), "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _project_initial(project: ResearchProject) -> dict[str, Any]:
+    return {
+        "version": project.version,
+        "title": project.title,
+        "summary": project.summary,
+        "lead_organisation": project.lead_organisation,
+        "partners": project.partners.all(),
+        "researchers": project.researchers.all(),
+        "countries": " ".join(c.country_iso3 for c in project.countries.all()),
+        "topics": project.topics.all(),
+        "publications": project.publications.all(),
+        "start_year": project.start_year,
+        "end_year": project.end_year,
+        "url": project.url,
+        "source": project.source,
+        "is_published": project.is_published,
+    }

@@ -17,6 +17,7 @@ from migdev.coordination import access, audit, selectors, services
 from migdev.coordination.exports import POLICY_COLUMNS, policy_rows
 from migdev.coordination.forms import PolicyCompareForm, PolicyFilterForm, PolicyForm, add_validation_errors
 from migdev.coordination.models import DatePrecision, MigrationPolicy
+from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 
 
@@ -131,6 +132,7 @@ def _initial(policy: MigrationPolicy | None) -> dict[str, Any]:
     if policy is None:
         return {"adopted_precision": DatePrecision.DAY, "status": MigrationPolicy.Status.IN_FORCE}
     return {
+        "version": policy.version,
         "country": policy.country_iso3,
         "title": policy.title,
         "original_title": policy.original_title,
@@ -160,19 +162,30 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require_editor(request)
     policy = access.policy_get_for_user(request.user, pk) if pk else None
     form = PolicyForm(request.POST or None, initial=_initial(policy))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             data = _policy_input(form.cleaned_data)
             if policy is None:
                 policy = services.policy_create(actor=request.user, data=data)
             else:
-                policy = services.policy_update(actor=request.user, policy=policy, data=data)
+                policy = services.policy_update(
+                    actor=request.user, policy=policy, data=data, expected_version=form.expected_version()
+                )
+        except StaleEdit as stale:
+            assert policy is not None
+            conflict = edit_conflict(form, stale, _initial(MigrationPolicy.objects.get(pk=policy.pk)))
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             messages.success(request, _("Policy saved."))
             return redirect("coordination:policy_detail", pk=policy.pk)
-    return render(request, "coordination/policy_form.html", {"form": form, "policy": policy})
+    return render(
+        request,
+        "coordination/policy_form.html",
+        {"form": form, "policy": policy, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required

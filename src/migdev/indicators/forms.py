@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from migdev.core.versioning import VersionedForm
 from migdev.indicators.formatting import catalogue_text
 from migdev.indicators.models import (
     DevelopmentPlan,
@@ -39,7 +40,7 @@ def _url_field(label: Any) -> forms.URLField:
     return forms.URLField(label=label, required=False, assume_scheme="https")
 
 
-class PlanForm(_CountryMixin):
+class PlanForm(_CountryMixin, VersionedForm):
     url = _url_field(_("document"))
 
     class Meta:
@@ -55,7 +56,7 @@ class PlanForm(_CountryMixin):
         return data
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(forms.ModelForm, VersionedForm):
     class Meta:
         model = PlanGoal
         fields = ["reference", "title", "description"]
@@ -68,7 +69,7 @@ class IndicatorChoiceField(forms.ModelChoiceField):
         return catalogue_text(obj.name)
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(forms.ModelForm, VersionedForm):
     indicator = IndicatorChoiceField(
         queryset=Indicator.objects.order_by("sort_order", "name"), label=_("Indicator")
     )

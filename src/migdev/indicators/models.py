@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from migdev.core.versioning import VersionedModel
+
 TOTAL = "_T"  # SDMX code for "all categories" of a dimension
 
 
@@ -257,7 +259,7 @@ class Indicator(models.Model):
         return self.name
 
 
-class DevelopmentPlan(models.Model):
+class DevelopmentPlan(VersionedModel):
     """A country's national development strategy or poverty reduction strategy paper."""
 
     class Kind(models.TextChoices):
@@ -289,7 +291,7 @@ class DevelopmentPlan(models.Model):
         return f"{self.title} ({self.start_year}–{self.end_year})"
 
 
-class PlanGoal(models.Model):
+class PlanGoal(VersionedModel):
     """A migration-related goal of a plan."""
 
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="goals")
@@ -307,7 +309,7 @@ class PlanGoal(models.Model):
         return self.title
 
 
-class PlanTarget(models.Model):
+class PlanTarget(VersionedModel):
     """An indicator of success: an indicator with its baseline, target and target year."""
 
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="targets")
@@ -349,7 +351,7 @@ class GovernanceDomain(models.TextChoices):
     SAFE_ORDERLY = "PD_6", _("Safe, orderly and regular migration")
 
 
-class GovernanceAssessment(models.Model):
+class GovernanceAssessment(VersionedModel):
     """A qualitative MGI finding for one country and domain — a profile, explicitly not a ranking."""
 
     class Finding(models.TextChoices):
@@ -373,7 +375,7 @@ class GovernanceAssessment(models.Model):
         return f"{self.country} {self.domain} {self.year}: {self.finding}"
 
 
-class PolicyDomainScore(models.Model):
+class PolicyDomainScore(VersionedModel):
     """SDG 10.7.2 (series SG_CPA_MIGRS): the extent a country's policies meet a domain, coded 1–4."""
 
     class Score(models.IntegerChoices):

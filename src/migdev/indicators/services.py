@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.core.versioning import claim_version
 from migdev.dataio.registry import Changes
 from migdev.indicators import catalogue
 from migdev.indicators.areas import country_codes
@@ -933,6 +934,9 @@ def plan_targets_import(*, records: list[Any]) -> LoadOutcome:
                 )
                 created += was_created
                 updated += not was_created
+                if not was_created:
+                    # The file replaced the plan's targets: a form opened before must not overwrite them.
+                    claim_version(plan, None)
                 PlanTarget.objects.filter(goal__plan=plan).delete()
                 plans[key] = plan
             goal, _was_created = PlanGoal.objects.get_or_create(
@@ -1024,10 +1028,13 @@ def _update_audited(
     *,
     request: HttpRequest | None,
     actor: Any,
+    expected_version: int | None,
     clean: bool = True,
 ) -> None:
-    """Apply ``values``, save, audit the changed fields, and mark cached pages stale."""
+    """Apply ``values``, save, audit the changed fields, and mark cached pages stale; raises
+    :class:`~migdev.core.versioning.StaleEdit` if the record was saved since ``expected_version``."""
     with transaction.atomic():
+        claim_version(record, expected_version)
         changed = _changes(record, fields, values)
         if clean:
             record.full_clean()
@@ -1052,7 +1059,12 @@ def plan_record_create(*, request: HttpRequest | None, actor: Any, **values: Any
 
 
 def plan_update(
-    *, plan: DevelopmentPlan, request: HttpRequest | None, actor: Any, **values: Any
+    *,
+    plan: DevelopmentPlan,
+    request: HttpRequest | None,
+    actor: Any,
+    expected_version: int | None,
+    **values: Any,
 ) -> DevelopmentPlan:
     if "country" in values:
         values["country"] = str(values["country"]).upper()
@@ -1060,7 +1072,9 @@ def plan_update(
     end = values.get("end_year", plan.end_year)
     if end < start:
         raise ValueError("A plan cannot end before it starts.")
-    _update_audited(plan, PLAN_FIELDS, values, request=request, actor=actor)
+    _update_audited(
+        plan, PLAN_FIELDS, values, request=request, actor=actor, expected_version=expected_version
+    )
     return plan
 
 
@@ -1073,8 +1087,12 @@ def plan_goal_record(
     return goal
 
 
-def plan_goal_update(*, goal: PlanGoal, request: HttpRequest | None, actor: Any, **values: Any) -> PlanGoal:
-    _update_audited(goal, GOAL_FIELDS, values, request=request, actor=actor)
+def plan_goal_update(
+    *, goal: PlanGoal, request: HttpRequest | None, actor: Any, expected_version: int | None, **values: Any
+) -> PlanGoal:
+    _update_audited(
+        goal, GOAL_FIELDS, values, request=request, actor=actor, expected_version=expected_version
+    )
     return goal
 
 
@@ -1088,13 +1106,26 @@ def plan_target_record(
 
 
 def plan_target_update(
-    *, target: PlanTarget, request: HttpRequest | None, actor: Any, **values: Any
+    *,
+    target: PlanTarget,
+    request: HttpRequest | None,
+    actor: Any,
+    expected_version: int | None,
+    **values: Any,
 ) -> PlanTarget:
     baseline_year = values.get("baseline_year", target.baseline_year)
     target_year = values.get("target_year", target.target_year)
     if target_year <= baseline_year:
         raise ValueError("The target year must come after the baseline year.")
-    _update_audited(target, TARGET_FIELDS, values, request=request, actor=actor, clean=False)
+    _update_audited(
+        target,
+        TARGET_FIELDS,
+        values,
+        request=request,
+        actor=actor,
+        expected_version=expected_version,
+        clean=False,
+    )
     return target
 
 

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from migdev.accounts.access import has_permission, permission_required_or_404
+from migdev.core.versioning import EditConflict, StaleEdit, edit_conflict
 from migdev.indicators import charts, exports, forms, regions, selectors, services, worldmap
 from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
 from migdev.indicators.cache import cached, data_version
@@ -821,12 +822,20 @@ def _edit_page(
     back: str,
     submit: str,
     plan: DevelopmentPlan | None = None,
+    conflict: EditConflict | None = None,
 ) -> HttpResponse:
     return render(
         request,
         "indicators/edit.html",
-        {"form": form, "title": title, "back": back, "submit": submit, "plan": plan},
+        {"form": form, "title": title, "back": back, "submit": submit, "plan": plan, "conflict": conflict},
+        status=409 if conflict else 200,
     )
+
+
+def _stored_initial(form_class: Any, record: Any) -> dict[str, Any]:
+    """What the edit form would show for ``record`` as it is now saved (for the conflict page)."""
+    stored = type(record).objects.get(pk=record.pk)
+    return {**form_class(instance=stored).initial, "version": stored.version}
 
 
 def _plan_or_404(plan_id: int) -> DevelopmentPlan:
@@ -837,7 +846,8 @@ def _plan_or_404(plan_id: int) -> DevelopmentPlan:
 
 
 def _save_or_error(form: Any, write: Any) -> Any:
-    """Run the service; a rule it enforces comes back as a form error instead of a server error."""
+    """Run the service; a rule it enforces comes back as a form error instead of a server error.
+    A stale save (:class:`StaleEdit`) is left to the caller, which shows the conflict page."""
     try:
         return write()
     except (ValueError, ValidationError) as error:
@@ -854,7 +864,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         plan = _save_or_error(
             form,
-            lambda: services.plan_record_create(request=request, actor=request.user, **form.cleaned_data),
+            lambda: services.plan_record_create(request=request, actor=request.user, **form.cleaned_values()),
         )
         if plan is not None:
             messages.success(request, _("The plan was recorded. Add its goals and targets."))
@@ -873,14 +883,25 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     # service must see the stored values to audit what changed.
     form = forms.PlanForm(request.POST or None, instance=_plan_or_404(plan_id))
     back = reverse("indicators:plan", args=[plan.id])
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if _save_or_error(
-            form, lambda: services.plan_update(plan=plan, request=request, actor=request.user, **data)
-        ):
-            messages.success(request, _("The plan was saved."))
-            return redirect(back)
-    return _edit_page(request, form, title=_("Edit the plan"), back=back, submit=_("Save"), plan=plan)
+        data, version = form.cleaned_values(), form.expected_version()
+        try:
+            saved = _save_or_error(
+                form,
+                lambda: services.plan_update(
+                    plan=plan, request=request, actor=request.user, expected_version=version, **data
+                ),
+            )
+        except StaleEdit as stale:
+            conflict = edit_conflict(form, stale, _stored_initial(forms.PlanForm, plan))
+        else:
+            if saved:
+                messages.success(request, _("The plan was saved."))
+                return redirect(back)
+    return _edit_page(
+        request, form, title=_("Edit the plan"), back=back, submit=_("Save"), plan=plan, conflict=conflict
+    )
 
 
 @never_cache
@@ -891,7 +912,7 @@ def goal_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = forms.GoalForm(request.POST or None)
     back = reverse("indicators:plan", args=[plan.id])
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.cleaned_values()
         if _save_or_error(
             form, lambda: services.plan_goal_record(plan=plan, request=request, actor=request.user, **data)
         ):
@@ -915,14 +936,25 @@ def goal_edit(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
     goal = _goal_or_404(plan, goal_id)
     form = forms.GoalForm(request.POST or None, instance=_goal_or_404(plan, goal_id))
     back = reverse("indicators:plan", args=[plan.id])
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if _save_or_error(
-            form, lambda: services.plan_goal_update(goal=goal, request=request, actor=request.user, **data)
-        ):
-            messages.success(request, _("The goal was saved."))
-            return redirect(back)
-    return _edit_page(request, form, title=_("Edit the goal"), back=back, submit=_("Save"), plan=plan)
+        data, version = form.cleaned_values(), form.expected_version()
+        try:
+            saved = _save_or_error(
+                form,
+                lambda: services.plan_goal_update(
+                    goal=goal, request=request, actor=request.user, expected_version=version, **data
+                ),
+            )
+        except StaleEdit as stale:
+            conflict = edit_conflict(form, stale, _stored_initial(forms.GoalForm, goal))
+        else:
+            if saved:
+                messages.success(request, _("The goal was saved."))
+                return redirect(back)
+    return _edit_page(
+        request, form, title=_("Edit the goal"), back=back, submit=_("Save"), plan=plan, conflict=conflict
+    )
 
 
 @never_cache
@@ -934,7 +966,7 @@ def target_new(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse
     form = forms.TargetForm(request.POST or None)
     back = reverse("indicators:plan", args=[plan.id])
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.cleaned_values()
         if _save_or_error(
             form, lambda: services.plan_target_record(goal=goal, request=request, actor=request.user, **data)
         ):
@@ -955,15 +987,25 @@ def target_edit(request: HttpRequest, plan_id: int, target_id: int) -> HttpRespo
         raise Http404 from error
     form = forms.TargetForm(request.POST or None, instance=PlanTarget.objects.get(id=target.id))
     back = reverse("indicators:plan", args=[plan.id])
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if _save_or_error(
-            form,
-            lambda: services.plan_target_update(target=target, request=request, actor=request.user, **data),
-        ):
-            messages.success(request, _("The target was saved."))
-            return redirect(back)
-    return _edit_page(request, form, title=_("Edit the target"), back=back, submit=_("Save"), plan=plan)
+        data, version = form.cleaned_values(), form.expected_version()
+        try:
+            saved = _save_or_error(
+                form,
+                lambda: services.plan_target_update(
+                    target=target, request=request, actor=request.user, expected_version=version, **data
+                ),
+            )
+        except StaleEdit as stale:
+            conflict = edit_conflict(form, stale, _stored_initial(forms.TargetForm, target))
+        else:
+            if saved:
+                messages.success(request, _("The target was saved."))
+                return redirect(back)
+    return _edit_page(
+        request, form, title=_("Edit the target"), back=back, submit=_("Save"), plan=plan, conflict=conflict
+    )
 
 
 @never_cache

@@ -17,6 +17,7 @@ from migdev.accounts.access import has_permission
 from migdev.accounts.models import User
 from migdev.core.api_base import AUTH, problem
 from migdev.core.api_params import PAGE_SIZE_DEFAULT, OneOf, PageNumber, PageSize, RecordId, answers
+from migdev.core.versioning import StaleEdit
 from migdev.trafficking import htcds, selectors, services
 from migdev.trafficking.models import Case, Release
 from migdev.trafficking.releases import build_aggregates
@@ -164,7 +165,7 @@ def update_case(request: HttpRequest, case_id: RecordId, payload: CaseUpdateIn) 
             values=payload.values,
             request=request,
         )
-    except services.CaseConflict as conflict:
+    except StaleEdit as conflict:
         response: HttpResponse = problem(
             request,
             409,

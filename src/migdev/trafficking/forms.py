@@ -9,6 +9,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation, User, UserGroup
+from migdev.core.versioning import VersionedForm
 from migdev.reference.models import Country
 from migdev.trafficking import htcds
 from migdev.trafficking.models import (
@@ -101,10 +102,8 @@ def country_choices(blank: bool = True) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + choices
 
 
-class CaseForm(forms.Form):
+class CaseForm(VersionedForm):
     """Every editable HTCDS field of a case; ``version`` carries the version the editor started from."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation, UserGroup
+from migdev.core.versioning import VersionedModel
 from migdev.trafficking import htcds
 from migdev.trafficking.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
@@ -24,7 +25,7 @@ def _list() -> list[Any]:
     return []
 
 
-class Case(models.Model):
+class Case(VersionedModel):
     """A person assisted by a counter-trafficking programme, with the HTCDS person, victim-context and case
     fields. ``version`` grows by one with every saved edit (optimistic locking)."""
 
@@ -136,7 +137,6 @@ class Case(models.Model):
     blind_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     blind_index_key_id = models.CharField(max_length=8, blank=True, editable=False)
 
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
     )

@@ -29,6 +29,7 @@ from migdev.accounts.access import has_permission, scoped_queryset
 from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.core.versioning import claim_version
 from migdev.trafficking import aggregates, htcds, releases
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.crypto import blind_index, blind_index_key_id, field_cipher
@@ -130,15 +131,6 @@ LIST_CHOICES: dict[str, type[models.TextChoices]] = {
 }
 COUNTRY_FIELDS = ("mailing_country", "recruitment_country", "exploitation_country")
 PHONE_FIELDS = ("home_phone", "mobile_phone")
-
-
-class CaseConflict(Exception):
-    """The case changed since the editor loaded it: nothing was saved."""
-
-    def __init__(self, case_id: int, current_version: int) -> None:
-        super().__init__(f"case {case_id} is now at version {current_version}")
-        self.case_id = case_id
-        self.current_version = current_version
 
 
 class ConsentRequired(Exception):
@@ -383,9 +375,11 @@ def case_update(
     values: Mapping[str, Any],
     request: HttpRequest | None = None,
 ) -> CaseSaved:
-    """Save edits made on version ``expected_version``; raises :class:`CaseConflict` if someone saved first.
+    """Save edits made on version ``expected_version``; raises :class:`~migdev.core.versioning.StaleEdit`
+    if someone saved first.
 
-    The check and the write are one conditional UPDATE, so two editors can never both win.
+    The version is claimed (one conditional UPDATE) before anything is written, in the same transaction,
+    so two editors can never both win.
     """
     _require(actor, CASE_CHANGE, case)
     if case.anonymised_at is not None or case.merged_into_id is not None:
@@ -407,13 +401,8 @@ def case_update(
             case.retention_until = retention_date(case.registered_on)
             updates["retention_until"] = case.retention_until
         now = timezone.now()
-        saved = Case.objects.filter(pk=case.pk, version=expected_version).update(
-            **updates, version=F("version") + 1, updated_at=now
-        )
-        if saved != 1:
-            current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first() or 0
-            raise CaseConflict(case.pk, current)
-        case.version = expected_version + 1
+        claim_version(case, expected_version)
+        Case.objects.filter(pk=case.pk).update(**updates, updated_at=now)
         case.updated_at = now
         if changed:
             audit_log(

@@ -26,6 +26,7 @@ from migdev.accounts.access import has_permission, permission_required_or_404
 from migdev.accounts.models import User
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 from migdev.jobs.services import job_enqueue
 from migdev.trafficking import ctdc, forms, htcds, selectors, services
@@ -305,26 +306,9 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     values=form.case_values(),
                     request=request,
                 )
-            except services.CaseConflict as error:
+            except StaleEdit as stale:
                 # Nothing is lost: the form keeps what this editor typed, next to what is now stored.
-                current = Case.objects.get(pk=case.pk)
-                stored = forms.initial_for(current)
-                conflict = {
-                    "version": error.current_version,
-                    "differences": [
-                        (form[name].label, stored[name])
-                        for name in services.EDITABLE_FIELDS
-                        if stored[name] != form.cleaned_data.get(name)
-                        and not (
-                            stored[name] in (None, "", []) and form.cleaned_data.get(name) in (None, "", [])
-                        )
-                    ],
-                    "updated_at": current.updated_at,
-                }
-                data = request.POST.copy()
-                data["version"] = str(error.current_version)
-                form = forms.CaseForm(data)
-                form.is_valid()
+                conflict = edit_conflict(form, stale, forms.initial_for(Case.objects.get(pk=case.pk)))
             except ValidationError as error:
                 _form_errors(form, error)
             else:

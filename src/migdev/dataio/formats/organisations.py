@@ -8,6 +8,8 @@ runner's transaction, so a problem anywhere in the file still leaves nothing beh
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,15 +37,17 @@ def load_organisations(path: Path, *, progress: Progress, user: "User | None") -
         read += 1
         cleaned = _clean(row_number, row, errors)
         name = cleaned[0] if cleaned else _normalised_name(row)
-        if name and name in first_row_by_name:
+        # Names are compared without regard to case, as the database's unique index does.
+        key = name.lower()
+        if name and key in first_row_by_name:
             errors.add(
                 row_number,
                 "name",
                 _("“%(name)s” is also on row %(first)d; a name may appear only once per file.")
-                % {"name": name, "first": first_row_by_name[name]},
+                % {"name": name, "first": first_row_by_name[key]},
             )
         elif name:
-            first_row_by_name[name] = row_number
+            first_row_by_name[key] = row_number
             if cleaned is not None:
                 batch[name] = cleaned[1:]
         if read - reported >= BATCH_SIZE:
@@ -98,21 +102,26 @@ def _write(batch: dict[str, tuple[str, str]], *, skip: bool) -> tuple[int, int]:
         # The file will be refused anyway: keep validating without writing.
         return 0, 0
     existing = {
-        organisation.name: organisation for organisation in Organisation.objects.filter(name__in=batch)
+        organisation.name.lower(): organisation
+        for organisation in Organisation.objects.annotate(lower_name=Lower("name")).filter(
+            lower_name__in=[name.lower() for name in batch]
+        )
     }
     changed = []
     for name, (acronym, kind) in batch.items():
-        organisation = existing.get(name)
+        organisation = existing.get(name.lower())
         if organisation is not None and (organisation.acronym, organisation.kind) != (acronym, kind):
             organisation.acronym, organisation.kind = acronym, kind
             changed.append(organisation)
     new = [
         Organisation(name=name, acronym=acronym, kind=kind)
         for name, (acronym, kind) in batch.items()
-        if name not in existing
+        if name.lower() not in existing
     ]
     Organisation.objects.bulk_create(new, batch_size=BATCH_SIZE)
     Organisation.objects.bulk_update(changed, ["acronym", "kind"], batch_size=BATCH_SIZE)
+    # The file changed these records: an edit started before the import must not overwrite it.
+    Organisation.objects.filter(pk__in=[o.pk for o in changed]).update(version=F("version") + 1)
     return len(new), len(changed)
 
 
