@@ -4,6 +4,7 @@ Development (the default) runs on a SQLite file under ``var/``; production sets 
 ``SECRET_KEY`` (or ``SECRET_KEY_FILE``), ``ALLOWED_HOSTS`` and ``MIGDEV_DEBUG=0``.
 """
 
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -19,14 +20,33 @@ DATA_DIR = Path(env_str("MIGDEV_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = env_bool("MIGDEV_DEBUG", default=True)
 
 
+def _private_data_dir() -> None:
+    """The data directory holds keys and the development database: nobody but its owner may list or read
+    it. Created 0700; one this code created earlier with looser rights is tightened."""
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if DATA_DIR.stat().st_mode & 0o077 and (DATA_DIR / "field_key").exists():
+        DATA_DIR.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (never readable by others, not even for an instant), or take
+    away group and world rights from an existing one."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+
+
 def _development_key(file_name: str, make: Callable[[], str]) -> str:
     """A per-checkout key kept in the data directory (never in the database), so that sessions and
     encrypted development data survive restarts. Production passes every key in the environment."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_data_dir()
     key_file = DATA_DIR / file_name
-    if not key_file.exists():
+    if not key_file.exists() or key_file.stat().st_size == 0:
+        _private_file(key_file)
         key_file.write_text(make(), encoding="utf-8")
-        key_file.chmod(0o600)
+    _private_file(key_file)
     return key_file.read_text(encoding="utf-8").strip()
 
 
@@ -130,6 +150,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _database_file = str(DATABASES["default"]["NAME"])
+    if _database_file and _database_file != ":memory:" and not _database_file.startswith("file:"):
+        # SQLite creates the file (and its -wal and -shm companions, which copy its mode) with the umask's
+        # 0644: made 0600 first, case data in the demo database is never world-readable.
+        if Path(_database_file).parent == DATA_DIR:
+            _private_data_dir()
+        if Path(_database_file).parent.is_dir():
+            _private_file(Path(_database_file))
     # WAL lets the web process read while the job worker writes; the timeout rides out short write locks.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

@@ -159,11 +159,19 @@ def test_consent_gate_on_the_web(team: dict) -> None:
         "purpose": "Shelter",
         "safeguards": "Hand delivery",
     }
+    # Without the person's consent the partner is not even offered to a case worker.
+    assert (
+        f'value="{partner_org.pk}"'
+        not in client.get(f"/en/trafficking/cases/{case.pk}/refer/").content.decode()
+    )
     response = client.post(f"/en/trafficking/cases/{case.pk}/refer/", payload)
-    assert response.status_code == 200 and "has not consented" in response.content.decode()
+    assert response.status_code == 200 and not case.referrals.exists()
     client.post(
         f"/en/trafficking/cases/{case.pk}/consent/",
-        {"purpose": "sharing", "given_by": "person", "partners": [partner_org.pk]},
+        {"purpose": "sharing", "given_by": "person", "method": "written", "partners": [partner_org.pk]},
+    )
+    assert (
+        f'value="{partner_org.pk}"' in client.get(f"/en/trafficking/cases/{case.pk}/refer/").content.decode()
     )
     assert client.post(f"/en/trafficking/cases/{case.pk}/refer/", payload).status_code == 302
     assert case.referrals.get().consent is not None

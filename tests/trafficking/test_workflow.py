@@ -88,7 +88,10 @@ def test_referral_with_consent_logs_the_transfer(team: dict) -> None:
     assert transfer.fields_shared == ["first_name", "second_name", "birth_date"]
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, record_id=str(referral.pk))
     assert event.detail["consent"] == consent.pk and event.detail["consent_overridden"] is False
-    assert event.detail["safeguards"].startswith("Encrypted email")
+    # References and field names only: the purpose and safeguards are free text about the person.
+    assert event.detail["recipient_organisation"] == team["partner_org"].pk
+    assert event.detail["transfer"] == transfer.pk
+    assert not {"purpose", "safeguards", "recipient"} & set(event.detail)
 
 
 def test_withdrawn_consent_closes_the_gate(team: dict) -> None:
@@ -202,7 +205,15 @@ def test_transfer_to_another_organisation_is_approved_and_logged(team: dict) -> 
     case = make_case(team["worker"])
     other_org = make_organisation()
     receiver = make_user("case_worker", organisation=other_org)
-    with pytest.raises(ValidationError):
+    safeguards = "Handover in person; signed agreement"
+    with pytest.raises(ValidationError, match="not consented"):
+        services.case_transfer_request(
+            actor=team["worker"], case=case, new_owner=receiver, reason="Moved city", safeguards=safeguards
+        )
+    services.consent_record(
+        actor=team["worker"], case=case, purpose=Consent.Purpose.SHARING, partners=[other_org]
+    )
+    with pytest.raises(ValidationError, match="safeguards"):
         services.case_transfer_request(
             actor=team["worker"], case=case, new_owner=receiver, reason="Moved city"
         )
@@ -211,7 +222,7 @@ def test_transfer_to_another_organisation_is_approved_and_logged(team: dict) -> 
         case=case,
         new_owner=receiver,
         reason="Moved city",
-        safeguards="Handover in person; signed agreement",
+        safeguards=safeguards,
     )
     services.case_request_decide(actor=team["supervisor"], item=item, approve=True)
     case.refresh_from_db()

@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     PERMISSION_DENIED = "permission_denied", _("Permission denied")
     TOKEN_CREATE = "token_create", _("API token created")
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
+    REDACT = "redact", _("Redaction of audit details")
 
 
 class AuditAppendOnlyError(RuntimeError):

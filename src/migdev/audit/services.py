@@ -5,10 +5,14 @@ case content (the data protection officer). Record identifiers, field names and 
 """
 
 import ipaddress
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, models, transaction
 from django.http import HttpRequest
 
 from migdev.audit.models import AuditAction, AuditEvent
@@ -68,3 +72,76 @@ def audit_log(
         event.path = request.path[:_PATH_MAX]
     event.save(force_insert=True)
     return event
+
+
+# --- redaction -------------------------------------------------------------------------------------------
+
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What a redaction changed: the events (by id) and the detail keys blanked; ``event`` is the audit
+    event recording it (None for a dry run)."""
+
+    event_ids: tuple[int, ...]
+    keys: tuple[str, ...]
+    event: AuditEvent | None
+
+
+def _needs_redaction(detail: Any, keys: frozenset[str]) -> bool:
+    return isinstance(detail, dict) and any(detail.get(key) not in (None, REDACTED) for key in keys)
+
+
+def audit_redact(
+    *, record_types: Iterable[str], keys: Iterable[str], reason: str, operator: str, dry_run: bool = False
+) -> Redaction:
+    """Replace the given detail keys of past events with :data:`REDACTED`: the one way content that should
+    never have been logged leaves the append-only table.
+
+    Narrow on purpose: only events of the named record types, only the named top-level keys, nothing
+    deleted, and who, when, what and where of each event stay as they were. The redaction itself is a new
+    audit event naming the events changed, the keys and the reason, and each changed event points to it
+    (``redacted_by``). The database guards are lifted for this one transaction only, which on PostgreSQL
+    needs the table owner (the application role cannot); see docs/adr/0007.
+    """
+    from migdev.audit.guards import TABLE, guards_suspended
+
+    types = sorted(set(record_types))
+    blanked = frozenset(keys)
+    if not types or not blanked:
+        raise ValueError("Name the record types and the detail keys to redact.")
+    if not reason.strip():
+        raise ValueError("Give the reason for the redaction; it is recorded.")
+    candidates = AuditEvent.objects.filter(record_type__in=types).order_by("pk").only("pk", "detail")
+    targets = [event for event in candidates.iterator() if _needs_redaction(event.detail, blanked)]
+    if dry_run or not targets:
+        return Redaction(tuple(event.pk for event in targets), tuple(sorted(blanked)), None)
+    connection = connections[AuditEvent.objects.db]
+    with transaction.atomic(using=connection.alias):
+        record = audit_log(
+            action=AuditAction.REDACT,
+            record_type=AuditEvent._meta.label_lower,
+            username=operator,
+            detail={
+                "events": [event.pk for event in targets],
+                "count": len(targets),
+                "record_types": types,
+                "keys": sorted(blanked),
+                "reason": reason.strip(),
+            },
+        )
+        quote = connection.ops.quote_name
+        placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+        with guards_suspended(connection), connection.cursor() as cursor:
+            for event in targets:
+                detail = {
+                    key: (REDACTED if key in blanked and value is not None else value)
+                    for key, value in event.detail.items()
+                }
+                detail["redacted_by"] = record.pk
+                cursor.execute(
+                    f"UPDATE {quote(TABLE)} SET {quote('detail')} = {placeholder} WHERE id = %s",  # noqa: S608
+                    [json.dumps(detail, cls=DjangoJSONEncoder), event.pk],
+                )
+    return Redaction(tuple(event.pk for event in targets), tuple(sorted(blanked)), record)

@@ -114,6 +114,17 @@ class EncryptedDateField(EncryptedTextField):
 
         return models.Field.formfield(self, form_class=form_class or forms.DateField, **kwargs)
 
+    def value_from_object(self, obj: models.Model) -> Any:
+        # Serialisers pass dates through untouched (they are "protected types"), so without this
+        # ``dumpdata`` and JSON backups would write the birth date in clear. Generic readers get the
+        # stored, encrypted form; code reads the attribute, and loading decrypts it back (to_python).
+        value = super().value_from_object(obj)
+        return None if value is None else self.get_prep_value(value)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        stored = self.value_from_object(obj)
+        return "" if stored is None else str(stored)
+
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
     return [field for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)]

@@ -165,6 +165,16 @@ class ConsentForm(forms.Form):
     given_by_name = forms.CharField(
         label=_("Name of the guardian or representative"), required=False, max_length=200
     )
+    method = forms.ChoiceField(
+        label=_("How it was given"),
+        choices=[choice for choice in Consent.Method.choices if choice[0] != Consent.Method.NOT_RECORDED],
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Leave empty if the consent was given without a time limit."),
+    )
     partners = forms.ModelMultipleChoiceField(
         label=_("Partners it covers (for sharing)"),
         queryset=Organisation.objects.none(),
@@ -198,9 +208,9 @@ class ReferralOutForm(forms.Form):
         help_text=_("Only when the person's consent cannot be obtained; the justification is recorded."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         shared = cast(forms.MultipleChoiceField, self.fields["fields_shared"])
         shared.choices = [(name, field_label(name)) for name in EDITABLE_FIELDS]
 
@@ -280,7 +290,18 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = TraffickingEvent
-        fields = ["event_type", "date", "country", "state", "city", "street", "postal_code", "description"]
+        fields = [
+            "event_type",
+            "date",
+            "country",
+            "state",
+            "city",
+            "street",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "description",
+        ]
         widgets = {"date": DATE_INPUT}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

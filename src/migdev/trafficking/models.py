@@ -300,11 +300,28 @@ class Consent(CaseRecord):
         GUARDIAN = "guardian", _("Parent or legal guardian")
         REPRESENTATIVE = "representative", _("Other legal representative")
 
+    class Method(models.TextChoices):
+        WRITTEN = "written", _("Written and signed")
+        ORAL_RECORDED = "oral_recorded", _("Oral, recorded")
+        ORAL_WITNESSED = "oral_witnessed", _("Oral, before a witness")
+        ELECTRONIC = "electronic", _("Electronic")
+        # Consents recorded before the method was asked for, or loaded from files that do not say.
+        NOT_RECORDED = "not_recorded", _("Not recorded")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     given_by = models.CharField(_("given by"), max_length=20, choices=GivenBy.choices, default=GivenBy.PERSON)
     given_by_name = EncryptedCharField(_("name of who gave it"), max_length=200, blank=True)
+    method = models.CharField(
+        _("how it was given"), max_length=20, choices=Method.choices, default=Method.NOT_RECORDED
+    )
     given_at = models.DateTimeField(_("given"), default=timezone.now)
+    expires_on = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Consent no longer counts after this day; leave empty if it was given without a limit."),
+    )
     partners = models.ManyToManyField(
         Organisation, blank=True, related_name="+", verbose_name=_("partners it covers")
     )
@@ -323,7 +340,14 @@ class Consent(CaseRecord):
 
     @property
     def is_active(self) -> bool:
-        return self.withdrawn_at is None
+        """Not withdrawn and not expired: only such a consent opens the consent gate."""
+        return self.withdrawn_at is None and (
+            self.expires_on is None or self.expires_on >= timezone.localdate()
+        )
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
 
 
 class Referral(CaseRecord):
@@ -343,7 +367,7 @@ class Referral(CaseRecord):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    organisation_name = models.CharField(_("organisation (if not listed)"), max_length=200, blank=True)
+    organisation_name = EncryptedCharField(_("organisation (if not listed)"), max_length=200, blank=True)
     case_worker_name = EncryptedCharField(_("primary case worker"), max_length=200, blank=True)
     referral_date = models.DateField(_("date"), default=timezone.localdate)
     reason = models.CharField(_("reason"), max_length=40, choices=htcds.ReferralReason.choices)
@@ -387,17 +411,19 @@ class Referral(CaseRecord):
 class DataTransfer(CaseRecord):
     """A transfer of case data to someone outside the case team: recipient, purpose and safeguards.
 
-    Written for every outgoing referral and every case transfer; the same facts go to the audit log so the
-    data protection officer sees them without seeing the case.
+    Written for every outgoing referral and every case transfer. Recipient, purpose and safeguards are free
+    text about the person's situation and are encrypted; the audit log gets references and field names only
+    (case, recipient organisation, fields shared, consent), so the data protection officer sees who received
+    what without seeing the case.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
     referral = models.OneToOneField(
         Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="transfer"
     )
-    recipient = models.CharField(_("recipient"), max_length=200)
-    purpose = models.CharField(_("purpose"), max_length=300)
-    safeguards = models.CharField(_("safeguards"), max_length=500)
+    recipient = EncryptedCharField(_("recipient"), max_length=200)
+    purpose = EncryptedCharField(_("purpose"), max_length=300)
+    safeguards = EncryptedCharField(_("safeguards"), max_length=500)
     fields_shared = models.JSONField(_("fields shared"), default=_list, blank=True)
 
     class Meta:
@@ -444,7 +470,7 @@ class CaseRequest(CaseRecord):
         related_name="+",
         verbose_name=_("new team"),
     )
-    safeguards = models.CharField(_("safeguards"), max_length=500, blank=True)
+    safeguards = EncryptedCharField(_("safeguards"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -686,3 +712,30 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Text columns of this module that stay in clear, and why. Every other text column is free text about a
+# person, or may become one, and must be encrypted: tests/trafficking/test_free_text.py walks the models
+# and fails on any text column that is neither encrypted, nor coded (``choices``), nor listed here.
+CLEAR_TEXT_FIELDS: dict[str, str] = {
+    "Case.reference": "generated case number, the one thing audit rows and logs may name",
+    "Case.primary_language": "ISO 639 code",
+    "Case.secondary_language": "ISO 639 code",
+    "Case.mailing_country": "ISO 3166 code, checked against the country list",
+    "Case.recruitment_country": "ISO 3166 code, checked against the country list",
+    "Case.exploitation_country": "ISO 3166 code, checked against the country list",
+    "Case.blind_index": "keyed hash (HMAC) of the normalised identity, never the identity",
+    "Case.blind_index_key_id": "hash of the blind-index key, not the key",
+    "Perpetrator.citizenship": "ISO 3166 code",
+    "TraffickingEvent.country": "ISO 3166 code",
+    "AnalyticSource.*": "name, edition and checksum of a loaded file; nothing about a person",
+    "AnalyticRecord.*": "CTDC coded values only (no identifying value, see the model)",
+    "Release.*": "publication metadata and released aggregates or k-anonymised content",
+}
+
+
+def clear_text_reason(model: type[models.Model], field_name: str) -> str | None:
+    """Why a text column of ``model`` may stay in clear, or None when it must be encrypted."""
+    return CLEAR_TEXT_FIELDS.get(f"{model.__name__}.{field_name}") or CLEAR_TEXT_FIELDS.get(
+        f"{model.__name__}.*"
+    )

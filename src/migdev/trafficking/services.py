@@ -11,14 +11,14 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
@@ -557,12 +557,20 @@ def consent_record(
     given_by_name: str = "",
     partners: Iterable[Organisation] = (),
     given_at: Any = None,
+    method: str = Consent.Method.NOT_RECORDED,
+    expires_on: date | None = None,
     request: HttpRequest | None = None,
 ) -> Consent:
     if purpose not in Consent.Purpose.values:
         raise ValidationError({"purpose": [_("Choose what the consent is for.")]})
     if given_by not in Consent.GivenBy.values:
         raise ValidationError({"given_by": [_("Choose who gave the consent.")]})
+    if method not in Consent.Method.values:
+        raise ValidationError({"method": [_("Choose how the consent was given.")]})
+    given_at = given_at or timezone.now()
+    given_on = timezone.localdate(given_at) if isinstance(given_at, datetime) else given_at
+    if expires_on is not None and expires_on < given_on:
+        raise ValidationError({"expires_on": [_("A consent cannot end before it was given.")]})
     partner_list = list(partners)
     if purpose == Consent.Purpose.SHARING and not partner_list:
         raise ValidationError({"partners": [_("Name the partners the person agreed to share with.")]})
@@ -577,7 +585,9 @@ def consent_record(
             purpose=purpose,
             given_by=given_by,
             given_by_name=given_by_name.strip(),
-            given_at=given_at or timezone.now(),
+            given_at=given_at,
+            method=method,
+            expires_on=expires_on,
         )
         consent.partners.set(partner_list)
     return consent
@@ -602,13 +612,48 @@ def consent_withdraw(*, actor: User, consent: Consent, request: HttpRequest | No
 
 
 def sharing_consent_for(case: Case, organisation: Organisation) -> Consent | None:
-    """The active consent to share this case with ``organisation``, if there is one."""
+    """The active consent to share this case with ``organisation``, if there is one: not withdrawn and
+    not expired (a consent valid until a day still counts on that day)."""
+    return _sharing_consents(case).filter(partners=organisation).order_by("-given_at").first()
+
+
+def _sharing_consents(case: Case) -> QuerySet[Consent]:
+    return Consent.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()),
+        case=case,
+        purpose=Consent.Purpose.SHARING,
+        withdrawn_at__isnull=True,
+    )
+
+
+def referral_recipients(actor: User, case: Case) -> QuerySet[Organisation]:
+    """The organisations a referral form offers: those the person consented to share with, and every
+    organisation only for someone who may refer without consent (a supervisor, who must justify it)."""
+    if _reaches(actor, CONSENT_OVERRIDE, case):
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(
+        pk__in=_sharing_consents(case).values_list("partners", flat=True)
+    ).order_by("name")
+
+
+def transfer_candidates(case: Case) -> QuerySet[User]:
+    """Who may receive this case: active case holders of the case's own organisation, or of an
+    organisation the person has an active (unexpired) consent to share with. Nobody else is offered,
+    and :func:`case_transfer_request` refuses anybody else."""
+    allowed_organisations = {case.organisation_id} | set(
+        _sharing_consents(case).values_list("partners", flat=True)
+    )
     return (
-        Consent.objects.filter(
-            case=case, purpose=Consent.Purpose.SHARING, withdrawn_at__isnull=True, partners=organisation
+        User.objects.filter(
+            Q(
+                roles__grants__permission__codename="view_case",
+                roles__grants__permission__content_type__app_label="trafficking",
+            ),
+            is_active=True,
+            organisation_id__in=[pk for pk in allowed_organisations if pk is not None],
         )
-        .order_by("-given_at")
-        .first()
+        .distinct()
+        .order_by("username")
     )
 
 
@@ -712,12 +757,11 @@ def referral_make_outgoing(
             request=request,
             actor=actor,
             record=referral,
+            # References and field names only: purpose and safeguards are free text about the person.
             detail={
                 "case": case.reference,
-                "recipient": transfer.recipient,
+                "transfer": transfer.pk,
                 "recipient_organisation": organisation.pk,
-                "purpose": transfer.purpose,
-                "safeguards": transfer.safeguards,
                 "fields_shared": shared,
                 "consent": consent.pk if consent else None,
                 "consent_overridden": override,
@@ -760,6 +804,14 @@ def case_transfer_request(
         raise ValidationError({"new_owner": [_("The case already belongs to this person.")]})
     if not new_owner.is_active or not has_permission(new_owner, CASE_VIEW):
         raise ValidationError({"new_owner": [_("This person cannot hold cases.")]})
+    if not transfer_candidates(case).filter(pk=new_owner.pk).exists():
+        raise ValidationError(
+            {
+                "new_owner": [
+                    _("The person has not consented to sharing with this case worker's organisation.")
+                ]
+            }
+        )
     if new_group is not None and not new_owner.user_groups.filter(pk=new_group.pk).exists():
         raise ValidationError({"new_group": [_("The new case worker is not in that team.")]})
     if new_owner.organisation_id != case.organisation_id and not safeguards.strip():
@@ -832,7 +884,7 @@ def case_request_decide(
                     safeguards=item.safeguards[:500],
                     fields_shared=list(EDITABLE_FIELDS),
                 )
-                detail.update(recipient=str(new_owner.organisation), safeguards=item.safeguards)
+                detail.update(recipient_organisation=new_owner.organisation_id)
             Case.objects.filter(pk=case.pk).update(
                 owner=new_owner,
                 group=item.new_group,
@@ -842,7 +894,7 @@ def case_request_decide(
             )
             detail.update(from_owner=case.owner_id, to_owner=new_owner.pk)
         audit_log(
-            action=AuditAction.EXPORT if detail.get("recipient") else AuditAction.UPDATE,
+            action=AuditAction.EXPORT if "recipient_organisation" in detail else AuditAction.UPDATE,
             request=request,
             actor=actor,
             record=item,
@@ -926,6 +978,7 @@ def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest
 # --- retention -----------------------------------------------------------------------------------------
 
 _SCRUBBED_RECORDS = (
+    DataTransfer,
     Perpetrator,
     TraffickingEvent,
     SupportPlan,

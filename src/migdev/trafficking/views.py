@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -390,6 +389,8 @@ def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
             given_by=data["given_by"],
             given_by_name=data["given_by_name"],
             partners=data["partners"],
+            method=data["method"],
+            expires_on=data["expires_on"],
             request=request,
         ),
         title=_("Record consent"),
@@ -419,7 +420,10 @@ def referral_out(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
-        form_factory=forms.ReferralOutForm,
+        form_factory=lambda data, case: forms.ReferralOutForm(
+            data, organisations=services.referral_recipients(_user(request), case)
+        ),
+        form_needs_case=True,
         perform=lambda user, case, data: services.referral_make_outgoing(
             actor=user,
             case=case,
@@ -550,21 +554,13 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    workers = (
-        User.objects.filter(
-            Q(
-                roles__grants__permission__codename="view_case",
-                roles__grants__permission__content_type__app_label="trafficking",
-            ),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
-    )
     return _case_action(
         request,
         pk,
-        form_factory=lambda data: forms.TransferForm(data, case_workers=workers),
+        form_factory=lambda data, case: forms.TransferForm(
+            data, case_workers=services.transfer_candidates(case)
+        ),
+        form_needs_case=True,
         perform=lambda user, case, data: services.case_transfer_request(
             actor=user,
             case=case,
