@@ -4,7 +4,6 @@ Case endpoints answer 404 for cases outside the caller's scope and for callers w
 audit every read, and refuse a stale update with 409 (send the ``version`` you edited).
 """
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ from migdev.accounts.models import User
 from migdev.core.api_base import AUTH, problem
 from migdev.trafficking import htcds, selectors, services
 from migdev.trafficking.models import Case, Release
-from migdev.trafficking.releases import build_aggregates
+from migdev.trafficking.releases import StatisticsRefused, statistics_for
 
 router = Router(tags=["trafficking"])
 
@@ -203,16 +202,14 @@ def list_referrals(request: HttpRequest) -> list[ReferralOut]:
 
 
 @router.get("/statistics", auth=AUTH, summary="Aggregates with small cells suppressed (analysts)")
-def statistics(request: HttpRequest, threshold: int = 11) -> dict[str, Any]:
+def statistics(request: HttpRequest, threshold: int = 11, source: int | None = None) -> dict[str, Any]:
+    """``source``: the analytic source to count (required when several are loaded; never mixed)."""
     if not has_permission(request.user, selectors.STATISTICS_VIEW):
         raise Http404
-    if threshold < 11:
-        raise HttpError(422, "The threshold cannot be below 11.")
-    records = selectors.analytic_records_visible_to(request.user)
-    if not records.exists():
-        return {"threshold": threshold, "persons": 0, "tables": []}
-    content: dict[str, Any] = json.loads(build_aggregates(records, threshold=threshold).content)
-    return content
+    try:
+        return statistics_for(selectors.analytic_records_visible_to(request.user), threshold, source)
+    except StatisticsRefused as error:
+        raise HttpError(400, str(error)) from None
 
 
 def _release_out(release: Release) -> ReleaseOut:
