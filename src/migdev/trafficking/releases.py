@@ -351,6 +351,13 @@ def build_aggregates(
         )
     everything_public = public is not None and non_public == 0
     known = known or {}
+    earlier_totals = {d["total"] for entries in known.values() for d in entries if d.get("total") is not None}
+    for earlier in sorted(earlier_totals):
+        if 0 < abs(non_public - earlier) < threshold:
+            raise aggregates.Unprotectable(
+                f"the non-public records differ from an earlier publication by {abs(non_public - earlier)}, "
+                f"fewer than {threshold}; wait until more have changed"
+            )
     tables = []
     one_way = counts_by_each(records, list(ONE_WAY_DIMENSIONS))
     for dimension in ONE_WAY_DIMENSIONS:
