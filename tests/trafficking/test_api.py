@@ -9,7 +9,7 @@ from django.test import Client
 from migdev.audit.models import AuditAction, AuditEvent
 from migdev.dataio.services import import_file
 from migdev.trafficking import services
-from migdev.trafficking.models import Case, Release
+from migdev.trafficking.models import AnalyticSource, Case, Release
 from tests.trafficking.factories import login_verified, make_case, make_group, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -122,12 +122,27 @@ def test_statistics_for_analysts_only_and_public_releases() -> None:
     dpo = make_user("data_protection_officer", organisation=organisation)
     stats = login_verified(Client(), analyst).get("/api/v1/trafficking/statistics")
     assert stats.status_code == 200 and stats.json()["persons"] == 524
+    low = login_verified(Client(), analyst).get("/api/v1/trafficking/statistics?threshold=5")
+    assert low.status_code == 400 and "minimum of 11" in low.content.decode()  # clear, never 422
     assert (
-        login_verified(Client(), analyst).get("/api/v1/trafficking/statistics?threshold=2").status_code == 422
+        login_verified(Client(), analyst).get("/api/v1/trafficking/statistics?threshold=15").status_code
+        == 200
     )
     worker_client, _cases = world("case_worker")
     assert worker_client.get("/api/v1/trafficking/statistics").status_code == 404
-    release = services.release_build(actor=analyst, kind=Release.Kind.AGGREGATES, title="api")
+    # Live cases are loaded now too: the API never adds them to the file's counts silently.
+    mixed = login_verified(Client(), analyst).get("/api/v1/trafficking/statistics")
+    assert mixed.status_code == 400 and "ctdc_vp_sample.csv" in mixed.content.decode()
+    vp = AnalyticSource.objects.get(data_format="ctdc-vp")
+    only_file = login_verified(Client(), analyst).get(f"/api/v1/trafficking/statistics?source={vp.pk}").json()
+    gender = next(t for t in only_file["tables"] if t["dimension"] == "gender")
+    assert {c["value"]: c["count"] for c in gender["cells"]}["Female"] == vp.records.filter(
+        gender="Female"
+    ).count()
+    assert only_file["sources"][0]["id"] == vp.pk
+    release = services.release_build(
+        actor=analyst, kind=Release.Kind.AGGREGATES, title="api", parameters={"sources": [vp.pk]}
+    )
     public = Client()
     assert public.get("/api/v1/trafficking/releases").json() == []
     assert public.get(f"/api/v1/trafficking/releases/{release.pk}/content").status_code == 404

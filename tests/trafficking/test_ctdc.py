@@ -2,14 +2,13 @@
 
 import csv
 import os
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from migdev.trafficking import ctdc
 from migdev.trafficking.ctdc import CellError, CountryInfo
-from migdev.trafficking.statistics import count_by, count_true, group_shares
+from migdev.trafficking.statistics import count_by, count_true
 
 SAMPLE = Path(__file__).parent / "data" / "ctdc_vp_sample.csv"
 COUNTRIES = {
@@ -200,30 +199,3 @@ def test_age_bands_and_periods() -> None:
         "2023-2024",
         "2025-2026",
     ]
-
-
-def test_denominator_rule_codebook_example() -> None:
-    """CTDC codebook v2024 §6: five persons, one with no exploitation type recorded, give 50/50/25 %."""
-    people = [
-        {"is_forced_labour": True},
-        {"is_forced_labour": True, "is_other_exploit": True},
-        {"is_sexual_exploit": True},
-        {"is_sexual_exploit": True},
-        {},  # nothing recorded: not in the denominator
-    ]
-    shares = group_shares(people, ctdc.TYPE_OF_EXPLOIT)
-    assert shares.persons == 5
-    assert shares.denominator == 4
-    assert shares.share("is_forced_labour") == 50.0
-    assert shares.share("is_sexual_exploit") == 50.0
-    assert shares.share("is_other_exploit") == 25.0
-    naive = {
-        field: 100 * Counter(f for p in people for f in p)[field] / len(people) for field in shares.counts
-    }
-    assert naive["is_forced_labour"] == 40.0  # what the rule avoids
-
-
-def test_denominator_is_none_for_an_empty_group() -> None:
-    shares = group_shares([{}, {}], "type_of_sex")
-    assert shares.denominator == 0
-    assert shares.share("sex_prostitution") is None

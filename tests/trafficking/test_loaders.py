@@ -2,6 +2,8 @@
 
 import csv
 import io
+import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -318,11 +320,27 @@ def test_ctdc_release_command_writes_a_k_anonymous_csv(tmp_path: Path) -> None:
     stdout = io.StringIO()
     call_command("ctdc", "release", "--k", "11", "--out", str(out), "--report", str(report), stdout=stdout)
     with out.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == list(ctdc.VP_COLUMNS)
-    qis = ("yearRegister", "gender", "majorityStatus", "UN_COO_Region", "UN_COE_Region")
-    from collections import Counter
-
-    classes = Counter(tuple(row[q] for q in qis) for row in rows)
-    assert min(classes.values()) >= 11
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert reader.fieldnames == list(ctdc.VP_COLUMNS)  # the source's own format, not the Global one
     assert f"{len(rows)} of 524 records written" in stdout.getvalue()
+    # Every column that describes the person, the exploitation or the perpetrators is a quasi-identifier
+    # by default, so the 524-row sample has no class of 11 left: the report says so instead of a k it
+    # does not have.
+    assert sorted(json.loads(report.read_text())["quasi_identifier_columns"]) == sorted(ctdc.VP_COLUMNS)
+    assert rows == [] and "smallest class 0" in stdout.getvalue()
+    # Declaring fewer quasi-identifiers is a recorded choice; the file is then k-anonymous over them.
+    declared = [
+        "registration_period",
+        "gender",
+        "majority_status",
+        "citizenship_region",
+        "exploitation_region",
+    ]
+    arguments = [item for field in declared for item in ("--quasi-identifier", field)]
+    call_command("ctdc", "release", "--k", "11", "--out", str(out), *arguments, stdout=io.StringIO())
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    qis = ("yearRegister", "gender", "majorityStatus", "UN_COO_Region", "UN_COE_Region")
+    classes = Counter(tuple(row[q] for q in qis) for row in rows)
+    assert rows and min(classes.values()) >= 11

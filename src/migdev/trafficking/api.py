@@ -4,7 +4,6 @@ Case endpoints answer 404 for cases outside the caller's scope and for callers w
 audit every read, and refuse a stale update with 409 (send the ``version`` you edited).
 """
 
-import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -20,7 +19,7 @@ from migdev.core.api_params import PAGE_SIZE_DEFAULT, OneOf, PageNumber, PageSiz
 from migdev.core.versioning import StaleEdit
 from migdev.trafficking import htcds, selectors, services
 from migdev.trafficking.models import Case, Release
-from migdev.trafficking.releases import build_aggregates
+from migdev.trafficking.releases import StatisticsRefused, statistics_for
 
 router = Router(tags=["trafficking"])
 
@@ -208,19 +207,19 @@ def list_referrals(request: HttpRequest) -> list[ReferralOut]:
 
 
 @router.get("/statistics", auth=AUTH, summary="Aggregates with small cells suppressed (analysts)")
-@answers(404)
+@answers(400, 404)
 def statistics(
-    request: HttpRequest, threshold: Annotated[int, Field(ge=11, le=1_000_000)] = 11
+    request: HttpRequest,
+    threshold: Annotated[int, Field(ge=1, le=1_000_000)] = 11,
+    source: Annotated[int | None, Field(ge=1, le=2_147_483_647)] = None,
 ) -> dict[str, Any]:
+    """``source``: the analytic source to count (required when several are loaded; never mixed)."""
     if not has_permission(request.user, selectors.STATISTICS_VIEW):
         raise Http404
-    if threshold < 11:
-        raise HttpError(422, "The threshold cannot be below 11.")
-    records = selectors.analytic_records_visible_to(request.user)
-    if not records.exists():
-        return {"threshold": threshold, "persons": 0, "tables": []}
-    content: dict[str, Any] = json.loads(build_aggregates(records, threshold=threshold).content)
-    return content
+    try:
+        return statistics_for(selectors.analytic_records_visible_to(request.user), threshold, source)
+    except StatisticsRefused as error:
+        raise HttpError(400, str(error)) from None
 
 
 def _release_out(release: Release) -> ReleaseOut:

@@ -1,5 +1,6 @@
 """Forms of the counter-trafficking pages. They only check input; services do the writing."""
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -357,6 +358,15 @@ class MergeForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    sources = forms.MultipleChoiceField(
+        label=_("Sources"),
+        help_text=_(
+            "A release draws on one source. Tick several only to combine them on purpose; the choice is "
+            "recorded in the release."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # with one source loaded, that one; with several, release_build asks
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Release.Kind.choices, widget=forms.RadioSelect)
     k = forms.IntegerField(label=_("k (k-anonymity and smallest published count)"), min_value=2, initial=11)
     search = forms.BooleanField(
@@ -374,6 +384,13 @@ class ReleaseForm(forms.Form):
     reporting_length = forms.IntegerField(
         label=_("Reporting length (synthetic data)"), min_value=1, max_value=5, initial=3
     )
+
+    def __init__(self, *args: Any, sources: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(source.pk), f"{source} ({source.get_data_format_display()})") for source in sources]
+        cast(forms.MultipleChoiceField, self.fields["sources"]).choices = choices
+        if len(choices) == 1:
+            self.fields["sources"].initial = [choices[0][0]]
 
 
 class ReviewForm(forms.Form):

@@ -45,6 +45,9 @@ def _keep(value: Any) -> Any:
     return value
 
 
+keep = _keep  # for hierarchies that never generalise (flags, perpetrator sets)
+
+
 def _hide(value: Any) -> Any:
     return SUPPRESSED
 

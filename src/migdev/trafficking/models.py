@@ -524,6 +524,22 @@ class AnalyticSource(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.edition}".strip()
 
+    @property
+    def is_public(self) -> bool:
+        """A loaded CTDC file is public (anyone can download it); this system's own cases are not."""
+        return self.data_format != self.Format.CASES
+
+    def summary(self) -> dict[str, Any]:
+        """How a release or table names this source."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "edition": self.edition,
+            "format": self.data_format,
+            "public": self.is_public,
+            "sha256": self.sha256,
+        }
+
 
 class AnalyticRecord(models.Model):
     """One person in CTDC's harmonised terms (see :mod:`migdev.trafficking.ctdc`); no identifying value.
@@ -739,3 +755,35 @@ def clear_text_reason(model: type[models.Model], field_name: str) -> str | None:
     return CLEAR_TEXT_FIELDS.get(f"{model.__name__}.{field_name}") or CLEAR_TEXT_FIELDS.get(
         f"{model.__name__}.*"
     )
+class PublicationLedgerEntry(models.Model):
+    """Everything ever published from a source: one row per approved release and source it drew on.
+
+    Rows stay when a release is withdrawn (what was public once stays known) and when a source is
+    deleted (the label is kept). ``derived`` holds what anyone can work out from the publication about
+    the non-public records it drew on (see :func:`migdev.trafficking.aggregates.derive`); the next
+    candidate over the same non-public sources is checked against it.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="ledger_entries")
+    source = models.ForeignKey(
+        AnalyticSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="ledger_entries"
+    )
+    source_label = models.CharField(_("source"), max_length=300)
+    source_public = models.BooleanField(_("public source"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Release.Kind.choices)
+    sources = models.JSONField(default=list)  # every source the release drew on
+    non_public_sources = models.JSONField(default=list)
+    derived = models.JSONField(default=dict)
+    content_sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = _("publication ledger entry")
+        verbose_name_plural = _("publication ledger entries")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "source_label"], name="trafficking_ledger_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_label}: release {self.release_id}"

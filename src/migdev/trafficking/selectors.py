@@ -288,5 +288,16 @@ def published_aggregates() -> Release | None:
     return published_releases().filter(kind=Release.Kind.AGGREGATES).order_by("-reviewed_at", "-pk").first()
 
 
+def published_aggregates_by_sources() -> list[Release]:
+    """The latest approved aggregates of each set of sources: the public dashboard shows each set on its
+    own, so the live cases and a loaded public file never appear added together unless a release was
+    explicitly built (and checked) over both."""
+    latest: dict[tuple[int, ...], Release] = {}
+    for release in published_releases().filter(kind=Release.Kind.AGGREGATES).order_by("-reviewed_at", "-pk"):
+        key = tuple(sorted(int(pk) for pk in release.parameters.get("sources", [])))
+        latest.setdefault(key, release)
+    return list(latest.values())
+
+
 def can_see_cases(user: UserLike | None) -> bool:
     return has_permission(user, CASE_VIEW)

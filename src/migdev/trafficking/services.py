@@ -6,6 +6,9 @@ one transaction and writes the audit row. Audit details carry references, field 
 case content.
 """
 
+import csv
+import hashlib
+import io
 import json
 import re
 import secrets
@@ -44,6 +47,7 @@ from migdev.trafficking.models import (
     Consent,
     DataTransfer,
     Perpetrator,
+    PublicationLedgerEntry,
     Referral,
     Release,
     ServiceDelivery,
@@ -1170,13 +1174,33 @@ def release_build(
     if not has_permission(actor, RELEASE_ADD):
         raise PermissionDenied(_("You may not build releases."))
     options = dict(parameters or {})
-    records = analytic_records_visible_to(actor).select_related(None)
-    if options.get("sources"):
-        records = records.filter(source_id__in=[int(pk) for pk in options["sources"]])
+    visible = analytic_records_visible_to(actor).select_related(None)
+    try:
+        records, sources = releases.choose_sources(visible, options.get("sources") or None)
+    except releases.SourceChoiceNeeded as error:
+        raise ValidationError(_("Choose the sources: %(problem)s.") % {"problem": error}) from None
     if not records.exists():
         raise ValidationError(_("There are no records to release."))
+    non_public_ids = [source.pk for source in sources if not source.is_public]
     if kind == Release.Kind.AGGREGATES:
-        built = releases.build_aggregates(records, threshold=int(options.get("threshold", 11)))
+        threshold = int(options.get("threshold", aggregates.DEFAULT_THRESHOLD))
+        if non_public_ids and threshold < aggregates.MINIMUM_THRESHOLD:
+            raise ValidationError(
+                _("Tables of non-public records need a threshold of at least %(minimum)s.")
+                % {"minimum": aggregates.MINIMUM_THRESHOLD}
+            )
+        public_ids = [source.pk for source in sources if source.is_public]
+        try:
+            built = releases.build_aggregates(
+                records,
+                threshold=threshold,
+                public_records=records.filter(source_id__in=public_ids) if non_public_ids else records,
+                known=ledger_known(non_public_ids),
+            )
+        except aggregates.Unprotectable as error:
+            raise ValidationError(
+                _("These tables cannot be published safely: %(problem)s.") % {"problem": error}
+            ) from None
     else:
         data_format = releases.release_format(records, str(options.get("format") or ""))
         rows = releases.record_dicts(records)
@@ -1201,13 +1225,21 @@ def release_build(
             )
         else:
             raise ValidationError(_("Unknown kind of release."))
-    sources = sorted(set(records.order_by().values_list("source_id", flat=True).distinct()))
+    recorded = {
+        **built.parameters,
+        "sources": [source.pk for source in sources],
+        "source_details": [source.summary() for source in sources],
+        # Several sources only ever by an explicit choice, and the release says so.
+        "source_choice": "explicit" if options.get("sources") else "only source loaded",
+        "combined": len(sources) > 1,
+        "non_public_sources": non_public_ids,
+    }
     with transaction.atomic():
         release = Release.objects.create(
             title=title.strip() or str(Release.Kind(kind).label),
             kind=kind,
             data_format=built.data_format,
-            parameters={**built.parameters, "sources": sources},
+            parameters=recorded,
             report=built.report,
             epsilon=built.epsilon,
             record_count=built.record_count,
@@ -1224,6 +1256,64 @@ def release_build(
     return release
 
 
+def ledger_known(non_public_sources: Iterable[int]) -> dict[str, list[aggregates.Derived]]:
+    """Per table, what every earlier publication over exactly these non-public sources gave away."""
+    wanted = sorted(set(non_public_sources))
+    known: dict[str, list[aggregates.Derived]] = {}
+    if not wanted:
+        return known
+    seen: set[int] = set()
+    for entry in PublicationLedgerEntry.objects.filter(kind=Release.Kind.AGGREGATES).order_by("pk"):
+        if entry.release_id in seen or sorted(entry.non_public_sources) != wanted:
+            continue
+        seen.add(entry.release_id)
+        for dimension, derived in entry.derived.items():
+            known.setdefault(dimension, []).append(derived)
+    return known
+
+
+def release_disclosure_problems(release: Release) -> list[str]:
+    """The check before approval: the candidate against the public sources it combines with and
+    against the ledger of everything already published from its non-public sources."""
+    content = json.loads(release.content)
+    source_ids = [int(pk) for pk in release.parameters.get("sources", [])]
+    sources = list(AnalyticSource.objects.filter(pk__in=source_ids))
+    non_public = [source.pk for source in sources if not source.is_public]
+    if not non_public:
+        return aggregates.check_no_small_cells(content["tables"], int(content["threshold"]))
+    public_ids = [source.pk for source in sources if source.is_public]
+    public = releases.public_counts(AnalyticRecord.objects.filter(source_id__in=public_ids))
+    non_public_records = AnalyticRecord.objects.filter(source_id__in=non_public).count()
+    return releases.disclosure_problems(
+        content, public, ledger_known(non_public), non_public_records=non_public_records
+    )
+
+
+def _ledger_write(release: Release) -> None:
+    content = json.loads(release.content) if release.kind == Release.Kind.AGGREGATES else None
+    source_ids = [int(pk) for pk in release.parameters.get("sources", [])]
+    sources = list(AnalyticSource.objects.filter(pk__in=source_ids).order_by("pk"))
+    non_public = [source.pk for source in sources if not source.is_public]
+    derived: dict[str, Any] = {}
+    if content is not None and non_public:
+        public_ids = [source.pk for source in sources if source.is_public]
+        public = releases.public_counts(AnalyticRecord.objects.filter(source_id__in=public_ids))
+        derived = releases.derived_of(content, public)
+    digest = hashlib.sha256(release.content.encode()).hexdigest()
+    for source in sources:
+        PublicationLedgerEntry.objects.create(
+            release=release,
+            source=source,
+            source_label=f"{source.pk}: {source} ({source.data_format})",
+            source_public=source.is_public,
+            kind=release.kind,
+            sources=[s.pk for s in sources],
+            non_public_sources=non_public,
+            derived=derived,
+            content_sha256=digest,
+        )
+
+
 def release_review(
     *, actor: User, release: Release, approve: bool, note: str = "", request: HttpRequest | None = None
 ) -> Release:
@@ -1235,15 +1325,17 @@ def release_review(
     if release.created_by_id == actor.pk:
         raise PermissionDenied(_("Someone else must review a release you built."))
     if approve and release.kind == Release.Kind.AGGREGATES:
-        content = json.loads(release.content)
-        problems = aggregates.check_no_small_cells(content["tables"], int(content["threshold"]))
+        problems = release_disclosure_problems(release)
         if problems:
             raise ValidationError(
-                _("Small cells would be published: %(cells)s") % {"cells": "; ".join(problems)}
+                _("Small cells would be published: %(cells)s") % {"cells": "; ".join(problems[:20])}
             )
     if approve and release.kind == Release.Kind.K_ANONYMISED:
-        smallest = int(release.report.get("smallest_class") or 0)
-        if release.record_count and smallest < int(release.parameters.get("k", 11)):
+        # Counted again on the file itself, over the columns the release declared.
+        rows = list(csv.DictReader(io.StringIO(release.content)))
+        columns = release.report.get("quasi_identifier_columns") or []
+        smallest = releases.smallest_class_in_file(rows, columns)
+        if rows and (not columns or smallest < int(release.parameters.get("k", 11))):
             raise ValidationError(_("The release is not k-anonymous."))
     if not approve and not note.strip():
         raise ValidationError({"note": [_("Say why the release is rejected.")]})
@@ -1253,6 +1345,8 @@ def release_review(
         release.reviewed_at = timezone.now()
         release.review_note = note.strip()
         release.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+        if approve:
+            _ledger_write(release)
         audit_log(
             action=AuditAction.UPDATE,
             request=request,

@@ -29,6 +29,7 @@ from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 from migdev.jobs.services import job_enqueue
 from migdev.trafficking import ctdc, forms, htcds, selectors, services
+from migdev.trafficking.aggregates import HIDDEN_VALUE
 from migdev.trafficking.jobs import RELEASE_BUILD_JOB
 from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
 from migdev.trafficking.releases import GROUP_DIMENSIONS
@@ -72,6 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _value_label(dimension: str, value: Any, names: dict[str, str]) -> str:
     if value is None:
         return _("Not recorded")
+    if value == HIDDEN_VALUE:
+        return _("Other values (suppressed)")
     if dimension in ctdc.FLAG_GROUP_BY_NAME:
         for flag in ctdc.FLAG_GROUP_BY_NAME[dimension].flags:
             if flag.field == value:
@@ -123,17 +126,27 @@ def charted_tables(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Public figures: only the latest aggregates release a data protection officer approved."""
-    release = selectors.published_aggregates()
-    tables: list[dict[str, Any]] = []
-    content: dict[str, Any] = {}
-    if release is not None:
+    sections = []
+    for release in selectors.published_aggregates_by_sources():
         content = json.loads(release.content)
-        tables = charted_tables(content["tables"])
+        sections.append(
+            {
+                "release": release,
+                "content": content,
+                "tables": charted_tables(content["tables"]),
+                "sources": release.parameters.get("source_details", []),
+                "combined": bool(release.parameters.get("combined")),
+            }
+        )
     downloads = selectors.published_releases().exclude(kind=Release.Kind.AGGREGATES)
     return render(
         request,
         "trafficking/dashboard.html",
-        {"release": release, "tables": tables, "content": content, "downloads": downloads},
+        {
+            "sections": sections,
+            "release": sections[0]["release"] if sections else None,
+            "downloads": downloads,
+        },
     )
 
 
@@ -671,23 +684,47 @@ def case_merge(request: HttpRequest) -> HttpResponse:
 @permission_required_or_404(selectors.STATISTICS_VIEW)
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    """Aggregates of the records in the analyst's scope, small cells suppressed like a release."""
-    from migdev.trafficking.releases import build_aggregates
+    """Aggregates of ONE source in the analyst's scope, small cells suppressed like a release."""
+    from migdev.trafficking.aggregates import MINIMUM_THRESHOLD
+    from migdev.trafficking.releases import StatisticsRefused, statistics_for
 
     records = selectors.analytic_records_visible_to(request.user)
-    source_choices = AnalyticSource.objects.filter(pk__in=records.values("source_id"))
+    source_choices = list(AnalyticSource.objects.filter(pk__in=records.values("source_id")))
     source_id = request.GET.get("source", "")
-    if source_id.isdigit():
-        records = records.filter(source_id=int(source_id))
+    raw_threshold = request.GET.get("threshold", "") or str(MINIMUM_THRESHOLD)
     tables: list[dict[str, Any]] = []
     content: dict[str, Any] = {}
-    if records.exists():
-        content = json.loads(build_aggregates(records).content)
-        tables = charted_tables(content["tables"])
+    problem = ""
+    status = 200
+    if not raw_threshold.isdigit() or int(raw_threshold) < MINIMUM_THRESHOLD:
+        problem = _("The threshold must be a whole number of at least %(minimum)s.") % {
+            "minimum": MINIMUM_THRESHOLD
+        }
+        status = 400
+    elif len(source_choices) > 1 and not source_id.isdigit():
+        problem = _("Several sources are loaded: choose one. Sources are never mixed in one table.")
+    else:
+        try:
+            content = statistics_for(
+                records, int(raw_threshold), int(source_id) if source_id.isdigit() else None
+            )
+        except StatisticsRefused:
+            problem = _("There are no records from this source.")
+            status = 400
+        tables = charted_tables(content.get("tables", []))
     return render(
         request,
         "trafficking/statistics.html",
-        {"tables": tables, "content": content, "source_choices": source_choices, "source_id": source_id},
+        {
+            "tables": tables,
+            "content": content,
+            "source_choices": source_choices,
+            "source_id": source_id,
+            "threshold": raw_threshold,
+            "minimum": MINIMUM_THRESHOLD,
+            "problem": problem,
+        },
+        status=status,
     )
 
 
@@ -709,10 +746,16 @@ def release_list(request: HttpRequest) -> HttpResponse:
 @permission_required_or_404(selectors.RELEASE_ADD)
 @require_http_methods(["GET", "POST"])
 def release_create(request: HttpRequest) -> HttpResponse:
-    form = forms.ReleaseForm(request.POST or None, initial={"kind": Release.Kind.AGGREGATES})
+    available = AnalyticSource.objects.filter(
+        pk__in=selectors.analytic_records_visible_to(request.user).values("source_id")
+    ).order_by("pk")
+    form = forms.ReleaseForm(
+        request.POST or None, initial={"kind": Release.Kind.AGGREGATES}, sources=list(available)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         parameters = {
+            "sources": [int(pk) for pk in data["sources"]],
             "k": data["k"],
             "threshold": data["k"],
             "search": data["search"],
@@ -777,6 +820,17 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         tables = charted_tables(json.loads(release.content)["tables"])
     preview = [] if release.kind == Release.Kind.AGGREGATES else release.content.splitlines()[:11]
     spent = services.privacy_budget_spent(release.parameters.get("sources", []))
+    disclosure: list[str] = []
+    if can_review and release.kind == Release.Kind.AGGREGATES:
+        disclosure = services.release_disclosure_problems(release)
+    knowledge = [
+        (label, release.report.get("k_by_knowledge", {}).get(name))
+        for name, label in (
+            ("demographics", _("Demographics only")),
+            ("exploitation", _("Demographics and types of exploitation")),
+            ("perpetrators", _("Demographics, exploitation and perpetrator attributes")),
+        )
+    ]
     return render(
         request,
         "trafficking/release_detail.html",
@@ -787,5 +841,8 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tables": tables,
             "preview": [line.split(",") for line in preview],
             "budget_spent": spent,
+            "disclosure": disclosure,
+            "knowledge": knowledge if release.kind == Release.Kind.K_ANONYMISED else [],
+            "sources": release.parameters.get("source_details", []),
         },
     )

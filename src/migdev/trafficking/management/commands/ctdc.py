@@ -30,7 +30,12 @@ class Command(BaseCommand):
         release.add_argument(
             "--format", default="", help="ctdc-global, ctdc-synthetic or ctdc-vp (default: source)."
         )
-        release.add_argument("--source", type=int, action="append", help="Analytic source id (repeatable).")
+        release.add_argument(
+            "--source",
+            type=int,
+            action="append",
+            help="Analytic source id (repeatable; required when several sources are loaded).",
+        )
         release.add_argument(
             "--quasi-identifier",
             action="append",
@@ -51,9 +56,11 @@ class Command(BaseCommand):
         release.add_argument("--report", type=Path, help="Also write the report as JSON here.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        records = AnalyticRecord.objects.all()
-        if options["source"]:
-            records = records.filter(source_id__in=options["source"])
+        try:
+            # One source, or several only when named: never the live cases mixed in silently.
+            records, sources = releases.choose_sources(AnalyticRecord.objects.all(), options["source"])
+        except releases.SourceChoiceNeeded as error:
+            raise CommandError(f"{error} (use --source ID, repeatable)") from None
         if not records.exists():
             raise CommandError("No analytic records are loaded (see `migdev load ctdc-vp PATH`).")
         try:
@@ -89,7 +96,12 @@ class Command(BaseCommand):
         audit_log(
             action=AuditAction.EXPORT,
             record_type=AnalyticRecord._meta.label_lower,
-            detail={"command": "ctdc release", "parameters": built.parameters, "records": built.record_count},
+            detail={
+                "command": "ctdc release",
+                "parameters": built.parameters,
+                "sources": [source.summary() for source in sources],
+                "records": built.record_count,
+            },
         )
         report = built.report
         if options["synthetic"]:
@@ -97,6 +109,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"{report['records_out']} of {report['records_in']} records written to {options['out']} "
-                f"(k = {report['k']}, {report['suppressed']} suppressed, smallest class {report['smallest_class']}; "
+                f"(k = {report['k']}, {report['suppressed']} suppressed, smallest class {report['smallest_class']} "
+                f"over {len(report['quasi_identifier_columns'])} quasi-identifiers; "
                 f"generalised: {', '.join(report['generalised']) or 'nothing'})"
             )
+            by_knowledge = ", ".join(f"{name} {k}" for name, k in report["k_by_knowledge"].items())
+            self.stdout.write(f"k by what an attacker knows: {by_knowledge}")
