@@ -300,3 +300,17 @@ def test_linkage_beats_the_exact_rule_on_a_generated_set() -> None:
     for kind, row in result["recall_by_variant"].items():
         assert row["migdev"] >= 0.75, kind
     assert not Case.objects.exists()  # the evaluation leaves nothing behind
+
+
+def test_the_evaluation_command_prints_precision_and_recall() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("trafficking_linkage_eval", "--persons", "120", "--seed", "3", stdout=out)
+    lines = out.getvalue().splitlines()
+    result = json.loads(lines[-1])
+    assert result["persons"] == 120 and result["migdev"]["true_pairs"] > 0
+    assert any(line.startswith("migdev linkage") for line in lines)
+    assert not Case.objects.exists()

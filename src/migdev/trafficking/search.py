@@ -26,7 +26,7 @@ from migdev.trafficking.tokens import PAIRING_KINDS, TOKEN_WEIGHTS, PersonKeys, 
 
 # Cases decrypted and scored per search: enough for every plausible spelling of a name among the
 # candidates the tokens rank first, few enough to keep a search well under 100 ms.
-CANDIDATES = 150
+CANDIDATES = 80
 RESULTS = 50
 
 _WEIGHT = SqlCase(
@@ -46,6 +46,17 @@ def _open(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.filter(merged_into__isnull=True, anonymised_at__isnull=True)
 
 
+def _for_scoring(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Only the columns a comparison and a result line need: candidates are many, the case is wide."""
+    from migdev.trafficking.services import PERSON_KEY_FIELDS
+
+    return (
+        queryset.select_related(None)
+        .select_related("owner")
+        .only(*PERSON_KEY_FIELDS, "reference", "version", "owner__username", "registered_on")
+    )
+
+
 def ranked_candidates(
     user: selectors.UserLike | None,
     tokens: dict[int, int],
@@ -59,7 +70,9 @@ def ranked_candidates(
         return []
     rows = (
         selectors.person_tokens_visible_to(user, perm)
-        .filter(token__in=list(tokens), case__merged_into__isnull=True, case__anonymised_at__isnull=True)
+        # Merged and anonymised cases have no tokens (the services delete them), so no join is needed
+        # for that; the scope is the only condition on the case.
+        .filter(token__in=list(tokens))
         .exclude(case_id__in=list(exclude))
         .values("case_id")
         .annotate(score=Sum(_WEIGHT))
@@ -83,7 +96,7 @@ def person_search(
     found: list[Found] = []
     if not terms.is_empty():
         ids = ranked_candidates(user, query_tokens(terms), perm=perm)
-        for case in _open(selectors.cases_visible_to(user, perm)).filter(pk__in=ids):
+        for case in _for_scoring(_open(selectors.cases_visible_to(user, perm))).filter(pk__in=ids):
             match = linkage.search_score(terms, linkage.Person.of_case(case))
             if match.score >= linkage.SEARCH_THRESHOLD:
                 found.append(Found(case, match))
@@ -151,7 +164,7 @@ def possible_duplicates_of(
     rejected = rejected_partners([case.pk]).get(case.pk, set())
     ids = ranked_candidates(user, query_tokens(me.keys), perm=perm, exclude=[case.pk, *rejected])
     pairs = []
-    for other in _open(selectors.cases_visible_to(user, perm)).filter(pk__in=ids):
+    for other in _for_scoring(_open(selectors.cases_visible_to(user, perm))).filter(pk__in=ids):
         comparison = linkage.compare(me, linkage.Person.of_case(other))
         if linkage.is_possible_duplicate(comparison):
             pairs.append(Pair(case, other, comparison))
@@ -185,7 +198,7 @@ def score_pairs(cases: QuerySet[Case], pairs: set[tuple[int, int]]) -> list[Pair
     """The pairs whose comparison reaches the duplicate threshold, skipping rejected ones."""
     involved = {case_id for pair in pairs for case_id in pair}
     rejected = rejected_partners(involved)
-    loaded = {case.pk: case for case in cases.filter(pk__in=involved)}
+    loaded = {case.pk: case for case in _for_scoring(cases).filter(pk__in=involved)}
     people = {pk: linkage.Person.of_case(case) for pk, case in loaded.items()}
     found = []
     for first, second in pairs:
