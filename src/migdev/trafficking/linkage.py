@@ -121,6 +121,18 @@ class Person:
         )
 
 
+LEVEL_LABELS = {
+    "exact": _("same"),
+    "same": _("same"),
+    "close": _("one letter or a spelling variant apart"),
+    "similar": _("similar"),
+    "transposed": _("day and month swapped"),
+    "same_year": _("same year only"),
+    "shared": _("a citizenship in common"),
+    "different": _("different"),
+}
+
+
 @dataclass(frozen=True)
 class FieldComparison:
     field: str
@@ -130,6 +142,10 @@ class FieldComparison:
     @property
     def label(self) -> str:
         return str(FIELD_LABELS[self.field])
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS.get(self.level, self.level))
 
 
 @dataclass(frozen=True)
