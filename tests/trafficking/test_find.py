@@ -314,3 +314,18 @@ def test_the_evaluation_command_prints_precision_and_recall() -> None:
     assert result["persons"] == 120 and result["migdev"]["true_pairs"] > 0
     assert any(line.startswith("migdev linkage") for line in lines)
     assert not Case.objects.exists()
+
+
+def test_api_search_takes_terms_in_the_body_and_stays_in_scope(team: dict) -> None:
+    mine = person(team["worker"])
+    person(team["outsider"])
+    client = login_verified(Client(), team["worker"])
+    response = client.post(
+        "/api/v1/trafficking/cases/search", {"name": "okafor nunes"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert [item["reference"] for item in response.json()] == [mine.reference]
+    event = AuditEvent.objects.filter(detail__purpose="person search").latest("pk")
+    assert event.detail["count"] == 1 and "okafor" not in json.dumps(event.detail).casefold()
+    empty = client.post("/api/v1/trafficking/cases/search", {}, content_type="application/json")
+    assert empty.status_code == 422

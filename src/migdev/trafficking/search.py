@@ -53,7 +53,15 @@ def _for_scoring(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return (
         queryset.select_related(None)
         .select_related("owner")
-        .only(*PERSON_KEY_FIELDS, "reference", "version", "owner__username", "registered_on")
+        .only(
+            *PERSON_KEY_FIELDS,
+            "reference",
+            "version",
+            "status",
+            "owner__username",
+            "registered_on",
+            "updated_at",
+        )
     )
 
 
