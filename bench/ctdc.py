@@ -7,11 +7,19 @@
    the ORM on SQLite and on PostgreSQL, against DuckDB computing the same counts over the same rows.
 3. DP synthetic data: migdev's configuration of SDS (pac-synth, balanced fabrication) against pac-synth's
    defaults at the same epsilon: time and fidelity (mean proportional error, fabricated combinations).
+4. Finding a person among 200,000 encrypted cases (blind-index tokens, then decrypting and scoring the
+   best candidates in scope): p95 of a search with a typo, an accent or a name-order variant, cold and
+   warm, against the brute force a system without a blind index needs (decrypt every case in scope and
+   rank with rapidfuzz). Target: p95 <= 100 ms.
+5. Duplicate detection on a generated set with realistic variants (accents, name order, typos, phonetic
+   spellings, one of two citizenships, day and month swapped): precision and recall of migdev's
+   record linkage against the exact rule used before (same normalised name, birth date and citizenship).
 
 Peers that pin old libraries (ANJANA pins numpy 2.0 and pandas 2.3) run in their own virtualenv:
 ``python -m venv var/bench-peers && var/bench-peers/bin/pip install anjana duckdb``.
 
     .venv/bin/python bench/ctdc.py [--records 200000] [--postgres postgres://postgres@127.0.0.1/x]
+    .venv/bin/python bench/ctdc.py --skip kanon --skip aggregates --skip dp   # only 4 and 5
 
 The last line is JSON, ratios first (migdev / peer: below 1 means migdev is faster or suppresses less).
 """
@@ -457,6 +465,123 @@ def bench_dp(records: list[dict[str, Any]], epsilon: float, reporting_length: in
     return result
 
 
+# --- 4. person search -------------------------------------------------------------------------------------
+
+
+def search_worker(cases: int, queries: int, seed: int) -> dict[str, Any]:
+    """Runs inside a subprocess with its own database: load ``cases`` generated cases, then search."""
+    from django.core.management import call_command
+    from django.db import connection
+    from rapidfuzz import fuzz, process
+
+    from migdev.accounts.models import Organisation, RoleDefinition, User
+    from migdev.trafficking import linkage_eval, linkage_run, search
+    from migdev.trafficking.models import Case, PersonToken
+    from migdev.trafficking.tokens import PersonKeys
+
+    call_command("migrate", verbosity=0)
+    organisation = Organisation.objects.create(name="search bench")
+    owner = User.objects.create(username="search-bench", organisation=organisation)
+    owner.roles.set(RoleDefinition.objects.filter(code="case_worker"))
+    persons = int(cases / 1.1) + 1
+    records = linkage_eval.generate(persons, duplicate_share=0.1, seed=seed)[:cases]
+    started = time.perf_counter()
+    ids = linkage_run.insert_generated(records, owner)
+    load_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    rng = random.Random(seed)
+    asked = []
+    for position in rng.sample(range(len(records)), queries):
+        record = records[position]
+        variant = rng.choice(("typo", "accents", "order", "phonetic"))
+        varied = linkage_eval._vary(rng, record, variant) or record
+        with_date = rng.random() < 0.5
+        keys = PersonKeys.build(
+            names=[f"{varied.first_name} {varied.second_name}"],
+            birth_date=record.birth_date if with_date else None,
+        )
+        asked.append((keys, record.person, variant))
+    same_person = {}
+    for record, case_id in zip(records, ids, strict=True):
+        same_person.setdefault(record.person, set()).add(case_id)
+    times = []
+    hits = 0
+    cold = None
+    for keys, who, _variant in asked:
+        begun = time.perf_counter()
+        found = search.person_search(owner, keys)
+        elapsed = time.perf_counter() - begun
+        if cold is None:
+            cold = elapsed
+        times.append(elapsed)
+        hits += bool(same_person[who] & {item.case.pk for item in found})
+    warm = sorted(times[1:])
+    p95 = warm[min(len(warm) - 1, int(round(0.95 * (len(warm) - 1))))]
+
+    def brute_force(keys: PersonKeys) -> list[Any]:
+        names = {
+            case.pk: f"{case.first_name} {case.middle_name} {case.second_name}"
+            for case in Case.objects.filter(owner=owner).only("first_name", "middle_name", "second_name")
+        }
+        return process.extract(" ".join(keys.parts), names, scorer=fuzz.token_sort_ratio, limit=50)
+
+    peer_seconds, _ = median_time(lambda: brute_force(asked[0][0]), 3)
+    return {
+        "vendor": connection.vendor,
+        "cases": len(records),
+        "tokens": PersonToken.objects.count(),
+        "load_seconds": round(load_seconds, 1),
+        "queries": len(asked),
+        "cold_ms": round(1000 * (cold or 0), 2),
+        "warm_median_ms": round(1000 * statistics.median(warm), 2),
+        "warm_p95_ms": round(1000 * p95, 2),
+        "found_the_person_share": round(hits / len(asked), 4),
+        "brute_force_decrypt_and_rapidfuzz_ms": round(1000 * peer_seconds, 1),
+    }
+
+
+def bench_search(cases: int, queries: int, seed: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{scratch}/search.sqlite3",
+            "MIGDEV_DATA_DIR": scratch,
+        }
+        completed = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                "search",
+                "--search-cases",
+                str(cases),
+                "--search-queries",
+                str(queries),
+                "--seed",
+                str(seed),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=7200,
+        )
+    if completed.returncode != 0:
+        return {"error": completed.stderr.strip().splitlines()[-3:]}
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- 5. duplicate detection ----------------------------------------------------------------------------------
+
+
+def bench_linkage(persons: int, seed: int) -> dict[str, Any]:
+    from migdev.trafficking.linkage_run import evaluate
+
+    return evaluate(persons, seed=seed)
+
+
 def _mean_error(run: dict[str, Any]) -> float:
     errors = [
         row["mean_proportional_error"]
@@ -487,7 +612,12 @@ def main() -> None:
             "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/migdev_trafficking_bench"
         ),
     )
-    parser.add_argument("--skip", action="append", default=[], choices=["kanon", "aggregates", "dp"])
+    parser.add_argument("--search-cases", type=int, default=200_000, help="cases for the person search")
+    parser.add_argument("--search-queries", type=int, default=200)
+    parser.add_argument("--linkage-persons", type=int, default=2000, help="people for duplicate detection")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["kanon", "aggregates", "dp", "search", "linkage"]
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -495,6 +625,10 @@ def main() -> None:
     if arguments.worker == "aggregates":
         setup_django()
         print(json.dumps(aggregates_worker(Path(arguments.csv), arguments.repeat)))
+        return
+    if arguments.worker == "search":
+        setup_django()
+        print(json.dumps(search_worker(arguments.search_cases, arguments.search_queries, arguments.seed)))
         return
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -554,6 +688,26 @@ def main() -> None:
                 / max(sum(r["fabricated"] for r in dp["pac_synth_defaults"]["by_length"]), 1),
                 3,
             )
+        if "search" not in arguments.skip:
+            found = bench_search(arguments.search_cases, arguments.search_queries, arguments.seed)
+            details["person_search"] = found
+            if "warm_p95_ms" in found:
+                ratios["person_search_p95_ms"] = found["warm_p95_ms"]
+                ratios["person_search_p95_within_100ms"] = found["warm_p95_ms"] <= 100
+                ratios["person_search_p95_vs_brute_force"] = round(
+                    found["warm_p95_ms"] / found["brute_force_decrypt_and_rapidfuzz_ms"], 4
+                )
+        if "linkage" not in arguments.skip:
+            linkage = bench_linkage(arguments.linkage_persons, arguments.seed)
+            details["duplicate_detection"] = linkage
+            ratios["duplicates_recall_vs_exact_rule"] = round(
+                linkage["migdev"]["recall"] / max(linkage["exact_rule"]["recall"], 1e-9), 3
+            )
+            ratios["duplicates_precision_vs_exact_rule"] = round(
+                linkage["migdev"]["precision"] / max(linkage["exact_rule"]["precision"], 1e-9), 3
+            )
+            ratios["duplicates_recall"] = linkage["migdev"]["recall"]
+            ratios["duplicates_precision"] = linkage["migdev"]["precision"]
     print(json.dumps({"ratios": ratios, **details}))
 
 

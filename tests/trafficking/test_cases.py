@@ -133,10 +133,11 @@ def test_intake_flags_possible_duplicates_in_scope_only(team: dict) -> None:
         values={
             "first_name": "José María",
             "second_name": "López",
-            "birth_date": date(1990, 5, 2),
+            "birth_date": date(1971, 11, 23),
             "citizenship": ["MX"],
         },
     )
+    # same name, born twenty years apart: another person
     assert other.possible_duplicates == []
 
 

@@ -17,9 +17,10 @@ from migdev.accounts.models import User
 from migdev.core.api_base import AUTH, problem
 from migdev.core.api_params import PAGE_SIZE_DEFAULT, OneOf, PageNumber, PageSize, RecordId, answers
 from migdev.core.versioning import StaleEdit
-from migdev.trafficking import htcds, selectors, services
+from migdev.trafficking import htcds, search, selectors, services
 from migdev.trafficking.models import Case, Release
 from migdev.trafficking.releases import StatisticsRefused, statistics_for
+from migdev.trafficking.tokens import PersonKeys
 
 router = Router(tags=["trafficking"])
 
@@ -127,6 +128,42 @@ def list_cases(request: HttpRequest, query: Query[PageQuery]) -> CasePage:
     items = list(cases[(page - 1) * size : page * size])
     selectors.case_list_audit(user=request.user, cases=items, request=request, purpose="api list")
     return CasePage(count=cases.count(), page=page, page_size=size, items=[_summary(case) for case in items])
+
+
+class PersonSearchIn(Schema):
+    name: str = ""
+    birth_date: date | None = None
+    phone: str = ""
+    identity_number: str = ""
+
+
+class PersonFoundOut(CaseSummaryOut):
+    score: float
+    matched: list[str]
+
+
+@router.post(
+    "/cases/search",
+    response=list[PersonFoundOut],
+    auth=AUTH,
+    summary="Find a person (terms in the body, never the address; audited with the count only)",
+)
+def search_cases(request: HttpRequest, payload: PersonSearchIn) -> list[PersonFoundOut]:
+    if not has_permission(request.user, selectors.CASE_VIEW):
+        raise Http404
+    terms = PersonKeys.build(
+        names=[payload.name[:300]],
+        birth_date=payload.birth_date,
+        phones=[payload.phone[:40]],
+        identity_number=payload.identity_number[:100],
+    )
+    if terms.is_empty():
+        raise HttpError(422, "Give a name, a birth date, a phone or an identity number.")
+    found = search.person_search(request.user, terms, request=request)
+    return [
+        PersonFoundOut(**_summary(item.case).dict(), score=item.match.score, matched=list(item.match.matched))
+        for item in found
+    ]
 
 
 @router.get("/cases/{case_id}", response=CaseOut, auth=AUTH, summary="One case (audited)")

@@ -4,6 +4,7 @@ Built on :mod:`migdev.reference`; the lookups are read once per call site (about
 per record, since imports resolve tens of thousands of codes.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from migdev.reference.models import Country
@@ -45,3 +46,16 @@ def country_index() -> CountryIndex:
 
 def country_resolver() -> CountryResolver:
     return country_index().resolve
+
+
+def country_names(codes: Iterable[str]) -> str:
+    """ISO codes as the country names of the page's language, in that language's order ("Nigeria,
+    Spain" for ["NG", "ES"]); an unknown code is shown as it is."""
+    from migdev.reference.collation import sorted_by_name
+
+    wanted = [code.strip().upper() for code in codes if code and code.strip()]
+    if not wanted:
+        return ""
+    known = {country.iso2: country.name for country in Country.objects.filter(iso2__in=wanted)}
+    names = [known.get(code, code) for code in dict.fromkeys(wanted)]
+    return ", ".join(sorted_by_name(names, lambda name: name))

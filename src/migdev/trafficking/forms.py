@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.core.versioning import VersionedForm
+from migdev.reference.collation import sorted_by_name
 from migdev.reference.models import Country
 from migdev.trafficking import htcds
 from migdev.trafficking.models import (
@@ -97,9 +98,9 @@ CASE_SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
 
 
 def country_choices(blank: bool = True) -> list[tuple[str, str]]:
-    choices = [
-        (country.iso2, f"{country.name} ({country.iso2})") for country in Country.objects.order_by("name_en")
-    ]
+    """Countries by name in the page's language, in that language's alphabetical order."""
+    countries = sorted_by_name(Country.objects.all(), lambda country: country.name)
+    choices = [(country.iso2, f"{country.name} ({country.iso2})") for country in countries]
     return ([("", "—")] if blank else []) + choices
 
 
@@ -354,6 +355,36 @@ class ServiceDeliveryForm(forms.ModelForm):
 class MergeForm(forms.Form):
     keep = forms.IntegerField(widget=forms.HiddenInput)
     duplicate = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PersonSearchForm(forms.Form):
+    """Finding a person: always posted, so the terms never reach a URL, a browser history or a log."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=300,
+        help_text=_("Any order, with or without accents; spelling variants are found too."),
+    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    identity_number = forms.CharField(label=_("Identity number"), required=False, max_length=100)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in ("name", "birth_date", "phone", "identity_number")):
+            raise forms.ValidationError(_("Give a name, a birth date, a phone or an identity number."))
+        return data
+
+
+class DuplicateReviewForm(forms.Form):
+    """The reviewer's decision on a proposed pair: merge (with the surviving value of each differing
+    field) or "not the same person". Versions guard against merging over someone's edit."""
+
+    decision = forms.ChoiceField(choices=[("merge", "merge"), ("not_same", "not_same")])
+    keep = forms.IntegerField()
+    first_version = forms.IntegerField(min_value=1)
+    second_version = forms.IntegerField(min_value=1)
 
 
 class ReleaseForm(forms.Form):

@@ -493,6 +493,52 @@ class CaseRequest(CaseRecord):
         return f"{self.case_id}/request/{self.pk}"
 
 
+class PersonToken(models.Model):
+    """One blind-index token of a case (see :mod:`migdev.trafficking.tokens`): a keyed hash, never a value.
+
+    Written only by the service layer, from the case's identifying fields and those of the cases merged
+    into it, so the surviving case is found under every spelling it was recorded with.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    kind = models.PositiveSmallIntegerField()
+    token = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["token", "kind", "case"], name="trafficking_token_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "token"], name="trafficking_token_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/token/{self.pk}"
+
+
+class NotSamePerson(models.Model):
+    """A reviewer's decision that two cases are different people: the pair is never proposed again.
+
+    The pair is stored with the lower case id first so it is found whichever case is looked at.
+    """
+
+    first = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="trafficking_not_same_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="trafficking_not_same_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}/not-same/{self.second_id}"
+
+
 # --- data hub ------------------------------------------------------------------------------------------
 
 
@@ -755,6 +801,8 @@ def clear_text_reason(model: type[models.Model], field_name: str) -> str | None:
     return CLEAR_TEXT_FIELDS.get(f"{model.__name__}.{field_name}") or CLEAR_TEXT_FIELDS.get(
         f"{model.__name__}.*"
     )
+
+
 class PublicationLedgerEntry(models.Model):
     """Everything ever published from a source: one row per approved release and source it drew on.
 

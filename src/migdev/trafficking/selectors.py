@@ -24,7 +24,7 @@ from migdev.accounts.access import get_for_user, has_permission, scoped_queryset
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.trafficking import ctdc
-from migdev.trafficking.models import AnalyticRecord, Case, Referral, Release
+from migdev.trafficking.models import AnalyticRecord, Case, PersonToken, Referral, Release
 
 UserLike = AbstractBaseUser | AnonymousUser
 ModelT = TypeVar("ModelT", bound=Model)
@@ -121,31 +121,18 @@ def case_record_get_for_user(
     )
 
 
-def case_possible_duplicates(user: UserLike | None, case: Case) -> QuerySet[Case]:
-    """Other cases with the same blind index that ``user`` may see (never those outside the scope)."""
-    if not case.blind_index:
-        return Case.objects.none()
-    return (
-        cases_visible_to(user)
-        .filter(blind_index=case.blind_index, merged_into__isnull=True, anonymised_at__isnull=True)
-        .exclude(pk=case.pk)
-    )
+def person_tokens_visible_to(user: UserLike | None, perm: str = CASE_VIEW) -> QuerySet[PersonToken]:
+    """Blind-index tokens of the cases ``user`` reaches with ``perm``: the same scope as
+    :func:`cases_visible_to`, so a search never ranks, let alone decrypts, a case outside it."""
+    return scoped_queryset(user, perm, PersonToken.objects.all(), **_THROUGH_CASE)
 
 
-def duplicate_groups_visible_to(user: UserLike | None) -> list[list[Case]]:
-    """Sets of visible, unmerged cases sharing a blind index, for a supervisor's review."""
-    visible = cases_visible_to(user, CASE_MERGE).filter(merged_into__isnull=True, anonymised_at__isnull=True)
-    shared = (
-        visible.exclude(blind_index="")
-        .values("blind_index")
-        .annotate(n=Count("*"))
-        .filter(n__gt=1)
-        .values_list("blind_index", flat=True)
-    )
-    groups: dict[str, list[Case]] = {}
-    for case in visible.filter(blind_index__in=list(shared)).order_by("registered_on", "pk"):
-        groups.setdefault(case.blind_index, []).append(case)
-    return list(groups.values())
+def case_possible_duplicates(user: UserLike | None, case: Case) -> list[Case]:
+    """Open cases ``user`` may see that may be the same person (record linkage, see
+    :mod:`migdev.trafficking.search`); none for a merged or anonymised case."""
+    from migdev.trafficking.search import possible_duplicates_of
+
+    return [pair.second for pair in possible_duplicates_of(user, case)]
 
 
 # --- referrals -----------------------------------------------------------------------------------------

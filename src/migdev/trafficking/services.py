@@ -20,7 +20,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import HttpRequest
@@ -32,10 +32,10 @@ from migdev.accounts.access import has_permission, scoped_queryset
 from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
-from migdev.core.versioning import claim_version
+from migdev.core.versioning import StaleEdit, claim_version
 from migdev.trafficking import aggregates, htcds, releases
 from migdev.trafficking.countries import country_index
-from migdev.trafficking.crypto import blind_index, blind_index_key_id, field_cipher
+from migdev.trafficking.crypto import blind_index, blind_index_key, blind_index_key_id, field_cipher
 from migdev.trafficking.fields import EncryptedDateField, encrypted_fields
 from migdev.trafficking.harmonise import analytic_values
 from migdev.trafficking.models import (
@@ -46,7 +46,9 @@ from migdev.trafficking.models import (
     CaseRequest,
     Consent,
     DataTransfer,
+    NotSamePerson,
     Perpetrator,
+    PersonToken,
     PublicationLedgerEntry,
     Referral,
     Release,
@@ -122,6 +124,10 @@ VICTIM_FIELDS = (
 CASE_FIELDS = ("registered_on",)
 EDITABLE_FIELDS: tuple[str, ...] = PERSON_FIELDS + VICTIM_FIELDS + CASE_FIELDS
 IDENTITY_FIELDS = frozenset({"first_name", "middle_name", "second_name", "birth_date", "citizenship"})
+# Fields the person-search tokens are made of (see migdev.trafficking.tokens).
+SEARCH_FIELDS = IDENTITY_FIELDS | {"mobile_phone", "home_phone", "identity_number"}
+# What a comparison of two cases reads (see migdev.trafficking.linkage.Person).
+PERSON_KEY_FIELDS = (*sorted(SEARCH_FIELDS), "gender", "email", "merged_into", "anonymised_at")
 
 LIST_CHOICES: dict[str, type[models.TextChoices]] = {
     "recruitment_websites": htcds.OnlinePlatform,
@@ -263,6 +269,75 @@ def _case_blind_index(case: Case) -> str:
     )
 
 
+def _merged_lineage(case: Case) -> list[Case]:
+    """The case and every case merged into it, directly or through another merged case."""
+    lineage, frontier = [case], [case.pk]
+    while frontier:
+        merged = list(Case.objects.filter(merged_into_id__in=frontier, anonymised_at__isnull=True))
+        lineage.extend(merged)
+        frontier = [other.pk for other in merged]
+    return lineage
+
+
+@sensitive_variables()
+def person_tokens_refresh(case: Case) -> int:
+    """Rewrite the search tokens of ``case`` from its values and those of the cases merged into it
+    (so the survivor is found by every spelling it was recorded under). A merged or anonymised case has
+    none. Returns how many tokens it now has."""
+    from migdev.trafficking.linkage import Person
+    from migdev.trafficking.tokens import stored_tokens
+
+    PersonToken.objects.filter(case_id=case.pk).delete()
+    if case.merged_into_id is not None or case.anonymised_at is not None:
+        return 0
+    key = blind_index_key()
+    pairs: set[tuple[int, int]] = set()
+    for member in _merged_lineage(case):
+        pairs |= stored_tokens(Person.of_case(member).keys, key)
+    PersonToken.objects.bulk_create(
+        PersonToken(case_id=case.pk, kind=kind, token=token) for kind, token in pairs
+    )
+    return len(pairs)
+
+
+@sensitive_variables()
+def person_tokens_rebuild(cases: "models.QuerySet[Case] | None" = None, *, batch_size: int = 2000) -> int:
+    """Rebuild the search tokens of many cases (a backfill, or after ``MIGDEV_BLIND_INDEX_KEY`` changed):
+    one delete and one bulk insert per batch. Returns how many cases were done."""
+    from migdev.trafficking.linkage import Person
+    from migdev.trafficking.tokens import stored_tokens
+
+    queryset = (Case.objects.all() if cases is None else cases).filter(
+        merged_into__isnull=True, anonymised_at__isnull=True
+    )
+    key = blind_index_key()
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    with_merged = set(
+        Case.objects.filter(merged_into_id__in=ids, anonymised_at__isnull=True).values_list(
+            "merged_into_id", flat=True
+        )
+    )
+    table = connection.ops.quote_name(PersonToken._meta.db_table)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        rows: list[tuple[int, int, int]] = []
+        for case in Case.objects.filter(pk__in=chunk).only(*PERSON_KEY_FIELDS):
+            members = _merged_lineage(case) if case.pk in with_merged else [case]
+            pairs: set[tuple[int, int]] = set()
+            for member in members:
+                pairs |= stored_tokens(Person.of_case(member).keys, key)
+            rows.extend((case.pk, kind, token) for kind, token in pairs)
+        with transaction.atomic():
+            PersonToken.objects.filter(case_id__in=chunk).delete()
+            # Plain executemany: a rebuild writes ~30 rows per case, too many for model instances.
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} (case_id, kind, token) VALUES (%s, %s, %s)",  # noqa: S608 - fixed table name
+                    rows,
+                )
+    return len(ids)
+
+
 # --- analytic record -----------------------------------------------------------------------------------
 
 
@@ -367,6 +442,7 @@ def case_insert(
             },
         )
         analytic_record_refresh(case=case)
+        person_tokens_refresh(case)
     return case
 
 
@@ -417,6 +493,8 @@ def case_update(
                 detail={"fields": changed, "version": case.version},
             )
         analytic_record_refresh(case=case)
+        if SEARCH_FIELDS & set(changed):
+            person_tokens_refresh(case)
     from migdev.trafficking.selectors import case_possible_duplicates
 
     duplicates = list(case_possible_duplicates(actor, case)) if IDENTITY_FIELDS & set(changed) else []
@@ -923,10 +1001,27 @@ _MOVABLE = (
 )
 
 
+MERGE_CHOICES = ("keep", "duplicate", "both")
+
+
 @sensitive_variables()
-def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest | None = None) -> Case:
-    """Fold ``duplicate`` into ``keep``: its records move over, empty fields of ``keep`` are filled from it,
-    and it stays behind closed and pointing at ``keep``. Both cases get an audit row."""
+def case_merge(
+    *,
+    actor: User,
+    keep: Case,
+    duplicate: Case,
+    choices: Mapping[str, str] | None = None,
+    expected_versions: tuple[int, int] | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Fold ``duplicate`` into ``keep``: its records move over and it stays behind closed and pointing at
+    ``keep``. Both cases get an audit row (field names only).
+
+    ``choices`` says, per field, which value survives: ``"keep"``, ``"duplicate"`` or, for a list such as
+    citizenship, ``"both"``. A field without a choice keeps ``keep``'s value, or takes the duplicate's
+    when ``keep`` has none. ``expected_versions`` (of keep and duplicate, as the reviewer saw them)
+    refuses the merge with :class:`~migdev.core.versioning.StaleEdit` if either case was edited meanwhile.
+    """
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A case cannot be merged with itself."))
     _require(actor, CASE_MERGE, keep)
@@ -938,11 +1033,39 @@ def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest
             )
     if CaseRequest.objects.filter(case=duplicate, state=CaseRequest.State.PENDING).exists():
         raise ValidationError(_("Decide the pending request of the duplicate first."))
+    choices = dict(choices or {})
+    wrong = sorted(
+        name
+        for name, choice in choices.items()
+        if name not in EDITABLE_FIELDS
+        or choice not in MERGE_CHOICES
+        or (choice == "both" and not isinstance(getattr(keep, name), list))
+    )
+    if wrong:
+        raise ValidationError(
+            _("These fields cannot be merged that way: %(fields)s") % {"fields": ", ".join(wrong)}
+        )
     with transaction.atomic():
+        if expected_versions is not None:
+            for case, expected in zip((keep, duplicate), expected_versions, strict=True):
+                current = (
+                    Case.objects.select_for_update().filter(pk=case.pk).values_list("version", flat=True)
+                )
+                version = current.first() or 0
+                if version != expected:
+                    raise StaleEdit(case, version, expected)
         filled = []
+        taken = []
         for name in EDITABLE_FIELDS:
             mine, theirs = getattr(keep, name), getattr(duplicate, name)
-            if mine in ("", None, []) and theirs not in ("", None, []):
+            choice = choices.get(name)
+            if choice == "duplicate" and theirs != mine:
+                setattr(keep, name, theirs)
+                taken.append(name)
+            elif choice == "both" and theirs != mine:
+                setattr(keep, name, list(dict.fromkeys([*mine, *theirs])))
+                taken.append(name)
+            elif choice is None and mine in ("", None, []) and theirs not in ("", None, []):
                 setattr(keep, name, theirs)
                 filled.append(name)
         moved = {}
@@ -950,9 +1073,12 @@ def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest
             moved[model._meta.model_name] = model.objects.filter(case=duplicate).update(case=keep)
         CaseRequest.objects.filter(case=duplicate).update(case=keep)
         keep.blind_index = _case_blind_index(keep)
+        keep.blind_index_key_id = blind_index_key_id() if keep.blind_index else ""
         keep.version += 1
         keep.updated_at = timezone.now()
-        keep.save(update_fields=[*filled, "blind_index", "version", "updated_at"])
+        keep.save(
+            update_fields=[*filled, *taken, "blind_index", "blind_index_key_id", "version", "updated_at"]
+        )
         Case.objects.filter(pk=duplicate.pk).update(
             merged_into=keep,
             status=htcds.CaseStatus.CLOSED,
@@ -962,12 +1088,19 @@ def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest
         duplicate.refresh_from_db()
         analytic_record_refresh(case=duplicate)
         analytic_record_refresh(case=keep)
+        person_tokens_refresh(duplicate)
+        person_tokens_refresh(keep)
         audit_log(
             action=AuditAction.UPDATE,
             request=request,
             actor=actor,
             record=keep,
-            detail={"merged_from": duplicate.reference, "fields_filled": filled, "moved": moved},
+            detail={
+                "merged_from": duplicate.reference,
+                "fields_filled": filled,
+                "fields_taken": taken,
+                "moved": moved,
+            },
         )
         audit_log(
             action=AuditAction.UPDATE,
@@ -977,6 +1110,31 @@ def case_merge(*, actor: User, keep: Case, duplicate: Case, request: HttpRequest
             detail={"merged_into": keep.reference},
         )
     return keep
+
+
+def cases_not_same_person(
+    *, actor: User, first: Case, second: Case, request: HttpRequest | None = None
+) -> NotSamePerson:
+    """Record that two cases are different people, so the pair is never proposed again. Audited."""
+    if first.pk == second.pk:
+        raise ValidationError(_("A case cannot be compared with itself."))
+    _require(actor, CASE_MERGE, first)
+    _require(actor, CASE_MERGE, second)
+    low, high = sorted((first, second), key=lambda case: case.pk)
+    with transaction.atomic():
+        decision, created = NotSamePerson.objects.get_or_create(
+            first=low, second=high, defaults={"decided_by": actor}
+        )
+        if created:
+            for case, other in ((low, high), (high, low)):
+                audit_log(
+                    action=AuditAction.UPDATE,
+                    request=request,
+                    actor=actor,
+                    record=case,
+                    detail={"not_same_person_as": other.reference},
+                )
+    return decision
 
 
 # --- retention -----------------------------------------------------------------------------------------
@@ -1022,6 +1180,10 @@ def case_anonymise(
             }
             model.objects.filter(case=case).update(**fields)
         CaseComment.objects.filter(case=case).delete()
+        PersonToken.objects.filter(case=case).delete()
+        if case.merged_into_id is not None:
+            # The survivor was findable under this case's spellings; not any more.
+            person_tokens_refresh(Case.objects.get(pk=case.merged_into_id))
         audit_log(
             action=AuditAction.DELETE,
             request=request,
@@ -1126,6 +1288,9 @@ def blind_indexes_rebuild() -> int:
         index = _case_blind_index(case)
         Case.objects.filter(pk=case.pk).update(blind_index=index, blind_index_key_id=key_id if index else "")
         count += 1
+    if count:
+        # The search tokens are keyed with the same secret: rebuild them all.
+        person_tokens_rebuild(Case.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True))
     return count
 
 

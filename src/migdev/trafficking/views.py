@@ -6,6 +6,7 @@ identifying values.
 """
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,13 +29,18 @@ from migdev.audit.services import audit_log
 from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 from migdev.jobs.services import job_enqueue
-from migdev.trafficking import ctdc, forms, htcds, selectors, services
+from migdev.trafficking import ctdc, forms, htcds, linkage, search, selectors, services
 from migdev.trafficking.aggregates import HIDDEN_VALUE
+from migdev.trafficking.countries import country_names
 from migdev.trafficking.jobs import RELEASE_BUILD_JOB
 from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
 from migdev.trafficking.releases import GROUP_DIMENSIONS
+from migdev.trafficking.tokens import PersonKeys
 
 PAGE_SIZE = 25
+# A case reference or a piece of one ("CT-7K2M", "7K2M-Q9XA"): it always holds a digit or a hyphen, which
+# keeps names out of the address even when someone types one there.
+REFERENCE_FRAGMENT = re.compile(r"^(?=.*[0-9-])[A-Z0-9-]{3,20}$")
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -180,7 +186,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in htcds.CaseStatus.values:
         cases = cases.filter(status=status)
+    # Only a reference is looked up from the address; names are searched with the posted form.
     reference = request.GET.get("reference", "").strip().upper()
+    if reference and not REFERENCE_FRAGMENT.match(reference):
+        reference = ""
     if reference:
         cases = cases.filter(reference__icontains=reference)
     page = Paginator(cases.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -199,7 +208,36 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "statuses": htcds.CaseStatus.choices,
             "can_add": has_permission(request.user, selectors.CASE_ADD),
             "can_export": has_permission(request.user, selectors.CASE_EXPORT),
+            "search_form": forms.PersonSearchForm(),
         },
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@sensitive_variables("form", "terms")
+@login_required
+@permission_required_or_404(selectors.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def person_find(request: HttpRequest) -> HttpResponse:
+    """Find a person by name, birth date, phone or identity number among the cases in scope. The terms
+    come by POST and are answered on the same request (no redirect, so they never reach an address);
+    the search is audited with its result count, never its terms."""
+    form = forms.PersonSearchForm(request.POST or None)
+    found: list[Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        terms = PersonKeys.build(
+            names=[data["name"] or ""],
+            birth_date=data["birth_date"],
+            phones=[data["phone"] or ""],
+            identity_number=data["identity_number"] or "",
+        )
+        found = search.person_search(request.user, terms, request=request)
+    return render(
+        request,
+        "trafficking/person_find.html",
+        {"form": form, "found": found, "field_labels": linkage.FIELD_LABELS},
     )
 
 
@@ -253,8 +291,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _(
-                        "Possible duplicate of %(refs)s: same name, birth date and citizenship. Ask your "
-                        "supervisor to merge them if it is the same person."
+                        "Possible duplicate of %(refs)s: a similar person is already recorded. Ask your "
+                        "supervisor to compare them and merge them if it is the same person."
                     )
                     % {"refs": ", ".join(case.reference for case in saved.possible_duplicates)},
                 )
@@ -276,6 +314,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "case": case,
         "duplicates": selectors.case_possible_duplicates(user, case),
+        "can_merge": has_permission(user, selectors.CASE_MERGE),
         "consents": case.consents.prefetch_related("partners"),
         "referrals": case.referrals.select_related("organisation"),
         "transfers": case.transfers.all(),
@@ -638,14 +677,127 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @permission_required_or_404(selectors.CASE_MERGE)
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
-    groups = selectors.duplicate_groups_visible_to(request.user)
+    """Pairs of cases that may be the same person, most likely first, for a supervisor's review."""
+    pairs = search.duplicate_pairs_visible_to(request.user)
     selectors.case_list_audit(
         user=request.user,
-        cases=[case for group in groups for case in group],
+        cases=list({case.pk: case for pair in pairs for case in (pair.first, pair.second)}.values()),
         request=request,
         purpose="duplicates",
     )
-    return render(request, "trafficking/duplicates.html", {"groups": groups})
+    return render(request, "trafficking/duplicates.html", {"pairs": pairs})
+
+
+REVIEW_FIELDS = services.PERSON_FIELDS + ("exploitation_country", "registered_on")
+
+
+def _shown(case: Case, name: str) -> str:
+    value = getattr(case, name)
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        if name == "citizenship":
+            return country_names(value)
+        return ", ".join(str(item) for item in value)
+    if name.endswith("_country"):
+        return country_names([value])
+    display = getattr(case, f"get_{name}_display", None)
+    return str(display()) if callable(display) else str(value)
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@permission_required_or_404(selectors.CASE_MERGE)
+@require_http_methods(["GET", "POST"])
+def duplicate_review(request: HttpRequest, first: int, second: int) -> HttpResponse:
+    """Two cases side by side, field by field: merge them choosing the surviving value of each field
+    that differs, or record that they are different people (never proposed again). Audited."""
+    if first == second:
+        raise Http404
+    cases = [
+        selectors.case_get_for_user(request.user, pk, perm=selectors.CASE_MERGE, request=request)
+        for pk in (first, second)
+    ]
+    left, right = cases
+    comparison = linkage.compare(linkage.Person.of_case(left), linkage.Person.of_case(right))
+    rows = []
+    for name in REVIEW_FIELDS:
+        shown = (_shown(left, name), _shown(right, name))
+        if not any(shown):
+            continue
+        rows.append(
+            {
+                "name": name,
+                "label": forms.field_label(name),
+                "values": shown,
+                "differs": shown[0] != shown[1],
+                "both": name == "citizenship" and all(shown) and shown[0] != shown[1],
+            }
+        )
+    error = ""
+    if request.method == "POST":
+        form = forms.DuplicateReviewForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["keep"] not in (left.pk, right.pk):
+            raise Http404
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "not_same":
+                services.cases_not_same_person(
+                    actor=_user(request), first=left, second=right, request=request
+                )
+                messages.success(
+                    request,
+                    _("Recorded: %(a)s and %(b)s are different people; they will not be proposed again.")
+                    % {"a": left.reference, "b": right.reference},
+                )
+                return redirect("trafficking:duplicates")
+            keep, duplicate = (left, right) if data["keep"] == left.pk else (right, left)
+            choices: dict[str, str] = {}
+            for row in rows:
+                picked = request.POST.get(f"field_{row['name']}", "")
+                if not row["differs"] or picked not in ("first", "second", "both"):
+                    continue
+                if picked == "both":
+                    choices[str(row["name"])] = "both"
+                else:
+                    source = left if picked == "first" else right
+                    choices[str(row["name"])] = "keep" if source.pk == keep.pk else "duplicate"
+            versions = (data["first_version"], data["second_version"])
+            services.case_merge(
+                actor=_user(request),
+                keep=keep,
+                duplicate=duplicate,
+                choices=choices,
+                expected_versions=versions if keep.pk == left.pk else (versions[1], versions[0]),
+                request=request,
+            )
+        except StaleEdit:
+            error = _("One of the cases was edited while you compared them: check the values again.")
+            left.refresh_from_db()
+            right.refresh_from_db()
+        except (ValidationError, PermissionDenied) as problem:
+            error = " ".join(getattr(problem, "messages", [str(problem)]))
+        else:
+            messages.success(
+                request,
+                _("%(dup)s merged into %(keep)s.") % {"dup": duplicate.reference, "keep": keep.reference},
+            )
+            return redirect("trafficking:case_detail", keep.pk)
+    selectors.case_list_audit(user=request.user, cases=cases, request=request, purpose="duplicate review")
+    return render(
+        request,
+        "trafficking/duplicate_review.html",
+        {
+            "left": left,
+            "right": right,
+            "rows": rows,
+            "comparison": comparison,
+            "probability": round(100 * comparison.probability),
+            "error": error,
+        },
+        status=409 if error else 200,
+    )
 
 
 @never_cache

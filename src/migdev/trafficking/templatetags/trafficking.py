@@ -15,3 +15,13 @@ def choice_labels(values: Iterable[str] | None, field: str) -> str:
     choices = LIST_CHOICES.get(field)
     labels = dict(choices.choices) if choices is not None else {}
     return ", ".join(str(labels.get(value, value)) for value in values or [])
+
+
+@register.filter
+def country_names(codes: Iterable[str] | str | None) -> str:
+    """``case.citizenship|country_names`` → "Nigeria, Spain" (names of the page's language, sorted in it)."""
+    from migdev.trafficking.countries import country_names as names
+
+    if not codes:
+        return ""
+    return names([codes] if isinstance(codes, str) else codes)
