@@ -330,6 +330,17 @@ class ServiceDeliveryForm(forms.ModelForm):
         provider_field.queryset = Organisation.objects.order_by("name")
 
 
+class CaseImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HTCDS toolkit workbook (XLSX)"),
+        help_text=_(
+            "The “Case Sheet” of the HTCDS 2.0 Excel toolkit, or a case export with HTCDS field names. "
+            "Every row is checked first; if any is wrong, no case is created."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
 class MergeForm(forms.Form):
     keep = forms.IntegerField(widget=forms.HiddenInput)
     duplicate = forms.IntegerField(widget=forms.HiddenInput)

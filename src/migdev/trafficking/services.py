@@ -9,13 +9,16 @@ case content.
 import json
 import re
 import secrets
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
@@ -29,6 +32,8 @@ from migdev.accounts.access import has_permission, scoped_queryset
 from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.dataio.registry import ImportResult
+from migdev.dataio.services import import_file
 from migdev.trafficking import aggregates, htcds, releases
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.crypto import blind_index, blind_index_key_id, field_cipher
@@ -1251,3 +1256,27 @@ def privacy_budget_spent(source_ids: Iterable[int]) -> float:
         if wanted & set(release.parameters.get("sources", [])):
             total += release.epsilon or 0.0
     return total
+
+
+# --- case import from the page ---------------------------------------------------------------------------
+
+CASE_IMPORT_FORMAT = "htcds-xlsx"
+# The name recorded for an uploaded workbook: a file name can itself name a person.
+CASE_IMPORT_RECORDED_NAME = "htcds-case-sheet.xlsx"
+
+
+def cases_import_htcds(*, upload: UploadedFile, user: User) -> ImportResult:
+    """Load an uploaded HTCDS toolkit workbook into cases, all or nothing; raises ``ImportRejected``.
+
+    The workbook goes to a private temporary directory that is removed before this returns, whatever
+    happens, and the import history records a fixed file name rather than the one uploaded.
+    """
+    if not has_permission(user, CASE_ADD):
+        raise PermissionDenied
+    with tempfile.TemporaryDirectory(prefix="migdev-case-import-") as directory:
+        path = Path(directory) / CASE_IMPORT_RECORDED_NAME
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        path.chmod(0o600)
+        return import_file(format_name=CASE_IMPORT_FORMAT, path=path, user=user)

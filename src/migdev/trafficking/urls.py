@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/export/", views.case_export, name="case_export"),
+    path("cases/import/", views.case_import, name="case_import"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/comment/", views.case_comment, name="case_comment"),

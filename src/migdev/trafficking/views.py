@@ -26,15 +26,18 @@ from migdev.accounts.access import has_permission, permission_required_or_404
 from migdev.accounts.models import User
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
+from migdev.dataio.errors import ImportRejected
 from migdev.dataio.exports import export_response
 from migdev.jobs.services import job_enqueue
-from migdev.trafficking import ctdc, forms, htcds, selectors, services
+from migdev.trafficking import ctdc, exchange, forms, htcds, selectors, services
 from migdev.trafficking.jobs import RELEASE_BUILD_JOB
+from migdev.trafficking.loaders import CASE_SHEET
 from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
 from migdev.trafficking.releases import GROUP_DIMENSIONS
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_NAMINGS = ("labels", "htcds")
 
 
 def _user(request: HttpRequest) -> User:
@@ -195,11 +198,40 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @permission_required_or_404(selectors.CASE_EXPORT)
 @require_GET
 def case_export(request: HttpRequest) -> HttpResponseBase:
+    """Cases in scope as CSV or XLSX, with the interface's column labels or (``names=htcds``) the HTCDS 2.0
+    field names; an HTCDS XLSX is laid out as the toolkit's Case Sheet, so it loads back."""
     fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
+    naming = request.GET.get("names", "labels")
+    if fmt not in EXPORT_FORMATS or naming not in EXPORT_NAMINGS:
         raise Http404
     cases = list(selectors.cases_visible_to(request.user, selectors.CASE_EXPORT).order_by("pk"))
-    columns = (
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        record_type=Case._meta.label_lower,
+        detail={
+            "cases": [case.reference for case in cases],
+            "count": len(cases),
+            "format": fmt,
+            "names": naming,
+        },
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    if naming == "htcds":
+        columns = [
+            (exchange.column_for(name), exchange.column_for(name)) for name in services.EDITABLE_FIELDS
+        ]
+        columns += [(name, name) for name in exchange.CASE_COLUMNS]
+        labels = exchange.column_labels()
+        return export_response(
+            exchange.htcds_rows(cases, services.EDITABLE_FIELDS),
+            columns,
+            fmt,  # type: ignore[arg-type]
+            f"cases-htcds-{stamp}",
+            sheet_title=CASE_SHEET,
+            xlsx_label_row=[labels.get(key, key) for key, _header in columns],
+        )
+    label_columns = (
         [("reference", _("Case reference"))]
         + [(name, forms.field_label(name)) for name in services.EDITABLE_FIELDS]
         + [("status", _("Status")), ("owner", _("Case owner"))]
@@ -212,14 +244,33 @@ def case_export(request: HttpRequest) -> HttpResponseBase:
                 row[name] = "; ".join(str(item) for item in value)
         row.update(reference=case.reference, status=case.status, owner=case.owner.get_username())
         rows.append(row)
-    audit_log(
-        action=AuditAction.EXPORT,
-        request=request,
-        record_type=Case._meta.label_lower,
-        detail={"cases": [case.reference for case in cases], "count": len(cases), "format": fmt},
+    return export_response(rows, label_columns, fmt, f"cases-{stamp}")  # type: ignore[arg-type]
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@permission_required_or_404(selectors.CASE_ADD)
+@require_http_methods(["GET", "POST"])
+def case_import(request: HttpRequest) -> HttpResponse:
+    """A case worker loads an HTCDS toolkit workbook into cases they own, at once and all or nothing.
+
+    The upload is read in this request from a private temporary file that is gone when it returns: a
+    workbook of victims' data is never stored to be picked up by the job queue.
+    """
+    form = forms.CaseImportForm(request.POST or None, request.FILES or None)
+    result = None
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.cases_import_htcds(upload=form.cleaned_data["file"], user=_user(request))
+        except ImportRejected as rejection:
+            errors = list(rejection.errors)
+    return render(
+        request,
+        "trafficking/case_import.html",
+        {"form": form, "result": result, "import_errors": errors},
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return export_response(rows, columns, fmt, f"cases-{stamp}")  # type: ignore[arg-type]
 
 
 @never_cache
