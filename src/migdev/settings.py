@@ -247,6 +247,8 @@ JOBS_RUN_IMMEDIATELY = env_bool("JOBS_RUN_IMMEDIATELY", default=False)
 
 # Imports: the largest file accepted by the upload form and by `migdev load`.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# A document kept with a trafficking case (encrypted in storage; read whole to encrypt and decrypt).
+CASE_ATTACHMENT_MAX_BYTES = env_int("CASE_ATTACHMENT_MAX_BYTES", 20 * 1000 * 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

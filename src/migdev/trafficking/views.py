@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -32,7 +33,15 @@ from migdev.jobs.services import job_enqueue
 from migdev.trafficking import ctdc, exchange, forms, htcds, selectors, services
 from migdev.trafficking.jobs import RELEASE_BUILD_JOB
 from migdev.trafficking.loaders import CASE_SHEET
-from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
+from migdev.trafficking.models import (
+    AnalyticSource,
+    Case,
+    CaseAttachment,
+    CaseRequest,
+    CaseTask,
+    Consent,
+    Release,
+)
 from migdev.trafficking.releases import GROUP_DIMENSIONS
 
 PAGE_SIZE = 25
@@ -318,6 +327,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": case.referrals.select_related("organisation"),
         "transfers": case.transfers.all(),
         "comments": case.comments.select_related("created_by"),
+        "tasks": case.tasks.select_related("assigned_to", "done_by"),
+        "attachments": case.attachments.select_related("created_by"),
         "perpetrators": case.perpetrators.all(),
         "events": case.events.all(),
         "plans": case.support_plans.all(),
@@ -331,6 +342,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and pending.created_by_id != user.pk
         and selectors.cases_visible_to(user, selectors.CASE_APPROVE).filter(pk=case.pk).exists(),
         "comment_form": forms.CommentForm(),
+        "task_form": forms.TaskForm(case=case),
+        "attachment_form": forms.AttachmentForm(),
         "decision_form": forms.DecisionForm(),
     }
     return render(request, "trafficking/case_detail.html", context)
@@ -439,6 +452,124 @@ def case_comment(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Add a comment"),
         done=_("Comment added."),
     )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def case_task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.TaskForm,
+        form_needs_case=True,
+        perform=lambda user, case, data: services.case_task_add(
+            actor=user,
+            case=case,
+            title=data["title"],
+            due_on=data["due_on"],
+            assigned_to=data["assigned_to"],
+            request=request,
+        ),
+        title=_("Add a follow-up task"),
+        done=_("Task added."),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def case_task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    task = selectors.case_record_get_for_user(request.user, CaseTask, task_pk, perm=selectors.CASE_CHANGE)
+    if task.case_id != pk:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.case_task_done(actor=_user(request), task=task, version=version, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Task done."))
+    if request.POST.get("next") == "tasks":
+        return redirect("trafficking:my_tasks")
+    return redirect("trafficking:case_detail", pk)
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.CASE_VIEW)
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    tasks = list(selectors.case_tasks_open_for(request.user))
+    selectors.case_list_audit(
+        user=request.user, cases={task.case: None for task in tasks}, request=request, purpose="tasks"
+    )
+    return render(request, "trafficking/tasks.html", {"tasks": tasks, "today": timezone.localdate()})
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def case_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_user(request.user, pk, perm=selectors.CASE_CHANGE, audit_read=False)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_attachment_add(
+                actor=_user(request),
+                case=case,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("trafficking:case_detail", pk)
+    return render(
+        request,
+        "trafficking/case_action.html",
+        {"case": case, "form": form, "title": _("Attach a file"), "multipart": True},
+        status=400,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    attachment = selectors.case_record_get_for_user(
+        request.user, CaseAttachment, attachment_pk, request=request, audit_read=True
+    )
+    if attachment.case_id != pk:
+        raise Http404
+    response = HttpResponse(
+        services.case_attachment_content(attachment), content_type=attachment.content_type
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(True, attachment.original_name) or "attachment"
+    )
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def case_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = selectors.case_record_get_for_user(
+        request.user, CaseAttachment, attachment_pk, perm=selectors.CASE_CHANGE
+    )
+    if attachment.case_id != pk:
+        raise Http404
+    services.case_attachment_delete(actor=_user(request), attachment=attachment, request=request)
+    messages.success(request, _("File removed."))
+    return redirect("trafficking:case_detail", pk)
 
 
 @never_cache
