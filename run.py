@@ -3,6 +3,7 @@
 
     python3 run.py start   # virtualenv, install, migrate, reference + demo data, serve on 127.0.0.1:$PORT
     python3 run.py test    # install with dev tools, then ruff, mypy, tests on SQLite and PostgreSQL, browser tests
+    python3 run.py bench NAME [ARGS]   # install what benchmarks need, then run bench/NAME.py (not a test)
 
 Both are safe to run twice: the install step is skipped while pyproject.toml is unchanged.
 """
@@ -193,9 +194,24 @@ def test() -> None:
     run(PYTHON, "-m", "pytest", "-m", "browser", "-q", env=browser_env)
 
 
+def bench(name: str, *args: str) -> None:
+    """One benchmark from a fresh clone: the dev extra holds its peers (pandas, gunicorn,
+    django-import-export); the benchmark makes its own throw-away data directory and keys."""
+    script = ROOT / "bench" / f"{name}.py"
+    if not script.is_file():
+        names = ", ".join(sorted(path.stem for path in (ROOT / "bench").glob("*.py")))
+        sys.exit(f"No benchmark {name!r}; there are: {names}.")
+    ensure_virtualenv("dev")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    sys.exit(run(PYTHON, script, *args, env=env, check=False))
+
+
 COMMANDS = {"start": start, "test": test}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
+    if len(sys.argv) >= 3 and sys.argv[1] == "bench":
+        bench(sys.argv[2], *sys.argv[3:])
+    elif len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)
-    COMMANDS[sys.argv[1]]()
+    else:
+        COMMANDS[sys.argv[1]]()

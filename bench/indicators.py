@@ -19,6 +19,7 @@ and every loop is bounded. The last line printed is JSON: ratios first, then med
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import json
 import os
@@ -449,6 +450,8 @@ def bench_pages(args: argparse.Namespace) -> dict[str, object]:
         "DATABASE_URL": args.database,
         "MIGDEV_DEBUG": "0",
         "SECRET_KEY": "bench-only-not-secret",
+        "MIGDEV_FIELD_KEYS": base64.urlsafe_b64encode(b"bench-only-field-key-32-bytes!!!").decode(),
+        "MIGDEV_BLIND_INDEX_KEY": "bench-only-blind-index-key-0123456789-abcdefgh",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_CONN_MAX_AGE": "60",

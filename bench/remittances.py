@@ -22,6 +22,7 @@ Benchmarks are not tests. The last line printed is JSON, ratios first.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import importlib.util
 import json
@@ -340,6 +341,9 @@ def bench_page(total_requests: int, clients: int) -> dict[str, Any]:
             "MIGDEV_DATA_DIR": data_dir,
             "MIGDEV_DEBUG": "0",
             "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-0123456789",
+            # Production settings refuse to start without field keys; these are throw-away ones.
+            "MIGDEV_FIELD_KEYS": base64.urlsafe_b64encode(b"bench-only-field-key-32-bytes!!!").decode(),
+            "MIGDEV_BLIND_INDEX_KEY": "bench-only-blind-index-key-0123456789-abcdefgh",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "LOG_LEVEL": "ERROR",

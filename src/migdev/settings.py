@@ -295,6 +295,8 @@ IMPORT_MAX_MEMORY_BYTES = env_int("IMPORT_MAX_MEMORY_BYTES", 3 * 1024 * 1024 * 1
 # --replace`, the box on the import page). Loads that only add values, or remove at most this share of
 # the edition's values without changing any, go ahead unconfirmed; 0.0 asks for every removal.
 IMPORT_CONFIRM_REMOVED_SHARE = float(env_str("IMPORT_CONFIRM_REMOVED_SHARE", "0.0"))
+# A document kept with a trafficking case (encrypted in storage; read whole to encrypt and decrypt).
+CASE_ATTACHMENT_MAX_BYTES = env_int("CASE_ATTACHMENT_MAX_BYTES", 20 * 1000 * 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

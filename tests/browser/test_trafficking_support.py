@@ -60,3 +60,43 @@ def test_support_plan_and_service_on_a_phone(
     assert ServiceDelivery.objects.get(case=case).plan is not None
     assert external_requests == []
     assert_no_console_errors(console_errors)
+
+
+def test_follow_up_task_attachment_and_case_import_on_a_phone(
+    case_worker: Page,
+    live_server: Any,
+    external_requests: list[str],
+    console_errors: list[str],
+    tmp_path: Any,
+) -> None:
+    page = case_worker
+    case = Case.objects.order_by("pk").last()
+    assert case is not None
+    page.goto(f"{live_server.url}/es/trafficking/cases/{case.pk}/")
+    page.click("#tasks ~ details summary")
+    page.fill("input[name=title]", "Llamar por la audiencia (demo)")
+    page.fill("input[name=due_on]", "2030-01-15")
+    page.click("form[action$='/tasks/'] button[type=submit]")
+    page.wait_for_url(f"**/trafficking/cases/{case.pk}/")
+    assert "Llamar por la audiencia (demo)" in page.content()
+
+    document = tmp_path / "nota.txt"
+    document.write_text("Nota de acogida (demo)")
+    page.click("#attachments ~ details summary")
+    page.set_input_files("input[name=file]", str(document))
+    page.click("form[action$='/attachments/'] button[type=submit]")
+    page.wait_for_url(f"**/trafficking/cases/{case.pk}/")
+    assert "nota.txt" in page.content()
+    page.reload()
+    for summary in page.locator("details summary").all():
+        summary.click()
+    assert_accessible(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, f"the case page scrolls sideways on a phone ({width}px)"
+
+    page.goto(f"{live_server.url}/es/trafficking/tasks/")
+    assert "Llamar por la audiencia (demo)" in page.content()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/es/trafficking/cases/import/")
+    assert_accessible(page)
+    assert not external_requests and not console_errors

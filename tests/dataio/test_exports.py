@@ -7,11 +7,17 @@ from typing import Any
 
 import pytest
 from django.http import FileResponse, StreamingHttpResponse
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from migdev.dataio.exports import FORMULA_TRIGGERS, FORMULA_TRIGGERS_AFTER_SPACE, export_response, safe_cell
+from migdev.dataio.exports import (
+    FORMULA_TRIGGERS,
+    FORMULA_TRIGGERS_AFTER_SPACE,
+    export_response,
+    safe_cell,
+    unescape_cell,
+)
 
 COLUMNS = [("name", "Name"), ("value", "Value")]
 
@@ -52,7 +58,7 @@ def xlsx_cells(response: Any) -> list[list[Any]]:
         ("plain", "plain"),
         (" plain", " plain"),
         ("a=b", "a=b"),
-        ("'=1+1", "'=1+1"),  # already quoted: shown as text as it is
+        ("'=1+1", "''=1+1"),  # looks quoted already: quoted once more, so it reads back exactly
         ("", ""),
         ("   ", "   "),
         (None, ""),
@@ -181,3 +187,10 @@ def test_no_xlsx_cell_starts_with_a_formula_trigger(rows: list[dict[str, Any]]) 
     for row in cells:
         for cell in row:
             assert not starts_with_trigger(cell), cell
+
+
+@given(st.text())
+@example("'=1+1")
+@example("''+41")
+def test_text_read_back_from_an_export_is_the_text_written(text: str) -> None:
+    assert unescape_cell(safe_cell(text)) == text

@@ -46,11 +46,24 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, Promise):
         value = str(value)
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_TRIGGERS) or value.lstrip().startswith(FORMULA_TRIGGERS_AFTER_SPACE)
+    if (
+        isinstance(value, str)
+        and (
+            value.startswith(FORMULA_TRIGGERS)
+            or value.lstrip().startswith(FORMULA_TRIGGERS_AFTER_SPACE)
+            # Text that already looks quoted is quoted once more, so that reading it back is exact.
+            or (value.startswith("'") and safe_cell(value[1:]) != value[1:])
+        )
     ):
         return "'" + value
     return value
+
+
+def unescape_cell(text: str) -> str:
+    """The inverse of :func:`safe_cell` for text read back from an export: the quote it added is dropped."""
+    if text.startswith("'") and safe_cell(text[1:]) == text:
+        return text[1:]
+    return text
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -112,12 +125,20 @@ def _json_chunks(rows: Iterable[Mapping[str, Any]], columns: Columns) -> Iterato
 
 
 def export_response(
-    rows: Iterable[Mapping[str, Any]], columns: Columns, fmt: ExportFormat, filename: str
+    rows: Iterable[Mapping[str, Any]],
+    columns: Columns,
+    fmt: ExportFormat,
+    filename: str,
+    *,
+    sheet_title: str | None = None,
+    xlsx_label_row: Sequence[str] = (),
 ) -> HttpResponse | StreamingHttpResponse | FileResponse:
     """Download of ``rows`` with the given ``(key, header)`` columns, in order.
 
     CSV and JSON stream as they are produced; XLSX is written row by row to a temporary file (openpyxl's
-    write-only mode) that disappears once the response is closed.
+    write-only mode) that disappears once the response is closed. A template that other tools read back
+    (the HTCDS toolkit's "Case Sheet") names its sheet and puts a second header row of labels under the
+    field names: ``sheet_title`` and ``xlsx_label_row``.
     """
     name = _safe_filename(filename, fmt)
     if fmt == "csv":
@@ -128,7 +149,10 @@ def export_response(
         response = StreamingHttpResponse(_json_chunks(rows, columns), content_type=CONTENT_TYPES["json"])
     elif fmt == "xlsx":
         return FileResponse(
-            _xlsx_file(rows, columns), as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"]
+            _xlsx_file(rows, columns, sheet_title=sheet_title, label_row=xlsx_label_row),
+            as_attachment=True,
+            filename=name,
+            content_type=CONTENT_TYPES["xlsx"],
         )
     else:
         raise ValueError(f"Unknown export format {fmt!r}.")
@@ -136,12 +160,20 @@ def export_response(
     return response
 
 
-def _xlsx_file(rows: Iterable[Mapping[str, Any]], columns: Columns) -> Any:
+def _xlsx_file(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Columns,
+    *,
+    sheet_title: str | None = None,
+    label_row: Sequence[str] = (),
+) -> Any:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet()
+    worksheet = workbook.create_sheet(title=sheet_title)
     worksheet.append([_xlsx_cell(str(header)) for _key, header in columns])
+    if label_row:
+        worksheet.append([_xlsx_cell(label) for label in label_row])
     for row in rows:
         worksheet.append([_xlsx_cell(row.get(key)) for key, _header in columns])
     # An anonymous temporary file: deleted by the OS as soon as FileResponse closes it.

@@ -76,6 +76,22 @@ class FieldCipher:
                 continue
         raise FieldDecryptionError(f"no configured field key decrypts a value written with key id {key_id!r}")
 
+    def encrypt_bytes(self, plaintext: bytes) -> bytes:
+        """A file's content: the key id, a colon, then the Fernet token."""
+        key_id, fernet = self.keys[0]
+        return key_id.encode("ascii") + b":" + fernet.encrypt(plaintext)
+
+    def decrypt_bytes(self, stored: bytes) -> bytes:
+        key_id, _, token = stored.partition(b":")
+        wanted = key_id.decode("ascii", "replace")
+        candidates = [fernet for kid, fernet in self.keys if kid == wanted] or [f for _, f in self.keys]
+        for fernet in candidates:
+            try:
+                return fernet.decrypt(token)
+            except (InvalidToken, ValueError):
+                continue
+        raise FieldDecryptionError(f"no configured field key decrypts a file written with key id {wanted!r}")
+
     def is_current(self, stored: str) -> bool:
         return stored.partition(":")[0] == self.primary_key_id
 

@@ -13,7 +13,7 @@ from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.core.versioning import VersionedForm
 from migdev.reference.collation import sorted_by_name
 from migdev.reference.models import Country
-from migdev.trafficking import htcds
+from migdev.trafficking import htcds, selectors
 from migdev.trafficking.models import (
     Case,
     Consent,
@@ -159,6 +159,26 @@ def initial_for(case: Case) -> dict[str, Any]:
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("What to do"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_INPUT)
+    assigned_to = forms.ModelChoiceField(
+        label=_("Assigned to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The case owner"),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = selectors.case_workers_for(case)  # type: ignore[attr-defined]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG, text or office document."))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
 class ConsentForm(forms.Form):
@@ -350,6 +370,17 @@ class ServiceDeliveryForm(forms.ModelForm):
         plan_field.queryset = SupportPlan.objects.filter(case=case)
         provider_field = cast(forms.ModelChoiceField, self.fields["provider"])
         provider_field.queryset = Organisation.objects.order_by("name")
+
+
+class CaseImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HTCDS toolkit workbook (XLSX)"),
+        help_text=_(
+            "The “Case Sheet” of the HTCDS 2.0 Excel toolkit, or a case export with HTCDS field names. "
+            "Every row is checked first; if any is wrong, no case is created."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
 
 
 class MergeForm(forms.Form):

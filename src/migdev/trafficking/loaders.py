@@ -23,10 +23,11 @@ from django.utils.translation import gettext_lazy
 from migdev.accounts.access import has_permission
 from migdev.accounts.models import Organisation, User
 from migdev.dataio.errors import ErrorCollector, ImportRejected, RowError
+from migdev.dataio.exports import unescape_cell
 from migdev.dataio.progress import Progress
 from migdev.dataio.readers import FileKind, Workbook, detect_kind, estimate_data_rows, read_table
 from migdev.dataio.registry import ImportResult, LoadFormat
-from migdev.trafficking import ctdc, htcds, services
+from migdev.trafficking import ctdc, exchange, htcds, services
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.models import AnalyticRecord, AnalyticSource, Consent, DataTransfer, Referral
 from migdev.trafficking.selectors import CASE_ADD, CASE_VIEW, CONSENT_OVERRIDE
@@ -133,34 +134,8 @@ def load_ctdc_synthetic(path: Path, *, progress: Progress, user: User | None) ->
 # --- HTCDS Excel toolkit --------------------------------------------------------------------------------
 
 CASE_SHEET = "Case Sheet"
-# Toolkit column -> case field. The toolkit's header row spells one name wrongly and leaves one out;
-# both are recognised (the missing one by its label in the second header row).
-TOOLKIT_FIELDS = {
-    "prs_Salutation": "salutation",
-    "prs_FirstName": "first_name",
-    "prs_SecondName": "second_name",
-    "prs_Birthdate": "birth_date",
-    "prs_Gender": "gender",
-    "prs_Citizenship": "citizenship",
-    "prs_Title": "title",
-    "prs_Email": "email",
-    "prs_HomePhone": "home_phone",
-    "prs_MobilePhone": "mobile_phone",
-    "prs_MailingCity": "mailing_city",
-    "prs_MailingCountry": "mailing_country",
-    "prs_MailingState": "mailing_state",
-    "prs_MailingStreet": "mailing_street",
-    "prs_MailingPostalCode": "mailing_postal_code",
-    "vic_TraffickingStatus": "trafficking_status",
-    "vic_TraffickingStatusDecisionMakingOrg": "status_decision_organisation",
-    "vic_MethodOfRecruitment": "recruitment_methods",
-    "vic_LocationOfRecruitment": "recruitment_location",
-    "vic_MethodsOfControl": "control_methods",
-    "vic_TypeOfExploitation": "exploitation_types",
-    "vic_ForcedLabourIndustry": "labour_industries",
-    "vic_TypeOfSexExploitation": "sex_exploitation_types",
-    "vic_LocationOfExploitation": "exploitation_location",
-}
+# The toolkit's header row spells one name wrongly and leaves one out; both are recognised (the missing
+# one by its label in the second header row).
 TOOLKIT_ALIASES = {"vic_TraffickinStatusDecisionMakingOrg": "vic_TraffickingStatusDecisionMakingOrg"}
 TOOLKIT_LABELS = {"Reason for Outgoing Referral": "cas_ReasonForOutgoingReferral"}
 TOOLKIT_OTHER = {
@@ -179,7 +154,13 @@ TOOLKIT_OTHER = {
     "cas_OutgoingReferralDetails",
     "cas_ReasonForCaseClosure",
 }
-KNOWN_COLUMNS = set(TOOLKIT_FIELDS) | TOOLKIT_OTHER
+# A case export with HTCDS field names (trafficking.exchange) writes every case field; the toolkit's own
+# sheet holds a subset of them. Both load.
+CASE_COLUMNS = exchange.field_for_column()
+KNOWN_COLUMNS = set(CASE_COLUMNS) | TOOLKIT_OTHER
+COUNTRY_COLUMNS = {"prs_MailingCountry", "mdv_RecruitmentCountry", "mdv_ExploitationCountry"}
+DATE_COLUMNS = {"prs_Birthdate", "mdv_RegisteredOn"}
+CHECKBOX_COLUMNS = {"prs_Deceased"}
 # The HTCDS value list behind each coded toolkit column.
 TOOLKIT_LISTS = {
     "prs_Gender": "prs_Gender",
@@ -190,6 +171,12 @@ TOOLKIT_LISTS = {
     "vic_TypeOfExploitation": "vic_TypeOfExploitation",
     "vic_ForcedLabourIndustry": "vic_ForcedLabourIndustry",
     "vic_TypeOfSexExploitation": "vic_TypeOfSexExploitation",
+    "prs_MaritalStatus": "prs_MaritalStatus",
+    "prs_HighestLevelOfEducation": "prs_HighestLevelOfEducation",
+    "vic_RelationshipToTrafficker": "vic_RelationshipToTrafficker",
+    "vic_RecruitmentWebsitesAndApps": "vic_RecruitmentWebsitesAndApps",
+    "vic_ExploitationWebsitesAndApps": "vic_ExploitationWebsitesAndApps",
+    "vic_Vulnerabilities": "vic_Vulnerabilities",
     "cas_Status": "cas_Status",
     "cas_ReasonForIncomingReferral": "cas_ReasonForIncomingReferral",
     "cas_ReasonForOutgoingReferral": "cas_ReasonForOutgoingReferral",
@@ -200,6 +187,9 @@ MULTI_VALUED = {
     "vic_TypeOfExploitation",
     "vic_ForcedLabourIndustry",
     "vic_TypeOfSexExploitation",
+    "vic_RecruitmentWebsitesAndApps",
+    "vic_ExploitationWebsitesAndApps",
+    "vic_Vulnerabilities",
     "prs_Citizenship",
 }
 YES = {"true", "yes", "y", "1", "x", "✓", "oui", "sí", "si"}
@@ -215,7 +205,8 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    # A platform export quotes text that a spreadsheet could take for a formula ("+234…" phone numbers).
+    return unescape_cell(" ".join(str(value).split()))
 
 
 def _toolkit_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -264,7 +255,9 @@ def _toolkit_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 yield number, row
 
 
-def _coded(list_name: str, text: str, many: bool) -> list[str]:
+def _coded(list_name: str, text: str, many: bool, *, quote: bool = True) -> list[str]:
+    """HTCDS value names for a cell. ``quote=False`` keeps the cell's text out of the error, for files
+    about people (an error report is kept in the import history)."""
     # A label may itself hold a semicolon ("Water supply; sewerage, ..."): try the whole cell first.
     whole = htcds.value_for(list_name, text)
     if whole is not None:
@@ -276,16 +269,20 @@ def _coded(list_name: str, text: str, many: bool) -> list[str]:
             continue
         value = htcds.value_for(list_name, part)
         if value is None:
+            if not quote:
+                raise ValidationError(_("A value is not on the HTCDS list."))
             raise ValidationError(_("“%(value)s” is not on the HTCDS list.") % {"value": part})
         result.append(value)
     return result
 
 
-def _country_code(text: str, index: Any) -> str:
+def _country_code(text: str, index: Any, *, quote: bool = True) -> str:
     """ISO alpha-2 from a code or from the toolkit's own country list (its drop-down offers names)."""
     candidate = text.strip()
     code = htcds.standard()["toolkit_countries"].get(candidate, candidate).upper()
     if len(code) != 2 or not index.is_country(code):
+        if not quote:
+            raise ValidationError(_("Neither an ISO alpha-2 code nor a country of the toolkit's list."))
         raise ValidationError(
             _("“%(value)s” is neither an ISO alpha-2 code nor a country of the toolkit's list.")
             % {"value": text}
@@ -297,7 +294,15 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise ValidationError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text}) from None
+        # The cell is not quoted: in a case file it may be a birth date.
+        raise ValidationError(_("Not a date (YYYY-MM-DD).")) from None
+
+
+def _checkbox(text: str) -> bool:
+    answer = text.casefold()
+    if answer in YES | NO:
+        return answer in YES
+    raise ValidationError(_("Write TRUE or FALSE."))
 
 
 def _organisation(text: str) -> Organisation | None:
@@ -333,20 +338,24 @@ def load_htcds_workbook(path: Path, *, progress: Progress, user: User | None) ->
         values: dict[str, Any] = {}
         check = _RowCheck(errors, row_number)
         fail = check.fail
-        for column, field in TOOLKIT_FIELDS.items():
+        for column, field in CASE_COLUMNS.items():
             text = row.get(column, "")
             if not text:
                 continue
             try:
                 if column == "prs_Citizenship":
-                    values[field] = [_country_code(part, index) for part in text.split(";") if part.strip()]
-                elif column == "prs_MailingCountry":
-                    values[field] = _country_code(text, index)
+                    values[field] = [
+                        _country_code(part, index, quote=False) for part in text.split(";") if part.strip()
+                    ]
+                elif column in COUNTRY_COLUMNS:
+                    values[field] = _country_code(text, index, quote=False)
                 elif column in TOOLKIT_LISTS:
-                    codes = _coded(TOOLKIT_LISTS[column], text, column in MULTI_VALUED)
+                    codes = _coded(TOOLKIT_LISTS[column], text, column in MULTI_VALUED, quote=False)
                     values[field] = codes if column in MULTI_VALUED else codes[0]
-                elif column == "prs_Birthdate":
+                elif column in DATE_COLUMNS:
                     values[field] = _date(text)
+                elif column in CHECKBOX_COLUMNS:
+                    values[field] = _checkbox(text)
                 else:
                     values[field] = text
             except ValidationError as error:
@@ -354,7 +363,7 @@ def load_htcds_workbook(path: Path, *, progress: Progress, user: User | None) ->
         try:
             values = services.clean_case_values(values)
         except ValidationError as error:
-            reverse = {field: column for column, field in TOOLKIT_FIELDS.items()}
+            reverse = {field: column for column, field in CASE_COLUMNS.items()}
             for field, messages in error.message_dict.items():
                 fail(reverse.get(field, field), " ".join(messages))
 

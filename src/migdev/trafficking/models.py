@@ -287,6 +287,62 @@ class CaseComment(CaseRecord):
         return f"{self.case_id}/comment/{self.pk}"
 
 
+class CaseTask(CaseRecord):
+    """A follow-up a case worker must not forget: a call back, a hearing, a document to renew.
+
+    The title says something about the person, so it is encrypted like every free text of a case.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = EncryptedCharField(_("what to do"), max_length=200)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trafficking_tasks",
+        verbose_name=_("assigned to"),
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = [models.F("done_at").asc(nulls_first=True), models.F("due_on").asc(nulls_last=True), "pk"]
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/task/{self.pk}"
+
+
+class CaseAttachment(CaseRecord):
+    """A document kept with a case (a scan of a statement, a medical note, a decision).
+
+    The file's content is encrypted with the field keys before it reaches storage, under a random name; its
+    original name and description are encrypted fields. Reading it goes through the case's access function
+    and is audited.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    original_name = EncryptedCharField(_("file name"), max_length=255)
+    description = EncryptedCharField(_("description"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size in bytes"), editable=False)
+    storage_name = models.CharField(max_length=255, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/attachment/{self.pk}"
+
+
 class Consent(CaseRecord):
     """Consent for one purpose: who gave it, when, for what, and its withdrawal."""
 

@@ -2,7 +2,8 @@
 
 * cases: :func:`cases_visible_to` / :func:`case_get_for_user` (every read audited);
 * the records inside a case (comments, consents, events, plans, services, perpetrators, requests,
-  transfers): :func:`case_record_get_for_user`, reached through the case's owner, group and organisation;
+  transfers, follow-up tasks, attachments): :func:`case_record_get_for_user`, reached through the case's
+  owner, group and organisation (an attachment's content is read only after it, with the read audited);
 * referrals: :func:`referrals_visible_to` / :func:`referral_get_for_user`;
 * analytic records: :func:`analytic_records_visible_to` (aggregates only leave this module);
 * releases: :func:`releases_visible_to` / :func:`release_get_for_user`, and :func:`published_releases`
@@ -17,14 +18,15 @@ from typing import Any, TypeVar
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.http import HttpRequest
 
 from migdev.accounts.access import get_for_user, has_permission, scoped_queryset
+from migdev.accounts.models import User
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.trafficking import ctdc
-from migdev.trafficking.models import AnalyticRecord, Case, PersonToken, Referral, Release
+from migdev.trafficking.models import AnalyticRecord, Case, CaseTask, PersonToken, Referral, Release
 
 UserLike = AbstractBaseUser | AnonymousUser
 ModelT = TypeVar("ModelT", bound=Model)
@@ -125,6 +127,35 @@ def person_tokens_visible_to(user: UserLike | None, perm: str = CASE_VIEW) -> Qu
     """Blind-index tokens of the cases ``user`` reaches with ``perm``: the same scope as
     :func:`cases_visible_to`, so a search never ranks, let alone decrypts, a case outside it."""
     return scoped_queryset(user, perm, PersonToken.objects.all(), **_THROUGH_CASE)
+
+
+def case_workers_for(case: Case) -> QuerySet[User]:
+    """Active people of the case's organisation who may work on this case: those a task can be given to."""
+    candidates = User.objects.filter(
+        organisation=case.organisation_id,
+        is_active=True,
+        roles__grants__permission__codename=CASE_CHANGE.split(".")[1],
+        roles__grants__permission__content_type__app_label="trafficking",
+    ).distinct()
+    reaching = [
+        person.pk
+        for person in candidates
+        if cases_visible_to(person, CASE_CHANGE).filter(pk=case.pk).exists()
+    ]
+    return User.objects.filter(pk__in=reaching).order_by("username")
+
+
+def case_tasks_open_for(user: UserLike | None) -> QuerySet[CaseTask]:
+    """Open follow-ups in cases ``user`` works on: given to them, or to nobody in a case they own."""
+    if not isinstance(user, User):
+        return CaseTask.objects.none()
+    cases = cases_visible_to(user, CASE_CHANGE).filter(anonymised_at__isnull=True)
+    return (
+        CaseTask.objects.filter(case__in=cases, done_at__isnull=True)
+        .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, case__owner=user))
+        .select_related("case", "assigned_to")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
 
 
 def case_possible_duplicates(user: UserLike | None, case: Case) -> list[Case]:

@@ -12,13 +12,19 @@ import io
 import json
 import re
 import secrets
+import tempfile
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q, QuerySet, Value
@@ -33,6 +39,8 @@ from migdev.accounts.models import Organisation, User, UserGroup
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.core.versioning import StaleEdit, claim_version
+from migdev.dataio.registry import ImportResult
+from migdev.dataio.services import import_file
 from migdev.trafficking import aggregates, htcds, releases
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.crypto import blind_index, blind_index_key, blind_index_key_id, field_cipher
@@ -42,8 +50,10 @@ from migdev.trafficking.models import (
     AnalyticRecord,
     AnalyticSource,
     Case,
+    CaseAttachment,
     CaseComment,
     CaseRequest,
+    CaseTask,
     Consent,
     DataTransfer,
     NotSamePerson,
@@ -998,6 +1008,8 @@ _MOVABLE = (
     Consent,
     Referral,
     DataTransfer,
+    CaseTask,
+    CaseAttachment,
 )
 
 
@@ -1148,6 +1160,7 @@ _SCRUBBED_RECORDS = (
     Consent,
     Referral,
     CaseRequest,
+    CaseTask,
 )
 
 
@@ -1184,6 +1197,7 @@ def case_anonymise(
         if case.merged_into_id is not None:
             # The survivor was findable under this case's spellings; not any more.
             person_tokens_refresh(Case.objects.get(pk=case.merged_into_id))
+        attachments_removed = _attachments_delete(CaseAttachment.objects.filter(case=case))
         audit_log(
             action=AuditAction.DELETE,
             request=request,
@@ -1192,6 +1206,7 @@ def case_anonymise(
             detail={
                 "anonymised": True,
                 "reason": reason,
+                "attachments_deleted": attachments_removed,
                 "statistical_record": record.pk if record else None,
             },
         )
@@ -1552,3 +1567,188 @@ def privacy_budget_spent(source_ids: Iterable[int]) -> float:
         if wanted & set(release.parameters.get("sources", [])):
             total += release.epsilon or 0.0
     return total
+
+
+# --- case import from the page ---------------------------------------------------------------------------
+
+CASE_IMPORT_FORMAT = "htcds-xlsx"
+# The name recorded for an uploaded workbook: a file name can itself name a person.
+CASE_IMPORT_RECORDED_NAME = "htcds-case-sheet.xlsx"
+
+
+def cases_import_htcds(*, upload: UploadedFile, user: User) -> ImportResult:
+    """Load an uploaded HTCDS toolkit workbook into cases, all or nothing; raises ``ImportRejected``.
+
+    The workbook goes to a private temporary directory that is removed before this returns, whatever
+    happens, and the import history records a fixed file name rather than the one uploaded.
+    """
+    if not has_permission(user, CASE_ADD):
+        raise PermissionDenied
+    with tempfile.TemporaryDirectory(prefix="migdev-case-import-") as directory:
+        path = Path(directory) / CASE_IMPORT_RECORDED_NAME
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        path.chmod(0o600)
+        return import_file(format_name=CASE_IMPORT_FORMAT, path=path, user=user)
+
+
+# --- follow-up tasks -------------------------------------------------------------------------------------
+
+
+@sensitive_variables()
+def case_task_add(
+    *,
+    actor: User,
+    case: Case,
+    title: str,
+    due_on: date | None = None,
+    assigned_to: User | None = None,
+    request: HttpRequest | None = None,
+) -> CaseTask:
+    """A follow-up on ``case``; it may be given to someone who can work on the case, or to nobody (then
+    it is the case owner's)."""
+    if not title.strip():
+        raise ValidationError({"title": [_("Say what is to be done.")]})
+    if assigned_to is not None and not _reaches(assigned_to, CASE_CHANGE, case):
+        raise ValidationError({"assigned_to": [_("This person cannot work on this case.")]})
+    task: CaseTask = _add_case_record(
+        actor=actor,
+        case=case,
+        model=CaseTask,
+        request=request,
+        title=title.strip(),
+        due_on=due_on,
+        assigned_to=assigned_to,
+    )
+    return task
+
+
+def case_task_done(
+    *, actor: User, task: CaseTask, version: int, request: HttpRequest | None = None
+) -> CaseTask:
+    """Mark a task done; ``version`` is the one the user saw, so two people closing it do not collide."""
+    _require(actor, CASE_CHANGE, task.case)
+    with transaction.atomic():
+        updated = CaseTask.objects.filter(pk=task.pk, version=version, done_at__isnull=True).update(
+            done_at=timezone.now(), done_by=actor, version=F("version") + 1
+        )
+        if not updated:
+            raise ValidationError(_("Someone else changed this task; reload the case to see it."))
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=task,
+            detail={"case": task.case.reference, "done": True},
+        )
+    task.refresh_from_db()
+    return task
+
+
+# --- attachments -----------------------------------------------------------------------------------------
+
+ATTACHMENT_PREFIX = "case-attachments"
+# What a case file holds in practice; the type is taken from the extension, never from the browser.
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".txt": "text/plain",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+}
+# First bytes of each kind, so a renamed executable is not kept as a "PDF".
+ATTACHMENT_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+    "application/vnd.oasis.opendocument.text": (b"PK\x03\x04",),
+}
+
+
+@sensitive_variables()
+def case_attachment_add(
+    *,
+    actor: User,
+    case: Case,
+    upload: UploadedFile,
+    description: str = "",
+    request: HttpRequest | None = None,
+) -> CaseAttachment:
+    """Keep ``upload`` with ``case``: checked, encrypted, stored under a random name, audited."""
+    _require(actor, CASE_CHANGE, case)
+    name = Path(upload.name or "").name.strip()
+    content_type = ATTACHMENT_TYPES.get(Path(name).suffix.lower())
+    if not name or content_type is None:
+        raise ValidationError(
+            {"file": [_("Attach a PDF, an image (JPEG, PNG), a text file or an office document.")]}
+        )
+    limit = settings.CASE_ATTACHMENT_MAX_BYTES
+    if (upload.size or 0) > limit:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(limit)s MB.") % {"limit": limit // 1_000_000}]}
+        )
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(limit)s MB.") % {"limit": limit // 1_000_000}]}
+        )
+    if not content:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    signatures = ATTACHMENT_SIGNATURES.get(content_type)
+    if signatures and not content.startswith(signatures):
+        raise ValidationError({"file": [_("The file's content does not match its type.")]})
+    storage_name = default_storage.save(
+        f"{ATTACHMENT_PREFIX}/{uuid.uuid4().hex}", ContentFile(field_cipher().encrypt_bytes(content))
+    )
+    try:
+        attachment: CaseAttachment = _add_case_record(
+            actor=actor,
+            case=case,
+            model=CaseAttachment,
+            request=request,
+            original_name=name[:255],
+            description=description.strip()[:200],
+            content_type=content_type,
+            size=len(content),
+            storage_name=storage_name,
+        )
+    except Exception:
+        default_storage.delete(storage_name)
+        raise
+    return attachment
+
+
+def case_attachment_content(attachment: CaseAttachment) -> bytes:
+    """The decrypted content. Callers get ``attachment`` from the access function, which audits the read."""
+    with default_storage.open(attachment.storage_name, "rb") as handle:
+        return field_cipher().decrypt_bytes(handle.read())
+
+
+def case_attachment_delete(
+    *, actor: User, attachment: CaseAttachment, request: HttpRequest | None = None
+) -> None:
+    _require(actor, CASE_CHANGE, attachment.case)
+    with transaction.atomic():
+        audit_log(
+            action=AuditAction.DELETE,
+            request=request,
+            actor=actor,
+            record=attachment,
+            detail={"case": attachment.case.reference},
+        )
+        _attachments_delete(CaseAttachment.objects.filter(pk=attachment.pk))
+
+
+def _attachments_delete(attachments: models.QuerySet[CaseAttachment]) -> int:
+    """Remove the records, and their files once the transaction has committed (a rollback keeps both)."""
+    names = list(attachments.values_list("storage_name", flat=True))
+    attachments.delete()
+    for name in names:
+        transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
+    return len(names)

@@ -12,9 +12,24 @@ urlpatterns = [
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/find/", views.person_find, name="person_find"),
     path("cases/export/", views.case_export, name="case_export"),
+    path("cases/import/", views.case_import, name="case_import"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/comment/", views.case_comment, name="case_comment"),
+    path("cases/<int:pk>/tasks/", views.case_task_add, name="case_task_add"),
+    path("cases/<int:pk>/tasks/<int:task_pk>/done/", views.case_task_done, name="case_task_done"),
+    path("cases/<int:pk>/attachments/", views.case_attachment_add, name="case_attachment_add"),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_pk>/",
+        views.case_attachment_download,
+        name="case_attachment_download",
+    ),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.case_attachment_delete,
+        name="case_attachment_delete",
+    ),
+    path("tasks/", views.my_tasks, name="my_tasks"),
     path("cases/<int:pk>/consent/", views.case_consent, name="case_consent"),
     path(
         "cases/<int:pk>/consent/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"

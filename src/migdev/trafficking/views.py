@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -27,13 +28,23 @@ from migdev.accounts.models import User
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.core.versioning import StaleEdit, edit_conflict
+from migdev.dataio.errors import ImportRejected
 from migdev.dataio.exports import export_response
 from migdev.jobs.services import job_enqueue
-from migdev.trafficking import ctdc, forms, htcds, linkage, search, selectors, services
+from migdev.trafficking import ctdc, exchange, forms, htcds, linkage, search, selectors, services
 from migdev.trafficking.aggregates import HIDDEN_VALUE
 from migdev.trafficking.countries import country_names
 from migdev.trafficking.jobs import RELEASE_BUILD_JOB
-from migdev.trafficking.models import AnalyticSource, Case, CaseRequest, Consent, Release
+from migdev.trafficking.loaders import CASE_SHEET
+from migdev.trafficking.models import (
+    AnalyticSource,
+    Case,
+    CaseAttachment,
+    CaseRequest,
+    CaseTask,
+    Consent,
+    Release,
+)
 from migdev.trafficking.releases import GROUP_DIMENSIONS
 from migdev.trafficking.tokens import PersonKeys
 
@@ -42,6 +53,7 @@ PAGE_SIZE = 25
 # keeps names out of the address even when someone types one there.
 REFERENCE_FRAGMENT = re.compile(r"^(?=.*[0-9-])[A-Z0-9-]{3,20}$")
 EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_NAMINGS = ("labels", "htcds")
 
 
 def _user(request: HttpRequest) -> User:
@@ -246,11 +258,40 @@ def person_find(request: HttpRequest) -> HttpResponse:
 @permission_required_or_404(selectors.CASE_EXPORT)
 @require_GET
 def case_export(request: HttpRequest) -> HttpResponseBase:
+    """Cases in scope as CSV or XLSX, with the interface's column labels or (``names=htcds``) the HTCDS 2.0
+    field names; an HTCDS XLSX is laid out as the toolkit's Case Sheet, so it loads back."""
     fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
+    naming = request.GET.get("names", "labels")
+    if fmt not in EXPORT_FORMATS or naming not in EXPORT_NAMINGS:
         raise Http404
     cases = list(selectors.cases_visible_to(request.user, selectors.CASE_EXPORT).order_by("pk"))
-    columns = (
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        record_type=Case._meta.label_lower,
+        detail={
+            "cases": [case.reference for case in cases],
+            "count": len(cases),
+            "format": fmt,
+            "names": naming,
+        },
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    if naming == "htcds":
+        columns = [
+            (exchange.column_for(name), exchange.column_for(name)) for name in services.EDITABLE_FIELDS
+        ]
+        columns += [(name, name) for name in exchange.CASE_COLUMNS]
+        labels = exchange.column_labels()
+        return export_response(
+            exchange.htcds_rows(cases, services.EDITABLE_FIELDS),
+            columns,
+            fmt,  # type: ignore[arg-type]
+            f"cases-htcds-{stamp}",
+            sheet_title=CASE_SHEET,
+            xlsx_label_row=[labels.get(key, key) for key, _header in columns],
+        )
+    label_columns = (
         [("reference", _("Case reference"))]
         + [(name, forms.field_label(name)) for name in services.EDITABLE_FIELDS]
         + [("status", _("Status")), ("owner", _("Case owner"))]
@@ -263,14 +304,33 @@ def case_export(request: HttpRequest) -> HttpResponseBase:
                 row[name] = "; ".join(str(item) for item in value)
         row.update(reference=case.reference, status=case.status, owner=case.owner.get_username())
         rows.append(row)
-    audit_log(
-        action=AuditAction.EXPORT,
-        request=request,
-        record_type=Case._meta.label_lower,
-        detail={"cases": [case.reference for case in cases], "count": len(cases), "format": fmt},
+    return export_response(rows, label_columns, fmt, f"cases-{stamp}")  # type: ignore[arg-type]
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@permission_required_or_404(selectors.CASE_ADD)
+@require_http_methods(["GET", "POST"])
+def case_import(request: HttpRequest) -> HttpResponse:
+    """A case worker loads an HTCDS toolkit workbook into cases they own, at once and all or nothing.
+
+    The upload is read in this request from a private temporary file that is gone when it returns: a
+    workbook of victims' data is never stored to be picked up by the job queue.
+    """
+    form = forms.CaseImportForm(request.POST or None, request.FILES or None)
+    result = None
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.cases_import_htcds(upload=form.cleaned_data["file"], user=_user(request))
+        except ImportRejected as rejection:
+            errors = list(rejection.errors)
+    return render(
+        request,
+        "trafficking/case_import.html",
+        {"form": form, "result": result, "import_errors": errors},
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return export_response(rows, columns, fmt, f"cases-{stamp}")  # type: ignore[arg-type]
 
 
 @never_cache
@@ -319,6 +379,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": case.referrals.select_related("organisation"),
         "transfers": case.transfers.all(),
         "comments": case.comments.select_related("created_by"),
+        "tasks": case.tasks.select_related("assigned_to", "done_by"),
+        "attachments": case.attachments.select_related("created_by"),
         "perpetrators": case.perpetrators.all(),
         "events": case.events.all(),
         "plans": case.support_plans.all(),
@@ -332,6 +394,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and pending.created_by_id != user.pk
         and selectors.cases_visible_to(user, selectors.CASE_APPROVE).filter(pk=case.pk).exists(),
         "comment_form": forms.CommentForm(),
+        "task_form": forms.TaskForm(case=case),
+        "attachment_form": forms.AttachmentForm(),
         "decision_form": forms.DecisionForm(),
     }
     return render(request, "trafficking/case_detail.html", context)
@@ -423,6 +487,124 @@ def case_comment(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Add a comment"),
         done=_("Comment added."),
     )
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def case_task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_factory=forms.TaskForm,
+        form_needs_case=True,
+        perform=lambda user, case, data: services.case_task_add(
+            actor=user,
+            case=case,
+            title=data["title"],
+            due_on=data["due_on"],
+            assigned_to=data["assigned_to"],
+            request=request,
+        ),
+        title=_("Add a follow-up task"),
+        done=_("Task added."),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def case_task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    task = selectors.case_record_get_for_user(request.user, CaseTask, task_pk, perm=selectors.CASE_CHANGE)
+    if task.case_id != pk:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.case_task_done(actor=_user(request), task=task, version=version, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Task done."))
+    if request.POST.get("next") == "tasks":
+        return redirect("trafficking:my_tasks")
+    return redirect("trafficking:case_detail", pk)
+
+
+@never_cache
+@login_required
+@permission_required_or_404(selectors.CASE_VIEW)
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    tasks = list(selectors.case_tasks_open_for(request.user))
+    selectors.case_list_audit(
+        user=request.user, cases={task.case: None for task in tasks}, request=request, purpose="tasks"
+    )
+    return render(request, "trafficking/tasks.html", {"tasks": tasks, "today": timezone.localdate()})
+
+
+@never_cache
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def case_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_user(request.user, pk, perm=selectors.CASE_CHANGE, audit_read=False)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_attachment_add(
+                actor=_user(request),
+                case=case,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("trafficking:case_detail", pk)
+    return render(
+        request,
+        "trafficking/case_action.html",
+        {"case": case, "form": form, "title": _("Attach a file"), "multipart": True},
+        status=400,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def case_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    attachment = selectors.case_record_get_for_user(
+        request.user, CaseAttachment, attachment_pk, request=request, audit_read=True
+    )
+    if attachment.case_id != pk:
+        raise Http404
+    response = HttpResponse(
+        services.case_attachment_content(attachment), content_type=attachment.content_type
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(True, attachment.original_name) or "attachment"
+    )
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def case_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = selectors.case_record_get_for_user(
+        request.user, CaseAttachment, attachment_pk, perm=selectors.CASE_CHANGE
+    )
+    if attachment.case_id != pk:
+        raise Http404
+    services.case_attachment_delete(actor=_user(request), attachment=attachment, request=request)
+    messages.success(request, _("File removed."))
+    return redirect("trafficking:case_detail", pk)
 
 
 @never_cache
