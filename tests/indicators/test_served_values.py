@@ -415,3 +415,32 @@ def test_licence_and_source_texts_go_through_the_catalogue(client, monkeypatch):
     ).content.decode()
     assert "Telle que publiée par chaque office" in page
     assert "As published by each office" not in page
+
+
+def test_line_chart_labels_neither_overlap_nor_leave_the_chart_at_phone_size():
+    import re
+
+    from migdev.indicators import charts
+
+    line = charts.Line(
+        "X", [charts.Point(float(year), 1_234_567_890.0 * (year - 1959), "") for year in range(1960, 2021)]
+    )
+    svg = str(
+        charts.line_chart(
+            [line], title="t", description="d", format_value=lambda v: f"{v / 1e6:,.0f} US$ million"
+        )
+    )
+    width = 720
+    labels = [
+        (float(x), anchor, text)
+        for x, anchor, text in re.findall(
+            r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)" class="tick">([^<]+)<', svg
+        )
+    ]
+    years = sorted((x, text) for x, anchor, text in labels if anchor == "middle")
+    values = [(x, text) for x, anchor, text in labels if anchor == "end"]
+    assert len(years) >= 4
+    for (x1, t1), (x2, t2) in zip(years, years[1:], strict=False):
+        assert x2 - x1 >= (charts.label_width(t1) + charts.label_width(t2)) / 2
+    assert years[-1][0] + charts.label_width(years[-1][1]) / 2 <= width
+    assert all(x - charts.label_width(text) >= 0 for x, text in values)
