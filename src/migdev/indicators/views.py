@@ -296,6 +296,7 @@ def _profile_context(country: Any) -> dict[str, Any]:
         "chart_blocks": chart_blocks,
         "partner_charts": partner_charts,
         "by_sex": by_sex,
+        "by_sex_period": profile.by_sex[0].value.period if profile.by_sex else "",
         "income_group": income,
         "income_year": latest_year,
         "names": names,
