@@ -118,3 +118,38 @@ def test_profile_and_three_country_comparison(
         page.locator(".map-figure").screenshot(path=f"{screenshot}/indicator-world-map-phone.png")
     assert watched["external"] == []
     assert watched["console"] == []
+
+
+def test_partners_page_and_profile_in_french_and_spanish(
+    page: Page, live_server: Any, watched: dict[str, list[str]]
+) -> None:
+    for name, path in [
+        ("undesa-ims-2020", IMS_2020),
+        ("undesa-ims-2019", IMS_2019_MATRIX),
+        ("unhcr-refugees", UNHCR),
+    ]:
+        load_file(name, path)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in [
+            "/fr/indicators/countries/SYR/partners/?series=refugees&direction=destinations",
+            "/es/indicators/countries/DEU/partners/?series=refugees",
+            "/fr/indicators/countries/USA/",
+            "/es/indicators/countries/USA/",
+        ]:
+            page.goto(live_server.url + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {width}px"
+            if width == 1280:
+                _accessible(page)
+    page.goto(
+        live_server.url + "/fr/indicators/countries/SYR/partners/?series=refugees&direction=destinations"
+    )
+    assert page.locator("tbody tr").count() > 10
+    with page.expect_download() as download:
+        page.locator("a[download]").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert watched["external"] == []
+    assert watched["console"] == []

@@ -143,8 +143,11 @@ def test_emigrants_and_refugees_by_origin(db):
     assert emigrants.values[("MEX", "2013")].value > 10_000_000
     per_100k = selectors.indicator_values(_indicator("refugees-by-origin-per-100000"), areas=["SYR"])
     syria_2020 = per_100k.values[("SYR", "2020")]
-    assert syria_2020.numerator > 6_000_000  # refugees from Syria in all countries of asylum
-    assert 30_000 < syria_2020.value < 40_000
+    assert syria_2020.numerator == 6_616_983  # refugees from Syria in all countries of asylum
+    # UNHCR's method divides by population + refugees: 6,616,983 / (17,500,657 + 6,616,983) × 100,000,
+    # UNHCR's 27,437 (refugees / population alone would give 37,810).
+    assert syria_2020.denominator == 17_500_657 + 6_616_983
+    assert abs(syria_2020.value - 27_437) < 1
 
 
 def test_net_migration_editions_and_coverage(db):

@@ -83,7 +83,9 @@ def test_ims_2019_matrix_skips_zeros_and_regions_keeps_missing():
     assert not parsed.issues
     areas = {o.area for o in parsed.observations}
     assert areas == {"USA", "DEU"}  # the "Caribbean" row is a region, not a destination
-    assert all(o.value != 0 for o in parsed.observations)
+    # Zero cells are kept as zeros (Nauru's refugees abroad fell to 0 in 2020).
+    zero = _find(parsed.observations, series="refugees", counterpart="IND", area="NRU", period="2020")
+    assert [o.value for o in zero] == [0]
     mexicans = _find(parsed.observations, area="USA", counterpart="MEX", period="2019")
     assert mexicans[0].value == pytest.approx(11_489_684, rel=0.05)
 
@@ -111,7 +113,9 @@ def test_unhcr_unknown_origin_and_unallocated_rows():
     assert not parsed.issues
     assert parsed.rows_skipped == 1  # 1995 asylum-seekers with neither origin nor asylum
     assert _find(parsed.observations, counterpart="UNK")
-    assert all(o.value != 0 for o in parsed.observations)
+    # Zero cells are kept as zeros (Nauru's refugees abroad fell to 0 in 2020).
+    zero = _find(parsed.observations, series="refugees", counterpart="IND", area="NRU", period="2020")
+    assert [o.value for o in zero] == [0]
 
 
 def test_remittance_inflows_2013_sums_and_estimate_flag():

@@ -8,6 +8,7 @@ Names, definitions and unit labels come in the language asked for with ``?lang=f
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from django.utils import translation
@@ -16,11 +17,12 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from migdev.core.api_base import Pagination
-from migdev.core.api_params import Language, RecordId, answers
+from migdev.core.api_params import Language, OneOf, RecordId, answers
 from migdev.indicators import regions, selectors
 from migdev.indicators.areas import is_aggregate_code, is_country, normalise_code
-from migdev.indicators.formatting import catalogue_text
+from migdev.indicators.formatting import catalogue_text, served_value
 from migdev.indicators.models import (
+    TOTAL,
     DevelopmentPlan,
     Edition,
     GovernanceAssessment,
@@ -74,14 +76,26 @@ class IndicatorDetailOut(IndicatorOut):
     default_edition: str | None
 
 
+UNIT_HELP = (
+    "Values are in the indicator's unit: the true quantity is value × 10^unit_mult (SDMX UNIT_MULT; "
+    "6 = millions, e.g. US$ million)."
+)
+
+
 class ObservationOut(Schema):
     area: str
     area_name: str
     is_aggregate: bool
     period: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
+    sex: str = Field(description="_T both sexes, F female, M male.")
+    age: str = Field(description="_T all ages, or the age group asked for.")
+    counterpart: str = Field(description="_T all partners, or the partner country asked for.")
+    value: float | None = Field(description=UNIT_HELP)
+    unit: str
+    unit_mult: int
+    status: str = Field(description="SDMX OBS_STATUS: A normal, E estimated (an input is an estimate).")
+    numerator: float | None = Field(description="In the series' base unit (persons, US dollars).")
+    denominator: float | None = Field(description="In the series' base unit (persons, US dollars).")
     coverage: str | None = Field(None, description="For aggregates: members with data / members.")
     edition: str
 
@@ -94,6 +108,19 @@ class ObservationFilter(Schema):
     edition: str | None = Field(
         None, description="Edition code; the newest edition with country data by default."
     )
+    counterpart: Annotated[str | None, Field(max_length=8)] = Field(
+        None,
+        description=(
+            "One partner country (ISO alpha-3) of a bilateral indicator: the country of origin of "
+            "immigrants or refugees hosted, the country of destination of emigrants or refugees abroad."
+        ),
+    )
+    sex: Annotated[str | None, OneOf(("F", "M", "_T"))] = Field(
+        None, description="F, M or _T, where the indicator's series has values by sex."
+    )
+    age: Annotated[str | None, Field(max_length=20)] = Field(
+        None, description="An age group, where the indicator's series has one."
+    )
     lang: Language = Field(None, description=LANG_HELP)
 
 
@@ -101,9 +128,12 @@ class KeyFigureOut(Schema):
     indicator: str
     name: str
     period: str | None
-    value: float | None
+    value: float | None = Field(description=UNIT_HELP)
     unit: str
+    unit_mult: int
+    status: str = Field(description="SDMX OBS_STATUS: A normal, E estimated.")
     edition: str | None
+    source: str | None = Field(None, description="Publisher and source of the figure's edition.")
 
 
 def _edition_out(edition: Edition) -> EditionOut:
@@ -162,9 +192,12 @@ def key_figures(request: HttpRequest, iso3: str, lang: Language = None) -> list[
                 indicator=card.indicator.code,
                 name=catalogue_text(card.indicator.name),
                 period=card.value.period if card.value else None,
-                value=card.value.value if card.value else None,
+                value=served_value(card.value.value, card.indicator) if card.value else None,
                 unit=catalogue_text(card.indicator.unit_label),
+                unit_mult=card.indicator.display_mult,
+                status=(card.value.status or "A") if card.value else "A",
                 edition=card.edition.code if card.edition else None,
+                source=card.source,
             )
             for card in profile.cards
         ]
@@ -359,15 +392,18 @@ def observations(request: HttpRequest, code: str, filters: Query[ObservationFilt
     periods = [part.strip() for part in (filters.period or "").split(",") if part.strip()] or None
     if filters.edition and not any(e.code == filters.edition for e in selectors.choose_edition(indicator)[1]):
         raise Http404
+    breakdown = _breakdown(indicator, filters)
     result = selectors.indicator_values(
         indicator,
         areas=countries or (None if not aggregates else []),
         edition_code=filters.edition,
         aggregate_codes=aggregates if requested else [],
         periods=periods,
+        breakdown=breakdown,
     )
     with _language(filters.lang):
         names = regions.area_names()
+        unit = catalogue_text(indicator.unit_label)
     edition = result.edition.code if result.edition else ""
     rows = [v for v in result.values.values() if not requested or v.area in countries]
     rows += list(result.aggregates.values())
@@ -378,7 +414,13 @@ def observations(request: HttpRequest, code: str, filters: Query[ObservationFilt
             area_name=names.get(v.area, v.area),
             is_aggregate=v.is_aggregate,
             period=v.period,
-            value=v.value,
+            sex=breakdown.sex or indicator.numerator_sex,
+            age=breakdown.age or TOTAL,
+            counterpart=breakdown.partner or TOTAL,
+            value=served_value(v.value, indicator),
+            unit=unit,
+            unit_mult=indicator.display_mult,
+            status=v.status or "A",
             numerator=v.numerator,
             denominator=v.denominator,
             coverage=f"{v.covered}/{v.members}" if v.is_aggregate and v.members else None,
@@ -386,3 +428,19 @@ def observations(request: HttpRequest, code: str, filters: Query[ObservationFilt
         )
         for v in rows
     ]
+
+
+def _breakdown(indicator: Indicator, filters: ObservationFilter) -> selectors.Breakdown:
+    """The sex, age group and partner asked for; 422 naming the reason when the series has none."""
+    partner = normalise_code(filters.counterpart) if filters.counterpart else None
+    if partner is not None and not is_country(partner):
+        raise HttpError(422, f"Unknown counterpart area: {filters.counterpart}")
+    breakdown = selectors.Breakdown(
+        sex=(filters.sex or "").strip().upper() or None,
+        age=(filters.age or "").strip() or None,
+        partner=partner,
+    )
+    problem = selectors.breakdown_problem(indicator, breakdown)
+    if problem:
+        raise HttpError(422, problem)
+    return breakdown

@@ -23,6 +23,8 @@ EXTRA_COUNTRIES = {"XKX": "Kosovo", "CHI": "Channel Islands", "ANT": "Netherland
 # Codes some publishers use for an area that has another code here.
 CODE_ALIASES = {"KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
 UNKNOWN_ORIGIN = "UNK"
+# Areas that no longer exist: kept for old data, not counted among the world's current countries.
+FORMER_AREAS = frozenset({"ANT"})
 
 # Origins in refugee statistics that are not areas at all.
 NON_AREA_ORIGINS = {"XXA": "Stateless", "TIB": "Tibetan", "UNK": "Unknown", "XXC": "Various"}

@@ -72,6 +72,7 @@ class IndicatorSpec:
     denominator_series: str | None = None
     denominator_description: str = ""
     denominator_sex: str = TOTAL
+    denominator_adds_numerator: bool = False
     decimals: int = 0
     display_mult: int = 0
     sdg: str | None = None
@@ -117,7 +118,7 @@ SOURCES = [
         "Refugee Data Finder",
         "UNHCR",
         "https://www.unhcr.org/refugee-statistics/",
-        "UNHCR terms of use (cite UNHCR)",
+        gettext_noop("UNHCR terms of use (cite UNHCR)"),
         "UNHCR Refugee Data Finder.",
     ),
     SourceSpec(
@@ -154,10 +155,10 @@ SOURCES = [
     ),
     SourceSpec(
         "national-statistics",
-        "National statistical offices (compiled)",
-        "National statistical offices",
+        gettext_noop("National statistical offices (compiled)"),
+        gettext_noop("National statistical offices"),
         "",
-        "As published by each office",
+        gettext_noop("As published by each office"),
         "National statistical offices, as compiled.",
     ),
 ]
@@ -342,9 +343,9 @@ INDICATORS = [
         gettext_noop("Refugees from the country per 100,000 population"),
         gettext_noop("Refugees per 100,000 (10.7.4)"),
         gettext_noop(
-            "Refugees originating from the country, in all countries of asylum, per 100,000 people "
-            "of the country "
-            "of origin (SDG 10.7.4)."
+            "Refugees originating from the country, in all countries of asylum, per 100,000 of the "
+            "country's population and its refugees abroad (SDG 10.7.4, UNHCR's method: refugees / "
+            "(population + refugees) × 100,000)."
         ),
         "forced-migration",
         "refugees",
@@ -354,7 +355,10 @@ INDICATORS = [
         numerator_area_role="counterpart",
         numerator_counterpart=ALL_PARTNERS,
         denominator_series="population",
-        denominator_description=gettext_noop("Population of the country of origin"),
+        denominator_description=gettext_noop(
+            "Population of the country of origin plus its refugees in all countries of asylum"
+        ),
+        denominator_adds_numerator=True,
         decimals=1,
         sdg="10.7.4",
         higher_is_better=False,

@@ -67,6 +67,16 @@ def _svg_open(width: int, height: int, title: str, description: str, css_class: 
     ]
 
 
+# Tick labels are 22 px on a phone (indicators.css), in chart units; a glyph is at most about 0.62 em wide.
+PHONE_TICK_FONT = 22
+GLYPH_WIDTH_EM = 0.62
+
+
+def label_width(text: str) -> float:
+    """Upper estimate of a tick label's width in chart units at the phone font size."""
+    return len(text) * PHONE_TICK_FONT * GLYPH_WIDTH_EM
+
+
 def line_chart(
     lines: Sequence[Line],
     *,
@@ -88,8 +98,6 @@ def line_chart(
             f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="chart-empty">–</text></svg>'
         )
         return mark_safe("".join(parts))  # noqa: S308 - every text node is escaped above
-    left, right, top, bottom = 86, 16, 16, 40
-    plot_width, plot_height = width - left - right, height - top - bottom
     xs = [p.x for p in points]
     ys = [p.y for p in points]
     x_low, x_high = min(xs), max(xs)
@@ -97,6 +105,12 @@ def line_chart(
         x_low, x_high = x_low - 1, x_high + 1
     y_ticks = nice_ticks(min(0.0, min(ys)), max(0.0, max(ys)))
     y_low, y_high = y_ticks[0], y_ticks[-1]
+    y_labels = [format_value(tick) for tick in y_ticks]
+    # Room for the longest value label at the phone font size, so that none is cut at the left edge;
+    # half a year label on the right, so that the last year is not cut either.
+    left = max(86, int(label_width(max(y_labels, key=len))) + 14)
+    right, top, bottom = int(label_width("0000") / 2) + 4, 16, 40
+    plot_width, plot_height = width - left - right, height - top - bottom
 
     def sx(x: float) -> float:
         return left + (x - x_low) / (x_high - x_low) * plot_width
@@ -104,14 +118,15 @@ def line_chart(
     def sy(y: float) -> float:
         return top + plot_height - (y - y_low) / ((y_high - y_low) or 1) * plot_height
 
-    for tick in y_ticks:
+    for tick, text in zip(y_ticks, y_labels, strict=True):
         y = sy(tick)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
-            f'class="tick">{escape(format_value(tick))}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{escape(text)}</text>'
         )
-    for tick in nice_ticks(x_low, x_high, count=min(8, int(x_high - x_low) or 1)):
+    # As many years as fit side by side at the phone font size (a year label plus a gap each).
+    fitting = max(1, int(plot_width // (label_width("0000") + 16)))
+    for tick in nice_ticks(x_low, x_high, count=min(8, fitting, int(x_high - x_low) or 1)):
         if x_low <= tick <= x_high and float(tick).is_integer():
             x = sx(tick)
             parts.append(

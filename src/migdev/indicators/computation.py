@@ -10,12 +10,13 @@ reported alongside, so a thin aggregate is visible as such.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 AreaPeriod = tuple[str, str]
 # Members of an aggregate for a data year; None means "every country that has data" (the world).
 Membership = Callable[[str, int], set[str] | None]
+ESTIMATE = "E"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class ComputedValue:
     is_aggregate: bool = False
     members: int = 0
     covered: int = 0
+    # SDMX OBS_STATUS: "E" when a published input is an estimate (the World Bank's "2012e"), else "".
+    status: str = ""
 
     @property
     def coverage(self) -> float | None:
@@ -54,8 +57,13 @@ def compute_values(
     *,
     factor: float,
     areas: Iterable[str] | None = None,
+    estimated: Collection[AreaPeriod] = (),
 ) -> dict[AreaPeriod, ComputedValue]:
-    """Per-area values; an area-period without a numerator (or without a needed denominator) has none."""
+    """Per-area values; an area-period without a numerator (or without a needed denominator) has none.
+
+    ``estimated`` holds the area-periods where an input is a published estimate; their values carry
+    status "E".
+    """
     wanted = set(areas) if areas is not None else None
     results: dict[AreaPeriod, ComputedValue] = {}
     for key, top in numerator.items():
@@ -68,7 +76,8 @@ def compute_values(
                 continue
         value = ratio(top, bottom, factor)
         if value is not None:
-            results[key] = ComputedValue(key[0], key[1], value, top, bottom)
+            status = ESTIMATE if key in estimated else ""
+            results[key] = ComputedValue(key[0], key[1], value, top, bottom, status=status)
     return results
 
 
@@ -81,10 +90,15 @@ def compute_aggregates(
     membership: Membership,
     country_codes: set[str],
     additive: bool = True,
+    estimated: Collection[AreaPeriod] = (),
+    world_countries: Collection[str] = (),
 ) -> dict[AreaPeriod, ComputedValue]:
     """Aggregate values per (code, period) over the countries that belong to each code in that year.
 
     ``additive=False`` (e.g. a cost in per cent without a denominator) takes the mean of member values.
+    The world (membership None) sums every country with data, but its coverage counts every country
+    of ``world_countries`` as a member, so a world figure over 104 countries says 104/237, not 104/104.
+    An aggregate with an estimated input is an estimate ("E").
     """
     by_period: dict[str, dict[str, float]] = defaultdict(dict)
     for (area, period), value in numerator.items():
@@ -99,14 +113,17 @@ def compute_aggregates(
         for period, values in by_period.items():
             members = membership(code, period_year(period))
             member_set = set(values) | reporting_denominator[period] if members is None else members
+            member_count = len(member_set | set(world_countries)) if members is None else len(member_set)
             total_top = 0.0
             total_bottom = 0.0
             covered = 0
+            is_estimate = False
             for area in member_set:
                 top = values.get(area)
                 if top is not None:
                     total_top += top
                     covered += 1
+                    is_estimate = is_estimate or (area, period) in estimated
                 if denominator is not None:
                     bottom = denominator.get((area, period))
                     if bottom is not None:
@@ -125,8 +142,9 @@ def compute_aggregates(
                 total_top,
                 total_bottom if denominator is not None else None,
                 is_aggregate=True,
-                members=len(member_set),
+                members=member_count,
                 covered=covered,
+                status=ESTIMATE if is_estimate else "",
             )
     return results
 

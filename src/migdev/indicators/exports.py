@@ -19,20 +19,27 @@ from django.utils.translation import gettext as _
 from migdev.dataio.exports import safe_cell
 from migdev.indicators.areas import WORLD, is_aggregate_code, iso3_to_m49
 from migdev.indicators.computation import ComputedValue
-from migdev.indicators.formatting import catalogue_text
-from migdev.indicators.models import Edition, Indicator
+from migdev.indicators.formatting import catalogue_text, served_value
+from migdev.indicators.models import TOTAL, Edition, Indicator
 
 NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 
 # SDMX series codes of indicators that are SDG series; others get a platform code of the same shape.
 SDG_SERIES = {"refugees-by-origin-per-100000": "SM_POP_REFG_OR", "remittance-inflows-gdp": "BX_TRF_PWKR"}
 UNIT_MEASURES = {100: "PT", 1000: "PER_1000_POP", 100000: "PER_100000_POP"}
-SDMX_DATAFLOW = "IAEG-SDGs:DF_SDG_GLH(1.8)"
+# The platform's own dataflow: the SDG DSD's dimensions plus COUNTERPART_AREA (origin or destination
+# of bilateral data), described by ``sdmx_structure_xml`` at the address in docs/indicators.md.
+SDMX_AGENCY = "MIGDEV"
+SDMX_DATAFLOW_ID = "DF_MIGDEV_INDICATORS"
+SDMX_DSD_ID = "DSD_MIGDEV_INDICATORS"
+SDMX_VERSION = "1.0"
+SDMX_DATAFLOW = f"{SDMX_AGENCY}:{SDMX_DATAFLOW_ID}({SDMX_VERSION})"
 SDMX_DIMENSIONS = (
     "FREQ",
     "REPORTING_TYPE",
     "SERIES",
     "REF_AREA",
+    "COUNTERPART_AREA",
     "SEX",
     "AGE",
     "URBANISATION",
@@ -59,6 +66,9 @@ def safe_text(value: object) -> object:
 
 @dataclass(frozen=True)
 class ExportRow:
+    """One value as downloaded: ``value`` in the indicator's unit (true quantity = value × 10^unit_mult,
+    the same representation as the API and the pages); numerator and denominator in base units."""
+
     area: str
     area_name: str
     is_aggregate: bool
@@ -68,10 +78,22 @@ class ExportRow:
     denominator: float | None
     coverage: str
     edition: str
+    unit_mult: int = 0
+    status: str = ""
+    sex: str = TOTAL
+    age: str = TOTAL
+    counterpart: str = TOTAL
 
 
 def export_rows(
-    values: Iterable[ComputedValue], *, names: dict[str, str], edition: Edition | None
+    values: Iterable[ComputedValue],
+    *,
+    names: dict[str, str],
+    edition: Edition | None,
+    indicator: Indicator,
+    sex: str = TOTAL,
+    age: str = TOTAL,
+    counterpart: str = TOTAL,
 ) -> list[ExportRow]:
     rows = []
     for item in sorted(values, key=lambda v: (v.is_aggregate, names.get(v.area, v.area), v.period)):
@@ -81,11 +103,16 @@ def export_rows(
                 area_name=names.get(item.area, item.area),
                 is_aggregate=item.is_aggregate,
                 period=item.period,
-                value=item.value,
+                value=served_value(item.value, indicator),
                 numerator=item.numerator,
                 denominator=item.denominator,
                 coverage=f"{item.covered}/{item.members}" if item.is_aggregate and item.members else "",
                 edition=edition.code if edition else "",
+                unit_mult=indicator.display_mult,
+                status=item.status or "A",
+                sex=sex,
+                age=age,
+                counterpart=counterpart,
             )
         )
     return rows
@@ -124,7 +151,11 @@ def metadata(
         "factor": indicator.factor,
         "unit": catalogue_text(indicator.unit_label),
         "language": get_language() or "en",
-        "values_in": _("true units (display multiplier not applied)"),
+        "values_in": _(
+            "the indicator's unit: the true quantity is value × 10^unit_mult (numerator and denominator "
+            "in base units: persons, US dollars)"
+        ),
+        "unit_mult": indicator.display_mult,
         "sdg_indicator": indicator.sdg_indicator.code if indicator.sdg_indicator else None,
         "edition": describe(edition),
         "denominator_edition": describe(denominator_edition),
@@ -144,8 +175,13 @@ CSV_COLUMNS = (
     "area_name",
     "is_aggregate",
     "period",
+    "sex",
+    "age",
+    "counterpart",
     "value",
     "unit",
+    "unit_mult",
+    "obs_status",
     "numerator",
     "denominator",
     "coverage",
@@ -167,8 +203,13 @@ def to_csv(indicator: Indicator, rows: Sequence[ExportRow]) -> str:
                     row.area_name,
                     "yes" if row.is_aggregate else "no",
                     row.period,
+                    row.sex,
+                    row.age,
+                    row.counterpart,
                     _number(row.value),
                     catalogue_text(indicator.unit_label),
+                    row.unit_mult,
+                    row.status,
                     _number(row.numerator),
                     _number(row.denominator),
                     row.coverage,
@@ -201,8 +242,13 @@ def to_xlsx(indicator: Indicator, rows: Sequence[ExportRow], meta: dict[str, obj
                     row.area_name,
                     "yes" if row.is_aggregate else "no",
                     row.period,
+                    row.sex,
+                    row.age,
+                    row.counterpart,
                     row.value,
                     catalogue_text(indicator.unit_label),
+                    row.unit_mult,
+                    row.status,
                     row.numerator,
                     row.denominator,
                     row.coverage,
@@ -254,22 +300,19 @@ def to_sdmx_csv(indicator: Indicator, rows: Sequence[ExportRow], edition: Editio
     series = sdmx_series_code(indicator)
     unit = sdmx_unit(indicator)
     source = edition.title if edition else ""
-    sex = (
-        {"F": "F", "M": "M"}.get(indicator.numerator_sex, "_T")
-        if indicator.denominator_series_id is None
-        else "_T"
-    )
     for row in rows:
         if row.value is None:
             continue
-        dimensions = dict.fromkeys(SDMX_DIMENSIONS, "_T")
+        dimensions = dict.fromkeys(SDMX_DIMENSIONS, TOTAL)
         dimensions.update(
             {
                 "FREQ": "A" if "-Q" not in row.period else "Q",
                 "REPORTING_TYPE": "G",
                 "SERIES": series,
                 "REF_AREA": sdmx_ref_area(row.area),
-                "SEX": sex,
+                "COUNTERPART_AREA": sdmx_ref_area(row.counterpart) if row.counterpart != TOTAL else TOTAL,
+                "SEX": row.sex,
+                "AGE": row.age,
                 "TIME_PERIOD": row.period,
             }
         )
@@ -284,8 +327,8 @@ def to_sdmx_csv(indicator: Indicator, rows: Sequence[ExportRow], edition: Editio
                     *(dimensions[name] for name in SDMX_DIMENSIONS),
                     _number(row.value),
                     unit,
-                    "0",
-                    "A",
+                    str(row.unit_mult),
+                    row.status or "A",
                     "C" if not row.is_aggregate else "G",
                     source,
                     comment,
@@ -293,6 +336,70 @@ def to_sdmx_csv(indicator: Indicator, rows: Sequence[ExportRow], edition: Editio
             ]
         )
     return buffer.getvalue()
+
+
+def sdmx_structure_xml() -> str:
+    """SDMX-ML 2.1 structure message: the concepts, the data structure (DSD) and the dataflow that the
+    SDMX-CSV downloads name in STRUCTURE_ID, so a reader (e.g. sdmx1) needs nothing written by hand."""
+    concepts = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
+    ref = f'agencyID="{SDMX_AGENCY}" maintainableParentID="CS_MIGDEV" maintainableParentVersion="1.0"'
+
+    def identity(concept: str) -> str:
+        return (
+            f'<str:ConceptIdentity><Ref id="{concept}" {ref} package="conceptscheme" '
+            f'class="Concept"/></str:ConceptIdentity>'
+        )
+
+    lines = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        '<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" '
+        'xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure" '
+        'xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">',
+        "<mes:Header><mes:ID>MIGDEV_INDICATORS_STRUCTURE</mes:ID><mes:Test>false</mes:Test>"
+        f"<mes:Prepared>{timezone.now().replace(microsecond=0).isoformat()}</mes:Prepared>"
+        f'<mes:Sender id="{SDMX_AGENCY}"/></mes:Header>',
+        "<mes:Structures>",
+        "<str:Concepts>",
+        f'<str:ConceptScheme id="CS_MIGDEV" agencyID="{SDMX_AGENCY}" version="1.0">'
+        "<com:Name>migdev concepts</com:Name>",
+        *(f'<str:Concept id="{c}"><com:Name>{c}</com:Name></str:Concept>' for c in concepts),
+        "</str:ConceptScheme>",
+        "</str:Concepts>",
+        "<str:DataStructures>",
+        f'<str:DataStructure id="{SDMX_DSD_ID}" agencyID="{SDMX_AGENCY}" version="{SDMX_VERSION}">'
+        "<com:Name>migdev indicators (SDG DSD dimensions and COUNTERPART_AREA)</com:Name>",
+        "<str:DataStructureComponents>",
+        '<str:DimensionList id="DimensionDescriptor">',
+    ]
+    for position, name in enumerate(SDMX_DIMENSIONS, start=1):
+        tag = "str:TimeDimension" if name == "TIME_PERIOD" else "str:Dimension"
+        lines.append(f'<{tag} id="{name}" position="{position}">{identity(name)}</{tag}>')
+    lines += ["</str:DimensionList>", '<str:AttributeList id="AttributeDescriptor">']
+    for name in SDMX_ATTRIBUTES:
+        lines.append(
+            f'<str:Attribute id="{name}" assignmentStatus="Conditional">{identity(name)}'
+            '<str:AttributeRelationship><str:PrimaryMeasure><Ref id="OBS_VALUE"/></str:PrimaryMeasure>'
+            "</str:AttributeRelationship></str:Attribute>"
+        )
+    lines += [
+        "</str:AttributeList>",
+        '<str:MeasureList id="MeasureDescriptor">',
+        f'<str:PrimaryMeasure id="OBS_VALUE">{identity("OBS_VALUE")}</str:PrimaryMeasure>',
+        "</str:MeasureList>",
+        "</str:DataStructureComponents>",
+        "</str:DataStructure>",
+        "</str:DataStructures>",
+        "<str:Dataflows>",
+        f'<str:Dataflow id="{SDMX_DATAFLOW_ID}" agencyID="{SDMX_AGENCY}" version="{SDMX_VERSION}">'
+        "<com:Name>migdev indicators</com:Name>"
+        f'<str:Structure><Ref id="{SDMX_DSD_ID}" agencyID="{SDMX_AGENCY}" version="{SDMX_VERSION}" '
+        'package="datastructure" class="DataStructure"/></str:Structure>',
+        "</str:Dataflow>",
+        "</str:Dataflows>",
+        "</mes:Structures>",
+        "</mes:Structure>",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def metadata_json(meta: dict[str, object]) -> str:

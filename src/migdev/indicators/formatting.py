@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from django.utils.formats import number_format
@@ -15,11 +16,27 @@ def display_value(value: float, indicator: Indicator) -> float:
     return value / 10**indicator.display_mult
 
 
+def served_value(value: float | None, indicator: Indicator) -> float | None:
+    """The one representation served everywhere (API, downloads, pages): the value in the indicator's
+    unit (e.g. US$ million), with ``indicator.display_mult`` as its SDMX UNIT_MULT."""
+    return None if value is None else display_value(value, indicator)
+
+
+def shown_decimals(value: float, places: int) -> int:
+    """Enough decimals that a non-zero value never reads as zero: 0.03 with one decimal shows 0.03."""
+    if value == 0 or round(abs(value), places) >= 10**-places:
+        return places
+    first_digit = -math.floor(math.log10(abs(value)))  # 0.03 → 2, 0.0004 → 4
+    return max(places, first_digit)
+
+
 def format_value(value: float | None, indicator: Indicator, *, decimals: int | None = None) -> str:
     if value is None:
         return "–"
     places = indicator.decimals if decimals is None else decimals
-    return number_format(round(display_value(value, indicator), places), places, force_grouping=True)
+    shown = display_value(value, indicator)
+    places = shown_decimals(shown, places)
+    return number_format(round(shown, places), places, force_grouping=True)
 
 
 COMPACT_STEPS = ((10**9, _("%(number)s bn")), (10**6, _("%(number)s M")), (10**3, _("%(number)s k")))

@@ -241,6 +241,13 @@ class Indicator(models.Model):
     )
     denominator_description = models.CharField(_("denominator"), max_length=200, blank=True)
     denominator_sex = models.CharField(max_length=3, default=TOTAL)
+    denominator_adds_numerator = models.BooleanField(
+        _("denominator includes the numerator"),
+        default=False,
+        help_text=_(
+            "Divide by denominator + numerator (UNHCR's SDG 10.7.4: refugees / (population + refugees))."
+        ),
+    )
     factor = models.IntegerField(_("factor"), choices=Factor.choices, default=Factor.NUMBER)
     unit_label = models.CharField(_("unit"), max_length=60)
     decimals = models.PositiveSmallIntegerField(_("decimals shown"), default=0)

@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from migdev.indicators import regions
-from migdev.indicators.areas import WORLD, country_codes
+from migdev.indicators.areas import FORMER_AREAS, WORLD, country_codes, is_country
 from migdev.indicators.catalogue import (
     ALL_PARTNERS,
     SDG_10C1_CORRIDOR_LIMIT,
@@ -17,6 +17,7 @@ from migdev.indicators.catalogue import (
     THEMES,
 )
 from migdev.indicators.computation import (
+    ESTIMATE,
     AreaPeriod,
     ComputedValue,
     Progress,
@@ -256,15 +257,23 @@ def term_values(
     series: Series,
     edition: Edition,
     sex: str = TOTAL,
+    age: str = TOTAL,
     area_role: str = Indicator.AreaRole.AREA,
     counterpart: str = TOTAL,
+    partner: str | None = None,
     areas: Iterable[str] | None = None,
     periods: Iterable[str] | None = None,
     include_aggregates: bool = False,
+    estimated: set[AreaPeriod] | None = None,
 ) -> dict[AreaPeriod, float]:
-    """Values of one term in true units (value × 10^unit_mult) keyed by (area, period)."""
+    """Values of one term in true units (value × 10^unit_mult) keyed by (area, period).
+
+    ``partner`` keeps one partner of bilateral data: the destination when the area is the counterpart
+    (emigrants from the area living in ``partner``), else the counterpart (e.g. refugees from
+    ``partner``). The area-periods with a published estimate among their inputs go into ``estimated``.
+    """
     rows = Observation.objects.filter(
-        series=series, edition=edition, sex=sex, age=TOTAL, migratory_status=TOTAL, value__isnull=False
+        series=series, edition=edition, sex=sex, age=age, migratory_status=TOTAL, value__isnull=False
     )
     if periods is not None:
         rows = rows.filter(period__in=list(periods))
@@ -273,10 +282,14 @@ def term_values(
         rows = rows.exclude(counterpart=TOTAL)
         if area_list is not None:
             rows = rows.filter(counterpart__in=area_list)
+        if partner is not None:
+            rows = rows.filter(area=partner)
         group = "counterpart"
     else:
         if counterpart == ALL_PARTNERS:
             rows = rows.exclude(counterpart=TOTAL)
+            if partner is not None:
+                rows = rows.filter(counterpart=partner)
         else:
             rows = rows.filter(counterpart=counterpart)
         if area_list is not None:
@@ -287,21 +300,26 @@ def term_values(
     result: dict[AreaPeriod, float] = {}
     if area_role == Indicator.AreaRole.COUNTERPART or counterpart == ALL_PARTNERS:
         reducer = Sum("value") if series.additive else Avg("value")
-        summed = rows.values(group, "period", "unit_mult").annotate(total=reducer, n=Count("id"))
-        if series.additive:
-            for row in summed:
-                key = (row[group], row["period"])
-                result[key] = result.get(key, 0.0) + row["total"] * 10 ** row["unit_mult"]
-        else:
-            weights: dict[AreaPeriod, int] = defaultdict(int)
-            for row in summed:
-                key = (row[group], row["period"])
-                result[key] = result.get(key, 0.0) + row["total"] * 10 ** row["unit_mult"] * row["n"]
-                weights[key] += row["n"]
+        summed = rows.values(group, "period", "unit_mult").annotate(
+            total=reducer, n=Count("id"), estimates=Count("id", filter=Q(status=ESTIMATE))
+        )
+        weights: dict[AreaPeriod, int] = defaultdict(int)
+        for row in summed:
+            key = (row[group], row["period"])
+            scaled = row["total"] * 10 ** row["unit_mult"]
+            result[key] = result.get(key, 0.0) + (scaled if series.additive else scaled * row["n"])
+            weights[key] += row["n"]
+            if row["estimates"] and estimated is not None:
+                estimated.add(key)
+        if not series.additive:
             result = {key: total / weights[key] for key, total in result.items()}
         return result
-    for area, period, value, unit_mult in rows.values_list("area", "period", "value", "unit_mult"):
+    for area, period, value, unit_mult, status in rows.values_list(
+        "area", "period", "value", "unit_mult", "status"
+    ):
         result[(area, period)] = value * 10**unit_mult
+        if status == ESTIMATE and estimated is not None:
+            estimated.add((area, period))
     return result
 
 
@@ -353,8 +371,14 @@ def indicator_values(
     aggregate_codes: Sequence[str] = (),
     periods: Sequence[str] | None = None,
     with_published_aggregates: bool = False,
+    breakdown: Breakdown | None = None,
 ) -> IndicatorResult:
-    """Compute the indicator for the given countries (all when None) and aggregates."""
+    """Compute the indicator for the given countries (all when None) and aggregates.
+
+    ``breakdown`` asks for one sex, age group or partner country instead of the indicator's totals
+    (check it first with ``breakdown_problem``).
+    """
+    breakdown = breakdown or Breakdown()
     single_area = areas[0] if areas is not None and len(areas) == 1 and not aggregate_codes else None
     edition, available = choose_edition(indicator, requested=edition_code, area=single_area)
     if edition is None:
@@ -364,27 +388,40 @@ def indicator_values(
         return IndicatorResult(indicator, edition, None, available)
     needs_all = bool(aggregate_codes) or areas is None
     fetch_areas = None if needs_all else list(areas or [])
+    estimated: set[AreaPeriod] = set()
+    numerator_sex = breakdown.sex or indicator.numerator_sex
+    age = breakdown.age or TOTAL
     numerator = term_values(
         series=indicator.numerator_series,
         edition=edition,
-        sex=indicator.numerator_sex,
+        sex=numerator_sex,
+        age=age,
         area_role=indicator.numerator_area_role,
         counterpart=indicator.numerator_counterpart,
+        partner=breakdown.partner,
         areas=fetch_areas,
         periods=periods,
+        estimated=estimated,
     )
     denominator = None
     if indicator.denominator_series is not None and denominator_edition is not None:
+        denominator_sex = indicator.denominator_sex
+        if breakdown.sex and indicator.denominator_series_id != indicator.numerator_series_id:
+            denominator_sex = breakdown.sex
         denominator = term_values(
             series=indicator.denominator_series,
             edition=denominator_edition,
-            sex=indicator.denominator_sex,
+            sex=denominator_sex,
+            age=age if indicator.denominator_series_id != indicator.numerator_series_id else TOTAL,
             areas=fetch_areas,
             periods=periods,
+            estimated=estimated,
         )
+        if indicator.denominator_adds_numerator:
+            denominator = _with_numerator_added(indicator, edition, denominator, numerator, breakdown)
     factor = float(indicator.factor)
     result = IndicatorResult(indicator, edition, denominator_edition, available)
-    result.values = compute_values(numerator, denominator, factor=factor, areas=areas)
+    result.values = compute_values(numerator, denominator, factor=factor, areas=areas, estimated=estimated)
     if aggregate_codes:
         additive = indicator.numerator_series.additive or indicator.denominator_series_id is not None
         result.aggregates = compute_aggregates(
@@ -395,10 +432,96 @@ def indicator_values(
             membership=regions.members,
             country_codes=set(country_codes()),
             additive=additive,
+            estimated=estimated,
+            world_countries=world_countries(),
         )
-    if with_published_aggregates and indicator.numerator_area_role == Indicator.AreaRole.AREA:
+    if (
+        with_published_aggregates
+        and indicator.numerator_area_role == Indicator.AreaRole.AREA
+        and not breakdown.asked
+    ):
         result.published_aggregates = _published_aggregates(indicator, edition, denominator_edition, periods)
     return result
+
+
+def _with_numerator_added(
+    indicator: Indicator,
+    edition: Edition,
+    denominator: dict[AreaPeriod, float],
+    numerator: dict[AreaPeriod, float],
+    breakdown: Breakdown,
+) -> dict[AreaPeriod, float]:
+    """UNHCR's SDG 10.7.4 denominator: population + all the country's refugees abroad.
+
+    For one partner country the numerator holds only the refugees there, so the whole is read again.
+    """
+    whole = numerator
+    if breakdown.partner is not None:
+        whole = term_values(
+            series=indicator.numerator_series,
+            edition=edition,
+            sex=breakdown.sex or indicator.numerator_sex,
+            age=breakdown.age or TOTAL,
+            area_role=indicator.numerator_area_role,
+            counterpart=indicator.numerator_counterpart,
+            areas=[area for area, _ in denominator],
+            periods=sorted({period for _, period in denominator}),
+        )
+    return {key: value + whole.get(key, 0.0) for key, value in denominator.items()}
+
+
+def world_countries() -> frozenset[str]:
+    """Every current country or territory: the members the world's coverage counts."""
+    return frozenset(code for code in country_codes() if code not in FORMER_AREAS)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One sex, age group or partner country asked for instead of an indicator's totals."""
+
+    sex: str | None = None
+    age: str | None = None
+    partner: str | None = None
+
+    @property
+    def asked(self) -> bool:
+        return bool(self.sex or self.age or self.partner)
+
+
+def breakdown_problem(indicator: Indicator, breakdown: Breakdown) -> str | None:
+    """Why the indicator cannot be broken down so (None when it can): the series must hold the
+    sex or age group, and a partner needs bilateral data summed over partners."""
+    series = indicator.numerator_series
+    if breakdown.partner is not None and not is_country(breakdown.partner):
+        return f"unknown counterpart area {breakdown.partner!r}"
+    if breakdown.partner is not None and indicator.numerator_counterpart != ALL_PARTNERS:
+        return f"{indicator.code} has no counterpart area (it is not summed over partner countries)"
+    if breakdown.sex is not None:
+        if breakdown.sex not in {TOTAL, "F", "M"}:
+            return f"unknown sex {breakdown.sex!r} (use F, M or _T)"
+        if indicator.numerator_sex != TOTAL or indicator.denominator_sex != TOTAL:
+            return f"{indicator.code} is already defined for one sex"
+        if breakdown.sex != TOTAL and not _series_has(series, sex=breakdown.sex):
+            return f"{indicator.code} has no values by sex"
+        denominator = indicator.denominator_series
+        if (
+            breakdown.sex != TOTAL
+            and denominator is not None
+            and denominator.id != series.id
+            and not _series_has(denominator, sex=breakdown.sex)
+        ):
+            return f"{indicator.code} has no denominator by sex"
+    if breakdown.age is not None and breakdown.age != TOTAL and not _series_has(series, age=breakdown.age):
+        return f"{indicator.code} has no values for the age group {breakdown.age!r}"
+    return None
+
+
+def _series_has(series: Series, **dimension: str) -> bool:
+    # Naming the editions lets the unique key (edition, series, …) serve the look-up.
+    editions = SeriesCoverage.objects.filter(series=series).values_list("edition_id", flat=True)
+    return Observation.objects.filter(
+        edition_id__in=list(editions), series=series, value__isnull=False, **dimension
+    ).exists()
 
 
 def _published_aggregates(
@@ -492,6 +615,22 @@ class KeyFigure:
     edition: Edition | None
     denominator_edition: Edition | None
     other_editions: int
+    # Where the figure comes from when it is not an edition of the indicators' data (RPW price data).
+    source_note: str = ""
+
+    @property
+    def source(self) -> str | None:
+        if self.source_note:
+            return self.source_note
+        if self.edition is None:
+            return None
+        return f"{self.edition.source.publisher}, {self.edition.source.name} — {self.edition.title}"
+
+
+@dataclass(frozen=True)
+class SexFigure:
+    sex: str
+    value: ComputedValue
 
 
 @dataclass(frozen=True)
@@ -518,6 +657,8 @@ class CountryProfile:
     partners_edition: Edition | None
     plans: list[PlanProgress]
     governance: list[GovernanceRow]
+    by_sex: list[SexFigure] = field(default_factory=list)
+    by_sex_edition: Edition | None = None
 
 
 def country_profile(iso3: str) -> CountryProfile:
@@ -534,15 +675,16 @@ def country_profile(iso3: str) -> CountryProfile:
             continue
         result = indicator_values(indicator, areas=[iso3])
         results[code] = result
-        cards.append(
-            KeyFigure(
-                indicator,
-                result.latest_for(iso3),
-                result.edition,
-                result.denominator_edition,
-                max(0, len(result.available_editions) - 1),
-            )
+        card = KeyFigure(
+            indicator,
+            result.latest_for(iso3),
+            result.edition,
+            result.denominator_edition,
+            max(0, len(result.available_editions) - 1),
         )
+        if code in RPW_COST_CARDS:
+            card = _newer_rpw_cost(card, iso3, receiving=code == "remittance-cost-to-country")
+        cards.append(card)
     for code in PROFILE_CHARTS:
         indicator = by_code.get(code)
         if indicator is None:
@@ -552,6 +694,7 @@ def country_profile(iso3: str) -> CountryProfile:
             TimeSeries(indicator, sorted(result.values.values(), key=lambda v: v.period), result.edition)
         )
     origins, destinations, year, edition = top_partners(iso3)
+    by_sex, by_sex_edition = _stock_by_sex(by_code.get("international-migrant-stock"), iso3)
     return CountryProfile(
         iso3=iso3,
         cards=cards,
@@ -562,7 +705,58 @@ def country_profile(iso3: str) -> CountryProfile:
         partners_edition=edition,
         plans=plans_for(iso3),
         governance=governance_for(iso3),
+        by_sex=by_sex,
+        by_sex_edition=by_sex_edition,
     )
+
+
+def _stock_by_sex(indicator: Indicator | None, iso3: str) -> tuple[list[SexFigure], Edition | None]:
+    """Men and women among the country's immigrants, latest year with both."""
+    if indicator is None:
+        return [], None
+    found: dict[str, dict[str, ComputedValue]] = {}
+    edition = None
+    for sex in ("M", "F"):
+        result = indicator_values(indicator, areas=[iso3], breakdown=Breakdown(sex=sex))
+        found[sex] = {v.period: v for v in result.values.values() if v.value is not None}
+        edition = edition or result.edition
+    common = sorted(set(found["M"]) & set(found["F"]))
+    if not common:
+        return [], None
+    latest = common[-1]
+    return [SexFigure(sex, found[sex][latest]) for sex in ("M", "F")], edition
+
+
+RPW_COST_CARDS = ("remittance-cost-to-country", "remittance-cost-from-country")
+
+
+def _newer_rpw_cost(card: KeyFigure, iso3: str, *, receiving: bool) -> KeyFigure:
+    """The cost card from the RPW corridor means (to 2025Q1) when the remittances module holds a
+    later quarter than the indicators' DataBank series (to 2020Q3): the same simple average over the
+    country's corridors, with the RPW source named."""
+    from django.apps import apps
+
+    if not apps.is_installed("migdev.remittances"):
+        return card
+    from migdev.remittances.models import CorridorSeriesValue
+
+    side = "corridor__receiving_country_id" if receiving else "corridor__sending_country_id"
+    rows = CorridorSeriesValue.objects.filter(
+        series=CorridorSeriesValue.Series.MEAN_COST_USD200, **{side: iso3}
+    )
+    quarter = rows.order_by("-quarter").values_list("quarter", flat=True).first()
+    if quarter is None:
+        return card
+    period = f"{quarter[:4]}-{quarter[4:]}"
+    if card.value is not None and card.value.period >= period:
+        return card
+    latest = list(rows.filter(quarter=quarter).select_related("source"))
+    mean = sum(float(row.value) for row in latest) / len(latest)
+    sources = sorted({str(row.source) for row in latest})
+    licences = sorted({row.source.licence for row in latest if row.source.licence})
+    note = "; ".join(sources) + (f" ({', '.join(licences)})" if licences else "")
+    value = ComputedValue(iso3, period, mean, mean, None, members=len(latest), covered=len(latest))
+    return KeyFigure(card.indicator, value, None, None, card.other_editions + 1, source_note=note)
 
 
 def top_partners(
@@ -599,6 +793,78 @@ def top_partners(
         ]
         return origins, destinations, latest, edition
     return [], [], None, None
+
+
+PARTNER_SERIES = ("migrant-stock", "refugees", "asylum-seekers")
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    code: str
+    total: float | None
+    male: float | None
+    female: float | None
+    status: str
+
+
+@dataclass
+class PartnerTable:
+    """Every partner of one country in one bilateral series, edition and period, one direction."""
+
+    series: Series
+    direction: str  # "origins": where the country's immigrants come from; "destinations": the reverse
+    edition: Edition | None
+    editions: list[Edition]
+    period: str | None
+    periods: list[str]
+    rows: list[PartnerRow]
+
+    @property
+    def total(self) -> float:
+        return sum(row.total or 0.0 for row in self.rows)
+
+    @property
+    def has_sex(self) -> bool:
+        return any(row.male is not None or row.female is not None for row in self.rows)
+
+
+def partner_table(
+    iso3: str, *, series_code: str, direction: str, period: str | None = None, edition_code: str | None = None
+) -> PartnerTable:
+    """Origins of the country's immigrants (or refugees) or destinations of its emigrants, all rows.
+
+    Raises ``Series.DoesNotExist`` for a series that is not bilateral data of this module.
+    """
+    if series_code not in PARTNER_SERIES:
+        raise Series.DoesNotExist(series_code)
+    series = Series.objects.get(code=series_code)
+    editions = editions_with(series.id, bilateral=True)
+    side, partner_side = ("area", "counterpart") if direction == "origins" else ("counterpart", "area")
+    chosen = next((e for e in editions if e.code == edition_code), None)
+    candidates = [chosen] if chosen else editions
+    for edition in candidates:
+        rows = Observation.objects.filter(series=series, edition=edition, age=TOTAL, **{side: iso3}).exclude(
+            counterpart=TOTAL
+        )
+        periods = sorted(set(rows.values_list("period", flat=True)), reverse=True)
+        if not periods:
+            continue
+        used = period if period in periods else periods[0]
+        values: dict[str, dict[str, float | None]] = defaultdict(dict)
+        statuses: dict[str, str] = {}
+        for code, sex, value, mult, status in rows.filter(period=used).values_list(
+            partner_side, "sex", "value", "unit_mult", "status"
+        ):
+            values[code][sex] = None if value is None else value * 10**mult
+            if status == ESTIMATE:
+                statuses[code] = ESTIMATE
+        table_rows = [
+            PartnerRow(code, found.get(TOTAL), found.get("M"), found.get("F"), statuses.get(code, ""))
+            for code, found in values.items()
+        ]
+        table_rows.sort(key=lambda row: (row.total is None, -(row.total or 0.0), row.code))
+        return PartnerTable(series, direction, edition, editions, used, periods, table_rows)
+    return PartnerTable(series, direction, None, editions, None, [], [])
 
 
 # --- Development plans -----------------------------------------------------------------------------

@@ -119,10 +119,16 @@ def catalogue_install(*, registry: Apps | None = None) -> None:
             },
         )
     series_by_code = {series.code: series for series in series_model.objects.all()}
+    # Migrations before 0006 run this with a historical model that lacks the field.
+    fields = {field.name for field in indicator_model._meta.get_fields()}
     for spec in catalogue.INDICATORS:
+        later: dict[str, Any] = {}
+        if "denominator_adds_numerator" in fields:
+            later["denominator_adds_numerator"] = spec.denominator_adds_numerator
         indicator_model.objects.update_or_create(
             code=spec.code,
             defaults={
+                **later,
                 "name": spec.name,
                 "short_name": spec.short_name,
                 "definition": spec.definition,

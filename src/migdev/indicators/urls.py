@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("countries/", views.country_redirect, name="country_redirect"),
     path("countries/<str:iso3>/", views.country_profile, name="country"),
+    path("countries/<str:iso3>/partners/", views.country_partners, name="country_partners"),
     path("countries/<str:iso3>/print/", views.country_profile_print, name="country_print"),
     path("sdg/", views.sdg_catalogue, name="sdg"),
     path("sources/", views.editions, name="editions"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/targets/<int:target_id>/edit/", views.target_edit, name="target_edit"),
     path("governance/assessments/new/", views.assessment_new, name="assessment_new"),
     path("governance/scores/new/", views.score_new, name="score_new"),
+    path("sdmx/structure/", views.sdmx_structure, name="sdmx_structure"),
     path("<slug:code>/", views.indicator_page, name="indicator"),
     path("<slug:code>/download/", views.indicator_download, name="download"),
 ]

@@ -3,7 +3,10 @@ catalogue, editions, development plans. Views only parse the request and hand ov
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
@@ -12,11 +15,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -28,11 +32,27 @@ from django.views.decorators.http import require_GET, require_http_methods
 from migdev.accounts.access import has_permission, permission_required_or_404
 from migdev.core.versioning import EditConflict, StaleEdit, edit_conflict
 from migdev.indicators import charts, exports, forms, regions, selectors, services, worldmap
-from migdev.indicators.areas import INCOME_GROUPS, WORLD, is_aggregate_code, is_country, normalise_code
+from migdev.indicators.areas import (
+    EXTRA_COUNTRIES,
+    FORMER_AREAS,
+    INCOME_GROUPS,
+    WORLD,
+    is_aggregate_code,
+    is_country,
+    normalise_code,
+)
 from migdev.indicators.cache import cached, data_version
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.formatting import catalogue_text, format_value, tick_formatter
-from migdev.indicators.models import DevelopmentPlan, Edition, Indicator, PlanGoal, PlanTarget, Source
+from migdev.indicators.models import (
+    TOTAL,
+    DevelopmentPlan,
+    Edition,
+    Indicator,
+    PlanGoal,
+    PlanTarget,
+    Source,
+)
 from migdev.reference import selectors as reference
 from migdev.reference.models import IncomeGroup
 
@@ -135,7 +155,7 @@ def _home_context() -> dict[str, Any]:
             world_editions = selectors.values_by_edition(indicator, area=WORLD, period=stock.period)
     return {
         "themes": selectors.indicators_by_theme(),
-        "countries": reference.countries(),
+        "countries": _profile_countries(),
         "stock_indicator": indicator,
         "world_stock": stock,
         "world_editions": world_editions,
@@ -146,10 +166,9 @@ def _home_context() -> dict[str, Any]:
 @require_GET
 def country_redirect(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
-    try:
-        country = reference.country_by_code(code)
-    except reference.Country.DoesNotExist as error:
-        raise Http404 from error
+    country = _country_or_none(normalise_code(code)) if CODE_PATTERN.match(code.strip()) else None
+    if country is None:
+        raise Http404
     return HttpResponseRedirect(reverse("indicators:country", args=[country.iso3]))
 
 
@@ -258,6 +277,17 @@ def _profile_context(country: Any) -> dict[str, Any]:
         if card.figure.value is not None:
             year = int(card.figure.value.period[:4])
             latest_year = max(latest_year or year, year)
+    stock_total = sum(item.value.value or 0.0 for item in profile.by_sex)
+    by_sex = [
+        {
+            "label": _("Men") if item.sex == "M" else _("Women"),
+            "value": _people(item.value.value),
+            "share": number_format(item.value.value / stock_total * 100, 1)
+            if item.value.value is not None and stock_total
+            else "–",
+        }
+        for item in profile.by_sex
+    ]
     income_code = reference.income_group_for(country.iso3, latest_year) if latest_year else None
     income = IncomeGroup(income_code).label if income_code in IncomeGroup.values else income_code
     return {
@@ -266,16 +296,44 @@ def _profile_context(country: Any) -> dict[str, Any]:
         "cards": cards,
         "chart_blocks": chart_blocks,
         "partner_charts": partner_charts,
+        "by_sex": by_sex,
+        "by_sex_period": profile.by_sex[0].value.period if profile.by_sex else "",
         "income_group": income,
         "income_year": latest_year,
         "names": names,
     }
 
 
+def _profile_countries() -> list[Any]:
+    """The country picker: the reference list plus Kosovo and the Channel Islands, by name."""
+    listed = list(reference.countries())
+    extra = [ProfileArea(code, name) for code, name in EXTRA_COUNTRIES.items() if code not in FORMER_AREAS]
+    return sorted(listed + extra, key=lambda country: _sort_key(str(country.name)))
+
+
+def _sort_key(name: str) -> str:
+    # Accents do not move a name to the end ("Égypte" sorts with the E's).
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+@dataclass(frozen=True)
+class ProfileArea:
+    """A country the sources publish under a code of its own that is not in the ISO list (Kosovo, XKX;
+    the Channel Islands, CHI): it has data, so it has a profile."""
+
+    iso3: str
+    name: str
+    m49_region: None = None
+    m49_sub_region: None = None
+
+
 def _country_or_none(code: str) -> Any:
     try:
         return reference.country_by_code(code)
     except reference.Country.DoesNotExist:
+        if code in EXTRA_COUNTRIES and code not in FORMER_AREAS:
+            return ProfileArea(code, EXTRA_COUNTRIES[code])
         return None
 
 
@@ -307,6 +365,151 @@ def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
 @require_GET
 def country_profile_print(request: HttpRequest, iso3: str) -> HttpResponse:
     return _profile_page(request, iso3, printable=True)
+
+
+PARTNER_DIRECTIONS = ("origins", "destinations")
+
+
+@require_GET
+def country_partners(request: HttpRequest, iso3: str) -> HttpResponse:
+    """A country's partners both ways in one bilateral series: every row, as a table or CSV."""
+    if not CODE_PATTERN.match(iso3):
+        raise Http404
+    country = _country_or_none(iso3)
+    if country is None or country.iso3 != iso3:
+        raise Http404
+    series_code = request.GET.get("series", "migrant-stock")
+    direction = request.GET.get("direction", "origins")
+    if direction not in PARTNER_DIRECTIONS:
+        direction = "origins"
+    try:
+        table = selectors.partner_table(
+            iso3,
+            series_code=series_code,
+            direction=direction,
+            period=request.GET.get("period") or None,
+            edition_code=request.GET.get("edition") or None,
+        )
+    except selectors.Series.DoesNotExist as error:
+        raise Http404 from error
+    names = regions.area_names()
+    if request.GET.get("format") == "csv":
+        return _partners_csv(country, table, names)
+    total = table.total
+    rows = [
+        {
+            "code": row.code,
+            "name": names.get(row.code, row.code),
+            "total": _people(row.total),
+            "male": _people(row.male),
+            "female": _people(row.female),
+            "share": number_format(row.total / total * 100, 1) if row.total and total else "–",
+            "estimate": row.status == "E",
+        }
+        for row in table.rows
+    ]
+    base = reverse("indicators:country_partners", args=[iso3])
+    state = {"series": series_code, "direction": direction, "period": table.period or ""}
+    if table.edition:
+        state["edition"] = table.edition.code
+    choices = {
+        "series": [
+            (code, _series_label(code), f"{base}?{urlencode({'series': code, 'direction': direction})}")
+            for code in selectors.PARTNER_SERIES
+        ],
+        "directions": [
+            (key, label, f"{base}?{urlencode({**state, 'direction': key})}")
+            for key, label in (
+                ("origins", _("Where people in %(country)s come from") % {"country": country.name}),
+                ("destinations", _("Where people from %(country)s live") % {"country": country.name}),
+            )
+        ],
+    }
+    return render(
+        request,
+        "indicators/partners.html",
+        {
+            "country": country,
+            "table": table,
+            "rows": rows,
+            "total": _people(total) if table.rows else "–",
+            "series_code": series_code,
+            "direction": direction,
+            "choices": choices,
+            "period_links": [(p, f"{base}?{urlencode({**state, 'period': p})}") for p in table.periods],
+            "csv_url": f"{base}?{urlencode({**state, 'format': 'csv'})}",
+        },
+    )
+
+
+def _people(value: float | None) -> str:
+    return "–" if value is None else number_format(round(value), 0, force_grouping=True)
+
+
+def _series_label(code: str) -> str:
+    labels = {
+        "migrant-stock": _("International migrants"),
+        "refugees": _("Refugees"),
+        "asylum-seekers": _("Asylum-seekers"),
+    }
+    return str(labels.get(code, code))
+
+
+def _partners_csv(country: Any, table: selectors.PartnerTable, names: dict[str, str]) -> HttpResponse:
+    """Every row of the table: where people live, where they come from, in base units (persons)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "series",
+            "residence",
+            "residence_name",
+            "origin",
+            "origin_name",
+            "period",
+            "total",
+            "male",
+            "female",
+            "unit",
+            "unit_mult",
+            "obs_status",
+            "edition",
+        ]
+    )
+    for row in table.rows:
+        residence, origin = (
+            (country.iso3, row.code) if table.direction == "origins" else (row.code, country.iso3)
+        )
+        writer.writerow(
+            [
+                exports.safe_text(cell)
+                for cell in (
+                    table.series.code,
+                    residence,
+                    names.get(residence, residence),
+                    origin,
+                    names.get(origin, origin),
+                    table.period or "",
+                    _plain(row.total),
+                    _plain(row.male),
+                    _plain(row.female),
+                    table.series.unit,
+                    "0",
+                    row.status or "A",
+                    table.edition.code if table.edition else "",
+                )
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stem = slugify(f"{country.iso3}-{table.series.code}-{table.direction}-{table.period or 'none'}")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    return response
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 @dataclass
@@ -475,6 +678,11 @@ def _shown_lines(
     return lines
 
 
+def _cell(value: ComputedValue, indicator: Indicator) -> str:
+    shown = format_value(value.value, indicator)
+    return f"{shown} {_('(estimate)')}" if value.status == "E" else shown
+
+
 def _series_table(
     lines: list[tuple[str, list[ComputedValue]]], indicator: Indicator, names: dict[str, str]
 ) -> dict[str, Any]:
@@ -485,7 +693,7 @@ def _series_table(
         rows.append(
             (
                 names.get(code, code),
-                [format_value(by_period[p].value, indicator) if p in by_period else "–" for p in periods],
+                [_cell(by_period[p], indicator) if p in by_period else "–" for p in periods],
             )
         )
     return {"periods": periods, "rows": rows}
@@ -632,6 +840,7 @@ def _period_rows(
                     "value": format_value(value.value, indicator),
                     "raw": value.value,
                     "aggregate": True,
+                    "estimate": value.status == "E",
                     "coverage": f"{value.covered}/{value.members}" if value.members else "",
                     "classification_year": regions.classification_year(code, year),
                 }
@@ -652,6 +861,7 @@ def _period_rows(
                 "value": format_value(value.value, indicator),
                 "raw": value.value,
                 "aggregate": False,
+                "estimate": value.status == "E",
                 "rank": rank,
                 "selected": code in selection.areas,
             }
@@ -682,6 +892,10 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx", "sdmx-csv", "metadata"}:
         raise Http404
+    breakdown = _download_breakdown(request)
+    problem = selectors.breakdown_problem(indicator, breakdown) if breakdown.asked else None
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     if scope == "full":
         aggregate_codes = [
             code
@@ -689,7 +903,7 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
             if kind in {"world"} or code in INCOME_GROUPS or code in AGGREGATE_CHOICES
         ]
         result = selectors.indicator_values(
-            indicator, edition_code=selection.edition, aggregate_codes=aggregate_codes
+            indicator, edition_code=selection.edition, aggregate_codes=aggregate_codes, breakdown=breakdown
         )
         values = list(result.values.values()) + list(result.aggregates.values())
     else:
@@ -698,6 +912,7 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
             areas=selection.areas or None,
             edition_code=selection.edition,
             aggregate_codes=selection.aggregates,
+            breakdown=breakdown,
         )
         values = [v for (area, _), v in result.values.items() if area in selection.areas] + list(
             result.aggregates.values()
@@ -707,7 +922,15 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
                 [v for v in values if v.period == selection.period] if selection.view == "map" else values
             )
     names = regions.area_names()
-    rows = exports.export_rows(values, names=names, edition=result.edition)
+    rows = exports.export_rows(
+        values,
+        names=names,
+        edition=result.edition,
+        indicator=indicator,
+        sex=breakdown.sex or indicator.numerator_sex,
+        age=breakdown.age or TOTAL,
+        counterpart=breakdown.partner or TOTAL,
+    )
     meta = exports.metadata(
         indicator,
         result.edition,
@@ -718,8 +941,12 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
             "aggregates": ",".join(selection.aggregates),
             "period": selection.period or "",
             "view": selection.view,
+            "sex": breakdown.sex or "",
+            "age": breakdown.age or "",
+            "counterpart": breakdown.partner or "",
         },
     )
+    meta["sdmx_structure"] = request.build_absolute_uri(reverse("indicators:sdmx_structure"))
     stem = slugify(f"{indicator.code}-{scope}-{result.edition.code if result.edition else 'none'}")
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(indicator, rows), content_type="text/csv; charset=utf-8")
@@ -740,7 +967,27 @@ def indicator_download(request: HttpRequest, code: str) -> HttpResponse:
         response = HttpResponse(exports.metadata_json(meta), content_type="application/json")
         filename = f"{stem}.metadata.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if fmt == "sdmx-csv":
+        structure = request.build_absolute_uri(reverse("indicators:sdmx_structure"))
+        response["Link"] = f'<{structure}>; rel="describedby"; type="application/vnd.sdmx.structure+xml"'
     return response
+
+
+def _download_breakdown(request: HttpRequest) -> selectors.Breakdown:
+    partner = normalise_code(request.GET.get("counterpart", "")) or None
+    return selectors.Breakdown(
+        sex=request.GET.get("sex", "").strip().upper() or None,
+        age=request.GET.get("age", "").strip() or None,
+        partner=partner,
+    )
+
+
+@require_GET
+def sdmx_structure(request: HttpRequest) -> HttpResponse:
+    """The SDMX structure (concepts, DSD, dataflow) the SDMX-CSV downloads refer to."""
+    return HttpResponse(
+        exports.sdmx_structure_xml(), content_type="application/vnd.sdmx.structure+xml; version=2.1"
+    )
 
 
 @require_GET

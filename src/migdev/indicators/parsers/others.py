@@ -115,7 +115,11 @@ def parse_national_net_migration(path: Path) -> ParsedFile:
 
 
 def parse_unhcr_bilateral(path: Path) -> ParsedFile:
-    """``unhcr_2020.csv``: ``year,orig,dest,refugees,asylum_seekers``; zero cells are not stored."""
+    """``unhcr_2020.csv``: ``year,orig,dest,refugees,asylum_seekers``.
+
+    Zero cells are stored as zeros: a country whose refugees fell to none must show that year's 0 as its
+    latest value, not the last year it had any (UNHCR publishes 0 for Tuvalu's 2020).
+    """
     file = path.name
     parsed = ParsedFile(edition=UNHCR_2020)
     rows = read_csv_rows(path)
@@ -147,8 +151,6 @@ def parse_unhcr_bilateral(path: Path) -> ParsedFile:
             parsed.issues.append(ParseIssue(file, line, "B", f"unknown country of origin {origin!r}"))
             continue
         for index, series in ((3, "refugees"), (4, "asylum-seekers")):
-            if row[index].strip() in {"0", "0.0"}:
-                continue
             observation = observation_or_missing(
                 series=series,
                 area=asylum,
