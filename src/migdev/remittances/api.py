@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -224,9 +225,9 @@ def corridors(request: HttpRequest, sending: str | None = None, receiving: str |
 
     queryset = Corridor.objects.order_by("sending_country_id", "receiving_country_id")
     if sending:
-        queryset = queryset.filter(sending_country__iso3=sending.upper())
+        queryset = queryset.filter(Q(sending_country_id=sending.upper()))
     if receiving:
-        queryset = queryset.filter(receiving_country__iso3=receiving.upper())
+        queryset = queryset.filter(Q(receiving_country_id=receiving.upper()))
     rows = list(queryset)
     latest = selectors.latest_corridor_figures(c.code for c in rows)
     result = []

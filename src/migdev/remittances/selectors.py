@@ -32,6 +32,7 @@ from migdev.remittances.aggregates import (
     Measure,
     QuoteColumns,
 )
+from migdev.remittances.economies import economy_name
 from migdev.remittances.method import Offer, PricePoint
 from migdev.remittances.models import (
     AggregateValue,
@@ -48,6 +49,7 @@ from migdev.remittances.models import (
 from migdev.remittances.quarters import Quarter, quarter_or_none
 from migdev.remittances.vocabulary import (
     SPEEDS_WITHIN_FIVE_DAYS,
+    WORLD_BANK_REGION_LABELS,
     AmountTier,
     FirmType,
     NetworkCoverage,
@@ -84,14 +86,15 @@ class AggregateInputs:
 
 
 def world_bank_regions() -> dict[str, str]:
-    """ISO alpha-3 → World Bank region code (EAS, ECS, LCN, MEA, NAC, SAS, SSF) from the reference data."""
+    """Corridor code (ISO alpha-3, or the World Bank's code where there is no ISO row: XKX) → World Bank
+    region code (EAS, ECS, LCN, MEA, NAC, SAS, SSF) from the reference data."""
     from migdev.reference.models import WorldBankEconomy
 
-    pairs = WorldBankEconomy.objects.filter(country__isnull=False, region__isnull=False).values_list(
-        "country_id", "region_id"
+    rows = WorldBankEconomy.objects.filter(region__isnull=False).values_list(
+        "code", "country_id", "region_id"
     )
-    # Both keys are codes (to_field), whatever the type checker infers for *_id.
-    return {str(country): str(region) for country, region in pairs}
+    # The keys are codes (to_field), whatever the type checker infers for *_id.
+    return {str(country or code): str(region) for code, country, region in rows}
 
 
 def aggregate_inputs() -> AggregateInputs:
@@ -278,22 +281,16 @@ def corridor_by_slug(slug: str) -> Corridor:
     cleaned = slug.replace("-", "").upper()
     if len(cleaned) != 6 or not cleaned.isalpha():
         raise Http404
-    corridor = (
-        Corridor.objects.select_related("sending_country", "receiving_country")
-        .filter(sending_country__iso3=cleaned[:3], receiving_country__iso3=cleaned[3:])
-        .first()
-    )
+    corridor = Corridor.objects.filter(
+        Q(sending_country_id=cleaned[:3]), Q(receiving_country_id=cleaned[3:])
+    ).first()
     if corridor is None:
         raise Http404
     return corridor
 
 
 def corridor_between(sending: str, receiving: str) -> Corridor | None:
-    return (
-        Corridor.objects.select_related("sending_country", "receiving_country")
-        .filter(sending_country__iso3=sending, receiving_country__iso3=receiving)
-        .first()
-    )
+    return Corridor.objects.filter(Q(sending_country_id=sending), Q(receiving_country_id=receiving)).first()
 
 
 @dataclass(frozen=True)
@@ -303,10 +300,8 @@ class CountryChoice:
 
 
 def _country_choices(codes: Iterable[str]) -> list[CountryChoice]:
-    from migdev.reference.models import Country
-
-    countries = Country.objects.filter(iso3__in=set(codes))
-    return sorted((CountryChoice(c.iso3, c.name) for c in countries), key=lambda c: c.name)
+    # Names of ISO countries and of World Bank economies without an ISO row (Kosovo) alike.
+    return sorted((CountryChoice(code, economy_name(code)) for code in set(codes)), key=lambda c: c.name)
 
 
 def comparison_countries() -> tuple[list[CountryChoice], list[CountryChoice]]:
@@ -332,12 +327,10 @@ def _comparable_corridors() -> QuerySet[Corridor]:
 def corridors_with_prices(*, sending: str | None = None, receiving: str | None = None) -> QuerySet[Corridor]:
     corridors = _comparable_corridors()
     if sending:
-        corridors = corridors.filter(sending_country__iso3=sending)
+        corridors = corridors.filter(Q(sending_country_id=sending))
     if receiving:
-        corridors = corridors.filter(receiving_country__iso3=receiving)
-    return corridors.select_related("sending_country", "receiving_country").order_by(
-        "sending_country_id", "receiving_country_id"
-    )
+        corridors = corridors.filter(Q(receiving_country_id=receiving))
+    return corridors.order_by("sending_country_id", "receiving_country_id")
 
 
 @dataclass(frozen=True)
@@ -641,9 +634,9 @@ def country_history(iso3: str) -> list[CountryQuarter]:
 def country_corridors(iso3: str) -> tuple[list[Corridor], list[Corridor]]:
     """Corridors from and to a country that have any price or published value."""
     corridors = list(
-        Corridor.objects.filter(Q(sending_country_id=iso3) | Q(receiving_country_id=iso3))
-        .select_related("sending_country", "receiving_country")
-        .order_by("sending_country_id", "receiving_country_id")
+        Corridor.objects.filter(Q(sending_country_id=iso3) | Q(receiving_country_id=iso3)).order_by(
+            "sending_country_id", "receiving_country_id"
+        )
     )
     return (
         [c for c in corridors if c.sending_country_id == iso3],
@@ -960,7 +953,7 @@ def corridor_table(quarter: str, *, tier: str = AmountTier.USD200) -> list[Corri
     )
     codes = set(averages) | set(smart) | set(official)
     rows = []
-    for corridor in Corridor.objects.select_related("sending_country", "receiving_country"):
+    for corridor in Corridor.objects.all():
         code = corridor.code
         if code not in codes:
             continue
@@ -990,13 +983,13 @@ def global_history(*, tier: str = AmountTier.USD200) -> dict[str, dict[str, tupl
 def region_names() -> dict[str, str]:
     from migdev.reference.models import WorldBankGroup
 
-    return dict(WorldBankGroup.objects.filter(kind=WorldBankGroup.Kind.WB_REGION).values_list("code", "name"))
+    rows = WorldBankGroup.objects.filter(kind=WorldBankGroup.Kind.WB_REGION).values_list("code", "name")
+    # In the reader's language where the module knows the region, as the World Bank names it otherwise.
+    return {code: str(WORLD_BANK_REGION_LABELS.get(code, name)) for code, name in rows}
 
 
 def country_names(codes: Iterable[str]) -> dict[str, str]:
-    from migdev.reference.models import Country
-
-    return {country.iso3: country.name for country in Country.objects.filter(iso3__in=set(codes))}
+    return {code: economy_name(code) for code in set(codes)}
 
 
 def sources_for_quarter(quarter: str) -> list[PriceSource]:

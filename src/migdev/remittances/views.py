@@ -57,7 +57,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]:
     corridor = selectors.corridor_between(sending, receiving)
     names = (
-        {sending: corridor.sending_country.name, receiving: corridor.receiving_country.name}
+        {sending: corridor.sending_name, receiving: corridor.receiving_name}
         if corridor is not None
         else selectors.country_names([sending, receiving])
     )
@@ -124,7 +124,7 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.corridor_table(quarter) if quarter else []
     order = request.GET.get("order", "corridor")
     sorters = {
-        "corridor": lambda row: (row.corridor.sending_country.name, row.corridor.receiving_country.name),
+        "corridor": lambda row: (row.corridor.sending_name, row.corridor.receiving_name),
         "average": lambda row: (row.average is None, row.average or 0.0),
         "smart": lambda row: (row.smart is None, row.smart or 0.0),
     }
@@ -153,7 +153,7 @@ def corridor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     latest = next(
         (row for row in reversed(history) if row.average is not None or row.official is not None), None
     )
-    name = f"{corridor.sending_country.name} → {corridor.receiving_country.name}"
+    name = f"{corridor.sending_name} → {corridor.receiving_name}"
     latest_value = None
     if latest is not None:
         latest_value = latest.average if latest.average is not None else float(latest.official or 0)
@@ -180,13 +180,13 @@ def corridor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
-    from migdev.reference.models import Country
-
-    country = get_object_or_404(Country, iso3=iso3.upper())
-    if country.iso3 != iso3:
-        return redirect("remittances:country", iso3=country.iso3, permanent=True)
-    history = selectors.country_history(country.iso3)
-    outgoing, incoming = selectors.country_corridors(country.iso3)
+    code = iso3.upper()
+    if code != iso3:
+        return redirect("remittances:country", iso3=code, permanent=True)
+    # A country or a World Bank economy without an ISO row (Kosovo): whatever the corridors point at.
+    country = selectors.CountryChoice(code, selectors.country_names([code])[code])
+    history = selectors.country_history(code)
+    outgoing, incoming = selectors.country_corridors(code)
     if not history and not outgoing and not incoming:
         raise Http404
     latest = selectors.latest_corridor_figures(c.code for c in [*outgoing, *incoming])
