@@ -157,7 +157,7 @@ SOURCES = [
         "National statistical offices (compiled)",
         "National statistical offices",
         "",
-        "As published by each office",
+        gettext_noop("As published by each office"),  # shown translated: it is words, not a licence name
         "National statistical offices, as compiled.",
     ),
 ]
