@@ -106,6 +106,8 @@ def test_a_migrant_compares_on_a_phone_without_javascript(
         ("/{lang}/remittances/countries/IND/", "fr"),
         ("/{lang}/remittances/dashboard/", "en"),
         ("/{lang}/remittances/downloads/", "en"),
+        ("/{lang}/remittances/dashboard/published/", "fr"),
+        ("/{lang}/remittances/corridors/GBR-IND/", "es"),
     ],
 )
 def test_public_pages_are_accessible(

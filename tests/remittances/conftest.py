@@ -58,6 +58,7 @@ def add_service(survey_source: PriceSource) -> AddService:
         receive_currency: str = "INR",
         second: Sequence[str | Decimal] | None = None,
         origin: str = Origin.RESEARCHER,
+        network_coverage: str = "",
     ) -> Service:
         quotes = [
             services.QuoteInput(
@@ -91,6 +92,7 @@ def add_service(survey_source: PriceSource) -> AddService:
             pickup_method=pickup_method,
             speed=speed,
             transparent=transparent,
+            network_coverage=network_coverage,
             recompute=False,
         )
 

@@ -55,10 +55,14 @@ def reasons(rejection: pytest.ExceptionInfo[ImportRejected]) -> list[tuple[int |
 # World Bank DataBank -------------------------------------------------------------------------------
 
 
-def test_databank_export_loads_with_its_edition_and_leaves_out_kosovo(fixtures_dir: Path) -> None:
+def test_databank_export_loads_with_its_edition_and_kosovo(fixtures_dir: Path) -> None:
     result = import_file(format_name="rpw-databank", path=fixtures_dir / "databank_small.csv")
     assert result.read == 7  # five corridors and the two text lines of the footer
-    assert result.rejected == 1  # DEU → KSV: Kosovo has no row in the country table
+    assert result.rejected == 0
+    # DEU → KSV: RPW's code for Kosovo becomes the World Bank's, though the ISO country table has no row.
+    assert (
+        Corridor.objects.get(sending_country_id="DEU", receiving_country_id="XKX").receiving_name == "Kosovo"
+    )
     assert round(value_of(Series.OFFICIAL_AVERAGE_USD200, "USAMEX", "2011Q1"), 2) == Decimal("5.01")
     assert round(value_of(Series.OFFICIAL_AVERAGE_USD200, "GBRIND", "2016Q2"), 2) == Decimal("4.14")
     assert not Corridor.objects.filter(receiving_country_id="AFG").exists()  # a row with no value
@@ -116,13 +120,16 @@ def test_databank_rejects_unknown_countries_wrong_series_and_text_values(tmp_pat
 
 def test_corridor_means_load_with_service_counts(fixtures_dir: Path) -> None:
     result = import_file(format_name="rpw-corridor-means", path=fixtures_dir / "corridor_means_small.csv")
-    assert (result.read, result.rejected) == (6, 1)
+    assert (result.read, result.rejected) == (6, 0)
+    assert CorridorSeriesValue.objects.filter(corridor__receiving_country_id="XKX").exists()
     stored = CorridorSeriesValue.objects.get(
         series=Series.MEAN_COST_USD200, corridor__sending_country_id="GBR", quarter="2020Q3"
     )
     assert stored.services_count == 30
     assert float(stored.value) == pytest.approx(2.9213333333333336)
-    assert CorridorSeriesValue.objects.filter(quarter="2020Q3").count() == 5 * 4  # four series per corridor
+    assert (
+        CorridorSeriesValue.objects.filter(quarter="2020Q3").count() == 6 * 4
+    )  # four series per corridor, Kosovo included
 
 
 MEANS_HEADER = [
@@ -583,3 +590,21 @@ def test_load_formats_are_registered() -> None:
 
     for name in ("rpw-workbook", "rpw-databank", "rpw-corridor-means", "remittance-flows"):
         assert get_format(name).name == name
+
+
+def test_corridor_means_accept_kosovo_written_either_way(tmp_path: Path) -> None:
+    """The real file writes Germany → Kosovo as DEUKSV in most quarters and DEUXKX in 2021Q4 and 2023Q1."""
+    path = tmp_path / "means.csv"
+    path.write_text(
+        "period,source_code,source_name,destination_code,destination_name,corridor,avg_cost_pct_200usd,"
+        "avg_cost_pct_500usd,avg_fx_margin_200usd,avg_fx_margin_500usd,num_providers\n"
+        "2021_4Q,DEU,Germany,KSV,Kosovo,DEUXKX,4.795,2.19875,0.0,0.0,8\n"
+        "2025_1Q,DEU,Germany,KSV,Kosovo,DEUKSV,5.7,3.0025,0.0,0.0,8\n",
+        encoding="utf-8",
+    )
+    result = import_file(format_name="rpw-corridor-means", path=path)
+    assert (result.read, result.rejected) == (2, 0)
+    quarters = CorridorSeriesValue.objects.filter(
+        series=Series.MEAN_COST_USD200, corridor__receiving_country_id="XKX"
+    )
+    assert sorted(quarters.values_list("quarter", flat=True)) == ["2021Q4", "2025Q1"]

@@ -122,28 +122,22 @@ def remittance_cost_status() -> RemittanceCostStatus | None:
 
 
 def _rpw_cost_status() -> RemittanceCostStatus | None:
+    # The remittances module's one rule (also its dashboard's): latest real quarter, samples never counted.
     from migdev.remittances import selectors as rpw
-    from migdev.remittances.aggregates import Measure
 
-    quarters = rpw.quarters_with_figures()
-    if not quarters:
+    status = rpw.sdg_10c1_status()
+    if status is None:
         return None
-    quarter = quarters[-1]
-    figures = rpw.figures_for_quarter(quarter)
-    average = figures.get(Measure.GLOBAL_AVERAGE, {}).get("")
-    corridors = [value for value, _count in figures.get(Measure.CORRIDOR_AVERAGE, {}).values()]
-    smart = figures.get(Measure.CORRIDORS_SMART_ABOVE_5, {}).get("")
-    sources = rpw.sources_for_quarter(quarter)
     return RemittanceCostStatus(
         basis="rpw",
-        period=quarter,
-        global_average=average[0] if average else None,
-        corridors=len(corridors),
-        corridors_above=sum(1 for value in corridors if value > SDG_10C1_CORRIDOR_LIMIT),
-        smart_corridors=int(smart[1]) if smart else None,
-        smart_corridors_above=int(smart[0]) if smart else None,
-        sources=tuple(str(source) for source in sources),
-        licence="; ".join(sorted({source.licence for source in sources if source.licence})),
+        period=status.quarter,
+        global_average=status.global_average,
+        corridors=status.corridors,
+        corridors_above=status.corridors_above,
+        smart_corridors=status.smart_corridors or None,
+        smart_corridors_above=status.smart_corridors_above if status.smart_corridors else None,
+        sources=tuple(str(source) for source in status.sources),
+        licence="; ".join(sorted({source.licence for source in status.sources if source.licence})),
     )
 
 

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -71,7 +72,20 @@ class OfferOut(Schema):
     transparent: bool | None
     quoted_on: datetime.date | None
     origin: str
+    sample: bool = Field(description="True for fictional demonstration prices: not a real offer")
+    survey_quarter: str | None = Field(None, description="The survey quarter of survey prices")
     flags: list[str]
+
+
+class CorridorSurveyOut(Schema):
+    quarter: str
+    average_cost_pct: float
+    fx_margin_pct: float | None
+    services: int | None
+    series: str
+    source: str
+    edition: str
+    licence: str
 
 
 class CompareOut(Schema):
@@ -79,6 +93,10 @@ class CompareOut(Schema):
     amount: Decimal
     survey_quarter: str | None
     offers: list[OfferOut]
+    corridor_survey: CorridorSurveyOut | None = Field(
+        None,
+        description="The corridor's latest published survey averages, when no surveyed service is loaded",
+    )
 
 
 def _rounded(value: Decimal, places: int) -> Decimal:
@@ -95,10 +113,27 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
         raise Http404
     offers, survey_quarter = selectors.comparison_offers(corridor)
     ranked = rank_offers(offers, query.amount)
+    survey = (
+        None
+        if any(item.offer.origin in selectors.STATISTICAL_ORIGINS for item in ranked)
+        else selectors.corridor_survey(corridor)
+    )
     return CompareOut(
         corridor=corridor.code,
         amount=query.amount,
         survey_quarter=survey_quarter,
+        corridor_survey=CorridorSurveyOut(
+            quarter=survey.quarter,
+            average_cost_pct=float(survey.average_cost_pct),
+            fx_margin_pct=float(survey.fx_margin_pct) if survey.fx_margin_pct is not None else None,
+            services=survey.services,
+            series=survey.series,
+            source=survey.source.title,
+            edition=survey.source.edition,
+            licence=survey.source.licence,
+        )
+        if survey
+        else None,
         offers=[
             OfferOut(
                 rank=item.rank,
@@ -119,6 +154,8 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
                 transparent=item.offer.transparent,
                 quoted_on=item.offer.quoted_on,
                 origin=item.offer.origin,
+                sample=item.offer.is_sample,
+                survey_quarter=item.offer.quarter or None,
                 flags=sorted(item.flags),
             )
             for item in ranked
@@ -144,7 +181,7 @@ class CorridorQuarterOut(Schema):
     services: float | None
     smart_pct: float | None
     smart_services: float | None
-    world_bank_average_pct: Decimal | None
+    world_bank_average_pct: float | None
     average_usd500_pct: float | None
 
 
@@ -191,9 +228,9 @@ def corridors(request: HttpRequest, sending: str | None = None, receiving: str |
 
     queryset = Corridor.objects.order_by("sending_country_id", "receiving_country_id")
     if sending:
-        queryset = queryset.filter(sending_country__iso3=sending.upper())
+        queryset = queryset.filter(Q(sending_country_id=sending.upper()))
     if receiving:
-        queryset = queryset.filter(receiving_country__iso3=receiving.upper())
+        queryset = queryset.filter(Q(receiving_country_id=receiving.upper()))
     rows = list(queryset)
     latest = selectors.latest_corridor_figures(c.code for c in rows)
     result = []
@@ -230,7 +267,7 @@ def corridor(request: HttpRequest, code: str) -> CorridorDetailOut:
                 services=row.services,
                 smart_pct=row.smart,
                 smart_services=row.smart_services,
-                world_bank_average_pct=row.official,
+                world_bank_average_pct=float(row.official) if row.official is not None else None,
                 average_usd500_pct=row.average_usd500,
             )
             for row in selectors.corridor_history(found)

@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,6 +20,8 @@ MARGIN_LEFT = 50
 MARGIN_RIGHT = 12
 MARGIN_TOP = 14
 MARGIN_BOTTOM = 44
+REFERENCE_LABEL_GAP = 16  # user units between two reference-line labels (their font is 14 px)
+MIN_X_LABEL_SPACING = 72  # user units between two quarter labels ("2016Q2" at 15 px is about 55)
 DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 5")
 MARKERS = ("circle", "square", "diamond", "triangle", "circle")
 
@@ -66,7 +69,8 @@ def _y_range(chart: LineChart) -> tuple[float, float, float]:
 
 
 def _format(value: float) -> str:
-    return f"{value:.10g}" if value == int(value) else f"{value:.1f}"
+    # In the reader's language: "2,5" in French and Spanish, "2.5" in English.
+    return number_format(int(value)) if value == int(value) else number_format(value, decimal_pos=1)
 
 
 def _marker(shape: str, x: float, y: float) -> str:
@@ -113,11 +117,13 @@ def render_line_chart(chart: LineChart, *, chart_id: str) -> SafeString:
             f"{escape(_format(tick))}{escape(chart.y_unit)}</text>"
         )
         tick += step
-    label_every = max(1, math.ceil(count / 5))
+    spacing = plot_width / (count - 1) if count > 1 else plot_width
+    label_every = max(1, math.ceil(count / 5), math.ceil(MIN_X_LABEL_SPACING / spacing))
     for position, label in enumerate(chart.x_labels):
         offset = position % label_every
-        # Every n-th label, and the last one too unless it would crowd the label before it.
-        is_spaced_last = position == count - 1 and offset >= label_every / 2
+        # Every n-th label, and the last one too unless it would crowd the label before it: the last is
+        # anchored at its end, so it reaches a whole label width back towards the centred one before it.
+        is_spaced_last = position == count - 1 and offset * spacing >= 1.5 * MIN_X_LABEL_SPACING
         if offset and not is_spaced_last:
             continue
         anchor = (
@@ -130,12 +136,19 @@ def render_line_chart(chart: LineChart, *, chart_id: str) -> SafeString:
             f'text-anchor="{anchor}">{escape(label)}</text>'
         )
     parts.append("</g>")
-    for line in chart.reference_lines:
+    previous_label_y: float | None = None
+    for line in sorted(chart.reference_lines, key=lambda line: -line.value):
         y = y_at(line.value)
+        # Above its line, unless that would overlap the label of the line above (3 % and 5 % lie close
+        # together when the scale runs high): then below it.
+        label_y = y - 4
+        if previous_label_y is not None and label_y - previous_label_y < REFERENCE_LABEL_GAP:
+            label_y = max(y + REFERENCE_LABEL_GAP - 2, previous_label_y + REFERENCE_LABEL_GAP)
+        previous_label_y = label_y
         parts.append(
             f'<g class="reference" aria-hidden="true"><line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
             f'y1="{y:.1f}" y2="{y:.1f}" stroke-dasharray="4 4"/>'
-            f'<text x="{WIDTH - MARGIN_RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end">{escape(line.label)}</text></g>'
+            f'<text x="{WIDTH - MARGIN_RIGHT - 4}" y="{label_y:.1f}" text-anchor="end">{escape(line.label)}</text></g>'
         )
     legend: list[str] = []
     for index, series in enumerate(chart.series):

@@ -12,8 +12,8 @@
 Every loader validates the whole file first and writes nothing when anything is wrong: each problem is
 reported with its file, row and column. The runner (`migdev.dataio`) wraps the load in one transaction.
 Countries match on codes only. RPW writes Kosovo as KSV (World Bank: XKX); economies the World Bank lists
-but the country table does not (Kosovo, the former Netherlands Antilles) are left out and counted as
-rejected rows, since no corridor can point at them; any other unknown code refuses the file.
+but the ISO country table does not (Kosovo, the former Netherlands Antilles) keep their World Bank code, so
+their corridors load like any other; any other unknown code refuses the file.
 """
 
 from __future__ import annotations
@@ -157,10 +157,6 @@ class _UnknownCountry(ValueError):
     pass
 
 
-class _EconomyWithoutCountry(ValueError):
-    pass
-
-
 class _Codes:
     """Country and currency codes known to the reference data, loaded once per import."""
 
@@ -186,7 +182,7 @@ class _Codes:
         if code in self.iso2:
             return self.iso2[code]
         if code in self.economies_without_country:
-            raise _EconomyWithoutCountry(self.economies_without_country[code])
+            return code  # a World Bank economy without an ISO row (Kosovo): corridors key on its code
         raise _UnknownCountry(_("unknown country code %(code)s") % {"code": code})
 
     def currency(self, raw: object) -> str:
@@ -318,9 +314,6 @@ def load_rpw_databank(path: Path, *, progress: Progress, user: User | None) -> I
             continue  # DataBank exports the whole sender × receiver grid; most corridors have no value
         try:
             pair = (codes.country(sending_raw), codes.country(receiving_raw))
-        except _EconomyWithoutCountry:
-            skipped += 1
-            continue
         except _UnknownCountry as error:
             problems.add(row_number, _column_of(row, sending_raw, receiving_raw, codes), str(error))
             continue
@@ -424,8 +417,6 @@ def _pair(
     for column in (sending_column, receiving_column):
         try:
             resolved.append(codes.country(row.get(column)))
-        except _EconomyWithoutCountry:
-            return False
         except _UnknownCountry as error:
             problems.add(row_number, column, str(error))
             return None
@@ -452,7 +443,11 @@ def load_rpw_corridor_means(path: Path, *, progress: Progress, user: User | None
             skipped += 1
             continue
         corridor_code = (row.get("corridor") or "").strip().upper()
-        if corridor_code and corridor_code != f"{row['source_code']}{row['destination_code']}".upper():
+        # RPW writes Kosovo's corridors both ways: DEUKSV, and DEUXKX in some quarters.
+        allowed = {f"{row['source_code']}{row['destination_code']}".upper()}
+        if isinstance(pair, tuple):
+            allowed.add("".join(pair))
+        if corridor_code and corridor_code not in allowed:
             problems.add(
                 row_number,
                 "corridor",
@@ -727,8 +722,6 @@ def _parse_workbook_row(
     for column in ("source_code", "destination_code"):
         try:
             resolved.append(codes.country(cell(column)))
-        except _EconomyWithoutCountry:
-            return False
         except _UnknownCountry as error:
             fail(column, str(error))
     if len(resolved) == 2 and resolved[0] == resolved[1]:
@@ -737,6 +730,7 @@ def _parse_workbook_row(
     if (
         corridor_code
         and corridor_code != f"{cell('source_code') or ''}{cell('destination_code') or ''}".upper()
+        and corridor_code != "".join(resolved)
     ):
         fail(
             "corridor",

@@ -19,6 +19,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from migdev.remittances.vocabulary import Origin
+
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
@@ -151,11 +153,17 @@ class Offer:
     transparent: bool | None = None
     quoted_on: datetime.date | None = None
     origin: str = ""
+    quarter: str = ""  # the survey quarter of survey prices
     send_currency: str = ""
     receive_currency: str = ""
     # product, payment instrument and access point as published, which ``product`` joins; pages translate
     # each part that is RPW's recurring wording (``vocabulary.service_label``).
     product_parts: tuple[str, ...] = ()
+
+    @property
+    def is_sample(self) -> bool:
+        """Fictional demo prices: shown only with their label, never counted in a figure."""
+        return self.origin == Origin.DEMO
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migdev.remittances.aggregates import Measure
+from migdev.remittances.economies import economy_name
 from migdev.remittances.vocabulary import AmountTier, FirmType, NetworkCoverage, Origin, Speed
 
 QUARTER_MAX_LENGTH = 6  # "2016Q2"
@@ -106,10 +107,13 @@ class ProviderToken(models.Model):
 class Corridor(models.Model):
     """Sending country → receiving country. Keys are ISO alpha-3 codes, so ``sending_country_id`` is "GBR"."""
 
+    # No database constraint: RPW prices corridors to Kosovo (XKX), a World Bank economy without an ISO row.
+    # Loaders accept only codes of the country table or of the World Bank's economies.
     sending_country = models.ForeignKey(
         "reference.Country",
         to_field="iso3",
         on_delete=models.PROTECT,
+        db_constraint=False,
         related_name="remittance_corridors_out",
         verbose_name=_("sending country"),
     )
@@ -117,6 +121,7 @@ class Corridor(models.Model):
         "reference.Country",
         to_field="iso3",
         on_delete=models.PROTECT,
+        db_constraint=False,
         related_name="remittance_corridors_in",
         verbose_name=_("receiving country"),
     )
@@ -147,6 +152,15 @@ class Corridor(models.Model):
     def slug(self) -> str:
         """The corridor in URLs: "GBR-IND"."""
         return f"{self.sending_country_id}-{self.receiving_country_id}"
+
+    @property
+    def sending_name(self) -> str:
+        """The sending country's name in the active language (Kosovo's too, which has no country row)."""
+        return economy_name(str(self.sending_country_id))
+
+    @property
+    def receiving_name(self) -> str:
+        return economy_name(str(self.receiving_country_id))
 
 
 class Service(models.Model):
@@ -292,10 +306,10 @@ class RemittanceFlow(models.Model):
     """Estimated remittances from one country to another in a year, for weighting corridor averages."""
 
     sending_country = models.ForeignKey(
-        "reference.Country", to_field="iso3", on_delete=models.PROTECT, related_name="+"
+        "reference.Country", to_field="iso3", on_delete=models.PROTECT, db_constraint=False, related_name="+"
     )
     receiving_country = models.ForeignKey(
-        "reference.Country", to_field="iso3", on_delete=models.PROTECT, related_name="+"
+        "reference.Country", to_field="iso3", on_delete=models.PROTECT, db_constraint=False, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     usd_millions = models.DecimalField(_("USD millions"), max_digits=14, decimal_places=3)

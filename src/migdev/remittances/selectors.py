@@ -32,6 +32,7 @@ from migdev.remittances.aggregates import (
     Measure,
     QuoteColumns,
 )
+from migdev.remittances.economies import economy_name
 from migdev.remittances.method import Offer, PricePoint
 from migdev.remittances.models import (
     AggregateValue,
@@ -48,6 +49,7 @@ from migdev.remittances.models import (
 from migdev.remittances.quarters import Quarter, quarter_or_none
 from migdev.remittances.vocabulary import (
     SPEEDS_WITHIN_FIVE_DAYS,
+    WORLD_BANK_REGION_LABELS,
     AmountTier,
     FirmType,
     NetworkCoverage,
@@ -57,8 +59,10 @@ from migdev.remittances.vocabulary import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AGGREGATE_TIERS = (AmountTier.USD200, AmountTier.USD500)
 # Origins whose prices count in the statistics. Providers' own quotes feed the comparison page only:
-# a provider must not be able to move the figures that judge it.
-STATISTICAL_ORIGINS = (Origin.RESEARCHER, Origin.RPW_WORKBOOK, Origin.DEMO)
+# a provider must not be able to move the figures that judge it. Sample (demo) prices never count either:
+# a sample must not become a default quarter, a headline or an SDG status.
+STATISTICAL_ORIGINS = (Origin.RESEARCHER, Origin.RPW_WORKBOOK)
+SAMPLE_ORIGINS = (Origin.DEMO,)
 MEAN_SERIES = {
     AmountTier.USD200: CorridorSeriesValue.Series.MEAN_COST_USD200,
     AmountTier.USD500: CorridorSeriesValue.Series.MEAN_COST_USD500,
@@ -82,14 +86,15 @@ class AggregateInputs:
 
 
 def world_bank_regions() -> dict[str, str]:
-    """ISO alpha-3 → World Bank region code (EAS, ECS, LCN, MEA, NAC, SAS, SSF) from the reference data."""
+    """Corridor code (ISO alpha-3, or the World Bank's code where there is no ISO row: XKX) → World Bank
+    region code (EAS, ECS, LCN, MEA, NAC, SAS, SSF) from the reference data."""
     from migdev.reference.models import WorldBankEconomy
 
-    pairs = WorldBankEconomy.objects.filter(country__isnull=False, region__isnull=False).values_list(
-        "country_id", "region_id"
+    rows = WorldBankEconomy.objects.filter(region__isnull=False).values_list(
+        "code", "country_id", "region_id"
     )
-    # Both keys are codes (to_field), whatever the type checker infers for *_id.
-    return {str(country): str(region) for country, region in pairs}
+    # The keys are codes (to_field), whatever the type checker infers for *_id.
+    return {str(country or code): str(region) for code, country, region in rows}
 
 
 def aggregate_inputs() -> AggregateInputs:
@@ -276,22 +281,16 @@ def corridor_by_slug(slug: str) -> Corridor:
     cleaned = slug.replace("-", "").upper()
     if len(cleaned) != 6 or not cleaned.isalpha():
         raise Http404
-    corridor = (
-        Corridor.objects.select_related("sending_country", "receiving_country")
-        .filter(sending_country__iso3=cleaned[:3], receiving_country__iso3=cleaned[3:])
-        .first()
-    )
+    corridor = Corridor.objects.filter(
+        Q(sending_country_id=cleaned[:3]), Q(receiving_country_id=cleaned[3:])
+    ).first()
     if corridor is None:
         raise Http404
     return corridor
 
 
 def corridor_between(sending: str, receiving: str) -> Corridor | None:
-    return (
-        Corridor.objects.select_related("sending_country", "receiving_country")
-        .filter(sending_country__iso3=sending, receiving_country__iso3=receiving)
-        .first()
-    )
+    return Corridor.objects.filter(Q(sending_country_id=sending), Q(receiving_country_id=receiving)).first()
 
 
 @dataclass(frozen=True)
@@ -301,15 +300,13 @@ class CountryChoice:
 
 
 def _country_choices(codes: Iterable[str]) -> list[CountryChoice]:
-    from migdev.reference.models import Country
-
-    countries = Country.objects.filter(iso3__in=set(codes))
-    return sorted((CountryChoice(c.iso3, c.name) for c in countries), key=lambda c: c.name)
+    # Names of ISO countries and of World Bank economies without an ISO row (Kosovo) alike.
+    return sorted((CountryChoice(code, economy_name(code)) for code in set(codes)), key=lambda c: c.name)
 
 
 def comparison_countries() -> tuple[list[CountryChoice], list[CountryChoice]]:
-    """Sending and receiving countries of the corridors that have prices to compare."""
-    pairs = _priced_corridors().values_list("sending_country_id", "receiving_country_id")
+    """Sending and receiving countries of every corridor with prices or a published survey figure."""
+    pairs = _comparable_corridors().values_list("sending_country_id", "receiving_country_id")
     senders: set[str] = set()
     receivers: set[str] = set()
     for sending, receiving in pairs:
@@ -318,19 +315,70 @@ def comparison_countries() -> tuple[list[CountryChoice], list[CountryChoice]]:
     return _country_choices(senders), _country_choices(receivers)
 
 
-def _priced_corridors() -> QuerySet[Corridor]:
-    return Corridor.objects.filter(Exists(Service.objects.filter(corridor=OuterRef("pk"))))
+def _comparable_corridors() -> QuerySet[Corridor]:
+    # Every RPW corridor can be compared: with its services when they are loaded, else with the corridor's
+    # survey figures (corridor means, the World Bank's corridor average).
+    return Corridor.objects.filter(
+        Q(Exists(Service.objects.filter(corridor=OuterRef("pk"))))
+        | Q(Exists(CorridorSeriesValue.objects.filter(corridor=OuterRef("pk"))))
+    )
 
 
 def corridors_with_prices(*, sending: str | None = None, receiving: str | None = None) -> QuerySet[Corridor]:
-    corridors = _priced_corridors()
+    corridors = _comparable_corridors()
     if sending:
-        corridors = corridors.filter(sending_country__iso3=sending)
+        corridors = corridors.filter(Q(sending_country_id=sending))
     if receiving:
-        corridors = corridors.filter(receiving_country__iso3=receiving)
-    return corridors.select_related("sending_country", "receiving_country").order_by(
-        "sending_country_id", "receiving_country_id"
-    )
+        corridors = corridors.filter(Q(receiving_country_id=receiving))
+    return corridors.order_by("sending_country_id", "receiving_country_id")
+
+
+@dataclass(frozen=True)
+class CorridorSurvey:
+    """A corridor's latest survey figures as published, for a comparison without provider-level prices."""
+
+    quarter: str
+    average_cost_pct: Decimal
+    fx_margin_pct: Decimal | None
+    services: int | None
+    series: str
+    source: PriceSource
+
+    def amount_left(self, amount: Decimal) -> Decimal:
+        """What is left of ``amount`` after the average cost, in the sending currency (before conversion)."""
+        return amount * (1 - self.average_cost_pct / 100)
+
+
+def corridor_survey(corridor: Corridor) -> CorridorSurvey | None:
+    """The corridor's latest survey mean (USD 200), else its latest World Bank corridor average."""
+    for series in (
+        CorridorSeriesValue.Series.MEAN_COST_USD200,
+        CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200,
+    ):
+        values = CorridorSeriesValue.objects.filter(corridor=corridor, series=series).select_related("source")
+        latest = max(values, key=lambda row: Quarter.parse(row.quarter).index, default=None)
+        if latest is None:
+            continue
+        margin = (
+            CorridorSeriesValue.objects.filter(
+                corridor=corridor,
+                series=CorridorSeriesValue.Series.MEAN_MARGIN_USD200,
+                quarter=latest.quarter,
+            )
+            .values_list("value", flat=True)
+            .first()
+            if series == CorridorSeriesValue.Series.MEAN_COST_USD200
+            else None
+        )
+        return CorridorSurvey(
+            quarter=latest.quarter,
+            average_cost_pct=latest.value,
+            fx_margin_pct=margin,
+            services=latest.services_count,
+            series=series,
+            source=latest.source,
+        )
+    return None
 
 
 def comparison_offers(
@@ -352,6 +400,16 @@ def comparison_offers(
     condition = Q(origin=Origin.PROVIDER_API, expires_at__gt=moment)
     if latest_quarter:
         condition |= Q(origin__in=STATISTICAL_ORIGINS, quarter=latest_quarter)
+    else:
+        # Sample prices only where nothing real was surveyed, and always labelled as samples (Offer.is_sample).
+        latest_sample = (
+            Service.objects.filter(corridor=corridor, origin__in=SAMPLE_ORIGINS)
+            .order_by("-quarter")
+            .values_list("quarter", flat=True)
+            .first()
+        )
+        if latest_sample:
+            condition |= Q(origin__in=SAMPLE_ORIGINS, quarter=latest_sample)
     rows = (
         Service.objects.filter(condition, corridor=corridor)
         .order_by("provider__name", "pk")
@@ -411,6 +469,7 @@ def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
         transparent=row["transparent"],
         quoted_on=quoted_on,
         origin=row["origin"],
+        quarter=row["quarter"] or "",
         send_currency=row["send_currency_id"],
         receive_currency=row["receive_currency_id"] or "",
         product_parts=parts,
@@ -496,6 +555,63 @@ def corridor_history(corridor: Corridor) -> list[CorridorQuarter]:
 
 
 @dataclass(frozen=True)
+class AverageDifference:
+    """A quarter where the average computed here and the World Bank's published corridor average differ."""
+
+    quarter: str
+    computed: float
+    official: float
+    services: float | None
+    from_services: bool  # True: provider-level services loaded here; False: an imported corridor mean
+
+    @property
+    def difference(self) -> float:
+        return self.computed - self.official
+
+
+# Below this the two figures agree to the precision either is published with.
+AVERAGE_AGREEMENT_POINTS = 0.01
+
+
+def average_differences(corridor: Corridor, history: list[CorridorQuarter]) -> list[AverageDifference]:
+    """Quarters (newest first) where the computed corridor average and the World Bank's differ."""
+    service_quarters = set(
+        Service.objects.filter(corridor=corridor, origin__in=STATISTICAL_ORIGINS)
+        .values_list("quarter", flat=True)
+        .distinct()
+    )
+    return [
+        AverageDifference(
+            quarter=row.quarter,
+            computed=row.average,
+            official=float(row.official),
+            services=row.services,
+            from_services=row.quarter in service_quarters,
+        )
+        for row in reversed(history)
+        if row.average is not None
+        and row.official is not None
+        and abs(row.average - float(row.official)) >= AVERAGE_AGREEMENT_POINTS
+    ]
+
+
+def corridor_sources(corridor: Corridor) -> list[PriceSource]:
+    """The sources of a corridor's figures: its surveyed services and its imported corridor values."""
+    ids = set(
+        Service.objects.filter(corridor=corridor, origin__in=STATISTICAL_ORIGINS)
+        .values_list("source_id", flat=True)
+        .distinct()
+    )
+    ids |= set(corridor.series_values.values_list("source_id", flat=True).distinct())
+    return list(PriceSource.objects.filter(id__in=ids).order_by("title", "edition"))
+
+
+def all_price_sources() -> list[PriceSource]:
+    """Every source whose figures the public pages show (never the sample data set)."""
+    return list(PriceSource.objects.exclude(kind=PriceSource.Kind.DEMO).order_by("title", "edition"))
+
+
+@dataclass(frozen=True)
 class CountryQuarter:
     quarter: str
     sending_average: float | None
@@ -518,9 +634,9 @@ def country_history(iso3: str) -> list[CountryQuarter]:
 def country_corridors(iso3: str) -> tuple[list[Corridor], list[Corridor]]:
     """Corridors from and to a country that have any price or published value."""
     corridors = list(
-        Corridor.objects.filter(Q(sending_country_id=iso3) | Q(receiving_country_id=iso3))
-        .select_related("sending_country", "receiving_country")
-        .order_by("sending_country_id", "receiving_country_id")
+        Corridor.objects.filter(Q(sending_country_id=iso3) | Q(receiving_country_id=iso3)).order_by(
+            "sending_country_id", "receiving_country_id"
+        )
     )
     return (
         [c for c in corridors if c.sending_country_id == iso3],
@@ -542,6 +658,66 @@ def latest_corridor_figures(codes: Iterable[str]) -> dict[str, dict[str, tuple[s
         if current is None or quarter > current[0]:
             latest[subject][measure] = (quarter, value)
     return dict(latest)
+
+
+# SDG 10.c.1: one rule for every page ----------------------------------------------------------------
+
+
+def latest_quarter_with_figures(tier: str = AmountTier.USD200) -> str | None:
+    """The newest quarter with computed figures: real prices only, as samples are never computed."""
+    quarters = quarters_with_figures(tier)
+    return quarters[-1] if quarters else None
+
+
+@dataclass(frozen=True)
+class Sdg10c1Status:
+    """SDG 10.c.1 in one quarter, as the dashboard and the indicators' SDG page both show it.
+
+    Component 1: the global average (USD 200) pooled over services not known to hide their rate.
+    Component 2: corridors whose *average* cost is above 5 % (every corridor with a figure), and, where
+    provider-level prices allow it, corridors whose SmaRT is above 5 %.
+    """
+
+    quarter: str
+    global_average: float | None
+    services: float | None
+    corridors: int
+    corridors_above: int
+    smart_corridors: int
+    smart_corridors_above: int
+    corridors_without_smart: int
+    sources: tuple[PriceSource, ...]
+
+    @property
+    def share_above(self) -> float | None:
+        return self.corridors_above / self.corridors * 100 if self.corridors else None
+
+
+def sdg_10c1_status(quarter: str | None = None) -> Sdg10c1Status | None:
+    """SDG 10.c.1 for ``quarter`` (default: the latest quarter with real figures); None without figures."""
+    from migdev.remittances.aggregates import SDG_CORRIDOR_LIMIT_PCT
+
+    quarter = quarter or latest_quarter_with_figures()
+    if not quarter:
+        return None
+    figures = figures_for_quarter(quarter)
+    if not figures:
+        return None
+    average = figures.get(Measure.GLOBAL_AVERAGE, {}).get("")
+    corridor_values = [value for value, _count in figures.get(Measure.CORRIDOR_AVERAGE, {}).values()]
+    smart_values = [value for value, _count in figures.get(Measure.CORRIDOR_SMART, {}).values()]
+    without_smart = figures.get(Measure.CORRIDORS_WITHOUT_SMART, {}).get("")
+    return Sdg10c1Status(
+        quarter=quarter,
+        global_average=average[0] if average else None,
+        services=average[1] if average else None,
+        corridors=len(corridor_values),
+        corridors_above=sum(1 for value in corridor_values if value > SDG_CORRIDOR_LIMIT_PCT),
+        smart_corridors=len(smart_values),
+        smart_corridors_above=sum(1 for value in smart_values if value > SDG_CORRIDOR_LIMIT_PCT),
+        corridors_without_smart=int(without_smart[0]) if without_smart else 0,
+        sources=tuple(sources_for_quarter(quarter)),
+    )
 
 
 # Published headline figures ---------------------------------------------------------------------
@@ -576,6 +752,61 @@ HEADLINE_METRICS = {
 
 def headlines_for(quarter: str) -> dict[str, Headline]:
     return {h.metric: h for h in published_headlines() if h.quarter == quarter}
+
+
+@dataclass(frozen=True)
+class GlobalAverageBeside:
+    """One quarter with a World Bank global average: the published value, ours, and what ours rests on."""
+
+    quarter: str
+    published: Headline
+    computed: float | None
+    services: float | None
+    coverage: QuarterCoverage | None
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.computed is None else self.computed - self.published.value
+
+    @property
+    def corridors(self) -> int:
+        if self.coverage is None:
+            return 0
+        return self.coverage.corridors_with_services + self.coverage.corridors_from_means
+
+    @property
+    def official_only(self) -> bool:
+        """Only the World Bank's corridor averages are loaded: no service counts, so no pooled average."""
+        return self.coverage is not None and self.corridors == 0 and self.coverage.corridors_official_only > 0
+
+
+def global_averages_beside_published() -> list[GlobalAverageBeside]:
+    """Every quarter where the World Bank published a global average (USD 200), with the one computed here."""
+    metric = HEADLINE_METRICS[Measure.GLOBAL_AVERAGE]
+    published = sorted(
+        (h for h in published_headlines() if h.metric == metric), key=lambda h: Quarter.parse(h.quarter).index
+    )
+    quarters = [h.quarter for h in published]
+    computed = {
+        quarter: (value, observations)
+        for quarter, value, observations in AggregateValue.objects.filter(
+            measure=Measure.GLOBAL_AVERAGE, subject="", tier=AmountTier.USD200, quarter__in=quarters
+        ).values_list("quarter", "value", "observations")
+    }
+    coverage = {
+        row.quarter: row
+        for row in QuarterCoverage.objects.filter(tier=AmountTier.USD200, quarter__in=quarters)
+    }
+    return [
+        GlobalAverageBeside(
+            quarter=h.quarter,
+            published=h,
+            computed=computed[h.quarter][0] if h.quarter in computed else None,
+            services=computed[h.quarter][1] if h.quarter in computed else None,
+            coverage=coverage.get(h.quarter),
+        )
+        for h in published
+    ]
 
 
 # Providers --------------------------------------------------------------------------------------
@@ -614,6 +845,7 @@ def series_rows() -> Iterator[dict[str, Any]]:
         "services_count",
         "source__title",
         "source__edition",
+        "source__licence",
     )
     for row in rows.iterator():
         yield {
@@ -625,12 +857,16 @@ def series_rows() -> Iterator[dict[str, Any]]:
             "services": row["services_count"],
             "source": row["source__title"],
             "edition": row["source__edition"],
+            "licence": row["source__licence"],
         }
 
 
 def quote_rows(*, quarter: str | None = None) -> Iterator[dict[str, Any]]:
-    """Provider-level survey prices (never providers' own live quotes) with their source and edition."""
-    services = Service.objects.filter(origin__in=STATISTICAL_ORIGINS)
+    """Provider-level survey prices (never providers' own live quotes) with their source and edition.
+
+    Sample (demo) prices come too, each row marked ``sample`` so that no one takes them for survey prices.
+    """
+    services = Service.objects.filter(origin__in=STATISTICAL_ORIGINS + SAMPLE_ORIGINS)
     if quarter:
         services = services.filter(quarter=quarter)
     rows = services.order_by(
@@ -658,9 +894,12 @@ def quote_rows(*, quarter: str | None = None) -> Iterator[dict[str, Any]]:
         "collected_on",
         "source__title",
         "source__edition",
+        "source__licence",
+        "origin",
     )
     for row in rows.iterator(chunk_size=5000):
         yield {
+            "sample": row["origin"] in SAMPLE_ORIGINS,
             "quarter": row["quarter"],
             "sending_country": row["corridor__sending_country_id"],
             "receiving_country": row["corridor__receiving_country_id"],
@@ -683,6 +922,7 @@ def quote_rows(*, quarter: str | None = None) -> Iterator[dict[str, Any]]:
             "collected_on": row["collected_on"],
             "source": row["source__title"],
             "edition": row["source__edition"],
+            "licence": row["source__licence"],
         }
 
 
@@ -713,7 +953,7 @@ def corridor_table(quarter: str, *, tier: str = AmountTier.USD200) -> list[Corri
     )
     codes = set(averages) | set(smart) | set(official)
     rows = []
-    for corridor in Corridor.objects.select_related("sending_country", "receiving_country"):
+    for corridor in Corridor.objects.all():
         code = corridor.code
         if code not in codes:
             continue
@@ -743,13 +983,13 @@ def global_history(*, tier: str = AmountTier.USD200) -> dict[str, dict[str, tupl
 def region_names() -> dict[str, str]:
     from migdev.reference.models import WorldBankGroup
 
-    return dict(WorldBankGroup.objects.filter(kind=WorldBankGroup.Kind.WB_REGION).values_list("code", "name"))
+    rows = WorldBankGroup.objects.filter(kind=WorldBankGroup.Kind.WB_REGION).values_list("code", "name")
+    # In the reader's language where the module knows the region, as the World Bank names it otherwise.
+    return {code: str(WORLD_BANK_REGION_LABELS.get(code, name)) for code, name in rows}
 
 
 def country_names(codes: Iterable[str]) -> dict[str, str]:
-    from migdev.reference.models import Country
-
-    return {country.iso3: country.name for country in Country.objects.filter(iso3__in=set(codes))}
+    return {code: economy_name(code) for code in set(codes)}
 
 
 def sources_for_quarter(quarter: str) -> list[PriceSource]:

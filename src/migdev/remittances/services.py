@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from migdev.remittances import selectors
 from migdev.remittances.aggregates import Measure, compute_aggregates
+from migdev.remittances.economies import is_known_economy
 from migdev.remittances.method import PriceError, fx_margin_pct, total_cost_pct
 from migdev.remittances.models import (
     AggregateValue,
@@ -208,6 +209,10 @@ def provider_get_or_create(*, name: str, firm_type: str) -> Provider:
 def corridor_get_or_create(*, sending_iso3: str, receiving_iso3: str) -> Corridor:
     if sending_iso3 == receiving_iso3:
         raise ServiceInputError("receiving_country", _("The sending and receiving countries must differ."))
+    # Corridors have no database constraint on their codes (Kosovo has no ISO row), so check them here.
+    for field, code in (("sending_country", sending_iso3), ("receiving_country", receiving_iso3)):
+        if not is_known_economy(code):
+            raise ServiceInputError(field, _("unknown country code %(code)s") % {"code": code})
     corridor, _created = Corridor.objects.get_or_create(
         sending_country_id=sending_iso3, receiving_country_id=receiving_iso3
     )

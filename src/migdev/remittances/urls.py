@@ -10,6 +10,7 @@ urlpatterns = [
     path("corridors/<str:slug>/", views.corridor_detail, name="corridor"),
     path("countries/<str:iso3>/", views.country_detail, name="country"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/published/", views.published_comparison, name="published"),
     path("downloads/", views.downloads, name="downloads"),
     path("downloads/<slug:dataset>.<str:fmt>", views.download, name="download"),
     path("collect/", views.collect, name="collect"),

@@ -27,7 +27,7 @@ from migdev.remittances.method import (
     RATE_NOT_DISCLOSED,
     rank_offers,
 )
-from migdev.remittances.models import Provider, ProviderToken
+from migdev.remittances.models import CorridorSeriesValue, Provider, ProviderToken
 from migdev.remittances.quarters import Quarter, quarter_or_none
 from migdev.remittances.vocabulary import AmountTier, FirmType, Origin, Speed
 
@@ -57,7 +57,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]:
     corridor = selectors.corridor_between(sending, receiving)
     names = (
-        {sending: corridor.sending_country.name, receiving: corridor.receiving_country.name}
+        {sending: corridor.sending_name, receiving: corridor.receiving_name}
         if corridor is not None
         else selectors.country_names([sending, receiving])
     )
@@ -73,8 +73,18 @@ def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]
     offers, survey_quarter = selectors.comparison_offers(corridor)
     ranked = rank_offers(offers, amount)
     currencies = Counter(offer.send_currency for offer in offers)
+    has_real_survey = any(item.offer.origin in selectors.STATISTICAL_ORIGINS for item in ranked)
+    corridor_survey = None if has_real_survey else selectors.corridor_survey(corridor)
     context.update(
         {
+            "sources": selectors.corridor_sources(corridor),
+            "corridor_survey": corridor_survey,
+            "corridor_survey_left": corridor_survey.amount_left(amount) if corridor_survey else None,
+            "corridor_survey_is_official": bool(
+                corridor_survey
+                and corridor_survey.series == CorridorSeriesValue.Series.OFFICIAL_AVERAGE_USD200
+            ),
+            "has_samples": any(item.offer.is_sample for item in ranked),
             "ranked": ranked,
             "survey_quarter": survey_quarter,
             "survey_is_old": _is_old(survey_quarter),
@@ -93,7 +103,7 @@ def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]
             "firm_type_labels": dict(FirmType.choices),
         }
     )
-    if not ranked:
+    if not ranked and corridor_survey is None:
         context["alternatives"] = list(selectors.corridors_with_prices(sending=sending)[:30])
     return context
 
@@ -114,7 +124,7 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.corridor_table(quarter) if quarter else []
     order = request.GET.get("order", "corridor")
     sorters = {
-        "corridor": lambda row: (row.corridor.sending_country.name, row.corridor.receiving_country.name),
+        "corridor": lambda row: (row.corridor.sending_name, row.corridor.receiving_name),
         "average": lambda row: (row.average is None, row.average or 0.0),
         "smart": lambda row: (row.smart is None, row.smart or 0.0),
     }
@@ -129,6 +139,7 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
             "order": order,
             "limit": SDG_CORRIDOR_LIMIT_PCT,
             "section": "corridors",
+            "sources": selectors.sources_for_quarter(quarter) if quarter else [],
         },
     )
 
@@ -142,7 +153,7 @@ def corridor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     latest = next(
         (row for row in reversed(history) if row.average is not None or row.official is not None), None
     )
-    name = f"{corridor.sending_country.name} → {corridor.receiving_country.name}"
+    name = f"{corridor.sending_name} → {corridor.receiving_name}"
     latest_value = None
     if latest is not None:
         latest_value = latest.average if latest.average is not None else float(latest.official or 0)
@@ -160,20 +171,22 @@ def corridor_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 latest.smart if latest else None, SDG_CORRIDOR_LIMIT_PCT
             ),
             "global_target": SDG_GLOBAL_TARGET_PCT,
-            "has_prices": corridor.services.exists(),
+            "has_prices": bool(history) or corridor.services.exists(),
+            "differences": selectors.average_differences(corridor, history),
+            "sources": selectors.corridor_sources(corridor),
         },
     )
 
 
 @require_GET
 def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
-    from migdev.reference.models import Country
-
-    country = get_object_or_404(Country, iso3=iso3.upper())
-    if country.iso3 != iso3:
-        return redirect("remittances:country", iso3=country.iso3, permanent=True)
-    history = selectors.country_history(country.iso3)
-    outgoing, incoming = selectors.country_corridors(country.iso3)
+    code = iso3.upper()
+    if code != iso3:
+        return redirect("remittances:country", iso3=code, permanent=True)
+    # A country or a World Bank economy without an ISO row (Kosovo): whatever the corridors point at.
+    country = selectors.CountryChoice(code, selectors.country_names([code])[code])
+    history = selectors.country_history(code)
+    outgoing, incoming = selectors.country_corridors(code)
     if not history and not outgoing and not incoming:
         raise Http404
     latest = selectors.latest_corridor_figures(c.code for c in [*outgoing, *incoming])
@@ -188,6 +201,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "outgoing": [(c, latest.get(c.code, {})) for c in outgoing],
             "incoming": [(c, latest.get(c.code, {})) for c in incoming],
             "measures": {"average": Measure.CORRIDOR_AVERAGE, "smart": Measure.CORRIDOR_SMART},
+            "sources": selectors.all_price_sources(),
         },
     )
 
@@ -232,8 +246,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "smart": global_value(Measure.GLOBAL_SMART),
             "below_5": global_value(Measure.SHARE_CORRIDORS_BELOW_5),
             "below_3": global_value(Measure.SHARE_CORRIDORS_BELOW_3),
-            "smart_above_5": global_value(Measure.CORRIDORS_SMART_ABOVE_5),
-            "without_smart": global_value(Measure.CORRIDORS_WITHOUT_SMART),
+            "sdg": selectors.sdg_10c1_status(quarter) if quarter and tier == AmountTier.USD200 else None,
             "sdg_global": presentation.target_status(
                 global_average[0] if global_average else None, SDG_GLOBAL_TARGET_PCT
             ),
@@ -268,6 +281,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for q in quarters
             ],
             "targets": {"global": SDG_GLOBAL_TARGET_PCT, "corridor": SDG_CORRIDOR_LIMIT_PCT},
+            "sources": selectors.sources_for_quarter(quarter) if quarter else [],
+        },
+    )
+
+
+@require_GET
+def published_comparison(request: HttpRequest) -> HttpResponse:
+    """The World Bank's published global averages beside the ones computed here, and why they differ."""
+    rows = selectors.global_averages_beside_published()
+    return render(
+        request,
+        "remittances/published.html",
+        {
+            "section": "dashboard",
+            "rows": rows,
+            "published_sources": sorted({row.published.source for row in rows}),
+            "sources": selectors.all_price_sources(),
         },
     )
 
@@ -298,6 +328,7 @@ DATASETS = {
             ("services", "services"),
             ("source", "source"),
             ("edition", "edition"),
+            ("licence", "licence"),
         ],
     ),
     "quotes": (
@@ -305,6 +336,7 @@ DATASETS = {
         [
             (key, key)
             for key in (
+                "sample",
                 "quarter",
                 "sending_country",
                 "receiving_country",
@@ -327,6 +359,7 @@ DATASETS = {
                 "collected_on",
                 "source",
                 "edition",
+                "licence",
             )
         ],
     ),
@@ -343,6 +376,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
             "formats": DOWNLOAD_FORMATS,
             "quarters": selectors.quarters_with_figures(),
             "section": "downloads",
+            "sources": selectors.all_price_sources(),
         },
     )
 

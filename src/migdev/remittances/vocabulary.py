@@ -49,6 +49,18 @@ class NetworkCoverage(models.TextChoices):
     LOW = "low", _("Low")
 
 
+# The World Bank's regions as the dashboard names them; the reference data holds their English names only.
+WORLD_BANK_REGION_LABELS = {
+    "EAS": _("East Asia & Pacific"),
+    "ECS": _("Europe & Central Asia"),
+    "LCN": _("Latin America & Caribbean"),
+    "MEA": _("Middle East & North Africa"),
+    "NAC": _("North America"),
+    "SAS": _("South Asia"),
+    "SSF": _("Sub-Saharan Africa"),
+}
+
+
 class AmountTier(models.TextChoices):
     """RPW prices every service for the local equivalent of USD 200 (cc1) and USD 500 (cc2)."""
 

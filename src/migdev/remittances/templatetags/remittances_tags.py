@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 from migdev.remittances.vocabulary import service_label as _service_label
 
@@ -21,7 +22,7 @@ def points(value: Any) -> str:
     if value is None:
         return ""
     number = float(value)
-    text = f"{abs(number):.2f}"
+    text = number_format(abs(number), decimal_pos=2)  # "1,25" in French and Spanish
     return f"+{text}" if number > 0 else (f"\u2212{text}" if number < 0 else text)
 
 
