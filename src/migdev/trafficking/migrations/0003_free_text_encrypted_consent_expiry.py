@@ -53,7 +53,7 @@ def decrypt_rows(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trafficking', '0002_grant_roles'),
+        ("trafficking", "0002_grant_roles"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_observation_indexes'),
+        ("indicators", "0006_denominator_adds_numerator"),
     ]
 
     operations = [

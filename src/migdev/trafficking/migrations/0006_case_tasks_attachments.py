@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trafficking', '0002_grant_roles'),
+        ("trafficking", "0005_person_search_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trafficking', '0002_grant_roles'),
+        ("trafficking", "0003_free_text_encrypted_consent_expiry"),
     ]
 
     operations = [

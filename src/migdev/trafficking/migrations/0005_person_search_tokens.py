@@ -43,7 +43,7 @@ def backfill_tokens(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trafficking', '0002_grant_roles'),
+        ("trafficking", "0004_publication_ledger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
