@@ -134,6 +134,12 @@ def post(client: Client, url: str, data: dict[str, Any]) -> None:
 
 @pytest.fixture
 def world(seeded_roles: None) -> dict[str, Any]:
+    # An earlier transactional test may have emptied the grants; the DPO reads the audit API below.
+    import importlib
+
+    from migdev.accounts.migration_helpers import grant_role_permissions
+
+    grant_role_permissions(apps, importlib.import_module("migdev.audit.migrations.0003_grant_roles").GRANTS)
     organisation = make_organisation()
     partner_org = make_organisation()
     team = make_group(organisation)
