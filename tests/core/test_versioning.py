@@ -145,6 +145,7 @@ def _policy() -> Scenario:
             direction="emigration",
             domain="migrant_rights",
             source_name="Official gazette",
+            is_published=True,
         ),
     )
     url = reverse("coordination:policy_edit", args=[policy.pk])
@@ -387,3 +388,16 @@ def test_the_api_shows_the_version_an_edit_starts_from() -> None:
     policies = _policy()
     answer = policies.client().get(f"/api/v1/coordination/policies/{policies.record.pk}")
     assert answer.json()["version"] == policies.record.version
+
+
+@pytest.mark.django_db
+def test_unpublishing_while_someone_edits_is_not_undone_by_their_save() -> None:
+    scenario = _policy()
+    editor = scenario.client()
+    data = _post_data(editor.get(scenario.url).context["form"])
+    publisher = scenario.client()
+    publisher.post(reverse("coordination:policy_publish", args=[scenario.record.pk]), {"published": "0"})
+    assert not MigrationPolicy.objects.get(pk=scenario.record.pk).is_published
+    response = editor.post(scenario.url, {**data, "is_published": "on", "title": "Edited meanwhile"})
+    assert response.status_code == 409
+    assert not MigrationPolicy.objects.get(pk=scenario.record.pk).is_published
