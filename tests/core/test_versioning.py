@@ -145,6 +145,7 @@ def _policy() -> Scenario:
             direction="emigration",
             domain="migrant_rights",
             source_name="Official gazette",
+            is_published=True,
         ),
     )
     url = reverse("coordination:policy_edit", args=[policy.pk])
@@ -387,3 +388,52 @@ def test_the_api_shows_the_version_an_edit_starts_from() -> None:
     policies = _policy()
     answer = policies.client().get(f"/api/v1/coordination/policies/{policies.record.pk}")
     assert answer.json()["version"] == policies.record.version
+
+
+@pytest.mark.django_db
+def test_unpublishing_while_someone_edits_is_not_undone_by_their_save() -> None:
+    scenario = _policy()
+    editor = scenario.client()
+    data = _post_data(editor.get(scenario.url).context["form"])
+    publisher = scenario.client()
+    publisher.post(reverse("coordination:policy_publish", args=[scenario.record.pk]), {"published": "0"})
+    assert not MigrationPolicy.objects.get(pk=scenario.record.pk).is_published
+    response = editor.post(scenario.url, {**data, "is_published": "on", "title": "Edited meanwhile"})
+    assert response.status_code == 409
+    assert not MigrationPolicy.objects.get(pk=scenario.record.pk).is_published
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_at_the_same_moment_cannot_both_win() -> None:
+    """Real threads with their own connections claim the same version at once: exactly one wins."""
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
+        pytest.skip("in-memory SQLite shares one connection cache between threads")
+    import threading
+
+    policy = _policy().record
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save() -> None:
+        try:
+            record = MigrationPolicy.objects.get(pk=policy.pk)
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                claim_version(record, 1)
+            outcomes.append("saved")
+        except StaleEdit:
+            outcomes.append("stale")
+        except Exception as error:  # SQLite may refuse the second writer outright: also not a lost update
+            outcomes.append(f"refused: {type(error).__name__}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(outcomes) == 2 and outcomes.count("saved") == 1, outcomes
+    assert MigrationPolicy.objects.get(pk=policy.pk).version == 2

@@ -136,7 +136,7 @@ def test_a_process_killed_mid_import_leaves_the_database_as_it_was(tmp_path: Pat
         subprocess.run([sys.executable, "-m", "migdev", "migrate", "-v", "0"], env=environment, check=True)
         with closing(sqlite3.connect(database_file)) as seed, seed:
             seed.executemany(
-                "INSERT INTO accounts_organisation (name, acronym, kind) VALUES (?, ?, ?)", SEEDED
+                "INSERT INTO accounts_organisation (name, acronym, kind, version) VALUES (?, ?, ?, 1)", SEEDED
             )
 
         def database_state() -> DatabaseState:

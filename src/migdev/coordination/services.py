@@ -650,6 +650,8 @@ def partnership_call_create(
 def partnership_call_publish(*, actor: Any, call: PartnershipCall) -> PartnershipCall:
     _require_editor(actor)
     with transaction.atomic():
+        # Publishing changes a field the edit form shows: a form opened before must not undo it.
+        claim_version(call, None)
         call.is_published = True
         call.save(update_fields=["is_published"])
         audit.record(action="update", actor=actor, record=call, detail={"published": True})
@@ -838,6 +840,8 @@ def publication_update(
 def publication_set_published(*, actor: Any, publication: Publication, published: bool) -> Publication:
     _require_editor(actor)
     with transaction.atomic():
+        # Publishing changes a field the edit form shows: a form opened before must not undo it.
+        claim_version(publication, None)
         publication.is_published = published
         publication.save(update_fields=["is_published", "updated_at"])
         audit.record(action="update", actor=actor, record=publication, detail={"published": published})
@@ -1014,6 +1018,8 @@ def policies_save_prepared(*, actor: Any, prepared: list[PreparedPolicy]) -> tup
 def policy_set_published(*, actor: Any, policy: MigrationPolicy, published: bool) -> MigrationPolicy:
     _require_editor(actor)
     with transaction.atomic():
+        # Publishing changes a field the edit form shows: a form opened before must not undo it.
+        claim_version(policy, None)
         policy.is_published = published
         policy.save(update_fields=["is_published", "updated_at"])
         audit.record(action="update", actor=actor, record=policy, detail={"published": published})
