@@ -335,3 +335,61 @@ def api_format_names(client: Client) -> list[str]:
     response = client.get("/api/v1/dataio/formats")
     assert response.status_code == 200, response.content
     return [item["name"] for item in response.json()]
+
+
+WPP_FIXTURE = (
+    Path(__file__).resolve().parents[1] / "indicators" / "fixtures" / "cut_UN_WPP_2024_net_migration.csv"
+)
+
+
+def test_a_latin1_file_gets_the_readers_error_on_the_job_page_not_a_python_error(
+    client: Client,
+    login_as: LoginAs,
+    media_root: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Through the page the job once said only "UnicodeDecodeError … position 34"."""
+    settings.JOBS_RUN_IMMEDIATELY = True
+    login_as(IMPORTER)
+    latin1 = "year,orig,dest,refugees,asylum_seekers\n2020,CÔT,FRA,1,2\n".encode("latin-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, latin1, name="unhcr.csv", format_name="unhcr-refugees")
+    page = client.get(response["Location"]).content.decode()
+    assert "The file was refused. Nothing from it was saved" in page
+    assert "is not valid UTF-8" in page
+    assert "UnicodeDecodeError" not in page and "Traceback" not in page
+
+
+def test_replacing_an_existing_edition_from_the_page_needs_the_box_ticked(
+    client: Client,
+    login_as: LoginAs,
+    media_root: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from migdev.indicators.models import Observation
+
+    settings.JOBS_RUN_IMMEDIATELY = True
+    login_as(IMPORTER)
+    full = WPP_FIXTURE.read_bytes()
+    short = b"".join(full.splitlines(keepends=True)[:2])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, full, name="wpp.csv", format_name="undesa-wpp-net-migration")
+    stored = Observation.objects.count()
+    assert stored > 1
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = upload(client, short, name="wpp.csv", format_name="undesa-wpp-net-migration")
+    page = client.get(refused["Location"]).content.decode()
+    assert "What the file would change" in page and "Replace the data already stored" in page
+    assert Observation.objects.count() == stored
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("dataio:import"),
+            {
+                "format": "undesa-wpp-net-migration",
+                "file": SimpleUploadedFile("wpp.csv", short, content_type="text/csv"),
+                "replace": "on",
+            },
+        )
+    assert Observation.objects.count() == 1

@@ -271,9 +271,11 @@ def parse_sdg_constraints(path: Path) -> list[SeriesConstraint]:
         if len(row) < 4:
             issues.append(ParseIssue(file, line, "A", "expected SERIES, Name, UNIT_MEASURE, UNIT_MULT, …"))
             continue
-        if row[3].strip() and not UNIT_MULT_PATTERN.match(row[3].strip()):
-            # A unit multiplier is a power of ten: "1,5" must not be stored as a unit.
-            issues.append(ParseIssue(file, line, "D", f"{row[3].strip()[:20]!r} is not a power of 10"))
+        if row[3].strip() and not CONSTRAINT_UNIT_MULT.match(row[3].strip()):
+            # A power of ten or a code such as ALL: "1,5" must not be stored as a unit multiplier.
+            issues.append(
+                ParseIssue(file, line, "D", f"{row[3].strip()[:20]!r} is neither a power of 10 nor a code")
+            )
             continue
         match = re.search(r"\[([0-9a-z.]+(?:,\s*[0-9a-z.]+)*)\]\s*$", row[1])
         constraints.append(
@@ -300,6 +302,7 @@ LONG_REQUIRED = ("series", "edition", "area", "period", "value")
 LONG_OPTIONAL = ("counterpart", "sex", "age", "migratory_status", "unit_mult", "status", "footnote")
 PERIOD_PATTERN = re.compile(r"^\d{4}(-Q[1-4]|-\d{2})?$")
 UNIT_MULT_PATTERN = re.compile(r"^-?\d{1,2}$")
+CONSTRAINT_UNIT_MULT = re.compile(r"^(-?\d{1,2}|[A-Z_]{1,8})$")
 DIMENSION_CODE = re.compile(r"^[A-Za-z0-9_+<>.-]{1,16}$")
 DIMENSIONS = ("sex", "age", "migratory_status")
 LONG_STATUSES = frozenset({"", "M", "E", "F", "Z"})
