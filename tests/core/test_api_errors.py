@@ -242,3 +242,24 @@ def test_a_price_too_large_to_store_is_a_422_problem(
     )
     _assert_problem(response, 422)
     assert not Service.objects.filter(provider__name="Probe").exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("get", "/api/v1/coordination/publications?q=a%00b", None, "q"),
+        ("get", "/api/v1/reference/countries/F%00R", None, "(path)"),
+        ("post", "/api/v1/coordination/meetings", '{"title": "a\\u0000b"}', "(body)"),
+    ],
+)
+def test_a_nul_character_is_a_422_problem_on_every_database(
+    client: Client, token: str, method: str, path: str, body: str | None, field: str
+) -> None:
+    # PostgreSQL refuses NUL in text with a server error; the API refuses it first, the same on SQLite.
+    if method == "get":
+        response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+    else:
+        response = client.post(
+            path, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+    _assert_problem(response, 422, field=field)

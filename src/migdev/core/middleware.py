@@ -31,3 +31,42 @@ class HeadAsGetMiddleware:
             response.content = b""
             response["Content-Length"] = str(length)
         return response
+
+
+class RejectNulInApiInputMiddleware:
+    """Refuses API requests whose path, query or JSON body carries a NUL character, with a 422 problem.
+
+    PostgreSQL cannot store or even compare a NUL in text ("A string literal cannot contain NUL"), so
+    such a value reached the database as a server error there while SQLite answered normally. No field
+    of this API can meaningfully hold a NUL, so it is refused before any view runs, on both databases.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            field = self._field_with_nul(request)
+            if field is not None:
+                from migdev.core.api_base import problem
+
+                return problem(
+                    request,
+                    422,
+                    "The request did not validate.",
+                    errors=[{"field": field, "message": "The NUL character is not allowed."}],
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _field_with_nul(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "(path)"
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "")
+        if request.content_type == "application/json" and request.method in {"POST", "PUT", "PATCH"}:
+            body = request.body
+            if b"\x00" in body or b"\\u0000" in body.lower():
+                return "(body)"
+        return None
