@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Model, Q, QuerySet
 from django.http import HttpRequest
@@ -222,7 +223,10 @@ def counts_by_each(records: QuerySet[AnalyticRecord], fields: list[str]) -> dict
             raise ValueError(f"{field!r} is not a harmonised category")
     if connection.vendor != "postgresql" or not fields:
         return {field: counts_by(records, field) for field in fields}
-    inner, params = records.order_by().values(*fields).query.sql_with_params()
+    try:
+        inner, params = records.order_by().values(*fields).query.sql_with_params()
+    except EmptyResultSet:  # e.g. no public source among the chosen ones: nothing to count
+        return {field: {} for field in fields}
     columns = ", ".join(connection.ops.quote_name(field) for field in fields)
     grouping = ", ".join(f"GROUPING({connection.ops.quote_name(field)})" for field in fields)
     sets = ", ".join(f"({connection.ops.quote_name(field)})" for field in fields)
