@@ -11,6 +11,9 @@ number. A share of them is recorded a second time with the variants case workers
 * ``citizenship``: only one of two citizenships recorded;
 * ``transposed``: birth day and month swapped (day ≤ 12).
 
+Hard cases that are *not* duplicates are generated too: relatives (same family name and citizenship,
+another given name, born a few years apart) and twins (same family name, citizenship and birth date).
+
 Each duplicate carries one or two variants; the truth (which records are the same person) is kept, so
 precision and recall can be computed for migdev's linkage and for the exact rule it replaced (same
 normalised name, birth date and citizenship: :func:`migdev.trafficking.crypto.blind_index`). Seeded:
@@ -361,6 +364,24 @@ def generate(persons: int, *, duplicate_share: float = 0.3, seed: int = 2006) ->
     """``persons`` people; ``duplicate_share`` of them recorded a second time with variants."""
     rng = random.Random(seed)
     records = [_person(rng, number) for number in range(persons)]
+    # Relatives and twins: different people whom a careless rule would merge.
+    for number, original in enumerate(list(records[: persons // 10]), start=persons):
+        twin = rng.random() < 0.25
+        gender = rng.choice(("Feminine", "Masculine"))
+        given = rng.choice([name for name in GIVEN[gender] if name != original.first_name])
+        born = original.birth_date
+        if born is not None and not twin:
+            born = born.replace(year=born.year + rng.choice((-4, -3, -2, 2, 3, 5)), day=min(born.day, 28))
+        records.append(
+            Record(
+                person=number,
+                first_name=given,
+                second_name=original.second_name,
+                birth_date=born,
+                citizenship=list(original.citizenship),
+                gender=gender,
+            )
+        )
     for original in list(records):
         if rng.random() >= duplicate_share:
             continue
