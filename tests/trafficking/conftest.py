@@ -9,6 +9,12 @@ TEST_BLIND_KEY = "test-blind-index-key-0123456789-abcdefghijklmnop"
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings: LazySettings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Case attachments written by a test land in a folder of that test, never in the checkout's var/.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
 def _field_keys(settings: LazySettings) -> None:
     # Keys of this test run only: nothing a test writes can be read with the development keys.
     settings.MIGDEV_FIELD_KEYS = [TEST_FIELD_KEY]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, models
 from django.test import Client
@@ -26,8 +27,10 @@ from migdev.trafficking.crypto import looks_encrypted
 from migdev.trafficking.fields import EncryptedTextField
 from migdev.trafficking.models import (
     Case,
+    CaseAttachment,
     CaseComment,
     CaseRequest,
+    CaseTask,
     Consent,
     DataTransfer,
     Perpetrator,
@@ -90,6 +93,7 @@ def plant_value(model: type[models.Model], name: str) -> str:
         ("Case", "birth_date"): "1987-11" + "-23",
         ("TraffickingEvent", "latitude"): "6.4218" + "77",
         ("TraffickingEvent", "longitude"): "3.3791" + "55",
+        ("CaseAttachment", "original_name"): f"{STEM}file José Núñez statement.txt",
     }
     if (model.__name__, name) in special:
         return special[(model.__name__, name)]
@@ -219,6 +223,13 @@ def plant_everything(world: dict[str, Any]) -> Planter:
             form_targets(forms.ServiceDeliveryForm, ServiceDelivery, plan=SupportPlan),
             {"service_type": "Health", "delivered_on": "2025-02-01"},
         ),
+    )
+    post(worker, f"{base}/tasks/", planter.data(form_targets(forms.TaskForm, CaseTask), {}))
+    attachment = planter.data(form_targets(forms.AttachmentForm, CaseAttachment), {})
+    file_name = plant_value(CaseAttachment, "original_name")
+    planter.planted[("CaseAttachment", "original_name")] = file_name
+    post(
+        worker, f"{base}/attachments/", {**attachment, "file": SimpleUploadedFile(file_name, b"Intake note")}
     )
     # Closure: asked by the worker, approved by the supervisor (the reason becomes the case's).
     post(

@@ -2,7 +2,6 @@
 every read of an attachment audited, and nothing left behind when the case is anonymised or merged."""
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -19,11 +18,6 @@ from tests.trafficking.factories import login_verified, make_case, make_group, m
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\nStatement of Adaeze Okonkwo, born 1994\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings: object, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -849,6 +849,9 @@ CLEAR_TEXT_FIELDS: dict[str, str] = {
     "AnalyticSource.*": "name, edition and checksum of a loaded file; nothing about a person",
     "AnalyticRecord.*": "CTDC coded values only (no identifying value, see the model)",
     "Release.*": "publication metadata and released aggregates or k-anonymised content",
+    "PublicationLedgerEntry.*": "what was published: source names, kinds and hashes of released content",
+    "CaseAttachment.content_type": "MIME type, chosen from a fixed list by the file's extension",
+    "CaseAttachment.storage_name": "random storage name (a UUID), nothing of the original name",
 }
 
 
