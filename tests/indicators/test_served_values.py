@@ -20,7 +20,7 @@ from django.urls import reverse
 from migdev.indicators.formatting import format_value
 from migdev.indicators.loaders import load_file
 from migdev.indicators.models import Indicator
-from tests.indicators.conftest import IMS_2020, INFLOWS_2013, RPW, UNHCR, WDI_PAID, WPP
+from tests.indicators.conftest import IMS_2019_MATRIX, IMS_2020, INFLOWS_2013, RPW, UNHCR, WDI_PAID, WPP
 
 pytestmark = pytest.mark.django_db
 
@@ -444,3 +444,24 @@ def test_line_chart_labels_neither_overlap_nor_leave_the_chart_at_phone_size():
         assert x2 - x1 >= (charts.label_width(t1) + charts.label_width(t2)) / 2
     assert years[-1][0] + charts.label_width(years[-1][1]) / 2 <= width
     assert all(x - charts.label_width(text) >= 0 for x, text in values)
+
+
+def _matrix_2019(destination: str, origin: str) -> float:
+    with IMS_2019_MATRIX.open(encoding="utf-8") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["Year"] == "2019" and r["Dest"] == destination)
+    return float(row[origin])
+
+
+def test_immigrants_from_one_origin_come_from_the_origin_destination_matrix(client):
+    load_file("undesa-ims-2020", IMS_2020)
+    load_file("undesa-ims-2019", IMS_2019_MATRIX)
+    item = client.get(
+        "/api/v1/indicators/international-migrant-stock/observations",
+        {"area": "DEU", "period": "2019", "counterpart": "ALB"},
+    ).json()["items"][0]
+    assert (item["counterpart"], item["edition"]) == ("ALB", "undesa-ims-2019")
+    assert item["value"] == _matrix_2019("Germany", "Albania")
+    emigrants = client.get(
+        "/api/v1/indicators/emigrants/observations", {"area": "ALB", "period": "2019", "counterpart": "DEU"}
+    ).json()["items"][0]
+    assert emigrants["value"] == _matrix_2019("Germany", "Albania")

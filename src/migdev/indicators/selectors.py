@@ -211,14 +211,20 @@ def _has_area_data(series_id: int, edition: Edition, area: str, *, as_counterpar
 
 
 def choose_edition(
-    indicator: Indicator, *, requested: str | None = None, area: str | None = None
+    indicator: Indicator,
+    *,
+    requested: str | None = None,
+    area: str | None = None,
+    bilateral: bool | None = None,
 ) -> tuple[Edition | None, list[Edition]]:
     """(edition used, editions available) for the indicator's numerator.
 
     A requested edition wins when it holds the series; otherwise the newest official edition with
-    country data — and, for one area, the newest one that has data for that area.
+    country data — and, for one area, the newest one that has data for that area. ``bilateral`` asks
+    for the editions with partner-country cells (default: whether the indicator itself needs them).
     """
-    bilateral = numerator_is_bilateral(indicator)
+    if bilateral is None:
+        bilateral = numerator_is_bilateral(indicator)
     candidates = editions_with(indicator.numerator_series_id, bilateral=bilateral)
     available = all_editions_with(indicator.numerator_series_id, bilateral=bilateral)
     if requested:
@@ -374,7 +380,11 @@ def indicator_values(
     """
     breakdown = breakdown or Breakdown()
     single_area = areas[0] if areas is not None and len(areas) == 1 and not aggregate_codes else None
-    edition, available = choose_edition(indicator, requested=edition_code, area=single_area)
+    # A partner asked of a published total (immigrants from one origin) reads the bilateral cells.
+    partner_cell = breakdown.partner is not None and _reads_partner_cells(indicator)
+    edition, available = choose_edition(
+        indicator, requested=edition_code, area=single_area, bilateral=True if partner_cell else None
+    )
     if edition is None:
         return IndicatorResult(indicator, None, None, available)
     denominator_edition = _denominator_edition(indicator, edition)
@@ -391,8 +401,10 @@ def indicator_values(
         sex=numerator_sex,
         age=age,
         area_role=indicator.numerator_area_role,
-        counterpart=indicator.numerator_counterpart,
-        partner=breakdown.partner,
+        counterpart=breakdown.partner
+        if partner_cell and breakdown.partner
+        else indicator.numerator_counterpart,
+        partner=None if partner_cell else breakdown.partner,
         areas=fetch_areas,
         periods=periods,
         estimated=estimated,
@@ -488,8 +500,12 @@ def breakdown_problem(indicator: Indicator, breakdown: Breakdown) -> str | None:
     series = indicator.numerator_series
     if breakdown.partner is not None and not is_country(breakdown.partner):
         return f"unknown counterpart area {breakdown.partner!r}"
-    if breakdown.partner is not None and indicator.numerator_counterpart != ALL_PARTNERS:
-        return f"{indicator.code} has no counterpart area (it is not summed over partner countries)"
+    if (
+        breakdown.partner is not None
+        and indicator.numerator_counterpart != ALL_PARTNERS
+        and not (_reads_partner_cells(indicator) and _has_bilateral(series))
+    ):
+        return f"{indicator.code} has no counterpart area (its series has no partner-country cells)"
     if breakdown.sex is not None:
         if breakdown.sex not in {TOTAL, "F", "M"}:
             return f"unknown sex {breakdown.sex!r} (use F, M or _T)"
@@ -508,6 +524,20 @@ def breakdown_problem(indicator: Indicator, breakdown: Breakdown) -> str | None:
     if breakdown.age is not None and breakdown.age != TOTAL and not _series_has(series, age=breakdown.age):
         return f"{indicator.code} has no values for the age group {breakdown.age!r}"
     return None
+
+
+def _reads_partner_cells(indicator: Indicator) -> bool:
+    """A published total over partners whose series also has partner cells (the DESA matrix behind
+    the migrant stock); not when the denominator is the same series (a share would need both cut)."""
+    return (
+        indicator.numerator_counterpart == TOTAL
+        and indicator.numerator_area_role == Indicator.AreaRole.AREA
+        and indicator.denominator_series_id != indicator.numerator_series_id
+    )
+
+
+def _has_bilateral(series: Series) -> bool:
+    return SeriesCoverage.objects.filter(series=series, bilateral=True).exists()
 
 
 def _series_has(series: Series, **dimension: str) -> bool:
