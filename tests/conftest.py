@@ -57,3 +57,27 @@ def login_as(client: Client, db: None) -> Callable[..., User]:
         return user
 
     return login
+
+
+@pytest.fixture
+def role_grants_restored(transactional_db: None) -> None:
+    """The role grants every data migration seeds (``GRANTS`` of ``<app>/migrations/*.py``), put back: a
+    transactional test's database may have been emptied by an earlier one (pytest-django flushes after
+    each), so such tests restore them themselves."""
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps
+
+    from migdev.accounts.migration_helpers import grant_role_permissions
+
+    package = Path(importlib.import_module("migdev").__file__ or "").parent
+    # accounts first: its seed migration creates the roles the others grant to.
+    for app in [
+        "accounts",
+        *sorted(p.parent.name for p in package.glob("*/migrations") if p.parent.name != "accounts"),
+    ]:
+        for path in sorted((package / app / "migrations").glob("0*.py")):
+            module = importlib.import_module(f"migdev.{app}.migrations.{path.stem}")
+            if hasattr(module, "GRANTS"):
+                grant_role_permissions(apps, module.GRANTS)

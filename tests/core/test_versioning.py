@@ -404,7 +404,7 @@ def test_unpublishing_while_someone_edits_is_not_undone_by_their_save() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_saving_at_the_same_moment_cannot_both_win() -> None:
+def test_two_editors_saving_at_the_same_moment_cannot_both_win(role_grants_restored: None) -> None:
     """Real threads with their own connections claim the same version at once: exactly one wins."""
     from django.db import connection, connections
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 
@@ -66,7 +67,10 @@ class RejectNulInApiInputMiddleware:
             if "\x00" in name or any("\x00" in value for value in values):
                 return name.replace("\x00", "")
         if request.content_type == "application/json" and request.method in {"POST", "PUT", "PATCH"}:
-            body = request.body
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                return None  # the view reads it again and answers 413 with its problem document
             if b"\x00" in body or b"\\u0000" in body.lower():
                 return "(body)"
         return None
