@@ -244,7 +244,11 @@ def test_reported_k_is_pycanon_k_for_every_attacker_knowledge(people: dict) -> N
         "perpetrators": anonymity.k_anonymity(frame, list(ctdc.VP_COLUMNS)),
     }
     page = login_verified(Client(), people["dpo"]).get(f"/en/trafficking/releases/{release.pk}/")
-    assert "Demographics and types of exploitation" in page.content.decode()
+    html = page.content.decode()
+    assert "Demographics and types of exploitation" in html
+    # The DPO reads settings and report as text, not as Python prints lists, dicts and booleans.
+    for python_repr in ("[&#x27;", "{&#x27;", ">False<", ">True<", ">[]<"):
+        assert python_repr not in html, python_repr
 
 
 def test_chart_and_table_agree_on_zero() -> None:
@@ -272,3 +276,13 @@ def test_statistics_page_threshold(people: dict) -> None:
     low = client.get("/en/trafficking/statistics/?threshold=5")
     assert low.status_code == 400 and "at least 11" in low.content.decode()
     assert client.get("/en/trafficking/statistics/?threshold=12").status_code == 200
+
+
+def test_release_values_read_as_text() -> None:
+    from migdev.trafficking.templatetags.trafficking import plain_value
+
+    assert plain_value(["gender", "age"]) == "gender, age"
+    assert plain_value({"gender": 3, "region": [1, 2]}) == "gender: 3; region: 1, 2"
+    assert plain_value(False) == "No" and plain_value(True) == "Yes"
+    assert plain_value([]) == "—" and plain_value(None) == "—"
+    assert plain_value(0.732391) == "0.7324"
