@@ -130,17 +130,26 @@ def person_tokens_visible_to(user: UserLike | None, perm: str = CASE_VIEW) -> Qu
     return scoped_queryset(user, perm, PersonToken.objects.all(), **_THROUGH_CASE)
 
 
+def active_users_holding(perm: str, organisation_ids: Iterable[int | None]) -> QuerySet[User]:
+    """Active people of these organisations whose roles grant ``perm`` (at any scope)."""
+    app_label, codename = perm.split(".")
+    return (
+        User.objects.filter(
+            is_active=True,
+            organisation_id__in=[pk for pk in organisation_ids if pk is not None],
+            roles__grants__permission__codename=codename,
+            roles__grants__permission__content_type__app_label=app_label,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def case_workers_for(case: Case) -> QuerySet[User]:
     """Active people of the case's organisation who may work on this case: those a task can be given to."""
-    candidates = User.objects.filter(
-        organisation=case.organisation_id,
-        is_active=True,
-        roles__grants__permission__codename=CASE_CHANGE.split(".")[1],
-        roles__grants__permission__content_type__app_label="trafficking",
-    ).distinct()
     reaching = [
         person.pk
-        for person in candidates
+        for person in active_users_holding(CASE_CHANGE, [case.organisation_id])
         if cases_visible_to(person, CASE_CHANGE).filter(pk=case.pk).exists()
     ]
     return User.objects.filter(pk__in=reaching).order_by("username")

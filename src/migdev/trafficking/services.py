@@ -75,6 +75,7 @@ from migdev.trafficking.selectors import (
     CONSENT_OVERRIDE,
     RELEASE_ADD,
     RELEASE_APPROVE,
+    active_users_holding,
     analytic_records_visible_to,
 )
 
@@ -735,18 +736,7 @@ def transfer_candidates(case: Case) -> QuerySet[User]:
     allowed_organisations = {case.organisation_id} | set(
         _sharing_consents(case).values_list("partners", flat=True)
     )
-    return (
-        User.objects.filter(
-            Q(
-                roles__grants__permission__codename="view_case",
-                roles__grants__permission__content_type__app_label="trafficking",
-            ),
-            is_active=True,
-            organisation_id__in=[pk for pk in allowed_organisations if pk is not None],
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return active_users_holding(CASE_VIEW, allowed_organisations)
 
 
 @sensitive_variables()
