@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
@@ -842,6 +843,11 @@ class PartnerTable:
     period: str | None
     periods: list[str]
     rows: list[PartnerRow]
+    # Partners the edition covers on the partner side in this period: those with a cell for any country
+    # (an origin some destination reports, a destination whose row was published). A covered partner
+    # without a cell for this country is a published zero — the migrant-stock matrices leave zero cells
+    # out — while a partner the edition never mentions has no data.
+    covered: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -850,6 +856,24 @@ class PartnerTable:
     @property
     def has_sex(self) -> bool:
         return any(row.male is not None or row.female is not None for row in self.rows)
+
+    def figure(self, code: str, sex: str = TOTAL) -> tuple[float | None, str]:
+        """A partner's figure for one sex and where it comes from.
+
+        ``(value, "cell")`` for a published cell (``None`` when the publisher marks it missing),
+        ``(0.0, "omitted")`` for a covered partner without a cell (a zero the file leaves out) and
+        ``(None, "none")`` for a partner the edition does not cover (no data).
+        """
+        row = self._by_code.get(code)
+        if row is not None:
+            return {TOTAL: row.total, "M": row.male, "F": row.female}.get(sex, row.total), "cell"
+        if code in self.covered:
+            return 0.0, "omitted"
+        return None, "none"
+
+    @cached_property
+    def _by_code(self) -> dict[str, PartnerRow]:
+        return {row.code: row for row in self.rows}
 
 
 def partner_table(
@@ -887,7 +911,13 @@ def partner_table(
             for code, found in values.items()
         ]
         table_rows.sort(key=lambda row: (row.total is None, -(row.total or 0.0), row.code))
-        return PartnerTable(series, direction, edition, editions, used, periods, table_rows)
+        covered = frozenset(
+            Observation.objects.filter(series=series, edition=edition, period=used, age=TOTAL)
+            .exclude(counterpart=TOTAL)
+            .values_list(partner_side, flat=True)
+            .distinct()
+        )
+        return PartnerTable(series, direction, edition, editions, used, periods, table_rows, covered)
     return PartnerTable(series, direction, None, editions, None, [], [])
 
 
