@@ -17,7 +17,7 @@ from lxml import html
 
 from migdev.indicators import regions
 from migdev.indicators.loaders import load_file
-from tests.indicators.conftest import IMS_2019_MATRIX, IMS_2020, UNHCR
+from tests.indicators.conftest import IMS_2019_MATRIX, IMS_2020, MIG_2013, UNHCR
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +325,18 @@ def _page_profile(client, iso3: str):
     response = client.get(reverse("indicators:country", args=[iso3]))
     assert response.status_code == 200
     return response.content.decode(), html.fromstring(response.content)
+
+
+def test_each_edition_of_the_series_is_one_link_away_with_its_own_source(client):
+    load_file("undesa-ims-2019", IMS_2019_MATRIX)
+    load_file("worldbank-bilateral-migration", MIG_2013)
+    editions = '//p[starts-with(normalize-space(), "Editions:")]'
+    _, tree = _page(client, "USA")
+    assert tree.xpath(f"{editions}/strong")[0].text.startswith("International Migrant Stock 2019")
+    (other,) = tree.xpath(f"{editions}/a/@href")
+    assert "edition=worldbank-bilateral-migration-2013" in other and "period=" not in other
+    tree = html.fromstring(client.get(other).content)
+    assert tree.xpath(f"{editions}/a")[0].text.startswith("International Migrant Stock 2019")
+    caption = " ".join(tree.xpath('string(//figure[contains(@class, "partners-map")]/figcaption)').split())
+    above_table = " ".join(tree.xpath('string(//p[@class="partners-source"]/span[@class="edition"])').split())
+    assert "World Bank" in above_table and caption.endswith(above_table)

@@ -466,6 +466,14 @@ def country_partners(request: HttpRequest, iso3: str) -> HttpResponseBase:
             "sex_label": sex_labels[sex],
             "choices": choices,
             "period_links": [(p, f"{base}?{urlencode({**state, 'period': p})}") for p in table.periods],
+            # Another edition has other periods: its link leaves the period out, so its latest is shown.
+            "edition_links": [
+                (
+                    edition,
+                    f"{base}?{urlencode({**{k: v for k, v in state.items() if k != 'period'}, 'edition': edition.code})}",
+                )
+                for edition in table.editions
+            ],
             "csv_url": f"{base}?{urlencode({**download_state, 'format': 'csv'})}",
             "xlsx_url": f"{base}?{urlencode({**download_state, 'format': 'xlsx'})}",
             "world_map": _partners_map(country, table, sex, names, title=direction_labels[direction])
