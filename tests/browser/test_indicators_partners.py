@@ -28,11 +28,12 @@ def test_partners_map_is_accessible_and_its_shapes_lead_to_the_partners_pages(
 
     page.get_by_role("link", name="Where people from Germany live").click()
     page.wait_for_url("**direction=destinations**")
-    assert page.locator("svg.world-map title").first.inner_text() == "Where people from Germany live, 2019"
+    assert page.locator("svg.world-map > title").text_content() == "Where people from Germany live, 2019"
     assert_accessible(page)
 
-    # A shape is a link, reachable by its name, to that partner's own page.
-    page.get_by_role("link", name="United States of America:", exact=False).first.click()
+    # A shape is a link, found by its name and followed from the keyboard, to that partner's own page.
+    page.get_by_role("link", name="United States of America:", exact=False).first.focus()
+    page.keyboard.press("Enter")
     page.wait_for_url("**/countries/USA/partners/**")
     assert page.locator("h1").inner_text() == "Origins and destinations: United States of America"
 
