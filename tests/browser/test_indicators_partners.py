@@ -28,7 +28,9 @@ def test_partners_map_is_accessible_and_its_shapes_lead_to_the_partners_pages(
 
     page.get_by_role("link", name="Where people from Germany live").click()
     page.wait_for_url("**direction=destinations**")
-    assert page.locator("svg.world-map > title").text_content() == "Where people from Germany live, 2019"
+    assert page.locator("svg.world-map > title").text_content() == (
+        "Where people from Germany live — International migrants, 2019, both sexes"
+    )
     assert_accessible(page)
 
     # A shape is a link, found by its name and followed from the keyboard, to that partner's own page.

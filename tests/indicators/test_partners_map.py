@@ -189,7 +189,7 @@ def test_both_directions_switch_on_the_page(client):
     # Only the destinations the file has a row for have data; the rest are hatched, not zero.
     assert shapes["FRA"] == ("no-data", "no data")
     svg_title = tree.xpath('//svg[contains(@class, "world-map")]/title')[0].text
-    assert svg_title == "Where people from Mexico live, 2019"
+    assert svg_title == "Where people from Mexico live — International migrants, 2019, both sexes"
     rows = _download(client, "MEX", direction="destinations")
     assert {row["origin"] for row in rows} == {"MEX"}
     assert {row["residence"] for row in rows} >= {"USA", "DEU"}

@@ -476,7 +476,14 @@ def country_partners(request: HttpRequest, iso3: str) -> HttpResponseBase:
             ],
             "csv_url": f"{base}?{urlencode({**download_state, 'format': 'csv'})}",
             "xlsx_url": f"{base}?{urlencode({**download_state, 'format': 'xlsx'})}",
-            "world_map": _partners_map(country, table, sex, names, title=direction_labels[direction])
+            "world_map": _partners_map(
+                country,
+                table,
+                sex,
+                names,
+                title=f"{direction_labels[direction]} — {_series_label(series_code)}, {table.period}, "
+                f"{sex_labels[sex].lower()}",
+            )
             if table.rows
             else None,
         },
@@ -565,7 +572,7 @@ def _partners_map(
             breaks,
             width=shapes.width,
             height=shapes.height,
-            title=f"{title}, {table.period}",
+            title=title,
             description=description,
             key="partners",
         ),
