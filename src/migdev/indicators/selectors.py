@@ -541,6 +541,23 @@ def _has_bilateral(series: Series) -> bool:
     return SeriesCoverage.objects.filter(series=series, bilateral=True).exists()
 
 
+def breakdown_choices(indicator: Indicator) -> tuple[bool, list[str]]:
+    """Whether the indicator can be shown for men and for women, and the age groups its series holds
+    (what the indicator page offers; the API and the downloads accept the same)."""
+    has_sex = all(breakdown_problem(indicator, Breakdown(sex=sex)) is None for sex in ("M", "F"))
+    series = indicator.numerator_series
+    editions = SeriesCoverage.objects.filter(series=series).values_list("edition_id", flat=True)
+    ages = sorted(
+        set(
+            Observation.objects.filter(edition_id__in=list(editions), series=series, value__isnull=False)
+            .exclude(age=TOTAL)
+            .values_list("age", flat=True)
+            .distinct()
+        )
+    )
+    return has_sex, ages
+
+
 def _series_has(series: Series, **dimension: str) -> bool:
     # Naming the editions lets the unique key (edition, series, …) serve the look-up.
     editions = SeriesCoverage.objects.filter(series=series).values_list("edition_id", flat=True)

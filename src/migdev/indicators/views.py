@@ -668,6 +668,8 @@ class Selection:
     edition: str | None
     period: str | None
     layout: str = "world"
+    sex: str | None = None  # F or M; None for both sexes
+    age: str | None = None  # an age group the series holds; None for all ages
 
     def query(self, **changes: Any) -> str:
         state = {
@@ -677,6 +679,8 @@ class Selection:
             "edition": self.edition or "",
             "period": self.period or "",
             "map": self.layout if self.layout != "world" else "",
+            "sex": self.sex or "",
+            "age": self.age or "",
         }
         state.update(changes)
         return urlencode({key: value for key, value in state.items() if value})
@@ -699,7 +703,18 @@ def _selection(request: HttpRequest) -> Selection:
     layout = request.GET.get("map", "world")
     if layout not in MAP_LAYOUTS:
         layout = "world"
-    return Selection(view, areas, aggregates, edition, period, layout)
+    sex = request.GET.get("sex", "").strip().upper()
+    age = request.GET.get("age", "").strip()
+    return Selection(
+        view,
+        areas,
+        aggregates,
+        edition,
+        period,
+        layout,
+        sex=sex if sex in {"F", "M"} else None,
+        age=age if re.fullmatch(r"[A-Za-z0-9_]{1,20}", age) and age != TOTAL else None,
+    )
 
 
 def _indicator_or_404(code: str, *, version: str | None = None) -> Indicator:
@@ -742,11 +757,22 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, Any]:
+    has_sex, ages = selectors.breakdown_choices(indicator)
+    # A sex or age the indicator cannot be cut by is dropped, not refused: the page shows the totals.
+    if not has_sex:
+        selection.sex = None
+    if selection.age not in ages:
+        selection.age = None
+    breakdown = selectors.Breakdown(sex=selection.sex, age=selection.age)
+    if breakdown.asked and selectors.breakdown_problem(indicator, breakdown):
+        selection.sex = selection.age = None
+        breakdown = selectors.Breakdown()
     result = selectors.indicator_values(
         indicator,
         edition_code=selection.edition,
         aggregate_codes=selection.aggregates,
         with_published_aggregates=True,
+        breakdown=breakdown if breakdown.asked else None,
     )
     names = regions.area_names()
     country_periods = sorted({period for _, period in result.values})
@@ -778,11 +804,24 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
             indicator, result.edition, result.denominator_edition, scope="shown", selection={}
         ),
         "editions": result.available_editions,
+        "sex_choices": [("", _("Both sexes")), ("M", _("Men")), ("F", _("Women"))] if has_sex else [],
+        "age_choices": [(age, age_label(age)) for age in ages],
+        "breakdown_label": ", ".join(
+            label
+            for label in (
+                {"M": _("men"), "F": _("women")}.get(selection.sex or "", ""),
+                _("aged %(ages)s") % {"ages": age_label(selection.age)} if selection.age else "",
+            )
+            if label
+        ),
     }
     shown = _shown_lines(result, selection)
     context["shown_table"] = _series_table(shown, indicator, names)
+    heading = catalogue_text(indicator.name)
+    if context["breakdown_label"]:
+        heading = f"{heading} — {context['breakdown_label']}"
     if selection.view == "chart":
-        context["chart"], context["chart_legend"] = _chart(indicator, shown, names)
+        context["chart"], context["chart_legend"] = _chart(indicator, shown, names, heading=heading)
     elif selection.view == "map" and period is not None:
         context["map_layouts"] = [
             (layout, label, selection.query(map=layout if layout != "world" else ""))
@@ -792,12 +831,12 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
             )
         ]
         if selection.layout == "tiles":
-            context["map"] = _map(indicator, result, period, names)
+            context["map"] = _map(indicator, result, period, names, heading=heading)
         else:
-            context["world_map"] = _world_map(indicator, result, period)
+            context["world_map"] = _world_map(indicator, result, period, heading=heading)
     if period is not None:
         context["period_rows"] = _period_rows(indicator, result, period, names, selection)
-    if result.edition is not None and period is not None:
+    if result.edition is not None and period is not None and not breakdown.asked:
         context["side_by_side"] = selectors.values_by_edition(
             indicator, area=selection.areas[0] if selection.areas else WORLD, period=period
         )
@@ -805,6 +844,17 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
             names.get(selection.areas[0], selection.areas[0]) if selection.areas else names.get(WORLD, WORLD)
         )
     return context
+
+
+def age_label(code: str) -> str:
+    """An SDMX age code as people read it: ``Y15T19`` → 15–19, ``Y_GE75`` → 75+, ``Y_LT5`` → under 5."""
+    if match := re.fullmatch(r"Y(\d+)T(\d+)", code):
+        return f"{match[1]}–{match[2]}"
+    if match := re.fullmatch(r"Y_?GE(\d+)|Y(\d+)T_?", code):
+        return f"{match[1] or match[2]}+"
+    if match := re.fullmatch(r"Y_?LT(\d+)", code):
+        return _("under %(age)s") % {"age": match[1]}
+    return code
 
 
 def _label_for_view(view: str) -> str:
@@ -848,7 +898,11 @@ def _series_table(
 
 
 def _chart(
-    indicator: Indicator, lines: list[tuple[str, list[ComputedValue]]], names: dict[str, str]
+    indicator: Indicator,
+    lines: list[tuple[str, list[ComputedValue]]],
+    names: dict[str, str],
+    *,
+    heading: str,
 ) -> tuple[SafeString, list[charts.LegendEntry]]:
     drawable = [
         charts.Line(
@@ -874,7 +928,7 @@ def _chart(
     )
     svg = charts.line_chart(
         drawable,
-        title=catalogue_text(indicator.name),
+        title=heading,
         description=summary or _("No data for this selection."),
         format_value=tick_formatter(indicator, values),
         key="indicator",
@@ -888,7 +942,14 @@ def _period_position(period: str) -> float:
     return float(period[:4])
 
 
-def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, names: dict[str, str]) -> Any:
+def _map(
+    indicator: Indicator,
+    result: selectors.IndicatorResult,
+    period: str,
+    names: dict[str, str],
+    *,
+    heading: str,
+) -> Any:
     grouped: dict[str, list[charts.Tile]] = defaultdict(list)
     for country in reference.countries().select_related("m49_sub_region"):
         value = result.values.get((country.iso3, period))
@@ -907,8 +968,7 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
     with_data = sum(1 for g in groups for t in g.tiles if t.value is not None)
     return charts.tile_map(
         groups,
-        title=_("%(indicator)s, %(period)s")
-        % {"indicator": catalogue_text(indicator.name), "period": period},
+        title=_("%(indicator)s, %(period)s") % {"indicator": heading, "period": period},
         description=_(
             "Countries grouped by UN sub-region and coloured by quintile; %(count)s countries have data. "
             "The table below lists every value."
@@ -920,7 +980,9 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
     )
 
 
-def _world_map(indicator: Indicator, result: selectors.IndicatorResult, period: str) -> dict[str, Any]:
+def _world_map(
+    indicator: Indicator, result: selectors.IndicatorResult, period: str, *, heading: str
+) -> dict[str, Any]:
     """The geographic choropleth: reference countries joined to the package's shapes on ISO alpha-2,
     values on ISO alpha-3 — never on names."""
     shapes = worldmap.world_shapes()
@@ -941,7 +1003,7 @@ def _world_map(indicator: Indicator, result: selectors.IndicatorResult, period: 
     breaks = charts.quantile_breaks(values)
     legend_format = partial(format_value, indicator=indicator)
     no_data_count = sum(1 for area in areas if area.value is None)
-    title = _("%(indicator)s, %(period)s") % {"indicator": catalogue_text(indicator.name), "period": period}
+    title = _("%(indicator)s, %(period)s") % {"indicator": heading, "period": period}
     description = _(
         "World map of countries coloured by fifths of their values; %(count)s countries have data, "
         "%(missing)s are hatched for no data. The table below lists every value."
