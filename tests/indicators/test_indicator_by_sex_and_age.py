@@ -15,7 +15,7 @@ from lxml import html
 
 from migdev.indicators.loaders import load_file
 from migdev.indicators.views import age_label
-from tests.indicators.conftest import IMS_2020, WPP
+from tests.indicators.conftest import IMS_2019_MATRIX, IMS_2020, WPP
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,14 @@ def test_age_codes_read_as_people_say_them():
     assert age_label("Y75T_") == "75+"
     assert age_label("Y_LT5") == "under 5"
     assert age_label("OTHER") == "OTHER"
+
+
+def test_emigrants_summed_over_destination_cells_offer_no_sex_the_cells_lack(client):
+    # IMS 2020 Table 1 has men and women among immigrants; the origin × destination matrix the
+    # emigrants are summed from has both sexes only: no sex choice, and the API says why.
+    load_file("undesa-ims-2020", IMS_2020)
+    load_file("undesa-ims-2019", IMS_2019_MATRIX)
+    assert not _page(client, "emigrants", view="table").xpath('//select[@id="sex"]')
+    assert _page(client, INDICATOR, view="table").xpath('//select[@id="sex"]')
+    refused = client.get("/api/v1/indicators/emigrants/observations", {"area": "MEX", "sex": "M"})
+    assert refused.status_code == 422 and "no values by sex" in refused.content.decode()

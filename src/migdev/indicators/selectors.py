@@ -512,7 +512,7 @@ def breakdown_problem(indicator: Indicator, breakdown: Breakdown) -> str | None:
             return f"unknown sex {breakdown.sex!r} (use F, M or _T)"
         if indicator.numerator_sex != TOTAL or indicator.denominator_sex != TOTAL:
             return f"{indicator.code} is already defined for one sex"
-        if breakdown.sex != TOTAL and not _series_has(series, sex=breakdown.sex):
+        if breakdown.sex != TOTAL and not _read_cells(indicator).filter(sex=breakdown.sex).exists():
             return f"{indicator.code} has no values by sex"
         denominator = indicator.denominator_series
         if (
@@ -522,7 +522,11 @@ def breakdown_problem(indicator: Indicator, breakdown: Breakdown) -> str | None:
             and not _series_has(denominator, sex=breakdown.sex)
         ):
             return f"{indicator.code} has no denominator by sex"
-    if breakdown.age is not None and breakdown.age != TOTAL and not _series_has(series, age=breakdown.age):
+    if (
+        breakdown.age is not None
+        and breakdown.age != TOTAL
+        and not _read_cells(indicator).filter(age=breakdown.age).exists()
+    ):
         return f"{indicator.code} has no values for the age group {breakdown.age!r}"
     return None
 
@@ -545,17 +549,24 @@ def breakdown_choices(indicator: Indicator) -> tuple[bool, list[str]]:
     """Whether the indicator can be shown for men and for women, and the age groups its series holds
     (what the indicator page offers; the API and the downloads accept the same)."""
     has_sex = all(breakdown_problem(indicator, Breakdown(sex=sex)) is None for sex in ("M", "F"))
+    ages = sorted(set(_read_cells(indicator).exclude(age=TOTAL).values_list("age", flat=True).distinct()))
+    return has_sex, ages
+
+
+def _read_cells(indicator: Indicator) -> QuerySet[Observation]:
+    """The cells of the numerator series the indicator reads: its own totals, or the partner cells of
+    bilateral data (emigrants are summed over the destination cells, which the DESA matrix has for
+    both sexes only, although its Table 1 has men and women among immigrants)."""
     series = indicator.numerator_series
     editions = SeriesCoverage.objects.filter(series=series).values_list("edition_id", flat=True)
-    ages = sorted(
-        set(
-            Observation.objects.filter(edition_id__in=list(editions), series=series, value__isnull=False)
-            .exclude(age=TOTAL)
-            .values_list("age", flat=True)
-            .distinct()
-        )
-    )
-    return has_sex, ages
+    # Naming the editions lets the unique key (edition, series, …) serve the look-up.
+    rows = Observation.objects.filter(edition_id__in=list(editions), series=series, value__isnull=False)
+    if (
+        indicator.numerator_area_role == Indicator.AreaRole.COUNTERPART
+        or indicator.numerator_counterpart == ALL_PARTNERS
+    ):
+        return rows.exclude(counterpart=TOTAL)
+    return rows.filter(counterpart=indicator.numerator_counterpart)
 
 
 def _series_has(series: Series, **dimension: str) -> bool:
