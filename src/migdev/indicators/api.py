@@ -337,6 +337,97 @@ def governance(request: HttpRequest, iso3: str, lang: Language = None) -> Govern
         return _governance_out(code)
 
 
+class PartnerFilter(Schema):
+    series: Annotated[str, OneOf(selectors.PARTNER_SERIES)] = Field(
+        "migrant-stock", description="migrant-stock, refugees or asylum-seekers."
+    )
+    direction: Annotated[str, OneOf(("origins", "destinations"))] = Field(
+        "origins",
+        description=(
+            "origins: where the people living in the country come from; destinations: where the people "
+            "from the country live."
+        ),
+    )
+    period: Annotated[str | None, Field(max_length=10)] = Field(
+        None, description="A period the edition holds for the country (default: its latest)."
+    )
+    edition: Annotated[str | None, Field(max_length=60)] = Field(
+        None, description="Edition code (default: the preferred edition with data for the country)."
+    )
+    lang: Language = Field(None, description="Language of the partner names: en, fr or es.")
+
+
+class PartnerRowOut(Schema):
+    partner: str = Field(description="ISO alpha-3 of the partner (UNK: origin not stated).")
+    partner_name: str
+    residence: str
+    origin: str
+    total: float | None = Field(
+        description="Persons, both sexes (null where the publisher marks it missing)."
+    )
+    male: float | None = Field(description="Persons, men, where the series has values by sex.")
+    female: float | None = Field(description="Persons, women, where the series has values by sex.")
+    status: str = Field(description="SDMX OBS_STATUS: A normal, E estimated.")
+
+
+class PartnersOut(Schema):
+    country: str
+    series: str
+    direction: str
+    period: str | None
+    periods: list[str] = Field(description="Every period the edition holds for the country, newest first.")
+    has_sex: bool = Field(description="Whether the rows carry men and women.")
+    unit: str = Field(description="Unit of total, male and female (persons; unit_mult 0).")
+    edition: str | None
+    source: str | None = Field(None, description="Publisher and source of the edition.")
+    rows: list[PartnerRowOut] = Field(description="Every partner with a published cell, largest first.")
+
+
+@router.get(
+    "/countries/{iso3}/partners",
+    response=PartnersOut,
+    summary="A country's partners in one bilateral series, one direction: every row, with men and women",
+)
+def partners(request: HttpRequest, iso3: str, filters: Query[PartnerFilter]) -> PartnersOut:
+    code = _country_code_or_404(iso3)
+    table = selectors.partner_table(
+        code,
+        series_code=filters.series,
+        direction=filters.direction,
+        period=filters.period or None,
+        edition_code=filters.edition or None,
+    )
+    edition = table.edition
+    with _language(filters.lang):
+        names = regions.area_names()
+        return PartnersOut(
+            country=code,
+            series=table.series.code,
+            direction=table.direction,
+            period=table.period,
+            periods=table.periods,
+            has_sex=table.has_sex,
+            unit=table.series.unit,
+            edition=edition.code if edition else None,
+            source=f"{edition.source.publisher}, {edition.source.name} — {edition.title}"
+            if edition
+            else None,
+            rows=[
+                PartnerRowOut(
+                    partner=row.code,
+                    partner_name=names.get(row.code, row.code),
+                    residence=code if table.direction == "origins" else row.code,
+                    origin=row.code if table.direction == "origins" else code,
+                    total=row.total,
+                    male=row.male,
+                    female=row.female,
+                    status=row.status or "A",
+                )
+                for row in table.rows
+            ],
+        )
+
+
 def _governance_out(code: str) -> GovernanceOut:
     return GovernanceOut(
         country=code,

@@ -55,12 +55,14 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _svg_open(width: int, height: int, title: str, description: str, css_class: str, key: str) -> list[str]:
+def _svg_open(
+    width: int, height: int, title: str, description: str, css_class: str, key: str, role: str = "img"
+) -> list[str]:
     # ``key`` keeps the ids unique when a page shows several charts.
     key = escape(key)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart {css_class}" '
-        f'role="img" aria-labelledby="chart-title-{key} chart-desc-{key}" '
+        f'role="{role}" aria-labelledby="chart-title-{key} chart-desc-{key}" '
         'preserveAspectRatio="xMidYMid meet">',
         f'<title id="chart-title-{key}">{escape(title)}</title>',
         f'<desc id="chart-desc-{key}">{escape(description)}</desc>',
@@ -336,6 +338,8 @@ class MapArea:
     value: float | None
     display: str
     path: str
+    href: str = ""  # a link to the area's own page, if any
+    css_class: str = ""  # a class other than its fifth (``zero``, ``self``), if any
 
 
 @dataclass(frozen=True)
@@ -386,8 +390,13 @@ def world_map(
 ) -> SafeString:
     """A geographic choropleth: one path per country, its class from its value, its name and value as
     a tooltip. Colours come from the stylesheet (``.world-map .q0`` … ``.q4``); countries without data
-    are hatched (an SVG pattern, referenced by a presentation attribute, not a style)."""
-    parts = _svg_open(width, height, title, description, "world-map", key)
+    are hatched (an SVG pattern, referenced by a presentation attribute, not a style).
+
+    An area with an ``href`` is a link named by its tooltip text. A map with links is a group, not an
+    image: an image's children are presentational, so links inside one would be hidden from assistive
+    technology while still taking the keyboard focus."""
+    linked = any(area.href for area in areas)
+    parts = _svg_open(width, height, title, description, "world-map", key, role="group" if linked else "img")
     hatch = f"map-hatch-{escape(key)}"
     parts.append(
         f'<defs><pattern id="{hatch}" patternUnits="userSpaceOnUse" width="9" height="9" '
@@ -396,11 +405,15 @@ def world_map(
     )
     parts.append('<g class="countries">')
     for area in areas:
-        css_class = class_for(area.value, breaks)
+        css_class = area.css_class or class_for(area.value, breaks)
         fill = f' fill="url(#{hatch})"' if css_class == NO_DATA_CLASS else ""
-        parts.append(
+        label = f"{area.name}: {area.display}"
+        shape = (
             f'<path class="country {css_class}"{fill} data-area="{escape(area.code)}" d="{escape(area.path)}">'
-            f"<title>{escape(area.name)}: {escape(area.display)}</title></path>"
+            f"<title>{escape(label)}</title></path>"
         )
+        if area.href:
+            shape = f'<a href="{escape(area.href)}" aria-label="{escape(label)}">{shape}</a>'
+        parts.append(shape)
     parts.append("</g></svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node and attribute is escaped above

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
@@ -511,7 +512,7 @@ def breakdown_problem(indicator: Indicator, breakdown: Breakdown) -> str | None:
             return f"unknown sex {breakdown.sex!r} (use F, M or _T)"
         if indicator.numerator_sex != TOTAL or indicator.denominator_sex != TOTAL:
             return f"{indicator.code} is already defined for one sex"
-        if breakdown.sex != TOTAL and not _series_has(series, sex=breakdown.sex):
+        if breakdown.sex != TOTAL and not _read_cells(indicator).filter(sex=breakdown.sex).exists():
             return f"{indicator.code} has no values by sex"
         denominator = indicator.denominator_series
         if (
@@ -521,7 +522,11 @@ def breakdown_problem(indicator: Indicator, breakdown: Breakdown) -> str | None:
             and not _series_has(denominator, sex=breakdown.sex)
         ):
             return f"{indicator.code} has no denominator by sex"
-    if breakdown.age is not None and breakdown.age != TOTAL and not _series_has(series, age=breakdown.age):
+    if (
+        breakdown.age is not None
+        and breakdown.age != TOTAL
+        and not _read_cells(indicator).filter(age=breakdown.age).exists()
+    ):
         return f"{indicator.code} has no values for the age group {breakdown.age!r}"
     return None
 
@@ -538,6 +543,30 @@ def _reads_partner_cells(indicator: Indicator) -> bool:
 
 def _has_bilateral(series: Series) -> bool:
     return SeriesCoverage.objects.filter(series=series, bilateral=True).exists()
+
+
+def breakdown_choices(indicator: Indicator) -> tuple[bool, list[str]]:
+    """Whether the indicator can be shown for men and for women, and the age groups its series holds
+    (what the indicator page offers; the API and the downloads accept the same)."""
+    has_sex = all(breakdown_problem(indicator, Breakdown(sex=sex)) is None for sex in ("M", "F"))
+    ages = sorted(set(_read_cells(indicator).exclude(age=TOTAL).values_list("age", flat=True).distinct()))
+    return has_sex, ages
+
+
+def _read_cells(indicator: Indicator) -> QuerySet[Observation]:
+    """The cells of the numerator series the indicator reads: its own totals, or the partner cells of
+    bilateral data (emigrants are summed over the destination cells, which the DESA matrix has for
+    both sexes only, although its Table 1 has men and women among immigrants)."""
+    series = indicator.numerator_series
+    editions = SeriesCoverage.objects.filter(series=series).values_list("edition_id", flat=True)
+    # Naming the editions lets the unique key (edition, series, …) serve the look-up.
+    rows = Observation.objects.filter(edition_id__in=list(editions), series=series, value__isnull=False)
+    if (
+        indicator.numerator_area_role == Indicator.AreaRole.COUNTERPART
+        or indicator.numerator_counterpart == ALL_PARTNERS
+    ):
+        return rows.exclude(counterpart=TOTAL)
+    return rows.filter(counterpart=indicator.numerator_counterpart)
 
 
 def _series_has(series: Series, **dimension: str) -> bool:
@@ -842,6 +871,11 @@ class PartnerTable:
     period: str | None
     periods: list[str]
     rows: list[PartnerRow]
+    # Partners the edition covers on the partner side in this period: those with a cell for any country
+    # (an origin some destination reports, a destination whose row was published). A covered partner
+    # without a cell for this country is a published zero — the migrant-stock matrices leave zero cells
+    # out — while a partner the edition never mentions has no data.
+    covered: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -850,6 +884,24 @@ class PartnerTable:
     @property
     def has_sex(self) -> bool:
         return any(row.male is not None or row.female is not None for row in self.rows)
+
+    def figure(self, code: str, sex: str = TOTAL) -> tuple[float | None, str]:
+        """A partner's figure for one sex and where it comes from.
+
+        ``(value, "cell")`` for a published cell (``None`` when the publisher marks it missing),
+        ``(0.0, "omitted")`` for a covered partner without a cell (a zero the file leaves out) and
+        ``(None, "none")`` for a partner the edition does not cover (no data).
+        """
+        row = self._by_code.get(code)
+        if row is not None:
+            return {TOTAL: row.total, "M": row.male, "F": row.female}.get(sex, row.total), "cell"
+        if code in self.covered:
+            return 0.0, "omitted"
+        return None, "none"
+
+    @cached_property
+    def _by_code(self) -> dict[str, PartnerRow]:
+        return {row.code: row for row in self.rows}
 
 
 def partner_table(
@@ -887,7 +939,13 @@ def partner_table(
             for code, found in values.items()
         ]
         table_rows.sort(key=lambda row: (row.total is None, -(row.total or 0.0), row.code))
-        return PartnerTable(series, direction, edition, editions, used, periods, table_rows)
+        covered = frozenset(
+            Observation.objects.filter(series=series, edition=edition, period=used, age=TOTAL)
+            .exclude(counterpart=TOTAL)
+            .values_list(partner_side, flat=True)
+            .distinct()
+        )
+        return PartnerTable(series, direction, edition, editions, used, periods, table_rows, covered)
     return PartnerTable(series, direction, None, editions, None, [], [])
 
 

@@ -3,8 +3,6 @@ catalogue, editions, development plans. Views only parse the request and hand ov
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -15,7 +13,16 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +38,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from migdev.accounts.access import has_permission, permission_required_or_404
 from migdev.core.versioning import EditConflict, StaleEdit, edit_conflict
+from migdev.dataio.exports import export_response
 from migdev.indicators import charts, exports, forms, regions, selectors, services, worldmap
 from migdev.indicators.areas import (
     EXTRA_COUNTRIES,
@@ -368,11 +376,14 @@ def country_profile_print(request: HttpRequest, iso3: str) -> HttpResponse:
 
 
 PARTNER_DIRECTIONS = ("origins", "destinations")
+PARTNER_SEXES = (TOTAL, "F", "M")
+PARTNER_DOWNLOADS = ("csv", "xlsx")
+MAP_TOP_PARTNERS = 5
 
 
 @require_GET
-def country_partners(request: HttpRequest, iso3: str) -> HttpResponse:
-    """A country's partners both ways in one bilateral series: every row, as a table or CSV."""
+def country_partners(request: HttpRequest, iso3: str) -> HttpResponseBase:
+    """A country's partners both ways in one bilateral series: every row, as a map, a table or a file."""
     if not CODE_PATTERN.match(iso3):
         raise Http404
     country = _country_or_none(iso3)
@@ -393,8 +404,12 @@ def country_partners(request: HttpRequest, iso3: str) -> HttpResponse:
     except selectors.Series.DoesNotExist as error:
         raise Http404 from error
     names = regions.area_names()
-    if request.GET.get("format") == "csv":
-        return _partners_csv(country, table, names)
+    download = request.GET.get("format")
+    if download in PARTNER_DOWNLOADS:
+        return _partners_download(country, table, names, download)
+    sex = request.GET.get("sex", TOTAL).upper()
+    if sex not in PARTNER_SEXES or not table.has_sex:
+        sex = TOTAL
     total = table.total
     rows = [
         {
@@ -412,6 +427,13 @@ def country_partners(request: HttpRequest, iso3: str) -> HttpResponse:
     state = {"series": series_code, "direction": direction, "period": table.period or ""}
     if table.edition:
         state["edition"] = table.edition.code
+    if sex != TOTAL:
+        state["sex"] = sex
+    direction_labels = {
+        "origins": _("Where people in %(country)s come from") % {"country": country.name},
+        "destinations": _("Where people from %(country)s live") % {"country": country.name},
+    }
+    sex_labels = {TOTAL: _("Both sexes"), "M": _("Men"), "F": _("Women")}
     choices = {
         "series": [
             (code, _series_label(code), f"{base}?{urlencode({'series': code, 'direction': direction})}")
@@ -419,12 +441,15 @@ def country_partners(request: HttpRequest, iso3: str) -> HttpResponse:
         ],
         "directions": [
             (key, label, f"{base}?{urlencode({**state, 'direction': key})}")
-            for key, label in (
-                ("origins", _("Where people in %(country)s come from") % {"country": country.name}),
-                ("destinations", _("Where people from %(country)s live") % {"country": country.name}),
-            )
+            for key, label in direction_labels.items()
         ],
+        "sexes": [
+            (key, sex_labels[key], f"{base}?{urlencode({**state, 'sex': key})}") for key in (TOTAL, "M", "F")
+        ]
+        if table.has_sex
+        else [],
     }
+    download_state = {key: value for key, value in state.items() if key != "sex"}
     return render(
         request,
         "indicators/partners.html",
@@ -434,12 +459,129 @@ def country_partners(request: HttpRequest, iso3: str) -> HttpResponse:
             "rows": rows,
             "total": _people(total) if table.rows else "–",
             "series_code": series_code,
+            "series_label": _series_label(series_code),
             "direction": direction,
+            "direction_label": direction_labels[direction],
+            "sex": sex,
+            "sex_label": sex_labels[sex],
             "choices": choices,
             "period_links": [(p, f"{base}?{urlencode({**state, 'period': p})}") for p in table.periods],
-            "csv_url": f"{base}?{urlencode({**state, 'format': 'csv'})}",
+            # Another edition has other periods: its link leaves the period out, so its latest is shown.
+            "edition_links": [
+                (
+                    edition,
+                    f"{base}?{urlencode({**{k: v for k, v in state.items() if k != 'period'}, 'edition': edition.code})}",
+                )
+                for edition in table.editions
+            ],
+            "csv_url": f"{base}?{urlencode({**download_state, 'format': 'csv'})}",
+            "xlsx_url": f"{base}?{urlencode({**download_state, 'format': 'xlsx'})}",
+            "world_map": _partners_map(
+                country,
+                table,
+                sex,
+                names,
+                title=f"{direction_labels[direction]} — {_series_label(series_code)}, {table.period}, "
+                f"{sex_labels[sex].lower()}",
+            )
+            if table.rows
+            else None,
         },
     )
+
+
+def _partners_map(
+    country: Any, table: selectors.PartnerTable, sex: str, names: dict[str, str], *, title: str
+) -> dict[str, Any]:
+    """The partners of one country on the world map, one sex: coloured by fifths of the partners with
+    people there, white where the edition reports none (a zero it prints or leaves out), hatched where
+    it has no data, the country itself marked. Every shape links to that partner's own page, the same
+    selection as here, as the table's names do."""
+    shapes = worldmap.world_shapes()
+    link_query = urlencode({"series": table.series.code, "direction": table.direction})
+    areas = []
+    not_drawn = []
+    values = []  # every partner country's figure above zero, drawn or not: the fifths and the key
+    zero_count = no_data_count = 0
+    places = list(reference.countries())
+    listed = {place.iso3 for place in places}
+    for row in table.rows:  # Kosovo, the Channel Islands: countries of the data without a reference entry
+        value = table.figure(row.code, sex)[0]
+        if row.code not in listed and row.code != country.iso3 and is_country(row.code) and value:
+            values.append(value)
+            not_drawn.append(names.get(row.code, row.code))
+    for place in places:
+        code = place.iso3
+        path = shapes.paths.get(place.iso2.upper())
+        if code == country.iso3:
+            if path is not None:
+                areas.append(
+                    charts.MapArea(code, place.name, None, _("this country"), path, css_class="self")
+                )
+            continue
+        value, origin = table.figure(code, sex)
+        if value:
+            values.append(value)
+            if path is None:
+                not_drawn.append(place.name)
+        if path is None:
+            continue
+        if value is None:
+            display, css_class = _("no data"), charts.NO_DATA_CLASS
+            no_data_count += 1
+        elif value == 0:
+            display = _people(0) if origin == "cell" else _("%(zero)s (none reported)") % {"zero": _people(0)}
+            css_class = "zero"
+            zero_count += 1
+        else:
+            display, css_class = _people(value), ""
+        href = f"{reverse('indicators:country_partners', args=[code])}?{link_query}"
+        areas.append(charts.MapArea(code, place.name, value, display, path, href=href, css_class=css_class))
+    breaks = charts.quantile_breaks(values)
+    figures = sorted(
+        ((table.figure(row.code, sex)[0] or 0.0, row.code) for row in table.rows if is_country(row.code)),
+        reverse=True,
+    )
+    top = [
+        f"{names.get(code, code)} {_people(value)}" for value, code in figures[:MAP_TOP_PARTNERS] if value > 0
+    ]
+    description = " ".join(
+        part
+        for part in (
+            _("Largest: %(partners)s.") % {"partners": "; ".join(top)} if top else "",
+            _(
+                "%(count)s countries have people here, %(zero)s report none, %(missing)s are hatched "
+                "for no data. The table below lists every figure."
+            )
+            % {"count": len(values), "zero": zero_count, "missing": no_data_count},
+        )
+        if part
+    )
+    key = charts.choropleth_key(
+        values, breaks, legend_format=_people, no_data=_("No data"), no_data_count=no_data_count
+    )
+    if zero_count:
+        key.insert(
+            -1, charts.KeyEntry("zero", _("%(zero)s (none reported)") % {"zero": _people(0)}, zero_count)
+        )
+    if any(area.css_class == "self" for area in areas):
+        key.append(charts.KeyEntry("self", country.name, 1))
+    return {
+        "svg": charts.world_map(
+            areas,
+            breaks,
+            width=shapes.width,
+            height=shapes.height,
+            title=title,
+            description=description,
+            key="partners",
+        ),
+        "key": key,
+        "not_drawn": sorted(not_drawn),
+        "package": worldmap.PACKAGE,
+        "author": worldmap.AUTHOR,
+        "licence": worldmap.LICENCE,
+    }
 
 
 def _people(value: float | None) -> str:
@@ -455,61 +597,67 @@ def _series_label(code: str) -> str:
     return str(labels.get(code, code))
 
 
-def _partners_csv(country: Any, table: selectors.PartnerTable, names: dict[str, str]) -> HttpResponse:
-    """Every row of the table: where people live, where they come from, in base units (persons)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "series",
-            "residence",
-            "residence_name",
-            "origin",
-            "origin_name",
-            "period",
-            "total",
-            "male",
-            "female",
-            "unit",
-            "unit_mult",
-            "obs_status",
-            "edition",
-        ]
-    )
+PARTNER_COLUMNS = (
+    "series",
+    "residence",
+    "residence_name",
+    "origin",
+    "origin_name",
+    "period",
+    "total",
+    "male",
+    "female",
+    "unit",
+    "unit_mult",
+    "obs_status",
+    "source",
+    "edition",
+    "edition_title",
+)
+
+
+def _partners_download(
+    country: Any, table: selectors.PartnerTable, names: dict[str, str], fmt: str
+) -> HttpResponse | StreamingHttpResponse | FileResponse:
+    """Every row of the table, not only those shown first: where people live, where they come from, in
+    base units (persons), with the source and edition of each. Written by the shared export, which keeps
+    text from being read as a spreadsheet formula."""
+    edition = table.edition
+    rows = []
     for row in table.rows:
         residence, origin = (
             (country.iso3, row.code) if table.direction == "origins" else (row.code, country.iso3)
         )
-        writer.writerow(
-            [
-                exports.safe_text(cell)
-                for cell in (
-                    table.series.code,
-                    residence,
-                    names.get(residence, residence),
-                    origin,
-                    names.get(origin, origin),
-                    table.period or "",
-                    _plain(row.total),
-                    _plain(row.male),
-                    _plain(row.female),
-                    table.series.unit,
-                    "0",
-                    row.status or "A",
-                    table.edition.code if table.edition else "",
-                )
-            ]
+        rows.append(
+            {
+                "series": table.series.code,
+                "residence": residence,
+                "residence_name": names.get(residence, residence),
+                "origin": origin,
+                "origin_name": names.get(origin, origin),
+                "period": table.period or "",
+                "total": _whole(row.total),
+                "male": _whole(row.male),
+                "female": _whole(row.female),
+                "unit": table.series.unit,
+                "unit_mult": 0,
+                "obs_status": row.status or "A",
+                "source": f"{edition.source.publisher}, {edition.source.name}" if edition else "",
+                "edition": edition.code if edition else "",
+                "edition_title": edition.title if edition else "",
+            }
         )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stem = slugify(f"{country.iso3}-{table.series.code}-{table.direction}-{table.period or 'none'}")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-    return response
+    return export_response(
+        rows, [(column, column) for column in PARTNER_COLUMNS], "xlsx" if fmt == "xlsx" else "csv", stem
+    )
 
 
-def _plain(value: float | None) -> str:
+def _whole(value: float | None) -> float | int | None:
+    """Persons as a whole number when the value is one (the files print people, never fractions)."""
     if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else repr(value)
+        return None
+    return int(value) if float(value).is_integer() else value
 
 
 @dataclass
@@ -520,6 +668,8 @@ class Selection:
     edition: str | None
     period: str | None
     layout: str = "world"
+    sex: str | None = None  # F or M; None for both sexes
+    age: str | None = None  # an age group the series holds; None for all ages
 
     def query(self, **changes: Any) -> str:
         state = {
@@ -529,6 +679,8 @@ class Selection:
             "edition": self.edition or "",
             "period": self.period or "",
             "map": self.layout if self.layout != "world" else "",
+            "sex": self.sex or "",
+            "age": self.age or "",
         }
         state.update(changes)
         return urlencode({key: value for key, value in state.items() if value})
@@ -551,7 +703,18 @@ def _selection(request: HttpRequest) -> Selection:
     layout = request.GET.get("map", "world")
     if layout not in MAP_LAYOUTS:
         layout = "world"
-    return Selection(view, areas, aggregates, edition, period, layout)
+    sex = request.GET.get("sex", "").strip().upper()
+    age = request.GET.get("age", "").strip()
+    return Selection(
+        view,
+        areas,
+        aggregates,
+        edition,
+        period,
+        layout,
+        sex=sex if sex in {"F", "M"} else None,
+        age=age if re.fullmatch(r"[A-Za-z0-9_]{1,20}", age) and age != TOTAL else None,
+    )
 
 
 def _indicator_or_404(code: str, *, version: str | None = None) -> Indicator:
@@ -594,11 +757,22 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, Any]:
+    has_sex, ages = selectors.breakdown_choices(indicator)
+    # A sex or age the indicator cannot be cut by is dropped, not refused: the page shows the totals.
+    if not has_sex:
+        selection.sex = None
+    if selection.age not in ages:
+        selection.age = None
+    breakdown = selectors.Breakdown(sex=selection.sex, age=selection.age)
+    if breakdown.asked and selectors.breakdown_problem(indicator, breakdown):
+        selection.sex = selection.age = None
+        breakdown = selectors.Breakdown()
     result = selectors.indicator_values(
         indicator,
         edition_code=selection.edition,
         aggregate_codes=selection.aggregates,
         with_published_aggregates=True,
+        breakdown=breakdown if breakdown.asked else None,
     )
     names = regions.area_names()
     country_periods = sorted({period for _, period in result.values})
@@ -630,11 +804,24 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
             indicator, result.edition, result.denominator_edition, scope="shown", selection={}
         ),
         "editions": result.available_editions,
+        "sex_choices": [("", _("Both sexes")), ("M", _("Men")), ("F", _("Women"))] if has_sex else [],
+        "age_choices": [(age, age_label(age)) for age in ages],
+        "breakdown_label": ", ".join(
+            label
+            for label in (
+                {"M": _("men"), "F": _("women")}.get(selection.sex or "", ""),
+                _("aged %(ages)s") % {"ages": age_label(selection.age)} if selection.age else "",
+            )
+            if label
+        ),
     }
     shown = _shown_lines(result, selection)
     context["shown_table"] = _series_table(shown, indicator, names)
+    heading = catalogue_text(indicator.name)
+    if context["breakdown_label"]:
+        heading = f"{heading} — {context['breakdown_label']}"
     if selection.view == "chart":
-        context["chart"], context["chart_legend"] = _chart(indicator, shown, names)
+        context["chart"], context["chart_legend"] = _chart(indicator, shown, names, heading=heading)
     elif selection.view == "map" and period is not None:
         context["map_layouts"] = [
             (layout, label, selection.query(map=layout if layout != "world" else ""))
@@ -644,12 +831,12 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
             )
         ]
         if selection.layout == "tiles":
-            context["map"] = _map(indicator, result, period, names)
+            context["map"] = _map(indicator, result, period, names, heading=heading)
         else:
-            context["world_map"] = _world_map(indicator, result, period)
+            context["world_map"] = _world_map(indicator, result, period, heading=heading)
     if period is not None:
         context["period_rows"] = _period_rows(indicator, result, period, names, selection)
-    if result.edition is not None and period is not None:
+    if result.edition is not None and period is not None and not breakdown.asked:
         context["side_by_side"] = selectors.values_by_edition(
             indicator, area=selection.areas[0] if selection.areas else WORLD, period=period
         )
@@ -657,6 +844,17 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
             names.get(selection.areas[0], selection.areas[0]) if selection.areas else names.get(WORLD, WORLD)
         )
     return context
+
+
+def age_label(code: str) -> str:
+    """An SDMX age code as people read it: ``Y15T19`` → 15–19, ``Y_GE75`` → 75+, ``Y_LT5`` → under 5."""
+    if match := re.fullmatch(r"Y(\d+)T(\d+)", code):
+        return f"{match[1]}–{match[2]}"
+    if match := re.fullmatch(r"Y_?GE(\d+)|Y(\d+)T_?", code):
+        return f"{match[1] or match[2]}+"
+    if match := re.fullmatch(r"Y_?LT(\d+)", code):
+        return _("under %(age)s") % {"age": match[1]}
+    return code
 
 
 def _label_for_view(view: str) -> str:
@@ -700,7 +898,11 @@ def _series_table(
 
 
 def _chart(
-    indicator: Indicator, lines: list[tuple[str, list[ComputedValue]]], names: dict[str, str]
+    indicator: Indicator,
+    lines: list[tuple[str, list[ComputedValue]]],
+    names: dict[str, str],
+    *,
+    heading: str,
 ) -> tuple[SafeString, list[charts.LegendEntry]]:
     drawable = [
         charts.Line(
@@ -726,7 +928,7 @@ def _chart(
     )
     svg = charts.line_chart(
         drawable,
-        title=catalogue_text(indicator.name),
+        title=heading,
         description=summary or _("No data for this selection."),
         format_value=tick_formatter(indicator, values),
         key="indicator",
@@ -740,7 +942,14 @@ def _period_position(period: str) -> float:
     return float(period[:4])
 
 
-def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, names: dict[str, str]) -> Any:
+def _map(
+    indicator: Indicator,
+    result: selectors.IndicatorResult,
+    period: str,
+    names: dict[str, str],
+    *,
+    heading: str,
+) -> Any:
     grouped: dict[str, list[charts.Tile]] = defaultdict(list)
     for country in reference.countries().select_related("m49_sub_region"):
         value = result.values.get((country.iso3, period))
@@ -759,8 +968,7 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
     with_data = sum(1 for g in groups for t in g.tiles if t.value is not None)
     return charts.tile_map(
         groups,
-        title=_("%(indicator)s, %(period)s")
-        % {"indicator": catalogue_text(indicator.name), "period": period},
+        title=_("%(indicator)s, %(period)s") % {"indicator": heading, "period": period},
         description=_(
             "Countries grouped by UN sub-region and coloured by quintile; %(count)s countries have data. "
             "The table below lists every value."
@@ -772,7 +980,9 @@ def _map(indicator: Indicator, result: selectors.IndicatorResult, period: str, n
     )
 
 
-def _world_map(indicator: Indicator, result: selectors.IndicatorResult, period: str) -> dict[str, Any]:
+def _world_map(
+    indicator: Indicator, result: selectors.IndicatorResult, period: str, *, heading: str
+) -> dict[str, Any]:
     """The geographic choropleth: reference countries joined to the package's shapes on ISO alpha-2,
     values on ISO alpha-3 — never on names."""
     shapes = worldmap.world_shapes()
@@ -793,7 +1003,7 @@ def _world_map(indicator: Indicator, result: selectors.IndicatorResult, period: 
     breaks = charts.quantile_breaks(values)
     legend_format = partial(format_value, indicator=indicator)
     no_data_count = sum(1 for area in areas if area.value is None)
-    title = _("%(indicator)s, %(period)s") % {"indicator": catalogue_text(indicator.name), "period": period}
+    title = _("%(indicator)s, %(period)s") % {"indicator": heading, "period": period}
     description = _(
         "World map of countries coloured by fifths of their values; %(count)s countries have data, "
         "%(missing)s are hatched for no data. The table below lists every value."
