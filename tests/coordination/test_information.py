@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import translation as django_translation
 
 from migdev.accounts.models import User
-from migdev.coordination import selectors, services
 from migdev.coordination.demo import seed_demo
+from migdev.coordination.information import selectors, services
 from migdev.coordination.models import Hotline, MigrantInfoPage, MigrantInfoTranslation
 
 pytestmark = pytest.mark.django_db

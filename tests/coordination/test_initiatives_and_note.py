@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from migdev.accounts.models import Organisation, User
-from migdev.coordination import selectors, services
+from migdev.coordination.activities import selectors as activities_selectors
+from migdev.coordination.activities import services as activities_services
 from migdev.coordination.demo import seed_demo
 from migdev.coordination.models import Activity, Initiative, Process
+from migdev.coordination.processes import selectors as processes_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +21,7 @@ def test_demo_seed_is_idempotent_and_uses_the_papers_entities() -> None:
     imdi = Initiative.objects.get(code="imdi")
     assert imdi.proposer.acronym == "IOM"
     assert imdi.status_history.count() == 2
-    assert {p.organisation.acronym for p in selectors.latest_positions(imdi)} == {
+    assert {p.organisation.acronym for p in activities_selectors.latest_positions(imdi)} == {
         "World Bank",
         "UNHCR",
         "ILO",
@@ -33,7 +35,7 @@ def test_tracker_has_the_three_priority_categories_and_latest_positions(editor: 
     seed_demo()
     imdi = Initiative.objects.get(code="imdi")
     world_bank = Organisation.objects.get(acronym="World Bank")
-    services.consultation_position_record(
+    activities_services.consultation_position_record(
         actor=editor,
         initiative=imdi,
         organisation=world_bank,
@@ -41,10 +43,10 @@ def test_tracker_has_the_three_priority_categories_and_latest_positions(editor: 
         position="supports",
         as_of=datetime.date(2007, 3, 1),
     )
-    services.initiative_status_record(
+    activities_services.initiative_status_record(
         actor=editor, initiative=imdi, status="agreed", as_of=datetime.date(2007, 3, 1)
     )
-    categories = selectors.hld_tracker(None)
+    categories = activities_selectors.hld_tracker(None)
     assert [c.priority for c in categories] == ["1", "2", "3"]
     entry = next(e for e in categories[0].entries if e.initiative == imdi)
     assert entry.current_status is not None and entry.current_status.status == "agreed"
@@ -59,7 +61,7 @@ def test_recording_positions_needs_the_editor_role(analyst: User, analyst_client
     seed_demo()
     imdi = Initiative.objects.get(code="imdi")
     with pytest.raises(PermissionDenied):
-        services.initiative_status_record(
+        activities_services.initiative_status_record(
             actor=analyst, initiative=imdi, status="agreed", as_of=datetime.date(2007, 1, 1)
         )
     response = analyst_client.post(
@@ -88,7 +90,7 @@ def test_information_note_groups_by_field_and_member(make_activity: Callable[...
     make_activity("WHO", field="policy_research", start=datetime.date(2006, 1, 1))  # not a GMG member
     make_activity("IOM", field="data_collection", published=False)
 
-    note = selectors.information_note(
+    note = activities_selectors.information_note(
         None,
         period_start=datetime.date(2006, 1, 1),
         period_end=datetime.date(2006, 12, 31),
@@ -117,7 +119,7 @@ def test_demo_always_has_coming_meetings_marked_as_samples() -> None:
     saturday = datetime.date(2026, 11, 28)
     seed_demo(today=saturday)
     apc = Process.objects.get(code="apc")
-    coming = selectors.next_meeting(None, apc, saturday)
+    coming = processes_selectors.next_meeting(None, apc, saturday)
     assert coming is not None and coming.title.startswith("Sample record")
     assert coming.start_date > saturday and coming.start_date.weekday() < 5
     assert "not a real meeting" in coming.source

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from migdev.accounts.models import User
-from migdev.coordination import selectors, services
 from migdev.coordination.models import Meeting, Process
+from migdev.coordination.processes import selectors, services
 from tests.coordination.conftest import MeetingFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from migdev.accounts.models import User
 from migdev.audit.models import AuditEvent
-from migdev.coordination import selectors, services
 from migdev.coordination.demo import seed_demo
 from migdev.coordination.models import MigrationPolicy
+from migdev.coordination.policies import selectors, services
 
 pytestmark = pytest.mark.django_db
 

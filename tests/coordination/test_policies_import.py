@@ -14,8 +14,8 @@ from django.test import Client
 from openpyxl import Workbook
 
 from migdev.accounts.models import User
-from migdev.coordination import services
 from migdev.coordination.models import MigrationPolicy
+from migdev.coordination.policies import services
 from migdev.coordination.policies_csv import export_header_aliases
 from migdev.dataio.errors import ImportRejected
 from migdev.dataio.progress import NullProgress

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from migdev.accounts.models import User
-from migdev.coordination import services
+from migdev.coordination.knowledge import services
 from migdev.coordination.models import Practice, PracticeReview
 
 pytestmark = pytest.mark.django_db

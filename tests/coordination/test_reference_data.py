@@ -5,8 +5,8 @@ import pytest
 
 from migdev.coordination.countries import is_country_code
 from migdev.coordination.models import GcmObjective, OrganisationCode, Process, StateMembership, Topic
+from migdev.coordination.processes.selectors import chairs_on, memberships_on
 from migdev.coordination.seed import DATA_FILE, ReferenceDataError, load_reference_data
-from migdev.coordination.selectors import chairs_on, memberships_on
 
 pytestmark = pytest.mark.django_db
 

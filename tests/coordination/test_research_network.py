@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from migdev.accounts.models import Organisation, User
-from migdev.coordination import selectors, services
 from migdev.coordination.demo import seed_demo
+from migdev.coordination.knowledge import selectors, services
 
 pytestmark = pytest.mark.django_db
 

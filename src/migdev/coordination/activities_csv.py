@@ -29,6 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
+from migdev.coordination.activities.services import (
+    ActivityInput,
+    BudgetInput,
+    ParticipantInput,
+    activities_save,
+)
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.models import (
     Activity,
@@ -39,7 +45,6 @@ from migdev.coordination.models import (
     OrganisationCode,
     Topic,
 )
-from migdev.coordination.services import ActivityInput, BudgetInput, ParticipantInput, activities_save
 from migdev.dataio.errors import ErrorCollector
 from migdev.dataio.progress import Progress
 from migdev.dataio.readers import Row, estimate_data_rows, read_table

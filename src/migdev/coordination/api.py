@@ -14,8 +14,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from migdev.coordination import access, selectors, services
+from migdev.coordination import access
+from migdev.coordination.activities import selectors as activities_selectors
+from migdev.coordination.common import selectors as common_selectors
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
+from migdev.coordination.information import selectors as information_selectors
+from migdev.coordination.knowledge import selectors as knowledge_selectors
 from migdev.coordination.models import (
     Activity,
     Area,
@@ -29,6 +33,9 @@ from migdev.coordination.models import (
     Publication,
     PublicationKind,
 )
+from migdev.coordination.policies import selectors as policies_selectors
+from migdev.coordination.processes import selectors as processes_selectors
+from migdev.coordination.processes import services as processes_services
 from migdev.core.api_base import AUTH, Pagination
 from migdev.core.api_params import IsoDate, Language, OneOf, PageNumber, RecordId, Year, answers
 
@@ -95,7 +102,7 @@ class ProcessDetailOut(ProcessOut):
     def resolve_members(process: Process, context: dict[str, Any]) -> list[Any]:
         # The view validated ``as_of`` (422 otherwise); reading the raw query here once let ``as_of=0`` 500.
         on = getattr(context["request"], "membership_date", None) or timezone.localdate()
-        return list(selectors.memberships_on(process, on))
+        return list(processes_selectors.memberships_on(process, on))
 
     @staticmethod
     def resolve_chairs(process: Process) -> list[Any]:
@@ -212,7 +219,7 @@ class MeetingFilters(Schema):
 def list_processes(
     request: HttpRequest, kind: Annotated[str | None, OneOf(Process.Kind)] = None, country: str = ""
 ) -> Any:
-    return selectors.processes_list(request.user, kind=kind or "", country_iso3=country)
+    return processes_selectors.processes_list(request.user, kind=kind or "", country_iso3=country)
 
 
 @router.get("/processes/{code}", response=ProcessDetailOut, auth=None)
@@ -233,7 +240,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
         topic = Topic.objects.filter(code=filters.topic).first()
         if topic is None:
             raise HttpError(422, f"unknown topic {filters.topic!r}")
-    return selectors.meetings_between(
+    return processes_selectors.meetings_between(
         request.user, start=filters.start, end=filters.end, process=process, topic=topic
     )
 
@@ -245,9 +252,9 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
         raise HttpError(403, "Editing coordination records needs the editor role.")
     process = access.process_get_for_user(request.user, payload.process) if payload.process else None
     try:
-        meeting = services.meeting_create(
+        meeting = processes_services.meeting_create(
             actor=request.user,
-            data=services.MeetingInput(
+            data=processes_services.MeetingInput(
                 title=payload.title,
                 kind=payload.kind,
                 start_date=payload.start_date,
@@ -275,7 +282,9 @@ def topics_across_processes(
     end: IsoDate | None = None,
     shared_only: bool = False,
 ) -> Any:
-    matrix = selectors.topics_across_processes(request.user, start=start, end=end, shared_only=shared_only)
+    matrix = processes_selectors.topics_across_processes(
+        request.user, start=start, end=end, shared_only=shared_only
+    )
     return [
         {
             "topic": row.topic.code,
@@ -294,7 +303,7 @@ def topics_across_processes(
 def list_activities(
     request: HttpRequest, area: Annotated[str | None, OneOf(Area)] = None, country: str = ""
 ) -> Any:
-    return selectors.activities_list(request.user, area=area or "", country_iso3=country)
+    return activities_selectors.activities_list(request.user, area=area or "", country_iso3=country)
 
 
 # --- Research library ------------------------------------------------------------------------------------
@@ -364,7 +373,7 @@ class PublicationFiltersIn(Schema):
     year_from: Year | None = None
     year_to: Year | None = None
     page: PageNumber = 1
-    page_size: Annotated[int, Field(ge=1, le=selectors.SEARCH_PAGE_MAX)] = 20
+    page_size: Annotated[int, Field(ge=1, le=knowledge_selectors.SEARCH_PAGE_MAX)] = 20
 
 
 @router.get("/publications", response=PublicationSearchOut, auth=None)
@@ -378,10 +387,10 @@ def search_publications(request: HttpRequest, filters: Query[PublicationFiltersI
             country = normalise_country_code(filters.country)
         except UnknownCountry as error:
             raise HttpError(422, f"unknown country code {filters.country!r}") from error
-    results = selectors.publications_search(
+    results = knowledge_selectors.publications_search(
         request.user,
         filters.q,
-        selectors.PublicationFilters(
+        knowledge_selectors.PublicationFilters(
             year_from=filters.year_from,
             year_to=filters.year_to,
             language=filters.language or "",
@@ -469,9 +478,9 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFiltersIn]) -> Any:
             country = normalise_country_code(filters.country)
         except UnknownCountry as error:
             raise HttpError(422, f"unknown country code {filters.country!r}") from error
-    return selectors.policies_list(
+    return policies_selectors.policies_list(
         request.user,
-        selectors.PolicyFilters(
+        policies_selectors.PolicyFilters(
             country_iso3=country,
             domain=filters.domain or "",
             kind=filters.kind or "",
@@ -523,7 +532,7 @@ class MigrantPageDetailOut(MigrantPageOut):
     hotlines: list[HotlineOut]
 
 
-def _migrant_page_out(entry: selectors.LocalisedPage) -> dict[str, Any]:
+def _migrant_page_out(entry: information_selectors.LocalisedPage) -> dict[str, Any]:
     return {
         "slug": entry.page.slug,
         "subject": entry.page.subject,
@@ -560,7 +569,7 @@ def list_migrant_information(
             raise HttpError(422, f"unknown country code {country!r}") from error
     return [
         _migrant_page_out(entry)
-        for entry in selectors.migrant_pages(
+        for entry in information_selectors.migrant_pages(
             AnonymousUser(), language, country_iso3=iso3, subject=subject or ""
         )
     ]
@@ -570,10 +579,14 @@ def list_migrant_information(
 def get_migrant_information(request: HttpRequest, slug: str, lang: Language = None) -> Any:
     language = _requested_language(lang)
     page = access.migrant_page_get_for_user(AnonymousUser(), slug)
-    entry = selectors.migrant_page_localised(page, language)
+    entry = information_selectors.migrant_page_localised(page, language)
     if entry is None:
         raise HttpError(404, "Not Found")
-    hotlines = list(selectors.hotlines_for(AnonymousUser(), page.country_iso3)) if page.country_iso3 else []
+    hotlines = (
+        list(information_selectors.hotlines_for(AnonymousUser(), page.country_iso3))
+        if page.country_iso3
+        else []
+    )
     return {**_migrant_page_out(entry), "body": entry.body, "hotlines": hotlines}
 
 
@@ -583,7 +596,7 @@ def list_hotlines(request: HttpRequest, country: str) -> Any:
         iso3 = normalise_country_code(country)
     except UnknownCountry as error:
         raise HttpError(422, f"unknown country code {country!r}") from error
-    return list(selectors.hotlines_for(AnonymousUser(), iso3))
+    return list(information_selectors.hotlines_for(AnonymousUser(), iso3))
 
 
 # --- Global Compact objectives -------------------------------------------------------------------------------
@@ -603,7 +616,7 @@ def list_gcm_objectives(request: HttpRequest, lang: Language = None) -> Any:
     short label in ``lang`` (en, fr, es; English by default, like ``migrant-information``). A title not
     recorded in that language is given in English with ``is_fallback``. Records elsewhere in this API
     name objectives by ``number``."""
-    return selectors.gcm_objectives_localised(_requested_language(lang))
+    return common_selectors.gcm_objectives_localised(_requested_language(lang))
 
 
 # --- Research network -----------------------------------------------------------------------------------------
@@ -654,14 +667,14 @@ class ResearchProjectOut(TopicCodes, CountryCodes):
         return [p.slug for p in project.publications.filter(is_published=True)]
 
 
-def _network(request: HttpRequest, topic: str, country: str) -> selectors.ResearchNetwork:
+def _network(request: HttpRequest, topic: str, country: str) -> knowledge_selectors.ResearchNetwork:
     iso3 = ""
     if country:
         try:
             iso3 = normalise_country_code(country)
         except UnknownCountry as error:
             raise HttpError(422, f"unknown country code {country!r}") from error
-    return selectors.research_network(request.user, topic=topic, country_iso3=iso3)
+    return knowledge_selectors.research_network(request.user, topic=topic, country_iso3=iso3)
 
 
 @router.get("/researchers", response=list[ResearcherOut], auth=None)

@@ -29,6 +29,12 @@ from lxml import etree
 
 from migdev.accounts.models import Organisation, User
 from migdev.coordination import audit
+from migdev.coordination.activities.services import (
+    ActivityInput,
+    BudgetInput,
+    ParticipantInput,
+    activities_save,
+)
 from migdev.coordination.countries import UnknownCountry, iso2_for, normalise_country_code
 from migdev.coordination.models import (
     Activity,
@@ -39,7 +45,6 @@ from migdev.coordination.models import (
     OrganisationCode,
     Topic,
 )
-from migdev.coordination.services import ActivityInput, BudgetInput, ParticipantInput, activities_save
 from migdev.dataio.errors import ImportRejected, RowError
 from migdev.dataio.progress import Progress
 from migdev.dataio.registry import ImportResult

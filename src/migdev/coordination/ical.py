@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from migdev.coordination.countries import country_label
 from migdev.coordination.models import DatePrecision, Meeting
-from migdev.coordination.selectors import meeting_topics
+from migdev.coordination.processes.selectors import meeting_topics
 
 PRODUCT_ID = "-//migdev//Coordination calendar//EN"
 MAX_LINE_OCTETS = 75

@@ -29,7 +29,12 @@ from django.utils.translation import gettext as _
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.exports import POLICY_COLUMNS
 from migdev.coordination.models import MigrationPolicy
-from migdev.coordination.services import PolicyInput, PreparedPolicy, policies_save_prepared, policy_prepare
+from migdev.coordination.policies.services import (
+    PolicyInput,
+    PreparedPolicy,
+    policies_save_prepared,
+    policy_prepare,
+)
 from migdev.dataio.errors import ErrorCollector
 from migdev.dataio.exports import FORMULA_TRIGGERS, FORMULA_TRIGGERS_AFTER_SPACE
 from migdev.dataio.progress import Progress

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from migdev.coordination import access, audit, selectors, services
+from migdev.coordination import access, audit
+from migdev.coordination.activities import selectors as activities_selectors
+from migdev.coordination.activities import services as activities_services
 from migdev.coordination.downloads import file_response
 from migdev.coordination.exports import ACTIVITY_COLUMNS, activity_rows
 from migdev.coordination.forms import (
@@ -36,6 +38,7 @@ from migdev.coordination.forms import (
 )
 from migdev.coordination.iati import IatiExportError, IatiRejected, export_iati_publishable, import_iati_bytes
 from migdev.coordination.ical import calendar_feed
+from migdev.coordination.knowledge import services as knowledge_services
 from migdev.coordination.models import (
     DatePrecision,
     Meeting,
@@ -44,6 +47,8 @@ from migdev.coordination.models import (
     Practice,
     Process,
 )
+from migdev.coordination.processes import selectors as processes_selectors
+from migdev.coordination.processes import services as processes_services
 from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 
@@ -62,9 +67,9 @@ def _require_editor(request: HttpRequest) -> None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     today = _today()
-    upcoming = selectors.meetings_between(request.user, start=today)[:8]
-    recent = selectors.meetings_between(request.user, end=today).order_by("-start_date")[:5]
-    processes = selectors.processes_list(request.user)
+    upcoming = processes_selectors.meetings_between(request.user, start=today)[:8]
+    recent = processes_selectors.meetings_between(request.user, end=today).order_by("-start_date")[:5]
+    processes = processes_selectors.processes_list(request.user)
     return render(
         request,
         "coordination/home.html",
@@ -84,9 +89,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def process_list(request: HttpRequest) -> HttpResponse:
     form = ProcessFilterForm(request.GET or None)
-    processes = selectors.processes_list(request.user)
+    processes = processes_selectors.processes_list(request.user)
     if form.is_valid():
-        processes = selectors.processes_list(
+        processes = processes_selectors.processes_list(
             request.user,
             kind=form.cleaned_data["kind"],
             query=form.cleaned_data["q"],
@@ -105,7 +110,7 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
     except ValueError:
         as_of = today
-    memberships = list(selectors.memberships_on(process, as_of))
+    memberships = list(processes_selectors.memberships_on(process, as_of))
     return render(
         request,
         "coordination/process_detail.html",
@@ -117,10 +122,12 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
             "former": process.state_memberships.filter(end_date__lte=as_of),
             "organisation_memberships": process.organisation_memberships.select_related("organisation"),
             "chairs": process.chairs.select_related("organisation").order_by("-start_date"),
-            "current_chairs": selectors.chairs_on(process, today),
-            "next_meeting": selectors.next_meeting(request.user, process, today),
-            "meetings": selectors.meetings_between(request.user, process=process).order_by("-start_date"),
-            "shared_topics": selectors.shared_topics(request.user, process),
+            "current_chairs": processes_selectors.chairs_on(process, today),
+            "next_meeting": processes_selectors.next_meeting(request.user, process, today),
+            "meetings": processes_selectors.meetings_between(request.user, process=process).order_by(
+                "-start_date"
+            ),
+            "shared_topics": processes_selectors.shared_topics(request.user, process),
             "initiatives": access.initiatives_visible_to(request.user).filter(processes=process),
         },
     )
@@ -142,7 +149,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     form, filters = _calendar_filters(request)
     if not filters.get("start") and not filters.get("end") and "past" not in request.GET:
         filters["start"] = _today()
-    meetings = selectors.meetings_between(request.user, **filters)
+    meetings = processes_selectors.meetings_between(request.user, **filters)
     page = Paginator(meetings, 50).get_page(request.GET.get("page"))
     feed_query = request.GET.copy()
     feed_query.pop("page", None)
@@ -161,7 +168,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     _form, filters = _calendar_filters(request)
-    meetings = selectors.meetings_between(request.user, **filters)
+    meetings = processes_selectors.meetings_between(request.user, **filters)
     name = _("migdev coordination meetings")
     if filters.get("process"):
         name = f"{filters['process']} · {name}"
@@ -181,11 +188,11 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = access.meeting_get_for_user(request.user, slug)
-    topics = selectors.meeting_topics(meeting)
+    topics = processes_selectors.meeting_topics(meeting)
     related = []
     for topic in topics:
         others = (
-            selectors.meetings_between(request.user, topic=topic)
+            processes_selectors.meetings_between(request.user, topic=topic)
             .exclude(pk=meeting.pk)
             .exclude(process__isnull=True)
             .exclude(process=meeting.process)
@@ -222,7 +229,7 @@ def meeting_document_add(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("coordination:meeting_detail", slug=meeting.slug)
     try:
-        services.meeting_document_add(
+        processes_services.meeting_document_add(
             actor=request.user, meeting=meeting, upload=form.cleaned_data.pop("file"), **form.cleaned_data
         )
     except ValidationError as error:
@@ -244,13 +251,13 @@ def meeting_document_delete(request: HttpRequest, slug: str, pk: int) -> HttpRes
     _require_editor(request)
     meeting = access.meeting_get_for_user(request.user, slug)
     document = access.meeting_document_get_for_user(request.user, meeting, pk)
-    services.meeting_document_delete(actor=request.user, document=document)
+    processes_services.meeting_document_delete(actor=request.user, document=document)
     messages.success(request, _("Document removed."))
     return redirect("coordination:meeting_detail", slug=meeting.slug)
 
 
-def _meeting_input(data: dict[str, Any]) -> services.MeetingInput:
-    return services.MeetingInput(
+def _meeting_input(data: dict[str, Any]) -> processes_services.MeetingInput:
+    return processes_services.MeetingInput(
         title=data["title"],
         kind=data["kind"],
         status=data["status"],
@@ -288,9 +295,9 @@ def meeting_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         try:
             data = _meeting_input(form.cleaned_data)
             if meeting is None:
-                meeting = services.meeting_create(actor=request.user, data=data)
+                meeting = processes_services.meeting_create(actor=request.user, data=data)
             else:
-                meeting = services.meeting_update(
+                meeting = processes_services.meeting_update(
                     actor=request.user, meeting=meeting, data=data, expected_version=form.expected_version()
                 )
         except StaleEdit as stale:
@@ -338,7 +345,7 @@ def agenda_item_add(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = access.meeting_get_for_user(request.user, slug)
     form = AgendaItemForm(request.POST)
     if form.is_valid():
-        services.agenda_item_add(
+        processes_services.agenda_item_add(
             actor=request.user,
             meeting=meeting,
             title=form.cleaned_data["title"],
@@ -353,7 +360,7 @@ def agenda_item_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def topics_across_processes(request: HttpRequest) -> HttpResponse:
     form, filters = _calendar_filters(request)
-    matrix = selectors.topics_across_processes(
+    matrix = processes_selectors.topics_across_processes(
         request.user, start=filters.get("start"), end=filters.get("end"), shared_only="shared" in request.GET
     )
     return render(
@@ -368,10 +375,10 @@ def topics_across_processes(request: HttpRequest) -> HttpResponse:
 
 def _filtered_activities(request: HttpRequest) -> tuple[ActivityFilterForm, Any]:
     form = ActivityFilterForm(request.GET or None)
-    activities = selectors.activities_list(request.user)
+    activities = activities_selectors.activities_list(request.user)
     if form.is_valid():
         organisation = form.cleaned_data["organisation"]
-        activities = selectors.activities_list(
+        activities = activities_selectors.activities_list(
             request.user,
             area=form.cleaned_data["area"],
             country_iso3=form.cleaned_data["country"],
@@ -474,7 +481,7 @@ def information_note(request: HttpRequest) -> HttpResponse:
     )
     note = None
     if form.is_valid():
-        note = selectors.information_note(
+        note = activities_selectors.information_note(
             request.user,
             period_start=form.cleaned_data["period_start"],
             period_end=form.cleaned_data["period_end"],
@@ -494,7 +501,9 @@ def information_note(request: HttpRequest) -> HttpResponse:
 @require_GET
 def hld_tracker(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "coordination/hld_tracker.html", {"categories": selectors.hld_tracker(request.user)}
+        request,
+        "coordination/hld_tracker.html",
+        {"categories": activities_selectors.hld_tracker(request.user)},
     )
 
 
@@ -511,13 +520,13 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         _require_editor(request)
         if "record_status" in request.POST and status_form.is_valid():
-            services.initiative_status_record(
+            activities_services.initiative_status_record(
                 actor=request.user, initiative=initiative, **status_form.cleaned_data
             )
             messages.success(request, _("Status recorded."))
             return redirect("coordination:initiative_detail", code=initiative.code)
         if "record_position" in request.POST and position_form.is_valid():
-            services.consultation_position_record(
+            activities_services.consultation_position_record(
                 actor=request.user, initiative=initiative, **position_form.cleaned_data
             )
             messages.success(request, _("Position recorded."))
@@ -531,7 +540,7 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
             "positions": initiative.positions.select_related("organisation").order_by(
                 "organisation__name", "-as_of"
             ),
-            "latest_positions": selectors.latest_positions(initiative),
+            "latest_positions": activities_selectors.latest_positions(initiative),
             "meetings": access.meetings_visible_to(request.user).filter(initiatives=initiative),
             "activities": access.activities_visible_to(request.user).filter(initiatives=initiative),
             "can_edit": can_edit,
@@ -593,8 +602,8 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _practice_input(data: dict[str, Any]) -> services.PracticeInput:
-    return services.PracticeInput(
+def _practice_input(data: dict[str, Any]) -> knowledge_services.PracticeInput:
+    return knowledge_services.PracticeInput(
         title=data["title"],
         what=data["what"],
         who=data["who"],
@@ -621,13 +630,13 @@ def practice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             data = _practice_input(form.cleaned_data)
             if practice is None:
-                practice = services.practice_create(actor=request.user, data=data)
+                practice = knowledge_services.practice_create(actor=request.user, data=data)
             else:
-                practice = services.practice_update(
+                practice = knowledge_services.practice_update(
                     actor=request.user, practice=practice, data=data, expected_version=form.expected_version()
                 )
             if "submit_for_review" in request.POST:
-                services.practice_submit(actor=request.user, practice=practice)
+                knowledge_services.practice_submit(actor=request.user, practice=practice)
                 messages.success(
                     request, _("Sent for peer review. It will be published once a reviewer approves it.")
                 )
@@ -669,7 +678,7 @@ def _practice_initial(practice: Practice) -> dict[str, Any]:
 def practice_submit(request: HttpRequest, pk: int) -> HttpResponse:
     practice = access.practice_get_for_user(request.user, pk)
     try:
-        services.practice_submit(actor=request.user, practice=practice)
+        knowledge_services.practice_submit(actor=request.user, practice=practice)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -695,7 +704,7 @@ def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a decision and explain it."))
         return redirect("coordination:practice_detail", pk=practice.pk)
     try:
-        services.practice_review(actor=request.user, practice=practice, **form.cleaned_data)
+        knowledge_services.practice_review(actor=request.user, practice=practice, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -721,7 +730,7 @@ def partnership_call_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         objectives = data.pop("gcm_objectives")
         try:
-            services.partnership_call_create(
+            knowledge_services.partnership_call_create(
                 actor=request.user, gcm_objective_numbers=[o.number for o in objectives], **data
             )
         except ValidationError as error:
@@ -737,6 +746,6 @@ def partnership_call_create(request: HttpRequest) -> HttpResponse:
 def partnership_call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     call = get_object_or_404(PartnershipCall, pk=pk)
-    services.partnership_call_publish(actor=request.user, call=call)
+    knowledge_services.partnership_call_publish(actor=request.user, call=call)
     messages.success(request, _("Call published."))
     return redirect("coordination:call_list")

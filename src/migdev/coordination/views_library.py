@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from migdev.coordination import access, search, selectors, services
+from migdev.coordination import access, search
 from migdev.coordination.downloads import file_response
 from migdev.coordination.forms import (
     LibrarySearchForm,
@@ -22,6 +22,8 @@ from migdev.coordination.forms import (
     ResearchProjectForm,
     add_validation_errors,
 )
+from migdev.coordination.knowledge import selectors as knowledge_selectors
+from migdev.coordination.knowledge import services as knowledge_services
 from migdev.coordination.models import FileAccess, Licence, Publication, Researcher, ResearchProject
 from migdev.core.versioning import StaleEdit, edit_conflict
 
@@ -43,11 +45,11 @@ def _page_number(request: HttpRequest) -> int:
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
-    query, filters = "", selectors.PublicationFilters()
+    query, filters = "", knowledge_selectors.PublicationFilters()
     if form.is_valid():
         data = form.cleaned_data
         query = data["q"]
-        filters = selectors.PublicationFilters(
+        filters = knowledge_selectors.PublicationFilters(
             year_from=data["year_from"],
             year_to=data["year_to"],
             language=data["language"],
@@ -57,7 +59,7 @@ def library(request: HttpRequest) -> HttpResponse:
             gcm_objective=data["objective"].number if data["objective"] else None,
         )
     number = _page_number(request)
-    results = selectors.publications_search(
+    results = knowledge_selectors.publications_search(
         request.user, query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
     params = request.GET.copy()
@@ -97,8 +99,8 @@ def publication_file(request: HttpRequest, slug: str) -> HttpResponseBase:
     return file_response(request, access.publication_get_for_user(request.user, slug))
 
 
-def _publication_input(data: dict[str, Any]) -> services.PublicationInput:
-    return services.PublicationInput(
+def _publication_input(data: dict[str, Any]) -> knowledge_services.PublicationInput:
+    return knowledge_services.PublicationInput(
         title=data["title"],
         authors=data["authors"].splitlines(),
         organisation=data["organisation"],
@@ -156,9 +158,11 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
         upload = form.cleaned_data["file"]
         try:
             if publication is None:
-                publication = services.publication_create(actor=request.user, data=data, upload=upload)
+                publication = knowledge_services.publication_create(
+                    actor=request.user, data=data, upload=upload
+                )
             else:
-                publication = services.publication_update(
+                publication = knowledge_services.publication_update(
                     actor=request.user,
                     publication=publication,
                     data=data,
@@ -188,7 +192,7 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
 def publication_publish(request: HttpRequest, slug: str) -> HttpResponse:
     _require_editor(request)
     publication = access.publication_get_for_user(request.user, slug)
-    services.publication_set_published(
+    knowledge_services.publication_set_published(
         actor=request.user, publication=publication, published=request.POST.get("published") == "1"
     )
     return redirect("coordination:publication_detail", slug=publication.slug)
@@ -199,7 +203,7 @@ def publication_publish(request: HttpRequest, slug: str) -> HttpResponse:
 def publication_delete(request: HttpRequest, slug: str) -> HttpResponse:
     _require_editor(request)
     publication = access.publication_get_for_user(request.user, slug)
-    services.publication_delete(actor=request.user, publication=publication)
+    knowledge_services.publication_delete(actor=request.user, publication=publication)
     return redirect("coordination:library")
 
 
@@ -218,7 +222,7 @@ def research_network(request: HttpRequest) -> HttpResponse:
         "coordination/research_network.html",
         {
             "form": form,
-            "network": selectors.research_network(request.user, topic=topic, country_iso3=country),
+            "network": knowledge_selectors.research_network(request.user, topic=topic, country_iso3=country),
             "can_edit": access.can_edit(request.user),
         },
     )
@@ -264,11 +268,11 @@ def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            researcher = services.researcher_save(
+            researcher = knowledge_services.researcher_save(
                 actor=request.user,
                 researcher=researcher,
                 expected_version=form.expected_version(),
-                data=services.ResearcherInput(
+                data=knowledge_services.ResearcherInput(
                     name=data["name"],
                     organisation=data["organisation"],
                     position=data["position"],
@@ -322,11 +326,11 @@ def research_project_edit(request: HttpRequest, slug: str | None = None) -> Http
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            project = services.research_project_save(
+            project = knowledge_services.research_project_save(
                 actor=request.user,
                 project=project,
                 expected_version=form.expected_version(),
-                data=services.ResearchProjectInput(
+                data=knowledge_services.ResearchProjectInput(
                     title=data["title"],
                     summary=data["summary"],
                     lead_organisation=data["lead_organisation"],
