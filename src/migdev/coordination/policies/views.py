@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from migdev.coordination import access, audit
+from migdev.coordination.common.forms import add_validation_errors
 from migdev.coordination.exports import POLICY_COLUMNS, policy_rows
-from migdev.coordination.forms import PolicyCompareForm, PolicyFilterForm, PolicyForm, add_validation_errors
 from migdev.coordination.models import DatePrecision, MigrationPolicy
-from migdev.coordination.policies import selectors as policies_selectors
-from migdev.coordination.policies import services as policies_services
+from migdev.coordination.policies import selectors, services
+from migdev.coordination.policies.forms import PolicyCompareForm, PolicyFilterForm, PolicyForm
 from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 
@@ -28,12 +28,12 @@ def _require_editor(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _filters(request: HttpRequest) -> tuple[PolicyFilterForm, policies_selectors.PolicyFilters]:
+def _filters(request: HttpRequest) -> tuple[PolicyFilterForm, selectors.PolicyFilters]:
     form = PolicyFilterForm(request.GET or None)
     if not form.is_valid():
-        return form, policies_selectors.PolicyFilters()
+        return form, selectors.PolicyFilters()
     data = form.cleaned_data
-    return form, policies_selectors.PolicyFilters(
+    return form, selectors.PolicyFilters(
         country_iso3=data["country"],
         kind=data["kind"],
         direction=data["direction"],
@@ -48,7 +48,7 @@ def _filters(request: HttpRequest) -> tuple[PolicyFilterForm, policies_selectors
 @require_GET
 def policy_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    policies = policies_selectors.policies_list(request.user, filters)
+    policies = selectors.policies_list(request.user, filters)
     page = Paginator(policies, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -59,7 +59,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "countries": policies_selectors.policy_countries(request.user)[:12],
+            "countries": selectors.policy_countries(request.user)[:12],
             "can_edit": access.can_edit(request.user),
         },
     )
@@ -76,7 +76,7 @@ def policy_export(request: HttpRequest) -> HttpResponseBase:
         actor=request.user,
         detail={"format": fmt, "record_type": "coordination.migrationpolicy"},
     )
-    policies = policies_selectors.policies_list(request.user, filters)
+    policies = selectors.policies_list(request.user, filters)
     return export_response(
         policy_rows(policies.iterator(chunk_size=500)),
         POLICY_COLUMNS,
@@ -97,16 +97,16 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def policy_compare(request: HttpRequest) -> HttpResponse:
-    initial_codes = " ".join(code for code, _count in policies_selectors.policy_countries(request.user)[:3])
+    initial_codes = " ".join(code for code, _count in selectors.policy_countries(request.user)[:3])
     form = PolicyCompareForm(request.GET or None, initial={"countries": initial_codes})
     comparison = None
     if form.is_valid():
-        comparison = policies_selectors.policy_comparison(request.user, form.cleaned_data["countries"])
+        comparison = selectors.policy_comparison(request.user, form.cleaned_data["countries"])
     return render(request, "coordination/policy_compare.html", {"form": form, "comparison": comparison})
 
 
-def _policy_input(data: dict[str, Any]) -> policies_services.PolicyInput:
-    return policies_services.PolicyInput(
+def _policy_input(data: dict[str, Any]) -> services.PolicyInput:
+    return services.PolicyInput(
         country_code=data["country"],
         title=data["title"],
         original_title=data["original_title"],
@@ -169,9 +169,9 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             data = _policy_input(form.cleaned_data)
             if policy is None:
-                policy = policies_services.policy_create(actor=request.user, data=data)
+                policy = services.policy_create(actor=request.user, data=data)
             else:
-                policy = policies_services.policy_update(
+                policy = services.policy_update(
                     actor=request.user, policy=policy, data=data, expected_version=form.expected_version()
                 )
         except StaleEdit as stale:
@@ -195,7 +195,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def policy_publish(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     policy = access.policy_get_for_user(request.user, pk)
-    policies_services.policy_set_published(
+    services.policy_set_published(
         actor=request.user, policy=policy, published=request.POST.get("published") == "1"
     )
     return redirect("coordination:policy_detail", pk=policy.pk)

@@ -16,16 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from migdev.coordination import access
-from migdev.coordination.forms import (
+from migdev.coordination.common.forms import add_validation_errors
+from migdev.coordination.information import selectors, services
+from migdev.coordination.information.forms import (
     HotlineForm,
     InformationFilterForm,
     MigrantPageForm,
     TranslationForm,
     TranslationReviewForm,
-    add_validation_errors,
 )
-from migdev.coordination.information import selectors as information_selectors
-from migdev.coordination.information import services as information_services
 from migdev.coordination.models import MigrantInfoPage, MigrantInfoTranslation
 from migdev.core.versioning import StaleEdit, edit_conflict
 
@@ -41,9 +40,7 @@ def _reader_language() -> str:
 
 @require_GET
 def information_home(request: HttpRequest) -> HttpResponse:
-    form = InformationFilterForm(
-        request.GET or None, countries=information_selectors.information_countries(request.user)
-    )
+    form = InformationFilterForm(request.GET or None, countries=selectors.information_countries(request.user))
     country, subject = "", ""
     if form.is_valid():
         country, subject = form.cleaned_data["country"], form.cleaned_data["subject"]
@@ -53,12 +50,12 @@ def information_home(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "country": country,
-            "pages": information_selectors.migrant_pages(
+            "pages": selectors.migrant_pages(
                 request.user, _reader_language(), country_iso3=country, subject=subject
             ),
-            "hotlines": information_selectors.hotlines_for(request.user, country) if country else None,
+            "hotlines": selectors.hotlines_for(request.user, country) if country else None,
             "can_edit": access.can_edit(request.user),
-            "awaiting": information_selectors.translations_awaiting_approval(request.user).count(),
+            "awaiting": selectors.translations_awaiting_approval(request.user).count(),
         },
     )
 
@@ -66,7 +63,7 @@ def information_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def information_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = access.migrant_page_get_for_user(request.user, slug)
-    localised = information_selectors.migrant_page_localised(page, _reader_language())
+    localised = selectors.migrant_page_localised(page, _reader_language())
     can_edit = access.can_edit(request.user)
     can_approve = access.can_approve_information(request.user)
     if localised is None and not (can_edit or can_approve):
@@ -78,7 +75,7 @@ def information_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "page": page,
             "localised": localised,
-            "hotlines": information_selectors.hotlines_for(request.user, page.country_iso3)
+            "hotlines": selectors.hotlines_for(request.user, page.country_iso3)
             if page.country_iso3
             else None,
             "can_edit": can_edit,
@@ -116,7 +113,7 @@ def information_page_edit(request: HttpRequest, slug: str | None = None) -> Http
         topics = [topic.code for topic in data["topics"]]
         try:
             if page is None:
-                page = information_services.migrant_page_create(
+                page = services.migrant_page_create(
                     actor=request.user,
                     subject=data["subject"],
                     country_code=data["country"],
@@ -124,7 +121,7 @@ def information_page_edit(request: HttpRequest, slug: str | None = None) -> Http
                 )
                 messages.success(request, _("Page created. Now write its text in one or more languages."))
                 return redirect("coordination:translation_edit", slug=page.slug, language="en")
-            information_services.migrant_page_update(
+            services.migrant_page_update(
                 actor=request.user,
                 page=page,
                 subject=data["subject"],
@@ -179,7 +176,7 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            translation = information_services.translation_save(
+            translation = services.translation_save(
                 actor=request.user,
                 page=page,
                 language=language,
@@ -187,7 +184,7 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
                 **form.cleaned_values(),
             )
             if "send_for_approval" in request.POST:
-                information_services.translation_submit(actor=request.user, translation=translation)
+                services.translation_submit(actor=request.user, translation=translation)
                 messages.success(
                     request, _("Sent for approval. Another editor approves it before it is published.")
                 )
@@ -226,7 +223,7 @@ def translation_submit(request: HttpRequest, slug: str, language: str) -> HttpRe
     _require_editor(request)
     translation = _translation(request, slug, language)
     try:
-        information_services.translation_submit(actor=request.user, translation=translation)
+        services.translation_submit(actor=request.user, translation=translation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("coordination:information_page", slug=slug)
@@ -243,7 +240,7 @@ def translation_review(request: HttpRequest, slug: str, language: str) -> HttpRe
         messages.error(request, _("Choose a decision."))
         return redirect("coordination:information_page", slug=slug)
     try:
-        information_services.translation_review(
+        services.translation_review(
             actor=request.user,
             translation=translation,
             approve=form.cleaned_data["decision"] == "approve",
@@ -260,9 +257,7 @@ def translation_review(request: HttpRequest, slug: str, language: str) -> HttpRe
 @require_POST
 def translation_withdraw(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     _require_editor(request)
-    information_services.translation_withdraw(
-        actor=request.user, translation=_translation(request, slug, language)
-    )
+    services.translation_withdraw(actor=request.user, translation=_translation(request, slug, language))
     messages.success(request, _("This language is no longer published."))
     return redirect("coordination:information_page", slug=slug)
 
@@ -275,7 +270,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coordination/approval_queue.html",
-        {"queue": information_selectors.translations_awaiting_approval(request.user)},
+        {"queue": selectors.translations_awaiting_approval(request.user)},
     )
 
 
@@ -288,9 +283,9 @@ def hotline_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         country = data.pop("country")
         try:
-            information_services.hotline_save(
+            services.hotline_save(
                 actor=request.user,
-                data=information_services.HotlineInput(country_code=country, **data),
+                data=services.HotlineInput(country_code=country, **data),
                 expected_version=None,  # a new hotline: nobody else can have saved it yet
             )
         except ValidationError as error:

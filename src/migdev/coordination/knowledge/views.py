@@ -1,4 +1,5 @@
-"""Research library pages: search, a publication, its file, and the editor's form."""
+"""Knowledge pages: the research library (search, a publication, its file, the editor's form), the research
+network, practices with their peer review, and calls for partnership."""
 
 from __future__ import annotations
 
@@ -8,23 +9,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from migdev.coordination import access, search
+from migdev.coordination.common.forms import add_validation_errors
+from migdev.coordination.common.views import current_date, require_editor
 from migdev.coordination.downloads import file_response
-from migdev.coordination.forms import (
+from migdev.coordination.knowledge import selectors, services
+from migdev.coordination.knowledge.forms import (
     LibrarySearchForm,
     NetworkFilterForm,
+    PartnershipCallForm,
+    PracticeFilterForm,
+    PracticeForm,
     PublicationForm,
     ResearcherForm,
     ResearchProjectForm,
-    add_validation_errors,
+    ReviewForm,
 )
-from migdev.coordination.knowledge import selectors as knowledge_selectors
-from migdev.coordination.knowledge import services as knowledge_services
-from migdev.coordination.models import FileAccess, Licence, Publication, Researcher, ResearchProject
+from migdev.coordination.models import (
+    FileAccess,
+    Licence,
+    PartnershipCall,
+    Practice,
+    Publication,
+    Researcher,
+    ResearchProject,
+)
 from migdev.core.versioning import StaleEdit, edit_conflict
 
 PAGE_SIZE = 20
@@ -45,11 +58,11 @@ def _page_number(request: HttpRequest) -> int:
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
-    query, filters = "", knowledge_selectors.PublicationFilters()
+    query, filters = "", selectors.PublicationFilters()
     if form.is_valid():
         data = form.cleaned_data
         query = data["q"]
-        filters = knowledge_selectors.PublicationFilters(
+        filters = selectors.PublicationFilters(
             year_from=data["year_from"],
             year_to=data["year_to"],
             language=data["language"],
@@ -59,7 +72,7 @@ def library(request: HttpRequest) -> HttpResponse:
             gcm_objective=data["objective"].number if data["objective"] else None,
         )
     number = _page_number(request)
-    results = knowledge_selectors.publications_search(
+    results = selectors.publications_search(
         request.user, query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
     params = request.GET.copy()
@@ -99,8 +112,8 @@ def publication_file(request: HttpRequest, slug: str) -> HttpResponseBase:
     return file_response(request, access.publication_get_for_user(request.user, slug))
 
 
-def _publication_input(data: dict[str, Any]) -> knowledge_services.PublicationInput:
-    return knowledge_services.PublicationInput(
+def _publication_input(data: dict[str, Any]) -> services.PublicationInput:
+    return services.PublicationInput(
         title=data["title"],
         authors=data["authors"].splitlines(),
         organisation=data["organisation"],
@@ -158,11 +171,9 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
         upload = form.cleaned_data["file"]
         try:
             if publication is None:
-                publication = knowledge_services.publication_create(
-                    actor=request.user, data=data, upload=upload
-                )
+                publication = services.publication_create(actor=request.user, data=data, upload=upload)
             else:
-                publication = knowledge_services.publication_update(
+                publication = services.publication_update(
                     actor=request.user,
                     publication=publication,
                     data=data,
@@ -192,7 +203,7 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
 def publication_publish(request: HttpRequest, slug: str) -> HttpResponse:
     _require_editor(request)
     publication = access.publication_get_for_user(request.user, slug)
-    knowledge_services.publication_set_published(
+    services.publication_set_published(
         actor=request.user, publication=publication, published=request.POST.get("published") == "1"
     )
     return redirect("coordination:publication_detail", slug=publication.slug)
@@ -203,7 +214,7 @@ def publication_publish(request: HttpRequest, slug: str) -> HttpResponse:
 def publication_delete(request: HttpRequest, slug: str) -> HttpResponse:
     _require_editor(request)
     publication = access.publication_get_for_user(request.user, slug)
-    knowledge_services.publication_delete(actor=request.user, publication=publication)
+    services.publication_delete(actor=request.user, publication=publication)
     return redirect("coordination:library")
 
 
@@ -222,7 +233,7 @@ def research_network(request: HttpRequest) -> HttpResponse:
         "coordination/research_network.html",
         {
             "form": form,
-            "network": knowledge_selectors.research_network(request.user, topic=topic, country_iso3=country),
+            "network": selectors.research_network(request.user, topic=topic, country_iso3=country),
             "can_edit": access.can_edit(request.user),
         },
     )
@@ -268,11 +279,11 @@ def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            researcher = knowledge_services.researcher_save(
+            researcher = services.researcher_save(
                 actor=request.user,
                 researcher=researcher,
                 expected_version=form.expected_version(),
-                data=knowledge_services.ResearcherInput(
+                data=services.ResearcherInput(
                     name=data["name"],
                     organisation=data["organisation"],
                     position=data["position"],
@@ -326,11 +337,11 @@ def research_project_edit(request: HttpRequest, slug: str | None = None) -> Http
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            project = knowledge_services.research_project_save(
+            project = services.research_project_save(
                 actor=request.user,
                 project=project,
                 expected_version=form.expected_version(),
-                data=knowledge_services.ResearchProjectInput(
+                data=services.ResearchProjectInput(
                     title=data["title"],
                     summary=data["summary"],
                     lead_organisation=data["lead_organisation"],
@@ -380,3 +391,207 @@ def _project_initial(project: ResearchProject) -> dict[str, Any]:
         "source": project.source,
         "is_published": project.is_published,
     }
+
+
+# --- Practices ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def practice_list(request: HttpRequest) -> HttpResponse:
+    form = PracticeFilterForm(request.GET or None)
+    practices = Practice.objects.filter(status=Practice.Status.PUBLISHED)
+    if form.is_valid():
+        if form.cleaned_data["objective"]:
+            practices = practices.filter(gcm_objectives=form.cleaned_data["objective"])
+        if form.cleaned_data["area"]:
+            practices = practices.filter(area=form.cleaned_data["area"])
+        if form.cleaned_data["country"]:
+            practices = practices.filter(countries__country_iso3=form.cleaned_data["country"])
+    practices = practices.distinct().prefetch_related("gcm_objectives", "countries")
+    mine = None
+    if request.user.is_authenticated:
+        mine = Practice.objects.filter(submitted_by=request.user).exclude(status=Practice.Status.PUBLISHED)
+    return render(
+        request,
+        "coordination/practice_list.html",
+        {
+            "form": form,
+            "practices": practices,
+            "mine": mine,
+            "can_review": access.can_review(request.user),
+            "calls": access.partnership_calls_visible_to(None).filter(open_until__gte=current_date())[:5],
+        },
+    )
+
+
+@require_GET
+def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = access.practice_get_for_user(request.user, pk)
+    can_review = access.can_review(request.user) and practice.submitted_by_id != request.user.pk
+    return render(
+        request,
+        "coordination/practice_detail.html",
+        {
+            "practice": practice,
+            "is_submitter": practice.submitted_by_id == request.user.pk,
+            "reviews": practice.reviews.select_related("reviewer")
+            if practice.submitted_by_id == request.user.pk or access.can_review(request.user)
+            else None,
+            "review_form": ReviewForm()
+            if can_review and practice.status == Practice.Status.SUBMITTED
+            else None,
+            "calls": practice.partnership_calls.filter(is_published=True),
+        },
+    )
+
+
+def _practice_input(data: dict[str, Any]) -> services.PracticeInput:
+    return services.PracticeInput(
+        title=data["title"],
+        what=data["what"],
+        who=data["who"],
+        results=data["results"],
+        lessons=data["lessons"],
+        pitfalls=data["pitfalls"],
+        area=data["area"],
+        gcm_objective_numbers=[objective.number for objective in data["gcm_objectives"]],
+        country_codes=data["countries"],
+        topic_codes=[topic.code for topic in data["topics"]],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    practice = access.practice_get_for_user(request.user, pk) if pk else None
+    if practice is not None and practice.submitted_by_id != request.user.pk:
+        raise PermissionDenied
+    initial = _practice_initial(practice) if practice is not None else {}
+    form = PracticeForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = _practice_input(form.cleaned_data)
+            if practice is None:
+                practice = services.practice_create(actor=request.user, data=data)
+            else:
+                practice = services.practice_update(
+                    actor=request.user, practice=practice, data=data, expected_version=form.expected_version()
+                )
+            if "submit_for_review" in request.POST:
+                services.practice_submit(actor=request.user, practice=practice)
+                messages.success(
+                    request, _("Sent for peer review. It will be published once a reviewer approves it.")
+                )
+            else:
+                messages.success(request, _("Draft saved."))
+        except StaleEdit as stale:
+            assert practice is not None
+            conflict = edit_conflict(form, stale, _practice_initial(Practice.objects.get(pk=practice.pk)))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("coordination:practice_detail", pk=practice.pk)
+    return render(
+        request,
+        "coordination/practice_form.html",
+        {"form": form, "practice": practice, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _practice_initial(practice: Practice) -> dict[str, Any]:
+    return {
+        "version": practice.version,
+        "title": practice.title,
+        "what": practice.what,
+        "who": practice.who,
+        "results": practice.results,
+        "lessons": practice.lessons,
+        "pitfalls": practice.pitfalls,
+        "area": practice.area,
+        "gcm_objectives": practice.gcm_objectives.all(),
+        "topics": practice.topics.all(),
+        "countries": " ".join(c.country_iso3 for c in practice.countries.all()),
+    }
+
+
+@login_required
+@require_POST
+def practice_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = access.practice_get_for_user(request.user, pk)
+    try:
+        services.practice_submit(actor=request.user, practice=practice)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Sent for peer review."))
+    return redirect("coordination:practice_detail", pk=practice.pk)
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not access.can_review(request.user):
+        raise PermissionDenied
+    queue = Practice.objects.filter(status=Practice.Status.SUBMITTED).exclude(submitted_by_id=request.user.pk)
+    return render(request, "coordination/review_queue.html", {"queue": queue.order_by("submitted_at")})
+
+
+@login_required
+@require_POST
+def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = access.practice_get_for_user(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and explain it."))
+        return redirect("coordination:practice_detail", pk=practice.pk)
+    try:
+        services.practice_review(actor=request.user, practice=practice, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Review recorded."))
+    return redirect("coordination:practice_detail", pk=practice.pk)
+
+
+@require_GET
+def partnership_call_list(request: HttpRequest) -> HttpResponse:
+    calls = access.partnership_calls_visible_to(request.user).select_related("organisation", "practice")
+    return render(
+        request,
+        "coordination/call_list.html",
+        {
+            "open_calls": calls.filter(open_until__gte=current_date()),
+            "can_edit": access.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_call_create(request: HttpRequest) -> HttpResponse:
+    form = PartnershipCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        objectives = data.pop("gcm_objectives")
+        try:
+            services.partnership_call_create(
+                actor=request.user, gcm_objective_numbers=[o.number for o in objectives], **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Call saved. An editor publishes it after checking it."))
+            return redirect("coordination:call_list")
+    return render(request, "coordination/call_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def partnership_call_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    require_editor(request)
+    call = get_object_or_404(PartnershipCall, pk=pk)
+    services.partnership_call_publish(actor=request.user, call=call)
+    messages.success(request, _("Call published."))
+    return redirect("coordination:call_list")
