@@ -54,11 +54,7 @@ from migdev.coordination.knowledge.models import (
     ResearchProject,
     ResearchProjectCountry,
 )
-from migdev.coordination.policies.models import (
-    MigrationPolicy,
-    PolicyDomain,
-    PolicyPartner,
-)
+from migdev.coordination.policies.models import MigrationPolicy, PolicyDomain, PolicyPartner
 from migdev.coordination.processes.models import (
     AgendaItem,
     Chair,

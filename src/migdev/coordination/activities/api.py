@@ -8,10 +8,7 @@ from ninja.pagination import paginate
 
 from migdev.coordination.activities import selectors
 from migdev.coordination.common.api import CountryCodes
-from migdev.coordination.models import (
-    Activity,
-    Area,
-)
+from migdev.coordination.models import Activity, Area
 from migdev.core.api_base import Pagination
 from migdev.core.api_params import OneOf
 

@@ -12,12 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination.common.models import (
-    ISO3_HELP,
-    Area,
-    DatePrecision,
-    Topic,
-)
+from migdev.coordination.common.models import ISO3_HELP, Area, DatePrecision, Topic
 from migdev.coordination.processes.models import Meeting, Process
 from migdev.core.versioning import VersionedModel
 

@@ -16,11 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination import audit
-from migdev.coordination.common.services import (
-    require_editor,
-    topics_for_codes,
-)
+from migdev.coordination import access, audit
+from migdev.coordination.common.services import topics_for_codes
 from migdev.coordination.models import (
     Activity,
     ActivityBudget,
@@ -203,7 +200,7 @@ def initiative_status_record(
     note: str = "",
     as_of_precision: str = DatePrecision.DAY,
 ) -> InitiativeStatusChange:
-    require_editor(actor)
+    access.require_editor(actor)
     if status not in InitiativeStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     with transaction.atomic():
@@ -230,7 +227,7 @@ def consultation_position_record(
     note: str = "",
     as_of_precision: str = DatePrecision.DAY,
 ) -> ConsultationPosition:
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         record = ConsultationPosition.objects.create(
             initiative=initiative,

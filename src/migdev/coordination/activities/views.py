@@ -25,7 +25,7 @@ from migdev.coordination.activities.forms import (
     InitiativeStatusForm,
     PositionForm,
 )
-from migdev.coordination.common.views import current_date, require_editor
+from migdev.coordination.common.views import current_date
 from migdev.coordination.exports import ACTIVITY_COLUMNS, activity_rows
 from migdev.coordination.iati import IatiExportError, IatiRejected, export_iati_publishable, import_iati_bytes
 from migdev.dataio.exports import export_response
@@ -111,7 +111,7 @@ def activities_export_iati(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activities_import_iati(request: HttpRequest) -> HttpResponse:
-    require_editor(request)
+    access.require_editor(request.user)
     form = IatiUploadForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -181,7 +181,7 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
         request.POST if "record_position" in request.POST else None, prefix="position"
     )
     if request.method == "POST":
-        require_editor(request)
+        access.require_editor(request.user)
         if "record_status" in request.POST and status_form.is_valid():
             services.initiative_status_record(
                 actor=request.user, initiative=initiative, **status_form.cleaned_data

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migdev.coordination.models import (
-    GcmObjective,
-)
+from migdev.coordination.models import GcmObjective
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,16 @@
-"""The hub's shared write helpers: the editor check, country and topic codes, slugs, stored files."""
+"""The hub's shared write helpers: country and topic codes, unique slugs, stored files on records."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from migdev.coordination import access, audit
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
-from migdev.coordination.models import (
-    Topic,
-)
-from migdev.coordination.uploads import (
-    StoredFile,
-    delete_after_commit,
-)
-
-
-def require_editor(actor: Any) -> None:
-    if not access.can_edit(actor):
-        audit.record(action="permission_denied", actor=actor, detail={"permission": access.EDIT_PERMISSION})
-        raise PermissionDenied(_("Editing coordination records needs the editor role."))
+from migdev.coordination.models import Topic
+from migdev.coordination.uploads import StoredFile, delete_after_commit
 
 
 def checked_country(code: str, field_name: str) -> str:

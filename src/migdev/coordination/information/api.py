@@ -12,9 +12,7 @@ from migdev.coordination import access
 from migdev.coordination.common.api import requested_language
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.information import selectors
-from migdev.coordination.models import (
-    MigrantInfoSubject,
-)
+from migdev.coordination.models import MigrantInfoSubject
 from migdev.core.api_params import Language, OneOf
 
 router = Router()

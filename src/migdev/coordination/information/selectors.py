@@ -12,11 +12,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from migdev.coordination import access
-from migdev.coordination.models import (
-    Hotline,
-    MigrantInfoPage,
-    MigrantInfoTranslation,
-)
+from migdev.coordination.models import Hotline, MigrantInfoPage, MigrantInfoTranslation
 
 # --- Information for migrants --------------------------------------------------------------------------------
 

@@ -16,18 +16,8 @@ from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
 from migdev.coordination import access, audit
-from migdev.coordination.common.services import (
-    checked_country,
-    require_editor,
-    topics_for_codes,
-    unique_slug,
-)
-from migdev.coordination.models import (
-    Hotline,
-    MigrantInfoPage,
-    MigrantInfoSubject,
-    MigrantInfoTranslation,
-)
+from migdev.coordination.common.services import checked_country, topics_for_codes, unique_slug
+from migdev.coordination.models import Hotline, MigrantInfoPage, MigrantInfoSubject, MigrantInfoTranslation
 from migdev.core.versioning import claim_version
 
 # --- Information for migrants: editors write, a second person approves ------------------------------------
@@ -45,7 +35,7 @@ def _language(code: str) -> str:
 def migrant_page_create(
     *, actor: Any, subject: str, country_code: str = "", topic_codes: list[str] | None = None, slug: str = ""
 ) -> MigrantInfoPage:
-    require_editor(actor)
+    access.require_editor(actor)
     if subject not in MigrantInfoSubject.values:
         raise ValidationError({"subject": _("Unknown subject.")})
     country = checked_country(country_code, "country_iso3") if country_code else ""
@@ -71,7 +61,7 @@ def migrant_page_update(
     topic_codes: list[str] | None = None,
     expected_version: int | None,
 ) -> MigrantInfoPage:
-    require_editor(actor)
+    access.require_editor(actor)
     if subject not in MigrantInfoSubject.values:
         raise ValidationError({"subject": _("Unknown subject.")})
     page.subject = subject
@@ -97,7 +87,7 @@ def translation_save(
 ) -> MigrantInfoTranslation:
     """Write or rewrite one language's working copy. The published copy, if any, stays online until a
     reviewer approves the new text."""
-    require_editor(actor)
+    access.require_editor(actor)
     language = _language(language)
     if not title.strip() or not body.strip():
         raise ValidationError(_("A translation needs a title and a text."))
@@ -119,7 +109,7 @@ def translation_save(
 
 
 def translation_submit(*, actor: Any, translation: MigrantInfoTranslation) -> MigrantInfoTranslation:
-    require_editor(actor)
+    access.require_editor(actor)
     if translation.status not in (
         MigrantInfoTranslation.Status.DRAFT,
         MigrantInfoTranslation.Status.CHANGES_REQUESTED,
@@ -169,7 +159,7 @@ def translation_review(
 
 def translation_withdraw(*, actor: Any, translation: MigrantInfoTranslation) -> MigrantInfoTranslation:
     """Take a language offline at once (for example when its advice became wrong)."""
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         translation.published_title = translation.published_summary = translation.published_body = ""
         translation.published_at = None
@@ -198,7 +188,7 @@ class HotlineInput:
 def hotline_save(
     *, actor: Any, data: HotlineInput, hotline: Hotline | None = None, expected_version: int | None = None
 ) -> Hotline:
-    require_editor(actor)
+    access.require_editor(actor)
     if data.kind not in Hotline.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of hotline.")})
     if not any(ch.isdigit() for ch in data.phone):

@@ -29,11 +29,6 @@ from migdev.coordination.models import MigrantInfoPage, MigrantInfoTranslation
 from migdev.core.versioning import StaleEdit, edit_conflict
 
 
-def _require_editor(request: HttpRequest) -> None:
-    if not access.can_edit(request.user):
-        raise PermissionDenied
-
-
 def _reader_language() -> str:
     return (get_language() or "en").split("-")[0]
 
@@ -104,7 +99,7 @@ def _languages() -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def information_page_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     page = access.migrant_page_get_for_user(request.user, slug) if slug else None
     form = MigrantPageForm(request.POST or None, initial=_page_initial(page) if page else {})
     conflict = None
@@ -165,7 +160,7 @@ def _translation_initial(translation: MigrantInfoTranslation) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     page = access.migrant_page_get_for_user(request.user, slug)
     if language not in dict(_languages()):
         raise Http404
@@ -220,7 +215,7 @@ def _translation(request: HttpRequest, slug: str, language: str) -> MigrantInfoT
 @login_required
 @require_POST
 def translation_submit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     translation = _translation(request, slug, language)
     try:
         services.translation_submit(actor=request.user, translation=translation)
@@ -256,7 +251,7 @@ def translation_review(request: HttpRequest, slug: str, language: str) -> HttpRe
 @login_required
 @require_POST
 def translation_withdraw(request: HttpRequest, slug: str, language: str) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     services.translation_withdraw(actor=request.user, translation=_translation(request, slug, language))
     messages.success(request, _("This language is no longer published."))
     return redirect("coordination:information_page", slug=slug)
@@ -277,7 +272,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hotline_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     form = HotlineForm(request.POST or None, initial={"country": request.GET.get("country", "")})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

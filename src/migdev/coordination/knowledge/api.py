@@ -11,11 +11,7 @@ from migdev.coordination import access
 from migdev.coordination.common.api import CountryCodes, TopicCodes
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.knowledge import selectors
-from migdev.coordination.models import (
-    DocumentLanguage,
-    Publication,
-    PublicationKind,
-)
+from migdev.coordination.models import DocumentLanguage, Publication, PublicationKind
 from migdev.core.api_params import OneOf, PageNumber, Year
 
 router = Router()

@@ -10,13 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination.common.models import (
-    ISO3_HELP,
-    Area,
-    GcmObjective,
-    StoredFileMixin,
-    Topic,
-)
+from migdev.coordination.common.models import ISO3_HELP, Area, GcmObjective, StoredFileMixin, Topic
 from migdev.core.versioning import VersionedModel
 
 # --- Practices repository ----------------------------------------------------------------------------

@@ -13,12 +13,7 @@ from django.utils.safestring import SafeString
 
 from migdev.accounts.models import Organisation
 from migdev.coordination import access, search
-from migdev.coordination.models import (
-    Publication,
-    PublicationCountry,
-    Researcher,
-    ResearchProject,
-)
+from migdev.coordination.models import Publication, PublicationCountry, Researcher, ResearchProject
 
 # --- Research library ------------------------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from migdev.coordination.common.services import (
     attach_file,
     checked_country,
     detach_file,
-    require_editor,
     topics_for_codes,
     unique_slug,
 )
@@ -197,7 +196,7 @@ def partnership_call_create(
 
 
 def partnership_call_publish(*, actor: Any, call: PartnershipCall) -> PartnershipCall:
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         # Publishing changes a field the edit form shows: a form opened before must not undo it.
         claim_version(call, None)
@@ -309,7 +308,7 @@ def _save_publication_relations(
 
 
 def publication_create(*, actor: Any, data: PublicationInput, upload: File | None = None) -> Publication:
-    require_editor(actor)
+    access.require_editor(actor)
     publication = Publication(created_by=actor if getattr(actor, "is_authenticated", False) else None)
     topics, objectives, countries = _apply_publication(publication, data)
     stored, text = _read_publication_file(upload) if upload is not None else (None, "")
@@ -339,7 +338,7 @@ def publication_update(
     remove_file: bool = False,
 ) -> Publication:
     """Change the record; a new upload replaces the old file, which is deleted once the change commits."""
-    require_editor(actor)
+    access.require_editor(actor)
     topics, objectives, countries = _apply_publication(publication, data)
     stored, text = _read_publication_file(upload) if upload is not None else (None, "")
     with removed_unless_recorded(stored), transaction.atomic():
@@ -362,7 +361,7 @@ def publication_update(
 
 
 def publication_set_published(*, actor: Any, publication: Publication, published: bool) -> Publication:
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         # Publishing changes a field the edit form shows: a form opened before must not undo it.
         claim_version(publication, None)
@@ -373,7 +372,7 @@ def publication_set_published(*, actor: Any, publication: Publication, published
 
 
 def publication_delete(*, actor: Any, publication: Publication) -> None:
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         audit.record(action="delete", actor=actor, record=publication, detail={"title": publication.title})
         if publication.file:
@@ -430,7 +429,7 @@ def researcher_save(
     researcher: Researcher | None = None,
     expected_version: int | None = None,
 ) -> Researcher:
-    require_editor(actor)
+    access.require_editor(actor)
     if not data.name.strip():
         raise ValidationError({"name": _("A researcher needs a name.")})
     orcid = data.orcid.strip().upper()
@@ -489,7 +488,7 @@ def research_project_save(
     project: ResearchProject | None = None,
     expected_version: int | None = None,
 ) -> ResearchProject:
-    require_editor(actor)
+    access.require_editor(actor)
     if not data.title.strip():
         raise ValidationError({"title": _("A project needs a title.")})
     if data.start_year and data.end_year and data.end_year < data.start_year:

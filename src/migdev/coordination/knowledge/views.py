@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from migdev.coordination import access, search
 from migdev.coordination.common.forms import add_validation_errors
-from migdev.coordination.common.views import current_date, require_editor
+from migdev.coordination.common.views import current_date
 from migdev.coordination.downloads import file_response
 from migdev.coordination.knowledge import selectors, services
 from migdev.coordination.knowledge.forms import (
@@ -41,11 +41,6 @@ from migdev.coordination.models import (
 from migdev.core.versioning import StaleEdit, edit_conflict
 
 PAGE_SIZE = 20
-
-
-def _require_editor(request: HttpRequest) -> None:
-    if not access.can_edit(request.user):
-        raise PermissionDenied
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -160,7 +155,7 @@ def _initial(publication: Publication | None) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     publication = access.publication_get_for_user(request.user, slug) if slug else None
     form = PublicationForm(request.POST or None, request.FILES or None, initial=_initial(publication))
     if publication is None or not publication.has_file:
@@ -201,7 +196,7 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
 @login_required
 @require_POST
 def publication_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     publication = access.publication_get_for_user(request.user, slug)
     services.publication_set_published(
         actor=request.user, publication=publication, published=request.POST.get("published") == "1"
@@ -212,7 +207,7 @@ def publication_publish(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def publication_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     publication = access.publication_get_for_user(request.user, slug)
     services.publication_delete(actor=request.user, publication=publication)
     return redirect("coordination:library")
@@ -272,7 +267,7 @@ def research_project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     researcher = access.researcher_get_for_user(request.user, slug) if slug else None
     form = ResearcherForm(request.POST or None, initial=_researcher_initial(researcher) if researcher else {})
     conflict = None
@@ -330,7 +325,7 @@ def _researcher_initial(researcher: Researcher) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def research_project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     project = access.research_project_get_for_user(request.user, slug) if slug else None
     form = ResearchProjectForm(request.POST or None, initial=_project_initial(project) if project else {})
     conflict = None
@@ -590,7 +585,7 @@ def partnership_call_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def partnership_call_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    require_editor(request)
+    access.require_editor(request.user)
     call = get_object_or_404(PartnershipCall, pk=pk)
     services.partnership_call_publish(actor=request.user, call=call)
     messages.success(request, _("Call published."))

@@ -11,11 +11,7 @@ from ninja.pagination import paginate
 from migdev.coordination import access
 from migdev.coordination.common.api import TopicCodes
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
-from migdev.coordination.models import (
-    Area,
-    MigrationPolicy,
-    PolicyDomain,
-)
+from migdev.coordination.models import Area, MigrationPolicy, PolicyDomain
 from migdev.coordination.policies import selectors
 from migdev.core.api_base import Pagination
 from migdev.core.api_params import OneOf, RecordId, Year

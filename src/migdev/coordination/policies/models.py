@@ -6,12 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from migdev.coordination.common.models import (
-    ISO3_HELP,
-    Area,
-    DatePrecision,
-    Topic,
-)
+from migdev.coordination.common.models import ISO3_HELP, Area, DatePrecision, Topic
 from migdev.core.versioning import VersionedModel
 
 # --- Migration policy database ------------------------------------------------------------------------

@@ -10,10 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from migdev.coordination import access
-from migdev.coordination.models import (
-    MigrationPolicy,
-    PolicyDomain,
-)
+from migdev.coordination.models import MigrationPolicy, PolicyDomain
 
 # --- Migration policy database -----------------------------------------------------------------------------
 

@@ -13,12 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from migdev.coordination import audit
-from migdev.coordination.common.services import (
-    checked_country,
-    require_editor,
-    topics_for_codes,
-)
+from migdev.coordination import access, audit
+from migdev.coordination.common.services import checked_country, topics_for_codes
 from migdev.coordination.models import (
     Area,
     DatePrecision,
@@ -128,7 +124,7 @@ def _save_policy_relations(policy: MigrationPolicy, topics: list[Topic], partner
 
 
 def policy_create(*, actor: Any, data: PolicyInput) -> MigrationPolicy:
-    require_editor(actor)
+    access.require_editor(actor)
     policy = MigrationPolicy()
     topics, partners = _apply_policy(policy, data)
     with transaction.atomic():
@@ -141,7 +137,7 @@ def policy_create(*, actor: Any, data: PolicyInput) -> MigrationPolicy:
 def policy_update(
     *, actor: Any, policy: MigrationPolicy, data: PolicyInput, expected_version: int | None
 ) -> MigrationPolicy:
-    require_editor(actor)
+    access.require_editor(actor)
     topics, partners = _apply_policy(policy, data)
     with transaction.atomic():
         claim_version(policy, expected_version)
@@ -187,7 +183,7 @@ def policies_save_prepared(*, actor: Any, prepared: list[PreparedPolicy]) -> tup
 
 
 def policy_set_published(*, actor: Any, policy: MigrationPolicy, published: bool) -> MigrationPolicy:
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         # Publishing changes a field the edit form shows: a form opened before must not undo it.
         claim_version(policy, None)

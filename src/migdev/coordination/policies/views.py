@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,11 +21,6 @@ from migdev.coordination.policies import selectors, services
 from migdev.coordination.policies.forms import PolicyCompareForm, PolicyFilterForm, PolicyForm
 from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
-
-
-def _require_editor(request: HttpRequest) -> None:
-    if not access.can_edit(request.user):
-        raise PermissionDenied
 
 
 def _filters(request: HttpRequest) -> tuple[PolicyFilterForm, selectors.PolicyFilters]:
@@ -161,7 +156,7 @@ def _initial(policy: MigrationPolicy | None) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     policy = access.policy_get_for_user(request.user, pk) if pk else None
     form = PolicyForm(request.POST or None, initial=_initial(policy))
     conflict = None
@@ -193,7 +188,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def policy_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_editor(request)
+    access.require_editor(request.user)
     policy = access.policy_get_for_user(request.user, pk)
     services.policy_set_published(
         actor=request.user, policy=policy, published=request.POST.get("published") == "1"

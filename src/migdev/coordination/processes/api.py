@@ -15,11 +15,7 @@ from ninja.pagination import paginate
 
 from migdev.coordination import access
 from migdev.coordination.common.api import TopicCodes
-from migdev.coordination.models import (
-    DatePrecision,
-    Meeting,
-    Process,
-)
+from migdev.coordination.models import DatePrecision, Meeting, Process
 from migdev.coordination.processes import selectors, services
 from migdev.core.api_base import AUTH, Pagination
 from migdev.core.api_params import IsoDate, OneOf, answers
@@ -201,8 +197,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
 @router.post("/meetings", response={201: MeetingOut}, auth=AUTH)
 @answers(404)
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
-    if not access.can_edit(request.user):
-        raise HttpError(403, "Editing coordination records needs the editor role.")
+    access.require_editor(request.user)
     process = access.process_get_for_user(request.user, payload.process) if payload.process else None
     try:
         meeting = services.meeting_create(

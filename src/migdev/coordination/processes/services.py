@@ -16,13 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination import audit
-from migdev.coordination.common.services import (
-    attach_file,
-    checked_country,
-    require_editor,
-    topics_for_codes,
-)
+from migdev.coordination import access, audit
+from migdev.coordination.common.services import attach_file, checked_country, topics_for_codes
 from migdev.coordination.models import (
     AgendaItem,
     Chair,
@@ -55,7 +50,7 @@ def state_membership_add(
     start_year: int | None = None,
     note: str = "",
 ) -> StateMembership:
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         membership = StateMembership.objects.create(
             process=process,
@@ -71,7 +66,7 @@ def state_membership_add(
 def state_membership_end(
     *, actor: Any, membership: StateMembership, end_date: datetime.date, note: str = ""
 ) -> None:
-    require_editor(actor)
+    access.require_editor(actor)
     if membership.start_year is not None and end_date.year < membership.start_year:
         raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
     with transaction.atomic():
@@ -95,7 +90,7 @@ def chair_add(
     role: str = Chair.Role.CHAIR,
     end_date: datetime.date | None = None,
 ) -> Chair:
-    require_editor(actor)
+    access.require_editor(actor)
     if bool(country_code) == (organisation is not None):
         raise ValidationError(_("A chair is either a state or an organisation."))
     if end_date is not None and end_date < start_date:
@@ -183,7 +178,7 @@ def _meeting_values(data: MeetingInput) -> dict[str, Any]:
 
 
 def meeting_create(*, actor: Any, data: MeetingInput) -> Meeting:
-    require_editor(actor)
+    access.require_editor(actor)
     values = _meeting_values(data)
     with transaction.atomic():
         meeting = Meeting.objects.create(
@@ -196,7 +191,7 @@ def meeting_create(*, actor: Any, data: MeetingInput) -> Meeting:
 def meeting_update(
     *, actor: Any, meeting: Meeting, data: MeetingInput, expected_version: int | None
 ) -> Meeting:
-    require_editor(actor)
+    access.require_editor(actor)
     values = _meeting_values(data)
     with transaction.atomic():
         claim_version(meeting, expected_version)
@@ -208,7 +203,7 @@ def meeting_update(
 
 
 def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, topic_codes: list[str]) -> AgendaItem:
-    require_editor(actor)
+    access.require_editor(actor)
     topics = topics_for_codes(topic_codes)
     with transaction.atomic():
         last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first() or 0
@@ -226,7 +221,7 @@ def meeting_participant_add(
     country_code: str = "",
     organisation: Organisation | None = None,
 ) -> MeetingParticipant:
-    require_editor(actor)
+    access.require_editor(actor)
     if bool(country_code) == (organisation is not None):
         raise ValidationError(_("A participant is either a state or an organisation."))
     with transaction.atomic():
@@ -259,7 +254,7 @@ def meeting_document_add(
     author_organisation: Organisation | None = None,
 ) -> MeetingDocument:
     """A document of a meeting: a link, an uploaded file (checked, kept in the default storage), or both."""
-    require_editor(actor)
+    access.require_editor(actor)
     if not title.strip():
         raise ValidationError({"title": _("A document needs a title.")})
     if kind not in MeetingDocument.Kind.values:
@@ -305,7 +300,7 @@ def meeting_document_add(
 
 
 def meeting_document_delete(*, actor: Any, document: MeetingDocument) -> None:
-    require_editor(actor)
+    access.require_editor(actor)
     with transaction.atomic():
         audit.record(action="delete", actor=actor, record=document, detail={"title": document.title})
         if document.file:

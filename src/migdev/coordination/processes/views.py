@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from migdev.coordination import access
-from migdev.coordination.common.views import current_date, require_editor
+from migdev.coordination.common.views import current_date
 from migdev.coordination.downloads import file_response
 from migdev.coordination.ical import calendar_feed
 from migdev.coordination.models import DatePrecision, Meeting, MembershipStatus
@@ -170,7 +170,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_document_add(request: HttpRequest, slug: str) -> HttpResponse:
-    require_editor(request)
+    access.require_editor(request.user)
     meeting = access.meeting_get_for_user(request.user, slug)
     form = MeetingDocumentForm(request.POST, request.FILES, prefix="document")
     if not form.is_valid():
@@ -196,7 +196,7 @@ def meeting_document_file(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 @login_required
 @require_POST
 def meeting_document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    require_editor(request)
+    access.require_editor(request.user)
     meeting = access.meeting_get_for_user(request.user, slug)
     document = access.meeting_document_get_for_user(request.user, meeting, pk)
     services.meeting_document_delete(actor=request.user, document=document)
@@ -228,7 +228,7 @@ def _meeting_input(data: dict[str, Any]) -> services.MeetingInput:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    require_editor(request)
+    access.require_editor(request.user)
     meeting = access.meeting_get_for_user(request.user, slug) if slug else None
     initial: dict[str, Any] = {"date_precision": DatePrecision.DAY, "is_published": True}
     if meeting is not None:
@@ -289,7 +289,7 @@ def _meeting_initial(meeting: Meeting) -> dict[str, Any]:
 @login_required
 @require_POST
 def agenda_item_add(request: HttpRequest, slug: str) -> HttpResponse:
-    require_editor(request)
+    access.require_editor(request.user)
     meeting = access.meeting_get_for_user(request.user, slug)
     form = AgendaItemForm(request.POST)
     if form.is_valid():
