@@ -104,7 +104,7 @@ def child(database_url: str | None, documents: int, repeat: int) -> None:
     from django.db import connection
     from django.db.models import Q
 
-    from migdev.coordination import search
+    from migdev.coordination.knowledge import search
     from migdev.coordination.knowledge.selectors import publications_search
     from migdev.coordination.models import Publication
 

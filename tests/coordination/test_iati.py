@@ -9,8 +9,7 @@ from django.test import Client
 from lxml import etree
 
 from migdev.accounts.models import Organisation, User
-from migdev.coordination.demo import seed_demo
-from migdev.coordination.iati import (
+from migdev.coordination.activities.iati import (
     SCHEMA_DIR,
     IatiExportError,
     IatiRejected,
@@ -19,6 +18,7 @@ from migdev.coordination.iati import (
     import_iati_bytes,
     import_iati_file,
 )
+from migdev.coordination.demo import seed_demo
 from migdev.coordination.models import Activity, ActivityBudget, ActivityCountry, ActivityParticipant
 
 pytestmark = pytest.mark.django_db

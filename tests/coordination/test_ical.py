@@ -5,7 +5,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migdev.coordination.ical import MAX_LINE_OCTETS, escape_text, fold
+from migdev.coordination.processes.ical import MAX_LINE_OCTETS, escape_text, fold
 from tests.coordination.conftest import MeetingFactory
 
 

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from migdev.accounts.models import Organisation, User
 from migdev.audit.models import AuditEvent
-from migdev.coordination import search
-from migdev.coordination.knowledge import selectors, services
+from migdev.coordination.knowledge import search, selectors, services
 from migdev.coordination.knowledge.selectors import PublicationFilters, publications_search
 from migdev.coordination.models import FileAccess, Publication
 from tests.coordination.files import PNG_BYTES, docx_with_text, pdf_with_text

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from migdev.accounts.models import User
 from migdev.coordination.models import MigrationPolicy
 from migdev.coordination.policies import services
-from migdev.coordination.policies_csv import export_header_aliases
+from migdev.coordination.policies.policies_csv import export_header_aliases
 from migdev.dataio.errors import ImportRejected
 from migdev.dataio.progress import NullProgress
 from migdev.dataio.selectors import formats_for

@@ -22,12 +22,13 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from migdev.audit.models import AuditEvent
-from migdev.coordination import access, search
+from migdev.coordination import access
 from migdev.coordination.activities import selectors as activities_selectors
 from migdev.coordination.activities.models import Activity, Initiative
 from migdev.coordination.common.models import Topic
 from migdev.coordination.information import selectors as information_selectors
 from migdev.coordination.information.models import Hotline, MigrantInfoPage
+from migdev.coordination.knowledge import search
 from migdev.coordination.knowledge import selectors as knowledge_selectors
 from migdev.coordination.knowledge.models import (
     PartnershipCall,

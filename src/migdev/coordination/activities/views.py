@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from migdev.coordination import access, audit
 from migdev.coordination.activities import selectors, services
+from migdev.coordination.activities.exports import ACTIVITY_COLUMNS, activity_rows
 from migdev.coordination.activities.forms import (
     ActivityFilterForm,
     IatiUploadForm,
@@ -25,9 +26,13 @@ from migdev.coordination.activities.forms import (
     InitiativeStatusForm,
     PositionForm,
 )
+from migdev.coordination.activities.iati import (
+    IatiExportError,
+    IatiRejected,
+    export_iati_publishable,
+    import_iati_bytes,
+)
 from migdev.coordination.common.views import current_date
-from migdev.coordination.exports import ACTIVITY_COLUMNS, activity_rows
-from migdev.coordination.iati import IatiExportError, IatiRejected, export_iati_publishable, import_iati_bytes
 from migdev.dataio.exports import export_response
 
 IATI_UPLOAD_MAX_BYTES = 20 * 1024 * 1024

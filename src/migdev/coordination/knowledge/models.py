@@ -178,7 +178,7 @@ class DocumentLanguage(models.TextChoices):
 
 class Publication(VersionedModel, StoredFileMixin):
     """A research item in the library. Its words are indexed for full-text search by the services (see
-    `migdev.coordination.search`), not by signals, so every write goes through them."""
+    `migdev.coordination.knowledge.search`), not by signals, so every write goes through them."""
 
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=500)

@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from migdev.accounts.models import Organisation
-from migdev.coordination import access, search
+from migdev.coordination import access
+from migdev.coordination.knowledge import search
 from migdev.coordination.models import Publication, PublicationCountry, Researcher, ResearchProject
 
 # --- Research library ------------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def publications_search(
 ) -> PublicationSearchPage:
     """Publications the user may see, matching the words of ``query`` (best first, with highlighted
     snippets) and the filters. Without words, the filtered library, newest first. The same on SQLite
-    and PostgreSQL; see `migdev.coordination.search` for the query language."""
+    and PostgreSQL; see `migdev.coordination.knowledge.search` for the query language."""
     filters = filters or PublicationFilters()
     limit = max(1, min(limit, SEARCH_PAGE_MAX))
     offset = max(0, offset)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
-from migdev.coordination import access, audit, search
+from migdev.coordination import access, audit
 from migdev.coordination.common.services import (
     attach_file,
     checked_country,
@@ -23,6 +23,8 @@ from migdev.coordination.common.services import (
     topics_for_codes,
     unique_slug,
 )
+from migdev.coordination.knowledge import search
+from migdev.coordination.knowledge.textextract import extract_text
 from migdev.coordination.models import (
     DocumentLanguage,
     FileAccess,
@@ -40,7 +42,6 @@ from migdev.coordination.models import (
     ResearchProject,
     ResearchProjectCountry,
 )
-from migdev.coordination.textextract import extract_text
 from migdev.coordination.uploads import (
     StoredFile,
     UploadRejected,

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from migdev.coordination import access, search
+from migdev.coordination import access
 from migdev.coordination.common.forms import add_validation_errors
 from migdev.coordination.common.views import current_date
 from migdev.coordination.downloads import file_response
-from migdev.coordination.knowledge import selectors, services
+from migdev.coordination.knowledge import search, selectors, services
 from migdev.coordination.knowledge.forms import (
     LibrarySearchForm,
     NetworkFilterForm,

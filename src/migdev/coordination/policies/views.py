@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from migdev.coordination import access, audit
 from migdev.coordination.common.forms import add_validation_errors
-from migdev.coordination.exports import POLICY_COLUMNS, policy_rows
 from migdev.coordination.models import DatePrecision, MigrationPolicy
 from migdev.coordination.policies import selectors, services
+from migdev.coordination.policies.exports import POLICY_COLUMNS, policy_rows
 from migdev.coordination.policies.forms import PolicyCompareForm, PolicyFilterForm, PolicyForm
 from migdev.core.versioning import StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response

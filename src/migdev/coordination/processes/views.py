@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from migdev.coordination import access
 from migdev.coordination.common.views import current_date
 from migdev.coordination.downloads import file_response
-from migdev.coordination.ical import calendar_feed
 from migdev.coordination.models import DatePrecision, Meeting, MembershipStatus
 from migdev.coordination.processes import selectors, services
 from migdev.coordination.processes.forms import (
@@ -31,6 +30,7 @@ from migdev.coordination.processes.forms import (
     MeetingForm,
     ProcessFilterForm,
 )
+from migdev.coordination.processes.ical import calendar_feed
 from migdev.core.versioning import StaleEdit, edit_conflict
 
 # --- Processes ---------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
-from migdev.coordination.exports import POLICY_COLUMNS
 from migdev.coordination.models import MigrationPolicy
+from migdev.coordination.policies.exports import POLICY_COLUMNS
 from migdev.coordination.policies.services import (
     PolicyInput,
     PreparedPolicy,
