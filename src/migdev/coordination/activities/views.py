@@ -64,7 +64,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "coordination/activity_list.html",
+        "coordination/activities/activity_list.html",
         {"form": form, "page": page, "query": query.urlencode(), "can_edit": access.can_edit(request.user)},
     )
 
@@ -72,7 +72,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.activity_get_for_user(request.user, pk)
-    return render(request, "coordination/activity_detail.html", {"activity": activity})
+    return render(request, "coordination/activities/activity_detail.html", {"activity": activity})
 
 
 @require_GET
@@ -102,7 +102,7 @@ def activities_export_iati(request: HttpRequest) -> HttpResponse:
     except IatiExportError as error:
         return render(
             request,
-            "coordination/export_refused.html",
+            "coordination/activities/export_refused.html",
             {"reason": str(error), "back": _activity_list_url(request)},
             status=409,
         )
@@ -137,7 +137,7 @@ def activities_import_iati(request: HttpRequest) -> HttpResponse:
                     % {"read": summary.read, "created": summary.created, "updated": summary.updated},
                 )
                 return redirect("coordination:activity_list")
-    return render(request, "coordination/activity_import.html", {"form": form, "errors": errors})
+    return render(request, "coordination/activities/activity_import.html", {"form": form, "errors": errors})
 
 
 @require_GET
@@ -158,7 +158,7 @@ def information_note(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "coordination/information_note.html",
+        "coordination/activities/information_note.html",
         {"form": form, "note": note, "process": form.cleaned_data.get("process") if note else None},
     )
 
@@ -170,7 +170,7 @@ def information_note(request: HttpRequest) -> HttpResponse:
 def hld_tracker(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "coordination/hld_tracker.html",
+        "coordination/activities/hld_tracker.html",
         {"categories": selectors.hld_tracker(request.user)},
     )
 
@@ -201,7 +201,7 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("coordination:initiative_detail", code=initiative.code)
     return render(
         request,
-        "coordination/initiative_detail.html",
+        "coordination/activities/initiative_detail.html",
         {
             "initiative": initiative,
             "statuses": initiative.status_history.order_by("-as_of", "-id"),

@@ -41,7 +41,7 @@ def information_home(request: HttpRequest) -> HttpResponse:
         country, subject = form.cleaned_data["country"], form.cleaned_data["subject"]
     return render(
         request,
-        "coordination/information_home.html",
+        "coordination/information/information_home.html",
         {
             "form": form,
             "country": country,
@@ -66,7 +66,7 @@ def information_page(request: HttpRequest, slug: str) -> HttpResponse:
     translations = list(page.translations.select_related("written_by")) if can_edit or can_approve else []
     return render(
         request,
-        "coordination/information_page.html",
+        "coordination/information/information_page.html",
         {
             "page": page,
             "localised": localised,
@@ -133,7 +133,7 @@ def information_page_edit(request: HttpRequest, slug: str | None = None) -> Http
             return redirect("coordination:information_page", slug=page.slug)
     return render(
         request,
-        "coordination/information_page_form.html",
+        "coordination/information/information_page_form.html",
         {"form": form, "page": page, "conflict": conflict},
         status=409 if conflict else 200,
     )
@@ -194,7 +194,7 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
             return redirect("coordination:information_page", slug=page.slug)
     return render(
         request,
-        "coordination/translation_form.html",
+        "coordination/information/translation_form.html",
         {
             "form": form,
             "page": page,
@@ -264,7 +264,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     return render(
         request,
-        "coordination/approval_queue.html",
+        "coordination/information/approval_queue.html",
         {"queue": selectors.translations_awaiting_approval(request.user)},
     )
 
@@ -288,4 +288,4 @@ def hotline_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Hotline saved."))
             return redirect(f"{reverse('coordination:information_home')}?country={country}")
-    return render(request, "coordination/hotline_form.html", {"form": form})
+    return render(request, "coordination/information/hotline_form.html", {"form": form})

@@ -74,7 +74,7 @@ def library(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     return render(
         request,
-        "coordination/library.html",
+        "coordination/knowledge/library.html",
         {
             "form": form,
             "results": results,
@@ -92,7 +92,7 @@ def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     publication = access.publication_get_for_user(request.user, slug)
     return render(
         request,
-        "coordination/publication_detail.html",
+        "coordination/knowledge/publication_detail.html",
         {
             "publication": publication,
             "may_download": publication.has_file
@@ -187,7 +187,7 @@ def publication_edit(request: HttpRequest, slug: str | None = None) -> HttpRespo
             return redirect("coordination:publication_detail", slug=publication.slug)
     return render(
         request,
-        "coordination/publication_form.html",
+        "coordination/knowledge/publication_form.html",
         {"form": form, "publication": publication, "conflict": conflict},
         status=409 if conflict else 200,
     )
@@ -225,7 +225,7 @@ def research_network(request: HttpRequest) -> HttpResponse:
         country = form.cleaned_data["country"]
     return render(
         request,
-        "coordination/research_network.html",
+        "coordination/knowledge/research_network.html",
         {
             "form": form,
             "network": selectors.research_network(request.user, topic=topic, country_iso3=country),
@@ -239,7 +239,7 @@ def researcher_detail(request: HttpRequest, slug: str) -> HttpResponse:
     researcher = access.researcher_get_for_user(request.user, slug)
     return render(
         request,
-        "coordination/researcher_detail.html",
+        "coordination/knowledge/researcher_detail.html",
         {
             "researcher": researcher,
             "publications": access.publications_visible_to(request.user).filter(researchers=researcher),
@@ -254,7 +254,7 @@ def research_project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.research_project_get_for_user(request.user, slug)
     return render(
         request,
-        "coordination/research_project_detail.html",
+        "coordination/knowledge/research_project_detail.html",
         {
             "project": project,
             "researchers": access.researchers_visible_to(request.user).filter(projects=project),
@@ -301,7 +301,7 @@ def researcher_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
             return redirect("coordination:researcher_detail", slug=researcher.slug)
     return render(
         request,
-        "coordination/network_form.html",
+        "coordination/knowledge/network_form.html",
         {"form": form, "heading": _("Researcher"), "conflict": conflict},
         status=409 if conflict else 200,
     )
@@ -363,7 +363,7 @@ def research_project_edit(request: HttpRequest, slug: str | None = None) -> Http
             return redirect("coordination:research_project_detail", slug=project.slug)
     return render(
         request,
-        "coordination/network_form.html",
+        "coordination/knowledge/network_form.html",
         {"form": form, "heading": _("Research project"), "conflict": conflict},
         status=409 if conflict else 200,
     )
@@ -408,7 +408,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         mine = Practice.objects.filter(submitted_by=request.user).exclude(status=Practice.Status.PUBLISHED)
     return render(
         request,
-        "coordination/practice_list.html",
+        "coordination/knowledge/practice_list.html",
         {
             "form": form,
             "practices": practices,
@@ -425,7 +425,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_review = access.can_review(request.user) and practice.submitted_by_id != request.user.pk
     return render(
         request,
-        "coordination/practice_detail.html",
+        "coordination/knowledge/practice_detail.html",
         {
             "practice": practice,
             "is_submitter": practice.submitted_by_id == request.user.pk,
@@ -489,7 +489,7 @@ def practice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("coordination:practice_detail", pk=practice.pk)
     return render(
         request,
-        "coordination/practice_form.html",
+        "coordination/knowledge/practice_form.html",
         {"form": form, "practice": practice, "conflict": conflict},
         status=409 if conflict else 200,
     )
@@ -530,7 +530,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not access.can_review(request.user):
         raise PermissionDenied
     queue = Practice.objects.filter(status=Practice.Status.SUBMITTED).exclude(submitted_by_id=request.user.pk)
-    return render(request, "coordination/review_queue.html", {"queue": queue.order_by("submitted_at")})
+    return render(request, "coordination/knowledge/review_queue.html", {"queue": queue.order_by("submitted_at")})
 
 
 @login_required
@@ -555,7 +555,7 @@ def partnership_call_list(request: HttpRequest) -> HttpResponse:
     calls = access.partnership_calls_visible_to(request.user).select_related("organisation", "practice")
     return render(
         request,
-        "coordination/call_list.html",
+        "coordination/knowledge/call_list.html",
         {
             "open_calls": calls.filter(open_until__gte=current_date()),
             "can_edit": access.can_edit(request.user),
@@ -579,7 +579,7 @@ def partnership_call_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Call saved. An editor publishes it after checking it."))
             return redirect("coordination:call_list")
-    return render(request, "coordination/call_form.html", {"form": form})
+    return render(request, "coordination/knowledge/call_form.html", {"form": form})
 
 
 @login_required

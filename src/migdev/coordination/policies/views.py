@@ -49,7 +49,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "coordination/policy_list.html",
+        "coordination/policies/policy_list.html",
         {
             "form": form,
             "page": page,
@@ -85,7 +85,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy = access.policy_get_for_user(request.user, pk)
     return render(
         request,
-        "coordination/policy_detail.html",
+        "coordination/policies/policy_detail.html",
         {"policy": policy, "can_edit": access.can_edit(request.user)},
     )
 
@@ -97,7 +97,7 @@ def policy_compare(request: HttpRequest) -> HttpResponse:
     comparison = None
     if form.is_valid():
         comparison = selectors.policy_comparison(request.user, form.cleaned_data["countries"])
-    return render(request, "coordination/policy_compare.html", {"form": form, "comparison": comparison})
+    return render(request, "coordination/policies/policy_compare.html", {"form": form, "comparison": comparison})
 
 
 def _policy_input(data: dict[str, Any]) -> services.PolicyInput:
@@ -179,7 +179,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("coordination:policy_detail", pk=policy.pk)
     return render(
         request,
-        "coordination/policy_form.html",
+        "coordination/policies/policy_form.html",
         {"form": form, "policy": policy, "conflict": conflict},
         status=409 if conflict else 200,
     )

@@ -47,7 +47,7 @@ def process_list(request: HttpRequest) -> HttpResponse:
             query=form.cleaned_data["q"],
             country_iso3=form.cleaned_data["country"],
         )
-    return render(request, "coordination/process_list.html", {"form": form, "processes": processes})
+    return render(request, "coordination/processes/process_list.html", {"form": form, "processes": processes})
 
 
 @require_GET
@@ -63,7 +63,7 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
     memberships = list(selectors.memberships_on(process, as_of))
     return render(
         request,
-        "coordination/process_detail.html",
+        "coordination/processes/process_detail.html",
         {
             "process": process,
             "as_of": as_of,
@@ -103,7 +103,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     feed_query.pop("page", None)
     return render(
         request,
-        "coordination/calendar.html",
+        "coordination/processes/calendar.html",
         {
             "form": form,
             "page": page,
@@ -149,7 +149,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             related.append((topic, list(others[:6])))
     return render(
         request,
-        "coordination/meeting_detail.html",
+        "coordination/processes/meeting_detail.html",
         {
             "meeting": meeting,
             "topics": topics,
@@ -258,7 +258,7 @@ def meeting_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             return redirect("coordination:meeting_detail", slug=meeting.slug)
     return render(
         request,
-        "coordination/meeting_form.html",
+        "coordination/processes/meeting_form.html",
         {"form": form, "meeting": meeting, "conflict": conflict},
         status=409 if conflict else 200,
     )
@@ -313,6 +313,6 @@ def topics_across_processes(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "coordination/topics_across.html",
+        "coordination/processes/topics_across.html",
         {"form": form, "matrix": matrix, "shared_only": "shared" in request.GET},
     )
