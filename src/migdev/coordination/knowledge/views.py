@@ -530,7 +530,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not access.can_review(request.user):
         raise PermissionDenied
     queue = Practice.objects.filter(status=Practice.Status.SUBMITTED).exclude(submitted_by_id=request.user.pk)
-    return render(request, "coordination/knowledge/review_queue.html", {"queue": queue.order_by("submitted_at")})
+    return render(
+        request, "coordination/knowledge/review_queue.html", {"queue": queue.order_by("submitted_at")}
+    )
 
 
 @login_required

@@ -97,7 +97,9 @@ def policy_compare(request: HttpRequest) -> HttpResponse:
     comparison = None
     if form.is_valid():
         comparison = selectors.policy_comparison(request.user, form.cleaned_data["countries"])
-    return render(request, "coordination/policies/policy_compare.html", {"form": form, "comparison": comparison})
+    return render(
+        request, "coordination/policies/policy_compare.html", {"form": form, "comparison": comparison}
+    )
 
 
 def _policy_input(data: dict[str, Any]) -> services.PolicyInput:
