@@ -18,9 +18,6 @@ from migdev.core.api_params import Language, OneOf
 router = Router()
 
 
-# --- Information for migrants --------------------------------------------------------------------------------
-
-
 class HotlineOut(Schema):
     country_iso3: str
     name: str

@@ -11,8 +11,6 @@ from migdev.accounts.models import Organisation
 from migdev.coordination.common.models import ISO3_HELP, Topic
 from migdev.core.versioning import VersionedModel
 
-# --- Information for migrants ----------------------------------------------------------------------------
-
 
 class MigrantInfoSubject(models.TextChoices):
     RIGHTS_DUTIES = "rights_duties", _("Rights and duties")

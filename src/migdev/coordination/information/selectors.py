@@ -14,8 +14,6 @@ from django.db.models import Q, QuerySet
 from migdev.coordination import access
 from migdev.coordination.models import Hotline, MigrantInfoPage, MigrantInfoTranslation
 
-# --- Information for migrants --------------------------------------------------------------------------------
-
 
 @dataclass
 class LocalisedPage:

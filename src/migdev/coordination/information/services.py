@@ -20,8 +20,6 @@ from migdev.coordination.common.services import checked_country, topics_for_code
 from migdev.coordination.models import Hotline, MigrantInfoPage, MigrantInfoSubject, MigrantInfoTranslation
 from migdev.core.versioning import claim_version
 
-# --- Information for migrants: editors write, a second person approves ------------------------------------
-
 
 def _language(code: str) -> str:
     languages = [code for code, _name in settings.LANGUAGES]

@@ -19,9 +19,6 @@ from migdev.core.api_params import OneOf, RecordId, Year
 router = Router()
 
 
-# --- Migration policy database -----------------------------------------------------------------------------
-
-
 class PolicyOut(TopicCodes):
     id: int
     country_iso3: str

@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from migdev.coordination.common.models import ISO3_HELP, Area, DatePrecision, Topic
 from migdev.core.versioning import VersionedModel
 
-# --- Migration policy database ------------------------------------------------------------------------
-
 
 class PolicyDomain(models.TextChoices):
     """The six domains of SDG indicator 10.7.2 (well-managed migration policies), which are also the

@@ -12,8 +12,6 @@ from django.db.models import Count, Q, QuerySet
 from migdev.coordination import access
 from migdev.coordination.models import MigrationPolicy, PolicyDomain
 
-# --- Migration policy database -----------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class PolicyFilters:

@@ -26,8 +26,6 @@ from migdev.coordination.models import (
 from migdev.core.validation import checked_date_range
 from migdev.core.versioning import claim_version
 
-# --- Migration policy database -----------------------------------------------------------------------------
-
 
 @dataclass
 class PolicyInput:
