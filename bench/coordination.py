@@ -79,7 +79,7 @@ def main() -> None:
     from django.core.management import call_command
     from lxml import etree
 
-    from migdev.coordination.iati import activity_schema, import_iati_bytes, read_activities
+    from migdev.coordination.activities.iati import activity_schema, import_iati_bytes, read_activities
     from migdev.coordination.models import Activity
 
     print(f"migrating a fresh SQLite database in {data_dir} ...", flush=True)

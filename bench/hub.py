@@ -104,9 +104,9 @@ def child(database_url: str | None, documents: int, repeat: int) -> None:
     from django.db import connection
     from django.db.models import Q
 
-    from migdev.coordination import search
+    from migdev.coordination.knowledge import search
+    from migdev.coordination.knowledge.selectors import publications_search
     from migdev.coordination.models import Publication
-    from migdev.coordination.selectors import publications_search
 
     log = sys.stderr
     started = time.perf_counter()

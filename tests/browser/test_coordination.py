@@ -99,9 +99,9 @@ def test_researcher_finds_a_word_inside_an_uploaded_pdf(
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from migdev.coordination import search
+    from migdev.coordination.knowledge import search
+    from migdev.coordination.knowledge.textextract import extract_text
     from migdev.coordination.models import Publication
-    from migdev.coordination.textextract import extract_text
     from migdev.coordination.uploads import store_upload
     from tests.coordination.files import pdf_with_text
 

@@ -16,8 +16,8 @@ from django.test import Client
 from openpyxl import Workbook
 
 from migdev.accounts.models import User
-from migdev.coordination import services
 from migdev.coordination.models import Activity, FileAccess, MeetingDocument, OrganisationCode
+from migdev.coordination.processes import services
 from migdev.dataio.errors import ImportRejected
 from migdev.dataio.progress import NullProgress
 from migdev.dataio.services import import_file

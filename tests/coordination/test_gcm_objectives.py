@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from migdev.accounts.models import User
-from migdev.coordination import services
+from migdev.coordination.knowledge import services
 from migdev.coordination.models import GcmObjective, Practice
 from migdev.coordination.seed import GCM_OBJECTIVE_FIELDS, load_gcm_objectives
 

@@ -17,8 +17,9 @@ from django.test import Client
 from django.utils import timezone
 
 from migdev.accounts.models import Organisation, User
-from migdev.coordination import services
+from migdev.coordination.activities import services as activities_services
 from migdev.coordination.models import Activity, Meeting
+from migdev.coordination.processes import services as processes_services
 from tests.coordination.conftest import MeetingFactory
 
 MEETINGS = "/api/v1/coordination/meetings"
@@ -71,9 +72,9 @@ def test_the_same_rules_hold_on_the_page_and_in_the_database(editor_client: Clie
     )
     assert page.status_code == 200 and not Meeting.objects.filter(start_date="1970-01-01").exists()
     with pytest.raises(ValidationError):
-        services.meeting_create(
+        processes_services.meeting_create(
             actor=editor,
-            data=services.MeetingInput(
+            data=processes_services.MeetingInput(
                 title="",
                 kind="plenary",
                 start_date=datetime.date(2031, 1, 1),
@@ -148,12 +149,14 @@ def test_an_activity_needs_a_title_and_ordered_dates(editor: User) -> None:
         "source": "test",
     }
     with pytest.raises(ValidationError):
-        services.activities_save(actor=editor, items=[services.ActivityInput(title="  ", **base)])
+        activities_services.activities_save(
+            actor=editor, items=[activities_services.ActivityInput(title="  ", **base)]
+        )
     with pytest.raises(ValidationError):
-        services.activities_save(
+        activities_services.activities_save(
             actor=editor,
             items=[
-                services.ActivityInput(
+                activities_services.ActivityInput(
                     title="Dated",
                     actual_start=datetime.date(2010, 1, 1),
                     actual_end=datetime.date(2009, 1, 1),

@@ -24,8 +24,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from migdev.accounts.models import Organisation, RoleDefinition, User
 from migdev.accounts.roles import Role
-from migdev.coordination import services as coordination
+from migdev.coordination.information import services as information_services
+from migdev.coordination.knowledge import services as knowledge_services
 from migdev.coordination.models import Meeting, MigrationPolicy
+from migdev.coordination.policies import services as policies_services
+from migdev.coordination.processes import services as processes_services
 from migdev.core.versioning import StaleEdit, VersionedModel, claim_version, versioned_models
 from migdev.indicators.models import DevelopmentPlan, Indicator, PlanGoal, PlanTarget
 from tests.factories import login_verified, make_note, make_organisation, make_user
@@ -66,9 +69,9 @@ def _user_with(*roles: str) -> User:
 
 def _meeting() -> Scenario:
     editor = _user_with(Role.EDITOR)
-    meeting = coordination.meeting_create(
+    meeting = processes_services.meeting_create(
         actor=editor,
-        data=coordination.MeetingInput(
+        data=processes_services.MeetingInput(
             title="Regional consultation",
             kind=Meeting.Kind.values[0],
             start_date=datetime.date(2026, 3, 2),
@@ -82,9 +85,9 @@ def _meeting() -> Scenario:
 
 def _practice() -> Scenario:
     submitter = _user_with()
-    practice = coordination.practice_create(
+    practice = knowledge_services.practice_create(
         actor=submitter,
-        data=coordination.PracticeInput(
+        data=knowledge_services.PracticeInput(
             title="Pre-departure orientation",
             what="Five days.",
             who="Ministry of labour",
@@ -102,9 +105,9 @@ def _practice() -> Scenario:
 
 def _publication() -> Scenario:
     editor = _user_with(Role.EDITOR)
-    publication = coordination.publication_create(
+    publication = knowledge_services.publication_create(
         actor=editor,
-        data=coordination.PublicationInput(
+        data=knowledge_services.PublicationInput(
             title="Diaspora study", year=2006, kind="study", source="test", authors=["A. Author"]
         ),
     )
@@ -114,8 +117,8 @@ def _publication() -> Scenario:
 
 def _researcher() -> Scenario:
     editor = _user_with(Role.EDITOR)
-    researcher = coordination.researcher_save(
-        actor=editor, data=coordination.ResearcherInput(name="A. Scholar")
+    researcher = knowledge_services.researcher_save(
+        actor=editor, data=knowledge_services.ResearcherInput(name="A. Scholar")
     )
     url = reverse("coordination:researcher_edit", args=[researcher.slug])
     return Scenario(editor, url, researcher, "name", "A. Scholar (first)", "A. Scholar (second)")
@@ -123,9 +126,9 @@ def _researcher() -> Scenario:
 
 def _research_project() -> Scenario:
     editor = _user_with(Role.EDITOR)
-    project = coordination.research_project_save(
+    project = knowledge_services.research_project_save(
         actor=editor,
-        data=coordination.ResearchProjectInput(
+        data=knowledge_services.ResearchProjectInput(
             title="Return study", lead_organisation=Organisation.objects.get(acronym="IOM"), source="test"
         ),
     )
@@ -135,9 +138,9 @@ def _research_project() -> Scenario:
 
 def _policy() -> Scenario:
     editor = _user_with(Role.EDITOR)
-    policy = coordination.policy_create(
+    policy = policies_services.policy_create(
         actor=editor,
-        data=coordination.PolicyInput(
+        data=policies_services.PolicyInput(
             country_code="PH",
             title="Overseas workers act",
             year=1995,
@@ -154,7 +157,7 @@ def _policy() -> Scenario:
 
 def _information_page() -> Scenario:
     editor = _user_with(Role.EDITOR)
-    page = coordination.migrant_page_create(actor=editor, subject="safe_migration", country_code="NP")
+    page = information_services.migrant_page_create(actor=editor, subject="safe_migration", country_code="NP")
     url = reverse("coordination:information_page_edit", args=[page.slug])
     scenario = Scenario(editor, url, page, "country_iso3", "IND", "BGD")
     scenario.form_field = "country"  # type: ignore[attr-defined]
@@ -163,8 +166,8 @@ def _information_page() -> Scenario:
 
 def _translation() -> Scenario:
     editor = _user_with(Role.EDITOR)
-    page = coordination.migrant_page_create(actor=editor, subject="safe_migration", country_code="NP")
-    text = coordination.translation_save(
+    page = information_services.migrant_page_create(actor=editor, subject="safe_migration", country_code="NP")
+    text = information_services.translation_save(
         actor=editor, page=page, language="en", title="Migrate safely", body="B"
     )
     url = reverse("coordination:translation_edit", args=[page.slug, "en"])

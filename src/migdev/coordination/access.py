@@ -2,16 +2,26 @@
 
 Published content is public. Drafts and unpublished records are visible only to editors; a submitted
 practice is also visible to its submitter. Anything outside a caller's view answers 404, never 403.
+
+The decisions are the platform's (`migdev.accounts.access`): each ``*_visible_to`` is the published records
+plus what ``scoped_queryset`` reaches with the permission that opens drafts (editing; reviewing for
+practices; approving for pages for migrants), and ``can_edit`` & co. are ``reaches`` for the same
+permissions. Hub records belong to no owner, group or organisation, so only a grant at ``all`` scope
+reaches them; every role that holds these permissions holds them at ``all`` (migrations 0003 and 0006).
+``require_editor`` is the one editor check of services, pages and the API.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from migdev.accounts.access import has_permission
+from migdev.accounts.access import reaches, scoped_queryset
+from migdev.coordination import audit
 from migdev.coordination.models import (
     Activity,
     FileAccess,
@@ -35,92 +45,100 @@ REVIEW_PERMISSION = "coordination.review_practice"
 APPROVE_INFORMATION_PERMISSION = "coordination.approve_information"
 
 
-def _has_permission(user: Any, perm: str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return has_permission(user, perm)
+# Hub records have no owner, group or organisation: what a grant reaches is all of them or nothing.
+_UNOWNED: dict[str, str | None] = {"owner_field": None, "group_field": None, "organisation_field": None}
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 def can_edit(user: Any) -> bool:
-    return _has_permission(user, EDIT_PERMISSION)
+    return reaches(user, EDIT_PERMISSION)
 
 
 def can_review(user: Any) -> bool:
-    return _has_permission(user, REVIEW_PERMISSION)
+    return reaches(user, REVIEW_PERMISSION)
 
 
 def can_approve_information(user: Any) -> bool:
-    return _has_permission(user, APPROVE_INFORMATION_PERMISSION)
+    return reaches(user, APPROVE_INFORMATION_PERMISSION)
+
+
+def require_editor(user: Any) -> None:
+    """Refuse (``PermissionDenied``, audited) a user who may not edit coordination records."""
+    if not can_edit(user):
+        audit.record(action="permission_denied", actor=user, detail={"permission": EDIT_PERMISSION})
+        raise PermissionDenied(_("Editing coordination records needs the editor role."))
+
+
+def _published_or_reached(
+    user: Any, queryset: QuerySet[ModelT], published: Q, perms: tuple[str, ...] = (EDIT_PERMISSION,)
+) -> QuerySet[ModelT]:
+    """The published records of ``queryset``, and every record ``user`` reaches with one of ``perms``."""
+    visible = queryset.filter(published)
+    for perm in perms:
+        visible = visible | scoped_queryset(user, perm, queryset, **_UNOWNED)
+    return visible
 
 
 def processes_visible_to(user: Any) -> QuerySet[Process]:
-    queryset = Process.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, Process.objects.all(), Q(is_published=True))
 
 
 def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
-    queryset = Meeting.objects.all()
-    if can_edit(user):
-        return queryset
-    return queryset.filter(is_published=True).filter(Q(process__isnull=True) | Q(process__is_published=True))
+    published = Q(is_published=True) & (Q(process__isnull=True) | Q(process__is_published=True))
+    return _published_or_reached(user, Meeting.objects.all(), published)
 
 
 def activities_visible_to(user: Any) -> QuerySet[Activity]:
-    queryset = Activity.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, Activity.objects.all(), Q(is_published=True))
 
 
 def initiatives_visible_to(user: Any) -> QuerySet[Initiative]:
-    queryset = Initiative.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, Initiative.objects.all(), Q(is_published=True))
 
 
 def practices_visible_to(user: Any) -> QuerySet[Practice]:
-    queryset = Practice.objects.all()
-    if can_edit(user) or can_review(user):
-        return queryset
     published = Q(status=Practice.Status.PUBLISHED)
     if user is not None and getattr(user, "is_authenticated", False):
-        return queryset.filter(published | Q(submitted_by=user))
-    return queryset.filter(published)
+        published |= Q(submitted_by=user)
+    return _published_or_reached(
+        user, Practice.objects.all(), published, perms=(EDIT_PERMISSION, REVIEW_PERMISSION)
+    )
 
 
 def partnership_calls_visible_to(user: Any) -> QuerySet[PartnershipCall]:
-    queryset = PartnershipCall.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, PartnershipCall.objects.all(), Q(is_published=True))
 
 
 def publications_visible_to(user: Any) -> QuerySet[Publication]:
-    queryset = Publication.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, Publication.objects.all(), Q(is_published=True))
 
 
 def policies_visible_to(user: Any) -> QuerySet[MigrationPolicy]:
-    queryset = MigrationPolicy.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, MigrationPolicy.objects.all(), Q(is_published=True))
 
 
 def migrant_pages_visible_to(user: Any) -> QuerySet[MigrantInfoPage]:
     """Pages with at least one approved translation; editors and approvers also see pages in the works."""
-    queryset = MigrantInfoPage.objects.all()
-    if can_edit(user) or can_approve_information(user):
-        return queryset
-    return queryset.filter(translations__published_at__isnull=False).distinct()
+    approved = MigrantInfoTranslation.objects.filter(page=OuterRef("pk"), published_at__isnull=False)
+    return _published_or_reached(
+        user,
+        MigrantInfoPage.objects.all(),
+        Q(Exists(approved)),
+        perms=(EDIT_PERMISSION, APPROVE_INFORMATION_PERMISSION),
+    )
 
 
 def hotlines_visible_to(user: Any) -> QuerySet[Hotline]:
-    queryset = Hotline.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, Hotline.objects.all(), Q(is_published=True))
 
 
 def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
-    queryset = Researcher.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, Researcher.objects.all(), Q(is_published=True))
 
 
 def research_projects_visible_to(user: Any) -> QuerySet[ResearchProject]:
-    queryset = ResearchProject.objects.all()
-    return queryset if can_edit(user) else queryset.filter(is_published=True)
+    return _published_or_reached(user, ResearchProject.objects.all(), Q(is_published=True))
 
 
 def may_download(user: Any, file_access: str) -> bool:

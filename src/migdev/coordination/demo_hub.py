@@ -12,8 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from migdev.coordination import search
 from migdev.coordination.demo import PAPER, _org
+from migdev.coordination.knowledge import search
 from migdev.coordination.models import (
     GcmObjective,
     Hotline,

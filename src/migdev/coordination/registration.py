@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_all() -> None:
-    from migdev.coordination.activities_csv import load_activities_csv
+    from migdev.coordination.activities.activities_csv import load_activities_csv
+    from migdev.coordination.activities.iati import load_iati_for_dataio
     from migdev.coordination.demo import seed_demo
-    from migdev.coordination.iati import load_iati_for_dataio
-    from migdev.coordination.policies_csv import load_migration_policies
+    from migdev.coordination.policies.policies_csv import load_migration_policies
     from migdev.core.demo import register_demo_seeder
     from migdev.dataio.registry import LoadFormat, register_format
 

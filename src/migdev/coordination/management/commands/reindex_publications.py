@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from migdev.coordination import search
+from migdev.coordination.knowledge import search
 
 
 class Command(BaseCommand):
