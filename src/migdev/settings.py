@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "migdev.indicators",
     "migdev.remittances",
     "migdev.coordination",
+    "migdev.skills",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,7 @@ MIGDEV_MODULES = [
     "indicators",
     "remittances",
     "coordination",
+    "skills",
     "labour",
     "diaspora",
 ]
