@@ -315,8 +315,8 @@ def build_occupation_index(edition_id: int, isco_edition_id: int | None) -> _Ind
         groups = IscoGroup.objects.filter(edition_id=isco_edition_id, level__gte=3).values_list(
             "code", "label_en", "label_fr", "label_es"
         )
-        for code, *labels in groups:
-            for language, text in zip(LANGUAGES, labels, strict=True):
+        for code, *group_labels in groups:
+            for language, text in zip(LANGUAGES, group_labels, strict=True):
                 if text:
                     words = set(tokens(text))
                     per_language[language][code] = words
