@@ -55,6 +55,7 @@ LANGUAGE_WEIGHTS = np.array([[1.0, 0.75, 0.75], [0.85, 1.0, 0.75], [0.85, 0.75, 
 CACHE_SIZE = 4096
 ISCO_SIMILAR_CACHE = 50_000
 WORD_MATCH_CACHE = 50_000
+ISCO_STEM_MIN_LENGTH = 5
 
 
 def _strip_accents(text: str) -> str:
@@ -230,10 +231,21 @@ def _isco_similar(index: _Index, word: str) -> frozenset[str]:
             for other in index.isco_by_length.get(length, ())
         ]
         matches = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=80, limit=None)
-        found = frozenset(match for match, _score, _key in matches)
+        found = frozenset(match for match, _score, _key in matches) | _isco_same_stem(index, word)
     if len(index.isco_similar) < ISCO_SIMILAR_CACHE:
         index.isco_similar[word] = found
     return found
+
+
+def _isco_same_stem(index: _Index, word: str) -> frozenset[str]:
+    """Group words sharing the query word's stem ("nurse" and "nursing", "teacher" and "teaching"): a common
+    beginning of all but the query word's last two letters, and at least four letters."""
+    if len(word) < ISCO_STEM_MIN_LENGTH:
+        return frozenset()
+    stem = word[: max(4, len(word) - 2)]
+    return frozenset(_prefix_words(index.isco_vocabulary, stem)) | (
+        frozenset({stem}) if stem in index.isco_by_length.get(len(stem), ()) else frozenset()
+    )
 
 
 def _isco_bonus(index: _Index, words: list[str], lang: str) -> dict[str, float]:
