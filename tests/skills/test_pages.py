@@ -55,6 +55,9 @@ def test_an_english_fallback_label_is_marked_with_its_language(esco: TaxonomyEdi
     assert occupation is not None
     html = _page(client, f"/fr/skills/occupation/?uri={quote(occupation.uri, safe='')}")
     assert f'<h1><span lang="en" class="fallback-label">{occupation.label_en}</span>' in html
+    assert "<dd>non</dd>" in html  # ESCO's regulated-profession note, read, not shown as a URI
+    nurse = _page(client, f"/fr/skills/occupation/?uri={quote(NURSE, safe='')}")
+    assert "<dd>oui, dans au moins un pays de l" in nurse
 
 
 def test_the_skill_page_shows_hierarchy_occupations_and_related_skills(
