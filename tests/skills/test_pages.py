@@ -117,6 +117,9 @@ def test_the_field_accepts_a_uri_an_exact_label_and_asks_to_choose_otherwise(esc
         assert not vague.is_valid()
         rendered = str(vague["occupation"])
         assert f'value="{NURSE}"' in rendered  # the matches come back as choices: no JavaScript needed
+        # without JavaScript, "Find" searches the typed text even when an earlier choice is still in the form
+        again = _VacancyForm(data={"occupation": NURSE, "occupation__q": "plombier", "occupation__find": "1"})
+        assert not again.is_valid() or again.cleaned_data["occupation"] != NURSE
         unknown = _VacancyForm(data={"occupation": "http://data.europa.eu/esco/occupation/nope"})
         assert not unknown.is_valid()
     with translation.override("en"):
