@@ -277,36 +277,50 @@ class RawHit:
     matched_language: str
 
 
+def _word_entries(index: _Index, matches: dict[str, float]) -> tuple[Any, Any]:
+    """The entries holding any of the words a query word stands for (sorted, once each) and the best match
+    quality of each: sparse, so a search costs what its posting lists hold, not the index's size."""
+    if len(matches) == 1:
+        [(token, quality)] = matches.items()
+        ids = index.posting_arrays[token]  # built in entry order: sorted, unique
+        return ids, np.full(ids.size, quality)
+    ids = np.concatenate([index.posting_arrays[token] for token in matches])
+    qualities = np.concatenate(
+        [np.full(index.posting_arrays[token].size, quality) for token, quality in matches.items()]
+    )
+    order = np.lexsort((-qualities, ids))  # by entry, best quality first
+    ids, qualities = ids[order], qualities[order]
+    first = np.ones(ids.size, dtype=bool)
+    first[1:] = ids[1:] != ids[:-1]
+    return ids[first], qualities[first]
+
+
 def search_index(index: _Index, query: str, *, lang: str, limit: int) -> list[RawHit]:
     words = tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
     if not words or not index.entry_concept:
         return []
     arrays = index.arrays
-    size = len(index.entry_concept)
-    total = np.zeros(size, dtype=np.float64)
-    matched_all = np.ones(size, dtype=bool)
+    entries: Any = None
+    total: Any = None
     for position, word in enumerate(words):
         matches = _word_matches(index, word, last=position == len(words) - 1)
         if not matches:
             return []
-        best = np.zeros(size, dtype=np.float64)
-        by_quality: dict[float, list[Any]] = defaultdict(list)
-        for token, quality in matches.items():
-            by_quality[quality].append(index.posting_arrays[token])
-        for quality in sorted(by_quality):  # the better quality written last wins
-            ids = np.concatenate(by_quality[quality])
-            best[ids] = quality
-        total += best
-        matched_all &= best > 0
-    entries = np.flatnonzero(matched_all)
-    if entries.size == 0:
-        return []
+        ids, qualities = _word_entries(index, matches)
+        if entries is None:
+            entries, total = ids, qualities
+        else:
+            # every word must match: keep the entries both have, adding up the match qualities
+            entries, kept, found = np.intersect1d(entries, ids, assume_unique=True, return_indices=True)
+            total = total[kept] + qualities[found]
+        if entries.size == 0:
+            return []
     count = len(words)
     coverage = np.minimum(1.0, count / arrays["length"][entries])
     language_weight = LANGUAGE_WEIGHTS[LANGUAGES.index(lang) if lang in LANGUAGES else 0][
         arrays["language"][entries]
     ]
-    scores = (total[entries] / count) * (0.7 + 0.3 * coverage) * arrays["weight"][entries] * language_weight
+    scores = (total / count) * (0.7 + 0.3 * coverage) * arrays["weight"][entries] * language_weight
     concepts = arrays["concept"][entries]
     order = np.lexsort((-scores, concepts))  # by concept, best entry first
     first = np.ones(order.size, dtype=bool)
