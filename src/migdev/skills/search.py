@@ -109,6 +109,7 @@ class _Index:
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     sorted_vocabulary: list[str] = field(default_factory=list)
     buckets: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
+    typo_windows: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
     # ISCO-08 groups: language -> normalised group tokens, per code
     isco_tokens: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     isco_vocabulary: list[str] = field(default_factory=list)
@@ -117,6 +118,7 @@ class _Index:
     isco_code_ids: dict[str, int] = field(default_factory=dict)
     isco_by_length: dict[int, list[str]] = field(default_factory=dict)
     isco_similar: dict[str, frozenset[str]] = field(default_factory=dict)
+    isco_windows: dict[int, list[str]] = field(default_factory=dict)
     word_matches: dict[tuple[str, bool], dict[str, float]] = field(default_factory=dict)
     unit_code_id: Any = None  # per concept: position of its unit group in isco_code_ids (or the last: none)
     minor_code_id: Any = None
@@ -162,6 +164,19 @@ class _Index:
                 buckets[(0, word[0], len(word))].append(word)
                 buckets[(1, word[1], len(word))].append(word)
         self.buckets = dict(buckets)
+        # (position, letter, length) -> the words one letter shorter, as long, or one longer: one lookup
+        self.typo_windows = {
+            (position, letter, length): [
+                word
+                for size in (length - 1, length, length + 1)
+                for word in self.buckets.get((position, letter, size), ())
+            ]
+            for position, letter, length in {
+                (position, letter, size + delta)
+                for position, letter, size in self.buckets
+                for delta in (-1, 0, 1)
+            }
+        }
 
 
 def _typo_neighbours(index: _Index, word: str) -> list[str]:
@@ -171,11 +186,10 @@ def _typo_neighbours(index: _Index, word: str) -> list[str]:
         return []
     found: list[str] = []
     for position in (0, 1):
-        for length in (len(word) - 1, len(word), len(word) + 1):
-            bucket = index.buckets.get((position, word[position], length))
-            if bucket:
-                matches = process.extract(word, bucket, scorer=OSA.distance, score_cutoff=1, limit=None)
-                found.extend(match for match, _distance, _key in matches if match != word)
+        window = index.typo_windows.get((position, word[position], len(word)))
+        if window:
+            matches = process.extract(word, window, scorer=OSA.distance, score_cutoff=1, limit=None)
+            found.extend(match for match, _distance, _key in matches if match != word)
     return found
 
 
@@ -225,11 +239,14 @@ def _isco_similar(index: _Index, word: str) -> frozenset[str]:
         found = frozenset({word})
     else:
         # similarity >= 80 needs lengths within a quarter of each other: only those words are compared
-        candidates = [
-            other
-            for length in range(max(1, (len(word) * 2) // 3), (len(word) * 3) // 2 + 2)
-            for other in index.isco_by_length.get(length, ())
-        ]
+        candidates = index.isco_windows.get(len(word))
+        if candidates is None:
+            candidates = [
+                other
+                for length in range(max(1, (len(word) * 2) // 3), (len(word) * 3) // 2 + 2)
+                for other in index.isco_by_length.get(length, ())
+            ]
+            index.isco_windows[len(word)] = candidates
         matches = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=80, limit=None)
         found = frozenset(match for match, _score, _key in matches) | _isco_same_stem(index, word)
     if len(index.isco_similar) < ISCO_SIMILAR_CACHE:
