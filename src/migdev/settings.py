@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "migdev.indicators",
     "migdev.remittances",
     "migdev.coordination",
+    "migdev.skills",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,7 @@ MIGDEV_MODULES = [
     "indicators",
     "remittances",
     "coordination",
+    "skills",
     "labour",
     "diaspora",
 ]

@@ -41,6 +41,11 @@ PLANNED_MODULES: dict[str, ModuleInfo] = {
         _("Coordination"),
         _("Processes, meetings, activities, practices and research."),
     ),
+    "skills": ModuleInfo(
+        "skills",
+        _("Skills and occupations"),
+        _("ESCO occupations and skills and ISCO-08 groups in three languages, searched and matched."),
+    ),
     "labour": ModuleInfo(
         "labour",
         _("Labour mobility"),
