@@ -71,6 +71,8 @@ def start() -> None:
     port = os.environ.get("PORT", "8000")
     say("applying migrations (reference data loads with them)")
     migdev("migrate", "--no-input")
+    say("loading the sourced reference content (summits since 2007, the research library)")
+    migdev("load_hub_content")
     say("loading the demo data set")
     migdev("seed_demo")
     migdev("collectstatic", "--no-input", "--verbosity", "0")

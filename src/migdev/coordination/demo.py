@@ -706,6 +706,13 @@ def seed_demo(today: datetime.date | None = None) -> str:
         for code, role in entry.get("participants", []):
             MeetingParticipant.objects.create(meeting=meeting, role=role, **_participant_values(code))
 
+    # The sourced reference content (summits since 2007, the research library) replaces the demo's own
+    # shorter records of the same meetings.
+    from migdev.coordination.content import load_hub_content
+
+    content = load_hub_content()
+    meetings.update({m.slug: m for m in Meeting.objects.filter(slug__in=[e["slug"] for e in MEETINGS])})
+
     activities: dict[str, Activity] = {}
     for entry in ACTIVITIES:
         activity, _ = Activity.objects.update_or_create(
@@ -770,4 +777,4 @@ def seed_demo(today: datetime.date | None = None) -> str:
     from migdev.coordination.demo_hub import seed_hub
 
     hub = seed_hub()
-    return f"{len(meetings)} meetings, {len(activities)} activities, {len(INITIATIVES)} initiatives, {hub}"
+    return f"{len(meetings)} meetings, {len(activities)} activities, {len(INITIATIVES)} initiatives, {hub}; {content}"
