@@ -64,6 +64,8 @@ def test_gfmd_shows_open_membership_not_zero_members(loaded: str, client: Client
     assert "Open to all UN Member States and observers" in html
     assert "Members (0)" not in _text(html)
     assert Process.objects.get(code="gfmd").open_to_all_un_states
+    api = client.get("/api/v1/coordination/processes/gfmd").json()
+    assert api["open_to_all_un_states"] is True
 
 
 def test_chair_now_names_the_latest_chair_from_the_data(loaded: str, client: Client) -> None:
