@@ -73,6 +73,8 @@ def start() -> None:
     migdev("migrate", "--no-input")
     say("loading the ESCO and ISCO-08 taxonomy shipped with the skills module (first run only)")
     migdev("skills_reference")
+    say("loading the sourced reference content (summits since 2007, the research library)")
+    migdev("load_hub_content")
     say("loading the demo data set")
     migdev("seed_demo")
     migdev("collectstatic", "--no-input", "--verbosity", "0")

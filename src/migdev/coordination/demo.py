@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import tomllib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -31,6 +32,8 @@ from migdev.coordination.models import (
     InitiativeStatusChange,
     Meeting,
     MeetingParticipant,
+    PartnershipCall,
+    Practice,
     Process,
     Topic,
 )
@@ -706,6 +709,13 @@ def seed_demo(today: datetime.date | None = None) -> str:
         for code, role in entry.get("participants", []):
             MeetingParticipant.objects.create(meeting=meeting, role=role, **_participant_values(code))
 
+    # The sourced reference content (summits since 2007, the research library) replaces the demo's own
+    # shorter records of the same meetings.
+    from migdev.coordination.content import load_hub_content
+
+    content = load_hub_content()
+    meetings.update({m.slug: m for m in Meeting.objects.filter(slug__in=[e["slug"] for e in MEETINGS])})
+
     activities: dict[str, Activity] = {}
     for entry in ACTIVITIES:
         activity, _ = Activity.objects.update_or_create(
@@ -770,4 +780,27 @@ def seed_demo(today: datetime.date | None = None) -> str:
     from migdev.coordination.demo_hub import seed_hub
 
     hub = seed_hub()
-    return f"{len(meetings)} meetings, {len(activities)} activities, {len(INITIATIVES)} initiatives, {hub}"
+    samples = seed_sample_practices_and_calls()
+    return f"{len(meetings)} meetings, {len(activities)} activities, {len(INITIATIVES)} initiatives, {hub}; {content}; {samples}"
+
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "data" / "samples"
+
+
+def seed_sample_practices_and_calls() -> str:
+    """Sample practices and calls, through the same load formats users have, marked as samples and shown
+    published so the pages have something to show. They belong to an inactive account that cannot sign in."""
+    from migdev.accounts.models import User
+    from migdev.dataio.services import import_file
+
+    owner, created = User.objects.get_or_create(username="migdev-samples", defaults={"is_active": False})
+    if created:
+        owner.set_unusable_password()
+        owner.save(update_fields=["password"])
+    practices = import_file(format_name="practices-csv", path=SAMPLES_DIR / "practices.csv", user=owner)
+    calls = import_file(format_name="partnership-calls-csv", path=SAMPLES_DIR / "calls.csv", user=owner)
+    Practice.objects.filter(is_sample=True, submitted_by=owner).update(
+        status=Practice.Status.PUBLISHED, published_at=timezone.now()
+    )
+    PartnershipCall.objects.filter(is_sample=True, created_by=owner).update(is_published=True)
+    return f"{practices.read} sample practices, {calls.read} sample calls"

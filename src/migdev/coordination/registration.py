@@ -10,6 +10,7 @@ def register_all() -> None:
     from migdev.coordination.activities.activities_csv import load_activities_csv
     from migdev.coordination.activities.iati import load_iati_for_dataio
     from migdev.coordination.demo import seed_demo
+    from migdev.coordination.knowledge.practices_csv import load_partnership_calls, load_practices
     from migdev.coordination.policies.policies_csv import load_migration_policies
     from migdev.core.demo import register_demo_seeder
     from migdev.dataio.registry import LoadFormat, register_format
@@ -43,6 +44,29 @@ def register_all() -> None:
                 "the policy export loads back as it is)"
             ),
             loader=load_migration_policies,
+            permissions=("coordination.edit_content",),
+        )
+    )
+    register_format(
+        LoadFormat(
+            name="practices-csv",
+            description=_(
+                "Practices from CSV or XLSX into the practices repository, entering peer review (columns: "
+                "title, what, who, results, lessons, area, gcm_objectives; optional pitfalls, countries, "
+                "topics, sample)"
+            ),
+            loader=load_practices,
+            permissions=("coordination.edit_content",),
+        )
+    )
+    register_format(
+        LoadFormat(
+            name="partnership-calls-csv",
+            description=_(
+                "Calls for partnership from CSV or XLSX, unpublished until an editor publishes them (columns: "
+                "title, description, organisation, contact_email, open_until, gcm_objectives; optional sample)"
+            ),
+            loader=load_partnership_calls,
             permissions=("coordination.edit_content",),
         )
     )

@@ -116,6 +116,10 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
             raise ReferenceDataError(
                 f"{path.name}: {where}: source is longer than {SOURCE_MAX_LENGTH} characters"
             )
+        optional = {}
+        if "open_to_all_un_states" in {field.name for field in process_model._meta.get_fields()}:
+            # Older migrations run this against models without the column.
+            optional["open_to_all_un_states"] = entry.get("open_to_all_un_states", False)
         process, _ = process_model.objects.update_or_create(
             code=entry["code"],
             defaults={
@@ -133,6 +137,7 @@ def load_reference_data(apps: Any, path: Path = DATA_FILE) -> dict[str, int]:
                 "membership_as_of": entry.get("membership_as_of"),
                 "source": entry["source"],
                 "is_published": True,
+                **optional,
             },
         )
         counts["processes"] += 1

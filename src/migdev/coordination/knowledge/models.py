@@ -29,6 +29,9 @@ class Practice(VersionedModel):
     who = models.TextField(_("who did it"))
     results = models.TextField(_("results"))
     lessons = models.TextField(_("lessons learned"))
+    is_sample = models.BooleanField(
+        _("sample record"), default=False, help_text=_("Made up to show the repository; not a real practice.")
+    )
     pitfalls = models.TextField(_("potential pitfalls"), blank=True)
     area = models.CharField(_("area"), max_length=30, choices=Area.choices)
     gcm_objectives = models.ManyToManyField(
@@ -115,6 +118,9 @@ class PartnershipCall(VersionedModel):
     contact_email = models.EmailField(_("contact email"))
     open_until = models.DateField(_("open until"))
     is_published = models.BooleanField(_("published"), default=False)
+    is_sample = models.BooleanField(
+        _("sample record"), default=False, help_text=_("Made up to show the calls; not a real call.")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -52,6 +52,9 @@ class ProcessOut(Schema):
     established_year: int | None
     secretariat: str | None
     membership_complete: bool
+    open_to_all_un_states: bool = Field(
+        description="Open to every UN Member and Observer State; such a forum keeps no member list."
+    )
     source: str
 
     @staticmethod

@@ -46,6 +46,11 @@ class Process(VersionedModel):
         help_text=_("False when only some participating states are recorded."),
     )
     membership_as_of = models.PositiveSmallIntegerField(_("membership as of (year)"), null=True, blank=True)
+    open_to_all_un_states = models.BooleanField(
+        _("open to all UN Member States and observers"),
+        default=False,
+        help_text=_("True for a forum any UN Member or Observer State may join, which keeps no member list."),
+    )
     source = models.CharField(_("source"), max_length=400)
     is_published = models.BooleanField(_("published"), default=True)
 

@@ -61,6 +61,7 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
     except ValueError:
         as_of = today
     memberships = list(selectors.memberships_on(process, as_of))
+    current_chairs = selectors.chairs_on(process, today)
     return render(
         request,
         "coordination/processes/process_detail.html",
@@ -72,10 +73,20 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
             "former": process.state_memberships.filter(end_date__lte=as_of),
             "organisation_memberships": process.organisation_memberships.select_related("organisation"),
             "chairs": process.chairs.select_related("organisation").order_by("-start_date"),
-            "current_chairs": selectors.chairs_on(process, today),
+            "current_chairs": current_chairs,
+            # With no chair on record for today, the page names the latest one and when it ended.
+            "latest_chair": None
+            if current_chairs
+            else process.chairs.select_related("organisation").order_by("-start_date").first(),
             "next_meeting": selectors.next_meeting(request.user, process, today),
             "meetings": selectors.meetings_between(request.user, process=process).order_by("-start_date"),
             "shared_topics": selectors.shared_topics(request.user, process),
+            "summits": [
+                (summit, selectors.chairs_on(process, summit.start_date))
+                for summit in selectors.meetings_between(request.user, process=process)
+                .filter(kind=Meeting.Kind.SUMMIT)
+                .order_by("start_date")
+            ],
             "initiatives": access.initiatives_visible_to(request.user).filter(processes=process),
         },
     )

@@ -1,0 +1,182 @@
+"""Loads the hub's reference content shipped in ``data/``: the processes' meetings (``meetings.toml``) and the
+research library (``library.toml``).
+
+This is real, sourced content, not demo data: every record names the page it was read from and when. Both
+files are keyed on slugs, so loading again updates the same rows and adds nothing twice. Run by the
+``load_hub_content`` command and by the demo seeder (so ``python3 run.py start`` loads it). A file that
+breaks a rule (unknown process, bad ISO code, an ISBN whose check digit is wrong, a malformed DOI) is refused
+whole, naming the file and the record.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from migdev.accounts.models import Organisation
+from migdev.coordination.countries import iso_lookup
+from migdev.coordination.models import (
+    DocumentLanguage,
+    Licence,
+    Meeting,
+    Process,
+    Publication,
+    PublicationKind,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MEETINGS_FILE = DATA_DIR / "meetings.toml"
+LIBRARY_FILE = DATA_DIR / "library.toml"
+SOURCE_MAX_LENGTH = 400
+
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+class ContentFileError(ValueError):
+    pass
+
+
+def isbn13_is_valid(isbn: str) -> bool:
+    """An ISBN-13 (hyphens and spaces allowed) whose check digit is right."""
+    digits = re.sub(r"[\s-]", "", isbn)
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        return False
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def doi_is_valid(doi: str) -> bool:
+    """A DOI name as Crossref defines its syntax: ``10.<registrant>/<suffix>``."""
+    return bool(_DOI.fullmatch(doi))
+
+
+def identifier_is_valid(identifier: str) -> bool:
+    if identifier.startswith("10."):
+        return doi_is_valid(identifier)
+    return isbn13_is_valid(identifier)
+
+
+def _iso3(code: str, where: str) -> str:
+    found = iso_lookup(code.strip().upper())
+    if found is None or found[0] != code:
+        raise ContentFileError(f"{where}: {code!r} is not an ISO 3166-1 alpha-3 code")
+    return code
+
+
+def _source(entry: dict[str, Any], where: str) -> str:
+    source, accessed = entry.get("source", "").strip(), entry.get("accessed", "")
+    if not source or not accessed:
+        raise ContentFileError(f"{where}: every record needs a source and an accessed date")
+    datetime.date.fromisoformat(str(accessed))
+    text = f"{source} (accessed {accessed})"
+    if len(text) > SOURCE_MAX_LENGTH:
+        raise ContentFileError(f"{where}: source is longer than {SOURCE_MAX_LENGTH} characters")
+    return text
+
+
+def _organisation(acronym: str, where: str) -> Organisation:
+    found = Organisation.objects.filter(acronym=acronym).order_by("pk").first()
+    if found is None:
+        raise ContentFileError(f"{where}: organisation {acronym!r} is not in the platform")
+    return found
+
+
+@transaction.atomic
+def load_meetings(path: Path = MEETINGS_FILE) -> int:
+    entries = tomllib.loads(path.read_text(encoding="utf-8"))["meetings"]
+    processes = {p.code: p for p in Process.objects.all()}
+    for entry in entries:
+        where = f"{path.name}: meeting {entry.get('slug', '?')}"
+        if entry["process"] not in processes:
+            raise ContentFileError(f"{where}: unknown process {entry['process']!r}")
+        Meeting.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "title": entry["title"],
+                "process": processes[entry["process"]],
+                "kind": entry["kind"],
+                "status": Meeting.Status.HELD
+                if datetime.date.fromisoformat(entry["end"]) < timezone.localdate()
+                else Meeting.Status.PLANNED,
+                "start_date": datetime.date.fromisoformat(entry["start"]),
+                "end_date": datetime.date.fromisoformat(entry["end"]),
+                "date_precision": entry.get("precision", "day"),
+                "city": entry.get("city", ""),
+                "country_iso3": _iso3(entry["country"], where) if entry.get("country") else "",
+                "is_virtual": entry.get("is_virtual", False),
+                "host_country_iso3": _iso3(entry["host_state"], where) if entry.get("host_state") else "",
+                "host_organisation": _organisation(entry["host_organisation"], where)
+                if entry.get("host_organisation")
+                else None,
+                "theme": entry.get("theme", ""),
+                "summary": entry.get("summary", ""),
+                "source": _source(entry, where),
+                "is_published": True,
+            },
+        )
+    return len(entries)
+
+
+_KINDS = {choice.value for choice in PublicationKind}
+_LICENCES = {choice.value for choice in Licence}
+_LANGUAGES = {choice.value for choice in DocumentLanguage}
+
+
+@transaction.atomic
+def load_library(path: Path = LIBRARY_FILE) -> int:
+    from migdev.coordination.knowledge import search
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    entries = data["publications"]
+    publishers: dict[str, Organisation] = {}
+    for item in data.get("organisations", []):
+        found = Organisation.objects.filter(name__iexact=item["name"]).first()
+        if found is None:
+            found = Organisation.objects.create(name=item["name"], acronym=item["acronym"], kind=item["kind"])
+        publishers[item["acronym"]] = found
+    seen: set[str] = set()
+    saved = []
+    for entry in entries:
+        where = f"{path.name}: publication {entry.get('slug', '?')}"
+        if entry["slug"] in seen:
+            raise ContentFileError(f"{where}: slug used twice")
+        seen.add(entry["slug"])
+        identifier = entry.get("identifier", "")
+        if identifier and not identifier_is_valid(identifier):
+            raise ContentFileError(f"{where}: {identifier!r} is neither a valid ISBN-13 nor a DOI")
+        for key, allowed in (("kind", _KINDS), ("licence", _LICENCES), ("language", _LANGUAGES)):
+            if entry[key] not in allowed:
+                raise ContentFileError(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
+        publication, _ = Publication.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "title": entry["title"],
+                "authors": "\n".join(entry.get("authors", [])),
+                "organisation": publishers.get(entry["organisation"])
+                or _organisation(entry["organisation"], where),
+                "year": entry["year"],
+                "language": entry["language"],
+                "kind": entry["kind"],
+                "abstract": entry.get("abstract", ""),
+                "licence": entry["licence"],
+                "url": entry["url"],
+                "identifier": identifier,
+                "source": _source(entry, where),
+                "is_published": True,
+            },
+        )
+        saved.append(publication)
+    search.index_publications(
+        Publication.objects.filter(pk__in=[p.pk for p in saved]).select_related("organisation")
+    )
+    return len(saved)
+
+
+def load_hub_content() -> str:
+    return f"{load_meetings()} meetings, {load_library()} library records (reference content)"

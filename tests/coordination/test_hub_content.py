@@ -1,0 +1,126 @@
+"""The hub's sourced reference content: GFMD summits since 2007 on the real page, the library's 100+
+records with valid identifiers, French and Spanish records found by words in those languages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from migdev.coordination import content
+from migdev.coordination.knowledge.selectors import publications_search
+from migdev.coordination.models import Meeting, Process, Publication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(db: Any) -> str:
+    return content.load_hub_content()
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_gfmd_page_lists_summits_with_hosts_from_2007(loaded: str, client: Client) -> None:
+    html = client.get("/en/coordination/processes/gfmd/").content.decode()
+    table = html[html.index('id="summit-table"') : html.index("</table>", html.index('id="summit-table"'))]
+    text = _text(table)
+    hosts = [
+        "Belgium",
+        "Philippines",
+        "Greece",
+        "Mexico",
+        "Switzerland",
+        "Mauritius",
+        "Sweden",
+        "Türkiye",
+        "Bangladesh",
+        "Germany",
+        "Morocco",
+        "Ecuador",
+        "United Arab Emirates",
+        "France",
+        "Colombia",
+    ]
+    positions = []
+    for host in hosts:
+        found = text.find(host) if host != "Türkiye" else max(text.find("Türkiye"), text.find("Turkey"))
+        assert found >= 0, host
+        positions.append(found)
+    assert positions[0] == min(positions), "the 2007 Brussels summit comes first"
+    assert "Brussels" in text and "2007" in text and "Riohacha" in text
+    assert "Towards a Global Social Contract on Migration and Development" in text
+    assert "gfmd.org" in text  # each summit names its source
+
+
+def test_gfmd_shows_open_membership_not_zero_members(loaded: str, client: Client) -> None:
+    html = client.get("/en/coordination/processes/gfmd/").content.decode()
+    assert "Open to all UN Member States and observers" in html
+    assert "Members (0)" not in _text(html)
+    assert Process.objects.get(code="gfmd").open_to_all_un_states
+    api = client.get("/api/v1/coordination/processes/gfmd").json()
+    assert api["open_to_all_un_states"] is True
+
+
+def test_chair_now_names_the_latest_chair_from_the_data(loaded: str, client: Client) -> None:
+    html = _text(client.get("/en/coordination/processes/gfmd/").content.decode())
+    chair_now = html[html.index("Chair now") : html.index("Chair now") + 200]
+    assert "Colombia" in chair_now
+
+
+def test_loading_again_adds_nothing(loaded: str) -> None:
+    meetings, publications = Meeting.objects.count(), Publication.objects.count()
+    content.load_hub_content()
+    assert (Meeting.objects.count(), Publication.objects.count()) == (meetings, publications)
+
+
+def test_library_has_100_records_in_three_languages_with_valid_identifiers(loaded: str) -> None:
+    data = tomllib.loads(content.LIBRARY_FILE.read_text(encoding="utf-8"))["publications"]
+    assert len(data) >= 100
+    records = Publication.objects.filter(slug__in=[entry["slug"] for entry in data], is_published=True)
+    assert records.count() == len(data)
+    assert {"en", "fr", "es"} <= set(records.values_list("language", flat=True))
+    for record in records:
+        assert record.source and "accessed" in record.source, record.slug
+        assert record.url.startswith("http"), record.slug
+        if record.identifier:
+            assert content.identifier_is_valid(record.identifier), record.slug
+    assert records.exclude(identifier="").count() >= 2
+
+
+def test_identifier_checks_bite() -> None:
+    assert content.isbn13_is_valid("978-92-9068-789-4")
+    assert not content.isbn13_is_valid("978-92-9068-789-5")
+    assert content.doi_is_valid("10.18356/9789210043267")
+    assert not content.doi_is_valid("11.1000/x")
+
+
+def test_a_bad_identifier_refuses_the_whole_file(loaded: str, tmp_path: Path) -> None:
+    text = content.LIBRARY_FILE.read_text(encoding="utf-8").replace("978-92-9068-789-4", "978-92-9068-789-5")
+    bad = tmp_path / "library.toml"
+    bad.write_text(
+        text.replace('title = "World Migration Report 2000"', 'title = "Changed"'), encoding="utf-8"
+    )
+    with pytest.raises(content.ContentFileError, match="world-migration-report-2020-en"):
+        content.load_library(bad)
+    assert not Publication.objects.filter(title="Changed").exists()
+
+
+def test_search_finds_french_and_spanish_records_by_their_words(loaded: str) -> None:
+    french = {hit.publication.slug for hit in publications_search(None, "ordonnées").hits}
+    assert "un-a-res-73-195-fr" in french
+    assert "un-a-res-73-195-fr" in {
+        hit.publication.slug for hit in publications_search(None, "ORDONNEES").hits
+    }
+    spanish = {hit.publication.slug for hit in publications_search(None, "migraciones mundo").hits}
+    assert "world-migration-report-2024-es" in spanish
+    assert all(slug.endswith("-es") for slug in spanish)
+    assert "un-a-res-71-1-es" in {
+        hit.publication.slug for hit in publications_search(None, "refugiados").hits
+    }
