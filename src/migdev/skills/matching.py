@@ -1,0 +1,766 @@
+"""The skills matching engine: arrays in, ranked results with explanations out (no Django models here).
+
+Two rankers share one idea — a required skill counts by how specific it is, and a skill the person does not
+hold can still earn part of its weight through a related or hierarchically close skill they do hold:
+
+* :class:`OccupationMatcher` ranks ESCO occupations for a set of skills (``POST
+  /api/v1/skills/occupations/match``, ``migdev skills evaluate``).
+* :func:`rank_matches` ranks openings for people (or people for openings) from skill sets, hard requirements
+  (languages with CEFR levels, country, available dates, minimum age, minimum skill score) and weighted,
+  visible components (skills, occupation, languages, experience).
+
+Everything is vectorised: sparse matrix products (scipy) over chunks of people, ``argpartition`` for the
+top N, never a Python loop over pairs. Explanations are built for the returned results only.
+
+Occupation score (documented in docs/skills.md, "Matching and placement")::
+
+    weight(o, t)   = (1 if t is essential to o else 0.3 if optional) * specificity(t)
+    specificity(t) = log((1 + N) / (1 + n_t)) + 1, normalised to mean 1 over the skills that occupations use
+                     (N occupations, n_t of them ask for t: "communicate with customers" counts less than
+                     "operate a tower crane")
+    credit(p, t)   = 1 if the person holds t, else the best of
+                     0.5 * [holds a skill related to t (ESCO skill-skill relation, either direction)],
+                     0.5 * [holds a narrower skill of t (t is its direct broader skill)],
+                     0.25 * [holds a broader skill of t],
+                     0.2 * [holds a sibling of t: same direct broader concept with at most 30 members]
+    coverage(p, o)  = sum_t weight(o, t) * credit(p, t) / sum_t weight(o, t)
+    precision(p, o) = share of the person's skills (weighted by specificity) the occupation asks for
+                      (directly, or through the same credits)
+    score(p, o)     = coverage ** 0.4 * precision ** 0.6   (exponent chosen on a tuning seed, see docs)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+FloatArray = np.ndarray
+IntArray = np.ndarray
+
+# Scores are compared after rounding to this many decimals, so that the order of tied results is the
+# documented one (lower index first) rather than an artefact of floating-point summation order.
+RANK_DECIMALS = 6
+RANK_SCALE = 10**RANK_DECIMALS
+
+
+# ---------------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def top_n_per_row(
+    scores: FloatArray, n: int, *, eligible: np.ndarray | None = None
+) -> tuple[IntArray, FloatArray]:
+    """Column indices and scores of the ``n`` best columns of each row, best first.
+
+    Ties (after rounding to ``RANK_DECIMALS``) go to the lower column index. Ineligible cells never appear;
+    rows with fewer than ``n`` eligible cells are padded with index -1 and score ``nan``.
+    """
+    rows, cols = scores.shape
+    n = min(n, cols)
+    if rows == 0 or n == 0:
+        return np.empty((rows, 0), dtype=np.int64), np.empty((rows, 0))
+    # One integer key per cell: rounded score first, then the reversed column index; unique within a row,
+    # so argpartition's result is exactly the documented order whatever the algorithm does with ties.
+    key = np.rint(np.asarray(scores, dtype=np.float64) * RANK_SCALE).astype(np.int64)
+    key *= cols
+    key += np.arange(cols - 1, -1, -1, dtype=np.int64)[None, :]
+    if eligible is not None:
+        key[~eligible] = np.iinfo(np.int64).min
+    if n < cols:
+        part = np.argpartition(key, cols - n, axis=1)[:, cols - n :]
+    else:
+        part = np.broadcast_to(np.arange(cols), (rows, cols)).copy()
+    part_keys = np.take_along_axis(key, part, axis=1)
+    order = np.argsort(-part_keys, axis=1, kind="stable")
+    best = np.take_along_axis(part, order, axis=1).astype(np.int64)
+    best_keys = np.take_along_axis(part_keys, order, axis=1)
+    best_scores = np.take_along_axis(np.asarray(scores, dtype=np.float64), best, axis=1)
+    missing = best_keys == np.iinfo(np.int64).min
+    best[missing] = -1
+    best_scores[missing] = np.nan
+    return best, best_scores
+
+
+def _indicator(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
+    data = np.ones(len(rows), dtype=np.float64)
+    matrix = sp.csr_matrix((data, (np.asarray(rows), np.asarray(cols))), shape=shape)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def people_matrix(skill_lists: Sequence[Sequence[int]], n_skills: int) -> sp.csr_matrix:
+    """A people × skill 0/1 CSR matrix from lists of skill indices (duplicates collapse)."""
+    lengths = np.fromiter((len(s) for s in skill_lists), dtype=np.int64, count=len(skill_lists))
+    rows = np.repeat(np.arange(len(skill_lists)), lengths)
+    cols = np.fromiter((i for s in skill_lists for i in s), dtype=np.int64, count=int(lengths.sum()))
+    return _indicator(rows, cols, (len(skill_lists), n_skills))
+
+
+def specificity(required: sp.csr_matrix) -> FloatArray:
+    """IDF-like weight per skill from an items × skill 0/1 matrix, mean 1 over the skills in use."""
+    n_items = required.shape[0]
+    used_by = np.asarray((required > 0).sum(axis=0)).ravel()
+    idf = np.log((1.0 + n_items) / (1.0 + used_by)) + 1.0
+    in_use = used_by > 0
+    if in_use.any():
+        idf = idf / idf[in_use].mean()
+    return idf
+
+
+# ---------------------------------------------------------------------------------------------------
+# Skill credit (related and hierarchy)
+
+
+class CreditKind:
+    DIRECT = "direct"
+    RELATED = "related"
+    NARROWER = "narrower"  # the person holds a narrower skill of the required one
+    BROADER = "broader"  # the person holds a broader skill of the required one
+    SIBLING = "sibling"  # both share a small direct broader concept
+
+
+@dataclass(frozen=True)
+class CreditWeights:
+    """Share of a required skill's weight earned through a close skill instead of the skill itself."""
+
+    related: float = 0.5
+    narrower: float = 0.5
+    broader: float = 0.25
+    sibling: float = 0.2
+    sibling_family_max: int = 30  # larger families (e.g. a whole ISCED field) give no sibling credit
+
+    def __post_init__(self) -> None:
+        for name in ("related", "narrower", "broader", "sibling"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"credit weight {name} must be within [0, 1], got {value}")
+
+
+@dataclass
+class SkillGraph:
+    """Skill-to-skill credit as one sparse matrix per kind: ``M[s, t] = 1`` when holding s credits t."""
+
+    n_skills: int
+    related: sp.csr_matrix
+    narrower: sp.csr_matrix
+    broader: sp.csr_matrix
+    sibling: sp.csr_matrix
+    weights: CreditWeights = field(default_factory=CreditWeights)
+
+    @classmethod
+    def build(
+        cls,
+        n_skills: int,
+        *,
+        relation_pairs: tuple[IntArray, IntArray] = (np.empty(0, int), np.empty(0, int)),
+        broader_pairs: tuple[IntArray, IntArray] = (np.empty(0, int), np.empty(0, int)),
+        n_concepts: int | None = None,
+        weights: CreditWeights | None = None,
+    ) -> SkillGraph:
+        """``relation_pairs``: (skill, related) indices, used in both directions. ``broader_pairs``:
+        (narrower, broader) indices; broader concepts past ``n_skills`` (skill groups, up to ``n_concepts``)
+        only serve as sibling families."""
+        weights = weights or CreditWeights()
+        shape = (n_skills, n_skills)
+        a, b = (np.asarray(x, dtype=np.int64) for x in relation_pairs)
+        related = _indicator(np.concatenate([a, b]), np.concatenate([b, a]), shape)
+        related.setdiag(0)
+        related.eliminate_zeros()
+        narrow, broad = (np.asarray(x, dtype=np.int64) for x in broader_pairs)
+        total = max(n_concepts or n_skills, int(broad.max()) + 1 if broad.size else n_skills, n_skills)
+        parent = _indicator(narrow, broad, (n_skills, total))  # skill -> its direct broader concepts
+        both_skills = broad < n_skills
+        narrower = _indicator(narrow[both_skills], broad[both_skills], shape)  # s narrower of t: s credits t
+        broader = narrower.T.tocsr()
+        family_size = np.asarray(parent.sum(axis=0)).ravel()
+        small = sp.diags((family_size <= weights.sibling_family_max).astype(np.float64))
+        sibling = (parent @ small @ parent.T).tocsr()
+        sibling.data[:] = 1.0
+        sibling.setdiag(0)
+        sibling.eliminate_zeros()
+        return cls(n_skills, related, narrower, broader, sibling, weights)
+
+    @classmethod
+    def empty(cls, n_skills: int) -> SkillGraph:
+        return cls.build(n_skills)
+
+    def credit(self, people: sp.csr_matrix) -> sp.csr_matrix:
+        """people × skill credit in [0, 1]: 1 for held skills, the best reduced credit otherwise."""
+        held = (people > 0).astype(np.float64).tocsr()
+        result = held
+        for matrix, weight in (
+            (self.related, self.weights.related),
+            (self.narrower, self.weights.narrower),
+            (self.broader, self.weights.broader),
+            (self.sibling, self.weights.sibling),
+        ):
+            if weight <= 0 or matrix.nnz == 0:
+                continue
+            reached = held @ matrix
+            reached.data[:] = weight
+            result = result.maximum(reached)
+        return result.tocsr()
+
+    def combined(self) -> sp.csr_matrix:
+        """skill × skill best credit (1 on the diagonal), for precision and explanations."""
+        result = sp.identity(self.n_skills, format="csr")
+        for matrix, weight in (
+            (self.related, self.weights.related),
+            (self.narrower, self.weights.narrower),
+            (self.broader, self.weights.broader),
+            (self.sibling, self.weights.sibling),
+        ):
+            if weight > 0 and matrix.nnz:
+                result = result.maximum(matrix * weight)
+        return result.tocsr()
+
+    def kinds_between(self, held: int, required: int) -> list[tuple[str, float]]:
+        out = []
+        for kind, matrix, weight in (
+            (CreditKind.RELATED, self.related, self.weights.related),
+            (CreditKind.NARROWER, self.narrower, self.weights.narrower),
+            (CreditKind.BROADER, self.broader, self.weights.broader),
+            (CreditKind.SIBLING, self.sibling, self.weights.sibling),
+        ):
+            if weight > 0 and matrix[held, required] > 0:
+                out.append((kind, weight))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Occupations for a set of skills
+
+
+@dataclass(frozen=True)
+class OccupationWeights:
+    essential: float = 1.0
+    optional: float = 0.3
+    use_specificity: bool = True
+    coverage_exponent: float = 0.4  # score = coverage ** e * precision ** (1 - e)
+
+    def __post_init__(self) -> None:
+        if self.essential <= 0 or self.optional < 0:
+            raise ValueError("essential weight must be positive and optional weight not negative")
+        if not 0.0 <= self.coverage_exponent <= 1.0:
+            raise ValueError("coverage_exponent must be within [0, 1]")
+
+
+@dataclass(frozen=True)
+class CreditedSkill:
+    required: int  # skill index the occupation asks for
+    via: int  # the person's skill that earned the credit
+    kind: str
+    credit: float
+    essential: bool
+
+
+@dataclass(frozen=True)
+class Explanation:
+    essential_matched: list[int]
+    essential_missing: list[int]
+    optional_matched: list[int]
+    credited: list[CreditedSkill]
+    coverage: float
+    precision: float
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    occupation: int
+    score: float
+    explanation: Explanation
+
+
+class OccupationMatcher:
+    """Ranks occupations for skill sets. Build once per taxonomy edition; immutable afterwards."""
+
+    def __init__(
+        self,
+        n_occupations: int,
+        n_skills: int,
+        *,
+        occupation_index: IntArray,
+        skill_index: IntArray,
+        essential: np.ndarray,
+        graph: SkillGraph | None = None,
+        weights: OccupationWeights | None = None,
+    ) -> None:
+        self.weights = weights or OccupationWeights()
+        self.n_occupations, self.n_skills = n_occupations, n_skills
+        occ = np.asarray(occupation_index, dtype=np.int64)
+        skill = np.asarray(skill_index, dtype=np.int64)
+        essential = np.asarray(essential, dtype=bool)
+        shape = (n_occupations, n_skills)
+        self.essential = _indicator(occ[essential], skill[essential], shape)
+        any_relation = _indicator(occ, skill, shape)
+        # A pair listed both essential and optional counts as essential (the stronger tie).
+        self.optional = (any_relation - self.essential).tocsr()
+        self.optional.eliminate_zeros()
+        self.required = any_relation
+        self.specificity = specificity(any_relation) if self.weights.use_specificity else np.ones(n_skills)
+        spec = sp.diags(self.specificity)
+        self.weight = (
+            (self.essential * self.weights.essential + self.optional * self.weights.optional) @ spec
+        ).tocsr()
+        self.weight_t = self.weight.T.tocsr()
+        self.total = np.asarray(self.weight.sum(axis=1)).ravel()
+        self.graph = graph or SkillGraph.empty(n_skills)
+        # How much each held skill is "explained" by an occupation: best credit it gives to a requirement.
+        reach = (self.graph.combined() @ any_relation.T).tocsr()  # skill x occupation, sums of credits
+        reach.data = np.minimum(reach.data, 1.0)
+        self._explains = reach
+        self._combined = self.graph.combined()
+
+    # Scoring -------------------------------------------------------------------------------------
+
+    def components(self, people: sp.csr_matrix) -> tuple[FloatArray, FloatArray]:
+        """Dense people × occupation (coverage, precision)."""
+        credit = self.graph.credit(people)
+        covered = np.asarray((credit @ self.weight_t).todense())
+        coverage = covered / np.where(self.total > 0, self.total, 1.0)[None, :]
+        held = (people > 0).astype(np.float64) @ sp.diags(self.specificity)
+        held_total = np.asarray(held.sum(axis=1)).ravel()
+        explained = np.asarray((held @ self._explains).todense())
+        precision = explained / np.where(held_total > 0, held_total, 1.0)[:, None]
+        return np.clip(coverage, 0.0, 1.0), np.clip(precision, 0.0, 1.0)
+
+    def score(self, people: sp.csr_matrix) -> FloatArray:
+        coverage, precision = self.components(people)
+        e = self.weights.coverage_exponent
+        return np.power(coverage, e) * np.power(precision, 1.0 - e)
+
+    def top(self, people: sp.csr_matrix, n: int) -> tuple[IntArray, FloatArray]:
+        scores = self.score(people)
+        return top_n_per_row(scores, n, eligible=scores > 0)
+
+    def match(self, skills: Sequence[int], limit: int = 10) -> list[OccupationMatch]:
+        """Best occupations for one person's skills, each with its explanation."""
+        person = people_matrix([sorted(set(skills))], self.n_skills)
+        coverage, precision = self.components(person)
+        e = self.weights.coverage_exponent
+        scores = np.power(coverage, e) * np.power(precision, 1.0 - e)
+        best, best_scores = top_n_per_row(scores, limit, eligible=scores > 0)
+        out = []
+        for occ, value in zip(best[0], best_scores[0], strict=True):
+            if occ < 0:
+                break
+            explanation = self.explain(
+                skills, int(occ), coverage=coverage[0, occ], precision=precision[0, occ]
+            )
+            out.append(OccupationMatch(int(occ), float(value), explanation))
+        return out
+
+    # Explanations --------------------------------------------------------------------------------
+
+    def explain(
+        self,
+        skills: Sequence[int],
+        occupation: int,
+        *,
+        coverage: float | None = None,
+        precision: float | None = None,
+    ) -> Explanation:
+        held = sorted({int(s) for s in skills})
+        held_set = set(held)
+        essential = self.essential.indices[
+            self.essential.indptr[occupation] : self.essential.indptr[occupation + 1]
+        ]
+        optional = self.optional.indices[
+            self.optional.indptr[occupation] : self.optional.indptr[occupation + 1]
+        ]
+        essential_matched = sorted(int(s) for s in essential if s in held_set)
+        essential_missing = sorted(int(s) for s in essential if s not in held_set)
+        optional_matched = sorted(int(s) for s in optional if s in held_set)
+        credited: list[CreditedSkill] = []
+        held_rows = self._combined[held] if held else None
+        for required, is_essential in [(int(s), True) for s in essential_missing] + [
+            (int(s), False) for s in optional if s not in held_set
+        ]:
+            if held_rows is None:
+                break
+            column = held_rows[:, required].toarray().ravel()
+            if not column.any():
+                continue
+            best_value = column.max()
+            via = held[int(np.flatnonzero(column == best_value)[0])]  # lowest skill index among the best
+            kinds = self.graph.kinds_between(via, required)
+            kind = next(
+                (k for k, w in kinds if w == best_value), kinds[0][0] if kinds else CreditKind.RELATED
+            )
+            credited.append(CreditedSkill(required, via, kind, float(best_value), is_essential))
+        if coverage is None or precision is None:
+            c, p = self.components(people_matrix([held], self.n_skills))
+            coverage, precision = float(c[0, occupation]), float(p[0, occupation])
+        return Explanation(
+            essential_matched,
+            essential_missing,
+            optional_matched,
+            credited,
+            float(coverage),
+            float(precision),
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# People and openings: hard requirements and weighted components
+
+CEFR_LEVELS = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6}
+UNKNOWN = -1
+
+
+@dataclass(frozen=True)
+class ComponentWeights:
+    """Visible weights of the sub-scores; the total is their weighted mean (weights need not sum to 1).
+
+    Defaults: skills 0.6, occupation 0.15, languages 0.15, experience 0.1 — skills decide, the rest
+    separates candidates with similar skills (as Textkernel's category weights do).
+    """
+
+    skills: float = 0.6
+    occupation: float = 0.15
+    languages: float = 0.15
+    experience: float = 0.1
+
+    def __post_init__(self) -> None:
+        values = self.as_dict().values()
+        if any(v < 0 or not math.isfinite(v) for v in values) or sum(values) <= 0:
+            raise ValueError("component weights must be finite, not negative, and not all zero")
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "skills": self.skills,
+            "occupation": self.occupation,
+            "languages": self.languages,
+            "experience": self.experience,
+        }
+
+
+@dataclass
+class People:
+    """Columns of n people. Days are integers (days since 1970-01-01); UNKNOWN (-1) where not known,
+    except ``available_to`` where UNKNOWN means open-ended."""
+
+    skills: sp.csr_matrix  # n × n_skills, 0/1
+    isco: IntArray  # 4-digit ISCO-08 unit group as an integer, UNKNOWN if none
+    language_levels: np.ndarray  # n × n_languages, 0 = none, 1..6 = A1..C2
+    experience_years: FloatArray
+    birth_day: IntArray
+    available_from: IntArray
+    available_to: IntArray
+    countries: sp.csr_matrix | None = (
+        None  # n × n_countries, 1 = willing to work there; an empty row = anywhere
+    )
+
+    @property
+    def n(self) -> int:
+        return int(self.skills.shape[0])
+
+
+@dataclass
+class Openings:
+    """Columns of m openings (jobs or assignments)."""
+
+    essential: sp.csr_matrix  # m × n_skills, 0/1
+    optional: sp.csr_matrix  # m × n_skills, 0/1
+    isco: IntArray
+    required_levels: np.ndarray  # m × n_languages, hard minimum (0 = not required)
+    preferred_levels: np.ndarray  # m × n_languages, soft (0 = not asked)
+    experience_years: FloatArray  # wanted years (0 = none wanted)
+    min_age: FloatArray  # 0 = none
+    country: IntArray  # UNKNOWN = anywhere
+    start_day: IntArray
+    end_day: IntArray  # UNKNOWN = open-ended
+
+    @property
+    def m(self) -> int:
+        return int(self.essential.shape[0])
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """Which hard requirements apply (all by default) and the minimum skills sub-score."""
+
+    languages: bool = True
+    country: bool = True
+    dates: bool = True
+    min_age: bool = True
+    min_skill_score: float = 0.0  # > 0 drops pairs with fewer skills in common
+
+
+EXCLUSION_REASONS = ("languages", "country", "dates", "min_age", "skills")
+
+
+def skill_weights(
+    openings: Openings, *, essential: float = 1.0, optional: float = 0.3, spec: FloatArray | None = None
+) -> sp.csr_matrix:
+    """m × skill weights (essential 1, optional 0.3 by default; optional ignored where also essential)."""
+    ess = (openings.essential > 0).astype(np.float64)
+    opt = (openings.optional > 0).astype(np.float64) - ess.multiply(openings.optional > 0)
+    weights = (ess * essential + opt * optional).tocsr()
+    if spec is not None:
+        weights = (weights @ sp.diags(spec)).tocsr()
+    weights.eliminate_zeros()
+    return weights
+
+
+def occupation_similarity(person_isco: IntArray, opening_isco: IntArray) -> FloatArray:
+    """1 same unit group (4 digits), 0.5 same minor group (3), 0.25 same sub-major group (2), else 0."""
+    p = np.asarray(person_isco)[:, None]
+    o = np.asarray(opening_isco)[None, :]
+    known = (p >= 0) & (o >= 0)
+    result = np.where(known & (p == o), 1.0, 0.0)
+    result = np.where(known & (result == 0) & (p // 10 == o // 10), 0.5, result)
+    result = np.where(known & (result == 0) & (p // 100 == o // 100), 0.25, result)
+    return result
+
+
+@dataclass
+class PairBlock:
+    """Scores of a block of people (rows) against all openings (columns)."""
+
+    total: FloatArray
+    eligible: np.ndarray
+    parts: dict[str, FloatArray]
+    exclusions: dict[str, np.ndarray]
+
+
+def score_block(
+    people: People,
+    rows: slice,
+    openings: Openings,
+    weights_matrix_t: sp.csr_matrix,
+    weight_totals: FloatArray,
+    component_weights: ComponentWeights,
+    requirements: Requirements,
+    graph: SkillGraph | None = None,
+    *,
+    keep_parts: bool = False,
+) -> PairBlock:
+    """All sub-scores and hard requirements for people[rows] × all openings, vectorised."""
+    skills = people.skills[rows]
+    held = graph.credit(skills) if graph is not None else (skills > 0).astype(np.float64)
+    covered = (held @ weights_matrix_t).toarray()
+    skill_part = covered / np.where(weight_totals > 0, weight_totals, 1.0)[None, :]
+    skill_part[:, weight_totals <= 0] = 1.0  # an opening that asks for no skill is met by everyone
+    np.clip(skill_part, 0.0, 1.0, out=skill_part)
+
+    occupation_part = occupation_similarity(people.isco[rows], openings.isco)
+
+    levels = people.language_levels[rows]
+    n = skill_part.shape[0]
+    language_fail = np.zeros(skill_part.shape, dtype=bool)
+    preferred_met = np.zeros(skill_part.shape, dtype=np.float64)
+    preferred_count = (openings.preferred_levels > 0).sum(axis=1).astype(np.float64)
+    for lang in range(openings.required_levels.shape[1]):  # a loop over languages, not over pairs
+        required = openings.required_levels[:, lang]
+        if requirements.languages and required.any():
+            language_fail |= (required[None, :] > 0) & (levels[:, lang][:, None] < required[None, :])
+        preferred = openings.preferred_levels[:, lang]
+        if preferred.any():
+            preferred_met += (preferred[None, :] > 0) & (levels[:, lang][:, None] >= preferred[None, :])
+    language_part = np.where(
+        preferred_count[None, :] > 0,
+        preferred_met / np.where(preferred_count > 0, preferred_count, 1.0)[None, :],
+        1.0,
+    )
+
+    wanted = openings.experience_years
+    years = people.experience_years[rows]
+    experience_part = np.where(
+        wanted[None, :] > 0, np.minimum(1.0, years[:, None] / np.where(wanted > 0, wanted, 1.0)[None, :]), 1.0
+    )
+
+    w = component_weights
+    total = (
+        w.skills * skill_part
+        + w.occupation * occupation_part
+        + w.languages * language_part
+        + w.experience * experience_part
+    ) / (w.skills + w.occupation + w.languages + w.experience)
+
+    exclusions: dict[str, np.ndarray] = {"languages": language_fail}
+    if requirements.country and people.countries is not None:
+        willing = people.countries[rows]
+        anywhere = np.asarray(willing.getnnz(axis=1) == 0)
+        known = openings.country >= 0
+        cols = np.where(known, openings.country, 0)
+        accepts = willing[:, cols].toarray() > 0
+        exclusions["country"] = ~(accepts | anywhere[:, None] | ~known[None, :])
+    if requirements.dates:
+        start, end = openings.start_day, openings.end_day
+        a_from, a_to = people.available_from[rows], people.available_to[rows]
+        late = (a_from[:, None] >= 0) & (start[None, :] >= 0) & (a_from[:, None] > start[None, :])
+        ends_early = (a_to[:, None] >= 0) & ((end[None, :] < 0) | (a_to[:, None] < end[None, :]))
+        exclusions["dates"] = late | ends_early
+    if requirements.min_age:
+        birth = people.birth_day[rows]
+        min_age = openings.min_age
+        reference_day = np.where(openings.start_day >= 0, openings.start_day, 0)
+        # Whole years reached at the opening's start; an unknown birth date fails a minimum age.
+        age = (reference_day[None, :] - birth[:, None]) / 365.2425
+        exclusions["min_age"] = (min_age[None, :] > 0) & (
+            (birth[:, None] == UNKNOWN) | (age < min_age[None, :])
+        )
+    if requirements.min_skill_score > 0:
+        exclusions["skills"] = skill_part < requirements.min_skill_score
+    eligible = np.ones(skill_part.shape, dtype=bool)
+    for mask in exclusions.values():
+        eligible &= ~mask
+    parts = (
+        {
+            "skills": skill_part,
+            "occupation": occupation_part,
+            "languages": language_part,
+            "experience": experience_part,
+        }
+        if keep_parts
+        else {}
+    )
+    del n
+    return PairBlock(total, eligible, parts, exclusions if keep_parts else {})
+
+
+@dataclass
+class Ranking:
+    """``index[i, k]`` is the k-th best counterpart of item i (-1 when fewer are eligible)."""
+
+    index: IntArray
+    score: FloatArray
+    weights: ComponentWeights
+
+
+def rank_matches(
+    people: People,
+    openings: Openings,
+    *,
+    weights: ComponentWeights | None = None,
+    requirements: Requirements | None = None,
+    top_n: int = 20,
+    direction: str = "openings_for_people",
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+    chunk_size: int = 1000,
+) -> Ranking:
+    """Top ``top_n`` openings for every person (``openings_for_people``) or people for every opening
+    (``people_for_openings``). Memory stays at a few chunk × m float arrays whatever n is."""
+    weights = weights or ComponentWeights()
+    requirements = requirements or Requirements()
+    if direction not in ("openings_for_people", "people_for_openings"):
+        raise ValueError(f"unknown direction {direction!r}")
+    w = skill_weights(openings, essential=essential_weight, optional=optional_weight, spec=skill_specificity)
+    w_t = w.T.tocsr()
+    totals = np.asarray(w.sum(axis=1)).ravel()
+    n, m = people.n, openings.m
+    if direction == "openings_for_people":
+        index = np.full((n, min(top_n, m)), -1, dtype=np.int64)
+        score = np.full(index.shape, np.nan)
+    else:
+        best_keys = np.full((m, 0), np.iinfo(np.int64).min, dtype=np.int64)
+        best_rows = np.full((m, 0), -1, dtype=np.int64)
+    for start in range(0, n, chunk_size):
+        rows = slice(start, min(n, start + chunk_size))
+        block = score_block(people, rows, openings, w_t, totals, weights, requirements, graph)
+        if direction == "openings_for_people":
+            index[rows], score[rows] = top_n_per_row(block.total, top_n, eligible=block.eligible)
+        else:
+            # Running top-N per opening: merge this chunk's best people with the best so far.
+            t_idx, _ = top_n_per_row(block.total.T, top_n, eligible=block.eligible.T)
+            valid = t_idx >= 0
+            cand_rows = np.where(valid, t_idx + start, -1)
+            cand_scores = np.take_along_axis(block.total.T, np.maximum(t_idx, 0), axis=1)
+            key = np.rint(cand_scores * RANK_SCALE).astype(np.int64) * (n + 1) + (n - cand_rows)
+            key[~valid] = np.iinfo(np.int64).min
+            all_keys = np.concatenate([best_keys, key], axis=1)
+            all_rows = np.concatenate([best_rows, cand_rows], axis=1)
+            order = np.argsort(-all_keys, axis=1, kind="stable")[:, :top_n]
+            best_keys = np.take_along_axis(all_keys, order, axis=1)
+            best_rows = np.take_along_axis(all_rows, order, axis=1)
+    if direction == "people_for_openings":
+        index = np.where(best_keys == np.iinfo(np.int64).min, -1, best_rows)
+        score = np.full(index.shape, np.nan)
+        for_rows = index >= 0
+        if for_rows.any():
+            # Recompute the exact scores of the kept pairs (the keys are rounded).
+            o_idx, k_idx = np.nonzero(for_rows)
+            p_idx = index[for_rows]
+            score[for_rows] = pair_scores(
+                people,
+                openings,
+                p_idx,
+                o_idx,
+                weights=weights,
+                requirements=requirements,
+                graph=graph,
+                essential_weight=essential_weight,
+                optional_weight=optional_weight,
+                skill_specificity=skill_specificity,
+            )
+            del k_idx
+    return Ranking(index, score, weights)
+
+
+def pair_scores(
+    people: People,
+    openings: Openings,
+    person_idx: IntArray,
+    opening_idx: IntArray,
+    **kwargs: object,
+) -> FloatArray:
+    """Total score of given (person, opening) pairs (grouped by person for vectorised scoring)."""
+    out = np.empty(len(person_idx))
+    for p in np.unique(person_idx):
+        mask = person_idx == p
+        detail = explain_pair(people, openings, int(p), **kwargs)  # type: ignore[arg-type]
+        out[mask] = detail.total[opening_idx[mask]]
+    return out
+
+
+@dataclass
+class PairDetail:
+    total: FloatArray  # over all openings
+    parts: dict[str, FloatArray]
+    eligible: np.ndarray
+    exclusions: dict[str, np.ndarray]
+
+
+def explain_pair(
+    people: People,
+    openings: Openings,
+    person: int,
+    *,
+    weights: ComponentWeights | None = None,
+    requirements: Requirements | None = None,
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+) -> PairDetail:
+    """Sub-scores and failed hard requirements of one person against every opening."""
+    weights = weights or ComponentWeights()
+    requirements = requirements or Requirements()
+    w = skill_weights(openings, essential=essential_weight, optional=optional_weight, spec=skill_specificity)
+    totals = np.asarray(w.sum(axis=1)).ravel()
+    block = score_block(
+        people,
+        slice(person, person + 1),
+        openings,
+        w.T.tocsr(),
+        totals,
+        weights,
+        requirements,
+        graph,
+        keep_parts=True,
+    )
+    return PairDetail(
+        block.total[0],
+        {k: v[0] for k, v in block.parts.items()},
+        block.eligible[0],
+        {k: v[0] for k, v in block.exclusions.items()},
+    )
