@@ -45,6 +45,8 @@ IntArray = np.ndarray
 # documented one (lower index first) rather than an artefact of floating-point summation order.
 RANK_DECIMALS = 6
 RANK_SCALE = 10**RANK_DECIMALS
+# The key of an ineligible cell: below every real key, and safe to negate (unlike int64's minimum).
+NO_KEY = -(2**62)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ def top_n_per_row(
     key *= cols
     key += np.arange(cols - 1, -1, -1, dtype=np.int64)[None, :]
     if eligible is not None:
-        key[~eligible] = np.iinfo(np.int64).min
+        key[~eligible] = NO_KEY
     if n < cols:
         part = np.argpartition(key, cols - n, axis=1)[:, cols - n :]
     else:
@@ -79,7 +81,7 @@ def top_n_per_row(
     best = np.take_along_axis(part, order, axis=1).astype(np.int64)
     best_keys = np.take_along_axis(part_keys, order, axis=1)
     best_scores = np.take_along_axis(np.asarray(scores, dtype=np.float64), best, axis=1)
-    missing = best_keys == np.iinfo(np.int64).min
+    missing = best_keys == NO_KEY
     best[missing] = -1
     best_scores[missing] = np.nan
     return best, best_scores
@@ -662,7 +664,7 @@ def rank_matches(
         index = np.full((n, min(top_n, m)), -1, dtype=np.int64)
         score = np.full(index.shape, np.nan)
     else:
-        best_keys = np.full((m, 0), np.iinfo(np.int64).min, dtype=np.int64)
+        best_keys = np.full((m, 0), NO_KEY, dtype=np.int64)
         best_rows = np.full((m, 0), -1, dtype=np.int64)
     for start in range(0, n, chunk_size):
         rows = slice(start, min(n, start + chunk_size))
@@ -676,14 +678,14 @@ def rank_matches(
             cand_rows = np.where(valid, t_idx + start, -1)
             cand_scores = np.take_along_axis(block.total.T, np.maximum(t_idx, 0), axis=1)
             key = np.rint(cand_scores * RANK_SCALE).astype(np.int64) * (n + 1) + (n - cand_rows)
-            key[~valid] = np.iinfo(np.int64).min
+            key[~valid] = NO_KEY
             all_keys = np.concatenate([best_keys, key], axis=1)
             all_rows = np.concatenate([best_rows, cand_rows], axis=1)
             order = np.argsort(-all_keys, axis=1, kind="stable")[:, :top_n]
             best_keys = np.take_along_axis(all_keys, order, axis=1)
             best_rows = np.take_along_axis(all_rows, order, axis=1)
     if direction == "people_for_openings":
-        index = np.where(best_keys == np.iinfo(np.int64).min, -1, best_rows)
+        index = np.where(best_keys == NO_KEY, -1, best_rows)
         score = np.full(index.shape, np.nan)
         for_rows = index >= 0
         if for_rows.any():
