@@ -71,6 +71,8 @@ def start() -> None:
     port = os.environ.get("PORT", "8000")
     say("applying migrations (reference data loads with them)")
     migdev("migrate", "--no-input")
+    say("loading the ESCO and ISCO-08 taxonomy shipped with the skills module (first run only)")
+    migdev("skills_reference")
     say("loading the demo data set")
     migdev("seed_demo")
     migdev("collectstatic", "--no-input", "--verbosity", "0")

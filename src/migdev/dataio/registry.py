@@ -117,6 +117,10 @@ class LoadFormat:
     # writes in one short transaction, so a long read never holds the database's write lock. ``loader``
     # is then only for callers outside the runner.
     prepare: Preparer | None = None
+    # A format that reads a folder of files (a publisher's multi-file download) rather than one file:
+    # `migdev load` passes the folder; the import page and the API, which take one uploaded file, do
+    # not offer it.
+    folder: bool = False
 
 
 class UnknownFormat(LookupError):

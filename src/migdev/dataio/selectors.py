@@ -18,6 +18,8 @@ def can_import(user: Any) -> bool:
 def can_import_format(user: Any, load_format: LoadFormat) -> bool:
     """An import writes records, so it needs the permissions for those records too: without this an
     importer could change what their roles otherwise keep them from changing."""
+    if load_format.folder:
+        return False  # one uploaded file cannot carry a folder; such formats load with `migdev load`
     return can_import(user) and all(has_permission(user, perm) for perm in load_format.permissions)
 
 

@@ -56,7 +56,7 @@ def import_file(
     progress = progress or NullProgress()
     options = options or LoadOptions()
     started_at = timezone.now()
-    size = path.stat().st_size if path.is_file() else 0
+    size = _size(path, folder=load_format.folder)
     run_fields: dict[str, Any] = {
         "user": user,
         "format_name": format_name,
@@ -65,7 +65,7 @@ def import_file(
         "started_at": started_at,
     }
     try:
-        _check_file(path, size)
+        _check_file(path, size, folder=load_format.folder)
         with time_limit():
             try:
                 result, run = _load(load_format, path, progress, user, options, run_fields)
@@ -193,8 +193,19 @@ def _unconfirmed(path: Path, changes: Changes, read: int | None) -> ImportReject
     return rejection
 
 
-def _check_file(path: Path, size: int) -> None:
-    if not path.is_file():
+def _size(path: Path, *, folder: bool) -> int:
+    if folder and path.is_dir():
+        return sum(item.stat().st_size for item in path.rglob("*") if item.is_file())
+    return path.stat().st_size if path.is_file() else 0
+
+
+def _check_file(path: Path, size: int, *, folder: bool = False) -> None:
+    if folder:
+        if not path.is_dir():
+            raise ImportRejected(
+                [RowError(path.name, None, None, _("This format reads a folder of files; give the folder."))]
+            )
+    elif not path.is_file():
         raise ImportRejected([RowError(path.name, None, None, _("The file does not exist."))])
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
