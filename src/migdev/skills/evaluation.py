@@ -385,10 +385,9 @@ def evaluate_edition(
             engine_search: TitleSearch | None = search
         except NotImplementedError:
             engine_search = None
-            if "title search pending" not in report.notes:
-                report.notes.append(
-                    "title search pending: selectors.search_occupations is not implemented yet"
-                )
+            note = "title search pending: selectors.search_occupations is not implemented yet"
+            if note not in report.notes:
+                report.notes.append(note)
         report.titles[lang] = evaluate_titles(labels, lang, engine_search, titles, seed)
     return report
 
