@@ -200,7 +200,9 @@ def test_occupation_similarity_levels() -> None:
     sim = occupation_similarity(
         np.array([7212, 7212, 7212, 7212, UNKNOWN]), np.array([7212, 7213, 7222, 7311, 7212])
     )
-    assert np.diag(sim).tolist() == [1.0, 0.5, 0.25, 0.0, 0.0]
+    assert sim.tolist() == [1.0, 0.5, 0.25, 0.0, 0.0]
+    matrix = occupation_similarity(np.array([7212, 7126]), np.array([7212, 7213, 7126]))
+    assert matrix.tolist() == [[1.0, 0.5, 0.0], [0.0, 0.0, 1.0]]
 
 
 def test_weights_change_the_order_as_documented() -> None:
@@ -221,8 +223,12 @@ def test_weights_change_the_order_as_documented() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 2**31), st.integers(1, 7), st.sampled_from([1, 3, 50]))
-def test_both_directions_agree_with_scoring_every_pair(seed: int, top_n: int, chunk: int) -> None:
+@given(
+    st.integers(0, 2**31), st.integers(1, 7), st.sampled_from([1, 3, 50]), st.sampled_from([0.0, 1e-9, 0.3])
+)
+def test_both_directions_agree_with_scoring_every_pair(
+    seed: int, top_n: int, chunk: int, min_skill: float
+) -> None:
     rng = np.random.default_rng(seed)
     n, m, k = 17, 9, 12
     people = People(
@@ -246,12 +252,22 @@ def test_both_directions_agree_with_scoring_every_pair(seed: int, top_n: int, ch
         start_day=rng.integers(15000, 15100, size=m),
         end_day=np.full(m, UNKNOWN),
     )
-    full = np.array([explain_pair(people, openings, p).total for p in range(n)])
-    eligible = np.array([explain_pair(people, openings, p).eligible for p in range(n)])
-    ranking = rank_matches(people, openings, top_n=top_n, chunk_size=chunk)
+    requirements = Requirements(min_skill_score=min_skill)
+    full = np.array([explain_pair(people, openings, p, requirements=requirements).total for p in range(n)])
+    eligible = np.array(
+        [explain_pair(people, openings, p, requirements=requirements).eligible for p in range(n)]
+    )
+    ranking = rank_matches(people, openings, top_n=top_n, chunk_size=chunk, requirements=requirements)
     expected_idx, _ = top_n_per_row(full, top_n, eligible=eligible)
     assert ranking.index.tolist() == expected_idx.tolist()
-    reverse = rank_matches(people, openings, top_n=top_n, chunk_size=chunk, direction="people_for_openings")
+    reverse = rank_matches(
+        people,
+        openings,
+        top_n=top_n,
+        chunk_size=chunk,
+        direction="people_for_openings",
+        requirements=requirements,
+    )
     expected_rev, expected_scores = top_n_per_row(full.T, top_n, eligible=eligible.T)
     assert reverse.index.tolist() == expected_rev.tolist()
     assert np.allclose(np.nan_to_num(reverse.score, nan=-1), np.nan_to_num(expected_scores, nan=-1))

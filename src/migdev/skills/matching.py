@@ -511,70 +511,92 @@ def skill_weights(
 
 
 def occupation_similarity(person_isco: IntArray, opening_isco: IntArray) -> FloatArray:
-    """1 same unit group (4 digits), 0.5 same minor group (3), 0.25 same sub-major group (2), else 0."""
-    p = np.asarray(person_isco)[:, None]
-    o = np.asarray(opening_isco)[None, :]
+    """1 same unit group (4 digits), 0.5 same minor group (3), 0.25 same sub-major group (2), else 0.
+    Broadcasts: pass (n, 1) and (1, m) for a matrix, or two aligned 1-D arrays for pairs."""
+    p = np.asarray(person_isco)
+    o = np.asarray(opening_isco)
+    if p.ndim == 1 and o.ndim == 1 and p.shape != o.shape:
+        p, o = p[:, None], o[None, :]
     known = (p >= 0) & (o >= 0)
-    result = np.where(known & (p == o), 1.0, 0.0)
-    result = np.where(known & (result == 0) & (p // 10 == o // 10), 0.5, result)
-    result = np.where(known & (result == 0) & (p // 100 == o // 100), 0.25, result)
+    result = np.zeros(np.broadcast_shapes(p.shape, o.shape))
+    result[known & (p // 100 == o // 100)] = 0.25
+    result[known & (p // 10 == o // 10)] = 0.5
+    result[known & (p == o)] = 1.0
     return result
 
 
 @dataclass
-class PairBlock:
-    """Scores of a block of people (rows) against all openings (columns)."""
+class PairScores:
+    """Scores of aligned (person, opening) pairs."""
 
+    person: IntArray
+    opening: IntArray
     total: FloatArray
     eligible: np.ndarray
     parts: dict[str, FloatArray]
     exclusions: dict[str, np.ndarray]
 
 
-def score_block(
+@dataclass
+class _Prepared:
+    weights_t: sp.csr_matrix
+    totals: FloatArray
+    asks_nothing: IntArray  # openings that ask for no skill
+    willing_keys: IntArray | None  # sorted person * n_countries + country
+    anywhere: np.ndarray | None
+    n_countries: int
+
+
+def _prepare(
+    people: People, openings: Openings, essential: float, optional: float, spec: FloatArray | None
+) -> _Prepared:
+    w = skill_weights(openings, essential=essential, optional=optional, spec=spec)
+    totals = np.asarray(w.sum(axis=1)).ravel()
+    willing_keys = anywhere = None
+    n_countries = 0
+    if people.countries is not None:
+        willing = people.countries.tocsr()
+        willing.eliminate_zeros()
+        n_countries = int(willing.shape[1])
+        rows = np.repeat(np.arange(willing.shape[0], dtype=np.int64), np.diff(willing.indptr))
+        willing_keys = np.sort(rows * n_countries + willing.indices)
+        anywhere = np.diff(willing.indptr) == 0
+    return _Prepared(w.T.tocsr(), totals, np.flatnonzero(totals <= 0), willing_keys, anywhere, n_countries)
+
+
+def score_pairs(
     people: People,
-    rows: slice,
     openings: Openings,
-    weights_matrix_t: sp.csr_matrix,
-    weight_totals: FloatArray,
+    person: IntArray,
+    opening: IntArray,
+    skill_part: FloatArray,
     component_weights: ComponentWeights,
     requirements: Requirements,
-    graph: SkillGraph | None = None,
+    prepared: _Prepared,
     *,
     keep_parts: bool = False,
-) -> PairBlock:
-    """All sub-scores and hard requirements for people[rows] × all openings, vectorised."""
-    skills = people.skills[rows]
-    held = graph.credit(skills) if graph is not None else (skills > 0).astype(np.float64)
-    covered = (held @ weights_matrix_t).toarray()
-    skill_part = covered / np.where(weight_totals > 0, weight_totals, 1.0)[None, :]
-    skill_part[:, weight_totals <= 0] = 1.0  # an opening that asks for no skill is met by everyone
-    np.clip(skill_part, 0.0, 1.0, out=skill_part)
+) -> PairScores:
+    """All sub-scores and hard requirements of aligned pairs (1-D arrays), vectorised."""
+    occupation_part = occupation_similarity(people.isco[person], openings.isco[opening])
 
-    occupation_part = occupation_similarity(people.isco[rows], openings.isco)
+    levels_p = people.language_levels
+    required_o, preferred_o = openings.required_levels, openings.preferred_levels
+    language_fail = np.zeros(person.shape, dtype=bool)
+    preferred_met = np.zeros(person.shape, dtype=np.float64)
+    for lang in range(required_o.shape[1]):  # a loop over languages, not over pairs
+        held = levels_p[person, lang]
+        if requirements.languages and required_o[:, lang].any():
+            required = required_o[opening, lang]
+            language_fail |= (required > 0) & (held < required)
+        if preferred_o[:, lang].any():
+            preferred = preferred_o[opening, lang]
+            preferred_met += (preferred > 0) & (held >= preferred)
+    preferred_count = (preferred_o > 0).sum(axis=1).astype(np.float64)[opening]
+    language_part = np.where(preferred_count > 0, preferred_met / np.maximum(preferred_count, 1.0), 1.0)
 
-    levels = people.language_levels[rows]
-    n = skill_part.shape[0]
-    language_fail = np.zeros(skill_part.shape, dtype=bool)
-    preferred_met = np.zeros(skill_part.shape, dtype=np.float64)
-    preferred_count = (openings.preferred_levels > 0).sum(axis=1).astype(np.float64)
-    for lang in range(openings.required_levels.shape[1]):  # a loop over languages, not over pairs
-        required = openings.required_levels[:, lang]
-        if requirements.languages and required.any():
-            language_fail |= (required[None, :] > 0) & (levels[:, lang][:, None] < required[None, :])
-        preferred = openings.preferred_levels[:, lang]
-        if preferred.any():
-            preferred_met += (preferred[None, :] > 0) & (levels[:, lang][:, None] >= preferred[None, :])
-    language_part = np.where(
-        preferred_count[None, :] > 0,
-        preferred_met / np.where(preferred_count > 0, preferred_count, 1.0)[None, :],
-        1.0,
-    )
-
-    wanted = openings.experience_years
-    years = people.experience_years[rows]
+    wanted = openings.experience_years[opening]
     experience_part = np.where(
-        wanted[None, :] > 0, np.minimum(1.0, years[:, None] / np.where(wanted > 0, wanted, 1.0)[None, :]), 1.0
+        wanted > 0, np.minimum(1.0, people.experience_years[person] / np.where(wanted > 0, wanted, 1.0)), 1.0
     )
 
     w = component_weights
@@ -586,31 +608,31 @@ def score_block(
     ) / (w.skills + w.occupation + w.languages + w.experience)
 
     exclusions: dict[str, np.ndarray] = {"languages": language_fail}
-    if requirements.country and people.countries is not None:
-        willing = people.countries[rows]
-        anywhere = np.asarray(willing.getnnz(axis=1) == 0)
-        known = openings.country >= 0
-        cols = np.where(known, openings.country, 0)
-        accepts = willing[:, cols].toarray() > 0
-        exclusions["country"] = ~(accepts | anywhere[:, None] | ~known[None, :])
+    if requirements.country and prepared.willing_keys is not None and prepared.anywhere is not None:
+        country = openings.country[opening]
+        keys = person.astype(np.int64) * prepared.n_countries + np.maximum(country, 0)
+        found = np.searchsorted(prepared.willing_keys, keys)
+        found = np.minimum(found, max(prepared.willing_keys.size - 1, 0))
+        accepts = (
+            prepared.willing_keys[found] == keys if prepared.willing_keys.size else np.zeros(keys.shape, bool)
+        )
+        exclusions["country"] = ~(accepts | prepared.anywhere[person] | (country < 0))
     if requirements.dates:
-        start, end = openings.start_day, openings.end_day
-        a_from, a_to = people.available_from[rows], people.available_to[rows]
-        late = (a_from[:, None] >= 0) & (start[None, :] >= 0) & (a_from[:, None] > start[None, :])
-        ends_early = (a_to[:, None] >= 0) & ((end[None, :] < 0) | (a_to[:, None] < end[None, :]))
+        start, end = openings.start_day[opening], openings.end_day[opening]
+        a_from, a_to = people.available_from[person], people.available_to[person]
+        late = (a_from >= 0) & (start >= 0) & (a_from > start)
+        ends_early = (a_to >= 0) & ((end < 0) | (a_to < end))
         exclusions["dates"] = late | ends_early
     if requirements.min_age:
-        birth = people.birth_day[rows]
-        min_age = openings.min_age
-        reference_day = np.where(openings.start_day >= 0, openings.start_day, 0)
-        # Whole years reached at the opening's start; an unknown birth date fails a minimum age.
-        age = (reference_day[None, :] - birth[:, None]) / 365.2425
-        exclusions["min_age"] = (min_age[None, :] > 0) & (
-            (birth[:, None] == UNKNOWN) | (age < min_age[None, :])
-        )
+        birth = people.birth_day[person]
+        min_age = openings.min_age[opening]
+        start = openings.start_day[opening]
+        # Age at the opening's start; an unknown birth date fails a minimum age.
+        age = (np.where(start >= 0, start, 0) - birth) / 365.2425
+        exclusions["min_age"] = (min_age > 0) & ((birth == UNKNOWN) | (age < min_age))
     if requirements.min_skill_score > 0:
         exclusions["skills"] = skill_part < requirements.min_skill_score
-    eligible = np.ones(skill_part.shape, dtype=bool)
+    eligible = np.ones(person.shape, dtype=bool)
     for mask in exclusions.values():
         eligible &= ~mask
     parts = (
@@ -623,8 +645,64 @@ def score_block(
         if keep_parts
         else {}
     )
-    del n
-    return PairBlock(total, eligible, parts, exclusions if keep_parts else {})
+    return PairScores(person, opening, total, eligible, parts, exclusions if keep_parts else {})
+
+
+def _skill_pairs(
+    people: People,
+    rows: slice,
+    prepared: _Prepared,
+    graph: SkillGraph | None,
+    candidates_only: bool,
+    n_openings: int,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(person, opening, skills sub-score) for people[rows]: every pair, or (``candidates_only``) the pairs
+    with a skill in common plus the openings that ask for no skill."""
+    skills = people.skills[rows]
+    held = graph.credit(skills) if graph is not None else (skills > 0).astype(np.float64)
+    covered = held @ prepared.weights_t
+    start = rows.start or 0
+    n_rows = skills.shape[0]
+    if candidates_only:
+        covered = covered.tocoo()
+        person = covered.row.astype(np.int64) + start
+        opening = covered.col.astype(np.int64)
+        value = covered.data / prepared.totals[opening]
+        if prepared.asks_nothing.size:
+            person = np.concatenate(
+                [person, np.repeat(np.arange(start, start + n_rows), prepared.asks_nothing.size)]
+            )
+            opening = np.concatenate([opening, np.tile(prepared.asks_nothing, n_rows)])
+            value = np.concatenate([value, np.ones(n_rows * prepared.asks_nothing.size)])
+        order = np.lexsort((opening, person))
+        person, opening, value = person[order], opening[order], value[order]
+    else:
+        dense = covered.toarray()
+        dense /= np.where(prepared.totals > 0, prepared.totals, 1.0)[None, :]
+        dense[:, prepared.asks_nothing] = 1.0  # an opening that asks for no skill is met by everyone
+        person = np.repeat(np.arange(start, start + n_rows, dtype=np.int64), n_openings)
+        opening = np.tile(np.arange(n_openings, dtype=np.int64), n_rows)
+        value = dense.ravel()
+    return person, opening, np.clip(value, 0.0, 1.0)
+
+
+def top_n_of_pairs(
+    row: IntArray, col: IntArray, score: FloatArray, n_rows: int, n_cols: int, n: int
+) -> tuple[IntArray, FloatArray]:
+    """Per row, the ``n`` best columns among the given (eligible) pairs: ties to the lower column."""
+    index = np.full((n_rows, n), -1, dtype=np.int64)
+    values = np.full((n_rows, n), np.nan)
+    if row.size == 0 or n == 0:
+        return index, values
+    key = np.rint(score * RANK_SCALE).astype(np.int64) * n_cols + (n_cols - 1 - col)
+    order = np.lexsort((-key, row))
+    row_sorted = row[order]
+    starts = np.searchsorted(row_sorted, np.arange(n_rows))
+    position = np.arange(row_sorted.size) - starts[row_sorted]
+    keep = position < n
+    index[row_sorted[keep], position[keep]] = col[order][keep]
+    values[row_sorted[keep], position[keep]] = score[order][keep]
+    return index, values
 
 
 @dataclass
@@ -651,82 +729,60 @@ def rank_matches(
     chunk_size: int = 1000,
 ) -> Ranking:
     """Top ``top_n`` openings for every person (``openings_for_people``) or people for every opening
-    (``people_for_openings``). Memory stays at a few chunk × m float arrays whatever n is."""
+    (``people_for_openings``), best first, ties to the lower index.
+
+    People are scored in chunks, so memory stays at a few chunk × m arrays whatever n is. With
+    ``requirements.min_skill_score > 0`` only pairs with a skill in common are scored at all (the sparse
+    product gives them), which is what makes 100,000 × 10,000 cheap.
+    """
     weights = weights or ComponentWeights()
     requirements = requirements or Requirements()
     if direction not in ("openings_for_people", "people_for_openings"):
         raise ValueError(f"unknown direction {direction!r}")
-    w = skill_weights(openings, essential=essential_weight, optional=optional_weight, spec=skill_specificity)
-    w_t = w.T.tocsr()
-    totals = np.asarray(w.sum(axis=1)).ravel()
+    if top_n < 1 or chunk_size < 1:
+        raise ValueError("top_n and chunk_size must be at least 1")
+    prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
     n, m = people.n, openings.m
+    k = min(top_n, m if direction == "openings_for_people" else n)
+    candidates_only = requirements.min_skill_score > 0
+    kept: list[tuple[IntArray, IntArray, FloatArray]] = []
     if direction == "openings_for_people":
-        index = np.full((n, min(top_n, m)), -1, dtype=np.int64)
-        score = np.full(index.shape, np.nan)
-    else:
-        best_keys = np.full((m, 0), NO_KEY, dtype=np.int64)
-        best_rows = np.full((m, 0), -1, dtype=np.int64)
+        index = np.full((n, k), -1, dtype=np.int64)
+        score = np.full((n, k), np.nan)
     for start in range(0, n, chunk_size):
         rows = slice(start, min(n, start + chunk_size))
-        block = score_block(people, rows, openings, w_t, totals, weights, requirements, graph)
+        person, opening, skill_part = _skill_pairs(people, rows, prepared, graph, candidates_only, m)
+        pairs = score_pairs(people, openings, person, opening, skill_part, weights, requirements, prepared)
+        ok = pairs.eligible
         if direction == "openings_for_people":
-            index[rows], score[rows] = top_n_per_row(block.total, top_n, eligible=block.eligible)
-        else:
-            # Running top-N per opening: merge this chunk's best people with the best so far.
-            t_idx, _ = top_n_per_row(block.total.T, top_n, eligible=block.eligible.T)
-            valid = t_idx >= 0
-            cand_rows = np.where(valid, t_idx + start, -1)
-            cand_scores = np.take_along_axis(block.total.T, np.maximum(t_idx, 0), axis=1)
-            key = np.rint(cand_scores * RANK_SCALE).astype(np.int64) * (n + 1) + (n - cand_rows)
-            key[~valid] = NO_KEY
-            all_keys = np.concatenate([best_keys, key], axis=1)
-            all_rows = np.concatenate([best_rows, cand_rows], axis=1)
-            order = np.argsort(-all_keys, axis=1, kind="stable")[:, :top_n]
-            best_keys = np.take_along_axis(all_keys, order, axis=1)
-            best_rows = np.take_along_axis(all_rows, order, axis=1)
-    if direction == "people_for_openings":
-        index = np.where(best_keys == NO_KEY, -1, best_rows)
-        score = np.full(index.shape, np.nan)
-        for_rows = index >= 0
-        if for_rows.any():
-            # Recompute the exact scores of the kept pairs (the keys are rounded).
-            o_idx, k_idx = np.nonzero(for_rows)
-            p_idx = index[for_rows]
-            score[for_rows] = pair_scores(
-                people,
-                openings,
-                p_idx,
-                o_idx,
-                weights=weights,
-                requirements=requirements,
-                graph=graph,
-                essential_weight=essential_weight,
-                optional_weight=optional_weight,
-                skill_specificity=skill_specificity,
+            idx, val = top_n_of_pairs(
+                person[ok] - start, opening[ok], pairs.total[ok], rows.stop - start, m, k
             )
-            del k_idx
+            index[rows], score[rows] = idx, val
+        else:
+            # Keep this chunk's best people per opening, merged with the best so far.
+            idx, val = top_n_of_pairs(opening[ok], person[ok], pairs.total[ok], m, n, k)
+            has = idx >= 0
+            kept.append((np.nonzero(has)[0], idx[has], val[has]))
+            o_all = np.concatenate([x[0] for x in kept])
+            p_all = np.concatenate([x[1] for x in kept])
+            s_all = np.concatenate([x[2] for x in kept])
+            idx, val = top_n_of_pairs(o_all, p_all, s_all, m, n, k)
+            has = idx >= 0
+            kept = [(np.nonzero(has)[0], idx[has], val[has])]
+    if direction == "people_for_openings":
+        o_all = np.concatenate([x[0] for x in kept]) if kept else np.empty(0, np.int64)
+        p_all = np.concatenate([x[1] for x in kept]) if kept else np.empty(0, np.int64)
+        s_all = np.concatenate([x[2] for x in kept]) if kept else np.empty(0)
+        index, score = top_n_of_pairs(o_all, p_all, s_all, m, n, k)
     return Ranking(index, score, weights)
-
-
-def pair_scores(
-    people: People,
-    openings: Openings,
-    person_idx: IntArray,
-    opening_idx: IntArray,
-    **kwargs: object,
-) -> FloatArray:
-    """Total score of given (person, opening) pairs (grouped by person for vectorised scoring)."""
-    out = np.empty(len(person_idx))
-    for p in np.unique(person_idx):
-        mask = person_idx == p
-        detail = explain_pair(people, openings, int(p), **kwargs)  # type: ignore[arg-type]
-        out[mask] = detail.total[opening_idx[mask]]
-    return out
 
 
 @dataclass
 class PairDetail:
-    total: FloatArray  # over all openings
+    """One person against every opening: total, sub-scores, eligibility and the requirement each fails."""
+
+    total: FloatArray
     parts: dict[str, FloatArray]
     eligible: np.ndarray
     exclusions: dict[str, np.ndarray]
@@ -747,22 +803,8 @@ def explain_pair(
     """Sub-scores and failed hard requirements of one person against every opening."""
     weights = weights or ComponentWeights()
     requirements = requirements or Requirements()
-    w = skill_weights(openings, essential=essential_weight, optional=optional_weight, spec=skill_specificity)
-    totals = np.asarray(w.sum(axis=1)).ravel()
-    block = score_block(
-        people,
-        slice(person, person + 1),
-        openings,
-        w.T.tocsr(),
-        totals,
-        weights,
-        requirements,
-        graph,
-        keep_parts=True,
-    )
-    return PairDetail(
-        block.total[0],
-        {k: v[0] for k, v in block.parts.items()},
-        block.eligible[0],
-        {k: v[0] for k, v in block.exclusions.items()},
-    )
+    prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
+    rows = slice(person, person + 1)
+    p, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, openings.m)
+    pairs = score_pairs(people, openings, p, o, skill_part, weights, requirements, prepared, keep_parts=True)
+    return PairDetail(pairs.total, pairs.parts, pairs.eligible, pairs.exclusions)
