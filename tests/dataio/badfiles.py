@@ -51,6 +51,41 @@ class Sample:
     kind: str  # "csv", "xlsx" or "xml": what the format reads
     header_only: Builder
     decimal_comma: Builder
+    # A format reading a folder of CSV files: the file in it the generic bad files are derived from.
+    folder_main_file: str = ""
+
+
+def _header_bytes(directory: Path, sample: Sample) -> bytes:
+    built = sample.header_only(directory)
+    return (built / sample.folder_main_file if built.is_dir() else built).read_bytes()
+
+
+ESCO_FILES = {
+    "occupations_en.csv": "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels,status,"
+    "modifiedDate,regulatedProfessionNote,scopeNote,definition,inScheme,description,code",
+    "skills_en_min.derived.csv": "conceptUri,preferredLabel,pillar,collections,skillType_v1_0,reuseLevel_v1_0",
+    "occupationSkillRelations_en.derived.csv": "occupationUri,relationType,skillUri,skillLabel",
+    "skillGroups_en.csv": "conceptType,conceptUri,preferredLabel,altLabels,hiddenLabels,status,modifiedDate,"
+    "scopeNote,inScheme,description,code",
+    "broaderRelationsSkillPillar_en.csv": "conceptType,conceptUri,broaderType,broaderUri",
+    "broaderRelationsOccPillar_en.csv": "conceptType,conceptUri,broaderType,broaderUri",
+    "skillSkillRelations_en.csv": "originalSkillUri,originalSkillType,relationType,relatedSkillType,relatedSkillUri",
+}
+
+
+def esco_folder(directory: Path, rows: dict[str, list[str]] | None = None) -> Path:
+    """A folder laid out like the ESCO CSV download (edition in its name), each file with ``rows``."""
+    folder = directory / "esco-v9.9.9"
+    folder.mkdir(exist_ok=True)
+    for name, header in ESCO_FILES.items():
+        lines = [header, *(rows or {}).get(name, [])]
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _esco_decimal_comma(directory: Path) -> Path:
+    occupation = 'Occupation,http://data.europa.eu/esco/occupation/x1,"1,5",cook,,,released,,,,,,,5120.1'
+    return esco_folder(directory, {"occupations_en.csv": [occupation]})
 
 
 def csv_sample(name: str, header_rows: list[list[str]], data_row: list[str], number_at: int) -> Sample:
@@ -319,6 +354,33 @@ def _samples() -> dict[str, Sample]:
             "wdi", INDICATORS / "API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv", header_lines=5
         ),
     }
+    samples["esco"] = Sample("csv", esco_folder, _esco_decimal_comma, folder_main_file="occupations_en.csv")
+    samples["isco"] = csv_sample(
+        "ISCOGroups_en",
+        [
+            [
+                "conceptType",
+                "conceptUri",
+                "code",
+                "preferredLabel",
+                "status",
+                "altLabels",
+                "inScheme",
+                "description",
+            ]
+        ],
+        [
+            "ISCOGroup",
+            "http://data.europa.eu/esco/isco/C0",
+            "0",
+            "Armed forces occupations",
+            "released",
+            "",
+            "",
+            "",
+        ],
+        2,
+    )
     for name in ("ctdc-global", "ctdc-synthetic"):
         columns = list(ctdc.FORMATS[name].columns)
         row = ["" for _ in columns]
@@ -345,7 +407,7 @@ def wrong_encoding(directory: Path, sample: Sample) -> Path:
     if sample.kind == "xlsx":
         # A spreadsheet saved as Latin-1 text under the workbook's name.
         return _write(directory, "latin1.xlsx", "país;año\nSénégal;2019\n".encode("latin-1"))
-    text = sample.header_only(directory).read_bytes()
+    text = _header_bytes(directory, sample)
     if sample.kind == "xml":
         return _write(directory, "latin1.xml", text.replace(b"2.03", b"2.03\xe9"))
     return _write(directory, "latin1.csv", text.rstrip(b"\n") + b",pa\xefs\nS\xe9n\xe9gal\n")
@@ -366,7 +428,7 @@ def huge_cell(directory: Path, sample: Sample) -> Path:
             "huge.xml",
             f'<?xml version="1.0"?><iati-activities version="2.03">{cell}</iati-activities>'.encode(),
         )
-    header = sample.header_only(directory).read_bytes()
+    header = _header_bytes(directory, sample)
     return _write(directory, "huge.csv", header + b'"' + cell.encode() + b'",1\n')
 
 

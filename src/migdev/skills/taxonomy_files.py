@@ -145,7 +145,7 @@ class _Folder:
         path = self.find(*names)
         if path is None:
             raise _refuse(
-                f"{self.folder.name}/{names[0]}",
+                names[0],
                 _("The ESCO folder lacks this file (expected one of: %(names)s).")
                 % {"names": ", ".join(names)},
             )
@@ -186,8 +186,29 @@ def esco_version_of(folder: Path) -> str:
 
 
 def read_esco_folder(folder: Path, *, progress: Progress | None = None) -> EscoData:
-    """Read and check a whole ESCO folder; raise :class:`ImportRejected` listing every problem."""
-    progress = progress or NullProgress()
+    """Read and check a whole ESCO folder; raise :class:`ImportRejected` listing every problem, each naming
+    the file as ``FOLDER/FILE`` (with its row and column where there is one)."""
+    try:
+        return _read_esco_folder(folder, progress or NullProgress())
+    except ImportRejected as rejection:
+        relative = (
+            {path.name: str(path.relative_to(folder)) for path in folder.rglob("*.csv") if path.is_file()}
+            if folder.is_dir()
+            else {}
+        )
+        prefix = f"{folder.name}/"
+        rejection.errors = [
+            error
+            if error.file == folder.name or error.file.startswith(prefix)
+            else RowError(
+                f"{prefix}{relative.get(error.file, error.file)}", error.row, error.column, error.reason
+            )
+            for error in rejection.errors
+        ]
+        raise
+
+
+def _read_esco_folder(folder: Path, progress: Progress) -> EscoData:
     if not folder.is_dir():
         raise _refuse(folder.name, _("This is not a folder; give the folder of the ESCO CSV files."))
     version = esco_version_of(folder)

@@ -1,0 +1,401 @@
+"""Free-text search over ESCO occupations and skills: an in-memory token index per process.
+
+The index is built lazily from the database the first time an edition is searched, and rebuilt when that
+edition (or the current ISCO-08 edition, whose group labels take part in ranking) changes: its key is the
+editions' ids and ``revision`` counters, which every write bumps, so several server processes stay correct
+without talking to each other.
+
+Matching, per query token (after case folding, accents removed, punctuation dropped, a final plural "s"
+removed):
+
+- exact token (quality 1.0); the last token also as a prefix (0.85), for typing-ahead;
+- one typo (0.8): one letter added, dropped, replaced, or two neighbours swapped (optimal string alignment
+  distance 1), for tokens of four letters or more;
+
+Every query token must match some token of a label (any order). French and Spanish labels written
+"masculine/feminine" are indexed in both forms. A label's score grows with how much of it the query
+covers; preferred labels weigh more than alternative ones, and hidden labels least (some name other
+occupations, see data/SOURCE.md); labels in the asked language weigh more than English, English more than
+the third language. For occupations, a query that also names the occupation's ISCO-08 unit or minor
+group lifts it (so "nurse" puts nursing professionals before occupations that merely carry the word);
+a small prior (how many skills ESCO lists for the concept) breaks near-ties.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import threading
+import unicodedata
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+LANGUAGES = ("en", "fr", "es")
+STOPWORDS = frozenset(
+    "a an and the of for in on to with at by or "
+    "de du des la le les l d et en au aux un une pour sur dans par ou "
+    "el los las del y e o u con por para al lo una uno".split()
+)
+WEIGHT_PREFERRED, WEIGHT_ALTERNATIVE, WEIGHT_HIDDEN = 1.0, 0.92, 0.7
+QUALITY_EXACT, QUALITY_PREFIX, QUALITY_TYPO = 1.0, 0.85, 0.8
+ISCO_UNIT_BONUS, ISCO_MINOR_BONUS = 0.25, 0.15
+PRIOR_WEIGHT = 0.04
+MIN_TYPO_LENGTH = 4
+MIN_PREFIX_LENGTH = 3
+MAX_PREFIX_TOKENS = 300
+MAX_QUERY_TOKENS = 12
+MAX_QUERY_CHARS = 200
+CACHE_SIZE = 4096
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _stem(token: str) -> str:
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens of a label or query: lower case, no accents, no punctuation, no plural "s"."""
+    plain = _strip_accents(text.casefold())
+    cleaned = "".join(char if char.isalnum() else " " for char in plain)
+    words = [_stem(word) for word in cleaned.split() if word not in STOPWORDS]
+    return words or [_stem(word) for word in cleaned.split()]
+
+
+def label_forms(label: str) -> list[str]:
+    """ "infirmier/infirmière de soins" -> ["infirmier de soins", "infirmière de soins"] (ESCO writes French
+    and Spanish labels masculine/feminine); a label without "/" is its only form."""
+    if "/" not in label:
+        return [label]
+    parts = [part.strip() for part in label.split("/") if part.strip()]
+    if len(parts) != 2:
+        return parts or [label]
+    left, right = parts[0].split(), parts[1].split()
+    if len(left) < len(right):  # "infirmier/infirmière de soins"
+        return [" ".join(left + right[len(left) :]), parts[1]]
+    if len(right) < len(left):  # "directeur technique/directrice"
+        return [parts[0], " ".join(right + left[len(right) :])]
+    return parts
+
+
+@dataclass
+class _Index:
+    uris: list[str] = field(default_factory=list)
+    labels: list[dict[str, str]] = field(default_factory=list)
+    isco_codes: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    priors: list[float] = field(default_factory=list)
+    # entries: one per (concept, language, label form)
+    entry_concept: list[int] = field(default_factory=list)
+    entry_weight: list[float] = field(default_factory=list)
+    entry_language: list[str] = field(default_factory=list)
+    entry_length: list[int] = field(default_factory=list)
+    entry_text: list[str] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    sorted_vocabulary: list[str] = field(default_factory=list)
+    buckets: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
+    # ISCO-08 groups: language -> normalised group tokens, per code
+    isco_tokens: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    isco_vocabulary: list[str] = field(default_factory=list)
+
+    def add(self, concept: int, language: str, text: str, weight: float, seen: dict[Any, int]) -> None:
+        for form in label_forms(text):
+            words = tokens(form)
+            if not words:
+                continue
+            key = (concept, language, tuple(words))
+            known = seen.get(key)
+            if known is not None:
+                if self.entry_weight[known] < weight:
+                    self.entry_weight[known] = weight
+                    self.entry_text[known] = text
+                continue
+            entry = len(self.entry_concept)
+            seen[key] = entry
+            self.entry_concept.append(concept)
+            self.entry_weight.append(weight)
+            self.entry_language.append(language)
+            self.entry_length.append(len(set(words)))
+            self.entry_text.append(text)
+            for word in set(words):
+                self.postings[word].append(entry)
+
+    def finish(self) -> None:
+        self.postings = dict(self.postings)
+        self.sorted_vocabulary = sorted(self.postings)
+        buckets: dict[tuple[int, str, int], list[str]] = defaultdict(list)
+        for word in self.sorted_vocabulary:
+            if len(word) >= MIN_TYPO_LENGTH - 1:
+                buckets[(0, word[0], len(word))].append(word)
+                buckets[(1, word[1], len(word))].append(word)
+        self.buckets = dict(buckets)
+
+
+def _typo_neighbours(index: _Index, word: str) -> list[str]:
+    """Vocabulary words one edit (OSA) away: looked up among words of about the same length that share the
+    first or the second letter (a typo in both of the first two letters is not caught)."""
+    if len(word) < MIN_TYPO_LENGTH:
+        return []
+    found: list[str] = []
+    for position in (0, 1):
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            bucket = index.buckets.get((position, word[position], length))
+            if bucket:
+                matches = process.extract(word, bucket, scorer=OSA.distance, score_cutoff=1, limit=None)
+                found.extend(match for match, _distance, _key in matches if match != word)
+    return found
+
+
+def _prefix_words(vocabulary: list[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(vocabulary, prefix)
+    words = []
+    for position in range(start, min(len(vocabulary), start + MAX_PREFIX_TOKENS)):
+        word = vocabulary[position]
+        if not word.startswith(prefix):
+            break
+        if word != prefix:
+            words.append(word)
+    return words
+
+
+def _word_matches(index: _Index, word: str, *, last: bool) -> dict[str, float]:
+    """Vocabulary words a query word stands for, with the quality of each match."""
+    matches: dict[str, float] = {}
+    if word in index.postings:
+        matches[word] = QUALITY_EXACT
+    for neighbour in _typo_neighbours(index, word):
+        matches.setdefault(neighbour, QUALITY_TYPO)
+    if last and len(word) >= MIN_PREFIX_LENGTH:
+        for longer in _prefix_words(index.sorted_vocabulary, word):
+            if matches.get(longer, 0.0) < QUALITY_PREFIX:
+                matches[longer] = QUALITY_PREFIX
+    return matches
+
+
+def _language_weight(entry_language: str, asked: str) -> float:
+    if entry_language == asked:
+        return 1.0
+    if entry_language == "en":
+        return 0.85
+    return 0.75
+
+
+def _isco_bonus(index: _Index, words: list[str], lang: str) -> dict[str, float]:
+    """ISCO-08 codes (unit and minor groups) whose label, in the asked language or English, matches every
+    query word (a word matches a group word when they are nearly equal: normalised similarity >= 80)."""
+    if not index.isco_tokens or not words:
+        return {}
+    similar: list[set[str]] = []
+    for word in words:
+        if len(word) < MIN_TYPO_LENGTH:
+            similar.append({word})
+            continue
+        found = process.extract(word, index.isco_vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=None)
+        similar.append({match for match, _score, _key in found})
+    bonus: dict[str, float] = {}
+    for language in {lang, "en"}:
+        for code, group_words in index.isco_tokens.get(language, {}).items():
+            if all(group_words & options for options in similar):
+                value = ISCO_UNIT_BONUS if len(code) == 4 else ISCO_MINOR_BONUS
+                bonus[code] = max(bonus.get(code, 0.0), value)
+    return bonus
+
+
+@dataclass(frozen=True)
+class RawHit:
+    position: int
+    score: float
+    matched: str
+    matched_language: str
+
+
+def search_index(index: _Index, query: str, *, lang: str, limit: int) -> list[RawHit]:
+    words = tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
+    if not words:
+        return []
+    entry_scores: dict[int, float] | None = None
+    for position, word in enumerate(words):
+        matches = _word_matches(index, word, last=position == len(words) - 1)
+        best: dict[int, float] = {}
+        for token, quality in matches.items():
+            for entry in index.postings[token]:
+                if best.get(entry, 0.0) < quality:
+                    best[entry] = quality
+        if entry_scores is None:
+            entry_scores = best
+        else:
+            entry_scores = {
+                entry: total + best[entry] for entry, total in entry_scores.items() if entry in best
+            }
+        if not entry_scores:
+            return []
+    assert entry_scores is not None
+    count = len(words)
+    concept_best: dict[int, tuple[float, int]] = {}
+    for entry, total in entry_scores.items():
+        coverage = min(1.0, count / index.entry_length[entry])
+        score = (
+            (total / count)
+            * (0.7 + 0.3 * coverage)
+            * index.entry_weight[entry]
+            * _language_weight(index.entry_language[entry], lang)
+        )
+        concept = index.entry_concept[entry]
+        known = concept_best.get(concept)
+        if known is None or score > known[0]:
+            concept_best[concept] = (score, entry)
+    bonus = _isco_bonus(index, words, lang) if index.isco_tokens else {}
+    hits = []
+    for concept, (score, entry) in concept_best.items():
+        code = index.isco_codes[concept]
+        lift = max(bonus.get(code, 0.0), bonus.get(code[:3], 0.0)) if bonus and code else 0.0
+        final = score + lift + PRIOR_WEIGHT * index.priors[concept]
+        hits.append(RawHit(concept, final, index.entry_text[entry], index.entry_language[entry]))
+    hits.sort(key=lambda hit: (-hit.score, index.labels[hit.position]["en"]))
+    return hits[:limit]
+
+
+# Building and caching ------------------------------------------------------------------------------------
+
+
+def _prior(skill_count: int) -> float:
+    return min(1.0, math.log1p(skill_count) / math.log1p(200))
+
+
+def build_occupation_index(edition_id: int, isco_edition_id: int | None) -> _Index:
+    from django.db.models import Count
+
+    from migdev.skills.models import IscoGroup, Occupation
+
+    index = _Index()
+    seen: dict[Any, int] = {}
+    rows = (
+        Occupation.objects.filter(edition_id=edition_id)
+        .annotate(skill_count=Count("skill_links"))
+        .values_list(
+            "uri",
+            "label_en",
+            "label_fr",
+            "label_es",
+            "alt_labels",
+            "hidden_labels",
+            "isco_code",
+            "skill_count",
+        )
+        .order_by("pk")
+    )
+    for uri, label_en, label_fr, label_es, alt, hidden, isco_code, skill_count in rows:
+        concept = len(index.uris)
+        index.uris.append(uri)
+        labels = {"en": label_en, "fr": label_fr, "es": label_es}
+        index.labels.append(labels)
+        index.isco_codes.append(isco_code)
+        index.kinds.append("occupation")
+        index.priors.append(_prior(skill_count))
+        for language in LANGUAGES:
+            if labels[language]:
+                index.add(concept, language, labels[language], WEIGHT_PREFERRED, seen)
+            for text in (alt or {}).get(language, []):
+                index.add(concept, language, text, WEIGHT_ALTERNATIVE, seen)
+            for text in (hidden or {}).get(language, []):
+                index.add(concept, language, text, WEIGHT_HIDDEN, seen)
+    index.finish()
+    if isco_edition_id is not None:
+        vocabulary: set[str] = set()
+        per_language: dict[str, dict[str, set[str]]] = {language: {} for language in LANGUAGES}
+        groups = IscoGroup.objects.filter(edition_id=isco_edition_id, level__gte=3).values_list(
+            "code", "label_en", "label_fr", "label_es"
+        )
+        for code, *labels in groups:
+            for language, text in zip(LANGUAGES, labels, strict=True):
+                if text:
+                    words = set(tokens(text))
+                    per_language[language][code] = words
+                    vocabulary.update(words)
+        index.isco_tokens = per_language
+        index.isco_vocabulary = sorted(vocabulary)
+    return index
+
+
+def build_skill_index(edition_id: int) -> _Index:
+    from django.db.models import Count
+
+    from migdev.skills.models import Skill
+
+    index = _Index()
+    seen: dict[Any, int] = {}
+    rows = (
+        Skill.objects.filter(edition_id=edition_id)
+        .annotate(occupation_count=Count("occupation_links"))
+        .values_list("uri", "label_en", "label_fr", "label_es", "alt_labels", "kind", "occupation_count")
+        .order_by("pk")
+    )
+    for uri, label_en, label_fr, label_es, alt, kind, occupation_count in rows:
+        concept = len(index.uris)
+        index.uris.append(uri)
+        labels = {"en": label_en, "fr": label_fr, "es": label_es}
+        index.labels.append(labels)
+        index.isco_codes.append("")
+        index.kinds.append(kind)
+        index.priors.append(_prior(occupation_count))
+        for language in LANGUAGES:
+            if labels[language]:
+                index.add(concept, language, labels[language], WEIGHT_PREFERRED, seen)
+            for text in (alt or {}).get(language, []):
+                index.add(concept, language, text, WEIGHT_ALTERNATIVE, seen)
+    index.finish()
+    return index
+
+
+class IndexCache:
+    """Per-process indexes keyed by (kind, edition id, revision, ISCO edition id, revision); only the newest
+    key per kind and edition is kept."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._indexes: dict[tuple[Any, ...], _Index] = {}
+        self._results: OrderedDict[tuple[Any, ...], list[RawHit]] = OrderedDict()
+
+    def index(self, key: tuple[Any, ...], build: Any) -> _Index:
+        found = self._indexes.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._indexes.get(key)
+            if found is None:
+                found = build()
+                stale = [other for other in self._indexes if other[:2] == key[:2]]
+                for other in stale:
+                    del self._indexes[other]
+                self._indexes[key] = found
+            return found
+
+    def cached(self, key: tuple[Any, ...]) -> list[RawHit] | None:
+        with self._lock:
+            hits = self._results.get(key)
+            if hits is not None:
+                self._results.move_to_end(key)
+            return hits
+
+    def remember(self, key: tuple[Any, ...], hits: list[RawHit]) -> None:
+        with self._lock:
+            self._results[key] = hits
+            while len(self._results) > CACHE_SIZE:
+                self._results.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._indexes.clear()
+            self._results.clear()
+
+
+CACHE = IndexCache()
