@@ -537,14 +537,37 @@ class PairScores:
     exclusions: dict[str, np.ndarray]
 
 
+def _codes(values: np.ndarray) -> tuple[np.ndarray, IntArray]:
+    """Distinct rows (or values) and each item's position among them."""
+    unique, inverse = np.unique(values, axis=0, return_inverse=True)
+    return unique, inverse.reshape(-1).astype(np.int64)
+
+
 @dataclass
 class _Prepared:
+    """What depends on the openings only, computed once per ranking.
+
+    Openings are described by a few small vocabularies (their language requirements, preferred languages,
+    ISCO code, wanted years, country); each pair's component is then one look-up in a small
+    people × vocabulary table, instead of arithmetic over every pair.
+    """
+
     weights_t: sp.csr_matrix
     totals: FloatArray
-    asks_nothing: IntArray  # openings that ask for no skill
-    willing_keys: IntArray | None  # sorted person * n_countries + country
-    anywhere: np.ndarray | None
+    asks_nothing: IntArray
+    required_values: np.ndarray
+    required_code: IntArray
+    preferred_values: np.ndarray
+    preferred_code: IntArray
+    isco_values: IntArray
+    isco_code: IntArray
+    wanted_values: FloatArray
+    wanted_code: IntArray
+    country_column: IntArray  # the opening's country, or n_countries for "anywhere"
     n_countries: int
+    # Openings by country (the last group: no country), each with its own skills matrix, so that people who
+    # accept only some countries are multiplied against those openings only.
+    country_groups: list[tuple[IntArray, sp.csr_matrix]]
 
 
 def _prepare(
@@ -552,100 +575,170 @@ def _prepare(
 ) -> _Prepared:
     w = skill_weights(openings, essential=essential, optional=optional, spec=spec)
     totals = np.asarray(w.sum(axis=1)).ravel()
-    willing_keys = anywhere = None
-    n_countries = 0
-    if people.countries is not None:
-        willing = people.countries.tocsr()
-        willing.eliminate_zeros()
-        n_countries = int(willing.shape[1])
-        rows = np.repeat(np.arange(willing.shape[0], dtype=np.int64), np.diff(willing.indptr))
-        willing_keys = np.sort(rows * n_countries + willing.indices)
-        anywhere = np.diff(willing.indptr) == 0
-    return _Prepared(w.T.tocsr(), totals, np.flatnonzero(totals <= 0), willing_keys, anywhere, n_countries)
-
-
-def score_pairs(
-    people: People,
-    openings: Openings,
-    person: IntArray,
-    opening: IntArray,
-    skill_part: FloatArray,
-    component_weights: ComponentWeights,
-    requirements: Requirements,
-    prepared: _Prepared,
-    *,
-    keep_parts: bool = False,
-) -> PairScores:
-    """All sub-scores and hard requirements of aligned pairs (1-D arrays), vectorised."""
-    occupation_part = occupation_similarity(people.isco[person], openings.isco[opening])
-
-    levels_p = people.language_levels
-    required_o, preferred_o = openings.required_levels, openings.preferred_levels
-    language_fail = np.zeros(person.shape, dtype=bool)
-    preferred_met = np.zeros(person.shape, dtype=np.float64)
-    for lang in range(required_o.shape[1]):  # a loop over languages, not over pairs
-        held = levels_p[person, lang]
-        if requirements.languages and required_o[:, lang].any():
-            required = required_o[opening, lang]
-            language_fail |= (required > 0) & (held < required)
-        if preferred_o[:, lang].any():
-            preferred = preferred_o[opening, lang]
-            preferred_met += (preferred > 0) & (held >= preferred)
-    preferred_count = (preferred_o > 0).sum(axis=1).astype(np.float64)[opening]
-    language_part = np.where(preferred_count > 0, preferred_met / np.maximum(preferred_count, 1.0), 1.0)
-
-    wanted = openings.experience_years[opening]
-    experience_part = np.where(
-        wanted > 0, np.minimum(1.0, people.experience_years[person] / np.where(wanted > 0, wanted, 1.0)), 1.0
+    required_values, required_code = _codes(np.asarray(openings.required_levels))
+    preferred_values, preferred_code = _codes(np.asarray(openings.preferred_levels))
+    isco_values, isco_code = _codes(np.asarray(openings.isco))
+    wanted_values, wanted_code = _codes(np.asarray(openings.experience_years, dtype=np.float64))
+    n_countries = int(people.countries.shape[1]) if people.countries is not None else 0
+    country = np.asarray(openings.country)
+    if n_countries and country.size and int(country.max()) >= n_countries:
+        raise ValueError("an opening's country is outside the people's country columns")
+    groups: list[tuple[IntArray, sp.csr_matrix]] = []
+    if n_countries:
+        column = np.where(country >= 0, country, n_countries)
+        order = np.argsort(column, kind="stable")
+        bounds = np.searchsorted(column[order], np.arange(n_countries + 2))
+        for c in range(n_countries + 1):
+            members = order[bounds[c] : bounds[c + 1]].astype(np.int64)
+            groups.append((members, w[members].T.tocsr()))
+    return _Prepared(
+        w.T.tocsr(),
+        totals,
+        np.flatnonzero(totals <= 0),
+        required_values,
+        required_code,
+        preferred_values,
+        preferred_code,
+        isco_values,
+        isco_code,
+        wanted_values,
+        wanted_code,
+        np.where(country >= 0, country, n_countries),
+        n_countries,
+        groups,
     )
 
-    w = component_weights
+
+@dataclass
+class _Tables:
+    """people[rows] × vocabulary tables."""
+
+    language_fail: np.ndarray
+    language_part: FloatArray
+    occupation: FloatArray
+    experience: FloatArray
+    country_ok: np.ndarray | None
+
+
+def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requirements) -> _Tables:
+    levels = np.asarray(people.language_levels[rows])[:, None, :]
+    required = prepared.required_values[None, :, :]
+    if requirements.languages:
+        language_fail = ((required > 0) & (levels < required)).any(axis=2)
+    else:
+        language_fail = np.zeros((levels.shape[0], required.shape[1]), dtype=bool)
+    preferred = prepared.preferred_values[None, :, :]
+    asked = (prepared.preferred_values > 0).sum(axis=1)
+    met = ((preferred > 0) & (levels >= preferred)).sum(axis=2)
+    language_part = np.where(asked[None, :] > 0, met / np.maximum(asked, 1)[None, :], 1.0)
+    occupation = occupation_similarity(np.asarray(people.isco[rows])[:, None], prepared.isco_values[None, :])
+    wanted = prepared.wanted_values[None, :]
+    years = np.asarray(people.experience_years[rows], dtype=np.float64)[:, None]
+    experience = np.where(wanted > 0, np.minimum(1.0, years / np.where(wanted > 0, wanted, 1.0)), 1.0)
+    country_ok = None
+    if requirements.country and people.countries is not None:
+        willing = people.countries[rows].toarray() > 0
+        anywhere = ~willing.any(axis=1)
+        country_ok = np.concatenate(
+            [willing | anywhere[:, None], np.ones((willing.shape[0], 1), bool)], axis=1
+        )
+    return _Tables(language_fail, language_part, occupation, experience, country_ok)
+
+
+def _look_up(table: np.ndarray, local: IntArray, code: IntArray) -> np.ndarray:
+    return table.ravel()[local * table.shape[1] + code]
+
+
+def _pair_totals(
+    people: People,
+    openings: Openings,
+    rows: slice,
+    local: IntArray,
+    opening: IntArray,
+    skill_part: FloatArray,
+    weights: ComponentWeights,
+    requirements: Requirements,
+    prepared: _Prepared,
+    tables: _Tables,
+    *,
+    keep_all: bool,
+    country_applied: bool = False,
+) -> PairScores:
+    """Totals of pairs (local person row within ``rows``, opening). Without ``keep_all`` only the eligible
+    pairs are returned, and each hard requirement drops pairs before the next is computed (cheapest first)."""
+    start = rows.start or 0
+    exclusions: dict[str, np.ndarray] = {}
+
+    def check(name: str, failed: np.ndarray) -> None:
+        nonlocal local, opening, skill_part
+        if keep_all:
+            exclusions[name] = failed
+        else:
+            keep = ~failed
+            local, opening, skill_part = local[keep], opening[keep], skill_part[keep]
+
+    if keep_all:
+        if requirements.min_skill_score > 0:
+            check("skills", skill_part < requirements.min_skill_score)
+        if tables.country_ok is not None:
+            check("country", ~_look_up(tables.country_ok, local, prepared.country_column[opening]))
+        check("languages", _look_up(tables.language_fail, local, prepared.required_code[opening]))
+    else:
+        # The cheap look-ups first, dropped together (one copy); the country is already applied when the
+        # skills product ran per country.
+        failed = _look_up(tables.language_fail, local, prepared.required_code[opening])
+        if requirements.min_skill_score > 0:
+            failed |= skill_part < requirements.min_skill_score
+        if tables.country_ok is not None and not country_applied:
+            failed |= ~_look_up(tables.country_ok, local, prepared.country_column[opening])
+        check("languages", failed)
+    if requirements.dates:
+        a_from = np.asarray(people.available_from[rows])[local]
+        a_to = np.asarray(people.available_to[rows])[local]
+        begin, end = openings.start_day[opening], openings.end_day[opening]
+        late = (a_from >= 0) & (begin >= 0) & (a_from > begin)
+        check("dates", late | ((a_to >= 0) & ((end < 0) | (a_to < end))))
+    if requirements.min_age:
+        birth = np.asarray(people.birth_day[rows])[local]
+        min_age = openings.min_age[opening]
+        begin = openings.start_day[opening]
+        # Age at the opening's start; an unknown birth date fails a minimum age.
+        age = (np.where(begin >= 0, begin, 0) - birth) / 365.2425
+        check("min_age", (min_age > 0) & ((birth == UNKNOWN) | (age < min_age)))
+    occupation_part = _look_up(tables.occupation, local, prepared.isco_code[opening])
+    language_part = _look_up(tables.language_part, local, prepared.preferred_code[opening])
+    experience_part = _look_up(tables.experience, local, prepared.wanted_code[opening])
+    w = weights
     total = (
         w.skills * skill_part
         + w.occupation * occupation_part
         + w.languages * language_part
         + w.experience * experience_part
     ) / (w.skills + w.occupation + w.languages + w.experience)
-
-    exclusions: dict[str, np.ndarray] = {"languages": language_fail}
-    if requirements.country and prepared.willing_keys is not None and prepared.anywhere is not None:
-        country = openings.country[opening]
-        keys = person.astype(np.int64) * prepared.n_countries + np.maximum(country, 0)
-        found = np.searchsorted(prepared.willing_keys, keys)
-        found = np.minimum(found, max(prepared.willing_keys.size - 1, 0))
-        accepts = (
-            prepared.willing_keys[found] == keys if prepared.willing_keys.size else np.zeros(keys.shape, bool)
-        )
-        exclusions["country"] = ~(accepts | prepared.anywhere[person] | (country < 0))
-    if requirements.dates:
-        start, end = openings.start_day[opening], openings.end_day[opening]
-        a_from, a_to = people.available_from[person], people.available_to[person]
-        late = (a_from >= 0) & (start >= 0) & (a_from > start)
-        ends_early = (a_to >= 0) & ((end < 0) | (a_to < end))
-        exclusions["dates"] = late | ends_early
-    if requirements.min_age:
-        birth = people.birth_day[person]
-        min_age = openings.min_age[opening]
-        start = openings.start_day[opening]
-        # Age at the opening's start; an unknown birth date fails a minimum age.
-        age = (np.where(start >= 0, start, 0) - birth) / 365.2425
-        exclusions["min_age"] = (min_age > 0) & ((birth == UNKNOWN) | (age < min_age))
-    if requirements.min_skill_score > 0:
-        exclusions["skills"] = skill_part < requirements.min_skill_score
-    eligible = np.ones(person.shape, dtype=bool)
-    for mask in exclusions.values():
-        eligible &= ~mask
-    parts = (
-        {
-            "skills": skill_part,
-            "occupation": occupation_part,
-            "languages": language_part,
-            "experience": experience_part,
-        }
-        if keep_parts
-        else {}
+    eligible = np.ones(local.shape, dtype=bool)
+    if keep_all:
+        for mask in exclusions.values():
+            eligible &= ~mask
+    parts = {
+        "skills": skill_part,
+        "occupation": occupation_part,
+        "languages": language_part,
+        "experience": experience_part,
+    }
+    return PairScores(
+        local + start, opening, total, eligible, parts if keep_all else {}, exclusions if keep_all else {}
     )
-    return PairScores(person, opening, total, eligible, parts, exclusions if keep_parts else {})
+
+
+def _products(
+    held: sp.csr_matrix, who: IntArray, members: IntArray, weights_t: sp.csr_matrix
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(local row, opening, covered weight) of held[who] against the openings ``members``."""
+    if who.size == 0 or members.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    covered = (held[who] @ weights_t).tocsr()
+    local = np.repeat(who, np.diff(covered.indptr))
+    return local, members[covered.indices], covered.data
 
 
 def _skill_pairs(
@@ -655,45 +748,72 @@ def _skill_pairs(
     graph: SkillGraph | None,
     candidates_only: bool,
     n_openings: int,
+    *,
+    by_country: bool = False,
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """(person, opening, skills sub-score) for people[rows]: every pair, or (``candidates_only``) the pairs
-    with a skill in common plus the openings that ask for no skill."""
+    """(local person row, opening, skills sub-score) for people[rows]: every pair, or (``candidates_only``)
+    the pairs with a skill in common plus the openings that ask for no skill."""
     skills = people.skills[rows]
     held = graph.credit(skills) if graph is not None else (skills > 0).astype(np.float64)
-    covered = held @ prepared.weights_t
-    start = rows.start or 0
     n_rows = skills.shape[0]
-    if candidates_only:
-        covered = covered.tocoo()
-        person = covered.row.astype(np.int64) + start
-        opening = covered.col.astype(np.int64)
+    if candidates_only and by_country and people.countries is not None and prepared.country_groups:
+        willing = people.countries[rows].tocsc()
+        anywhere = np.flatnonzero(np.diff(willing.tocsr().indptr) == 0)
+        parts = [_products(held, anywhere, np.arange(n_openings, dtype=np.int64), prepared.weights_t)]
+        for c, (members, weights_t) in enumerate(prepared.country_groups):
+            if members.size == 0:
+                continue
+            if c < prepared.n_countries:
+                who = willing.indices[willing.indptr[c] : willing.indptr[c + 1]].astype(np.int64)
+            else:
+                who = np.setdiff1d(
+                    np.arange(n_rows), anywhere
+                )  # openings without a country: all but anywhere
+            parts.append(_products(held, who, members, weights_t))
+        local = np.concatenate([x[0] for x in parts])
+        opening = np.concatenate([x[1] for x in parts])
+        value = np.concatenate([x[2] for x in parts]) / prepared.totals[opening]
+    elif candidates_only:
+        covered = (held @ prepared.weights_t).tocsr()
+        local = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(covered.indptr))
+        opening = covered.indices.astype(np.int64)
         value = covered.data / prepared.totals[opening]
+    if candidates_only:
         if prepared.asks_nothing.size:
-            person = np.concatenate(
-                [person, np.repeat(np.arange(start, start + n_rows), prepared.asks_nothing.size)]
-            )
+            local = np.concatenate([local, np.repeat(np.arange(n_rows), prepared.asks_nothing.size)])
             opening = np.concatenate([opening, np.tile(prepared.asks_nothing, n_rows)])
             value = np.concatenate([value, np.ones(n_rows * prepared.asks_nothing.size)])
-        order = np.lexsort((opening, person))
-        person, opening, value = person[order], opening[order], value[order]
     else:
-        dense = covered.toarray()
+        dense = (held @ prepared.weights_t).toarray()
         dense /= np.where(prepared.totals > 0, prepared.totals, 1.0)[None, :]
         dense[:, prepared.asks_nothing] = 1.0  # an opening that asks for no skill is met by everyone
-        person = np.repeat(np.arange(start, start + n_rows, dtype=np.int64), n_openings)
+        local = np.repeat(np.arange(n_rows, dtype=np.int64), n_openings)
         opening = np.tile(np.arange(n_openings, dtype=np.int64), n_rows)
         value = dense.ravel()
-    return person, opening, np.clip(value, 0.0, 1.0)
+    return local, opening, np.clip(value, 0.0, 1.0)
 
 
 def top_n_of_pairs(
     row: IntArray, col: IntArray, score: FloatArray, n_rows: int, n_cols: int, n: int
 ) -> tuple[IntArray, FloatArray]:
-    """Per row, the ``n`` best columns among the given (eligible) pairs: ties to the lower column."""
+    """Per row, the ``n`` best columns among the given (eligible) pairs: ties to the lower column.
+
+    A histogram of the scores per row first keeps the pairs at or above each row's n-th best bin, so only a
+    few pairs per row are sorted."""
     index = np.full((n_rows, n), -1, dtype=np.int64)
     values = np.full((n_rows, n), np.nan)
     if row.size == 0 or n == 0:
         return index, values
+    bins = 1024
+    counts = np.bincount(row, minlength=n_rows)
+    if counts.max() > n:
+        binned = np.minimum((score * (bins - 1)).astype(np.int64), bins - 1)
+        histogram = np.bincount(row * bins + binned, minlength=n_rows * bins).reshape(n_rows, bins)
+        from_top = np.cumsum(histogram[:, ::-1], axis=1)
+        threshold = bins - 1 - np.argmax(from_top >= n, axis=1)
+        threshold[counts <= n] = 0
+        keep = binned >= threshold[row]
+        row, col, score = row[keep], col[keep], score[keep]
     key = np.rint(score * RANK_SCALE).astype(np.int64) * n_cols + (n_cols - 1 - col)
     order = np.lexsort((-key, row))
     row_sorted = row[order]
@@ -751,17 +871,32 @@ def rank_matches(
         score = np.full((n, k), np.nan)
     for start in range(0, n, chunk_size):
         rows = slice(start, min(n, start + chunk_size))
-        person, opening, skill_part = _skill_pairs(people, rows, prepared, graph, candidates_only, m)
-        pairs = score_pairs(people, openings, person, opening, skill_part, weights, requirements, prepared)
-        ok = pairs.eligible
+        local, opening, skill_part = _skill_pairs(
+            people, rows, prepared, graph, candidates_only, m, by_country=requirements.country
+        )
+        tables = _tables(people, rows, prepared, requirements)
+        pairs = _pair_totals(
+            people,
+            openings,
+            rows,
+            local,
+            opening,
+            skill_part,
+            weights,
+            requirements,
+            prepared,
+            tables,
+            keep_all=False,
+            country_applied=candidates_only and requirements.country and bool(prepared.country_groups),
+        )
         if direction == "openings_for_people":
             idx, val = top_n_of_pairs(
-                person[ok] - start, opening[ok], pairs.total[ok], rows.stop - start, m, k
+                pairs.person - start, pairs.opening, pairs.total, rows.stop - start, m, k
             )
             index[rows], score[rows] = idx, val
         else:
             # Keep this chunk's best people per opening, merged with the best so far.
-            idx, val = top_n_of_pairs(opening[ok], person[ok], pairs.total[ok], m, n, k)
+            idx, val = top_n_of_pairs(pairs.opening, pairs.person, pairs.total, m, n, k)
             has = idx >= 0
             kept.append((np.nonzero(has)[0], idx[has], val[has]))
             o_all = np.concatenate([x[0] for x in kept])
@@ -805,6 +940,50 @@ def explain_pair(
     requirements = requirements or Requirements()
     prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
     rows = slice(person, person + 1)
-    p, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, openings.m)
-    pairs = score_pairs(people, openings, p, o, skill_part, weights, requirements, prepared, keep_parts=True)
+    local, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, openings.m)
+    tables = _tables(people, rows, prepared, requirements)
+    pairs = _pair_totals(
+        people, openings, rows, local, o, skill_part, weights, requirements, prepared, tables, keep_all=True
+    )
     return PairDetail(pairs.total, pairs.parts, pairs.eligible, pairs.exclusions)
+
+
+def score_matrix(
+    people: People,
+    openings: Openings,
+    *,
+    weights: ComponentWeights | None = None,
+    requirements: Requirements | None = None,
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+    chunk_size: int = 1000,
+) -> tuple[FloatArray, np.ndarray]:
+    """Dense people × openings totals and eligibility (the input of placement)."""
+    weights = weights or ComponentWeights()
+    requirements = requirements or Requirements()
+    prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
+    n, m = people.n, openings.m
+    total = np.zeros((n, m))
+    eligible = np.zeros((n, m), dtype=bool)
+    for start in range(0, n, chunk_size):
+        rows = slice(start, min(n, start + chunk_size))
+        local, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, m)
+        tables = _tables(people, rows, prepared, requirements)
+        pairs = _pair_totals(
+            people,
+            openings,
+            rows,
+            local,
+            o,
+            skill_part,
+            weights,
+            requirements,
+            prepared,
+            tables,
+            keep_all=True,
+        )
+        total[pairs.person, pairs.opening] = pairs.total
+        eligible[pairs.person, pairs.opening] = pairs.eligible
+    return total, eligible
