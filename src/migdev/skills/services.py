@@ -244,7 +244,11 @@ def _fill_isco_labels(
         for lang in ("fr", "es"):
             if lang in label_sources:
                 sources.setdefault(lang, label_sources[lang])
-        TaxonomyEdition.objects.filter(pk=isco.pk).update(label_sources=sources, revision=F("revision") + 1)
+        TaxonomyEdition.objects.filter(pk=isco.pk).update(
+            label_sources=sources,
+            licence=ISCO_ATTRIBUTION.format(translations=_translations_note(sources)),
+            revision=F("revision") + 1,
+        )
 
 
 def isco_changes(data: IscoData) -> Changes | None:

@@ -6,4 +6,7 @@ app_name = "skills"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("occupation/", views.occupation, name="occupation"),
+    path("skill/", views.skill, name="skill"),
+    path("autocomplete/", views.autocomplete, name="autocomplete"),
 ]

@@ -1,0 +1,219 @@
+"""REST API of the skills module, mounted at /api/v1/skills/. ESCO and ISCO-08 are public: no sign-in.
+
+Search answers are best first; ``label`` is in the asked language, or in English when the concept has no
+label in it (``language`` then says "en"). Every answer names the editions and carries ESCO's attribution.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from migdev.core.api_params import LanguageCode, answers
+from migdev.skills import selectors
+
+router = Router(tags=["skills"])
+
+SEARCH_LIMIT_MAX = 50
+QUERY_MAX_CHARS = 200
+URI_MAX_CHARS = 255
+
+
+class SearchQuery(Schema):
+    q: Annotated[str, Field(min_length=1, max_length=QUERY_MAX_CHARS, description="Free text")]
+    lang: LanguageCode = Field("en", description="Language of the labels answered and searched first")
+    limit: Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)] = 10
+    edition: Annotated[str | None, Field(max_length=40, pattern=r"^[0-9A-Za-z.\-]*$")] = Field(
+        None, description="ESCO version (default: the current edition)"
+    )
+
+
+class ConceptQuery(Schema):
+    uri: Annotated[str, Field(min_length=1, max_length=URI_MAX_CHARS, description="The concept's ESCO URI")]
+    lang: LanguageCode = "en"
+    edition: Annotated[str | None, Field(max_length=40, pattern=r"^[0-9A-Za-z.\-]*$")] = None
+
+
+class SearchHitOut(Schema):
+    uri: str
+    isco_code: str = Field(description="ISCO-08 unit group (occupations); empty for skills")
+    label: str
+    language: str = Field(description="Language of `label`: the asked one, or en when it has no label in it")
+    score: float
+    kind: str = Field(description="occupation, skill or group")
+    matched: str = Field(description="The label the query matched (may be an alternative or hidden label)")
+    matched_language: str
+
+
+class EditionOut(Schema):
+    taxonomy: str
+    version: str
+    label_sources: dict[str, str]
+    attribution: str
+
+
+class SearchOut(Schema):
+    items: list[SearchHitOut]
+    query: str
+    language: str
+    editions: list[EditionOut]
+
+
+class ConceptRefOut(Schema):
+    uri: str
+    label: str
+    language: str
+    code: str = ""
+    relation: str = ""
+
+
+class OccupationOut(Schema):
+    uri: str
+    code: str
+    isco_code: str
+    label: str
+    language: str
+    labels: dict[str, str] = Field(
+        description="Preferred label per language; empty when the language has none"
+    )
+    alternative_labels: dict[str, list[str]]
+    description_en: str
+    regulated_note: str
+    isco_path: list[ConceptRefOut]
+    broader: ConceptRefOut | None
+    narrower: list[ConceptRefOut]
+    essential_skills: list[ConceptRefOut]
+    optional_skills: list[ConceptRefOut]
+    editions: list[EditionOut]
+
+
+class SkillOut(Schema):
+    uri: str
+    kind: str
+    skill_type: str
+    reuse_level: str
+    label: str
+    language: str
+    labels: dict[str, str]
+    alternative_labels: dict[str, list[str]]
+    description_en: str
+    collections: list[str]
+    hierarchy: list[list[ConceptRefOut]]
+    narrower: list[ConceptRefOut]
+    related: list[ConceptRefOut]
+    essential_for: list[ConceptRefOut]
+    optional_for: list[ConceptRefOut]
+    editions: list[EditionOut]
+
+
+def _editions() -> list[EditionOut]:
+    return [
+        EditionOut(
+            taxonomy=edition.taxonomy,
+            version=edition.version,
+            label_sources=edition.label_sources,
+            attribution=edition.licence,
+        )
+        for edition in selectors.attribution()
+    ]
+
+
+def _edition(version: str | None) -> selectors.TaxonomyEdition | None:
+    edition = selectors.edition_named(version)
+    if version and edition is None:
+        raise Http404
+    return edition
+
+
+def _search_answer(hits: list[selectors.SearchHit], query: SearchQuery) -> SearchOut:
+    return SearchOut(
+        items=[SearchHitOut(**hit.__dict__) for hit in hits],
+        query=query.q,
+        language=query.lang,
+        editions=_editions(),
+    )
+
+
+def _ref_out(ref: selectors.ConceptRef) -> ConceptRefOut:
+    return ConceptRefOut(
+        uri=ref.uri, label=ref.label.text, language=ref.label.language, code=ref.code, relation=ref.relation
+    )
+
+
+@router.get("occupations/", response=SearchOut, auth=None, summary="Search occupations (ESCO), best first")
+@answers(404)
+def occupations_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchOut:
+    edition = _edition(query.edition)
+    hits = selectors.search_occupations(query.q, lang=query.lang, limit=query.limit, edition=edition)
+    return _search_answer(hits, query)
+
+
+@router.get(
+    "skills/", response=SearchOut, auth=None, summary="Search skills and knowledge (ESCO), best first"
+)
+@answers(404)
+def skills_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchOut:
+    edition = _edition(query.edition)
+    hits = selectors.search_skills(query.q, lang=query.lang, limit=query.limit, edition=edition)
+    return _search_answer(hits, query)
+
+
+@router.get("occupation/", response=OccupationOut, auth=None, summary="One occupation by its ESCO URI")
+@answers(404)
+def occupation_get(request: HttpRequest, query: Query[ConceptQuery]) -> OccupationOut:
+    detail = selectors.occupation_detail(query.uri, lang=query.lang, edition=_edition(query.edition))
+    if detail is None:
+        raise Http404
+    item = detail.occupation
+    return OccupationOut(
+        uri=item.uri,
+        code=item.code,
+        isco_code=item.isco_code,
+        label=detail.label.text,
+        language=detail.label.language,
+        labels={"en": item.label_en, "fr": item.label_fr, "es": item.label_es},
+        alternative_labels=item.alt_labels,
+        description_en=item.description_en,
+        regulated_note=item.regulated_note,
+        isco_path=[_ref_out(ref) for ref in detail.isco_path],
+        broader=_ref_out(detail.broader) if detail.broader else None,
+        narrower=[_ref_out(ref) for ref in detail.narrower],
+        essential_skills=[_ref_out(ref) for ref in detail.essential_skills],
+        optional_skills=[_ref_out(ref) for ref in detail.optional_skills],
+        editions=_editions(),
+    )
+
+
+@router.get(
+    "skill/", response=SkillOut, auth=None, summary="One skill, knowledge concept or skill group by URI"
+)
+@answers(404)
+def skill_get(request: HttpRequest, query: Query[ConceptQuery]) -> SkillOut:
+    detail = selectors.skill_detail(query.uri, lang=query.lang, edition=_edition(query.edition))
+    if detail is None:
+        raise Http404
+    item = detail.skill
+    return SkillOut(
+        uri=item.uri,
+        kind=item.kind,
+        skill_type=item.skill_type,
+        reuse_level=item.reuse_level,
+        label=detail.label.text,
+        language=detail.label.language,
+        labels={"en": item.label_en, "fr": item.label_fr, "es": item.label_es},
+        alternative_labels=item.alt_labels,
+        description_en=item.description_en,
+        collections=item.collections,
+        hierarchy=[[_ref_out(ref) for ref in path] for path in detail.hierarchy],
+        narrower=[_ref_out(ref) for ref in detail.narrower],
+        related=[_ref_out(ref) for ref in detail.related],
+        essential_for=[_ref_out(ref) for ref in detail.essential_for],
+        optional_for=[_ref_out(ref) for ref in detail.optional_for],
+        editions=_editions(),
+    )
+
+
+# Matching (skillsmatch) --------------------------------------------------------------------------------
+# The match endpoints are added below this line, or in api_matching.py included from here.
