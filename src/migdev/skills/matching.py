@@ -624,7 +624,7 @@ def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requ
     levels = np.asarray(people.language_levels[rows])[:, None, :]
     required = prepared.required_values[None, :, :]
     if requirements.languages:
-        language_fail = ((required > 0) & (levels < required)).any(axis=2)
+        language_fail = np.asarray(((required > 0) & (levels < required)).any(axis=2))
     else:
         language_fail = np.zeros((levels.shape[0], required.shape[1]), dtype=bool)
     preferred = prepared.preferred_values[None, :, :]
@@ -637,8 +637,8 @@ def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requ
     experience = np.where(wanted > 0, np.minimum(1.0, years / np.where(wanted > 0, wanted, 1.0)), 1.0)
     country_ok = None
     if requirements.country and people.countries is not None:
-        willing = people.countries[rows].toarray() > 0
-        anywhere = ~willing.any(axis=1)
+        willing: np.ndarray = np.asarray(people.countries[rows].toarray() > 0)
+        anywhere = np.asarray(~willing.any(axis=1))
         country_ok = np.concatenate(
             [willing | anywhere[:, None], np.ones((willing.shape[0], 1), bool)], axis=1
         )
