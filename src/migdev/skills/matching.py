@@ -379,13 +379,17 @@ class OccupationMatcher:
         essential_missing = sorted(int(s) for s in essential if s not in held_set)
         optional_matched = sorted(int(s) for s in optional if s in held_set)
         credited: list[CreditedSkill] = []
-        held_rows = self._combined[held] if held else None
-        for required, is_essential in [(int(s), True) for s in essential_missing] + [
+        wanted = [(int(s), True) for s in essential_missing] + [
             (int(s), False) for s in optional if s not in held_set
-        ]:
-            if held_rows is None:
-                break
-            column = held_rows[:, required].toarray().ravel()
+        ]
+        # held × wanted credits in one slice (the explanation is built for the returned results only)
+        block = (
+            self._combined[held][:, [r for r, _ in wanted]].toarray()
+            if held and wanted
+            else np.zeros((len(held), len(wanted)))
+        )
+        for position, (required, is_essential) in enumerate(wanted):
+            column = block[:, position]
             if not column.any():
                 continue
             best_value = column.max()
