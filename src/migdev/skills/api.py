@@ -219,3 +219,9 @@ def skill_get(request: HttpRequest, query: Query[EscoConceptQuery]) -> EscoSkill
 
 # Matching (skillsmatch) --------------------------------------------------------------------------------
 # The match endpoints are added below this line, or in api_matching.py included from here.
+
+
+# --- Matching (engine in matching.py; endpoints in api_matching.py) ----------------------------------
+from migdev.skills.api_matching import router as matching_router  # noqa: E402
+
+router.add_router("", matching_router)

@@ -1,0 +1,602 @@
+"""Benchmark: the skills module's search, ranking, placement and evaluation beside their peers, in one run.
+
+    python3 run.py bench skills [--people 100000] [--openings 10000] [--repeats 3] [--requests 2000]
+                                [--clients 20] [--skip-database]
+
+(1) Search: a throw-away data directory gets the migrations and the shipped ESCO v1.2.0 taxonomy; then
+    ``--clients`` threads send ``--requests`` occupation searches (job titles typed with typos, missing
+    accents, other word order, one gender form; en/fr/es; fixed seed) through
+    ``selectors.search_occupations``, and the same queries as a LIKE scan over the labels (preferred and
+    alternative, in the query's language: ``icontains``). Same harness, same threads. Reports p50/p95,
+    the first (cold: builds the per-process index) and Acc@1 of both.
+(2) Ranking: ``--people`` people and ``--openings`` openings generated from the ESCO occupation-skill relations
+    (a person holds 15-40 % of an occupation's skills and 0-3 others; an opening asks for 40-80 % of an
+    occupation's essential skills and some optional ones) with ISCO codes, CEFR levels in 5 languages,
+    experience, birth and availability dates, countries; top 20 openings per person among pairs with a
+    skill in common that pass the hard requirements. migdev's engine (scipy sparse products over chunks,
+    pair arrays, one sort) beside pandas (merge on skill, group-by person and opening, the same component
+    formulas and filters, sort and head(20)) over the same chunks. Both must give the same top 20.
+    Times: the first run (cold) and the median of the following ``--repeats`` (warm); peak memory of one
+    run of each under tracemalloc (numpy and pandas allocations are traced).
+(3) Placement: 5,000 people into 1,000 openings × 5 places (scores and eligibility from the engine):
+    ``place_optimal`` beside ``scipy.optimize.linear_sum_assignment`` on the expanded 5,000 × 5,000 matrix
+    (ineligible cells 0); the totals must be equal. Also deferred acceptance and the score it gives up.
+(4) Evaluation: ``migdev skills evaluate`` figures (engine, plain and strong baselines) in the same data dir.
+
+Benchmarks are not tests. The last line printed is JSON, ratios first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy
+import scipy.sparse as sp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "migdev.settings")
+
+from migdev.skills import compact  # noqa: E402
+from migdev.skills.matching import (  # noqa: E402
+    UNKNOWN,
+    ComponentWeights,
+    Openings,
+    People,
+    Requirements,
+    people_matrix,
+    rank_matches,
+    score_matrix,
+)
+from migdev.skills.placement import place_optimal, place_stable  # noqa: E402
+
+SEED = 20261206
+LANGUAGES = 5
+COUNTRIES = 40
+TOP_N = 20
+DAY0 = 20454  # 2026-01-01
+MIN_SKILL = 1e-9  # "at least one skill in common"
+
+
+# --- synthetic population from ESCO ---------------------------------------------------------------------
+
+
+def esco_structure() -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    esco, _ = compact.read()
+    occupation = {o["uri"]: i for i, o in enumerate(esco.occupations)}
+    skills: dict[str, int] = {}
+    rows, cols, essential = [], [], []
+    for occ_uri, skill_uri, relation in esco.occupation_skills:
+        rows.append(occupation[occ_uri])
+        cols.append(skills.setdefault(skill_uri, len(skills)))
+        essential.append(relation == "essential")
+    r, c, e = np.array(rows), np.array(cols), np.array(essential)
+    shape = (len(occupation), len(skills))
+    ess = sp.csr_matrix((np.ones(e.sum()), (r[e], c[e])), shape=shape)
+    opt = sp.csr_matrix((np.ones((~e).sum()), (r[~e], c[~e])), shape=shape)
+    ess.data[:] = 1
+    opt.data[:] = 1
+    isco = np.array(
+        [int(o["isco_code"]) if str(o.get("isco_code", "")).isdigit() else UNKNOWN for o in esco.occupations]
+    )
+    return ess.tocsr(), opt.tocsr(), isco
+
+
+def _row(matrix: sp.csr_matrix, i: int) -> np.ndarray:
+    return matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
+
+
+def generate(n_people: int, n_openings: int, seed: int = SEED) -> tuple[People, Openings]:
+    ess, opt, isco = esco_structure()
+    n_occ, n_skills = ess.shape
+    required = (ess + opt).tocsr()
+    rng = np.random.default_rng(seed)
+    person_occ = rng.integers(0, n_occ, n_people)
+    lists = []
+    for occ in person_occ:
+        pool = _row(required, occ)
+        k = max(1, int(round(rng.uniform(0.15, 0.4) * pool.size)))
+        picked = list(rng.choice(pool, size=k, replace=False))
+        picked += list(rng.integers(0, n_skills, int(rng.integers(0, 4))))
+        lists.append(picked)
+    skills = people_matrix(lists, n_skills)
+    opening_occ = rng.integers(0, n_occ, n_openings)
+    ess_lists, opt_lists = [], []
+    for occ in opening_occ:
+        e, o = _row(ess, occ), _row(opt, occ)
+        ess_lists.append(
+            rng.choice(e, size=max(1, int(round(rng.uniform(0.4, 0.8) * e.size))), replace=False)
+            if e.size
+            else []
+        )
+        opt_lists.append(
+            rng.choice(o, size=int(round(rng.uniform(0.0, 0.4) * o.size)), replace=False) if o.size else []
+        )
+    levels = rng.choice(7, size=(n_people, LANGUAGES), p=[0.55, 0.05, 0.08, 0.1, 0.1, 0.07, 0.05])
+    levels[:, 0] = rng.integers(2, 7, n_people)  # everyone has some of the first language
+    required_levels = np.zeros((n_openings, LANGUAGES), dtype=np.int64)
+    lang = rng.integers(0, LANGUAGES, n_openings)
+    asks = rng.random(n_openings) < 0.6
+    required_levels[np.flatnonzero(asks), lang[asks]] = rng.integers(1, 4, asks.sum())
+    preferred_levels = np.zeros((n_openings, LANGUAGES), dtype=np.int64)
+    lang2 = rng.integers(0, LANGUAGES, n_openings)
+    prefers = rng.random(n_openings) < 0.5
+    preferred_levels[np.flatnonzero(prefers), lang2[prefers]] = rng.integers(2, 6, prefers.sum())
+    willing_rows, willing_cols = [], []
+    for person in range(n_people):
+        if rng.random() < 0.3:
+            continue  # anywhere
+        for country in rng.choice(COUNTRIES, size=int(rng.integers(1, 6)), replace=False):
+            willing_rows.append(person)
+            willing_cols.append(country)
+    countries = sp.csr_matrix(
+        (
+            np.ones(len(willing_rows)),
+            (np.array(willing_rows, dtype=np.int64), np.array(willing_cols, dtype=np.int64)),
+        ),
+        shape=(n_people, COUNTRIES),
+    )
+    people = People(
+        skills=skills,
+        isco=np.where(rng.random(n_people) < 0.9, isco[person_occ], UNKNOWN),
+        language_levels=levels.astype(np.int64),
+        experience_years=np.round(rng.gamma(2.0, 3.0, n_people), 1),
+        birth_day=np.where(
+            rng.random(n_people) < 0.97, DAY0 - rng.integers(16 * 365, 60 * 365, n_people), UNKNOWN
+        ),
+        available_from=DAY0 + rng.integers(0, 200, n_people),
+        available_to=np.where(rng.random(n_people) < 0.8, UNKNOWN, DAY0 + rng.integers(300, 900, n_people)),
+        countries=countries,
+    )
+    openings = Openings(
+        essential=people_matrix(ess_lists, n_skills),
+        optional=people_matrix(opt_lists, n_skills),
+        isco=isco[opening_occ],
+        required_levels=required_levels,
+        preferred_levels=preferred_levels,
+        experience_years=rng.choice([0.0, 1.0, 2.0, 3.0, 5.0], n_openings),
+        min_age=rng.choice([0.0, 18.0, 21.0], n_openings, p=[0.2, 0.7, 0.1]),
+        country=rng.integers(0, COUNTRIES, n_openings),
+        start_day=DAY0 + rng.integers(30, 365, n_openings),
+        end_day=np.where(rng.random(n_openings) < 0.5, UNKNOWN, DAY0 + rng.integers(400, 800, n_openings)),
+    )
+    return people, openings
+
+
+# --- (2) ranking: engine and pandas ----------------------------------------------------------------------
+
+
+def run_engine(people: People, openings: Openings, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    ranking = rank_matches(
+        people, openings, top_n=TOP_N, requirements=Requirements(min_skill_score=MIN_SKILL), chunk_size=chunk
+    )
+    return ranking.index, ranking.score
+
+
+def run_pandas(people: People, openings: Openings, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    """The same scores with pandas: merge on skill, group-by (person, opening), then the components."""
+    import pandas as pd
+
+    w = ComponentWeights()
+    ess = openings.essential.tocoo()
+    opt = openings.optional.tocoo()
+    opening_skills = pd.concat(
+        [
+            pd.DataFrame({"o": ess.row, "s": ess.col, "w": 1.0}),
+            pd.DataFrame({"o": opt.row, "s": opt.col, "w": 0.3}),
+        ]
+    )
+    # essential wins where a skill is listed both ways
+    opening_skills = opening_skills.groupby(["o", "s"], as_index=False)["w"].max()
+    totals = opening_skills.groupby("o")["w"].sum()
+    opening_frame = pd.DataFrame(
+        {
+            "o": np.arange(openings.m),
+            "o_isco": openings.isco,
+            "o_total": totals.reindex(np.arange(openings.m), fill_value=0.0).to_numpy(),
+            "o_years": openings.experience_years,
+            "o_min_age": openings.min_age,
+            "o_country": openings.country,
+            "o_start": openings.start_day,
+            "o_end": openings.end_day,
+            **{f"o_req{lang}": openings.required_levels[:, lang] for lang in range(LANGUAGES)},
+            **{f"o_pref{lang}": openings.preferred_levels[:, lang] for lang in range(LANGUAGES)},
+        }
+    )
+    opening_frame["o_pref_count"] = (openings.preferred_levels > 0).sum(axis=1)
+    person_frame = pd.DataFrame(
+        {
+            "p": np.arange(people.n),
+            "p_isco": people.isco,
+            "p_years": people.experience_years,
+            "p_birth": people.birth_day,
+            "p_from": people.available_from,
+            "p_to": people.available_to,
+            **{f"p_lvl{lang}": people.language_levels[:, lang] for lang in range(LANGUAGES)},
+        }
+    )
+    assert people.countries is not None
+    willing = people.countries.tocoo()
+    willing_frame = pd.DataFrame({"p": willing.row, "o_country": willing.col, "willing": True})
+    anywhere = pd.Series(np.diff(people.countries.tocsr().indptr) == 0, name="anywhere")
+    person_skill = people.skills.tocoo()
+    all_people = pd.DataFrame({"p": person_skill.row, "s": person_skill.col})
+    index = np.full((people.n, TOP_N), -1, dtype=np.int64)
+    score = np.full((people.n, TOP_N), np.nan)
+    for start in range(0, people.n, chunk):
+        ps = all_people[(all_people["p"] >= start) & (all_people["p"] < start + chunk)]
+        pairs = ps.merge(opening_skills, on="s").groupby(["p", "o"], as_index=False)["w"].sum()
+        df = pairs.merge(opening_frame, on="o").merge(person_frame, on="p")
+        skill = (df["w"] / df["o_total"]).clip(0, 1)
+        p4, o4 = df["p_isco"], df["o_isco"]
+        known = (p4 >= 0) & (o4 >= 0)
+        occupation = np.select(
+            [known & (p4 == o4), known & (p4 // 10 == o4 // 10), known & (p4 // 100 == o4 // 100)],
+            [1.0, 0.5, 0.25],
+            0.0,
+        )
+        met = sum(
+            ((df[f"o_pref{lang}"] > 0) & (df[f"p_lvl{lang}"] >= df[f"o_pref{lang}"])).astype(float)
+            for lang in range(LANGUAGES)
+        )
+        language = np.where(df["o_pref_count"] > 0, met / df["o_pref_count"].clip(lower=1), 1.0)
+        fail_language = np.zeros(len(df), dtype=bool)
+        for lang in range(LANGUAGES):
+            fail_language |= ((df[f"o_req{lang}"] > 0) & (df[f"p_lvl{lang}"] < df[f"o_req{lang}"])).to_numpy()
+        experience = np.where(
+            df["o_years"] > 0,
+            np.minimum(1.0, df["p_years"] / df["o_years"].where(df["o_years"] > 0, 1.0)),
+            1.0,
+        )
+        df["total"] = (
+            w.skills * skill + w.occupation * occupation + w.languages * language + w.experience * experience
+        ) / (w.skills + w.occupation + w.languages + w.experience)
+        df = df.merge(willing_frame, on=["p", "o_country"], how="left")
+        accepts = (
+            df["willing"].fillna(False).astype(bool).to_numpy() | anywhere.to_numpy()[df["p"].to_numpy()]
+        )
+        accepts |= (df["o_country"] < 0).to_numpy()
+        late = (df["p_from"] >= 0) & (df["o_start"] >= 0) & (df["p_from"] > df["o_start"])
+        early = (df["p_to"] >= 0) & ((df["o_end"] < 0) | (df["p_to"] < df["o_end"]))
+        age = (df["o_start"].where(df["o_start"] >= 0, 0) - df["p_birth"]) / 365.2425
+        too_young = (df["o_min_age"] > 0) & ((df["p_birth"] == UNKNOWN) | (age < df["o_min_age"]))
+        keep = (
+            ~fail_language
+            & accepts
+            & ~late.to_numpy()
+            & ~early.to_numpy()
+            & ~too_young.to_numpy()
+            & (skill >= MIN_SKILL).to_numpy()
+        )
+        df = df.loc[keep, ["p", "o", "total"]]
+        df["key"] = np.rint(df["total"] * 1e6).astype(np.int64)
+        df = df.sort_values(["p", "key", "o"], ascending=[True, False, True])
+        best = df.groupby("p").head(TOP_N)
+        rank = best.groupby("p").cumcount().to_numpy()
+        index[best["p"].to_numpy(), rank] = best["o"].to_numpy()
+        score[best["p"].to_numpy(), rank] = best["total"].to_numpy()
+    return index, score
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    gc.collect()
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def peak_memory(function: Callable[[], Any]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        function()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+def bench_ranking(n_people: int, n_openings: int, repeats: int, chunk: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    people, openings = generate(n_people, n_openings)
+    print(
+        f"ranking: {n_people:,} people × {n_openings:,} openings generated in {time.perf_counter() - started:.1f} s "
+        f"({people.skills.nnz / n_people:.1f} skills a person, "
+        f"{(openings.essential.nnz + openings.optional.nnz) / n_openings:.1f} an opening)",
+        flush=True,
+    )
+    engine_times, pandas_times = [], []
+    engine_result = pandas_result = None
+    for round_number in range(repeats + 1):  # round 0 is the cold run
+        t, engine_result = timed(lambda: run_engine(people, openings, chunk))
+        engine_times.append(t)
+        t, pandas_result = timed(lambda: run_pandas(people, openings, chunk))
+        pandas_times.append(t)
+        print(
+            f"  round {round_number}: engine {engine_times[-1]:.2f} s, pandas {pandas_times[-1]:.2f} s",
+            flush=True,
+        )
+    assert engine_result is not None and pandas_result is not None
+    same_lists = np.all(engine_result[0] == pandas_result[0], axis=1)
+    both = (engine_result[0] >= 0) & (pandas_result[0] >= 0)
+    score_gap = (
+        float(np.nanmax(np.abs(engine_result[1][both] - pandas_result[1][both]))) if both.any() else 0.0
+    )
+    engine_peak = peak_memory(lambda: run_engine(people, openings, chunk))
+    pandas_peak = peak_memory(lambda: run_pandas(people, openings, chunk))
+    warm_engine = statistics.median(engine_times[1:]) if repeats else engine_times[0]
+    warm_pandas = statistics.median(pandas_times[1:]) if repeats else pandas_times[0]
+    result = {
+        "people": n_people,
+        "openings": n_openings,
+        "top_n": TOP_N,
+        "chunk": chunk,
+        "engine_cold_s": engine_times[0],
+        "engine_warm_median_s": warm_engine,
+        "pandas_cold_s": pandas_times[0],
+        "pandas_warm_median_s": warm_pandas,
+        "speedup_warm": warm_pandas / warm_engine,
+        "speedup_cold": pandas_times[0] / engine_times[0],
+        "engine_peak_mib": engine_peak,
+        "pandas_peak_mib": pandas_peak,
+        "same_top20_share": float(same_lists.mean()),
+        "max_score_difference": score_gap,
+        "people_with_fewer_than_20": int((engine_result[0][:, -1] < 0).sum()),
+    }
+    print(
+        f"ranking: engine {warm_engine:.2f} s (cold {engine_times[0]:.2f}), pandas {warm_pandas:.2f} s "
+        f"(cold {pandas_times[0]:.2f}): {result['speedup_warm']:.1f}× faster; peak memory {engine_peak:.0f} MiB "
+        f"vs {pandas_peak:.0f} MiB; same top 20 for {100 * result['same_top20_share']:.2f} % of people",
+        flush=True,
+    )
+    return result
+
+
+# --- (3) placement ----------------------------------------------------------------------------------------
+
+
+def bench_placement(repeats: int) -> dict[str, Any]:
+    from scipy.optimize import linear_sum_assignment
+
+    people, openings = generate(5000, 1000, seed=SEED + 1)
+    scores, eligible = score_matrix(people, openings, requirements=Requirements(min_skill_score=MIN_SKILL))
+    capacities = [5] * openings.m
+    expanded = np.repeat(np.where(eligible, scores, 0.0), 5, axis=1)
+
+    def peer() -> float:
+        rows, cols = linear_sum_assignment(expanded, maximize=True)
+        return float(expanded[rows, cols].sum())
+
+    ours_times, peer_times = [], []
+    ours = None
+    peer_total = 0.0
+    for _ in range(repeats + 1):
+        t, ours = timed(lambda: place_optimal(scores, capacities, eligible))
+        ours_times.append(t)
+        t, peer_total = timed(peer)
+        peer_times.append(t)
+    assert ours is not None
+    stable_time, stable = timed(lambda: place_stable(scores, capacities, eligible))
+    result = {
+        "people": 5000,
+        "openings": 1000,
+        "places_each": 5,
+        "eligible_share": float(eligible.mean()),
+        "ours_total": ours.total_score,
+        "lsa_total": peer_total,
+        "totals_equal": bool(abs(ours.total_score - peer_total) <= 1e-6 * max(1.0, peer_total)),
+        "ours_method": ours.method,
+        "ours_cold_s": ours_times[0],
+        "ours_warm_median_s": statistics.median(ours_times[1:]) if repeats else ours_times[0],
+        "lsa_cold_s": peer_times[0],
+        "lsa_warm_median_s": statistics.median(peer_times[1:]) if repeats else peer_times[0],
+        "placed": len(ours.placements),
+        "unplaced": len(ours.unplaced),
+        "stable_total": stable.total_score,
+        "stable_gives_up": stable.score_given_up,
+        "stable_s_including_optimum": stable_time,
+    }
+    print(
+        f"placement: total {ours.total_score:.4f} ({ours.method}) vs linear_sum_assignment {peer_total:.4f}; "
+        f"{result['ours_warm_median_s']:.2f} s vs {result['lsa_warm_median_s']:.2f} s; stable matching gives up "
+        f"{stable.score_given_up:.4f}",
+        flush=True,
+    )
+    return result
+
+
+# --- (1) search and (4) evaluation, in a throw-away data directory ----------------------------------------
+
+DATABASE_SCRIPT = r"""
+import json, statistics, sys, threading, time
+from django.db import connection
+from django.db.models import Q
+from migdev.skills import selectors
+from migdev.skills.evaluation import evaluate_edition, title_profiles
+from migdev.skills.models import Occupation
+
+options = json.loads(sys.argv[-1]) if sys.argv[-1].startswith("{") else {}
+requests, clients = options.get("requests", 2000), options.get("clients", 20)
+edition = selectors.current_edition("esco")
+occupations = list(Occupation.objects.filter(edition=edition).order_by("pk"))
+queries = []
+for lang in ("en", "fr", "es"):
+    labels = [[x for x in [getattr(o, f"label_{lang}"), *(o.alt_labels or {}).get(lang, [])] if x] for o in occupations]
+    truth, texts = title_profiles(labels, requests // 3 + 1, seed=%(seed)d)
+    queries += [(text, lang, occupations[t].uri) for t, text in zip(truth, texts)]
+queries = queries[:requests]
+
+
+def by_search(text, lang):
+    return [hit.uri for hit in selectors.search_occupations(text, lang=lang, limit=10, edition=edition)]
+
+
+def by_like(text, lang):
+    condition = Q(**{f"label_{lang}__icontains": text}) | Q(alt_labels__icontains=text)
+    return list(Occupation.objects.filter(edition=edition).filter(condition).order_by("pk").values_list("uri", flat=True)[:10])
+
+
+def run(function):
+    latencies, found = [], []
+    lock = threading.Lock()
+    counter = iter(range(len(queries)))
+    def client():
+        while True:
+            with lock:
+                number = next(counter, None)
+            if number is None:
+                connection.close()
+                return
+            text, lang, uri = queries[number]
+            started = time.perf_counter()
+            uris = function(text, lang)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                found.append(bool(uris) and uris[0] == uri)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    pick = lambda share: latencies[min(len(latencies) - 1, int(round(share * (len(latencies) - 1))))] * 1000
+    return {"p50_ms": pick(0.5), "p95_ms": pick(0.95), "max_ms": latencies[-1] * 1000, "requests_per_s": len(latencies) / wall, "acc@1": sum(found) / len(found)}
+
+started = time.perf_counter(); by_search(*queries[0][:2]); search_cold = (time.perf_counter() - started) * 1000
+started = time.perf_counter(); by_like(*queries[0][:2]); like_cold = (time.perf_counter() - started) * 1000
+search = run(by_search); search["cold_first_ms"] = search_cold
+like = run(by_like); like["cold_first_ms"] = like_cold
+report = evaluate_edition(profiles=options.get("profiles", 1000), titles=options.get("titles", 300), seed=%(seed)d)
+print(json.dumps({"search": search, "like": like, "clients": clients, "requests": len(queries), "evaluation": report.as_dict()}))
+"""
+
+
+def bench_database(requests: int, clients: int, profiles: int, titles: int) -> dict[str, Any]:
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT / "src"),
+            "MIGDEV_DATA_DIR": data_dir,
+            "MIGDEV_DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-0123456789",
+            "MIGDEV_FIELD_KEYS": base64.urlsafe_b64encode(b"bench-only-field-key-32-bytes!!!").decode(),
+            "MIGDEV_BLIND_INDEX_KEY": "bench-only-blind-index-key-0123456789-abcdefgh",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "ERROR",
+        }
+        env.pop("DATABASE_URL", None)
+        started = time.perf_counter()
+        subprocess.run([python, "-m", "migdev", "migrate", "-v0"], env=env, check=True, cwd=data_dir)
+        subprocess.run(
+            [python, "-m", "migdev", "skills_reference"],
+            env=env,
+            check=True,
+            cwd=data_dir,
+            capture_output=True,
+        )
+        print(
+            f"database: migrated and ESCO v1.2.0 loaded in {time.perf_counter() - started:.0f} s", flush=True
+        )
+        script = DATABASE_SCRIPT % {"seed": SEED}
+        options = json.dumps(
+            {"requests": requests, "clients": clients, "profiles": profiles, "titles": titles}
+        )
+        completed = subprocess.run(
+            [python, "-c", "import django; django.setup(); import sys; exec(sys.argv[1])", script, options],
+            env=env,
+            cwd=data_dir,
+            capture_output=True,
+            text=True,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(completed.stderr[-4000:])
+        result = json.loads(completed.stdout.strip().splitlines()[-1])
+    s, like = result["search"], result["like"]
+    print(
+        f"search: {result['requests']} queries from {result['clients']} clients: p95 {s['p95_ms']:.1f} ms "
+        f"(p50 {s['p50_ms']:.1f}, first {s['cold_first_ms']:.0f} ms, Acc@1 {s['acc@1']:.3f}) vs LIKE scan p95 "
+        f"{like['p95_ms']:.1f} ms (p50 {like['p50_ms']:.1f}, Acc@1 {like['acc@1']:.3f})",
+        flush=True,
+    )
+    evaluation = result["evaluation"]
+    print(f"evaluation: skills {evaluation['skills']}", flush=True)
+    for lang, row in evaluation["titles"].items():
+        print(f"evaluation: titles ({lang}) {row}", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--openings", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--chunk", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--profiles", type=int, default=1000)
+    parser.add_argument("--titles", type=int, default=300)
+    parser.add_argument("--skip-database", action="store_true", help="skip (1) search and (4) evaluation")
+    parser.add_argument("--skip-ranking", action="store_true")
+    parser.add_argument("--skip-placement", action="store_true")
+    options = parser.parse_args()
+    import pandas
+
+    database = (
+        None
+        if options.skip_database
+        else bench_database(options.requests, options.clients, options.profiles, options.titles)
+    )
+    ranking = (
+        None
+        if options.skip_ranking
+        else bench_ranking(options.people, options.openings, options.repeats, options.chunk)
+    )
+    placement = None if options.skip_placement else bench_placement(options.repeats)
+    summary: dict[str, Any] = {
+        "ratio_ranking_pandas_to_engine": ranking["speedup_warm"] if ranking else None,
+        "target_ratio_at_least": 20.0,
+        "ratio_search_p95_to_like_p95": database["search"]["p95_ms"] / database["like"]["p95_ms"]
+        if database
+        else None,
+        "search_p95_ms": database["search"]["p95_ms"] if database else None,
+        "target_search_p95_ms_at_most": 50.0,
+        "placement_totals_equal": placement["totals_equal"] if placement else None,
+        "ratio_placement_to_lsa": placement["ours_warm_median_s"] / placement["lsa_warm_median_s"]
+        if placement
+        else None,
+        "ranking": ranking,
+        "placement": placement,
+        "search": database
+        and {"migdev": database["search"], "like_scan": database["like"], "clients": database["clients"]},
+        "evaluation": database and database["evaluation"],
+        "seed": SEED,
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "pandas": pandas.__version__,
+        },
+        "cpu_count": os.cpu_count(),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

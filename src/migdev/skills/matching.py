@@ -1,0 +1,1022 @@
+"""The skills matching engine: arrays in, ranked results with explanations out (no Django models here).
+
+Two rankers share one idea — a required skill counts by how specific it is, and a skill the person does not
+hold can still earn part of its weight through a related or hierarchically close skill they do hold:
+
+* :class:`OccupationMatcher` ranks ESCO occupations for a set of skills (``POST
+  /api/v1/skills/occupations/match``, ``migdev skills evaluate``).
+* :func:`rank_matches` ranks openings for people (or people for openings) from skill sets, hard requirements
+  (languages with CEFR levels, country, available dates, minimum age, minimum skill score) and weighted,
+  visible components (skills, occupation, languages, experience).
+
+Everything is vectorised: sparse matrix products (scipy) over chunks of people, ``argpartition`` for the
+top N, never a Python loop over pairs. Explanations are built for the returned results only.
+
+Occupation score (documented in docs/skills.md, "Matching and placement")::
+
+    weight(o, t)   = (1 if t is essential to o else 0.3 if optional) * specificity(t)
+    specificity(t) = log((1 + N) / (1 + n_t)) + 1, normalised to mean 1 over the skills that occupations use
+                     (N occupations, n_t of them ask for t: "communicate with customers" counts less than
+                     "operate a tower crane")
+    credit(p, t)   = 1 if the person holds t, else the best of
+                     0.5 * [holds a skill related to t (ESCO skill-skill relation, either direction)],
+                     0.5 * [holds a narrower skill of t (t is its direct broader skill)],
+                     0.25 * [holds a broader skill of t],
+                     0.2 * [holds a sibling of t: same direct broader concept with at most 30 members]
+    coverage(p, o)  = sum_t weight(o, t) * credit(p, t) / sum_t weight(o, t)
+    precision(p, o) = share of the person's skills (weighted by specificity) the occupation asks for
+                      (directly, or through the same credits)
+    score(p, o)     = coverage ** 0.4 * precision ** 0.6   (exponent chosen on a tuning seed, see docs)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+FloatArray = np.ndarray
+IntArray = np.ndarray
+
+# Scores are compared after rounding to this many decimals, so that the order of tied results is the
+# documented one (lower index first) rather than an artefact of floating-point summation order.
+RANK_DECIMALS = 6
+RANK_SCALE = 10**RANK_DECIMALS
+# The key of an ineligible cell: below every real key, and safe to negate (unlike int64's minimum).
+NO_KEY = -(2**62)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def top_n_per_row(
+    scores: FloatArray, n: int, *, eligible: np.ndarray | None = None
+) -> tuple[IntArray, FloatArray]:
+    """Column indices and scores of the ``n`` best columns of each row, best first.
+
+    Ties (after rounding to ``RANK_DECIMALS``) go to the lower column index. Ineligible cells never appear;
+    rows with fewer than ``n`` eligible cells are padded with index -1 and score ``nan``.
+    """
+    rows, cols = scores.shape
+    n = min(n, cols)
+    if rows == 0 or n == 0:
+        return np.empty((rows, 0), dtype=np.int64), np.empty((rows, 0))
+    # One integer key per cell: rounded score first, then the reversed column index; unique within a row,
+    # so argpartition's result is exactly the documented order whatever the algorithm does with ties.
+    key = np.rint(np.asarray(scores, dtype=np.float64) * RANK_SCALE).astype(np.int64)
+    key *= cols
+    key += np.arange(cols - 1, -1, -1, dtype=np.int64)[None, :]
+    if eligible is not None:
+        key[~eligible] = NO_KEY
+    if n < cols:
+        part = np.argpartition(key, cols - n, axis=1)[:, cols - n :]
+    else:
+        part = np.broadcast_to(np.arange(cols), (rows, cols)).copy()
+    part_keys = np.take_along_axis(key, part, axis=1)
+    order = np.argsort(-part_keys, axis=1, kind="stable")
+    best = np.take_along_axis(part, order, axis=1).astype(np.int64)
+    best_keys = np.take_along_axis(part_keys, order, axis=1)
+    best_scores = np.take_along_axis(np.asarray(scores, dtype=np.float64), best, axis=1)
+    missing = best_keys == NO_KEY
+    best[missing] = -1
+    best_scores[missing] = np.nan
+    return best, best_scores
+
+
+def _indicator(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
+    data = np.ones(len(rows), dtype=np.float64)
+    matrix = sp.csr_matrix((data, (np.asarray(rows), np.asarray(cols))), shape=shape)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def people_matrix(skill_lists: Sequence[Sequence[int]], n_skills: int) -> sp.csr_matrix:
+    """A people × skill 0/1 CSR matrix from lists of skill indices (duplicates collapse)."""
+    lengths = np.fromiter((len(s) for s in skill_lists), dtype=np.int64, count=len(skill_lists))
+    rows = np.repeat(np.arange(len(skill_lists)), lengths)
+    cols = np.fromiter((i for s in skill_lists for i in s), dtype=np.int64, count=int(lengths.sum()))
+    return _indicator(rows, cols, (len(skill_lists), n_skills))
+
+
+def specificity(required: sp.csr_matrix) -> FloatArray:
+    """IDF-like weight per skill from an items × skill 0/1 matrix, mean 1 over the skills in use."""
+    n_items = required.shape[0]
+    used_by = np.asarray((required > 0).sum(axis=0)).ravel()
+    idf = np.log((1.0 + n_items) / (1.0 + used_by)) + 1.0
+    in_use = used_by > 0
+    if in_use.any():
+        idf = idf / idf[in_use].mean()
+    return idf
+
+
+# ---------------------------------------------------------------------------------------------------
+# Skill credit (related and hierarchy)
+
+
+class CreditKind:
+    DIRECT = "direct"
+    RELATED = "related"
+    NARROWER = "narrower"  # the person holds a narrower skill of the required one
+    BROADER = "broader"  # the person holds a broader skill of the required one
+    SIBLING = "sibling"  # both share a small direct broader concept
+
+
+@dataclass(frozen=True)
+class CreditWeights:
+    """Share of a required skill's weight earned through a close skill instead of the skill itself."""
+
+    related: float = 0.5
+    narrower: float = 0.5
+    broader: float = 0.25
+    sibling: float = 0.2
+    sibling_family_max: int = 30  # larger families (e.g. a whole ISCED field) give no sibling credit
+
+    def __post_init__(self) -> None:
+        for name in ("related", "narrower", "broader", "sibling"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"credit weight {name} must be within [0, 1], got {value}")
+
+
+@dataclass
+class SkillGraph:
+    """Skill-to-skill credit as one sparse matrix per kind: ``M[s, t] = 1`` when holding s credits t."""
+
+    n_skills: int
+    related: sp.csr_matrix
+    narrower: sp.csr_matrix
+    broader: sp.csr_matrix
+    sibling: sp.csr_matrix
+    weights: CreditWeights = field(default_factory=CreditWeights)
+
+    @classmethod
+    def build(
+        cls,
+        n_skills: int,
+        *,
+        relation_pairs: tuple[IntArray, IntArray] = (np.empty(0, int), np.empty(0, int)),
+        broader_pairs: tuple[IntArray, IntArray] = (np.empty(0, int), np.empty(0, int)),
+        n_concepts: int | None = None,
+        weights: CreditWeights | None = None,
+    ) -> SkillGraph:
+        """``relation_pairs``: (skill, related) indices, used in both directions. ``broader_pairs``:
+        (narrower, broader) indices; broader concepts past ``n_skills`` (skill groups, up to ``n_concepts``)
+        only serve as sibling families."""
+        weights = weights or CreditWeights()
+        shape = (n_skills, n_skills)
+        a, b = (np.asarray(x, dtype=np.int64) for x in relation_pairs)
+        related = _indicator(np.concatenate([a, b]), np.concatenate([b, a]), shape)
+        related.setdiag(0)
+        related.eliminate_zeros()
+        narrow, broad = (np.asarray(x, dtype=np.int64) for x in broader_pairs)
+        total = max(n_concepts or n_skills, int(broad.max()) + 1 if broad.size else n_skills, n_skills)
+        parent = _indicator(narrow, broad, (n_skills, total))  # skill -> its direct broader concepts
+        both_skills = broad < n_skills
+        narrower = _indicator(narrow[both_skills], broad[both_skills], shape)  # s narrower of t: s credits t
+        broader = narrower.T.tocsr()
+        family_size = np.asarray(parent.sum(axis=0)).ravel()
+        small = sp.diags((family_size <= weights.sibling_family_max).astype(np.float64))
+        sibling = (parent @ small @ parent.T).tocsr()
+        sibling.data[:] = 1.0
+        sibling.setdiag(0)
+        sibling.eliminate_zeros()
+        return cls(n_skills, related, narrower, broader, sibling, weights)
+
+    @classmethod
+    def empty(cls, n_skills: int) -> SkillGraph:
+        return cls.build(n_skills)
+
+    def credit(self, people: sp.csr_matrix) -> sp.csr_matrix:
+        """people × skill credit in [0, 1]: 1 for held skills, the best reduced credit otherwise."""
+        held = (people > 0).astype(np.float64).tocsr()
+        result = held
+        for matrix, weight in (
+            (self.related, self.weights.related),
+            (self.narrower, self.weights.narrower),
+            (self.broader, self.weights.broader),
+            (self.sibling, self.weights.sibling),
+        ):
+            if weight <= 0 or matrix.nnz == 0:
+                continue
+            reached = held @ matrix
+            reached.data[:] = weight
+            result = result.maximum(reached)
+        return result.tocsr()
+
+    def combined(self) -> sp.csr_matrix:
+        """skill × skill best credit (1 on the diagonal), for precision and explanations."""
+        result = sp.identity(self.n_skills, format="csr")
+        for matrix, weight in (
+            (self.related, self.weights.related),
+            (self.narrower, self.weights.narrower),
+            (self.broader, self.weights.broader),
+            (self.sibling, self.weights.sibling),
+        ):
+            if weight > 0 and matrix.nnz:
+                result = result.maximum(matrix * weight)
+        return result.tocsr()
+
+    def kinds_between(self, held: int, required: int) -> list[tuple[str, float]]:
+        out = []
+        for kind, matrix, weight in (
+            (CreditKind.RELATED, self.related, self.weights.related),
+            (CreditKind.NARROWER, self.narrower, self.weights.narrower),
+            (CreditKind.BROADER, self.broader, self.weights.broader),
+            (CreditKind.SIBLING, self.sibling, self.weights.sibling),
+        ):
+            if weight > 0 and matrix[held, required] > 0:
+                out.append((kind, weight))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Occupations for a set of skills
+
+
+@dataclass(frozen=True)
+class OccupationWeights:
+    essential: float = 1.0
+    optional: float = 0.3
+    use_specificity: bool = True
+    coverage_exponent: float = 0.4  # score = coverage ** e * precision ** (1 - e)
+
+    def __post_init__(self) -> None:
+        if self.essential <= 0 or self.optional < 0:
+            raise ValueError("essential weight must be positive and optional weight not negative")
+        if not 0.0 <= self.coverage_exponent <= 1.0:
+            raise ValueError("coverage_exponent must be within [0, 1]")
+
+
+@dataclass(frozen=True)
+class CreditedSkill:
+    required: int  # skill index the occupation asks for
+    via: int  # the person's skill that earned the credit
+    kind: str
+    credit: float
+    essential: bool
+
+
+@dataclass(frozen=True)
+class Explanation:
+    essential_matched: list[int]
+    essential_missing: list[int]
+    optional_matched: list[int]
+    credited: list[CreditedSkill]
+    coverage: float
+    precision: float
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    occupation: int
+    score: float
+    explanation: Explanation
+
+
+class OccupationMatcher:
+    """Ranks occupations for skill sets. Build once per taxonomy edition; immutable afterwards."""
+
+    def __init__(
+        self,
+        n_occupations: int,
+        n_skills: int,
+        *,
+        occupation_index: IntArray,
+        skill_index: IntArray,
+        essential: np.ndarray,
+        graph: SkillGraph | None = None,
+        weights: OccupationWeights | None = None,
+    ) -> None:
+        self.weights = weights or OccupationWeights()
+        self.n_occupations, self.n_skills = n_occupations, n_skills
+        occ = np.asarray(occupation_index, dtype=np.int64)
+        skill = np.asarray(skill_index, dtype=np.int64)
+        essential = np.asarray(essential, dtype=bool)
+        shape = (n_occupations, n_skills)
+        self.essential = _indicator(occ[essential], skill[essential], shape)
+        any_relation = _indicator(occ, skill, shape)
+        # A pair listed both essential and optional counts as essential (the stronger tie).
+        self.optional = (any_relation - self.essential).tocsr()
+        self.optional.eliminate_zeros()
+        self.required = any_relation
+        self.specificity = specificity(any_relation) if self.weights.use_specificity else np.ones(n_skills)
+        spec = sp.diags(self.specificity)
+        self.weight = (
+            (self.essential * self.weights.essential + self.optional * self.weights.optional) @ spec
+        ).tocsr()
+        self.weight_t = self.weight.T.tocsr()
+        self.total = np.asarray(self.weight.sum(axis=1)).ravel()
+        self.graph = graph or SkillGraph.empty(n_skills)
+        # How much each held skill is "explained" by an occupation: best credit it gives to a requirement.
+        reach = (self.graph.combined() @ any_relation.T).tocsr()  # skill x occupation, sums of credits
+        reach.data = np.minimum(reach.data, 1.0)
+        self._explains = reach
+        self._combined = self.graph.combined()
+
+    # Scoring -------------------------------------------------------------------------------------
+
+    def components(self, people: sp.csr_matrix) -> tuple[FloatArray, FloatArray]:
+        """Dense people × occupation (coverage, precision)."""
+        credit = self.graph.credit(people)
+        covered = np.asarray((credit @ self.weight_t).todense())
+        coverage = covered / np.where(self.total > 0, self.total, 1.0)[None, :]
+        held = (people > 0).astype(np.float64) @ sp.diags(self.specificity)
+        held_total = np.asarray(held.sum(axis=1)).ravel()
+        explained = np.asarray((held @ self._explains).todense())
+        precision = explained / np.where(held_total > 0, held_total, 1.0)[:, None]
+        return np.clip(coverage, 0.0, 1.0), np.clip(precision, 0.0, 1.0)
+
+    def score(self, people: sp.csr_matrix) -> FloatArray:
+        coverage, precision = self.components(people)
+        e = self.weights.coverage_exponent
+        return np.power(coverage, e) * np.power(precision, 1.0 - e)
+
+    def top(self, people: sp.csr_matrix, n: int) -> tuple[IntArray, FloatArray]:
+        scores = self.score(people)
+        return top_n_per_row(scores, n, eligible=scores > 0)
+
+    def match(self, skills: Sequence[int], limit: int = 10) -> list[OccupationMatch]:
+        """Best occupations for one person's skills, each with its explanation."""
+        person = people_matrix([sorted(set(skills))], self.n_skills)
+        coverage, precision = self.components(person)
+        e = self.weights.coverage_exponent
+        scores = np.power(coverage, e) * np.power(precision, 1.0 - e)
+        best, best_scores = top_n_per_row(scores, limit, eligible=scores > 0)
+        out = []
+        for occ, value in zip(best[0], best_scores[0], strict=True):
+            if occ < 0:
+                break
+            explanation = self.explain(
+                skills, int(occ), coverage=coverage[0, occ], precision=precision[0, occ]
+            )
+            out.append(OccupationMatch(int(occ), float(value), explanation))
+        return out
+
+    # Explanations --------------------------------------------------------------------------------
+
+    def explain(
+        self,
+        skills: Sequence[int],
+        occupation: int,
+        *,
+        coverage: float | None = None,
+        precision: float | None = None,
+    ) -> Explanation:
+        held = sorted({int(s) for s in skills})
+        held_set = set(held)
+        essential = self.essential.indices[
+            self.essential.indptr[occupation] : self.essential.indptr[occupation + 1]
+        ]
+        optional = self.optional.indices[
+            self.optional.indptr[occupation] : self.optional.indptr[occupation + 1]
+        ]
+        essential_matched = sorted(int(s) for s in essential if s in held_set)
+        essential_missing = sorted(int(s) for s in essential if s not in held_set)
+        optional_matched = sorted(int(s) for s in optional if s in held_set)
+        credited: list[CreditedSkill] = []
+        wanted = [(int(s), True) for s in essential_missing] + [
+            (int(s), False) for s in optional if s not in held_set
+        ]
+        # held × wanted credits in one slice (the explanation is built for the returned results only)
+        block = (
+            self._combined[held][:, [r for r, _ in wanted]].toarray()
+            if held and wanted
+            else np.zeros((len(held), len(wanted)))
+        )
+        for position, (required, is_essential) in enumerate(wanted):
+            column = block[:, position]
+            if not column.any():
+                continue
+            best_value = column.max()
+            via = held[int(np.flatnonzero(column == best_value)[0])]  # lowest skill index among the best
+            kinds = self.graph.kinds_between(via, required)
+            kind = next(
+                (k for k, w in kinds if w == best_value), kinds[0][0] if kinds else CreditKind.RELATED
+            )
+            credited.append(CreditedSkill(required, via, kind, float(best_value), is_essential))
+        if coverage is None or precision is None:
+            c, p = self.components(people_matrix([held], self.n_skills))
+            coverage, precision = float(c[0, occupation]), float(p[0, occupation])
+        return Explanation(
+            essential_matched,
+            essential_missing,
+            optional_matched,
+            credited,
+            float(coverage),
+            float(precision),
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# People and openings: hard requirements and weighted components
+
+DAYS_PER_YEAR = 365.2425
+CEFR_LEVELS = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6}
+UNKNOWN = -1
+
+
+@dataclass(frozen=True)
+class ComponentWeights:
+    """Visible weights of the sub-scores; the total is their weighted mean (weights need not sum to 1).
+
+    Defaults: skills 0.6, occupation 0.15, languages 0.15, experience 0.1 — skills decide, the rest
+    separates candidates with similar skills (as Textkernel's category weights do).
+    """
+
+    skills: float = 0.6
+    occupation: float = 0.15
+    languages: float = 0.15
+    experience: float = 0.1
+
+    def __post_init__(self) -> None:
+        values = self.as_dict().values()
+        if any(v < 0 or not math.isfinite(v) for v in values) or sum(values) <= 0:
+            raise ValueError("component weights must be finite, not negative, and not all zero")
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "skills": self.skills,
+            "occupation": self.occupation,
+            "languages": self.languages,
+            "experience": self.experience,
+        }
+
+
+@dataclass
+class People:
+    """Columns of n people. Days are integers (days since 1970-01-01); UNKNOWN (-1) where not known,
+    except ``available_to`` where UNKNOWN means open-ended."""
+
+    skills: sp.csr_matrix  # n × n_skills, 0/1
+    isco: IntArray  # 4-digit ISCO-08 unit group as an integer, UNKNOWN if none
+    language_levels: np.ndarray  # n × n_languages, 0 = none, 1..6 = A1..C2
+    experience_years: FloatArray
+    birth_day: IntArray
+    available_from: IntArray
+    available_to: IntArray
+    countries: sp.csr_matrix | None = (
+        None  # n × n_countries, 1 = willing to work there; an empty row = anywhere
+    )
+
+    @property
+    def n(self) -> int:
+        return int(self.skills.shape[0])
+
+
+@dataclass
+class Openings:
+    """Columns of m openings (jobs or assignments)."""
+
+    essential: sp.csr_matrix  # m × n_skills, 0/1
+    optional: sp.csr_matrix  # m × n_skills, 0/1
+    isco: IntArray
+    required_levels: np.ndarray  # m × n_languages, hard minimum (0 = not required)
+    preferred_levels: np.ndarray  # m × n_languages, soft (0 = not asked)
+    experience_years: FloatArray  # wanted years (0 = none wanted)
+    min_age: FloatArray  # 0 = none
+    country: IntArray  # UNKNOWN = anywhere
+    start_day: IntArray
+    end_day: IntArray  # UNKNOWN = open-ended
+
+    @property
+    def m(self) -> int:
+        return int(self.essential.shape[0])
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """Which hard requirements apply (all by default) and the minimum skills sub-score."""
+
+    languages: bool = True
+    country: bool = True
+    dates: bool = True
+    min_age: bool = True
+    min_skill_score: float = 0.0  # > 0 drops pairs with fewer skills in common
+
+
+EXCLUSION_REASONS = ("languages", "country", "dates", "min_age", "skills")
+
+
+def skill_weights(
+    openings: Openings, *, essential: float = 1.0, optional: float = 0.3, spec: FloatArray | None = None
+) -> sp.csr_matrix:
+    """m × skill weights (essential 1, optional 0.3 by default; optional ignored where also essential)."""
+    ess = (openings.essential > 0).astype(np.float64)
+    opt = (openings.optional > 0).astype(np.float64) - ess.multiply(openings.optional > 0)
+    weights = (ess * essential + opt * optional).tocsr()
+    if spec is not None:
+        weights = (weights @ sp.diags(spec)).tocsr()
+    weights.eliminate_zeros()
+    return weights
+
+
+def occupation_similarity(person_isco: IntArray, opening_isco: IntArray) -> FloatArray:
+    """1 same unit group (4 digits), 0.5 same minor group (3), 0.25 same sub-major group (2), else 0.
+    Broadcasts: pass (n, 1) and (1, m) for a matrix, or two aligned 1-D arrays for pairs."""
+    p = np.asarray(person_isco)
+    o = np.asarray(opening_isco)
+    if p.ndim == 1 and o.ndim == 1 and p.shape != o.shape:
+        p, o = p[:, None], o[None, :]
+    known = (p >= 0) & (o >= 0)
+    result = np.zeros(np.broadcast_shapes(p.shape, o.shape))
+    result[known & (p // 100 == o // 100)] = 0.25
+    result[known & (p // 10 == o // 10)] = 0.5
+    result[known & (p == o)] = 1.0
+    return result
+
+
+@dataclass
+class PairScores:
+    """Scores of aligned (person, opening) pairs."""
+
+    person: IntArray
+    opening: IntArray
+    total: FloatArray
+    eligible: np.ndarray
+    parts: dict[str, FloatArray]
+    exclusions: dict[str, np.ndarray]
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, IntArray]:
+    """Distinct rows (or values) and each item's position among them."""
+    unique, inverse = np.unique(values, axis=0, return_inverse=True)
+    return unique, inverse.reshape(-1).astype(np.int32)
+
+
+@dataclass
+class _Prepared:
+    """What depends on the openings only, computed once per ranking.
+
+    Openings are described by a few small vocabularies (their language requirements, preferred languages,
+    ISCO code, wanted years, country); each pair's component is then one look-up in a small
+    people × vocabulary table, instead of arithmetic over every pair.
+    """
+
+    weights_t: sp.csr_matrix
+    totals: FloatArray
+    asks_nothing: IntArray
+    required_values: np.ndarray
+    required_code: IntArray
+    preferred_values: np.ndarray
+    preferred_code: IntArray
+    isco_values: IntArray
+    isco_code: IntArray
+    wanted_values: FloatArray
+    wanted_code: IntArray
+    country_column: IntArray  # the opening's country, or n_countries for "anywhere"
+    n_countries: int
+    # Openings by country (the last group: no country), each with its own skills matrix, so that people who
+    # accept only some countries are multiplied against those openings only.
+    country_groups: list[tuple[IntArray, sp.csr_matrix]]
+    # Dates and minimum age as one comparison each (unknowns mapped to +-inf; see _Tables):
+    start_key: FloatArray  # start day, +inf when unknown
+    end_key: FloatArray  # end day, +inf when open-ended
+    latest_birth: FloatArray  # last birth day that reaches the minimum age at the start; +inf when none
+
+
+def _prepare(
+    people: People, openings: Openings, essential: float, optional: float, spec: FloatArray | None
+) -> _Prepared:
+    w = skill_weights(openings, essential=essential, optional=optional, spec=spec)
+    totals = np.asarray(w.sum(axis=1)).ravel()
+    required_values, required_code = _codes(np.asarray(openings.required_levels))
+    preferred_values, preferred_code = _codes(np.asarray(openings.preferred_levels))
+    isco_values, isco_code = _codes(np.asarray(openings.isco))
+    wanted_values, wanted_code = _codes(np.asarray(openings.experience_years, dtype=np.float64))
+    n_countries = int(people.countries.shape[1]) if people.countries is not None else 0
+    country = np.asarray(openings.country)
+    if n_countries and country.size and int(country.max()) >= n_countries:
+        raise ValueError("an opening's country is outside the people's country columns")
+    groups: list[tuple[IntArray, sp.csr_matrix]] = []
+    if n_countries:
+        column = np.where(country >= 0, country, n_countries)
+        order = np.argsort(column, kind="stable")
+        bounds = np.searchsorted(column[order], np.arange(n_countries + 2))
+        for c in range(n_countries + 1):
+            members = order[bounds[c] : bounds[c + 1]].astype(np.int32)
+            groups.append((members, w[members].T.tocsr()))
+    return _Prepared(
+        w.T.tocsr(),
+        totals,
+        np.flatnonzero(totals <= 0),
+        required_values,
+        required_code,
+        preferred_values,
+        preferred_code,
+        isco_values,
+        isco_code,
+        wanted_values,
+        wanted_code,
+        np.where(country >= 0, country, n_countries),
+        n_countries,
+        groups,
+        np.where(openings.start_day >= 0, openings.start_day, np.inf).astype(np.float64),
+        np.where(openings.end_day >= 0, openings.end_day, np.inf).astype(np.float64),
+        np.where(
+            openings.min_age > 0,
+            np.where(openings.start_day >= 0, openings.start_day, 0) - openings.min_age * DAYS_PER_YEAR,
+            np.inf,
+        ).astype(np.float64),
+    )
+
+
+@dataclass
+class _Tables:
+    """people[rows] × vocabulary tables."""
+
+    language_fail: np.ndarray
+    language_part: FloatArray
+    occupation: FloatArray
+    experience: FloatArray
+    country_ok: np.ndarray | None
+    from_key: FloatArray  # available from, -inf when unknown
+    to_key: FloatArray  # available until, +inf when open-ended
+    birth_key: FloatArray  # birth day, +inf when unknown (fails any minimum age)
+
+
+def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requirements) -> _Tables:
+    levels = np.asarray(people.language_levels[rows])[:, None, :]
+    required = prepared.required_values[None, :, :]
+    if requirements.languages:
+        language_fail = np.asarray(((required > 0) & (levels < required)).any(axis=2))
+    else:
+        language_fail = np.zeros((levels.shape[0], required.shape[1]), dtype=bool)
+    preferred = prepared.preferred_values[None, :, :]
+    asked = (prepared.preferred_values > 0).sum(axis=1)
+    met = ((preferred > 0) & (levels >= preferred)).sum(axis=2)
+    language_part = np.where(asked[None, :] > 0, met / np.maximum(asked, 1)[None, :], 1.0)
+    occupation = occupation_similarity(np.asarray(people.isco[rows])[:, None], prepared.isco_values[None, :])
+    wanted = prepared.wanted_values[None, :]
+    years = np.asarray(people.experience_years[rows], dtype=np.float64)[:, None]
+    experience = np.where(wanted > 0, np.minimum(1.0, years / np.where(wanted > 0, wanted, 1.0)), 1.0)
+    country_ok = None
+    if requirements.country and people.countries is not None:
+        willing: np.ndarray = np.asarray(people.countries[rows].toarray() > 0)
+        anywhere = np.asarray(~willing.any(axis=1))
+        country_ok = np.concatenate(
+            [willing | anywhere[:, None], np.ones((willing.shape[0], 1), bool)], axis=1
+        )
+    available_from = np.asarray(people.available_from[rows])
+    available_to = np.asarray(people.available_to[rows])
+    birth = np.asarray(people.birth_day[rows])
+    return _Tables(
+        language_fail,
+        language_part,
+        occupation,
+        experience,
+        country_ok,
+        np.where(available_from >= 0, available_from, -np.inf).astype(np.float64),
+        np.where(available_to >= 0, available_to, np.inf).astype(np.float64),
+        np.where(birth != UNKNOWN, birth, np.inf).astype(np.float64),
+    )
+
+
+def _look_up(table: np.ndarray, local: IntArray, code: IntArray) -> np.ndarray:
+    return table.ravel()[local * table.shape[1] + code]
+
+
+def _pair_totals(
+    people: People,
+    openings: Openings,
+    rows: slice,
+    local: IntArray,
+    opening: IntArray,
+    skill_part: FloatArray,
+    weights: ComponentWeights,
+    requirements: Requirements,
+    prepared: _Prepared,
+    tables: _Tables,
+    *,
+    keep_all: bool,
+    country_applied: bool = False,
+) -> PairScores:
+    """Totals of pairs (local person row within ``rows``, opening). Without ``keep_all`` only the eligible
+    pairs are returned, and each hard requirement drops pairs before the next is computed (cheapest first)."""
+    start = rows.start or 0
+    exclusions: dict[str, np.ndarray] = {}
+
+    def check(name: str, failed: np.ndarray) -> None:
+        nonlocal local, opening, skill_part
+        if keep_all:
+            exclusions[name] = failed
+        else:
+            keep = ~failed
+            local, opening, skill_part = local[keep], opening[keep], skill_part[keep]
+
+    masks: dict[str, np.ndarray] = {}
+    if requirements.min_skill_score > 0:
+        masks["skills"] = skill_part < requirements.min_skill_score
+    if tables.country_ok is not None and not country_applied:
+        masks["country"] = ~_look_up(tables.country_ok, local, prepared.country_column[opening])
+    masks["languages"] = _look_up(tables.language_fail, local, prepared.required_code[opening])
+    if requirements.dates:
+        # Available after the start, or only until a day before the end (or an open end).
+        masks["dates"] = (tables.from_key[local] > prepared.start_key[opening]) | (
+            tables.to_key[local] < prepared.end_key[opening]
+        )
+    if requirements.min_age:
+        # Younger than the minimum age at the start; an unknown birth date fails any minimum age.
+        masks["min_age"] = tables.birth_key[local] > prepared.latest_birth[opening]
+    if keep_all:
+        for name, failed in masks.items():
+            check(name, failed)
+    else:
+        failed = np.zeros(local.shape, dtype=bool)
+        for mask in masks.values():
+            failed |= mask
+        check("any", failed)  # one copy of the surviving pairs
+    occupation_part = _look_up(tables.occupation, local, prepared.isco_code[opening])
+    language_part = _look_up(tables.language_part, local, prepared.preferred_code[opening])
+    experience_part = _look_up(tables.experience, local, prepared.wanted_code[opening])
+    w = weights
+    total = (
+        w.skills * skill_part
+        + w.occupation * occupation_part
+        + w.languages * language_part
+        + w.experience * experience_part
+    ) / (w.skills + w.occupation + w.languages + w.experience)
+    eligible = np.ones(local.shape, dtype=bool)
+    if keep_all:
+        for mask in exclusions.values():
+            eligible &= ~mask
+    parts = {
+        "skills": skill_part,
+        "occupation": occupation_part,
+        "languages": language_part,
+        "experience": experience_part,
+    }
+    return PairScores(
+        local + start, opening, total, eligible, parts if keep_all else {}, exclusions if keep_all else {}
+    )
+
+
+def _products(
+    held: sp.csr_matrix, who: IntArray, members: IntArray, weights_t: sp.csr_matrix
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(local row, opening, covered weight) of held[who] against the openings ``members``."""
+    if who.size == 0 or members.size == 0:
+        return np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0)
+    covered = (held[who] @ weights_t).tocsr()
+    local = np.repeat(who, np.diff(covered.indptr))
+    return local, members[covered.indices], covered.data
+
+
+def _skill_pairs(
+    people: People,
+    rows: slice,
+    prepared: _Prepared,
+    graph: SkillGraph | None,
+    candidates_only: bool,
+    n_openings: int,
+    *,
+    by_country: bool = False,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(local person row, opening, skills sub-score) for people[rows]: every pair, or (``candidates_only``)
+    the pairs with a skill in common plus the openings that ask for no skill."""
+    skills = people.skills[rows]
+    held = graph.credit(skills) if graph is not None else (skills > 0).astype(np.float64)
+    n_rows = skills.shape[0]
+    if candidates_only and by_country and people.countries is not None and prepared.country_groups:
+        willing = people.countries[rows].tocsc()
+        anywhere = np.flatnonzero(np.diff(willing.tocsr().indptr) == 0).astype(np.int32)
+        parts = [_products(held, anywhere, np.arange(n_openings, dtype=np.int32), prepared.weights_t)]
+        for c, (members, weights_t) in enumerate(prepared.country_groups):
+            if members.size == 0:
+                continue
+            if c < prepared.n_countries:
+                who = willing.indices[willing.indptr[c] : willing.indptr[c + 1]].astype(np.int32)
+            else:
+                who = np.setdiff1d(
+                    np.arange(n_rows), anywhere
+                )  # openings without a country: all but anywhere
+            parts.append(_products(held, who, members, weights_t))
+        local = np.concatenate([x[0] for x in parts])
+        opening = np.concatenate([x[1] for x in parts])
+        value = np.concatenate([x[2] for x in parts]) / prepared.totals[opening]
+    elif candidates_only:
+        covered = (held @ prepared.weights_t).tocsr()
+        local = np.repeat(np.arange(n_rows, dtype=np.int32), np.diff(covered.indptr))
+        opening = covered.indices.astype(np.int32)
+        value = covered.data / prepared.totals[opening]
+    if candidates_only:
+        if prepared.asks_nothing.size:
+            local = np.concatenate([local, np.repeat(np.arange(n_rows), prepared.asks_nothing.size)])
+            opening = np.concatenate([opening, np.tile(prepared.asks_nothing, n_rows)])
+            value = np.concatenate([value, np.ones(n_rows * prepared.asks_nothing.size)])
+    else:
+        dense = (held @ prepared.weights_t).toarray()
+        dense /= np.where(prepared.totals > 0, prepared.totals, 1.0)[None, :]
+        dense[:, prepared.asks_nothing] = 1.0  # an opening that asks for no skill is met by everyone
+        local = np.repeat(np.arange(n_rows, dtype=np.int64), n_openings)
+        opening = np.tile(np.arange(n_openings, dtype=np.int64), n_rows)
+        value = dense.ravel()
+    return local, opening, np.clip(value, 0.0, 1.0)
+
+
+def top_n_of_pairs(
+    row: IntArray, col: IntArray, score: FloatArray, n_rows: int, n_cols: int, n: int
+) -> tuple[IntArray, FloatArray]:
+    """Per row, the ``n`` best columns among the given (eligible) pairs: ties to the lower column.
+
+    A histogram of the scores per row first keeps the pairs at or above each row's n-th best bin, so only a
+    few pairs per row are sorted."""
+    index = np.full((n_rows, n), -1, dtype=np.int64)
+    values = np.full((n_rows, n), np.nan)
+    if row.size == 0 or n == 0:
+        return index, values
+    bins = 256
+    counts = np.bincount(row, minlength=n_rows)
+    rounded = np.rint(score * RANK_SCALE).astype(np.int64)
+    if counts.max() > n:
+        # Bins of the rounded score, so that scores equal after rounding always share a bin (binning the
+        # raw float would split 0.4 from 0.39999999999999997 and break the lower-index rule at the cut).
+        binned = np.clip(rounded * (bins - 1) // RANK_SCALE, 0, bins - 1)
+        histogram = np.bincount(row * bins + binned, minlength=n_rows * bins).reshape(n_rows, bins)
+        from_top = np.cumsum(histogram[:, ::-1], axis=1)
+        threshold = bins - 1 - np.argmax(from_top >= n, axis=1)
+        threshold[counts <= n] = 0
+        keep = binned >= threshold[row]
+        row, col, score, rounded = row[keep], col[keep], score[keep], rounded[keep]
+    key = rounded * n_cols + (n_cols - 1 - col)
+    # One integer sort: row first, then the key from the highest (the key stays below 2**(bits)).
+    bits = max(1, int(RANK_SCALE * n_cols + n_cols).bit_length())
+    if (n_rows << bits) < 2**62:
+        order = np.argsort((row.astype(np.int64) << bits) + ((1 << bits) - 1 - key), kind="stable")
+    else:
+        order = np.lexsort((-key, row))
+    row_sorted = row[order]
+    starts = np.searchsorted(row_sorted, np.arange(n_rows))
+    position = np.arange(row_sorted.size) - starts[row_sorted]
+    keep = position < n
+    index[row_sorted[keep], position[keep]] = col[order][keep]
+    values[row_sorted[keep], position[keep]] = score[order][keep]
+    return index, values
+
+
+@dataclass
+class Ranking:
+    """``index[i, k]`` is the k-th best counterpart of item i (-1 when fewer are eligible)."""
+
+    index: IntArray
+    score: FloatArray
+    weights: ComponentWeights
+
+
+def rank_matches(
+    people: People,
+    openings: Openings,
+    *,
+    weights: ComponentWeights | None = None,
+    requirements: Requirements | None = None,
+    top_n: int = 20,
+    direction: str = "openings_for_people",
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+    chunk_size: int = 1000,
+) -> Ranking:
+    """Top ``top_n`` openings for every person (``openings_for_people``) or people for every opening
+    (``people_for_openings``), best first, ties to the lower index.
+
+    People are scored in chunks, so memory stays at a few chunk × m arrays whatever n is. With
+    ``requirements.min_skill_score > 0`` only pairs with a skill in common are scored at all (the sparse
+    product gives them), which is what makes 100,000 × 10,000 cheap.
+    """
+    weights = weights or ComponentWeights()
+    requirements = requirements or Requirements()
+    if direction not in ("openings_for_people", "people_for_openings"):
+        raise ValueError(f"unknown direction {direction!r}")
+    if top_n < 1 or chunk_size < 1:
+        raise ValueError("top_n and chunk_size must be at least 1")
+    prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
+    n, m = people.n, openings.m
+    k = min(top_n, m if direction == "openings_for_people" else n)
+    candidates_only = requirements.min_skill_score > 0
+    kept: list[tuple[IntArray, IntArray, FloatArray]] = []
+    if direction == "openings_for_people":
+        index = np.full((n, k), -1, dtype=np.int64)
+        score = np.full((n, k), np.nan)
+    for start in range(0, n, chunk_size):
+        rows = slice(start, min(n, start + chunk_size))
+        local, opening, skill_part = _skill_pairs(
+            people, rows, prepared, graph, candidates_only, m, by_country=requirements.country
+        )
+        tables = _tables(people, rows, prepared, requirements)
+        pairs = _pair_totals(
+            people,
+            openings,
+            rows,
+            local,
+            opening,
+            skill_part,
+            weights,
+            requirements,
+            prepared,
+            tables,
+            keep_all=False,
+            country_applied=candidates_only and requirements.country and bool(prepared.country_groups),
+        )
+        if direction == "openings_for_people":
+            idx, val = top_n_of_pairs(
+                pairs.person - start, pairs.opening, pairs.total, rows.stop - start, m, k
+            )
+            index[rows], score[rows] = idx, val
+        else:
+            # Keep this chunk's best people per opening, merged with the best so far.
+            idx, val = top_n_of_pairs(pairs.opening, pairs.person, pairs.total, m, n, k)
+            has = idx >= 0
+            kept.append((np.nonzero(has)[0], idx[has], val[has]))
+            o_all = np.concatenate([x[0] for x in kept])
+            p_all = np.concatenate([x[1] for x in kept])
+            s_all = np.concatenate([x[2] for x in kept])
+            idx, val = top_n_of_pairs(o_all, p_all, s_all, m, n, k)
+            has = idx >= 0
+            kept = [(np.nonzero(has)[0], idx[has], val[has])]
+    if direction == "people_for_openings":
+        o_all = np.concatenate([x[0] for x in kept]) if kept else np.empty(0, np.int64)
+        p_all = np.concatenate([x[1] for x in kept]) if kept else np.empty(0, np.int64)
+        s_all = np.concatenate([x[2] for x in kept]) if kept else np.empty(0)
+        index, score = top_n_of_pairs(o_all, p_all, s_all, m, n, k)
+    return Ranking(index, score, weights)
+
+
+@dataclass
+class PairDetail:
+    """One person against every opening: total, sub-scores, eligibility and the requirement each fails."""
+
+    total: FloatArray
+    parts: dict[str, FloatArray]
+    eligible: np.ndarray
+    exclusions: dict[str, np.ndarray]
+
+
+def explain_pair(
+    people: People,
+    openings: Openings,
+    person: int,
+    *,
+    weights: ComponentWeights | None = None,
+    requirements: Requirements | None = None,
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+) -> PairDetail:
+    """Sub-scores and failed hard requirements of one person against every opening."""
+    weights = weights or ComponentWeights()
+    requirements = requirements or Requirements()
+    prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
+    rows = slice(person, person + 1)
+    local, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, openings.m)
+    tables = _tables(people, rows, prepared, requirements)
+    pairs = _pair_totals(
+        people, openings, rows, local, o, skill_part, weights, requirements, prepared, tables, keep_all=True
+    )
+    return PairDetail(pairs.total, pairs.parts, pairs.eligible, pairs.exclusions)
+
+
+def score_matrix(
+    people: People,
+    openings: Openings,
+    *,
+    weights: ComponentWeights | None = None,
+    requirements: Requirements | None = None,
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+    chunk_size: int = 1000,
+) -> tuple[FloatArray, np.ndarray]:
+    """Dense people × openings totals and eligibility (the input of placement)."""
+    weights = weights or ComponentWeights()
+    requirements = requirements or Requirements()
+    prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
+    n, m = people.n, openings.m
+    total = np.zeros((n, m))
+    eligible = np.zeros((n, m), dtype=bool)
+    for start in range(0, n, chunk_size):
+        rows = slice(start, min(n, start + chunk_size))
+        local, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, m)
+        tables = _tables(people, rows, prepared, requirements)
+        pairs = _pair_totals(
+            people,
+            openings,
+            rows,
+            local,
+            o,
+            skill_part,
+            weights,
+            requirements,
+            prepared,
+            tables,
+            keep_all=True,
+        )
+        total[pairs.person, pairs.opening] = pairs.total
+        eligible[pairs.person, pairs.opening] = pairs.eligible
+    return total, eligible
