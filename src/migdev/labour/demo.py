@@ -1,0 +1,2 @@
+def seed_labour_demo() -> str:
+    return ""
