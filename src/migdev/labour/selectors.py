@@ -291,3 +291,10 @@ def applicant_view(
         identified,
         application.worker if identified else None,
     )
+
+
+def worker_of_user_or_none(user: UserLike | None) -> Worker | None:
+    """The signed-in user's own worker record, without reading (or auditing) identity."""
+    if not access.has_permission(user, "labour.view_own_worker"):
+        return None
+    return Worker.objects.filter(user=user).only("pk").first()  # type: ignore[misc]
