@@ -18,6 +18,23 @@ from migdev.reference.models import Country
 
 URI_MAX = 255
 
+# Text columns kept in clear, and why (ADR 0007/0010; tests/protection/test_storage.py). Everything else that
+# is free text about a person is an Encrypted*Field.
+CLEAR_TEXT_FIELDS = {
+    "Scheme.*": "A scheme is an agreement between governments or partners; it describes no person.",
+    "ShortageOccupation.*": "A destination's published shortage list: occupations, codes and sources.",
+    "Employer.verification_note": "How the organisation was verified (register, authority); about a company.",
+    "Recruiter.*": "A public licence roster of recruitment agencies: organisations, not people.",
+    "JobOrder.*": "An employer's vacancy: job, skills, place, wage and terms; it names no worker.",
+    "Worker.pseudonym": "A random code made to stand for the worker without identifying them.",
+    "Worker.isco_code": "An ISCO-08 code derived from the ESCO occupation.",
+    "Application.grievance_channel": "The contact of the grievance channel (a hotline, an attaché), not the worker.",
+    "Contract.language": "An ISO 639-3 code.",
+    "Contract.wage_currency": "An ISO 4217 code.",
+    "CostLine.currency": "An ISO 4217 code.",
+    "GateWaiver.check_code": "The code of a safeguards check.",
+}
+
 
 class CefrLevel(models.IntegerChoices):
     """Common European Framework of Reference levels, stored 1..6 so "at least B1" is a comparison."""
@@ -473,7 +490,7 @@ class CostLine(VersionedModel):
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="cost_lines")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = EncryptedCharField(_("description"), max_length=200, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     paid_by = models.CharField(_("paid by"), max_length=12, choices=Payer.choices)
@@ -546,7 +563,7 @@ class GateWaiver(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="waivers")
     check_code = models.CharField(_("check"), max_length=30)
-    reason = models.TextField(_("reason"))
+    reason = EncryptedTextField(_("reason"))
     waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     waived_at = models.DateTimeField(_("waived"), default=timezone.now)
 
@@ -554,7 +571,6 @@ class GateWaiver(models.Model):
         ordering = ["application", "check_code", "-waived_at"]
         verbose_name = _("waived safeguards check")
         verbose_name_plural = _("waived safeguards checks")
-        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="labour_waiver_reason")]
 
     def __str__(self) -> str:
         return f"{self.application_id} · {self.check_code}"

@@ -379,7 +379,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('category', models.CharField(choices=[('recruitment_fee', 'Recruitment fee'), ('visa', 'Visa and permits'), ('travel', 'Travel'), ('medical', 'Medical examination'), ('training', 'Training and orientation'), ('documents', 'Documents'), ('other', 'Other related cost')], max_length=20, verbose_name='category')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
+                ('description', migdev.protection.fields.EncryptedCharField(blank=True, max_length=200, verbose_name='description')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
                 ('currency', models.CharField(max_length=3, verbose_name='currency')),
                 ('paid_by', models.CharField(choices=[('employer', 'Employer'), ('worker', 'Worker'), ('recruiter', 'Recruiter'), ('government', 'Government')], max_length=12, verbose_name='paid by')),
@@ -400,7 +400,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('check_code', models.CharField(max_length=30, verbose_name='check')),
-                ('reason', models.TextField(verbose_name='reason')),
+                ('reason', migdev.protection.fields.EncryptedTextField(verbose_name='reason')),
                 ('waived_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='waived')),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waivers', to='labour.application')),
                 ('waived_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -409,8 +409,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'waived safeguards check',
                 'verbose_name_plural': 'waived safeguards checks',
                 'ordering': ['application', 'check_code', '-waived_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='labour_waiver_reason')],
-            },
+                },
         ),
         migrations.AddConstraint(
             model_name='recruiter',
