@@ -224,7 +224,7 @@ def seed_labour_demo() -> str:
             family_name=family,
             phone=f"+000 555 01{index:02d}",
             email=f"{given.lower()}.sample@example.org",
-            date_of_birth=born,
+            date_of_birth=born,  # type: ignore[misc]  # an encrypted date field, typed as text by the stubs
             birth_month=born.replace(day=1),
             sex=sex,
             languages=[{"code": code, "level": level} for code, level in languages],

@@ -231,17 +231,17 @@ def safeguards_gate(application: Application, *, on: date | None = None) -> Gate
         waivers.setdefault(waiver.check_code, waiver)
     checks = []
     for code, (holds, reason, facts) in results.items():
-        waiver = waivers.get(code)
-        if not holds and waiver is not None and code in WAIVABLE:
+        latest = waivers.get(code)
+        if not holds and latest is not None and code in WAIVABLE:
             checks.append(
                 Check(
                     code,
                     WAIVED,
                     reason,
                     facts,
-                    waived_by=waiver.waived_by.get_username(),
-                    waived_at=waiver.waived_at,
-                    waiver_reason=waiver.reason,
+                    waived_by=latest.waived_by.get_username(),
+                    waived_at=latest.waived_at,
+                    waiver_reason=latest.reason,
                 )
             )
         else:

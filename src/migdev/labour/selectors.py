@@ -97,7 +97,7 @@ def capacities(user: UserLike | None, record: Model, paths: tuple[Path, ...]) ->
         condition = _condition(user, path)
         if condition is False:
             continue
-        if condition is None or queryset.filter(condition).exists():  # type: ignore[arg-type]
+        if condition is None or queryset.filter(condition).exists():
             found.add(path.capacity)
     return frozenset(found)
 

@@ -145,12 +145,11 @@ def isco_code_of(occupation_uri: str) -> str:
 
 
 def _audit(action: str, actor: UserLike | None, record: Any, **detail: Any) -> None:
-    audit_log(
-        action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        record=record,
-        detail=detail,
-    )  # type: ignore[arg-type]
+    audit_log(action=action, actor=_user(actor), record=record, detail=detail)
+
+
+def _user(actor: UserLike | None) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _require(condition: bool) -> None:
@@ -329,10 +328,10 @@ def _job_order_apply(job_order: JobOrder, fields: dict[str, Any], *, creating: b
             setattr(job_order, name, value)
     for name in ("wage_amount", "hours_per_week"):
         if name in fields:
-            value = Decimal(str(fields[name]))
-            if value <= 0 or (name == "hours_per_week" and value > 84):
+            amount = Decimal(str(fields[name]))
+            if amount <= 0 or (name == "hours_per_week" and amount > 84):
                 raise ValidationError({name: _("Out of range.")})
-            setattr(job_order, name, value)
+            setattr(job_order, name, amount)
     for name in ("start_date", "housing_terms", "travel_terms"):
         if name in fields:
             setattr(job_order, name, fields[name])
@@ -872,6 +871,9 @@ def gate_waive(
         actor, "labour.waive_gate_check", organisation_id=application.job_order.scheme.organisation_id
     ):
         raise PermissionDenied(_("Only a scheme officer may waive a safeguards check."))
+    officer = _user(actor)
+    if officer is None:
+        raise Http404
     if check_code not in WAIVABLE:
         raise ValidationError({"check": _("This safeguard cannot be waived.")})
     with transaction.atomic():
@@ -879,7 +881,7 @@ def gate_waive(
             application=application,
             check_code=check_code,
             reason=required_text(reason, "reason"),
-            waived_by=actor,
+            waived_by=officer,
         )
         _audit(AuditAction.CREATE, actor, waiver, check=check_code)
     return waiver
