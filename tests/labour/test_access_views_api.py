@@ -259,3 +259,133 @@ def test_end_to_end_job_order_to_deployment_through_the_api(world: World) -> Non
     assert page.status_code == 200
     application.refresh_from_db()
     assert services.application_deploy(actor=world.officer, application=application).stage == "deployed"
+
+
+def _post(client: Client, url: str, body: dict):  # type: ignore[no-untyped-def]
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+def test_registration_consent_and_gate_inputs_through_the_api(world: World) -> None:
+    from tests.labour.conftest import CARE, MEDICATION, NURSE
+
+    pes = _signed_in(world.pes)
+    body = {
+        "given_name": "Mariama",
+        "family_name": "Ba",
+        "date_of_birth": "1993-02-11",
+        "sex": "female",
+        "country_of_residence": "SEN",
+        "languages": [{"code": "fr", "level": 5}],
+        "occupation_uris": [NURSE],
+        "skill_uris": [CARE, MEDICATION],
+        "experience_years": 5,
+        "available_from": "2027-01-01",
+        "consent_method": "signed_form",
+    }
+    assert _post(_signed_in(world.employer_user), "/api/v1/labour/workers", body).status_code == 404
+    assert _post(pes, "/api/v1/labour/workers", {**body, "date_of_birth": "2031-01-01"}).status_code == 422
+    assert _post(pes, "/api/v1/labour/workers", {**body, "consent_method": "nod"}).status_code == 422
+    created = _post(pes, "/api/v1/labour/workers", body)
+    assert created.status_code == 201, created.content
+    worker_id = created.json()["id"]
+    assert created.json()["languages"] == [{"code": "fra", "level": 5}]
+    from migdev.labour.models import Worker
+
+    worker = Worker.objects.get(pk=worker_id)
+    user = make_user("worker")
+    worker.user = user
+    worker.save()
+    own = Client()
+    own.force_login(user)
+    consent = _post(own, f"/api/v1/labour/workers/me/schemes/{world.scheme.pk}/consent", {"method": "online"})
+    assert consent.status_code == 200
+    officer = _signed_in(world.officer)
+    shortlist = officer.get(f"/api/v1/labour/job-orders/{world.job_order.pk}/shortlist").json()
+    assert [c["worker_id"] for c in shortlist["candidates"]] == [worker_id]
+    application_id = _post(
+        officer, f"/api/v1/labour/job-orders/{world.job_order.pk}/shortlist", {"worker_ids": [worker_id]}
+    ).json()[0]["id"]
+    Application.objects.filter(pk=application_id).update(stage="accepted")
+    recruiter = _signed_in(world.recruiter_user)
+    base = f"/api/v1/labour/applications/{application_id}"
+    assert (
+        _post(
+            recruiter,
+            base + "/costs",
+            {"category": "visa", "amount": "90.00", "currency": "EUR", "paid_by": "worker"},
+        ).status_code
+        == 201
+    )
+    assert (
+        _post(
+            recruiter,
+            base + "/costs",
+            {"category": "bribe", "amount": "1", "currency": "EUR", "paid_by": "worker"},
+        ).status_code
+        == 422
+    )
+    assert (
+        _post(
+            recruiter,
+            base + "/contracts",
+            {
+                "language": "fra",
+                "wage_amount": "1200.00",
+                "wage_currency": "EUR",
+                "wage_period": "month",
+                "hours_per_week": "38.0",
+                "given_to_worker_on": "2026-11-01",
+            },
+        ).status_code
+        == 201
+    )
+    assert (
+        _post(recruiter, base + "/contracts/1", {"signed_on": "2026-11-02"}).json()["signed_on"]
+        == "2026-11-02"
+    )
+    assert (
+        _post(
+            recruiter,
+            base + "/documents",
+            {"document": "passport", "held_by": "employer", "since": "2026-10-01"},
+        ).status_code
+        == 204
+    )
+    assert (
+        _post(
+            recruiter, base + "/grievance-channel", {"channel": "Hotline", "given_on": "2026-11-01"}
+        ).status_code
+        == 204
+    )
+    # the recruiter cannot waive; the employer reaches nothing here; the officer can, for documents only
+    assert (
+        _post(recruiter, base + "/waivers", {"check": "documents", "reason": "Consulate"}).status_code == 404
+    )
+    assert (
+        _post(
+            _signed_in(world.employer_user),
+            base + "/documents",
+            {"document": "passport", "held_by": "worker", "since": "2026-10-01"},
+        ).status_code
+        == 404
+    )
+    assert _post(officer, base + "/waivers", {"check": "fees", "reason": "x"}).status_code == 422
+    assert (
+        _post(
+            officer, base + "/waivers", {"check": "documents", "reason": "Lodged with the consulate"}
+        ).status_code
+        == 204
+    )
+    blocked = _post(officer, base + "/deploy", {})
+    assert blocked.status_code == 409 and "fees" in blocked.json()["detail"]
+    gate = officer.get(base + "/gate").json()
+    assert {c["code"]: c["status"] for c in gate["checks"]}["documents"] == "waived"
+    line = Application.objects.get(pk=application_id).cost_lines.get()
+    services.cost_line_refund(
+        actor=world.officer,
+        line=line,
+        refunded_amount=line.amount,
+        refunded_on=timezone.localdate(),
+        expected_version=line.version,
+    )
+    assert _post(officer, base + "/deploy", {}).json()["stage"] == "deployed"

@@ -7,12 +7,13 @@ answered either as a pseudonymised profile or, for those allowed to identify the
 """
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from migdev.core.api_base import AUTH, Pagination, problem
@@ -21,7 +22,17 @@ from migdev.core.versioning import StaleEdit
 from migdev.labour import gate, selectors, services
 from migdev.labour.matching import METHOD as SHORTLIST_METHOD
 from migdev.labour.matching import shortlist
-from migdev.labour.models import Application, JobOrder, Scheme, Sex, WagePeriod, Worker
+from migdev.labour.models import (
+    Application,
+    ConsentMethod,
+    CostLine,
+    IdentityDocumentCustody,
+    JobOrder,
+    Scheme,
+    Sex,
+    WagePeriod,
+    Worker,
+)
 
 router = Router(tags=["labour"], auth=AUTH)
 
@@ -327,7 +338,7 @@ def job_order_shortlist_keep(request: HttpRequest, job_order_id: RecordId, paylo
     kept = services.shortlist_save(
         actor=request.user, job_order=job_order, worker_ids=list(payload.worker_ids)
     )
-    return 201, [_application_out(request, application) for application in kept]
+    return Status(201, [_application_out(request, application) for application in kept])
 
 
 @router.get(
@@ -489,3 +500,256 @@ def worker_me_patch(request: HttpRequest, payload: WorkerPatch) -> Any:
     except DjangoValidationError:
         raise
     return _worker_out(worker)
+
+
+# --- registering workers and consents -----------------------------------------------------------------
+
+Iso3 = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
+Money = Annotated[Decimal, Field(gt=0, lt=Decimal("1e9"), max_digits=12, decimal_places=2)]
+
+
+class WorkerIn(Schema):
+    given_name: str = Field(..., min_length=1, max_length=150)
+    family_name: str = Field("", max_length=150)
+    phone: str = Field("", max_length=50)
+    email: str = Field("", max_length=254)
+    identity_document_number: str = Field("", max_length=50)
+    date_of_birth: IsoDate
+    sex: Annotated[str, OneOf(Sex)] = Sex.NOT_STATED
+    country_of_residence: Iso3
+    languages: list[LanguageLevel] = Field(default_factory=list, max_length=20)
+    isced_level: int | None = Field(None, ge=0, le=8)
+    occupation_uris: list[Uri] = Field(default_factory=list, max_length=20)
+    skill_uris: list[Uri] = Field(default_factory=list, max_length=200)
+    experience_years: float = Field(0, ge=0, le=70)
+    available_from: IsoDate | None = None
+    preferred_destinations: list[Iso3] = Field(default_factory=list, max_length=50)
+    consent_method: Annotated[str, OneOf(ConsentMethod)]
+
+
+@router.post(
+    "workers", response={201: WorkerOut}, summary="Register a job seeker (public employment service)"
+)
+def worker_register(request: HttpRequest, payload: WorkerIn) -> Any:
+    from migdev.accounts.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=getattr(request.user, "organisation_id", None)).first()
+    if organisation is None:
+        raise Http404
+    fields = payload.dict(exclude={"consent_method"})
+    fields["languages"] = [dict(item) for item in fields["languages"]]
+    worker = services.worker_register(
+        actor=request.user, organisation=organisation, consent_method=payload.consent_method, **fields
+    )
+    selectors.audit_identifying_read(request.user, worker, request=request, purpose="registration")
+    return Status(201, _worker_out(worker))
+
+
+class SchemeConsentIn(Schema):
+    method: Annotated[str, OneOf(ConsentMethod)]
+
+
+@router.post(
+    "workers/me/schemes/{scheme_id}/consent",
+    response=WorkerOut,
+    summary="Agree to be shown to a scheme's employers",
+)
+def worker_me_scheme_consent(
+    request: HttpRequest, scheme_id: RecordId, payload: SchemeConsentIn
+) -> WorkerOut:
+    worker = selectors.worker_of_user(request.user, request=request)
+    scheme = selectors.scheme_get_for_user(request.user, scheme_id, request=request)
+    services.scheme_consent_give(actor=request.user, worker=worker, scheme=scheme, method=payload.method)
+    return _worker_out(worker)
+
+
+@router.delete(
+    "workers/me/schemes/{scheme_id}/consent", response={204: None}, summary="Withdraw that consent"
+)
+def worker_me_scheme_consent_withdraw(request: HttpRequest, scheme_id: RecordId) -> Any:
+    worker = selectors.worker_of_user(request.user, request=request)
+    scheme = selectors.scheme_get_for_user(request.user, scheme_id, request=request)
+    services.scheme_consent_withdraw(actor=request.user, worker=worker, scheme=scheme)
+    return Status(204, None)
+
+
+# --- what the gate checks: contract, costs, documents, grievance channel, waivers, deployment -------------
+
+
+class ContractIn(Schema):
+    language: str = Field(..., min_length=2, max_length=3, pattern=r"^[A-Za-z]{2,3}$")
+    wage_amount: Money
+    wage_currency: str = Field(..., pattern=r"^[A-Za-z]{3}$")
+    wage_period: Annotated[str, OneOf(WagePeriod)]
+    hours_per_week: Annotated[Decimal, Field(gt=0, le=84, max_digits=4, decimal_places=1)]
+    terms: str = Field("", max_length=20_000)
+    given_to_worker_on: IsoDate | None = None
+
+
+class ContractOut(Schema):
+    id: int
+    revision: int
+    language: str
+    is_substitution: bool
+    given_to_worker_on: datetime.date | None
+    signed_on: datetime.date | None
+    substitution_agreed_on: datetime.date | None
+    version: int
+
+
+class ContractRecordIn(Schema):
+    given_to_worker_on: IsoDate | None = None
+    signed_on: IsoDate | None = None
+    substitution_agreed_on: IsoDate | None = None
+
+
+def _contract_out(contract: Any) -> ContractOut:
+    return ContractOut(
+        id=contract.pk,
+        revision=contract.revision,
+        language=contract.language,
+        is_substitution=contract.is_substitution,
+        given_to_worker_on=contract.given_to_worker_on,
+        signed_on=contract.signed_on,
+        substitution_agreed_on=contract.substitution_agreed_on,
+        version=contract.version,
+    )
+
+
+@router.post(
+    "applications/{application_id}/contracts", response={201: ContractOut}, summary="Add a contract revision"
+)
+def contract_add(request: HttpRequest, application_id: RecordId, payload: ContractIn) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    contract = services.contract_add(actor=request.user, application=application, **payload.dict())
+    return Status(201, _contract_out(contract))
+
+
+@router.post(
+    "applications/{application_id}/contracts/{revision}",
+    response=ContractOut,
+    summary="Record delivery, signature or agreement",
+)
+def contract_record(
+    request: HttpRequest,
+    application_id: RecordId,
+    revision: Annotated[int, Field(ge=1, le=1000)],
+    payload: ContractRecordIn,
+) -> ContractOut:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    contract = application.contracts.filter(revision=revision).first()
+    if contract is None:
+        raise Http404
+    return _contract_out(services.contract_record(actor=request.user, contract=contract, **payload.dict()))
+
+
+class CostLineIn(Schema):
+    category: Annotated[str, OneOf(CostLine.Category)]
+    amount: Money
+    currency: str = Field(..., pattern=r"^[A-Za-z]{3}$")
+    paid_by: Annotated[str, OneOf(CostLine.Payer)]
+    paid_on: IsoDate | None = None
+    description: str = Field("", max_length=200)
+
+
+class CostLineOut(Schema):
+    id: int
+    category: str
+    amount: str
+    currency: str
+    paid_by: str
+    refunded_amount: str
+    refunded_on: datetime.date | None
+    version: int
+
+
+@router.post(
+    "applications/{application_id}/costs",
+    response={201: CostLineOut},
+    summary="Record a recruitment fee or related cost",
+)
+def cost_line_add(request: HttpRequest, application_id: RecordId, payload: CostLineIn) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    line = services.cost_line_add(actor=request.user, application=application, **payload.dict())
+    return Status(
+        201,
+        CostLineOut(
+            id=line.pk,
+            category=line.category,
+            amount=str(line.amount),
+            currency=line.currency,
+            paid_by=line.paid_by,
+            refunded_amount=str(line.refunded_amount),
+            refunded_on=line.refunded_on,
+            version=line.version,
+        ),
+    )
+
+
+class DocumentIn(Schema):
+    document: Annotated[str, OneOf(IdentityDocumentCustody.Document)]
+    held_by: Annotated[str, OneOf(IdentityDocumentCustody.Holder)]
+    since: IsoDate
+
+
+@router.post(
+    "applications/{application_id}/documents",
+    response={204: None},
+    summary="Record who holds an identity document",
+)
+def document_custody(request: HttpRequest, application_id: RecordId, payload: DocumentIn) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    services.document_custody_record(actor=request.user, application=application, **payload.dict())
+    return Status(204, None)
+
+
+class GrievanceIn(Schema):
+    channel: str = Field(..., min_length=1, max_length=300)
+    given_on: IsoDate
+
+
+@router.post(
+    "applications/{application_id}/grievance-channel",
+    response={204: None},
+    summary="Record the grievance channel given",
+)
+def grievance_channel(request: HttpRequest, application_id: RecordId, payload: GrievanceIn) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    services.grievance_channel_give(actor=request.user, application=application, **payload.dict())
+    return Status(204, None)
+
+
+class WaiverIn(Schema):
+    check: Annotated[str, OneOf(sorted(gate.WAIVABLE))]
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+@router.post(
+    "applications/{application_id}/waivers",
+    response={204: None},
+    summary="Waive a waivable check, with a reason",
+)
+def gate_waive(request: HttpRequest, application_id: RecordId, payload: WaiverIn) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    try:
+        services.gate_waive(
+            actor=request.user, application=application, check_code=payload.check, reason=payload.reason
+        )
+    except PermissionDenied as denied:
+        return problem(request, 403, str(denied))
+    return Status(204, None)
+
+
+@router.post(
+    "applications/{application_id}/deploy", response=ApplicationOut, summary="Deploy, if the gate lets it"
+)
+@answers(409)
+def application_deploy(request: HttpRequest, application_id: RecordId) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    try:
+        application = services.application_deploy(actor=request.user, application=application)
+    except services.GateBlocked as blocked:
+        return problem(
+            request, 409, "Deployment is blocked by the safeguards gate: " + ", ".join(blocked.blocking)
+        )
+    return _application_out(request, application)
