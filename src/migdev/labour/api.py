@@ -533,7 +533,8 @@ class WorkerIn(Schema):
 def worker_register(request: HttpRequest, payload: WorkerIn) -> Any:
     from migdev.accounts.models import Organisation
 
-    organisation = Organisation.objects.filter(pk=getattr(request.user, "organisation_id", None)).first()
+    organisation_id = getattr(request.user, "organisation_id", None)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
     if organisation is None:
         raise Http404
     fields = payload.dict(exclude={"consent_method"})
