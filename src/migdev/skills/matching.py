@@ -545,7 +545,7 @@ class PairScores:
 def _codes(values: np.ndarray) -> tuple[np.ndarray, IntArray]:
     """Distinct rows (or values) and each item's position among them."""
     unique, inverse = np.unique(values, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1).astype(np.int64)
+    return unique, inverse.reshape(-1).astype(np.int32)
 
 
 @dataclass
@@ -598,7 +598,7 @@ def _prepare(
         order = np.argsort(column, kind="stable")
         bounds = np.searchsorted(column[order], np.arange(n_countries + 2))
         for c in range(n_countries + 1):
-            members = order[bounds[c] : bounds[c + 1]].astype(np.int64)
+            members = order[bounds[c] : bounds[c + 1]].astype(np.int32)
             groups.append((members, w[members].T.tocsr()))
     return _Prepared(
         w.T.tocsr(),
@@ -760,7 +760,7 @@ def _products(
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """(local row, opening, covered weight) of held[who] against the openings ``members``."""
     if who.size == 0 or members.size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+        return np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0)
     covered = (held[who] @ weights_t).tocsr()
     local = np.repeat(who, np.diff(covered.indptr))
     return local, members[covered.indices], covered.data
@@ -783,13 +783,13 @@ def _skill_pairs(
     n_rows = skills.shape[0]
     if candidates_only and by_country and people.countries is not None and prepared.country_groups:
         willing = people.countries[rows].tocsc()
-        anywhere = np.flatnonzero(np.diff(willing.tocsr().indptr) == 0)
-        parts = [_products(held, anywhere, np.arange(n_openings, dtype=np.int64), prepared.weights_t)]
+        anywhere = np.flatnonzero(np.diff(willing.tocsr().indptr) == 0).astype(np.int32)
+        parts = [_products(held, anywhere, np.arange(n_openings, dtype=np.int32), prepared.weights_t)]
         for c, (members, weights_t) in enumerate(prepared.country_groups):
             if members.size == 0:
                 continue
             if c < prepared.n_countries:
-                who = willing.indices[willing.indptr[c] : willing.indptr[c + 1]].astype(np.int64)
+                who = willing.indices[willing.indptr[c] : willing.indptr[c + 1]].astype(np.int32)
             else:
                 who = np.setdiff1d(
                     np.arange(n_rows), anywhere
@@ -800,8 +800,8 @@ def _skill_pairs(
         value = np.concatenate([x[2] for x in parts]) / prepared.totals[opening]
     elif candidates_only:
         covered = (held @ prepared.weights_t).tocsr()
-        local = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(covered.indptr))
-        opening = covered.indices.astype(np.int64)
+        local = np.repeat(np.arange(n_rows, dtype=np.int32), np.diff(covered.indptr))
+        opening = covered.indices.astype(np.int32)
         value = covered.data / prepared.totals[opening]
     if candidates_only:
         if prepared.asks_nothing.size:
