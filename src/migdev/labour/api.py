@@ -276,7 +276,7 @@ class ApplicationOut(Schema):
     stage: str
     score: float | None
     sub_scores: dict[str, float]
-    explanation: dict[str, list[str]]
+    explanation: dict[str, Any]
     profile: ProfileOut
     identity: IdentityOut | None = Field(
         None,
@@ -754,3 +754,61 @@ def application_deploy(request: HttpRequest, application_id: RecordId) -> Any:
             request, 409, "Deployment is blocked by the safeguards gate: " + ", ".join(blocked.blocking)
         )
     return _application_out(request, application)
+
+
+# --- a scheme round: many workers into many job orders -------------------------------------------------
+
+
+class ProposedOut(Schema):
+    job_order_id: int
+    worker_id: int
+    pseudonym: str
+    score: float
+    choice: int = Field(..., description="1 = the worker's best-scoring eligible job order")
+    reason: str
+
+
+class RoundOut(Schema):
+    scheme_id: int
+    method: str
+    total_score: float
+    placements: list[ProposedOut]
+    unplaced: dict[str, int]
+
+
+class RoundKeepIn(Schema):
+    placements: list[tuple[RecordId, RecordId]] = Field(
+        ..., min_length=1, max_length=5000, description="[job_order_id, worker_id] pairs from the proposal"
+    )
+
+
+def _round_scheme(request: HttpRequest, scheme_id: int) -> Scheme:
+    scheme = selectors.scheme_get_for_user(request.user, scheme_id, request=request)
+    if not selectors.scheme_manageable_by(request.user, scheme):
+        raise Http404
+    return scheme
+
+
+@router.get("schemes/{scheme_id}/round", response=RoundOut, summary="Proposed placement of a scheme round")
+def scheme_round(request: HttpRequest, scheme_id: RecordId) -> RoundOut:
+    from migdev.labour.matching import scheme_round as compute
+
+    proposal = compute(_round_scheme(request, scheme_id))
+    return RoundOut(
+        scheme_id=proposal.scheme_id,
+        method=proposal.method,
+        total_score=proposal.total_score,
+        placements=[ProposedOut(**p.__dict__) for p in proposal.placements],
+        unplaced=proposal.unplaced,
+    )
+
+
+@router.post(
+    "schemes/{scheme_id}/round", response={201: list[ApplicationOut]}, summary="Keep reviewed placements"
+)
+def scheme_round_keep(request: HttpRequest, scheme_id: RecordId, payload: RoundKeepIn) -> Any:
+    scheme = _round_scheme(request, scheme_id)
+    kept = services.round_keep(
+        actor=request.user, scheme=scheme, pairs=[tuple(p) for p in payload.placements]
+    )
+    return Status(201, [_application_out(request, application) for application in kept])

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from django.db.models import Q
 
 from migdev.labour.models import JobOrder, Worker
 from migdev.skills import matching as engine_math
@@ -133,15 +132,13 @@ def _skill_space(uris: set[str]) -> tuple[dict[str, int], Any, Any]:
     return {uri: i for i, uri in enumerate(sorted(uris))}, None, None
 
 
-def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
-    workers, excluded = _pool(job_order)
-    adults = [worker for worker in workers if _of_age(worker, job_order.start_date)]
-    excluded["under_legal_age"] += len(workers) - len(adults)
-    workers = adults
-    weights = engine_math.ComponentWeights()
-    if not workers:
-        return Shortlist(job_order.pk, [], 0, excluded, weights.as_dict())
-    uris = set(job_order.essential_skill_uris) | set(job_order.optional_skill_uris)
+def _arrays(
+    job_orders: list[JobOrder], workers: list[Worker], weights: engine_math.ComponentWeights
+) -> tuple[engine_math.People, engine_math.Openings, dict[str, Any]]:
+    """The engine's columns for these workers and job orders (legal age is applied outside, exactly)."""
+    uris: set[str] = set()
+    for job_order in job_orders:
+        uris.update(job_order.essential_skill_uris, job_order.optional_skill_uris)
     for worker in workers:
         uris.update(worker.skill_uris)
     index, graph, specificity = _skill_space(uris)
@@ -151,14 +148,15 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
         return sorted({index[uri] for uri in skill_uris if uri in index})
 
     languages = sorted(
-        {item["code"] for item in job_order.languages} | {i["code"] for w in workers for i in w.languages}
+        {item["code"] for j in job_orders for item in j.languages}
+        | {i["code"] for w in workers for i in w.languages}
     )
     lang_index = {code: i for i, code in enumerate(languages)}
     countries = sorted(
-        {job_order.destination_country_id} | {c for w in workers for c in w.preferred_destinations}
+        {j.destination_country_id for j in job_orders}
+        | {c for w in workers for c in w.preferred_destinations}
     )
     country_index = {code: i for i, code in enumerate(countries)}
-
     levels = np.zeros((len(workers), max(len(languages), 1)), dtype=np.int64)
     willing_rows, willing_cols = [], []
     for row, worker in enumerate(workers):
@@ -167,10 +165,10 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
         for code in worker.preferred_destinations:
             willing_rows.append(row)
             willing_cols.append(country_index[code])
-    required = np.zeros((1, levels.shape[1]), dtype=np.int64)
-    for item in job_order.languages:
-        required[0, lang_index[item["code"]]] = int(item["level"])
-
+    required = np.zeros((len(job_orders), levels.shape[1]), dtype=np.int64)
+    for row, job_order in enumerate(job_orders):
+        for item in job_order.languages:
+            required[row, lang_index[item["code"]]] = int(item["level"])
     people = engine_math.People(
         skills=engine_math.people_matrix([indices(w.skill_uris) for w in workers], n_skills),
         isco=np.array([int(w.isco_code) if w.isco_code.isdigit() else engine_math.UNKNOWN for w in workers]),
@@ -183,20 +181,32 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
             (np.ones(len(willing_rows)), (willing_rows, willing_cols)), shape=(len(workers), len(countries))
         ),
     )
-    isco = int(job_order.isco_code) if job_order.isco_code.isdigit() else engine_math.UNKNOWN
     openings = engine_math.Openings(
-        essential=engine_math.people_matrix([indices(job_order.essential_skill_uris)], n_skills),
-        optional=engine_math.people_matrix([indices(job_order.optional_skill_uris)], n_skills),
-        isco=np.array([isco]),
+        essential=engine_math.people_matrix([indices(j.essential_skill_uris) for j in job_orders], n_skills),
+        optional=engine_math.people_matrix([indices(j.optional_skill_uris) for j in job_orders], n_skills),
+        isco=np.array(
+            [int(j.isco_code) if j.isco_code.isdigit() else engine_math.UNKNOWN for j in job_orders]
+        ),
         required_levels=required,
         preferred_levels=np.zeros_like(required),
-        experience_years=np.zeros(1),
-        min_age=np.zeros(1),  # legal age is applied exactly above
-        country=np.array([country_index[job_order.destination_country_id]]),
-        start_day=np.array([_day(job_order.start_date)]),
-        end_day=np.array([engine_math.UNKNOWN]),
+        experience_years=np.zeros(len(job_orders)),
+        min_age=np.zeros(len(job_orders)),  # legal age is applied exactly, outside the engine
+        country=np.array([country_index[j.destination_country_id] for j in job_orders]),
+        start_day=np.array([_day(j.start_date) for j in job_orders]),
+        end_day=np.full(len(job_orders), engine_math.UNKNOWN),
     )
-    options: dict[str, Any] = {"weights": weights, "graph": graph, "skill_specificity": specificity}
+    return people, openings, {"weights": weights, "graph": graph, "skill_specificity": specificity}
+
+
+def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
+    workers, excluded = _pool(job_order)
+    adults = [worker for worker in workers if _of_age(worker, job_order.start_date)]
+    excluded["under_legal_age"] += len(workers) - len(adults)
+    workers = adults
+    weights = engine_math.ComponentWeights()
+    if not workers:
+        return Shortlist(job_order.pk, [], 0, excluded, weights.as_dict())
+    people, openings, options = _arrays([job_order], workers, weights)
     ranking = engine_math.rank_matches(
         people, openings, top_n=min(limit, len(workers)), direction="people_for_openings", **options
     )
@@ -224,6 +234,85 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
     return Shortlist(job_order.pk, candidates, len(workers), excluded, weights.as_dict())
 
 
-def exclusion_filter() -> Q:
-    """Workers who may appear on any shortlist at all (used by counts on the scheme page)."""
-    return Q(consent_processing_at__isnull=False, consent_processing_withdrawn_at__isnull=True)
+@dataclass(frozen=True)
+class ProposedPlacement:
+    job_order_id: int
+    worker_id: int
+    pseudonym: str
+    score: float
+    choice: int
+    reason: str
+
+
+@dataclass
+class RoundProposal:
+    """Workers placed into the scheme's approved job orders, up to each one's open positions, maximising the
+    total score (``migdev.skills.placement.place_optimal``). A proposal only: a person reviews it, and
+    keeping it makes shortlisted applications, nothing more."""
+
+    scheme_id: int
+    placements: list[ProposedPlacement]
+    unplaced: dict[str, int]
+    total_score: float
+    method: str
+
+
+def scheme_round(scheme: Any) -> RoundProposal:
+    from migdev.labour.models import Application
+    from migdev.skills.placement import place_optimal
+
+    job_orders = list(
+        JobOrder.objects.filter(scheme=scheme, approval_status=JobOrder.Approval.APPROVED).order_by("pk")
+    )
+    if not job_orders:
+        return RoundProposal(scheme.pk, [], {}, 0.0, "none")
+    origins = list(scheme.origin_countries.values_list("iso3", flat=True))
+    pool = Worker.objects.filter(
+        consent_processing_at__isnull=False,
+        consent_processing_withdrawn_at__isnull=True,
+        scheme_consents__scheme=scheme,
+        scheme_consents__withdrawn_at__isnull=True,
+    ).exclude(applications__job_order__scheme=scheme)
+    if origins:
+        pool = pool.filter(country_of_residence__in=origins)
+    workers = list(
+        pool.distinct()
+        .defer("given_name", "family_name", "phone", "email", "identity_document_number", "notes")
+        .order_by("pk")
+    )
+    if not workers:
+        return RoundProposal(scheme.pk, [], {}, 0.0, "none")
+    weights = engine_math.ComponentWeights()
+    people, openings, options = _arrays(job_orders, workers, weights)
+    scores, eligible = engine_math.score_matrix(people, openings, **options)
+    for column, job_order in enumerate(job_orders):
+        youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
+        for row, worker in enumerate(workers):
+            if eligible[row, column] and (
+                worker.birth_month > youngest_allowed or not _of_age(worker, job_order.start_date)
+            ):
+                eligible[row, column] = False
+    taken = {
+        job_order.pk: Application.objects.filter(
+            job_order=job_order,
+            stage__in=[Application.Stage.ACCEPTED, Application.Stage.DEPLOYED, Application.Stage.OFFER],
+        ).count()
+        for job_order in job_orders
+    }
+    capacities = [max(0, j.positions - taken[j.pk]) for j in job_orders]
+    result = place_optimal(scores, capacities, eligible)
+    placements = [
+        ProposedPlacement(
+            job_orders[p.opening].pk,
+            workers[p.person].pk,
+            workers[p.person].pseudonym,
+            round(float(p.score), 4),
+            p.choice,
+            p.reason,
+        )
+        for p in result.placements
+    ]
+    unplaced: dict[str, int] = {}
+    for item in result.unplaced:
+        unplaced[item.reason] = unplaced.get(item.reason, 0) + 1
+    return RoundProposal(scheme.pk, placements, unplaced, round(float(result.total_score), 4), result.method)

@@ -585,6 +585,34 @@ def shortlist_save(
     return kept
 
 
+def round_keep(*, actor: UserLike | None, scheme: Scheme, pairs: list[tuple[int, int]]) -> list[Application]:
+    """Keep placements a person reviewed from the scheme round's proposal, as shortlisted applications.
+    Only pairs the proposal itself makes can be kept."""
+    from migdev.labour.matching import scheme_round
+
+    _require(access.reaches(actor, "labour.change_joborder", organisation_id=scheme.organisation_id))
+    proposal = {(p.job_order_id, p.worker_id): p for p in scheme_round(scheme).placements}
+    if any(pair not in proposal for pair in pairs):
+        raise ValidationError({"placements": _("Only placements of the computed proposal can be kept.")})
+    kept = []
+    with transaction.atomic():
+        for pair in dict.fromkeys(pairs):
+            placed = proposal[pair]
+            application, created = Application.objects.get_or_create(
+                job_order_id=placed.job_order_id,
+                worker_id=placed.worker_id,
+                defaults={
+                    "score": placed.score,
+                    "explanation": {"round": placed.reason, "choice": placed.choice},
+                    "shortlisted_by": _user(actor),
+                },
+            )
+            if created:
+                _audit(AuditAction.CREATE, actor, application, stage=application.stage, round=True)
+            kept.append(application)
+    return kept
+
+
 # step -> (stages it may follow, capacities allowed to take it, timestamp field, new stage)
 STEPS: dict[str, tuple[tuple[str, ...], frozenset[str], str, str]] = {
     "propose_interview": (
