@@ -809,6 +809,6 @@ def scheme_round(request: HttpRequest, scheme_id: RecordId) -> RoundOut:
 def scheme_round_keep(request: HttpRequest, scheme_id: RecordId, payload: RoundKeepIn) -> Any:
     scheme = _round_scheme(request, scheme_id)
     kept = services.round_keep(
-        actor=request.user, scheme=scheme, pairs=[tuple(p) for p in payload.placements]
+        actor=request.user, scheme=scheme, pairs=[(int(p[0]), int(p[1])) for p in payload.placements]
     )
     return Status(201, [_application_out(request, application) for application in kept])

@@ -51,7 +51,7 @@ WORKERS = [
         4,
         3,
     ),
-    ("Omar", "Tazi", "male", datetime.date(2000, 2, 14), "MAR", [("ara", 6), ("fra", 4)], "farm", 3, 1),
+    ("Omar", "Tazi", "male", datetime.date(2000, 2, 14), "MAR", [("ara", 6), ("spa", 2)], "farm", 3, 1),
     (
         "Nadia",
         "Idrissi",

@@ -25,13 +25,18 @@ from migdev.labour.models import JobOrder, Worker
 from migdev.skills import matching as engine_math
 
 LEGAL_AGE = 18
+# A candidate must hold (or be credited with) at least some of the job's skills: languages and experience
+# alone never put a worker on a shortlist or into a placement.
+MIN_SKILL_SCORE = 1e-4
+REQUIREMENTS = engine_math.Requirements(min_skill_score=MIN_SKILL_SCORE)
 EPOCH = date(1970, 1, 1)
 METHOD = (
     "Computed by migdev with the skills engine: weighted mean of the skills (0.6), occupation (0.15), "
     "languages (0.15) and experience (0.1) sub-scores; the skills sub-score is the specificity-weighted "
     "coverage of the job's essential (1) and optional (0.3) ESCO skills, with partial credit for related "
     "and hierarchically close skills. Hard filters: consent, scheme consent, legal age 18 at the start "
-    "date, required languages at their CEFR level, availability by the start date, preferred destination."
+    "date, required languages at their CEFR level, availability by the start date, preferred destination, "
+    "and at least one of the job's skills held or credited."
 )
 
 
@@ -195,7 +200,13 @@ def _arrays(
         start_day=np.array([_day(j.start_date) for j in job_orders]),
         end_day=np.full(len(job_orders), engine_math.UNKNOWN),
     )
-    return people, openings, {"weights": weights, "graph": graph, "skill_specificity": specificity}
+    options = {
+        "weights": weights,
+        "graph": graph,
+        "skill_specificity": specificity,
+        "requirements": REQUIREMENTS,
+    }
+    return people, openings, options
 
 
 def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
