@@ -293,3 +293,32 @@ def test_shortlist_save_refuses_workers_not_offered(world: World) -> None:
     worker = make_worker(world, "Amina", skill_uris=[COOKING], languages=[{"code": "fra", "level": 1}])
     with pytest.raises(ValidationError):
         services.shortlist_save(actor=world.officer, job_order=world.job_order, worker_ids=[worker.pk])
+
+
+def test_gate_page_waiver_and_deployment_by_the_officer(world: World) -> None:
+    from django.test import Client
+
+    from tests.factories import login_verified
+
+    application = _ready(world)
+    services.document_custody_record(
+        actor=world.officer, application=application, document="passport", held_by="recruiter", since=TODAY
+    )
+    officer = Client()
+    login_verified(officer, world.officer)
+    page = officer.get(f"/fr/labour/applications/{application.pk}/gate/").content.decode()
+    assert "Bloque" in page and 'name="check" value="documents"' in page and "deploy" not in page
+    recruiter = Client()
+    login_verified(recruiter, world.recruiter_user)
+    refused = recruiter.post(
+        f"/en/labour/applications/{application.pk}/waive/", {"check": "documents", "reason": "x"}
+    )
+    assert refused.status_code in (400, 404)
+    officer.post(
+        f"/en/labour/applications/{application.pk}/waive/", {"check": "documents", "reason": "Consulate"}
+    )
+    page = officer.get(f"/en/labour/applications/{application.pk}/gate/").content.decode()
+    assert "Waived by" in page and "/deploy/" in page
+    officer.post(f"/en/labour/applications/{application.pk}/deploy/")
+    application.refresh_from_db()
+    assert application.stage == "deployed"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/step/", views.application_step, name="application_step"),
     path("applications/<int:pk>/gate/", views.application_gate, name="application_gate"),
+    path("applications/<int:pk>/waive/", views.application_waive, name="application_waive"),
+    path("applications/<int:pk>/deploy/", views.application_deploy, name="application_deploy"),
 ]

@@ -174,11 +174,45 @@ def application_gate(request: HttpRequest, pk: int) -> HttpResponse:
     }:
         raise Http404
     result = gate.safeguards_gate(application)
+    officer = "officer" in selectors.application_capacities(request.user, application)
     return render(
         request,
         "labour/gate.html",
-        {"application": application, "gate": result, "section": "schemes"},
+        {
+            "application": application,
+            "gate": result,
+            "waivable": sorted(gate.WAIVABLE) if officer else [],
+            "may_deploy": officer and result.passes and application.stage == Application.Stage.ACCEPTED,
+            "section": "schemes",
+        },
     )
+
+
+@login_required
+@require_POST
+def application_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for_user(request.user, pk, request=request)
+    try:
+        services.gate_waive(
+            actor=request.user,
+            application=application,
+            check_code=request.POST.get("check", ""),
+            reason=request.POST.get("reason", "")[:2000],
+        )
+    except (ValidationError, PermissionDenied):
+        return HttpResponse(status=400)
+    return redirect("labour:application_gate", pk=application.pk)
+
+
+@login_required
+@require_POST
+def application_deploy(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for_user(request.user, pk, request=request)
+    try:
+        services.application_deploy(actor=request.user, application=application)
+    except (ValidationError, services.GateBlocked):
+        return HttpResponse(status=409)
+    return redirect("labour:application", pk=application.pk)
 
 
 class ProfileForm(forms.Form):
