@@ -28,6 +28,8 @@ GRANTS = {
         "labour.change_application": "organisation",
         "labour.view_employer": "all",
         "labour.view_recruiter": "all",
+        "labour.add_recruiter": "all",
+        "labour.change_recruiter": "all",
         "labour.view_shortageoccupation": "all",
     },
     "pes_officer": {
