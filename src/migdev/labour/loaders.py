@@ -119,13 +119,17 @@ def load_recruiter_roster(path: Path, *, progress: Progress, user: User | None) 
     created = updated = 0
     # The dataio runner wraps this in one transaction and writes the audit entry for the import.
     for item in rows:
-        organisation = (
-            Organisation.objects.annotate(lname=Lower("name")).filter(lname=item["name"].casefold()).first()
+        organisation_id = (
+            Organisation.objects.annotate(lname=Lower("name"))
+            .filter(lname=item["name"].casefold())
+            .values_list("pk", flat=True)
+            .first()
         )
-        if organisation is None:
-            organisation = Organisation.objects.create(name=item["name"], kind=Organisation.Kind.PRIVATE)
+        if organisation_id is None:
+            new_organisation = Organisation.objects.create(name=item["name"], kind=Organisation.Kind.PRIVATE)
+            organisation_id = new_organisation.pk
         _recruiter, was_created = Recruiter.objects.update_or_create(
-            organisation=organisation,
+            organisation_id=organisation_id,
             licence_number=item["licence"],
             roster_date=item["roster_date"],
             defaults={
