@@ -389,3 +389,33 @@ def test_registration_consent_and_gate_inputs_through_the_api(world: World) -> N
         expected_version=line.version,
     )
     assert _post(officer, base + "/deploy", {}).json()["stage"] == "deployed"
+
+
+def test_worker_page_form_adds_a_skill_with_the_autocomplete_field_and_keeps_stale_edits(
+    world: World,
+) -> None:
+    from tests.labour.conftest import HYGIENE
+
+    user = make_user("worker")
+    worker = make_worker(world, "Amina")
+    worker.user = user
+    worker.save()
+    client = Client()
+    client.force_login(user)
+    form = {
+        "phone": "+221 70 222 22 22",
+        "email": "",
+        "available_from": "",
+        "add_skill": HYGIENE,
+        "version": worker.version,
+    }
+    assert client.post("/en/labour/me/", form).status_code == 302
+    worker.refresh_from_db()
+    assert HYGIENE in worker.skill_uris and worker.phone == "+221 70 222 22 22"
+    stale = client.post("/en/labour/me/", {**form, "phone": "+221 70 333 33 33", "version": 1})
+    assert stale.status_code == 409 and "+221 70 333 33 33" in stale.content.decode()
+    worker.refresh_from_db()
+    assert worker.phone == "+221 70 222 22 22"
+    assert client.post("/en/labour/me/", {"withdraw_consent": "1"}).status_code == 302
+    worker.refresh_from_db()
+    assert not worker.consents_to_processing
