@@ -831,15 +831,18 @@ def top_n_of_pairs(
         return index, values
     bins = 256
     counts = np.bincount(row, minlength=n_rows)
+    rounded = np.rint(score * RANK_SCALE).astype(np.int64)
     if counts.max() > n:
-        binned = np.minimum((score * (bins - 1)).astype(np.int64), bins - 1)
+        # Bins of the rounded score, so that scores equal after rounding always share a bin (binning the
+        # raw float would split 0.4 from 0.39999999999999997 and break the lower-index rule at the cut).
+        binned = np.clip(rounded * (bins - 1) // RANK_SCALE, 0, bins - 1)
         histogram = np.bincount(row * bins + binned, minlength=n_rows * bins).reshape(n_rows, bins)
         from_top = np.cumsum(histogram[:, ::-1], axis=1)
         threshold = bins - 1 - np.argmax(from_top >= n, axis=1)
         threshold[counts <= n] = 0
         keep = binned >= threshold[row]
-        row, col, score = row[keep], col[keep], score[keep]
-    key = np.rint(score * RANK_SCALE).astype(np.int64) * n_cols + (n_cols - 1 - col)
+        row, col, score, rounded = row[keep], col[keep], score[keep], rounded[keep]
+    key = rounded * n_cols + (n_cols - 1 - col)
     # One integer sort: row first, then the key from the highest (the key stays below 2**(bits)).
     bits = max(1, int(RANK_SCALE * n_cols + n_cols).bit_length())
     if (n_rows << bits) < 2**62:
