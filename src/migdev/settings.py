@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "migdev.remittances",
     "migdev.coordination",
     "migdev.skills",
+    "migdev.labour",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,12 @@ EXPECTED_SCOPES: dict[str, dict[str, Scope | None]] = {
         Role.ANALYST: None,
         Role.EDITOR: None,
         Role.PARTNER: Scope.ORGANISATION,
+        # The labour-mobility roles hold no team-note permission.
+        Role.SCHEME_OFFICER: None,
+        Role.PES_OFFICER: None,
+        Role.EMPLOYER: None,
+        Role.RECRUITER: None,
+        Role.WORKER: None,
     },
     "accounts.change_note": {
         Role.ADMINISTRATOR: Scope.ALL,
@@ -37,6 +43,12 @@ EXPECTED_SCOPES: dict[str, dict[str, Scope | None]] = {
         Role.ANALYST: None,
         Role.EDITOR: None,
         Role.PARTNER: Scope.OWN,
+        # The labour-mobility roles hold no team-note permission.
+        Role.SCHEME_OFFICER: None,
+        Role.PES_OFFICER: None,
+        Role.EMPLOYER: None,
+        Role.RECRUITER: None,
+        Role.WORKER: None,
     },
     "accounts.delete_note": {
         Role.ADMINISTRATOR: Scope.ALL,
@@ -46,6 +58,12 @@ EXPECTED_SCOPES: dict[str, dict[str, Scope | None]] = {
         Role.ANALYST: None,
         Role.EDITOR: None,
         Role.PARTNER: None,
+        # The labour-mobility roles hold no team-note permission.
+        Role.SCHEME_OFFICER: None,
+        Role.PES_OFFICER: None,
+        Role.EMPLOYER: None,
+        Role.RECRUITER: None,
+        Role.WORKER: None,
     },
 }
 

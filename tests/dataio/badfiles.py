@@ -381,6 +381,23 @@ def _samples() -> dict[str, Sample]:
         ],
         2,
     )
+    samples["recruiter-roster"] = csv_sample(
+        "roster",
+        [
+            [
+                "organisation",
+                "country_iso3",
+                "licence_number",
+                "licence_valid_from",
+                "licence_valid_to",
+                "iris_status",
+                "roster_source",
+                "roster_date",
+            ]
+        ],
+        ["Agency", "SEN", "L1", "2025-01-01", "", "certified", "Roster", "2026-11-01"],
+        3,
+    )
     for name in ("ctdc-global", "ctdc-synthetic"):
         columns = list(ctdc.FORMATS[name].columns)
         row = ["" for _ in columns]

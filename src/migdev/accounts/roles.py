@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     EDITOR = "editor", _("Editor")
     PARTNER = "partner", _("Partner")
+    SCHEME_OFFICER = "scheme_officer", _("Labour-mobility scheme officer")
+    PES_OFFICER = "pes_officer", _("Public employment service officer")
+    EMPLOYER = "employer", _("Employer")
+    RECRUITER = "recruiter", _("Recruiter")
+    WORKER = "worker", _("Worker")
 
 
 class Scope(models.TextChoices):
@@ -39,6 +44,12 @@ TWO_FACTOR_ROLES: frozenset[str] = frozenset(
         Role.CASE_WORKER,
         Role.SUPERVISOR,
         Role.PARTNER,
+        # Labour mobility: each of these can see workers' identifying data (employers only after the
+        # worker accepted an interview). A worker sees only their own profile and signs in with a password.
+        Role.SCHEME_OFFICER,
+        Role.PES_OFFICER,
+        Role.EMPLOYER,
+        Role.RECRUITER,
     }
 )
 
@@ -50,4 +61,13 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
     Role.ANALYST: _("Works with aggregates only; never sees individual records."),
     Role.EDITOR: _("Edits public content."),
     Role.PARTNER: _("Uses the API for the records of their own organisation."),
+    Role.SCHEME_OFFICER: _(
+        "Runs labour-mobility schemes: job orders, shortlists, selection and the safeguards gate."
+    ),
+    Role.PES_OFFICER: _("Registers and supports the job seekers of their own public employment service."),
+    Role.EMPLOYER: _(
+        "Posts job orders and sees pseudonymised shortlists until a worker accepts an interview."
+    ),
+    Role.RECRUITER: _("Works on the job orders assigned to their agency."),
+    Role.WORKER: _("Sees and keeps their own profile, applications, offers and contract."),
 }

@@ -1,0 +1,337 @@
+"""Demo data: one fictional scheme, marked as sample, with employers, a recruiter, workers, job orders and
+applications at every stage (one deployed, one held at the safeguards gate). Every name is invented.
+
+The demo accounts of the labour roles (``demo_scheme_officer``, ``demo_employer``, ``demo_recruiter``,
+``demo_pes_officer``, ``demo_worker``) are attached to the sample organisations here, so each sees its part.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from migdev.accounts.demo import DEMO_ORGANISATION_NAME, demo_username
+from migdev.accounts.models import Organisation, User
+from migdev.accounts.roles import Role
+from migdev.labour.models import (
+    Application,
+    Contract,
+    CostLine,
+    Employer,
+    IdentityDocumentCustody,
+    IrisStatus,
+    JobOrder,
+    Recruiter,
+    Scheme,
+    SchemeConsent,
+    Worker,
+)
+from migdev.labour.services import new_pseudonym
+from migdev.skills.models import Occupation, OccupationSkill
+from migdev.skills.selectors import current_edition
+
+SCHEME_TITLE = "Sample: Atlantic care and harvest partnership (fictional)"
+
+WORKERS = [
+    # given, family, sex, born, residence, languages, occupation key, skills taken, years
+    ("Awa", "Ndiaye", "female", datetime.date(1994, 4, 12), "SEN", [("fra", 6), ("spa", 4)], "care", 6, 7),
+    ("Moussa", "Fall", "male", datetime.date(1990, 9, 3), "SEN", [("fra", 5), ("spa", 3)], "care", 4, 4),
+    ("Fatou", "Sarr", "female", datetime.date(1998, 1, 22), "SEN", [("fra", 6), ("spa", 2)], "care", 5, 2),
+    ("Youssef", "Benali", "male", datetime.date(1992, 6, 30), "MAR", [("ara", 6), ("spa", 4)], "farm", 5, 9),
+    (
+        "Khadija",
+        "Amrani",
+        "female",
+        datetime.date(1996, 11, 8),
+        "MAR",
+        [("ara", 6), ("spa", 3)],
+        "farm",
+        4,
+        3,
+    ),
+    ("Omar", "Tazi", "male", datetime.date(2000, 2, 14), "MAR", [("ara", 6), ("spa", 2)], "farm", 3, 1),
+    (
+        "Nadia",
+        "Idrissi",
+        "female",
+        datetime.date(1988, 8, 19),
+        "MAR",
+        [("ara", 6), ("spa", 5)],
+        "care",
+        5,
+        12,
+    ),
+    ("Ibrahima", "Diop", "male", datetime.date(2009, 12, 1), "SEN", [("fra", 5), ("spa", 3)], "farm", 4, 0),
+]
+
+
+def _organisation(name: str, kind: str) -> Organisation:
+    organisation, _created = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+    return organisation
+
+
+def _attach(role: Role, organisation: Organisation) -> User | None:
+    user = User.objects.filter(username=demo_username(role)).first()
+    if user is not None and user.organisation_id != organisation.pk:
+        user.organisation = organisation
+        user.save(update_fields=["organisation"])
+    return user
+
+
+def seed_labour_demo() -> str:
+    edition = current_edition("esco")
+    if edition is None:
+        return "skipped: no ESCO edition is loaded (run 'migdev skills_reference' first)"
+    if Scheme.objects.filter(title=SCHEME_TITLE, is_sample=True).exists():
+        return "sample scheme already present"
+    nurse = (
+        Occupation.objects.filter(edition=edition, isco_code="3221").order_by("pk").first()
+        or Occupation.objects.filter(edition=edition, isco_code__startswith="32").order_by("pk").first()
+    )
+    farm = Occupation.objects.filter(edition=edition, isco_code__startswith="921").order_by("pk").first()
+    if nurse is None or farm is None:
+        return "skipped: the ESCO edition has no care or farm occupation"
+
+    def skills(occupation: Occupation, relation: str) -> list[str]:
+        return list(
+            OccupationSkill.objects.filter(occupation=occupation, relation_type=relation)
+            .order_by("skill__uri")
+            .values_list("skill__uri", flat=True)[:8]
+        )
+
+    essential = {"care": skills(nurse, "essential"), "farm": skills(farm, "essential")}
+    optional = {"care": skills(nurse, "optional"), "farm": skills(farm, "optional")}
+    occupations = {"care": nurse, "farm": farm}
+
+    demo_org = _organisation(DEMO_ORGANISATION_NAME, Organisation.Kind.NGO)
+    pes_org = _organisation(
+        "Sample: Senegal public employment service (fictional)", Organisation.Kind.GOVERNMENT
+    )
+    clinic_org = _organisation("Sample: Residencia Los Olivos (fictional)", Organisation.Kind.PRIVATE)
+    farm_org = _organisation("Sample: Cooperativa Huerta Sur (fictional)", Organisation.Kind.PRIVATE)
+    recruiter_org = _organisation(
+        "Sample: Passerelle Recrutement SARL (fictional)", Organisation.Kind.PRIVATE
+    )
+    officer = _attach(Role.SCHEME_OFFICER, demo_org)
+    _attach(Role.PES_OFFICER, pes_org)
+    _attach(Role.EMPLOYER, clinic_org)
+    _attach(Role.RECRUITER, recruiter_org)
+
+    scheme = Scheme.objects.create(
+        title=SCHEME_TITLE,
+        kind=Scheme.Kind.SKILLS_PARTNERSHIP,
+        reference="SAMPLE-001",
+        destination_country_id="ESP",
+        occupation_uris=[nurse.uri, farm.uri],
+        partners="Fictional partners for the demonstration.",
+        conditions="Employer pays every recruitment cost; contracts in a language the worker reads.",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2028, 12, 31),
+        health_g2g_agreement=False,
+        is_sample=True,
+        organisation=demo_org,
+    )
+    scheme.origin_countries.set(_countries("SEN", "MAR"))
+    scheme.quotas.create(year=2027, positions=40)
+    now = timezone.now()
+    clinic = Employer.objects.get_or_create(
+        organisation=clinic_org,
+        defaults={
+            "country_id": "ESP",
+            "verified_by": officer,
+            "verified_at": now,
+            "verification_note": "Sample",
+        },
+    )[0]
+    cooperative = Employer.objects.get_or_create(
+        organisation=farm_org,
+        defaults={
+            "country_id": "ESP",
+            "verified_by": officer,
+            "verified_at": now,
+            "verification_note": "Sample",
+        },
+    )[0]
+    recruiter = Recruiter.objects.create(
+        organisation=recruiter_org,
+        country_id="SEN",
+        licence_number="SAMPLE-LIC-0042",
+        licence_valid_from=datetime.date(2025, 1, 1),
+        licence_valid_to=datetime.date(2028, 6, 30),
+        iris_status=IrisStatus.CERTIFIED,
+        roster_source="Sample roster (fictional)",
+        roster_date=datetime.date(2026, 10, 1),
+    )
+    common = {
+        "scheme": scheme,
+        "destination_country_id": "ESP",
+        "wage_currency": "EUR",
+        "wage_period": "month",
+        "is_sample": True,
+        "approval_status": JobOrder.Approval.APPROVED,
+        "approved_by": officer,
+        "approved_at": now,
+    }
+    care_order = JobOrder.objects.create(
+        employer=clinic,
+        title="Care assistant, residential home (sample)",
+        occupation_uri=nurse.uri,
+        isco_code=nurse.isco_code,
+        essential_skill_uris=essential["care"],
+        optional_skill_uris=optional["care"],
+        languages=[{"code": "spa", "level": 3}],
+        positions=3,
+        place="Sevilla",
+        start_date=datetime.date(2027, 4, 1),
+        contract_months=12,
+        wage_amount=Decimal("1350"),
+        hours_per_week=Decimal("38.5"),
+        housing_terms="Shared flat found by the employer, rent 250 EUR a month.",
+        travel_terms="Return flight paid by the employer.",
+        recruiter=recruiter,
+        **common,
+    )
+    farm_order = JobOrder.objects.create(
+        employer=cooperative,
+        title="Seasonal fruit harvest worker (sample)",
+        occupation_uri=farm.uri,
+        isco_code=farm.isco_code,
+        essential_skill_uris=essential["farm"],
+        optional_skill_uris=optional["farm"],
+        languages=[{"code": "spa", "level": 2}],
+        positions=10,
+        place="Huelva",
+        start_date=datetime.date(2027, 2, 1),
+        contract_months=5,
+        wage_amount=Decimal("9.50"),
+        wage_period="hour",
+        hours_per_week=Decimal("39"),
+        housing_terms="Housing on the farm, free of charge.",
+        travel_terms="Travel paid by the employer.",
+        **{k: v for k, v in common.items() if k != "wage_period"},
+    )
+    workers = []
+    worker_user = User.objects.filter(username=demo_username(Role.WORKER)).first()
+    for index, (given, family, sex, born, residence, languages, key, taken, years) in enumerate(WORKERS):
+        worker = Worker.objects.create(
+            pseudonym=new_pseudonym(),
+            user=worker_user if index == 0 else None,
+            organisation=pes_org,
+            country_of_residence_id=residence,
+            given_name=given,
+            family_name=family,
+            phone=f"+000 555 01{index:02d}",
+            email=f"{given.lower()}.sample@example.org",
+            date_of_birth=born,  # type: ignore[misc]  # an encrypted date field, typed as text by the stubs
+            birth_month=born.replace(day=1),
+            sex=sex,
+            languages=[{"code": code, "level": level} for code, level in languages],
+            isced_level=4 if key == "care" else 2,
+            occupation_uris=[occupations[key].uri],
+            isco_code=occupations[key].isco_code,
+            skill_uris=(essential[key] + optional[key])[:taken],
+            experience_years=Decimal(years),
+            available_from=datetime.date(2027, 1, 15),
+            consent_processing_at=now,
+            consent_processing_method="signed_form",
+            is_sample=True,
+        )
+        SchemeConsent.objects.create(worker=worker, scheme=scheme, given_at=now, method="signed_form")
+        workers.append(worker)
+    # Awa (the demo worker): an offer accepted, contract given and signed, everything in order except that
+    # she is a health worker from a WHO safeguards-list country and the scheme has no G2G agreement.
+    awa = Application.objects.create(
+        job_order=care_order,
+        worker=workers[0],
+        stage=Application.Stage.ACCEPTED,
+        score=0.82,
+        interview_proposed_at=now,
+        interview_accepted_at=now,
+        selected_at=now,
+        offer_at=now,
+        accepted_at=now,
+        grievance_channel="Sample labour attaché hotline, +000 555 0000",
+        grievance_channel_given_on=datetime.date(2026, 11, 20),
+    )
+    Contract.objects.create(
+        application=awa,
+        revision=1,
+        language="fra",
+        terms="Sample contract terms.",
+        wage_amount=Decimal("1350"),
+        wage_currency="EUR",
+        wage_period="month",
+        hours_per_week=Decimal("38.5"),
+        given_to_worker_on=datetime.date(2026, 11, 20),
+        signed_on=datetime.date(2026, 11, 25),
+    )
+    IdentityDocumentCustody.objects.create(
+        worker=workers[0], document="passport", held_by="worker", since=datetime.date(2026, 1, 1)
+    )
+    CostLine.objects.create(
+        application=awa, category="travel", amount=Decimal("420"), currency="EUR", paid_by="employer"
+    )
+    # Youssef: harvest worker, deployed; his medical check was first charged to him, then refunded.
+    youssef = Application.objects.create(
+        job_order=farm_order,
+        worker=workers[3],
+        stage=Application.Stage.DEPLOYED,
+        score=0.77,
+        interview_proposed_at=now,
+        interview_accepted_at=now,
+        selected_at=now,
+        offer_at=now,
+        accepted_at=now,
+        deployed_at=now,
+        grievance_channel="Sample labour attaché hotline, +000 555 0000",
+        grievance_channel_given_on=datetime.date(2026, 11, 1),
+    )
+    Contract.objects.create(
+        application=youssef,
+        revision=1,
+        language="spa",
+        wage_amount=Decimal("9.50"),
+        wage_currency="EUR",
+        wage_period="hour",
+        hours_per_week=Decimal("39"),
+        given_to_worker_on=datetime.date(2026, 11, 1),
+        signed_on=datetime.date(2026, 11, 5),
+    )
+    IdentityDocumentCustody.objects.create(
+        worker=workers[3], document="passport", held_by="worker", since=datetime.date(2026, 1, 1)
+    )
+    CostLine.objects.create(
+        application=youssef,
+        category="medical",
+        amount=Decimal("80"),
+        currency="EUR",
+        paid_by="worker",
+        refunded_amount=Decimal("80"),
+        refunded_on=datetime.date(2026, 11, 10),
+    )
+    # Khadija: offer accepted, but she paid a visa fee that is not refunded: the gate blocks.
+    khadija = Application.objects.create(
+        job_order=farm_order,
+        worker=workers[4],
+        stage=Application.Stage.ACCEPTED,
+        score=0.7,
+        interview_proposed_at=now,
+        interview_accepted_at=now,
+        selected_at=now,
+        offer_at=now,
+        accepted_at=now,
+    )
+    CostLine.objects.create(
+        application=khadija, category="visa", amount=Decimal("80"), currency="EUR", paid_by="worker"
+    )
+    # Moussa: shortlisted only; the employer sees him pseudonymised.
+    Application.objects.create(job_order=care_order, worker=workers[1], score=0.64)
+    return f"sample scheme, 2 employers, 1 recruiter, {len(workers)} workers, 2 job orders, 4 applications"
+
+
+def _countries(*codes: str) -> list[int]:
+    from migdev.reference.models import Country
+
+    return list(Country.objects.filter(iso3__in=codes).values_list("pk", flat=True))

@@ -1,0 +1,329 @@
+"""The shortlist of one job order, from the skills engine (``migdev.skills.matching``) with hard filters.
+
+Filters applied before ranking, in SQL: consent to processing not withdrawn; consent to be shown to the
+employers of the job order's scheme, not withdrawn; residence in one of the scheme's countries of origin
+(when it names any); not already an applicant. Filters applied by the engine as hard requirements: legal
+age (18) on the start date, every required language at its CEFR level, available on or before the start
+date, and the destination among the worker's preferred destinations (none named: anywhere).
+
+The score is the engine's weighted mean of visible sub-scores (skills, occupation, languages,
+experience); the skills sub-score credits related and hierarchically close ESCO skills. Each candidate
+carries its sub-scores and the essential and optional skills it matches and misses.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from migdev.labour.models import JobOrder, Worker
+from migdev.skills import matching as engine_math
+
+LEGAL_AGE = 18
+# A candidate must hold (or be credited with) at least some of the job's skills: languages and experience
+# alone never put a worker on a shortlist or into a placement.
+MIN_SKILL_SCORE = 1e-4
+REQUIREMENTS = engine_math.Requirements(min_skill_score=MIN_SKILL_SCORE)
+EPOCH = date(1970, 1, 1)
+METHOD = (
+    "Computed by migdev with the skills engine: weighted mean of the skills (0.6), occupation (0.15), "
+    "languages (0.15) and experience (0.1) sub-scores; the skills sub-score is the specificity-weighted "
+    "coverage of the job's essential (1) and optional (0.3) ESCO skills, with partial credit for related "
+    "and hierarchically close skills. Hard filters: consent, scheme consent, legal age 18 at the start "
+    "date, required languages at their CEFR level, availability by the start date, preferred destination, "
+    "and at least one of the job's skills held or credited."
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    worker_id: int
+    pseudonym: str
+    score: float
+    sub_scores: dict[str, float]
+    essential_matched: list[str]
+    essential_missing: list[str]
+    optional_matched: list[str]
+
+    def explanation_json(self) -> dict[str, Any]:
+        return {
+            "essential_matched": self.essential_matched,
+            "essential_missing": self.essential_missing,
+            "optional_matched": self.optional_matched,
+        }
+
+
+@dataclass
+class Shortlist:
+    job_order_id: int
+    candidates: list[Candidate]
+    considered: int
+    excluded_before_ranking: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    method: str = METHOD
+
+
+def shift_years(value: date, years: int) -> date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes 28 February."""
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:
+        return value.replace(year=value.year + years, day=28)
+
+
+def _day(value: date | None) -> int:
+    return (value - EPOCH).days if value is not None else engine_math.UNKNOWN
+
+
+def _pool(job_order: JobOrder) -> tuple[list[Worker], dict[str, int]]:
+    scheme = job_order.scheme
+    consenting = Worker.objects.filter(
+        consent_processing_at__isnull=False, consent_processing_withdrawn_at__isnull=True
+    )
+    excluded: dict[str, int] = {}
+    total = consenting.count()
+    shown = consenting.filter(
+        scheme_consents__scheme=scheme, scheme_consents__withdrawn_at__isnull=True
+    ).distinct()
+    excluded["no_consent_to_this_scheme"] = total - shown.count()
+    origins = list(scheme.origin_countries.values_list("iso3", flat=True))
+    if origins:
+        in_origin = shown.filter(country_of_residence__in=origins)
+        excluded["outside_scheme_origin_countries"] = shown.count() - in_origin.count()
+        shown = in_origin
+    already = shown.filter(applications__job_order=job_order)
+    excluded["already_applicant"] = already.count()
+    shown = shown.exclude(pk__in=already.values("pk"))
+    # Certainly too young even on the latest day of their birth month: never read their birth date.
+    youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
+    too_young = shown.filter(birth_month__gt=youngest_allowed)
+    excluded["under_legal_age"] = too_young.count()
+    shown = shown.exclude(pk__in=too_young.values("pk"))
+    workers = list(
+        shown.defer(
+            "given_name", "family_name", "phone", "email", "identity_document_number", "notes"
+        ).order_by("pk")
+    )
+    return workers, excluded
+
+
+def _of_age(worker: Worker, start: date) -> bool:
+    """Whether the worker is 18 on ``start``, exactly (the engine's year of 365.2425 days is not the law).
+    The birth month alone decides unless the worker turns 18 in the month of the start date; only then
+    is the encrypted birth date read."""
+    month = worker.birth_month
+    last_day_of_month = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    if shift_years(last_day_of_month, LEGAL_AGE) <= start:
+        return True
+    exact = Worker.objects.only("date_of_birth").get(pk=worker.pk).date_of_birth
+    return exact is not None and shift_years(exact, LEGAL_AGE) <= start
+
+
+def _skill_space(uris: set[str]) -> tuple[dict[str, int], Any, Any]:
+    """Skill URI -> index, with the ESCO edition's skill graph and specificity where one is loaded."""
+    from migdev.skills.engine import matcher_for
+    from migdev.skills.selectors import current_edition
+
+    edition = current_edition("esco")
+    if edition is not None:
+        entry = matcher_for(edition)
+        if entry.skill_index:
+            return entry.skill_index, entry.matcher.graph, entry.matcher.specificity
+    return {uri: i for i, uri in enumerate(sorted(uris))}, None, None
+
+
+def _arrays(
+    job_orders: list[JobOrder], workers: list[Worker], weights: engine_math.ComponentWeights
+) -> tuple[engine_math.People, engine_math.Openings, dict[str, Any]]:
+    """The engine's columns for these workers and job orders (legal age is applied outside, exactly)."""
+    uris: set[str] = set()
+    for job_order in job_orders:
+        uris.update(job_order.essential_skill_uris, job_order.optional_skill_uris)
+    for worker in workers:
+        uris.update(worker.skill_uris)
+    index, graph, specificity = _skill_space(uris)
+    n_skills = len(index) if graph is not None else max(len(index), 1)
+
+    def indices(skill_uris: list[str]) -> list[int]:
+        return sorted({index[uri] for uri in skill_uris if uri in index})
+
+    languages = sorted(
+        {item["code"] for j in job_orders for item in j.languages}
+        | {i["code"] for w in workers for i in w.languages}
+    )
+    lang_index = {code: i for i, code in enumerate(languages)}
+    countries = sorted(
+        {j.destination_country_id for j in job_orders}
+        | {c for w in workers for c in w.preferred_destinations}
+    )
+    country_index = {code: i for i, code in enumerate(countries)}
+    levels = np.zeros((len(workers), max(len(languages), 1)), dtype=np.int64)
+    willing_rows, willing_cols = [], []
+    for row, worker in enumerate(workers):
+        for item in worker.languages:
+            levels[row, lang_index[item["code"]]] = int(item["level"])
+        for code in worker.preferred_destinations:
+            willing_rows.append(row)
+            willing_cols.append(country_index[code])
+    required = np.zeros((len(job_orders), levels.shape[1]), dtype=np.int64)
+    for row, job_order in enumerate(job_orders):
+        for item in job_order.languages:
+            required[row, lang_index[item["code"]]] = int(item["level"])
+    people = engine_math.People(
+        skills=engine_math.people_matrix([indices(w.skill_uris) for w in workers], n_skills),
+        isco=np.array([int(w.isco_code) if w.isco_code.isdigit() else engine_math.UNKNOWN for w in workers]),
+        language_levels=levels,
+        experience_years=np.array([float(w.experience_years) for w in workers]),
+        birth_day=np.full(len(workers), engine_math.UNKNOWN, dtype=np.int64),
+        available_from=np.array([_day(w.available_from) for w in workers], dtype=np.int64),
+        available_to=np.full(len(workers), engine_math.UNKNOWN, dtype=np.int64),
+        countries=sp.csr_matrix(
+            (np.ones(len(willing_rows)), (willing_rows, willing_cols)), shape=(len(workers), len(countries))
+        ),
+    )
+    openings = engine_math.Openings(
+        essential=engine_math.people_matrix([indices(j.essential_skill_uris) for j in job_orders], n_skills),
+        optional=engine_math.people_matrix([indices(j.optional_skill_uris) for j in job_orders], n_skills),
+        isco=np.array(
+            [int(j.isco_code) if j.isco_code.isdigit() else engine_math.UNKNOWN for j in job_orders]
+        ),
+        required_levels=required,
+        preferred_levels=np.zeros_like(required),
+        experience_years=np.zeros(len(job_orders)),
+        min_age=np.zeros(len(job_orders)),  # legal age is applied exactly, outside the engine
+        country=np.array([country_index[j.destination_country_id] for j in job_orders]),
+        start_day=np.array([_day(j.start_date) for j in job_orders]),
+        end_day=np.full(len(job_orders), engine_math.UNKNOWN),
+    )
+    options = {
+        "weights": weights,
+        "graph": graph,
+        "skill_specificity": specificity,
+        "requirements": REQUIREMENTS,
+    }
+    return people, openings, options
+
+
+def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
+    workers, excluded = _pool(job_order)
+    adults = [worker for worker in workers if _of_age(worker, job_order.start_date)]
+    excluded["under_legal_age"] += len(workers) - len(adults)
+    workers = adults
+    weights = engine_math.ComponentWeights()
+    if not workers:
+        return Shortlist(job_order.pk, [], 0, excluded, weights.as_dict())
+    people, openings, options = _arrays([job_order], workers, weights)
+    ranking = engine_math.rank_matches(
+        people, openings, top_n=min(limit, len(workers)), direction="people_for_openings", **options
+    )
+    essential = set(job_order.essential_skill_uris)
+    candidates = []
+    for person, score in zip(ranking.index[0], ranking.score[0], strict=True):
+        if person < 0:
+            continue
+        worker = workers[int(person)]
+        detail = engine_math.explain_pair(people, openings, int(person), **options)
+        held = set(worker.skill_uris)
+        candidates.append(
+            Candidate(
+                worker_id=worker.pk,
+                pseudonym=worker.pseudonym,
+                score=round(float(score), 4),
+                sub_scores={name: round(float(values[0]), 4) for name, values in detail.parts.items()},
+                essential_matched=[u for u in job_order.essential_skill_uris if u in held],
+                essential_missing=[u for u in job_order.essential_skill_uris if u not in held],
+                optional_matched=[
+                    u for u in job_order.optional_skill_uris if u in held and u not in essential
+                ],
+            )
+        )
+    return Shortlist(job_order.pk, candidates, len(workers), excluded, weights.as_dict())
+
+
+@dataclass(frozen=True)
+class ProposedPlacement:
+    job_order_id: int
+    worker_id: int
+    pseudonym: str
+    score: float
+    choice: int
+    reason: str
+
+
+@dataclass
+class RoundProposal:
+    """Workers placed into the scheme's approved job orders, up to each one's open positions, maximising the
+    total score (``migdev.skills.placement.place_optimal``). A proposal only: a person reviews it, and
+    keeping it makes shortlisted applications, nothing more."""
+
+    scheme_id: int
+    placements: list[ProposedPlacement]
+    unplaced: dict[str, int]
+    total_score: float
+    method: str
+
+
+def scheme_round(scheme: Any) -> RoundProposal:
+    from migdev.labour.models import Application
+    from migdev.skills.placement import place_optimal
+
+    job_orders = list(
+        JobOrder.objects.filter(scheme=scheme, approval_status=JobOrder.Approval.APPROVED).order_by("pk")
+    )
+    if not job_orders:
+        return RoundProposal(scheme.pk, [], {}, 0.0, "none")
+    origins = list(scheme.origin_countries.values_list("iso3", flat=True))
+    pool = Worker.objects.filter(
+        consent_processing_at__isnull=False,
+        consent_processing_withdrawn_at__isnull=True,
+        scheme_consents__scheme=scheme,
+        scheme_consents__withdrawn_at__isnull=True,
+    ).exclude(applications__job_order__scheme=scheme)
+    if origins:
+        pool = pool.filter(country_of_residence__in=origins)
+    workers = list(
+        pool.distinct()
+        .defer("given_name", "family_name", "phone", "email", "identity_document_number", "notes")
+        .order_by("pk")
+    )
+    if not workers:
+        return RoundProposal(scheme.pk, [], {}, 0.0, "none")
+    weights = engine_math.ComponentWeights()
+    people, openings, options = _arrays(job_orders, workers, weights)
+    scores, eligible = engine_math.score_matrix(people, openings, **options)
+    for column, job_order in enumerate(job_orders):
+        youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
+        for row, worker in enumerate(workers):
+            if eligible[row, column] and (
+                worker.birth_month > youngest_allowed or not _of_age(worker, job_order.start_date)
+            ):
+                eligible[row, column] = False
+    taken = {
+        job_order.pk: Application.objects.filter(
+            job_order=job_order,
+            stage__in=[Application.Stage.ACCEPTED, Application.Stage.DEPLOYED, Application.Stage.OFFER],
+        ).count()
+        for job_order in job_orders
+    }
+    capacities = [max(0, j.positions - taken[j.pk]) for j in job_orders]
+    result = place_optimal(scores, capacities, eligible)
+    placements = [
+        ProposedPlacement(
+            job_orders[p.opening].pk,
+            workers[p.person].pk,
+            workers[p.person].pseudonym,
+            round(float(p.score), 4),
+            p.choice,
+            p.reason,
+        )
+        for p in result.placements
+    ]
+    unplaced: dict[str, int] = {}
+    for item in result.unplaced:
+        unplaced[item.reason] = unplaced.get(item.reason, 0) + 1
+    return RoundProposal(scheme.pk, placements, unplaced, round(float(result.total_score), 4), result.method)

@@ -1,0 +1,576 @@
+"""Labour mobility (IMDI): schemes, employers' demand, workers, selection, contracts, costs and safeguards.
+
+Tables and constraints only; writes are in ``services``, reads and access in ``selectors``.
+Occupations and skills are ESCO URIs (``migdev.skills``); countries are ISO 3166 alpha-3 codes of the
+reference app; languages are ISO 639-3 codes of the reference app with a CEFR level.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from migdev.accounts.models import Organisation
+from migdev.core.versioning import VersionedModel
+from migdev.protection.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from migdev.reference.models import Country
+
+URI_MAX = 255
+
+# Text columns kept in clear, and why (ADR 0007/0010; tests/protection/test_storage.py). Everything else that
+# is free text about a person is an Encrypted*Field.
+CLEAR_TEXT_FIELDS = {
+    "Scheme.*": "A scheme is an agreement between governments or partners; it describes no person.",
+    "ShortageOccupation.*": "A destination's published shortage list: occupations, codes and sources.",
+    "Employer.verification_note": "How the organisation was verified (register, authority); about a company.",
+    "Recruiter.*": "A public licence roster of recruitment agencies: organisations, not people.",
+    "JobOrder.*": "An employer's vacancy: job, skills, place, wage and terms; it names no worker.",
+    "Worker.pseudonym": "A random code made to stand for the worker without identifying them.",
+    "Worker.isco_code": "An ISCO-08 code derived from the ESCO occupation.",
+    "Application.grievance_channel": "The contact of the grievance channel (a hotline, an attaché), not the worker.",
+    "Contract.language": "An ISO 639-3 code.",
+    "Contract.wage_currency": "An ISO 4217 code.",
+    "CostLine.currency": "An ISO 4217 code.",
+    "GateWaiver.check_code": "The code of a safeguards check.",
+}
+
+
+class CefrLevel(models.IntegerChoices):
+    """Common European Framework of Reference levels, stored 1..6 so "at least B1" is a comparison."""
+
+    A1 = 1, "A1"
+    A2 = 2, "A2"
+    B1 = 3, "B1"
+    B2 = 4, "B2"
+    C1 = 5, "C1"
+    C2 = 6, "C2"
+
+
+class WagePeriod(models.TextChoices):
+    HOUR = "hour", _("per hour")
+    DAY = "day", _("per day")
+    WEEK = "week", _("per week")
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
+
+
+class Scheme(VersionedModel):
+    """A labour-mobility scheme: a bilateral agreement, a seasonal scheme or a skills partnership."""
+
+    class Kind(models.TextChoices):
+        BILATERAL_AGREEMENT = "bilateral_agreement", _("Bilateral labour agreement")
+        SEASONAL_SCHEME = "seasonal_scheme", _("Seasonal worker scheme")
+        SKILLS_PARTNERSHIP = "skills_partnership", _("Skills partnership")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    origin_countries = models.ManyToManyField(
+        Country, related_name="+", verbose_name=_("countries of origin"), blank=True
+    )
+    destination_country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination")
+    )
+    occupation_uris = models.JSONField(_("occupations (ESCO URIs)"), default=list, blank=True)
+    partners = models.TextField(_("partners"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    health_g2g_agreement = models.BooleanField(
+        _("government-to-government agreement covering health workers"), default=False
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="labour_schemes",
+        verbose_name=_("managing organisation"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("labour-mobility scheme")
+        verbose_name_plural = _("labour-mobility schemes")
+        permissions = [("waive_gate_check", _("Can waive a safeguards check with a reason"))]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="labour_scheme_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="labour_scheme_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SchemeQuota(VersionedModel):
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="quotas")
+    year = models.PositiveSmallIntegerField(_("year"))
+    positions = models.PositiveIntegerField(_("positions"))
+
+    class Meta:
+        ordering = ["scheme", "year"]
+        verbose_name = _("yearly quota")
+        verbose_name_plural = _("yearly quotas")
+        constraints = [models.UniqueConstraint(fields=["scheme", "year"], name="labour_quota_unique_year")]
+
+
+class ShortageOccupation(VersionedModel):
+    """An occupation on a destination's shortage list, as of a date, with the list it came from."""
+
+    destination_country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination")
+    )
+    occupation_uri = models.CharField(_("occupation (ESCO URI)"), max_length=URI_MAX, blank=True)
+    isco_code = models.CharField(_("ISCO-08 code"), max_length=4)
+    listed_on = models.DateField(_("list date"))
+    source = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["destination_country", "-listed_on", "isco_code"]
+        verbose_name = _("shortage occupation")
+        verbose_name_plural = _("shortage occupations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["destination_country", "isco_code", "occupation_uri", "listed_on"],
+                name="labour_shortage_unique",
+            )
+        ]
+
+
+class Employer(VersionedModel):
+    """An employing organisation, verified by the destination authority or the scheme."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="labour_employer", verbose_name=_("organisation")
+    )
+    country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verification_note = models.CharField(_("verification"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+class IrisStatus(models.TextChoices):
+    CERTIFIED = "certified", _("IRIS certified")
+    IN_PROCESS = "in_process", _("IRIS certification in process")
+    NOT_CERTIFIED = "not_certified", _("Not IRIS certified")
+    SUSPENDED = "suspended", _("IRIS certification suspended")
+
+
+class Recruiter(VersionedModel):
+    """A private recruitment agency as a dated licence roster lists it."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="labour_recruiters",
+        verbose_name=_("organisation"),
+    )
+    country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    licence_number = models.CharField(_("licence number"), max_length=100, blank=True)
+    licence_valid_from = models.DateField(_("licence valid from"), null=True, blank=True)
+    licence_valid_to = models.DateField(_("licence valid to"), null=True, blank=True)
+    iris_status = models.CharField(
+        _("IRIS status"), max_length=20, choices=IrisStatus.choices, default=IrisStatus.NOT_CERTIFIED
+    )
+    roster_source = models.CharField(_("roster"), max_length=300)
+    roster_date = models.DateField(_("roster date"))
+
+    class Meta:
+        ordering = ["organisation__name", "-roster_date"]
+        verbose_name = _("recruiter")
+        verbose_name_plural = _("recruiters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "licence_number", "roster_date"], name="labour_recruiter_roster_entry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+class JobOrder(VersionedModel):
+    class Approval(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CLOSED = "closed", _("Closed")
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="job_orders")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="job_orders")
+    title = models.CharField(_("job title"), max_length=200)
+    occupation_uri = models.CharField(_("occupation (ESCO URI)"), max_length=URI_MAX)
+    isco_code = models.CharField(_("ISCO-08 code"), max_length=4, blank=True)
+    essential_skill_uris = models.JSONField(_("essential skills"), default=list, blank=True)
+    optional_skill_uris = models.JSONField(_("optional skills"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        help_text=_('[{"code": "eng", "level": 3}] (CEFR 1=A1 … 6=C2)'),
+    )
+    positions = models.PositiveIntegerField(_("positions"))
+    place = models.CharField(_("place of work"), max_length=200)
+    destination_country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    start_date = models.DateField(_("start date"))
+    contract_months = models.PositiveSmallIntegerField(_("contract length (months)"))
+    wage_amount = models.DecimalField(_("wage"), max_digits=12, decimal_places=2)
+    wage_currency = models.CharField(_("currency"), max_length=3)
+    wage_period = models.CharField(_("wage period"), max_length=10, choices=WagePeriod.choices)
+    hours_per_week = models.DecimalField(_("hours per week"), max_digits=4, decimal_places=1)
+    housing_terms = models.TextField(_("housing"), blank=True)
+    travel_terms = models.TextField(_("travel"), blank=True)
+    recruiter = models.ForeignKey(
+        Recruiter, on_delete=models.PROTECT, null=True, blank=True, related_name="job_orders"
+    )
+    approval_status = models.CharField(
+        _("approval"), max_length=12, choices=Approval.choices, default=Approval.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        verbose_name = _("job order")
+        verbose_name_plural = _("job orders")
+        # Employers and recruiters reach job orders through their organisation on a different path than
+        # scheme officers, so each reach is a permission of its own (see migdev.labour.selectors).
+        permissions = [
+            ("view_own_joborder", _("Can see the job orders of their own organisation as employer")),
+            (
+                "view_assigned_joborder",
+                _("Can see the job orders assigned to their organisation as recruiter"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(positions__gte=1), name="labour_joborder_positions"),
+            models.CheckConstraint(condition=Q(wage_amount__gt=0), name="labour_joborder_wage_positive"),
+            models.CheckConstraint(condition=Q(contract_months__gte=1), name="labour_joborder_months"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", _("Signed form")
+    ONLINE = "online", _("Online, by the worker")
+    ORAL_WITNESSED = "oral_witnessed", _("Orally, witnessed by an officer")
+
+
+class Worker(VersionedModel):
+    """A job seeker in a country of origin. Everything that names or reaches the person is encrypted.
+
+    ``birth_month`` (first day of the birth month) is kept in clear so the legal-age filter runs in SQL;
+    only a worker in the border month has the encrypted date read. ``pseudonym`` is what employers see.
+    """
+
+    pseudonym = models.CharField(_("pseudonym"), max_length=12, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="labour_worker",
+        verbose_name=_("account"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="labour_workers",
+        verbose_name=_("public employment service or migrant resource centre"),
+    )
+    country_of_residence = models.ForeignKey(
+        Country,
+        to_field="iso3",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("country of residence"),
+    )
+    given_name = EncryptedCharField(_("given name"), max_length=150)
+    family_name = EncryptedCharField(_("family name"), max_length=150, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=50, blank=True)
+    email = EncryptedCharField(_("email"), max_length=254, blank=True)
+    identity_document_number = EncryptedCharField(_("identity document number"), max_length=50, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"))
+    birth_month = models.DateField(_("birth month"))
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, default=Sex.NOT_STATED)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    isced_level = models.PositiveSmallIntegerField(_("education (ISCED 2011 level)"), null=True, blank=True)
+    occupation_uris = models.JSONField(_("occupations"), default=list, blank=True)
+    isco_code = models.CharField(_("ISCO-08 code"), max_length=4, blank=True)
+    skill_uris = models.JSONField(_("skills"), default=list, blank=True)
+    experience_years = models.DecimalField(
+        _("years of experience"), max_digits=4, decimal_places=1, default=0
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    preferred_destinations = models.JSONField(_("preferred destinations"), default=list, blank=True)
+    consent_processing_at = models.DateTimeField(_("consent to processing given"), null=True, blank=True)
+    consent_processing_method = models.CharField(
+        _("consent method"), max_length=20, choices=ConsentMethod.choices, blank=True
+    )
+    consent_processing_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pseudonym"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        permissions = [("view_own_worker", _("Can see and change their own worker profile"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(isced_level__isnull=True) | Q(isced_level__lte=8), name="labour_worker_isced"
+            ),
+            models.CheckConstraint(condition=Q(experience_years__gte=0), name="labour_worker_experience"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def consents_to_processing(self) -> bool:
+        return self.consent_processing_at is not None and self.consent_processing_withdrawn_at is None
+
+
+class SchemeConsent(VersionedModel):
+    """The worker's consent to show their (pseudonymised) profile to the employers of one scheme."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="scheme_consents")
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="worker_consents")
+    given_at = models.DateTimeField(_("given"))
+    method = models.CharField(_("method"), max_length=20, choices=ConsentMethod.choices)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to be shown to a scheme's employers")
+        verbose_name_plural = _("consents to be shown to a scheme's employers")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "scheme"], name="labour_scheme_consent_unique")
+        ]
+
+
+class Application(VersionedModel):
+    """One worker for one job order, from the shortlist to acceptance or refusal; every step dated."""
+
+    class Stage(models.TextChoices):
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        INTERVIEW_PROPOSED = "interview_proposed", _("Interview proposed")
+        INTERVIEW = "interview", _("Interview accepted")
+        SELECTED = "selected", _("Selected")
+        OFFER = "offer", _("Offer made")
+        ACCEPTED = "accepted", _("Offer accepted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DEPLOYED = "deployed", _("Deployed")
+
+    job_order = models.ForeignKey(JobOrder, on_delete=models.PROTECT, related_name="applications")
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="applications")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SHORTLISTED)
+    score = models.FloatField(_("match score"), null=True, blank=True)
+    sub_scores = models.JSONField(_("sub-scores"), default=dict, blank=True)
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    shortlisted_at = models.DateTimeField(_("shortlisted"), default=timezone.now)
+    shortlisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    interview_proposed_at = models.DateTimeField(_("interview proposed"), null=True, blank=True)
+    interview_accepted_at = models.DateTimeField(_("interview accepted by the worker"), null=True, blank=True)
+    selected_at = models.DateTimeField(_("selected"), null=True, blank=True)
+    offer_at = models.DateTimeField(_("offer made"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("offer accepted"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("refused"), null=True, blank=True)
+    refused_by_worker = models.BooleanField(_("refused by the worker"), default=False)
+    deployed_at = models.DateTimeField(_("deployed"), null=True, blank=True)
+    grievance_channel = models.CharField(_("grievance channel"), max_length=300, blank=True)
+    grievance_channel_given_on = models.DateField(_("grievance channel given"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["job_order", "-score", "pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(fields=["job_order", "worker"], name="labour_application_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_order} · {self.worker}"
+
+    @property
+    def identity_released(self) -> bool:
+        """Whether the employer may see who the worker is: only once the worker accepted an interview."""
+        return self.interview_accepted_at is not None
+
+
+class Contract(VersionedModel):
+    """One revision of the employment contract of an application. A revision made after an earlier one
+    was signed is a substitution: it blocks deployment until the worker agrees to it."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="contracts")
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    language = models.CharField(_("language (ISO 639-3)"), max_length=3)
+    terms = EncryptedTextField(_("terms"), blank=True)
+    wage_amount = models.DecimalField(_("wage"), max_digits=12, decimal_places=2)
+    wage_currency = models.CharField(_("currency"), max_length=3)
+    wage_period = models.CharField(_("wage period"), max_length=10, choices=WagePeriod.choices)
+    hours_per_week = models.DecimalField(_("hours per week"), max_digits=4, decimal_places=1)
+    given_to_worker_on = models.DateField(_("given to the worker"), null=True, blank=True)
+    signed_on = models.DateField(_("signed by the worker"), null=True, blank=True)
+    is_substitution = models.BooleanField(_("substitution after signature"), default=False)
+    substitution_agreed_on = models.DateField(_("substitution agreed by the worker"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["application", "revision"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "revision"], name="labour_contract_revision"),
+            models.CheckConstraint(condition=Q(wage_amount__gt=0), name="labour_contract_wage_positive"),
+        ]
+
+
+class CostLine(VersionedModel):
+    """A recruitment fee or related cost (ILO definition, 2019), with who paid it and any refund."""
+
+    class Category(models.TextChoices):
+        RECRUITMENT_FEE = "recruitment_fee", _("Recruitment fee")
+        VISA = "visa", _("Visa and permits")
+        TRAVEL = "travel", _("Travel")
+        MEDICAL = "medical", _("Medical examination")
+        TRAINING = "training", _("Training and orientation")
+        DOCUMENTS = "documents", _("Documents")
+        OTHER = "other", _("Other related cost")
+
+    class Payer(models.TextChoices):
+        EMPLOYER = "employer", _("Employer")
+        WORKER = "worker", _("Worker")
+        RECRUITER = "recruiter", _("Recruiter")
+        GOVERNMENT = "government", _("Government")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="cost_lines")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = EncryptedCharField(_("description"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    paid_by = models.CharField(_("paid by"), max_length=12, choices=Payer.choices)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
+    refunded_on = models.DateField(_("refunded on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="labour_cost_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=F("amount")),
+                name="labour_cost_refund_within_amount",
+            ),
+        ]
+
+
+class IdentityDocumentCustody(VersionedModel):
+    """Who holds one of the worker's identity documents, from a date."""
+
+    class Holder(models.TextChoices):
+        WORKER = "worker", _("The worker")
+        EMPLOYER = "employer", _("The employer")
+        RECRUITER = "recruiter", _("The recruiter")
+
+    class Document(models.TextChoices):
+        PASSPORT = "passport", _("Passport")
+        NATIONAL_ID = "national_id", _("National identity card")
+        WORK_PERMIT = "work_permit", _("Work permit")
+
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="document_custody")
+    document = models.CharField(_("document"), max_length=20, choices=Document.choices)
+    held_by = models.CharField(_("held by"), max_length=12, choices=Holder.choices)
+    since = models.DateField(_("since"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["worker", "document", "-since", "-pk"]
+        verbose_name = _("identity document custody")
+        verbose_name_plural = _("identity document custody")
+
+
+class Complaint(VersionedModel):
+    """A grievance the worker raised, logged to an outcome. Its text is about a person: encrypted."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        REFERRED = "referred", _("Referred")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="complaints")
+    received_on = models.DateField(_("received"))
+    summary = EncryptedTextField(_("summary"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "-received_on"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+
+
+class GateWaiver(models.Model):
+    """A safeguards check waived for one application: by whom, when and why. Never edited; a new waiver
+    replaces nothing, and the gate shows the latest."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="waivers")
+    check_code = models.CharField(_("check"), max_length=30)
+    reason = EncryptedTextField(_("reason"))
+    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waived_at = models.DateTimeField(_("waived"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "check_code", "-waived_at"]
+        verbose_name = _("waived safeguards check")
+        verbose_name_plural = _("waived safeguards checks")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.check_code}"

@@ -1,0 +1,24 @@
+"""Hooks into the platform, called once from AppConfig.ready(): the load format and the demo seeder."""
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from migdev.core.demo import register_demo_seeder
+    from migdev.dataio.registry import LoadFormat, register_format
+    from migdev.labour.demo import seed_labour_demo
+    from migdev.labour.loaders import load_recruiter_roster
+
+    register_format(
+        LoadFormat(
+            name="recruiter-roster",
+            description=_(
+                "A dated licence roster of recruitment agencies from CSV or XLSX (columns: organisation, "
+                "country_iso3, licence_number, licence_valid_from, licence_valid_to, iris_status, "
+                "roster_source, roster_date)"
+            ),
+            loader=load_recruiter_roster,
+            permissions=("labour.add_recruiter",),
+        )
+    )
+    register_demo_seeder("labour", seed_labour_demo)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from migdev.labour import views
+
+app_name = "labour"
+
+urlpatterns = [
+    path("", views.scheme_list, name="schemes"),
+    path("me/", views.me, name="me"),
+    path("job-orders/<int:pk>/", views.job_order_detail, name="job_order"),
+    path("job-orders/<int:pk>/keep/", views.job_order_keep, name="job_order_keep"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/step/", views.application_step, name="application_step"),
+    path("applications/<int:pk>/gate/", views.application_gate, name="application_gate"),
+    path("applications/<int:pk>/waive/", views.application_waive, name="application_waive"),
+    path("applications/<int:pk>/deploy/", views.application_deploy, name="application_deploy"),
+]

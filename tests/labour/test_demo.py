@@ -1,0 +1,48 @@
+from django.test import Client
+
+from migdev.accounts.demo import demo_username, demo_users_create
+from migdev.accounts.models import User
+from migdev.accounts.roles import Role
+from migdev.labour import gate
+from migdev.labour.demo import SCHEME_TITLE, seed_labour_demo
+from migdev.labour.models import Application, JobOrder, Scheme, Worker
+from migdev.skills.models import Occupation, OccupationSkill, Skill, TaxonomyEdition
+from tests.factories import login_verified
+
+
+def _tiny_esco() -> None:
+    edition = TaxonomyEdition.objects.create(taxonomy="esco", version="demo-test", is_current=True)
+    for uri, isco in (("occ/care", "3221"), ("occ/farm", "9211")):
+        occupation = Occupation.objects.create(edition=edition, uri=uri, isco_code=isco, label_en=uri)
+        for n in range(4):
+            skill = Skill.objects.create(edition=edition, uri=f"{uri}/s{n}", label_en=f"skill {n} of {uri}")
+            OccupationSkill.objects.create(
+                edition=edition,
+                occupation=occupation,
+                skill=skill,
+                relation_type="essential" if n < 3 else "optional",
+            )
+
+
+def test_demo_is_sample_idempotent_and_shows_content(db: None) -> None:
+    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
+    _tiny_esco()
+    demo_users_create()
+    assert "workers" in seed_labour_demo()
+    assert seed_labour_demo() == "sample scheme already present"
+    scheme = Scheme.objects.get(title=SCHEME_TITLE)
+    assert scheme.is_sample and all(j.is_sample for j in JobOrder.objects.all())
+    assert Worker.objects.filter(is_sample=False).count() == 0
+    blocked = Application.objects.get(
+        worker__given_name__isnull=False, stage="accepted", job_order__isco_code="9211"
+    )
+    assert "fees" in gate.safeguards_gate(blocked).blocking
+    employer = User.objects.get(username=demo_username(Role.EMPLOYER))
+    client = Client()
+    login_verified(client, employer)
+    page = client.get("/en/labour/")
+    assert page.status_code == 200 and "Sample data" in page.content.decode()
+    worker_user = User.objects.get(username=demo_username(Role.WORKER))
+    client = Client()
+    client.force_login(worker_user)
+    assert "Awa" in client.get("/es/labour/me/").content.decode()
