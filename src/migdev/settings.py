@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "migdev.remittances",
     "migdev.coordination",
     "migdev.skills",
+    "migdev.diaspora",
 ]
 
 MIDDLEWARE = [

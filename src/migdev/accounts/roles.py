@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     EDITOR = "editor", _("Editor")
     PARTNER = "partner", _("Partner")
+    # Diaspora engagement (migdev.diaspora)
+    PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
+    DIASPORA_OFFICE = "diaspora_office", _("Government diaspora office")
+    HOST_INSTITUTION = "host_institution", _("Host institution")
+    EXPERT = "expert", _("Diaspora expert")
 
 
 class Scope(models.TextChoices):
@@ -39,6 +44,11 @@ TWO_FACTOR_ROLES: frozenset[str] = frozenset(
         Role.CASE_WORKER,
         Role.SUPERVISOR,
         Role.PARTNER,
+        # Diaspora: these three see experts' identifying data (shortlists, agreements). An expert sees
+        # only their own profile and signs in with a password (on a phone, as the issue asks).
+        Role.PROGRAMME_OFFICER,
+        Role.DIASPORA_OFFICE,
+        Role.HOST_INSTITUTION,
     }
 )
 
@@ -50,4 +60,12 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
     Role.ANALYST: _("Works with aggregates only; never sees individual records."),
     Role.EDITOR: _("Edits public content."),
     Role.PARTNER: _("Uses the API for the records of their own organisation."),
+    Role.PROGRAMME_OFFICER: _(
+        "Runs a diaspora programme: approves requests, shortlists and invites experts."
+    ),
+    Role.DIASPORA_OFFICE: _(
+        "A government's diaspora office: its country's requests, priority sectors and figures."
+    ),
+    Role.HOST_INSTITUTION: _("An institution in a country of origin: posts requests and selects experts."),
+    Role.EXPERT: _("A diaspora professional: keeps their own roster profile and answers invitations."),
 }
