@@ -21,7 +21,7 @@ QUERY_MAX_CHARS = 200
 URI_MAX_CHARS = 255
 
 
-class SearchQuery(Schema):
+class EscoSearchQuery(Schema):
     q: Annotated[str, Field(min_length=1, max_length=QUERY_MAX_CHARS, description="Free text")]
     lang: LanguageCode = Field("en", description="Language of the labels answered and searched first")
     limit: Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)] = 10
@@ -30,13 +30,13 @@ class SearchQuery(Schema):
     )
 
 
-class ConceptQuery(Schema):
+class EscoConceptQuery(Schema):
     uri: Annotated[str, Field(min_length=1, max_length=URI_MAX_CHARS, description="The concept's ESCO URI")]
     lang: LanguageCode = "en"
     edition: Annotated[str | None, Field(max_length=40, pattern=r"^[0-9A-Za-z.\-]*$")] = None
 
 
-class SearchHitOut(Schema):
+class EscoSearchHitOut(Schema):
     uri: str
     isco_code: str = Field(description="ISCO-08 unit group (occupations); empty for skills")
     label: str
@@ -47,21 +47,21 @@ class SearchHitOut(Schema):
     matched_language: str
 
 
-class EditionOut(Schema):
+class EscoEditionOut(Schema):
     taxonomy: str
     version: str
     label_sources: dict[str, str]
     attribution: str
 
 
-class SearchOut(Schema):
-    items: list[SearchHitOut]
+class EscoSearchOut(Schema):
+    items: list[EscoSearchHitOut]
     query: str
     language: str
-    editions: list[EditionOut]
+    editions: list[EscoEditionOut]
 
 
-class ConceptRefOut(Schema):
+class EscoConceptRefOut(Schema):
     uri: str
     label: str
     language: str
@@ -69,7 +69,7 @@ class ConceptRefOut(Schema):
     relation: str = ""
 
 
-class OccupationOut(Schema):
+class EscoOccupationOut(Schema):
     uri: str
     code: str
     isco_code: str
@@ -81,15 +81,15 @@ class OccupationOut(Schema):
     alternative_labels: dict[str, list[str]]
     description_en: str
     regulated_note: str
-    isco_path: list[ConceptRefOut]
-    broader: ConceptRefOut | None
-    narrower: list[ConceptRefOut]
-    essential_skills: list[ConceptRefOut]
-    optional_skills: list[ConceptRefOut]
-    editions: list[EditionOut]
+    isco_path: list[EscoConceptRefOut]
+    broader: EscoConceptRefOut | None
+    narrower: list[EscoConceptRefOut]
+    essential_skills: list[EscoConceptRefOut]
+    optional_skills: list[EscoConceptRefOut]
+    editions: list[EscoEditionOut]
 
 
-class SkillOut(Schema):
+class EscoSkillOut(Schema):
     uri: str
     kind: str
     skill_type: str
@@ -100,17 +100,17 @@ class SkillOut(Schema):
     alternative_labels: dict[str, list[str]]
     description_en: str
     collections: list[str]
-    hierarchy: list[list[ConceptRefOut]]
-    narrower: list[ConceptRefOut]
-    related: list[ConceptRefOut]
-    essential_for: list[ConceptRefOut]
-    optional_for: list[ConceptRefOut]
-    editions: list[EditionOut]
+    hierarchy: list[list[EscoConceptRefOut]]
+    narrower: list[EscoConceptRefOut]
+    related: list[EscoConceptRefOut]
+    essential_for: list[EscoConceptRefOut]
+    optional_for: list[EscoConceptRefOut]
+    editions: list[EscoEditionOut]
 
 
-def _editions() -> list[EditionOut]:
+def _editions() -> list[EscoEditionOut]:
     return [
-        EditionOut(
+        EscoEditionOut(
             taxonomy=edition.taxonomy,
             version=edition.version,
             label_sources=edition.label_sources,
@@ -127,47 +127,49 @@ def _edition(version: str | None) -> selectors.TaxonomyEdition | None:
     return edition
 
 
-def _search_answer(hits: list[selectors.SearchHit], query: SearchQuery) -> SearchOut:
-    return SearchOut(
-        items=[SearchHitOut(**hit.__dict__) for hit in hits],
+def _search_answer(hits: list[selectors.SearchHit], query: EscoSearchQuery) -> EscoSearchOut:
+    return EscoSearchOut(
+        items=[EscoSearchHitOut(**hit.__dict__) for hit in hits],
         query=query.q,
         language=query.lang,
         editions=_editions(),
     )
 
 
-def _ref_out(ref: selectors.ConceptRef) -> ConceptRefOut:
-    return ConceptRefOut(
+def _ref_out(ref: selectors.ConceptRef) -> EscoConceptRefOut:
+    return EscoConceptRefOut(
         uri=ref.uri, label=ref.label.text, language=ref.label.language, code=ref.code, relation=ref.relation
     )
 
 
-@router.get("occupations/", response=SearchOut, auth=None, summary="Search occupations (ESCO), best first")
+@router.get(
+    "occupations/", response=EscoSearchOut, auth=None, summary="Search occupations (ESCO), best first"
+)
 @answers(404)
-def occupations_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchOut:
+def occupations_search(request: HttpRequest, query: Query[EscoSearchQuery]) -> EscoSearchOut:
     edition = _edition(query.edition)
     hits = selectors.search_occupations(query.q, lang=query.lang, limit=query.limit, edition=edition)
     return _search_answer(hits, query)
 
 
 @router.get(
-    "skills/", response=SearchOut, auth=None, summary="Search skills and knowledge (ESCO), best first"
+    "skills/", response=EscoSearchOut, auth=None, summary="Search skills and knowledge (ESCO), best first"
 )
 @answers(404)
-def skills_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchOut:
+def skills_search(request: HttpRequest, query: Query[EscoSearchQuery]) -> EscoSearchOut:
     edition = _edition(query.edition)
     hits = selectors.search_skills(query.q, lang=query.lang, limit=query.limit, edition=edition)
     return _search_answer(hits, query)
 
 
-@router.get("occupation/", response=OccupationOut, auth=None, summary="One occupation by its ESCO URI")
+@router.get("occupation/", response=EscoOccupationOut, auth=None, summary="One occupation by its ESCO URI")
 @answers(404)
-def occupation_get(request: HttpRequest, query: Query[ConceptQuery]) -> OccupationOut:
+def occupation_get(request: HttpRequest, query: Query[EscoConceptQuery]) -> EscoOccupationOut:
     detail = selectors.occupation_detail(query.uri, lang=query.lang, edition=_edition(query.edition))
     if detail is None:
         raise Http404
     item = detail.occupation
-    return OccupationOut(
+    return EscoOccupationOut(
         uri=item.uri,
         code=item.code,
         isco_code=item.isco_code,
@@ -187,15 +189,15 @@ def occupation_get(request: HttpRequest, query: Query[ConceptQuery]) -> Occupati
 
 
 @router.get(
-    "skill/", response=SkillOut, auth=None, summary="One skill, knowledge concept or skill group by URI"
+    "skill/", response=EscoSkillOut, auth=None, summary="One skill, knowledge concept or skill group by URI"
 )
 @answers(404)
-def skill_get(request: HttpRequest, query: Query[ConceptQuery]) -> SkillOut:
+def skill_get(request: HttpRequest, query: Query[EscoConceptQuery]) -> EscoSkillOut:
     detail = selectors.skill_detail(query.uri, lang=query.lang, edition=_edition(query.edition))
     if detail is None:
         raise Http404
     item = detail.skill
-    return SkillOut(
+    return EscoSkillOut(
         uri=item.uri,
         kind=item.kind,
         skill_type=item.skill_type,
@@ -217,3 +219,9 @@ def skill_get(request: HttpRequest, query: Query[ConceptQuery]) -> SkillOut:
 
 # Matching (skillsmatch) --------------------------------------------------------------------------------
 # The match endpoints are added below this line, or in api_matching.py included from here.
+
+
+# --- Matching (engine in matching.py; endpoints in api_matching.py) ----------------------------------
+from migdev.skills.api_matching import router as matching_router  # noqa: E402
+
+router.add_router("", matching_router)

@@ -29,7 +29,7 @@ METHOD = (
 SkillUri = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^\S+$")]
 
 
-class MatchIn(Schema):
+class MatchSkillsIn(Schema):
     skills: list[SkillUri] = Field(
         ..., min_length=1, max_length=MAX_SKILLS_PER_REQUEST, description="ESCO skill URIs the person holds."
     )
@@ -37,47 +37,47 @@ class MatchIn(Schema):
     lang: LanguageCode = Field("en", description="Language of the labels (English where none exists).")
 
 
-class LabelledOut(Schema):
+class MatchLabelledOut(Schema):
     uri: str
     label: str
     language: str = Field(..., description="Language of the label shown (en when the asked one has none).")
 
 
-class CreditOut(LabelledOut):
+class MatchCreditOut(MatchLabelledOut):
     essential: bool
     kind: str = Field(..., description="related | narrower | broader | sibling")
     credit: float = Field(..., description="Share of the skill's weight earned (0 to 1).")
-    via: LabelledOut = Field(..., description="The given skill that earned the credit.")
+    via: MatchLabelledOut = Field(..., description="The given skill that earned the credit.")
 
 
-class ExplanationOut(Schema):
+class MatchExplanationOut(Schema):
     coverage: float
     precision: float
-    essential_matched: list[LabelledOut]
-    essential_missing: list[LabelledOut]
-    optional_matched: list[LabelledOut]
-    credited: list[CreditOut]
+    essential_matched: list[MatchLabelledOut]
+    essential_missing: list[MatchLabelledOut]
+    optional_matched: list[MatchLabelledOut]
+    credited: list[MatchCreditOut]
 
 
-class OccupationMatchOut(Schema):
+class MatchOccupationOut(Schema):
     uri: str
     isco_code: str
     label: str
     language: str
     score: float
-    explanation: ExplanationOut
+    explanation: MatchExplanationOut
 
 
-class EditionOut(Schema):
+class MatchEditionOut(Schema):
     taxonomy: str
     version: str
     publisher: str
     licence: str
 
 
-class MatchOut(Schema):
-    items: list[OccupationMatchOut]
-    edition: EditionOut
+class MatchListOut(Schema):
+    items: list[MatchOccupationOut]
+    edition: MatchEditionOut
     method: str
 
 
@@ -87,12 +87,12 @@ def _labelled(item: engine.Labelled) -> dict[str, str]:
 
 @router.post(
     "occupations/match",
-    response=MatchOut,
+    response=MatchListOut,
     auth=None,
     summary="Occupations ranked for a set of ESCO skills, each with its explanation",
 )
 @answers(503)
-def match_occupations(request: HttpRequest, payload: MatchIn) -> Any:
+def match_occupations(request: HttpRequest, payload: MatchSkillsIn) -> Any:
     try:
         answer = engine.match_occupations(payload.skills, lang=payload.lang, limit=payload.limit)
     except engine.NoTaxonomy:
@@ -103,7 +103,10 @@ def match_occupations(request: HttpRequest, payload: MatchIn) -> Any:
         return problem(
             request,
             422,
-            f"{len(error.uris)} of the given URIs are not skills of the current ESCO edition{more}.",
+            (
+                f"{len(error.uris)} of the given URIs {'is not a skill' if len(error.uris) == 1 else 'are not skills'} "
+                f"of the current ESCO edition{more}."
+            ),
             errors=[
                 {
                     "field": f"skills.{payload.skills.index(uri)}",

@@ -411,6 +411,7 @@ class OccupationMatcher:
 # ---------------------------------------------------------------------------------------------------
 # People and openings: hard requirements and weighted components
 
+DAYS_PER_YEAR = 365.2425
 CEFR_LEVELS = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6}
 UNKNOWN = -1
 
@@ -568,6 +569,10 @@ class _Prepared:
     # Openings by country (the last group: no country), each with its own skills matrix, so that people who
     # accept only some countries are multiplied against those openings only.
     country_groups: list[tuple[IntArray, sp.csr_matrix]]
+    # Dates and minimum age as one comparison each (unknowns mapped to +-inf; see _Tables):
+    start_key: FloatArray  # start day, +inf when unknown
+    end_key: FloatArray  # end day, +inf when open-ended
+    latest_birth: FloatArray  # last birth day that reaches the minimum age at the start; +inf when none
 
 
 def _prepare(
@@ -606,6 +611,13 @@ def _prepare(
         np.where(country >= 0, country, n_countries),
         n_countries,
         groups,
+        np.where(openings.start_day >= 0, openings.start_day, np.inf).astype(np.float64),
+        np.where(openings.end_day >= 0, openings.end_day, np.inf).astype(np.float64),
+        np.where(
+            openings.min_age > 0,
+            np.where(openings.start_day >= 0, openings.start_day, 0) - openings.min_age * DAYS_PER_YEAR,
+            np.inf,
+        ).astype(np.float64),
     )
 
 
@@ -618,13 +630,16 @@ class _Tables:
     occupation: FloatArray
     experience: FloatArray
     country_ok: np.ndarray | None
+    from_key: FloatArray  # available from, -inf when unknown
+    to_key: FloatArray  # available until, +inf when open-ended
+    birth_key: FloatArray  # birth day, +inf when unknown (fails any minimum age)
 
 
 def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requirements) -> _Tables:
     levels = np.asarray(people.language_levels[rows])[:, None, :]
     required = prepared.required_values[None, :, :]
     if requirements.languages:
-        language_fail = ((required > 0) & (levels < required)).any(axis=2)
+        language_fail = np.asarray(((required > 0) & (levels < required)).any(axis=2))
     else:
         language_fail = np.zeros((levels.shape[0], required.shape[1]), dtype=bool)
     preferred = prepared.preferred_values[None, :, :]
@@ -637,12 +652,24 @@ def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requ
     experience = np.where(wanted > 0, np.minimum(1.0, years / np.where(wanted > 0, wanted, 1.0)), 1.0)
     country_ok = None
     if requirements.country and people.countries is not None:
-        willing = people.countries[rows].toarray() > 0
-        anywhere = ~willing.any(axis=1)
+        willing: np.ndarray = np.asarray(people.countries[rows].toarray() > 0)
+        anywhere = np.asarray(~willing.any(axis=1))
         country_ok = np.concatenate(
             [willing | anywhere[:, None], np.ones((willing.shape[0], 1), bool)], axis=1
         )
-    return _Tables(language_fail, language_part, occupation, experience, country_ok)
+    available_from = np.asarray(people.available_from[rows])
+    available_to = np.asarray(people.available_to[rows])
+    birth = np.asarray(people.birth_day[rows])
+    return _Tables(
+        language_fail,
+        language_part,
+        occupation,
+        experience,
+        country_ok,
+        np.where(available_from >= 0, available_from, -np.inf).astype(np.float64),
+        np.where(available_to >= 0, available_to, np.inf).astype(np.float64),
+        np.where(birth != UNKNOWN, birth, np.inf).astype(np.float64),
+    )
 
 
 def _look_up(table: np.ndarray, local: IntArray, code: IntArray) -> np.ndarray:
@@ -677,34 +704,28 @@ def _pair_totals(
             keep = ~failed
             local, opening, skill_part = local[keep], opening[keep], skill_part[keep]
 
-    if keep_all:
-        if requirements.min_skill_score > 0:
-            check("skills", skill_part < requirements.min_skill_score)
-        if tables.country_ok is not None:
-            check("country", ~_look_up(tables.country_ok, local, prepared.country_column[opening]))
-        check("languages", _look_up(tables.language_fail, local, prepared.required_code[opening]))
-    else:
-        # The cheap look-ups first, dropped together (one copy); the country is already applied when the
-        # skills product ran per country.
-        failed = _look_up(tables.language_fail, local, prepared.required_code[opening])
-        if requirements.min_skill_score > 0:
-            failed |= skill_part < requirements.min_skill_score
-        if tables.country_ok is not None and not country_applied:
-            failed |= ~_look_up(tables.country_ok, local, prepared.country_column[opening])
-        check("languages", failed)
+    masks: dict[str, np.ndarray] = {}
+    if requirements.min_skill_score > 0:
+        masks["skills"] = skill_part < requirements.min_skill_score
+    if tables.country_ok is not None and not country_applied:
+        masks["country"] = ~_look_up(tables.country_ok, local, prepared.country_column[opening])
+    masks["languages"] = _look_up(tables.language_fail, local, prepared.required_code[opening])
     if requirements.dates:
-        a_from = np.asarray(people.available_from[rows])[local]
-        a_to = np.asarray(people.available_to[rows])[local]
-        begin, end = openings.start_day[opening], openings.end_day[opening]
-        late = (a_from >= 0) & (begin >= 0) & (a_from > begin)
-        check("dates", late | ((a_to >= 0) & ((end < 0) | (a_to < end))))
+        # Available after the start, or only until a day before the end (or an open end).
+        masks["dates"] = (tables.from_key[local] > prepared.start_key[opening]) | (
+            tables.to_key[local] < prepared.end_key[opening]
+        )
     if requirements.min_age:
-        birth = np.asarray(people.birth_day[rows])[local]
-        min_age = openings.min_age[opening]
-        begin = openings.start_day[opening]
-        # Age at the opening's start; an unknown birth date fails a minimum age.
-        age = (np.where(begin >= 0, begin, 0) - birth) / 365.2425
-        check("min_age", (min_age > 0) & ((birth == UNKNOWN) | (age < min_age)))
+        # Younger than the minimum age at the start; an unknown birth date fails any minimum age.
+        masks["min_age"] = tables.birth_key[local] > prepared.latest_birth[opening]
+    if keep_all:
+        for name, failed in masks.items():
+            check(name, failed)
+    else:
+        failed = np.zeros(local.shape, dtype=bool)
+        for mask in masks.values():
+            failed |= mask
+        check("any", failed)  # one copy of the surviving pairs
     occupation_part = _look_up(tables.occupation, local, prepared.isco_code[opening])
     language_part = _look_up(tables.language_part, local, prepared.preferred_code[opening])
     experience_part = _look_up(tables.experience, local, prepared.wanted_code[opening])
@@ -804,7 +825,7 @@ def top_n_of_pairs(
     values = np.full((n_rows, n), np.nan)
     if row.size == 0 or n == 0:
         return index, values
-    bins = 1024
+    bins = 256
     counts = np.bincount(row, minlength=n_rows)
     if counts.max() > n:
         binned = np.minimum((score * (bins - 1)).astype(np.int64), bins - 1)
@@ -815,7 +836,12 @@ def top_n_of_pairs(
         keep = binned >= threshold[row]
         row, col, score = row[keep], col[keep], score[keep]
     key = np.rint(score * RANK_SCALE).astype(np.int64) * n_cols + (n_cols - 1 - col)
-    order = np.lexsort((-key, row))
+    # One integer sort: row first, then the key from the highest (the key stays below 2**(bits)).
+    bits = max(1, int(RANK_SCALE * n_cols + n_cols).bit_length())
+    if (n_rows << bits) < 2**62:
+        order = np.argsort((row.astype(np.int64) << bits) + ((1 << bits) - 1 - key), kind="stable")
+    else:
+        order = np.lexsort((-key, row))
     row_sorted = row[order]
     starts = np.searchsorted(row_sorted, np.arange(n_rows))
     position = np.arange(row_sorted.size) - starts[row_sorted]

@@ -31,6 +31,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -49,7 +50,11 @@ MIN_PREFIX_LENGTH = 3
 MAX_PREFIX_TOKENS = 300
 MAX_QUERY_TOKENS = 12
 MAX_QUERY_CHARS = 200
+# Weight of a label by its language (rows: the asked language; columns: the label's), en/fr/es order.
+LANGUAGE_WEIGHTS = np.array([[1.0, 0.75, 0.75], [0.85, 1.0, 0.75], [0.85, 0.75, 1.0]])
 CACHE_SIZE = 4096
+ISCO_SIMILAR_CACHE = 50_000
+WORD_MATCH_CACHE = 50_000
 
 
 def _strip_accents(text: str) -> str:
@@ -106,6 +111,16 @@ class _Index:
     # ISCO-08 groups: language -> normalised group tokens, per code
     isco_tokens: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     isco_vocabulary: list[str] = field(default_factory=list)
+    # language -> ISCO word -> codes whose label has it
+    isco_words: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    isco_code_ids: dict[str, int] = field(default_factory=dict)
+    isco_by_length: dict[int, list[str]] = field(default_factory=dict)
+    isco_similar: dict[str, frozenset[str]] = field(default_factory=dict)
+    word_matches: dict[tuple[str, bool], dict[str, float]] = field(default_factory=dict)
+    unit_code_id: Any = None  # per concept: position of its unit group in isco_code_ids (or the last: none)
+    minor_code_id: Any = None
+    arrays: dict[str, Any] = field(default_factory=dict)
+    posting_arrays: dict[str, Any] = field(default_factory=dict)
 
     def add(self, concept: int, language: str, text: str, weight: float, seen: dict[Any, int]) -> None:
         for form in label_forms(text):
@@ -131,6 +146,14 @@ class _Index:
 
     def finish(self) -> None:
         self.postings = dict(self.postings)
+        self.arrays = {
+            "concept": np.asarray(self.entry_concept, dtype=np.int32),
+            "weight": np.asarray(self.entry_weight, dtype=np.float64),
+            "language": np.asarray([LANGUAGES.index(code) for code in self.entry_language], dtype=np.int8),
+            "length": np.asarray(self.entry_length, dtype=np.float64),
+            "prior": np.asarray(self.priors, dtype=np.float64),
+        }
+        self.posting_arrays = {word: np.asarray(ids, dtype=np.int32) for word, ids in self.postings.items()}
         self.sorted_vocabulary = sorted(self.postings)
         buckets: dict[tuple[int, str, int], list[str]] = defaultdict(list)
         for word in self.sorted_vocabulary:
@@ -168,7 +191,18 @@ def _prefix_words(vocabulary: list[str], prefix: str) -> list[str]:
 
 
 def _word_matches(index: _Index, word: str, *, last: bool) -> dict[str, float]:
-    """Vocabulary words a query word stands for, with the quality of each match."""
+    """Vocabulary words a query word stands for, with the quality of each match (remembered per word)."""
+    key = (word, last)
+    known = index.word_matches.get(key)
+    if known is not None:
+        return known
+    matches = _find_word_matches(index, word, last=last)
+    if len(index.word_matches) < WORD_MATCH_CACHE:
+        index.word_matches[key] = matches
+    return matches
+
+
+def _find_word_matches(index: _Index, word: str, *, last: bool) -> dict[str, float]:
     matches: dict[str, float] = {}
     if word in index.postings:
         matches[word] = QUALITY_EXACT
@@ -181,12 +215,25 @@ def _word_matches(index: _Index, word: str, *, last: bool) -> dict[str, float]:
     return matches
 
 
-def _language_weight(entry_language: str, asked: str) -> float:
-    if entry_language == asked:
-        return 1.0
-    if entry_language == "en":
-        return 0.85
-    return 0.75
+def _isco_similar(index: _Index, word: str) -> frozenset[str]:
+    """ISCO label words nearly equal to ``word`` (normalised similarity >= 80), remembered per word."""
+    found = index.isco_similar.get(word)
+    if found is not None:
+        return found
+    if len(word) < MIN_TYPO_LENGTH:
+        found = frozenset({word})
+    else:
+        # similarity >= 80 needs lengths within a quarter of each other: only those words are compared
+        candidates = [
+            other
+            for length in range(max(1, (len(word) * 2) // 3), (len(word) * 3) // 2 + 2)
+            for other in index.isco_by_length.get(length, ())
+        ]
+        matches = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=80, limit=None)
+        found = frozenset(match for match, _score, _key in matches)
+    if len(index.isco_similar) < ISCO_SIMILAR_CACHE:
+        index.isco_similar[word] = found
+    return found
 
 
 def _isco_bonus(index: _Index, words: list[str], lang: str) -> dict[str, float]:
@@ -194,19 +241,19 @@ def _isco_bonus(index: _Index, words: list[str], lang: str) -> dict[str, float]:
     query word (a word matches a group word when they are nearly equal: normalised similarity >= 80)."""
     if not index.isco_tokens or not words:
         return {}
-    similar: list[set[str]] = []
-    for word in words:
-        if len(word) < MIN_TYPO_LENGTH:
-            similar.append({word})
-            continue
-        found = process.extract(word, index.isco_vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=None)
-        similar.append({match for match, _score, _key in found})
+    similar = [_isco_similar(index, word) for word in words]
     bonus: dict[str, float] = {}
     for language in {lang, "en"}:
-        for code, group_words in index.isco_tokens.get(language, {}).items():
-            if all(group_words & options for options in similar):
-                value = ISCO_UNIT_BONUS if len(code) == 4 else ISCO_MINOR_BONUS
-                bonus[code] = max(bonus.get(code, 0.0), value)
+        words_to_codes = index.isco_words.get(language, {})
+        codes: set[str] | None = None
+        for options in similar:
+            having = set().union(*(words_to_codes.get(option, set()) for option in options))
+            codes = having if codes is None else codes & having
+            if not codes:
+                break
+        for code in codes or ():
+            value = ISCO_UNIT_BONUS if len(code) == 4 else ISCO_MINOR_BONUS
+            bonus[code] = max(bonus.get(code, 0.0), value)
     return bonus
 
 
@@ -220,48 +267,60 @@ class RawHit:
 
 def search_index(index: _Index, query: str, *, lang: str, limit: int) -> list[RawHit]:
     words = tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
-    if not words:
+    if not words or not index.entry_concept:
         return []
-    entry_scores: dict[int, float] | None = None
+    arrays = index.arrays
+    size = len(index.entry_concept)
+    total = np.zeros(size, dtype=np.float64)
+    matched_all = np.ones(size, dtype=bool)
     for position, word in enumerate(words):
         matches = _word_matches(index, word, last=position == len(words) - 1)
-        best: dict[int, float] = {}
-        for token, quality in matches.items():
-            for entry in index.postings[token]:
-                if best.get(entry, 0.0) < quality:
-                    best[entry] = quality
-        if entry_scores is None:
-            entry_scores = best
-        else:
-            entry_scores = {
-                entry: total + best[entry] for entry, total in entry_scores.items() if entry in best
-            }
-        if not entry_scores:
+        if not matches:
             return []
-    assert entry_scores is not None
+        best = np.zeros(size, dtype=np.float64)
+        by_quality: dict[float, list[Any]] = defaultdict(list)
+        for token, quality in matches.items():
+            by_quality[quality].append(index.posting_arrays[token])
+        for quality in sorted(by_quality):  # the better quality written last wins
+            ids = np.concatenate(by_quality[quality])
+            best[ids] = quality
+        total += best
+        matched_all &= best > 0
+    entries = np.flatnonzero(matched_all)
+    if entries.size == 0:
+        return []
     count = len(words)
-    concept_best: dict[int, tuple[float, int]] = {}
-    for entry, total in entry_scores.items():
-        coverage = min(1.0, count / index.entry_length[entry])
-        score = (
-            (total / count)
-            * (0.7 + 0.3 * coverage)
-            * index.entry_weight[entry]
-            * _language_weight(index.entry_language[entry], lang)
-        )
-        concept = index.entry_concept[entry]
-        known = concept_best.get(concept)
-        if known is None or score > known[0]:
-            concept_best[concept] = (score, entry)
-    bonus = _isco_bonus(index, words, lang) if index.isco_tokens else {}
+    coverage = np.minimum(1.0, count / arrays["length"][entries])
+    language_weight = LANGUAGE_WEIGHTS[LANGUAGES.index(lang) if lang in LANGUAGES else 0][
+        arrays["language"][entries]
+    ]
+    scores = (total[entries] / count) * (0.7 + 0.3 * coverage) * arrays["weight"][entries] * language_weight
+    concepts = arrays["concept"][entries]
+    order = np.lexsort((-scores, concepts))  # by concept, best entry first
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = concepts[order][1:] != concepts[order][:-1]
+    best_entries = order[first]
+    concept_ids = concepts[best_entries]
+    final = scores[best_entries] + PRIOR_WEIGHT * arrays["prior"][concept_ids]
+    if index.isco_code_ids:
+        bonus = _isco_bonus(index, words, lang)
+        if bonus:
+            lifts = np.zeros(len(index.isco_code_ids) + 1, dtype=np.float64)
+            for code, value in bonus.items():
+                lifts[index.isco_code_ids[code]] = value
+            final = final + np.maximum(
+                lifts[index.unit_code_id[concept_ids]], lifts[index.minor_code_id[concept_ids]]
+            )
+    keep = min(limit, final.size)
+    top = np.argpartition(-final, keep - 1)[:keep] if final.size > keep else np.arange(final.size)
+    chosen = sorted(top.tolist(), key=lambda i: (-final[i], index.labels[concept_ids[i]]["en"]))
     hits = []
-    for concept, (score, entry) in concept_best.items():
-        code = index.isco_codes[concept]
-        lift = max(bonus.get(code, 0.0), bonus.get(code[:3], 0.0)) if bonus and code else 0.0
-        final = score + lift + PRIOR_WEIGHT * index.priors[concept]
-        hits.append(RawHit(concept, final, index.entry_text[entry], index.entry_language[entry]))
-    hits.sort(key=lambda hit: (-hit.score, index.labels[hit.position]["en"]))
-    return hits[:limit]
+    for i in chosen:
+        entry = int(entries[best_entries[i]])
+        hits.append(
+            RawHit(int(concept_ids[i]), float(final[i]), index.entry_text[entry], index.entry_language[entry])
+        )
+    return hits
 
 
 # Building and caching ------------------------------------------------------------------------------------
@@ -315,14 +374,36 @@ def build_occupation_index(edition_id: int, isco_edition_id: int | None) -> _Ind
         groups = IscoGroup.objects.filter(edition_id=isco_edition_id, level__gte=3).values_list(
             "code", "label_en", "label_fr", "label_es"
         )
-        for code, *labels in groups:
-            for language, text in zip(LANGUAGES, labels, strict=True):
+        for code, *group_labels in groups:
+            for language, text in zip(LANGUAGES, group_labels, strict=True):
                 if text:
                     words = set(tokens(text))
                     per_language[language][code] = words
                     vocabulary.update(words)
         index.isco_tokens = per_language
         index.isco_vocabulary = sorted(vocabulary)
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for word in index.isco_vocabulary:
+            by_length[len(word)].append(word)
+        index.isco_by_length = dict(by_length)
+        words_to_codes: dict[str, dict[str, set[str]]] = {
+            language: defaultdict(set) for language in LANGUAGES
+        }
+        for language, by_code in per_language.items():
+            for code, group_words in by_code.items():
+                for word in group_words:
+                    words_to_codes[language][word].add(code)
+        index.isco_words = {language: dict(found) for language, found in words_to_codes.items()}
+        codes = sorted({code for by_code in per_language.values() for code in by_code})
+        index.isco_code_ids = {code: position for position, code in enumerate(codes)}
+        missing = len(codes)
+        index.unit_code_id = np.asarray(
+            [index.isco_code_ids.get(code, missing) for code in index.isco_codes], dtype=np.int32
+        )
+        index.minor_code_id = np.asarray(
+            [index.isco_code_ids.get(code[:3], missing) if code else missing for code in index.isco_codes],
+            dtype=np.int32,
+        )
     return index
 
 

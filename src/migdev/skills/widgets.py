@@ -128,7 +128,10 @@ class ConceptField(forms.Field):
         exact = [
             hit
             for hit in options
-            if search.tokens(hit.label) == wanted or search.tokens(hit.matched) == wanted
+            if any(
+                search.tokens(form) == wanted
+                for form in [*search.label_forms(hit.label), *search.label_forms(hit.matched)]
+            )
         ]
         if len({hit.uri for hit in exact}) == 1:
             return exact[0].uri
