@@ -231,3 +231,38 @@ def test_isco_file_with_a_bad_code_is_refused_naming_row_and_column(
     [error] = caught.value.errors
     assert (error.file, error.row, error.column) == ("ISCOGroups_en.csv", 3, "code")
     assert IscoGroup.objects.count() == 619
+
+
+def test_different_content_for_a_stored_edition_needs_confirmation_then_replaces_it(
+    esco: TaxonomyEdition, tmp_path: Path
+) -> None:
+    from migdev.dataio.registry import LoadOptions
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    import_file(format_name="esco", path=write_esco_folder(tmp_path / "a", small_esco_rows()))
+    rows = small_esco_rows()
+    rows["occupations_en.csv"][0] = rows["occupations_en.csv"][0].replace("test cook", "test cook (renamed)")
+    changed = write_esco_folder(tmp_path / "b", rows)
+    with pytest.raises(ImportRejected, match="--replace") as caught:
+        import_file(format_name="esco", path=changed)
+    assert caught.value.changes is not None and caught.value.changes.changed == 1
+    edition = TaxonomyEdition.objects.get(taxonomy="esco", version="9.9.9")
+    assert Occupation.objects.get(edition=edition, uri=f"{OCC}t-cook").label_en == "test cook"
+    result = import_file(format_name="esco", path=changed, options=LoadOptions(replace=True))
+    assert result.updated == 10
+    edition.refresh_from_db()
+    assert edition.revision == 2  # search indexes of every process see the change
+    assert Occupation.objects.get(edition=edition, uri=f"{OCC}t-cook").label_en == "test cook (renamed)"
+    assert [hit.label for hit in selectors.search_occupations("renamed", lang="en")] == [
+        "test cook (renamed)"
+    ]
+
+
+def test_the_shipped_reference_command_reports_and_changes_nothing_the_second_time(
+    esco: TaxonomyEdition, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("skills_reference")
+    out = capsys.readouterr().out
+    assert "ISCO-08: read 619, created 0, updated 0" in out
+    assert "ESCO: read 173242, created 0, updated 0" in out
