@@ -64,7 +64,7 @@ if not SECRET_KEY:
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 
-# Counter-trafficking records: Fernet keys for identifying fields, newest first (older ones only decrypt,
+# Identifying fields of every module (migdev.protection): Fernet keys, newest first (older ones only decrypt,
 # until `migdev rotate_field_keys` has re-encrypted every row), and a separate key for the duplicate index.
 MIGDEV_FIELD_KEYS = env_list("MIGDEV_FIELD_KEYS", []) or (
     [_development_key("field_key", _fernet_key)] if DEBUG else []
@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "migdev.audit",
     "migdev.dataio",
     "migdev.jobs",
+    "migdev.protection",
     "migdev.trafficking",
     "migdev.indicators",
     "migdev.remittances",

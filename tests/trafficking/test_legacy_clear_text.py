@@ -12,8 +12,8 @@ from django.db import DatabaseError, connection, transaction
 from migdev.audit.guards import TABLE, guards_present
 from migdev.audit.models import AuditAction, AuditEvent
 from migdev.audit.services import REDACTED, audit_log
+from migdev.protection.crypto import looks_encrypted
 from migdev.trafficking import services
-from migdev.trafficking.crypto import looks_encrypted
 from migdev.trafficking.models import Consent, DataTransfer, Referral
 from tests.trafficking.factories import make_case, make_group, make_organisation, make_user
 

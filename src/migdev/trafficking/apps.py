@@ -18,7 +18,7 @@ class TraffickingConfig(AppConfig):
     def ready(self) -> None:
         from migdev.core.demo import register_demo_seeder
         from migdev.dataio.registry import register_format
-        from migdev.trafficking import checks, jobs, loaders  # noqa: F401 - registers checks and job handlers
+        from migdev.trafficking import jobs, loaders  # noqa: F401 - registers job handlers
 
         for load_format in loaders.FORMATS:
             register_format(load_format)

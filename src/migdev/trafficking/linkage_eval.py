@@ -16,7 +16,7 @@ another given name, born a few years apart) and twins (same family name, citizen
 
 Each duplicate carries one or two variants; the truth (which records are the same person) is kept, so
 precision and recall can be computed for migdev's linkage and for the exact rule it replaced (same
-normalised name, birth date and citizenship: :func:`migdev.trafficking.crypto.blind_index`). Seeded:
+normalised name, birth date and citizenship: :func:`migdev.protection.crypto.blind_index`). Seeded:
 the same seed gives the same set.
 """
 

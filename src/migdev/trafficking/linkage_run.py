@@ -13,8 +13,8 @@ from typing import Any
 from django.db import transaction
 
 from migdev.accounts.models import Organisation, User
+from migdev.protection.crypto import blind_index
 from migdev.trafficking import linkage_eval, search, services
-from migdev.trafficking.crypto import blind_index
 from migdev.trafficking.models import Case
 
 

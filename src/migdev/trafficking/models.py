@@ -2,7 +2,7 @@
 
 Identifying values (names, birth date, identity numbers, contacts, addresses, precise places and every
 free-text field, which in practice holds names) are encrypted at rest with the field keys; see
-:mod:`migdev.trafficking.fields`. Coded values (gender, citizenship, exploitation types…) stay in clear
+:mod:`migdev.protection.fields`. Coded values (gender, citizenship, exploitation types…) stay in clear
 so statistics can be computed in SQL, and are protected by the access layer like the rest of the case.
 
 Models hold tables and constraints only; every write is in ``services.py``.
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation, UserGroup
 from migdev.core.versioning import VersionedModel
+from migdev.protection.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 from migdev.trafficking import htcds
-from migdev.trafficking.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 def _list() -> list[Any]:
@@ -833,8 +833,9 @@ class Release(models.Model):
 
 
 # Text columns of this module that stay in clear, and why. Every other text column is free text about a
-# person, or may become one, and must be encrypted: tests/trafficking/test_free_text.py walks the models
-# and fails on any text column that is neither encrypted, nor coded (``choices``), nor listed here.
+# person, or may become one, and must be encrypted: tests/protection/test_storage.py walks the models (with
+# migdev.protection.inventory) and fails on any text column that is neither encrypted, nor coded
+# (``choices``), nor listed here.
 CLEAR_TEXT_FIELDS: dict[str, str] = {
     "Case.reference": "generated case number, the one thing audit rows and logs may name",
     "Case.primary_language": "ISO 639 code",
@@ -853,13 +854,6 @@ CLEAR_TEXT_FIELDS: dict[str, str] = {
     "CaseAttachment.content_type": "MIME type, chosen from a fixed list by the file's extension",
     "CaseAttachment.storage_name": "random storage name (a UUID), nothing of the original name",
 }
-
-
-def clear_text_reason(model: type[models.Model], field_name: str) -> str | None:
-    """Why a text column of ``model`` may stay in clear, or None when it must be encrypted."""
-    return CLEAR_TEXT_FIELDS.get(f"{model.__name__}.{field_name}") or CLEAR_TEXT_FIELDS.get(
-        f"{model.__name__}.*"
-    )
 
 
 class PublicationLedgerEntry(models.Model):

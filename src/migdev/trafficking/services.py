@@ -41,10 +41,10 @@ from migdev.audit.services import audit_log
 from migdev.core.versioning import StaleEdit, claim_version
 from migdev.dataio.registry import ImportResult
 from migdev.dataio.services import import_file
+from migdev.protection.crypto import blind_index, blind_index_key, blind_index_key_id, field_cipher
+from migdev.protection.fields import EncryptedDateField, encrypted_fields
 from migdev.trafficking import aggregates, htcds, releases
 from migdev.trafficking.countries import country_index
-from migdev.trafficking.crypto import blind_index, blind_index_key, blind_index_key_id, field_cipher
-from migdev.trafficking.fields import EncryptedDateField, encrypted_fields
 from migdev.trafficking.harmonise import analytic_values
 from migdev.trafficking.models import (
     AnalyticRecord,
@@ -1234,9 +1234,11 @@ class RotationResult:
 
 
 def _encrypted_models() -> list[type[models.Model]]:
+    # Every installed app's, not only this module's: the keys are the platform's (migdev.protection), and a
+    # value left under an old key becomes unreadable the day that key is removed.
     from django.apps import apps
 
-    return [model for model in apps.get_app_config("trafficking").get_models() if encrypted_fields(model)]
+    return [model for model in apps.get_models() if encrypted_fields(model)]
 
 
 @sensitive_variables()

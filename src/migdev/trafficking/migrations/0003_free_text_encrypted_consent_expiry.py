@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db import migrations, models
 
-import migdev.trafficking.fields
-from migdev.trafficking.crypto import field_cipher, looks_encrypted
+import migdev.protection.fields
+from migdev.protection.crypto import field_cipher, looks_encrypted
 
 NEWLY_ENCRYPTED: dict[str, tuple[str, ...]] = {
     "trafficking_datatransfer": ("recipient", "purpose", "safeguards"),
@@ -70,27 +70,27 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='caserequest',
             name='safeguards',
-            field=migdev.trafficking.fields.EncryptedCharField(blank=True, max_length=500, verbose_name='safeguards'),
+            field=migdev.protection.fields.EncryptedCharField(blank=True, max_length=500, verbose_name='safeguards'),
         ),
         migrations.AlterField(
             model_name='datatransfer',
             name='purpose',
-            field=migdev.trafficking.fields.EncryptedCharField(max_length=300, verbose_name='purpose'),
+            field=migdev.protection.fields.EncryptedCharField(max_length=300, verbose_name='purpose'),
         ),
         migrations.AlterField(
             model_name='datatransfer',
             name='recipient',
-            field=migdev.trafficking.fields.EncryptedCharField(max_length=200, verbose_name='recipient'),
+            field=migdev.protection.fields.EncryptedCharField(max_length=200, verbose_name='recipient'),
         ),
         migrations.AlterField(
             model_name='datatransfer',
             name='safeguards',
-            field=migdev.trafficking.fields.EncryptedCharField(max_length=500, verbose_name='safeguards'),
+            field=migdev.protection.fields.EncryptedCharField(max_length=500, verbose_name='safeguards'),
         ),
         migrations.AlterField(
             model_name='referral',
             name='organisation_name',
-            field=migdev.trafficking.fields.EncryptedCharField(blank=True, max_length=200, verbose_name='organisation (if not listed)'),
+            field=migdev.protection.fields.EncryptedCharField(blank=True, max_length=200, verbose_name='organisation (if not listed)'),
         ),
         migrations.RunPython(encrypt_clear_rows, decrypt_rows),
     ]

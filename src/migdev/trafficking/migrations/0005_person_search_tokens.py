@@ -19,7 +19,7 @@ def backfill_tokens(apps: Any, schema_editor: Any) -> None:
     open_cases = Case.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True)
     if not open_cases.exists():
         return
-    from migdev.trafficking.crypto import blind_index_key
+    from migdev.protection.crypto import blind_index_key
 
     key = blind_index_key()
     batch = []

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import migdev.trafficking.fields
+import migdev.protection.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,8 +20,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('original_name', migdev.trafficking.fields.EncryptedCharField(max_length=255, verbose_name='file name')),
-                ('description', migdev.trafficking.fields.EncryptedCharField(blank=True, max_length=200, verbose_name='description')),
+                ('original_name', migdev.protection.fields.EncryptedCharField(max_length=255, verbose_name='file name')),
+                ('description', migdev.protection.fields.EncryptedCharField(blank=True, max_length=200, verbose_name='description')),
                 ('content_type', models.CharField(editable=False, max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(editable=False, verbose_name='size in bytes')),
                 ('storage_name', models.CharField(editable=False, max_length=255, unique=True)),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('title', migdev.trafficking.fields.EncryptedCharField(max_length=200, verbose_name='what to do')),
+                ('title', migdev.protection.fields.EncryptedCharField(max_length=200, verbose_name='what to do')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
                 ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),

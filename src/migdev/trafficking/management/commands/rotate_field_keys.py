@@ -1,4 +1,5 @@
-"""`migdev rotate_field_keys`: re-encrypt case data under the first key of MIGDEV_FIELD_KEYS.
+"""`migdev rotate_field_keys`: re-encrypt the encrypted fields of every module under the first key of
+MIGDEV_FIELD_KEYS.
 
 Steps: put the new key first in MIGDEV_FIELD_KEYS (keep the old ones after it) and restart; run this
 command; check with `--dry-run` that nothing is left; remove the old key and restart.
@@ -12,7 +13,7 @@ from migdev.trafficking import services
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt identifying case data under the newest field key; optionally rebuild the blind index."
+    help = "Re-encrypt identifying data under the newest field key; optionally rebuild the blind index."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migdev.trafficking.crypto import (
+from migdev.protection.crypto import (
     FieldDecryptionError,
     blind_index,
     field_cipher,

@@ -1,4 +1,8 @@
-"""System checks: the encryption keys must be configured and usable before the app serves a case."""
+"""System checks: the encryption keys must be configured and usable before the app serves personal data.
+
+The ids were ``trafficking.E001`` and ``trafficking.E002`` until the field encryption moved into this
+package (ADR 0010); they now name the package that owns the keys.
+"""
 
 from collections.abc import Sequence
 from typing import Any
@@ -7,7 +11,7 @@ from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 
-from migdev.trafficking.crypto import blind_index_key, field_cipher
+from migdev.protection.crypto import blind_index_key, field_cipher
 
 
 @register("security")
@@ -15,7 +19,7 @@ def field_keys_configured(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> Sequence[CheckMessage]:
     problems: list[CheckMessage] = []
-    for check, identifier in ((field_cipher, "trafficking.E001"), (blind_index_key, "trafficking.E002")):
+    for check, identifier in ((field_cipher, "protection.E001"), (blind_index_key, "protection.E002")):
         try:
             check()
         except ImproperlyConfigured as error:

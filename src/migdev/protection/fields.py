@@ -1,4 +1,4 @@
-"""Model fields whose values are encrypted at rest (see :mod:`migdev.trafficking.crypto`).
+"""Model fields whose values are encrypted at rest (see :mod:`migdev.protection.crypto`).
 
 The database only ever holds ``<key id>:<Fernet token>``; Python code sees plain values. Serialisation
 (``dumpdata``, backups built on it) writes the encrypted form too, and loading accepts it back.
@@ -18,7 +18,7 @@ from django.db.models import Lookup
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from migdev.trafficking.crypto import field_cipher, looks_encrypted
+from migdev.protection.crypto import field_cipher, looks_encrypted
 
 
 class EncryptedTextField(models.TextField):
