@@ -16,6 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from migdev.core.versioning import VersionedModel
 from migdev.protection.fields import EncryptedCharField, EncryptedTextField
 
+# Text columns kept in clear, and why they describe no one (ADR 0007; tests/protection/test_storage.py).
+# Everything an expert writes or that describes them (names, contacts, biography, reports, follow-up, the
+# agreement's terms) is encrypted.
+CLEAR_TEXT_FIELDS = {
+    "Expert.country_of_origin": "ISO alpha-3 code, published in aggregates",
+    "Expert.country_of_residence": "ISO alpha-3 code, published in aggregates",
+    "DiasporaOrganisation.*": "a public directory of organisations, not of people",
+    "DiasporaOffice.*": "a government office and its country code",
+    "HostInstitution.*": "an institution's country and city",
+    "PrioritySector.note": "a government's note on a sector, public policy",
+    "Request.*": "terms of reference an institution writes about its needs, shown to experts; no person",
+    "Agreement.currency": "ISO 4217 code",
+}
+
 
 class Modality(models.TextChoices):
     ON_SITE = "on_site", _("Temporary assignment on site")
@@ -370,12 +384,12 @@ class Agreement(VersionedModel):
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="agreement")
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
-    deliverables = models.TextField(_("deliverables"))
-    travel = models.TextField(_("travel"), blank=True)
+    deliverables = EncryptedTextField(_("deliverables"))
+    travel = EncryptedTextField(_("travel"), blank=True)
     compensation = models.CharField(_("compensation"), max_length=10, choices=Compensation.choices)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    insurance = models.CharField(_("insurance"), max_length=200, blank=True)
+    insurance = EncryptedCharField(_("insurance"), max_length=200, blank=True)
     drafted_at = models.DateTimeField(default=timezone.now)
     expert_signed_at = models.DateTimeField(null=True, blank=True)
     host_signed_at = models.DateTimeField(null=True, blank=True)
