@@ -71,3 +71,25 @@ def test_directory_import_is_all_or_nothing_and_rerunnable(tmp_path: Path) -> No
     found = {(e.row, e.column) for e in refused.value.errors}
     assert (3, "countries_of_origin") in found and (4, "sectors") in found
     assert DiasporaOrganisation.objects.count() == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_pages_in_three_languages(lang: str, client) -> None:
+    demo_users_create()
+    demo.seed()
+    from migdev.accounts.models import User
+
+    words = {"en": "Expert roster", "fr": "Fichier d'experts", "es": "Registro de expertos"}
+    for path in ("", "roster/", "reports/", "map/?origin=SEN"):
+        page = client.get(f"/{lang}/diaspora/{path}")
+        assert page.status_code == 200, path
+        html = page.content.decode()
+        assert f'lang="{lang}"' in html
+        assert words[lang] in html.replace("&#x27;", "'")
+    expert = signed_in(User.objects.get(username="demo_expert")).get(f"/{lang}/diaspora/profile/")
+    assert expert.status_code == 200
+    assert 'name="viewport"' in expert.content.decode()
+    officer = signed_in(User.objects.get(username="demo_programme_officer"))
+    row = Request.objects.filter(status="approved").first()
+    assert officer.get(f"/{lang}/diaspora/requests/{row.pk}/").status_code == 200
+    assert officer.get(f"/{lang}/diaspora/assignments/").status_code == 200
