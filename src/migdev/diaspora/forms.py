@@ -303,3 +303,55 @@ class EndReportForm(forms.Form):
     services_delivered = forms.IntegerField(label=_("Services delivered"), min_value=0, max_value=1_000_000)
     rating = forms.TypedChoiceField(label=_("Rating"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RegistrationEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Your email"))
+
+
+class RegistrationForm(forms.Form):
+    """The second step, reached from the link sent to the email address (so the address is verified)."""
+
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and @ . + - _"),
+    )
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=12)
+    given_name = forms.CharField(label=_("Given name"), max_length=150)
+    family_name = forms.CharField(label=_("Family name"), max_length=150)
+    country_of_origin = forms.ChoiceField(label=_("Country of origin"))
+    country_of_residence = forms.ChoiceField(label=_("Country of residence"))
+    modalities = forms.MultipleChoiceField(
+        label=_("Assignments you accept"), choices=Modality.choices, widget=forms.CheckboxSelectMultiple
+    )
+    consent_processing = forms.BooleanField(
+        label=_(
+            "I agree that the programme keeps and processes my profile to match me with requests; I can "
+            "withdraw this consent and delete my account at any time."
+        )
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = country_choices()
+        for name in ("country_of_origin", "country_of_residence"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def clean_username(self) -> str:
+        from migdev.accounts.models import User
+
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+    def clean_password(self) -> str:
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password

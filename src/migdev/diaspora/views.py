@@ -712,3 +712,113 @@ def _count(value: int, exact: bool) -> str:
     if exact or value == 0 or value >= selectors.SMALL_COUNT:
         return str(value)
     return _("fewer than %(n)d") % {"n": selectors.SMALL_COUNT}
+
+
+# --- self-registration with a verified email -------------------------------------------------------------
+
+REGISTRATION_SALT = "migdev.diaspora.registration"
+REGISTRATION_MAX_AGE = 3 * 24 * 3600
+
+
+def _email_enabled() -> bool:
+    from django.conf import settings
+
+    return (
+        bool(settings.EMAIL_HOST) or settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Step one: the expert gives an email address and gets a link valid three days. The page answers the
+    same whether or not the address is known, so it tells nobody who is registered."""
+    from django.core import signing
+    from django.core.mail import send_mail
+
+    from migdev.diaspora.forms import RegistrationEmailForm
+
+    form = RegistrationEmailForm(request.POST or None)
+    sent = False
+    if request.method == "POST" and _email_enabled() and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        token = signing.dumps({"email": email}, salt=REGISTRATION_SALT)
+        link = request.build_absolute_uri(reverse("diaspora:register_confirm", args=[token]))
+        send_mail(
+            _("Your registration on the diaspora expert roster"),
+            _(
+                "Open this link within three days to create your expert account:\n\n%(link)s\n\nIf you did not ask for it, ignore this message."
+            )
+            % {"link": link},
+            None,
+            [email],
+        )
+        sent = True
+    return render(
+        request,
+        "diaspora/register.html",
+        {"section": "register", "form": form, "sent": sent, "email_enabled": _email_enabled()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Step two, from the emailed link: the account and the roster profile, with consent to processing."""
+    from django.contrib.auth import login
+    from django.core import signing
+
+    from migdev.accounts.models import RoleDefinition, User
+    from migdev.diaspora.forms import RegistrationForm
+
+    try:
+        email = signing.loads(token[:500], salt=REGISTRATION_SALT, max_age=REGISTRATION_MAX_AGE)["email"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return render(request, "diaspora/register.html", {"section": "register", "expired": True}, status=404)
+    if User.objects.filter(email__iexact=email).exists():
+        return render(request, "diaspora/register.html", {"section": "register", "already": True})
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = User.objects.create_user(username=data["username"], email=email, password=data["password"])
+        user.roles.set(RoleDefinition.objects.filter(code="expert"))
+        services.expert_create(
+            actor=user,
+            user=user,
+            group=_registration_programme(),
+            values={
+                "given_name": data["given_name"],
+                "family_name": data["family_name"],
+                "email": email,
+                "country_of_origin": data["country_of_origin"],
+                "country_of_residence": data["country_of_residence"],
+                "modalities": data["modalities"],
+            },
+            consent_processing=data["consent_processing"],
+            request=request,
+        )
+        login(request, user, backend="migdev.accounts.backends.RoleBackend")
+        messages.success(request, _("Welcome. Complete your profile so that institutions can find you."))
+        return redirect("diaspora:profile")
+    return render(
+        request, "diaspora/register_confirm.html", {"section": "register", "form": form, "email": email}
+    )
+
+
+def _registration_programme() -> Any:
+    """The programme self-registered experts join: ``DIASPORA_REGISTRATION_PROGRAMME`` (a user group's
+    name) when set, else the programme that already holds most experts."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from migdev.accounts.models import UserGroup
+
+    name = getattr(settings, "DIASPORA_REGISTRATION_PROGRAMME", "")
+    if name:
+        return UserGroup.objects.filter(name=name).first()
+    busiest = (
+        Expert.objects.filter(group__isnull=False)
+        .values("group")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "group")
+        .first()
+    )
+    return UserGroup.objects.filter(pk=busiest["group"]).first() if busiest else None
