@@ -150,7 +150,7 @@ def _seed() -> str:
             "years_experience": 5 + i % 15,
             "days_on_site_per_year": 20 + 5 * (i % 6),
             "hours_online_per_week": 2 + i % 6,
-            "modalities": ["on_site", "online"] if i % 3 else ["online", "permanent_return"],
+            "modalities": ["on_site", "online"] if i % 3 != 2 else ["online", "permanent_return"],
         }
         expert = services.expert_create(
             actor=None,
@@ -173,7 +173,7 @@ def _seed() -> str:
         experts.append(expert)
     host_user = _host_user(hosts[0])
     requests = []
-    for host, title, sector, modality, skills, language in (
+    for host, title, sector, modality, skills, language, occupation in (
         (
             hosts[0],
             "SAMPLE: strengthen epidemic surveillance",
@@ -181,6 +181,7 @@ def _seed() -> str:
             "on_site",
             ["epidemiology", "public_health"],
             "fr",
+            "epidemiologist",
         ),
         (
             hosts[2],
@@ -189,6 +190,7 @@ def _seed() -> str:
             "online",
             ["programming", "project_management"],
             "fr",
+            "software_developer",
         ),
         (
             hosts[1],
@@ -197,8 +199,17 @@ def _seed() -> str:
             "on_site",
             ["agronomy", "train_employees"],
             "fr",
+            "agronomist",
         ),
-        (hosts[0], "SAMPLE: hospital budget planning", "health", "online", ["budgets"], "fr"),
+        (
+            hosts[0],
+            "SAMPLE: hospital budget planning",
+            "health",
+            "online",
+            ["budgets"],
+            "fr",
+            "policy_officer",
+        ),
     ):
         start = today + timedelta(days=20)
         row = Request.objects.create(
@@ -210,9 +221,10 @@ def _seed() -> str:
             objectives="SAMPLE objectives made up for the demonstration.",
             tasks="SAMPLE tasks.",
             skill_uris=[SKILLS[name] for name in skills],
+            occupation_uri=OCCUPATIONS[occupation],
             sector=sector,
             modality=modality,
-            duration_days=21,
+            duration_days=14,
             place=host.city,
             starts_on=start,
             ends_on=start + timedelta(days=60),

@@ -118,9 +118,10 @@ def _isco(uris: list[str]) -> dict[str, int]:
 
 
 def score_experts(
-    request_row: Request, experts: list[Expert]
+    request_row: Request, experts: list[Expert], *, limit: int | None = None
 ) -> tuple[list[Candidate], list[str], str | None]:
-    """Engine and availability scores of experts who passed the hard requirements, best first."""
+    """Engine and availability scores of experts who passed the hard requirements, best first; only the
+    first ``limit`` are explained (sub-scores), the others never leave the arrays."""
     if not experts:
         return [], [], None
     edition = current_edition("esco")
@@ -203,12 +204,25 @@ def score_experts(
         people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
     )
     wanted_uris = [u for u in required if u not in unknown]
+    ranked = sorted(
+        (
+            (
+                round(
+                    ENGINE_WEIGHT * float(totals[row, 0])
+                    + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period,
+                    4,
+                ),
+                expert.pk,
+                row,
+            )
+            for row, expert in enumerate(experts)
+            if eligible[row, 0]
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
     out = []
-    for row, expert in enumerate(experts):
-        if not eligible[row, 0]:
-            continue
-        availability = overlaps[expert.pk] / period
-        engine_total = float(totals[row, 0])
+    for score, _pk, row in ranked if limit is None else ranked[:limit]:
+        expert = experts[row]
         detail = skills_matching.explain_pair(
             people,
             openings,
@@ -218,12 +232,12 @@ def score_experts(
             skill_specificity=spec,
         )
         parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
-        parts["availability"] = round(availability, 4)
+        parts["availability"] = round(overlaps[expert.pk] / period, 4)
         held = set(expert.skill_uris or [])
         out.append(
             Candidate(
                 expert,
-                round(ENGINE_WEIGHT * engine_total + AVAILABILITY_WEIGHT * availability, 4),
+                score,
                 parts,
                 [u for u in wanted_uris if u in held],
                 [u for u in wanted_uris if u not in held],
@@ -245,7 +259,7 @@ def shortlist(request_row: Request, pool: list[Expert], *, limit: int = 20) -> S
             excluded.append(Excluded(expert, reasons))
         else:
             passed.append(expert)
-    candidates, unknown, version = score_experts(request_row, passed)
+    candidates, unknown, version = score_experts(request_row, passed, limit=limit)
     return Shortlist(request_row, candidates[:limit], excluded, len(pool), version, unknown)
 
 
