@@ -238,7 +238,9 @@ def test_both_directions_agree_with_scoring_every_pair(
         experience_years=rng.integers(0, 8, size=n).astype(float),
         birth_day=rng.integers(0, 9000, size=n),
         available_from=rng.integers(15000, 15100, size=n),
-        available_to=np.full(n, UNKNOWN),
+        available_to=np.where(rng.random(n) < 0.7, UNKNOWN, rng.integers(15100, 15400, size=n)),
+        # 4 countries; a person with an empty row accepts any country
+        countries=sp.csr_matrix((rng.random((n, 4)) < 0.3).astype(float)),
     )
     openings = Openings(
         essential=sp.csr_matrix((rng.random((m, k)) < 0.3).astype(float)),
@@ -248,9 +250,9 @@ def test_both_directions_agree_with_scoring_every_pair(
         preferred_levels=rng.integers(0, 5, size=(m, 2)),
         experience_years=rng.integers(0, 5, size=m).astype(float),
         min_age=rng.choice([0.0, 18.0], size=m),
-        country=np.full(m, UNKNOWN),
+        country=rng.choice([0, 1, 2, 3, UNKNOWN], size=m),
         start_day=rng.integers(15000, 15100, size=m),
-        end_day=np.full(m, UNKNOWN),
+        end_day=np.where(rng.random(m) < 0.5, UNKNOWN, rng.integers(15100, 15400, size=m)),
     )
     requirements = Requirements(min_skill_score=min_skill)
     full = np.array([explain_pair(people, openings, p, requirements=requirements).total for p in range(n)])

@@ -379,13 +379,17 @@ class OccupationMatcher:
         essential_missing = sorted(int(s) for s in essential if s not in held_set)
         optional_matched = sorted(int(s) for s in optional if s in held_set)
         credited: list[CreditedSkill] = []
-        held_rows = self._combined[held] if held else None
-        for required, is_essential in [(int(s), True) for s in essential_missing] + [
+        wanted = [(int(s), True) for s in essential_missing] + [
             (int(s), False) for s in optional if s not in held_set
-        ]:
-            if held_rows is None:
-                break
-            column = held_rows[:, required].toarray().ravel()
+        ]
+        # held × wanted credits in one slice (the explanation is built for the returned results only)
+        block = (
+            self._combined[held][:, [r for r, _ in wanted]].toarray()
+            if held and wanted
+            else np.zeros((len(held), len(wanted)))
+        )
+        for position, (required, is_essential) in enumerate(wanted):
+            column = block[:, position]
             if not column.any():
                 continue
             best_value = column.max()
@@ -541,7 +545,7 @@ class PairScores:
 def _codes(values: np.ndarray) -> tuple[np.ndarray, IntArray]:
     """Distinct rows (or values) and each item's position among them."""
     unique, inverse = np.unique(values, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1).astype(np.int64)
+    return unique, inverse.reshape(-1).astype(np.int32)
 
 
 @dataclass
@@ -594,7 +598,7 @@ def _prepare(
         order = np.argsort(column, kind="stable")
         bounds = np.searchsorted(column[order], np.arange(n_countries + 2))
         for c in range(n_countries + 1):
-            members = order[bounds[c] : bounds[c + 1]].astype(np.int64)
+            members = order[bounds[c] : bounds[c + 1]].astype(np.int32)
             groups.append((members, w[members].T.tocsr()))
     return _Prepared(
         w.T.tocsr(),
@@ -756,7 +760,7 @@ def _products(
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """(local row, opening, covered weight) of held[who] against the openings ``members``."""
     if who.size == 0 or members.size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+        return np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0)
     covered = (held[who] @ weights_t).tocsr()
     local = np.repeat(who, np.diff(covered.indptr))
     return local, members[covered.indices], covered.data
@@ -779,13 +783,13 @@ def _skill_pairs(
     n_rows = skills.shape[0]
     if candidates_only and by_country and people.countries is not None and prepared.country_groups:
         willing = people.countries[rows].tocsc()
-        anywhere = np.flatnonzero(np.diff(willing.tocsr().indptr) == 0)
-        parts = [_products(held, anywhere, np.arange(n_openings, dtype=np.int64), prepared.weights_t)]
+        anywhere = np.flatnonzero(np.diff(willing.tocsr().indptr) == 0).astype(np.int32)
+        parts = [_products(held, anywhere, np.arange(n_openings, dtype=np.int32), prepared.weights_t)]
         for c, (members, weights_t) in enumerate(prepared.country_groups):
             if members.size == 0:
                 continue
             if c < prepared.n_countries:
-                who = willing.indices[willing.indptr[c] : willing.indptr[c + 1]].astype(np.int64)
+                who = willing.indices[willing.indptr[c] : willing.indptr[c + 1]].astype(np.int32)
             else:
                 who = np.setdiff1d(
                     np.arange(n_rows), anywhere
@@ -796,8 +800,8 @@ def _skill_pairs(
         value = np.concatenate([x[2] for x in parts]) / prepared.totals[opening]
     elif candidates_only:
         covered = (held @ prepared.weights_t).tocsr()
-        local = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(covered.indptr))
-        opening = covered.indices.astype(np.int64)
+        local = np.repeat(np.arange(n_rows, dtype=np.int32), np.diff(covered.indptr))
+        opening = covered.indices.astype(np.int32)
         value = covered.data / prepared.totals[opening]
     if candidates_only:
         if prepared.asks_nothing.size:
