@@ -24,7 +24,15 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-for module_app in ("trafficking", "indicators", "remittances", "coordination", "skills", "labour", "diaspora"):
+for module_app in (
+    "trafficking",
+    "indicators",
+    "remittances",
+    "coordination",
+    "skills",
+    "labour",
+    "diaspora",
+):
     if f"migdev.{module_app}" in settings.INSTALLED_APPS:
         urlpatterns += i18n_patterns(
             path(f"{module_app}/", include(f"migdev.{module_app}.urls")), prefix_default_language=True

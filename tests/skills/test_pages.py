@@ -55,6 +55,9 @@ def test_an_english_fallback_label_is_marked_with_its_language(esco: TaxonomyEdi
     assert occupation is not None
     html = _page(client, f"/fr/skills/occupation/?uri={quote(occupation.uri, safe='')}")
     assert f'<h1><span lang="en" class="fallback-label">{occupation.label_en}</span>' in html
+    assert "<dd>non</dd>" in html  # ESCO's regulated-profession note, read, not shown as a URI
+    nurse = _page(client, f"/fr/skills/occupation/?uri={quote(NURSE, safe='')}")
+    assert "<dd>oui, dans au moins un pays de l" in nurse
 
 
 def test_the_skill_page_shows_hierarchy_occupations_and_related_skills(
@@ -114,6 +117,9 @@ def test_the_field_accepts_a_uri_an_exact_label_and_asks_to_choose_otherwise(esc
         assert not vague.is_valid()
         rendered = str(vague["occupation"])
         assert f'value="{NURSE}"' in rendered  # the matches come back as choices: no JavaScript needed
+        # without JavaScript, "Find" searches the typed text even when an earlier choice is still in the form
+        again = _VacancyForm(data={"occupation": NURSE, "occupation__q": "plombier", "occupation__find": "1"})
+        assert not again.is_valid() or again.cleaned_data["occupation"] != NURSE
         unknown = _VacancyForm(data={"occupation": "http://data.europa.eu/esco/occupation/nope"})
         assert not unknown.is_valid()
     with translation.override("en"):

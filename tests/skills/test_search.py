@@ -29,6 +29,7 @@ def _first_label(query: str, lang: str) -> str:
         ("enfremera", "es"),  # one typo (two letters swapped)
         ("enfermero", "es"),
         ("enfermeras", "es"),  # plural
+        ("nurse", "en"),  # the ISCO-08 group "Nursing professionals" lifts the nurses
     ],
 )
 def test_the_nurse_is_in_the_first_three(esco: TaxonomyEdition, query: str, lang: str) -> None:

@@ -55,6 +55,7 @@ LANGUAGE_WEIGHTS = np.array([[1.0, 0.75, 0.75], [0.85, 1.0, 0.75], [0.85, 0.75, 
 CACHE_SIZE = 4096
 ISCO_SIMILAR_CACHE = 50_000
 WORD_MATCH_CACHE = 50_000
+ISCO_STEM_MIN_LENGTH = 5
 
 
 def _strip_accents(text: str) -> str:
@@ -108,6 +109,7 @@ class _Index:
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     sorted_vocabulary: list[str] = field(default_factory=list)
     buckets: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
+    typo_windows: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
     # ISCO-08 groups: language -> normalised group tokens, per code
     isco_tokens: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     isco_vocabulary: list[str] = field(default_factory=list)
@@ -116,6 +118,7 @@ class _Index:
     isco_code_ids: dict[str, int] = field(default_factory=dict)
     isco_by_length: dict[int, list[str]] = field(default_factory=dict)
     isco_similar: dict[str, frozenset[str]] = field(default_factory=dict)
+    isco_windows: dict[int, list[str]] = field(default_factory=dict)
     word_matches: dict[tuple[str, bool], dict[str, float]] = field(default_factory=dict)
     unit_code_id: Any = None  # per concept: position of its unit group in isco_code_ids (or the last: none)
     minor_code_id: Any = None
@@ -161,6 +164,19 @@ class _Index:
                 buckets[(0, word[0], len(word))].append(word)
                 buckets[(1, word[1], len(word))].append(word)
         self.buckets = dict(buckets)
+        # (position, letter, length) -> the words one letter shorter, as long, or one longer: one lookup
+        self.typo_windows = {
+            (position, letter, length): [
+                word
+                for size in (length - 1, length, length + 1)
+                for word in self.buckets.get((position, letter, size), ())
+            ]
+            for position, letter, length in {
+                (position, letter, size + delta)
+                for position, letter, size in self.buckets
+                for delta in (-1, 0, 1)
+            }
+        }
 
 
 def _typo_neighbours(index: _Index, word: str) -> list[str]:
@@ -170,11 +186,10 @@ def _typo_neighbours(index: _Index, word: str) -> list[str]:
         return []
     found: list[str] = []
     for position in (0, 1):
-        for length in (len(word) - 1, len(word), len(word) + 1):
-            bucket = index.buckets.get((position, word[position], length))
-            if bucket:
-                matches = process.extract(word, bucket, scorer=OSA.distance, score_cutoff=1, limit=None)
-                found.extend(match for match, _distance, _key in matches if match != word)
+        window = index.typo_windows.get((position, word[position], len(word)))
+        if window:
+            matches = process.extract(word, window, scorer=OSA.distance, score_cutoff=1, limit=None)
+            found.extend(match for match, _distance, _key in matches if match != word)
     return found
 
 
@@ -224,16 +239,30 @@ def _isco_similar(index: _Index, word: str) -> frozenset[str]:
         found = frozenset({word})
     else:
         # similarity >= 80 needs lengths within a quarter of each other: only those words are compared
-        candidates = [
-            other
-            for length in range(max(1, (len(word) * 2) // 3), (len(word) * 3) // 2 + 2)
-            for other in index.isco_by_length.get(length, ())
-        ]
+        candidates = index.isco_windows.get(len(word))
+        if candidates is None:
+            candidates = [
+                other
+                for length in range(max(1, (len(word) * 2) // 3), (len(word) * 3) // 2 + 2)
+                for other in index.isco_by_length.get(length, ())
+            ]
+            index.isco_windows[len(word)] = candidates
         matches = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=80, limit=None)
-        found = frozenset(match for match, _score, _key in matches)
+        found = frozenset(match for match, _score, _key in matches) | _isco_same_stem(index, word)
     if len(index.isco_similar) < ISCO_SIMILAR_CACHE:
         index.isco_similar[word] = found
     return found
+
+
+def _isco_same_stem(index: _Index, word: str) -> frozenset[str]:
+    """Group words sharing the query word's stem ("nurse" and "nursing", "teacher" and "teaching"): a common
+    beginning of all but the query word's last two letters, and at least four letters."""
+    if len(word) < ISCO_STEM_MIN_LENGTH:
+        return frozenset()
+    stem = word[: max(4, len(word) - 2)]
+    return frozenset(_prefix_words(index.isco_vocabulary, stem)) | (
+        frozenset({stem}) if stem in index.isco_by_length.get(len(stem), ()) else frozenset()
+    )
 
 
 def _isco_bonus(index: _Index, words: list[str], lang: str) -> dict[str, float]:
@@ -265,36 +294,50 @@ class RawHit:
     matched_language: str
 
 
+def _word_entries(index: _Index, matches: dict[str, float]) -> tuple[Any, Any]:
+    """The entries holding any of the words a query word stands for (sorted, once each) and the best match
+    quality of each: sparse, so a search costs what its posting lists hold, not the index's size."""
+    if len(matches) == 1:
+        [(token, quality)] = matches.items()
+        ids = index.posting_arrays[token]  # built in entry order: sorted, unique
+        return ids, np.full(ids.size, quality)
+    ids = np.concatenate([index.posting_arrays[token] for token in matches])
+    qualities = np.concatenate(
+        [np.full(index.posting_arrays[token].size, quality) for token, quality in matches.items()]
+    )
+    order = np.lexsort((-qualities, ids))  # by entry, best quality first
+    ids, qualities = ids[order], qualities[order]
+    first = np.ones(ids.size, dtype=bool)
+    first[1:] = ids[1:] != ids[:-1]
+    return ids[first], qualities[first]
+
+
 def search_index(index: _Index, query: str, *, lang: str, limit: int) -> list[RawHit]:
     words = tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
     if not words or not index.entry_concept:
         return []
     arrays = index.arrays
-    size = len(index.entry_concept)
-    total = np.zeros(size, dtype=np.float64)
-    matched_all = np.ones(size, dtype=bool)
+    entries: Any = None
+    total: Any = None
     for position, word in enumerate(words):
         matches = _word_matches(index, word, last=position == len(words) - 1)
         if not matches:
             return []
-        best = np.zeros(size, dtype=np.float64)
-        by_quality: dict[float, list[Any]] = defaultdict(list)
-        for token, quality in matches.items():
-            by_quality[quality].append(index.posting_arrays[token])
-        for quality in sorted(by_quality):  # the better quality written last wins
-            ids = np.concatenate(by_quality[quality])
-            best[ids] = quality
-        total += best
-        matched_all &= best > 0
-    entries = np.flatnonzero(matched_all)
-    if entries.size == 0:
-        return []
+        ids, qualities = _word_entries(index, matches)
+        if entries is None:
+            entries, total = ids, qualities
+        else:
+            # every word must match: keep the entries both have, adding up the match qualities
+            entries, kept, found = np.intersect1d(entries, ids, assume_unique=True, return_indices=True)
+            total = total[kept] + qualities[found]
+        if entries.size == 0:
+            return []
     count = len(words)
     coverage = np.minimum(1.0, count / arrays["length"][entries])
     language_weight = LANGUAGE_WEIGHTS[LANGUAGES.index(lang) if lang in LANGUAGES else 0][
         arrays["language"][entries]
     ]
-    scores = (total[entries] / count) * (0.7 + 0.3 * coverage) * arrays["weight"][entries] * language_weight
+    scores = (total / count) * (0.7 + 0.3 * coverage) * arrays["weight"][entries] * language_weight
     concepts = arrays["concept"][entries]
     order = np.lexsort((-scores, concepts))  # by concept, best entry first
     first = np.ones(order.size, dtype=bool)

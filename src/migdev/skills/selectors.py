@@ -144,6 +144,7 @@ class OccupationDetail:
     same_group: list[ConceptRef]
     essential_skills: list[ConceptRef]
     optional_skills: list[ConceptRef]
+    regulated: bool | None  # ESCO's regulated-profession note: True, False, or None when it says neither
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,16 @@ def occupation_detail(
         same_group=_by_label([_ref(item, lang) for item in same_group[:RELATED_LIMIT]]),
         essential_skills=_by_label(essential),
         optional_skills=_by_label(optional),
+        regulated=_regulated(occupation.regulated_note),
     )
+
+
+def _regulated(note: str) -> bool | None:
+    if note.endswith("/unregulated"):
+        return False
+    if note.endswith("/regulated"):
+        return True
+    return None
 
 
 def _skill_paths(skill: Skill) -> list[list[Skill]]:

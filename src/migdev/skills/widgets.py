@@ -57,7 +57,10 @@ class ConceptAutocompleteWidget(forms.Widget):
         super().__init__(attrs)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, str]:
-        return {"uri": (data.get(name) or "").strip(), "text": (data.get(f"{name}__q") or "").strip()}
+        text = (data.get(f"{name}__q") or "").strip()
+        if data.get(f"{name}__find") and text:
+            return {"uri": "", "text": text}  # "Find" pressed (no JavaScript): search what was typed
+        return {"uri": (data.get(name) or "").strip(), "text": text}
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and f"{name}__q" not in data
