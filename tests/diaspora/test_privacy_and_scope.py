@@ -243,3 +243,36 @@ def test_identifying_fields_are_encrypted_at_rest(world: World) -> None:
         stored = cursor.fetchone()
     for value, secret in zip(stored, ("Aminata", "aminata.diallo", "+33 6", "cholera"), strict=True):
         assert secret not in value
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_roster_export_carries_only_picked_fields(world: World, esco: object, client, fmt: str) -> None:
+    shown = world.expert(biography='=HYPERLINK("http://evil")')
+    _public(shown, ["country_of_residence", "biography"])
+    world.expert(given_name="Moussa", family_name="Ndiaye")
+    response = client.get(f"/en/diaspora/roster/?format={fmt}")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "xlsx":
+        import io
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body), read_only=True).active
+        text = "\n".join(
+            ",".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True)
+        )
+    else:
+        text = body.decode("utf-8-sig")
+    assert shown.reference in text and "France" in text
+    for secret in (
+        "Aminata",
+        "Diallo",
+        "aminata.diallo@example.org",
+        "+33 6 12 34 56 78",
+        "Moussa",
+        "Ndiaye",
+        "Senegal",
+    ):
+        assert secret not in text
+    assert "'=HYPERLINK" in text  # the picked biography, neutralised against formula injection

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -65,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- public roster ---------------------------------------------------------------------------------------
 
 
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: HttpRequest) -> HttpResponseBase:
     """Opted-in entries, each showing only the fields its expert picked."""
     origin = (request.GET.get("origin") or "").upper()[:3]
     sector = request.GET.get("sector") or ""
@@ -75,6 +75,9 @@ def roster(request: HttpRequest) -> HttpResponse:
         origin = ""
     experts = selectors.public_roster(country_of_origin=origin, sector=sector)
     names = _names()
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return _roster_export(experts, names, fmt)
     entries = []
     for expert in experts:
         view = selectors.shared_view(expert, expert.public_fields)
@@ -101,6 +104,27 @@ def roster(request: HttpRequest) -> HttpResponse:
             "sectors": Sector.choices,
         },
     )
+
+
+def _roster_export(experts: list[Expert], names: dict[str, str], fmt: str) -> HttpResponseBase:
+    """The public roster as a file: each expert's picked fields, nothing else (an unpicked field is
+    empty, as on the page); cells are made safe against spreadsheet formulas by the shared exporter."""
+    from migdev.dataio.exports import export_response
+
+    columns = [("reference", _("Reference")), ("sample", _("Sample data"))] + [
+        (name, FIELD_LABELS[name]) for name in Expert.SHAREABLE_FIELDS
+    ]
+    rows = []
+    for expert in experts:
+        view = selectors.shared_view(expert, expert.public_fields)
+        row: dict[str, Any] = {
+            "reference": view.pop("reference"),
+            "sample": _("yes") if expert.is_sample else "",
+        }
+        for name, value in view.items():
+            row[name] = _shown(name, value, names)
+        rows.append(row)
+    return export_response(rows, columns, "csv" if fmt == "csv" else "xlsx", "diaspora-roster")
 
 
 def _shown(name: str, value: Any, names: dict[str, str]) -> str:
@@ -596,10 +620,27 @@ def reports(request: HttpRequest) -> HttpResponse:
         (_("By sex of the expert"), [(sex_labels.get(k, k), n, d) for k, n, d in figures.by_sex.rows()]),
     ]
     status_labels = dict(Request.Status.choices)
+    from migdev.indicators import charts
+
+    bars = [(names.get(k, k), float(d)) for k, _n, d in figures.by_origin.rows() if d]
+    chart = (
+        charts.bar_chart(
+            bars,
+            title=_("Person-days by country of origin"),
+            description=_(
+                "Bars of the person-days of assignments by the experts' country of origin; the table below lists them."
+            ),
+            format_value=lambda value: number_format(value, 1),
+            key="person-days",
+        )
+        if bars
+        else None
+    )
     return render(
         request,
         "diaspora/reports.html",
         {
+            "chart": chart,
             "section": "reports",
             "figures": figures,
             "tables": tables,
