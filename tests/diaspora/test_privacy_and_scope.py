@@ -276,3 +276,20 @@ def test_roster_export_carries_only_picked_fields(world: World, esco: object, cl
     ):
         assert secret not in text
     assert "'=HYPERLINK" in text  # the picked biography, neutralised against formula injection
+
+
+def test_the_office_sets_its_own_priority_sectors_only(world: World, esco: object) -> None:
+    row = world.request_row()
+    office = signed_in(world.office_user)
+    assert office.post("/en/diaspora/priorities/", {"sectors": ["health", "digital"]}).status_code == 302
+    assert sorted(world.office.priorities.values_list("sector", flat=True)) == ["digital", "health"]
+    page = office.get("/en/diaspora/priorities/").content.decode()
+    assert row.title in page
+    assert (
+        "a priority sector of the government"
+        in signed_in(world.officer).get(f"/en/diaspora/requests/{row.pk}/").content.decode()
+    )
+    assert signed_in(world.host_user).get("/en/diaspora/priorities/").status_code == 404
+    assert AuditEvent.objects.filter(
+        record_type="diaspora.diasporaoffice", detail__step="priority_sectors"
+    ).exists()

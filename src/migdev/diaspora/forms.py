@@ -355,3 +355,12 @@ class RegistrationForm(forms.Form):
         password = self.cleaned_data["password"]
         validate_password(password)
         return password
+
+
+class PriorityForm(forms.Form):
+    sectors = forms.MultipleChoiceField(
+        label=_("Priority sectors"),
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

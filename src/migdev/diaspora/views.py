@@ -34,6 +34,7 @@ from migdev.diaspora.models import (
     Expert,
     HostInstitution,
     Modality,
+    PrioritySector,
     Request,
     Sector,
 )
@@ -441,6 +442,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "section": "requests",
             "row": row,
             "skills": _concept_labels(row.skill_uris),
+            "priority": PrioritySector.objects.filter(
+                office__country=row.host.country, sector=row.sector
+            ).exists(),
             "is_officer": is_officer,
             "is_host": is_host,
             "shortlist": shortlist,
@@ -863,3 +867,46 @@ def _registration_programme() -> Any:
         .first()
     )
     return UserGroup.objects.filter(pk=busiest["group"]).first() if busiest else None
+
+
+# --- the government's priority sectors -------------------------------------------------------------------
+
+
+@permission_required_or_404(access.CHANGE_PRIORITY)
+@require_http_methods(["GET", "POST"])
+def priorities(request: HttpRequest) -> HttpResponse:
+    """The diaspora office sets its country's priority sectors; its country's requests are listed beside."""
+    from migdev.diaspora.forms import PriorityForm
+    from migdev.diaspora.models import DiasporaOffice
+
+    user = services.actor_of(request.user)
+    office = (
+        DiasporaOffice.objects.filter(organisation_id=user.organisation_id).first()
+        if user.organisation_id
+        else None
+    )
+    if office is None:
+        raise Http404
+    current = list(office.priorities.values_list("sector", flat=True))
+    form = PriorityForm(request.POST or None, initial={"sectors": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.priority_sector_set(
+                actor=user, office=office, sectors=form.cleaned_data["sectors"], request=request
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(request, _("The priority sectors are saved."))
+        return redirect("diaspora:priorities")
+    rows = access.requests_visible_to(user).select_related("host__organisation").order_by("-pk")[:200]
+    return render(
+        request,
+        "diaspora/priorities.html",
+        {
+            "section": "priorities",
+            "office": office,
+            "form": form,
+            "rows": rows,
+            "country": _names().get(office.country, office.country),
+        },
+    )
