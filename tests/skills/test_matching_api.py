@@ -155,10 +155,12 @@ def test_duplicates_count_once(client: Client, esco: TaxonomyEdition) -> None:
     assert once == twice
 
 
-def test_no_taxonomy_is_a_503(client: Client, db: None) -> None:
+def test_without_a_taxonomy_the_uris_are_refused_not_a_server_error(client: Client, db: None) -> None:
     TaxonomyEdition.objects.filter(taxonomy="esco").update(is_current=False)
     response = post(client, {"skills": [COMPUTER_PROGRAMMING]})
-    assert response.status_code == 503
+    assert response.status_code == 422
+    assert "No ESCO edition is loaded" in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] == "skills.0"
 
 
 def test_the_cached_matcher_follows_the_edition_revision(esco: TaxonomyEdition) -> None:

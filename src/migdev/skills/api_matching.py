@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from migdev.core.api_base import problem
-from migdev.core.api_params import LanguageCode, answers
+from migdev.core.api_params import LanguageCode
 from migdev.skills import engine
 
 router = Router(tags=["skills"])
@@ -91,12 +91,21 @@ def _labelled(item: engine.Labelled) -> dict[str, str]:
     auth=None,
     summary="Occupations ranked for a set of ESCO skills, each with its explanation",
 )
-@answers(503)
 def match_occupations(request: HttpRequest, payload: MatchSkillsIn) -> Any:
     try:
         answer = engine.match_occupations(payload.skills, lang=payload.lang, limit=payload.limit)
     except engine.NoTaxonomy:
-        return problem(request, 503, "No ESCO edition is loaded yet; matching is not available.")
+        # Nothing can be recognised without a taxonomy: the URIs are refused like unknown ones (a client
+        # error to fix on the server's side, but not a server fault).
+        return problem(
+            request,
+            422,
+            "No ESCO edition is loaded, so none of the given skill URIs can be recognised.",
+            errors=[
+                {"field": f"skills.{i}", "message": f"not an ESCO skill URI of a loaded edition: {uri}"}
+                for i, uri in enumerate(payload.skills[:20])
+            ],
+        )
     except engine.UnknownSkills as error:
         shown = error.uris[:20]
         more = f" (and {len(error.uris) - len(shown)} more)" if len(error.uris) > len(shown) else ""
