@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "migdev.coordination",
     "migdev.skills",
     "migdev.labour",
+    "migdev.diaspora",
 ]
 
 MIDDLEWARE = [

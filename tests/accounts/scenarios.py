@@ -66,6 +66,10 @@ EXPECTED_SCOPES: dict[str, dict[str, Scope | None]] = {
         Role.WORKER: None,
     },
 }
+# The diaspora roles (migdev.diaspora) hold no note permission.
+for _scopes in EXPECTED_SCOPES.values():
+    for _role in (Role.PROGRAMME_OFFICER, Role.DIASPORA_OFFICE, Role.HOST_INSTITUTION, Role.EXPERT):
+        _scopes[_role] = None
 
 
 @dataclass

@@ -29,8 +29,12 @@ NEEDS_TWO_FACTOR = [
     Role.CASE_WORKER,
     Role.SUPERVISOR,
     Role.PARTNER,
+    # Diaspora: they see experts' identifying data. The expert sees only their own (password only).
+    Role.PROGRAMME_OFFICER,
+    Role.DIASPORA_OFFICE,
+    Role.HOST_INSTITUTION,
 ]
-NO_TWO_FACTOR = [Role.ANALYST, Role.EDITOR]
+NO_TWO_FACTOR = [Role.ANALYST, Role.EDITOR, Role.EXPERT]
 AUDIT_API = "/api/v1/audit/events"
 
 

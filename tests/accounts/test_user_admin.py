@@ -285,8 +285,18 @@ def org_admin(client: Client, world: World) -> User:
 
 def test_an_organisation_admin_grants_only_what_stays_within_reach(org_admin: User) -> None:
     grantable = selectors.roles_grantable_by(org_admin)
-    # Analysts and data protection officers read every organisation's releases; the admin cannot.
-    assert grantable == {Role.ADMINISTRATOR, Role.CASE_WORKER, Role.SUPERVISOR, Role.EDITOR, Role.PARTNER}
+    # Analysts and data protection officers read every organisation's releases; the admin cannot. Nor
+    # can they make programme officers (every host institution) or diaspora offices (every country's
+    # priority sectors); host institution staff and experts reach only their organisation or themselves.
+    assert grantable == {
+        Role.ADMINISTRATOR,
+        Role.CASE_WORKER,
+        Role.SUPERVISOR,
+        Role.EDITOR,
+        Role.PARTNER,
+        Role.HOST_INSTITUTION,
+        Role.EXPERT,
+    }
     assert selectors.roles_grantable_by(make_user(is_superuser=True)) == set(Role)  # all scope
 
 

@@ -33,9 +33,15 @@ def test_home_page_is_translated(client: Client, language: str, expected: str) -
 
 
 def test_unbuilt_module_says_so(client: Client) -> None:
-    response = client.get("/en/modules/diaspora/")
+    # Whichever planned module is not built yet on this branch (diaspora was the example until it was built).
+    from migdev.core.modules import module_entries
+
+    unbuilt = [entry.info for entry in module_entries() if not entry.built]
+    if not unbuilt:
+        pytest.skip("every planned module is built")
+    response = client.get(f"/en/modules/{unbuilt[0].slug}/")
     assert response.status_code == 200
-    assert "The Diaspora module is not built yet." in response.content.decode()
+    assert f"The {unbuilt[0].title} module is not built yet." in response.content.decode()
 
 
 def test_unknown_module_is_404(client: Client) -> None:

@@ -21,6 +21,11 @@ class Role(models.TextChoices):
     EMPLOYER = "employer", _("Employer")
     RECRUITER = "recruiter", _("Recruiter")
     WORKER = "worker", _("Worker")
+    # Diaspora engagement (migdev.diaspora)
+    PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
+    DIASPORA_OFFICE = "diaspora_office", _("Government diaspora office")
+    HOST_INSTITUTION = "host_institution", _("Host institution")
+    EXPERT = "expert", _("Diaspora expert")
 
 
 class Scope(models.TextChoices):
@@ -50,6 +55,11 @@ TWO_FACTOR_ROLES: frozenset[str] = frozenset(
         Role.PES_OFFICER,
         Role.EMPLOYER,
         Role.RECRUITER,
+        # Diaspora: these three see experts' identifying data (shortlists, agreements). An expert sees
+        # only their own profile and signs in with a password (on a phone, as the issue asks).
+        Role.PROGRAMME_OFFICER,
+        Role.DIASPORA_OFFICE,
+        Role.HOST_INSTITUTION,
     }
 )
 
@@ -70,4 +80,12 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
     ),
     Role.RECRUITER: _("Works on the job orders assigned to their agency."),
     Role.WORKER: _("Sees and keeps their own profile, applications, offers and contract."),
+    Role.PROGRAMME_OFFICER: _(
+        "Runs a diaspora programme: approves requests, shortlists and invites experts."
+    ),
+    Role.DIASPORA_OFFICE: _(
+        "A government's diaspora office: its country's requests, priority sectors and figures."
+    ),
+    Role.HOST_INSTITUTION: _("An institution in a country of origin: posts requests and selects experts."),
+    Role.EXPERT: _("A diaspora professional: keeps their own roster profile and answers invitations."),
 }

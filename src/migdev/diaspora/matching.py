@@ -1,0 +1,278 @@
+"""Shortlists: experts for an approved request, and requests that fit an expert.
+
+Hard requirements (an expert failing one is left out, and the explanation of a pair says which):
+
+* the request's modality is among those the expert accepts;
+* the expert has processing consent and an active account;
+* the working language at the request's minimum CEFR level (the skills engine's language requirement);
+* availability: a date window overlapping the request's dates, and for on-site work at least the
+  request's duration in days a year on site (online work: some hours a week online).
+
+Score (all sub-scores in [0, 1], shown with every result)::
+
+    engine = the skills engine's total (skills 0.6, occupation 0.15, languages 0.15, experience 0.1,
+             migdev.skills.matching.ComponentWeights), skills weighted by ESCO specificity and credited
+             through related and hierarchically close skills
+    availability = days of the request's period covered by the expert's windows / days of the period
+    score = 0.8 * engine + 0.2 * availability
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+
+from migdev.diaspora.models import LEVEL_RANK, Expert, Modality, Request
+from migdev.skills import engine as skills_engine
+from migdev.skills import matching as skills_matching
+from migdev.skills.models import Occupation
+from migdev.skills.selectors import current_edition
+
+ENGINE_WEIGHT = 0.8
+AVAILABILITY_WEIGHT = 0.2
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    expert: Expert
+    score: float
+    parts: dict[str, float]
+    matched_skills: list[str]
+    missing_skills: list[str]
+    overlap_days: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    expert: Expert
+    reasons: list[str]
+
+
+@dataclass
+class Shortlist:
+    request: Request
+    candidates: list[Candidate]
+    excluded: list[Excluded]
+    considered: int
+    edition_version: str | None
+    unknown_skills: list[str]
+
+
+def _overlap_days(expert: Expert, starts_on: date, ends_on: date) -> int:
+    covered: set[int] = set()
+    for window in expert.windows.all():
+        first = max(window.starts_on, starts_on)
+        last = min(window.ends_on, ends_on)
+        if last >= first:
+            covered.update(range(first.toordinal(), last.toordinal() + 1))
+    return len(covered)
+
+
+def _levels(expert: Expert) -> dict[str, int]:
+    levels: dict[str, int] = {}
+    for item in expert.languages or []:
+        code = str(item.get("code", "")).lower()
+        rank = LEVEL_RANK.get(str(item.get("level", "")), 0)
+        levels[code] = max(levels.get(code, 0), rank)
+    return levels
+
+
+def hard_failures(expert: Expert, request_row: Request) -> tuple[list[str], int]:
+    """The hard requirements ``expert`` fails for ``request_row`` (codes), and the days of overlap."""
+    reasons = []
+    if request_row.modality not in (expert.modalities or []):
+        reasons.append("modality")
+    if _levels(expert).get(request_row.language.lower(), 0) < LEVEL_RANK.get(request_row.language_level, 0):
+        reasons.append("language")
+    overlap = _overlap_days(expert, request_row.starts_on, request_row.ends_on)
+    if request_row.modality == Modality.PERMANENT:
+        if overlap == 0:
+            reasons.append("availability")
+    elif overlap == 0:
+        reasons.append("availability")
+    elif request_row.modality == Modality.ON_SITE and expert.days_on_site_per_year < min(
+        request_row.duration_days, 365
+    ):
+        reasons.append("days_on_site")
+    elif request_row.modality == Modality.ONLINE and expert.hours_online_per_week <= 0:
+        reasons.append("hours_online")
+    return reasons, overlap
+
+
+def _isco(uris: list[str]) -> dict[str, int]:
+    edition = current_edition("esco")
+    if edition is None or not uris:
+        return {}
+    return {
+        uri: int(code)
+        for uri, code in Occupation.objects.filter(edition=edition, uri__in=uris).values_list(
+            "uri", "isco_code"
+        )
+        if code and code.isdigit()
+    }
+
+
+def score_experts(
+    request_row: Request, experts: list[Expert], *, limit: int | None = None
+) -> tuple[list[Candidate], list[str], str | None]:
+    """Engine and availability scores of experts who passed the hard requirements, best first; only the
+    first ``limit`` are explained (sub-scores), the others never leave the arrays."""
+    if not experts:
+        return [], [], None
+    edition = current_edition("esco")
+    overlaps = {e.pk: _overlap_days(e, request_row.starts_on, request_row.ends_on) for e in experts}
+    period = (request_row.ends_on - request_row.starts_on).days + 1
+    required = list(dict.fromkeys(request_row.skill_uris or []))
+    if edition is None:
+        # No taxonomy loaded: exact skill matches only (said in every candidate's notes).
+        out = []
+        for expert in experts:
+            held = set(expert.skill_uris or [])
+            skills_part = len(held & set(required)) / len(required) if required else 1.0
+            availability = overlaps[expert.pk] / period
+            score = ENGINE_WEIGHT * skills_part + AVAILABILITY_WEIGHT * availability
+            out.append(
+                Candidate(
+                    expert,
+                    round(score, 4),
+                    {"skills": round(skills_part, 4), "availability": round(availability, 4)},
+                    [u for u in required if u in held],
+                    [u for u in required if u not in held],
+                    overlaps[expert.pk],
+                    ["no_taxonomy"],
+                )
+            )
+        out.sort(key=lambda c: (-c.score, c.expert.pk))
+        return out, [], None
+    entry = skills_engine.matcher_for(edition)
+    n_skills = entry.matcher.n_skills
+    wanted, unknown = entry.indices(required)
+    person_lists = [entry.indices(list(e.skill_uris or []))[0] for e in experts]
+    people_skills = skills_matching.people_matrix(person_lists, n_skills)
+    languages = sorted(
+        {request_row.language.lower()}
+        | {str(i.get("code", "")).lower() for e in experts for i in e.languages or []}
+    )
+    column = {code: i for i, code in enumerate(languages)}
+    levels = np.zeros((len(experts), len(languages)), dtype=np.int64)
+    for row, expert in enumerate(experts):
+        for code, rank in _levels(expert).items():
+            if code in column:
+                levels[row, column[code]] = rank
+    required_levels = np.zeros((1, len(languages)), dtype=np.int64)
+    required_levels[0, column[request_row.language.lower()]] = LEVEL_RANK.get(request_row.language_level, 0)
+    isco = _isco([u for e in experts for u in e.occupation_uris or []] + [request_row.occupation_uri])
+    people = skills_matching.People(
+        skills=people_skills,
+        isco=np.array(
+            [
+                next((isco[u] for u in e.occupation_uris or [] if u in isco), skills_matching.UNKNOWN)
+                for e in experts
+            ],
+            dtype=np.int64,
+        ),
+        language_levels=levels,
+        experience_years=np.array([float(e.years_experience) for e in experts]),
+        birth_day=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
+        available_from=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
+        available_to=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
+    )
+    essential = sp.csr_matrix(
+        (np.ones(len(wanted)), (np.zeros(len(wanted), dtype=np.int64), np.array(wanted, dtype=np.int64))),
+        shape=(1, n_skills),
+    )
+    openings = skills_matching.Openings(
+        essential=essential,
+        optional=sp.csr_matrix((1, n_skills)),
+        isco=np.array([isco.get(request_row.occupation_uri, skills_matching.UNKNOWN)], dtype=np.int64),
+        required_levels=required_levels,
+        preferred_levels=required_levels.copy(),
+        experience_years=np.array([float(request_row.years_experience_wanted)]),
+        min_age=np.zeros(1),
+        country=np.array([skills_matching.UNKNOWN], dtype=np.int64),
+        start_day=np.array([(request_row.starts_on - EPOCH).days], dtype=np.int64),
+        end_day=np.array([(request_row.ends_on - EPOCH).days], dtype=np.int64),
+    )
+    requirements = skills_matching.Requirements(languages=True, country=False, dates=False, min_age=False)
+    spec = entry.matcher.specificity
+    totals, eligible = skills_matching.score_matrix(
+        people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
+    )
+    wanted_uris = [u for u in required if u not in unknown]
+    ranked = sorted(
+        (
+            (
+                round(
+                    ENGINE_WEIGHT * float(totals[row, 0])
+                    + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period,
+                    4,
+                ),
+                expert.pk,
+                row,
+            )
+            for row, expert in enumerate(experts)
+            if eligible[row, 0]
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
+    out = []
+    for score, _pk, row in ranked if limit is None else ranked[:limit]:
+        expert = experts[row]
+        detail = skills_matching.explain_pair(
+            people,
+            openings,
+            row,
+            requirements=requirements,
+            graph=entry.matcher.graph,
+            skill_specificity=spec,
+        )
+        parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
+        parts["availability"] = round(overlaps[expert.pk] / period, 4)
+        held = set(expert.skill_uris or [])
+        out.append(
+            Candidate(
+                expert,
+                score,
+                parts,
+                [u for u in wanted_uris if u in held],
+                [u for u in wanted_uris if u not in held],
+                overlaps[expert.pk],
+            )
+        )
+    out.sort(key=lambda c: (-c.score, c.expert.pk))
+    return out, unknown, edition.version
+
+
+def shortlist(request_row: Request, pool: list[Expert], *, limit: int = 20) -> Shortlist:
+    """The ranked, explained shortlist of ``pool`` (experts the caller may consider) for a request."""
+    passed, excluded = [], []
+    for expert in pool:
+        if expert.status != Expert.Status.ACTIVE or not expert.active_processing_consent:
+            continue
+        reasons, _overlap = hard_failures(expert, request_row)
+        if reasons:
+            excluded.append(Excluded(expert, reasons))
+        else:
+            passed.append(expert)
+    candidates, unknown, version = score_experts(request_row, passed, limit=limit)
+    return Shortlist(request_row, candidates[:limit], excluded, len(pool), version, unknown)
+
+
+def requests_for_expert(
+    expert: Expert, requests: list[Request], *, limit: int = 20
+) -> list[tuple[Request, Candidate]]:
+    """Approved requests that fit ``expert`` (every hard requirement met), best first, each explained."""
+    fitting = []
+    for request_row in requests:
+        if hard_failures(expert, request_row)[0]:
+            continue
+        scored, _unknown, _version = score_experts(request_row, [expert])
+        if scored:
+            fitting.append((request_row, scored[0]))
+    fitting.sort(key=lambda pair: (-pair[1].score, pair[0].pk))
+    return fitting[:limit]
