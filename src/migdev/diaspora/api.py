@@ -170,7 +170,7 @@ class WindowIn(Schema):
     ends_on: date = Field(alias="to")
 
 
-class ProfileOut(Schema):
+class ExpertProfileOut(Schema):
     reference: str
     version: int
     profile: dict[str, Any]
@@ -211,13 +211,13 @@ def _profile_out(expert: Expert) -> dict[str, Any]:
     }
 
 
-@router.get("/me", response=ProfileOut, auth=AUTH, summary="Your own expert profile (audited read)")
+@router.get("/me", response=ExpertProfileOut, auth=AUTH, summary="Your own expert profile (audited read)")
 @answers(404)
 def my_profile(request: HttpRequest) -> dict[str, Any]:
     return _profile_out(_own(request))
 
 
-@router.patch("/me", response=ProfileOut, auth=AUTH, summary="Change your own expert profile")
+@router.patch("/me", response=ExpertProfileOut, auth=AUTH, summary="Change your own expert profile")
 @answers(404, 409)
 def update_my_profile(request: HttpRequest, payload: ProfilePatch) -> Any:
     expert = _own(request)

@@ -259,7 +259,7 @@ class IdentityOut(Schema):
     sex: str
 
 
-class ProfileOut(Schema):
+class WorkerProfileOut(Schema):
     pseudonym: str
     country_of_residence: str
     languages: list[LanguageLevel]
@@ -277,7 +277,7 @@ class ApplicationOut(Schema):
     score: float | None
     sub_scores: dict[str, float]
     explanation: dict[str, Any]
-    profile: ProfileOut
+    profile: WorkerProfileOut
     identity: IdentityOut | None = Field(
         None,
         description="Only once the caller may identify the worker (employers: after the worker accepts an interview).",
@@ -314,7 +314,7 @@ def _application_out(request: HttpRequest, application: Application) -> Applicat
         score=application.score,
         sub_scores=application.sub_scores,
         explanation=application.explanation,
-        profile=ProfileOut(**profile.__dict__),
+        profile=WorkerProfileOut(**profile.__dict__),
         identity=identity,
         shortlisted_at=application.shortlisted_at,
         interview_proposed_at=application.interview_proposed_at,
@@ -430,7 +430,7 @@ def application_gate(request: HttpRequest, application_id: RecordId, on: IsoDate
     )
 
 
-class WorkerOut(ProfileOut):
+class WorkerOut(WorkerProfileOut):
     id: int
     identity: IdentityOut
     consent_processing_at: datetime.datetime | None
