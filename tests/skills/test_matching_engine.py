@@ -1,5 +1,7 @@
 """The matching engine on small hand-made taxonomies and populations (no database)."""
 
+from datetime import date
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -188,6 +190,27 @@ def test_each_hard_requirement_excludes() -> None:
     assert ranking.index[3].tolist() == [-1, -1]
     lifted = rank_matches(people, openings, top_n=2, requirements=Requirements(False, False, False, False))
     assert (lifted.index[3] >= 0).all()
+
+
+@pytest.mark.parametrize(
+    ("start", "birth", "of_age"),
+    [
+        (date(2026, 3, 1), date(2008, 3, 1), True),  # 18th birthday on the start day
+        (date(2027, 1, 1), date(2009, 1, 1), True),  # the same with four leap days between (6,574 days)
+        (date(2026, 3, 1), date(2008, 3, 2), False),  # one day short
+        (date(2028, 2, 29), date(2010, 2, 28), True),  # start on 29 February: 28 February is the anniversary
+        (date(2028, 2, 29), date(2010, 3, 1), False),
+    ],
+)
+def test_minimum_age_follows_the_calendar(start: date, birth: date, of_age: bool) -> None:
+    people, openings = population()
+    epoch = date(1970, 1, 1)
+    people.birth_day[0] = (birth - epoch).days
+    openings.start_day[:] = (start - epoch).days
+    people.available_from[0] = (start - epoch).days
+    openings.end_day[:] = UNKNOWN
+    detail = explain_pair(people, openings, 0)
+    assert detail.exclusions["min_age"].tolist() == [not of_age, not of_age]
 
 
 def test_sub_scores_are_the_documented_components() -> None:

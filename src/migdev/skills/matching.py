@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 import scipy.sparse as sp
@@ -617,12 +618,27 @@ def _prepare(
         groups,
         np.where(openings.start_day >= 0, openings.start_day, np.inf).astype(np.float64),
         np.where(openings.end_day >= 0, openings.end_day, np.inf).astype(np.float64),
-        np.where(
-            openings.min_age > 0,
-            np.where(openings.start_day >= 0, openings.start_day, 0) - openings.min_age * DAYS_PER_YEAR,
-            np.inf,
-        ).astype(np.float64),
+        _latest_births(openings),
     )
+
+
+def _latest_births(openings: Openings) -> FloatArray:
+    """Per opening, the last birth day that reaches its minimum age on the start day, by the calendar:
+    someone turns 18 on their 18th birthday, not after 18 × 365.25 days (one born on 29 February reaches
+    it on 28 February in other years). +inf where no minimum age is asked."""
+    latest = np.full(openings.m, np.inf, dtype=np.float64)
+    epoch = date(1970, 1, 1)
+    for index in np.flatnonzero(openings.min_age > 0):
+        start = epoch + timedelta(days=max(int(openings.start_day[index]), 0))
+        years = float(openings.min_age[index])
+        whole = int(years)
+        try:
+            anniversary = start.replace(year=start.year - whole)
+        except ValueError:  # 29 February in a year without one
+            anniversary = start.replace(year=start.year - whole, day=28)
+        fraction_days = (years - whole) * DAYS_PER_YEAR
+        latest[index] = (anniversary - epoch).days - fraction_days
+    return latest
 
 
 @dataclass
