@@ -313,7 +313,7 @@ def get_request(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
     return _request_out(access.request_get_for_user(request.user, request_id, request=request))
 
 
-class CandidateOut(Schema):
+class ExpertCandidateOut(Schema):
     reference: str
     score: float
     parts: dict[str, float]
@@ -323,18 +323,18 @@ class CandidateOut(Schema):
     shared: dict[str, Any] = Field(description="Host institutions: the fields the expert shares with them.")
 
 
-class ShortlistOut(Schema):
+class ExpertShortlistOut(Schema):
     request: int
     considered: int
     excluded: dict[str, int]
     esco_edition: str | None
-    candidates: list[CandidateOut]
+    candidates: list[ExpertCandidateOut]
     method: str
 
 
 @router.get(
     "/requests/{request_id}/shortlist",
-    response=ShortlistOut,
+    response=ExpertShortlistOut,
     auth=AUTH,
     summary="The ranked, explained shortlist of an approved request",
 )

@@ -195,7 +195,7 @@ def job_order_patch(request: HttpRequest, job_order_id: RecordId, payload: JobOr
     return _job_order_out(job_order)
 
 
-class CandidateOut(Schema):
+class WorkerCandidateOut(Schema):
     pseudonym: str
     worker_id: int | None = Field(
         None, description="Only for those who keep the shortlist (scheme officers)."
@@ -207,32 +207,32 @@ class CandidateOut(Schema):
     optional_matched: list[str]
 
 
-class ShortlistOut(Schema):
+class WorkerShortlistOut(Schema):
     job_order_id: int
     considered: int
     excluded_before_ranking: dict[str, int]
     weights: dict[str, float]
     method: str
-    candidates: list[CandidateOut]
+    candidates: list[WorkerCandidateOut]
 
 
 @router.get(
-    "job-orders/{job_order_id}/shortlist", response=ShortlistOut, summary="Ranked, explained shortlist"
+    "job-orders/{job_order_id}/shortlist", response=WorkerShortlistOut, summary="Ranked, explained shortlist"
 )
 def job_order_shortlist(
     request: HttpRequest, job_order_id: RecordId, limit: Annotated[int, Field(ge=1, le=100)] = 20
-) -> ShortlistOut:
+) -> WorkerShortlistOut:
     job_order = selectors.job_order_get_for_user(request.user, job_order_id, request=request)
     officer = "officer" in selectors.job_order_capacities(request.user, job_order)
     result = shortlist(job_order, limit=limit)
-    return ShortlistOut(
+    return WorkerShortlistOut(
         job_order_id=job_order.pk,
         considered=result.considered,
         excluded_before_ranking=result.excluded_before_ranking,
         weights=result.weights,
         method=SHORTLIST_METHOD,
         candidates=[
-            CandidateOut(
+            WorkerCandidateOut(
                 pseudonym=c.pseudonym,
                 worker_id=c.worker_id if officer else None,
                 score=c.score,
