@@ -34,8 +34,6 @@ RESULTS = 50
 # deletions): the first pass leaves it out, so a search reads a few thousand index entries, not the
 # tens of thousands a common name holds. Rarer tokens weigh more (see ``rarity``).
 COMMON_CASES = 300
-# Cases of the first pass re-ranked with every token of the search before the best CANDIDATES are kept.
-POOL = 100
 
 
 @dataclass(frozen=True)
@@ -146,10 +144,12 @@ def ranked_candidates(
     """Ids of open cases in ``user``'s scope sharing the most token weight with ``tokens``, best first.
 
     Each token weighs its kind's weight times its rarity. First pass: only the rare tokens (held by
-    fewer than COMMON_CASES cases) rank the cases in scope in SQL; the best POOL of them are re-ranked
-    with every token. Second pass, over every token, only when no case of the first pass scores more
-    than a case sharing none of the rare tokens could (a search made of common tokens only, such as
-    one frequent name part, or a person whose only agreement with the search is common).
+    fewer than COMMON_CASES cases) rank the cases in scope in SQL. Second pass, over every token, only
+    when no case of the first pass scores more than a case sharing none of the rare tokens could (a
+    search made of common tokens only, such as one frequent name part, or a person whose only agreement
+    with the search is common). Common tokens do not reorder the first pass: a case found there agrees
+    with the search on something rare (a pair of name parts, a birth date, a phone), and what it shares
+    with thousands of others adds nothing to tell it apart.
     """
     if not tokens:
         return []
@@ -159,14 +159,7 @@ def ranked_candidates(
     weights = {item.token: round(10 * item.weight * rarity(counts[item.token])) for item in held}
     rare = {item.token: weights[item.token] for item in held if counts[item.token] < COMMON_CASES}
     common = [item for item in held if counts[item.token] >= COMMON_CASES]
-    scores = dict(_ranked_in_sql(user, rare, perm=perm, limit=POOL, exclude=excluded))
-    if scores and common:
-        # Every token of the pool's cases (read through the case index) makes their exact score.
-        scores = dict.fromkeys(scores, 0)
-        for case_id, token in PersonToken.objects.filter(case_id__in=list(scores)).values_list(
-            "case_id", "token"
-        ):
-            scores[case_id] += weights.get(token, 0)
+    scores = dict(_ranked_in_sql(user, rare, perm=perm, limit=limit, exclude=excluded))
     bound = _outside_bound(common, weights)
     if common and not any(score > bound for score in scores.values()):
         return [

@@ -1,5 +1,7 @@
-"""Search tokens of the new kind NAME_PAIR_EDIT (one name part's phonetic code with another part or one
-of its one-letter deletions) for the cases that exist already.
+"""Person search at scale: an index of each case's scope columns beside its id (the search checks the
+scope of every case its tokens point to), and the search tokens of the new kind NAME_PAIR_EDIT (one
+name part's phonetic code with another part or one of its one-letter deletions) for the cases that
+exist already.
 
 Like 0005, it needs the field keys and the blind-index key when there are cases (nothing to do, and no
 key needed, on an empty database). Re-runnable: a token already there is skipped, so it runs outside one
@@ -9,7 +11,7 @@ interrupted run just resumes).
 
 from typing import Any
 
-from django.db import migrations
+from django.db import migrations, models
 
 NAME_FIELDS = ("first_name", "middle_name", "second_name")
 
@@ -68,5 +70,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                fields=["id", "owner", "group", "organisation"], name="trafficking_case_scope"
+            ),
+        ),
         migrations.RunPython(backfill_pair_edit_tokens, remove_pair_edit_tokens),
     ]
