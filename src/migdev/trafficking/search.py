@@ -34,6 +34,8 @@ RESULTS = 50
 # deletions): the first pass leaves it out, so a search reads a few thousand index entries, not the
 # tens of thousands a common name holds. Rarer tokens weigh more (see ``rarity``).
 COMMON_CASES = 300
+# First-pass cases whose common tokens are read to tell whether a second pass is needed.
+CHECKED = 10
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,20 @@ def _outside_bound(common: list[QueryToken], weights: dict[int, int]) -> int:
     return shared + max(by_part.values(), default=0)
 
 
+def _beats(scores: dict[int, int], *, bound: int, common: list[QueryToken], weights: dict[int, int]) -> bool:
+    """Whether a case of the first pass scores more than ``bound`` with every token it holds: its rare
+    score alone, or else, for the best few, with the common tokens it holds as well (read through the
+    case index)."""
+    if any(score > bound for score in scores.values()):
+        return True
+    best = sorted(scores, key=lambda case_id: (-scores[case_id], case_id))[:CHECKED]
+    full = {case_id: scores[case_id] for case_id in best}
+    common_weights = {item.token: weights[item.token] for item in common}
+    for case_id, token in PersonToken.objects.filter(case_id__in=best).values_list("case_id", "token"):
+        full[case_id] += common_weights.get(token, 0)
+    return any(score > bound for score in full.values())
+
+
 def ranked_candidates(
     user: selectors.UserLike | None,
     tokens: list[QueryToken],
@@ -160,8 +176,7 @@ def ranked_candidates(
     rare = {item.token: weights[item.token] for item in held if counts[item.token] < COMMON_CASES}
     common = [item for item in held if counts[item.token] >= COMMON_CASES]
     scores = dict(_ranked_in_sql(user, rare, perm=perm, limit=limit, exclude=excluded))
-    bound = _outside_bound(common, weights)
-    if common and not any(score > bound for score in scores.values()):
+    if common and not _beats(scores, bound=_outside_bound(common, weights), common=common, weights=weights):
         return [
             case_id
             for case_id, _score in _ranked_in_sql(user, weights, perm=perm, limit=limit, exclude=excluded)
