@@ -28,7 +28,7 @@ from migdev.trafficking.tokens import PAIRING_KINDS, PersonKeys, QueryToken, sea
 
 # Cases decrypted and scored per search: enough for every plausible spelling of a name among the
 # candidates the tokens rank first, few enough to keep a search well under 100 ms.
-CANDIDATES = 60
+CANDIDATES = 80
 RESULTS = 50
 # A token held by this many cases or more is common (a frequent name part, its Metaphone code, its
 # deletions): the first pass leaves it out, so a search reads a few thousand index entries, not the
