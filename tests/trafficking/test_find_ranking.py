@@ -141,3 +141,12 @@ def test_the_migration_backfills_pair_tokens_of_existing_cases_and_merged_ones(w
     migration.backfill_pair_edit_tokens(django_apps, None)  # re-runnable
     assert set(PersonToken.objects.filter(case=survivor).values_list("kind", "token")) == expected
     assert not PersonToken.objects.filter(case=merged).exists()
+
+
+def test_a_name_of_many_parts_is_searched_without_error(worker: Any) -> None:
+    # Hundreds of tokens: more than one SQL statement may hold when they are counted.
+    long_name = " ".join(f"Part{chr(97 + n // 26)}{chr(97 + n % 26)}lmno" for n in range(40))
+    case = make_case(worker, first_name=long_name, second_name="Garcia")
+    keys = PersonKeys.build(names=[long_name, "Garcia"])
+    assert len(search_tokens(keys)) > 500
+    assert [item.case for item in search.person_search(worker, keys, audit=False)] == [case]

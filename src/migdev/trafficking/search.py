@@ -34,6 +34,7 @@ RESULTS = 50
 # deletions): the first pass leaves it out, so a search reads a few thousand index entries, not the
 # tens of thousands a common name holds. Rarer tokens weigh more (see ``rarity``).
 COMMON_CASES = 300
+COUNTED_PER_QUERY = 200
 # First-pass cases whose common tokens are read to tell whether a second pass is needed.
 CHECKED = 10
 
@@ -78,12 +79,17 @@ def token_counts(tokens: Iterable[int], *, cap: int = COMMON_CASES) -> dict[int,
         "SELECT CAST(%s AS BIGINT), (SELECT COUNT(*) FROM "  # noqa: S608 - fixed table name
         f"(SELECT 1 FROM {table} WHERE token = %s LIMIT %s) AS capped)"
     )
+    counts: dict[int, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            " UNION ALL ".join([one] * len(wanted)),
-            [value for token in wanted for value in (token, token, cap)],
-        )
-        return {int(token): int(count) for token, count in cursor.fetchall()}
+        # SQLite takes at most 500 terms in one compound SELECT; a long name makes hundreds of tokens.
+        for start in range(0, len(wanted), COUNTED_PER_QUERY):
+            chunk = wanted[start : start + COUNTED_PER_QUERY]
+            cursor.execute(
+                " UNION ALL ".join([one] * len(chunk)),
+                [value for token in chunk for value in (token, token, cap)],
+            )
+            counts.update((int(token), int(count)) for token, count in cursor.fetchall())
+    return counts
 
 
 def rarity(cases: int) -> float:

@@ -45,6 +45,7 @@ from migdev.trafficking.crypto import blind_index_key
 
 PHONE_DIGITS = 8
 MIN_EDIT_LENGTH = 4
+MAX_PAIRED_PARTS = 6
 
 
 class TokenKind(IntEnum):
@@ -175,8 +176,11 @@ def _pieces(keys: PersonKeys, *, dates: Sequence[date]) -> set[Piece]:
     for position, first in enumerate(codes):
         for second in codes[position + 1 :]:
             pieces.add(Piece(TokenKind.NAME_PAIR, f"{first} {second}"))
-    for part in keys.parts:
-        for other in keys.parts:
+    # Quadratic in the parts and linear in their length: a name is seldom longer than six parts, and
+    # free text typed into a name field must not make thousands of tokens.
+    paired = keys.parts[:MAX_PAIRED_PARTS]
+    for part in paired:
+        for other in paired:
             if other != part:
                 pieces.update(
                     Piece(TokenKind.NAME_PAIR_EDIT, f"{phonetic(part)} {edit}")
