@@ -12,7 +12,7 @@ from migdev.audit.models import AuditAction, AuditEvent
 from migdev.trafficking import crypto, linkage_run, search, services
 from migdev.trafficking.models import Case, NotSamePerson, PersonToken
 from migdev.trafficking.selectors import case_possible_duplicates
-from migdev.trafficking.tokens import PersonKeys, query_tokens
+from migdev.trafficking.tokens import PersonKeys, search_tokens
 from tests.trafficking.factories import login_verified, make_case, make_group, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_a_case_outside_scope_is_never_ranked_returned_or_decrypted(team: dict, 
 
     monkeypatch.setattr(crypto.FieldCipher, "decrypt", spy)
     keys = PersonKeys.build(names=["Jose Nunez Okafor"], birth_date=date(1990, 3, 7))
-    ranked = search.ranked_candidates(team["worker"], query_tokens(keys))
+    ranked = search.ranked_candidates(team["worker"], search_tokens(keys))
     assert ranked == [mine.pk]
     assert theirs.pk not in ranked
     found = search.person_search(team["worker"], keys, audit=False)

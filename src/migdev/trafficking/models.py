@@ -154,7 +154,10 @@ class Case(VersionedModel):
             ("export_case", _("Can export case lists")),
         ]
         indexes = [
-            models.Index(fields=["retention_until", "anonymised_at"], name="trafficking_case_retention")
+            models.Index(fields=["retention_until", "anonymised_at"], name="trafficking_case_retention"),
+            # The scope columns beside the id: a person search checks the scope of every case its tokens
+            # point to, and reads this small index instead of the wide encrypted row.
+            models.Index(fields=["id", "owner", "group", "organisation"], name="trafficking_case_scope"),
         ]
 
     def __str__(self) -> str:

@@ -16,11 +16,15 @@ kind                what is hashed                                              
 ``IDENTITY``        the identity number, letters and digits only, upper case                        8
 ``NAME_DATE``       a part's phonetic code with the unordered birth date (pairing key)              5
 ``NAME_PAIR``       two parts' phonetic codes as a set (pairing key)                                4
+``NAME_PAIR_EDIT``  one part's phonetic code with another part or one of its one-letter           3
+                    deletions: two names that agree on one part and are one typo apart on
+                    another share one, however common each part is on its own
 ==================  ==========================================================================  ======
 
 The kind is part of the hashed message, so equal values of different kinds never collide. A search
 turns its terms into the same tokens; the database returns the cases sharing the most weight (within
 the searcher's scope), and only those are decrypted and scored (:mod:`migdev.trafficking.linkage`).
+How :mod:`migdev.trafficking.search` weighs a token by how rare it is: see ADR 0008.
 
 What the table gives away without the key: which cases share a token (so, to someone who also knows one
 person's name, who else has that name) and how common each token is. It does not give names, dates or
@@ -41,6 +45,7 @@ from migdev.trafficking.crypto import blind_index_key
 
 PHONE_DIGITS = 8
 MIN_EDIT_LENGTH = 4
+MAX_PAIRED_PARTS = 6
 
 
 class TokenKind(IntEnum):
@@ -53,6 +58,7 @@ class TokenKind(IntEnum):
     IDENTITY = 7
     NAME_DATE = 8
     NAME_PAIR = 9
+    NAME_PAIR_EDIT = 10
 
 
 TOKEN_WEIGHTS: dict[TokenKind, int] = {
@@ -65,6 +71,7 @@ TOKEN_WEIGHTS: dict[TokenKind, int] = {
     TokenKind.IDENTITY: 8,
     TokenKind.NAME_DATE: 5,
     TokenKind.NAME_PAIR: 4,
+    TokenKind.NAME_PAIR_EDIT: 3,
 }
 # Kinds specific enough to propose a pair of cases for comparison on their own (blocking keys).
 PAIRING_KINDS = (
@@ -150,23 +157,42 @@ class PersonKeys:
         return not (self.parts or self.birth_date or self.phones or self.identity)
 
 
-def _pieces(keys: PersonKeys, *, dates: Sequence[date]) -> set[tuple[TokenKind, str]]:
-    pieces: set[tuple[TokenKind, str]] = set()
+@dataclass(frozen=True)
+class Piece:
+    """One normalised piece of a person and, for pieces of a single name part, that part."""
+
+    kind: TokenKind
+    value: str
+    part: str = ""
+
+
+def _pieces(keys: PersonKeys, *, dates: Sequence[date]) -> set[Piece]:
+    pieces: set[Piece] = set()
     codes = sorted({phonetic(part) for part in keys.parts})
     for part in keys.parts:
-        pieces.add((TokenKind.NAME, part))
-        pieces.add((TokenKind.PHONETIC, phonetic(part)))
-        pieces.update((TokenKind.NAME_EDIT, edit) for edit in one_letter_edits(part))
+        pieces.add(Piece(TokenKind.NAME, part, part))
+        pieces.add(Piece(TokenKind.PHONETIC, phonetic(part), part))
+        pieces.update(Piece(TokenKind.NAME_EDIT, edit, part) for edit in one_letter_edits(part))
     for position, first in enumerate(codes):
         for second in codes[position + 1 :]:
-            pieces.add((TokenKind.NAME_PAIR, f"{first} {second}"))
+            pieces.add(Piece(TokenKind.NAME_PAIR, f"{first} {second}"))
+    # Quadratic in the parts and linear in their length: a name is seldom longer than six parts, and
+    # free text typed into a name field must not make thousands of tokens.
+    paired = keys.parts[:MAX_PAIRED_PARTS]
+    for part in paired:
+        for other in paired:
+            if other != part:
+                pieces.update(
+                    Piece(TokenKind.NAME_PAIR_EDIT, f"{phonetic(part)} {edit}")
+                    for edit in one_letter_edits(other)
+                )
     for value in dates:
-        pieces.add((TokenKind.BIRTH, value.isoformat()))
-        pieces.add((TokenKind.BIRTH_UNORDERED, unordered_date(value)))
-        pieces.update((TokenKind.NAME_DATE, f"{code} {unordered_date(value)}") for code in codes)
-    pieces.update((TokenKind.PHONE, phone) for phone in keys.phones)
+        pieces.add(Piece(TokenKind.BIRTH, value.isoformat()))
+        pieces.add(Piece(TokenKind.BIRTH_UNORDERED, unordered_date(value)))
+        pieces.update(Piece(TokenKind.NAME_DATE, f"{code} {unordered_date(value)}") for code in codes)
+    pieces.update(Piece(TokenKind.PHONE, phone) for phone in keys.phones)
     if keys.identity:
-        pieces.add((TokenKind.IDENTITY, keys.identity))
+        pieces.add(Piece(TokenKind.IDENTITY, keys.identity))
     return pieces
 
 
@@ -179,18 +205,42 @@ def stored_tokens(keys: PersonKeys, key: bytes | None = None) -> set[tuple[int, 
     """(kind, token) pairs to store for a person."""
     key = key or blind_index_key()
     dates = [keys.birth_date] if keys.birth_date else []
-    return {(int(kind), token_value(kind, piece, key)) for kind, piece in _pieces(keys, dates=dates)}
+    return {
+        (int(piece.kind), token_value(piece.kind, piece.value, key)) for piece in _pieces(keys, dates=dates)
+    }
 
 
-def query_tokens(keys: PersonKeys, key: bytes | None = None) -> dict[int, int]:
-    """token → weight for a search: the stored tokens, plus the birth date with day and month swapped."""
+@dataclass(frozen=True)
+class QueryToken:
+    """A token a search looks for: its kind's weight, and the name part it stands for (if one)."""
+
+    token: int
+    kind: TokenKind
+    weight: int
+    parts: frozenset[str]
+
+
+def search_tokens(keys: PersonKeys, key: bytes | None = None) -> list[QueryToken]:
+    """The tokens of a search: the stored tokens, plus the birth date with day and month swapped."""
     key = key or blind_index_key()
     dates = [keys.birth_date] if keys.birth_date else []
     swapped = transposed(keys.birth_date) if keys.birth_date else None
     if swapped:
         dates.append(swapped)
-    weights: dict[int, int] = {}
-    for kind, piece in _pieces(keys, dates=dates):
-        token = token_value(kind, piece, key)
-        weights[token] = max(weights.get(token, 0), TOKEN_WEIGHTS[kind])
-    return weights
+    found: dict[int, QueryToken] = {}
+    for piece in _pieces(keys, dates=dates):
+        token = token_value(piece.kind, piece.value, key)
+        earlier = found.get(token)
+        parts = frozenset({piece.part} if piece.part else ())
+        if earlier is not None:
+            parts |= earlier.parts
+            if earlier.weight > TOKEN_WEIGHTS[piece.kind]:
+                found[token] = QueryToken(token, earlier.kind, earlier.weight, parts)
+                continue
+        found[token] = QueryToken(token, piece.kind, TOKEN_WEIGHTS[piece.kind], parts)
+    return list(found.values())
+
+
+def query_tokens(keys: PersonKeys, key: bytes | None = None) -> dict[int, int]:
+    """token → weight for a search."""
+    return {item.token: item.weight for item in search_tokens(keys, key)}
