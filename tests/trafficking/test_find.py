@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import Client
 
 from migdev.audit.models import AuditAction, AuditEvent
-from migdev.trafficking import crypto, linkage_run, search, services
+from migdev.protection import crypto
+from migdev.trafficking import linkage_run, search, services
 from migdev.trafficking.models import Case, NotSamePerson, PersonToken
 from migdev.trafficking.selectors import case_possible_duplicates
 from migdev.trafficking.tokens import PersonKeys, search_tokens

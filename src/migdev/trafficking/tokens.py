@@ -41,7 +41,7 @@ from enum import IntEnum
 
 import jellyfish
 
-from migdev.trafficking.crypto import blind_index_key
+from migdev.protection.crypto import blind_index_key
 
 PHONE_DIGITS = 8
 MIN_EDIT_LENGTH = 4

@@ -17,7 +17,7 @@ NAME_FIELDS = ("first_name", "middle_name", "second_name")
 
 
 def backfill_pair_edit_tokens(apps: Any, schema_editor: Any) -> None:
-    from migdev.trafficking.crypto import blind_index_key
+    from migdev.protection.crypto import blind_index_key
     from migdev.trafficking.tokens import PersonKeys, TokenKind, stored_tokens
 
     Case = apps.get_model("trafficking", "Case")
