@@ -46,3 +46,19 @@ def test_demo_is_sample_idempotent_and_shows_content(db: None) -> None:
     client = Client()
     client.force_login(worker_user)
     assert "Awa" in client.get("/es/labour/me/").content.decode()
+
+
+def test_worker_page_speaks_the_workers_language(db: None) -> None:
+    """The worker reads their checklist in French: the contract's language and every fact by name, not
+    as a code or an English key."""
+    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
+    _tiny_esco()
+    demo_users_create()
+    seed_labour_demo()
+    client = Client()
+    client.force_login(User.objects.get(username=demo_username(Role.WORKER)))
+    page = client.get("/fr/labour/me/").content.decode()
+    assert "en français." in page
+    assert "Numéro de licence" in page and ">licence:" not in page and ">language:" not in page
+    page = client.get("/es/labour/me/").content.decode()
+    assert "en francés." in page and "Número de licencia" in page

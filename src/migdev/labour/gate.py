@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from migdev.labour import who_ssl
 from migdev.labour.matching import LEGAL_AGE, shift_years
 from migdev.labour.models import Application, CostLine, GateWaiver, IdentityDocumentCustody, IrisStatus
+from migdev.reference.selectors import language_label
 
 HOLDS = "holds"
 BLOCKS = "blocks"
@@ -45,6 +46,22 @@ WAIVABLE = frozenset({"health_workforce", "documents"})
 UNDERSTOOD_LEVEL = 3  # CEFR B1: the worker reads the contract in a language they hold at B1 or above
 
 
+# The keys of Check.facts stay stable for the API; pages show these names.
+FACT_LABELS: dict[str, Promise] = {
+    "recruiter": _("Recruiter"),
+    "licence": _("Licence number"),
+    "valid": _("Licence valid"),
+    "iris": _("IRIS status"),
+    "roster": _("Roster"),
+    "revision": _("Contract revision"),
+    "language": _("Language"),
+    "isco": _("ISCO-08 group"),
+    "country": _("Country of residence"),
+    "list": _("List"),
+    "channel": _("Grievance channel"),
+}
+
+
 @dataclass(frozen=True)
 class Check:
     code: str
@@ -58,6 +75,17 @@ class Check:
     @property
     def label(self) -> str:
         return str(CHECKS[self.code])
+
+    @property
+    def labelled_facts(self) -> list[tuple[str, str]]:
+        """The facts as a page shows them: names in the page's language, languages by name."""
+        return [
+            (
+                str(FACT_LABELS.get(name, name)),
+                language_label(value) if name == "language" else value,
+            )
+            for name, value in self.facts.items()
+        ]
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from migdev.labour import gate, selectors, services
 from migdev.labour.matching import METHOD as SHORTLIST_METHOD
 from migdev.labour.matching import shortlist
 from migdev.labour.models import Application, CefrLevel
+from migdev.reference.selectors import language_label
 from migdev.skills.models import Skill
 from migdev.skills.selectors import current_edition, label_in
 from migdev.skills.widgets import ConceptField
@@ -88,7 +89,7 @@ def job_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "essential": [labels.get(u, u) for u in job_order.essential_skill_uris],
             "optional": [labels.get(u, u) for u in job_order.optional_skill_uris],
             "language_levels": [
-                (item["code"], CefrLevel(item["level"]).label) for item in job_order.languages
+                (language_label(item["code"]), CefrLevel(item["level"]).label) for item in job_order.languages
             ],
             "shortlist": result,
             "candidates": candidates,
@@ -133,7 +134,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": view.profile,
             "skills": [labels.get(u, u) for u in view.profile.skill_uris],
             "language_levels": [
-                (item["code"], CefrLevel(item["level"]).label) for item in view.profile.languages
+                (language_label(item["code"]), CefrLevel(item["level"]).label)
+                for item in view.profile.languages
             ],
             "steps": steps,
             "gate_visible": bool(held & {"officer", "recruiter", "pes", "worker"}),
@@ -286,7 +288,13 @@ def me(request: HttpRequest) -> HttpResponse:
             gate.safeguards_gate(application) if application.stage in ("accepted", "deployed") else None
         )
         rows.append(
-            {"application": application, "steps": steps, "contract": contract, "checklist": checklist}
+            {
+                "application": application,
+                "steps": steps,
+                "contract": contract,
+                "contract_language": language_label(contract.language) if contract else "",
+                "checklist": checklist,
+            }
         )
     labels = _skill_labels(worker.skill_uris, _lang(request))
     return render(
@@ -297,7 +305,9 @@ def me(request: HttpRequest) -> HttpResponse:
             "form": form,
             "conflict": conflict,
             "skills": [labels.get(u, u) for u in worker.skill_uris],
-            "language_levels": [(item["code"], CefrLevel(item["level"]).label) for item in worker.languages],
+            "language_levels": [
+                (language_label(item["code"]), CefrLevel(item["level"]).label) for item in worker.languages
+            ],
             "rows": rows,
             "section": "me",
         },

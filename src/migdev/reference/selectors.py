@@ -7,9 +7,13 @@ year*, the year of the statistic being classified, and use the classification ba
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
+from functools import cache
 
+import pycountry
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from migdev.reference.models import (
@@ -271,3 +275,22 @@ def language_by_code(code: str) -> Language:
     if len(code) == 2:
         return Language.objects.get(alpha_2=code)
     return Language.objects.get(Q(alpha_3=code) | Q(alpha_3_bibliographic=code))
+
+
+@cache
+def _iso639_names(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def language_label(code: str, language: str | None = None) -> str:
+    """A language's name in the page's language (ISO 639 names as translated by the Debian iso-codes
+    project, shipped with pycountry), from a two- or three-letter code; the code itself when unknown.
+    French and Spanish write language names in lower case inside a sentence ("en français")."""
+    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+    if found is None and len(code) == 3:
+        found = pycountry.languages.get(bibliographic=code)
+    if found is None:
+        return code
+    shown = (language or get_language() or "en").split("-")[0]
+    name = _iso639_names(shown).gettext(found.name)
+    return name[:1].lower() + name[1:] if shown in {"fr", "es"} else name
