@@ -1,14 +1,15 @@
 """Benchmark: the skills module's search, ranking, placement and evaluation beside their peers, in one run.
 
     python3 run.py bench skills [--people 100000] [--openings 10000] [--repeats 3] [--requests 2000]
-                                [--clients 20] [--skip-database]
+                                [--clients 20] [--skip-database] [--only-search]
 
-(1) Search: a throw-away data directory gets the migrations and the shipped ESCO v1.2.0 taxonomy; then
-    ``--clients`` threads send ``--requests`` occupation searches (job titles typed with typos, missing
-    accents, other word order, one gender form; en/fr/es; fixed seed) through
-    ``selectors.search_occupations``, and the same queries as a LIKE scan over the labels (preferred and
-    alternative, in the query's language: ``icontains``). Same harness, same threads. Reports p50/p95,
-    the first (cold: builds the per-process index) and Acc@1 of both.
+(1) Search: a throw-away data directory gets the migrations and the shipped ESCO v1.2.0 taxonomy. Job titles
+    typed with typos, missing accents, other word order, cut-off words, one gender form (en/fr/es; fixed seed)
+    are sent by ``--clients`` concurrent HTTP clients to ``GET /api/v1/skills/occupations/`` served by gunicorn
+    (2 × cores + 1 workers): cold (fresh server, no index built, no result cached) and warm (same queries again).
+    Against the peer, a LIKE scan over the labels (preferred and alternative, in the query's language:
+    ``icontains``), which has no endpoint: both timed in-process around the call in a pool of ``--clients``
+    processes forked after the index was built (no GIL shared). Reports p50/p95/p99, the first call and Acc@1.
 (2) Ranking: ``--people`` people and ``--openings`` openings generated from the ESCO occupation-skill relations
     (a person holds 15-40 % of an occupation's skills and 0-3 others; an opening asks for 40-80 % of an
     occupation's essential skills and some optional ones) with ISCO codes, CEFR levels in 5 languages,
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import base64
 import gc
+import importlib
 import json
 import os
 import platform
@@ -38,8 +40,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,6 +68,9 @@ from migdev.skills.matching import (  # noqa: E402
     score_matrix,
 )
 from migdev.skills.placement import place_optimal, place_stable  # noqa: E402
+
+# bench/remittances.py's loopback HTTP helpers (free_port, _wait_for, _get), loaded by name: bench/ is no package
+_HTTP = importlib.import_module("remittances")
 
 SEED = 20261206
 LANGUAGES = 5
@@ -116,7 +123,8 @@ def generate(n_people: int, n_openings: int, seed: int = SEED) -> tuple[People, 
         lists.append(picked)
     skills = people_matrix(lists, n_skills)
     opening_occ = rng.integers(0, n_occ, n_openings)
-    ess_lists, opt_lists = [], []
+    ess_lists: list[Any] = []
+    opt_lists: list[Any] = []
     for occ in opening_occ:
         e, o = _row(ess, occ), _row(opt, occ)
         ess_lists.append(
@@ -190,7 +198,7 @@ def run_engine(people: People, openings: Openings, chunk: int) -> tuple[np.ndarr
 
 def run_pandas(people: People, openings: Openings, chunk: int) -> tuple[np.ndarray, np.ndarray]:
     """The same scores with pandas: merge on skill, group-by (person, opening), then the components."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     w = ComponentWeights()
     ess = openings.essential.tocoo()
@@ -423,10 +431,10 @@ def bench_placement(repeats: int) -> dict[str, Any]:
 # --- (1) search and (4) evaluation, in a throw-away data directory ----------------------------------------
 
 DATABASE_SCRIPT = r"""
-import json, statistics, sys, threading, time
+import json, multiprocessing, sys, time
 from django.db import connection
 from django.db.models import Q
-from migdev.skills import selectors
+from migdev.skills import search as search_module, selectors
 from migdev.skills.evaluation import evaluate_edition, title_profiles
 from migdev.skills.models import Occupation
 
@@ -440,6 +448,9 @@ for lang in ("en", "fr", "es"):
     truth, texts = title_profiles(labels, requests // 3 + 1, seed=%(seed)d)
     queries += [(text, lang, occupations[t].uri) for t, text in zip(truth, texts)]
 queries = queries[:requests]
+if options.get("queries_only"):
+    print(json.dumps(queries))
+    raise SystemExit
 
 
 def by_search(text, lang):
@@ -451,43 +462,130 @@ def by_like(text, lang):
     return list(Occupation.objects.filter(edition=edition).filter(condition).order_by("pk").values_list("uri", flat=True)[:10])
 
 
-def run(function):
-    latencies, found = [], []
+FUNCTIONS = {"search": by_search, "like": by_like}
+
+
+def one(job):
+    name, number = job
+    text, lang, uri = queries[number]
+    started = time.perf_counter()
+    uris = FUNCTIONS[name](text, lang)
+    return time.perf_counter() - started, bool(uris) and uris[0] == uri
+
+
+def run(name):
+    # 20 processes (not threads: no GIL shared between clients), forked after the index is built, each with
+    # its own database connection; latency is timed inside the process around the call, as a view would see it.
+    search_module.CACHE._results.clear()  # the index stays built (warm); no result is cached
+    connection.close()
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        answers = pool.map(one, [(name, n) for n in range(len(queries))], chunksize=1)
+    wall = time.perf_counter() - started
+    latencies = sorted(a[0] for a in answers)
+    pick = lambda share: latencies[min(len(latencies) - 1, int(round(share * (len(latencies) - 1))))] * 1000
+    return {"p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99), "max_ms": latencies[-1] * 1000, "requests_per_s": len(latencies) / wall, "acc@1": sum(a[1] for a in answers) / len(answers)}
+
+started = time.perf_counter(); by_search(*queries[0][:2]); search_cold = (time.perf_counter() - started) * 1000
+started = time.perf_counter(); by_like(*queries[0][:2]); like_cold = (time.perf_counter() - started) * 1000
+search = run("search"); search["cold_first_ms"] = search_cold
+like = run("like"); like["cold_first_ms"] = like_cold
+report = evaluate_edition(profiles=options.get("profiles", 1000), titles=options.get("titles", 300), seed=%(seed)d) if options.get("evaluation", True) else None
+print(json.dumps({"search": search, "like": like, "clients": clients, "requests": len(queries), "evaluation": report and report.as_dict()}))
+"""
+
+
+def _http_pass(port: int, queries: list[list[str]], clients: int) -> dict[str, Any]:
+    """Every query once, from ``clients`` concurrent HTTP clients (one connection a request, as a browser's fetch)."""
+    latencies: list[float] = []
+    found: list[bool] = []
+    failures: list[str] = []
     lock = threading.Lock()
     counter = iter(range(len(queries)))
-    def client():
+
+    def client() -> None:
         while True:
             with lock:
                 number = next(counter, None)
             if number is None:
-                connection.close()
                 return
             text, lang, uri = queries[number]
-            started = time.perf_counter()
-            uris = function(text, lang)
-            elapsed = time.perf_counter() - started
+            path = "/api/v1/skills/occupations/?" + urllib.parse.urlencode(
+                {"q": text, "lang": lang, "limit": 10}
+            )
+            start = time.perf_counter()
+            status, body = _HTTP._get(port, path)
+            elapsed = time.perf_counter() - start
+            items = json.loads(body)["items"] if status == 200 else []
             with lock:
                 latencies.append(elapsed)
-                found.append(bool(uris) and uris[0] == uri)
+                found.append(bool(items) and items[0]["uri"] == uri)
+                if status != 200:
+                    failures.append(f"{status} {path}")
+
     started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads: t.start()
-    for t in threads: t.join()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     wall = time.perf_counter() - started
     latencies.sort()
-    pick = lambda share: latencies[min(len(latencies) - 1, int(round(share * (len(latencies) - 1))))] * 1000
-    return {"p50_ms": pick(0.5), "p95_ms": pick(0.95), "max_ms": latencies[-1] * 1000, "requests_per_s": len(latencies) / wall, "acc@1": sum(found) / len(found)}
 
-started = time.perf_counter(); by_search(*queries[0][:2]); search_cold = (time.perf_counter() - started) * 1000
-started = time.perf_counter(); by_like(*queries[0][:2]); like_cold = (time.perf_counter() - started) * 1000
-search = run(by_search); search["cold_first_ms"] = search_cold
-like = run(by_like); like["cold_first_ms"] = like_cold
-report = evaluate_edition(profiles=options.get("profiles", 1000), titles=options.get("titles", 300), seed=%(seed)d)
-print(json.dumps({"search": search, "like": like, "clients": clients, "requests": len(queries), "evaluation": report.as_dict()}))
-"""
+    def pick(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(round(share * (len(latencies) - 1))))] * 1000
+
+    return {
+        "p50_ms": pick(0.5),
+        "p95_ms": pick(0.95),
+        "p99_ms": pick(0.99),
+        "max_ms": latencies[-1] * 1000,
+        "requests_per_s": len(latencies) / wall,
+        "acc@1": sum(found) / len(found),
+        "failures": len(failures),
+        "first_failure": failures[0] if failures else None,
+    }
 
 
-def bench_database(requests: int, clients: int, profiles: int, titles: int) -> dict[str, Any]:
+def bench_http(env: dict[str, str], data_dir: str, queries: list[list[str]], clients: int) -> dict[str, Any]:
+    """The search API under gunicorn (docs/operations.md: 2 × cores + 1 workers), cold then warm."""
+    port = _HTTP.free_port()
+    workers = 2 * (os.cpu_count() or 1) + 1
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "migdev.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "2",
+        "--log-level",
+        "error",
+    ]
+    server = subprocess.Popen(
+        command, env=env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _HTTP._wait_for(port)
+        time.sleep(2)  # every worker booted; no request sent yet: no index built, no result cached
+        cold = _http_pass(port, queries, clients)
+        warm = _http_pass(
+            port, queries, clients
+        )  # indexes built in every worker; same queries: results cached
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"server": f"gunicorn, {workers} workers × 2 threads", "cold": cold, "warm": warm}
+
+
+def bench_database(
+    requests: int, clients: int, profiles: int, titles: int, evaluation: bool = True
+) -> dict[str, Any]:
     python = sys.executable
     with tempfile.TemporaryDirectory() as data_dir:
         env = {
@@ -499,6 +597,9 @@ def bench_database(requests: int, clients: int, profiles: int, titles: int) -> d
             "MIGDEV_FIELD_KEYS": base64.urlsafe_b64encode(b"bench-only-field-key-32-bytes!!!").decode(),
             "MIGDEV_BLIND_INDEX_KEY": "bench-only-blind-index-key-0123456789-abcdefgh",
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            # 20 clients on one loopback address would be throttled (120 requests a minute by default)
+            "API_RATE_LIMIT_PER_MINUTE": "10000000",
             "LOG_LEVEL": "ERROR",
         }
         env.pop("DATABASE_URL", None)
@@ -515,30 +616,52 @@ def bench_database(requests: int, clients: int, profiles: int, titles: int) -> d
             f"database: migrated and ESCO v1.2.0 loaded in {time.perf_counter() - started:.0f} s", flush=True
         )
         script = DATABASE_SCRIPT % {"seed": SEED}
-        options = json.dumps(
-            {"requests": requests, "clients": clients, "profiles": profiles, "titles": titles}
-        )
-        completed = subprocess.run(
-            [python, "-c", "import django; django.setup(); import sys; exec(sys.argv[1])", script, options],
-            env=env,
-            cwd=data_dir,
-            capture_output=True,
-            text=True,
-        )
-        if completed.returncode != 0:
-            raise RuntimeError(completed.stderr[-4000:])
-        result = json.loads(completed.stdout.strip().splitlines()[-1])
+
+        def child(extra: dict[str, Any]) -> str:
+            options = json.dumps(
+                {"requests": requests, "clients": clients, "profiles": profiles, "titles": titles, **extra}
+            )
+            completed = subprocess.run(
+                [
+                    python,
+                    "-c",
+                    "import django; django.setup(); import sys; exec(sys.argv[1])",
+                    script,
+                    options,
+                ],
+                env=env,
+                cwd=data_dir,
+                capture_output=True,
+                text=True,
+            )
+            if completed.returncode != 0:
+                raise RuntimeError(completed.stderr[-4000:])
+            return completed.stdout.strip().splitlines()[-1]
+
+        queries = json.loads(child({"queries_only": True}))
+        http = bench_http(env, data_dir, queries, clients)
+        result = json.loads(child({"evaluation": evaluation}))
+        result["http"] = http
     s, like = result["search"], result["like"]
+    for phase in ("cold", "warm"):
+        h = http[phase]
+        print(
+            f"search API ({phase}): {result['requests']} queries from {clients} HTTP clients, {http['server']}: "
+            f"p95 {h['p95_ms']:.1f} ms (p50 {h['p50_ms']:.1f}, max {h['max_ms']:.0f}, "
+            f"{h['requests_per_s']:.0f}/s, Acc@1 {h['acc@1']:.3f}, {h['failures']} failures)",
+            flush=True,
+        )
     print(
-        f"search: {result['requests']} queries from {result['clients']} clients: p95 {s['p95_ms']:.1f} ms "
+        f"search in-process, pool of {result['clients']} processes: p95 {s['p95_ms']:.1f} ms "
         f"(p50 {s['p50_ms']:.1f}, first {s['cold_first_ms']:.0f} ms, Acc@1 {s['acc@1']:.3f}) vs LIKE scan p95 "
         f"{like['p95_ms']:.1f} ms (p50 {like['p50_ms']:.1f}, Acc@1 {like['acc@1']:.3f})",
         flush=True,
     )
-    evaluation = result["evaluation"]
-    print(f"evaluation: skills {evaluation['skills']}", flush=True)
-    for lang, row in evaluation["titles"].items():
-        print(f"evaluation: titles ({lang}) {row}", flush=True)
+    if result["evaluation"]:
+        evaluation_figures = result["evaluation"]
+        print(f"evaluation: skills {evaluation_figures['skills']}", flush=True)
+        for lang, row in evaluation_figures["titles"].items():
+            print(f"evaluation: titles ({lang}) {row}", flush=True)
     return result
 
 
@@ -555,13 +678,22 @@ def main() -> None:
     parser.add_argument("--skip-database", action="store_true", help="skip (1) search and (4) evaluation")
     parser.add_argument("--skip-ranking", action="store_true")
     parser.add_argument("--skip-placement", action="store_true")
+    parser.add_argument("--skip-evaluation", action="store_true", help="skip (4) evaluation")
+    parser.add_argument("--only-search", action="store_true", help="run (1) search only")
     options = parser.parse_args()
+    if options.only_search:
+        options.skip_ranking = options.skip_placement = options.skip_evaluation = True
+        options.skip_database = False
     import pandas
+
+    load_before = os.getloadavg()
 
     database = (
         None
         if options.skip_database
-        else bench_database(options.requests, options.clients, options.profiles, options.titles)
+        else bench_database(
+            options.requests, options.clients, options.profiles, options.titles, not options.skip_evaluation
+        )
     )
     ranking = (
         None
@@ -575,6 +707,8 @@ def main() -> None:
         "ratio_search_p95_to_like_p95": database["search"]["p95_ms"] / database["like"]["p95_ms"]
         if database
         else None,
+        "search_api_p95_ms_warm": database["http"]["warm"]["p95_ms"] if database else None,
+        "search_api_p95_ms_cold": database["http"]["cold"]["p95_ms"] if database else None,
         "search_p95_ms": database["search"]["p95_ms"] if database else None,
         "target_search_p95_ms_at_most": 50.0,
         "placement_totals_equal": placement["totals_equal"] if placement else None,
@@ -584,7 +718,16 @@ def main() -> None:
         "ranking": ranking,
         "placement": placement,
         "search": database
-        and {"migdev": database["search"], "like_scan": database["like"], "clients": database["clients"]},
+        and {
+            "api_http": database["http"],
+            "migdev": database["search"],
+            "like_scan": database["like"],
+            "clients": database["clients"],
+            "method": "api_http: GET /api/v1/skills/occupations/ from `clients` concurrent HTTP clients; cold = a "
+            "freshly started gunicorn (no worker has built its index or cached a result), warm = the same queries "
+            "again. migdev vs like_scan (the ratio): both in-process, timed around the call, in a pool of `clients` "
+            "processes forked after the index was built, result cache empty (no endpoint serves a LIKE scan).",
+        },
         "evaluation": database and database["evaluation"],
         "seed": SEED,
         "versions": {
@@ -594,6 +737,8 @@ def main() -> None:
             "pandas": pandas.__version__,
         },
         "cpu_count": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
     }
     print(json.dumps(summary))
 
