@@ -29,12 +29,17 @@ NEEDS_TWO_FACTOR = [
     Role.CASE_WORKER,
     Role.SUPERVISOR,
     Role.PARTNER,
+    # Labour mobility: they see workers' identifying data (employers only after an interview is accepted).
+    Role.SCHEME_OFFICER,
+    Role.PES_OFFICER,
+    Role.EMPLOYER,
+    Role.RECRUITER,
     # Diaspora: they see experts' identifying data. The expert sees only their own (password only).
     Role.PROGRAMME_OFFICER,
     Role.DIASPORA_OFFICE,
     Role.HOST_INSTITUTION,
 ]
-NO_TWO_FACTOR = [Role.ANALYST, Role.EDITOR, Role.EXPERT]
+NO_TWO_FACTOR = [Role.ANALYST, Role.EDITOR, Role.WORKER, Role.EXPERT]
 AUDIT_API = "/api/v1/audit/events"
 
 

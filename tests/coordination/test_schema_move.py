@@ -115,10 +115,15 @@ def executor() -> Iterator[MigrationExecutor]:
 
 def _fill_before_split(old: Any) -> dict[str, Any]:
     """One record or more of every part, written through the historical models of the pre-split state."""
-    organisation = old.get_model("accounts", "Organisation").objects.get(acronym="IOM")
+    # get_or_create: a transactional test that ran before this one may have flushed the seeded rows.
+    organisation, _ = old.get_model("accounts", "Organisation").objects.get_or_create(
+        acronym="IOM", defaults={"name": "International Organization for Migration", "kind": "un_agency"}
+    )
     user = old.get_model("accounts", "User").objects.create(username="before-the-split")
     topic = old.get_model("coordination", "Topic").objects.create(code="schema-move", name="Schema move")
-    objective = old.get_model("coordination", "GcmObjective").objects.get(number=10)
+    objective, _ = old.get_model("coordination", "GcmObjective").objects.get_or_create(
+        number=10, defaults={"title": "Prevent, combat and eradicate trafficking in persons"}
+    )
     ids: dict[str, Any] = {}
 
     # Processes: a process with a member and a chair, a meeting with agenda, participant and document.
@@ -286,9 +291,10 @@ def _fill_before_split(old: Any) -> dict[str, Any]:
     return ids
 
 
-# Serialized rollback: the flush after a transactional test would otherwise take the reference data
-# (roles, processes, topics) the migrations seeded away from the tests that run after this one.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional (migrations run outside a test transaction). No serialized rollback: pytest-django runs
+# transactional tests after all others, and one that ran before this may have flushed the database, whose
+# post_migrate then recreated the content types that a serialized copy would insert again.
+@pytest.mark.django_db(transaction=True)
 def test_a_database_filled_before_the_split_reads_through_the_packages(executor: MigrationExecutor) -> None:
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != BEFORE_SPLIT[0]]
     old = executor.migrate([*others, BEFORE_SPLIT]).apps

@@ -381,6 +381,25 @@ def _samples() -> dict[str, Sample]:
         ],
         2,
     )
+    # Formats without a number column: "1,5" goes into a coded cell (an area, a date, a country code).
+    samples["practices-csv"] = csv_sample(
+        "practices",
+        [["title", "what", "who", "results", "lessons", "area", "gcm_objectives"]],
+        ["Title", "What", "Who", "Results", "Lessons", "global", "6"],
+        5,
+    )
+    samples["partnership-calls-csv"] = csv_sample(
+        "calls",
+        [["title", "description", "organisation", "contact_email", "open_until", "gcm_objectives"]],
+        ["Title", "Description", "Org", "calls@example.org", "2099-12-31", "6"],
+        4,
+    )
+    samples["diaspora-organisations"] = csv_sample(
+        "diaspora_organisations",
+        [["name", "countries_of_origin", "countries_of_residence", "sectors"]],
+        ["Association", "SEN", "FRA", "health"],
+        1,
+    )
     samples["recruiter-roster"] = csv_sample(
         "roster",
         [

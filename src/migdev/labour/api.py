@@ -460,6 +460,7 @@ def _worker_out(worker: Worker) -> WorkerOut:
 
 
 @router.get("workers/me", response=WorkerOut, summary="The signed-in worker's own profile")
+@answers(404)  # the signed-in user holds no worker profile
 def worker_me(request: HttpRequest) -> WorkerOut:
     return _worker_out(selectors.worker_of_user(request.user, request=request))
 
@@ -485,7 +486,7 @@ class WorkerPatch(Schema):
 
 
 @router.patch("workers/me", response=WorkerOut, summary="Change one's own profile")
-@answers(409)
+@answers(404, 409)
 def worker_me_patch(request: HttpRequest, payload: WorkerPatch) -> Any:
     worker = selectors.worker_of_user(request.user, request=request)
     changes = payload.dict(exclude_unset=True, exclude={"version"})

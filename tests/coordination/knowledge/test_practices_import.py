@@ -80,3 +80,13 @@ def test_samples_are_loaded_again_without_duplicates_and_labelled(client: Client
     assert 'id="sample-notice"' in detail
     calls = client.get("/en/coordination/calls/").content.decode()
     assert calls.count("Sample record") == 2
+
+
+def test_a_file_loaded_with_nobody_named_is_refused_with_the_reason(tmp_path: Path) -> None:
+    """`migdev load practices-csv FILE` without --user: a clear refusal, not a crash, and nothing written."""
+    with pytest.raises(ImportRejected) as caught:
+        import_file(
+            format_name="practices-csv", path=_write(tmp_path, HEADER + GOOD), progress=NullProgress()
+        )
+    assert any("--user" in error.reason for error in caught.value.errors)
+    assert not Practice.objects.exists()

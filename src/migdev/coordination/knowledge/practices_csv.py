@@ -85,14 +85,22 @@ def _objectives(number: int, row: Row, errors: ErrorCollector) -> list[GcmObject
     return list(GcmObjective.objects.filter(number__in=numbers))
 
 
-def _require_user(user: User | None) -> User:
+def _require_user(user: User | None, errors: ErrorCollector) -> User | None:
+    """A practice is submitted, and a call created, by someone: a file loaded with nobody named (the
+    command line without ``--user``) is refused with the reason, after its rows were checked."""
     if user is None or not user.is_authenticated:
-        raise PermissionError("A practice or call is loaded on behalf of a signed-in user.")
+        errors.add(
+            None,
+            None,
+            str(
+                _("Practices and calls are loaded on behalf of a user: name one (migdev load … --user NAME).")
+            ),
+        )
+        return None
     return user
 
 
 def load_practices(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
-    actor = _require_user(user)
     errors = ErrorCollector(path.name)
     topics = {topic.code: topic for topic in Topic.objects.all()}
     cleaned: list[tuple[dict[str, Any], list[GcmObjective], list[str], list[Topic]]] = []
@@ -134,7 +142,9 @@ def load_practices(path: Path, *, progress: Progress, user: User | None) -> Impo
             }
             cleaned.append((fields, objectives, countries, [topics[c] for c in _split(row["topics"])]))
         progress.advance()
+    actor = _require_user(user, errors)
     errors.raise_if_any(read=read)
+    assert actor is not None  # refused above otherwise
     created = updated = 0
     with transaction.atomic():
         for fields, objectives, countries, row_topics in cleaned:
@@ -162,7 +172,6 @@ def load_practices(path: Path, *, progress: Progress, user: User | None) -> Impo
 
 
 def load_partnership_calls(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
-    actor = _require_user(user)
     errors = ErrorCollector(path.name)
     cleaned: list[tuple[dict[str, Any], list[GcmObjective]]] = []
     titles: dict[str, int] = {}
@@ -215,7 +224,9 @@ def load_partnership_calls(path: Path, *, progress: Progress, user: User | None)
             }
             cleaned.append(({"title": title, **fields}, objectives))
         progress.advance()
+    actor = _require_user(user, errors)
     errors.raise_if_any(read=read)
+    assert actor is not None  # refused above otherwise
     created = updated = 0
     with transaction.atomic():
         for fields, objectives in cleaned:
