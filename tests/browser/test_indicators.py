@@ -149,7 +149,7 @@ def test_partners_page_and_profile_in_french_and_spanish(
     )
     assert page.locator("tbody tr").count() > 10
     with page.expect_download() as download:
-        page.locator("a[download]").click()
+        page.locator("a[download][href*='format=csv']").click()
     assert download.value.suggested_filename.endswith(".csv")
     assert watched["external"] == []
     assert watched["console"] == []

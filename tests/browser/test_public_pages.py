@@ -9,7 +9,13 @@ from tests.browser.checks import assert_accessible, assert_no_console_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PATHS = ["/{lang}/", "/{lang}/modules/diaspora/", "/{lang}/accounts/login/"]
+PUBLIC_PATHS = [
+    "/{lang}/",
+    "/{lang}/diaspora/",
+    "/{lang}/diaspora/roster/",
+    "/{lang}/skills/?q=nurse",
+    "/{lang}/accounts/login/",
+]
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
@@ -40,9 +46,9 @@ def test_language_follows_the_browser(browser: Any, live_server: Any) -> None:
 
 
 def test_language_switcher_changes_language_and_keeps_the_page(page: Page, live_server: Any) -> None:
-    page.goto(live_server.url + "/en/modules/diaspora/")
+    page.goto(live_server.url + "/en/diaspora/roster/")
     page.select_option("#language-select", "es")
-    page.wait_for_url(live_server.url + "/es/modules/diaspora/")
+    page.wait_for_url(live_server.url + "/es/diaspora/roster/")
     assert page.locator("html").get_attribute("lang") == "es"
 
 
