@@ -255,6 +255,24 @@ def _check_uri(errors: ErrorCollector, number: int, column: str, value: str | No
     return value
 
 
+def _labelled_concept(
+    errors: ErrorCollector, number: int, row: Any, seen: set[str], *, unlabelled: str, repeated: str
+) -> tuple[str, str] | None:
+    """The URI and English label of one skill-pillar row, each URI once across the pillar's files; None
+    (the reason recorded for the row) when either is missing or the URI was read before."""
+    uri = _check_uri(errors, number, "conceptUri", row["conceptUri"])
+    label = _label(row["preferredLabel"])
+    if not label:
+        errors.add(number, "preferredLabel", unlabelled)
+    if uri is None or not label:
+        return None
+    if uri in seen:
+        errors.add(number, "conceptUri", repeated)
+        return None
+    seen.add(uri)
+    return uri, label
+
+
 def _read_collections(files: _Folder, progress: Progress) -> dict[str, dict[str, Any]]:
     """URI -> {collections, skill_type, reuse_level, alt_labels, description} from the collection files."""
     info: dict[str, dict[str, Any]] = {}
@@ -337,16 +355,17 @@ def _read_skills(
         },
         progress=progress,
     ):
-        uri = _check_uri(errors, number, "conceptUri", row["conceptUri"])
-        label = _label(row["preferredLabel"])
-        if not label:
-            errors.add(number, "preferredLabel", _("The skill has no label."))
-        if uri is None or not label:
+        concept = _labelled_concept(
+            errors,
+            number,
+            row,
+            seen,
+            unlabelled=_("The skill has no label."),
+            repeated=_("This URI appears twice in the file."),
+        )
+        if concept is None:
             continue
-        if uri in seen:
-            errors.add(number, "conceptUri", _("This URI appears twice in the file."))
-            continue
-        seen.add(uri)
+        uri, label = concept
         extra = collections.get(uri, {})
         skill_type = (
             row["skillType"]
@@ -395,16 +414,17 @@ def _read_skills(
         },
         progress=progress,
     ):
-        uri = _check_uri(errors, number, "conceptUri", row["conceptUri"])
-        label = _label(row["preferredLabel"])
-        if not label:
-            errors.add(number, "preferredLabel", _("The skill group has no label."))
-        if uri is None or not label:
+        concept = _labelled_concept(
+            errors,
+            number,
+            row,
+            seen,
+            unlabelled=_("The skill group has no label."),
+            repeated=_("This URI is already a skill or another group."),
+        )
+        if concept is None:
             continue
-        if uri in seen:
-            errors.add(number, "conceptUri", _("This URI is already a skill or another group."))
-            continue
-        seen.add(uri)
+        uri, label = concept
         data.skills.append(
             {
                 "uri": uri,
