@@ -480,6 +480,9 @@ def _samples() -> dict[str, Sample]:
         ],
         7,
     )
+    samples["law-implementations"] = csv_sample(
+        "law_implementations", [["policy", "instrument", "note", "source"]], ["P-1", "ICRMW", "n", "s"], 0
+    )
     for name in ("ctdc-global", "ctdc-synthetic"):
         columns = list(ctdc.FORMATS[name].columns)
         row = ["" for _ in columns]

@@ -686,3 +686,74 @@ FORMATS = (
         permissions=("law.add_partylist",),
     ),
 )
+
+
+# --- national laws that implement an instrument -------------------------------------------------------
+
+
+def load_implementations(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
+    """``policy`` (identifier in the policy database), ``instrument`` (code), optional ``note``, ``source``.
+    A pair already stored is updated; all or nothing."""
+    from migdev.coordination.models import MigrationPolicy
+    from migdev.law.models import Implementation
+
+    problems = ErrorCollector(path.name)
+    instruments = {instrument.code: instrument for instrument in Instrument.objects.all()}
+    wanted: dict[tuple[int, int], dict[str, object]] = {}
+    first_row: dict[tuple[int, int], int] = {}
+    read = 0
+    progress.start(estimate_data_rows(path))
+    for number, row in read_table(
+        path, required=frozenset({"policy", "instrument"}), optional=frozenset({"note", "source"})
+    ):
+        read += 1
+        progress.advance(1)
+        policy = MigrationPolicy.objects.filter(identifier=_text(row["policy"])[:100]).first()
+        if policy is None:
+            problems.add(number, "policy", _("no law or policy in the policy database has this identifier"))
+        instrument = instruments.get(_text(row["instrument"]).upper())
+        if instrument is None:
+            problems.add(
+                number,
+                "instrument",
+                _("unknown instrument “%(code)s”") % {"code": _text(row["instrument"])[:20]},
+            )
+        if policy is None or instrument is None:
+            continue
+        key = (policy.pk, instrument.pk)
+        if key in first_row:
+            problems.add(
+                number, "instrument", _("this link is also on row %(row)d") % {"row": first_row[key]}
+            )
+            continue
+        first_row[key] = number
+        wanted[key] = {
+            "policy": policy,
+            "instrument": instrument,
+            "note": (row["note"] or "").strip(),
+            "source": _text(row["source"])[:200] or path.name[:200],
+        }
+    if read == 0:
+        problems.add(None, None, _("the file has no data rows"))
+    problems.raise_if_any(read=read)
+    created = updated = 0
+    for record in wanted.values():
+        _link, was_created = Implementation.objects.update_or_create(
+            policy=record["policy"],
+            instrument=record["instrument"],
+            defaults={"note": record["note"], "source": record["source"]},
+        )
+        created += was_created
+        updated += not was_created
+    return ImportResult(read=read, created=created, updated=updated, rejected=0)
+
+
+IMPLEMENTATIONS = LoadFormat(
+    name="law-implementations",
+    description=gettext_lazy(
+        "National laws and policies that implement an instrument: policy (identifier in the policy database), "
+        "instrument (code), note, source."
+    ),
+    loader=load_implementations,
+    permissions=("law.add_implementation", "law.change_implementation"),
+)

@@ -221,3 +221,32 @@ class Training(VersionedModel):
     @property
     def participants(self) -> int:
         return self.women + self.men + self.sex_not_recorded
+
+
+class Implementation(models.Model):
+    """A national law or policy (the policy database) that implements an instrument, as an editor recorded it."""
+
+    policy = models.ForeignKey(
+        "coordination.MigrationPolicy",
+        on_delete=models.CASCADE,
+        related_name="law_implementations",
+        verbose_name=_("law or policy"),
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="implementations", verbose_name=_("instrument")
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        ordering = ["instrument__code"]
+        verbose_name = _("implementation")
+        verbose_name_plural = _("implementations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "instrument"], name="law_one_link_per_policy_and_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} → {self.instrument_id}"

@@ -228,8 +228,16 @@ def instrument_download(request: HttpRequest, code: str) -> HttpResponseBase:
 
 def _policies(request: HttpRequest, iso3: str) -> list[Any]:
     from migdev.coordination.policies.selectors import PolicyFilters, policies_list
+    from migdev.law.models import Implementation
 
-    return list(policies_list(request.user, PolicyFilters(country_iso3=iso3))[:200])
+    policies = list(policies_list(request.user, PolicyFilters(country_iso3=iso3))[:200])
+    links: dict[int, list[str]] = {}
+    implemented = Implementation.objects.filter(policy__in=[p.pk for p in policies]).select_related(
+        "instrument"
+    )
+    for link in implemented.order_by("instrument__code"):
+        links.setdefault(link.policy_id, []).append(link.instrument.code)
+    return [{"policy": policy, "implements": links.get(policy.pk, [])} for policy in policies]
 
 
 def country(request: HttpRequest, iso3: str) -> HttpResponse:
