@@ -75,6 +75,8 @@ def start() -> None:
     migdev("skills_reference")
     say("loading the sourced reference content (summits since 2007, the research library)")
     migdev("load_hub_content")
+    say("loading the migration-law instruments and the UN party-list snapshot (first run only)")
+    migdev("law_reference")
     say("loading the demo data set")
     migdev("seed_demo")
     migdev("collectstatic", "--no-input", "--verbosity", "0")

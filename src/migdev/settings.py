@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "migdev.skills",
     "migdev.labour",
     "migdev.diaspora",
+    "migdev.law",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,7 @@ MIGDEV_MODULES = [
     "skills",
     "labour",
     "diaspora",
+    "law",
 ]
 
 # Email is optional. Without EMAIL_HOST nothing is ever sent: administrators pass set-password links on by

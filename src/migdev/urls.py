@@ -32,6 +32,7 @@ for module_app in (
     "skills",
     "labour",
     "diaspora",
+    "law",
 ):
     if f"migdev.{module_app}" in settings.INSTALLED_APPS:
         urlpatterns += i18n_patterns(

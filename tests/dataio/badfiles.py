@@ -417,6 +417,72 @@ def _samples() -> dict[str, Sample]:
         ["Agency", "SEN", "L1", "2025-01-01", "", "certified", "Roster", "2026-11-01"],
         3,
     )
+    law_parties = [
+        "instrument_code",
+        "iso3",
+        "country_name_source",
+        "entity_type",
+        "action",
+        "signature_date",
+    ]
+    law_parties += ["ratification_accession_date", "ratification_accession_year", "status", "source", "as_of"]
+    samples["law-parties"] = csv_sample(
+        "law_parties",
+        [law_parties],
+        [
+            "TIP2000",
+            "SEN",
+            "Senegal",
+            "state",
+            "ratification",
+            "",
+            "2003-10-27",
+            "2003",
+            "party",
+            "s",
+            "2014-01-27",
+        ],
+        7,
+    )
+    samples["law-instruments"] = csv_sample(
+        "law_instruments",
+        [["code", "body", "instrument_type", "binding", "title_en", "independent_count"]],
+        ["C097", "ILO", "convention", "yes", "Migration for Employment Convention", "54"],
+        5,
+    )
+    samples["law-untc-status"] = csv_sample(
+        "TIP2000_2014-09-30",
+        [["Participant", "Signature", "Ratification, Accession(a)"]],
+        ["Senegal", "", "27 Oct 2003"],
+        2,
+    )
+    samples["law-trainings"] = csv_sample(
+        "law_trainings",
+        [
+            ["reference", "title", "topic", "country", "starts_on", "ends_on", "organisers", "women", "men"]
+            + ["sex_not_recorded", "ministries", "agencies", "civil_society", "other_institutions"]
+        ],
+        [
+            "T-1",
+            "Law",
+            "trafficking",
+            "SEN",
+            "2024-01-01",
+            "2024-01-02",
+            "Org",
+            "1",
+            "1",
+            "0",
+            "2",
+            "0",
+            "0",
+            "0",
+        ],
+        7,
+    )
+    samples["law-implementations"] = csv_sample(
+        "law_implementations", [["policy", "instrument", "note", "source"]], ["P-1", "ICRMW", "n", "s"], 0
+    )
     for name in ("ctdc-global", "ctdc-synthetic"):
         columns = list(ctdc.FORMATS[name].columns)
         row = ["" for _ in columns]

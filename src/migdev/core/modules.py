@@ -56,6 +56,13 @@ PLANNED_MODULES: dict[str, ModuleInfo] = {
         _("Diaspora"),
         _("Connecting diaspora experts with institutions at home."),
     ),
+    "law": ModuleInfo(
+        "law",
+        _("Migration law"),
+        _(
+            "International instruments relevant to migration and their parties over time, beside national law."
+        ),
+    ),
 }
 
 

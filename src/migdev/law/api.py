@@ -1,0 +1,433 @@
+"""/api/v1/law/: instruments, their status on a date, parties year by year, party lists, a country's
+instruments. Public data, no sign-in.
+
+Every status carries ``status_as_of``, the date of the party list it is computed from: nothing is known
+after it, so a later ``on`` is answered with that date's status and ``after_source_date: true``. An
+instrument without a loaded party list answers ``party_list_loaded: false`` and null counts, never zero.
+"""
+
+from __future__ import annotations
+
+import datetime
+from datetime import date
+from typing import Annotated, Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from migdev.core.api_params import IsoDate
+from migdev.law import selectors
+from migdev.law.models import Instrument, PartyList
+
+router = Router(tags=["law"])
+
+InstrumentCode = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{1,19}$", max_length=20)]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code")]
+METHOD = (
+    "Computed by migdev from the dated actions of the party list: a party on day D consented on or before D "
+    "and had not denounced by D; a consent known by its year only counts from 31 December of that year."
+)
+
+
+class LawPartyListOut(Schema):
+    as_of: date = Field(description="The date of the status table: nothing later is known.")
+    file_name: str
+    format: str
+    sources: list[str]
+
+
+class LawInstrumentOut(Schema):
+    code: str
+    body: str
+    kind: str
+    binding: bool
+    title_en: str
+    title_fr: str = Field(description="Blank where no source gives it (never guessed).")
+    title_es: str = Field(description="Blank where no source gives it (never guessed).")
+    adopted_on: date | None
+    adopted_year: int | None
+    adoption_place: str
+    entry_into_force: date | None
+    depositary: str
+    reference_url: str
+    topics: list[str]
+    gcm_objectives: list[int]
+    party_list_loaded: bool
+    party_lists: list[LawPartyListOut] = Field(description="Editions, newest first.")
+    independent_count: int | None = Field(description="A count stated by a source outside migdev.")
+    independent_count_as_of: str
+    independent_count_source: str
+
+
+def _party_list(party_list: PartyList) -> dict[str, Any]:
+    return {
+        "as_of": party_list.as_of,
+        "file_name": party_list.file_name,
+        "format": party_list.format_name,
+        "sources": party_list.sources.splitlines(),
+    }
+
+
+def _instrument(instrument: Instrument) -> dict[str, Any]:
+    lists = list(instrument.party_lists.order_by("-as_of"))
+    return {
+        "code": instrument.code,
+        "body": instrument.body,
+        "kind": instrument.kind,
+        "binding": instrument.binding,
+        "title_en": instrument.title_en,
+        "title_fr": instrument.title_fr,
+        "title_es": instrument.title_es,
+        "adopted_on": instrument.adopted_on,
+        "adopted_year": instrument.adopted_year,
+        "adoption_place": instrument.adoption_place,
+        "entry_into_force": instrument.entry_into_force,
+        "depositary": instrument.depositary,
+        "reference_url": instrument.reference_url,
+        "topics": [topic.code for topic in instrument.topics.all()],
+        "gcm_objectives": [objective.number for objective in instrument.gcm_objectives.all()],
+        "party_list_loaded": bool(lists),
+        "party_lists": [_party_list(item) for item in lists],
+        "independent_count": instrument.independent_count,
+        "independent_count_as_of": instrument.independent_count_as_of,
+        "independent_count_source": instrument.independent_count_source,
+    }
+
+
+def _found(code: str) -> Instrument:
+    instrument = selectors.instrument(code)
+    if instrument is None:
+        raise Http404("No such instrument.")
+    return instrument
+
+
+@router.get("/instruments", response=list[LawInstrumentOut], auth=None, summary="The instruments")
+def instrument_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_instrument(item) for item in selectors.instruments()]
+
+
+@router.get("/instruments/{code}", response=LawInstrumentOut, auth=None, summary="One instrument")
+def instrument_detail(request: HttpRequest, code: InstrumentCode) -> dict[str, Any]:
+    return _instrument(_found(code))
+
+
+class LawStatusFilters(Schema):
+    on: IsoDate | None = Field(None, description="The day; default: the party list's own date.")
+    edition: IsoDate | None = Field(None, description="The party list dated so; default: the newest.")
+
+
+class LawStatusOut(Schema):
+    instrument: str
+    party_list_loaded: bool
+    on: date | None
+    status_as_of: date | None = Field(description="The party list's date; the status is true on that day.")
+    after_source_date: bool
+    parties: int | None
+    state_parties: int | None
+    signatories_not_parties: int | None
+    joined_that_year_date_unknown: int | None = Field(
+        description="Consents known only by year that fall in the year of ``on``: not counted as parties."
+    )
+    party_codes: list[str]
+    method: str
+    sources: list[str]
+
+
+def _edition(instrument: Instrument, as_of: date | None) -> PartyList | None:
+    party_list = selectors.edition(instrument, as_of)
+    if as_of is not None and party_list is None:
+        raise Http404("No party list of this instrument is dated so.")
+    return party_list
+
+
+@router.get(
+    "/instruments/{code}/status",
+    response=LawStatusOut,
+    auth=None,
+    summary="Parties on a date, as of the list",
+)
+def instrument_status(
+    request: HttpRequest, code: InstrumentCode, filters: Query[LawStatusFilters]
+) -> dict[str, Any]:
+    instrument = _found(code)
+    party_list = _edition(instrument, filters.edition)
+    if party_list is None:
+        return {
+            "instrument": instrument.code,
+            "party_list_loaded": False,
+            "on": filters.on,
+            "status_as_of": None,
+            "after_source_date": False,
+            "parties": None,
+            "state_parties": None,
+            "signatories_not_parties": None,
+            "joined_that_year_date_unknown": None,
+            "party_codes": [],
+            "method": METHOD,
+            "sources": [],
+        }
+    found = selectors.status(instrument, filters.on, party_list=party_list)
+    assert found is not None
+    return {
+        "instrument": instrument.code,
+        "party_list_loaded": True,
+        "on": found.on,
+        "status_as_of": found.known_until,
+        "after_source_date": found.after_source_date,
+        "parties": found.party_count,
+        "state_parties": found.state_party_count,
+        "signatories_not_parties": found.signatory_count,
+        "joined_that_year_date_unknown": found.uncertain_count,
+        "party_codes": sorted(p.code for p in found.parties),
+        "method": METHOD,
+        "sources": party_list.sources.splitlines(),
+    }
+
+
+class LawYearCountOut(Schema):
+    year: int
+    on: date
+    parties: int
+    joined_that_year_date_unknown: int
+
+
+class LawCountsOut(Schema):
+    instrument: str
+    status_as_of: date | None
+    counts: list[LawYearCountOut]
+    method: str
+
+
+class LawEditionFilter(Schema):
+    edition: IsoDate | None = Field(None, description="The party list dated so; default: the newest.")
+
+
+@router.get("/instruments/{code}/counts", response=LawCountsOut, auth=None, summary="Parties year by year")
+def instrument_counts(
+    request: HttpRequest, code: InstrumentCode, filters: Query[LawEditionFilter]
+) -> dict[str, Any]:
+    instrument = _found(code)
+    party_list = _edition(instrument, filters.edition)
+    counts = selectors.counts_by_year(instrument, party_list=party_list) if party_list else []
+    return {
+        "instrument": instrument.code,
+        "status_as_of": party_list.as_of if party_list else None,
+        "counts": [
+            {"year": c.year, "on": c.on, "parties": c.parties, "joined_that_year_date_unknown": c.uncertain}
+            for c in counts
+        ],
+        "method": METHOD,
+    }
+
+
+class LawActionOut(Schema):
+    participant: str = Field(description="ISO 3166-1 alpha-3, or EU for the European Union.")
+    name_as_printed: str
+    action: str
+    date: datetime.date | None
+    year: int | None
+    precision: str
+    raw: str
+    reservations_declarations: str
+    source: str
+    as_of: datetime.date
+
+
+@router.get(
+    "/instruments/{code}/actions",
+    response=list[LawActionOut],
+    auth=None,
+    summary="Every dated action of a list",
+)
+def instrument_actions(
+    request: HttpRequest, code: InstrumentCode, filters: Query[LawEditionFilter]
+) -> list[dict[str, Any]]:
+    instrument = _found(code)
+    party_list = _edition(instrument, filters.edition)
+    if party_list is None:
+        return []
+    return [
+        {
+            "participant": a.participant_code,
+            "name_as_printed": a.name_as_printed,
+            "action": a.kind,
+            "date": a.date,
+            "year": a.year,
+            "precision": a.precision,
+            "raw": a.raw,
+            "reservations_declarations": a.declarations,
+            "source": a.source,
+            "as_of": a.as_of,
+        }
+        for a in party_list.actions.order_by("participant_code", "date")
+    ]
+
+
+class LawCountryInstrumentOut(Schema):
+    instrument: str
+    party_list_loaded: bool
+    status_as_of: date | None
+    status: str | None = Field(
+        description="party, signatory, denounced, listed, not_listed; null when no party list is loaded."
+    )
+    action: str | None
+    since: date | None
+    since_year: int | None
+
+
+@router.get(
+    "/countries/{iso3}", response=list[LawCountryInstrumentOut], auth=None, summary="A country's instruments"
+)
+def country_instruments(request: HttpRequest, iso3: CountryCode) -> list[dict[str, Any]]:
+    from migdev.reference.models import Country
+
+    code = iso3.upper()
+    if not Country.objects.filter(iso3=code).exists():
+        raise Http404("No such country.")
+    out = []
+    for item in selectors.country_instruments(code):
+        participant = item.status
+        state: str | None
+        if item.party_list is None:
+            state = None
+        elif participant is None:
+            state = "not_listed"
+        elif participant.is_party:
+            state = "party"
+        elif participant.is_signatory:
+            state = "signatory"
+        elif participant.denunciation is not None:
+            state = "denounced"
+        else:
+            state = "listed"
+        consent = participant.consent if participant and participant.is_party else None
+        out.append(
+            {
+                "instrument": item.instrument.code,
+                "party_list_loaded": item.party_list is not None,
+                "status_as_of": item.party_list.as_of if item.party_list else None,
+                "status": state,
+                "action": consent.kind if consent else None,
+                "since": consent.date if consent else None,
+                "since_year": consent.year if consent else None,
+            }
+        )
+    return out
+
+
+class LawTrainingFilters(Schema):
+    country: CountryCode | None = None
+    topic: Annotated[str | None, Field(max_length=60, pattern=r"^[a-z0-9-]*$")] = None
+    year: Annotated[int | None, Field(ge=1900, le=2100)] = None
+    samples: bool = Field(False, description="Include SAMPLE (demonstration) trainings.")
+
+
+class LawTrainingOut(Schema):
+    reference: str
+    title: str
+    topic: str
+    country: str
+    starts_on: date
+    ends_on: date
+    organisers: str
+    instruments: list[str]
+    women: int
+    men: int
+    sex_not_recorded: int
+    ministries: int
+    agencies: int
+    civil_society: int
+    other_institutions: int
+    pre_test_mean: float | None
+    post_test_mean: float | None
+    activity: str | None = Field(description="IATI identifier of the funding activity in the registry.")
+    sample: bool
+    source: str
+
+
+@router.get("/trainings", response=list[LawTrainingOut], auth=None, summary="Trainings on migration law")
+def training_list(request: HttpRequest, filters: Query[LawTrainingFilters]) -> list[dict[str, Any]]:
+    from migdev.law import trainings as capacity
+
+    found = capacity.trainings(
+        country=filters.country or "", topic=filters.topic or "", year=filters.year, samples=filters.samples
+    )
+    return [
+        {
+            "reference": t.reference,
+            "title": t.title,
+            "topic": t.topic.code,
+            "country": t.country_iso3,
+            "starts_on": t.starts_on,
+            "ends_on": t.ends_on,
+            "organisers": t.organisers,
+            "instruments": sorted(i.code for i in t.instruments.all()),
+            "women": t.women,
+            "men": t.men,
+            "sex_not_recorded": t.sex_not_recorded,
+            "ministries": t.ministries,
+            "agencies": t.agencies,
+            "civil_society": t.civil_society,
+            "other_institutions": t.other_institutions,
+            "pre_test_mean": float(t.pre_test_mean) if t.pre_test_mean is not None else None,
+            "post_test_mean": float(t.post_test_mean) if t.post_test_mean is not None else None,
+            "activity": t.activity.iati_identifier if t.activity else None,
+            "sample": t.is_sample,
+            "source": t.source,
+        }
+        for t in found[:5000]
+    ]
+
+
+class LawTrainedOut(Schema):
+    key: str
+    trainings: int
+    women: int
+    men: int
+    sex_not_recorded: int
+    total: int
+
+
+class LawTrainingReportOut(Schema):
+    total: LawTrainedOut
+    by_country: list[LawTrainedOut]
+    by_topic: list[LawTrainedOut]
+    by_year: list[LawTrainedOut]
+    mean_gain_pre_to_post: float | None
+    includes_sample_data: bool
+    method: str
+
+
+@router.get(
+    "/trainings/report",
+    response=LawTrainingReportOut,
+    auth=None,
+    summary="People trained by country, topic, year, sex",
+)
+def training_report(request: HttpRequest, filters: Query[LawTrainingFilters]) -> dict[str, Any]:
+    from migdev.law import trainings as capacity
+
+    report = capacity.training_report(
+        country=filters.country or "", topic=filters.topic or "", year=filters.year, samples=filters.samples
+    )
+
+    def out(key: object, b: capacity.Breakdown) -> dict[str, Any]:
+        return {
+            "key": str(key),
+            "trainings": b.trainings,
+            "women": b.women,
+            "men": b.men,
+            "sex_not_recorded": b.sex_not_recorded,
+            "total": b.total,
+        }
+
+    return {
+        "total": out("total", report.total),
+        "by_country": [out(k, b) for k, b in sorted(report.by_country.items())],
+        "by_topic": [out(k, b) for k, b in sorted(report.by_topic.items())],
+        "by_year": [out(k, b) for k, b in sorted(report.by_year.items())],
+        "mean_gain_pre_to_post": float(report.mean_gain) if report.mean_gain is not None else None,
+        "includes_sample_data": report.includes_samples,
+        "method": "Computed by migdev: the sum of the trainings' participant counts, each training counted once "
+        "in the year it started; the mean gain is the mean of (post-test − pre-test) over trainings with both.",
+    }

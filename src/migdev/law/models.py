@@ -1,0 +1,252 @@
+"""International instruments relevant to migration, and the dated actions of their parties.
+
+A party list is an *edition*: the depositary's status table as someone copied it on a given date (``as_of``).
+Editions of the same instrument load side by side; pages use the newest and say its date, because every
+status is a status *as of* that date, never today's. Each action keeps the name the source printed, the
+ISO 3166-1 alpha-3 code it was matched to (through the reviewed name table, never by guessing), its source
+and the date of the snapshot it comes from.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from migdev.core.versioning import VersionedModel
+from migdev.reference.models import name_language
+
+EU_CODE = "EU"  # the European Union: party to the Palermo protocols by approval, no ISO 3166 code
+
+
+class Instrument(models.Model):
+    """A convention, protocol or non-binding framework, with the facts its source gives (blank otherwise)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    body = models.CharField(_("body"), max_length=20)
+    kind = models.CharField(_("type"), max_length=120)
+    binding = models.BooleanField(_("legally binding"))
+    title_en = models.CharField(_("title (English)"), max_length=400)
+    title_fr = models.CharField(_("title (French)"), max_length=400, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=400, blank=True)
+    title_source = models.TextField(_("source of the titles"), blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_year = models.PositiveSmallIntegerField(_("year of adoption"), null=True, blank=True)
+    adoption_place = models.TextField(_("place or body of adoption"), blank=True)
+    adoption_source = models.TextField(_("source of the adoption"), blank=True)
+    entry_into_force = models.DateField(_("entry into force"), null=True, blank=True)
+    entry_into_force_source = models.TextField(_("source of the entry into force"), blank=True)
+    depositary = models.CharField(_("depositary"), max_length=200, blank=True)
+    depositary_source = models.TextField(_("source of the depositary"), blank=True)
+    reference_url = models.CharField(_("depositary's page"), max_length=300, blank=True)
+    independent_count = models.PositiveIntegerField(_("parties stated by an independent source"), null=True)
+    independent_count_as_of = models.CharField(_("date of that statement"), max_length=200, blank=True)
+    independent_count_source = models.TextField(_("source of that statement"), blank=True)
+    later_count = models.PositiveIntegerField(_("later count of parties"), null=True)
+    later_count_as_of = models.CharField(_("date of the later count"), max_length=200, blank=True)
+    later_count_source = models.TextField(_("source of the later count"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    topics = models.ManyToManyField("coordination.Topic", blank=True, verbose_name=_("topics"))
+    gcm_objectives = models.ManyToManyField(
+        "coordination.GcmObjective", blank=True, verbose_name=_("Global Compact objectives")
+    )
+    source = models.CharField(_("source file"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def title(self) -> str:
+        """The title in the active language; English where the source gives no translation."""
+        localised: str = getattr(self, f"title_{name_language()}")
+        return localised or self.title_en
+
+    @property
+    def title_is_translated(self) -> bool:
+        return bool(getattr(self, f"title_{name_language()}"))
+
+
+class PartyList(models.Model):
+    """One edition of an instrument's party list: the status table as copied on ``as_of``."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="party_lists", verbose_name=_("instrument")
+    )
+    as_of = models.DateField(_("status as of"))
+    format_name = models.CharField(_("format"), max_length=60)
+    file_name = models.CharField(_("file"), max_length=255)
+    sources = models.TextField(_("sources"))
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        ordering = ["instrument__code", "-as_of"]
+        verbose_name = _("party list")
+        verbose_name_plural = _("party lists")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "as_of"], name="law_one_party_list_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} {self.as_of.isoformat()}"
+
+
+class ActionKind(models.TextChoices):
+    SIGNATURE = "signature", _("Signature")
+    RATIFICATION = "ratification", _("Ratification")
+    ACCESSION = "accession", _("Accession")
+    SUCCESSION = "succession", _("Succession")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    APPROVAL = "approval", _("Approval")
+    CONSENT = "consent", _("Ratification or accession (type not given by the source)")
+    DENUNCIATION = "denunciation", _("Denunciation")
+    LISTED = "listed", _("Listed without a date")
+
+
+CONSENT_KINDS = frozenset(
+    {
+        ActionKind.RATIFICATION,
+        ActionKind.ACCESSION,
+        ActionKind.SUCCESSION,
+        ActionKind.ACCEPTANCE,
+        ActionKind.APPROVAL,
+        ActionKind.CONSENT,
+    }
+)
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("Exact day")
+    YEAR = "year", _("Year only")
+    NONE = "none", _("No date")
+
+
+class PartyAction(models.Model):
+    """A dated action of one participant in one edition: signature, consent to be bound, denunciation."""
+
+    party_list = models.ForeignKey(
+        PartyList, on_delete=models.CASCADE, related_name="actions", verbose_name=_("party list")
+    )
+    participant_code = models.CharField(
+        _("participant"), max_length=3, db_index=True, help_text=_("ISO 3166-1 alpha-3, or EU")
+    )
+    name_as_printed = models.CharField(_("name as the source printed it"), max_length=200)
+    entity_type = models.CharField(_("type of participant"), max_length=80)
+    kind = models.CharField(_("action"), max_length=20, choices=ActionKind.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    precision = models.CharField(_("precision"), max_length=4, choices=Precision.choices)
+    raw = models.CharField(_("cell as printed"), max_length=200, blank=True)
+    declarations = models.TextField(_("reservations and declarations"), blank=True)
+    source = models.TextField(_("source"))
+    note = models.TextField(_("note"), blank=True)
+    as_of = models.DateField(_("snapshot date"))
+    row = models.PositiveIntegerField(_("row in the file"))
+
+    class Meta:
+        ordering = ["participant_code", "date", "year"]
+        verbose_name = _("party action")
+        verbose_name_plural = _("party actions")
+        indexes = [models.Index(fields=["party_list", "participant_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_code} {self.kind} {self.date or self.year or ''}"
+
+
+class Training(VersionedModel):
+    """A training or workshop on migration law (capacity building): who took part, as counts only.
+
+    No participant is named: the figures are counts by sex and by kind of institution, which must add up to
+    the same total. ``is_sample`` marks demonstration records; reports leave them out unless asked.
+    """
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=60,
+        unique=True,
+        help_text=_("Stable key: an import with it updates the record."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    topic = models.ForeignKey(
+        "coordination.Topic", on_delete=models.PROTECT, related_name="law_trainings", verbose_name=_("topic")
+    )
+    country_iso3 = models.CharField(_("country"), max_length=3, help_text=_("ISO 3166-1 alpha-3"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    organisers = models.CharField(_("organisers"), max_length=300)
+    instruments = models.ManyToManyField(
+        Instrument, blank=True, related_name="trainings", verbose_name=_("instruments")
+    )
+    women = models.PositiveIntegerField(_("women"))
+    men = models.PositiveIntegerField(_("men"))
+    sex_not_recorded = models.PositiveIntegerField(_("sex not recorded"))
+    ministries = models.PositiveIntegerField(_("from ministries"))
+    agencies = models.PositiveIntegerField(_("from government agencies"))
+    civil_society = models.PositiveIntegerField(_("from civil society"))
+    other_institutions = models.PositiveIntegerField(_("from other institutions"))
+    pre_test_mean = models.DecimalField(
+        _("pre-test mean score (%)"), max_digits=5, decimal_places=2, null=True
+    )
+    post_test_mean = models.DecimalField(
+        _("post-test mean score (%)"), max_digits=5, decimal_places=2, null=True
+    )
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    activity = models.ForeignKey(
+        "coordination.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="law_trainings",
+        verbose_name=_("funding activity"),
+    )
+    source = models.CharField(_("source"), max_length=200)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        ordering = ["-starts_on", "reference"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="law_training_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def participants(self) -> int:
+        return self.women + self.men + self.sex_not_recorded
+
+
+class Implementation(models.Model):
+    """A national law or policy (the policy database) that implements an instrument, as an editor recorded it."""
+
+    policy = models.ForeignKey(
+        "coordination.MigrationPolicy",
+        on_delete=models.CASCADE,
+        related_name="law_implementations",
+        verbose_name=_("law or policy"),
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="implementations", verbose_name=_("instrument")
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        ordering = ["instrument__code"]
+        verbose_name = _("implementation")
+        verbose_name_plural = _("implementations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "instrument"], name="law_one_link_per_policy_and_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} → {self.instrument_id}"
