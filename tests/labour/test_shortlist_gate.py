@@ -6,7 +6,7 @@ import pytest
 from migdev.labour import gate, services
 from migdev.labour.matching import shortlist
 from migdev.labour.models import Application
-from tests.labour.conftest import CARE, COOKING, MEDICATION, TODAY, World, make_worker
+from tests.labour.conftest import CARE, COOKING, MEDICATION, TODAY, World, complete_orientation, make_worker
 
 
 def test_shortlist_ranks_and_explains(world: World) -> None:
@@ -98,6 +98,7 @@ def _ready(world: World) -> Application:
         currency="EUR",
         paid_by="employer",
     )
+    complete_orientation(world, application)
     return application
 
 
@@ -109,7 +110,7 @@ def _status(application: Application, code: str) -> str:
 def test_every_check_holds_on_a_clean_application(world: World) -> None:
     application = _ready(world)
     result = gate.safeguards_gate(application, on=TODAY)
-    assert [c.status for c in result.checks] == ["holds"] * 7 and result.passes
+    assert [c.status for c in result.checks] == ["holds"] * 8 and result.passes
 
 
 def test_recruiter_check_blocks_expired_unlicensed_suspended(world: World) -> None:
