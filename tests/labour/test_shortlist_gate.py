@@ -52,8 +52,8 @@ def test_no_scheme_consent_or_withdrawn_consent_excludes(world: World) -> None:
     assert shortlist(world.job_order).candidates == []
 
 
-def _ready(world: World) -> Application:
-    """An application that passes every check."""
+def _ready(world: World, *, oriented: bool = True) -> Application:
+    """An application that passes every check (all but orientation when ``oriented`` is false)."""
     worker = make_worker(world, "Amina")
     [application] = services.shortlist_save(
         actor=world.officer, job_order=world.job_order, worker_ids=[worker.pk]
@@ -98,7 +98,8 @@ def _ready(world: World) -> Application:
         currency="EUR",
         paid_by="employer",
     )
-    complete_orientation(world, application)
+    if oriented:
+        complete_orientation(world, application)
     return application
 
 
