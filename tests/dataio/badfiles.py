@@ -417,6 +417,12 @@ def _samples() -> dict[str, Sample]:
         ["Agency", "SEN", "L1", "2025-01-01", "", "certified", "Roster", "2026-11-01"],
         3,
     )
+    samples["shortage-list"] = csv_sample(
+        "shortage_list",
+        [["destination_iso3", "title", "listed_on", "source", "esco_uri"]],
+        ["BEL", "nurse", "2026-10-01", "List", ""],
+        2,
+    )
     for name in ("ctdc-global", "ctdc-synthetic"):
         columns = list(ctdc.FORMATS[name].columns)
         row = ["" for _ in columns]

@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from migdev.core.api_base import AUTH, Pagination, problem
 from migdev.core.api_params import IsoDate, OneOf, RecordId, answers
 from migdev.core.versioning import StaleEdit
-from migdev.labour import gate, orientation, passage, selectors, services
+from migdev.labour import gate, orientation, passage, selectors, services, title_import
 from migdev.labour.matching import METHOD as SHORTLIST_METHOD
 from migdev.labour.matching import shortlist
 from migdev.labour.models import (
@@ -38,6 +38,7 @@ from migdev.labour.models import (
     PermitStatus,
     Scheme,
     Sex,
+    TitleMapping,
     WagePeriod,
     Worker,
 )
@@ -1256,3 +1257,78 @@ def check_in_alert_acknowledge(request: HttpRequest, alert_id: RecordId) -> Any:
     if alert is None:
         raise Http404
     return _alert_out(passage.alert_acknowledge(actor=request.user, alert=alert))
+
+
+# --- imported job titles to confirm ---------------------------------------------------------------------
+
+
+class LabourTitleCandidateOut(Schema):
+    uri: str
+    label: str
+    isco_code: str
+    score: float
+
+
+class LabourTitleMappingOut(Schema):
+    id: int
+    kind: str
+    source_file: str
+    row: int
+    title: str
+    destination_country: str
+    status: str
+    confidence: float | None
+    occupation_uri: str
+    candidates: list[LabourTitleCandidateOut]
+    version: int
+
+
+def _mapping_out(mapping: TitleMapping) -> LabourTitleMappingOut:
+    return LabourTitleMappingOut(
+        id=mapping.pk,
+        kind=mapping.kind,
+        source_file=mapping.source_file,
+        row=mapping.row,
+        title=mapping.title,
+        destination_country=mapping.destination_country_id,
+        status=mapping.status,
+        confidence=mapping.confidence,
+        occupation_uri=mapping.occupation_uri,
+        candidates=[LabourTitleCandidateOut(**item) for item in mapping.candidates],
+        version=mapping.version,
+    )
+
+
+@router.get(
+    "title-mappings", response=list[LabourTitleMappingOut], summary="Imported job titles waiting for a person"
+)
+@paginate(Pagination)
+def title_mapping_list(request: HttpRequest) -> Any:
+    return [_mapping_out(item) for item in title_import.mappings_to_confirm(request.user)]
+
+
+class LabourTitleConfirmIn(Schema):
+    version: int = Field(..., ge=1, description="The version this change starts from (409 if stale).")
+    occupation_uri: Uri
+
+
+@router.post(
+    "title-mappings/{mapping_id}/confirm",
+    response=LabourTitleMappingOut,
+    summary="Pick the ESCO occupation of an ambiguous or unmatched job title",
+)
+@answers(409)
+def title_mapping_confirm(request: HttpRequest, mapping_id: RecordId, payload: LabourTitleConfirmIn) -> Any:
+    mapping = title_import.mappings_to_confirm(request.user).filter(pk=mapping_id).first()
+    if mapping is None:
+        raise Http404
+    try:
+        mapping = title_import.mapping_confirm(
+            actor=request.user,
+            mapping=mapping,
+            occupation_uri=payload.occupation_uri,
+            expected_version=payload.version,
+        )
+    except StaleEdit as stale:
+        return _stale(request, stale)
+    return _mapping_out(mapping)

@@ -41,6 +41,8 @@ CLEAR_TEXT_FIELDS = {
     "Passage.visa_status": "A status code.",
     "Passage.work_permit_status": "A status code.",
     "CheckIn.channel": "A channel code (phone, visit, online).",
+    "TitleMapping.*": "A job title from an employer's or a destination's list and the ESCO occupations it "
+    "may mean; it names no worker.",
 }
 
 
@@ -803,3 +805,54 @@ class CheckInAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.check_in_id} · {self.raised_at:%Y-%m-%d}"
+
+
+# --- imported job titles mapped to ESCO ----------------------------------------------------------------
+
+
+class TitleMapping(VersionedModel):
+    """A free-text job title from an imported list and the ESCO occupation it was mapped to.
+
+    A title the skills search maps with confidence is applied at import (``mapped``); an ambiguous or
+    unmatched one waits for a person to pick the occupation (``confirmed``) and nothing is created for it
+    until then. The row's other values wait in ``payload``."""
+
+    class Kind(models.TextChoices):
+        SHORTAGE = "shortage", _("Shortage list")
+
+    class Status(models.TextChoices):
+        MAPPED = "mapped", _("Mapped with confidence")
+        AMBIGUOUS = "ambiguous", _("Ambiguous: to confirm")
+        UNMATCHED = "unmatched", _("No match: to confirm")
+        CONFIRMED = "confirmed", _("Confirmed by a person")
+
+    kind = models.CharField(_("list"), max_length=12, choices=Kind.choices)
+    source_file = models.CharField(_("file"), max_length=255)
+    row = models.PositiveIntegerField(_("row"))
+    title = models.CharField(_("job title"), max_length=300)
+    language = models.CharField(_("language of the title"), max_length=2, default="en")
+    destination_country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination")
+    )
+    candidates = models.JSONField(_("candidates"), default=list, blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    occupation_uri = models.CharField(_("occupation (ESCO URI)"), max_length=URI_MAX, blank=True)
+    payload = models.JSONField(_("other values of the row"), default=dict, blank=True)
+    shortage = models.ForeignKey(
+        ShortageOccupation, on_delete=models.SET_NULL, null=True, blank=True, related_name="mappings"
+    )
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-imported_at", "row", "pk"]
+        verbose_name = _("job-title mapping")
+        verbose_name_plural = _("job-title mappings")
+        permissions = [("confirm_titlemapping", _("Can confirm the occupation of an imported job title"))]
+
+    def __str__(self) -> str:
+        return self.title

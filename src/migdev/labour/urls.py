@@ -19,4 +19,5 @@ urlpatterns = [
     path("applications/<int:pk>/passage/", views.application_passage, name="application_passage"),
     path("applications/<int:pk>/certificate/", views.orientation_certificate, name="orientation_certificate"),
     path("check-ins/", views.check_in_alerts, name="check_in_alerts"),
+    path("title-mappings/", views.title_mappings, name="title_mappings"),
 ]

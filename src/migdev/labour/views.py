@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from migdev.accounts import access
 from migdev.core.versioning import StaleEdit
-from migdev.labour import gate, orientation, passage, selectors, services
+from migdev.labour import gate, orientation, passage, selectors, services, title_import
 from migdev.labour.matching import METHOD as SHORTLIST_METHOD
 from migdev.labour.matching import shortlist
 from migdev.labour.models import (
@@ -647,4 +647,36 @@ def check_in_alerts(request: HttpRequest) -> HttpResponse:
             "acknowledged": [alert for alert in alerts if alert.acknowledged_at is not None][:100],
             "section": "check_ins",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def title_mappings(request: HttpRequest) -> HttpResponse:
+    """Imported job titles the skills search could not map alone, for a person to pick the occupation."""
+    if not access.has_permission(request.user, "labour.confirm_titlemapping"):
+        raise Http404
+    pending = title_import.mappings_to_confirm(request.user)
+    problem = ""
+    if request.method == "POST":
+        mapping = pending.filter(pk=request.POST.get("mapping") or 0).first()
+        if mapping is None:
+            raise Http404
+        try:
+            title_import.mapping_confirm(
+                actor=request.user,
+                mapping=mapping,
+                occupation_uri=request.POST.get("occupation_uri", "").strip(),
+                expected_version=int(request.POST.get("version", "0") or 0),
+            )
+            return redirect("labour:title_mappings")
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        except StaleEdit:
+            problem = str(_("Someone changed this record since you opened the page; nothing was saved."))
+    return render(
+        request,
+        "labour/title_mappings.html",
+        {"pending": pending[:200], "problem": problem, "section": "titles"},
+        status=400 if problem else 200,
     )
