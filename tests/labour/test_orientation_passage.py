@@ -203,6 +203,8 @@ def _abroad(world: World, *, arrived_days_ago: int) -> Application:
 
 def test_departure_and_arrival_schedule_check_ins(world: World) -> None:
     application = _ready(world)
+    assert passage.passage_read(application).departed_on is None
+    assert not Passage.objects.filter(application=application).exists()  # reading writes nothing
     with pytest.raises(ValidationError):
         passage.record_arrival(actor=world.officer, application=application, arrived_on=timezone.localdate())
     services.application_deploy(actor=world.officer, application=application)
@@ -317,3 +319,43 @@ def test_alerts_reach_only_the_schemes_officer_and_reads_are_audited(world: Worl
     detail = officer.get(f"/es/labour/applications/{application.pk}/passage/")
     assert detail.status_code == 200 and "Amina" in detail.content.decode()
     assert AuditEvent.objects.filter(action="read", record_type="labour.worker").count() == before + 1
+
+
+def test_passage_page_forms_for_the_officer(world: World) -> None:
+    application = _ready(world)
+    services.application_deploy(actor=world.officer, application=application)
+    officer = _signed_in(world.officer)
+    url = f"/en/labour/applications/{application.pk}/passage/"
+    version = Passage.objects.get(application=application).version
+    saved = officer.post(
+        url,
+        {"action": "passage", "visa_status": "granted", "work_permit_status": "applied", "version": version},
+    )
+    assert saved.status_code == 302
+    stale = officer.post(
+        url,
+        {"action": "passage", "visa_status": "refused", "work_permit_status": "applied", "version": version},
+    )
+    assert stale.status_code == 409 and Passage.objects.get(application=application).visa_status == "granted"
+    assert officer.post(url, {"action": "arrival", "arrived_on": "not a date"}).status_code == 400
+    today = timezone.localdate().isoformat()
+    assert officer.post(url, {"action": "arrival", "arrived_on": today}).status_code == 302
+    first = application.check_ins.order_by("due_on").first()
+    done = officer.post(
+        url,
+        {
+            "action": "check_in",
+            "check_in": first.pk,
+            "done_on": today,
+            "channel": "visit",
+            "version": first.version,
+        },
+    )
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert (
+        first.done_on == timezone.localdate() and first.channel == "visit" and first.done_by == world.officer
+    )
+    employer = _signed_in(world.employer_user)
+    assert employer.get(url).status_code == 404
+    assert employer.post(url, {"action": "arrival", "arrived_on": today}).status_code == 404

@@ -1097,7 +1097,7 @@ class LabourPassageOut(Schema):
 
 
 def _passage_out(application: Application) -> LabourPassageOut:
-    record = passage.passage_of(application)
+    record = passage.passage_read(application)
     return LabourPassageOut(
         visa_status=record.visa_status,
         work_permit_status=record.work_permit_status,

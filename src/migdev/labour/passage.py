@@ -40,8 +40,14 @@ def _require_reach(actor: UserLike | None, application: Application, allowed: se
 
 
 def passage_of(application: Application) -> Passage:
+    """The stored passage, created on first write."""
     passage, _created = Passage.objects.get_or_create(application=application)
     return passage
+
+
+def passage_read(application: Application) -> Passage:
+    """The passage for reading: an unsaved blank one (version 1) while nothing was recorded."""
+    return Passage.objects.filter(application=application).first() or Passage(application=application)
 
 
 def passage_update(
@@ -130,7 +136,7 @@ def check_in_record(
     _require_reach(actor, check_in.application, {"officer", "recruiter", "pes"})
     if channel not in CheckIn.Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
-    passage = passage_of(check_in.application)
+    passage = passage_read(check_in.application)
     if passage.arrived_on is None or done_on < passage.arrived_on or done_on > timezone.localdate():
         raise ValidationError({"done_on": _("A check-in happens between the arrival and today.")})
     with transaction.atomic():

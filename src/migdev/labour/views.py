@@ -516,7 +516,7 @@ def application_passage(request: HttpRequest, pk: int) -> HttpResponse:
     held = selectors.application_capacities(request.user, application)
     if not held & {"officer", "recruiter", "pes", "worker"}:
         raise Http404
-    record = passage.passage_of(application)
+    record = passage.passage_read(application)
     form = PassageForm(
         initial={
             **{name: getattr(record, name) for name in passage.PASSAGE_FIELDS},
@@ -563,7 +563,7 @@ def application_passage(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit:
             problem = str(_("Someone changed this record since you opened the page; nothing was saved."))
             status = 409
-        record.refresh_from_db()
+        record = passage.passage_read(application)
     view = selectors.applicant_view(request.user, application, request=request)
     progress = orientation.orientation_progress(application)
     certificate = OrientationCertificate.objects.filter(application=application).first()
