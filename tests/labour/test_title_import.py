@@ -17,6 +17,7 @@ from tests.labour.conftest import NURSE, OCC, World
 HEADER = "destination_iso3,title,listed_on,source,esco_uri\n"
 HEAD_CHEF = OCC + "t-head-chef"
 PASTRY_CHEF = OCC + "t-pastry-chef"
+SHIP_COOK = OCC + "t-ship-cook"
 
 
 def _file(tmp_path: Path, body: str, name: str = "shortage.csv") -> Path:
@@ -29,6 +30,8 @@ def _file(tmp_path: Path, body: str, name: str = "shortage.csv") -> Path:
 def chefs(esco: TaxonomyEdition) -> None:
     Occupation.objects.create(edition=esco, uri=HEAD_CHEF, isco_code="3434", label_en="head chef")
     Occupation.objects.create(edition=esco, uri=PASTRY_CHEF, isco_code="3434", label_en="pastry chef")
+    # Two occupations an exact title matches equally well: still for a person to decide.
+    Occupation.objects.create(edition=esco, uri=SHIP_COOK, isco_code="5120", label_en="cook")
     TaxonomyEdition.objects.filter(pk=esco.pk).update(revision=esco.revision + 1)
 
 
@@ -37,10 +40,11 @@ def test_titles_mapped_alone_only_when_clear(world: World, chefs: None, tmp_path
         "BEL,nurse,2026-10-01,Belgian shortage list 2026,\n"
         "BEL,chef,2026-10-01,Belgian shortage list 2026,\n"
         "BEL,astronaut,2026-10-01,Belgian shortage list 2026,\n"
+        "BEL,cook,2026-10-01,Belgian shortage list 2026,\n"
         f"BEL,Cuisinier polyvalent,2026-10-01,Belgian shortage list 2026,{OCC}t-cook\n"
     )
     result = import_file(format_name="shortage-list", path=_file(tmp_path, body))
-    assert (result.read, result.created) == (4, 2)
+    assert (result.read, result.created) == (5, 2)
     by_title = {m.title: m for m in TitleMapping.objects.all()}
     assert by_title["nurse"].status == "mapped" and by_title["nurse"].occupation_uri == NURSE
     assert by_title["nurse"].confidence and by_title["nurse"].confidence >= 0.9
@@ -49,6 +53,8 @@ def test_titles_mapped_alone_only_when_clear(world: World, chefs: None, tmp_path
     assert chef.status == "ambiguous" and chef.occupation_uri == "" and chef.shortage is None
     assert {c["uri"] for c in chef.candidates} == {HEAD_CHEF, PASTRY_CHEF}
     assert by_title["astronaut"].status == "unmatched" and by_title["astronaut"].candidates == []
+    cook = by_title["cook"]
+    assert cook.status == "ambiguous" and {c["uri"] for c in cook.candidates} >= {OCC + "t-cook", SHIP_COOK}
     assert set(ShortageOccupation.objects.values_list("occupation_uri", flat=True)) == {NURSE, OCC + "t-cook"}
     assert ShortageOccupation.objects.get(occupation_uri=NURSE).isco_code == "2221"
 
@@ -56,7 +62,7 @@ def test_titles_mapped_alone_only_when_clear(world: World, chefs: None, tmp_path
     officer = Client()
     login_verified(officer, world.officer)
     listed = officer.get("/api/v1/labour/title-mappings").json()["items"]
-    assert {item["title"] for item in listed} == {"chef", "astronaut"}
+    assert {item["title"] for item in listed} == {"chef", "astronaut", "cook"}
     url = f"/api/v1/labour/title-mappings/{chef.pk}/confirm"
     body_json = {"version": chef.version, "occupation_uri": PASTRY_CHEF}
     assert (
