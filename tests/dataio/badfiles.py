@@ -483,6 +483,12 @@ def _samples() -> dict[str, Sample]:
     samples["law-implementations"] = csv_sample(
         "law_implementations", [["policy", "instrument", "note", "source"]], ["P-1", "ICRMW", "n", "s"], 0
     )
+    samples["shortage-list"] = csv_sample(
+        "shortage_list",
+        [["destination_iso3", "title", "listed_on", "source", "esco_uri"]],
+        ["BEL", "nurse", "2026-10-01", "List", ""],
+        2,
+    )
     for name in ("ctdc-global", "ctdc-synthetic"):
         columns = list(ctdc.FORMATS[name].columns)
         row = ["" for _ in columns]

@@ -171,3 +171,47 @@ def world(esco: TaxonomyEdition) -> World:
         recruiter,
         job_order,
     )
+
+
+def orientation_course(world: World, *, title: str = "Pre-departure seminar") -> Any:
+    """A three-module course of the world's scheme with one session that started yesterday, in French."""
+    from django.utils import timezone
+
+    from migdev.labour import orientation
+
+    curriculum = orientation.curriculum_create(
+        actor=world.officer,
+        scheme=world.scheme,
+        title=title,
+        languages=["fra", "wol"],
+        modules=[
+            {"topic": "contract_rights", "minutes": 90},
+            {"topic": "fees", "minutes": 30},
+            {"topic": "grievance", "title": "Who to call in Belgium", "minutes": 45},
+        ],
+    )
+    started = timezone.now() - datetime.timedelta(days=1)
+    session = orientation.session_create(
+        actor=world.officer,
+        curriculum=curriculum,
+        language="fra",
+        starts_at=started,
+        ends_at=started + datetime.timedelta(hours=6),
+        place="Dakar, maison des migrants",
+    )
+    return curriculum, session
+
+
+def complete_orientation(world: World, application: Any) -> Any:
+    """Enrol, record every module attended and issue the certificate."""
+    from migdev.labour import orientation
+
+    curriculum, session = orientation_course(world)
+    attendance = orientation.attendance_enrol(actor=world.officer, session=session, application=application)
+    orientation.attendance_record(
+        actor=world.officer,
+        attendance=attendance,
+        module_ids=list(curriculum.modules.values_list("pk", flat=True)),
+        expected_version=attendance.version,
+    )
+    return orientation.certificate_issue(actor=world.officer, application=application)

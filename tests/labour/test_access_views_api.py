@@ -1,5 +1,6 @@
 """The real pages and API, as each role uses them: scope 404s, pseudonymisation, audited identifying reads."""
 
+import datetime
 import json
 
 import pytest
@@ -231,6 +232,7 @@ def test_end_to_end_job_order_to_deployment_through_the_api(world: World) -> Non
         "contract",
         "documents",
         "grievance",
+        "orientation",
     }
     contract = services.contract_add(
         actor=world.officer,
@@ -254,11 +256,66 @@ def test_end_to_end_job_order_to_deployment_through_the_api(world: World) -> Non
         actor=world.officer, application=application, channel="Hotline 1234", given_on=timezone.localdate()
     )
     gate = officer.get(f"/api/v1/labour/applications/{application_id}/gate").json()
+    assert [c["code"] for c in gate["checks"] if c["status"] == "blocks"] == ["orientation"]
+    # Orientation through the API: a course, a session that started an hour ago, attendance, certificate.
+    course = _post(
+        officer,
+        f"/api/v1/labour/schemes/{world.scheme.pk}/curricula",
+        {
+            "title": "Before leaving for Belgium",
+            "languages": ["fr"],
+            "modules": [{"topic": "contract_rights", "minutes": 90}, {"topic": "grievance", "minutes": 30}],
+        },
+    )
+    assert course.status_code == 201, course.content
+    started = timezone.now() - datetime.timedelta(hours=1)
+    session = _post(
+        officer,
+        f"/api/v1/labour/curricula/{course.json()['id']}/sessions",
+        {
+            "language": "fra",
+            "starts_at": started.isoformat(),
+            "ends_at": (started + datetime.timedelta(hours=3)).isoformat(),
+            "online_url": "https://meet.example.org/orientation",
+        },
+    )
+    assert session.status_code == 201, session.content
+    enrolled = _post(
+        officer,
+        f"/api/v1/labour/sessions/{session.json()['id']}/attendance",
+        {"application_id": application_id},
+    )
+    assert enrolled.status_code == 201, enrolled.content
+    modules = [module["id"] for module in course.json()["modules"]]
+    attendance = f"/api/v1/labour/attendance/{enrolled.json()['id']}"
+    partly = _post(officer, attendance, {"version": enrolled.json()["version"], "module_ids": modules[:1]})
+    assert partly.status_code == 200, partly.content
+    certificate = f"/api/v1/labour/applications/{application_id}/orientation/certificate"
+    assert _post(officer, certificate, {}).status_code == 422
+    stale = _post(officer, attendance, {"version": enrolled.json()["version"], "module_ids": modules})
+    assert stale.status_code == 409
+    assert (
+        _post(officer, attendance, {"version": partly.json()["version"], "module_ids": modules}).status_code
+        == 200
+    )
+    issued = _post(officer, certificate, {})
+    assert issued.status_code == 201 and issued.json()["certificate_number"].startswith("OR-")
+    gate = officer.get(f"/api/v1/labour/applications/{application_id}/gate").json()
     assert gate["passes"]
     page = officer.get(f"/es/labour/applications/{application_id}/gate/")
     assert page.status_code == 200
-    application.refresh_from_db()
-    assert services.application_deploy(actor=world.officer, application=application).stage == "deployed"
+    deployed = _post(officer, f"/api/v1/labour/applications/{application_id}/deploy", {})
+    assert deployed.status_code == 200 and deployed.json()["stage"] == "deployed"
+    passage = officer.get(f"/api/v1/labour/applications/{application_id}/passage").json()
+    assert passage["departed_on"] == timezone.localdate().isoformat() and passage["check_ins"] == []
+    arrival = f"/api/v1/labour/applications/{application_id}/passage/arrival"
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    assert _post(officer, arrival, {"arrived_on": tomorrow}).status_code == 422
+    arrived = _post(officer, arrival, {"arrived_on": timezone.localdate().isoformat()})
+    assert arrived.status_code == 200, arrived.content
+    assert [c["days_after_arrival"] for c in arrived.json()["check_ins"]] == [7, 30, 90]
+    # The employer sees neither the passage nor the alerts of another organisation's officer.
+    assert _post(employer, arrival, {"arrived_on": timezone.localdate().isoformat()}).status_code == 404
 
 
 def _post(client: Client, url: str, body: dict):  # type: ignore[no-untyped-def]
@@ -388,6 +445,10 @@ def test_registration_consent_and_gate_inputs_through_the_api(world: World) -> N
         refunded_on=timezone.localdate(),
         expected_version=line.version,
     )
+    still = _post(officer, base + "/deploy", {})
+    assert still.status_code == 409 and "orientation" in still.json()["detail"]
+    waived = _post(officer, base + "/waivers", {"check": "orientation", "reason": "Seminar done in 2026"})
+    assert waived.status_code == 204
     assert _post(officer, base + "/deploy", {}).json()["stage"] == "deployed"
 
 

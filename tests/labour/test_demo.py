@@ -62,3 +62,30 @@ def test_worker_page_speaks_the_workers_language(db: None) -> None:
     assert "Numéro de licence" in page and ">licence:" not in page and ">language:" not in page
     page = client.get("/es/labour/me/").content.decode()
     assert "en francés." in page and "Número de licencia" in page
+
+
+def test_demo_shows_orientation_passage_and_a_missed_check_in(db: None) -> None:
+    from migdev.labour.models import CheckInAlert, OrientationCurriculum
+
+    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
+    _tiny_esco()
+    demo_users_create()
+    seed_labour_demo()
+    assert all(course.is_sample for course in OrientationCurriculum.objects.all())
+    [alert] = CheckInAlert.objects.all()
+    assert alert.check_in.days_after_arrival == 30
+    deployed = alert.check_in.application
+    assert gate.safeguards_gate(deployed).passes
+    awa = Application.objects.get(worker__user__username=demo_username(Role.WORKER))
+    assert "orientation" in gate.safeguards_gate(awa).blocking
+    client = Client()
+    login_verified(client, User.objects.get(username=demo_username(Role.SCHEME_OFFICER)))
+    alerts = client.get("/fr/labour/check-ins/").content.decode()
+    assert deployed.worker.pseudonym in alerts
+    scheme = Scheme.objects.get(title=SCHEME_TITLE)
+    course = client.get(f"/es/labour/schemes/{scheme.pk}/orientation/").content.decode()
+    assert "Sample: before leaving for Spain" in course
+    passage_page = client.get(f"/en/labour/applications/{deployed.pk}/passage/").content.decode()
+    assert "OR-SAMPLE0001" in passage_page and "Missed" in passage_page
+    certificate = client.get(f"/fr/labour/applications/{deployed.pk}/certificate/")
+    assert certificate.status_code == 200 and 'lang="es"' in certificate.content.decode()

@@ -6,7 +6,7 @@ import pytest
 from migdev.labour import gate, services
 from migdev.labour.matching import shortlist
 from migdev.labour.models import Application
-from tests.labour.conftest import CARE, COOKING, MEDICATION, TODAY, World, make_worker
+from tests.labour.conftest import CARE, COOKING, MEDICATION, TODAY, World, complete_orientation, make_worker
 
 
 def test_shortlist_ranks_and_explains(world: World) -> None:
@@ -52,8 +52,8 @@ def test_no_scheme_consent_or_withdrawn_consent_excludes(world: World) -> None:
     assert shortlist(world.job_order).candidates == []
 
 
-def _ready(world: World) -> Application:
-    """An application that passes every check."""
+def _ready(world: World, *, oriented: bool = True) -> Application:
+    """An application that passes every check (all but orientation when ``oriented`` is false)."""
     worker = make_worker(world, "Amina")
     [application] = services.shortlist_save(
         actor=world.officer, job_order=world.job_order, worker_ids=[worker.pk]
@@ -98,6 +98,8 @@ def _ready(world: World) -> Application:
         currency="EUR",
         paid_by="employer",
     )
+    if oriented:
+        complete_orientation(world, application)
     return application
 
 
@@ -109,7 +111,7 @@ def _status(application: Application, code: str) -> str:
 def test_every_check_holds_on_a_clean_application(world: World) -> None:
     application = _ready(world)
     result = gate.safeguards_gate(application, on=TODAY)
-    assert [c.status for c in result.checks] == ["holds"] * 7 and result.passes
+    assert [c.status for c in result.checks] == ["holds"] * 8 and result.passes
 
 
 def test_recruiter_check_blocks_expired_unlicensed_suspended(world: World) -> None:

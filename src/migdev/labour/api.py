@@ -19,17 +19,26 @@ from ninja.pagination import paginate
 from migdev.core.api_base import AUTH, Pagination, problem
 from migdev.core.api_params import IsoDate, OneOf, RecordId, answers
 from migdev.core.versioning import StaleEdit
-from migdev.labour import gate, selectors, services
+from migdev.labour import gate, orientation, passage, selectors, services, title_import
 from migdev.labour.matching import METHOD as SHORTLIST_METHOD
 from migdev.labour.matching import shortlist
 from migdev.labour.models import (
     Application,
+    CheckIn,
+    CheckInAlert,
     ConsentMethod,
     CostLine,
     IdentityDocumentCustody,
     JobOrder,
+    OrientationAttendance,
+    OrientationCertificate,
+    OrientationCurriculum,
+    OrientationSession,
+    OrientationTopic,
+    PermitStatus,
     Scheme,
     Sex,
+    TitleMapping,
     WagePeriod,
     Worker,
 )
@@ -813,3 +822,513 @@ def scheme_round_keep(request: HttpRequest, scheme_id: RecordId, payload: RoundK
         actor=request.user, scheme=scheme, pairs=[(int(p[0]), int(p[1])) for p in payload.placements]
     )
     return Status(201, [_application_out(request, application) for application in kept])
+
+
+# --- pre-departure orientation ---------------------------------------------------------------------------
+
+
+class LabourOrientationModuleIn(Schema):
+    topic: Annotated[str, OneOf(OrientationTopic)]
+    title: str = Field("", max_length=200)
+    minutes: int = Field(..., ge=1, le=1440)
+
+
+class LabourCurriculumIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    languages: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}$")]] = Field(
+        ..., min_length=1, max_length=20
+    )
+    modules: list[LabourOrientationModuleIn] = Field(..., min_length=1, max_length=30)
+
+
+class LabourOrientationModuleOut(Schema):
+    id: int
+    position: int
+    topic: str
+    title: str
+    minutes: int
+
+
+class LabourOrientationSessionOut(Schema):
+    id: int
+    language: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    place: str
+    online_url: str
+    capacity: int
+    enrolled: int
+
+
+class LabourCurriculumOut(Schema):
+    id: int
+    scheme_id: int
+    title: str
+    languages: list[str]
+    is_sample: bool
+    modules: list[LabourOrientationModuleOut]
+    sessions: list[LabourOrientationSessionOut]
+
+
+def _session_out(session: OrientationSession) -> LabourOrientationSessionOut:
+    return LabourOrientationSessionOut(
+        id=session.pk,
+        language=session.language,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        place=session.place,
+        online_url=session.online_url,
+        capacity=session.capacity,
+        enrolled=session.attendances.count(),
+    )
+
+
+def _curriculum_out(curriculum: OrientationCurriculum) -> LabourCurriculumOut:
+    return LabourCurriculumOut(
+        id=curriculum.pk,
+        scheme_id=curriculum.scheme_id,
+        title=curriculum.title,
+        languages=list(curriculum.languages),
+        is_sample=curriculum.is_sample,
+        modules=[
+            LabourOrientationModuleOut(
+                id=module.pk,
+                position=module.position,
+                topic=module.topic,
+                title=module.title,
+                minutes=module.minutes,
+            )
+            for module in curriculum.modules.all()
+        ],
+        sessions=[_session_out(session) for session in curriculum.sessions.all()],
+    )
+
+
+@router.get(
+    "schemes/{scheme_id}/curricula",
+    response=list[LabourCurriculumOut],
+    summary="A scheme's orientation courses",
+)
+def curriculum_list(request: HttpRequest, scheme_id: RecordId) -> Any:
+    scheme = selectors.scheme_get_for_user(request.user, scheme_id, request=request)
+    return [_curriculum_out(item) for item in OrientationCurriculum.objects.filter(scheme=scheme)]
+
+
+@router.post(
+    "schemes/{scheme_id}/curricula",
+    response={201: LabourCurriculumOut},
+    summary="Add an orientation course with its modules (scheme officer)",
+)
+def curriculum_create(request: HttpRequest, scheme_id: RecordId, payload: LabourCurriculumIn) -> Any:
+    scheme = selectors.scheme_get_for_user(request.user, scheme_id, request=request)
+    curriculum = orientation.curriculum_create(
+        actor=request.user,
+        scheme=scheme,
+        title=payload.title,
+        languages=payload.languages,
+        modules=[item.dict() for item in payload.modules],
+    )
+    return Status(201, _curriculum_out(curriculum))
+
+
+def _curriculum_for(request: HttpRequest, curriculum_id: int) -> OrientationCurriculum:
+    curriculum = OrientationCurriculum.objects.filter(pk=curriculum_id).first()
+    if curriculum is None:
+        raise Http404
+    selectors.scheme_get_for_user(request.user, curriculum.scheme_id, request=request)
+    return curriculum
+
+
+class LabourSessionIn(Schema):
+    language: str = Field(..., pattern=r"^[A-Za-z]{2,3}$")
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    place: str = Field("", max_length=200)
+    online_url: str = Field("", max_length=500, pattern=r"^(https://\S+)?$")
+    capacity: int = Field(30, ge=1, le=10_000)
+
+
+@router.post(
+    "curricula/{curriculum_id}/sessions",
+    response={201: LabourOrientationSessionOut},
+    summary="Schedule a session of a course (scheme officer)",
+)
+def session_create(request: HttpRequest, curriculum_id: RecordId, payload: LabourSessionIn) -> Any:
+    curriculum = _curriculum_for(request, curriculum_id)
+    session = orientation.session_create(actor=request.user, curriculum=curriculum, **payload.dict())
+    return Status(201, _session_out(session))
+
+
+class LabourEnrolIn(Schema):
+    application_id: RecordId
+
+
+class LabourAttendanceOut(Schema):
+    id: int
+    session_id: int
+    application_id: int
+    module_ids: list[int]
+    recorded_at: datetime.datetime | None
+    version: int
+
+
+def _attendance_out(attendance: OrientationAttendance) -> LabourAttendanceOut:
+    return LabourAttendanceOut(
+        id=attendance.pk,
+        session_id=attendance.session_id,
+        application_id=attendance.application_id,
+        module_ids=sorted(attendance.modules_attended.values_list("pk", flat=True)),
+        recorded_at=attendance.recorded_at,
+        version=attendance.version,
+    )
+
+
+@router.post(
+    "sessions/{session_id}/attendance",
+    response={201: LabourAttendanceOut},
+    summary="Enrol a selected worker in a session (scheme officer)",
+)
+def attendance_enrol(request: HttpRequest, session_id: RecordId, payload: LabourEnrolIn) -> Any:
+    session = OrientationSession.objects.select_related("curriculum").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    application = selectors.application_get_for_user(request.user, payload.application_id, request=request)
+    attendance = orientation.attendance_enrol(actor=request.user, session=session, application=application)
+    return Status(201, _attendance_out(attendance))
+
+
+class LabourAttendanceIn(Schema):
+    version: int = Field(..., ge=1, description="The version this change starts from (409 if stale).")
+    module_ids: list[RecordId] = Field(..., max_length=30)
+
+
+@router.post(
+    "attendance/{attendance_id}", response=LabourAttendanceOut, summary="Record the modules attended"
+)
+@answers(409)
+def attendance_record(request: HttpRequest, attendance_id: RecordId, payload: LabourAttendanceIn) -> Any:
+    attendance = OrientationAttendance.objects.select_related("session").filter(pk=attendance_id).first()
+    if attendance is None:
+        raise Http404
+    attendance.application = selectors.application_get_for_user(
+        request.user, attendance.application_id, request=request
+    )
+    try:
+        attendance = orientation.attendance_record(
+            actor=request.user,
+            attendance=attendance,
+            module_ids=payload.module_ids,
+            expected_version=payload.version,
+        )
+    except StaleEdit as stale:
+        return _stale(request, stale)
+    return _attendance_out(attendance)
+
+
+class LabourOrientationOut(Schema):
+    complete: bool
+    certificate_number: str | None
+    certificate_issued_on: datetime.date | None
+    courses: list[dict[str, Any]] = Field(
+        ..., description="Per course: id, title, attended and missing module ids"
+    )
+
+
+def _orientation_out(application: Application) -> LabourOrientationOut:
+    certificate = OrientationCertificate.objects.filter(application=application).first()
+    return LabourOrientationOut(
+        complete=certificate is not None,
+        certificate_number=certificate.number if certificate else None,
+        certificate_issued_on=certificate.issued_on if certificate else None,
+        courses=[
+            {
+                "id": item.curriculum.pk,
+                "title": item.curriculum.title,
+                "attended": sorted(item.attended),
+                "missing": [module.pk for module in item.missing],
+            }
+            for item in orientation.orientation_progress(application)
+        ],
+    )
+
+
+@router.get(
+    "applications/{application_id}/orientation", response=LabourOrientationOut, summary="Orientation progress"
+)
+def application_orientation(request: HttpRequest, application_id: RecordId) -> LabourOrientationOut:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    return _orientation_out(application)
+
+
+@router.post(
+    "applications/{application_id}/orientation/certificate",
+    response={201: LabourOrientationOut},
+    summary="Issue the orientation certificate (every module attended)",
+)
+def application_orientation_certificate(request: HttpRequest, application_id: RecordId) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    orientation.certificate_issue(actor=request.user, application=application)
+    return Status(201, _orientation_out(application))
+
+
+# --- passage and check-ins --------------------------------------------------------------------------------
+
+
+class LabourCheckInOut(Schema):
+    id: int
+    days_after_arrival: int
+    due_on: datetime.date
+    done_on: datetime.date | None
+    channel: str
+    missed_alert: bool
+    version: int
+
+
+class LabourPassageOut(Schema):
+    visa_status: str
+    work_permit_status: str
+    planned_departure_on: datetime.date | None
+    departed_on: datetime.date | None
+    arrived_on: datetime.date | None
+    contract_end_on: datetime.date | None
+    returned_on: datetime.date | None
+    check_ins: list[LabourCheckInOut]
+    version: int
+
+
+def _passage_out(application: Application) -> LabourPassageOut:
+    record = passage.passage_read(application)
+    return LabourPassageOut(
+        visa_status=record.visa_status,
+        work_permit_status=record.work_permit_status,
+        planned_departure_on=record.planned_departure_on,
+        departed_on=record.departed_on,
+        arrived_on=record.arrived_on,
+        contract_end_on=record.contract_end_on,
+        returned_on=record.returned_on,
+        check_ins=[
+            LabourCheckInOut(
+                id=item.pk,
+                days_after_arrival=item.days_after_arrival,
+                due_on=item.due_on,
+                done_on=item.done_on,
+                channel=item.channel,
+                missed_alert=CheckInAlert.objects.filter(check_in=item).exists(),
+                version=item.version,
+            )
+            for item in application.check_ins.order_by("due_on")
+        ],
+        version=record.version,
+    )
+
+
+@router.get(
+    "applications/{application_id}/passage", response=LabourPassageOut, summary="The worker's passage"
+)
+def application_passage(request: HttpRequest, application_id: RecordId) -> LabourPassageOut:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    return _passage_out(application)
+
+
+class LabourPassagePatch(Schema):
+    version: int = Field(..., ge=1, description="The version this change starts from (409 if stale).")
+    visa_status: Annotated[str | None, OneOf(PermitStatus)] = None
+    work_permit_status: Annotated[str | None, OneOf(PermitStatus)] = None
+    planned_departure_on: IsoDate | None = None
+    contract_end_on: IsoDate | None = None
+    returned_on: IsoDate | None = None
+
+
+@router.patch(
+    "applications/{application_id}/passage", response=LabourPassageOut, summary="Change the passage"
+)
+@answers(409)
+def application_passage_patch(
+    request: HttpRequest, application_id: RecordId, payload: LabourPassagePatch
+) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    for name in ("visa_status", "work_permit_status"):
+        if name in changes and changes[name] is None:
+            del changes[name]
+    try:
+        passage.passage_update(
+            actor=request.user, application=application, expected_version=payload.version, **changes
+        )
+    except StaleEdit as stale:
+        return _stale(request, stale)
+    return _passage_out(application)
+
+
+class LabourArrivalIn(Schema):
+    arrived_on: IsoDate
+
+
+@router.post(
+    "applications/{application_id}/passage/arrival",
+    response=LabourPassageOut,
+    summary="Confirm arrival and schedule check-ins after 7, 30 and 90 days",
+)
+def application_arrival(request: HttpRequest, application_id: RecordId, payload: LabourArrivalIn) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    passage.record_arrival(actor=request.user, application=application, arrived_on=payload.arrived_on)
+    return _passage_out(application)
+
+
+class LabourCheckInIn(Schema):
+    version: int = Field(..., ge=1, description="The version this change starts from (409 if stale).")
+    done_on: IsoDate
+    channel: Annotated[str, OneOf(CheckIn.Channel)]
+    note: str = Field("", max_length=5000)
+
+
+@router.post(
+    "applications/{application_id}/check-ins/{check_in_id}",
+    response=LabourPassageOut,
+    summary="Record a check-in as done",
+)
+@answers(409)
+def check_in_record(
+    request: HttpRequest, application_id: RecordId, check_in_id: RecordId, payload: LabourCheckInIn
+) -> Any:
+    application = selectors.application_get_for_user(request.user, application_id, request=request)
+    check_in = application.check_ins.filter(pk=check_in_id).first()
+    if check_in is None:
+        raise Http404
+    try:
+        passage.check_in_record(
+            actor=request.user,
+            check_in=check_in,
+            done_on=payload.done_on,
+            channel=payload.channel,
+            note=payload.note,
+            expected_version=payload.version,
+        )
+    except StaleEdit as stale:
+        return _stale(request, stale)
+    return _passage_out(application)
+
+
+class LabourCheckInAlertOut(Schema):
+    id: int
+    application_id: int
+    pseudonym: str
+    scheme_id: int
+    days_after_arrival: int
+    due_on: datetime.date
+    done_on: datetime.date | None
+    raised_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None
+
+
+def _alert_out(alert: CheckInAlert) -> LabourCheckInAlertOut:
+    check_in = alert.check_in
+    return LabourCheckInAlertOut(
+        id=alert.pk,
+        application_id=check_in.application_id,
+        pseudonym=check_in.application.worker.pseudonym,
+        scheme_id=check_in.application.job_order.scheme_id,
+        days_after_arrival=check_in.days_after_arrival,
+        due_on=check_in.due_on,
+        done_on=check_in.done_on,
+        raised_at=alert.raised_at,
+        acknowledged_at=alert.acknowledged_at,
+    )
+
+
+@router.get(
+    "check-in-alerts",
+    response=list[LabourCheckInAlertOut],
+    summary="Missed check-ins of the caller's schemes",
+)
+@paginate(Pagination)
+def check_in_alerts(request: HttpRequest, open_only: bool = False) -> Any:
+    alerts = passage.alerts_visible_to(request.user)
+    if open_only:
+        alerts = alerts.filter(acknowledged_at__isnull=True)
+    return [_alert_out(alert) for alert in alerts]
+
+
+@router.post(
+    "check-in-alerts/{alert_id}/acknowledge", response=LabourCheckInAlertOut, summary="Acknowledge an alert"
+)
+def check_in_alert_acknowledge(request: HttpRequest, alert_id: RecordId) -> Any:
+    alert = passage.alerts_visible_to(request.user).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    return _alert_out(passage.alert_acknowledge(actor=request.user, alert=alert))
+
+
+# --- imported job titles to confirm ---------------------------------------------------------------------
+
+
+class LabourTitleCandidateOut(Schema):
+    uri: str
+    label: str
+    isco_code: str
+    score: float
+
+
+class LabourTitleMappingOut(Schema):
+    id: int
+    kind: str
+    source_file: str
+    row: int
+    title: str
+    destination_country: str
+    status: str
+    confidence: float | None
+    occupation_uri: str
+    candidates: list[LabourTitleCandidateOut]
+    version: int
+
+
+def _mapping_out(mapping: TitleMapping) -> LabourTitleMappingOut:
+    return LabourTitleMappingOut(
+        id=mapping.pk,
+        kind=mapping.kind,
+        source_file=mapping.source_file,
+        row=mapping.row,
+        title=mapping.title,
+        destination_country=mapping.destination_country_id,
+        status=mapping.status,
+        confidence=mapping.confidence,
+        occupation_uri=mapping.occupation_uri,
+        candidates=[LabourTitleCandidateOut(**item) for item in mapping.candidates],
+        version=mapping.version,
+    )
+
+
+@router.get(
+    "title-mappings", response=list[LabourTitleMappingOut], summary="Imported job titles waiting for a person"
+)
+@paginate(Pagination)
+def title_mapping_list(request: HttpRequest) -> Any:
+    return [_mapping_out(item) for item in title_import.mappings_to_confirm(request.user)]
+
+
+class LabourTitleConfirmIn(Schema):
+    version: int = Field(..., ge=1, description="The version this change starts from (409 if stale).")
+    occupation_uri: Uri
+
+
+@router.post(
+    "title-mappings/{mapping_id}/confirm",
+    response=LabourTitleMappingOut,
+    summary="Pick the ESCO occupation of an ambiguous or unmatched job title",
+)
+@answers(409)
+def title_mapping_confirm(request: HttpRequest, mapping_id: RecordId, payload: LabourTitleConfirmIn) -> Any:
+    mapping = title_import.mappings_to_confirm(request.user).filter(pk=mapping_id).first()
+    if mapping is None:
+        raise Http404
+    try:
+        mapping = title_import.mapping_confirm(
+            actor=request.user,
+            mapping=mapping,
+            occupation_uri=payload.occupation_uri,
+            expected_version=payload.version,
+        )
+    except StaleEdit as stale:
+        return _stale(request, stale)
+    return _mapping_out(mapping)

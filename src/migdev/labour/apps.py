@@ -17,6 +17,6 @@ class LabourConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from migdev.labour import registration
+        from migdev.labour import jobs, registration  # noqa: F401 - jobs registers its handler
 
         registration.register()

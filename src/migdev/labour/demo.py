@@ -23,6 +23,12 @@ from migdev.labour.models import (
     IdentityDocumentCustody,
     IrisStatus,
     JobOrder,
+    OrientationCertificate,
+    OrientationCurriculum,
+    OrientationModule,
+    OrientationSession,
+    OrientationTopic,
+    Passage,
     Recruiter,
     Scheme,
     SchemeConsent,
@@ -328,7 +334,79 @@ def seed_labour_demo() -> str:
     )
     # Moussa: shortlisted only; the employer sees him pseudonymised.
     Application.objects.create(job_order=care_order, worker=workers[1], score=0.64)
-    return f"sample scheme, 2 employers, 1 recruiter, {len(workers)} workers, 2 job orders, 4 applications"
+    _seed_orientation_and_passage(scheme, officer, awa=awa, youssef=youssef, now=now)
+    return (
+        f"sample scheme, 2 employers, 1 recruiter, {len(workers)} workers, 2 job orders, 4 applications, "
+        "1 orientation course, 1 passage with a missed check-in"
+    )
+
+
+def _seed_orientation_and_passage(
+    scheme: Scheme, officer: User | None, *, awa: Application, youssef: Application, now: datetime.datetime
+) -> None:
+    """Youssef completed the course, departed 50 days ago and missed his 30-day check-in; Awa is enrolled
+    in the next session (her orientation still blocks her at the gate, with the WHO check)."""
+    from migdev.labour import passage
+
+    course = OrientationCurriculum.objects.create(
+        scheme=scheme,
+        title="Sample: before leaving for Spain",
+        languages=["fra", "spa", "ara"],
+        is_sample=True,
+    )
+    minutes = {"contract_rights": 120, "fees": 45, "money": 60, "grievance": 60}
+    modules = OrientationModule.objects.bulk_create(
+        OrientationModule(
+            curriculum=course, position=n, topic=topic, title=str(label), minutes=minutes.get(topic, 45)
+        )
+        for n, (topic, label) in enumerate(OrientationTopic.choices, start=1)
+    )
+    past = OrientationSession.objects.create(
+        curriculum=course,
+        language="spa",
+        starts_at=now - datetime.timedelta(days=60),
+        ends_at=now - datetime.timedelta(days=60) + datetime.timedelta(hours=7),
+        place="Sample: migrant resource centre, Rabat",
+    )
+    OrientationSession.objects.create(
+        curriculum=course,
+        language="fra",
+        starts_at=now + datetime.timedelta(days=10),
+        ends_at=now + datetime.timedelta(days=10, hours=7),
+        place="Sample: maison des migrants, Dakar",
+        online_url="https://meet.example.org/sample-orientation",
+    ).attendances.create(application=awa)
+    attended = past.attendances.create(application=youssef, recorded_at=past.ends_at)
+    attended.modules_attended.set(modules)
+    if officer is not None:
+        OrientationCertificate.objects.create(
+            application=youssef,
+            curriculum=course,
+            number="OR-SAMPLE0001",
+            language="spa",
+            issued_on=past.ends_at.date(),
+            issued_by=officer,
+        )
+    today = timezone.localdate()
+    arrived = today - datetime.timedelta(days=49)
+    Passage.objects.create(
+        application=youssef,
+        visa_status="granted",
+        work_permit_status="granted",
+        planned_departure_on=today - datetime.timedelta(days=50),
+        departed_on=today - datetime.timedelta(days=50),
+        arrived_on=arrived,
+        contract_end_on=today + datetime.timedelta(days=120),
+    )
+    for day in passage.CHECK_IN_DAYS:
+        due = arrived + datetime.timedelta(days=day)
+        youssef.check_ins.create(
+            days_after_arrival=day,
+            due_on=due,
+            done_on=due if day == 7 else None,
+            channel="phone" if day == 7 else "",
+        )
+    passage.raise_missed_check_in_alerts(today=today)
 
 
 def _countries(*codes: str) -> list[int]:

@@ -5,9 +5,10 @@ retention of identity documents), E (transparent terms), G (access to remedy); I
 Operational Guidelines for Fair Recruitment and the Definition of Recruitment Fees and Related Costs
 (2019); WHO Global Code of Practice and the Health Workforce Support and Safeguards List 2023.
 
-Only two checks can be waived, each for a reason the standards themselves allow: the health-workforce
-check (a worker who applied individually rather than being actively recruited), and identity-document
-custody (a document lodged with a consulate for a visa). Fees borne by the worker, age, consent, the
+Three checks can be waived, each for a reason the standards themselves allow: the health-workforce
+check (a worker who applied individually rather than being actively recruited), identity-document
+custody (a document lodged with a consulate for a visa), and pre-departure orientation (a returning
+worker who completed it in an earlier season). Fees borne by the worker, age, consent, the
 contract, the recruiter's licence and the grievance channel are never waivable.
 """
 
@@ -22,7 +23,14 @@ from django.utils.translation import gettext_lazy as _
 
 from migdev.labour import who_ssl
 from migdev.labour.matching import LEGAL_AGE, shift_years
-from migdev.labour.models import Application, CostLine, GateWaiver, IdentityDocumentCustody, IrisStatus
+from migdev.labour.models import (
+    Application,
+    CostLine,
+    GateWaiver,
+    IdentityDocumentCustody,
+    IrisStatus,
+    OrientationCertificate,
+)
 from migdev.reference.selectors import language_label
 
 HOLDS = "holds"
@@ -41,8 +49,9 @@ CHECKS: dict[str, Promise] = {
     "health_workforce": _(
         "Health workers from a WHO safeguards-list country: government-to-government agreement"
     ),
+    "orientation": _("Pre-departure orientation completed"),
 }
-WAIVABLE = frozenset({"health_workforce", "documents"})
+WAIVABLE = frozenset({"health_workforce", "documents", "orientation"})
 UNDERSTOOD_LEVEL = 3  # CEFR B1: the worker reads the contract in a language they hold at B1 or above
 
 
@@ -59,6 +68,9 @@ FACT_LABELS: dict[str, Promise] = {
     "country": _("Country of residence"),
     "list": _("List"),
     "channel": _("Grievance channel"),
+    "certificate": _("Certificate"),
+    "course": _("Course"),
+    "missing": _("Modules missing"),
 }
 
 
@@ -241,6 +253,27 @@ def _health(application: Application) -> tuple[bool, str, dict[str, str]]:
     )
 
 
+def _orientation(application: Application) -> tuple[bool, str, dict[str, str]]:
+    from migdev.labour.orientation import orientation_progress
+
+    certificate = (
+        OrientationCertificate.objects.filter(application=application).select_related("curriculum").first()
+    )
+    if certificate is not None:
+        facts = {"certificate": certificate.number, "course": certificate.curriculum.title}
+        return (
+            True,
+            str(_("Completed; certificate issued on %(day)s.") % {"day": certificate.issued_on}),
+            facts,
+        )
+    progress = orientation_progress(application)
+    if not progress:
+        return False, str(_("The scheme has no orientation course yet.")), {}
+    best = progress[0]
+    facts = {"course": best.curriculum.title, "missing": ", ".join(module.title for module in best.missing)}
+    return False, str(_("The worker has not completed the pre-departure orientation.")), facts
+
+
 def safeguards_gate(application: Application, *, on: date | None = None) -> Gate:
     on = on or timezone.localdate()
     results = {
@@ -251,6 +284,7 @@ def safeguards_gate(application: Application, *, on: date | None = None) -> Gate
         "age_consent": _age_consent(application, on),
         "grievance": _grievance(application, on),
         "health_workforce": _health(application),
+        "orientation": _orientation(application),
     }
     waivers: dict[str, GateWaiver] = {}
     for waiver in (

@@ -33,6 +33,16 @@ CLEAR_TEXT_FIELDS = {
     "Contract.wage_currency": "An ISO 4217 code.",
     "CostLine.currency": "An ISO 4217 code.",
     "GateWaiver.check_code": "The code of a safeguards check.",
+    "OrientationCurriculum.*": "A pre-departure course: title, destination, languages; it names no worker.",
+    "OrientationModule.*": "A module of a course: topic, title, length.",
+    "OrientationSession.*": "A dated session of a course: place or link; it names no worker.",
+    "OrientationCertificate.number": "A random certificate code made to be checked, not to identify.",
+    "OrientationCertificate.language": "An ISO 639-3 code.",
+    "Passage.visa_status": "A status code.",
+    "Passage.work_permit_status": "A status code.",
+    "CheckIn.channel": "A channel code (phone, visit, online).",
+    "TitleMapping.*": "A job title from an employer's or a destination's list and the ESCO occupations it "
+    "may mean; it names no worker.",
 }
 
 
@@ -574,3 +584,275 @@ class GateWaiver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} · {self.check_code}"
+
+
+# --- pre-departure orientation -------------------------------------------------------------------------
+
+
+class OrientationTopic(models.TextChoices):
+    """The modules of the Philippine pre-departure orientation seminar, as the issue lists them."""
+
+    REALITIES = "realities", _("Realities of migration")
+    DESTINATION = "destination", _("The destination country and its culture")
+    CONTRACT_RIGHTS = "contract_rights", _("The contract and the worker's rights")
+    FEES = "fees", _("Recruitment fees: what the worker never pays")
+    HEALTH_SAFETY = "health_safety", _("Health and safety")
+    MONEY = "money", _("Money and sending it home")
+    GRIEVANCE = "grievance", _("Services and how to complain")
+    TRAVEL = "travel", _("Travel")
+    RETURN = "return", _("Return and reintegration")
+
+
+class OrientationCurriculum(VersionedModel):
+    """A pre-departure orientation course of one scheme, for its destination, in one or more languages."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="curricula")
+    title = models.CharField(_("title"), max_length=200)
+    languages = models.JSONField(_("languages (ISO 639-3)"), default=list, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["scheme", "title", "pk"]
+        verbose_name = _("orientation curriculum")
+        verbose_name_plural = _("orientation curricula")
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="labour_curriculum_title_not_empty"),
+            models.UniqueConstraint(fields=["scheme", "title"], name="labour_curriculum_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OrientationModule(VersionedModel):
+    curriculum = models.ForeignKey(OrientationCurriculum, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveSmallIntegerField(_("order"))
+    topic = models.CharField(_("topic"), max_length=20, choices=OrientationTopic.choices)
+    title = models.CharField(_("title"), max_length=200)
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
+
+    class Meta:
+        ordering = ["curriculum", "position"]
+        verbose_name = _("orientation module")
+        verbose_name_plural = _("orientation modules")
+        constraints = [
+            models.UniqueConstraint(fields=["curriculum", "position"], name="labour_module_position"),
+            models.CheckConstraint(condition=Q(minutes__gte=1), name="labour_module_minutes"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OrientationSession(VersionedModel):
+    """A dated session of a curriculum, in one language, at a place or online (or both)."""
+
+    curriculum = models.ForeignKey(OrientationCurriculum, on_delete=models.PROTECT, related_name="sessions")
+    language = models.CharField(_("language (ISO 639-3)"), max_length=3)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), default=30)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("orientation session")
+        verbose_name_plural = _("orientation sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="labour_session_times"),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(online_url=""), name="labour_session_place_or_online"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="labour_session_capacity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.curriculum} · {self.starts_at:%Y-%m-%d}"
+
+
+class OrientationAttendance(VersionedModel):
+    """One worker (through their application) at one session: enrolled, then the modules they attended."""
+
+    session = models.ForeignKey(OrientationSession, on_delete=models.PROTECT, related_name="attendances")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="orientation")
+    modules_attended = models.ManyToManyField(OrientationModule, related_name="+", blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("attendance recorded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        verbose_name = _("orientation attendance")
+        verbose_name_plural = _("orientation attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="labour_attendance_unique")
+        ]
+
+
+class OrientationCertificate(models.Model):
+    """Issued once every module of the curriculum was attended; never edited."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="orientation_certificate"
+    )
+    curriculum = models.ForeignKey(OrientationCurriculum, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    language = models.CharField(_("language (ISO 639-3)"), max_length=3)
+    issued_on = models.DateField(_("issued"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("orientation certificate")
+        verbose_name_plural = _("orientation certificates")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# --- passage -------------------------------------------------------------------------------------------
+
+
+class PermitStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not applied for")
+    APPLIED = "applied", _("Applied for")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    NOT_REQUIRED = "not_required", _("Not required")
+
+
+class Passage(VersionedModel):
+    """The worker's journey for one application: visa and work permit, departure, arrival, end, return."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="passage")
+    visa_status = models.CharField(
+        _("visa"), max_length=14, choices=PermitStatus.choices, default=PermitStatus.NOT_STARTED
+    )
+    work_permit_status = models.CharField(
+        _("work permit"), max_length=14, choices=PermitStatus.choices, default=PermitStatus.NOT_STARTED
+    )
+    planned_departure_on = models.DateField(_("planned departure"), null=True, blank=True)
+    departed_on = models.DateField(_("departed"), null=True, blank=True)
+    arrived_on = models.DateField(_("arrival confirmed"), null=True, blank=True)
+    contract_end_on = models.DateField(_("end of contract"), null=True, blank=True)
+    returned_on = models.DateField(_("returned"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrived_on__isnull=True) | Q(departed_on__isnull=False),
+                name="labour_passage_arrival_after_departure_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrived_on__isnull=True) | Q(arrived_on__gte=F("departed_on")),
+                name="labour_passage_arrival_not_before_departure",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_on__isnull=True) | Q(returned_on__gte=F("arrived_on")),
+                name="labour_passage_return_not_before_arrival",
+            ),
+        ]
+
+
+class CheckIn(VersionedModel):
+    """A contact scheduled some days after arrival; missed when not done by its due date plus grace."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+        ONLINE = "online", _("Online")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="check_ins")
+    days_after_arrival = models.PositiveSmallIntegerField(_("days after arrival"))
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "days_after_arrival"], name="labour_checkin_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["done_on", "due_on"], name="labour_checkin_open_due")]
+
+
+class CheckInAlert(models.Model):
+    """A missed check-in, raised once (the one-to-one makes a second raise a no-op in any process)."""
+
+    check_in = models.OneToOneField(CheckIn, on_delete=models.PROTECT, related_name="alert")
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    raised_by_job = models.BigIntegerField(_("raised by job"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "pk"]
+        verbose_name = _("missed check-in alert")
+        verbose_name_plural = _("missed check-in alerts")
+
+    def __str__(self) -> str:
+        return f"{self.check_in_id} · {self.raised_at:%Y-%m-%d}"
+
+
+# --- imported job titles mapped to ESCO ----------------------------------------------------------------
+
+
+class TitleMapping(VersionedModel):
+    """A free-text job title from an imported list and the ESCO occupation it was mapped to.
+
+    A title the skills search maps with confidence is applied at import (``mapped``); an ambiguous or
+    unmatched one waits for a person to pick the occupation (``confirmed``) and nothing is created for it
+    until then. The row's other values wait in ``payload``."""
+
+    class Kind(models.TextChoices):
+        SHORTAGE = "shortage", _("Shortage list")
+
+    class Status(models.TextChoices):
+        MAPPED = "mapped", _("Mapped with confidence")
+        AMBIGUOUS = "ambiguous", _("Ambiguous: to confirm")
+        UNMATCHED = "unmatched", _("No match: to confirm")
+        CONFIRMED = "confirmed", _("Confirmed by a person")
+
+    kind = models.CharField(_("list"), max_length=12, choices=Kind.choices)
+    source_file = models.CharField(_("file"), max_length=255)
+    row = models.PositiveIntegerField(_("row"))
+    title = models.CharField(_("job title"), max_length=300)
+    language = models.CharField(_("language of the title"), max_length=2, default="en")
+    destination_country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination")
+    )
+    candidates = models.JSONField(_("candidates"), default=list, blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    occupation_uri = models.CharField(_("occupation (ESCO URI)"), max_length=URI_MAX, blank=True)
+    payload = models.JSONField(_("other values of the row"), default=dict, blank=True)
+    shortage = models.ForeignKey(
+        ShortageOccupation, on_delete=models.SET_NULL, null=True, blank=True, related_name="mappings"
+    )
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-imported_at", "row", "pk"]
+        verbose_name = _("job-title mapping")
+        verbose_name_plural = _("job-title mappings")
+        permissions = [("confirm_titlemapping", _("Can confirm the occupation of an imported job title"))]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,6 +8,7 @@ def register() -> None:
     from migdev.dataio.registry import LoadFormat, register_format
     from migdev.labour.demo import seed_labour_demo
     from migdev.labour.loaders import load_recruiter_roster
+    from migdev.labour.title_import import load_shortage_list
 
     register_format(
         LoadFormat(
@@ -19,6 +20,18 @@ def register() -> None:
             ),
             loader=load_recruiter_roster,
             permissions=("labour.add_recruiter",),
+        )
+    )
+    register_format(
+        LoadFormat(
+            name="shortage-list",
+            description=_(
+                "A destination's shortage-occupation list from CSV or XLSX (columns: destination_iso3, title, "
+                "listed_on, source; optional source_url, isco_code, esco_uri, language); job titles are mapped "
+                "to ESCO occupations, and ambiguous ones wait for a person to confirm"
+            ),
+            loader=load_shortage_list,
+            permissions=("labour.add_shortageoccupation",),
         )
     )
     register_demo_seeder("labour", seed_labour_demo)

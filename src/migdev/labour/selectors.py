@@ -244,6 +244,11 @@ def applications_visible_to(user: UserLike | None) -> QuerySet[Application]:
     return _visible(user, queryset, APPLICATION_PATHS)
 
 
+def applications_officer_reaches(user: UserLike | None) -> QuerySet[Application]:
+    """Applications of the schemes the user runs as scheme officer (the officer path only)."""
+    return _visible(user, Application.objects.all(), APPLICATION_PATHS[:1])
+
+
 def application_get_for_user(
     user: UserLike | None, pk: object, *, request: HttpRequest | None = None
 ) -> Application:

@@ -926,6 +926,7 @@ def application_deploy(
 ) -> Application:
     """Record deployment; refused while any safeguards check blocks."""
     from migdev.labour.gate import safeguards_gate
+    from migdev.labour.passage import record_departure
 
     _require(bool(selectors.application_capacities(actor, application) & {"officer"}))
     if application.stage != Application.Stage.ACCEPTED:
@@ -939,6 +940,7 @@ def application_deploy(
         application.stage = Application.Stage.DEPLOYED
         application.deployed_at = timezone.now()
         application.save()
+        record_departure(application, on or timezone.localdate())
         _audit(AuditAction.UPDATE, actor, application, step="deploy", stage=application.stage)
     return application
 

@@ -14,4 +14,10 @@ urlpatterns = [
     path("applications/<int:pk>/gate/", views.application_gate, name="application_gate"),
     path("applications/<int:pk>/waive/", views.application_waive, name="application_waive"),
     path("applications/<int:pk>/deploy/", views.application_deploy, name="application_deploy"),
+    path("schemes/<int:pk>/orientation/", views.scheme_orientation, name="scheme_orientation"),
+    path("orientation/sessions/<int:pk>/", views.orientation_session, name="orientation_session"),
+    path("applications/<int:pk>/passage/", views.application_passage, name="application_passage"),
+    path("applications/<int:pk>/certificate/", views.orientation_certificate, name="orientation_certificate"),
+    path("check-ins/", views.check_in_alerts, name="check_in_alerts"),
+    path("title-mappings/", views.title_mappings, name="title_mappings"),
 ]
