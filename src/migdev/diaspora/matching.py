@@ -14,7 +14,12 @@ Score (all sub-scores in [0, 1], shown with every result)::
              migdev.skills.matching.ComponentWeights), skills weighted by ESCO specificity and credited
              through related and hierarchically close skills
     availability = days of the request's period covered by the expert's windows / days of the period
-    score = 0.8 * engine + 0.2 * availability
+    priority_sector = 1 when the government of the host's country named the request's sector a priority
+                      (``PrioritySector``), else 0
+    score = 0.7 * engine + 0.2 * availability + 0.1 * priority_sector
+
+The priority term is the same for every expert of one request, so it never reorders a shortlist; it ranks
+the requests that fit an expert (and scores compared across requests) towards the country's priorities.
 """
 
 from __future__ import annotations
@@ -25,14 +30,17 @@ from datetime import date
 import numpy as np
 import scipy.sparse as sp
 
-from migdev.diaspora.models import LEVEL_RANK, Expert, Modality, Request
+from migdev.diaspora.models import LEVEL_RANK, Expert, Modality, PrioritySector, Request
 from migdev.skills import engine as skills_engine
 from migdev.skills import matching as skills_matching
 from migdev.skills.models import Occupation
 from migdev.skills.selectors import current_edition
 
-ENGINE_WEIGHT = 0.8
+ENGINE_WEIGHT = 0.7
 AVAILABILITY_WEIGHT = 0.2
+PRIORITY_WEIGHT = 0.1
+# Shown with every shortlist (pages and API), so the explanation carries the weights it was computed with.
+WEIGHTS = {"engine": ENGINE_WEIGHT, "availability": AVAILABILITY_WEIGHT, "priority_sector": PRIORITY_WEIGHT}
 EPOCH = date(1970, 1, 1)
 
 
@@ -104,6 +112,13 @@ def hard_failures(expert: Expert, request_row: Request) -> tuple[list[str], int]
     return reasons, overlap
 
 
+def is_priority_sector(request_row: Request) -> bool:
+    """Whether the government of the host's country set the request's sector as a priority."""
+    return PrioritySector.objects.filter(
+        office__country=request_row.host.country, sector=request_row.sector
+    ).exists()
+
+
 def _isco(uris: list[str]) -> dict[str, int]:
     edition = current_edition("esco")
     if edition is None or not uris:
@@ -124,6 +139,7 @@ def score_experts(
     first ``limit`` are explained (sub-scores), the others never leave the arrays."""
     if not experts:
         return [], [], None
+    priority = 1.0 if is_priority_sector(request_row) else 0.0
     edition = current_edition("esco")
     overlaps = {e.pk: _overlap_days(e, request_row.starts_on, request_row.ends_on) for e in experts}
     period = (request_row.ends_on - request_row.starts_on).days + 1
@@ -135,12 +151,18 @@ def score_experts(
             held = set(expert.skill_uris or [])
             skills_part = len(held & set(required)) / len(required) if required else 1.0
             availability = overlaps[expert.pk] / period
-            score = ENGINE_WEIGHT * skills_part + AVAILABILITY_WEIGHT * availability
+            score = (
+                ENGINE_WEIGHT * skills_part + AVAILABILITY_WEIGHT * availability + PRIORITY_WEIGHT * priority
+            )
             out.append(
                 Candidate(
                     expert,
                     round(score, 4),
-                    {"skills": round(skills_part, 4), "availability": round(availability, 4)},
+                    {
+                        "skills": round(skills_part, 4),
+                        "availability": round(availability, 4),
+                        "priority_sector": priority,
+                    },
                     [u for u in required if u in held],
                     [u for u in required if u not in held],
                     overlaps[expert.pk],
@@ -209,7 +231,8 @@ def score_experts(
             (
                 round(
                     ENGINE_WEIGHT * float(totals[row, 0])
-                    + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period,
+                    + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period
+                    + PRIORITY_WEIGHT * priority,
                     4,
                 ),
                 expert.pk,
@@ -233,6 +256,7 @@ def score_experts(
         )
         parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
         parts["availability"] = round(overlaps[expert.pk] / period, 4)
+        parts["priority_sector"] = priority
         held = set(expert.skill_uris or [])
         out.append(
             Candidate(

@@ -19,6 +19,9 @@ from migdev.diaspora.models import (
     HostInstitution,
     Invitation,
     Modality,
+    ReintegrationFollowUp,
+    ReintegrationPlan,
+    ReintegrationSupport,
     Request,
 )
 
@@ -155,6 +158,11 @@ class Report:
     requests_approved: int
     requests_filled: int
     includes_sample: bool
+    repeat_assignments: int = 0
+    experts_with_repeats: int = 0
+    reintegration_plans: int = 0
+    reintegration_support_given: dict[str, int] = field(default_factory=dict)
+    reintegration_latest_situation: dict[str, int] = field(default_factory=dict)
 
     @property
     def share_filled(self) -> float | None:
@@ -207,6 +215,22 @@ def report(*, country_of_origin: str = "") -> Report:
         if chosen is not None:
             for name in outputs:
                 outputs[name] += getattr(chosen, name)
+    per_expert = Counter(a.agreement.invitation.expert_id for a in assignment_list)
+    support_given: Counter[str] = Counter()
+    latest_situation: Counter[str] = Counter()
+    plans = ReintegrationPlan.objects.filter(assignment__in=[a.pk for a in assignment_list])
+    for kind in ReintegrationSupport.objects.filter(
+        plan__in=plans, status=ReintegrationSupport.Status.DONE
+    ).values_list("kind", flat=True):
+        support_given[kind] += 1
+    latest: dict[int, str] = {}
+    for plan_id, situation in (
+        ReintegrationFollowUp.objects.filter(plan__in=plans)
+        .order_by("held_on", "pk")
+        .values_list("plan_id", "situation")
+    ):
+        latest[plan_id] = situation
+    latest_situation.update(latest.values())
     approved = requests.filter(approved_at__isnull=False)
     filled = approved.filter(
         Q(status=Request.Status.FILLED) | Q(invitations__agreement__assignment__isnull=False)
@@ -233,6 +257,11 @@ def report(*, country_of_origin: str = "") -> Report:
         includes_sample=experts.filter(is_sample=True).exists()
         or requests.filter(is_sample=True).exists()
         or HostInstitution.objects.filter(is_sample=True).exists(),
+        repeat_assignments=sum(1 for a in assignment_list if a.agreement.invitation.repeat_of_id is not None),
+        experts_with_repeats=sum(1 for n in per_expert.values() if n > 1),
+        reintegration_plans=plans.count(),
+        reintegration_support_given=dict(support_given),
+        reintegration_latest_situation=dict(latest_situation),
     )
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("priorities/", views.priorities, name="priorities"),
     path("assignments/", views.assignment_list, name="assignments"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
