@@ -22,7 +22,7 @@ from migdev.diaspora.models import (
     ReintegrationSupport,
     Request,
 )
-from tests.diaspora.conftest import EPIDEMIOLOGY, PUBLIC_HEALTH, World, signed_in
+from tests.diaspora.conftest import EPIDEMIOLOGY, PUBLIC_HEALTH, World, prepared, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def _assignment(world: World, expert: Expert, row: Request, *, to_follow_up: boo
     services.agreement_sign(actor=host_user, agreement=agreement)
     assignment = Assignment.objects.get(agreement=agreement)
     if to_follow_up:
+        prepared(world, assignment)
         services.assignment_advance(
             actor=world.officer, assignment=assignment, stage="delivery", on=row.starts_on
         )
@@ -176,6 +177,7 @@ def test_the_same_expert_is_invited_again_by_another_institution(world: World, e
     )
     with pytest.raises(ValidationError):  # not before the first assignment reached follow-up
         services.assignment_invite_again(actor=world.officer, assignment=first, row=second_row)
+    prepared(world, first)
     services.assignment_advance(actor=world.officer, assignment=first, stage="delivery", on=date(2027, 3, 10))
     services.assignment_advance(
         actor=world.officer, assignment=first, stage="reporting", on=date(2027, 4, 10)
@@ -355,3 +357,32 @@ def test_account_deletion_erases_the_reintegration_texts(world: World, esco: obj
     assert support.kind == "business" and support.amount == Decimal(500)
     follow_up = ReintegrationFollowUp.objects.get()
     assert follow_up.note == "" and follow_up.situation == "settled"
+
+
+def test_the_preparation_checklist_gates_delivery_on_the_page(world: World, esco: object) -> None:
+    expert = world.expert()
+    assignment = _assignment(world, expert, world.request_row(), to_follow_up=False)
+    officer = signed_in(world.officer)
+    url = f"/en/diaspora/assignments/{assignment.pk}/"
+    html = officer.get(url).content.decode()
+    for label in ("Travel booked", "Visa or entry permit", "Insurance in force", "Briefing held"):
+        assert label in html
+    officer.post(url, {"action": "advance", "stage": "delivery"})
+    assignment.refresh_from_db()
+    assert assignment.stage == "preparation"
+    officer.post(url, {"action": "prepare", "item": "visa", "not_needed": "on"})
+    officer.post(url, {"action": "prepare", "item": "travel"})  # no date, not "not needed": refused
+    for item in ("travel", "insurance", "briefing"):
+        officer.post(url, {"action": "prepare", "item": item, "done_on": "2027-03-01"})
+    # The host cannot tick the officer's checklist.
+    assert signed_in(world.host_user).post(url, {"action": "prepare", "item": "travel"}).status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.preparation == {
+        "visa": "not_needed",
+        "travel": "2027-03-01",
+        "insurance": "2027-03-01",
+        "briefing": "2027-03-01",
+    }
+    officer.post(url, {"action": "advance", "stage": "delivery"})
+    assignment.refresh_from_db()
+    assert assignment.stage == "delivery"

@@ -394,3 +394,72 @@ def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
         "the government of the host's country set the request's sector as a priority); hard requirements: "
         "modality, language level, availability.",
     }
+
+
+# --- directory of diaspora organisations ------------------------------------------------------------------
+
+
+class OrganisationFilters(Schema):
+    origin: CountryCode | None = None
+    residence: CountryCode | None = None
+    sector: Annotated[str | None, OneOf(Sector)] = None
+    q: Annotated[str | None, Field(max_length=100)] = None
+
+
+class DiasporaOrganisationOut(Schema):
+    id: int
+    name: str
+    countries_of_origin: list[str]
+    countries_of_residence: list[str]
+    sectors: list[str]
+    activities: str
+    website: str
+    source: str
+    sample: bool
+    updated_at: str
+
+
+def _organisation_out(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "name": row.name,
+        "countries_of_origin": list(row.countries_of_origin),
+        "countries_of_residence": list(row.countries_of_residence),
+        "sectors": list(row.sectors),
+        "activities": row.activities,
+        "website": row.website,
+        "source": row.source,
+        "sample": row.is_sample,
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+@router.get(
+    "/organisations",
+    response=list[DiasporaOrganisationOut],
+    auth=None,
+    summary="The directory of diaspora organisations",
+)
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> list[dict[str, Any]]:
+    rows = selectors.organisations(
+        origin=filters.origin or "",
+        residence=filters.residence or "",
+        sector=filters.sector or "",
+        text=filters.q or "",
+    )
+    return [_organisation_out(row) for row in rows[:2000]]
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    response=DiasporaOrganisationOut,
+    auth=None,
+    summary="One diaspora organisation",
+)
+def organisation_detail(request: HttpRequest, organisation_id: RecordId) -> Any:
+    from migdev.diaspora.models import DiasporaOrganisation
+
+    row = DiasporaOrganisation.objects.filter(pk=organisation_id).first()
+    if row is None:
+        raise Http404
+    return _organisation_out(row)

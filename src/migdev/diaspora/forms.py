@@ -14,6 +14,7 @@ from migdev.diaspora.models import (
     Expert,
     LanguageLevel,
     Modality,
+    PreparationItem,
     ReintegrationFollowUp,
     ReintegrationSupport,
     Request,
@@ -348,6 +349,18 @@ class ReintegrationFollowUpForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
     )
+
+
+class PreparationForm(forms.Form):
+    item = forms.ChoiceField(choices=PreparationItem.choices)
+    done_on = forms.DateField(label=_("Done on"), required=False)
+    not_needed = forms.BooleanField(label=_("Not needed"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("not_needed") and not data.get("done_on"):
+            raise forms.ValidationError(_("Give the date it was done, or mark it not needed."))
+        return data
 
 
 class RepeatForm(forms.Form):

@@ -430,11 +430,30 @@ class Assignment(VersionedModel):
     started_on = models.DateField(_("started"), null=True, blank=True)
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     follow_up = EncryptedTextField(_("follow-up"), blank=True)
+    # Preparation checklist: {item: "YYYY-MM-DD" when done, or "not_needed"}; see PREPARATION_ITEMS.
+    preparation = models.JSONField(_("preparation"), default=dict, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     class Meta:
         ordering = ["-pk"]
+
+
+class PreparationItem(models.TextChoices):
+    TRAVEL = "travel", _("Travel booked")
+    VISA = "visa", _("Visa or entry permit")
+    INSURANCE = "insurance", _("Insurance in force")
+    BRIEFING = "briefing", _("Briefing held")
+    EQUIPMENT = "equipment", _("Online tools and access ready")
+
+
+# What each modality prepares before delivery (TRQN and CD4D practice): an item is done (dated) or marked
+# not needed (a national needs no visa) before delivery can start.
+PREPARATION_ITEMS = {
+    "on_site": ("travel", "visa", "insurance", "briefing"),
+    "online": ("equipment", "briefing"),
+    "permanent_return": ("travel", "visa", "insurance", "briefing"),
+}
 
 
 class HoursLog(models.Model):

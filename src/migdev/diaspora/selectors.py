@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from migdev.diaspora.models import (
     Agreement,
@@ -340,3 +341,27 @@ def diaspora_map(origin: str, *, edition_code: str | None = None, period: str | 
         sum(counts.values()),
         sum(value or 0.0 for value in emigrants.values()),
     )
+
+
+# --- directory of diaspora organisations ------------------------------------------------------------------
+
+
+def organisations(*, origin: str = "", residence: str = "", sector: str = "", text: str = "") -> list[Any]:
+    """The directory, filtered on a country of origin, a country of residence, a sector and words of the
+    name or activities (the lists are JSON, so the filter runs here, the same on SQLite and PostgreSQL)."""
+    from migdev.diaspora.models import DiasporaOrganisation
+
+    words = [word.casefold() for word in text.split()][:8]
+    found = []
+    for organisation in DiasporaOrganisation.objects.order_by(Lower("name"), "pk"):
+        if origin and origin not in (organisation.countries_of_origin or []):
+            continue
+        if residence and residence not in (organisation.countries_of_residence or []):
+            continue
+        if sector and sector not in (organisation.sectors or []):
+            continue
+        haystack = f"{organisation.name} {organisation.activities}".casefold()
+        if any(word not in haystack for word in words):
+            continue
+        found.append(organisation)
+    return found

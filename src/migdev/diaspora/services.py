@@ -29,6 +29,7 @@ from migdev.core.versioning import claim_version
 from migdev.diaspora import access
 from migdev.diaspora.models import (
     LEVEL_RANK,
+    PREPARATION_ITEMS,
     Agreement,
     Assignment,
     AvailabilityWindow,
@@ -713,6 +714,10 @@ def assignment_advance(
         raise PermissionDenied
     if stage not in STAGE_ORDER or STAGE_ORDER.index(stage) != STAGE_ORDER.index(assignment.stage) + 1:
         raise ValidationError({"stage": [_("An assignment moves one stage at a time.")]})
+    if stage == Assignment.Stage.DELIVERY and preparation_missing(assignment):
+        raise ValidationError(
+            {"stage": [_("Delivery starts once every preparation item is done or marked not needed.")]}
+        )
     if stage == Assignment.Stage.FOLLOW_UP and assignment.reports.count() < 2:
         raise ValidationError({"stage": [_("Follow-up starts once the expert and the host both reported.")]})
     with transaction.atomic():
@@ -728,6 +733,46 @@ def assignment_advance(
         assignment.updated_at = timezone.now()
         assignment.save()
         _audit(AuditAction.UPDATE, actor=actor, record=assignment, request=request, step=f"stage_{stage}")
+    return assignment
+
+
+def preparation_missing(assignment: Assignment) -> list[str]:
+    """The preparation items of the assignment's modality neither done nor marked not needed."""
+    done = assignment.preparation or {}
+    return [item for item in PREPARATION_ITEMS.get(assignment.modality, ()) if not done.get(item)]
+
+
+def assignment_prepare(
+    *,
+    actor: User,
+    assignment: Assignment,
+    item: str,
+    done_on: date | None,
+    request: HttpRequest | None = None,
+) -> Assignment:
+    """Tick one preparation item (travel, visa, insurance, briefing; online: tools, briefing) with the
+    day it was done, or ``done_on=None`` for "not needed". The programme's officers do this."""
+    if not access.viewer_runs_programme_of(actor, assignment):
+        raise PermissionDenied
+    if item not in PREPARATION_ITEMS.get(assignment.modality, ()):
+        raise ValidationError({"item": [_("Not a preparation item of this modality.")]})
+    if assignment.stage != Assignment.Stage.PREPARATION:
+        raise ValidationError({"stage": [_("Preparation is over for this assignment.")]})
+    with transaction.atomic():
+        claim_version(assignment, None)
+        assignment.preparation = {
+            **(assignment.preparation or {}),
+            item: done_on.isoformat() if done_on else "not_needed",
+        }
+        assignment.updated_at = timezone.now()
+        assignment.save()
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=assignment,
+            detail={"step": "preparation", "item": item, "value": assignment.preparation[item]},
+        )
     return assignment
 
 

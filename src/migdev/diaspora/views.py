@@ -26,6 +26,7 @@ from migdev.diaspora.forms import (
     EndReportForm,
     ExpertProfileForm,
     HoursForm,
+    PreparationForm,
     ReintegrationFollowUpForm,
     ReintegrationPlanForm,
     ReintegrationSupportForm,
@@ -35,12 +36,14 @@ from migdev.diaspora.forms import (
     SupportGivenForm,
 )
 from migdev.diaspora.models import (
+    PREPARATION_ITEMS,
     Agreement,
     Assignment,
     EndReport,
     Expert,
     HostInstitution,
     Modality,
+    PreparationItem,
     PrioritySector,
     ReintegrationPlan,
     ReintegrationSupport,
@@ -187,6 +190,72 @@ def _concept_labels(uris: list[str]) -> list[str]:
             for concept in model.objects.filter(edition=edition, uri__in=uris):
                 found[concept.uri] = label_in(concept, lang).text
     return [found.get(uri, uri.rsplit("/", 1)[-1]) for uri in uris]
+
+
+# --- directory of diaspora organisations -------------------------------------------------------------------
+
+
+def _directory_filters(request: HttpRequest, names: dict[str, str]) -> dict[str, str]:
+    origin = (request.GET.get("origin") or "").upper()[:3]
+    residence = (request.GET.get("residence") or "").upper()[:3]
+    sector = request.GET.get("sector") or ""
+    return {
+        "origin": origin if origin in names else "",
+        "residence": residence if residence in names else "",
+        "sector": sector if sector in Sector.values else "",
+        "text": (request.GET.get("q") or "").strip()[:100],
+    }
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The public directory of diaspora organisations, as iDiaspora keeps one, with filters."""
+    names = _names()
+    filters = _directory_filters(request, names)
+    rows = selectors.organisations(**filters)
+    sector_labels = dict(Sector.choices)
+    entries = [
+        {
+            "organisation": row,
+            "origins": ", ".join(names.get(code, code) for code in row.countries_of_origin),
+            "residences": ", ".join(names.get(code, code) for code in row.countries_of_residence),
+            "sectors": ", ".join(str(sector_labels.get(code, code)) for code in row.sectors),
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "diaspora/organisations.html",
+        {
+            "section": "organisations",
+            "entries": entries,
+            "filters": filters,
+            "countries": sorted(names.items(), key=lambda item: item[1]),
+            "sectors": Sector.choices,
+            "can_import": has_permission(request.user, "diaspora.add_diasporaorganisation"),
+            "sample": any(row.is_sample for row in rows),
+        },
+    )
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from migdev.diaspora.models import DiasporaOrganisation
+
+    row = DiasporaOrganisation.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    names = _names()
+    sector_labels = dict(Sector.choices)
+    return render(
+        request,
+        "diaspora/organisation_detail.html",
+        {
+            "section": "organisations",
+            "row": row,
+            "origins": [(code, names.get(code, code)) for code in row.countries_of_origin],
+            "residences": [(code, names.get(code, code)) for code in row.countries_of_residence],
+            "sectors": [(code, sector_labels.get(code, code)) for code in row.sectors],
+        },
+    )
 
 
 # --- expert self-service ---------------------------------------------------------------------------------
@@ -684,7 +753,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-REINTEGRATION_ACTIONS = ("plan", "support", "support_given", "follow_up")
+REINTEGRATION_ACTIONS = ("plan", "support", "support_given", "follow_up", "prepare")
 
 
 def _assignment_programme_action(
@@ -740,6 +809,17 @@ def _assignment_programme_action(
         if plan is None or not form.is_valid():
             raise ValidationError(_("The follow-up was not saved: check the date and the situation."))
         services.reintegration_follow_up_add(actor=user, plan=plan, request=request, **form.cleaned_data)
+    elif action == "prepare":
+        form = PreparationForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Give the date it was done, or mark it not needed."))
+        services.assignment_prepare(
+            actor=user,
+            assignment=assignment,
+            item=form.cleaned_data["item"],
+            done_on=None if form.cleaned_data["not_needed"] else form.cleaned_data["done_on"],
+            request=request,
+        )
     elif action == "repeat":
         form = RepeatForm(request.POST, prefix="repeat")
         form.fields["request"].choices = _repeat_choices(user, assignment)  # type: ignore[attr-defined]
@@ -805,6 +885,14 @@ def _programme_context(assignment: Assignment, user: Any) -> dict[str, Any]:
             .select_related("agreement__invitation__request__host__organisation")
         ),
         "permanent": assignment.modality == Modality.PERMANENT,
+        "preparation": [
+            {
+                "item": item,
+                "label": PreparationItem(item).label,
+                "value": (assignment.preparation or {}).get(item, ""),
+            }
+            for item in PREPARATION_ITEMS.get(assignment.modality, ())
+        ],
     }
     if runs and assignment.stage in (Assignment.Stage.FOLLOW_UP, Assignment.Stage.CLOSED):
         repeat_form = RepeatForm(prefix="repeat")
