@@ -386,3 +386,24 @@ def test_the_preparation_checklist_gates_delivery_on_the_page(world: World, esco
     officer.post(url, {"action": "advance", "stage": "delivery"})
     assignment.refresh_from_db()
     assert assignment.stage == "delivery"
+
+
+def test_programme_figures_by_country_sector_and_modality(world: World, esco: object, client) -> None:
+    senegal = world.expert(sectors=["health", "digital"], modalities=["on_site", "online"])
+    world.expert(country_of_origin="MLI", sectors=["health"], modalities=["online"])
+    _assignment(world, senegal, world.request_row())
+    answer = client.get("/api/v1/diaspora/reports").json()
+    assert answer["experts_by_sector"] == {"digital": 1, "health": 2}
+    assert answer["experts_by_modality"] == {"on_site": 1, "online": 2}
+    assert answer["institutions_by_country"] == {"SEN": 1}
+    assert answer["institutions_by_sector"] == {"health": 1}
+    assert answer["includes_sample_data"] is False and answer["sample_assignments"] == 0
+    assert answer["method"].startswith("Computed by migdev")
+    html = client.get("/en/diaspora/reports/").content.decode()
+    assert "Registered experts by sector" in html and "Institutions supported by country" in html
+    assert "SAMPLE" not in html
+    mali = client.get("/api/v1/diaspora/reports?origin=MLI").json()
+    assert mali["experts_registered"] == 1 and mali["assignments_total"] == 0
+    Assignment.objects.update(is_sample=True)
+    html = client.get("/en/diaspora/reports/").content.decode()
+    assert "1 of the 1 assignments is SAMPLE data" in html

@@ -121,7 +121,19 @@ class ReportOut(Schema):
     by_sector: list[BreakdownRowOut]
     by_modality: list[BreakdownRowOut]
     by_sex: list[BreakdownRowOut]
+    experts_by_sector: dict[str, int]
+    experts_by_modality: dict[str, int] = Field(description="Modalities the registered experts accept.")
+    institutions_by_country: dict[str, int]
+    institutions_by_sector: dict[str, int]
+    repeat_assignments: int
+    experts_with_more_than_one_assignment: int
+    reintegration_plans: int
+    reintegration_support_given: dict[str, int] = Field(description="Support steps given, by kind.")
+    reintegration_latest_situation: dict[str, int] = Field(
+        description="Returnees by the situation found at their latest follow-up."
+    )
     includes_sample_data: bool
+    sample_assignments: int
     method: str
 
 
@@ -151,9 +163,20 @@ def reports(request: HttpRequest, filters: Query[ReportFilters]) -> dict[str, An
         "by_sector": rows(figures.by_sector),
         "by_modality": rows(figures.by_modality),
         "by_sex": rows(figures.by_sex),
+        "experts_by_sector": dict(figures.experts_by_sector),
+        "experts_by_modality": dict(figures.experts_by_modality),
+        "institutions_by_country": dict(figures.institutions_by_country),
+        "institutions_by_sector": dict(figures.institutions_by_sector),
+        "repeat_assignments": figures.repeat_assignments,
+        "experts_with_more_than_one_assignment": figures.experts_with_repeats,
+        "reintegration_plans": figures.reintegration_plans,
+        "reintegration_support_given": figures.reintegration_support_given,
+        "reintegration_latest_situation": figures.reintegration_latest_situation,
         "includes_sample_data": figures.includes_sample,
-        "method": "Computed by migdev from this platform's records. Person-days: calendar days on site; online "
-        "assignments count logged hours / 8.",
+        "sample_assignments": figures.sample_assignments,
+        "method": "Computed by migdev from this platform's records (roster, requests, agreements, assignments, "
+        "end reports, reintegration plans). Person-days: calendar days on site and for permanent return; "
+        "online assignments count logged hours / 8. Deleted accounts still count, anonymously.",
     }
 
 

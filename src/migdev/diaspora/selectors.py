@@ -164,6 +164,11 @@ class Report:
     reintegration_plans: int = 0
     reintegration_support_given: dict[str, int] = field(default_factory=dict)
     reintegration_latest_situation: dict[str, int] = field(default_factory=dict)
+    experts_by_sector: list[tuple[str, int]] = field(default_factory=list)
+    experts_by_modality: list[tuple[str, int]] = field(default_factory=list)
+    institutions_by_country: list[tuple[str, int]] = field(default_factory=list)
+    institutions_by_sector: list[tuple[str, int]] = field(default_factory=list)
+    sample_assignments: int = 0
 
     @property
     def share_filled(self) -> float | None:
@@ -257,12 +262,30 @@ def report(*, country_of_origin: str = "") -> Report:
         requests_filled=filled.count(),
         includes_sample=experts.filter(is_sample=True).exists()
         or requests.filter(is_sample=True).exists()
-        or HostInstitution.objects.filter(is_sample=True).exists(),
+        or HostInstitution.objects.filter(is_sample=True).exists()
+        or any(a.is_sample for a in assignment_list),
         repeat_assignments=sum(1 for a in assignment_list if a.agreement.invitation.repeat_of_id is not None),
         experts_with_repeats=sum(1 for n in per_expert.values() if n > 1),
         reintegration_plans=plans.count(),
         reintegration_support_given=dict(support_given),
         reintegration_latest_situation=dict(latest_situation),
+        experts_by_sector=sorted(
+            Counter(
+                code for codes in experts.values_list("sectors", flat=True) for code in codes or []
+            ).items()
+        ),
+        experts_by_modality=sorted(
+            Counter(
+                code for codes in experts.values_list("modalities", flat=True) for code in codes or []
+            ).items()
+        ),
+        institutions_by_country=sorted(
+            Counter(HostInstitution.objects.filter(pk__in=hosts).values_list("country", flat=True)).items()
+        ),
+        institutions_by_sector=sorted(
+            Counter(HostInstitution.objects.filter(pk__in=hosts).values_list("sector", flat=True)).items()
+        ),
+        sample_assignments=sum(1 for a in assignment_list if a.is_sample),
     )
 
 

@@ -951,6 +951,39 @@ def reports(request: HttpRequest) -> HttpResponse:
         (_("By modality"), [(modality_labels.get(k, k), n, d) for k, n, d in figures.by_modality.rows()]),
         (_("By sex of the expert"), [(sex_labels.get(k, k), n, d) for k, n, d in figures.by_sex.rows()]),
     ]
+    from migdev.diaspora.models import ReintegrationFollowUp, ReintegrationSupport
+
+    support_labels = dict(ReintegrationSupport.Kind.choices)
+    situation_labels = dict(ReintegrationFollowUp.Situation.choices)
+    counts = [
+        (
+            _("Registered experts by sector"),
+            [(sector_labels.get(k, k), n) for k, n in figures.experts_by_sector],
+        ),
+        (
+            _("Registered experts by modality they accept"),
+            [(modality_labels.get(k, k), n) for k, n in figures.experts_by_modality],
+        ),
+        (
+            _("Institutions supported by country"),
+            [(names.get(k, k), n) for k, n in figures.institutions_by_country],
+        ),
+        (
+            _("Institutions supported by sector"),
+            [(sector_labels.get(k, k), n) for k, n in figures.institutions_by_sector],
+        ),
+        (
+            _("Permanent return: support given, by kind"),
+            [(support_labels.get(k, k), n) for k, n in sorted(figures.reintegration_support_given.items())],
+        ),
+        (
+            _("Permanent return: situation at the latest follow-up"),
+            [
+                (situation_labels.get(k, k), n)
+                for k, n in sorted(figures.reintegration_latest_situation.items())
+            ],
+        ),
+    ]
     status_labels = dict(Request.Status.choices)
     from migdev.indicators import charts
 
@@ -976,6 +1009,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "section": "reports",
             "figures": figures,
             "tables": tables,
+            "counts": counts,
             "requests_by_status": [(status_labels.get(k, k), n) for k, n in figures.requests_by_status],
             "origin": origin,
             "origin_name": names.get(origin, ""),
