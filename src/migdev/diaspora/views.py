@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from migdev.accounts.access import has_permission, permission_required_or_404
@@ -54,12 +54,12 @@ from migdev.reference.models import Country
 
 # The sub-scores of a shortlist, named in the page's language.
 PART_LABELS = {
-    "skills": _lazy("skills"),
-    "occupation": _lazy("occupation"),
-    "languages": _lazy("languages"),
-    "experience": _lazy("experience"),
-    "availability": _lazy("availability"),
-    "priority_sector": _lazy("priority sector"),
+    "skills": gettext_lazy("skills"),
+    "occupation": gettext_lazy("occupation"),
+    "languages": gettext_lazy("languages"),
+    "experience": gettext_lazy("experience"),
+    "availability": gettext_lazy("availability"),
+    "priority_sector": gettext_lazy("priority sector"),
 }
 
 
