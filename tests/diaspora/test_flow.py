@@ -188,3 +188,18 @@ def test_online_person_days_come_from_hours_logged(world: World, esco: object) -
             actor=world.host_user, assignment=assignment, worked_on=date(2027, 3, 14), hours=Decimal(2)
         )
     assert selectors.report().person_days_total == Decimal("2.0")
+
+
+def test_overlapping_windows_count_each_day_once(world: World) -> None:
+    expert = world.expert(
+        windows=[
+            (date(2027, 3, 1), date(2027, 3, 20)),
+            (date(2027, 3, 15), date(2027, 4, 5)),
+            (date(2027, 4, 20), date(2027, 4, 30)),
+        ]
+    )
+    # 10 March to 25 April: 10-31 March (22 days) + 1-5 April (5) + 20-25 April (6).
+    assert matching._overlap_days(expert, date(2027, 3, 10), date(2027, 4, 25)) == 33
+    (loaded,) = matching.load_pool(access.experts_visible_to(world.officer))
+    assert matching._overlap_days(loaded, date(2027, 3, 10), date(2027, 4, 25)) == 33
+    assert matching._overlap_days(loaded, date(2027, 5, 1), date(2027, 5, 9)) == 0

@@ -376,11 +376,9 @@ def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
     if row.status != Request.Status.APPROVED:
         return problem(request, 409, "A shortlist is drawn for approved requests only.")
     pool = (
-        list(access.experts_visible_to(user).prefetch_related("windows"))
+        matching.load_pool(access.experts_visible_to(user))
         if is_officer
-        else list(
-            Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE).prefetch_related("windows")
-        )
+        else matching.load_pool(Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE))
     )
     result = matching.shortlist(row, pool)
     excluded: dict[str, int] = {}

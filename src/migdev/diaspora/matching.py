@@ -25,12 +25,13 @@ the requests that fit an expert (and scores compared across requests) towards th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import scipy.sparse as sp
+from django.db.models import QuerySet
 
-from migdev.diaspora.models import LEVEL_RANK, Expert, Modality, PrioritySector, Request
+from migdev.diaspora.models import LEVEL_RANK, AvailabilityWindow, Expert, Modality, PrioritySector, Request
 from migdev.skills import engine as skills_engine
 from migdev.skills import matching as skills_matching
 from migdev.skills.models import Occupation
@@ -71,14 +72,28 @@ class Shortlist:
     unknown_skills: list[str]
 
 
+def _windows(expert: Expert) -> list[tuple[date, date]]:
+    loaded = expert.__dict__.get("_match_windows")
+    if loaded is not None:
+        return loaded  # type: ignore[no-any-return]
+    return [(window.starts_on, window.ends_on) for window in expert.windows.all()]
+
+
 def _overlap_days(expert: Expert, starts_on: date, ends_on: date) -> int:
-    covered: set[int] = set()
-    for window in expert.windows.all():
-        first = max(window.starts_on, starts_on)
-        last = min(window.ends_on, ends_on)
+    """Days of [starts_on, ends_on] inside at least one of the expert's windows (windows may overlap)."""
+    spans = sorted(
+        (max(first, starts_on), min(last, ends_on))
+        for first, last in _windows(expert)
+        if min(last, ends_on) >= max(first, starts_on)
+    )
+    days, reached = 0, None
+    for first, last in spans:
+        if reached is not None and first <= reached:
+            first = reached + timedelta(days=1)
         if last >= first:
-            covered.update(range(first.toordinal(), last.toordinal() + 1))
-    return len(covered)
+            days += (last - first).days + 1
+        reached = last if reached is None else max(reached, last)
+    return days
 
 
 def _levels(expert: Expert) -> dict[str, int]:
@@ -270,6 +285,42 @@ def score_experts(
         )
     out.sort(key=lambda c: (-c.score, c.expert.pk))
     return out, unknown, edition.version
+
+
+def load_pool(experts: QuerySet[Expert]) -> list[Expert]:
+    """The experts of ``experts`` as the shortlist needs them: without the encrypted identity (matching
+    never reads it, and decrypting tens of thousands of names costs more than the scoring); a field read
+    later (a host's view of the top candidates) loads on access."""
+    rows = list(experts.only(*MATCH_FIELDS))
+    spans: dict[int, list[tuple[date, date]]] = {row.pk: [] for row in rows}
+    for expert_id, first, last in AvailabilityWindow.objects.filter(expert__in=experts).values_list(
+        "expert_id", "starts_on", "ends_on"
+    ):
+        if expert_id in spans:
+            spans[expert_id].append((first, last))
+    for row in rows:
+        row.__dict__["_match_windows"] = spans[row.pk]
+    return rows
+
+
+# What matching reads of an expert; anything else (a host's view of the top candidates) loads on access.
+MATCH_FIELDS = (
+    "pk",
+    "user",
+    "group",
+    "status",
+    "consent_processing_at",
+    "consent_processing_withdrawn_at",
+    "languages",
+    "occupation_uris",
+    "skill_uris",
+    "years_experience",
+    "days_on_site_per_year",
+    "hours_online_per_week",
+    "modalities",
+    "host_fields",
+    "is_sample",
+)
 
 
 def shortlist(request_row: Request, pool: list[Expert], *, limit: int = 20) -> Shortlist:

@@ -533,13 +533,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shortlist = None
     if row.status == Request.Status.APPROVED and (is_officer or is_host):
         pool = (
-            list(access.experts_visible_to(user).prefetch_related("windows"))
+            matching.load_pool(access.experts_visible_to(user))
             if is_officer
-            else list(
-                Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE).prefetch_related(
-                    "windows"
-                )
-            )
+            else matching.load_pool(Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE))
         )
         shortlist = matching.shortlist(row, pool)
     invitations: list[dict[str, Any]] = []
