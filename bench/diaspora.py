@@ -267,7 +267,7 @@ def run_sql(request_id: int) -> tuple[float, list[int]]:
 
     started = time.perf_counter()
     row = Request.objects.select_related("host").get(pk=request_id)
-    params = {
+    params: dict[str, Any] = {
         "skills": json.dumps(row.skill_uris),
         "occupation": row.occupation_uri,
         "years": row.years_experience_wanted,

@@ -75,7 +75,7 @@ class Shortlist:
 def _windows(expert: Expert) -> list[tuple[date, date]]:
     loaded = expert.__dict__.get("_match_windows")
     if loaded is not None:
-        return loaded  # type: ignore[no-any-return]
+        return list(loaded)
     return [(window.starts_on, window.ends_on) for window in expert.windows.all()]
 
 

@@ -779,10 +779,12 @@ def _assignment_programme_action(
             conflict = edit_conflict(form, stale, stored)
             return _reintegration_conflict(request, assignment, {"plan_form": form, "conflict": conflict})
     elif action == "support":
-        form = ReintegrationSupportForm(request.POST, prefix="support")
-        if plan is None or not form.is_valid():
+        support_form = ReintegrationSupportForm(request.POST, prefix="support")
+        if plan is None or not support_form.is_valid():
             raise ValidationError(_("The support was not saved: check the kind, the amount and the date."))
-        services.reintegration_support_add(actor=user, plan=plan, values=form.cleaned_data, request=request)
+        services.reintegration_support_add(
+            actor=user, plan=plan, values=support_form.cleaned_data, request=request
+        )
     elif action == "support_given":
         support = ReintegrationSupport.objects.filter(plan=plan, pk=_int(request.POST.get("support"))).first()
         given = SupportGivenForm(request.POST, prefix=f"given-{support.pk}" if support else "given")
@@ -801,27 +803,30 @@ def _assignment_programme_action(
         except StaleEdit:
             return _reintegration_conflict(request, assignment, {})
     elif action == "follow_up":
-        form = ReintegrationFollowUpForm(request.POST, prefix="followup")
-        if plan is None or not form.is_valid():
+        follow_up_form = ReintegrationFollowUpForm(request.POST, prefix="followup")
+        if plan is None or not follow_up_form.is_valid():
             raise ValidationError(_("The follow-up was not saved: check the date and the situation."))
-        services.reintegration_follow_up_add(actor=user, plan=plan, request=request, **form.cleaned_data)
+        services.reintegration_follow_up_add(
+            actor=user, plan=plan, request=request, **follow_up_form.cleaned_data
+        )
     elif action == "prepare":
-        form = PreparationForm(request.POST)
-        if not form.is_valid():
+        preparation_form = PreparationForm(request.POST)
+        if not preparation_form.is_valid():
             raise ValidationError(_("Give the date it was done, or mark it not needed."))
+        data = preparation_form.cleaned_data
         services.assignment_prepare(
             actor=user,
             assignment=assignment,
-            item=form.cleaned_data["item"],
-            done_on=None if form.cleaned_data["not_needed"] else form.cleaned_data["done_on"],
+            item=data["item"],
+            done_on=None if data["not_needed"] else data["done_on"],
             request=request,
         )
     elif action == "repeat":
-        form = RepeatForm(request.POST, prefix="repeat")
-        form.fields["request"].choices = _repeat_choices(user, assignment)  # type: ignore[attr-defined]
-        if not form.is_valid():
+        repeat_form = RepeatForm(request.POST, prefix="repeat")
+        repeat_form.fields["request"].choices = _repeat_choices(user, assignment)  # type: ignore[attr-defined]
+        if not repeat_form.is_valid():
             raise ValidationError(_("Choose an approved request."))
-        row = access.request_get_for_user(user, form.cleaned_data["request"], request=request)
+        row = access.request_get_for_user(user, repeat_form.cleaned_data["request"], request=request)
         services.assignment_invite_again(actor=user, assignment=assignment, row=row, request=request)
         messages.success(request, _("The expert is invited to the new request."))
     return None
