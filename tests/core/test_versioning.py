@@ -230,6 +230,36 @@ def _case() -> Scenario:
     return Scenario(worker, url, case, "mailing_city", "Kayes", "Sikasso", two_factor=True)
 
 
+def _diaspora_request() -> Scenario:
+    from migdev.accounts.models import Organisation
+    from migdev.diaspora.models import HostInstitution, Request
+    from migdev.skills.models import Skill, TaxonomyEdition
+
+    edition = TaxonomyEdition.objects.create(taxonomy="esco", version="versioning", is_current=True)
+    skill = Skill.objects.create(
+        edition=edition, uri="http://data.europa.eu/esco/skill/v", label_en="surveillance"
+    )
+    organisation = Organisation.objects.create(name="Host (versioning)", kind=Organisation.Kind.GOVERNMENT)
+    host = HostInstitution.objects.create(organisation=organisation, country="SEN", sector="health")
+    user = make_user("host_institution", organisation=organisation)
+    row = Request.objects.create(
+        host=host,
+        created_by=user,
+        title="Surveillance",
+        objectives="Train",
+        skill_uris=[skill.uri],
+        sector="health",
+        modality="on_site",
+        duration_days=10,
+        place="Dakar",
+        language="fr",
+        starts_on=datetime.date(2027, 3, 1),
+        ends_on=datetime.date(2027, 3, 20),
+    )
+    url = reverse("diaspora:request_edit", args=[row.pk])
+    return Scenario(user, url, row, "place", "Thiès", "Ziguinchor", two_factor=True)
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "coordination:meeting_edit": _meeting,
     "coordination:practice_edit": _practice,
@@ -245,6 +275,7 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "accounts:user_edit": _user_account,
     "accounts:note_edit": _note,
     "trafficking:case_edit": _case,
+    "diaspora:request_edit": _diaspora_request,
 }
 
 
@@ -270,7 +301,10 @@ def _post_data(form: forms.BaseForm) -> dict[str, Any]:
             if value and value not in ("False", "false", "0"):
                 data[bound.html_name] = "on"
             continue
-        if isinstance(value, list | tuple):
+        if isinstance(value, dict) and "uri" in value:  # the skills autocomplete: hidden URI, typed text
+            data[bound.html_name] = value["uri"]
+            data[f"{bound.html_name}__q"] = value.get("text", "")
+        elif isinstance(value, list | tuple):
             data[bound.html_name] = [str(item) for item in value]
         elif isinstance(value, datetime.date):
             data[bound.html_name] = value.isoformat()

@@ -174,3 +174,16 @@ def signed_in(user: User) -> Client:
     else:
         client.force_login(user)
     return client
+
+
+def prepared(world: World, assignment: Any) -> None:
+    """Tick the assignment's preparation checklist (a visa marked not needed), as its officer would."""
+    from migdev.diaspora.models import PREPARATION_ITEMS
+
+    for item in PREPARATION_ITEMS[assignment.modality]:
+        services.assignment_prepare(
+            actor=world.officer,
+            assignment=assignment,
+            item=item,
+            done_on=None if item == "visa" else date(2027, 3, 1),
+        )

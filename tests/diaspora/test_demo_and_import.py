@@ -80,7 +80,7 @@ def test_pages_in_three_languages(lang: str, client) -> None:
     from migdev.accounts.models import User
 
     words = {"en": "Expert roster", "fr": "Fichier d'experts", "es": "Registro de expertos"}
-    for path in ("", "roster/", "reports/", "map/?origin=SEN"):
+    for path in ("", "roster/", "reports/", "map/?origin=SEN", "organisations/"):
         page = client.get(f"/{lang}/diaspora/{path}")
         assert page.status_code == 200, path
         html = page.content.decode()
@@ -93,3 +93,23 @@ def test_pages_in_three_languages(lang: str, client) -> None:
     row = Request.objects.filter(status="approved").first()
     assert officer.get(f"/{lang}/diaspora/requests/{row.pk}/").status_code == 200
     assert officer.get(f"/{lang}/diaspora/assignments/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("en", "Reintegration plan"), ("fr", "Plan de réintégration"), ("es", "Plan de reintegración")],
+)
+def test_demo_permanent_return_and_repeat_pages(lang: str, heading: str) -> None:
+    demo_users_create()
+    demo.seed()
+    from migdev.accounts.models import User
+    from migdev.diaspora.models import Assignment
+
+    officer = signed_in(User.objects.get(username="demo_programme_officer"))
+    permanent = Assignment.objects.get(modality="permanent_return", reintegration__isnull=False)
+    html = officer.get(f"/{lang}/diaspora/assignments/{permanent.pk}/").content.decode()
+    assert heading in html and "SAMPLE housing support" in html
+    repeat = Assignment.objects.get(agreement__invitation__repeat_of__isnull=False)
+    page = officer.get(f"/{lang}/diaspora/assignments/{repeat.pk}/")
+    assert page.status_code == 200 and f'lang="{lang}"' in page.content.decode()
+    assert selectors.report().repeat_assignments == 1

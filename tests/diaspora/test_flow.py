@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from migdev.audit.models import AuditEvent
 from migdev.diaspora import access, matching, selectors, services
 from migdev.diaspora.models import Assignment, Request
-from tests.diaspora.conftest import EPIDEMIOLOGY, PROGRAMMING, World
+from tests.diaspora.conftest import EPIDEMIOLOGY, PROGRAMMING, World, prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,14 @@ def test_the_whole_flow_by_role(world: World, esco: object) -> None:
     assert Request.objects.get(pk=row.pk).status == "filled"
     with pytest.raises(ValidationError):
         services.assignment_advance(actor=world.officer, assignment=assignment, stage="reporting")
+    with pytest.raises(ValidationError):  # travel, visa, insurance and briefing first
+        services.assignment_advance(actor=world.officer, assignment=assignment, stage="delivery")
+    with pytest.raises(PermissionDenied):
+        services.assignment_prepare(
+            actor=world.host_user, assignment=assignment, item="travel", done_on=date(2027, 3, 1)
+        )
+    prepared(world, assignment)
+    assert assignment.preparation["visa"] == "not_needed"
     services.assignment_advance(
         actor=world.officer, assignment=assignment, stage="delivery", on=date(2027, 3, 10)
     )
@@ -167,6 +175,9 @@ def test_online_person_days_come_from_hours_logged(world: World, esco: object) -
         services.hours_log(
             actor=expert.user, assignment=assignment, worked_on=date(2027, 3, 11), hours=Decimal(4)
         )
+    with pytest.raises(ValidationError):  # an online assignment prepares its tools, not a visa
+        services.assignment_prepare(actor=world.officer, assignment=assignment, item="visa", done_on=None)
+    prepared(world, assignment)
     services.assignment_advance(actor=world.officer, assignment=assignment, stage="delivery")
     for day, hours in ((11, "4"), (12, "6"), (13, "6")):
         services.hours_log(
@@ -177,3 +188,18 @@ def test_online_person_days_come_from_hours_logged(world: World, esco: object) -
             actor=world.host_user, assignment=assignment, worked_on=date(2027, 3, 14), hours=Decimal(2)
         )
     assert selectors.report().person_days_total == Decimal("2.0")
+
+
+def test_overlapping_windows_count_each_day_once(world: World) -> None:
+    expert = world.expert(
+        windows=[
+            (date(2027, 3, 1), date(2027, 3, 20)),
+            (date(2027, 3, 15), date(2027, 4, 5)),
+            (date(2027, 4, 20), date(2027, 4, 30)),
+        ]
+    )
+    # 10 March to 25 April: 10-31 March (22 days) + 1-5 April (5) + 20-25 April (6).
+    assert matching._overlap_days(expert, date(2027, 3, 10), date(2027, 4, 25)) == 33
+    (loaded,) = matching.load_pool(access.experts_visible_to(world.officer))
+    assert matching._overlap_days(loaded, date(2027, 3, 10), date(2027, 4, 25)) == 33
+    assert matching._overlap_days(loaded, date(2027, 5, 1), date(2027, 5, 9)) == 0

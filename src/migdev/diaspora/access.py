@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from migdev.accounts.access import UserLike, get_for_user, has_permission, scoped_queryset
+from migdev.accounts.access import UserLike, get_for_user, has_permission, reaches, scoped_queryset
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
 from migdev.diaspora.models import Assignment, Expert, Invitation, Request
@@ -190,4 +190,22 @@ def _denied(user: UserLike | None, request: HttpRequest | None, record_type: str
         record_type=record_type,
         record_id=str(pk)[:64],
         detail={"reason": "not_in_scope"},
+    )
+
+
+def viewer_runs_programme_of(user: UserLike | None, assignment: Assignment) -> bool:
+    """A programme officer of the assignment's programme (not its host, not the expert)."""
+    request_row = assignment.agreement.invitation.request
+    return (
+        request_row.group_id is not None
+        and reaches(user, CHANGE_ASSIGNMENT, group_ids={request_row.group_id})
+        and not viewer_is_host_of(user, request_row)
+    )
+
+
+def reintegration_visible(user: UserLike | None, assignment: Assignment) -> bool:
+    """A reintegration plan (housing, family, support received) is between the returnee and the programme:
+    the expert and the programme's officers see it; the host institution does not."""
+    return viewer_is_expert_of(user, assignment.agreement.invitation) or viewer_runs_programme_of(
+        user, assignment
     )

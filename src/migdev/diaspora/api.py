@@ -121,7 +121,19 @@ class ReportOut(Schema):
     by_sector: list[BreakdownRowOut]
     by_modality: list[BreakdownRowOut]
     by_sex: list[BreakdownRowOut]
+    experts_by_sector: dict[str, int]
+    experts_by_modality: dict[str, int] = Field(description="Modalities the registered experts accept.")
+    institutions_by_country: dict[str, int]
+    institutions_by_sector: dict[str, int]
+    repeat_assignments: int
+    experts_with_more_than_one_assignment: int
+    reintegration_plans: int
+    reintegration_support_given: dict[str, int] = Field(description="Support steps given, by kind.")
+    reintegration_latest_situation: dict[str, int] = Field(
+        description="Returnees by the situation found at their latest follow-up."
+    )
     includes_sample_data: bool
+    sample_assignments: int
     method: str
 
 
@@ -151,9 +163,20 @@ def reports(request: HttpRequest, filters: Query[ReportFilters]) -> dict[str, An
         "by_sector": rows(figures.by_sector),
         "by_modality": rows(figures.by_modality),
         "by_sex": rows(figures.by_sex),
+        "experts_by_sector": dict(figures.experts_by_sector),
+        "experts_by_modality": dict(figures.experts_by_modality),
+        "institutions_by_country": dict(figures.institutions_by_country),
+        "institutions_by_sector": dict(figures.institutions_by_sector),
+        "repeat_assignments": figures.repeat_assignments,
+        "experts_with_more_than_one_assignment": figures.experts_with_repeats,
+        "reintegration_plans": figures.reintegration_plans,
+        "reintegration_support_given": figures.reintegration_support_given,
+        "reintegration_latest_situation": figures.reintegration_latest_situation,
         "includes_sample_data": figures.includes_sample,
-        "method": "Computed by migdev from this platform's records. Person-days: calendar days on site; online "
-        "assignments count logged hours / 8.",
+        "sample_assignments": figures.sample_assignments,
+        "method": "Computed by migdev from this platform's records (roster, requests, agreements, assignments, "
+        "end reports, reintegration plans). Person-days: calendar days on site and for permanent return; "
+        "online assignments count logged hours / 8. Deleted accounts still count, anonymously.",
     }
 
 
@@ -329,6 +352,8 @@ class ExpertShortlistOut(Schema):
     excluded: dict[str, int]
     esco_edition: str | None
     candidates: list[ExpertCandidateOut]
+    weights: dict[str, float]
+    priority_sector: bool
     method: str
 
 
@@ -351,11 +376,9 @@ def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
     if row.status != Request.Status.APPROVED:
         return problem(request, 409, "A shortlist is drawn for approved requests only.")
     pool = (
-        list(access.experts_visible_to(user).prefetch_related("windows"))
+        matching.load_pool(access.experts_visible_to(user))
         if is_officer
-        else list(
-            Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE).prefetch_related("windows")
-        )
+        else matching.load_pool(Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE))
     )
     result = matching.shortlist(row, pool)
     excluded: dict[str, int] = {}
@@ -385,7 +408,79 @@ def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
             }
             for c in result.candidates
         ],
-        "method": "score = 0.8 x skills engine total (skills 0.6, occupation 0.15, languages 0.15, experience "
-        "0.1) + 0.2 x share of the request's dates the expert is available; hard requirements: modality, "
-        "language level, availability.",
+        "weights": matching.WEIGHTS,
+        "priority_sector": matching.is_priority_sector(row),
+        "method": "score = 0.7 x skills engine total (skills 0.6, occupation 0.15, languages 0.15, experience "
+        "0.1) + 0.2 x share of the request's dates the expert is available + 0.1 x priority_sector (1 when "
+        "the government of the host's country set the request's sector as a priority); hard requirements: "
+        "modality, language level, availability.",
     }
+
+
+# --- directory of diaspora organisations ------------------------------------------------------------------
+
+
+class OrganisationFilters(Schema):
+    origin: CountryCode | None = None
+    residence: CountryCode | None = None
+    sector: Annotated[str | None, OneOf(Sector)] = None
+    q: Annotated[str | None, Field(max_length=100)] = None
+
+
+class DiasporaOrganisationOut(Schema):
+    id: int
+    name: str
+    countries_of_origin: list[str]
+    countries_of_residence: list[str]
+    sectors: list[str]
+    activities: str
+    website: str
+    source: str
+    sample: bool
+    updated_at: str
+
+
+def _organisation_out(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "name": row.name,
+        "countries_of_origin": list(row.countries_of_origin),
+        "countries_of_residence": list(row.countries_of_residence),
+        "sectors": list(row.sectors),
+        "activities": row.activities,
+        "website": row.website,
+        "source": row.source,
+        "sample": row.is_sample,
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+@router.get(
+    "/organisations",
+    response=list[DiasporaOrganisationOut],
+    auth=None,
+    summary="The directory of diaspora organisations",
+)
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> list[dict[str, Any]]:
+    rows = selectors.organisations(
+        origin=filters.origin or "",
+        residence=filters.residence or "",
+        sector=filters.sector or "",
+        text=filters.q or "",
+    )
+    return [_organisation_out(row) for row in rows[:2000]]
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    response=DiasporaOrganisationOut,
+    auth=None,
+    summary="One diaspora organisation",
+)
+def organisation_detail(request: HttpRequest, organisation_id: RecordId) -> Any:
+    from migdev.diaspora.models import DiasporaOrganisation
+
+    row = DiasporaOrganisation.objects.filter(pk=organisation_id).first()
+    if row is None:
+        raise Http404
+    return _organisation_out(row)

@@ -10,7 +10,7 @@ Idempotent: a second run changes nothing; the data are the same on every machine
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,6 +20,7 @@ from migdev.accounts import access as platform_access
 from migdev.accounts.models import Organisation, RoleDefinition, User, UserGroup
 from migdev.diaspora import services
 from migdev.diaspora.models import (
+    PREPARATION_ITEMS,
     Assignment,
     DiasporaOffice,
     DiasporaOrganisation,
@@ -272,9 +273,15 @@ def _past_assignments(
 
     count = 0
     base = timezone.localdate() - timedelta(days=200)
+    first: Assignment | None = None
     for n, expert in enumerate(experts[:8]):
         host = hosts[n % len(hosts)]
         modality = "online" if n % 3 == 1 else "on_site"
+        if n == 7:
+            modality = "permanent_return"
+        if n == 6 and first is not None:
+            # A repeat assignment: the first expert again, for another institution.
+            expert = first.agreement.invitation.expert
         start = base + timedelta(days=15 * n)
         row = Request.objects.create(
             host=host,
@@ -300,6 +307,7 @@ def _past_assignments(
             expert=expert,
             invited_by=officer,
             score=0.8,
+            repeat_of=first if n == 6 else None,
             answer="accepted",
             answered_at=timezone.now() - timedelta(days=240 - 15 * n),
             selected_at=timezone.now() - timedelta(days=235 - 15 * n),
@@ -321,8 +329,16 @@ def _past_assignments(
             stage=Assignment.Stage.FOLLOW_UP,
             started_on=start,
             ended_on=start + timedelta(days=20),
+            preparation={
+                item: "not_needed" if item == "visa" else (start - timedelta(days=7)).isoformat()
+                for item in PREPARATION_ITEMS[modality]
+            },
             is_sample=True,
         )
+        if n == 0:
+            first = assignment
+        if modality == "permanent_return":
+            _reintegration_plan(assignment, officer, start)
         if modality == "online":
             for day in range(10):
                 HoursLog.objects.create(
@@ -342,6 +358,40 @@ def _past_assignments(
             )
         count += 1
     return count
+
+
+def _reintegration_plan(assignment: Assignment, officer: User | None, start: date) -> None:
+    from migdev.diaspora.models import ReintegrationFollowUp, ReintegrationPlan, ReintegrationSupport
+
+    plan = ReintegrationPlan.objects.create(
+        assignment=assignment,
+        goals="SAMPLE: a post at the host institution, housing for the first months, schooling for two children.",
+        created_by=officer,
+    )
+    for kind, amount, given in (
+        ("travel", "1200", True),
+        ("housing", "900", True),
+        ("business", "2500", False),
+    ):
+        ReintegrationSupport.objects.create(
+            plan=plan,
+            kind=kind,
+            description=f"SAMPLE {kind} support",
+            provider="SAMPLE programme",
+            amount=Decimal(amount),
+            due_on=start + timedelta(days=30),
+            status="done" if given else "planned",
+            done_on=start + timedelta(days=20) if given else None,
+        )
+    for days, situation in ((60, "progressing"), (120, "settled")):
+        if start + timedelta(days=days) <= timezone.localdate():
+            ReintegrationFollowUp.objects.create(
+                plan=plan,
+                held_on=start + timedelta(days=days),
+                situation=situation,
+                note="SAMPLE follow-up call.",
+                recorded_by=officer,
+            )
 
 
 def _officer(programme: UserGroup) -> User | None:

@@ -14,6 +14,10 @@ from migdev.diaspora.models import (
     Expert,
     LanguageLevel,
     Modality,
+    PreparationItem,
+    ReintegrationFollowUp,
+    ReintegrationSupport,
+    Request,
     Sector,
     Sex,
 )
@@ -227,6 +231,23 @@ class DeleteAccountForm(forms.Form):
         return value
 
 
+REQUEST_FORM_FIELDS = (
+    "title",
+    "objectives",
+    "tasks",
+    "sector",
+    "modality",
+    "duration_days",
+    "place",
+    "starts_on",
+    "ends_on",
+    "language",
+    "language_level",
+    "years_experience_wanted",
+    "host_provides",
+)
+
+
 class RequestForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     objectives = forms.CharField(label=_("Objectives"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -254,26 +275,19 @@ class RequestForm(VersionedForm):
                 kind="skill", label=_("Required skill %(n)d") % {"n": i}, required=(i == 1)
             )
 
+    @staticmethod
+    def initial_for(row: Request) -> dict[str, Any]:
+        """The form's values for ``row`` as it is saved (the edit page; the conflict page compares with it)."""
+        initial: dict[str, Any] = {name: getattr(row, name) for name in REQUEST_FORM_FIELDS}
+        initial["version"] = row.version
+        initial["occupation"] = row.occupation_uri
+        for i, uri in enumerate((row.skill_uris or [])[:SKILL_SLOTS], start=1):
+            initial[f"skill_{i}"] = uri
+        return initial
+
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
-        values = {
-            name: data[name]
-            for name in (
-                "title",
-                "objectives",
-                "tasks",
-                "sector",
-                "modality",
-                "duration_days",
-                "place",
-                "starts_on",
-                "ends_on",
-                "language",
-                "language_level",
-                "years_experience_wanted",
-                "host_provides",
-            )
-        }
+        values = {name: data[name] for name in REQUEST_FORM_FIELDS}
         values["occupation_uri"] = data.get("occupation") or ""
         values["skill_uris"] = [
             data[f"skill_{i}"] for i in range(1, SKILL_SLOTS + 1) if data.get(f"skill_{i}")
@@ -303,6 +317,54 @@ class EndReportForm(forms.Form):
     services_delivered = forms.IntegerField(label=_("Services delivered"), min_value=0, max_value=1_000_000)
     rating = forms.TypedChoiceField(label=_("Rating"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReintegrationPlanForm(VersionedForm):
+    goals = forms.CharField(
+        label=_("Goals of the return (work, housing, family, qualifications)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class ReintegrationSupportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Support"), choices=ReintegrationSupport.Kind.choices)
+    description = forms.CharField(label=_("Description"), max_length=5000, required=False)
+    provider = forms.CharField(label=_("Given by"), max_length=200, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=0, max_digits=10, decimal_places=2, required=False, initial=0
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SupportGivenForm(VersionedForm):
+    done_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReintegrationFollowUpForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    situation = forms.ChoiceField(label=_("Situation"), choices=ReintegrationFollowUp.Situation.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
+
+
+class PreparationForm(forms.Form):
+    item = forms.ChoiceField(choices=PreparationItem.choices)
+    done_on = forms.DateField(label=_("Done on"), required=False)
+    not_needed = forms.BooleanField(label=_("Not needed"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("not_needed") and not data.get("done_on"):
+            raise forms.ValidationError(_("Give the date it was done, or mark it not needed."))
+        return data
+
+
+class RepeatForm(forms.Form):
+    request = forms.TypedChoiceField(label=_("Request"), coerce=int, choices=[])
 
 
 class RegistrationEmailForm(forms.Form):

@@ -14,25 +14,34 @@ Score (all sub-scores in [0, 1], shown with every result)::
              migdev.skills.matching.ComponentWeights), skills weighted by ESCO specificity and credited
              through related and hierarchically close skills
     availability = days of the request's period covered by the expert's windows / days of the period
-    score = 0.8 * engine + 0.2 * availability
+    priority_sector = 1 when the government of the host's country named the request's sector a priority
+                      (``PrioritySector``), else 0
+    score = 0.7 * engine + 0.2 * availability + 0.1 * priority_sector
+
+The priority term is the same for every expert of one request, so it never reorders a shortlist; it ranks
+the requests that fit an expert (and scores compared across requests) towards the country's priorities.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import scipy.sparse as sp
+from django.db.models import QuerySet
 
-from migdev.diaspora.models import LEVEL_RANK, Expert, Modality, Request
+from migdev.diaspora.models import LEVEL_RANK, AvailabilityWindow, Expert, Modality, PrioritySector, Request
 from migdev.skills import engine as skills_engine
 from migdev.skills import matching as skills_matching
 from migdev.skills.models import Occupation
 from migdev.skills.selectors import current_edition
 
-ENGINE_WEIGHT = 0.8
+ENGINE_WEIGHT = 0.7
 AVAILABILITY_WEIGHT = 0.2
+PRIORITY_WEIGHT = 0.1
+# Shown with every shortlist (pages and API), so the explanation carries the weights it was computed with.
+WEIGHTS = {"engine": ENGINE_WEIGHT, "availability": AVAILABILITY_WEIGHT, "priority_sector": PRIORITY_WEIGHT}
 EPOCH = date(1970, 1, 1)
 
 
@@ -63,14 +72,28 @@ class Shortlist:
     unknown_skills: list[str]
 
 
+def _windows(expert: Expert) -> list[tuple[date, date]]:
+    loaded = expert.__dict__.get("_match_windows")
+    if loaded is not None:
+        return list(loaded)
+    return [(window.starts_on, window.ends_on) for window in expert.windows.all()]
+
+
 def _overlap_days(expert: Expert, starts_on: date, ends_on: date) -> int:
-    covered: set[int] = set()
-    for window in expert.windows.all():
-        first = max(window.starts_on, starts_on)
-        last = min(window.ends_on, ends_on)
+    """Days of [starts_on, ends_on] inside at least one of the expert's windows (windows may overlap)."""
+    spans = sorted(
+        (max(first, starts_on), min(last, ends_on))
+        for first, last in _windows(expert)
+        if min(last, ends_on) >= max(first, starts_on)
+    )
+    days, reached = 0, None
+    for first, last in spans:
+        if reached is not None and first <= reached:
+            first = reached + timedelta(days=1)
         if last >= first:
-            covered.update(range(first.toordinal(), last.toordinal() + 1))
-    return len(covered)
+            days += (last - first).days + 1
+        reached = last if reached is None else max(reached, last)
+    return days
 
 
 def _levels(expert: Expert) -> dict[str, int]:
@@ -104,6 +127,13 @@ def hard_failures(expert: Expert, request_row: Request) -> tuple[list[str], int]
     return reasons, overlap
 
 
+def is_priority_sector(request_row: Request) -> bool:
+    """Whether the government of the host's country set the request's sector as a priority."""
+    return PrioritySector.objects.filter(
+        office__country=request_row.host.country, sector=request_row.sector
+    ).exists()
+
+
 def _isco(uris: list[str]) -> dict[str, int]:
     edition = current_edition("esco")
     if edition is None or not uris:
@@ -124,6 +154,7 @@ def score_experts(
     first ``limit`` are explained (sub-scores), the others never leave the arrays."""
     if not experts:
         return [], [], None
+    priority = 1.0 if is_priority_sector(request_row) else 0.0
     edition = current_edition("esco")
     overlaps = {e.pk: _overlap_days(e, request_row.starts_on, request_row.ends_on) for e in experts}
     period = (request_row.ends_on - request_row.starts_on).days + 1
@@ -135,12 +166,18 @@ def score_experts(
             held = set(expert.skill_uris or [])
             skills_part = len(held & set(required)) / len(required) if required else 1.0
             availability = overlaps[expert.pk] / period
-            score = ENGINE_WEIGHT * skills_part + AVAILABILITY_WEIGHT * availability
+            score = (
+                ENGINE_WEIGHT * skills_part + AVAILABILITY_WEIGHT * availability + PRIORITY_WEIGHT * priority
+            )
             out.append(
                 Candidate(
                     expert,
                     round(score, 4),
-                    {"skills": round(skills_part, 4), "availability": round(availability, 4)},
+                    {
+                        "skills": round(skills_part, 4),
+                        "availability": round(availability, 4),
+                        "priority_sector": priority,
+                    },
                     [u for u in required if u in held],
                     [u for u in required if u not in held],
                     overlaps[expert.pk],
@@ -209,7 +246,8 @@ def score_experts(
             (
                 round(
                     ENGINE_WEIGHT * float(totals[row, 0])
-                    + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period,
+                    + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period
+                    + PRIORITY_WEIGHT * priority,
                     4,
                 ),
                 expert.pk,
@@ -233,6 +271,7 @@ def score_experts(
         )
         parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
         parts["availability"] = round(overlaps[expert.pk] / period, 4)
+        parts["priority_sector"] = priority
         held = set(expert.skill_uris or [])
         out.append(
             Candidate(
@@ -246,6 +285,42 @@ def score_experts(
         )
     out.sort(key=lambda c: (-c.score, c.expert.pk))
     return out, unknown, edition.version
+
+
+def load_pool(experts: QuerySet[Expert]) -> list[Expert]:
+    """The experts of ``experts`` as the shortlist needs them: without the encrypted identity (matching
+    never reads it, and decrypting tens of thousands of names costs more than the scoring); a field read
+    later (a host's view of the top candidates) loads on access."""
+    rows = list(experts.only(*MATCH_FIELDS))
+    spans: dict[int, list[tuple[date, date]]] = {row.pk: [] for row in rows}
+    for expert_id, first, last in AvailabilityWindow.objects.filter(expert__in=experts).values_list(
+        "expert_id", "starts_on", "ends_on"
+    ):
+        if expert_id in spans:
+            spans[expert_id].append((first, last))
+    for row in rows:
+        row.__dict__["_match_windows"] = spans[row.pk]
+    return rows
+
+
+# What matching reads of an expert; anything else (a host's view of the top candidates) loads on access.
+MATCH_FIELDS = (
+    "pk",
+    "user",
+    "group",
+    "status",
+    "consent_processing_at",
+    "consent_processing_withdrawn_at",
+    "languages",
+    "occupation_uris",
+    "skill_uris",
+    "years_experience",
+    "days_on_site_per_year",
+    "hours_online_per_week",
+    "modalities",
+    "host_fields",
+    "is_sample",
+)
 
 
 def shortlist(request_row: Request, pool: list[Expert], *, limit: int = 20) -> Shortlist:

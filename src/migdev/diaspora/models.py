@@ -28,6 +28,7 @@ CLEAR_TEXT_FIELDS = {
     "PrioritySector.note": "a government's note on a sector, public policy",
     "Request.*": "terms of reference an institution writes about its needs, shown to experts; no person",
     "Agreement.currency": "ISO 4217 code",
+    "ReintegrationSupport.currency": "ISO 4217 code",
 }
 
 
@@ -359,6 +360,16 @@ class Invitation(VersionedModel):
     )
     invited_at = models.DateTimeField(default=timezone.now)
     score = models.FloatField(_("match score"), default=0.0)
+    # A repeat assignment: the same expert invited again (same or another institution) after an
+    # assignment reached follow-up; the new assignment names the one it follows.
+    repeat_of = models.ForeignKey(
+        "Assignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeat_invitations",
+        verbose_name=_("repeat of"),
+    )
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     selected_at = models.DateTimeField(null=True, blank=True)
@@ -419,11 +430,30 @@ class Assignment(VersionedModel):
     started_on = models.DateField(_("started"), null=True, blank=True)
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     follow_up = EncryptedTextField(_("follow-up"), blank=True)
+    # Preparation checklist: {item: "YYYY-MM-DD" when done, or "not_needed"}; see PREPARATION_ITEMS.
+    preparation = models.JSONField(_("preparation"), default=dict, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     class Meta:
         ordering = ["-pk"]
+
+
+class PreparationItem(models.TextChoices):
+    TRAVEL = "travel", _("Travel booked")
+    VISA = "visa", _("Visa or entry permit")
+    INSURANCE = "insurance", _("Insurance in force")
+    BRIEFING = "briefing", _("Briefing held")
+    EQUIPMENT = "equipment", _("Online tools and access ready")
+
+
+# What each modality prepares before delivery (TRQN and CD4D practice): an item is done (dated) or marked
+# not needed (a national needs no visa) before delivery can start.
+PREPARATION_ITEMS = {
+    "on_site": ("travel", "visa", "insurance", "briefing"),
+    "online": ("equipment", "briefing"),
+    "permanent_return": ("travel", "visa", "insurance", "briefing"),
+}
 
 
 class HoursLog(models.Model):
@@ -463,3 +493,88 @@ class EndReport(VersionedModel):
                 condition=Q(rating__gte=1) & Q(rating__lte=5), name="diaspora_rating_range"
             ),
         ]
+
+
+class ReintegrationPlan(VersionedModel):
+    """Permanent return: what the returning expert and the programme agree to settle them (work, housing,
+    qualifications, family), the support given step by step, and the follow-ups after arrival."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="reintegration")
+    goals = EncryptedTextField(_("goals"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reintegration plan")
+
+    def __str__(self) -> str:
+        return f"reintegration plan {self.pk}"
+
+
+class ReintegrationSupport(VersionedModel):
+    """One step of a reintegration plan and the support given for it."""
+
+    class Kind(models.TextChoices):
+        JOB = "job_placement", _("Job placement or position at the host")
+        BUSINESS = "business", _("Business start-up support")
+        QUALIFICATIONS = "qualifications", _("Recognition of qualifications")
+        HOUSING = "housing", _("Housing")
+        FAMILY = "family", _("Family and schooling")
+        DOCUMENTS = "documents", _("Civil documents and administration")
+        HEALTH = "health", _("Health and psychosocial support")
+        TRAVEL = "travel", _("Travel and moving costs")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        DONE = "done", _("Given")
+        DROPPED = "dropped", _("Dropped")
+
+    plan = models.ForeignKey(ReintegrationPlan, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("support"), max_length=20, choices=Kind.choices)
+    description = EncryptedTextField(_("description"), blank=True)
+    provider = EncryptedCharField(_("given by"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    done_on = models.DateField(_("given on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="diaspora_support_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status})"
+
+
+class ReintegrationFollowUp(models.Model):
+    """A dated follow-up of a permanent return (a call or a visit): how the returnee is settling."""
+
+    class Situation(models.TextChoices):
+        SETTLED = "settled", _("Settled")
+        PROGRESSING = "progressing", _("Progressing")
+        NEEDS_SUPPORT = "needs_support", _("Needs more support")
+        LEFT_AGAIN = "left_again", _("Left the country again")
+
+    plan = models.ForeignKey(ReintegrationPlan, on_delete=models.CASCADE, related_name="follow_ups")
+    held_on = models.DateField(_("date"))
+    situation = models.CharField(_("situation"), max_length=14, choices=Situation.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on}: {self.situation}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from migdev.diaspora.models import (
     Agreement,
@@ -19,6 +20,9 @@ from migdev.diaspora.models import (
     HostInstitution,
     Invitation,
     Modality,
+    ReintegrationFollowUp,
+    ReintegrationPlan,
+    ReintegrationSupport,
     Request,
 )
 
@@ -155,6 +159,16 @@ class Report:
     requests_approved: int
     requests_filled: int
     includes_sample: bool
+    repeat_assignments: int = 0
+    experts_with_repeats: int = 0
+    reintegration_plans: int = 0
+    reintegration_support_given: dict[str, int] = field(default_factory=dict)
+    reintegration_latest_situation: dict[str, int] = field(default_factory=dict)
+    experts_by_sector: list[tuple[str, int]] = field(default_factory=list)
+    experts_by_modality: list[tuple[str, int]] = field(default_factory=list)
+    institutions_by_country: list[tuple[str, int]] = field(default_factory=list)
+    institutions_by_sector: list[tuple[str, int]] = field(default_factory=list)
+    sample_assignments: int = 0
 
     @property
     def share_filled(self) -> float | None:
@@ -207,6 +221,22 @@ def report(*, country_of_origin: str = "") -> Report:
         if chosen is not None:
             for name in outputs:
                 outputs[name] += getattr(chosen, name)
+    per_expert = Counter(a.agreement.invitation.expert_id for a in assignment_list)
+    support_given: Counter[str] = Counter()
+    latest_situation: Counter[str] = Counter()
+    plans = ReintegrationPlan.objects.filter(assignment__in=[a.pk for a in assignment_list])
+    for kind in ReintegrationSupport.objects.filter(
+        plan__in=plans, status=ReintegrationSupport.Status.DONE
+    ).values_list("kind", flat=True):
+        support_given[kind] += 1
+    latest: dict[int, str] = {}
+    for plan_id, situation in (
+        ReintegrationFollowUp.objects.filter(plan__in=plans)
+        .order_by("held_on", "pk")
+        .values_list("plan_id", "situation")
+    ):
+        latest[plan_id] = situation
+    latest_situation.update(latest.values())
     approved = requests.filter(approved_at__isnull=False)
     filled = approved.filter(
         Q(status=Request.Status.FILLED) | Q(invitations__agreement__assignment__isnull=False)
@@ -232,7 +262,30 @@ def report(*, country_of_origin: str = "") -> Report:
         requests_filled=filled.count(),
         includes_sample=experts.filter(is_sample=True).exists()
         or requests.filter(is_sample=True).exists()
-        or HostInstitution.objects.filter(is_sample=True).exists(),
+        or HostInstitution.objects.filter(is_sample=True).exists()
+        or any(a.is_sample for a in assignment_list),
+        repeat_assignments=sum(1 for a in assignment_list if a.agreement.invitation.repeat_of_id is not None),
+        experts_with_repeats=sum(1 for n in per_expert.values() if n > 1),
+        reintegration_plans=plans.count(),
+        reintegration_support_given=dict(support_given),
+        reintegration_latest_situation=dict(latest_situation),
+        experts_by_sector=sorted(
+            Counter(
+                code for codes in experts.values_list("sectors", flat=True) for code in codes or []
+            ).items()
+        ),
+        experts_by_modality=sorted(
+            Counter(
+                code for codes in experts.values_list("modalities", flat=True) for code in codes or []
+            ).items()
+        ),
+        institutions_by_country=sorted(
+            Counter(HostInstitution.objects.filter(pk__in=hosts).values_list("country", flat=True)).items()
+        ),
+        institutions_by_sector=sorted(
+            Counter(HostInstitution.objects.filter(pk__in=hosts).values_list("sector", flat=True)).items()
+        ),
+        sample_assignments=sum(1 for a in assignment_list if a.is_sample),
     )
 
 
@@ -311,3 +364,27 @@ def diaspora_map(origin: str, *, edition_code: str | None = None, period: str | 
         sum(counts.values()),
         sum(value or 0.0 for value in emigrants.values()),
     )
+
+
+# --- directory of diaspora organisations ------------------------------------------------------------------
+
+
+def organisations(*, origin: str = "", residence: str = "", sector: str = "", text: str = "") -> list[Any]:
+    """The directory, filtered on a country of origin, a country of residence, a sector and words of the
+    name or activities (the lists are JSON, so the filter runs here, the same on SQLite and PostgreSQL)."""
+    from migdev.diaspora.models import DiasporaOrganisation
+
+    words = [word.casefold() for word in text.split()][:8]
+    found = []
+    for organisation in DiasporaOrganisation.objects.order_by(Lower("name"), "pk"):
+        if origin and origin not in (organisation.countries_of_origin or []):
+            continue
+        if residence and residence not in (organisation.countries_of_residence or []):
+            continue
+        if sector and sector not in (organisation.sectors or []):
+            continue
+        haystack = f"{organisation.name} {organisation.activities}".casefold()
+        if any(word not in haystack for word in words):
+            continue
+        found.append(organisation)
+    return found

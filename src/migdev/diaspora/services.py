@@ -29,6 +29,7 @@ from migdev.core.versioning import claim_version
 from migdev.diaspora import access
 from migdev.diaspora.models import (
     LEVEL_RANK,
+    PREPARATION_ITEMS,
     Agreement,
     Assignment,
     AvailabilityWindow,
@@ -41,6 +42,9 @@ from migdev.diaspora.models import (
     Invitation,
     Modality,
     PrioritySector,
+    ReintegrationFollowUp,
+    ReintegrationPlan,
+    ReintegrationSupport,
     Request,
     Sector,
     Sex,
@@ -361,6 +365,18 @@ def expert_delete_account(*, actor: User, expert: Expert, request: HttpRequest |
         for assignment in Assignment.objects.filter(agreement__invitation__expert=expert):
             assignment.follow_up = ""
             assignment.save(update_fields=["follow_up"])
+        # A reintegration plan is about the person (housing, family, money received): its free text goes;
+        # the kinds of support, their dates and amounts and the follow-ups' situations stay as statistics.
+        plans = ReintegrationPlan.objects.filter(assignment__agreement__invitation__expert=expert)
+        for plan in plans:
+            plan.goals = ""
+            plan.save(update_fields=["goals"])
+        for support in ReintegrationSupport.objects.filter(plan__in=plans):
+            support.description = support.provider = ""
+            support.save(update_fields=["description", "provider"])
+        for follow_up in ReintegrationFollowUp.objects.filter(plan__in=plans):
+            follow_up.note = ""
+            follow_up.save(update_fields=["note"])
         user = User.objects.get(pk=actor.pk)
         user.username = f"deleted-expert-{expert.pk}"
         user.first_name = user.last_name = user.email = ""
@@ -698,6 +714,10 @@ def assignment_advance(
         raise PermissionDenied
     if stage not in STAGE_ORDER or STAGE_ORDER.index(stage) != STAGE_ORDER.index(assignment.stage) + 1:
         raise ValidationError({"stage": [_("An assignment moves one stage at a time.")]})
+    if stage == Assignment.Stage.DELIVERY and preparation_missing(assignment):
+        raise ValidationError(
+            {"stage": [_("Delivery starts once every preparation item is done or marked not needed.")]}
+        )
     if stage == Assignment.Stage.FOLLOW_UP and assignment.reports.count() < 2:
         raise ValidationError({"stage": [_("Follow-up starts once the expert and the host both reported.")]})
     with transaction.atomic():
@@ -713,6 +733,46 @@ def assignment_advance(
         assignment.updated_at = timezone.now()
         assignment.save()
         _audit(AuditAction.UPDATE, actor=actor, record=assignment, request=request, step=f"stage_{stage}")
+    return assignment
+
+
+def preparation_missing(assignment: Assignment) -> list[str]:
+    """The preparation items of the assignment's modality neither done nor marked not needed."""
+    done = assignment.preparation or {}
+    return [item for item in PREPARATION_ITEMS.get(assignment.modality, ()) if not done.get(item)]
+
+
+def assignment_prepare(
+    *,
+    actor: User,
+    assignment: Assignment,
+    item: str,
+    done_on: date | None,
+    request: HttpRequest | None = None,
+) -> Assignment:
+    """Tick one preparation item (travel, visa, insurance, briefing; online: tools, briefing) with the
+    day it was done, or ``done_on=None`` for "not needed". The programme's officers do this."""
+    if not access.viewer_runs_programme_of(actor, assignment):
+        raise PermissionDenied
+    if item not in PREPARATION_ITEMS.get(assignment.modality, ()):
+        raise ValidationError({"item": [_("Not a preparation item of this modality.")]})
+    if assignment.stage != Assignment.Stage.PREPARATION:
+        raise ValidationError({"stage": [_("Preparation is over for this assignment.")]})
+    with transaction.atomic():
+        claim_version(assignment, None)
+        assignment.preparation = {
+            **(assignment.preparation or {}),
+            item: done_on.isoformat() if done_on else "not_needed",
+        }
+        assignment.updated_at = timezone.now()
+        assignment.save()
+        audit_log(
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            record=assignment,
+            detail={"step": "preparation", "item": item, "value": assignment.preparation[item]},
+        )
     return assignment
 
 
@@ -780,3 +840,166 @@ def actor_of(user: AbstractBaseUser | Any) -> User:
     if not isinstance(user, User):
         raise PermissionDenied
     return user
+
+
+# --- repeat assignments and permanent return ----------------------------------------------------------------
+
+
+def assignment_invite_again(
+    *, actor: User, assignment: Assignment, row: Request, request: HttpRequest | None = None
+) -> Invitation:
+    """Invite the expert of a finished assignment to another approved request, of the same institution or
+    another: a repeat assignment. It then runs the usual flow (answer, selection, agreement) and the
+    assignment it opens names the one it repeats."""
+    if not access.viewer_runs_programme_of(actor, assignment):
+        raise PermissionDenied
+    if assignment.stage not in (Assignment.Stage.FOLLOW_UP, Assignment.Stage.CLOSED):
+        raise ValidationError({"stage": [_("A repeat assignment follows one that reached follow-up.")]})
+    if row.pk == assignment.agreement.invitation.request_id:
+        raise ValidationError({"request": [_("Choose another request than the one already served.")]})
+    invitation = invitation_send(
+        actor=actor, row=row, expert=assignment.agreement.invitation.expert, request=request
+    )
+    invitation.repeat_of = assignment
+    invitation.save(update_fields=["repeat_of"])
+    return invitation
+
+
+def _reintegration_writer(actor: User, assignment: Assignment) -> None:
+    if not access.viewer_runs_programme_of(actor, assignment):
+        raise PermissionDenied
+    if assignment.modality != Modality.PERMANENT:
+        raise ValidationError({"modality": [_("Reintegration plans are for permanent return.")]})
+
+
+def reintegration_plan_save(
+    *,
+    actor: User,
+    assignment: Assignment,
+    goals: str,
+    expected_version: int | None,
+    request: HttpRequest | None = None,
+) -> ReintegrationPlan:
+    """Create or edit the plan of a permanent return (a programme officer of its programme)."""
+    _reintegration_writer(actor, assignment)
+    goals = str(goals or "").strip()
+    if len(goals) > 5000:
+        raise ValidationError({"goals": [_("At most %(n)d characters.") % {"n": 5000}]})
+    with transaction.atomic():
+        plan = ReintegrationPlan.objects.filter(assignment=assignment).first()
+        if plan is None:
+            plan = ReintegrationPlan.objects.create(assignment=assignment, goals=goals, created_by=actor)
+            step = "reintegration_plan_created"
+        else:
+            claim_version(plan, expected_version)
+            plan.goals, plan.updated_at = goals, timezone.now()
+            plan.save()
+            step = "reintegration_plan_edited"
+        _audit(AuditAction.UPDATE, actor=actor, record=plan, request=request, step=step)
+    return plan
+
+
+def _checked_support(values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    if values.get("kind") not in ReintegrationSupport.Kind.values:
+        errors["kind"] = [_("Not a valid choice.")]
+    clean["kind"] = values.get("kind")
+    if values.get("status", ReintegrationSupport.Status.PLANNED) not in ReintegrationSupport.Status.values:
+        errors["status"] = [_("Not a valid choice.")]
+    clean["status"] = values.get("status") or ReintegrationSupport.Status.PLANNED
+    clean["description"] = str(values.get("description") or "").strip()[:5000]
+    clean["provider"] = str(values.get("provider") or "").strip()[:200]
+    try:
+        clean["amount"] = Decimal(str(values.get("amount") or "0"))
+        if clean["amount"] < 0 or clean["amount"] >= Decimal("1e8"):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors["amount"] = [_("A positive amount.")]
+    clean["currency"] = str(values.get("currency") or "EUR").strip().upper()[:3]
+    for name in ("due_on", "done_on"):
+        value = values.get(name)
+        if value is not None and not isinstance(value, date):
+            errors[name] = [_("Dates as YYYY-MM-DD.")]
+        clean[name] = value
+    if clean["status"] == ReintegrationSupport.Status.DONE and clean.get("done_on") is None:
+        errors["done_on"] = [_("Say when the support was given.")]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def reintegration_support_add(
+    *,
+    actor: User,
+    plan: ReintegrationPlan,
+    values: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> ReintegrationSupport:
+    _reintegration_writer(actor, plan.assignment)
+    clean = _checked_support(values)
+    with transaction.atomic():
+        claim_version(plan, None)
+        support = ReintegrationSupport.objects.create(plan=plan, **clean)
+        _audit(AuditAction.CREATE, actor=actor, record=support, request=request, step="reintegration_support")
+    return support
+
+
+def reintegration_support_update(
+    *,
+    actor: User,
+    support: ReintegrationSupport,
+    expected_version: int | None,
+    values: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> ReintegrationSupport:
+    """Change a step (typically: mark it given, with the date). Versioned: no edit is silently lost."""
+    _reintegration_writer(actor, support.plan.assignment)
+    merged = {
+        name: getattr(support, name)
+        for name in ("kind", "status", "description", "provider", "amount", "currency", "due_on", "done_on")
+    }
+    merged.update(values)
+    clean = _checked_support(merged)
+    with transaction.atomic():
+        claim_version(support, expected_version)
+        for name, value in clean.items():
+            setattr(support, name, value)
+        support.updated_at = timezone.now()
+        support.save()
+        _audit(
+            AuditAction.UPDATE,
+            actor=actor,
+            record=support,
+            request=request,
+            step=f"reintegration_support_{support.status}",
+        )
+    return support
+
+
+def reintegration_follow_up_add(
+    *,
+    actor: User,
+    plan: ReintegrationPlan,
+    held_on: date,
+    situation: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> ReintegrationFollowUp:
+    _reintegration_writer(actor, plan.assignment)
+    if situation not in ReintegrationFollowUp.Situation.values:
+        raise ValidationError({"situation": [_("Not a valid choice.")]})
+    if not isinstance(held_on, date) or held_on > timezone.localdate():
+        raise ValidationError({"held_on": [_("A follow-up is recorded once it took place.")]})
+    with transaction.atomic():
+        follow_up = ReintegrationFollowUp.objects.create(
+            plan=plan,
+            held_on=held_on,
+            situation=situation,
+            note=str(note or "").strip()[:5000],
+            recorded_by=actor,
+        )
+        _audit(
+            AuditAction.CREATE, actor=actor, record=follow_up, request=request, step="reintegration_follow_up"
+        )
+    return follow_up

@@ -3,6 +3,7 @@ the viewer's scope is a 404. Pages showing an expert's identifying data audit th
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from migdev.accounts.access import has_permission, permission_required_or_404
@@ -24,21 +26,41 @@ from migdev.diaspora.forms import (
     EndReportForm,
     ExpertProfileForm,
     HoursForm,
+    PreparationForm,
+    ReintegrationFollowUpForm,
+    ReintegrationPlanForm,
+    ReintegrationSupportForm,
+    RepeatForm,
     RequestForm,
     SharingForm,
+    SupportGivenForm,
 )
 from migdev.diaspora.models import (
+    PREPARATION_ITEMS,
     Agreement,
     Assignment,
     EndReport,
     Expert,
     HostInstitution,
     Modality,
+    PreparationItem,
     PrioritySector,
+    ReintegrationPlan,
+    ReintegrationSupport,
     Request,
     Sector,
 )
 from migdev.reference.models import Country
+
+# The sub-scores of a shortlist, named in the page's language.
+PART_LABELS = {
+    "skills": gettext_lazy("skills"),
+    "occupation": gettext_lazy("occupation"),
+    "languages": gettext_lazy("languages"),
+    "experience": gettext_lazy("experience"),
+    "availability": gettext_lazy("availability"),
+    "priority_sector": gettext_lazy("priority sector"),
+}
 
 
 def _names() -> dict[str, str]:
@@ -168,6 +190,72 @@ def _concept_labels(uris: list[str]) -> list[str]:
             for concept in model.objects.filter(edition=edition, uri__in=uris):
                 found[concept.uri] = label_in(concept, lang).text
     return [found.get(uri, uri.rsplit("/", 1)[-1]) for uri in uris]
+
+
+# --- directory of diaspora organisations -------------------------------------------------------------------
+
+
+def _directory_filters(request: HttpRequest, names: dict[str, str]) -> dict[str, str]:
+    origin = (request.GET.get("origin") or "").upper()[:3]
+    residence = (request.GET.get("residence") or "").upper()[:3]
+    sector = request.GET.get("sector") or ""
+    return {
+        "origin": origin if origin in names else "",
+        "residence": residence if residence in names else "",
+        "sector": sector if sector in Sector.values else "",
+        "text": (request.GET.get("q") or "").strip()[:100],
+    }
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The public directory of diaspora organisations, as iDiaspora keeps one, with filters."""
+    names = _names()
+    filters = _directory_filters(request, names)
+    rows = selectors.organisations(**filters)
+    sector_labels = dict(Sector.choices)
+    entries = [
+        {
+            "organisation": row,
+            "origins": ", ".join(names.get(code, code) for code in row.countries_of_origin),
+            "residences": ", ".join(names.get(code, code) for code in row.countries_of_residence),
+            "sectors": ", ".join(str(sector_labels.get(code, code)) for code in row.sectors),
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "diaspora/organisations.html",
+        {
+            "section": "organisations",
+            "entries": entries,
+            "filters": filters,
+            "countries": sorted(names.items(), key=lambda item: item[1]),
+            "sectors": Sector.choices,
+            "can_import": has_permission(request.user, "diaspora.add_diasporaorganisation"),
+            "sample": any(row.is_sample for row in rows),
+        },
+    )
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from migdev.diaspora.models import DiasporaOrganisation
+
+    row = DiasporaOrganisation.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    names = _names()
+    sector_labels = dict(Sector.choices)
+    return render(
+        request,
+        "diaspora/organisation_detail.html",
+        {
+            "section": "organisations",
+            "row": row,
+            "origins": [(code, names.get(code, code)) for code in row.countries_of_origin],
+            "residences": [(code, names.get(code, code)) for code in row.countries_of_residence],
+            "sectors": [(code, sector_labels.get(code, code)) for code in row.sectors],
+        },
+    )
 
 
 # --- expert self-service ---------------------------------------------------------------------------------
@@ -367,6 +455,58 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "diaspora/request_form.html", {"section": "requests", "form": form, "host": host})
 
 
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The host edits its terms of reference while the request is a draft or awaits approval. The form
+    carries the version it was opened at: a save over someone else's edit shows the conflict page with
+    the typed values kept (409), nothing is overwritten."""
+    if not request.user.is_authenticated:
+        raise Http404
+    row = access.request_get_for_user(request.user, pk, request=request)
+    user = services.actor_of(request.user)
+    if not access.viewer_is_host_of(user, row) or not has_permission(user, access.CHANGE_REQUEST):
+        raise Http404
+    editable = row.status in (Request.Status.DRAFT, Request.Status.SUBMITTED)
+    form = RequestForm(initial=RequestForm.initial_for(row))
+    conflict = None
+    if request.method == "POST" and editable:
+        form = RequestForm(request.POST, initial=RequestForm.initial_for(row))
+        finding = any(key.endswith("__find") for key in request.POST)
+        if not finding and form.is_valid():
+            try:
+                services.request_update(
+                    actor=user,
+                    row=row,
+                    expected_version=form.expected_version(),
+                    values=form.service_values(),
+                    request=request,
+                )
+            except StaleEdit as stale:
+                row.refresh_from_db()
+                conflict = edit_conflict(form, stale, RequestForm.initial_for(row))
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("The request is saved."))
+                return redirect("diaspora:request", pk=row.pk)
+    return render(
+        request,
+        "diaspora/request_form.html",
+        {
+            "section": "requests",
+            "form": form,
+            "host": row.host,
+            "row": row,
+            "editable": editable,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
 def _programme_for(host: HostInstitution) -> Any:
     """The programme a new request goes to: the one of the host's latest request, else the first."""
     from migdev.accounts.models import UserGroup
@@ -393,13 +533,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shortlist = None
     if row.status == Request.Status.APPROVED and (is_officer or is_host):
         pool = (
-            list(access.experts_visible_to(user).prefetch_related("windows"))
+            matching.load_pool(access.experts_visible_to(user))
             if is_officer
-            else list(
-                Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE).prefetch_related(
-                    "windows"
-                )
-            )
+            else matching.load_pool(Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE))
         )
         shortlist = matching.shortlist(row, pool)
     invitations: list[dict[str, Any]] = []
@@ -433,6 +569,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "skills": _concept_labels(candidate.matched_skills),
                     "missing": _concept_labels(candidate.missing_skills),
                     "invited": candidate.expert.pk in invited,
+                    "parts": [
+                        (PART_LABELS.get(name, name), value) for name, value in candidate.parts.items()
+                    ],
                 }
             )
     return render(
@@ -449,6 +588,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_host": is_host,
             "shortlist": shortlist,
             "shortlist_rows": shortlist_rows,
+            "weights": matching.WEIGHTS,
             "invitations": invitations,
             "agreement_form": AgreementForm(initial={"starts_on": row.starts_on, "ends_on": row.ends_on}),
             "names": _names(),
@@ -570,6 +710,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 else:
                     raise ValidationError(_("The report was not saved: check the numbers and the rating."))
+            elif action in REINTEGRATION_ACTIONS or action == "repeat":
+                conflict = _assignment_programme_action(request, assignment, user, action)
+                if conflict is not None:
+                    return conflict
             else:
                 raise Http404
         except PermissionDenied:
@@ -599,8 +743,193 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "expert_report": reports.get(EndReport.Author.EXPERT),
             "host_report": reports.get(EndReport.Author.HOST),
             "online": assignment.modality == Modality.ONLINE,
+            **_programme_context(assignment, user),
+            **getattr(request, "_diaspora_kept_forms", {}),
         },
     )
+
+
+REINTEGRATION_ACTIONS = ("plan", "support", "support_given", "follow_up", "prepare")
+
+
+def _assignment_programme_action(
+    request: HttpRequest, assignment: Assignment, user: Any, action: str
+) -> HttpResponse | None:
+    """The programme officer's steps on an assignment page: the reintegration plan of a permanent return
+    (its goals, support steps, follow-ups) and inviting the expert again. Returns the conflict page (409)
+    when the plan or a step changed since the form was opened, else None (the caller redirects)."""
+    if not access.viewer_runs_programme_of(user, assignment):
+        raise Http404
+    plan = ReintegrationPlan.objects.filter(assignment=assignment).first()
+    if action == "plan":
+        form = ReintegrationPlanForm(request.POST, prefix="plan")
+        if not form.is_valid():
+            raise ValidationError(_("The plan was not saved: check the goals."))
+        try:
+            services.reintegration_plan_save(
+                actor=user,
+                assignment=assignment,
+                goals=form.cleaned_data["goals"],
+                expected_version=form.expected_version() if plan else None,
+                request=request,
+            )
+        except StaleEdit as stale:
+            plan = ReintegrationPlan.objects.get(pk=plan.pk) if plan else None
+            stored = {"goals": plan.goals if plan else "", "version": plan.version if plan else 0}
+            conflict = edit_conflict(form, stale, stored)
+            return _reintegration_conflict(request, assignment, {"plan_form": form, "conflict": conflict})
+    elif action == "support":
+        support_form = ReintegrationSupportForm(request.POST, prefix="support")
+        if plan is None or not support_form.is_valid():
+            raise ValidationError(_("The support was not saved: check the kind, the amount and the date."))
+        services.reintegration_support_add(
+            actor=user, plan=plan, values=support_form.cleaned_data, request=request
+        )
+    elif action == "support_given":
+        support = ReintegrationSupport.objects.filter(plan=plan, pk=_int(request.POST.get("support"))).first()
+        given = SupportGivenForm(request.POST, prefix=f"given-{support.pk}" if support else "given")
+        if support is None or plan is None:
+            raise Http404
+        if not given.is_valid():
+            raise ValidationError(_("Give the date the support was given."))
+        try:
+            services.reintegration_support_update(
+                actor=user,
+                support=support,
+                expected_version=given.expected_version(),
+                values={"status": ReintegrationSupport.Status.DONE, "done_on": given.cleaned_data["done_on"]},
+                request=request,
+            )
+        except StaleEdit:
+            return _reintegration_conflict(request, assignment, {})
+    elif action == "follow_up":
+        follow_up_form = ReintegrationFollowUpForm(request.POST, prefix="followup")
+        if plan is None or not follow_up_form.is_valid():
+            raise ValidationError(_("The follow-up was not saved: check the date and the situation."))
+        services.reintegration_follow_up_add(
+            actor=user, plan=plan, request=request, **follow_up_form.cleaned_data
+        )
+    elif action == "prepare":
+        preparation_form = PreparationForm(request.POST)
+        if not preparation_form.is_valid():
+            raise ValidationError(_("Give the date it was done, or mark it not needed."))
+        data = preparation_form.cleaned_data
+        services.assignment_prepare(
+            actor=user,
+            assignment=assignment,
+            item=data["item"],
+            done_on=None if data["not_needed"] else data["done_on"],
+            request=request,
+        )
+    elif action == "repeat":
+        repeat_form = RepeatForm(request.POST, prefix="repeat")
+        repeat_form.fields["request"].choices = _repeat_choices(user, assignment)  # type: ignore[attr-defined]
+        if not repeat_form.is_valid():
+            raise ValidationError(_("Choose an approved request."))
+        row = access.request_get_for_user(user, repeat_form.cleaned_data["request"], request=request)
+        services.assignment_invite_again(actor=user, assignment=assignment, row=row, request=request)
+        messages.success(request, _("The expert is invited to the new request."))
+    return None
+
+
+def _reintegration_conflict(
+    request: HttpRequest, assignment: Assignment, forms_kept: dict[str, Any]
+) -> HttpResponse:
+    """The assignment page again, answered 409: what is saved now, and the editor's typed values kept in
+    their form (the plan's goals) to compare and save again."""
+    messages.error(
+        request,
+        _(
+            "Someone saved this plan while you were editing: nothing was overwritten. Here is what is saved now."
+        ),
+    )
+    request.method = "GET"
+    request._diaspora_kept_forms = forms_kept  # type: ignore[attr-defined]
+    response = assignment_detail(request, assignment.pk)
+    response.status_code = 409
+    return response
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _repeat_choices(user: Any, assignment: Assignment) -> list[tuple[int, str]]:
+    served = assignment.agreement.invitation.request_id
+    rows = (
+        access.requests_visible_to(user)
+        .filter(status=Request.Status.APPROVED)
+        .exclude(pk=served)
+        .exclude(invitations__expert=assignment.agreement.invitation.expert)
+        .select_related("host__organisation")
+        .order_by("-pk")[:200]
+    )
+    return [(row.pk, f"{row.title} ({row.host})") for row in rows]
+
+
+def _programme_context(assignment: Assignment, user: Any) -> dict[str, Any]:
+    """Repeat assignments (for everyone who sees the assignment) and, for the expert and the programme's
+    officers only, the reintegration plan of a permanent return."""
+    runs = access.viewer_runs_programme_of(user, assignment)
+    previous = assignment.agreement.invitation.repeat_of
+    context: dict[str, Any] = {
+        "runs_programme": runs,
+        "repeat_of": previous
+        if previous and access.assignments_visible_to(user).filter(pk=previous.pk).exists()
+        else None,
+        "repeats": list(
+            access.assignments_visible_to(user)
+            .filter(agreement__invitation__repeat_of=assignment)
+            .select_related("agreement__invitation__request__host__organisation")
+        ),
+        "permanent": assignment.modality == Modality.PERMANENT,
+        "preparation": [
+            {
+                "item": item,
+                "label": PreparationItem(item).label,
+                "value": (assignment.preparation or {}).get(item, ""),
+            }
+            for item in PREPARATION_ITEMS.get(assignment.modality, ())
+        ],
+    }
+    if runs and assignment.stage in (Assignment.Stage.FOLLOW_UP, Assignment.Stage.CLOSED):
+        repeat_form = RepeatForm(prefix="repeat")
+        repeat_form.fields["request"].choices = _repeat_choices(user, assignment)  # type: ignore[attr-defined]
+        context["repeat_form"] = repeat_form
+    if assignment.modality == Modality.PERMANENT and access.reintegration_visible(user, assignment):
+        plan = ReintegrationPlan.objects.filter(assignment=assignment).first()
+        steps = list(plan.steps.all()) if plan else []
+        context.update(
+            {
+                "plan": plan,
+                "steps": [
+                    {
+                        "support": step,
+                        "given_form": SupportGivenForm(
+                            prefix=f"given-{step.pk}", initial={"version": step.version}
+                        ),
+                    }
+                    for step in steps
+                ],
+                "follow_ups": list(plan.follow_ups.all()) if plan else [],
+                "support_total": sum((step.amount for step in steps if step.status == "done"), Decimal(0)),
+            }
+        )
+        if runs:
+            context.update(
+                {
+                    "plan_form": ReintegrationPlanForm(
+                        prefix="plan",
+                        initial={"goals": plan.goals if plan else "", "version": plan.version if plan else 0},
+                    ),
+                    "support_form": ReintegrationSupportForm(prefix="support"),
+                    "follow_up_form": ReintegrationFollowUpForm(prefix="followup"),
+                }
+            )
+    return context
 
 
 # --- reports and the map ---------------------------------------------------------------------------------
@@ -622,6 +951,39 @@ def reports(request: HttpRequest) -> HttpResponse:
         (_("By sector"), [(sector_labels.get(k, k), n, d) for k, n, d in figures.by_sector.rows()]),
         (_("By modality"), [(modality_labels.get(k, k), n, d) for k, n, d in figures.by_modality.rows()]),
         (_("By sex of the expert"), [(sex_labels.get(k, k), n, d) for k, n, d in figures.by_sex.rows()]),
+    ]
+    from migdev.diaspora.models import ReintegrationFollowUp, ReintegrationSupport
+
+    support_labels = dict(ReintegrationSupport.Kind.choices)
+    situation_labels = dict(ReintegrationFollowUp.Situation.choices)
+    counts = [
+        (
+            _("Registered experts by sector"),
+            [(sector_labels.get(k, k), n) for k, n in figures.experts_by_sector],
+        ),
+        (
+            _("Registered experts by modality they accept"),
+            [(modality_labels.get(k, k), n) for k, n in figures.experts_by_modality],
+        ),
+        (
+            _("Institutions supported by country"),
+            [(names.get(k, k), n) for k, n in figures.institutions_by_country],
+        ),
+        (
+            _("Institutions supported by sector"),
+            [(sector_labels.get(k, k), n) for k, n in figures.institutions_by_sector],
+        ),
+        (
+            _("Permanent return: support given, by kind"),
+            [(support_labels.get(k, k), n) for k, n in sorted(figures.reintegration_support_given.items())],
+        ),
+        (
+            _("Permanent return: situation at the latest follow-up"),
+            [
+                (situation_labels.get(k, k), n)
+                for k, n in sorted(figures.reintegration_latest_situation.items())
+            ],
+        ),
     ]
     status_labels = dict(Request.Status.choices)
     from migdev.indicators import charts
@@ -648,6 +1010,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "section": "reports",
             "figures": figures,
             "tables": tables,
+            "counts": counts,
             "requests_by_status": [(status_labels.get(k, k), n) for k, n in figures.requests_by_status],
             "origin": origin,
             "origin_name": names.get(origin, ""),
