@@ -74,3 +74,12 @@ def sector_group_label(code: str) -> str:
 def region_label(code: str) -> str:
     region = dac_regions().get(code)
     return region.name if region else code
+
+
+def any_sector_label(vocabulary: str, code: str) -> str:
+    """A sector of any vocabulary: DAC 5-digit (1) and 3-digit (2) codes named, others as given."""
+    if vocabulary == "1":
+        return sector_label(code)
+    if vocabulary == "2":
+        return sector_group_label(code)
+    return f"{code} ({vocabulary})"

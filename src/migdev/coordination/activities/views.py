@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from migdev.coordination import access, audit
-from migdev.coordination.activities import money, selectors, services
+from migdev.coordination.activities import codelists, money, selectors, services
 from migdev.coordination.activities.exports import ACTIVITY_COLUMNS, activity_rows
 from migdev.coordination.activities.forms import (
     MONEY_DIMENSIONS,
@@ -75,7 +75,18 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.activity_get_for_user(request.user, pk)
-    return render(request, "coordination/activities/activity_detail.html", {"activity": activity})
+    sectors = [
+        {"label": codelists.any_sector_label(s.vocabulary, s.code), "percentage": s.percentage}
+        for s in activity.sectors.all()
+    ]
+    regions = [
+        {"label": codelists.region_label(r.code), "percentage": r.percentage} for r in activity.regions.all()
+    ]
+    return render(
+        request,
+        "coordination/activities/activity_detail.html",
+        {"activity": activity, "sectors": sectors, "regions": regions},
+    )
 
 
 @require_GET
