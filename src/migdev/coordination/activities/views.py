@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -124,8 +125,8 @@ def _money_view(request: HttpRequest) -> tuple[MoneyFilterForm, money.MoneyView 
     return form, view
 
 
-def _amount(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
+def _amount(value: float) -> str:
+    return number_format(round(value), use_l10n=True, force_grouping=True)
 
 
 @require_GET
@@ -143,18 +144,15 @@ def activity_money(request: HttpRequest) -> HttpResponse:
             if not any(value for _label, value in bars):
                 continue
             heading = title % {"currency": view.currency}
-            chart_svgs.append(
-                charts.bar_chart(
-                    bars,
-                    title=heading,
-                    description=", ".join(
-                        f"{label}: {_amount(value, view.currency)}" for label, value in bars
-                    ),
-                    format_value=lambda value, currency=view.currency: _amount(value, currency),
-                    key=f"money-{field}",
-                    width=640,
-                )
+            svg = charts.bar_chart(
+                bars,
+                title=heading,
+                description=", ".join(f"{label}: {_amount(value)} {view.currency}" for label, value in bars),
+                format_value=_amount,
+                key=f"money-{field}",
+                width=640,
             )
+            chart_svgs.append({"title": heading, "svg": svg})
     query = request.GET.copy()
     query.pop("by", None)
     dimensions = dict(MONEY_DIMENSIONS)
