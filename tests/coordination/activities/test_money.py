@@ -118,7 +118,7 @@ def test_totals_equal_the_rows_and_the_transactions_counted(loaded: None, by: st
     assert view.total_commitments == sum(r.commitments for r in view.rows)
     assert view.total_spending == sum(r.spending for r in view.rows)
     # The same money whichever way it is cut, to within a cent per row.
-    exact = sum(c.conversion.value for c in view.counted if c.kind == "commitment")
+    exact = sum(c.conversion.value or Decimal(0) for c in view.counted if c.kind == "commitment")
     assert abs(view.total_commitments - exact) <= CENT * len(view.rows)
     assert abs(view.total_commitments - (COMMIT_1 + COMMIT_2)) <= CENT * len(view.rows)
 

@@ -93,7 +93,9 @@ class MoneyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["currency"].choices = [(code, code) for code in currencies]
+        currency = self.fields["currency"]
+        assert isinstance(currency, forms.ChoiceField)
+        currency.choices = [(code, code) for code in currencies]
 
     def clean_country(self) -> str:
         return clean_country(self.cleaned_data["country"])
