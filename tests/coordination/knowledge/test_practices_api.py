@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from migdev.accounts.models import Organisation, User
+from migdev.coordination.common.views import current_date
 from migdev.coordination.knowledge import services
 from migdev.coordination.models import Practice
 
@@ -53,7 +54,7 @@ def test_practices_list_only_published_with_filters(client: Client, submitter: U
 
 def test_calls_list_published_and_open(client: Client, submitter: User, editor: User) -> None:
     organisation = Organisation.objects.get(acronym="IOM")
-    today = datetime.date.today()
+    today = current_date()
 
     def call(title: str, days: int, publish: bool = True) -> int:
         created = services.partnership_call_create(
