@@ -178,3 +178,15 @@ def test_money_export_is_safe_against_formula_injection(loaded: None, client: Cl
 def test_bad_filters_answer_400_not_500(client: Client) -> None:
     response = client.get("/en/coordination/activities/money/?year_from=2025&year_to=2020&sector=12")
     assert response.status_code == 400
+
+
+def test_countries_without_percentages_go_to_not_specified(loaded: None) -> None:
+    """Records from the CSV import may name several countries without percentages: no split is invented,
+    and the rows still add up to the total."""
+    activity = Activity.objects.get(iati_identifier__endswith="-2")
+    activity.countries.update(percentage=None)
+    by_key = rows(money.money_view(None, by="country"))
+    assert "CIV" not in by_key
+    assert by_key[""][0] == cents(COMMIT_2)
+    view = money.money_view(None, by="country")
+    assert abs(view.total_commitments - (COMMIT_1 + COMMIT_2)) <= CENT * len(view.rows)

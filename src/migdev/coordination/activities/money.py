@@ -152,8 +152,14 @@ def _by_percentage(items: list[tuple[str, Decimal | None]]) -> Shares:
         return [(NOT_SPECIFIED, Decimal(1))]
     if len(items) == 1:
         return [(items[0][0], Decimal(1))]
-    # More than one: the importer refused any set whose percentages do not add up to 100.
-    return [(key, (percentage or Decimal(0)) / HUNDRED) for key, percentage in items]
+    # The IATI importer refuses percentages that do not add up to 100, but records from other sources
+    # (the CSV import) may name several countries without any: what no percentage places goes to
+    # "Not specified" instead of an invented split, so the rows still add up to the total.
+    shares = [(key, percentage / HUNDRED) for key, percentage in items if percentage]
+    rest = Decimal(1) - sum((share for _key, share in shares), Decimal(0))
+    if rest > 0:
+        shares.append((NOT_SPECIFIED, rest))
+    return shares
 
 
 def country_shares(transaction: ActivityTransaction, activity: Activity) -> Shares:
