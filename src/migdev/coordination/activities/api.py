@@ -1,16 +1,20 @@
 """API of the activity registry; mounted by `migdev.coordination.api` under /api/v1/coordination/."""
 
-from typing import Annotated, Any
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from migdev.coordination.activities import selectors
+from migdev.coordination.activities import money, selectors
 from migdev.coordination.common.api import CountryCodes
+from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.models import Activity, Area
 from migdev.core.api_base import Pagination
-from migdev.core.api_params import OneOf
+from migdev.core.api_params import OneOf, RecordId, Year
 
 router = Router()
 
@@ -37,3 +41,120 @@ def list_activities(
     request: HttpRequest, area: Annotated[str | None, OneOf(Area)] = None, country: str = ""
 ) -> Any:
     return selectors.activities_list(request.user, area=area or "", country_iso3=country)
+
+
+# --- Money (IATI transactions by country, sector, organisation and year) ----------------------------
+
+MoneyDimension = Literal["country", "sector", "sector_group", "organisation", "provider", "year"]
+
+
+class CoordinationMoneyRowOut(Schema):
+    key: str
+    label: str
+    commitments: Decimal
+    spending: Decimal
+    transactions: int
+
+
+class CoordinationMoneyRateOut(Schema):
+    currency: str
+    year: int
+    per_usd: Decimal
+
+
+class CoordinationMoneyLeftOutOut(Schema):
+    iati_identifier: str
+    reference: str
+    transaction_type: str
+    date: datetime.date
+    amount: Decimal
+    currency: str
+    reason: str
+
+
+class CoordinationMoneyPublisherOut(Schema):
+    name: str
+    sources: list[str]
+
+
+class CoordinationMoneyOut(Schema):
+    by: str
+    currency: str
+    method: str
+    rate_source: str
+    total_commitments: Decimal
+    total_spending: Decimal
+    rows: list[CoordinationMoneyRowOut]
+    rates_used: list[CoordinationMoneyRateOut]
+    left_out: list[CoordinationMoneyLeftOutOut]
+    publishers: list[CoordinationMoneyPublisherOut]
+
+
+MONEY_METHOD = (
+    "Computed by migdev. Commitments: IATI transactions of type 2 (outgoing commitment). Spending: types 3 "
+    "(disbursement) and 4 (expenditure); types 1, 5-13 are not counted. A transaction naming its own "
+    "recipient country or region, or DAC sector, goes wholly there; otherwise it is split by the activity's "
+    "percentages; none gives 'Not specified' (empty key). Values are converted at the annual average rate "
+    "of their value date's year (rate_source); without a rate the transaction is in left_out, not in the "
+    "totals. Totals are the sums of the rows, each rounded to the cent."
+)
+
+
+@router.get("/activities/money", response=CoordinationMoneyOut, auth=None)
+def activity_money(
+    request: HttpRequest,
+    by: MoneyDimension = "country",
+    currency: str = money.BASE_CURRENCY,
+    year_from: Year | None = None,
+    year_to: Year | None = None,
+    country: str = "",
+    sector: Annotated[str, Field(pattern=r"^(\d{3}|\d{5})?$")] = "",
+    organisation: RecordId | None = None,
+) -> Any:
+    """Commitments and disbursements/expenditure of the published activities, by recipient country or
+    region, DAC sector (5-digit) or sector group (3-digit), reporting or provider organisation, or year,
+    converted to one currency; with the rates used, the publishers, and what was left out and why."""
+    currency = currency.upper()
+    if currency not in money.rate_table().currencies:
+        raise HttpError(
+            422, f"no exchange rates for {currency!r}; available: {', '.join(money.rate_table().currencies)}"
+        )
+    country_iso3 = ""
+    if country:
+        try:
+            country_iso3 = normalise_country_code(country)
+        except UnknownCountry as error:
+            raise HttpError(422, f"unknown country code {country!r}") from error
+    view = money.money_view(
+        request.user,
+        by=by,
+        currency=currency,
+        year_from=year_from,
+        year_to=year_to,
+        country_iso3=country_iso3,
+        sector=sector,
+        organisation_id=organisation,
+    )
+    return {
+        "by": view.by,
+        "currency": view.currency,
+        "method": MONEY_METHOD,
+        "rate_source": view.rate_source,
+        "total_commitments": view.total_commitments,
+        "total_spending": view.total_spending,
+        "rows": [vars(row) for row in view.rows],
+        "rates_used": [vars(rate) for rate in view.rates_used],
+        "left_out": [
+            {
+                "iati_identifier": item.activity.iati_identifier,
+                "reference": item.transaction.reference,
+                "transaction_type": item.transaction.transaction_type,
+                "date": item.transaction.date,
+                "amount": item.transaction.amount,
+                "currency": item.transaction.currency,
+                "reason": item.reason,
+            }
+            for item in view.left_out
+        ],
+        "publishers": [{"name": name, "sources": sources} for name, sources in view.publishers],
+    }

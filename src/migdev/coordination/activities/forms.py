@@ -64,3 +64,45 @@ class PositionForm(forms.Form):
     position = forms.ChoiceField(choices=ConsultationPosition.Position.choices, label=_("Position"))
     as_of = forms.DateField(label=_("As of"), widget=DateInput, initial=datetime.date.today)
     note = forms.CharField(max_length=500, required=False, label=_("Note"))
+
+
+MONEY_DIMENSIONS = [
+    ("country", _("Recipient country or region")),
+    ("sector", _("Sector (DAC 5-digit)")),
+    ("sector_group", _("Sector group (DAC 3-digit)")),
+    ("organisation", _("Reporting organisation")),
+    ("provider", _("Provider organisation")),
+    ("year", _("Year")),
+]
+
+
+class MoneyFilterForm(forms.Form):
+    by = forms.ChoiceField(choices=MONEY_DIMENSIONS, required=False, label=_("By"))
+    currency = forms.ChoiceField(choices=[], required=False, label=_("Currency"))
+    year_from = forms.IntegerField(required=False, min_value=1960, max_value=2100, label=_("From year"))
+    year_to = forms.IntegerField(required=False, min_value=1960, max_value=2100, label=_("To year"))
+    country = forms.CharField(required=False, max_length=3, label=_("Country (ISO code)"))
+    sector = forms.RegexField(
+        regex=r"^\d{3}(\d{2})?$", required=False, label=_("Sector (DAC code)"), max_length=5
+    )
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.filter(reported_activities__isnull=False).distinct(),
+        required=False,
+        label=_("Reporting organisation"),
+    )
+
+    def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        currency = self.fields["currency"]
+        assert isinstance(currency, forms.ChoiceField)
+        currency.choices = [(code, code) for code in currencies]
+
+    def clean_country(self) -> str:
+        return clean_country(self.cleaned_data["country"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from and year_to and year_to < year_from:
+            self.add_error("year_to", _("The last year comes before the first."))
+        return cleaned

@@ -29,10 +29,21 @@ from lxml import etree
 
 from migdev.accounts.models import Organisation, User
 from migdev.coordination import audit
+from migdev.coordination.activities import codelists
+from migdev.coordination.activities.models import (
+    DAC_VOCABULARY,
+    ActivityTransaction,
+    BudgetStatus,
+    BudgetType,
+    TransactionType,
+)
 from migdev.coordination.activities.services import (
     ActivityInput,
     BudgetInput,
     ParticipantInput,
+    PlannedDisbursementInput,
+    ShareInput,
+    TransactionInput,
     activities_save,
 )
 from migdev.coordination.countries import UnknownCountry, iso2_for, normalise_country_code
@@ -48,6 +59,7 @@ from migdev.coordination.models import (
 from migdev.dataio.errors import ImportRejected, RowError
 from migdev.dataio.progress import Progress
 from migdev.dataio.registry import ImportResult
+from migdev.reference.models import Currency
 
 IATI_VERSION = "2.03"
 # The official schema files, unchanged (see SOURCE.md there); the activity schema includes the others.
@@ -68,6 +80,9 @@ MAX_IDENTIFIER = Activity._meta.get_field("iati_identifier").max_length or 200
 MAX_REFERENCE = ActivityParticipant._meta.get_field("reference").max_length or 100
 MAX_PARTICIPANT_NAME = ActivityParticipant._meta.get_field("name").max_length or 300
 MAX_AMOUNT = Decimal(10) ** 14  # ActivityBudget.amount: 16 digits, 2 of them decimals
+MAX_TRANSACTION_REF = ActivityTransaction._meta.get_field("reference").max_length or 200
+MAX_ACTIVITY_REF = ActivityTransaction._meta.get_field("provider_activity").max_length or 200
+HUNDRED = Decimal(100)
 
 # OECD DAC 5 purpose codes that map onto one of the twelve areas when a file carries no area tag.
 SECTOR_AREAS = {
@@ -204,9 +219,11 @@ class _ActivityReader:
         element: etree._Element,
         edition: str,
         codes: dict[str, Organisation],
+        currencies: frozenset[str] = frozenset(),
     ):
         self.file_name, self.row, self.element = file_name, row, element
         self.edition, self.codes = edition, codes
+        self.currencies = currencies
         self.errors: list[IatiError] = []
 
     def error(self, column: str, reason: str, element: etree._Element | None = None) -> None:
@@ -233,15 +250,32 @@ class _ActivityReader:
             self.error("reporting-org/@ref", f"unknown organisation identifier {reporting_ref!r}", reporting)
 
         countries: list[tuple[str, Decimal | None]] = []
+        places: list[tuple[etree._Element, Decimal | None]] = []
         for country in element.findall("recipient-country"):
             code = country.get("code", "")
+            percentage = self._percentage(country, "recipient-country/@percentage")
+            places.append((country, percentage))
             try:
                 iso3 = normalise_country_code(code)
             except UnknownCountry:
                 self.error("recipient-country/@code", f"unknown country code {code!r}", country)
                 continue
-            percentage = self._percentage(country, "recipient-country/@percentage")
+            if iso3 in {c for c, _p in countries}:
+                self.error("recipient-country/@code", f"country {code!r} is given twice", country)
             countries.append((iso3, percentage))
+        regions: list[ShareInput] = []
+        for region in element.findall("recipient-region"):
+            code, vocabulary = region.get("code", "").strip(), region.get("vocabulary", DAC_VOCABULARY)
+            percentage = self._percentage(region, "recipient-region/@percentage")
+            places.append((region, percentage))
+            if vocabulary == DAC_VOCABULARY and code not in codelists.dac_regions():
+                self.error(
+                    "recipient-region/@code", f"unknown OECD DAC region {code!r} (Region codelist)", region
+                )
+                continue
+            regions.append(ShareInput(code=code, percentage=percentage, vocabulary=vocabulary))
+        self._check_percentages(places, "recipient-country/@percentage", "recipient countries and regions")
+        sectors = self._sectors(element.findall("sector"))
 
         participants = []
         for org in element.findall("participating-org"):
@@ -272,48 +306,41 @@ class _ActivityReader:
 
         budgets = []
         currency = element.get("default-currency", "")
-        if currency and not CURRENCY.fullmatch(currency):
+        if currency and not self._known_currency(currency):
             self.error("iati-activity/@default-currency", f"not an ISO 4217 currency code: {currency!r}")
+            currency = ""
         for budget in element.findall("budget"):
-            value = budget.find("value")
-            assert value is not None
-            budget_currency = value.get("currency") or currency
-            if not budget_currency:
+            budget_type = budget.get("type", BudgetType.ORIGINAL.value)
+            budget_status = budget.get("status", BudgetStatus.INDICATIVE.value)
+            if budget_type not in BudgetType.values:
+                self.error("budget/@type", f"unknown budget type {budget_type!r} (BudgetType: 1, 2)", budget)
+            if budget_status not in BudgetStatus.values:
                 self.error(
-                    "budget/value/@currency", "no currency on the value and no default-currency", value
+                    "budget/@status", f"unknown budget status {budget_status!r} (BudgetStatus: 1, 2)", budget
                 )
-                continue
-            if not CURRENCY.fullmatch(budget_currency):
-                self.error(
-                    "budget/value/@currency", f"not an ISO 4217 currency code: {budget_currency!r}", value
-                )
-                continue
-            try:
-                amount = Decimal((value.text or "").strip())
-            except InvalidOperation:
-                self.error("budget/value", "not a number", value)
-                continue
-            if amount < 0:
-                self.error("budget/value", "a budget cannot be negative", value)
-                continue
-            if amount >= MAX_AMOUNT:
-                self.error("budget/value", f"larger than {MAX_AMOUNT:,}", value)
-                continue
+            money = self._value(budget.find("value"), currency, "budget/value", negative=False)
             start = _date(budget.find("period-start").get("iso-date"))  # type: ignore[union-attr]
             end = _date(budget.find("period-end").get("iso-date"))  # type: ignore[union-attr]
             assert start is not None and end is not None
             if end < start:
                 self.error("budget/period-end/@iso-date", "the period ends before it starts", budget)
                 continue
+            if money is None:
+                continue
+            amount, budget_currency, value_date = money
             budgets.append(
                 BudgetInput(
                     period_start=start,
                     period_end=end,
                     amount=amount,
-                    currency=budget_currency.upper(),
-                    value_date=_date(value.get("value-date")) or start,
+                    currency=budget_currency,
+                    value_date=value_date,
+                    budget_type=budget_type,
+                    status=budget_status,
                 )
             )
+        planned = self._planned_disbursements(currency, language)
+        transactions = self._transactions(currency, language)
 
         dates: dict[str, datetime.date | None] = {}
         for activity_date in element.findall("activity-date"):
@@ -363,10 +390,231 @@ class _ActivityReader:
             countries=countries,
             participants=participants,
             budgets=budgets,
+            planned_disbursements=planned,
+            transactions=transactions,
+            sectors=sectors,
+            regions=regions,
             topic_codes=topic_codes,
             source=self.file_name,
             source_edition=self.edition,
         )
+
+    def _known_currency(self, code: str) -> bool:
+        if not CURRENCY.fullmatch(code):
+            return False
+        return not self.currencies or code.upper() in self.currencies
+
+    def _value(
+        self, value: etree._Element | None, default_currency: str, column: str, *, negative: bool = True
+    ) -> tuple[Decimal, str, datetime.date] | None:
+        """Amount, currency and value date of a value element, or None after recording the problem."""
+        assert value is not None  # the schema requires it
+        currency = value.get("currency") or default_currency
+        problems = len(self.errors)
+        if not currency:
+            self.error(f"{column}/@currency", "no currency on the value and no default-currency", value)
+        elif not self._known_currency(currency):
+            self.error(f"{column}/@currency", f"not an ISO 4217 currency code: {currency!r}", value)
+        try:
+            amount = Decimal((value.text or "").strip())
+        except InvalidOperation:
+            self.error(column, "not a number", value)
+            return None
+        if not amount.is_finite():
+            self.error(column, "not a number", value)
+        elif amount < 0 and not negative:
+            self.error(column, "cannot be negative", value)
+        elif abs(amount) >= MAX_AMOUNT:
+            self.error(column, f"larger than {MAX_AMOUNT:,}", value)
+        elif amount != amount.quantize(Decimal("0.01")):
+            self.error(column, f"{amount} has more than two decimals", value)
+        value_date = _date(value.get("value-date"))
+        if len(self.errors) > problems or value_date is None:
+            return None
+        return amount, currency.upper(), value_date
+
+    def _check_percentages(
+        self, items: list[tuple[etree._Element, Decimal | None]], column: str, what: str
+    ) -> None:
+        """IATI: one item may omit its percentage (it is then 100); several need one each, adding up to
+        100 exactly."""
+        if len(items) == 1:
+            element, percentage = items[0]
+            if percentage is not None and percentage != HUNDRED:
+                self.error(column, f"{what}: the only one must be 100 %, not {percentage}", element)
+        elif len(items) > 1:
+            missing = [element for element, percentage in items if percentage is None]
+            if missing:
+                self.error(column, f"{what}: with more than one, each needs a percentage", missing[0])
+                return
+            total = sum((percentage or Decimal(0) for _e, percentage in items), Decimal(0))
+            if total != HUNDRED:
+                self.error(column, f"{what}: the percentages add up to {total}, not 100", items[0][0])
+
+    def _sectors(self, elements: list[etree._Element]) -> list[ShareInput]:
+        sectors: list[ShareInput] = []
+        by_vocabulary: dict[str, list[tuple[etree._Element, Decimal | None]]] = {}
+        for sector in elements:
+            vocabulary = sector.get("vocabulary", DAC_VOCABULARY)
+            code = sector.get("code", "").strip()
+            percentage = self._percentage(sector, "sector/@percentage")
+            by_vocabulary.setdefault(vocabulary, []).append((sector, percentage))
+            if vocabulary == DAC_VOCABULARY and code not in codelists.dac_sectors():
+                self.error(
+                    "sector/@code", f"unknown DAC 5-digit purpose code {code!r} (vocabulary 1)", sector
+                )
+                continue
+            if vocabulary == "2" and code not in codelists.dac_sector_groups():
+                self.error("sector/@code", f"unknown DAC 3-digit sector {code!r} (vocabulary 2)", sector)
+                continue
+            if any(s.code == code and s.vocabulary == vocabulary for s in sectors):
+                self.error(
+                    "sector/@code", f"sector {code!r} is given twice in vocabulary {vocabulary}", sector
+                )
+                continue
+            sectors.append(ShareInput(code=code, percentage=percentage, vocabulary=vocabulary))
+        for vocabulary, items in by_vocabulary.items():
+            self._check_percentages(items, "sector/@percentage", f"sectors of vocabulary {vocabulary}")
+        return sectors
+
+    def _organisation(self, element: etree._Element | None, tag: str, language: str) -> tuple[str, str, str]:
+        """(ref, activity identifier, name) of a provider-org or receiver-org."""
+        if element is None:
+            return "", "", ""
+        ref = element.get("ref", "").strip()
+        activity = element.get(f"{tag.split('-')[0]}-activity-id", "").strip()
+        name = _narrative(element, language)
+        if len(ref) > MAX_REFERENCE:
+            self.error(f"{tag}/@ref", f"longer than {MAX_REFERENCE} characters", element)
+        if len(activity) > MAX_ACTIVITY_REF:
+            self.error(
+                f"{tag}/@{tag.split('-')[0]}-activity-id",
+                f"longer than {MAX_ACTIVITY_REF} characters",
+                element,
+            )
+        if len(name) > MAX_PARTICIPANT_NAME:
+            self.error(f"{tag}/narrative", f"longer than {MAX_PARTICIPANT_NAME} characters", element)
+        return ref, activity, name
+
+    def _planned_disbursements(self, currency: str, language: str) -> list[PlannedDisbursementInput]:
+        planned = []
+        for node in self.element.findall("planned-disbursement"):
+            kind = node.get("type", "")
+            if kind and kind not in BudgetType.values:
+                self.error("planned-disbursement/@type", f"unknown type {kind!r} (BudgetType: 1, 2)", node)
+            start = _date(node.find("period-start").get("iso-date"))  # type: ignore[union-attr]
+            end_element = node.find("period-end")
+            end = _date(end_element.get("iso-date")) if end_element is not None else None
+            assert start is not None
+            if end is not None and end < start:
+                self.error(
+                    "planned-disbursement/period-end/@iso-date", "the period ends before it starts", node
+                )
+            money = self._value(node.find("value"), currency, "planned-disbursement/value", negative=False)
+            provider = self._organisation(node.find("provider-org"), "provider-org", language)
+            receiver = self._organisation(node.find("receiver-org"), "receiver-org", language)
+            if money is None:
+                continue
+            planned.append(
+                PlannedDisbursementInput(
+                    period_start=start,
+                    period_end=end,
+                    amount=money[0],
+                    currency=money[1],
+                    value_date=money[2],
+                    budget_type=kind,
+                    provider_ref=provider[0],
+                    provider_name=provider[2],
+                    receiver_ref=receiver[0],
+                    receiver_name=receiver[2],
+                )
+            )
+        return planned
+
+    def _transactions(self, currency: str, language: str) -> list[TransactionInput]:
+        transactions = []
+        for node in self.element.findall("transaction"):
+            problems = len(self.errors)
+            kind_element = node.find("transaction-type")
+            assert kind_element is not None  # the schema requires it
+            kind = kind_element.get("code", "")
+            if kind not in TransactionType.values:
+                self.error(
+                    "transaction/transaction-type/@code",
+                    f"unknown transaction type {kind!r} (TransactionType codelist: 1 to 13)",
+                    kind_element,
+                )
+            reference = node.get("ref", "").strip()
+            if len(reference) > MAX_TRANSACTION_REF:
+                self.error("transaction/@ref", f"longer than {MAX_TRANSACTION_REF} characters", node)
+            date = _date(node.find("transaction-date").get("iso-date"))  # type: ignore[union-attr]
+            money = self._value(node.find("value"), currency, "transaction/value")
+            provider = self._organisation(node.find("provider-org"), "provider-org", language)
+            receiver = self._organisation(node.find("receiver-org"), "receiver-org", language)
+            sector_vocabulary, sector_code = "", ""
+            for sector in node.findall("sector"):
+                vocabulary = sector.get("vocabulary", DAC_VOCABULARY)
+                code = sector.get("code", "").strip()
+                if vocabulary == DAC_VOCABULARY and code not in codelists.dac_sectors():
+                    self.error(
+                        "transaction/sector/@code",
+                        f"unknown DAC 5-digit purpose code {code!r} (vocabulary 1)",
+                        sector,
+                    )
+                elif vocabulary == DAC_VOCABULARY or not sector_code:
+                    if sector_vocabulary == DAC_VOCABULARY and vocabulary == DAC_VOCABULARY:
+                        self.error(
+                            "transaction/sector", "a transaction names one sector per vocabulary", sector
+                        )
+                    sector_vocabulary, sector_code = vocabulary, code
+            country_iso3 = ""
+            country = node.find("recipient-country")
+            if country is not None:
+                try:
+                    country_iso3 = normalise_country_code(country.get("code", ""))
+                except UnknownCountry:
+                    self.error(
+                        "transaction/recipient-country/@code",
+                        f"unknown country code {country.get('code')!r}",
+                        country,
+                    )
+            region_code = ""
+            region = node.find("recipient-region")
+            if region is not None:
+                region_code = region.get("code", "").strip()
+                if (
+                    region.get("vocabulary", DAC_VOCABULARY) == DAC_VOCABULARY
+                    and region_code not in codelists.dac_regions()
+                ):
+                    self.error(
+                        "transaction/recipient-region/@code",
+                        f"unknown OECD DAC region {region_code!r} (Region codelist)",
+                        region,
+                    )
+            if money is None or date is None or len(self.errors) > problems:
+                continue
+            transactions.append(
+                TransactionInput(
+                    transaction_type=kind,
+                    date=date,
+                    amount=money[0],
+                    currency=money[1],
+                    value_date=money[2],
+                    reference=reference,
+                    description=_narrative(node.find("description"), language),
+                    provider_ref=provider[0],
+                    provider_activity=provider[1],
+                    provider_name=provider[2],
+                    receiver_ref=receiver[0],
+                    receiver_activity=receiver[1],
+                    receiver_name=receiver[2],
+                    sector_vocabulary=sector_vocabulary,
+                    sector_code=sector_code,
+                    country_iso3=country_iso3,
+                    region_code=region_code,
+                )
+            )
+        return transactions
 
     def _percentage(self, element: etree._Element, column: str) -> Decimal | None:
         """The percentage attribute (a decimal, as the schema checked), which must lie within 0–100."""
@@ -434,12 +682,15 @@ def read_activities(content: bytes, *, file_name: str) -> tuple[list[ActivityInp
         )
     }
     topics = set(Topic.objects.values_list("code", flat=True))
+    currencies = frozenset(Currency.objects.values_list("code", flat=True))
     activities: list[ActivityInput] = []
     errors: list[IatiError] = []
     seen: dict[str, int] = {}
     elements = root.findall("iati-activity")
     for row, element in enumerate(elements, start=1):
-        reader = _ActivityReader(file_name=file_name, row=row, element=element, edition=edition, codes=codes)
+        reader = _ActivityReader(
+            file_name=file_name, row=row, element=element, edition=edition, codes=codes, currencies=currencies
+        )
         data = reader.read(topics)
         identifier = (element.findtext("iati-identifier") or "").strip()
         if identifier in seen:
@@ -531,6 +782,24 @@ def _iso2(iso3: str) -> str:
         return iso2_for(iso3)
     except UnknownCountry as error:
         raise IatiExportError(_("Unknown country code %(code)r.") % {"code": iso3}) from error
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def _value_element(parent: etree._Element, amount: Decimal, currency: str, value_date: datetime.date) -> None:
+    _sub(parent, "value", f"{amount:f}", currency=currency, value_date=value_date.isoformat())
+
+
+def _party(parent: etree._Element, tag: str, ref: str, activity: str, name: str) -> None:
+    """A provider-org or receiver-org, written only when something is known of it."""
+    if not (ref or activity or name):
+        return
+    attributes = {"ref": ref, f"{tag.split('-')[0]}_activity_id": activity}
+    node = _sub(parent, tag, **attributes)
+    if name:
+        _sub(node, "narrative", name)
 
 
 def missing_for_iati(activity: Activity, organisation_codes: dict[int, str] | None = None) -> list[str]:
@@ -637,8 +906,28 @@ def export_iati(
             if value is not None:
                 _sub(element, "activity-date", iso_date=value.isoformat(), type=date_type)
         for country in activity.countries.all():
-            percentage = "" if country.percentage is None else f"{country.percentage.normalize():f}"
-            _sub(element, "recipient-country", code=_iso2(country.country_iso3), percentage=percentage)
+            _sub(
+                element,
+                "recipient-country",
+                code=_iso2(country.country_iso3),
+                percentage=_percent(country.percentage),
+            )
+        for region in activity.regions.all():
+            _sub(
+                element,
+                "recipient-region",
+                code=region.code,
+                vocabulary=region.vocabulary,
+                percentage=_percent(region.percentage),
+            )
+        for sector in activity.sectors.all():
+            _sub(
+                element,
+                "sector",
+                vocabulary=sector.vocabulary,
+                code=sector.code,
+                percentage=_percent(sector.percentage),
+            )
         _narrative_element(
             element,
             "tag",
@@ -660,16 +949,50 @@ def export_iati(
                 element, "tag", topic.name, vocabulary="99", vocabulary_uri=TOPIC_URI, code=topic.code
             )
         for budget in activity.budgets.all():
-            node = _sub(element, "budget", type="1", status="1")
+            node = _sub(element, "budget", type=budget.budget_type, status=budget.status)
             _sub(node, "period-start", iso_date=budget.period_start.isoformat())
             _sub(node, "period-end", iso_date=budget.period_end.isoformat())
-            _sub(
+            _value_element(node, budget.amount, budget.currency, budget.value_date)
+        for planned in activity.planned_disbursements.all():
+            node = _sub(element, "planned-disbursement", type=planned.budget_type)
+            _sub(node, "period-start", iso_date=planned.period_start.isoformat())
+            if planned.period_end:
+                _sub(node, "period-end", iso_date=planned.period_end.isoformat())
+            _value_element(node, planned.amount, planned.currency, planned.value_date)
+            _party(node, "provider-org", planned.provider_ref, "", planned.provider_name)
+            _party(node, "receiver-org", planned.receiver_ref, "", planned.receiver_name)
+        for flow in activity.transactions.all():
+            node = _sub(element, "transaction", ref=flow.reference)
+            _sub(node, "transaction-type", code=flow.transaction_type)
+            _sub(node, "transaction-date", iso_date=flow.date.isoformat())
+            _value_element(node, flow.amount, flow.currency, flow.value_date)
+            if flow.description:
+                _narrative_element(node, "description", flow.description)
+            _party(
                 node,
-                "value",
-                f"{budget.amount:f}",
-                currency=budget.currency,
-                value_date=budget.value_date.isoformat(),
+                "provider-org",
+                flow.provider_ref,
+                flow.provider_activity,
+                flow.provider_name,
             )
+            _party(
+                node,
+                "receiver-org",
+                flow.receiver_ref,
+                flow.receiver_activity,
+                flow.receiver_name,
+            )
+            if flow.sector_code:
+                _sub(
+                    node,
+                    "sector",
+                    vocabulary=flow.sector_vocabulary or DAC_VOCABULARY,
+                    code=flow.sector_code,
+                )
+            if flow.country_iso3:
+                _sub(node, "recipient-country", code=_iso2(flow.country_iso3))
+            if flow.region_code:
+                _sub(node, "recipient-region", code=flow.region_code)
         if activity.results:
             result = _sub(element, "result", type="2")
             _narrative_element(result, "title", "Results")

@@ -167,8 +167,51 @@ class ActivityParticipant(models.Model):
         return self.name or self.reference
 
 
+class BudgetType(models.TextChoices):
+    """IATI BudgetType codelist (2.03)."""
+
+    ORIGINAL = "1", _("Original")
+    REVISED = "2", _("Revised")
+
+
+class BudgetStatus(models.TextChoices):
+    """IATI BudgetStatus codelist (2.03)."""
+
+    INDICATIVE = "1", _("Indicative")
+    COMMITTED = "2", _("Committed")
+
+
+class TransactionType(models.TextChoices):
+    """IATI TransactionType codelist (2.03). `money.py` says which count as commitments and which as
+    spending."""
+
+    INCOMING_FUNDS = "1", _("Incoming funds")
+    OUTGOING_COMMITMENT = "2", _("Outgoing commitment")
+    DISBURSEMENT = "3", _("Disbursement")
+    EXPENDITURE = "4", _("Expenditure")
+    INTEREST_PAYMENT = "5", _("Interest payment")
+    LOAN_REPAYMENT = "6", _("Loan repayment")
+    REIMBURSEMENT = "7", _("Reimbursement")
+    PURCHASE_OF_EQUITY = "8", _("Purchase of equity")
+    SALE_OF_EQUITY = "9", _("Sale of equity")
+    CREDIT_GUARANTEE = "10", _("Credit guarantee")
+    INCOMING_COMMITMENT = "11", _("Incoming commitment")
+    OUTGOING_PLEDGE = "12", _("Outgoing pledge")
+    INCOMING_PLEDGE = "13", _("Incoming pledge")
+
+
+# DAC 5-digit purpose codes (OECD DAC CRS), IATI SectorVocabulary 1; RegionVocabulary 1 (OECD DAC).
+DAC_VOCABULARY = "1"
+
+
 class ActivityBudget(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="budgets")
+    budget_type = models.CharField(
+        _("budget type"), max_length=1, choices=BudgetType.choices, default=BudgetType.ORIGINAL
+    )
+    status = models.CharField(
+        _("budget status"), max_length=1, choices=BudgetStatus.choices, default=BudgetStatus.INDICATIVE
+    )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
@@ -176,7 +219,7 @@ class ActivityBudget(models.Model):
     value_date = models.DateField(_("value date"))
 
     class Meta:
-        ordering = ["activity", "period_start"]
+        ordering = ["activity", "period_start", "budget_type"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="budget_period_order"
@@ -186,6 +229,103 @@ class ActivityBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+class ActivityPlannedDisbursement(models.Model):
+    """IATI planned-disbursement: money the reporting organisation expects to pay out in a period."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="planned_disbursements")
+    budget_type = models.CharField(_("type"), max_length=1, choices=BudgetType.choices, blank=True)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    value_date = models.DateField(_("value date"))
+    provider_ref = models.CharField(_("provider identifier"), max_length=100, blank=True)
+    provider_name = models.CharField(_("provider"), max_length=300, blank=True)
+    receiver_ref = models.CharField(_("receiver identifier"), max_length=100, blank=True)
+    receiver_name = models.CharField(_("receiver"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["activity", "period_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
+                name="planned_disbursement_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+class ActivityTransaction(models.Model):
+    """IATI transaction. Amounts may be negative (IATI reports corrections that way)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="transactions")
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    transaction_type = models.CharField(_("type"), max_length=2, choices=TransactionType.choices)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    value_date = models.DateField(_("value date"))
+    description = models.TextField(_("description"), blank=True)
+    provider_ref = models.CharField(_("provider identifier"), max_length=100, blank=True)
+    provider_activity = models.CharField(_("provider activity"), max_length=200, blank=True)
+    provider_name = models.CharField(_("provider"), max_length=300, blank=True)
+    receiver_ref = models.CharField(_("receiver identifier"), max_length=100, blank=True)
+    receiver_activity = models.CharField(_("receiver activity"), max_length=200, blank=True)
+    receiver_name = models.CharField(_("receiver"), max_length=300, blank=True)
+    sector_vocabulary = models.CharField(_("sector vocabulary"), max_length=3, blank=True)
+    sector_code = models.CharField(_("sector"), max_length=20, blank=True)
+    country_iso3 = models.CharField(_("recipient country"), max_length=3, blank=True, help_text=ISO3_HELP)
+    region_code = models.CharField(_("recipient region"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["activity", "date", "id"]
+        indexes = [models.Index(fields=["transaction_type", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_transaction_type_display()} {self.amount} {self.currency}"
+
+
+class ActivitySector(models.Model):
+    """A sector of the activity in a vocabulary (1 = DAC 5-digit purpose codes); within a vocabulary the
+    percentages add up to 100."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sectors")
+    vocabulary = models.CharField(_("vocabulary"), max_length=3, default=DAC_VOCABULARY)
+    code = models.CharField(_("code"), max_length=20)
+    percentage = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "vocabulary", "-percentage", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "vocabulary", "code"], name="activity_sector_unique")
+        ]
+        indexes = [models.Index(fields=["vocabulary", "code"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ActivityRegion(models.Model):
+    """A recipient region (vocabulary 1 = OECD DAC regions); with the recipient countries its percentages
+    add up to 100."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="regions")
+    vocabulary = models.CharField(_("vocabulary"), max_length=3, default=DAC_VOCABULARY)
+    code = models.CharField(_("code"), max_length=10)
+    percentage = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "vocabulary", "code"], name="activity_region_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 # --- Initiatives and the HLD follow-up tracker ---------------------------------------------------------

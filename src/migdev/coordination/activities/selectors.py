@@ -48,7 +48,14 @@ def activities_list(
     if query:
         activities = activities.filter(Q(title__icontains=query) | Q(description__icontains=query))
     return activities.distinct().prefetch_related(
-        "countries", "participants__organisation", "budgets", "topics"
+        "countries",
+        "regions",
+        "sectors",
+        "participants__organisation",
+        "budgets",
+        "planned_disbursements",
+        "transactions",
+        "topics",
     )
 
 

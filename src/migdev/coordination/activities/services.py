@@ -23,6 +23,10 @@ from migdev.coordination.models import (
     ActivityBudget,
     ActivityCountry,
     ActivityParticipant,
+    ActivityPlannedDisbursement,
+    ActivityRegion,
+    ActivitySector,
+    ActivityTransaction,
     Area,
     ConsultationPosition,
     DatePrecision,
@@ -50,6 +54,52 @@ class BudgetInput:
     amount: Decimal
     currency: str
     value_date: datetime.date
+    budget_type: str = "1"
+    status: str = "1"
+
+
+@dataclass
+class PlannedDisbursementInput:
+    period_start: datetime.date
+    period_end: datetime.date | None
+    amount: Decimal
+    currency: str
+    value_date: datetime.date
+    budget_type: str = ""
+    provider_ref: str = ""
+    provider_name: str = ""
+    receiver_ref: str = ""
+    receiver_name: str = ""
+
+
+@dataclass
+class TransactionInput:
+    transaction_type: str
+    date: datetime.date
+    amount: Decimal
+    currency: str
+    value_date: datetime.date
+    reference: str = ""
+    description: str = ""
+    provider_ref: str = ""
+    provider_activity: str = ""
+    provider_name: str = ""
+    receiver_ref: str = ""
+    receiver_activity: str = ""
+    receiver_name: str = ""
+    sector_vocabulary: str = ""
+    sector_code: str = ""
+    country_iso3: str = ""
+    region_code: str = ""
+
+
+@dataclass
+class ShareInput:
+    """A sector or recipient region with its vocabulary and percentage."""
+
+    code: str
+    percentage: Decimal | None = None
+    vocabulary: str = "1"
 
 
 @dataclass
@@ -73,6 +123,10 @@ class ActivityInput:
     countries: list[tuple[str, Decimal | None]] = field(default_factory=list)  # ISO3, percentage
     participants: list[ParticipantInput] = field(default_factory=list)
     budgets: list[BudgetInput] = field(default_factory=list)
+    planned_disbursements: list[PlannedDisbursementInput] = field(default_factory=list)
+    transactions: list[TransactionInput] = field(default_factory=list)
+    sectors: list[ShareInput] = field(default_factory=list)
+    regions: list[ShareInput] = field(default_factory=list)
     topic_codes: list[str] = field(default_factory=list)
     is_published: bool = True
 
@@ -148,9 +202,12 @@ def activities_save(*, actor: Any, items: list[ActivityInput]) -> tuple[int, int
             ActivityCountry.objects.filter(activity__in=changed).delete()
             ActivityParticipant.objects.filter(activity__in=changed).delete()
             ActivityBudget.objects.filter(activity__in=changed).delete()
+            for model in (ActivityPlannedDisbursement, ActivityTransaction, ActivitySector, ActivityRegion):
+                model.objects.filter(activity__in=changed).delete()
             Activity.topics.through.objects.filter(activity__in=changed).delete()
         by_identifier = {activity.iati_identifier: activity for activity in [*new, *changed]}
         countries, participants, budgets, topic_links = [], [], [], []
+        money: list[Any] = []
         for data in items:
             activity = by_identifier[data.iati_identifier]
             countries += [
@@ -174,9 +231,17 @@ def activities_save(*, actor: Any, items: list[ActivityInput]) -> tuple[int, int
                     amount=b.amount,
                     currency=b.currency,
                     value_date=b.value_date,
+                    budget_type=b.budget_type,
+                    status=b.status,
                 )
                 for b in data.budgets
             ]
+            money += [
+                ActivityPlannedDisbursement(activity=activity, **vars(p)) for p in data.planned_disbursements
+            ]
+            money += [ActivityTransaction(activity=activity, **vars(t)) for t in data.transactions]
+            money += [ActivitySector(activity=activity, **vars(sector)) for sector in data.sectors]
+            money += [ActivityRegion(activity=activity, **vars(region)) for region in data.regions]
             topic_links += [
                 Activity.topics.through(activity=activity, topic=topics[code])
                 for code in dict.fromkeys(data.topic_codes)
@@ -184,6 +249,8 @@ def activities_save(*, actor: Any, items: list[ActivityInput]) -> tuple[int, int
         ActivityCountry.objects.bulk_create(countries, batch_size=1000)
         ActivityParticipant.objects.bulk_create(participants, batch_size=1000)
         ActivityBudget.objects.bulk_create(budgets, batch_size=1000)
+        for model in (ActivityPlannedDisbursement, ActivityTransaction, ActivitySector, ActivityRegion):
+            model.objects.bulk_create([row for row in money if type(row) is model], batch_size=1000)
         Activity.topics.through.objects.bulk_create(topic_links, batch_size=1000)
     return len(new), len(changed)
 

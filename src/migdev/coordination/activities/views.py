@@ -13,17 +13,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from migdev.coordination import access, audit
-from migdev.coordination.activities import selectors, services
+from migdev.coordination.activities import codelists, money, selectors, services
 from migdev.coordination.activities.exports import ACTIVITY_COLUMNS, activity_rows
 from migdev.coordination.activities.forms import (
+    MONEY_DIMENSIONS,
     ActivityFilterForm,
     IatiUploadForm,
     InformationNoteForm,
     InitiativeStatusForm,
+    MoneyFilterForm,
     PositionForm,
 )
 from migdev.coordination.activities.iati import (
@@ -34,6 +37,7 @@ from migdev.coordination.activities.iati import (
 )
 from migdev.coordination.common.views import current_date
 from migdev.dataio.exports import export_response
+from migdev.indicators import charts
 
 IATI_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
@@ -72,7 +76,18 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.activity_get_for_user(request.user, pk)
-    return render(request, "coordination/activities/activity_detail.html", {"activity": activity})
+    sectors = [
+        {"label": codelists.any_sector_label(s.vocabulary, s.code), "percentage": s.percentage}
+        for s in activity.sectors.all()
+    ]
+    regions = [
+        {"label": codelists.region_label(r.code), "percentage": r.percentage} for r in activity.regions.all()
+    ]
+    return render(
+        request,
+        "coordination/activities/activity_detail.html",
+        {"activity": activity, "sectors": sectors, "regions": regions},
+    )
 
 
 @require_GET
@@ -86,6 +101,113 @@ def activities_export(request: HttpRequest) -> HttpResponseBase:
     )
     rows = activity_rows(activities.iterator(chunk_size=500))
     return export_response(rows, ACTIVITY_COLUMNS, fmt, "migdev-activities")  # type: ignore[arg-type]
+
+
+MONEY_SHOWN_TRANSACTIONS = 300
+
+
+def _money_view(request: HttpRequest) -> tuple[MoneyFilterForm, money.MoneyView | None]:
+    form = MoneyFilterForm(request.GET or None, currencies=money.rate_table().currencies)
+    if request.GET and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if request.GET else {}
+    organisation = data.get("organisation")
+    view = money.money_view(
+        request.user,
+        by=data.get("by") or "country",
+        currency=data.get("currency") or money.BASE_CURRENCY,
+        year_from=data.get("year_from"),
+        year_to=data.get("year_to"),
+        country_iso3=data.get("country") or "",
+        sector=data.get("sector") or "",
+        organisation_id=organisation.pk if organisation else None,
+    )
+    return form, view
+
+
+def _amount(value: float) -> str:
+    return number_format(round(value), use_l10n=True, force_grouping=True)
+
+
+@require_GET
+def activity_money(request: HttpRequest) -> HttpResponse:
+    """Commitments and spending by country, sector, organisation or year, in one currency (d-portal's
+    views), with every input shown: the publishers, the rates and the transactions counted or left out."""
+    form, view = _money_view(request)
+    chart_svgs = []
+    if view is not None and view.rows:
+        for field, title in (
+            ("commitments", _("Commitments (%(currency)s)")),
+            ("spending", _("Disbursements and expenditure (%(currency)s)")),
+        ):
+            bars = [(row.label, float(getattr(row, field))) for row in view.rows[:15]]
+            if not any(value for _label, value in bars):
+                continue
+            heading = title % {"currency": view.currency}
+            svg = charts.bar_chart(
+                bars,
+                title=heading,
+                description=", ".join(f"{label}: {_amount(value)} {view.currency}" for label, value in bars),
+                format_value=_amount,
+                key=f"money-{field}",
+                width=640,
+            )
+            chart_svgs.append({"title": heading, "svg": svg})
+    query = request.GET.copy()
+    query.pop("by", None)
+    dimensions = dict(MONEY_DIMENSIONS)
+    return render(
+        request,
+        "coordination/activities/activity_money.html",
+        {
+            "form": form,
+            "view": view,
+            "charts": chart_svgs,
+            "dimensions": dimensions,
+            "dimension_label": dimensions.get(view.by, "") if view else "",
+            "query": query.urlencode(),
+            "full_query": request.GET.urlencode(),
+            "shown": view.counted[:MONEY_SHOWN_TRANSACTIONS] if view else [],
+            "shown_limit": MONEY_SHOWN_TRANSACTIONS,
+        },
+        status=200 if view is not None else 400,
+    )
+
+
+MONEY_COLUMNS = [
+    ("key", "key"),
+    ("label", "label"),
+    ("commitments", "commitments"),
+    ("spending", "disbursements_and_expenditure"),
+    ("transactions", "transactions"),
+    ("currency", "currency"),
+    ("method", "method"),
+]
+
+
+@require_GET
+def activity_money_export(request: HttpRequest) -> HttpResponseBase:
+    _form, view = _money_view(request)
+    fmt = request.GET.get("format", "csv")
+    if view is None or fmt not in ("csv", "xlsx", "json"):
+        raise Http404
+    method = _(
+        "migdev: IATI transactions of type 2 (commitments) and 3+4 (spending), split by percentages, "
+        "converted at %(source)s"
+    ) % {"source": view.rate_source}
+    rows = [
+        {
+            "key": row.key,
+            "label": row.label,
+            "commitments": row.commitments,
+            "spending": row.spending,
+            "transactions": row.transactions,
+            "currency": view.currency,
+            "method": method,
+        }
+        for row in view.rows
+    ]
+    return export_response(rows, MONEY_COLUMNS, fmt, f"migdev-activity-money-by-{view.by}")  # type: ignore[arg-type]
 
 
 def _activity_list_url(request: HttpRequest) -> str:

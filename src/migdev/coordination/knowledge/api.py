@@ -1,18 +1,30 @@
 """API of the research library and the research network; mounted by `migdev.coordination.api` under /api/v1/coordination/."""
 
+import datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from migdev.coordination import access
 from migdev.coordination.common.api import CountryCodes, TopicCodes
+from migdev.coordination.common.views import current_date
 from migdev.coordination.countries import UnknownCountry, normalise_country_code
 from migdev.coordination.knowledge import selectors
-from migdev.coordination.models import DocumentLanguage, Publication, PublicationKind
-from migdev.core.api_params import OneOf, PageNumber, Year
+from migdev.coordination.models import (
+    Area,
+    DocumentLanguage,
+    PartnershipCall,
+    Practice,
+    Publication,
+    PublicationKind,
+)
+from migdev.core.api_base import Pagination
+from migdev.core.api_params import OneOf, PageNumber, RecordId, Year
 
 router = Router()
 
@@ -201,3 +213,145 @@ def list_researchers(request: HttpRequest, topic: str = "", country: str = "") -
 @router.get("/research-projects", response=list[ResearchProjectOut], auth=None)
 def list_research_projects(request: HttpRequest, topic: str = "", country: str = "") -> Any:
     return _network(request, topic, country).projects
+
+
+# --- Practices and calls for partnership (read-only) ------------------------------------------------------
+
+
+class CoordinationPracticeOut(TopicCodes, CountryCodes):
+    id: int
+    title: str
+    what: str
+    who: str
+    results: str
+    lessons: str
+    pitfalls: str
+    area: str
+    gcm_objectives: list[int]
+    topics: list[str]
+    countries: list[str]
+    organisations: list[str]
+    status: str
+    is_sample: bool
+    published_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_gcm_objectives(practice: Practice) -> list[int]:
+        return [objective.number for objective in practice.gcm_objectives.all()]
+
+    @staticmethod
+    def resolve_organisations(practice: Practice) -> list[str]:
+        return [str(organisation.name) for organisation in practice.organisations.all()]
+
+
+class CoordinationPartnershipCallOut(Schema):
+    id: int
+    title: str
+    description: str
+    organisation: str
+    practice: int | None = Field(None, alias="practice_id")
+    gcm_objectives: list[int]
+    contact_email: str
+    open_until: datetime.date
+    is_open: bool
+    is_sample: bool
+
+    @staticmethod
+    def resolve_organisation(call: PartnershipCall) -> str:
+        return str(call.organisation.name)
+
+    @staticmethod
+    def resolve_gcm_objectives(call: PartnershipCall) -> list[int]:
+        return [objective.number for objective in call.gcm_objectives.all()]
+
+    @staticmethod
+    def resolve_is_open(call: PartnershipCall) -> bool:
+        return call.open_until >= current_date()
+
+
+def _country(country: str) -> str:
+    try:
+        return normalise_country_code(country)
+    except UnknownCountry as error:
+        raise HttpError(422, f"unknown country code {country!r}") from error
+
+
+@router.get("/practices", response=list[CoordinationPracticeOut], auth=None)
+@paginate(Pagination)
+def list_practices(
+    request: HttpRequest,
+    area: Annotated[str | None, OneOf(Area)] = None,
+    objective: Annotated[int | None, Field(ge=1, le=23)] = None,
+    topic: str = "",
+    country: str = "",
+    q: Annotated[str, Field("", max_length=200)] = "",
+    sample: bool | None = None,
+) -> Any:
+    """Published practices (and, for their submitter and reviewers, drafts), newest first; each says
+    whether it is a sample record."""
+    practices = access.practices_visible_to(request.user)
+    if area:
+        practices = practices.filter(area=area)
+    if objective:
+        practices = practices.filter(gcm_objectives__number=objective)
+    if topic:
+        practices = practices.filter(topics__code=topic)
+    if country:
+        practices = practices.filter(countries__country_iso3=_country(country))
+    if q:
+        practices = practices.filter(Q(title__icontains=q) | Q(what__icontains=q) | Q(lessons__icontains=q))
+    if sample is not None:
+        practices = practices.filter(is_sample=sample)
+    return (
+        practices.distinct()
+        .order_by("-published_at", "-id")
+        .prefetch_related("gcm_objectives", "topics", "countries", "organisations")
+    )
+
+
+@router.get("/practices/{practice_id}", response=CoordinationPracticeOut, auth=None)
+def get_practice(request: HttpRequest, practice_id: RecordId) -> Any:
+    try:
+        return access.practice_get_for_user(request.user, practice_id)
+    except Http404 as error:
+        raise HttpError(404, "Not Found") from error
+
+
+@router.get("/partnership-calls", response=list[CoordinationPartnershipCallOut], auth=None)
+@paginate(Pagination)
+def list_partnership_calls(
+    request: HttpRequest,
+    open_only: bool = False,
+    objective: Annotated[int | None, Field(ge=1, le=23)] = None,
+    organisation: RecordId | None = None,
+    sample: bool | None = None,
+) -> Any:
+    """Published calls for partnership, soonest closing first; ``open_only`` keeps those still open."""
+    calls = access.partnership_calls_visible_to(request.user)
+    if open_only:
+        calls = calls.filter(open_until__gte=current_date())
+    if objective:
+        calls = calls.filter(gcm_objectives__number=objective)
+    if organisation:
+        calls = calls.filter(organisation_id=organisation)
+    if sample is not None:
+        calls = calls.filter(is_sample=sample)
+    return (
+        calls.distinct()
+        .order_by("open_until", "id")
+        .select_related("organisation")
+        .prefetch_related("gcm_objectives")
+    )
+
+
+@router.get("/partnership-calls/{call_id}", response=CoordinationPartnershipCallOut, auth=None)
+def get_partnership_call(request: HttpRequest, call_id: RecordId) -> Any:
+    call = (
+        access.partnership_calls_visible_to(request.user)
+        .select_related("organisation")
+        .filter(pk=call_id)
+        .first()
+    )
+    if call is None:
+        raise HttpError(404, "Not Found")
+    return call
