@@ -227,6 +227,17 @@ def run_pandas(people: People, openings: Openings, chunk: int) -> tuple[np.ndarr
         }
     )
     opening_frame["o_pref_count"] = (openings.preferred_levels > 0).sum(axis=1)
+    # The last birth day that reaches the minimum age on the start day, by the calendar (as the engine:
+    # an 18th birthday on the start day is 18; 29 February counts as 28 February in other years).
+    start = pd.to_datetime(np.maximum(openings.start_day, 0), unit="D")
+    whole = np.floor(openings.min_age).astype(np.int64)
+    year = start.year.to_numpy() - whole
+    month, day = start.month.to_numpy(), start.day.to_numpy()
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    anniversary = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}))
+    days = ((anniversary - pd.Timestamp(0)) // pd.Timedelta(days=1)).to_numpy()
+    opening_frame["o_latest_birth"] = days - (openings.min_age - whole) * 365.2425
     person_frame = pd.DataFrame(
         {
             "p": np.arange(people.n),
@@ -281,8 +292,9 @@ def run_pandas(people: People, openings: Openings, chunk: int) -> tuple[np.ndarr
         accepts |= (df["o_country"] < 0).to_numpy()
         late = (df["p_from"] >= 0) & (df["o_start"] >= 0) & (df["p_from"] > df["o_start"])
         early = (df["p_to"] >= 0) & ((df["o_end"] < 0) | (df["p_to"] < df["o_end"]))
-        age = (df["o_start"].where(df["o_start"] >= 0, 0) - df["p_birth"]) / 365.2425
-        too_young = (df["o_min_age"] > 0) & ((df["p_birth"] == UNKNOWN) | (age < df["o_min_age"]))
+        too_young = (df["o_min_age"] > 0) & (
+            (df["p_birth"] == UNKNOWN) | (df["p_birth"] > df["o_latest_birth"])
+        )
         keep = (
             ~fail_language
             & accepts
