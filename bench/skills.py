@@ -1,15 +1,17 @@
 """Benchmark: the skills module's search, ranking, placement and evaluation beside their peers, in one run.
 
-    python3 run.py bench skills [--people 100000] [--openings 10000] [--repeats 3] [--requests 2000]
-                                [--clients 20] [--skip-database] [--only-search]
+    python3 run.py bench skills [--people 100000] [--openings 10000] [--repeats 3] [--requests 3000]
+                                [--clients 20] [--seconds 4] [--rounds 3] [--workers 3] [--worker-class sync]
+                                [--threads 1] [--skip-database] [--skip-evaluation] [--only-search]
 
-(1) Search: a throw-away data directory gets the migrations and the shipped ESCO v1.2.0 taxonomy. Job titles
-    typed with typos, missing accents, other word order, cut-off words, one gender form (en/fr/es; fixed seed)
-    are sent by ``--clients`` concurrent HTTP clients to ``GET /api/v1/skills/occupations/`` served by gunicorn
-    (2 × cores + 1 workers): cold (fresh server, no index built, no result cached) and warm (same queries again).
-    Against the peer, a LIKE scan over the labels (preferred and alternative, in the query's language:
-    ``icontains``), which has no endpoint: both timed in-process around the call in a pool of ``--clients``
-    processes forked after the index was built (no GIL shared). Reports p50/p95/p99, the first call and Acc@1.
+(1) Search: a throw-away data directory gets the migrations and the shipped ESCO v1.2.0 taxonomy, served by
+    gunicorn (migdev.gunicorn_conf; --workers/--worker-class/--threads). wrk (one thread, ``--clients``
+    keep-alive connections, ``--seconds`` a phase) loads, side by side on each of ``--rounds`` fresh servers:
+    the search API cold (distinct job titles typed with typos, missing accents, other word order, cut-off
+    words, one gender form; en/fr/es; fixed seed) and warm (the same again), /healthz (the physical limit of a
+    Django request here) and the LIKE-scan peer (``icontains`` over the labels, bench/skills_bench_urls.py).
+    Also in-process, search vs LIKE timed around the call in a pool of ``--clients`` processes forked after
+    the index was built (no GIL shared). Reports p50/p95/p99, requests/s, the first call and Acc@1.
 (2) Ranking: ``--people`` people and ``--openings`` openings generated from the ESCO occupation-skill relations
     (a person holds 15-40 % of an occupation's skills and 0-3 others; an opening asks for 40-80 % of an
     occupation's essential skills and some optional ones) with ISCO codes, CEFR levels in 5 languages,
@@ -36,6 +38,7 @@ import importlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -227,6 +230,17 @@ def run_pandas(people: People, openings: Openings, chunk: int) -> tuple[np.ndarr
         }
     )
     opening_frame["o_pref_count"] = (openings.preferred_levels > 0).sum(axis=1)
+    # The last birth day that reaches the minimum age on the start day, by the calendar (as the engine:
+    # an 18th birthday on the start day is 18; 29 February counts as 28 February in other years).
+    start = pd.to_datetime(np.maximum(openings.start_day, 0), unit="D")
+    whole = np.floor(openings.min_age).astype(np.int64)
+    year = start.year.to_numpy() - whole
+    month, day = start.month.to_numpy(), start.day.to_numpy()
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    anniversary = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}))
+    days = ((anniversary - pd.Timestamp(0)) // pd.Timedelta(days=1)).to_numpy()
+    opening_frame["o_latest_birth"] = days - (openings.min_age - whole) * 365.2425
     person_frame = pd.DataFrame(
         {
             "p": np.arange(people.n),
@@ -281,8 +295,9 @@ def run_pandas(people: People, openings: Openings, chunk: int) -> tuple[np.ndarr
         accepts |= (df["o_country"] < 0).to_numpy()
         late = (df["p_from"] >= 0) & (df["o_start"] >= 0) & (df["p_from"] > df["o_start"])
         early = (df["p_to"] >= 0) & ((df["o_end"] < 0) | (df["p_to"] < df["o_end"]))
-        age = (df["o_start"].where(df["o_start"] >= 0, 0) - df["p_birth"]) / 365.2425
-        too_young = (df["o_min_age"] > 0) & ((df["p_birth"] == UNKNOWN) | (age < df["o_min_age"]))
+        too_young = (df["o_min_age"] > 0) & (
+            (df["p_birth"] == UNKNOWN) | (df["p_birth"] > df["o_latest_birth"])
+        )
         keep = (
             ~fail_language
             & accepts
@@ -547,44 +562,184 @@ def _http_pass(port: int, queries: list[list[str]], clients: int) -> dict[str, A
     }
 
 
-def bench_http(env: dict[str, str], data_dir: str, queries: list[list[str]], clients: int) -> dict[str, Any]:
-    """The search API under gunicorn (docs/operations.md: 2 × cores + 1 workers), cold then warm."""
+def _wrk_pass(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` keep-alive connections from one wrk thread (C, event loop: a few % of a core), cycling
+    through ``paths`` for ``seconds``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as listing:
+        listing.write("\n".join(paths) + "\n")
+        listing.flush()
+        completed = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{clients}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(ROOT / "bench" / "skills_paths.lua"),
+                f"http://127.0.0.1:{port}",
+            ],
+            env={**os.environ, "WRK_PATHS": listing.name},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("WRK "))
+    result: dict[str, Any] = json.loads(line[4:])
+    result["requests_per_s"] = result["requests"] / result["duration_s"]
+    return result
+
+
+def _thread_pass(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    """Fallback without wrk: ``clients`` Python threads, one connection a request (costs the server's CPU)."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+    deadline = time.perf_counter() + seconds
+
+    def client() -> None:
+        while time.perf_counter() < deadline:
+            with lock:
+                number = next(counter)
+            start = time.perf_counter()
+            status, _ = _HTTP._get(port, paths[number % len(paths)])
+            with lock:
+                latencies.append(time.perf_counter() - start)
+                if status >= 400:
+                    errors.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+
+    def pick(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(round(share * (len(latencies) - 1))))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "duration_s": wall,
+        "p50_ms": pick(0.5),
+        "p95_ms": pick(0.95),
+        "p99_ms": pick(0.99),
+        "max_ms": latencies[-1] * 1000,
+        "http_errors": len(errors),
+        "socket_errors": 0,
+        "requests_per_s": len(latencies) / wall,
+    }
+
+
+def _api_path(text: str, lang: str) -> str:
+    return "/api/v1/skills/occupations/?" + urllib.parse.urlencode({"q": text, "lang": lang, "limit": 10})
+
+
+def _like_path(text: str, lang: str) -> str:
+    return "/bench/like-occupations/?" + urllib.parse.urlencode({"q": text, "lang": lang})
+
+
+def bench_http(
+    env: dict[str, str],
+    data_dir: str,
+    queries: list[list[str]],
+    clients: int,
+    server: dict[str, Any],
+    seconds: float,
+    rounds: int,
+) -> dict[str, Any]:
+    """Side by side under the same load, each round on a freshly started server: the search API cold (no
+    answer cached) then warm (the same queries again), the cheapest endpoint (/healthz: the physical limit
+    of a Django request here), and the LIKE-scan peer served by the same server."""
     port = _HTTP.free_port()
-    workers = 2 * (os.cpu_count() or 1) + 1
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "migdev.wsgi:application",
+        "-c",
+        "python:migdev.gunicorn_conf",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        str(workers),
+        str(server["workers"]),
         "--worker-class",
-        "gthread",
+        server["worker_class"],
         "--threads",
-        "2",
+        str(server["threads"]),
         "--log-level",
         "error",
     ]
-    server = subprocess.Popen(
-        command, env=env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _HTTP._wait_for(port)
-        time.sleep(2)  # every worker booted; no request sent yet: no index built, no result cached
-        cold = _http_pass(port, queries, clients)
-        warm = _http_pass(
-            port, queries, clients
-        )  # indexes built in every worker; same queries: results cached
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return {"server": f"gunicorn, {workers} workers × 2 threads", "cold": cold, "warm": warm}
+    server_env = {
+        **env,
+        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT / 'bench'}",
+        "DJANGO_SETTINGS_MODULE": "skills_bench_settings",
+        "DATABASE_CONN_MAX_AGE": "60",  # docs/operations.md
+    }
+    loader = _wrk_pass if shutil.which("wrk") else _thread_pass
+    phases: dict[str, list[str]] = {
+        "search_cold": [_api_path(text, lang) for text, lang, _ in queries],
+        "search_warm": [_api_path(text, lang) for text, lang, _ in queries],
+        "healthz": ["/healthz"],
+        "like": [_like_path(text, lang) for text, lang, _ in queries],
+    }
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in phases}
+    boot: list[float] = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, env=server_env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            _HTTP._wait_for(port)
+            while _HTTP._get(port, "/healthz")[0] != 200:  # the indexes are built before the workers start
+                time.sleep(0.2)
+            boot.append(time.perf_counter() - started)
+            time.sleep(1)  # every worker forked
+            for name, paths in phases.items():
+                runs[name].append(loader(port, paths, clients, seconds))
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(run[key] for run in runs[name])
+
+    summary = {
+        name: {key: median(name, key) for key in ("p50_ms", "p95_ms", "p99_ms", "requests_per_s")}
+        for name in phases
+    }
+    return {
+        "server": f"gunicorn -c python:migdev.gunicorn_conf, {server['workers']} {server['worker_class']} "
+        f"workers × {server['threads']} threads",
+        "load_generator": "wrk -t1 (keep-alive connections)"
+        if loader is _wrk_pass
+        else "Python threads, one connection a request (wrk not found: apt-get install wrk)",
+        "clients": clients,
+        "seconds_per_phase": seconds,
+        "rounds": rounds,
+        "boot_s_median": statistics.median(boot),
+        "median": summary,
+        "runs": runs,
+        "cold": summary["search_cold"],
+        "warm": summary["search_warm"],
+    }
 
 
 def bench_database(
-    requests: int, clients: int, profiles: int, titles: int, evaluation: bool = True
+    requests: int,
+    clients: int,
+    profiles: int,
+    titles: int,
+    evaluation: bool = True,
+    *,
+    server: dict[str, Any],
+    seconds: float = 4.0,
+    rounds: int = 3,
 ) -> dict[str, Any]:
     python = sys.executable
     with tempfile.TemporaryDirectory() as data_dir:
@@ -639,16 +794,19 @@ def bench_database(
             return completed.stdout.strip().splitlines()[-1]
 
         queries = json.loads(child({"queries_only": True}))
-        http = bench_http(env, data_dir, queries, clients)
+        http = bench_http(env, data_dir, queries, clients, server, seconds, rounds)
         result = json.loads(child({"evaluation": evaluation}))
         result["http"] = http
     s, like = result["search"], result["like"]
-    for phase in ("cold", "warm"):
-        h = http[phase]
+    print(
+        f"HTTP: {clients} clients ({http['load_generator']}), {http['server']}, {seconds:g} s a phase, medians of "
+        f"{rounds} fresh servers (boot {http['boot_s_median']:.1f} s):",
+        flush=True,
+    )
+    for phase, h in http["median"].items():
         print(
-            f"search API ({phase}): {result['requests']} queries from {clients} HTTP clients, {http['server']}: "
-            f"p95 {h['p95_ms']:.1f} ms (p50 {h['p50_ms']:.1f}, max {h['max_ms']:.0f}, "
-            f"{h['requests_per_s']:.0f}/s, Acc@1 {h['acc@1']:.3f}, {h['failures']} failures)",
+            f"  {phase}: p95 {h['p95_ms']:.1f} ms, p50 {h['p50_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms, "
+            f"{h['requests_per_s']:.0f} requests/s",
             flush=True,
         )
     print(
@@ -671,8 +829,13 @@ def main() -> None:
     parser.add_argument("--openings", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--chunk", type=int, default=2000)
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=3000, help="distinct search queries")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=4, help="length of each HTTP load phase")
+    parser.add_argument("--rounds", type=int, default=3, help="freshly started servers (medians)")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads a worker")
     parser.add_argument("--profiles", type=int, default=1000)
     parser.add_argument("--titles", type=int, default=300)
     parser.add_argument("--skip-database", action="store_true", help="skip (1) search and (4) evaluation")
@@ -692,7 +855,18 @@ def main() -> None:
         None
         if options.skip_database
         else bench_database(
-            options.requests, options.clients, options.profiles, options.titles, not options.skip_evaluation
+            options.requests,
+            options.clients,
+            options.profiles,
+            options.titles,
+            not options.skip_evaluation,
+            server={
+                "workers": options.workers,
+                "worker_class": options.worker_class,
+                "threads": options.threads,
+            },
+            seconds=options.seconds,
+            rounds=options.rounds,
         )
     )
     ranking = (
@@ -701,14 +875,32 @@ def main() -> None:
         else bench_ranking(options.people, options.openings, options.repeats, options.chunk)
     )
     placement = None if options.skip_placement else bench_placement(options.repeats)
+    http_median = database["http"]["median"] if database else None
     summary: dict[str, Any] = {
         "ratio_ranking_pandas_to_engine": ranking["speedup_warm"] if ranking else None,
+        "ratio_ranking_pandas_to_engine_cold": ranking["speedup_cold"] if ranking else None,
         "target_ratio_at_least": 20.0,
+        # HTTP, same load, same server: the search API's p95 over the LIKE peer's and over /healthz's (the
+        # cheapest Django request: the physical limit of this machine under this load).
+        "ratio_search_api_p95_cold_to_like_api_p95": http_median["search_cold"]["p95_ms"]
+        / http_median["like"]["p95_ms"]
+        if http_median
+        else None,
+        "ratio_search_api_p95_warm_to_healthz_p95": http_median["search_warm"]["p95_ms"]
+        / http_median["healthz"]["p95_ms"]
+        if http_median
+        else None,
+        "ratio_search_api_p95_cold_to_healthz_p95": http_median["search_cold"]["p95_ms"]
+        / http_median["healthz"]["p95_ms"]
+        if http_median
+        else None,
         "ratio_search_p95_to_like_p95": database["search"]["p95_ms"] / database["like"]["p95_ms"]
         if database
         else None,
         "search_api_p95_ms_warm": database["http"]["warm"]["p95_ms"] if database else None,
         "search_api_p95_ms_cold": database["http"]["cold"]["p95_ms"] if database else None,
+        "healthz_api_p95_ms": http_median["healthz"]["p95_ms"] if http_median else None,
+        "like_api_p95_ms": http_median["like"]["p95_ms"] if http_median else None,
         "search_p95_ms": database["search"]["p95_ms"] if database else None,
         "target_search_p95_ms_at_most": 50.0,
         "placement_totals_equal": placement["totals_equal"] if placement else None,
@@ -723,10 +915,13 @@ def main() -> None:
             "migdev": database["search"],
             "like_scan": database["like"],
             "clients": database["clients"],
-            "method": "api_http: GET /api/v1/skills/occupations/ from `clients` concurrent HTTP clients; cold = a "
-            "freshly started gunicorn (no worker has built its index or cached a result), warm = the same queries "
-            "again. migdev vs like_scan (the ratio): both in-process, timed around the call, in a pool of `clients` "
-            "processes forked after the index was built, result cache empty (no endpoint serves a LIKE scan).",
+            "method": "api_http: `clients` keep-alive connections (wrk) for `seconds_per_phase` each on a freshly "
+            "started gunicorn (migdev.gunicorn_conf: indexes built before the workers fork), phases in order: "
+            "search_cold = GET /api/v1/skills/occupations/ over distinct queries (no answer cached), search_warm = "
+            "the same queries again, healthz = GET /healthz, like = the LIKE-scan peer served by the same server "
+            "(bench/skills_bench_urls.py); medians over `rounds` servers. migdev vs like_scan in-process "
+            "(ratio_search_p95_to_like_p95): timed around the call in a pool of `clients` processes forked after "
+            "the index was built, result cache empty.",
         },
         "evaluation": database and database["evaluation"],
         "seed": SEED,

@@ -40,6 +40,12 @@ def _no_otp_throttling(settings: LazySettings) -> None:
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
+@pytest.fixture(autouse=True)
+def _skills_editions_read_at_every_search(settings: LazySettings) -> None:
+    # Tests roll loads back between them: a current edition kept for a few seconds could outlive its rollback.
+    settings.SKILLS_EDITIONS_REVALIDATE_SECONDS = 0
+
+
 @pytest.fixture
 def login_as(client: Client, db: None) -> Callable[..., User]:
     """Sign ``client`` in as a new user holding ``roles`` (keyword arguments go to ``make_user``).

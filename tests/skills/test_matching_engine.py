@@ -277,9 +277,13 @@ def test_both_directions_agree_with_scoring_every_pair(
         # 4 countries; a person with an empty row accepts any country
         countries=sp.csr_matrix((rng.random((n, 4)) < 0.3).astype(float)),
     )
+    essential = (rng.random((m, k)) < 0.3).astype(float)
+    optional = (rng.random((m, k)) < 0.2).astype(float)
+    if seed % 2:  # opening 0 asks for no skill: everyone meets it, but only in the countries they accept
+        essential[0] = optional[0] = 0.0
     openings = Openings(
-        essential=sp.csr_matrix((rng.random((m, k)) < 0.3).astype(float)),
-        optional=sp.csr_matrix((rng.random((m, k)) < 0.2).astype(float)),
+        essential=sp.csr_matrix(essential),
+        optional=sp.csr_matrix(optional),
         isco=rng.choice([7212, 7126], size=m),
         required_levels=rng.integers(0, 4, size=(m, 2)),
         preferred_levels=rng.integers(0, 5, size=(m, 2)),

@@ -6,12 +6,18 @@ label in it (``language`` then says "en"). Every answer names the editions and c
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja import Field, Query, Router, Schema
+from ninja.throttling import BaseThrottle
 
 from migdev.core.api_params import LanguageCode, answers
+from migdev.core.throttling import ProcessRateThrottle
 from migdev.skills import selectors
 
 router = Router(tags=["skills"])
@@ -127,6 +133,66 @@ def _edition(version: str | None) -> selectors.TaxonomyEdition | None:
     return edition
 
 
+# The public search answers (the same for everyone, changing only with the editions) are built without the
+# response schema's validation and kept serialised per query, with an ETag; see docs/skills.md, "Search".
+ANSWER_CACHE_SIZE = 4096
+SEARCH_MAX_AGE_SECONDS = 300
+# Rate limit of the public searches: per process (a dictionary, no database write per request); with
+# W server processes one client gets at most W times API_RATE_LIMIT_PER_MINUTE. Other endpoints keep the
+# platform's shared limit.
+PUBLIC_SEARCH_THROTTLE: list[BaseThrottle] = [ProcessRateThrottle()]
+_answers: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def _search_body(kind: str, query: EscoSearchQuery) -> tuple[bytes, str]:
+    current = selectors.current_editions()
+    key = (kind, current.key, query.q, query.lang, query.limit)
+    with _answers_lock:
+        found = _answers.get(key)
+        if found is not None:
+            _answers.move_to_end(key)
+            return found
+    search = selectors.search_occupations if kind == "occupation" else selectors.search_skills
+    hits = search(query.q, lang=query.lang, limit=query.limit)
+    answer = {
+        "items": [
+            {
+                "uri": hit.uri,
+                "isco_code": hit.isco_code,
+                "label": hit.label,
+                "language": hit.language,
+                "score": hit.score,
+                "kind": hit.kind,
+                "matched": hit.matched,
+                "matched_language": hit.matched_language,
+            }
+            for hit in hits
+        ],
+        "query": query.q,
+        "language": query.lang,
+        "editions": list(current.attribution),
+    }
+    body = json.dumps(answer).encode()
+    found = body, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+    with _answers_lock:
+        _answers[key] = found
+        while len(_answers) > ANSWER_CACHE_SIZE:
+            _answers.popitem(last=False)
+    return found
+
+
+def _search_response(request: HttpRequest, kind: str, query: EscoSearchQuery) -> HttpResponse:
+    body, etag = _search_body(kind, query)
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={SEARCH_MAX_AGE_SECONDS}"
+    return response
+
+
 def _search_answer(hits: list[selectors.SearchHit], query: EscoSearchQuery) -> EscoSearchOut:
     return EscoSearchOut(
         items=[EscoSearchHitOut(**hit.__dict__) for hit in hits],
@@ -143,20 +209,32 @@ def _ref_out(ref: selectors.ConceptRef) -> EscoConceptRefOut:
 
 
 @router.get(
-    "occupations/", response=EscoSearchOut, auth=None, summary="Search occupations (ESCO), best first"
+    "occupations/",
+    response=EscoSearchOut,
+    auth=None,
+    throttle=PUBLIC_SEARCH_THROTTLE,
+    summary="Search occupations (ESCO), best first",
 )
 @answers(404)
-def occupations_search(request: HttpRequest, query: Query[EscoSearchQuery]) -> EscoSearchOut:
+def occupations_search(request: HttpRequest, query: Query[EscoSearchQuery]) -> EscoSearchOut | HttpResponse:
+    if not query.edition:
+        return _search_response(request, "occupation", query)
     edition = _edition(query.edition)
     hits = selectors.search_occupations(query.q, lang=query.lang, limit=query.limit, edition=edition)
     return _search_answer(hits, query)
 
 
 @router.get(
-    "skills/", response=EscoSearchOut, auth=None, summary="Search skills and knowledge (ESCO), best first"
+    "skills/",
+    response=EscoSearchOut,
+    auth=None,
+    throttle=PUBLIC_SEARCH_THROTTLE,
+    summary="Search skills and knowledge (ESCO), best first",
 )
 @answers(404)
-def skills_search(request: HttpRequest, query: Query[EscoSearchQuery]) -> EscoSearchOut:
+def skills_search(request: HttpRequest, query: Query[EscoSearchQuery]) -> EscoSearchOut | HttpResponse:
+    if not query.edition:
+        return _search_response(request, "skill", query)
     edition = _edition(query.edition)
     hits = selectors.search_skills(query.q, lang=query.lang, limit=query.limit, edition=edition)
     return _search_answer(hits, query)

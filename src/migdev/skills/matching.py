@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 import numpy as np
 import scipy.sparse as sp
@@ -544,7 +543,16 @@ class PairScores:
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, IntArray]:
-    """Distinct rows (or values) and each item's position among them."""
+    """Distinct rows (or values), in ``np.unique(axis=0)``'s order, and each item's position among them."""
+    if values.ndim == 2 and values.dtype.kind in "iu" and values.size:
+        # Small integer rows as one integer each (first column most significant: the same order), which is
+        # much faster than np.unique over rows.
+        low = values.min(axis=0)
+        dims = (values.max(axis=0) - low + 1).astype(np.int64)
+        if float(np.prod(dims.astype(np.float64))) < 2**62:
+            key = np.ravel_multi_index(tuple((values - low).T), tuple(int(d) for d in dims))
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            return values[first], inverse.reshape(-1).astype(np.int32)
     unique, inverse = np.unique(values, axis=0, return_inverse=True)
     return unique, inverse.reshape(-1).astype(np.int32)
 
@@ -560,6 +568,7 @@ class _Prepared:
 
     weights_t: sp.csr_matrix
     totals: FloatArray
+    safe_totals: FloatArray  # totals, 1 where 0 (an opening that asks for no skill)
     asks_nothing: IntArray
     required_values: np.ndarray
     required_code: IntArray
@@ -571,13 +580,18 @@ class _Prepared:
     wanted_code: IntArray
     country_column: IntArray  # the opening's country, or n_countries for "anywhere"
     n_countries: int
-    # Openings by country (the last group: no country), each with its own skills matrix, so that people who
-    # accept only some countries are multiplied against those openings only.
-    country_groups: list[tuple[IntArray, sp.csr_matrix]]
+    # The skills matrix with one block of skill rows per country (the last block: openings with no country):
+    # row ``c * n_skills + s`` holds the weights of skill s in the openings of country c. A person who accepts
+    # only some countries is multiplied once, with their skills copied into the blocks of those countries, so
+    # only openings there are scored (one sparse product instead of one per country).
+    country_blocks_t: sp.csr_matrix | None
     # Dates and minimum age as one comparison each (unknowns mapped to +-inf; see _Tables):
     start_key: FloatArray  # start day, +inf when unknown
     end_key: FloatArray  # end day, +inf when open-ended
     latest_birth: FloatArray  # last birth day that reaches the minimum age at the start; +inf when none
+    # Occupation sub-score of every (person's ISCO code, opening's ISCO code): one look-up per pair.
+    person_isco_code: IntArray
+    occupation_table: FloatArray
 
 
 def _prepare(
@@ -588,22 +602,17 @@ def _prepare(
     required_values, required_code = _codes(np.asarray(openings.required_levels))
     preferred_values, preferred_code = _codes(np.asarray(openings.preferred_levels))
     isco_values, isco_code = _codes(np.asarray(openings.isco))
+    person_isco_values, person_isco_code = _codes(np.asarray(people.isco))
     wanted_values, wanted_code = _codes(np.asarray(openings.experience_years, dtype=np.float64))
     n_countries = int(people.countries.shape[1]) if people.countries is not None else 0
     country = np.asarray(openings.country)
     if n_countries and country.size and int(country.max()) >= n_countries:
         raise ValueError("an opening's country is outside the people's country columns")
-    groups: list[tuple[IntArray, sp.csr_matrix]] = []
-    if n_countries:
-        column = np.where(country >= 0, country, n_countries)
-        order = np.argsort(column, kind="stable")
-        bounds = np.searchsorted(column[order], np.arange(n_countries + 2))
-        for c in range(n_countries + 1):
-            members = order[bounds[c] : bounds[c + 1]].astype(np.int32)
-            groups.append((members, w[members].T.tocsr()))
+    country_column = np.where(country >= 0, country, n_countries)
     return _Prepared(
         w.T.tocsr(),
         totals,
+        np.where(totals > 0, totals, 1.0),
         np.flatnonzero(totals <= 0),
         required_values,
         required_code,
@@ -613,13 +622,45 @@ def _prepare(
         isco_code,
         wanted_values,
         wanted_code,
-        np.where(country >= 0, country, n_countries),
+        country_column,
         n_countries,
-        groups,
+        _blocks_t(w, country_column, n_countries + 1) if n_countries else None,
         np.where(openings.start_day >= 0, openings.start_day, np.inf).astype(np.float64),
         np.where(openings.end_day >= 0, openings.end_day, np.inf).astype(np.float64),
         _latest_births(openings),
+        person_isco_code,
+        occupation_similarity(person_isco_values[:, None], isco_values[None, :]),
     )
+
+
+def _blocks_t(w: sp.csr_matrix, group: IntArray, n_groups: int) -> sp.csr_matrix:
+    """(n_groups × n_skills) × m: row ``g * n_skills + s`` holds skill s's weights in the openings of group g."""
+    coo = w.tocoo()
+    n_skills = w.shape[1]
+    return sp.csr_matrix(
+        (coo.data, (np.asarray(group)[coo.row].astype(np.int64) * n_skills + coo.col, coo.row)),
+        shape=(n_groups * n_skills, w.shape[0]),
+    )
+
+
+def _spread_pairs(
+    held: sp.csr_matrix, person: IntArray, group: IntArray, blocks_t: sp.csr_matrix
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(local row, opening, covered weight) of rows (person[i], group[i]): held[person[i]] moved into the
+    block of skill rows of group[i], multiplied by ``blocks_t`` (see :func:`_blocks_t`), so only the openings
+    of that group are scored."""
+    n_skills = held.shape[1]
+    spread = held[person]
+    spread = sp.csr_matrix(
+        (
+            spread.data,
+            spread.indices + np.repeat(np.asarray(group, dtype=np.int64) * n_skills, np.diff(spread.indptr)),
+            spread.indptr,
+        ),
+        shape=(person.size, blocks_t.shape[0]),
+    )
+    covered = (spread @ blocks_t).tocsr()
+    return np.repeat(person, np.diff(covered.indptr)), covered.indices, covered.data
 
 
 def _latest_births(openings: Openings) -> FloatArray:
@@ -627,17 +668,20 @@ def _latest_births(openings: Openings) -> FloatArray:
     someone turns 18 on their 18th birthday, not after 18 × 365.25 days (one born on 29 February reaches
     it on 28 February in other years). +inf where no minimum age is asked."""
     latest = np.full(openings.m, np.inf, dtype=np.float64)
-    epoch = date(1970, 1, 1)
-    for index in np.flatnonzero(openings.min_age > 0):
-        start = epoch + timedelta(days=max(int(openings.start_day[index]), 0))
-        years = float(openings.min_age[index])
-        whole = int(years)
-        try:
-            anniversary = start.replace(year=start.year - whole)
-        except ValueError:  # 29 February in a year without one
-            anniversary = start.replace(year=start.year - whole, day=28)
-        fraction_days = (years - whole) * DAYS_PER_YEAR
-        latest[index] = (anniversary - epoch).days - fraction_days
+    asks = np.flatnonzero(np.asarray(openings.min_age) > 0)
+    if asks.size == 0:
+        return latest
+    start = np.maximum(np.asarray(openings.start_day)[asks], 0).astype("datetime64[D]")
+    start_month = start.astype("datetime64[M]")
+    day = (start - start_month.astype("datetime64[D]")).astype(np.int64) + 1
+    month_number = start_month.astype(np.int64)  # months since January 1970
+    years = np.asarray(openings.min_age, dtype=np.float64)[asks]
+    whole = np.floor(years).astype(np.int64)
+    year = 1970 + month_number // 12 - whole
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month_number % 12 == 1) & (day == 29) & ~leap, 28, day)
+    anniversary = (month_number - 12 * whole).astype("datetime64[M]").astype("datetime64[D]") + (day - 1)
+    latest[asks] = anniversary.astype(np.int64) - (years - whole) * DAYS_PER_YEAR
     return latest
 
 
@@ -647,7 +691,6 @@ class _Tables:
 
     language_fail: np.ndarray
     language_part: FloatArray
-    occupation: FloatArray
     experience: FloatArray
     country_ok: np.ndarray | None
     from_key: FloatArray  # available from, -inf when unknown
@@ -655,23 +698,36 @@ class _Tables:
     birth_key: FloatArray  # birth day, +inf when unknown (fails any minimum age)
 
 
-def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requirements) -> _Tables:
+def _tables(
+    people: People,
+    rows: slice,
+    prepared: _Prepared,
+    requirements: Requirements,
+    *,
+    country_applied: bool = False,
+) -> _Tables:
     levels = np.asarray(people.language_levels[rows])[:, None, :]
     required = prepared.required_values[None, :, :]
+    preferred = prepared.preferred_values[None, :, :]
+    if all(np.abs(x).max(initial=0) < 128 for x in (levels, required, preferred)):
+        # CEFR levels (0-6) in one byte: the comparisons below touch an eighth of the memory.
+        levels, required, preferred = (
+            levels.astype(np.int8),
+            required.astype(np.int8),
+            preferred.astype(np.int8),
+        )
     if requirements.languages:
         language_fail = np.asarray(((required > 0) & (levels < required)).any(axis=2))
     else:
         language_fail = np.zeros((levels.shape[0], required.shape[1]), dtype=bool)
-    preferred = prepared.preferred_values[None, :, :]
     asked = (prepared.preferred_values > 0).sum(axis=1)
     met = ((preferred > 0) & (levels >= preferred)).sum(axis=2)
     language_part = np.where(asked[None, :] > 0, met / np.maximum(asked, 1)[None, :], 1.0)
-    occupation = occupation_similarity(np.asarray(people.isco[rows])[:, None], prepared.isco_values[None, :])
     wanted = prepared.wanted_values[None, :]
     years = np.asarray(people.experience_years[rows], dtype=np.float64)[:, None]
     experience = np.where(wanted > 0, np.minimum(1.0, years / np.where(wanted > 0, wanted, 1.0)), 1.0)
     country_ok = None
-    if requirements.country and people.countries is not None:
+    if requirements.country and people.countries is not None and not country_applied:
         willing: np.ndarray = np.asarray(people.countries[rows].toarray() > 0)
         anywhere = np.asarray(~willing.any(axis=1))
         country_ok = np.concatenate(
@@ -683,7 +739,6 @@ def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requ
     return _Tables(
         language_fail,
         language_part,
-        occupation,
         experience,
         country_ok,
         np.where(available_from >= 0, available_from, -np.inf).astype(np.float64),
@@ -693,7 +748,9 @@ def _tables(people: People, rows: slice, prepared: _Prepared, requirements: Requ
 
 
 def _look_up(table: np.ndarray, local: IntArray, code: IntArray) -> np.ndarray:
-    return table.ravel()[local * table.shape[1] + code]
+    if table.size >= 2**31:
+        local = local.astype(np.int64)
+    return table.ravel().take(local * table.shape[1] + code)
 
 
 def _pair_totals(
@@ -702,7 +759,7 @@ def _pair_totals(
     rows: slice,
     local: IntArray,
     opening: IntArray,
-    skill_part: FloatArray,
+    covered: FloatArray,
     weights: ComponentWeights,
     requirements: Requirements,
     prepared: _Prepared,
@@ -715,29 +772,34 @@ def _pair_totals(
     pairs are returned, and each hard requirement drops pairs before the next is computed (cheapest first)."""
     start = rows.start or 0
     exclusions: dict[str, np.ndarray] = {}
+    # 32-bit positions: every gather below moves half the bytes (an index never reaches 2**31 here).
+    local = local.astype(np.int32, copy=False)
+    opening = opening.astype(np.int32, copy=False)
 
     def check(name: str, failed: np.ndarray) -> None:
-        nonlocal local, opening, skill_part
+        nonlocal local, opening, covered
         if keep_all:
             exclusions[name] = failed
         else:
-            keep = ~failed
-            local, opening, skill_part = local[keep], opening[keep], skill_part[keep]
+            keep = np.flatnonzero(~failed)  # positions, then take: much faster than a boolean mask
+            local, opening, covered = local.take(keep), opening.take(keep), covered.take(keep)
 
     masks: dict[str, np.ndarray] = {}
-    if requirements.min_skill_score > 0:
-        masks["skills"] = skill_part < requirements.min_skill_score
+    if keep_all:
+        skill_part = _skill_part(covered, opening, prepared)
+        if requirements.min_skill_score > 0:
+            masks["skills"] = skill_part < requirements.min_skill_score
     if tables.country_ok is not None and not country_applied:
-        masks["country"] = ~_look_up(tables.country_ok, local, prepared.country_column[opening])
-    masks["languages"] = _look_up(tables.language_fail, local, prepared.required_code[opening])
+        masks["country"] = ~_look_up(tables.country_ok, local, prepared.country_column.take(opening))
+    masks["languages"] = _look_up(tables.language_fail, local, prepared.required_code.take(opening))
     if requirements.dates:
         # Available after the start, or only until a day before the end (or an open end).
-        masks["dates"] = (tables.from_key[local] > prepared.start_key[opening]) | (
-            tables.to_key[local] < prepared.end_key[opening]
+        masks["dates"] = (tables.from_key.take(local) > prepared.start_key.take(opening)) | (
+            tables.to_key.take(local) < prepared.end_key.take(opening)
         )
     if requirements.min_age:
         # Younger than the minimum age at the start; an unknown birth date fails any minimum age.
-        masks["min_age"] = tables.birth_key[local] > prepared.latest_birth[opening]
+        masks["min_age"] = tables.birth_key.take(local) > prepared.latest_birth.take(opening)
     if keep_all:
         for name, failed in masks.items():
             check(name, failed)
@@ -746,9 +808,20 @@ def _pair_totals(
         for mask in masks.values():
             failed |= mask
         check("any", failed)  # one copy of the surviving pairs
-    occupation_part = _look_up(tables.occupation, local, prepared.isco_code[opening])
-    language_part = _look_up(tables.language_part, local, prepared.preferred_code[opening])
-    experience_part = _look_up(tables.experience, local, prepared.wanted_code[opening])
+        # The skills sub-score of the survivors only (most pairs fail a hard requirement).
+        skill_part = _skill_part(covered, opening, prepared)
+        if requirements.min_skill_score > 0:
+            low = skill_part < requirements.min_skill_score
+            if low.any():
+                check("skills", low)
+                skill_part = skill_part[~low]
+    occupation_part = _look_up(
+        prepared.occupation_table,
+        prepared.person_isco_code.take(local + start),
+        prepared.isco_code.take(opening),
+    )
+    language_part = _look_up(tables.language_part, local, prepared.preferred_code.take(opening))
+    experience_part = _look_up(tables.experience, local, prepared.wanted_code.take(opening))
     w = weights
     total = (
         w.skills * skill_part
@@ -771,15 +844,38 @@ def _pair_totals(
     )
 
 
-def _products(
-    held: sp.csr_matrix, who: IntArray, members: IntArray, weights_t: sp.csr_matrix
+def _country_pairs(
+    held: sp.csr_matrix, willing: sp.csr_matrix, prepared: _Prepared
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """(local row, opening, covered weight) of held[who] against the openings ``members``."""
-    if who.size == 0 or members.size == 0:
-        return np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0)
-    covered = (held[who] @ weights_t).tocsr()
-    local = np.repeat(who, np.diff(covered.indptr))
-    return local, members[covered.indices], covered.data
+    """(local row, opening, covered weight) of every person against the openings in the countries they accept
+    (an empty row of ``willing``: anywhere; openings with no country are open to everyone).
+
+    (Spreading people who accept any country over blocks by language requirement instead was measured slower:
+    the product's cost grows with the rows it is given more than it falls with the pairs it skips.)"""
+    assert prepared.country_blocks_t is not None
+    accepts = np.diff(willing.indptr)
+    anywhere = np.flatnonzero(accepts == 0)
+    limited = accepts > 0
+    parts = []
+    if anywhere.size:
+        covered = (held[anywhere] @ prepared.weights_t).tocsr()
+        parts.append((np.repeat(anywhere, np.diff(covered.indptr)), covered.indices, covered.data))
+    if limited.any():
+        # One row per (person, accepted country), the last being "no country".
+        blocks = accepts + limited
+        person = np.repeat(np.arange(held.shape[0]), blocks)
+        country = np.full(person.size, prepared.n_countries, dtype=np.int64)
+        is_named = np.ones(person.size, dtype=bool)
+        is_named[np.cumsum(blocks)[limited] - 1] = False  # each person's last row: "no country"
+        country[is_named] = willing.indices
+        parts.append(_spread_pairs(held, person, country, prepared.country_blocks_t))
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    return (
+        np.concatenate([x[0] for x in parts]),
+        np.concatenate([x[1] for x in parts]),
+        np.concatenate([x[2] for x in parts]),
+    )
 
 
 def _skill_pairs(
@@ -792,46 +888,55 @@ def _skill_pairs(
     *,
     by_country: bool = False,
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """(local person row, opening, skills sub-score) for people[rows]: every pair, or (``candidates_only``)
-    the pairs with a skill in common plus the openings that ask for no skill."""
+    """(local person row, opening, covered weight) for people[rows]: every pair, or (``candidates_only``)
+    the pairs with a skill in common plus the openings that ask for no skill (covered weight 1; with
+    ``by_country``, only those in a country the person accepts). The skills sub-score is the covered weight
+    over the opening's total (:func:`_skill_part`), computed once the hard requirements have dropped pairs."""
     skills = people.skills[rows]
     held = graph.credit(skills) if graph is not None else (skills > 0).astype(np.float64)
     n_rows = skills.shape[0]
-    if candidates_only and by_country and people.countries is not None and prepared.country_groups:
-        willing = people.countries[rows].tocsc()
-        anywhere = np.flatnonzero(np.diff(willing.tocsr().indptr) == 0).astype(np.int32)
-        parts = [_products(held, anywhere, np.arange(n_openings, dtype=np.int32), prepared.weights_t)]
-        for c, (members, weights_t) in enumerate(prepared.country_groups):
-            if members.size == 0:
-                continue
-            if c < prepared.n_countries:
-                who = willing.indices[willing.indptr[c] : willing.indptr[c + 1]].astype(np.int32)
-            else:
-                who = np.setdiff1d(
-                    np.arange(n_rows), anywhere
-                )  # openings without a country: all but anywhere
-            parts.append(_products(held, who, members, weights_t))
-        local = np.concatenate([x[0] for x in parts])
-        opening = np.concatenate([x[1] for x in parts])
-        value = np.concatenate([x[2] for x in parts]) / prepared.totals[opening]
+    if (
+        candidates_only
+        and by_country
+        and people.countries is not None
+        and prepared.country_blocks_t is not None
+    ):
+        willing = (people.countries[rows] > 0).tocsr()
+        willing.sort_indices()
+        local, opening, value = _country_pairs(held, willing, prepared)
     elif candidates_only:
         covered = (held @ prepared.weights_t).tocsr()
         local = np.repeat(np.arange(n_rows, dtype=np.int32), np.diff(covered.indptr))
         opening = covered.indices.astype(np.int32)
-        value = covered.data / prepared.totals[opening]
+        value = covered.data
     if candidates_only:
         if prepared.asks_nothing.size:
-            local = np.concatenate([local, np.repeat(np.arange(n_rows), prepared.asks_nothing.size)])
-            opening = np.concatenate([opening, np.tile(prepared.asks_nothing, n_rows)])
-            value = np.concatenate([value, np.ones(n_rows * prepared.asks_nothing.size)])
+            extra_local = np.repeat(np.arange(n_rows), prepared.asks_nothing.size)
+            extra_opening = np.tile(prepared.asks_nothing, n_rows)
+            if by_country and people.countries is not None and prepared.country_blocks_t is not None:
+                # The product applied the countries; an opening that asks for no skill is outside it.
+                accepts = np.ones((n_rows, prepared.n_countries + 1), dtype=bool)
+                willing_rows = (people.countries[rows] > 0).toarray()
+                limited = willing_rows.any(axis=1)
+                accepts[limited, : prepared.n_countries] = willing_rows[limited]
+                keep = accepts[extra_local, prepared.country_column[extra_opening]]
+                extra_local, extra_opening = extra_local[keep], extra_opening[keep]
+            local = np.concatenate([local, extra_local])
+            opening = np.concatenate([opening, extra_opening])
+            value = np.concatenate([value, np.ones(extra_local.size)])
     else:
         dense = (held @ prepared.weights_t).toarray()
-        dense /= np.where(prepared.totals > 0, prepared.totals, 1.0)[None, :]
         dense[:, prepared.asks_nothing] = 1.0  # an opening that asks for no skill is met by everyone
         local = np.repeat(np.arange(n_rows, dtype=np.int64), n_openings)
         opening = np.tile(np.arange(n_openings, dtype=np.int64), n_rows)
         value = dense.ravel()
-    return local, opening, np.clip(value, 0.0, 1.0)
+    return local, opening, value
+
+
+def _skill_part(covered: FloatArray, opening: IntArray, prepared: _Prepared) -> FloatArray:
+    """Skills sub-score of pairs: covered weight over the opening's total, within [0, 1] (an opening that asks
+    for no skill has total 0 and covered weight 1)."""
+    return np.clip(covered / prepared.safe_totals.take(opening), 0.0, 1.0)
 
 
 def top_n_of_pairs(
@@ -856,13 +961,14 @@ def top_n_of_pairs(
         from_top = np.cumsum(histogram[:, ::-1], axis=1)
         threshold = bins - 1 - np.argmax(from_top >= n, axis=1)
         threshold[counts <= n] = 0
-        keep = binned >= threshold[row]
-        row, col, score, rounded = row[keep], col[keep], score[keep], rounded[keep]
+        keep = np.flatnonzero(binned >= threshold.take(row))
+        row, col, score, rounded = row.take(keep), col.take(keep), score.take(keep), rounded.take(keep)
     key = rounded * n_cols + (n_cols - 1 - col)
     # One integer sort: row first, then the key from the highest (the key stays below 2**(bits)).
     bits = max(1, int(RANK_SCALE * n_cols + n_cols).bit_length())
     if (n_rows << bits) < 2**62:
-        order = np.argsort((row.astype(np.int64) << bits) + ((1 << bits) - 1 - key), kind="stable")
+        # The keys are unique (the column is in them): any sort gives the same order.
+        order = np.argsort((row.astype(np.int64) << bits) + ((1 << bits) - 1 - key))
     else:
         order = np.lexsort((-key, row))
     row_sorted = row[order]
@@ -918,25 +1024,27 @@ def rank_matches(
     if direction == "openings_for_people":
         index = np.full((n, k), -1, dtype=np.int64)
         score = np.full((n, k), np.nan)
+    # With a minimum skills sub-score the sparse product applies the countries itself (see _country_pairs).
+    country_applied = candidates_only and requirements.country and prepared.country_blocks_t is not None
     for start in range(0, n, chunk_size):
         rows = slice(start, min(n, start + chunk_size))
-        local, opening, skill_part = _skill_pairs(
+        local, opening, covered = _skill_pairs(
             people, rows, prepared, graph, candidates_only, m, by_country=requirements.country
         )
-        tables = _tables(people, rows, prepared, requirements)
+        tables = _tables(people, rows, prepared, requirements, country_applied=country_applied)
         pairs = _pair_totals(
             people,
             openings,
             rows,
             local,
             opening,
-            skill_part,
+            covered,
             weights,
             requirements,
             prepared,
             tables,
             keep_all=False,
-            country_applied=candidates_only and requirements.country and bool(prepared.country_groups),
+            country_applied=country_applied,
         )
         if direction == "openings_for_people":
             idx, val = top_n_of_pairs(
@@ -989,10 +1097,10 @@ def explain_pair(
     requirements = requirements or Requirements()
     prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
     rows = slice(person, person + 1)
-    local, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, openings.m)
+    local, o, covered = _skill_pairs(people, rows, prepared, graph, False, openings.m)
     tables = _tables(people, rows, prepared, requirements)
     pairs = _pair_totals(
-        people, openings, rows, local, o, skill_part, weights, requirements, prepared, tables, keep_all=True
+        people, openings, rows, local, o, covered, weights, requirements, prepared, tables, keep_all=True
     )
     return PairDetail(pairs.total, pairs.parts, pairs.eligible, pairs.exclusions)
 
@@ -1018,7 +1126,7 @@ def score_matrix(
     eligible = np.zeros((n, m), dtype=bool)
     for start in range(0, n, chunk_size):
         rows = slice(start, min(n, start + chunk_size))
-        local, o, skill_part = _skill_pairs(people, rows, prepared, graph, False, m)
+        local, o, covered = _skill_pairs(people, rows, prepared, graph, False, m)
         tables = _tables(people, rows, prepared, requirements)
         pairs = _pair_totals(
             people,
@@ -1026,7 +1134,7 @@ def score_matrix(
             rows,
             local,
             o,
-            skill_part,
+            covered,
             weights,
             requirements,
             prepared,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection
+from django.conf import settings
 
 from migdev.skills import search
 from migdev.skills.models import (
@@ -54,20 +57,62 @@ def label_in(concept: Occupation | Skill | IscoGroup, lang: str) -> LabelInLangu
     return LabelInLanguage(concept.label_en, "en")
 
 
-def _stamps() -> dict[str, tuple[int, int]]:
-    """taxonomy -> (id, revision) of the current editions: the search indexes' key. One small query per
-    search (plain SQL: the ORM's own cost was most of a search's time)."""
-    table = TaxonomyEdition._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, taxonomy, revision FROM {table} WHERE is_current = %s", [True])  # noqa: S608 - our table name
-        rows = cursor.fetchall()
-    return {taxonomy: (pk, revision) for pk, taxonomy, revision in rows}
+@dataclass(frozen=True)
+class CurrentEditions:
+    """What a search needs to know about the current editions: the search indexes' key and the attribution
+    every answer carries."""
+
+    stamps: dict[str, tuple[int, int]]  # taxonomy -> (id, revision)
+    attribution: tuple[dict[str, Any], ...]  # taxonomy, version, label_sources, attribution; by taxonomy
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return tuple(sorted(self.stamps.items()))
+
+
+# The current editions are read at most once per REVALIDATE seconds per process (setting
+# SKILLS_EDITIONS_REVALIDATE_SECONDS, default 2): a search then touches no database at all. A load in this
+# process is seen at once (services call forget_current_editions, also on commit); a load in another
+# process within those seconds. Every load bumps the edition's ``revision``, which is part of the key.
+DEFAULT_REVALIDATE_SECONDS = 2.0
+_current: tuple[float, CurrentEditions] | None = None
+_current_lock = threading.Lock()
+
+
+def forget_current_editions() -> None:
+    global _current
+    with _current_lock:
+        _current = None
+
+
+def current_editions() -> CurrentEditions:
+    global _current
+    seconds = float(getattr(settings, "SKILLS_EDITIONS_REVALIDATE_SECONDS", DEFAULT_REVALIDATE_SECONDS))
+    cached = _current
+    if cached is not None and time.monotonic() - cached[0] < seconds:
+        return cached[1]
+    rows = list(
+        TaxonomyEdition.objects.filter(is_current=True)
+        .order_by("taxonomy")
+        .values_list("pk", "taxonomy", "revision", "version", "label_sources", "licence")
+    )
+    found = CurrentEditions(
+        stamps={taxonomy: (pk, revision) for pk, taxonomy, revision, *_ in rows},
+        attribution=tuple(
+            {"taxonomy": taxonomy, "version": version, "label_sources": sources, "attribution": licence}
+            for _, taxonomy, _, version, sources, licence in rows
+        ),
+    )
+    if seconds > 0:
+        with _current_lock:
+            _current = (time.monotonic(), found)
+    return found
 
 
 def _search(kind: str, q: str, lang: str, limit: int, edition: TaxonomyEdition | None) -> list[SearchHit]:
     lang = lang if lang in LANGUAGES else "en"
     limit = max(1, min(int(limit), MAX_SEARCH_LIMIT))
-    stamps = _stamps()
+    stamps = current_editions().stamps
     if edition is None:
         if "esco" not in stamps:
             return []
@@ -103,6 +148,13 @@ def _search(kind: str, q: str, lang: str, limit: int, edition: TaxonomyEdition |
             )
         )
     return hits
+
+
+def warm_search_indexes() -> None:
+    """Build the occupation and skill indexes of the current editions now (a server does it before forking
+    its workers: see migdev.gunicorn_conf). Nothing happens when no ESCO edition is loaded."""
+    search_occupations("warm", lang="en", limit=1)
+    search_skills("warm", lang="en", limit=1)
 
 
 def search_occupations(

@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from migdev.dataio.progress import NullProgress, Progress
 from migdev.dataio.registry import Changes, ImportResult
+from migdev.skills import selectors
 from migdev.skills.models import (
     IscoGroup,
     Occupation,
@@ -144,7 +145,14 @@ def _clear_esco_edition(edition: TaxonomyEdition) -> None:
     Skill.objects.filter(edition=edition).delete()
 
 
+def _editions_changed() -> None:
+    """Searches in this process see the write at once, and again once it is committed (see selectors)."""
+    selectors.forget_current_editions()
+    transaction.on_commit(selectors.forget_current_editions)
+
+
 def esco_edition_write(data: EscoData, *, progress: Progress | None = None) -> ImportResult:
+    _editions_changed()
     progress = progress or NullProgress()
     fingerprint = esco_fingerprint(data)
     edition = TaxonomyEdition.objects.filter(taxonomy="esco", version=data.version).first()
@@ -268,6 +276,7 @@ def isco_changes(data: IscoData) -> Changes | None:
 
 
 def isco_edition_write(data: IscoData, *, progress: Progress | None = None) -> ImportResult:
+    _editions_changed()
     progress = progress or NullProgress()
     fingerprint = isco_fingerprint(data)
     read = len(data.groups)

@@ -1,0 +1,101 @@
+"""The public search answers: no database work once warm, cacheable, the same answer as the schema path,
+and a rate limit counted in the process."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from migdev.skills import selectors
+from migdev.skills.models import Occupation, TaxonomyEdition
+from tests.skills.conftest import NURSE
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/api/v1/skills/occupations/"
+
+
+@pytest.fixture
+def editions_kept(settings: pytest.FixtureRequest) -> None:
+    settings.SKILLS_EDITIONS_REVALIDATE_SECONDS = 60  # type: ignore[attr-defined]
+    selectors.forget_current_editions()
+
+
+def test_a_warm_search_touches_no_database(
+    esco: TaxonomyEdition, client: Client, editions_kept: None
+) -> None:
+    client.get(SEARCH, {"q": "welder", "lang": "en"})  # builds the occupation index
+    client.get("/api/v1/skills/skills/", {"q": "weld", "lang": "en"})  # and the skill index
+    with CaptureQueriesContext(connection) as queries:
+        for text in ("welder", "enfermera", "plumbr"):  # an answer kept, a fresh search, a typo
+            assert client.get(SEARCH, {"q": text, "lang": "es"}).status_code == 200
+        assert client.get("/api/v1/skills/skills/", {"q": "welding", "lang": "en"}).status_code == 200
+    assert [q["sql"] for q in queries.captured_queries] == []
+
+
+def test_the_fast_answer_equals_the_schema_answer(esco: TaxonomyEdition, client: Client) -> None:
+    for path in (SEARCH, "/api/v1/skills/skills/"):
+        for params in ({"q": "infirmiere", "lang": "fr", "limit": 5}, {"q": "soldador", "lang": "es"}):
+            fast = client.get(path, params)
+            through_schema = client.get(path, {**params, "edition": esco.version})
+            assert fast.status_code == through_schema.status_code == 200
+            assert fast.json() == through_schema.json()
+            assert fast["Content-Type"] == through_schema["Content-Type"]
+
+
+def test_answers_carry_an_etag_and_are_not_sent_again(esco: TaxonomyEdition, client: Client) -> None:
+    first = client.get(SEARCH, {"q": "nurse", "lang": "en"})
+    assert first["Cache-Control"] == "public, max-age=300"
+    again = client.get(SEARCH, {"q": "nurse", "lang": "en"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    other = client.get(SEARCH, {"q": "nurse", "lang": "fr"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200
+    assert other["ETag"] != first["ETag"]
+
+
+def test_a_load_in_this_process_is_seen_at_once(
+    esco: TaxonomyEdition, client: Client, editions_kept: None
+) -> None:
+    assert client.get(SEARCH, {"q": "infirmiere", "lang": "fr"}).json()["items"]
+    TaxonomyEdition.objects.filter(taxonomy="esco").update(is_current=False)
+    # Another process's change: this process keeps what it read for SKILLS_EDITIONS_REVALIDATE_SECONDS.
+    assert client.get(SEARCH, {"q": "infirmiere", "lang": "fr"}).json()["items"]
+    selectors.forget_current_editions()  # what a load in this process does (services._editions_changed)
+    assert client.get(SEARCH, {"q": "infirmiere", "lang": "fr"}).json()["items"] == []
+
+
+def test_another_process_change_is_seen_after_the_revalidation_delay(
+    esco: TaxonomyEdition, client: Client, settings: pytest.FixtureRequest
+) -> None:
+    settings.SKILLS_EDITIONS_REVALIDATE_SECONDS = 0.3  # type: ignore[attr-defined]
+    selectors.forget_current_editions()
+    assert NURSE not in [
+        i["uri"] for i in client.get(SEARCH, {"q": "soigneuse chef", "lang": "fr"}).json()["items"]
+    ]
+    Occupation.objects.filter(uri=NURSE, edition=esco).update(label_fr="soigneuse en chef/soigneur en chef")
+    TaxonomyEdition.objects.filter(pk=esco.pk).update(revision=esco.revision + 1)
+    time.sleep(0.35)
+    items = client.get(SEARCH, {"q": "soigneuse chef", "lang": "fr"}).json()["items"]
+    assert items[0]["uri"] == NURSE
+
+
+def test_the_public_search_is_rate_limited_per_client(
+    esco: TaxonomyEdition, client: Client, settings: pytest.FixtureRequest
+) -> None:
+    settings.API_RATE_LIMIT_PER_MINUTE = 3  # type: ignore[attr-defined]
+    address = "198.51.100.7"
+    statuses = [
+        client.get(SEARCH, {"q": "cook", "lang": "en"}, REMOTE_ADDR=address).status_code for _ in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get(SEARCH, {"q": "cook", "lang": "en"}, REMOTE_ADDR=address)
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert client.get(SEARCH, {"q": "cook", "lang": "en"}, REMOTE_ADDR="198.51.100.8").status_code == 200
+    # The skills search shares the count (one limit per client for the public searches).
+    assert client.get("/api/v1/skills/skills/", {"q": "cook"}, REMOTE_ADDR=address).status_code == 429
