@@ -29,7 +29,7 @@ from migdev.remittances.method import (
 )
 from migdev.remittances.models import Corridor, CorridorSeriesValue, Provider, ProviderToken
 from migdev.remittances.quarters import Quarter, quarter_or_none
-from migdev.remittances.vocabulary import AmountTier, FirmType, Origin, Speed
+from migdev.remittances.vocabulary import AmountTier, FirmType, Origin
 
 PERM_ADD_SERVICE = "remittances.add_service"
 PERM_VIEW_TOKENS = "remittances.view_providertoken"
@@ -111,8 +111,7 @@ def _comparison(
                 "not_disclosed": RATE_NOT_DISCLOSED,
                 "estimated": ESTIMATED,
             },
-            "speed_labels": dict(Speed.choices),
-            "firm_type_labels": dict(FirmType.choices),
+            "offer_items": presentation.offer_items(ranked),
         }
     )
     if not ranked and corridor_survey is None:
