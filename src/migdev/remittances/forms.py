@@ -8,7 +8,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from migdev.remittances.models import Provider
@@ -23,7 +23,9 @@ class CountrySelect(forms.Select):
     """A country menu of the comparison page, written in one pass: Django's per-option widget templates
     cost a millisecond per dozen options, and the page lists every sending and receiving country."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         selected = set(self.format_value(value))
         options = format_html_join(
             "",

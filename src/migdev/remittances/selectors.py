@@ -418,7 +418,7 @@ def _comparison_candidates(
         )
         if latest_sample:
             condition |= Q(origin__in=SAMPLE_ORIGINS, quarter=latest_sample)
-    rows = [
+    rows: list[dict[str, Any]] = [
         dict(values)
         for values in Service.objects.filter(condition, corridor=corridor)
         .order_by("provider__name", "pk")
