@@ -1,6 +1,6 @@
 """Benchmark: every RPW aggregate for every quarter, migdev's engine against pandas, then the comparison page.
 
-    PYTHONPATH=src python bench/remittances.py [--quotes 2000000] [--repeats 5] [--requests 2000] [--clients 20]
+    python3 run.py bench remittances [--skip-aggregates] [--clients 20] [--rounds 5] [--cold-runs 2]
 
 Part 1 generates a provider-level data set (deterministic) of ``--quotes`` quotes — services priced at the
 USD 200 and USD 500 equivalents over 40 quarters and 1,250 corridors — and computes, for every (amount,
@@ -11,10 +11,8 @@ flow-weighted global average. Once with ``migdev.remittances.aggregates.compute_
 pandas group-by on the same data, alternating, after one warm-up each; it checks both give the same numbers
 and reports the medians.
 
-Part 2 starts migdev on 127.0.0.1 (a temporary SQLite database; gunicorn with one worker per CPU when it is
-installed, else Django's threaded development server) with 60 corridors
-of 25 services, and sends ``--requests`` comparison requests from ``--clients`` concurrent clients (a bounded
-loop; nothing leaves the machine). It reports latency percentiles.
+Part 2 (see bench/README.md): the comparison page under ``--clients`` concurrent clients on many corridors
+and amounts, cold (fresh servers) and warm, beside /healthz (the physical limit) in the same run.
 
 Benchmarks are not tests. The last line printed is JSON, ratios first.
 """
