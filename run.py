@@ -201,15 +201,37 @@ def test() -> None:
 
 
 def bench(name: str, *args: str) -> None:
-    """One benchmark from a fresh clone: the dev extra holds its peers (pandas, gunicorn,
-    django-import-export); the benchmark makes its own throw-away data directory and keys."""
+    """One benchmark from a fresh clone: the dev extra holds most peers (pandas, gunicorn,
+    django-import-export); peers that clash with it get var/bench-peers; the benchmark makes its own
+    throw-away data directory and keys."""
     script = ROOT / "bench" / f"{name}.py"
     if not script.is_file():
         names = ", ".join(sorted(path.stem for path in (ROOT / "bench").glob("*.py")))
         sys.exit(f"No benchmark {name!r}; there are: {names}.")
     ensure_virtualenv("dev")
+    peers = BENCH_PEER_PACKAGES.get(name)
+    if peers:
+        ensure_peer_virtualenv(peers)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     sys.exit(run(PYTHON, script, *args, env=env, check=False))
+
+
+# Peers whose pins clash with migdev's own dependencies (ANJANA pins numpy 2.0 and pandas 2.3) get their own
+# virtualenv, var/bench-peers, which the benchmark calls through --peer-python.
+BENCH_PEER_PACKAGES = {"ctdc": ("anjana", "duckdb")}
+PEER_VENV = ROOT / "var" / "bench-peers"
+
+
+def ensure_peer_virtualenv(packages: tuple[str, ...]) -> None:
+    python = PEER_VENV / ("Scripts" if os.name == "nt" else "bin") / "python"
+    stamp = PEER_VENV / ".migdev-peers"
+    wanted = " ".join(sorted(packages))
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return
+    say(f"installing the benchmark's peers in {PEER_VENV}: {wanted}")
+    venv.EnvBuilder(with_pip=True).create(PEER_VENV)
+    run(python, "-m", "pip", "install", "--quiet", *packages)
+    stamp.write_text(wanted)
 
 
 COMMANDS = {"start": start, "test": test}

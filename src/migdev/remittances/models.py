@@ -375,3 +375,24 @@ class QuarterCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier} {self.quarter}"
+
+
+class ComparisonSnapshot(models.Model):
+    """What the comparison page shows for one corridor, precomputed when its prices are written.
+
+    ``key`` is the corridor's code ("GBRIND"), or ``"*"`` for the list of comparable corridors the page's
+    country menus offer. The payload is plain JSON (amounts as decimal strings, each source with its title,
+    edition and licence), so a page reads one row per corridor instead of joining services, quotes and
+    sources; ``services.comparison_snapshots_refresh`` rebuilds it in the transaction that changes prices.
+    """
+
+    key = models.CharField(primary_key=True, max_length=8)
+    payload = models.JSONField()
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comparison snapshot")
+        verbose_name_plural = _("comparison snapshots")
+
+    def __str__(self) -> str:
+        return self.key

@@ -387,10 +387,18 @@ def comparison_offers(
     """What a migrant can compare today in ``corridor``, and the quarter of the survey prices shown.
 
     Survey prices (researchers, RPW) come from the corridor's latest quarter; a provider's own quote that
-    has not expired replaces its survey price for the same product. This is the comparison page's hot path:
-    it reads plain values, not model instances.
+    has not expired replaces its survey price for the same product.
     """
     moment = now or timezone.now()
+    candidates, latest_quarter = _comparison_candidates(corridor, moment)
+    return _offers_from_candidates(candidates, moment), latest_quarter
+
+
+def _comparison_candidates(
+    corridor: Corridor, moment: datetime.datetime
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Every service the comparison may show at ``moment`` or later (provider quotes until they expire),
+    each with its quoted price points, ordered by provider name."""
     latest_quarter = (
         Service.objects.filter(corridor=corridor, origin__in=STATISTICAL_ORIGINS)
         .order_by("-quarter")
@@ -410,8 +418,9 @@ def comparison_offers(
         )
         if latest_sample:
             condition |= Q(origin__in=SAMPLE_ORIGINS, quarter=latest_sample)
-    rows = (
-        Service.objects.filter(condition, corridor=corridor)
+    rows: list[dict[str, Any]] = [
+        dict(values)
+        for values in Service.objects.filter(condition, corridor=corridor)
         .order_by("provider__name", "pk")
         .values(
             "pk",
@@ -430,24 +439,32 @@ def comparison_offers(
             "quarter",
             "send_currency_id",
             "receive_currency_id",
+            "expires_at",
         )
-    )
+    ]
+    points: dict[int, list[tuple[Decimal, Decimal, Decimal, Decimal]]] = defaultdict(list)
+    for service_id, amount, fee, offered, interbank in Quote.objects.filter(
+        service_id__in=[row["pk"] for row in rows]
+    ).values_list("service_id", "send_amount", "fee", "offered_rate", "interbank_rate"):
+        points[service_id].append((amount, fee, offered, interbank))
+    for row in rows:
+        row["points"] = points.get(row["pk"], [])
+    return rows, latest_quarter
+
+
+def _offers_from_candidates(candidates: list[dict[str, Any]], moment: datetime.datetime) -> list[Offer]:
     chosen: dict[tuple[int, str], dict[str, Any]] = {}
-    for values in rows:
-        row: dict[str, Any] = dict(values)
+    for row in candidates:
+        if row["origin"] == Origin.PROVIDER_API and not (row["expires_at"] and row["expires_at"] > moment):
+            continue  # an expired provider quote: its survey price (if any) is shown instead
         key = (row["provider_id"], row["product_key"])
         current = chosen.get(key)
         if current is None or (
             row["origin"] == Origin.PROVIDER_API and current["origin"] != Origin.PROVIDER_API
         ):
             chosen[key] = row
-    points: dict[int, list[PricePoint]] = defaultdict(list)
-    for service_id, amount, fee, offered, interbank in Quote.objects.filter(
-        service_id__in=[row["pk"] for row in chosen.values()]
-    ).values_list("service_id", "send_amount", "fee", "offered_rate", "interbank_rate"):
-        points[service_id].append(PricePoint(amount, fee, offered, interbank))
-    offers = [_offer(row, tuple(points.get(row["pk"], ()))) for row in chosen.values()]
-    return [offer for offer in offers if offer.points], latest_quarter
+    offers = [_offer(row, tuple(PricePoint(*point) for point in row["points"])) for row in chosen.values()]
+    return [offer for offer in offers if offer.points]
 
 
 def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
@@ -473,6 +490,141 @@ def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
         send_currency=row["send_currency_id"],
         receive_currency=row["receive_currency_id"] or "",
         product_parts=parts,
+    )
+
+
+# The comparison page, precomputed -----------------------------------------------------------------
+#
+# The page is what migrants load, often on slow phones and many at once: it reads one row per corridor
+# (models.ComparisonSnapshot) built from the functions above whenever prices change, instead of joining
+# services, quotes, series values and sources on every request. The row keeps every source's title,
+# edition and licence. Provider quotes carry their expiry and are dropped at read time once expired.
+
+COMPARABLE_CORRIDORS_KEY = "*"
+_SOURCE_FIELDS = ("id", "kind", "title", "edition", "licence", "attribution")
+_DECIMAL_POINT_FIELDS = 4
+
+
+@dataclass(frozen=True)
+class CorridorComparison:
+    """Everything the comparison page needs about one corridor, as of ``now``."""
+
+    corridor: Corridor
+    offers: list[Offer]
+    survey_quarter: str | None
+    survey: CorridorSurvey | None
+    sources: list[PriceSource]
+
+
+@dataclass(frozen=True)
+class ComparisonPage:
+    """The countries the page offers, and the requested corridor (None when it has no corridor row)."""
+
+    pairs: list[tuple[str, str]]
+    comparison: CorridorComparison | None
+
+    def countries(self) -> tuple[list[CountryChoice], list[CountryChoice]]:
+        return _country_choices(s for s, _r in self.pairs), _country_choices(r for _s, r in self.pairs)
+
+    def alternatives(self, sending: str) -> list[tuple[str, str]]:
+        """Up to 30 comparable corridors from ``sending``, in code order (as corridors_with_prices)."""
+        return [pair for pair in self.pairs if pair[0] == sending][:30]
+
+
+def _source_json(source: PriceSource) -> dict[str, Any]:
+    return {name: getattr(source, name) for name in _SOURCE_FIELDS}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return value
+
+
+def corridor_comparison_payload(corridor: Corridor) -> dict[str, Any]:
+    """A corridor's comparison data as stored in its snapshot row (see ``comparison_page``)."""
+    candidates, latest_quarter = _comparison_candidates(corridor, timezone.now())
+    survey = corridor_survey(corridor)
+    return {
+        "corridor": [corridor.pk, str(corridor.sending_country_id), str(corridor.receiving_country_id)],
+        "survey_quarter": latest_quarter,
+        "candidates": [
+            {
+                **{name: _jsonable(value) for name, value in row.items() if name != "points"},
+                "points": [[str(value) for value in point] for point in row["points"]],
+            }
+            for row in candidates
+        ],
+        "survey": None
+        if survey is None
+        else {
+            "quarter": survey.quarter,
+            "average_cost_pct": str(survey.average_cost_pct),
+            "fx_margin_pct": None if survey.fx_margin_pct is None else str(survey.fx_margin_pct),
+            "services": survey.services,
+            "series": survey.series,
+            "source": _source_json(survey.source),
+        },
+        "sources": [_source_json(source) for source in corridor_sources(corridor)],
+    }
+
+
+def comparable_corridors_payload() -> dict[str, Any]:
+    pairs = corridors_with_prices().values_list("sending_country_id", "receiving_country_id")
+    return {"pairs": [[str(s), str(r)] for s, r in pairs]}
+
+
+def _comparison_from_payload(payload: dict[str, Any], moment: datetime.datetime) -> CorridorComparison:
+    pk, sending, receiving = payload["corridor"]
+    candidates = []
+    for stored in payload["candidates"]:
+        row = dict(stored)
+        row["collected_on"] = row["collected_on"] and datetime.date.fromisoformat(row["collected_on"])
+        row["expires_at"] = row["expires_at"] and datetime.datetime.fromisoformat(row["expires_at"])
+        row["points"] = [tuple(Decimal(value) for value in point) for point in row["points"]]
+        candidates.append(row)
+    survey = payload["survey"]
+    return CorridorComparison(
+        corridor=Corridor(pk=pk, sending_country_id=sending, receiving_country_id=receiving),
+        offers=_offers_from_candidates(candidates, moment),
+        survey_quarter=payload["survey_quarter"],
+        survey=None
+        if survey is None
+        else CorridorSurvey(
+            quarter=survey["quarter"],
+            average_cost_pct=Decimal(survey["average_cost_pct"]),
+            fx_margin_pct=None if survey["fx_margin_pct"] is None else Decimal(survey["fx_margin_pct"]),
+            services=survey["services"],
+            series=survey["series"],
+            source=PriceSource(**survey["source"]),
+        ),
+        sources=[PriceSource(**source) for source in payload["sources"]],
+    )
+
+
+def comparison_page(sending: str, receiving: str, *, now: datetime.datetime | None = None) -> ComparisonPage:
+    """The comparison page's data in one query: the comparable corridors and the requested corridor's
+    snapshot. Without snapshots (a database not refreshed since they were introduced) it is computed live."""
+    from migdev.remittances.models import ComparisonSnapshot
+
+    moment = now or timezone.now()
+    code = f"{sending}{receiving}"
+    keys = [COMPARABLE_CORRIDORS_KEY]
+    if len(code) == 6 and code.isalpha():
+        keys.append(code)
+    rows = dict(ComparisonSnapshot.objects.filter(key__in=keys).values_list("key", "payload"))
+    index = rows.get(COMPARABLE_CORRIDORS_KEY)
+    if index is None:
+        index = comparable_corridors_payload()
+    payload = rows.get(code)
+    if payload is None and len(keys) == 2:
+        corridor = corridor_between(sending, receiving)
+        payload = None if corridor is None else corridor_comparison_payload(corridor)
+    return ComparisonPage(
+        pairs=[(s, r) for s, r in index["pairs"]],
+        comparison=None if payload is None else _comparison_from_payload(payload, moment),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from migdev.remittances.economies import is_known_economy
 from migdev.remittances.method import PriceError, fx_margin_pct, total_cost_pct
 from migdev.remittances.models import (
     AggregateValue,
+    ComparisonSnapshot,
     Corridor,
     PriceSource,
     Provider,
@@ -312,6 +313,7 @@ def service_record(
             provider=provider, corridor=corridor, quarter=str(quarter), product_key=key, **fields
         )
     Quote.objects.bulk_create([Quote(service=service, **quote_fields(quote)) for quote in quotes])
+    comparison_snapshots_refresh([corridor])
     if recompute and origin != Origin.PROVIDER_API:
         transaction.on_commit(aggregates_recompute_soon)
     return service
@@ -521,10 +523,46 @@ def provider_quotes_purge_expired(*, older_than: datetime.timedelta = datetime.t
     """Delete provider quotes that expired more than ``older_than`` ago (they are hidden once expired)."""
     cutoff = timezone.now() - older_than
     expired = Service.objects.filter(origin=Origin.PROVIDER_API, expires_at__lt=cutoff)
-    count = expired.count()
-    Quote.objects.filter(service__in=expired).delete()
-    expired.delete()
+    with transaction.atomic():
+        corridor_ids = set(expired.values_list("corridor_id", flat=True))
+        count = expired.count()
+        Quote.objects.filter(service__in=expired).delete()
+        expired.delete()
+        comparison_snapshots_refresh(Corridor.objects.filter(pk__in=corridor_ids))
     return count
+
+
+def comparison_snapshots_refresh(corridors: Iterable[Corridor] | None = None) -> int:
+    """Rebuild the comparison page's rows (models.ComparisonSnapshot) of ``corridors`` (default: every
+    corridor, dropping rows of corridors that are gone) and the list of comparable corridors.
+
+    Called in the transaction that changes prices: by :func:`service_record` (forms, the API, providers'
+    quotes), by :func:`provider_quotes_purge_expired`, and by :func:`aggregates_recompute`, which every
+    file import and the demo seed end with.
+    """
+    now = timezone.now()
+    everything = corridors is None
+    chosen = list(Corridor.objects.all() if corridors is None else corridors)
+    snapshots = [
+        ComparisonSnapshot(
+            key=corridor.code, payload=selectors.corridor_comparison_payload(corridor), refreshed_at=now
+        )
+        for corridor in chosen
+    ]
+    snapshots.append(
+        ComparisonSnapshot(
+            key=selectors.COMPARABLE_CORRIDORS_KEY,
+            payload=selectors.comparable_corridors_payload(),
+            refreshed_at=now,
+        )
+    )
+    with transaction.atomic():
+        if everything:
+            ComparisonSnapshot.objects.all().delete()
+        else:
+            ComparisonSnapshot.objects.filter(key__in=[snapshot.key for snapshot in snapshots]).delete()
+        ComparisonSnapshot.objects.bulk_create(snapshots, batch_size=500)
+    return len(chosen)
 
 
 # Aggregates ----------------------------------------------------------------------------------------
@@ -601,6 +639,7 @@ def aggregates_recompute() -> RecomputeSummary:
         ],
         batch_size=2000,
     )
+    comparison_snapshots_refresh()
     return RecomputeSummary(quarters=len(data.coverage), figures=len(rows), rows_read=len(data.quotes))
 
 

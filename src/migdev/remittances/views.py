@@ -27,9 +27,9 @@ from migdev.remittances.method import (
     RATE_NOT_DISCLOSED,
     rank_offers,
 )
-from migdev.remittances.models import CorridorSeriesValue, Provider, ProviderToken
+from migdev.remittances.models import Corridor, CorridorSeriesValue, Provider, ProviderToken
 from migdev.remittances.quarters import Quarter, quarter_or_none
-from migdev.remittances.vocabulary import AmountTier, FirmType, Origin, Speed
+from migdev.remittances.vocabulary import AmountTier, FirmType, Origin
 
 PERM_ADD_SERVICE = "remittances.add_service"
 PERM_VIEW_TOKENS = "remittances.view_providertoken"
@@ -41,21 +41,29 @@ STALE_AFTER_QUARTERS = 4
 
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
-    senders, receivers = selectors.comparison_countries()
+    # One query: the comparable corridors (for the menus) and the requested corridor's precomputed offers.
+    page = selectors.comparison_page(request.GET.get("sending", ""), request.GET.get("receiving", ""))
+    senders, receivers = page.countries()
     submitted = bool(request.GET)
     form = ComparisonForm(request.GET if submitted else None, senders=senders, receivers=receivers)
     context: dict[str, Any] = {"form": form, "submitted": submitted, "section": "compare"}
     if submitted and form.is_valid():
         context.update(
             _comparison(
-                form.cleaned_data["sending"], form.cleaned_data["receiving"], form.cleaned_data["amount"]
+                page,
+                form.cleaned_data["sending"],
+                form.cleaned_data["receiving"],
+                form.cleaned_data["amount"],
             )
         )
     return render(request, "remittances/compare.html", context)
 
 
-def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]:
-    corridor = selectors.corridor_between(sending, receiving)
+def _comparison(
+    page: selectors.ComparisonPage, sending: str, receiving: str, amount: Decimal
+) -> dict[str, Any]:
+    comparison = page.comparison
+    corridor = comparison.corridor if comparison is not None else None
     names = (
         {sending: corridor.sending_name, receiving: corridor.receiving_name}
         if corridor is not None
@@ -67,17 +75,21 @@ def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]
         "amount": amount,
         "corridor": corridor,
     }
-    if corridor is None:
-        context["alternatives"] = list(selectors.corridors_with_prices(sending=sending)[:30])
+    alternatives = [
+        Corridor(sending_country_id=s, receiving_country_id=r) for s, r in page.alternatives(sending)
+    ]
+    if comparison is None:
+        context["alternatives"] = alternatives
         return context
-    offers, survey_quarter = selectors.comparison_offers(corridor)
+    offers = comparison.offers
+    survey_quarter = comparison.survey_quarter
     ranked = rank_offers(offers, amount)
     currencies = Counter(offer.send_currency for offer in offers)
     has_real_survey = any(item.offer.origin in selectors.STATISTICAL_ORIGINS for item in ranked)
-    corridor_survey = None if has_real_survey else selectors.corridor_survey(corridor)
+    corridor_survey = None if has_real_survey else comparison.survey
     context.update(
         {
-            "sources": selectors.corridor_sources(corridor),
+            "sources": comparison.sources,
             "corridor_survey": corridor_survey,
             "corridor_survey_left": corridor_survey.amount_left(amount) if corridor_survey else None,
             "corridor_survey_is_official": bool(
@@ -99,12 +111,11 @@ def _comparison(sending: str, receiving: str, amount: Decimal) -> dict[str, Any]
                 "not_disclosed": RATE_NOT_DISCLOSED,
                 "estimated": ESTIMATED,
             },
-            "speed_labels": dict(Speed.choices),
-            "firm_type_labels": dict(FirmType.choices),
+            "offer_items": presentation.offer_items(ranked),
         }
     )
     if not ranked and corridor_survey is None:
-        context["alternatives"] = list(selectors.corridors_with_prices(sending=sending)[:30])
+        context["alternatives"] = alternatives
     return context
 
 
