@@ -387,6 +387,11 @@ class Released(Mapping[str, Any]):
         self._positions = positions
         self._values = values
 
+    @property
+    def original(self) -> Mapping[str, Any]:
+        """The record as it was before generalisation."""
+        return self._base
+
     def __getitem__(self, key: str) -> Any:
         position = self._positions.get(key)
         if position is not None:
