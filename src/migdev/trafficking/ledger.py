@@ -107,11 +107,7 @@ def aggregates_basis(content: Mapping[str, Any], records: Mapping[int, Sequence[
         keys = [key_of(cell["value"]) for cell in published]
         for key in keys:
             predicates.append({"table": dimension, "label": key, "dims": [dimension], "allowed": [[key]]})
-        if total is not None and table.get("additive", True) and len(published) < len(table["cells"]):
-            # The hidden cells add up to the total minus the published cells.
-            predicates.append(
-                {"table": dimension, "label": "hidden", "dims": [dimension], "except": [[k] for k in keys]}
-            )
+        # The hidden cells add up to the total minus the published cells: implied by those rows.
     return {
         "version": BASIS_VERSION,
         "kind": "aggregates",
@@ -352,7 +348,9 @@ def _cells(seen: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 
 def _matrix(rows: Sequence[Sequence[int]], width: int) -> csr_matrix:
-    data, indices, pointers = [], [], [0]
+    data: list[float] = []
+    indices: list[int] = []
+    pointers = [0]
     for members in rows:
         indices.extend(members)
         data.extend([1.0] * len(members))
@@ -398,19 +396,58 @@ def _non_public_counts(records: Mapping[int, Sequence[str]], dimension: str) -> 
     return Counter(keys[position] for keys in records.values())
 
 
-def _next_to_hide(table: Mapping[str, Any], records: Mapping[int, Sequence[str]], avoid: str = "") -> Any:
+def _next_to_hide(table: Mapping[str, Any], records: Mapping[int, Sequence[str]]) -> dict[str, Any] | None:
     """The smallest published cell (fewest records, then fewest non-public ones) holding non-public
-    records, else any published cell; None when nothing is left."""
-    non_public = (
-        _non_public_counts(records, table["dimension"]) if table["dimension"] in AUDIT_DIMENSIONS else {}
-    )
-    published = [c for c in table["cells"] if c["count"] is not None and key_of(c["value"]) != avoid]
-    holding = [c for c in published if non_public.get(key_of(c["value"]), 0) > 0] or published
+    records, else any published cell; None when nothing is left (a cell's value may itself be None)."""
+    dimension = table["dimension"]
+    non_public = _non_public_counts(records, dimension) if dimension in AUDIT_DIMENSIONS else Counter()
+    published = [c for c in table["cells"] if c["count"] is not None]
+    holding = [c for c in published if non_public[key_of(c["value"])] > 0] or published
     if not holding:
         return None
-    return min(holding, key=lambda c: (c["count"], non_public.get(key_of(c["value"]), 0), str(c["value"])))[
-        "value"
+    return min(holding, key=lambda c: (c["count"], non_public[key_of(c["value"])], str(c["value"])))
+
+
+def _protect_table(
+    table: dict[str, Any],
+    name: str,
+    failures: Sequence[Sensitive],
+    records: Mapping[int, Sequence[str]],
+    reason: str,
+) -> list[dict[str, Any]]:
+    """Hide what the failures of one table ask for: every failing published cell at once, else the
+    smallest published cell, else the total. What was hidden, with the reason."""
+    published = {key_of(c["value"]): c for c in table["cells"] if c["count"] is not None}
+    chosen = {f.label: published[f.label] for f in failures if f.label in published}
+    if not chosen:
+        nearest = _next_to_hide(table, records)
+        if nearest is not None:
+            chosen[key_of(nearest["value"])] = nearest
+    if not chosen:
+        if table.get("total") is None:
+            raise aggregates.Unprotectable(reason)
+        table["total"] = None
+        return [{"table": name, "cell": "total", "count": None, "reason": reason}]
+    hidden = [
+        {"table": name, "cell": c["value"], "count": _hide(table, c["value"]), "reason": reason}
+        for c in chosen.values()
     ]
+    hidden_row = next(c for c in table["cells"] if c["value"] == aggregates.HIDDEN_VALUE)
+    if table.get("total") is not None and table.get("additive", True) and hidden_row["hidden_cells"] == 1:
+        # One hidden cell of a published total is the total minus the rest: hide a second one.
+        other = _next_to_hide(table, records)
+        if other is None:
+            table["total"] = None
+        else:
+            hidden.append(
+                {
+                    "table": name,
+                    "cell": other["value"],
+                    "count": _hide(table, other["value"]),
+                    "reason": reason,
+                }
+            )
+    return hidden
 
 
 def protect(
@@ -434,45 +471,21 @@ def protect(
         programs += result.linear_programs
         if not result.failures:
             break
-        failing_tables = {}
+        by_table: dict[str, list[Sensitive]] = defaultdict(list)
         for failure in result.failures:
-            failing_tables.setdefault(failure.table, failure)
-        for name, failure in failing_tables.items():
+            by_table[failure.table].append(failure)
+        for name, failures in by_table.items():
             group = next((g for g in GROUP_DIMENSIONS if name in ctdc.FLAG_GROUP_BY_NAME[g].fields), None)
-            table = by_dimension[group or name]
-            reason = failure_text(failure, considered)
+            reason = failure_text(failures[0], considered)
             if group:
-                if any(c["count"] is not None and c["value"] == name for c in table["cells"]):
-                    count = _hide(table, name)
-                    suppressed.append({"table": group, "cell": name, "count": count, "reason": reason})
-                    continue
-                raise aggregates.Unprotectable(reason)
-            if failure.label in {key_of(c["value"]) for c in table["cells"] if c["count"] is not None}:
-                value = json.loads(failure.label)
-            else:
-                value = _next_to_hide(table, records)
-            if value is None:
-                if table.get("total") is None:
+                table = by_dimension[group]
+                if not any(c["count"] is not None and c["value"] == name for c in table["cells"]):
                     raise aggregates.Unprotectable(reason)
-                table["total"] = None
-                suppressed.append({"table": name, "cell": "total", "count": None, "reason": reason})
+                suppressed.append(
+                    {"table": group, "cell": name, "count": _hide(table, name), "reason": reason}
+                )
                 continue
-            count = _hide(table, value)
-            suppressed.append({"table": name, "cell": value, "count": count, "reason": reason})
-            hidden_row = next(c for c in table["cells"] if c["value"] == aggregates.HIDDEN_VALUE)
-            if (
-                table.get("total") is not None
-                and table.get("additive", True)
-                and hidden_row["hidden_cells"] == 1
-            ):
-                # One hidden cell of a published total is the total minus the rest: hide a second one.
-                other = _next_to_hide(table, records, avoid=key_of(value))
-                if other is None:
-                    table["total"] = None
-                else:
-                    suppressed.append(
-                        {"table": name, "cell": other, "count": _hide(table, other), "reason": reason}
-                    )
+            suppressed += _protect_table(by_dimension[name], name, failures, records, reason)
         # Hiding a cell only replaces constraints by their sum, and dropping a total removes one: the
         # components that passed can only stay protected, so only the failing ones are audited again.
         components = sorted({COMPONENT_OF[f.table] for f in result.failures})
