@@ -485,7 +485,19 @@ def protect(
                     {"table": group, "cell": name, "count": _hide(table, name), "reason": reason}
                 )
                 continue
-            suppressed += _protect_table(by_dimension[name], name, failures, records, reason)
+            try:
+                suppressed += _protect_table(by_dimension[name], name, failures, records, reason)
+            except aggregates.Unprotectable:
+                # Nothing left in this table: a linked table (the region of a country) may still give
+                # the count away; hide there, or refuse when nothing is left anywhere in the component.
+                linked = [d for d in COMPONENT_OF[name] if d != name and d in by_dimension]
+                for other in linked:
+                    table = by_dimension[other]
+                    if table.get("total") is not None or any(c["count"] is not None for c in table["cells"]):
+                        suppressed += _protect_table(table, other, [], records, reason)
+                        break
+                else:
+                    raise
         # Hiding a cell only replaces constraints by their sum, and dropping a total removes one: the
         # components that passed can only stay protected, so only the failing ones are audited again.
         components = sorted({COMPONENT_OF[f.table] for f in result.failures})
