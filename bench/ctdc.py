@@ -930,7 +930,9 @@ def main() -> None:
                     kanon["migdev_at_anjana_levels"]["suppressed"] == anjana["suppressed"]
                 )
         if "audit" not in arguments.skip:
-            audited = bench_audit(generate(arguments.audit_records, arguments.seed), arguments.k, arguments.repeat)
+            audited = bench_audit(
+                generate(arguments.audit_records, arguments.seed), arguments.k, arguments.repeat
+            )
             details["disclosure_audit"] = audited
             ratios["audit_time_vs_building_the_tables"] = round(
                 audited["audit_seconds_median"] / max(audited["tables_seconds"], 1e-9), 2
