@@ -1,8 +1,12 @@
 """Counter-trafficking data hub, side by side with named peers, on a generated CTDC-like data set.
 
 1. k = 11 release: migdev's k-anonymiser against ANJANA (PyPI ``anjana``, IFCA) with the same
-   quasi-identifiers, hierarchies and suppression limit: time and records suppressed. migdev also runs
-   at the generalisation ANJANA chose, which must release exactly the same records.
+   quasi-identifiers, hierarchies, k and suppression limit: time, records suppressed and information
+   loss (discernibility DM*, normalised average class size). migdev also runs at the generalisation
+   ANJANA chose, which must release exactly the same records (and so measures ANJANA's loss).
+1b. Disclosure audit of a table release of 21,195 records (the CTDC VP file's size) against an earlier
+   microdata release and an earlier table release of most of the same records: its time beside the time
+   of building the tables.
 2. Dashboard aggregates (every published table, CTDC's denominator rule, small cells suppressed) through
    the ORM on SQLite and on PostgreSQL, against DuckDB computing the same counts over the same rows.
 3. DP synthetic data: migdev's configuration of SDS (pac-synth, balanced fabrication) against pac-synth's
@@ -249,7 +253,11 @@ def bench_kanon(
     ctdc_time, (_released, ctdc_report) = median_time(
         lambda: k_anonymise(records, quasi_identifiers=QUASI_IDENTIFIERS, k=k, hierarchies=hierarchies), 3
     )
-    result["migdev_ctdc_style"] = {"seconds": round(ctdc_time, 3), "suppressed": ctdc_report.suppressed}
+    result["migdev_ctdc_style"] = {
+        "seconds": round(ctdc_time, 3),
+        "suppressed": ctdc_report.suppressed,
+        "information_loss": ctdc_report.information_loss,
+    }
     search_time, (_released, search_report) = median_time(
         lambda: k_anonymise(
             records,
@@ -266,6 +274,7 @@ def bench_kanon(
         "suppressed": search_report.suppressed,
         "levels": search_report.levels,
         "nodes_evaluated": search_report.nodes_evaluated,
+        "information_loss": search_report.information_loss,
     }
     tables = hierarchy_tables(records)
     arguments = json.dumps(
@@ -298,8 +307,100 @@ def bench_kanon(
         "seconds": round(same_time, 3),
         "suppressed": same_report.suppressed,
         "levels": level_names,
+        # ANJANA's release is the same records at the same levels: its loss, measured the same way.
+        "information_loss": same_report.information_loss,
     }
     return result
+
+
+# --- 1b. disclosure audit -----------------------------------------------------------------------------------
+
+
+def tables_in_memory(records: list[dict[str, Any]], threshold: int) -> dict[str, Any]:
+    """The tables ``releases.build_aggregates`` publishes, counted in memory (no public source)."""
+    from collections import Counter
+
+    from migdev.trafficking import aggregates, ctdc
+    from migdev.trafficking.releases import GROUP_DIMENSIONS, ONE_WAY_DIMENSIONS
+
+    tables = []
+    for dimension in ONE_WAY_DIMENSIONS:
+        counts = Counter(record.get(dimension) for record in records)
+        if set(counts) <= {None}:
+            continue
+        tables.append(aggregates.suppress_one_way(counts, dimension=dimension, threshold=threshold).as_dict())
+    for name in GROUP_DIMENSIONS:
+        fields = ctdc.FLAG_GROUP_BY_NAME[name].fields
+        counts = {f: sum(1 for r in records if r.get(f) is True) for f in fields}
+        denominator = sum(1 for r in records if any(r.get(f) is True for f in fields))
+        if denominator:
+            tables.append(
+                aggregates.suppress_group(
+                    counts, dimension=name, denominator=denominator, persons=len(records), threshold=threshold
+                ).as_dict()
+            )
+    return {"threshold": threshold, "persons": len(records), "tables": tables}
+
+
+def bench_audit(records: list[dict[str, Any]], k: int, repeat: int = 3) -> dict[str, Any]:
+    """The disclosure audit of a table release over every record (all treated as non-public, like live
+    cases) against an earlier k-anonymised microdata release and an earlier table release of the first
+    95 % and 97.5 % of them. Time of the audit and of building the tables it audits (the baseline:
+    what publishing costs without it)."""
+    from migdev.trafficking import ledger, releases
+    from migdev.trafficking.countries import country_index
+
+    countries = country_index()
+    for number, record in enumerate(records):
+        record["pk"], record["source_id"] = number, 0
+    keys = {number: ledger.record_keys(record) for number, record in enumerate(records)}
+    first, second = int(len(records) * 0.95), int(len(records) * 0.975)
+    built = releases.build_k_anonymised(
+        records[:first],
+        data_format="ctdc-global",
+        countries=countries,
+        k=k,
+        quasi_identifiers=QUASI_IDENTIFIERS,
+    )
+    written: dict[str, dict[str, str]] = {}
+    released = {}
+    columns = {d: c for d in ledger.AUDIT_DIMENSIONS if (c := releases.column_of("ctdc-global", d))}
+    for record, row in built.released or []:
+        for dimension, column in columns.items():
+            written.setdefault(dimension, {})[ledger.key_of(record.get(dimension))] = row[column]
+        released[record["pk"]] = row
+    microdata = ledger.microdata_basis(released, keys, written, k)
+    earlier_tables = ledger.aggregates_basis(
+        tables_in_memory(records[:second], k), {n: keys[n] for n in range(second)}
+    )
+    considered = [
+        {"release": 1, "title": "microdata", "kind": "k_anonymised", "published": "", "audited": True}
+    ]
+    considered.append(
+        {"release": 2, "title": "tables", "kind": "aggregates", "published": "", "audited": True}
+    )
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        content = tables_in_memory(records, k)
+        build_seconds = time.perf_counter() - started
+        result = ledger.protect(content, keys, [microdata, earlier_tables], considered)
+        runs.append((result.seconds, build_seconds, result))
+    runs.sort(key=lambda run: run[0])
+    seconds, build_seconds, result = runs[len(runs) // 2]
+    return {
+        "records": len(records),
+        "earlier": {
+            "microdata_records": first,
+            "microdata_released": len(released),
+            "tables_records": second,
+        },
+        "audit_seconds_median": round(seconds, 3),
+        "tables_seconds": round(build_seconds, 3),
+        "sensitive_counts_checked": result.checked,
+        "linear_programs": result.linear_programs,
+        "additionally_suppressed": len(result.suppressed),
+    }
 
 
 # --- 2. aggregates ----------------------------------------------------------------------------------------
@@ -766,9 +867,13 @@ def main() -> None:
         help="keep the person-search data (SQLite database, keys) in DIR and reuse it on the next run "
         "with the same --search-cases and --seed: loading 200,000 cases takes minutes",
     )
+    parser.add_argument("--audit-records", type=int, default=21_195, help="records (the CTDC VP file's size)")
     parser.add_argument("--linkage-persons", type=int, default=2000, help="people for duplicate detection")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["kanon", "aggregates", "dp", "search", "linkage"]
+        "--skip",
+        action="append",
+        default=[],
+        choices=["kanon", "audit", "aggregates", "dp", "search", "linkage"],
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
@@ -816,9 +921,22 @@ def main() -> None:
                 ratios["kanon_time_at_anjana_levels_vs_anjana"] = round(
                     kanon["migdev_at_anjana_levels"]["seconds"] / anjana["seconds"], 4
                 )
+                ratios["kanon_discernibility_vs_anjana"] = round(
+                    kanon["migdev_search"]["information_loss"]["discernibility"]
+                    / max(kanon["migdev_at_anjana_levels"]["information_loss"]["discernibility"], 1),
+                    4,
+                )
                 ratios["kanon_same_release_at_anjana_levels"] = (
                     kanon["migdev_at_anjana_levels"]["suppressed"] == anjana["suppressed"]
                 )
+        if "audit" not in arguments.skip:
+            audited = bench_audit(
+                generate(arguments.audit_records, arguments.seed), arguments.k, arguments.repeat
+            )
+            details["disclosure_audit"] = audited
+            ratios["audit_time_vs_building_the_tables"] = round(
+                audited["audit_seconds_median"] / max(audited["tables_seconds"], 1e-9), 2
+            )
         if "aggregates" not in arguments.skip:
             aggregates = bench_aggregates(
                 csv_path, arguments.peer_python, arguments.postgres, arguments.repeat

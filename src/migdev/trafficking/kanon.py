@@ -2,9 +2,10 @@
 
 CTDC's Global Dataset used k = 11 with generalisation limited to age bands and years, and suppressed every
 record whose combination of quasi-identifiers was shared by fewer than k records. That is the default
-here (all hierarchy levels at 0). With ``search=True`` the generalisation lattice is searched bottom-up
-for the least-generalised levels that keep suppression within ``max_suppression`` (as ARX's and
-ANJANA's full-domain models do), preferring less suppression, then less generalisation.
+here (all hierarchy levels at 0). With ``search=True`` the generalisation lattice is searched for the
+levels with the least information loss (discernibility metric, suppressed records costing the most) that
+keep suppression within ``max_suppression`` (full-domain generalisation with local suppression, as ARX's
+and ANJANA's models do). Every report measures the loss (``information_loss``).
 
 Counting is vectorised: each quasi-identifier is factorised once; a lattice node is a lookup per
 column, a mixed-radix key per record and one ``bincount``.
@@ -139,6 +140,8 @@ class KAnonymityReport:
     seconds: float
     generalised: list[str] = field(default_factory=list)  # quasi-identifiers above level 0
 
+    information_loss: dict[str, Any] = field(default_factory=dict)
+
     @property
     def suppressed_share(self) -> float:
         return self.suppressed / self.records_in if self.records_in else 0.0
@@ -160,6 +163,7 @@ class KAnonymityReport:
             "max_suppression": self.max_suppression,
             "nodes_evaluated": self.nodes_evaluated,
             "seconds": round(self.seconds, 4),
+            "information_loss": self.information_loss,
         }
 
 
@@ -251,6 +255,15 @@ class _Lattice:
         sizes = self.class_sizes(node)
         return int(self.weights[sizes < k].sum())
 
+    def loss(self, node: tuple[int, ...], k: int) -> tuple[int, int]:
+        """(discernibility, suppressed) at ``node``: every released record costs the size of its class,
+        every suppressed one the number of records (Bayardo and Agrawal's DM*)."""
+        sizes = self.class_sizes(node)
+        kept = sizes >= k
+        suppressed = int(self.weights[~kept].sum())
+        released = int((self.weights[kept] * sizes[kept]).sum())
+        return released + suppressed * self.n, suppressed
+
 
 def _combined_key(
     codes: list[npt.NDArray[np.int64]], cardinalities: list[int], length: int
@@ -312,7 +325,13 @@ def k_anonymise(
                 f"k = {k} at these levels suppresses more than {max_suppression:.0%} of the records"
             )
     else:
-        node = _search(chosen, suppressed_at, limit)
+
+        def loss_at(node: tuple[int, ...]) -> tuple[int, int]:
+            nonlocal evaluated
+            evaluated += 1
+            return lattice.loss(node, k) if n else (0, 0)
+
+        node = _search(chosen, suppressed_at, limit, loss_at)
 
     base_sizes = lattice.class_sizes(node) if n else np.zeros(0, dtype=np.int64)
     sizes = base_sizes[lattice.base_inverse] if n else base_sizes
@@ -348,7 +367,27 @@ def k_anonymise(
     for qi, column, level in zip(qis, columns, node, strict=True):
         kept_codes = column.lookups[level][column.codes[keep]]
         distinct_after[qi] = int(len(np.unique(kept_codes)))
+    discernibility, _suppressed = lattice.loss(node, k) if n else (0, 0)
+    generalised_qis = sum(1 for level in node if level > 0)
     report = KAnonymityReport(
+        information_loss={
+            # Bayardo and Agrawal (ICDE 2005) DM*: sum of squared class sizes, n per suppressed record;
+            # divided by n^2 it is 1 when everything is suppressed or in one class.
+            "discernibility": int(discernibility),
+            "discernibility_normalised": round(discernibility / (n * n), 6) if n else 0.0,
+            # LeFevre, DeWitt and Ramakrishnan (ICDE 2006) C_avg: (records / classes) / k; 1 is ideal.
+            "average_class_size_normalised": round(len(released) / classes / k, 3) if classes else None,
+            "records_suppressed": n - len(released),
+            "cells_generalised": len(released) * generalised_qis,
+            "cells_suppressed": (n - len(released)) * len(qis),
+            # Share of the hierarchy climbed, averaged over the quasi-identifiers that can be generalised
+            # (Sweeney's precision loss, 2002).
+            "generalisation_intensity": round(
+                sum(level / h.height for level, h in zip(node, chosen, strict=True) if h.height)
+                / max(sum(1 for h in chosen if h.height), 1),
+                3,
+            ),
+        },
         k=k,
         quasi_identifiers=qis,
         levels={qi: h.level_names[level] for qi, h, level in zip(qis, chosen, node, strict=True)},
@@ -387,6 +426,11 @@ class Released(Mapping[str, Any]):
         self._positions = positions
         self._values = values
 
+    @property
+    def original(self) -> Mapping[str, Any]:
+        """The record as it was before generalisation."""
+        return self._base
+
     def __getitem__(self, key: str) -> Any:
         position = self._positions.get(key)
         if position is not None:
@@ -400,16 +444,41 @@ class Released(Mapping[str, Any]):
         return len(self._base)
 
 
+EXHAUSTIVE_NODES = 5000
+
+
 def _search(
-    hierarchies: list[Hierarchy], suppressed_at: Callable[[tuple[int, ...]], int], limit: int
+    hierarchies: list[Hierarchy],
+    suppressed_at: Callable[[tuple[int, ...]], int],
+    limit: int,
+    loss_at: Callable[[tuple[int, ...]], tuple[int, int]] | None = None,
 ) -> tuple[int, ...]:
-    """Least-generalised node within the suppression limit, as OLA searches the lattice: bisect on the
-    height; a node within the limit tags every more general node as within it (and not minimal), a node
-    over it tags every less general node as over it. Among the minimal nodes, least suppression first,
-    then least generalisation."""
+    """The node with the least information loss (discernibility, see :meth:`_Lattice.loss`) within the
+    suppression limit. A lattice of up to EXHAUSTIVE_NODES nodes is searched exhaustively (CTDC's
+    lattices have a few hundred); a larger one as OLA does: bisect on the height; a node within the limit
+    tags every more general node as within it (and not minimal), a node over it tags every less general
+    node as over it; the least loss among the minimal nodes wins. Ties: less suppression, then less
+    generalisation."""
     heights = [h.height for h in hierarchies]
+    nodes = list(itertools.product(*(range(h + 1) for h in heights)))
+
+    def intensity(node: tuple[int, ...]) -> float:
+        return sum(level / height for level, height in zip(node, heights, strict=True) if height)
+
+    if loss_at is not None and len(nodes) <= EXHAUSTIVE_NODES:
+        best: tuple[tuple[int, int, float], tuple[int, ...]] | None = None
+        for node in nodes:
+            discernibility, suppressed = loss_at(node)
+            if suppressed > limit:
+                continue
+            key = (discernibility, suppressed, intensity(node))
+            if best is None or key < best[0]:
+                best = (key, node)
+        if best is None:
+            raise KAnonymityImpossible("no generalisation keeps suppression within the limit")
+        return best[1]
     by_height: dict[int, list[tuple[int, ...]]] = {}
-    for node in itertools.product(*(range(h + 1) for h in heights)):
+    for node in nodes:
         by_height.setdefault(sum(node), []).append(node)
     within: dict[tuple[int, ...], int | None] = {}  # node -> suppressed (None: tagged, not counted)
     over: set[tuple[int, ...]] = set()
@@ -462,9 +531,10 @@ def _search(
     if not minimal:
         raise KAnonymityImpossible("no generalisation keeps suppression within the limit")
 
-    def loss(item: tuple[tuple[int, ...], int]) -> tuple[int, float]:
+    def loss(item: tuple[tuple[int, ...], int]) -> tuple[int, int, float]:
         node, suppressed = item
-        return suppressed, sum(level / height for level, height in zip(node, heights, strict=True) if height)
+        discernibility = loss_at(node)[0] if loss_at is not None else 0
+        return discernibility, suppressed, intensity(node)
 
     return min(minimal, key=loss)[0]
 

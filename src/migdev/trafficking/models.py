@@ -824,6 +824,10 @@ class Release(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+    # What the release says about each non-public record it drew on (record id -> coded values) and the
+    # counts it publishes, for the disclosure audit of later candidates (trafficking/ledger.py). Never
+    # published or shown; no identifying value (coded CTDC categories only).
+    audit_basis = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

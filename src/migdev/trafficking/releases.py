@@ -146,6 +146,9 @@ class BuiltRelease:
     record_count: int
     data_format: str
     epsilon: float | None = None
+    # k-anonymised microdata: each released record (before generalisation) with its written row, for
+    # the disclosure audit of later publications (trafficking/ledger.py).
+    released: list[tuple[Mapping[str, Any], Mapping[str, str]]] | None = None
 
 
 def release_format(records: QuerySet[AnalyticRecord], requested: str = "") -> str:
@@ -162,7 +165,8 @@ def release_format(records: QuerySet[AnalyticRecord], requested: str = "") -> st
 
 
 def record_dicts(records: QuerySet[AnalyticRecord]) -> list[dict[str, Any]]:
-    return list(records.order_by("pk").values(*ctdc.FIELDS))
+    """Each record's harmonised fields, with its id and source (for the disclosure audit's basis)."""
+    return list(records.order_by("pk").values("pk", "source_id", *ctdc.FIELDS))
 
 
 def formula_like(value: str) -> bool:
@@ -237,6 +241,10 @@ def build_k_anonymised(
         },
         record_count=len(rows),
         data_format=data_format,
+        released=[
+            (record.original if isinstance(record, kanon.Released) else record, row)
+            for record, row in zip(released, rows, strict=True)
+        ],
     )
 
 

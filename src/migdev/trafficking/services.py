@@ -43,7 +43,7 @@ from migdev.dataio.registry import ImportResult
 from migdev.dataio.services import import_file
 from migdev.protection.crypto import blind_index, blind_index_key, blind_index_key_id, field_cipher
 from migdev.protection.fields import EncryptedDateField, encrypted_fields
-from migdev.trafficking import aggregates, htcds, releases
+from migdev.trafficking import aggregates, htcds, ledger, releases
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.harmonise import analytic_values
 from migdev.trafficking.models import (
@@ -1354,6 +1354,7 @@ def release_build(
     if not records.exists():
         raise ValidationError(_("There are no records to release."))
     non_public_ids = [source.pk for source in sources if not source.is_public]
+    audit_basis: dict[str, Any] = {}
     if kind == Release.Kind.AGGREGATES:
         threshold = int(options.get("threshold", aggregates.DEFAULT_THRESHOLD))
         if non_public_ids and threshold < aggregates.MINIMUM_THRESHOLD:
@@ -1369,6 +1370,10 @@ def release_build(
                 public_records=records.filter(source_id__in=public_ids) if non_public_ids else records,
                 known=ledger_known(non_public_ids),
             )
+            if non_public_ids:
+                audit_basis = _audit_aggregates(
+                    built, records.filter(source_id__in=non_public_ids), non_public_ids
+                )
         except aggregates.Unprotectable as error:
             raise ValidationError(
                 _("These tables cannot be published safely: %(problem)s.") % {"problem": error}
@@ -1387,6 +1392,8 @@ def release_build(
                 search=bool(options.get("search", False)),
                 max_suppression=float(options.get("max_suppression", 1.0)),
             )
+            if non_public_ids:
+                audit_basis = _microdata_basis(built, data_format, set(non_public_ids))
         elif kind == Release.Kind.SYNTHETIC:
             built = releases.build_synthetic(
                 rows,
@@ -1417,6 +1424,7 @@ def release_build(
             record_count=built.record_count,
             content=built.content,
             created_by=actor,
+            audit_basis=audit_basis,
         )
         audit_log(
             action=AuditAction.CREATE,
@@ -1426,6 +1434,88 @@ def release_build(
             detail={"kind": kind, "parameters": release.parameters, "records": built.record_count},
         )
     return release
+
+
+def ledger_bases(
+    non_public_sources: Iterable[int], *, exclude: int | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The audit bases of every publication (approved, or approved then withdrawn: what was public once
+    stays known) that drew on any of these non-public sources, oldest first, and what each one was."""
+    wanted = set(non_public_sources)
+    bases: list[dict[str, Any]] = []
+    considered: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    entries = PublicationLedgerEntry.objects.select_related("release").order_by("published_at", "pk")
+    for entry in entries:
+        release = entry.release
+        if release.pk in seen or release.pk == exclude or not wanted & set(entry.non_public_sources):
+            continue
+        seen.add(release.pk)
+        described = {
+            "release": release.pk,
+            "title": release.title,
+            "kind": release.kind,
+            "published": entry.published_at.date().isoformat(),
+            "audited": bool(release.audit_basis),
+        }
+        if release.audit_basis:
+            bases.append(release.audit_basis)
+            considered.append(described)
+        elif release.kind != Release.Kind.AGGREGATES:
+            described["audited"] = False
+            considered.append(described)  # from before the audit: listed, not modelled
+    considered = [c for c in considered if c["audited"]] + [c for c in considered if not c["audited"]]
+    return bases, considered
+
+
+def _non_public_keys(records: QuerySet[AnalyticRecord]) -> dict[int, list[str]]:
+    return {
+        row[0]: [ledger.key_of(value) for value in row[1:]]
+        for row in records.order_by("pk").values_list("pk", *ledger.AUDIT_DIMENSIONS)
+    }
+
+
+def _audit_aggregates(
+    built: releases.BuiltRelease, non_public: QuerySet[AnalyticRecord], non_public_ids: list[int]
+) -> dict[str, Any]:
+    """Audit the candidate tables against the ledger and hide cells until it passes (changes ``built``);
+    the candidate's audit basis."""
+    content = json.loads(built.content)
+    records = _non_public_keys(non_public)
+    earlier, considered = ledger_bases(non_public_ids)
+    result = ledger.protect(content, records, earlier, considered)
+    built.content = json.dumps(content)
+    built.report["audit"] = result.as_dict()
+    built.report["suppressed_cells"] += sum(1 for s in result.suppressed if s["cell"] != "total")
+    built.report["secondary_suppressed"] += sum(1 for s in result.suppressed if s["cell"] != "total")
+    return ledger.aggregates_basis(content, records)
+
+
+def _microdata_basis(
+    built: releases.BuiltRelease, data_format: str, non_public_ids: set[int]
+) -> dict[str, Any]:
+    written: dict[str, dict[str, str]] = {}
+    columns = {d: c for d in ledger.AUDIT_DIMENSIONS if (c := releases.column_of(data_format, d))}
+    released: dict[int, dict[str, str]] = {}
+    records: dict[int, list[str]] = {}
+    for record, row in built.released or []:
+        for dimension, column in columns.items():
+            written.setdefault(dimension, {})[ledger.key_of(record.get(dimension))] = row[column]
+        if record.get("source_id") in non_public_ids:
+            released[int(record["pk"])] = {d: row[c] for d, c in columns.items()}
+            records[int(record["pk"])] = ledger.record_keys(record)
+    threshold = int(built.parameters.get("k", aggregates.DEFAULT_THRESHOLD))
+    return ledger.microdata_basis(released, records, written, threshold)
+
+
+def release_audit(release: Release) -> ledger.AuditResult | None:
+    """The disclosure audit of a draft aggregates release against the ledger as it is now (None: it
+    draws on no non-public record, or predates the audit)."""
+    if release.kind != Release.Kind.AGGREGATES or release.audit_basis.get("kind") != "aggregates":
+        return None
+    content = json.loads(release.content)
+    earlier, considered = ledger_bases(release.parameters.get("non_public_sources", []), exclude=release.pk)
+    return ledger.audit(release.audit_basis, earlier, ledger.audit_tables(content), considered=considered)
 
 
 def ledger_known(non_public_sources: Iterable[int]) -> dict[str, list[aggregates.Derived]]:
@@ -1501,6 +1591,15 @@ def release_review(
         if problems:
             raise ValidationError(
                 _("Small cells would be published: %(cells)s") % {"cells": "; ".join(problems[:20])}
+            )
+        # Every publication since the build counts too: audited again against the ledger as it is now.
+        audited = release_audit(release)
+        if audited is not None and audited.failures:
+            raise ValidationError(
+                _(
+                    "Counts of non-public records could be recovered from this and earlier publications: %(cells)s"
+                )
+                % {"cells": "; ".join(audited.as_dict()["failures"][:20])}
             )
     if approve and release.kind == Release.Kind.K_ANONYMISED:
         # Counted again on the file itself, over the columns the release declared.

@@ -1155,8 +1155,11 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     preview = [] if release.kind == Release.Kind.AGGREGATES else release.content.splitlines()[:11]
     spent = services.privacy_budget_spent(release.parameters.get("sources", []))
     disclosure: list[str] = []
+    audit_now = None
     if can_review and release.kind == Release.Kind.AGGREGATES:
         disclosure = services.release_disclosure_problems(release)
+        audited = services.release_audit(release)
+        audit_now = audited.as_dict() if audited is not None else None
     knowledge = [
         (label, release.report.get("k_by_knowledge", {}).get(name))
         for name, label in (
@@ -1176,6 +1179,8 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": [line.split(",") for line in preview],
             "budget_spent": spent,
             "disclosure": disclosure,
+            "audit": release.report.get("audit"),
+            "audit_now": audit_now,
             "knowledge": knowledge if release.kind == Release.Kind.K_ANONYMISED else [],
             "sources": release.parameters.get("source_details", []),
         },
