@@ -12,6 +12,7 @@ from django.utils.formats import date_format, get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from migdev.remittances.aggregates import SDG_CORRIDOR_LIMIT_PCT, SDG_GLOBAL_TARGET_PCT, Measure
 from migdev.remittances.charts import ChartSeries, LineChart, ReferenceLine, render_line_chart
@@ -252,30 +253,28 @@ def offer_items(ranked: Sequence[RankedOffer]) -> list[SafeString]:
     labels = {
         name: escape(_(text))
         for name, text in (
-            ("label_receives", "Your family receives"),
-            ("label_fee", "Fee"),
-            ("label_rate", "Exchange rate"),
-            ("label_margin", "Exchange-rate margin"),
-            ("label_total", "Total cost"),
-            ("label_speed", "Speed"),
-            ("label_pickup", "Pick-up"),
-            ("label_transparent", "Exchange rate shown in advance"),
-            ("label_date", "Price date"),
+            ("label_receives", gettext_noop("Your family receives")),
+            ("label_fee", gettext_noop("Fee")),
+            ("label_rate", gettext_noop("Exchange rate")),
+            ("label_margin", gettext_noop("Exchange-rate margin")),
+            ("label_total", gettext_noop("Total cost")),
+            ("label_speed", gettext_noop("Speed")),
+            ("label_pickup", gettext_noop("Pick-up")),
+            ("label_transparent", gettext_noop("Exchange rate shown in advance")),
+            ("label_date", gettext_noop("Price date")),
         )
     }
     unknown, yes, no = escape(_("Not known")), escape(_("Yes")), escape(_("No"))
     by_provider, sample = escape(_("quoted by the provider")), escape(_("sample data"))
-    promotion = (
-        f'<p class="flag">{escape(_("Exchange rate better than the market rate: probably a promotion."))}</p>'
-    )
-    not_disclosed = f'<p class="flag warning">{escape(_("This provider does not show its exchange rate before you send."))}</p>'
-    estimated = (
-        f'<p class="muted small">{escape(_("Estimated from the prices quoted for nearby amounts."))}</p>'
-    )
-    sample_label = (
-        f'<p class="sample-label"><strong>{escape(_("Sample data"))}</strong>: '
-        f"{escape(_('a fictional provider; not a real offer.'))}</p>"
-    )
+    # Translated outside the f-strings: xgettext cannot read calls inside f-string fields.
+    promotion_text = escape(_("Exchange rate better than the market rate: probably a promotion."))
+    not_disclosed_text = escape(_("This provider does not show its exchange rate before you send."))
+    estimated_text = escape(_("Estimated from the prices quoted for nearby amounts."))
+    sample_heading, sample_text = escape(_("Sample data")), escape(_("a fictional provider; not a real offer."))
+    promotion = f'<p class="flag">{promotion_text}</p>'
+    not_disclosed = f'<p class="flag warning">{not_disclosed_text}</p>'
+    estimated = f'<p class="muted small">{estimated_text}</p>'
+    sample_label = f'<p class="sample-label"><strong>{sample_heading}</strong>: {sample_text}</p>'
     speed_labels = {code: escape(label) for code, label in Speed.choices}
     dates: dict[datetime.date, str] = {}
     items = []
