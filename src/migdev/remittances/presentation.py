@@ -270,7 +270,10 @@ def offer_items(ranked: Sequence[RankedOffer]) -> list[SafeString]:
     promotion_text = escape(_("Exchange rate better than the market rate: probably a promotion."))
     not_disclosed_text = escape(_("This provider does not show its exchange rate before you send."))
     estimated_text = escape(_("Estimated from the prices quoted for nearby amounts."))
-    sample_heading, sample_text = escape(_("Sample data")), escape(_("a fictional provider; not a real offer."))
+    sample_heading, sample_text = (
+        escape(_("Sample data")),
+        escape(_("a fictional provider; not a real offer.")),
+    )
     promotion = f'<p class="flag">{promotion_text}</p>'
     not_disclosed = f'<p class="flag warning">{not_disclosed_text}</p>'
     estimated = f'<p class="muted small">{estimated_text}</p>'
