@@ -33,7 +33,8 @@ REQUIRED = frozenset({"organisation", "country_iso3", "licence_number", "roster_
 OPTIONAL = frozenset({"licence_valid_from", "licence_valid_to", "iris_status"})
 
 
-def _date(value: Any) -> datetime.date | None:
+def cell_date(value: Any) -> datetime.date | None:
+    """A spreadsheet or CSV cell as a date: a date cell, or text as YYYY-MM-DD; empty gives None."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
@@ -70,7 +71,7 @@ def load_recruiter_roster(path: Path, *, progress: Progress, user: User | None) 
         bad = False
         for column in ("licence_valid_from", "licence_valid_to", "roster_date"):
             try:
-                dates[column] = _date(row[column])
+                dates[column] = cell_date(row[column])
             except ValueError:
                 errors.add(number, column, _("Not a date as YYYY-MM-DD."))
                 bad = True

@@ -31,6 +31,7 @@ from migdev.dataio.errors import ErrorCollector
 from migdev.dataio.progress import Progress
 from migdev.dataio.readers import estimate_data_rows, read_table
 from migdev.dataio.registry import ImportResult
+from migdev.labour.loaders import cell_date
 from migdev.labour.models import ShortageOccupation, TitleMapping
 from migdev.labour.services import _audit, _require, _user
 from migdev.reference.models import Country
@@ -74,14 +75,6 @@ def match_title(title: str, *, lang: str) -> TitleMatch:
     return TitleMatch(TitleMapping.Status.AMBIGUOUS, "", "", None, candidates)
 
 
-def _date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value or "").strip())
-
-
 def load_shortage_list(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
     from migdev.skills.models import Occupation
     from migdev.skills.selectors import current_edition
@@ -108,7 +101,9 @@ def load_shortage_list(path: Path, *, progress: Progress, user: User | None) -> 
             errors.add(number, "title", _("The job title is empty."))
             continue
         try:
-            listed_on = _date(row["listed_on"])
+            listed_on = cell_date(row["listed_on"])
+            if listed_on is None:
+                raise ValueError
         except ValueError:
             errors.add(number, "listed_on", _("Not a date as YYYY-MM-DD."))
             continue
