@@ -411,12 +411,7 @@ class GateOut(Schema):
 )
 def application_gate(request: HttpRequest, application_id: RecordId, on: IsoDate | None = None) -> GateOut:
     application = selectors.application_get_for_user(request.user, application_id, request=request)
-    if not selectors.application_capacities(request.user, application) & {
-        "officer",
-        "recruiter",
-        "pes",
-        "worker",
-    }:
+    if not selectors.application_capacities(request.user, application) & selectors.IDENTIFIED_CAPACITIES:
         raise Http404
     result = gate.safeguards_gate(application, on=on)
     return GateOut(

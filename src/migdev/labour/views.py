@@ -182,12 +182,7 @@ def application_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_gate(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for_user(request.user, pk, request=request)
-    if not selectors.application_capacities(request.user, application) & {
-        "officer",
-        "recruiter",
-        "pes",
-        "worker",
-    }:
+    if not selectors.application_capacities(request.user, application) & selectors.IDENTIFIED_CAPACITIES:
         raise Http404
     result = gate.safeguards_gate(application)
     officer = "officer" in selectors.application_capacities(request.user, application)
@@ -595,12 +590,7 @@ def application_passage(request: HttpRequest, pk: int) -> HttpResponse:
 def orientation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable certificate, in the language the worker followed the course in when the UI has it."""
     application = selectors.application_get_for_user(request.user, pk, request=request)
-    if not selectors.application_capacities(request.user, application) & {
-        "officer",
-        "recruiter",
-        "pes",
-        "worker",
-    }:
+    if not selectors.application_capacities(request.user, application) & selectors.IDENTIFIED_CAPACITIES:
         raise Http404
     certificate = (
         OrientationCertificate.objects.filter(application=application).select_related("curriculum").first()
