@@ -88,3 +88,16 @@ def test_the_api_gives_the_status_with_its_date_and_null_without_a_list(client: 
     assert country["ICRMW"]["status"] == "party" and country["C097"]["status"] is None
     instruments = {row["code"]: row for row in client.get("/api/v1/law/instruments").json()}
     assert instruments["TIP2000"]["title_fr"] == "" and 10 in instruments["TIP2000"]["gcm_objectives"]
+
+
+@pytest.mark.usefixtures("shipped")
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [("en", "Côte d’Ivoire", "Czechia"), ("en", "Åland Islands", "Albania"), ("en", "Réunion", "Romania")],
+)
+def test_country_choices_follow_the_page_language_s_alphabet(
+    client: Client, language: str, before: str, after: str
+) -> None:
+    page = client.get(f"/{language}/law/trainings/").content.decode()
+    assert before in page and after in page
+    assert page.index(before) < page.index(after)

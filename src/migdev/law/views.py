@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from migdev.dataio.exports import ExportFormat, export_response
 from migdev.law import selectors
 from migdev.law.models import EU_CODE, Instrument, PartyList
+from migdev.reference.collation import collation_key
 from migdev.reference.models import Country
 
 MAX_COMPARED = 6
@@ -89,7 +90,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "law/home.html",
-        {"section": "home", "rows": rows, "countries": sorted(_names().items(), key=lambda item: item[1])},
+        {
+            "section": "home",
+            "rows": rows,
+            "countries": sorted(_names().items(), key=lambda item: collation_key(item[1])),
+        },
     )
 
 
@@ -123,7 +128,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
                         {"name": names.get(p.code, p.name_as_printed), "participant": p}
                         for p in found.participants
                     ),
-                    key=lambda row: str(row["name"]),
+                    key=lambda row: collation_key(str(row["name"])),
                 ),
                 "counts": counts,
                 "chart": _count_chart(instrument, counts, party_list),
@@ -298,7 +303,9 @@ def compare(request: HttpRequest) -> HttpResponse:
             "codes": codes,
             "compared": [(code, names[code]) for code in codes],
             "matrix": matrix,
-            "countries": sorted(((c, n) for c, n in names.items() if c != EU_CODE), key=lambda item: item[1]),
+            "countries": sorted(
+                ((c, n) for c, n in names.items() if c != EU_CODE), key=lambda item: collation_key(item[1])
+            ),
             "slots": [
                 codes[i] if i < len(codes) else "" for i in range(min(max(3, len(codes) + 1), MAX_COMPARED))
             ],
@@ -332,7 +339,7 @@ def trainings(request: HttpRequest) -> HttpResponse:
     def rows(breakdown: dict[Any, capacity.Breakdown], label: Any) -> list[dict[str, Any]]:
         return [
             {"key": key, "label": label(key), "b": value}
-            for key, value in sorted(breakdown.items(), key=lambda item: str(label(item[0])))
+            for key, value in sorted(breakdown.items(), key=lambda item: collation_key(str(label(item[0]))))
         ]
 
     by_country = rows(report.by_country, lambda code: names.get(code, code))
@@ -374,8 +381,10 @@ def trainings(request: HttpRequest) -> HttpResponse:
             "year": year,
             "samples": samples,
             "hidden_samples": hidden_samples,
-            "countries": sorted(((c, n) for c, n in names.items() if c != EU_CODE), key=lambda item: item[1]),
-            "topics": sorted(topics.items(), key=lambda item: item[1]),
+            "countries": sorted(
+                ((c, n) for c, n in names.items() if c != EU_CODE), key=lambda item: collation_key(item[1])
+            ),
+            "topics": sorted(topics.items(), key=lambda item: collation_key(item[1])),
             "listed": [
                 {"training": t, "country_name": names.get(t.country_iso3, t.country_iso3)}
                 for t in report.trainings
