@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from openpyxl import Workbook
 
 from migdev.dataio.errors import ImportRejected
@@ -106,3 +107,12 @@ def test_xlsx_import_names_file_row_and_column_and_writes_nothing(tmp_path: Path
     book.save(path)
     import_file(format_name="diaspora-organisations", path=path)
     assert DiasporaOrganisation.objects.get(name="Ghana Diaspora Fund").countries_of_residence == ["DEU"]
+
+
+@pytest.mark.parametrize(("before", "after"), [("Côte d’Ivoire", "Czechia"), ("Åland Islands", "Albania")])
+def test_the_country_filters_follow_the_page_language_s_alphabet(
+    client: Client, before: str, after: str
+) -> None:
+    page = client.get("/en/diaspora/organisations/").content.decode()
+    assert before in page and after in page
+    assert page.index(before) < page.index(after)

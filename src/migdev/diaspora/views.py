@@ -50,6 +50,7 @@ from migdev.diaspora.models import (
     Request,
     Sector,
 )
+from migdev.reference.collation import collation_key
 from migdev.reference.models import Country
 
 # The sub-scores of a shortlist, named in the page's language.
@@ -123,7 +124,7 @@ def roster(request: HttpRequest) -> HttpResponseBase:
             "entries": entries,
             "origin": origin,
             "sector": sector,
-            "countries": sorted(names.items(), key=lambda item: item[1]),
+            "countries": sorted(names.items(), key=lambda item: collation_key(item[1])),
             "sectors": Sector.choices,
         },
     )
@@ -229,7 +230,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "section": "organisations",
             "entries": entries,
             "filters": filters,
-            "countries": sorted(names.items(), key=lambda item: item[1]),
+            "countries": sorted(names.items(), key=lambda item: collation_key(item[1])),
             "sectors": Sector.choices,
             "can_import": has_permission(request.user, "diaspora.add_diasporaorganisation"),
             "sample": any(row.is_sample for row in rows),
@@ -1014,7 +1015,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "requests_by_status": [(status_labels.get(k, k), n) for k, n in figures.requests_by_status],
             "origin": origin,
             "origin_name": names.get(origin, ""),
-            "countries": sorted(names.items(), key=lambda item: item[1]),
+            "countries": sorted(names.items(), key=lambda item: collation_key(item[1])),
             "share_filled": number_format(figures.share_filled * 100, 0)
             if figures.share_filled is not None
             else None,
@@ -1034,7 +1035,7 @@ def diaspora_map(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "section": "map",
         "origin": origin,
-        "countries": sorted(names.items(), key=lambda item: item[1]),
+        "countries": sorted(names.items(), key=lambda item: collation_key(item[1])),
     }
     if not origin:
         return render(request, "diaspora/map.html", context)
