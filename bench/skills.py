@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import base64
 import gc
+import http.client
 import importlib
 import json
 import os
@@ -74,6 +75,18 @@ from migdev.skills.placement import place_optimal, place_stable  # noqa: E402
 
 # bench/remittances.py's loopback HTTP helpers (free_port, _wait_for, _get), loaded by name: bench/ is no package
 _HTTP = importlib.import_module("remittances")
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    """One GET on a fresh connection (the readiness probe and the in-process clients)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Accept-Language": "en"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
 
 SEED = 20261206
 LANGUAGES = 5
@@ -529,7 +542,7 @@ def _http_pass(port: int, queries: list[list[str]], clients: int) -> dict[str, A
                 {"q": text, "lang": lang, "limit": 10}
             )
             start = time.perf_counter()
-            status, body = _HTTP._get(port, path)
+            status, body = _get(port, path)
             elapsed = time.perf_counter() - start
             items = json.loads(body)["items"] if status == 200 else []
             with lock:
@@ -604,7 +617,7 @@ def _thread_pass(port: int, paths: list[str], clients: int, seconds: float) -> d
             with lock:
                 number = next(counter)
             start = time.perf_counter()
-            status, _ = _HTTP._get(port, paths[number % len(paths)])
+            status, _ = _get(port, paths[number % len(paths)])
             with lock:
                 latencies.append(time.perf_counter() - start)
                 if status >= 400:
@@ -696,7 +709,7 @@ def bench_http(
         )
         try:
             _HTTP._wait_for(port)
-            while _HTTP._get(port, "/healthz")[0] != 200:  # the indexes are built before the workers start
+            while _get(port, "/healthz")[0] != 200:  # the indexes are built before the workers start
                 time.sleep(0.2)
             boot.append(time.perf_counter() - started)
             time.sleep(1)  # every worker forked
