@@ -99,3 +99,18 @@ def test_the_public_search_is_rate_limited_per_client(
     assert client.get(SEARCH, {"q": "cook", "lang": "en"}, REMOTE_ADDR="198.51.100.8").status_code == 200
     # The skills search shares the count (one limit per client for the public searches).
     assert client.get("/api/v1/skills/skills/", {"q": "cook"}, REMOTE_ADDR=address).status_code == 429
+
+
+def test_the_built_index_holds_every_typo_window_a_search_needs(esco: TaxonomyEdition) -> None:
+    """Built before gunicorn forks: a worker must not build windows on a live search (a cold-tail cost)."""
+    from migdev.skills import search
+
+    selectors.search_occupations("nurse", lang="en", limit=1, edition=esco)
+    index = next(built for built in search.CACHE._indexes.values() if built.isco_by_length)
+    longest = max(index.isco_by_length)
+    assert set(range(search.MIN_TYPO_LENGTH, longest + 2)) <= set(index.isco_windows)
+    for length in (search.MIN_TYPO_LENGTH, 9, longest):
+        expected = {
+            word for word in index.isco_vocabulary if (length * 2) // 3 <= len(word) <= (length * 3) // 2 + 1
+        }
+        assert set(index.isco_windows[length]) == expected

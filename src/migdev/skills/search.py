@@ -240,18 +240,23 @@ def _isco_similar(index: _Index, word: str) -> frozenset[str]:
     else:
         # similarity >= 80 needs lengths within a quarter of each other: only those words are compared
         candidates = index.isco_windows.get(len(word))
-        if candidates is None:
-            candidates = [
-                other
-                for length in range(max(1, (len(word) * 2) // 3), (len(word) * 3) // 2 + 2)
-                for other in index.isco_by_length.get(length, ())
-            ]
+        if candidates is None:  # longer than any group word: built once here
+            candidates = _isco_window(index, len(word))
             index.isco_windows[len(word)] = candidates
         matches = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=80, limit=None)
         found = frozenset(match for match, _score, _key in matches) | _isco_same_stem(index, word)
     if len(index.isco_similar) < ISCO_SIMILAR_CACHE:
         index.isco_similar[word] = found
     return found
+
+
+def _isco_window(index: _Index, length: int) -> list[str]:
+    """The group words whose length lets them reach similarity 80 with a word of ``length`` letters."""
+    return [
+        other
+        for size in range(max(1, (length * 2) // 3), (length * 3) // 2 + 2)
+        for other in index.isco_by_length.get(size, ())
+    ]
 
 
 def _isco_same_stem(index: _Index, word: str) -> frozenset[str]:
@@ -429,6 +434,11 @@ def build_occupation_index(edition_id: int, isco_edition_id: int | None) -> _Ind
         for word in index.isco_vocabulary:
             by_length[len(word)].append(word)
         index.isco_by_length = dict(by_length)
+        # built here, before gunicorn forks its workers, so that no worker pays for them on a live search
+        index.isco_windows = {
+            length: _isco_window(index, length)
+            for length in range(MIN_TYPO_LENGTH, max(by_length, default=0) + 2)
+        }
         words_to_codes: dict[str, dict[str, set[str]]] = {
             language: defaultdict(set) for language in LANGUAGES
         }
