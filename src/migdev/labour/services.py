@@ -346,6 +346,13 @@ def job_order_set_approval(*, actor: UserLike | None, job_order: JobOrder, statu
     )
     if status not in JobOrder.Approval.values:
         raise ValidationError({"approval_status": _("Unknown approval status.")})
+    if status == JobOrder.Approval.APPROVED:
+        from migdev.labour.job_orders_import import title_pending
+
+        if title_pending(job_order):
+            raise ValidationError(
+                {"approval_status": _("Confirm the occupation of the job title before approving the job order.")}
+            )
     with transaction.atomic():
         claim_version(job_order, None)
         job_order.approval_status = status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from migdev.labour import views
+from migdev.labour import views, views_import
 
 app_name = "labour"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("applications/<int:pk>/certificate/", views.orientation_certificate, name="orientation_certificate"),
     path("check-ins/", views.check_in_alerts, name="check_in_alerts"),
     path("title-mappings/", views.title_mappings, name="title_mappings"),
+    path("job-orders/import/", views_import.job_order_import, name="job_order_import"),
 ]
