@@ -1329,3 +1329,9 @@ def title_mapping_confirm(request: HttpRequest, mapping_id: RecordId, payload: L
     except StaleEdit as stale:
         return _stale(request, stale)
     return _mapping_out(mapping)
+
+
+# --- complaints (endpoints in api_complaints.py) -------------------------------------------------------
+from migdev.labour.api_complaints import router as complaints_router  # noqa: E402
+
+router.add_router("", complaints_router)
