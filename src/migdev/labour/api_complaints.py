@@ -63,7 +63,7 @@ def _out(request: HttpRequest, complaint: Complaint) -> LabourComplaintOut:
     audit_log(
         action=AuditAction.READ,
         request=request,
-        actor=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+        actor=request.user if request.user.is_authenticated else None,
         record=complaint,
         detail={"fields": ["summary"], "purpose": "complaint", "worker": complaint.application.worker_id},
     )

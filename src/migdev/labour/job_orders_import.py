@@ -328,6 +328,7 @@ def _parse_row(
     if row.bad:
         return None
     assert scheme is not None and employer is not None and start is not None
+    assert positions is not None and months is not None and wage is not None and hours is not None
     return {
         "row": number,
         "occupation": occupation,

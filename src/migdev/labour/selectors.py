@@ -161,7 +161,7 @@ def job_orders_officer_changes(user: UserLike | None) -> QuerySet[JobOrder]:
     )
     if condition is False:
         return JobOrder.objects.none()
-    return JobOrder.objects.all() if condition is None else JobOrder.objects.filter(condition)  # type: ignore[arg-type]
+    return JobOrder.objects.all() if condition is None else JobOrder.objects.filter(condition)
 
 
 def job_order_capacities(user: UserLike | None, job_order: JobOrder) -> frozenset[str]:

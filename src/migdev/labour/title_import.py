@@ -248,7 +248,11 @@ def _job_order_occupation(actor: UserLike | None, mapping: TitleMapping, uri: st
     from migdev.labour.models import JobOrder
     from migdev.labour.selectors import job_orders_officer_changes
 
-    job_order = job_orders_officer_changes(actor).filter(pk=mapping.job_order_id).first()
+    job_order = (
+        job_orders_officer_changes(actor).filter(pk=mapping.job_order_id).first()
+        if mapping.job_order_id is not None
+        else None
+    )
     _require(job_order is not None)
     assert isinstance(job_order, JobOrder)
     claim_version(job_order, None)  # a job-order form opened before this cannot overwrite the occupation
