@@ -489,6 +489,15 @@ def _samples() -> dict[str, Sample]:
         ["BEL", "nurse", "2026-10-01", "List", ""],
         2,
     )
+    samples["labour-job-orders"] = csv_sample(
+        "job_orders",
+        [
+            ["scheme", "employer", "occupation", "positions", "place", "start_date", "contract_months"]
+            + ["wage_amount", "wage_currency", "wage_period", "hours_per_week"]
+        ],
+        ["1", "Employer", "nurse", "2", "Namur", "2027-04-01", "12", "1200", "EUR", "month", "38"],
+        7,
+    )
     for name in ("ctdc-global", "ctdc-synthetic"):
         columns = list(ctdc.FORMATS[name].columns)
         row = ["" for _ in columns]

@@ -43,6 +43,10 @@ class Edition(models.Model):
         OFFICIAL = "official", _("Official release")
         DERIVED = "derived", _("Derived extract of an official release")
         COMPILED = "compiled", _("Compiled from several publishers")
+        # Figures another module of migdev computed from its own records, published with their method;
+        # a sample edition comes from sample (demo) records and never feeds a headline or an SDG status.
+        COMPUTED = "computed", _("Computed by migdev")
+        SAMPLE = "sample", _("Sample data")
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="editions")
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -110,6 +114,7 @@ class Observation(models.Model):
         ESTIMATE = "E", _("Estimated value")
         FORECAST = "F", _("Forecast value")
         NOT_APPLICABLE = "Z", _("Not applicable")
+        CONFIDENTIAL = "C", _("Confidential (suppressed)")
 
     # Neither has an index of its own: every read names the edition and the series, and the unique key
     # below starts with both (fewer indexes also make loading cheaper).

@@ -187,9 +187,11 @@ def _edition_order(edition: Edition) -> tuple[bool, float]:
 
 def editions_with(series_id: int, *, bilateral: bool, min_countries: int = 1) -> list[Edition]:
     """Editions holding country data for a series, preferred first (official, then newest)."""
-    rows = SeriesCoverage.objects.filter(
-        series_id=series_id, bilateral=bilateral, countries__gte=min_countries
-    ).select_related("edition__source")
+    rows = (
+        SeriesCoverage.objects.filter(series_id=series_id, bilateral=bilateral, countries__gte=min_countries)
+        .exclude(edition__kind=Edition.Kind.SAMPLE)  # sample data is never a default, a headline or a status
+        .select_related("edition__source")
+    )
     return sorted((row.edition for row in rows), key=_edition_order)
 
 

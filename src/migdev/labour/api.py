@@ -1275,6 +1275,7 @@ class LabourTitleMappingOut(Schema):
     confidence: float | None
     occupation_uri: str
     candidates: list[LabourTitleCandidateOut]
+    job_order_id: int | None = None
     version: int
 
 
@@ -1290,6 +1291,7 @@ def _mapping_out(mapping: TitleMapping) -> LabourTitleMappingOut:
         confidence=mapping.confidence,
         occupation_uri=mapping.occupation_uri,
         candidates=[LabourTitleCandidateOut(**item) for item in mapping.candidates],
+        job_order_id=mapping.job_order_id,
         version=mapping.version,
     )
 
@@ -1327,3 +1329,9 @@ def title_mapping_confirm(request: HttpRequest, mapping_id: RecordId, payload: L
     except StaleEdit as stale:
         return _stale(request, stale)
     return _mapping_out(mapping)
+
+
+# --- complaints (endpoints in api_complaints.py) -------------------------------------------------------
+from migdev.labour.api_complaints import router as complaints_router  # noqa: E402
+
+router.add_router("", complaints_router)

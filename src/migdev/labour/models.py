@@ -819,6 +819,7 @@ class TitleMapping(VersionedModel):
 
     class Kind(models.TextChoices):
         SHORTAGE = "shortage", _("Shortage list")
+        JOB_ORDER = "job_order", _("Job orders")
 
     class Status(models.TextChoices):
         MAPPED = "mapped", _("Mapped with confidence")
@@ -841,6 +842,11 @@ class TitleMapping(VersionedModel):
     payload = models.JSONField(_("other values of the row"), default=dict, blank=True)
     shortage = models.ForeignKey(
         ShortageOccupation, on_delete=models.SET_NULL, null=True, blank=True, related_name="mappings"
+    )
+    # An imported job order is stored at once, without its occupation while the title waits; it cannot be
+    # approved until a person confirms the occupation here.
+    job_order = models.ForeignKey(
+        JobOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="title_mappings"
     )
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
     confirmed_by = models.ForeignKey(

@@ -7,6 +7,7 @@ def register() -> None:
     from migdev.core.demo import register_demo_seeder
     from migdev.dataio.registry import LoadFormat, register_format
     from migdev.labour.demo import seed_labour_demo
+    from migdev.labour.job_orders_import import FORMAT_NAME, load_job_orders
     from migdev.labour.loaders import load_recruiter_roster
     from migdev.labour.title_import import load_shortage_list
 
@@ -32,6 +33,20 @@ def register() -> None:
             ),
             loader=load_shortage_list,
             permissions=("labour.add_shortageoccupation",),
+        )
+    )
+    register_format(
+        LoadFormat(
+            name=FORMAT_NAME,
+            description=_(
+                "Employers' job orders from CSV or XLSX (columns: scheme, employer, occupation, positions, "
+                "place, start_date, contract_months, wage_amount, wage_currency, wage_period, hours_per_week; "
+                "optional title, title_language, essential_skills, optional_skills, languages, housing_terms, "
+                "travel_terms, recruiter); free-text job titles are mapped to ESCO occupations, and ambiguous "
+                "ones wait for a scheme officer to confirm before the job order can be approved"
+            ),
+            loader=load_job_orders,
+            permissions=("labour.add_joborder", "labour.confirm_titlemapping"),
         )
     )
     register_demo_seeder("labour", seed_labour_demo)

@@ -154,6 +154,16 @@ def job_order_get_for_user(
     return _get(user, queryset, JOB_ORDER_PATHS, pk, request)
 
 
+def job_orders_officer_changes(user: UserLike | None) -> QuerySet[JobOrder]:
+    """Job orders of the schemes the user runs as scheme officer, which they may change."""
+    condition = _condition(
+        user, Path("labour.change_joborder", "officer", organisation_field="scheme__organisation")
+    )
+    if condition is False:
+        return JobOrder.objects.none()
+    return JobOrder.objects.all() if condition is None else JobOrder.objects.filter(condition)
+
+
 def job_order_capacities(user: UserLike | None, job_order: JobOrder) -> frozenset[str]:
     return capacities(user, job_order, JOB_ORDER_PATHS)
 

@@ -228,6 +228,56 @@ def employer_verify(*, actor: UserLike | None, employer: Employer, note: str) ->
     return employer
 
 
+def employer_update(
+    *,
+    actor: UserLike | None,
+    employer: Employer,
+    expected_version: int | None,
+    country: str,
+    verified: bool,
+    verification_note: str,
+) -> Employer:
+    """A scheme officer corrects an employer of their schemes' destination, or verifies or un-verifies it.
+
+    Only employers in the destination country of a scheme the officer runs are within reach, before and
+    after the change; a stale version raises ``StaleEdit``."""
+    destinations = set(
+        Scheme.objects.filter(
+            pk__in=[
+                scheme.pk
+                for scheme in selectors.schemes_visible_to(actor)
+                if selectors.scheme_manageable_by(actor, scheme)
+            ]
+        ).values_list("destination_country_id", flat=True)
+    )
+    _require(access.has_permission(actor, "labour.change_joborder") and employer.country_id in destinations)
+    new_country = _country(country, "country")
+    if new_country.iso3 not in destinations:
+        raise ValidationError({"country": _("None of your schemes has this destination.")})
+    note = (verification_note or "").strip()[:300]
+    if verified and not note:
+        raise ValidationError({"verification_note": _("Say how the employer was verified.")})
+    with transaction.atomic():
+        claim_version(employer, expected_version)
+        changed = []
+        if employer.country_id != new_country.iso3:
+            employer.country = new_country
+            changed.append("country")
+        if verified and employer.verified_at is None:
+            employer.verified_by = _user(actor)
+            employer.verified_at = timezone.now()
+            changed.append("verified")
+        elif not verified and employer.verified_at is not None:
+            employer.verified_by, employer.verified_at = None, None
+            changed.append("unverified")
+        if note != employer.verification_note:
+            employer.verification_note = note
+            changed.append("verification_note")
+        employer.save()
+        _audit(AuditAction.UPDATE, actor, employer, fields=changed)
+    return employer
+
+
 JOB_ORDER_FIELDS = (
     "title",
     "occupation_uri",
@@ -346,6 +396,17 @@ def job_order_set_approval(*, actor: UserLike | None, job_order: JobOrder, statu
     )
     if status not in JobOrder.Approval.values:
         raise ValidationError({"approval_status": _("Unknown approval status.")})
+    if status == JobOrder.Approval.APPROVED:
+        from migdev.labour.job_orders_import import title_pending
+
+        if title_pending(job_order):
+            raise ValidationError(
+                {
+                    "approval_status": _(
+                        "Confirm the occupation of the job title before approving the job order."
+                    )
+                }
+            )
     with transaction.atomic():
         claim_version(job_order, None)
         job_order.approval_status = status

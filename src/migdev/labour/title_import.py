@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,11 +200,20 @@ def _shortage(mapping: TitleMapping, uri: str, isco: str) -> tuple[ShortageOccup
 
 
 def mappings_to_confirm(user: UserLike | None) -> Any:
+    """Titles waiting for ``user``: every shortage-list title, and the job-order titles of the schemes
+    they run (a job order of another scheme is outside their reach)."""
+    from migdev.labour.selectors import job_orders_officer_changes
+
     if not access.has_permission(user, "labour.confirm_titlemapping"):
         return TitleMapping.objects.none()
-    return TitleMapping.objects.filter(
-        status__in=(TitleMapping.Status.AMBIGUOUS, TitleMapping.Status.UNMATCHED)
-    ).select_related("destination_country")
+    reach = Q(kind=TitleMapping.Kind.SHORTAGE) | Q(
+        kind=TitleMapping.Kind.JOB_ORDER, job_order__in=job_orders_officer_changes(user)
+    )
+    return (
+        TitleMapping.objects.filter(status__in=(TitleMapping.Status.AMBIGUOUS, TitleMapping.Status.UNMATCHED))
+        .filter(reach)
+        .select_related("destination_country", "job_order__scheme", "job_order__employer__organisation")
+    )
 
 
 def mapping_confirm(
@@ -221,7 +231,10 @@ def mapping_confirm(
         raise ValidationError({"occupation_uri": _("Not an occupation of the current ESCO edition.")})
     with transaction.atomic():
         claim_version(mapping, expected_version)
-        mapping.shortage, _created = _shortage(mapping, occupation.uri, occupation.isco_code[:4])
+        if mapping.kind == TitleMapping.Kind.JOB_ORDER:
+            _job_order_occupation(actor, mapping, occupation.uri, occupation.isco_code[:4])
+        else:
+            mapping.shortage, _created = _shortage(mapping, occupation.uri, occupation.isco_code[:4])
         mapping.occupation_uri = occupation.uri
         mapping.status = TitleMapping.Status.CONFIRMED
         mapping.confirmed_by = _user(actor)
@@ -229,3 +242,21 @@ def mapping_confirm(
         mapping.save()
         _audit(AuditAction.UPDATE, actor, mapping, occupation=occupation.uri)
     return mapping
+
+
+def _job_order_occupation(actor: UserLike | None, mapping: TitleMapping, uri: str, isco: str) -> None:
+    from migdev.labour.models import JobOrder
+    from migdev.labour.selectors import job_orders_officer_changes
+
+    job_order = (
+        job_orders_officer_changes(actor).filter(pk=mapping.job_order_id).first()
+        if mapping.job_order_id is not None
+        else None
+    )
+    _require(job_order is not None)
+    assert isinstance(job_order, JobOrder)
+    claim_version(job_order, None)  # a job-order form opened before this cannot overwrite the occupation
+    job_order.occupation_uri, job_order.isco_code = uri, isco
+    job_order.updated_at = timezone.now()
+    job_order.save(update_fields=["occupation_uri", "isco_code", "updated_at"])
+    _audit(AuditAction.UPDATE, actor, job_order, occupation=uri, step="title_confirmed")

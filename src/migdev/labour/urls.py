@@ -1,6 +1,6 @@
 from django.urls import path
 
-from migdev.labour import views
+from migdev.labour import views, views_import, views_scheme
 
 app_name = "labour"
 
@@ -20,4 +20,14 @@ urlpatterns = [
     path("applications/<int:pk>/certificate/", views.orientation_certificate, name="orientation_certificate"),
     path("check-ins/", views.check_in_alerts, name="check_in_alerts"),
     path("title-mappings/", views.title_mappings, name="title_mappings"),
+    path("job-orders/import/", views_import.job_order_import, name="job_order_import"),
+    path("schemes/<int:pk>/edit/", views_scheme.scheme_edit, name="scheme_edit"),
+    path(
+        "schemes/<int:scheme_pk>/employers/<int:pk>/edit/", views_scheme.employer_edit, name="employer_edit"
+    ),
+    path(
+        "schemes/<int:pk>/sdg1071/publish/",
+        views_scheme.scheme_publish_sdg1071,
+        name="scheme_publish_sdg1071",
+    ),
 ]

@@ -68,10 +68,11 @@ def _lang(request: HttpRequest) -> str:
 def scheme_list(request: HttpRequest) -> HttpResponse:
     schemes = selectors.schemes_visible_to(request.user)
     job_orders = selectors.job_orders_visible_to(request.user)
+    manageable = {scheme.pk for scheme in schemes if selectors.scheme_manageable_by(request.user, scheme)}
     return render(
         request,
         "labour/schemes.html",
-        {"schemes": schemes, "job_orders": job_orders, "section": "schemes"},
+        {"schemes": schemes, "job_orders": job_orders, "manageable": manageable, "section": "schemes"},
     )
 
 
