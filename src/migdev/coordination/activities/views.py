@@ -107,7 +107,7 @@ MONEY_SHOWN_TRANSACTIONS = 300
 
 
 def _money_view(request: HttpRequest) -> tuple[MoneyFilterForm, money.MoneyView | None]:
-    form = MoneyFilterForm(request.GET or None, currencies=money.rate_table().currencies)
+    form = MoneyFilterForm(request.GET or None, currencies=money.currencies())
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
@@ -139,6 +139,7 @@ def activity_money(request: HttpRequest) -> HttpResponse:
         for field, title in (
             ("commitments", _("Commitments (%(currency)s)")),
             ("spending", _("Disbursements and expenditure (%(currency)s)")),
+            ("budget", _("Budgets (%(currency)s)")),
         ):
             bars = [(row.label, float(getattr(row, field))) for row in view.rows[:15]]
             if not any(value for _label, value in bars):
@@ -168,6 +169,7 @@ def activity_money(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "full_query": request.GET.urlencode(),
             "shown": view.counted[:MONEY_SHOWN_TRANSACTIONS] if view else [],
+            "shown_budgets": view.budgets[:MONEY_SHOWN_TRANSACTIONS] if view else [],
             "shown_limit": MONEY_SHOWN_TRANSACTIONS,
         },
         status=200 if view is not None else 400,
@@ -179,6 +181,8 @@ MONEY_COLUMNS = [
     ("label", "label"),
     ("commitments", "commitments"),
     ("spending", "disbursements_and_expenditure"),
+    ("budget", "budget"),
+    ("planned", "planned_disbursements"),
     ("transactions", "transactions"),
     ("currency", "currency"),
     ("method", "method"),
@@ -192,8 +196,9 @@ def activity_money_export(request: HttpRequest) -> HttpResponseBase:
     if view is None or fmt not in ("csv", "xlsx", "json"):
         raise Http404
     method = _(
-        "migdev: IATI transactions of type 2 (commitments) and 3+4 (spending), split by percentages, "
-        "converted at %(source)s"
+        "migdev: IATI transactions of type 2 (commitments) and 3+4 (spending), budgets in force (a revised "
+        "budget replacing the original for its period) and planned disbursements, each period spread over "
+        "calendar years by days, split by percentages, converted at %(source)s"
     ) % {"source": view.rate_source}
     rows = [
         {
@@ -201,6 +206,8 @@ def activity_money_export(request: HttpRequest) -> HttpResponseBase:
             "label": row.label,
             "commitments": row.commitments,
             "spending": row.spending,
+            "budget": row.budget,
+            "planned": row.planned,
             "transactions": row.transactions,
             "currency": view.currency,
             "method": method,
