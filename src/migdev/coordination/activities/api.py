@@ -91,6 +91,8 @@ class CoordinationMoneyOut(Schema):
     total_spending: Decimal
     total_budget: Decimal
     total_planned: Decimal
+    includes_samples: bool
+    samples_left_aside: int
     rows: list[CoordinationMoneyRowOut]
     rates_used: list[CoordinationMoneyRateOut]
     left_out: list[CoordinationMoneyLeftOutOut]
@@ -107,7 +109,8 @@ MONEY_METHOD = (
     "activity's percentages. Values are converted at the annual average rate of their value date's year: "
     "the World Bank's PA.NUS.FCRF where it has one, else the ECB reference rates' annual mean crossed via the "
     "euro, else a legal parity to the euro (each rate in rates_used names its source); without a rate the "
-    "item is in left_out, not in the totals. Totals are the sums of the rows, each rounded to the cent."
+    "item is in left_out, not in the totals. Totals are the sums of the rows, each rounded to the cent. "
+    "Sample activities (fictional) count only with samples=true; includes_samples says whether they did."
 )
 
 
@@ -121,6 +124,7 @@ def activity_money(
     country: str = "",
     sector: Annotated[str, Field(pattern=r"^(\d{3}|\d{5})?$")] = "",
     organisation: RecordId | None = None,
+    samples: bool = False,
 ) -> Any:
     """Commitments and disbursements/expenditure of the published activities, by recipient country or
     region, DAC sector (5-digit) or sector group (3-digit), reporting or provider organisation, or year,
@@ -145,6 +149,7 @@ def activity_money(
         country_iso3=country_iso3,
         sector=sector,
         organisation_id=organisation,
+        include_samples=samples,
     )
     return {
         "by": view.by,
@@ -155,6 +160,8 @@ def activity_money(
         "total_spending": view.total_spending,
         "total_budget": view.total_budget,
         "total_planned": view.total_planned,
+        "includes_samples": view.includes_samples,
+        "samples_left_aside": view.samples_left_aside,
         "rows": [vars(row) for row in view.rows],
         "rates_used": [vars(rate) for rate in view.rates_used],
         "left_out": [

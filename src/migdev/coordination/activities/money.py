@@ -476,6 +476,8 @@ class MoneyView:
     total_budget: Decimal = Decimal(0)
     total_planned: Decimal = Decimal(0)
     budgets: list[CountedBudget] = field(default_factory=list)
+    includes_samples: bool = False  # sample (fictional) activities are in these figures
+    samples_left_aside: int = 0  # sample activities not counted because samples were not asked for
 
 
 def _label(by: str, key: str, organisations: dict[str, str]) -> str:
@@ -540,12 +542,18 @@ def money_view(
     country_iso3: str = "",
     sector: str = "",
     organisation_id: int | None = None,
+    include_samples: bool = False,
 ) -> MoneyView:
     """Commitments, spending, budgets and planned disbursements of the activities ``user`` may see, by
-    ``by``, in ``currency``."""
+    ``by``, in ``currency``. Sample activities (fictional, made up to show the platform) count only when
+    asked for, so a sample never becomes a default figure."""
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
     activities = access.activities_visible_to(user)
+    samples_left_aside = 0
+    if not include_samples:
+        samples_left_aside = activities.filter(is_sample=True).count()
+        activities = activities.filter(is_sample=False)
     if organisation_id:
         activities = activities.filter(reporting_organisation_id=organisation_id)
     transactions = (
@@ -630,6 +638,8 @@ def money_view(
         rate_source="; ".join(sources_used or rate_sources()),
         year_from=year_from,
         year_to=year_to,
+        includes_samples=any(c.activity.is_sample for c in [*counted, *counted_budgets]),
+        samples_left_aside=samples_left_aside,
     )
 
 

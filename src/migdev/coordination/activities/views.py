@@ -121,6 +121,7 @@ def _money_view(request: HttpRequest) -> tuple[MoneyFilterForm, money.MoneyView 
         country_iso3=data.get("country") or "",
         sector=data.get("sector") or "",
         organisation_id=organisation.pk if organisation else None,
+        include_samples=bool(data.get("samples")),
     )
     return form, view
 
@@ -145,6 +146,8 @@ def activity_money(request: HttpRequest) -> HttpResponse:
             if not any(value for _label, value in bars):
                 continue
             heading = title % {"currency": view.currency}
+            if view.includes_samples:
+                heading = _("%(title)s — sample data (fictional)") % {"title": heading}
             svg = charts.bar_chart(
                 bars,
                 title=heading,
@@ -185,6 +188,7 @@ MONEY_COLUMNS = [
     ("planned", "planned_disbursements"),
     ("transactions", "transactions"),
     ("currency", "currency"),
+    ("sample_data", "includes_sample_records"),
     ("method", "method"),
 ]
 
@@ -206,6 +210,7 @@ def activity_money_export(request: HttpRequest) -> HttpResponseBase:
             "label": row.label,
             "commitments": row.commitments,
             "spending": row.spending,
+            "sample_data": "yes" if view.includes_samples else "no",
             "budget": row.budget,
             "planned": row.planned,
             "transactions": row.transactions,
