@@ -158,10 +158,15 @@ def test_budgets_by_year_split_by_days_with_revised_replacing_original(loaded: N
 @pytest.mark.django_db
 def test_budgets_are_split_by_country_and_sector_percentages(loaded: None) -> None:
     by_country = budget_rows(money.money_view(None, by="country"))
-    assert by_country["NPL"] == (cents((BUDGET_2023 + BUDGET_2024) * Decimal("0.7")), cents(PLANNED_2024 * Decimal("0.7")))
+    assert by_country["NPL"] == (
+        cents((BUDGET_2023 + BUDGET_2024) * Decimal("0.7")),
+        cents(PLANNED_2024 * Decimal("0.7")),
+    )
     assert by_country["SEN"] == (cents((BUDGET_2025 + BUDGET_2026) / 2), Decimal("0.00"))
     by_sector = budget_rows(money.money_view(None, by="sector"))
-    assert by_sector["16020"][0] == cents((BUDGET_2023 + BUDGET_2024) * Decimal("0.15") + BUDGET_2025 + BUDGET_2026)
+    assert by_sector["16020"][0] == cents(
+        (BUDGET_2023 + BUDGET_2024) * Decimal("0.15") + BUDGET_2025 + BUDGET_2026
+    )
 
 
 @pytest.mark.django_db
@@ -188,7 +193,9 @@ def test_budget_totals_equal_the_rows_shown(loaded: None, by: str) -> None:
     view = money.money_view(None, by=by)
     assert view.total_budget == sum(r.budget for r in view.rows)
     assert view.total_planned == sum(r.planned for r in view.rows)
-    assert abs(view.total_budget - (BUDGET_2023 + BUDGET_2024 + BUDGET_2025 + BUDGET_2026)) <= CENT * len(view.rows)
+    assert abs(view.total_budget - (BUDGET_2023 + BUDGET_2024 + BUDGET_2025 + BUDGET_2026)) <= CENT * len(
+        view.rows
+    )
     assert abs(view.total_planned - PLANNED_2024) <= CENT * len(view.rows)
 
 

@@ -44,7 +44,9 @@ def read_daily(text: str, *, file_name: str) -> dict[tuple[str, int], list[tuple
         try:
             day = datetime.date.fromisoformat(row[0].strip())
         except ValueError as error:
-            raise EcbFileError(f"{file_name}: row {row_number} column Date: {row[0]!r} is not a date") from error
+            raise EcbFileError(
+                f"{file_name}: row {row_number} column Date: {row[0]!r} is not a date"
+            ) from error
         for column, cell in zip(header[1:], row[1:], strict=False):
             cell = cell.strip()
             if not column or not cell or cell == "N/A":
@@ -52,7 +54,9 @@ def read_daily(text: str, *, file_name: str) -> dict[tuple[str, int], list[tuple
             try:
                 rate = Decimal(cell)
             except ArithmeticError as error:
-                raise EcbFileError(f"{file_name}: row {row_number} column {column}: {cell!r} is not a number") from error
+                raise EcbFileError(
+                    f"{file_name}: row {row_number} column {column}: {cell!r} is not a number"
+                ) from error
             if not rate.is_finite() or rate <= 0:
                 raise EcbFileError(f"{file_name}: row {row_number} column {column}: {cell!r} is not a rate")
             daily[(column, day.year)].append((day, rate))
@@ -95,13 +99,13 @@ def write_table(rows: list[dict[str, str]], target: Path = TABLE) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print(__doc__, file=sys.stderr)
+        sys.stderr.write(str(__doc__))
         return 2
     source = Path(argv[0])
     rows = annual_means(read_source(source), file_name=source.name)
     write_table(rows)
     last = max(row["last_date"] for row in rows)
-    print(f"{len(rows)} currency-years, last rate {last}, written to {TABLE}")
+    sys.stdout.write(f"{len(rows)} currency-years, last rate {last}, written to {TABLE}\n")
     return 0
 
 

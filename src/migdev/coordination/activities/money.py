@@ -369,7 +369,9 @@ def budgets_in_force(budgets: list[ActivityBudget]) -> list[ActivityBudget]:
     """An activity's budgets, a revised budget replacing the original ones for the same period."""
     revised = {(b.period_start, b.period_end) for b in budgets if b.budget_type == BudgetType.REVISED}
     return [
-        b for b in budgets if b.budget_type == BudgetType.REVISED or (b.period_start, b.period_end) not in revised
+        b
+        for b in budgets
+        if b.budget_type == BudgetType.REVISED or (b.period_start, b.period_end) not in revised
     ]
 
 
@@ -638,7 +640,8 @@ def money_view(
         rate_source="; ".join(sources_used or rate_sources()),
         year_from=year_from,
         year_to=year_to,
-        includes_samples=any(c.activity.is_sample for c in [*counted, *counted_budgets]),
+        includes_samples=any(c.activity.is_sample for c in counted)
+        or any(b.activity.is_sample for b in counted_budgets),
         samples_left_aside=samples_left_aside,
     )
 
@@ -649,7 +652,9 @@ def _budget_lines(
     """Budgets in force and planned disbursements whose period touches the years asked for."""
     period = Q()
     if year_from:
-        period &= Q(period_end__year__gte=year_from) | Q(period_end__isnull=True, period_start__year__gte=year_from)
+        period &= Q(period_end__year__gte=year_from) | Q(
+            period_end__isnull=True, period_start__year__gte=year_from
+        )
     if year_to:
         period &= Q(period_start__year__lte=year_to)
     related = ("activity__reporting_organisation",)

@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import snowballstemmer
@@ -74,7 +74,7 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer(STEMMED_LANGUAGES[language])
 
@@ -248,7 +248,12 @@ def index_publications(publications: Iterable[Publication]) -> int:
     countries when indexing many, or each publication costs queries of its own."""
     kind = backend()
     rows = [
-        (publication.pk, tuple(stemmed_words(part, publication.language) for part in indexed_parts(publication).as_tuple()))
+        (
+            publication.pk,
+            tuple(
+                stemmed_words(part, publication.language) for part in indexed_parts(publication).as_tuple()
+            ),
+        )
         for publication in publications
     ]
     if not rows:
