@@ -62,3 +62,21 @@ def test_money_pages_fit_a_phone(browser: Any, live_server: Any, loaded: None, p
     assert_accessible(phone)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+def test_budgets_and_the_demo_samples_are_shown_and_marked(page: Page, live_server: Any, loaded: None) -> None:
+    from migdev.coordination.demo import SAMPLE_MONEY_FILE
+
+    editor = User.objects.get(username="money-editor")
+    import_iati_bytes(SAMPLE_MONEY_FILE.read_bytes(), file_name=SAMPLE_MONEY_FILE.name, actor=editor)
+    page.goto(live_server.url + "/es/coordination/activities/money/?by=year")
+    expect(page.locator("#sample-notice")).to_have_count(0)
+    expect(page.locator("#samples-left-aside")).to_contain_text("4")
+    # The fixture's two-year budget: 181 of its 365 days fall in 2026.
+    expect(page.locator("table").first).to_contain_text(re.compile(r"181\s000,00"))
+    assert_accessible(page)
+    page.locator("#samples-left-aside a").click()
+    expect(page.locator("#sample-notice")).to_be_visible()
+    expect(page.locator("table").first.locator("caption")).to_contain_text("incluye registros de ejemplo")
+    expect(page.locator("table", has_text="European Central Bank").first).to_contain_text("media de")
+    assert_accessible(page)

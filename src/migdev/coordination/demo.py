@@ -781,6 +781,7 @@ def seed_demo(today: datetime.date | None = None) -> str:
 
     hub = seed_hub()
     samples = seed_sample_practices_and_calls()
+    samples += "; " + seed_sample_money()
     return f"{len(meetings)} meetings, {len(activities)} activities, {len(INITIATIVES)} initiatives, {hub}; {content}; {samples}"
 
 
@@ -804,3 +805,18 @@ def seed_sample_practices_and_calls() -> str:
     )
     PartnershipCall.objects.filter(is_sample=True, created_by=owner).update(is_published=True)
     return f"{practices.read} sample practices, {calls.read} sample calls"
+
+
+SAMPLE_MONEY_FILE = SAMPLES_DIR / "iati-money-sample.xml"
+
+
+def seed_sample_money() -> str:
+    """Four fictional activities with budgets, planned disbursements and transactions, loaded through the
+    IATI import users have. The file tags each one ``urn:migdev:sample``, so they stay marked as samples:
+    the money views leave them out unless asked, and say "sample data" wherever they are shown."""
+    from migdev.accounts.models import User
+    from migdev.dataio.services import import_file
+
+    owner = User.objects.get(username="migdev-samples")
+    result = import_file(format_name="iati", path=SAMPLE_MONEY_FILE, user=owner)
+    return f"{result.read} sample activities with money"

@@ -134,7 +134,8 @@ def test_round_trip_keeps_every_value(editor: User) -> None:
     import_iati_bytes(exported, file_name="exported.xml", actor=editor)
     after = all_snapshots()
     assert after == before
-    assert sum(len(v["transactions"]) for v in after.values()) == 9
+    assert sum(len(v["transactions"]) for v in after.values()) == 10
+    assert sum(len(v["budgets"]) for v in after.values()) == 4
     # A second export of the re-imported data is the same document, apart from generation times.
     again = export_iati(Activity.objects.order_by("iati_identifier"))
 

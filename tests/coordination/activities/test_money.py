@@ -1,6 +1,7 @@
 """Money views: which transactions count, how they are split and converted, what is left out, and that
 every total is the sum of what is shown. Expected figures are worked out here from the World Bank rates as
-published (PA.NUS.FCRF, last updated 2026-07-13), not from migdev's own code."""
+published (PA.NUS.FCRF, last updated 2026-07-13) and the ECB's annual means (which round to the annual
+averages the ECB itself publishes: JPY 2025 169.04, USD 2025 1.1300), not from migdev's own code."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ SPEND_CHF = Decimal("150000.75") / CHF_2024  # type 4, names Nepal and sector 15
 REFUND = Decimal(-12000) / EUR_2024  # type 4, negative correction, split
 COMMIT_2 = Decimal(480000)  # activity 2, type 2, USD 2024, split SEN 50 / CIV 50
 SPEND_XOF = Decimal(60000000) / XOF_2024  # type 3, names Senegal itself
+# ECB annual means (units per euro) for 2025: no World Bank row is shipped for the yen.
+JPY_PER_USD_2025 = Decimal("169.043451") / Decimal("1.129983")
+SPEND_JPY = Decimal(5000000) / JPY_PER_USD_2025  # activity 2, type 4, split SEN 50 / CIV 50
 
 
 @pytest.fixture
@@ -56,18 +60,20 @@ def test_only_commitments_and_spending_count(loaded: None) -> None:
     assert rows(view) == {
         "2023": (cents(COMMIT_1), cents(SPEND_1)),
         "2024": (cents(COMMIT_2), cents(SPEND_CHF + REFUND + SPEND_XOF)),
+        "2025": (Decimal("0.00"), cents(SPEND_JPY)),
+        "2026": (Decimal("0.00"), Decimal("0.00")),  # only a budget's second half
     }
     # Incoming funds (1) and incoming commitments (11) are not counted.
     assert {c.transaction.transaction_type for c in view.counted} == {"2", "3", "4"}
-    assert sorted(c.kind for c in view.counted) == ["commitment"] * 2 + ["spending"] * 4
+    assert sorted(c.kind for c in view.counted) == ["commitment"] * 2 + ["spending"] * 5
 
 
 def test_a_missing_rate_leaves_the_transaction_out_and_says_so(loaded: None) -> None:
     view = money.money_view(None, by="year")
     [left] = view.left_out
-    assert left.transaction.currency == "JPY"
-    assert "JPY" in left.reason and "2025" in left.reason
-    assert "2025" not in rows(view)
+    assert left.transaction.currency == "NPR"
+    assert "NPR" in left.reason and "2025" in left.reason
+    assert rows(view)["2025"][1] == cents(SPEND_JPY)  # the yen counted, the rupee not
 
 
 def test_a_target_currency_without_a_rate_leaves_everything_else_out(loaded: None) -> None:
@@ -95,8 +101,8 @@ def test_countries_are_split_by_percentage(loaded: None) -> None:
     )
     assert by_key["BGD"] == (cents(COMMIT_1 * Decimal("0.2")), cents((SPEND_1 + REFUND) * Decimal("0.2")))
     assert by_key["region:798"][0] == cents(COMMIT_1 * Decimal("0.1"))
-    assert by_key["SEN"] == (cents(COMMIT_2 / 2), cents(SPEND_XOF))
-    assert by_key["CIV"] == (cents(COMMIT_2 / 2), Decimal("0.00"))
+    assert by_key["SEN"] == (cents(COMMIT_2 / 2), cents(SPEND_XOF + SPEND_JPY / 2))
+    assert by_key["CIV"] == (cents(COMMIT_2 / 2), cents(SPEND_JPY / 2))
     labels = {row.key: row.label for row in view.rows}
     assert labels["region:798"] == "Asia, regional"
 
@@ -129,7 +135,8 @@ def test_unpublished_activities_are_not_counted(loaded: None) -> None:
 
 
 def test_filters_by_country_sector_and_organisation(loaded: None) -> None:
-    assert set(rows(money.money_view(None, by="year", country_iso3="SEN"))) == {"2024"}
+    assert set(rows(money.money_view(None, by="year", country_iso3="SEN"))) == {"2024", "2025", "2026"}
+    assert set(rows(money.money_view(None, by="year", country_iso3="BGD"))) == {"2023", "2024"}
     view = money.money_view(None, by="organisation", sector="151")
     assert [row.label for row in view.rows] == ["International Organization for Migration"]
 
@@ -139,15 +146,18 @@ def test_api_gives_rows_rates_publishers_and_left_out(loaded: None, client: Clie
     assert response.status_code == 200
     body: dict[str, Any] = response.json()
     by_key = {row["key"]: row for row in body["rows"]}
-    assert Decimal(by_key["SEN"]["spending"]) == cents(SPEND_XOF)
+    assert Decimal(by_key["SEN"]["spending"]) == cents(SPEND_XOF + SPEND_JPY / 2)
     assert Decimal(body["total_commitments"]) == sum(Decimal(r["commitments"]) for r in body["rows"])
-    assert body["left_out"][0]["currency"] == "JPY"
+    assert body["left_out"][0]["currency"] == "NPR"
     assert {p["name"] for p in body["publishers"]} == {
         "International Organization for Migration",
         "International Labour Organization",
     }
     assert "PA.NUS.FCRF" in body["rate_source"] and "2026-07-13" in body["rate_source"]
-    assert client.get("/api/v1/coordination/activities/money?currency=JPY").status_code == 422
+    assert "European Central Bank" in body["rate_source"]
+    sources = {(r["currency"], r["year"]): r["source"] for r in body["rates_used"]}
+    assert "PA.NUS.FCRF" in sources[("EUR", 2023)] and "European Central Bank" in sources[("JPY", 2025)]
+    assert client.get("/api/v1/coordination/activities/money?currency=NPR").status_code == 422
     assert client.get("/api/v1/coordination/activities/money?by=planet").status_code == 422
     assert client.get("/api/v1/coordination/activities/money?country=XX").status_code == 422
 
@@ -161,7 +171,7 @@ def test_money_page_shows_totals_sources_and_what_was_left_out(
     page = response.content.decode()
     assert f'lang="{language}"' in page
     assert "<svg" in page
-    assert "PA.NUS.FCRF" in page and "JPY" in page
+    assert "PA.NUS.FCRF" in page and "NPR" in page and "European Central Bank" in page
     assert "International Labour Organization" in page
 
 

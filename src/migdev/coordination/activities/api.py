@@ -53,6 +53,8 @@ class CoordinationMoneyRowOut(Schema):
     label: str
     commitments: Decimal
     spending: Decimal
+    budget: Decimal
+    planned: Decimal
     transactions: int
 
 
@@ -60,10 +62,13 @@ class CoordinationMoneyRateOut(Schema):
     currency: str
     year: int
     per_usd: Decimal
+    source: str
+    note: str
 
 
 class CoordinationMoneyLeftOutOut(Schema):
     iati_identifier: str
+    kind: str
     reference: str
     transaction_type: str
     date: datetime.date
@@ -84,6 +89,10 @@ class CoordinationMoneyOut(Schema):
     rate_source: str
     total_commitments: Decimal
     total_spending: Decimal
+    total_budget: Decimal
+    total_planned: Decimal
+    includes_samples: bool
+    samples_left_aside: int
     rows: list[CoordinationMoneyRowOut]
     rates_used: list[CoordinationMoneyRateOut]
     left_out: list[CoordinationMoneyLeftOutOut]
@@ -94,9 +103,14 @@ MONEY_METHOD = (
     "Computed by migdev. Commitments: IATI transactions of type 2 (outgoing commitment). Spending: types 3 "
     "(disbursement) and 4 (expenditure); types 1, 5-13 are not counted. A transaction naming its own "
     "recipient country or region, or DAC sector, goes wholly there; otherwise it is split by the activity's "
-    "percentages; none gives 'Not specified' (empty key). Values are converted at the annual average rate "
-    "of their value date's year (rate_source); without a rate the transaction is in left_out, not in the "
-    "totals. Totals are the sums of the rows, each rounded to the cent."
+    "percentages; none gives 'Not specified' (empty key). Budget: the activity's budgets in force (a revised "
+    "budget replaces the original ones for the same period); planned: planned disbursements; both are "
+    "spread over calendar years by the share of their period's days in each year and split by the "
+    "activity's percentages. Values are converted at the annual average rate of their value date's year: "
+    "the World Bank's PA.NUS.FCRF where it has one, else the ECB reference rates' annual mean crossed via the "
+    "euro, else a legal parity to the euro (each rate in rates_used names its source); without a rate the "
+    "item is in left_out, not in the totals. Totals are the sums of the rows, each rounded to the cent. "
+    "Sample activities (fictional) count only with samples=true; includes_samples says whether they did."
 )
 
 
@@ -110,14 +124,15 @@ def activity_money(
     country: str = "",
     sector: Annotated[str, Field(pattern=r"^(\d{3}|\d{5})?$")] = "",
     organisation: RecordId | None = None,
+    samples: bool = False,
 ) -> Any:
     """Commitments and disbursements/expenditure of the published activities, by recipient country or
     region, DAC sector (5-digit) or sector group (3-digit), reporting or provider organisation, or year,
     converted to one currency; with the rates used, the publishers, and what was left out and why."""
     currency = currency.upper()
-    if currency not in money.rate_table().currencies:
+    if currency not in money.currencies():
         raise HttpError(
-            422, f"no exchange rates for {currency!r}; available: {', '.join(money.rate_table().currencies)}"
+            422, f"no exchange rates for {currency!r}; available: {', '.join(money.currencies())}"
         )
     country_iso3 = ""
     if country:
@@ -134,6 +149,7 @@ def activity_money(
         country_iso3=country_iso3,
         sector=sector,
         organisation_id=organisation,
+        include_samples=samples,
     )
     return {
         "by": view.by,
@@ -142,16 +158,21 @@ def activity_money(
         "rate_source": view.rate_source,
         "total_commitments": view.total_commitments,
         "total_spending": view.total_spending,
+        "total_budget": view.total_budget,
+        "total_planned": view.total_planned,
+        "includes_samples": view.includes_samples,
+        "samples_left_aside": view.samples_left_aside,
         "rows": [vars(row) for row in view.rows],
         "rates_used": [vars(rate) for rate in view.rates_used],
         "left_out": [
             {
                 "iati_identifier": item.activity.iati_identifier,
-                "reference": item.transaction.reference,
-                "transaction_type": item.transaction.transaction_type,
-                "date": item.transaction.date,
-                "amount": item.transaction.amount,
-                "currency": item.transaction.currency,
+                "kind": item.kind,
+                "reference": getattr(item.record, "reference", ""),
+                "transaction_type": getattr(item.record, "transaction_type", ""),
+                "date": item.date,
+                "amount": item.record.amount,
+                "currency": item.record.currency,
                 "reason": item.reason,
             }
             for item in view.left_out

@@ -90,6 +90,7 @@ class MoneyFilterForm(forms.Form):
         required=False,
         label=_("Reporting organisation"),
     )
+    samples = forms.BooleanField(required=False, label=_("Include sample records (fictional)"))
 
     def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,8 @@ lengths, reporting organisation, countries, area, topics), and only a file witho
 written, in one transaction. Exports are built to pass the same official schema.
 
 migdev's own classification travels in IATI ``tag`` elements with vocabulary 99 (reporting organisation)
-and these vocabulary URIs: ``urn:migdev:area``, ``urn:migdev:information-field``, ``urn:migdev:topic``.
+and these vocabulary URIs: ``urn:migdev:area``, ``urn:migdev:information-field``, ``urn:migdev:topic``,
+``urn:migdev:sample`` (code ``sample``: a fictional activity, kept marked as a sample).
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ SCHEMA_FILE = SCHEMA_DIR / "iati-activities-schema.xsd"
 AREA_URI = "urn:migdev:area"
 FIELD_URI = "urn:migdev:information-field"
 TOPIC_URI = "urn:migdev:topic"
+# A fictional activity made up to show the platform (the demo's sample file): kept marked as a sample.
+SAMPLE_URI = "urn:migdev:sample"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # Checks of migdev's own, on values the official schema leaves as free strings or unbounded decimals.
@@ -395,6 +398,7 @@ class _ActivityReader:
             sectors=sectors,
             regions=regions,
             topic_codes=topic_codes,
+            is_sample=any(tag.get("vocabulary-uri") == SAMPLE_URI for tag in self.element.findall("tag")),
             source=self.file_name,
             source_edition=self.edition,
         )
@@ -947,6 +951,15 @@ def export_iati(
         for topic in activity.topics.all():
             _narrative_element(
                 element, "tag", topic.name, vocabulary="99", vocabulary_uri=TOPIC_URI, code=topic.code
+            )
+        if activity.is_sample:
+            _narrative_element(
+                element,
+                "tag",
+                "Sample record (fictional, made up by migdev)",
+                vocabulary="99",
+                vocabulary_uri=SAMPLE_URI,
+                code="sample",
             )
         for budget in activity.budgets.all():
             node = _sub(element, "budget", type=budget.budget_type, status=budget.status)

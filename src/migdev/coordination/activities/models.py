@@ -92,6 +92,9 @@ class Activity(VersionedModel):
     source = models.CharField(_("source"), max_length=400)
     source_edition = models.CharField(_("source edition"), max_length=200, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
+    is_sample = models.BooleanField(
+        _("sample record"), default=False, help_text=_("Made up to show the registry; not a real activity.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

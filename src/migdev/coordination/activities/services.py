@@ -129,6 +129,7 @@ class ActivityInput:
     regions: list[ShareInput] = field(default_factory=list)
     topic_codes: list[str] = field(default_factory=list)
     is_published: bool = True
+    is_sample: bool = False
 
 
 def _activity_values(data: ActivityInput) -> dict[str, Any]:
@@ -156,6 +157,7 @@ def _activity_values(data: ActivityInput) -> dict[str, Any]:
         "source": data.source,
         "source_edition": data.source_edition,
         "is_published": data.is_published,
+        "is_sample": data.is_sample,
     }
 
 

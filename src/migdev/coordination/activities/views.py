@@ -107,7 +107,7 @@ MONEY_SHOWN_TRANSACTIONS = 300
 
 
 def _money_view(request: HttpRequest) -> tuple[MoneyFilterForm, money.MoneyView | None]:
-    form = MoneyFilterForm(request.GET or None, currencies=money.rate_table().currencies)
+    form = MoneyFilterForm(request.GET or None, currencies=money.currencies())
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
@@ -121,6 +121,7 @@ def _money_view(request: HttpRequest) -> tuple[MoneyFilterForm, money.MoneyView 
         country_iso3=data.get("country") or "",
         sector=data.get("sector") or "",
         organisation_id=organisation.pk if organisation else None,
+        include_samples=bool(data.get("samples")),
     )
     return form, view
 
@@ -139,11 +140,14 @@ def activity_money(request: HttpRequest) -> HttpResponse:
         for field, title in (
             ("commitments", _("Commitments (%(currency)s)")),
             ("spending", _("Disbursements and expenditure (%(currency)s)")),
+            ("budget", _("Budgets (%(currency)s)")),
         ):
             bars = [(row.label, float(getattr(row, field))) for row in view.rows[:15]]
             if not any(value for _label, value in bars):
                 continue
             heading = title % {"currency": view.currency}
+            if view.includes_samples:
+                heading = _("%(title)s — sample data (fictional)") % {"title": heading}
             svg = charts.bar_chart(
                 bars,
                 title=heading,
@@ -168,6 +172,7 @@ def activity_money(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "full_query": request.GET.urlencode(),
             "shown": view.counted[:MONEY_SHOWN_TRANSACTIONS] if view else [],
+            "shown_budgets": view.budgets[:MONEY_SHOWN_TRANSACTIONS] if view else [],
             "shown_limit": MONEY_SHOWN_TRANSACTIONS,
         },
         status=200 if view is not None else 400,
@@ -179,8 +184,11 @@ MONEY_COLUMNS = [
     ("label", "label"),
     ("commitments", "commitments"),
     ("spending", "disbursements_and_expenditure"),
+    ("budget", "budget"),
+    ("planned", "planned_disbursements"),
     ("transactions", "transactions"),
     ("currency", "currency"),
+    ("sample_data", "includes_sample_records"),
     ("method", "method"),
 ]
 
@@ -192,8 +200,9 @@ def activity_money_export(request: HttpRequest) -> HttpResponseBase:
     if view is None or fmt not in ("csv", "xlsx", "json"):
         raise Http404
     method = _(
-        "migdev: IATI transactions of type 2 (commitments) and 3+4 (spending), split by percentages, "
-        "converted at %(source)s"
+        "migdev: IATI transactions of type 2 (commitments) and 3+4 (spending), budgets in force (a revised "
+        "budget replacing the original for its period) and planned disbursements, each period spread over "
+        "calendar years by days, split by percentages, converted at %(source)s"
     ) % {"source": view.rate_source}
     rows = [
         {
@@ -201,6 +210,9 @@ def activity_money_export(request: HttpRequest) -> HttpResponseBase:
             "label": row.label,
             "commitments": row.commitments,
             "spending": row.spending,
+            "sample_data": "yes" if view.includes_samples else "no",
+            "budget": row.budget,
+            "planned": row.planned,
             "transactions": row.transactions,
             "currency": view.currency,
             "method": method,

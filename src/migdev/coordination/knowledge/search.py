@@ -1,6 +1,6 @@
 """Full-text search over the research library, on SQLite (FTS5) and PostgreSQL (tsvector with a GIN index).
 
-One query language for both, parsed here: words must all appear (English stemming, accents ignored),
+One query language for both, parsed here: words must all appear (stemmed, accents ignored),
 ``"quoted words"`` form a phrase, ``-word`` excludes, ``OR`` between words or phrases offers
 alternatives, and ``word*`` matches the beginning of words. The parsed query is written out in each
 backend's own syntax, so user input never reaches either query parser unchecked.
@@ -11,6 +11,14 @@ migration 0005, PostgreSQL in the ``search_vector`` column of the publication ta
 (migration 0008: phrase checks and ``ts_rank`` read the vector without a TOAST lookup per row) with a GIN
 index that has no pending list. The services call
 :func:`index_publication` after every write; nothing is indexed by signals.
+
+**Stemming is done here, in Python, the same for both backends** (Snowball stemmers from the
+``snowballstemmer`` package): a record's words are indexed as their stems in the record's own language
+(English, French or Spanish; records in other languages keep their words unstemmed), so French text is
+never cut by English rules. The database side only splits on spaces (FTS5 ``unicode61`` without porter,
+PostgreSQL's ``simple`` configuration). The language of a query is not known, so each query word may
+match its English, French or Spanish stem or itself: ``migratoire`` finds ``migratoires``, ``remesa``
+finds ``remesas``. A phrase is tried in one language at a time.
 
 Highlighted snippets are cut in Python from the stored text, identically for both backends; the
 highlighting approximates the stemming (``migrants`` also lights up ``migrant``).
@@ -26,9 +34,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
+import snowballstemmer
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet
@@ -39,7 +48,10 @@ from django.utils.safestring import SafeString, mark_safe
 from migdev.coordination.models import Publication
 
 SQLITE_TABLE = "coordination_publication_fts"
-POSTGRES_CONFIG = "english"
+# The words arrive stemmed: the database only lower-cases and splits them.
+POSTGRES_CONFIG = "simple"
+SQLITE_TOKENIZER = "unicode61 remove_diacritics 2"
+STEMMED_LANGUAGES = {"en": "english", "fr": "french", "es": "spanish"}
 # Only the beginning of a very long text is indexed: PostgreSQL refuses tsvectors over 1 MB, and the
 # first half-million characters of a book carry its vocabulary. Both backends cut at the same place.
 MAX_INDEXED_CHARS = 500_000
@@ -60,6 +72,32 @@ def fold(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    return snowballstemmer.stemmer(STEMMED_LANGUAGES[language])
+
+
+def stem(word: str, language: str) -> str:
+    """A folded word's Snowball stem in ``language`` (en, fr, es); other languages keep the word."""
+    if language not in STEMMED_LANGUAGES:
+        return word
+    return str(_stemmer(language).stemWord(word))
+
+
+def stemmed_words(text: str, language: str) -> str:
+    """The text as the index holds it: folded words, each replaced by its stem in ``language``."""
+    return " ".join(stem(word, language) for word in words_of(text))
+
+
+def word_alternatives(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """What a query word, or phrase, may match: itself and its stems in each stemmed language, the
+    whole phrase in one language at a time; without repeats, in a fixed order."""
+    seen: dict[tuple[str, ...], None] = {words: None}
+    for language in STEMMED_LANGUAGES:
+        seen.setdefault(tuple(stem(word, language) for word in words), None)
+    return list(seen)
 
 
 # --- The query language ------------------------------------------------------------------------------
@@ -104,14 +142,22 @@ class ParsedQuery:
 
 def _fts5_term(term: Term) -> str:
     # Words are runs of letters and digits only, so they need no escaping inside the quotes.
-    return '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+    if term.prefix:  # a prefix is matched as typed against the stems
+        return '"' + " ".join(term.words) + '"*'
+    options = ['"' + " ".join(words) + '"' for words in word_alternatives(term.words)]
+    return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
 
 
 def _tsquery_term(term: Term) -> str:
-    lexemes = [f"'{word}'" for word in term.words]
     if term.prefix:
+        lexemes = [f"'{word}'" for word in term.words]
         lexemes[-1] += ":*"
-    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+    options = []
+    for words in word_alternatives(term.words):
+        lexemes = [f"'{word}'" for word in words]
+        options.append(lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")")
+    return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -201,7 +247,15 @@ def index_publications(publications: Iterable[Publication]) -> int:
     """(Re)index the publications, in one statement per batch. Prefetch organisation, topics and
     countries when indexing many, or each publication costs queries of its own."""
     kind = backend()
-    rows = [(publication.pk, indexed_parts(publication).as_tuple()) for publication in publications]
+    rows = [
+        (
+            publication.pk,
+            tuple(
+                stemmed_words(part, publication.language) for part in indexed_parts(publication).as_tuple()
+            ),
+        )
+        for publication in publications
+    ]
     if not rows:
         return 0
     with connection.cursor() as cursor:
@@ -217,7 +271,7 @@ def index_publications(publications: Iterable[Publication]) -> int:
             )
             cursor.executemany(
                 f"UPDATE coordination_publication SET search_vector = {vector} WHERE id = %s",
-                [[*(" ".join(words_of(part)) for part in parts), pk] for pk, parts in rows],
+                [[*parts, pk] for pk, parts in rows],
             )
     return len(rows)
 
