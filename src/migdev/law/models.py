@@ -140,7 +140,6 @@ class PartyAction(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     precision = models.CharField(_("precision"), max_length=4, choices=Precision.choices)
     raw = models.CharField(_("cell as printed"), max_length=200, blank=True)
-    declarations = models.TextField(_("reservations and declarations"), blank=True)
     source = models.TextField(_("source"))
     note = models.TextField(_("note"), blank=True)
     as_of = models.DateField(_("snapshot date"))
@@ -154,6 +153,35 @@ class PartyAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_code} {self.kind} {self.date or self.year or ''}"
+
+
+class StatementKind(models.TextChoices):
+    RESERVATION = "reservation", _("Reservation")
+    DECLARATION = "declaration", _("Declaration")
+    OBJECTION = "objection", _("Objection")
+    UNSPECIFIED = "unspecified", _("Reservation or declaration (type not given by the source)")
+
+
+class Statement(models.Model):
+    """A reservation, declaration or objection made with one party action (usually the consent to be bound),
+    as the source printed it: the text is the depositary's, never paraphrased."""
+
+    action = models.ForeignKey(
+        PartyAction, on_delete=models.CASCADE, related_name="statements", verbose_name=_("party action")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=StatementKind.choices)
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    text = models.TextField(_("text"))
+    source = models.TextField(_("source"))
+    row = models.PositiveIntegerField(_("row in the file"))
+
+    class Meta:
+        ordering = ["action__participant_code", "made_on", "pk"]
+        verbose_name = _("reservation or declaration")
+        verbose_name_plural = _("reservations and declarations")
+
+    def __str__(self) -> str:
+        return f"{self.action.participant_code} {self.kind}"
 
 
 class Training(VersionedModel):
