@@ -468,6 +468,12 @@ def _samples() -> dict[str, Sample]:
         ["CSR1951", "2013-07-06", "SEN", "declaration", "1963-05-02", "text", "s"],
         4,
     )
+    samples["law-provisions"] = csv_sample(
+        "law_provisions",
+        [["instrument_code", "provision", "text", "source", "topics", "gcm_objectives"]],
+        ["C097", "Article 2", "text", "s", "trafficking", "3"],
+        5,
+    )
     samples["law-trainings"] = csv_sample(
         "law_trainings",
         [

@@ -220,6 +220,33 @@ def instrument_counts(
     }
 
 
+class LawProvisionOut(Schema):
+    provision: str
+    text: str = Field(description="Quoted from the source.")
+    source: str
+    topics: list[str] = Field(description="Topic codes: tags by migdev's editors.")
+    gcm_objectives: list[int] = Field(description="Global Compact objectives: tags by migdev's editors.")
+
+
+@router.get(
+    "/instruments/{code}/provisions",
+    response=list[LawProvisionOut],
+    auth=None,
+    summary="Provisions relevant to migration, tagged",
+)
+def instrument_provisions(request: HttpRequest, code: InstrumentCode) -> list[dict[str, Any]]:
+    return [
+        {
+            "provision": p.reference,
+            "text": p.text,
+            "source": p.source,
+            "topics": [topic.code for topic in p.topics.all()],
+            "gcm_objectives": [objective.number for objective in p.gcm_objectives.all()],
+        }
+        for p in selectors.provisions(_found(code))
+    ]
+
+
 class LawStatementOut(Schema):
     kind: str = Field(
         description="reservation, declaration, objection, or unspecified (the source does not say)."

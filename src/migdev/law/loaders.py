@@ -1020,6 +1020,101 @@ DECLARATIONS = LoadFormat(
 )
 
 
+# --- provisions tagged with topics and Global Compact objectives -------------------------------------
+
+PROVISIONS_REQUIRED = frozenset({"instrument_code", "provision", "text", "source"})
+PROVISIONS_OPTIONAL = frozenset({"topics", "gcm_objectives"})
+PROVISION_TEXT_LIMIT = 20_000
+
+
+def load_provisions(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
+    """``instrument_code``, ``provision`` (Article 11(2)), ``text`` (quoted from ``source``), ``source`` (where
+    anyone can read that text), optional ``topics`` (codes) and ``gcm_objectives`` (1–23), ``;``-separated.
+    A provision already stored is updated (text, source and tags replaced); all or nothing."""
+    from migdev.law.models import Provision
+
+    problems = ErrorCollector(path.name)
+    instruments = {instrument.code: instrument for instrument in Instrument.objects.all()}
+    topics = {topic.code: topic for topic in Topic.objects.all()}
+    objectives = {objective.number: objective for objective in GcmObjective.objects.all()}
+    wanted: dict[tuple[str, str], tuple[dict[str, object], list[Topic], list[GcmObjective]]] = {}
+    first_row: dict[tuple[str, str], int] = {}
+    read = 0
+    progress.start(estimate_data_rows(path))
+    for number, row in read_table(path, required=PROVISIONS_REQUIRED, optional=PROVISIONS_OPTIONAL):
+        read += 1
+        progress.advance(1)
+        code = _text(row["instrument_code"]).upper()
+        if code not in instruments:
+            problems.add(number, "instrument_code", _("unknown instrument “%(code)s”") % {"code": code[:20]})
+        reference = _text(row["provision"])
+        if not reference:
+            problems.add(number, "provision", _("the provision's number is required (e.g. Article 11)"))
+        elif len(reference) > 60:
+            problems.add(number, "provision", _("longer than %(n)d characters") % {"n": 60})
+        text = (row["text"] or "").strip()
+        if not text:
+            problems.add(number, "text", _("the text, quoted from the source, is required"))
+        elif len(text) > PROVISION_TEXT_LIMIT:
+            problems.add(number, "text", _("longer than %(n)d characters") % {"n": PROVISION_TEXT_LIMIT})
+        source = _text(row["source"])
+        if not source:
+            problems.add(number, "source", _("every row needs its source"))
+        topic_codes = [part.strip() for part in (row["topics"] or "").split(";") if part.strip()]
+        unknown = [item for item in topic_codes if item not in topics]
+        if unknown:
+            problems.add(
+                number, "topics", _("unknown topics: %(codes)s") % {"codes": ", ".join(unknown)[:200]}
+            )
+        numbers = [part.strip() for part in (row["gcm_objectives"] or "").split(";") if part.strip()]
+        wrong = [part for part in numbers if not part.isdigit() or int(part) not in objectives]
+        if wrong:
+            problems.add(
+                number,
+                "gcm_objectives",
+                _("Global Compact objectives are numbered 1 to 23: %(values)s")
+                % {"values": ", ".join(wrong)[:200]},
+            )
+        key = (code, reference)
+        if key in first_row:
+            problems.add(
+                number, "provision", _("this provision is also on row %(row)d") % {"row": first_row[key]}
+            )
+            continue
+        first_row[key] = number
+        if problems.row_has_errors(number):
+            continue
+        wanted[key] = (
+            {"text": text, "source": source, "loaded_from": path.name[:200]},
+            [topics[item] for item in topic_codes],
+            [objectives[int(part)] for part in numbers],
+        )
+    if read == 0:
+        problems.add(None, None, _("the file has no data rows"))
+    problems.raise_if_any(read=read)
+    created = updated = 0
+    for (code, reference), (values, provision_topics, provision_objectives) in wanted.items():
+        provision, was_created = Provision.objects.update_or_create(
+            instrument=instruments[code], reference=reference, defaults=values
+        )
+        provision.topics.set(provision_topics)
+        provision.gcm_objectives.set(provision_objectives)
+        created += was_created
+        updated += not was_created
+    return ImportResult(read=read, created=created, updated=updated, rejected=0)
+
+
+PROVISIONS = LoadFormat(
+    name="law-provisions",
+    description=gettext_lazy(
+        "Provisions of an instrument relevant to migration: instrument_code, provision, text (quoted), source, "
+        "topics and gcm_objectives (tags by migdev's editors)."
+    ),
+    loader=load_provisions,
+    permissions=("law.add_provision", "law.change_provision"),
+)
+
+
 # --- national laws that implement an instrument -------------------------------------------------------
 
 

@@ -70,6 +70,38 @@ class Instrument(models.Model):
         return bool(getattr(self, f"title_{name_language()}"))
 
 
+class Provision(models.Model):
+    """A provision of an instrument relevant to migration, quoted from a source anyone can read, tagged by
+    migdev's editors with the platform's topics and the Global Compact objectives it serves."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="provisions", verbose_name=_("instrument")
+    )
+    reference = models.CharField(
+        _("provision"), max_length=60, help_text=_("As the instrument numbers it: Article 11(2).")
+    )
+    text = models.TextField(_("text as quoted"))
+    source = models.TextField(_("source of the text"))
+    topics = models.ManyToManyField("coordination.Topic", blank=True, verbose_name=_("topics"))
+    gcm_objectives = models.ManyToManyField(
+        "coordination.GcmObjective", blank=True, verbose_name=_("Global Compact objectives")
+    )
+    loaded_from = models.CharField(_("file"), max_length=200)
+
+    class Meta:
+        ordering = ["instrument__code", "pk"]
+        verbose_name = _("provision")
+        verbose_name_plural = _("provisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "reference"], name="law_one_provision_per_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} {self.reference}"
+
+
 class PartyList(models.Model):
     """One edition of an instrument's party list: the status table as copied on ``as_of``."""
 

@@ -24,6 +24,7 @@ from migdev.law.models import (
     PartyAction,
     PartyList,
     Precision,
+    Provision,
     Statement,
 )
 
@@ -41,6 +42,10 @@ def instrument(code: str) -> Instrument | None:
     return (
         Instrument.objects.prefetch_related("topics", "gcm_objectives").filter(code=code.upper()[:20]).first()
     )
+
+
+def provisions(instrument: Instrument) -> list[Provision]:
+    return list(instrument.provisions.prefetch_related("topics", "gcm_objectives").order_by("pk"))
 
 
 def editions(instrument: Instrument) -> list[PartyList]:
@@ -228,6 +233,26 @@ def counts_by_year(instrument: Instrument, *, party_list: PartyList | None = Non
                 sum(1 for s in statuses if s.uncertain),
             )
         )
+    return out
+
+
+def party_counts(party_list: PartyList, days: Sequence[date]) -> dict[date, int]:
+    """The number of parties on each of ``days`` (each clamped to the list's date), from one read of the
+    list's actions: the same rule as ``status`` without building every participant's status per day."""
+    grouped = _by_participant(
+        party_list.actions.only("participant_code", "kind", "date", "year", "precision")
+    )
+    spans = []
+    for actions in grouped.values():
+        consent = next((a for a in actions if a.kind in CONSENT_KINDS), None)
+        denunciation = next((a for a in actions if a.kind == ActionKind.DENUNCIATION), None)
+        start = _effective(consent) if consent else None
+        if start is not None:
+            spans.append((start, _effective(denunciation) if denunciation else None))
+    out = {}
+    for day in days:
+        on = min(day, party_list.as_of)
+        out[day] = sum(1 for start, end in spans if start <= on and not (end is not None and end <= on))
     return out
 
 
