@@ -456,6 +456,24 @@ def _samples() -> dict[str, Sample]:
         ["Senegal", "", "27 Oct 2003"],
         2,
     )
+    samples["law-normlex"] = csv_sample(
+        "C097_2024-05-01",
+        [["Country", "Date", "Status", "Note", "Declarations"]],
+        ["Senegal", "22 Jun 1962", "In Force", "", ""],
+        1,
+    )
+    samples["law-declarations"] = csv_sample(
+        "law_declarations",
+        [["instrument_code", "edition", "iso3", "kind", "date", "text", "source"]],
+        ["CSR1951", "2013-07-06", "SEN", "declaration", "1963-05-02", "text", "s"],
+        4,
+    )
+    samples["law-provisions"] = csv_sample(
+        "law_provisions",
+        [["instrument_code", "provision", "text", "source", "topics", "gcm_objectives"]],
+        ["C097", "Article 2", "text", "s", "trafficking", "3"],
+        5,
+    )
     samples["law-trainings"] = csv_sample(
         "law_trainings",
         [

@@ -33,13 +33,14 @@ def shipped(db: None) -> None:
     load_reference()
 
 
-def write_parties(path: Path, rows: list[dict[str, str]]) -> Path:
-    """A party file in the law-parties layout; missing cells are blank."""
+def write_parties(path: Path, rows: list[dict[str, str]], extra_columns: tuple[str, ...] = ()) -> Path:
+    """A party file in the law-parties layout (plus optional ``extra_columns``); missing cells are blank."""
+    columns = PARTY_COLUMNS + list(extra_columns)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, PARTY_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({column: row.get(column, "") for column in PARTY_COLUMNS})
+            writer.writerow({column: row.get(column, "") for column in columns})
     return path
 
 

@@ -117,3 +117,22 @@ def test_ilo_instruments_have_no_party_list_rather_than_zero_parties() -> None:
 def test_age_in_whole_years() -> None:
     assert selectors.age_in_years(date(2014, 1, 27), date(2026, 1, 26)) == 11
     assert selectors.age_in_years(date(2014, 1, 27), date(2026, 1, 27)) == 12
+
+
+@pytest.mark.usefixtures("shipped")
+def test_party_counts_over_many_days_agree_with_the_status_rule() -> None:
+    from datetime import date as day
+
+    from migdev.law import selectors
+
+    instrument = selectors.instrument("TIP2000")
+    assert instrument is not None
+    party_list = selectors.edition(instrument)
+    assert party_list is not None
+    wanted = [day(2008, 9, 26), day(2014, 5, 21), day(2030, 1, 1)]
+    assert selectors.party_counts(party_list, wanted) == {wanted[0]: 124, wanted[1]: 159, wanted[2]: 159}
+    stateless = selectors.instrument("CSSP1954")
+    assert stateless is not None
+    counts = selectors.party_counts(selectors.edition(stateless), [day(1965, 1, 1), day(1966, 4, 2)])  # type: ignore[arg-type]
+    found = [selectors.status(stateless, d) for d in counts]
+    assert list(counts.values()) == [s.party_count for s in found if s is not None]

@@ -309,7 +309,19 @@ def _profile_context(country: Any) -> dict[str, Any]:
         "income_group": income,
         "income_year": latest_year,
         "names": names,
+        "law_card": None if isinstance(country, ProfileArea) else _law_card(country.iso3),
     }
+
+
+def _law_card(iso3: str) -> Any:
+    """The migration-law module's card of instruments, where that module is installed (None otherwise)."""
+    from django.apps import apps
+
+    if not apps.is_installed("migdev.law"):
+        return None
+    from migdev.law.selectors import profile_card
+
+    return profile_card(iso3)
 
 
 def _profile_countries() -> list[Any]:

@@ -220,6 +220,46 @@ def instrument_counts(
     }
 
 
+class LawProvisionOut(Schema):
+    provision: str
+    text: str = Field(description="Quoted from the source.")
+    source: str
+    topics: list[str] = Field(description="Topic codes: tags by migdev's editors.")
+    gcm_objectives: list[int] = Field(description="Global Compact objectives: tags by migdev's editors.")
+
+
+@router.get(
+    "/instruments/{code}/provisions",
+    response=list[LawProvisionOut],
+    auth=None,
+    summary="Provisions relevant to migration, tagged",
+)
+def instrument_provisions(request: HttpRequest, code: InstrumentCode) -> list[dict[str, Any]]:
+    return [
+        {
+            "provision": p.reference,
+            "text": p.text,
+            "source": p.source,
+            "topics": [topic.code for topic in p.topics.all()],
+            "gcm_objectives": [objective.number for objective in p.gcm_objectives.all()],
+        }
+        for p in selectors.provisions(_found(code))
+    ]
+
+
+class LawStatementOut(Schema):
+    kind: str = Field(
+        description="reservation, declaration, objection, or unspecified (the source does not say)."
+    )
+    made_on: datetime.date | None
+    text: str = Field(description="As the depositary printed it.")
+    source: str
+
+
+def _statements(statements: Any) -> list[dict[str, Any]]:
+    return [{"kind": s.kind, "made_on": s.made_on, "text": s.text, "source": s.source} for s in statements]
+
+
 class LawActionOut(Schema):
     participant: str = Field(description="ISO 3166-1 alpha-3, or EU for the European Union.")
     name_as_printed: str
@@ -228,7 +268,10 @@ class LawActionOut(Schema):
     year: int | None
     precision: str
     raw: str
-    reservations_declarations: str
+    note: str
+    reservations_declarations: list[LawStatementOut] = Field(
+        description="Made with this action; an empty list where the source gives none."
+    )
     source: str
     as_of: datetime.date
 
@@ -255,11 +298,12 @@ def instrument_actions(
             "year": a.year,
             "precision": a.precision,
             "raw": a.raw,
-            "reservations_declarations": a.declarations,
+            "note": a.note,
+            "reservations_declarations": _statements(a.statements.all()),
             "source": a.source,
             "as_of": a.as_of,
         }
-        for a in party_list.actions.order_by("participant_code", "date")
+        for a in party_list.actions.prefetch_related("statements").order_by("participant_code", "date")
     ]
 
 
@@ -273,6 +317,7 @@ class LawCountryInstrumentOut(Schema):
     action: str | None
     since: date | None
     since_year: int | None
+    reservations_declarations: list[LawStatementOut]
 
 
 @router.get(
@@ -310,6 +355,7 @@ def country_instruments(request: HttpRequest, iso3: CountryCode) -> list[dict[st
                 "action": consent.kind if consent else None,
                 "since": consent.date if consent else None,
                 "since_year": consent.year if consent else None,
+                "reservations_declarations": _statements(participant.statements) if participant else [],
             }
         )
     return out

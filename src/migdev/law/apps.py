@@ -22,9 +22,9 @@ class LawConfig(AppConfig):
         from migdev.core.demo import register_demo_seeder
         from migdev.dataio.registry import register_format
         from migdev.law import demo
-        from migdev.law.loaders import FORMATS, IMPLEMENTATIONS
+        from migdev.law.loaders import DECLARATIONS, FORMATS, IMPLEMENTATIONS, PROVISIONS
         from migdev.law.trainings import FORMAT as TRAININGS
 
-        for load_format in (*FORMATS, IMPLEMENTATIONS, TRAININGS):
+        for load_format in (*FORMATS, DECLARATIONS, PROVISIONS, IMPLEMENTATIONS, TRAININGS):
             register_format(load_format)
         register_demo_seeder("law", demo.seed)

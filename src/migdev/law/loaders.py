@@ -42,7 +42,18 @@ from migdev.dataio.errors import ErrorCollector
 from migdev.dataio.progress import Progress
 from migdev.dataio.readers import estimate_data_rows, read_table
 from migdev.dataio.registry import ImportResult, LoadFormat
-from migdev.law.models import EU_CODE, ActionKind, Instrument, PartyAction, PartyList, Precision
+from migdev.indicators.cache import bump_data_version
+from migdev.law.models import (
+    CONSENT_KINDS,
+    EU_CODE,
+    ActionKind,
+    Instrument,
+    PartyAction,
+    PartyList,
+    Precision,
+    Statement,
+    StatementKind,
+)
 from migdev.reference.models import Country
 
 if TYPE_CHECKING:
@@ -251,6 +262,15 @@ class ParsedAction:
 
 
 @dataclass
+class ParsedStatement:
+    kind: str
+    made_on: date | None
+    text: str
+    source: str
+    row: int
+
+
+@dataclass
 class ParsedParticipant:
     row: int
     code: str
@@ -259,8 +279,8 @@ class ParsedParticipant:
     source: str
     note: str
     as_of: date
-    declarations: str = ""
     actions: list[ParsedAction] = field(default_factory=list)
+    statements: list[ParsedStatement] = field(default_factory=list)
 
 
 ACTION_WORDS = {
@@ -388,9 +408,16 @@ def load_parties(path: Path, *, progress: Progress, user: User | None) -> Import
             source=source,
             note=(row["note"] or "").strip(),
             as_of=as_of,
-            declarations=(row["reservations_declarations"] or "").strip(),
         )
         _parse_actions(problems, number, row, participant)
+        declared = (row["reservations_declarations"] or "").strip()
+        if declared:
+            consent = next((a for a in participant.actions if a.kind in CONSENT_KINDS), None)
+            participant.statements.append(
+                ParsedStatement(
+                    StatementKind.UNSPECIFIED, consent.date if consent else None, declared, source, number
+                )
+            )
         participants.append(participant)
     if read == 0:
         problems.add(None, None, _("the file has no data rows"))
@@ -499,7 +526,6 @@ def _write_edition(
             year=action.year,
             precision=action.precision,
             raw=action.raw,
-            declarations=participant.declarations,
             source=participant.source,
             note=participant.note,
             as_of=participant.as_of,
@@ -508,6 +534,23 @@ def _write_edition(
         for participant in participants
         for action in participant.actions
     )
+    stored: dict[str, dict[str, PartyAction]] = {}
+    for action in PartyAction.objects.filter(party_list=party_list):
+        stored.setdefault(action.participant_code, {})[action.kind] = action
+    Statement.objects.bulk_create(
+        Statement(
+            action=_carrier(stored[participant.code]),
+            kind=statement.kind,
+            made_on=statement.made_on,
+            text=statement.text,
+            source=statement.source,
+            row=statement.row,
+        )
+        for participant in participants
+        for statement in participant.statements
+    )
+    # The country profiles (indicators) cache a card of each country's instruments.
+    bump_data_version()
     count = len(participants)
     return ImportResult(
         read=count,
@@ -515,6 +558,13 @@ def _write_edition(
         updated=count if existing else 0,
         rejected=0,
     )
+
+
+def _carrier(mine: dict[str, PartyAction]) -> PartyAction:
+    """The action a participant's reservations and declarations are attached to: its consent to be bound,
+    else its signature, else its only row."""
+    consent = next((mine[kind] for kind in CONSENT_KINDS if kind in mine), None)
+    return consent or mine.get(ActionKind.SIGNATURE) or next(iter(mine.values()))
 
 
 # --- UN Treaty Collection status table -----------------------------------------------------------------
@@ -657,6 +707,162 @@ def load_untc_status(path: Path, *, progress: Progress, user: User | None) -> Im
     return _write_edition(instrument, participants, path, "law-untc-status")
 
 
+# --- ILO NORMLEX ratification table --------------------------------------------------------------------
+
+NORMLEX_DATE = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[A-Z][a-z]{2}) (?P<year>\d{4})$")
+NORMLEX_DENOUNCED = re.compile(
+    r"^(?:denounced|automatic denunciation)(?: on)? (?P<date>\d{1,2} [A-Z][a-z]{2} \d{4})(?: .*)?$",
+    re.IGNORECASE,
+)
+NORMLEX_IN_FORCE = "in force"
+NORMLEX_NOT_IN_FORCE = "not in force"
+NORMLEX_ALIASES = {
+    "Ratification date": "Date",
+    "Current status": "Status",
+    "Exclusions and declarations": "Declarations",
+}
+
+
+def _normlex_date(problems: ErrorCollector, number: int, column: str, text: str) -> date | None:
+    match = NORMLEX_DATE.match(text)
+    if not match:
+        problems.add(
+            number,
+            column,
+            _("not a date as NORMLEX prints it in English (“02 Mar 2005”): “%(value)s”")
+            % {"value": text[:40]},
+        )
+        return None
+    month = MONTHS.get(match["month"])
+    try:
+        if month is None:
+            raise ValueError(match["month"])
+        return date(int(match["year"]), month, int(match["day"]))
+    except ValueError:
+        problems.add(number, column, _("no such day: “%(value)s”") % {"value": text[:40]})
+        return None
+
+
+def load_normlex(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
+    """NORMLEX's "Ratifications of <instrument>" table saved as CSV: ``Country``, ``Date`` (of the
+    ratification's registration), ``Status`` (“In Force”, “Not in force”, “Denounced on 12 Jul 2018”),
+    optional ``Note`` and ``Declarations`` (the exclusions and declarations NORMLEX prints under the
+    country's name). Named ``<instrument code>_<YYYY-MM-DD>.csv``. NORMLEX lists ratifications only: an ILO
+    convention is not signed, so the table has no signatures."""
+    problems = ErrorCollector(path.name)
+    named = UNTC_NAME.match(path.stem)
+    instrument = None
+    as_of = None
+    if named:
+        instrument = Instrument.objects.filter(code=named["code"]).first()
+        try:
+            as_of = date.fromisoformat(named["date"])
+        except ValueError:
+            as_of = None
+    if instrument is None or as_of is None:
+        problems.add(
+            None,
+            None,
+            _(
+                "name the file <instrument code>_<YYYY-MM-DD>.csv, for a loaded instrument and the day the "
+                "NORMLEX table was copied (e.g. C097_2024-05-01.csv)"
+            ),
+        )
+    elif instrument.body != "ILO":
+        problems.add(
+            None,
+            None,
+            _("NORMLEX holds the ILO's instruments; %(code)s is not one (its body is %(body)s)")
+            % {"code": instrument.code, "body": instrument.body},
+        )
+    known = set(Country.objects.values_list("iso3", flat=True))
+    source = _("ILO NORMLEX ratification table, copied %(date)s (%(file)s)") % {
+        "date": as_of.isoformat() if as_of else "?",
+        "file": path.name,
+    }
+    participants: list[ParsedParticipant] = []
+    seen: dict[str, int] = {}
+    read = 0
+    progress.start(estimate_data_rows(path))
+    rows = read_table(
+        path,
+        required=frozenset({"Country", "Date", "Status"}),
+        optional=frozenset({"Note", "Declarations"}),
+        aliases=NORMLEX_ALIASES,
+    )
+    for number, row in rows:
+        read += 1
+        progress.advance(1)
+        name = _text(row["Country"])
+        code = _participant_code(problems, number, name, "Country", known)
+        if code is None:
+            continue
+        if code in seen:
+            problems.add(number, "Country", _("this country is also on row %(row)d") % {"row": seen[code]})
+            continue
+        seen[code] = number
+        note = _text(row["Note"])
+        participant = ParsedParticipant(
+            row=number,
+            code=code,
+            name=name,
+            entity_type="state",
+            source=source,
+            note=note,
+            as_of=as_of or date.min,
+        )
+        date_text, status_text = _text(row["Date"]), _text(row["Status"])
+        ratified = None
+        if not date_text:
+            problems.add(number, "Date", _("the date of the ratification is required"))
+        else:
+            ratified = _normlex_date(problems, number, "Date", date_text)
+        denounced_match = NORMLEX_DENOUNCED.match(status_text)
+        denounced = None
+        if denounced_match:
+            denounced = _normlex_date(problems, number, "Status", denounced_match["date"])
+            if denounced and ratified and denounced < ratified:
+                problems.add(number, "Status", _("denounced before the ratification"))
+        elif status_text.lower() == NORMLEX_NOT_IN_FORCE:
+            # Ratified, not yet in force for this country (an ILO convention enters into force for a Member
+            # twelve months after the registration): the ratification counts, the note says so.
+            # The note quotes the source (NORMLEX's English page), so it is stored untranslated.
+            participant.note = " ".join(f"NORMLEX: “{status_text}”. {note}".split())
+        elif status_text.lower() != NORMLEX_IN_FORCE:
+            problems.add(
+                number,
+                "Status",
+                _("“In Force”, “Not in force” or “Denounced on <date>”, not “%(value)s”")
+                % {"value": status_text[:60]},
+            )
+        if ratified:
+            participant.actions.append(
+                ParsedAction(ActionKind.RATIFICATION, ratified, ratified.year, Precision.DAY, date_text)
+            )
+        if denounced:
+            participant.actions.append(
+                ParsedAction(ActionKind.DENUNCIATION, denounced, denounced.year, Precision.DAY, status_text)
+            )
+        for action in participant.actions:
+            if as_of and action.date and action.date > as_of:
+                problems.add(
+                    number,
+                    "Date" if action.kind == ActionKind.RATIFICATION else "Status",
+                    _("a date after the day the table was copied (%(date)s)") % {"date": as_of},
+                )
+        declared = (row["Declarations"] or "").strip()
+        if declared:
+            participant.statements.append(
+                ParsedStatement(StatementKind.DECLARATION, ratified, declared, source, number)
+            )
+        participants.append(participant)
+    if read == 0:
+        problems.add(None, None, _("the file has no data rows"))
+    problems.raise_if_any(read=read)
+    assert instrument is not None  # for mypy: a file without its instrument was refused above
+    return _write_edition(instrument, participants, path, "law-normlex")
+
+
 FORMATS = (
     LoadFormat(
         name="law-instruments",
@@ -685,6 +891,227 @@ FORMATS = (
         loader=load_untc_status,
         permissions=("law.add_partylist",),
     ),
+    LoadFormat(
+        name="law-normlex",
+        description=gettext_lazy(
+            "An ILO NORMLEX ratification table saved as CSV (Country, Date, Status, Note, Declarations), named "
+            "<instrument code>_<YYYY-MM-DD>.csv; loads as a new edition of the ILO instrument's party list."
+        ),
+        loader=load_normlex,
+        permissions=("law.add_partylist",),
+    ),
+)
+
+
+# --- reservations and declarations ---------------------------------------------------------------------
+
+STATEMENT_WORDS = {
+    "reservation": StatementKind.RESERVATION,
+    "declaration": StatementKind.DECLARATION,
+    "objection": StatementKind.OBJECTION,
+}
+DECLARATIONS_REQUIRED = frozenset({"instrument_code", "iso3", "kind", "text", "source"})
+DECLARATIONS_OPTIONAL = frozenset({"edition", "date"})
+STATEMENT_TEXT_LIMIT = 20_000
+
+
+def load_declarations(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
+    """Reservations, declarations and objections, as the depositary printed them, attached to a participant's
+    consent (else signature) in one edition of a party list: ``instrument_code``, ``iso3`` (or EU), ``kind``,
+    ``text``, ``source``, optional ``edition`` (the list's date; default the newest) and ``date``. The same
+    participant, kind and text loaded again updates its date and source instead of adding a copy."""
+    problems = ErrorCollector(path.name)
+    instruments = {instrument.code: instrument for instrument in Instrument.objects.all()}
+    lists: dict[tuple[str, date | None], PartyList | None] = {}
+    carriers: dict[int, dict[str, dict[str, PartyAction]]] = {}
+    wanted: dict[tuple[int, str, str], dict[str, object]] = {}
+    first_row: dict[tuple[int, str, str], int] = {}
+    read = 0
+    progress.start(estimate_data_rows(path))
+    for number, row in read_table(path, required=DECLARATIONS_REQUIRED, optional=DECLARATIONS_OPTIONAL):
+        read += 1
+        progress.advance(1)
+        code = _text(row["instrument_code"]).upper()
+        instrument = instruments.get(code)
+        if instrument is None:
+            problems.add(number, "instrument_code", _("unknown instrument “%(code)s”") % {"code": code[:20]})
+            continue
+        edition_day = _iso_date(problems, number, "edition", row["edition"])
+        if problems.row_has_errors(number):
+            continue
+        key = (code, edition_day)
+        if key not in lists:
+            found = instrument.party_lists.order_by("-as_of")
+            lists[key] = (found.filter(as_of=edition_day) if edition_day else found).first()
+        party_list = lists[key]
+        if party_list is None:
+            problems.add(
+                number,
+                "edition" if edition_day else "instrument_code",
+                _("%(code)s has no party list dated %(date)s")
+                % {"code": code, "date": edition_day.isoformat() if edition_day else "—"}
+                if edition_day
+                else _("%(code)s has no party list loaded") % {"code": code},
+            )
+            continue
+        if party_list.pk not in carriers:
+            grouped: dict[str, dict[str, PartyAction]] = {}
+            for action in party_list.actions.all():
+                grouped.setdefault(action.participant_code, {})[action.kind] = action
+            carriers[party_list.pk] = grouped
+        participant = _text(row["iso3"]).upper()
+        if participant not in carriers[party_list.pk]:
+            problems.add(
+                number,
+                "iso3",
+                _("%(code)s is not a participant in the %(instrument)s list as of %(date)s")
+                % {"code": participant[:3] or "—", "instrument": code, "date": party_list.as_of.isoformat()},
+            )
+            continue
+        kind = STATEMENT_WORDS.get(_text(row["kind"]).lower())
+        if kind is None:
+            problems.add(number, "kind", _("one of: %(values)s") % {"values": "; ".join(STATEMENT_WORDS)})
+        made_on = _iso_date(problems, number, "date", row["date"])
+        if made_on and made_on > party_list.as_of:
+            problems.add(
+                number, "date", _("after the date of the party list (%(date)s)") % {"date": party_list.as_of}
+            )
+        text = (row["text"] or "").strip()
+        if not text:
+            problems.add(number, "text", _("the text as the depositary printed it is required"))
+        elif len(text) > STATEMENT_TEXT_LIMIT:
+            problems.add(number, "text", _("longer than %(n)d characters") % {"n": STATEMENT_TEXT_LIMIT})
+        source = _text(row["source"])
+        if not source:
+            problems.add(number, "source", _("every row needs its source"))
+        if kind is None or problems.row_has_errors(number):
+            continue
+        carrier = _carrier(carriers[party_list.pk][participant])
+        unique = (carrier.pk, str(kind), text)
+        if unique in first_row:
+            problems.add(
+                number, "text", _("the same statement is also on row %(row)d") % {"row": first_row[unique]}
+            )
+            continue
+        first_row[unique] = number
+        wanted[unique] = {"made_on": made_on, "source": source, "row": number}
+    if read == 0:
+        problems.add(None, None, _("the file has no data rows"))
+    problems.raise_if_any(read=read)
+    created = updated = 0
+    for (action_pk, kind_value, text), values in wanted.items():
+        _statement, was_created = Statement.objects.update_or_create(
+            action_id=action_pk, kind=kind_value, text=text, defaults=values
+        )
+        created += was_created
+        updated += not was_created
+    bump_data_version()
+    return ImportResult(read=read, created=created, updated=updated, rejected=0)
+
+
+DECLARATIONS = LoadFormat(
+    name="law-declarations",
+    description=gettext_lazy(
+        "Reservations, declarations and objections of a party (instrument_code, iso3, kind, text, source, "
+        "optional edition and date), attached to its consent in a loaded party list."
+    ),
+    loader=load_declarations,
+    permissions=("law.add_statement", "law.change_statement"),
+)
+
+
+# --- provisions tagged with topics and Global Compact objectives -------------------------------------
+
+PROVISIONS_REQUIRED = frozenset({"instrument_code", "provision", "text", "source"})
+PROVISIONS_OPTIONAL = frozenset({"topics", "gcm_objectives"})
+PROVISION_TEXT_LIMIT = 20_000
+
+
+def load_provisions(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
+    """``instrument_code``, ``provision`` (Article 11(2)), ``text`` (quoted from ``source``), ``source`` (where
+    anyone can read that text), optional ``topics`` (codes) and ``gcm_objectives`` (1–23), ``;``-separated.
+    A provision already stored is updated (text, source and tags replaced); all or nothing."""
+    from migdev.law.models import Provision
+
+    problems = ErrorCollector(path.name)
+    instruments = {instrument.code: instrument for instrument in Instrument.objects.all()}
+    topics = {topic.code: topic for topic in Topic.objects.all()}
+    objectives = {objective.number: objective for objective in GcmObjective.objects.all()}
+    wanted: dict[tuple[str, str], tuple[dict[str, object], list[Topic], list[GcmObjective]]] = {}
+    first_row: dict[tuple[str, str], int] = {}
+    read = 0
+    progress.start(estimate_data_rows(path))
+    for number, row in read_table(path, required=PROVISIONS_REQUIRED, optional=PROVISIONS_OPTIONAL):
+        read += 1
+        progress.advance(1)
+        code = _text(row["instrument_code"]).upper()
+        if code not in instruments:
+            problems.add(number, "instrument_code", _("unknown instrument “%(code)s”") % {"code": code[:20]})
+        reference = _text(row["provision"])
+        if not reference:
+            problems.add(number, "provision", _("the provision's number is required (e.g. Article 11)"))
+        elif len(reference) > 60:
+            problems.add(number, "provision", _("longer than %(n)d characters") % {"n": 60})
+        text = (row["text"] or "").strip()
+        if not text:
+            problems.add(number, "text", _("the text, quoted from the source, is required"))
+        elif len(text) > PROVISION_TEXT_LIMIT:
+            problems.add(number, "text", _("longer than %(n)d characters") % {"n": PROVISION_TEXT_LIMIT})
+        source = _text(row["source"])
+        if not source:
+            problems.add(number, "source", _("every row needs its source"))
+        topic_codes = [part.strip() for part in (row["topics"] or "").split(";") if part.strip()]
+        unknown = [item for item in topic_codes if item not in topics]
+        if unknown:
+            problems.add(
+                number, "topics", _("unknown topics: %(codes)s") % {"codes": ", ".join(unknown)[:200]}
+            )
+        numbers = [part.strip() for part in (row["gcm_objectives"] or "").split(";") if part.strip()]
+        wrong = [part for part in numbers if not part.isdigit() or int(part) not in objectives]
+        if wrong:
+            problems.add(
+                number,
+                "gcm_objectives",
+                _("Global Compact objectives are numbered 1 to 23: %(values)s")
+                % {"values": ", ".join(wrong)[:200]},
+            )
+        key = (code, reference)
+        if key in first_row:
+            problems.add(
+                number, "provision", _("this provision is also on row %(row)d") % {"row": first_row[key]}
+            )
+            continue
+        first_row[key] = number
+        if problems.row_has_errors(number):
+            continue
+        wanted[key] = (
+            {"text": text, "source": source, "loaded_from": path.name[:200]},
+            [topics[item] for item in topic_codes],
+            [objectives[int(part)] for part in numbers],
+        )
+    if read == 0:
+        problems.add(None, None, _("the file has no data rows"))
+    problems.raise_if_any(read=read)
+    created = updated = 0
+    for (code, reference), (values, provision_topics, provision_objectives) in wanted.items():
+        provision, was_created = Provision.objects.update_or_create(
+            instrument=instruments[code], reference=reference, defaults=values
+        )
+        provision.topics.set(provision_topics)
+        provision.gcm_objectives.set(provision_objectives)
+        created += was_created
+        updated += not was_created
+    return ImportResult(read=read, created=created, updated=updated, rejected=0)
+
+
+PROVISIONS = LoadFormat(
+    name="law-provisions",
+    description=gettext_lazy(
+        "Provisions of an instrument relevant to migration: instrument_code, provision, text (quoted), source, "
+        "topics and gcm_objectives (tags by migdev's editors)."
+    ),
+    loader=load_provisions,
+    permissions=("law.add_provision", "law.change_provision"),
 )
 
 

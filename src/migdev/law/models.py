@@ -70,6 +70,38 @@ class Instrument(models.Model):
         return bool(getattr(self, f"title_{name_language()}"))
 
 
+class Provision(models.Model):
+    """A provision of an instrument relevant to migration, quoted from a source anyone can read, tagged by
+    migdev's editors with the platform's topics and the Global Compact objectives it serves."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="provisions", verbose_name=_("instrument")
+    )
+    reference = models.CharField(
+        _("provision"), max_length=60, help_text=_("As the instrument numbers it: Article 11(2).")
+    )
+    text = models.TextField(_("text as quoted"))
+    source = models.TextField(_("source of the text"))
+    topics = models.ManyToManyField("coordination.Topic", blank=True, verbose_name=_("topics"))
+    gcm_objectives = models.ManyToManyField(
+        "coordination.GcmObjective", blank=True, verbose_name=_("Global Compact objectives")
+    )
+    loaded_from = models.CharField(_("file"), max_length=200)
+
+    class Meta:
+        ordering = ["instrument__code", "pk"]
+        verbose_name = _("provision")
+        verbose_name_plural = _("provisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "reference"], name="law_one_provision_per_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} {self.reference}"
+
+
 class PartyList(models.Model):
     """One edition of an instrument's party list: the status table as copied on ``as_of``."""
 
@@ -140,7 +172,6 @@ class PartyAction(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     precision = models.CharField(_("precision"), max_length=4, choices=Precision.choices)
     raw = models.CharField(_("cell as printed"), max_length=200, blank=True)
-    declarations = models.TextField(_("reservations and declarations"), blank=True)
     source = models.TextField(_("source"))
     note = models.TextField(_("note"), blank=True)
     as_of = models.DateField(_("snapshot date"))
@@ -154,6 +185,35 @@ class PartyAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_code} {self.kind} {self.date or self.year or ''}"
+
+
+class StatementKind(models.TextChoices):
+    RESERVATION = "reservation", _("Reservation")
+    DECLARATION = "declaration", _("Declaration")
+    OBJECTION = "objection", _("Objection")
+    UNSPECIFIED = "unspecified", _("Reservation or declaration (type not given by the source)")
+
+
+class Statement(models.Model):
+    """A reservation, declaration or objection made with one party action (usually the consent to be bound),
+    as the source printed it: the text is the depositary's, never paraphrased."""
+
+    action = models.ForeignKey(
+        PartyAction, on_delete=models.CASCADE, related_name="statements", verbose_name=_("party action")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=StatementKind.choices)
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    text = models.TextField(_("text"))
+    source = models.TextField(_("source"))
+    row = models.PositiveIntegerField(_("row in the file"))
+
+    class Meta:
+        ordering = ["action__participant_code", "made_on", "pk"]
+        verbose_name = _("reservation or declaration")
+        verbose_name_plural = _("reservations and declarations")
+
+    def __str__(self) -> str:
+        return f"{self.action.participant_code} {self.kind}"
 
 
 class Training(VersionedModel):

@@ -24,6 +24,8 @@ from migdev.law.models import (
     PartyAction,
     PartyList,
     Precision,
+    Provision,
+    Statement,
 )
 
 
@@ -40,6 +42,10 @@ def instrument(code: str) -> Instrument | None:
     return (
         Instrument.objects.prefetch_related("topics", "gcm_objectives").filter(code=code.upper()[:20]).first()
     )
+
+
+def provisions(instrument: Instrument) -> list[Provision]:
+    return list(instrument.provisions.prefetch_related("topics", "gcm_objectives").order_by("pk"))
 
 
 def editions(instrument: Instrument) -> list[PartyList]:
@@ -74,7 +80,7 @@ class ParticipantStatus:
     signature: PartyAction | None
     denunciation: PartyAction | None
     listed_without_date: bool
-    declarations: str
+    actions: tuple[PartyAction, ...]
     source: str
     as_of: date
     note: str
@@ -82,6 +88,12 @@ class ParticipantStatus:
     @property
     def is_state(self) -> bool:
         return self.code != EU_CODE
+
+    @property
+    def statements(self) -> list[Statement]:
+        """Reservations, declarations and objections made with any of the actions (prefetch them)."""
+        found = [statement for action in self.actions for statement in action.statements.all()]
+        return sorted(found, key=lambda s: (s.made_on or date.min, s.pk))
 
 
 def participant_status(actions: Sequence[PartyAction], on: date) -> ParticipantStatus:
@@ -114,7 +126,7 @@ def participant_status(actions: Sequence[PartyAction], on: date) -> ParticipantS
         signature=signature,
         denunciation=denunciation,
         listed_without_date=any(a.kind == ActionKind.LISTED for a in actions),
-        declarations=first.declarations,
+        actions=tuple(actions),
         source=first.source,
         as_of=max(a.as_of for a in actions),
         note=first.note,
@@ -183,7 +195,7 @@ def status(
     if party_list is None:
         return None
     day = min(on or party_list.as_of, party_list.as_of)
-    grouped = _by_participant(party_list.actions.all())
+    grouped = _by_participant(party_list.actions.prefetch_related("statements"))
     participants = [participant_status(actions, day) for actions in grouped.values()]
     return Status(instrument, party_list, on or party_list.as_of, participants)
 
@@ -224,6 +236,26 @@ def counts_by_year(instrument: Instrument, *, party_list: PartyList | None = Non
     return out
 
 
+def party_counts(party_list: PartyList, days: Sequence[date]) -> dict[date, int]:
+    """The number of parties on each of ``days`` (each clamped to the list's date), from one read of the
+    list's actions: the same rule as ``status`` without building every participant's status per day."""
+    grouped = _by_participant(
+        party_list.actions.only("participant_code", "kind", "date", "year", "precision")
+    )
+    spans = []
+    for actions in grouped.values():
+        consent = next((a for a in actions if a.kind in CONSENT_KINDS), None)
+        denunciation = next((a for a in actions if a.kind == ActionKind.DENUNCIATION), None)
+        start = _effective(consent) if consent else None
+        if start is not None:
+            spans.append((start, _effective(denunciation) if denunciation else None))
+    out = {}
+    for day in days:
+        on = min(day, party_list.as_of)
+        out[day] = sum(1 for start, end in spans if start <= on and not (end is not None and end <= on))
+    return out
+
+
 @dataclass(frozen=True)
 class CountryInstrument:
     instrument: Instrument
@@ -239,11 +271,30 @@ def country_instruments(iso3: str) -> list[CountryInstrument]:
         party_list = lists[0] if lists else None
         participant = None
         if party_list is not None:
-            actions = list(party_list.actions.filter(participant_code=iso3))
+            actions = list(party_list.actions.filter(participant_code=iso3).prefetch_related("statements"))
             if actions:
                 participant = participant_status(actions, party_list.as_of)
         out.append(CountryInstrument(item, participant, party_list))
     return out
+
+
+@dataclass(frozen=True)
+class ProfileCard:
+    """The country migration profile's card: the instruments the country is party to, each as of its list's
+    date, and how many binding instruments have no party list (so their absence is never read as "not party")."""
+
+    parties: list[CountryInstrument]
+    without_list: list[Instrument]
+
+
+def profile_card(iso3: str) -> ProfileCard:
+    items = country_instruments(iso3)
+    return ProfileCard(
+        parties=[item for item in items if item.status is not None and item.status.is_party],
+        without_list=[
+            item.instrument for item in items if item.party_list is None and item.instrument.binding
+        ],
+    )
 
 
 def age_in_years(as_of: date, today: date) -> int:

@@ -111,6 +111,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
         "instrument": instrument,
         "editions": editions,
         "party_list": party_list,
+        "provisions": selectors.provisions(instrument),
         "sources": _source_lines(instrument, party_list),
     }
     if party_list is not None:

@@ -1,0 +1,52 @@
+"""Migration-law pages with the parts added for #18's second round (an ILO list loaded from NORMLEX, its
+declarations, tagged provisions) and the country profile's card of instruments: accessible in each language."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.checks import assert_accessible, assert_no_console_errors
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NORMLEX_FIXTURE = Path(__file__).resolve().parents[1] / "law" / "fixtures" / "C097_2024-05-01.csv"
+
+
+@pytest.fixture
+def law_data(tmp_path: Path) -> None:
+    from migdev.dataio.services import import_file
+    from migdev.law.services import load_reference
+
+    load_reference()
+    import_file(format_name="law-normlex", path=NORMLEX_FIXTURE)
+    provisions = tmp_path / "provisions.csv"
+    provisions.write_text(
+        "instrument_code,provision,text,source,topics,gcm_objectives\n"
+        "C097,Article 2,Test text standing for a quoted article.,test source,,1\n",
+        encoding="utf-8",
+    )
+    import_file(format_name="law-provisions", path=provisions)
+
+
+@pytest.mark.usefixtures("law_data")
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize(
+    "path",
+    ["/{lang}/law/instruments/C097/", "/{lang}/law/countries/DZA/", "/{lang}/indicators/countries/DZA/"],
+)
+def test_law_pages_are_accessible_in_each_language(
+    page: Page,
+    live_server: Any,
+    external_requests: list[str],
+    console_errors: list[str],
+    language: str,
+    path: str,
+) -> None:
+    response = page.goto(live_server.url + path.format(lang=language))
+    assert response is not None and response.status == 200
+    assert page.locator("html").get_attribute("lang") == language
+    assert_accessible(page)
+    assert external_requests == []
+    assert_no_console_errors(console_errors)
