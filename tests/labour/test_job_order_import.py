@@ -272,6 +272,11 @@ def test_scheme_officer_uploads_on_the_page(verified: World, tmp_path: Path) -> 
     job_run_now(job_id=failed.pk)
     failed.refresh_from_db()
     assert failed.status == "failed" and "wage_amount" in failed.error and "bad.csv" in failed.error
+    # The officer reads the refusal, with its row and column, on the job's page.
+    report = officer.get(f"/en/jobs/{failed.pk}/")
+    assert report.status_code == 200 and "wage_amount" in report.content.decode()
+    # The officer holds no general import permission: the platform's import page stays closed to them.
+    assert officer.get("/en/data/import/").status_code == 403
     for user in (world.employer_user, world.pes, world.recruiter_user):
         client = Client()
         login_verified(client, user)
