@@ -20,4 +20,6 @@ urlpatterns = [
     path("applications/<int:pk>/certificate/", views.orientation_certificate, name="orientation_certificate"),
     path("check-ins/", views.check_in_alerts, name="check_in_alerts"),
     path("title-mappings/", views.title_mappings, name="title_mappings"),
+    path("dashboard/", views.scheme_dashboard, name="dashboard"),
+    path("dashboard/brain-drain/", views.brain_drain, name="brain_drain"),
 ]
