@@ -260,7 +260,7 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
     if not len(rows):
         return Shortlist(job_order.pk, [], considered, excluded, weights.as_dict())
     people, openings = _cached_arrays(job_order, profiles, rows, index)
-    options = {
+    options: dict[str, Any] = {
         "weights": weights,
         "graph": graph,
         "skill_specificity": specificity,
