@@ -364,7 +364,7 @@ def child_inprocess(options: dict[str, Any]) -> dict[str, Any]:
     times: list[float] = []
     sql_times: list[float] = []
     overlap: list[float] = []
-    for pk in options["shortlist_job_orders"]:
+    for pk in options["shortlist_job_orders"][: options.get("inprocess_job_orders", 5)]:
         job_order = JobOrder.objects.select_related("scheme").get(pk=pk)
         started = time.perf_counter()
         result = matching.shortlist(job_order)
@@ -617,6 +617,7 @@ def main() -> None:
     parser.add_argument("--round-workers", type=int, default=5000)
     parser.add_argument("--round-job-orders", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--inprocess-job-orders", type=int, default=5, help="job orders timed in process")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-round", action="store_true")
     parser.add_argument(
@@ -663,7 +664,9 @@ def main() -> None:
             if options.data_dir:
                 seeded_file.write_text(json.dumps(seeded))
         print(f"seeded {seeded['workers_total']:,} workers in {seeded['seed_s']:.0f} s", flush=True)
-        inprocess = run_child(env, data_dir, "inprocess", seeded)
+        inprocess = run_child(
+            env, data_dir, "inprocess", {**seeded, "inprocess_job_orders": options.inprocess_job_orders}
+        )
         print(f"in process: {inprocess}", flush=True)
         http = None if options.skip_http else bench_http(env, data_dir, seeded, options)
         if http:
@@ -718,8 +721,8 @@ def main() -> None:
         "shortlist_in_process": inprocess,
         "http": http,
         "round": scheme_round,
-        "workers": options.workers,
-        "job_orders": options.job_orders,
+        "workers": seeded["workers_total"],
+        "shortlist_job_orders": len(seeded["shortlist_job_orders"]),
         "seed": SEED,
         "versions": {
             "python": platform.python_version(),
