@@ -210,6 +210,206 @@ def _arrays(
 
 
 def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
+    """The same shortlist as :func:`shortlist_unoptimised`, without reading every profile on every call.
+
+    The database answers who may be shown (consent, scheme consent, origin, not an applicant, legal age) and
+    the counts of those left out, in two queries; the profiles come from :mod:`migdev.labour.pool`. Only
+    workers holding, or credited through the skill graph with, at least one of the job's skills are ranked
+    (the others score 0 on skills and never pass ``MIN_SKILL_SCORE``), and only the top ``limit`` are
+    explained."""
+    from migdev.labour import pool
+    from migdev.skills.engine import matcher_for
+    from migdev.skills.selectors import current_edition
+
+    edition = current_edition("esco")
+    entry = matcher_for(edition) if edition is not None else None
+    if entry is None or not entry.skill_index:
+        return shortlist_unoptimised(job_order, limit=limit)
+    index, graph, specificity = entry.skill_index, entry.matcher.graph, entry.matcher.specificity
+    weights = engine_math.ComponentWeights()
+    eligible, excluded = _eligible(job_order)
+    total_eligible = excluded.pop("eligible")
+    youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
+    border = list(eligible.filter(birth_month=youngest_allowed.replace(day=1)).only("pk", "birth_month"))
+    minors = {worker.pk for worker in border if not _of_age(worker, job_order.start_date)}
+    excluded["under_legal_age"] += len(minors)
+    considered = total_eligible - len(minors)
+    if considered <= 0:
+        return Shortlist(job_order.pk, [], 0, excluded, weights.as_dict())
+
+    profiles = pool.profiles(index, len(index), (entry.edition_id, entry.revision, id(index)))
+    job_skills = sorted(
+        {index[u] for u in [*job_order.essential_skill_uris, *job_order.optional_skill_uris] if u in index}
+    )
+    if job_skills:
+        crediting = _crediting_skills(graph, job_skills)
+        holders = profiles.skills_by_column[:, crediting]
+        rows = np.unique(holders.indices) if holders.nnz else np.empty(0, dtype=np.int64)
+    else:
+        rows = np.arange(len(profiles.ids))
+    candidate_ids = profiles.ids[rows]
+    if len(candidate_ids) * 4 < len(profiles.ids):
+        shown: set[int] = set()
+        for start in range(0, len(candidate_ids), 900):
+            chunk = [int(pk) for pk in candidate_ids[start : start + 900]]
+            shown.update(eligible.filter(pk__in=chunk).values_list("pk", flat=True))
+    else:
+        shown = set(eligible.values_list("pk", flat=True))
+    keep = np.array([int(pk) in shown and int(pk) not in minors for pk in candidate_ids], dtype=bool)
+    rows = rows[keep] if len(rows) else rows
+    if not len(rows):
+        return Shortlist(job_order.pk, [], considered, excluded, weights.as_dict())
+    people, openings = _cached_arrays(job_order, profiles, rows, index)
+    options: dict[str, Any] = {
+        "weights": weights,
+        "graph": graph,
+        "skill_specificity": specificity,
+        "requirements": REQUIREMENTS,
+    }
+    ranking = engine_math.rank_matches(
+        people, openings, top_n=min(limit, len(rows)), direction="people_for_openings", **options
+    )
+    chosen = [int(person) for person in ranking.index[0] if person >= 0]
+    scores = [
+        float(score) for person, score in zip(ranking.index[0], ranking.score[0], strict=True) if person >= 0
+    ]
+    top_people, _ = _cached_arrays(job_order, profiles, rows[chosen], index)
+    identities = {
+        pk: (pseudonym, skill_uris)
+        for pk, pseudonym, skill_uris in Worker.objects.filter(
+            pk__in=[int(profiles.ids[rows[c]]) for c in chosen]
+        ).values_list("pk", "pseudonym", "skill_uris")
+    }
+    essential = set(job_order.essential_skill_uris)
+    candidates = []
+    details = engine_math.explain_pairs(top_people, openings, **options)
+    for place, (person, score) in enumerate(zip(chosen, scores, strict=True)):
+        worker_id = int(profiles.ids[rows[person]])
+        pseudonym, skill_uris = identities[worker_id]
+        detail = details[place]
+        held = set(skill_uris)
+        candidates.append(
+            Candidate(
+                worker_id=worker_id,
+                pseudonym=pseudonym,
+                score=round(score, 4),
+                sub_scores={name: round(float(values[0]), 4) for name, values in detail.parts.items()},
+                essential_matched=[u for u in job_order.essential_skill_uris if u in held],
+                essential_missing=[u for u in job_order.essential_skill_uris if u not in held],
+                optional_matched=[
+                    u for u in job_order.optional_skill_uris if u in held and u not in essential
+                ],
+            )
+        )
+    return Shortlist(job_order.pk, candidates, considered, excluded, weights.as_dict())
+
+
+def _eligible(job_order: JobOrder) -> tuple[Any, dict[str, int]]:
+    """Workers who may be shown for this job order (legal age by the birth month; the border month is
+    decided by the caller), and the counts left out at each step, in one aggregate query."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from migdev.labour.models import Application, SchemeConsent
+
+    scheme = job_order.scheme
+    origins = list(scheme.origin_countries.values_list("iso3", flat=True))
+    youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
+    consenting = Worker.objects.filter(
+        consent_processing_at__isnull=False, consent_processing_withdrawn_at__isnull=True
+    )
+    shown = Q(
+        Exists(SchemeConsent.objects.filter(worker=OuterRef("pk"), scheme=scheme, withdrawn_at__isnull=True))
+    )
+    applicant = Q(Exists(Application.objects.filter(worker=OuterRef("pk"), job_order=job_order)))
+    in_origin = Q(country_of_residence__in=origins) if origins else Q()
+    figures = consenting.aggregate(
+        total=Count("pk"),
+        shown=Count("pk", filter=shown),
+        in_origin=Count("pk", filter=shown & in_origin),
+        applicant=Count("pk", filter=shown & in_origin & applicant),
+        young=Count("pk", filter=shown & in_origin & ~applicant & Q(birth_month__gt=youngest_allowed)),
+        eligible=Count("pk", filter=shown & in_origin & ~applicant & Q(birth_month__lte=youngest_allowed)),
+    )
+    excluded = {"no_consent_to_this_scheme": figures["total"] - figures["shown"]}
+    if origins:
+        excluded["outside_scheme_origin_countries"] = figures["shown"] - figures["in_origin"]
+    excluded["already_applicant"] = figures["applicant"]
+    excluded["under_legal_age"] = figures["young"]
+    excluded["eligible"] = figures["eligible"]
+    eligible = consenting.filter(shown & in_origin & ~applicant, birth_month__lte=youngest_allowed)
+    return eligible, excluded
+
+
+_crediting_cache: dict[int, Any] = {}
+
+
+def _crediting_skills(graph: Any, job_skills: list[int]) -> np.ndarray:
+    """Every skill whose holder gets some credit for one of ``job_skills`` (the skills themselves included)."""
+    if graph is None:
+        return np.array(job_skills, dtype=np.int64)
+    combined = _crediting_cache.get(id(graph))
+    if combined is None or combined[0] is not graph:
+        combined = (graph, graph.combined().tocsc())
+        _crediting_cache.clear()
+        _crediting_cache[id(graph)] = combined
+    columns = combined[1][:, job_skills]
+    return np.unique(np.concatenate([columns.indices, np.array(job_skills, dtype=np.int64)]))
+
+
+def _cached_arrays(
+    job_order: JobOrder, profiles: Any, rows: np.ndarray, index: dict[str, int]
+) -> tuple[engine_math.People, engine_math.Openings]:
+    """The engine's columns for the cached profiles ``rows`` and this job order (as :func:`_arrays`)."""
+    n_skills = len(index)
+    languages = list(profiles.languages)
+    for item in job_order.languages:
+        if item["code"] not in languages:
+            languages.append(item["code"])
+    levels = np.zeros((len(rows), max(len(languages), 1)), dtype=np.int64)
+    if profiles.languages:
+        levels[:, : len(profiles.languages)] = profiles.levels[rows][:, : len(profiles.languages)]
+    required = np.zeros((1, levels.shape[1]), dtype=np.int64)
+    for item in job_order.languages:
+        required[0, languages.index(item["code"])] = int(item["level"])
+    countries = list(profiles.countries)
+    if job_order.destination_country_id not in countries:
+        countries.append(job_order.destination_country_id)
+    willing = profiles.willing[rows]
+    willing = sp.csr_matrix(
+        (willing.data, willing.indices, willing.indptr), shape=(len(rows), len(countries))
+    )
+
+    def indices(skill_uris: list[str]) -> list[int]:
+        return sorted({index[uri] for uri in skill_uris if uri in index})
+
+    people = engine_math.People(
+        skills=profiles.skills[rows],
+        isco=profiles.isco[rows],
+        language_levels=levels,
+        experience_years=profiles.experience[rows],
+        birth_day=np.full(len(rows), engine_math.UNKNOWN, dtype=np.int64),
+        available_from=profiles.available_from[rows],
+        available_to=np.full(len(rows), engine_math.UNKNOWN, dtype=np.int64),
+        countries=willing,
+    )
+    openings = engine_math.Openings(
+        essential=engine_math.people_matrix([indices(job_order.essential_skill_uris)], n_skills),
+        optional=engine_math.people_matrix([indices(job_order.optional_skill_uris)], n_skills),
+        isco=np.array([int(job_order.isco_code) if job_order.isco_code.isdigit() else engine_math.UNKNOWN]),
+        required_levels=required,
+        preferred_levels=np.zeros_like(required),
+        experience_years=np.zeros(1),
+        min_age=np.zeros(1),
+        country=np.array([countries.index(job_order.destination_country_id)]),
+        start_day=np.array([_day(job_order.start_date)]),
+        end_day=np.full(1, engine_math.UNKNOWN),
+    )
+    return people, openings
+
+
+def shortlist_unoptimised(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
+    """The shortlist read plainly: every worker of the pool as a model, ranked and explained. The reference
+    :func:`shortlist` is tested against, and the path when no ESCO edition is loaded."""
     workers, excluded = _pool(job_order)
     adults = [worker for worker in workers if _of_age(worker, job_order.start_date)]
     excluded["under_legal_age"] += len(workers) - len(adults)
@@ -268,15 +468,26 @@ class RoundProposal:
     method: str
 
 
-def scheme_round(scheme: Any) -> RoundProposal:
+@dataclass
+class RoundInputs:
+    """What a scheme round places: the job orders (columns), the pool (rows), the engine's scores, who may
+    take which job order (hard filters and legal age on each start date), and each job order's open positions."""
+
+    job_orders: list[JobOrder]
+    workers: list[Worker]
+    scores: np.ndarray
+    eligible: np.ndarray
+    capacities: list[int]
+
+
+def round_inputs(scheme: Any) -> RoundInputs | None:
     from migdev.labour.models import Application
-    from migdev.skills.placement import place_optimal
 
     job_orders = list(
         JobOrder.objects.filter(scheme=scheme, approval_status=JobOrder.Approval.APPROVED).order_by("pk")
     )
     if not job_orders:
-        return RoundProposal(scheme.pk, [], {}, 0.0, "none")
+        return None
     origins = list(scheme.origin_countries.values_list("iso3", flat=True))
     pool = Worker.objects.filter(
         consent_processing_at__isnull=False,
@@ -292,7 +503,7 @@ def scheme_round(scheme: Any) -> RoundProposal:
         .order_by("pk")
     )
     if not workers:
-        return RoundProposal(scheme.pk, [], {}, 0.0, "none")
+        return None
     weights = engine_math.ComponentWeights()
     people, openings, options = _arrays(job_orders, workers, weights)
     scores, eligible = engine_math.score_matrix(people, openings, **options)
@@ -311,7 +522,17 @@ def scheme_round(scheme: Any) -> RoundProposal:
         for job_order in job_orders
     }
     capacities = [max(0, j.positions - taken[j.pk]) for j in job_orders]
-    result = place_optimal(scores, capacities, eligible)
+    return RoundInputs(job_orders, workers, scores, eligible, capacities)
+
+
+def scheme_round(scheme: Any) -> RoundProposal:
+    from migdev.skills.placement import place_optimal
+
+    inputs = round_inputs(scheme)
+    if inputs is None:
+        return RoundProposal(scheme.pk, [], {}, 0.0, "none")
+    job_orders, workers = inputs.job_orders, inputs.workers
+    result = place_optimal(inputs.scores, inputs.capacities, inputs.eligible)
     placements = [
         ProposedPlacement(
             job_orders[p.opening].pk,

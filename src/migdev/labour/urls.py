@@ -30,4 +30,6 @@ urlpatterns = [
         views_scheme.scheme_publish_sdg1071,
         name="scheme_publish_sdg1071",
     ),
+    path("dashboard/", views.scheme_dashboard, name="dashboard"),
+    path("dashboard/brain-drain/", views.brain_drain, name="brain_drain"),
 ]

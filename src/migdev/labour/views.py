@@ -671,3 +671,43 @@ def title_mappings(request: HttpRequest) -> HttpResponse:
         {"pending": pending[:200], "problem": problem, "section": "titles"},
         status=400 if problem else 200,
     )
+
+
+# --- scheme dashboard and brain-drain view (migdev.labour.dashboards) ------------------------------------
+
+
+@login_required
+def scheme_dashboard(request: HttpRequest) -> HttpResponse:
+    """Placements, time to arrival, orientation, substitution and complaints of the schemes the user runs."""
+    from django.http import JsonResponse
+
+    from migdev.labour import dashboards
+
+    if not access.has_permission(request.user, "labour.view_application"):
+        raise Http404
+    scheme = None
+    if request.GET.get("scheme"):
+        scheme = selectors.scheme_get_for_user(request.user, request.GET["scheme"], request=request)
+    board = dashboards.scheme_dashboard(request.user, scheme=scheme, lang=_lang(request))
+    if request.GET.get("format") == "vega-lite":
+        return JsonResponse({item.key: item.spec for item in board.breakdowns})
+    return render(
+        request,
+        "labour/dashboard.html",
+        {"board": board, "scheme": scheme, "section": "dashboard"},
+    )
+
+
+@login_required
+def brain_drain(request: HttpRequest) -> HttpResponse:
+    """Placements per origin country and occupation group; the stock of each occupation where loaded."""
+    from migdev.labour import dashboards
+
+    if not access.has_permission(request.user, "labour.view_application"):
+        raise Http404
+    rows = dashboards.brain_drain(request.user, lang=_lang(request))
+    return render(
+        request,
+        "labour/dashboard_brain_drain.html",
+        {"rows": rows, "section": "brain_drain"},
+    )

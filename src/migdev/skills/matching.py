@@ -1105,6 +1105,40 @@ def explain_pair(
     return PairDetail(pairs.total, pairs.parts, pairs.eligible, pairs.exclusions)
 
 
+def explain_pairs(
+    people: People,
+    openings: Openings,
+    *,
+    weights: ComponentWeights | None = None,
+    requirements: Requirements | None = None,
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+) -> list[PairDetail]:
+    """:func:`explain_pair` of every person of ``people``, prepared and credited once (a shortlist explains
+    its top candidates in one call)."""
+    weights = weights or ComponentWeights()
+    requirements = requirements or Requirements()
+    prepared = _prepare(people, openings, essential_weight, optional_weight, skill_specificity)
+    rows = slice(0, people.n)
+    local, o, covered = _skill_pairs(people, rows, prepared, graph, False, openings.m)
+    tables = _tables(people, rows, prepared, requirements)
+    pairs = _pair_totals(
+        people, openings, rows, local, o, covered, weights, requirements, prepared, tables, keep_all=True
+    )
+    m = openings.m
+    return [
+        PairDetail(
+            pairs.total[i * m : (i + 1) * m],
+            {name: values[i * m : (i + 1) * m] for name, values in pairs.parts.items()},
+            pairs.eligible[i * m : (i + 1) * m],
+            {name: values[i * m : (i + 1) * m] for name, values in pairs.exclusions.items()},
+        )
+        for i in range(people.n)
+    ]
+
+
 def score_matrix(
     people: People,
     openings: Openings,

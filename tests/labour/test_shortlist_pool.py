@@ -1,0 +1,129 @@
+"""The fast shortlist (cached profiles, hard filters in SQL, only skill holders ranked, top N explained) gives
+exactly what the plain one gives, on random pools, and sees every committed change."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+
+from migdev.labour import matching, pool, services
+from migdev.labour.models import JobOrder, Worker
+from tests.labour.conftest import (
+    CARE,
+    COOK,
+    COOKING,
+    HYGIENE,
+    KNIVES,
+    MEDICATION,
+    NURSE,
+    RECORDS,
+    START,
+    World,
+    make_worker,
+)
+
+SKILLS = [CARE, MEDICATION, HYGIENE, RECORDS, COOKING, KNIVES]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_profiles() -> None:
+    pool.clear()
+
+
+def _random_pool(world: World, rng: random.Random, size: int) -> list[Worker]:
+    workers = []
+    border = START.replace(year=START.year - 18)
+    for number in range(size):
+        born = rng.choice(
+            [
+                datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(8000)),
+                border + datetime.timedelta(days=rng.randrange(-3, 4)),  # the border month, both sides
+                datetime.date(2010, 6, 1),
+            ]
+        )
+        fields = {
+            "date_of_birth": born,
+            "country_of_residence": rng.choice(["SEN", "SEN", "SEN", "MLI"]),
+            "languages": [{"code": "fra", "level": rng.randint(3, 6)}]
+            + ([{"code": "eng", "level": rng.randint(1, 6)}] if rng.random() < 0.5 else []),
+            "occupation_uris": [rng.choice([NURSE, COOK])],
+            "skill_uris": rng.sample(SKILLS, rng.randint(0, 4)),
+            "experience_years": rng.randint(0, 12),
+            "available_from": datetime.date(2027, 1, 1) + datetime.timedelta(days=rng.randrange(75)),
+            "preferred_destinations": rng.choice([[], [], ["BEL"], ["CAN"], ["BEL", "FRA"]]),
+        }
+        worker = make_worker(world, f"W{number}", **fields)
+        if rng.random() < 0.15:
+            services.scheme_consent_withdraw(actor=world.pes, worker=worker, scheme=world.scheme)
+        if rng.random() < 0.05:
+            services.worker_withdraw_consent(actor=world.pes, worker=worker)
+        workers.append(worker)
+    return workers
+
+
+def _second_job_order(world: World) -> JobOrder:
+    return services.job_order_create(
+        actor=world.officer,
+        scheme=world.scheme,
+        employer=world.employer,
+        recruiter=world.recruiter,
+        title="Cook",
+        occupation_uri=COOK,
+        essential_skill_uris=[COOKING, KNIVES],
+        optional_skill_uris=[HYGIENE],
+        languages=[],
+        positions=1,
+        place="Liège",
+        start_date=START,
+        contract_months=6,
+        wage_amount=Decimal("1100"),
+        wage_currency="EUR",
+        wage_period="month",
+        hours_per_week=Decimal("38"),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_fast_shortlist_equals_the_plain_one_on_a_random_pool(world: World, seed: int) -> None:
+    rng = random.Random(seed)
+    _random_pool(world, rng, 30)
+    cook = _second_job_order(world)
+    offered = matching.shortlist(world.job_order).candidates
+    plain_first = matching.shortlist_unoptimised(world.job_order)
+    assert offered == plain_first.candidates, plain_first
+    assert offered, "the random pool must put someone on the list"
+    services.shortlist_save(actor=world.officer, job_order=world.job_order, worker_ids=[offered[0].worker_id])
+    for job_order in (world.job_order, cook):
+        for limit in (1, 5, 20):
+            fast = matching.shortlist(job_order, limit=limit)
+            plain = matching.shortlist_unoptimised(job_order, limit=limit)
+            assert fast == plain
+    assert matching.shortlist(world.job_order).excluded_before_ranking["already_applicant"] == 1
+
+
+def test_every_committed_change_reaches_the_cached_profiles(world: World) -> None:
+    amina = make_worker(world, "Amina", skill_uris=[CARE])
+    binta = make_worker(world, "Binta", skill_uris=[COOKING])
+    assert [c.worker_id for c in matching.shortlist(world.job_order).candidates] == [amina.pk]
+    services.worker_update(
+        actor=world.pes, worker=binta, expected_version=None, skill_uris=[CARE, MEDICATION]
+    )
+    assert [c.worker_id for c in matching.shortlist(world.job_order).candidates] == [binta.pk, amina.pk]
+    newcomer = make_worker(world, "Chloé", skill_uris=[CARE, MEDICATION, RECORDS])
+    assert matching.shortlist(world.job_order).candidates[0].worker_id == newcomer.pk
+    # what decides whether a worker may be shown is asked of the database, never of the cache
+    services.worker_withdraw_consent(actor=world.pes, worker=newcomer)
+    services.scheme_consent_withdraw(actor=world.pes, worker=binta, scheme=world.scheme)
+    result = matching.shortlist(world.job_order)
+    assert [c.worker_id for c in result.candidates] == [amina.pk]
+    assert result == matching.shortlist_unoptimised(world.job_order)
+
+
+def test_a_worker_with_none_of_the_skills_is_left_out_but_counted(world: World) -> None:
+    make_worker(world, "Amina", skill_uris=[COOKING])
+    result = matching.shortlist(world.job_order)
+    assert result.candidates == [] and result.considered == 1
+    assert result == matching.shortlist_unoptimised(world.job_order)
