@@ -64,7 +64,9 @@ def test_money_pages_fit_a_phone(browser: Any, live_server: Any, loaded: None, p
     context.close()
 
 
-def test_budgets_and_the_demo_samples_are_shown_and_marked(page: Page, live_server: Any, loaded: None) -> None:
+def test_budgets_and_the_demo_samples_are_shown_and_marked(
+    page: Page, live_server: Any, loaded: None
+) -> None:
     from migdev.coordination.demo import SAMPLE_MONEY_FILE
 
     editor = User.objects.get(username="money-editor")

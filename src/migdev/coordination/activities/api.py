@@ -126,9 +126,10 @@ def activity_money(
     organisation: RecordId | None = None,
     samples: bool = False,
 ) -> Any:
-    """Commitments and disbursements/expenditure of the published activities, by recipient country or
-    region, DAC sector (5-digit) or sector group (3-digit), reporting or provider organisation, or year,
-    converted to one currency; with the rates used, the publishers, and what was left out and why."""
+    """Budgets, planned disbursements, commitments and disbursements/expenditure of the published
+    activities, by recipient country or region, DAC sector (5-digit) or sector group (3-digit), reporting or
+    provider organisation, or year, converted to one currency; with the rates used and their sources, the
+    publishers, and what was left out and why. Sample (fictional) activities only with samples=true."""
     currency = currency.upper()
     if currency not in money.currencies():
         raise HttpError(
