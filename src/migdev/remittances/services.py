@@ -565,7 +565,13 @@ def comparison_snapshots_refresh(corridors: Iterable[Corridor] | None = None) ->
     return len(chosen)
 
 
-SOURCE_EDITABLE_FIELDS = ("title", "edition", "licence", "attribution")
+SOURCE_FIELD_LENGTHS = {
+    "title": 200,
+    "edition": 100,
+    "licence": 100,
+    "attribution": 300,
+}  # the columns' sizes
+SOURCE_EDITABLE_FIELDS = tuple(SOURCE_FIELD_LENGTHS)
 PROVIDER_EDITABLE_FIELDS = ("name", "firm_type", "website")
 
 
