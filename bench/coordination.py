@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    load_before = os.getloadavg()
 
     data_dir = tempfile.mkdtemp(prefix="migdev-bench-")
     os.environ["MIGDEV_DATA_DIR"] = data_dir
@@ -130,6 +131,8 @@ def main() -> None:
         "read_activities_per_second": round(n / read_s),
         "lxml_activities_per_second": round(n / lxml_s),
         "database": "sqlite",
+        "load_average_before": [round(value, 2) for value in load_before],
+        "load_average_after": [round(value, 2) for value in os.getloadavg()],
     }
     print(json.dumps(result))
 

@@ -254,6 +254,9 @@ def _samples() -> dict[str, Sample]:
         "indicators-observations": csv_sample(
             "observations", [long_header], ["migrant-stock", "bad-files-edition", "FRA", "2020", "1"], 4
         ),
+        "indicators-edition": csv_sample(
+            "edition", [long_header], ["migrant-stock", "bad-files-edition", "FRA", "2020", "1"], 4
+        ),
         "indicators-plan-targets": csv_sample(
             "targets",
             [

@@ -298,3 +298,68 @@ def test_long_csv_unknown_series_rejects_the_file_at_its_first_row(db, tmp_path:
         ("long.csv", 5, "C", "unknown area code 'ZZZ'"),
     ]
     assert not Observation.objects.filter(edition__code="undesa-ims-2024").exists()
+
+
+EDITION_HEADER = "series,edition,area,period,value,footnote\n"
+
+
+def _edition_file(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path.write_text(
+        EDITION_HEADER
+        + "".join(f"migrant-stock,bench-edition,{area},2020,{value},{note}\n" for area, value, note in rows)
+    )
+    return path
+
+
+@pytest.mark.parametrize("atomic", [True, False], ids=["inside-a-transaction", "staged-outside-it"])
+def test_a_whole_edition_file_replaces_the_values_and_records_what_changed(request, atomic, tmp_path: Path):
+    """`migdev load indicators-edition FILE --replace`: values the file no longer holds are removed, and the
+    import run records what was added, changed and removed. Outside a transaction (the runner's real case)
+    SQLite stages the rows first and writes them with set-based statements."""
+    from migdev.dataio.errors import ImportRejected
+    from migdev.dataio.models import ImportRun
+    from migdev.dataio.registry import LoadOptions
+    from migdev.dataio.services import import_file
+    from migdev.indicators.models import Source
+    from migdev.indicators.services import catalogue_install
+
+    request.getfixturevalue("db" if atomic else "transactional_db")
+    catalogue_install()  # a transactional test may follow one that emptied the tables
+    Edition.objects.get_or_create(
+        code="bench-edition",
+        defaults={
+            "source": Source.objects.get(code="undesa-ims"),
+            "title": "Edition replaced in a test",
+            "published": "2020-01-01",
+            "kind": "derived",
+        },
+    )
+    first = _edition_file(tmp_path / "first.csv", [("FRA", "1", ""), ("DEU", "2", ""), ("ITA", "3", "")])
+    assert import_file(format_name="indicators-edition", path=first).created == 3
+    second = _edition_file(
+        tmp_path / "second.csv", [("FRA", "1", ""), ("DEU", "5", ""), ("ESP", "4", ""), ("PRT", "6", "")]
+    )
+    with pytest.raises(ImportRejected) as refused:
+        import_file(format_name="indicators-edition", path=second)
+    assert (refused.value.changes.added, refused.value.changes.changed, refused.value.changes.removed) == (
+        2,
+        1,
+        1,
+    )
+
+    def stored():
+        return dict(Observation.objects.filter(edition__code="bench-edition").values_list("area", "value"))
+
+    assert stored() == {"FRA": 1, "DEU": 2, "ITA": 3}  # refused: nothing written
+    result = import_file(format_name="indicators-edition", path=second, options=LoadOptions(replace=True))
+    assert stored() == {"FRA": 1, "DEU": 5, "ESP": 4, "PRT": 6}
+    assert (result.created, result.updated) == (2, 2)
+    recorded = ImportRun.objects.get(pk=result.run_id).report["changes"]
+    assert (recorded["existing"], recorded["added"], recorded["changed"], recorded["removed"]) == (3, 2, 1, 1)
+    assert any("removed: migrant-stock ITA 2020" in example for example in recorded["examples"])
+    # A footnote-only change is written too, and the long CSV (by key) keeps what the file does not name.
+    third = _edition_file(tmp_path / "third.csv", [("FRA", "1", "revised")])
+    import_file(format_name="indicators-observations", path=third, options=LoadOptions(replace=True))
+    assert stored() == {"FRA": 1, "DEU": 5, "ESP": 4, "PRT": 6}
+    assert Observation.objects.get(edition__code="bench-edition", area="FRA").footnote == "revised"
+    assert SeriesCoverage.objects.get(edition__code="bench-edition", bilateral=False).observations == 4

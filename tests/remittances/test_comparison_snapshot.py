@@ -88,3 +88,76 @@ def test_number_style_prints_what_floatformat_prints(
     with translation.override(language):
         expected = floatformat(value, f"{places}g" if grouped else places)
         assert NumberStyle.current().fixed(value, places, grouped=grouped) == expected
+
+
+def _live_answer(corridor: Corridor, amount: Decimal) -> list[tuple[object, ...]]:
+    """What the compare API answered when it read the live tables."""
+    from migdev.remittances.method import rank_offers
+
+    offers, _quarter = selectors.comparison_offers(corridor)
+    return [
+        (
+            item.rank,
+            item.offer.provider,
+            item.fee.quantize(Decimal("0.0001")),
+            item.amount_received.quantize(Decimal("0.01")),
+            sorted(item.flags),
+        )
+        for item in rank_offers(offers, amount)
+    ]
+
+
+def test_compare_api_answers_from_the_snapshot_what_the_live_data_gives(
+    client: Client, add_service: AddService
+) -> None:
+    import random
+
+    generator = random.Random(17)
+    for number in range(12):
+        fee = Decimal(generator.randint(0, 2000)) / 100
+        rate = Decimal(generator.randint(9000, 10000)) / 100
+        amount = generator.choice(["200", "500"])
+        add_service(
+            "GBR",
+            "IND",
+            f"Provider {number}",
+            fee=fee,
+            rate=rate,
+            amount=amount,
+            transparent=generator.choice([True, False, None]),
+        )
+    corridor = Corridor.objects.get(sending_country_id="GBR", receiving_country_id="IND")
+    for amount in (Decimal("200"), Decimal("500"), Decimal("137.5")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/remittances/compare?sending=GBR&receiving=IND&amount={amount}")
+        assert response.status_code == 200
+        # Served from the snapshot row: the service and quote tables are not read.
+        assert not any("remittances_service" in query["sql"] for query in queries.captured_queries)
+        answered = [
+            (
+                offer["rank"],
+                offer["provider"],
+                Decimal(offer["fee"]),
+                Decimal(offer["amount_received"]),
+                offer["flags"],
+            )
+            for offer in response.json()["offers"]
+        ]
+        assert answered == _live_answer(corridor, amount)
+    assert client.get("/api/v1/remittances/compare?sending=GBR&receiving=XXX&amount=200").status_code == 404
+
+
+def test_an_edited_source_title_and_provider_name_reach_the_page_and_the_api(
+    client: Client, two_offers: Corridor
+) -> None:
+    page = "/en/remittances/?sending=GBR&receiving=IND&amount=200"
+    api = "/api/v1/remittances/compare?sending=GBR&receiving=IND&amount=200"
+    cheap = Service.objects.select_related("source", "provider").get(provider__name="Cheap Send")
+    html = client.get(page).content.decode()
+    assert "Corrected survey title" not in html and "CC BY 4.0" not in html
+    services.price_source_update(source=cheap.source, title="Corrected survey title", licence="CC BY 4.0")
+    html = client.get(page).content.decode()
+    assert "Corrected survey title" in html and "CC BY 4.0" in html
+    services.provider_update(provider=cheap.provider, name="Cheap Send Ltd")
+    assert "Cheap Send Ltd" in client.get(page).content.decode()
+    assert "Cheap Send Ltd" in {offer["provider"] for offer in client.get(api).json()["offers"]}

@@ -34,6 +34,8 @@ class ImportResult:
     updated: int
     rejected: int
     run_id: int | None = None
+    # What the load changed in data already stored (an existing edition): None for new data.
+    changes: "Changes | None" = None
 
     def summary(self) -> str:
         return f"read {self.read}, created {self.created}, updated {self.updated}, rejected {self.rejected}"

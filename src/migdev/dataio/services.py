@@ -112,6 +112,8 @@ def _load(
         confirm_changes(path, prepared.changes, options, read=prepared.read)
     with transaction.atomic():
         result = prepared.write()
+        if result.changes is None and prepared.changes is not None:
+            result = replace(result, changes=prepared.changes)
         if result.read == 0:
             raise _no_data_rows(path)
         return result, _record_success(run_fields, result, user)
@@ -164,6 +166,7 @@ def _record_success(run_fields: dict[str, Any], result: ImportResult, user: User
         rows_created=result.created,
         rows_updated=result.updated,
         rows_rejected=result.rejected,
+        report={"changes": result.changes.as_dict()} if result.changes is not None else {},
     )
     _audit_import(run=run, user=user)
     return run

@@ -118,6 +118,12 @@ FORMATS: dict[str, IndicatorFormat] = {
             _long_csv,
             replace=False,
         ),
+        IndicatorFormat(
+            "indicators-edition",
+            "Observations in migdev's long CSV format replacing an existing edition's values for the "
+            "series in the file (values the file no longer holds are removed)",
+            _long_csv,
+        ),
     )
 }
 SDG_CONSTRAINTS_FORMAT = "sdg-series-constraints"
@@ -219,7 +225,10 @@ def _dataio_prepare(format_name: str) -> Callable[..., Any]:
         path = Path(path)
         progress.start(None)
 
+        seen: list[Changes] = []
+
         def confirm(changes: Changes) -> None:
+            seen.append(changes)
             confirm_changes(path, changes, options)
 
         try:
@@ -234,7 +243,11 @@ def _dataio_prepare(format_name: str) -> Callable[..., Any]:
                 raise _rejection(error) from error
             progress.advance(outcome.read)
             return ImportResult(
-                read=outcome.read, created=outcome.created, updated=outcome.updated, rejected=0
+                read=outcome.read,
+                created=outcome.created,
+                updated=outcome.updated,
+                rejected=0,
+                changes=seen[-1] if seen else None,
             )
 
         return PreparedLoad(read=read, write=write_result)

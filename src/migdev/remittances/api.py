@@ -108,20 +108,20 @@ def _rounded(value: Decimal, places: int) -> Decimal:
 )
 @answers(404)
 def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
-    corridor = selectors.corridor_between(query.sending.upper(), query.receiving.upper())
-    if corridor is None:
+    # The comparison page's snapshot: one query, and the same offers, survey and sources as the page.
+    comparison = selectors.corridor_comparison(query.sending.upper(), query.receiving.upper())
+    if comparison is None:
         raise Http404
-    offers, survey_quarter = selectors.comparison_offers(corridor)
-    ranked = rank_offers(offers, query.amount)
+    ranked = rank_offers(comparison.offers, query.amount)
     survey = (
         None
         if any(item.offer.origin in selectors.STATISTICAL_ORIGINS for item in ranked)
-        else selectors.corridor_survey(corridor)
+        else comparison.survey
     )
     return CompareOut(
-        corridor=corridor.code,
+        corridor=comparison.corridor.code,
         amount=query.amount,
-        survey_quarter=survey_quarter,
+        survey_quarter=comparison.survey_quarter,
         corridor_survey=CorridorSurveyOut(
             quarter=survey.quarter,
             average_cost_pct=float(survey.average_cost_pct),

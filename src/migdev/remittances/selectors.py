@@ -628,6 +628,25 @@ def comparison_page(sending: str, receiving: str, *, now: datetime.datetime | No
     )
 
 
+def corridor_comparison(
+    sending: str, receiving: str, *, now: datetime.datetime | None = None
+) -> CorridorComparison | None:
+    """One corridor's comparison from its snapshot row in one query, as the page shows it (the API's
+    answer); None when there is no such corridor. Without a snapshot it is computed live."""
+    from migdev.remittances.models import ComparisonSnapshot
+
+    code = f"{sending}{receiving}"
+    if not (len(code) == 6 and code.isalpha()):
+        return None
+    payload = ComparisonSnapshot.objects.filter(key=code).values_list("payload", flat=True).first()
+    if payload is None:
+        corridor = corridor_between(sending, receiving)
+        if corridor is None:
+            return None
+        payload = corridor_comparison_payload(corridor)
+    return _comparison_from_payload(payload, now or timezone.now())
+
+
 # Stored figures ---------------------------------------------------------------------------------
 
 

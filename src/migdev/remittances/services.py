@@ -565,6 +565,78 @@ def comparison_snapshots_refresh(corridors: Iterable[Corridor] | None = None) ->
     return len(chosen)
 
 
+SOURCE_FIELD_LENGTHS = {
+    "title": 200,
+    "edition": 100,
+    "licence": 100,
+    "attribution": 300,
+}  # the columns' sizes
+SOURCE_EDITABLE_FIELDS = tuple(SOURCE_FIELD_LENGTHS)
+PROVIDER_EDITABLE_FIELDS = ("name", "firm_type", "website")
+
+
+@transaction.atomic
+def price_source_update(*, source: PriceSource, user: User | None = None, **values: str) -> PriceSource:
+    """Correct a source's title, edition, licence or attribution. The comparison snapshots copy them (so a
+    page answers in one query), so every corridor citing the source is rebuilt in the same transaction."""
+    unknown = set(values) - set(SOURCE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    limits = {name: PriceSource._meta.get_field(name).max_length for name in values}
+    changed = {
+        name: value[: limits[name]] for name, value in values.items() if getattr(source, name) != value
+    }
+    if not changed:
+        return source
+    before = {name: getattr(source, name) for name in changed}
+    for name, value in changed.items():
+        setattr(source, name, value)
+    source.save(update_fields=list(changed))
+    corridors = Corridor.objects.filter(
+        models.Q(services__source=source) | models.Q(series_values__source=source)
+    ).distinct()
+    comparison_snapshots_refresh(corridors)
+    _audit(
+        action="update",
+        user=user,
+        record=source,
+        detail={name: [before[name], changed[name]] for name in changed},
+    )
+    return source
+
+
+@transaction.atomic
+def provider_update(*, provider: Provider, user: User | None = None, **values: str) -> Provider:
+    """Correct a provider's name, firm type or website; its corridors' comparison snapshots are rebuilt in
+    the same transaction."""
+    unknown = set(values) - set(PROVIDER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    if "name" in values:
+        values["name"] = " ".join(values["name"].split())[:200]
+        if not values["name"]:
+            raise ServiceInputError("provider", _("The provider needs a name."))
+    if "firm_type" in values and values["firm_type"] not in FirmType.values:
+        raise ServiceInputError(
+            "firm_type", _("Unknown firm type %(value)s.") % {"value": values["firm_type"]}
+        )
+    changed = {name: value for name, value in values.items() if getattr(provider, name) != value}
+    if not changed:
+        return provider
+    before = {name: getattr(provider, name) for name in changed}
+    for name, value in changed.items():
+        setattr(provider, name, value)
+    provider.save(update_fields=list(changed))
+    comparison_snapshots_refresh(Corridor.objects.filter(services__provider=provider).distinct())
+    _audit(
+        action="update",
+        user=user,
+        record=provider,
+        detail={name: [before[name], changed[name]] for name in changed},
+    )
+    return provider
+
+
 # Aggregates ----------------------------------------------------------------------------------------
 
 
