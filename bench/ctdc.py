@@ -2,15 +2,20 @@
 
 1. k = 11 release: migdev's k-anonymiser against ANJANA (PyPI ``anjana``, IFCA) with the same
    quasi-identifiers, hierarchies, k and suppression limit: time, records suppressed and information
-   loss (discernibility DM*, normalised average class size). migdev also runs at the generalisation
-   ANJANA chose, which must release exactly the same records (and so measures ANJANA's loss).
+   loss (discernibility DM*, normalised average class size C_avg, generalisation height and the share of
+   recorded cells suppressed or generalised in each column), and which side of the time / loss
+   trade-off each migdev setting takes. migdev also runs at the generalisation ANJANA chose, which must
+   release exactly the same records (and so measures ANJANA's loss).
 1b. Disclosure audit of a table release of 21,195 records (the CTDC VP file's size) against an earlier
    microdata release and an earlier table release of most of the same records: its time beside the time
    of building the tables.
-2. Dashboard aggregates (every published table, CTDC's denominator rule, small cells suppressed) through
-   the ORM on SQLite and on PostgreSQL, against DuckDB computing the same counts over the same rows.
+2. Dashboard aggregates: the counts of every published table (CTDC's denominator rule for multi-valued
+   groups) on SQLite and on PostgreSQL, read from the summary migdev keeps on every write, against DuckDB
+   counting the same from its in-memory table; every count is compared, cold and warm; suppression is
+   outside both timings (reported on its own).
 3. DP synthetic data: migdev's configuration of SDS (pac-synth, balanced fabrication) against pac-synth's
-   defaults at the same epsilon: time and fidelity (mean proportional error, fabricated combinations).
+   defaults at the same epsilon, on ``--dp-seeds`` data sets drawn with fixed seeds: mean and spread of
+   the mean proportional error, time, fabricated combinations; the epsilon accounting is printed.
 4. Finding a person among 200,000 encrypted cases (blind-index tokens, then decrypting and scoring the
    best candidates in scope): p95 of a search with a typo, an accent or a name-order variant, cold and
    warm, against the brute force a system without a blind index needs (decrypt every case in scope and
@@ -19,13 +24,14 @@
    spellings, one of two citizenships, day and month swapped): precision and recall of migdev's
    record linkage against the exact rule used before (same normalised name, birth date and citizenship).
 
-Peers that pin old libraries (ANJANA pins numpy 2.0 and pandas 2.3) run in their own virtualenv:
-``python -m venv var/bench-peers && var/bench-peers/bin/pip install anjana duckdb``.
+Peers that pin old libraries (ANJANA pins numpy 2.0 and pandas 2.3) run in their own virtualenv, which
+``python3 run.py bench ctdc`` creates (var/bench-peers: anjana, duckdb).
 
     .venv/bin/python bench/ctdc.py [--records 200000] [--postgres postgres://postgres@127.0.0.1/x]
     .venv/bin/python bench/ctdc.py --skip kanon --skip aggregates --skip dp   # only 4 and 5
 
-The last line is JSON, ratios first (migdev / peer: below 1 means migdev is faster or suppresses less).
+The last line is JSON, ratios first (migdev / peer: below 1 means migdev is faster or suppresses less),
+then the load average before and after.
 """
 
 import argparse
