@@ -176,8 +176,8 @@ def _records(source: AnalyticSource, specs: list[dict[str, Any]]) -> None:
     for spec in specs:
         record = ctdc.empty_record()
         record.update({"year_of_registration": 2020, **spec})
-        rows.append(AnalyticRecord(source=source, **ctdc.complete(record)))
-    AnalyticRecord.objects.bulk_create(rows)
+        rows.append(AnalyticRecord(**ctdc.complete(record)))
+    services.analytic_records_create(source, rows)
 
 
 def test_the_ledger_stops_a_republication_that_differs_by_a_few_cases(people: dict) -> None:

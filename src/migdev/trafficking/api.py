@@ -254,7 +254,12 @@ def statistics(
     if not has_permission(request.user, selectors.STATISTICS_VIEW):
         raise Http404
     try:
-        return statistics_for(selectors.analytic_records_visible_to(request.user), threshold, source)
+        return statistics_for(
+            selectors.analytic_records_visible_to(request.user),
+            threshold,
+            source,
+            selectors.analytic_counts_visible_to(request.user),
+        )
     except StatisticsRefused as error:
         raise HttpError(400, str(error)) from None
 

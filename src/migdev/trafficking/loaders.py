@@ -94,8 +94,7 @@ def _load_ctdc(format_name: str, path: Path, progress: Progress, user: User | No
     previous = AnalyticSource.objects.filter(data_format=format_name, sha256=checksum).first()
     updated = 0
     if previous is not None:
-        updated = previous.records.count()
-        previous.records.all().delete()
+        updated = services.analytic_source_clear(previous)
         source = previous
         source.loaded_at = timezone.now()
         source.loaded_by = user
@@ -111,9 +110,8 @@ def _load_ctdc(format_name: str, path: Path, progress: Progress, user: User | No
     source.record_count = len(records)
     source.save()
     for record in records:
-        record.source = source
         record.organisation = user.organisation if user is not None else None
-    AnalyticRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+    services.analytic_records_create(source, records)
     progress.advance(read % BATCH_SIZE)
     replaced = min(updated, len(records))
     return ImportResult(read=read, created=len(records) - replaced, updated=replaced, rejected=0)

@@ -788,6 +788,33 @@ class AnalyticRecord(models.Model):
         return f"analytic record {self.pk}"
 
 
+class AnalyticCount(models.Model):
+    """Analytic records per value of each published dimension, per source, organisation and group.
+
+    The services that write analytic records keep these rows in step in the same transaction, so the
+    published tables and the statistics pages add up a few hundred rows instead of scanning every record
+    (scoped exactly like the records: by source, organisation and group). ``value`` is the JSON of the
+    field's value (``null``: not recorded; for a multi-valued group, the bit mask of its "yes" values).
+    Two rows may hold the same key (two first writes at once, a deleted group): readers add them up.
+    """
+
+    source = models.ForeignKey(AnalyticSource, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(UserGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    dimension = models.CharField(max_length=40)
+    value = models.CharField(max_length=80)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "dimension", "value"], name="trafficking_ac_key")]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.value}: {self.count}"
+
+
 class Release(models.Model):
     """A candidate publication built from analytic records: never case rows.
 
@@ -856,6 +883,7 @@ CLEAR_TEXT_FIELDS: dict[str, str] = {
     "TraffickingEvent.country": "ISO 3166 code",
     "AnalyticSource.*": "name, edition and checksum of a loaded file; nothing about a person",
     "AnalyticRecord.*": "CTDC coded values only (no identifying value, see the model)",
+    "AnalyticCount.*": "counts of CTDC coded values per source, organisation and group",
     "Release.*": "publication metadata and released aggregates or k-anonymised content",
     "PublicationLedgerEntry.*": "what was published: source names, kinds and hashes of released content",
     "CaseAttachment.content_type": "MIME type, chosen from a fixed list by the file's extension",

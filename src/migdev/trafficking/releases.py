@@ -9,13 +9,13 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
 from migdev.trafficking import aggregates, ctdc, dpsynth, kanon
 from migdev.trafficking.countries import CountryIndex
-from migdev.trafficking.models import AnalyticRecord, AnalyticSource
+from migdev.trafficking.models import AnalyticCount, AnalyticRecord, AnalyticSource
 
 # What an attacker may know about a person, as three growing sets (the DPO page shows k for each). By
 # default every one of these that a release writes is a quasi-identifier: a release is k-anonymous for
@@ -287,11 +287,15 @@ def describe_sources(sources: Sequence[AnalyticSource]) -> str:
 
 
 def choose_sources(
-    records: QuerySet[AnalyticRecord], wanted: Sequence[int] | None
+    records: QuerySet[AnalyticRecord],
+    wanted: Sequence[int] | None,
+    summary: QuerySet[AnalyticCount] | None = None,
 ) -> tuple[QuerySet[AnalyticRecord], list[AnalyticSource]]:
     """The records of the chosen sources. Without a choice there must be exactly one source; several
-    are combined only when asked for by name (the choice is recorded in the release)."""
-    available = list(AnalyticSource.objects.filter(pk__in=records.values("source_id")).order_by("pk"))
+    are combined only when asked for by name (the choice is recorded in the release). ``summary``: the
+    summary rows of ``records``, which say which sources there are without scanning the records."""
+    holding = summary.filter(count__gt=0) if summary is not None else records
+    available = list(AnalyticSource.objects.filter(pk__in=holding.values("source_id")).order_by("pk"))
     if wanted:
         ids = {int(pk) for pk in wanted}
         chosen = [source for source in available if source.pk in ids]
@@ -313,43 +317,64 @@ def choose_sources(
 
 @dataclass
 class PublicCounts:
-    """Counts of the records from public sources, per published cell: what anyone can subtract."""
+    """Counts of a set of records per published cell (of the public ones: what anyone can subtract)."""
 
     persons: int
     one_way: dict[str, dict[Any, int]]
     groups: dict[str, dict[str, int]]  # with "__denominator__"
 
 
-def public_counts(records: QuerySet[AnalyticRecord] | None) -> PublicCounts | None:
-    from migdev.trafficking.selectors import counts_by_each, groups_counts
+# The records to count: their summary rows (AnalyticCount, kept up to date on every write; what the
+# product uses) or the records themselves (a scan, the reference the summary is tested against).
+Counted = QuerySet[AnalyticRecord] | QuerySet[AnalyticCount]
+
+
+def public_counts(records: Counted | None) -> PublicCounts | None:
+    from migdev.trafficking.selectors import counts_by_each, groups_counts, summary_tallies
 
     if records is None:
         return None
+    if records.model is AnalyticCount:
+        rows = cast("QuerySet[AnalyticCount]", records)
+        persons, one_way, groups = summary_tallies(rows, ONE_WAY_DIMENSIONS, GROUP_DIMENSIONS)
+        return PublicCounts(persons=persons, one_way=one_way, groups=groups)
+    scanned = cast("QuerySet[AnalyticRecord]", records)
     return PublicCounts(
-        persons=records.count(),
-        one_way=counts_by_each(records, list(ONE_WAY_DIMENSIONS)),
-        groups=groups_counts(records, list(GROUP_DIMENSIONS)),
+        persons=scanned.count(),
+        one_way=counts_by_each(scanned, list(ONE_WAY_DIMENSIONS)),
+        groups=groups_counts(scanned, list(GROUP_DIMENSIONS)),
     )
 
 
 def build_aggregates(
-    records: QuerySet[AnalyticRecord],
+    records: Counted | PublicCounts,
     *,
     threshold: int = aggregates.DEFAULT_THRESHOLD,
-    public_records: QuerySet[AnalyticRecord] | None = None,
+    public_records: Counted | None = None,
     known: Mapping[str, Sequence[aggregates.Derived]] | None = None,
 ) -> BuiltRelease:
     """Every dashboard table, from the database, with small cells suppressed.
 
-    ``public_records``: the part of ``records`` anyone can count from a public file (None: nothing is
-    public, every record is protected); ``known``: per table, what earlier publications of the same
-    non-public sources gave away (from the ledger). Raises :class:`aggregates.Unprotectable` when the
-    non-public records are too few to publish at all.
+    ``records``: their summary rows, the records themselves, or their counts already made (see
+    :data:`Counted`); ``public_records``: the part of ``records`` anyone can count from a public file
+    (None: nothing is public, every record is protected); ``known``: per table, what earlier
+    publications of the same non-public sources gave away (from the ledger). Raises
+    :class:`aggregates.Unprotectable` when the non-public records are too few to publish at all.
     """
-    from migdev.trafficking.selectors import counts_by_each, groups_counts
+    counted = records if isinstance(records, PublicCounts) else public_counts(records)
+    assert counted is not None
+    return tables_of(counted, threshold=threshold, public=public_counts(public_records), known=known)
 
-    persons = records.count()
-    public = public_counts(public_records)
+
+def tables_of(
+    counted: PublicCounts,
+    *,
+    threshold: int = aggregates.DEFAULT_THRESHOLD,
+    public: PublicCounts | None = None,
+    known: Mapping[str, Sequence[aggregates.Derived]] | None = None,
+) -> BuiltRelease:
+    """The published tables from counts already made: suppression only, no database."""
+    persons = counted.persons
     public_persons = public.persons if public else 0
     non_public = persons - public_persons
     if 0 < non_public < threshold:
@@ -367,7 +392,7 @@ def build_aggregates(
                 f"fewer than {threshold}; wait until more have changed"
             )
     tables = []
-    one_way = counts_by_each(records, list(ONE_WAY_DIMENSIONS))
+    one_way = counted.one_way
     for dimension in ONE_WAY_DIMENSIONS:
         counts = one_way[dimension]
         if set(counts) <= {None}:
@@ -381,9 +406,9 @@ def build_aggregates(
             known=known.get(dimension, ()),
         )
         tables.append(table.as_dict())
-    all_groups = groups_counts(records, list(GROUP_DIMENSIONS))
+    all_groups = counted.groups
     for name in GROUP_DIMENSIONS:
-        counts = all_groups[name]
+        counts = dict(all_groups[name])
         denominator = counts.pop("__denominator__")
         if denominator == 0:
             continue
@@ -432,21 +457,30 @@ class StatisticsRefused(ValueError):
     """A statistics request that cannot be answered as asked (the message says why and what to ask)."""
 
 
-def statistics_for(records: QuerySet[AnalyticRecord], threshold: int, source: int | None) -> dict[str, Any]:
-    """The tables an analyst sees (page and API): one source, small cells suppressed like a release."""
+def statistics_for(
+    records: QuerySet[AnalyticRecord],
+    threshold: int,
+    source: int | None,
+    summary: QuerySet[AnalyticCount] | None = None,
+) -> dict[str, Any]:
+    """The tables an analyst sees (page and API): one source, small cells suppressed like a release.
+    ``summary``: the summary rows of ``records`` (the same scope), counted instead of the records."""
     if threshold < aggregates.MINIMUM_THRESHOLD:
         raise StatisticsRefused(
             f"The threshold {threshold} is below this platform's minimum of {aggregates.MINIMUM_THRESHOLD}; "
             f"ask for {aggregates.MINIMUM_THRESHOLD} or more."
         )
     try:
-        records, sources = choose_sources(records, [source] if source else None)
+        records, sources = choose_sources(records, [source] if source else None, summary)
     except SourceChoiceNeeded as error:
         raise StatisticsRefused(f"Choose a source with ?source=ID: {error}.") from None
     content: dict[str, Any] = {"threshold": threshold, "persons": 0, "tables": []}
-    if records.exists():
+    counted = public_counts(
+        records if summary is None else summary.filter(source_id__in=[item.pk for item in sources])
+    )
+    if counted is not None and counted.persons:
         try:
-            content = json.loads(build_aggregates(records, threshold=threshold).content)
+            content = json.loads(tables_of(counted, threshold=threshold).content)
         except aggregates.Unprotectable:
             content = {"threshold": threshold, "persons": None, "tables": []}  # too few to show anything
     content["sources"] = [item.summary() for item in sources]

@@ -14,6 +14,7 @@ import re
 import secrets
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -27,7 +28,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
@@ -43,10 +44,11 @@ from migdev.dataio.registry import ImportResult
 from migdev.dataio.services import import_file
 from migdev.protection.crypto import blind_index, blind_index_key, blind_index_key_id, field_cipher
 from migdev.protection.fields import EncryptedDateField, encrypted_fields
-from migdev.trafficking import aggregates, htcds, ledger, releases
+from migdev.trafficking import aggregates, ctdc, htcds, ledger, releases
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.harmonise import analytic_values
 from migdev.trafficking.models import (
+    AnalyticCount,
     AnalyticRecord,
     AnalyticSource,
     Case,
@@ -76,6 +78,7 @@ from migdev.trafficking.selectors import (
     RELEASE_ADD,
     RELEASE_APPROVE,
     active_users_holding,
+    analytic_counts_visible_to,
     analytic_records_visible_to,
 )
 
@@ -359,16 +362,137 @@ def cases_source() -> AnalyticSource:
     return source
 
 
+# What the summary (AnalyticCount) counts per record: every published one-way dimension and the bit mask
+# of every published multi-valued group.
+SUMMARY_FIELDS: tuple[str, ...] = (
+    *releases.ONE_WAY_DIMENSIONS,
+    *(ctdc.MASK_FIELDS[name] for name in releases.GROUP_DIMENSIONS),
+)
+_SUMMARY_SCOPE = ("source_id", "organisation_id", "group_id")
+
+
+def _summary_tally(records: Iterable[Mapping[str, Any]], sign: int) -> Counter[tuple[Any, ...]]:
+    tally: Counter[tuple[Any, ...]] = Counter()
+    for record in records:
+        scope = tuple(record[name] for name in _SUMMARY_SCOPE)
+        for name in SUMMARY_FIELDS:
+            tally[(*scope, name, json.dumps(record[name]))] += sign
+    return tally
+
+
+def analytic_counts_apply(tally: Mapping[tuple[Any, ...], int], *, fresh: bool = False) -> None:
+    """Add ``tally`` ((source, organisation, group, dimension, value) -> records added, negative for
+    records taken away) to the summary. Call it inside the transaction that writes the records.
+    ``fresh``: the summary holds nothing for these sources yet (a new load), so every row is inserted."""
+    missing = []
+    for key, delta in tally.items():
+        if not delta:
+            continue
+        source_id, organisation_id, group_id, dimension, value = key
+        if not fresh:
+            # One atomic increment per key: concurrent writers never lose each other's counts.
+            matched = AnalyticCount.objects.filter(
+                source_id=source_id,
+                organisation_id=organisation_id,
+                group_id=group_id,
+                dimension=dimension,
+                value=value,
+            )
+            if matched.update(count=F("count") + delta):
+                if delta < 0:
+                    matched.filter(count=0).delete()
+                continue
+        missing.append(
+            AnalyticCount(
+                source_id=source_id,
+                organisation_id=organisation_id,
+                group_id=group_id,
+                dimension=dimension,
+                value=value,
+                count=delta,
+            )
+        )
+    AnalyticCount.objects.bulk_create(missing, batch_size=1000)
+
+
+def analytic_records_create(source: AnalyticSource, records: list[AnalyticRecord]) -> None:
+    """Store new analytic records of ``source`` (a load) and count them in the summary."""
+    with transaction.atomic():
+        for record in records:
+            record.source = source
+        AnalyticRecord.objects.bulk_create(records, batch_size=2000)
+        fresh = not AnalyticCount.objects.filter(source=source).exists()
+        values = (
+            {**{n: getattr(r, n) for n in _SUMMARY_SCOPE}, **{n: getattr(r, n) for n in SUMMARY_FIELDS}}
+            for r in records
+        )
+        analytic_counts_apply(_summary_tally(values, 1), fresh=fresh)
+
+
+def analytic_source_clear(source: AnalyticSource) -> int:
+    """Delete every record of ``source`` (before a reload) with its summary rows."""
+    with transaction.atomic():
+        AnalyticCount.objects.filter(source=source).delete()
+        deleted, _by_model = AnalyticRecord.objects.filter(source=source).delete()
+    return deleted
+
+
+def analytic_records_delete(records: QuerySet[AnalyticRecord]) -> int:
+    """Delete analytic records and take them out of the summary."""
+    with transaction.atomic():
+        gone = list(records.order_by().values(*_SUMMARY_SCOPE, *SUMMARY_FIELDS))
+        deleted, _by_model = records.delete()
+        analytic_counts_apply(_summary_tally(gone, -1))
+    return deleted
+
+
+def analytic_counts_rebuild() -> int:
+    """Recount the whole summary from the records (after a bulk change made outside the services, or
+    to repair it): one GROUP BY per counted field. Returns the rows written."""
+    with transaction.atomic():
+        AnalyticCount.objects.all().delete()
+        rows = []
+        for name in SUMMARY_FIELDS:
+            grouped = (
+                AnalyticRecord.objects.order_by().values_list(*_SUMMARY_SCOPE, name).annotate(n=Count("*"))
+            )
+            for source_id, organisation_id, group_id, value, n in grouped:
+                rows.append(
+                    AnalyticCount(
+                        source_id=source_id,
+                        organisation_id=organisation_id,
+                        group_id=group_id,
+                        dimension=name,
+                        value=json.dumps(value),
+                        count=n,
+                    )
+                )
+        AnalyticCount.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def analytic_record_refresh(*, case: Case) -> AnalyticRecord | None:
-    """Recompute the harmonised record of a case (none for a case merged into another)."""
-    if case.merged_into_id is not None:
-        AnalyticRecord.objects.filter(case=case).delete()
-        return None
-    values = analytic_values(case, case.perpetrators.all(), country_index().resolve)
-    record, _created = AnalyticRecord.objects.update_or_create(
-        case=case,
-        defaults={**values, "source": cases_source(), "organisation": case.organisation, "group": case.group},
-    )
+    """Recompute the harmonised record of a case (none for a case merged into another), and the summary."""
+    with transaction.atomic():
+        before = AnalyticRecord.objects.select_for_update().filter(case=case)
+        tally = _summary_tally(before.values(*_SUMMARY_SCOPE, *SUMMARY_FIELDS), -1)
+        if case.merged_into_id is not None:
+            AnalyticRecord.objects.filter(case=case).delete()
+            analytic_counts_apply(tally)
+            return None
+        values = analytic_values(case, case.perpetrators.all(), country_index().resolve)
+        record, _created = AnalyticRecord.objects.update_or_create(
+            case=case,
+            defaults={
+                **values,
+                "source": cases_source(),
+                "organisation": case.organisation,
+                "group": case.group,
+            },
+        )
+        after = {name: getattr(record, name) for name in (*_SUMMARY_SCOPE, *SUMMARY_FIELDS)}
+        tally.update(_summary_tally([after], 1))
+        analytic_counts_apply(tally)
     AnalyticSource.objects.filter(pk=record.source_id).update(
         record_count=AnalyticRecord.objects.filter(source_id=record.source_id).count()
     )
@@ -1347,8 +1471,9 @@ def release_build(
         raise PermissionDenied(_("You may not build releases."))
     options = dict(parameters or {})
     visible = analytic_records_visible_to(actor).select_related(None)
+    summary = analytic_counts_visible_to(actor)
     try:
-        records, sources = releases.choose_sources(visible, options.get("sources") or None)
+        records, sources = releases.choose_sources(visible, options.get("sources") or None, summary)
     except releases.SourceChoiceNeeded as error:
         raise ValidationError(_("Choose the sources: %(problem)s.") % {"problem": error}) from None
     if not records.exists():
@@ -1364,10 +1489,11 @@ def release_build(
             )
         public_ids = [source.pk for source in sources if source.is_public]
         try:
+            chosen = summary.filter(source_id__in=[source.pk for source in sources])
             built = releases.build_aggregates(
-                records,
+                chosen,
                 threshold=threshold,
-                public_records=records.filter(source_id__in=public_ids) if non_public_ids else records,
+                public_records=chosen.filter(source_id__in=public_ids) if non_public_ids else chosen,
                 known=ledger_known(non_public_ids),
             )
             if non_public_ids:
@@ -1544,7 +1670,7 @@ def release_disclosure_problems(release: Release) -> list[str]:
     if not non_public:
         return aggregates.check_no_small_cells(content["tables"], int(content["threshold"]))
     public_ids = [source.pk for source in sources if source.is_public]
-    public = releases.public_counts(AnalyticRecord.objects.filter(source_id__in=public_ids))
+    public = releases.public_counts(AnalyticCount.objects.filter(source_id__in=public_ids))
     non_public_records = AnalyticRecord.objects.filter(source_id__in=non_public).count()
     return releases.disclosure_problems(
         content, public, ledger_known(non_public), non_public_records=non_public_records
@@ -1559,7 +1685,7 @@ def _ledger_write(release: Release) -> None:
     derived: dict[str, Any] = {}
     if content is not None and non_public:
         public_ids = [source.pk for source in sources if source.is_public]
-        public = releases.public_counts(AnalyticRecord.objects.filter(source_id__in=public_ids))
+        public = releases.public_counts(AnalyticCount.objects.filter(source_id__in=public_ids))
         derived = releases.derived_of(content, public)
     digest = hashlib.sha256(release.content.encode()).hexdigest()
     for source in sources:

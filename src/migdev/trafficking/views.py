@@ -1023,7 +1023,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
     from migdev.trafficking.releases import StatisticsRefused, statistics_for
 
     records = selectors.analytic_records_visible_to(request.user)
-    source_choices = list(AnalyticSource.objects.filter(pk__in=records.values("source_id")))
+    summary = selectors.analytic_counts_visible_to(request.user)
+    source_choices = list(
+        AnalyticSource.objects.filter(pk__in=summary.filter(count__gt=0).values("source_id"))
+    )
     source_id = request.GET.get("source", "")
     raw_threshold = request.GET.get("threshold", "") or str(MINIMUM_THRESHOLD)
     tables: list[dict[str, Any]] = []
@@ -1040,7 +1043,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     else:
         try:
             content = statistics_for(
-                records, int(raw_threshold), int(source_id) if source_id.isdigit() else None
+                records, int(raw_threshold), int(source_id) if source_id.isdigit() else None, summary
             )
         except StatisticsRefused:
             problem = _("There are no records from this source.")
