@@ -121,18 +121,19 @@ def test_age_in_whole_years() -> None:
 
 @pytest.mark.usefixtures("shipped")
 def test_party_counts_over_many_days_agree_with_the_status_rule() -> None:
-    from datetime import date as day
-
-    from migdev.law import selectors
-
     instrument = selectors.instrument("TIP2000")
     assert instrument is not None
     party_list = selectors.edition(instrument)
     assert party_list is not None
-    wanted = [day(2008, 9, 26), day(2014, 5, 21), day(2030, 1, 1)]
+    wanted = [date(2008, 9, 26), date(2014, 5, 21), date(2030, 1, 1)]
     assert selectors.party_counts(party_list, wanted) == {wanted[0]: 124, wanted[1]: 159, wanted[2]: 159}
+    # Madagascar's 1954 accession (1962) and its denunciation effective 2 Apr 1966: in, then out.
     stateless = selectors.instrument("CSSP1954")
     assert stateless is not None
-    counts = selectors.party_counts(selectors.edition(stateless), [day(1965, 1, 1), day(1966, 4, 2)])  # type: ignore[arg-type]
-    found = [selectors.status(stateless, d) for d in counts]
-    assert list(counts.values()) == [s.party_count for s in found if s is not None]
+    stateless_list = selectors.edition(stateless)
+    assert stateless_list is not None
+    days = [date(1966, 4, 1), date(1966, 4, 2)]
+    counts = selectors.party_counts(stateless_list, days)
+    expected = [selectors.status(stateless, d) for d in days]
+    assert list(counts.values()) == [s.party_count for s in expected if s is not None]
+    assert counts[days[0]] == counts[days[1]] + 1
