@@ -582,10 +582,8 @@ def price_source_update(*, source: PriceSource, user: User | None = None, **valu
     unknown = set(values) - set(SOURCE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    limits = {name: PriceSource._meta.get_field(name).max_length for name in values}
-    changed = {
-        name: value[: limits[name]] for name, value in values.items() if getattr(source, name) != value
-    }
+    cut = {name: value[: SOURCE_FIELD_LENGTHS[name]] for name, value in values.items()}
+    changed = {name: value for name, value in cut.items() if getattr(source, name) != value}
     if not changed:
         return source
     before = {name: getattr(source, name) for name in changed}
