@@ -260,7 +260,43 @@ def _diaspora_request() -> Scenario:
     return Scenario(user, url, row, "place", "Thiès", "Ziguinchor", two_factor=True)
 
 
+def _labour_scheme_and_officer() -> tuple[Any, User]:
+    from migdev.labour.models import Scheme
+
+    organisation = make_organisation("Scheme authority (versioning)")
+    officer = make_user("scheme_officer", organisation=organisation)
+    scheme = Scheme.objects.create(
+        title="Care partnership",
+        kind="skills_partnership",
+        destination_country_id="BEL",
+        start_date=datetime.date(2026, 1, 1),
+        organisation=organisation,
+    )
+    return scheme, officer
+
+
+def _labour_scheme() -> Scenario:
+    scheme, officer = _labour_scheme_and_officer()
+    url = reverse("labour:scheme_edit", args=[scheme.pk])
+    return Scenario(officer, url, scheme, "conditions", "Two-year contracts", "Seasonal", two_factor=True)
+
+
+def _labour_employer() -> Scenario:
+    from migdev.labour.models import Employer
+
+    scheme, officer = _labour_scheme_and_officer()
+    employer = Employer.objects.create(
+        organisation=make_organisation("Clinique (versioning)"), country_id="BEL"
+    )
+    url = reverse("labour:employer_edit", args=[scheme.pk, employer.pk])
+    return Scenario(
+        officer, url, employer, "verification_note", "Crossroads Bank", "Chamber of commerce", two_factor=True
+    )
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "labour:scheme_edit": _labour_scheme,
+    "labour:employer_edit": _labour_employer,
     "coordination:meeting_edit": _meeting,
     "coordination:practice_edit": _practice,
     "coordination:publication_edit": _publication,
