@@ -73,17 +73,20 @@ def test_a_priority_sector_weighs_in_the_score_with_its_weight_shown(world: Worl
     health = world.request_row()
     # The same terms in a sector the government did not name: identical but for the sector.
     governance = world.request_row(title="Same terms, governance", sector="governance")
-    before = matching.shortlist(health, [expert]).candidates[0]
+    before = matching.shortlist(health, Expert.objects.filter(pk=expert.pk)).candidates[0]
     assert before.parts["priority_sector"] == 0.0
     PrioritySector.objects.create(office=world.office, sector="health")
-    after = matching.shortlist(health, [expert]).candidates[0]
+    after = matching.shortlist(health, Expert.objects.filter(pk=expert.pk)).candidates[0]
     assert after.parts["priority_sector"] == 1.0
     assert after.score == pytest.approx(before.score + matching.PRIORITY_WEIGHT, abs=1e-4)
     fitting = matching.requests_for_expert(expert, [governance, health])
     assert [row.pk for row, _c in fitting] == [health.pk, governance.pk]
     # Another country's priorities do not count for a Senegalese request.
     PrioritySector.objects.filter(office=world.office).delete()
-    assert matching.shortlist(health, [expert]).candidates[0].parts["priority_sector"] == 0.0
+    assert (
+        matching.shortlist(health, Expert.objects.filter(pk=expert.pk)).candidates[0].parts["priority_sector"]
+        == 0.0
+    )
 
 
 def test_the_shortlist_page_and_api_show_the_weights(world: World, esco: object) -> None:
