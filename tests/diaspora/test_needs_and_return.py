@@ -151,6 +151,16 @@ def test_the_host_edits_a_request_and_a_stale_save_loses_nothing(world: World, e
     assert row.place == "Thiès" and row.tasks != "Three workshops"
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_edit_page_keeps_its_dates_in_every_language(world: World, esco: object, language: str) -> None:
+    """``<input type="date">`` shows nothing unless its value is ISO 8601; a date in the page language's
+    format (10/03/2027) left both dates empty, so saving the page failed with "This field is required"."""
+    row = world.request_row(approve=False)
+    html = signed_in(world.host_user).get(f"/{language}/diaspora/requests/{row.pk}/edit/").content.decode()
+    assert 'name="starts_on" value="2027-03-10"' in html
+    assert 'name="ends_on" value="2027-04-10"' in html
+
+
 def test_only_the_host_edits_and_only_before_approval(world: World, esco: object) -> None:
     row = world.request_row(approve=False)
     for user in (world.other_host_user, world.officer, world.office_user):

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from migdev.diaspora.models import (
     LEVEL_RANK,
@@ -328,26 +328,21 @@ def _hard_filters(request_row: Request) -> dict[str, Q]:
         Q(**{f"accepts_{request_row.modality}": True}) if request_row.modality in Modality.values else nobody
     )
     required = LEVEL_RANK.get(request_row.language_level, 0)
+    # ``pk IN (subquery)``: the subquery runs once over its index (a correlated EXISTS runs per expert).
     language = (
         Q(
-            Exists(
-                ExpertLanguage.objects.filter(
-                    expert=OuterRef("pk"), code=request_row.language.lower(), rank__gte=required
-                )
-            )
+            pk__in=ExpertLanguage.objects.filter(
+                code=request_row.language.lower(), rank__gte=required
+            ).values("expert_id")
         )
         if required
         else Q(pk__isnull=False)
     )
     availability = (
         Q(
-            Exists(
-                AvailabilityWindow.objects.filter(
-                    expert=OuterRef("pk"),
-                    starts_on__lte=request_row.ends_on,
-                    ends_on__gte=request_row.starts_on,
-                )
-            )
+            pk__in=AvailabilityWindow.objects.filter(
+                starts_on__lte=request_row.ends_on, ends_on__gte=request_row.starts_on
+            ).values("expert_id")
         )
         if request_row.ends_on >= request_row.starts_on
         else nobody
@@ -370,24 +365,33 @@ ELIGIBLE = Q(
 
 def exclusion_counts(request_row: Request, pool: QuerySet[Expert]) -> tuple[int, int, dict[str, int]]:
     """Experts in ``pool``; those left out by a hard requirement; and per requirement, how many fail it
-    (an expert may fail several), by one SQL aggregate over the pool."""
+    (an expert may fail several). One SQL aggregate: the pool's experts counted by which requirements they
+    meet (at most 2^5 groups), so each requirement's subquery runs once; the groups' counts are added up."""
     conditions = _hard_filters(request_row)
-    passes = Q()
-    for condition in conditions.values():
-        passes &= condition
-    failing = {}
-    for reason, condition in conditions.items():
-        if reason in ("days_on_site", "hours_online"):
-            failing[reason] = ELIGIBLE & conditions["availability"] & ~condition
-        else:
-            failing[reason] = ELIGIBLE & ~condition
-    figures = pool.order_by().aggregate(
-        considered=Count("pk"),
-        excluded=Count("pk", filter=ELIGIBLE & ~passes),
-        **{reason: Count("pk", filter=condition) for reason, condition in failing.items()},
+    flags = {
+        f"meets_{reason}": ExpressionWrapper(condition, output_field=BooleanField())
+        for reason, condition in conditions.items()
+    }
+    groups = (
+        pool.order_by()
+        .annotate(eligible=ExpressionWrapper(ELIGIBLE, output_field=BooleanField()), **flags)
+        .values("eligible", *flags)
+        .annotate(experts=Count("pk"))
     )
-    by_reason = {reason: figures[reason] for reason in EXCLUSION_REASONS if figures.get(reason)}
-    return figures["considered"], figures["excluded"], by_reason
+    considered, excluded_total = 0, 0
+    by_reason = dict.fromkeys(conditions, 0)
+    for group in groups:
+        considered += group["experts"]
+        if not group["eligible"]:
+            continue
+        meets = {reason: bool(group[f"meets_{reason}"]) for reason in conditions}
+        if not all(meets.values()):
+            excluded_total += group["experts"]
+        for reason, met in meets.items():
+            # The time requirement (days on site, hours online) is told only to experts available then.
+            if not met and (reason not in ("days_on_site", "hours_online") or meets["availability"]):
+                by_reason[reason] += group["experts"]
+    return considered, excluded_total, {r: by_reason[r] for r in EXCLUSION_REASONS if by_reason.get(r)}
 
 
 def _passing_profiles(request_row: Request, pool: QuerySet[Expert]) -> list[Profile]:
@@ -399,11 +403,15 @@ def _passing_profiles(request_row: Request, pool: QuerySet[Expert]) -> list[Prof
     spans: dict[int, list[tuple[date, date]]] = {row[0]: [] for row in rows}
     if rows:
         # Only windows touching the request's dates count towards the days of overlap.
-        for expert_id, first, last in AvailabilityWindow.objects.filter(
-            expert__in=passing.values("pk"),
-            starts_on__lte=request_row.ends_on,
-            ends_on__gte=request_row.starts_on,
-        ).values_list("expert_id", "starts_on", "ends_on"):
+        for expert_id, first, last in (
+            AvailabilityWindow.objects.order_by()
+            .filter(
+                expert__in=passing.values("pk"),
+                starts_on__lte=request_row.ends_on,
+                ends_on__gte=request_row.starts_on,
+            )
+            .values_list("expert_id", "starts_on", "ends_on")
+        ):
             spans[expert_id].append((first, last))
     return [
         Profile(pk, languages or [], occupations or [], skills or [], years, spans[pk])

@@ -172,7 +172,23 @@ class Expert(VersionedModel):
         ordering = ["pk"]
         indexes = [
             models.Index(fields=["country_of_origin", "status"]),
-            models.Index(fields=["group", "status"], name="diaspora_expert_pool"),
+            # Covers every hard requirement a shortlist checks on the expert's own row, so counting a
+            # programme's pool reads this narrow index instead of the wide rows (encrypted identity, JSON).
+            models.Index(
+                fields=[
+                    "status",
+                    "group",
+                    "user",
+                    "consent_processing_at",
+                    "consent_processing_withdrawn_at",
+                    "accepts_on_site",
+                    "accepts_online",
+                    "accepts_permanent_return",
+                    "days_on_site_per_year",
+                    "hours_online_per_week",
+                ],
+                name="diaspora_expert_pool",
+            ),
         ]
         permissions = [("delete_own_expert", "Can delete their own expert account")]
 

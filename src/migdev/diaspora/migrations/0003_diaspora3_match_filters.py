@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='expert',
-            index=models.Index(fields=['group', 'status'], name='diaspora_expert_pool'),
+            index=models.Index(fields=['status', 'group', 'user', 'consent_processing_at', 'consent_processing_withdrawn_at', 'accepts_on_site', 'accepts_online', 'accepts_permanent_return', 'days_on_site_per_year', 'hours_online_per_week'], name='diaspora_expert_pool'),
         ),
         migrations.AddField(
             model_name='expertlanguage',
