@@ -178,7 +178,7 @@ def refresh_match_columns(expert_ids: Iterable[int]) -> None:
     transaction; bulk loaders (the benchmark) call it once for all they wrote."""
     ids = list(expert_ids)
     by_modalities: dict[tuple[bool, bool, bool], list[int]] = {}
-    rows = []
+    rows: list[ExpertLanguage] = []
     for start in range(0, len(ids), 2000):
         for pk, languages, modalities in Expert.objects.filter(pk__in=ids[start : start + 2000]).values_list(
             "pk", "languages", "modalities"
