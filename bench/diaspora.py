@@ -25,7 +25,8 @@ with the seed, the officer's bearer token):
 * /healthz on the same server: the cheapest Django request, the physical limit under the same load.
 
 Each round starts a fresh server per system (cold: the first ``--seconds``, with the skills matcher built on
-first use in each worker; warm: the next ``--seconds``); the order of the systems alternates between
+first use in each worker; warm: the next ``--seconds``; every phase starts once the server has
+answered all the previous phase's requests); the order of the systems alternates between
 rounds. Before timing, a sample of requests is fetched from both and checked: every answer 200, the same
 counts of experts considered and left out, and the share of the SQL top 20 that migdev's top 20 holds.
 Medians over rounds; load average before and after. Benchmarks are not tests. The last line printed is
@@ -311,6 +312,19 @@ def _wrk(port: int, paths: list[str], token: str, clients: int, seconds: float) 
     return result
 
 
+def _drain(port: int, limit_s: float = 300) -> float:
+    """Wait until the server has finished the previous phase's requests (wrk stops sending, but what it
+    sent is still being answered): a /healthz answered within half a second means the queues are empty.
+    Without it, one phase's backlog is timed in the next. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_s:
+        asked = time.monotonic()
+        _fetch(port, "/healthz", "")
+        if time.monotonic() - asked < 0.5:
+            break
+    return round(time.monotonic() - started, 1)
+
+
 PATHS = {
     "migdev": "/api/v1/diaspora/requests/{}/shortlist",
     "raw_sql": "/bench/diaspora/requests/{}/sql-shortlist",
@@ -391,14 +405,17 @@ def main() -> None:
                 try:
                     paths = [PATHS[system].format(pk) for pk in chosen]
                     for phase in ("cold", "warm"):
+                        _drain(server.port)
                         result = _wrk(server.port, paths, token, args.clients, args.seconds)
                         runs[f"{system}_{phase}"].append(result)
                         print(f"round {round_number + 1} {system} {phase}: {result}", flush=True)
                     if system == "raw_sql":
+                        _drain(server.port)
                         result = _wrk(server.port, ["/healthz"], token, args.clients, args.seconds)
                         runs["healthz"].append(result)
                         print(f"round {round_number + 1} healthz: {result}", flush=True)
                     if not check and system == order[-1]:
+                        _drain(server.port)
                         check = _check(server.port, token, chosen)
                         print(f"answers checked: {check}", flush=True)
                 finally:
