@@ -1,4 +1,8 @@
-"""Shortlists: experts for an approved request, and requests that fit an expert.
+"""THE TEST ORACLE, not migdev: the shortlist as it was before the hard requirements moved into SQL
+(every expert of the pool loaded and checked in Python), kept unchanged so that
+test_shortlist_equivalence.py compares the new shortlist with it. Its original description follows.
+
+Shortlists: experts for an approved request, and requests that fit an expert.
 
 Hard requirements (an expert failing one is left out, and the explanation of a pair says which):
 
