@@ -1,45 +1,54 @@
 """Benchmark: a request's shortlist among many experts, migdev beside the same query in raw SQL, in one run.
 
-    python3 run.py bench diaspora [--experts 50000] [--requests 5000] [--clients 20] [--queries 100]
-                                  [--seed 2006]
+    python3 run.py bench diaspora [--experts 50000] [--requests 5000] [--clients 20] [--seconds 10]
+                                  [--rounds 1] [--workers 5] [--threads 2] [--queries 400] [--seed 2006]
 
-A throw-away data directory gets the migrations, one programme with its officer, ``--experts`` experts (all in
-that programme, so the officer's pool is the whole roster: the worst case) and ``--requests`` approved
-requests from 50 host institutions, generated with a fixed seed: skills drawn from a synthetic taxonomy
-(2,000 skills, 200 occupations of 12 essential skills each: loading the real ESCO takes minutes and adds
-nothing to what is timed), languages with CEFR levels, modalities, one or two availability windows, days on
-site and hours online. A quarter of the sectors are the country's priorities.
+A throw-away data directory gets the migrations, one programme with its officer (and the officer's API
+token), ``--experts`` experts (all in that programme, so the officer's pool is the whole roster: the worst
+case) and ``--requests`` approved requests from 50 host institutions, generated with a fixed seed: skills
+drawn from a synthetic taxonomy (2,000 skills, 200 occupations of 12 essential skills each: loading the real
+ESCO takes minutes and adds nothing to what is timed), languages with CEFR levels, modalities, one or two
+availability windows, days on site and hours online. A quarter of the sectors are the country's priorities.
 
-``--queries`` requests drawn with the seed are shortlisted by ``--clients`` concurrent clients: a pool of
-that many processes forked after the data is written (each with its own database connection), first on a
-fresh pool (cold: nothing cached, the skills matcher built on first use in each process) and then again on
-the same pool (warm).
+Both systems are served by the same gunicorn (``migdev.gunicorn_conf``, ``--workers`` gthread workers ×
+``--threads`` threads, SQLite, the throttles' shared cache) and loaded by the same wrk (one thread,
+``--clients`` keep-alive connections, ``--seconds`` a phase, cycling through ``--queries`` request ids drawn
+with the seed, the officer's bearer token):
 
-* migdev: the shortlist API operation's function (``diaspora.api.get_shortlist``: scope check, pool of the
-  officer's experts, hard requirements with the reason for each excluded expert, the skills engine's
-  explained scores, top 20), called with the officer's request; no HTTP.
-* peer: one raw SQL statement on the same SQLite database doing the same filtering (consent, modality,
-  language at the minimum level, a window overlapping the dates, days on site / hours online) and a linear
-  score (exact skill overlap, same occupation, language, experience, days available, priority sector, with
-  the same weights), top 20. It explains nothing and knows no related skills: it is the floor of what the
-  database alone does.
+* migdev: ``GET /api/v1/diaspora/requests/{id}/shortlist``, the API operation officers and hosts use (scope
+  check, hard requirements in SQL, counts of experts left out per requirement, the skills engine's explained
+  scores over those who meet every requirement, top 20);
+* peer: ``GET /bench/diaspora/requests/{id}/sql-shortlist`` (bench/diaspora_bench_urls.py), a django-ninja
+  operation with the same authentication and throttles running two raw SQL statements on the same tables
+  and indexes (counts per requirement, and the top 20 by a linear score). It explains nothing and knows no
+  related skills: the floor of what the database alone does;
+* /healthz on the same server: the cheapest Django request, the physical limit under the same load.
 
-Reports p50/p95/p99 per system, cold and warm, and how many of the SQL top-20 experts migdev's top 20
-shares. Benchmarks are not tests. The last line printed is JSON, ratios first.
+Each round starts a fresh server per system (cold: the first ``--seconds``, with the skills matcher built on
+first use in each worker; warm: the next ``--seconds``; every phase starts once the server has
+answered all the previous phase's requests); the order of the systems alternates between
+rounds. Before timing, a sample of requests is fetched from both and checked: every answer 200, the same
+counts of experts considered and left out, and the share of the SQL top 20 that migdev's top 20 holds.
+Medians over rounds; load average before and after. Benchmarks are not tests. The last line printed is
+JSON, ratios first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import platform
 import random
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,47 +63,13 @@ SKILL = "http://data.europa.eu/esco/skill/bench-{:05d}"
 OCCUPATION = "http://data.europa.eu/esco/occupation/bench-{:04d}"
 N_SKILLS, N_OCCUPATIONS, PER_OCCUPATION = 2000, 200, 12
 
-SQL = """
-WITH wanted(uri) AS (SELECT value FROM json_each(%(skills)s))
-SELECT e.id,
-  0.7 * (
-      0.6 * (SELECT count(*) FROM json_each(e.skill_uris) s WHERE s.value IN (SELECT uri FROM wanted))
-          / max(1, (SELECT count(*) FROM wanted))
-    + 0.15 * EXISTS (SELECT 1 FROM json_each(e.occupation_uris) o WHERE o.value = %(occupation)s)
-    + 0.15
-    + 0.1 * min(1.0, e.years_experience * 1.0 / max(1, %(years)s))
-  )
-  + 0.2 * min(1.0, (
-      SELECT coalesce(max(julianday(min(w.ends_on, %(ends)s)) - julianday(max(w.starts_on, %(starts)s)) + 1), 0)
-      FROM diaspora_availabilitywindow w WHERE w.expert_id = e.id
-    ) / %(period)s)
-  + 0.1 * %(priority)s AS score
-FROM diaspora_expert e
-WHERE e.group_id = %(group)s AND e.status = 'active'
-  AND e.consent_processing_at IS NOT NULL AND e.consent_processing_withdrawn_at IS NULL
-  AND EXISTS (SELECT 1 FROM json_each(e.modalities) m WHERE m.value = %(modality)s)
-  AND EXISTS (
-    SELECT 1 FROM json_each(e.languages) l
-    WHERE json_extract(l.value, '$.code') = %(language)s
-      AND (CASE json_extract(l.value, '$.level') WHEN 'A1' THEN 1 WHEN 'A2' THEN 2 WHEN 'B1' THEN 3
-           WHEN 'B2' THEN 4 WHEN 'C1' THEN 5 WHEN 'C2' THEN 6 ELSE 0 END) >= %(rank)s)
-  AND EXISTS (
-    SELECT 1 FROM diaspora_availabilitywindow w
-    WHERE w.expert_id = e.id AND w.starts_on <= %(ends)s AND w.ends_on >= %(starts)s)
-  AND (%(modality)s != 'on_site' OR e.days_on_site_per_year >= %(days)s)
-  AND (%(modality)s != 'online' OR e.hours_online_per_week > 0)
-ORDER BY score DESC, e.id
-LIMIT 20
-"""
 
-_STATE: dict[str, Any] = {}
-
-
-def build(args: argparse.Namespace) -> tuple[int, list[int]]:
-    """Write the synthetic roster and requests; return the officer's id and the requests to shortlist."""
+def build(args: argparse.Namespace) -> tuple[str, list[int]]:
+    """Write the synthetic roster and requests; return the officer's API token and the requests to shortlist."""
     from django.db import transaction
 
     from migdev.accounts.models import Organisation, RoleDefinition, User, UserGroup
+    from migdev.accounts.services import api_token_create
     from migdev.diaspora.models import (
         AvailabilityWindow,
         DiasporaOffice,
@@ -103,6 +78,7 @@ def build(args: argparse.Namespace) -> tuple[int, list[int]]:
         PrioritySector,
         Request,
     )
+    from migdev.diaspora.services import refresh_match_columns
     from migdev.skills.models import Occupation, OccupationSkill, Skill, TaxonomyEdition
 
     rng = random.Random(args.seed)
@@ -189,6 +165,8 @@ def build(args: argparse.Namespace) -> tuple[int, list[int]]:
                     )
                 )
         AvailabilityWindow.objects.bulk_create(windows, batch_size=5000)
+        # What services.expert_create writes for each expert: the columns the shortlist filters on.
+        refresh_match_columns([expert.pk for expert in experts])
         requests = []
         for n in range(args.requests):
             occupation = rng.choice(uris)
@@ -222,7 +200,8 @@ def build(args: argparse.Namespace) -> tuple[int, list[int]]:
         flush=True,
     )
     chosen = rng.sample([r.pk for r in requests], min(args.queries, len(requests)))
-    return officer.pk, chosen
+    _token, raw = api_token_create(user=officer, name="bench")
+    return raw, chosen
 
 
 def _now() -> Any:
@@ -231,77 +210,152 @@ def _now() -> Any:
     return timezone.now()
 
 
-def _init(officer_id: int) -> None:
-    from django.db import connections
-
-    connections.close_all()  # each process opens its own connection
-    _STATE["officer_id"] = officer_id
-
-
-def _officer() -> Any:
-    from migdev.accounts.models import User
-
-    if "officer" not in _STATE:
-        _STATE["officer"] = User.objects.get(pk=_STATE["officer_id"])
-    return _STATE["officer"]
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
-def run_migdev(request_id: int) -> tuple[float, list[int]]:
-    from django.test import RequestFactory
+def _fetch(port: int, path: str, token: str) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=600) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, None
+    except (urllib.error.URLError, ConnectionError):
+        return 0, None
 
-    from migdev.diaspora import api
 
-    http = RequestFactory().get(f"/api/v1/diaspora/requests/{request_id}/shortlist")
-    http.user = _officer()
-    started = time.perf_counter()
-    answer = api.get_shortlist(http, request_id)
-    elapsed = time.perf_counter() - started
-    return elapsed, [int(c["reference"].removeprefix("EXP-")) for c in answer["candidates"]]
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
 
 
-def run_sql(request_id: int) -> tuple[float, list[int]]:
-    from django.db import connection
+class Server:
+    """A freshly started gunicorn serving the platform and the peer, as docs/operations.md starts it."""
 
-    from migdev.diaspora.matching import is_priority_sector
-    from migdev.diaspora.models import LEVEL_RANK, Request
+    def __init__(self, data_dir: str, args: argparse.Namespace) -> None:
+        self.port = _free_port()
+        env = {
+            **os.environ,
+            "MIGDEV_DATA_DIR": data_dir,
+            "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT / 'bench'}",
+            "DJANGO_SETTINGS_MODULE": "diaspora_bench_settings",
+            "DATABASE_CONN_MAX_AGE": "60",
+            # One client under test: the per-user limit would turn most answers into 429s. The throttle
+            # still runs (and writes its shared counter) on both systems' requests.
+            "API_RATE_LIMIT_PER_MINUTE": str(10**9),
+        }
+        env.pop("DATABASE_URL", None)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "migdev.wsgi:application",
+            "-c",
+            "python:migdev.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--timeout",
+            "600",
+            "--log-level",
+            "error",
+        ]
+        self.process = subprocess.Popen(
+            command, env=env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 300
+        while _fetch(self.port, "/healthz", "")[0] != 200:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError("the benchmark's server did not start")
+            time.sleep(0.3)
+        time.sleep(1)  # every worker forked
 
-    started = time.perf_counter()
-    row = Request.objects.select_related("host").get(pk=request_id)
-    params: dict[str, Any] = {
-        "skills": json.dumps(row.skill_uris),
-        "occupation": row.occupation_uri,
-        "years": row.years_experience_wanted,
-        "starts": row.starts_on.isoformat(),
-        "ends": row.ends_on.isoformat(),
-        "period": (row.ends_on - row.starts_on).days + 1,
-        "priority": 1 if is_priority_sector(row) else 0,
-        "group": row.group_id,
-        "modality": row.modality,
-        "language": row.language,
-        "rank": LEVEL_RANK[row.language_level],
-        "days": min(row.duration_days, 365),
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+def _wrk(port: int, paths: list[str], token: str, clients: int, seconds: float) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as listing:
+        listing.write("\n".join(paths) + "\n")
+        listing.flush()
+        completed = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{clients}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "60s",
+                "-s",
+                str(ROOT / "bench" / "diaspora_paths.lua"),
+                f"http://127.0.0.1:{port}",
+            ],
+            env={**os.environ, "WRK_PATHS": listing.name, "WRK_TOKEN": token},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("WRK "))
+    result: dict[str, Any] = json.loads(line[4:])
+    result["requests_per_s"] = round(result["requests"] / result["duration_s"], 1)
+    return result
+
+
+def _drain(port: int, limit_s: float = 300) -> float:
+    """Wait until the server has finished the previous phase's requests (wrk stops sending, but what it
+    sent is still being answered): a /healthz answered within half a second means the queues are empty.
+    Without it, one phase's backlog is timed in the next. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_s:
+        asked = time.monotonic()
+        _fetch(port, "/healthz", "")
+        if time.monotonic() - asked < 0.5:
+            break
+    return round(time.monotonic() - started, 1)
+
+
+PATHS = {
+    "migdev": "/api/v1/diaspora/requests/{}/shortlist",
+    "raw_sql": "/bench/diaspora/requests/{}/sql-shortlist",
+}
+
+
+def _check(port: int, token: str, chosen: list[int]) -> dict[str, Any]:
+    """Both systems answer the same sample: 200, the same counts, and how much the top 20s share."""
+    shared, same_counts, checked = [], 0, 0
+    for request_id in chosen[:20]:
+        status_ours, ours = _fetch(port, PATHS["migdev"].format(request_id), token)
+        status_theirs, theirs = _fetch(port, PATHS["raw_sql"].format(request_id), token)
+        if status_ours != 200 or status_theirs != 200:
+            raise RuntimeError(f"request {request_id}: HTTP {status_ours} (migdev), {status_theirs} (SQL)")
+        checked += 1
+        ours_reasons = dict(ours["excluded"])
+        # migdev names the time requirement after the modality; the peer calls both "time".
+        time_failures = ours_reasons.pop("days_on_site", 0) + ours_reasons.pop("hours_online", 0)
+        if time_failures:
+            ours_reasons["time"] = time_failures
+        if ours["considered"] == theirs["considered"] and ours_reasons == theirs["excluded"]:
+            same_counts += 1
+        top_ours = {c["reference"] for c in ours["candidates"]}
+        top_theirs = {c["reference"] for c in theirs["candidates"]}
+        if top_theirs:
+            shared.append(len(top_ours & top_theirs) / len(top_theirs))
+    return {
+        "checked": checked,
+        "same_exclusion_counts": same_counts,
+        "top20_shared_with_sql_median": round(statistics.median(shared), 3) if shared else None,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(SQL, params)
-        found = [pk for pk, _score in cursor.fetchall()]
-    return time.perf_counter() - started, found
-
-
-RUNNERS = {"migdev": run_migdev, "raw_sql": run_sql}
-
-
-def _timed(job: tuple[str, int]) -> tuple[float, list[int]]:
-    system, request_id = job
-    return RUNNERS[system](request_id)
-
-
-def percentiles(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-
-    def at(share: float) -> float:
-        return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] * 1000
-
-    return {"p50_ms": round(at(0.5), 1), "p95_ms": round(at(0.95), 1), "p99_ms": round(at(0.99), 1)}
 
 
 def main() -> None:
@@ -311,9 +365,16 @@ def main() -> None:
     parser.add_argument("--experts", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2006)
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed (apt-get install wrk).")
+    load_before = _load_average()
 
     data_dir = tempfile.mkdtemp(prefix="migdev-bench-diaspora-")
     os.environ["MIGDEV_DATA_DIR"] = data_dir
@@ -328,49 +389,73 @@ def main() -> None:
 
     print(f"migrating a fresh SQLite database in {data_dir} ...", flush=True)
     call_command("migrate", verbosity=0)
-    officer_id, chosen = build(args)
+    call_command("createcachetable", verbosity=0)
+    token, chosen = build(args)
     connections.close_all()
 
-    figures: dict[str, Any] = {}
-    tops: dict[str, list[list[int]]] = {}
-    context = multiprocessing.get_context("fork")
-    for system in ("migdev", "raw_sql"):
-        with context.Pool(args.clients, initializer=_init, initargs=(officer_id,)) as pool:
-            runs = {}
-            for phase in ("cold", "warm"):
-                started = time.perf_counter()
-                results = pool.map(_timed, [(system, pk) for pk in chosen], chunksize=1)
-                wall = time.perf_counter() - started
-                runs[phase] = {
-                    **percentiles([elapsed for elapsed, _top in results]),
-                    "queries_per_s": round(len(chosen) / wall, 1),
-                }
-                print(f"{system} {phase}: {runs[phase]}", flush=True)
-            tops[system] = [top for _elapsed, top in results]
-            figures[system] = runs
-    shared = [
-        len(set(ours) & set(theirs)) / len(theirs)
-        for ours, theirs in zip(tops["migdev"], tops["raw_sql"], strict=True)
-        if theirs
-    ]
-    warm_ratio = figures["migdev"]["warm"]["p95_ms"] / max(figures["raw_sql"]["warm"]["p95_ms"], 0.001)
-    cold_ratio = figures["migdev"]["cold"]["p95_ms"] / max(figures["raw_sql"]["cold"]["p95_ms"], 0.001)
+    runs: dict[str, list[dict[str, Any]]] = {
+        name: [] for name in ("migdev_cold", "migdev_warm", "raw_sql_cold", "raw_sql_warm", "healthz")
+    }
+    check: dict[str, Any] = {}
+    try:
+        for round_number in range(args.rounds):
+            order = ("migdev", "raw_sql") if round_number % 2 == 0 else ("raw_sql", "migdev")
+            for system in order:
+                server = Server(data_dir, args)
+                try:
+                    paths = [PATHS[system].format(pk) for pk in chosen]
+                    for phase in ("cold", "warm"):
+                        _drain(server.port)
+                        result = _wrk(server.port, paths, token, args.clients, args.seconds)
+                        runs[f"{system}_{phase}"].append(result)
+                        print(f"round {round_number + 1} {system} {phase}: {result}", flush=True)
+                    if system == "raw_sql":
+                        _drain(server.port)
+                        result = _wrk(server.port, ["/healthz"], token, args.clients, args.seconds)
+                        runs["healthz"].append(result)
+                        print(f"round {round_number + 1} healthz: {result}", flush=True)
+                    if not check and system == order[-1]:
+                        _drain(server.port)
+                        check = _check(server.port, token, chosen)
+                        print(f"answers checked: {check}", flush=True)
+                finally:
+                    server.stop()
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    def median(name: str, key: str) -> float:
+        return round(statistics.median(run[key] for run in runs[name]), 1)
+
+    figures = {
+        name: {key: median(name, key) for key in ("p50_ms", "p95_ms", "p99_ms", "requests_per_s")}
+        | {"errors": sum(run["http_errors"] + run["socket_errors"] for run in runs[name])}
+        for name in runs
+    }
+
+    def ratio(a: str, b: str) -> float:
+        return round(figures[a]["p95_ms"] / max(figures[b]["p95_ms"], 0.001), 2)
+
     summary = {
-        "ratio_p95_migdev_over_sql_warm": round(warm_ratio, 2),
-        "ratio_p95_migdev_over_sql_cold": round(cold_ratio, 2),
+        "ratio_p95_migdev_over_sql_warm": ratio("migdev_warm", "raw_sql_warm"),
+        "ratio_p95_migdev_over_sql_cold": ratio("migdev_cold", "raw_sql_cold"),
+        "ratio_p95_migdev_warm_over_healthz": ratio("migdev_warm", "healthz"),
         "target_p95_ms": 150,
-        "migdev_warm_p95_meets_target": figures["migdev"]["warm"]["p95_ms"] <= 150,
-        "migdev": figures["migdev"],
-        "raw_sql": figures["raw_sql"],
-        "top20_shared_with_sql_median": round(statistics.median(shared), 3) if shared else None,
+        "migdev_warm_p95_meets_target": figures["migdev_warm"]["p95_ms"] <= 150,
+        **figures,
+        **check,
         "experts": args.experts,
         "requests": args.requests,
         "queries": len(chosen),
         "clients": args.clients,
+        "seconds_per_phase": args.seconds,
+        "rounds": args.rounds,
+        "server": f"gunicorn -c python:migdev.gunicorn_conf, {args.workers} gthread workers × {args.threads} "
+        "threads, SQLite",
+        "load_generator": "wrk -t1, keep-alive connections",
         "seed": args.seed,
-        "database": "sqlite",
         "cpus": os.cpu_count(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "load_average_before": load_before,
+        "load_average_after": _load_average(),
         "python": platform.python_version(),
     }
     print(json.dumps(summary))

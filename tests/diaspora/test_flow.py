@@ -25,8 +25,7 @@ def test_shortlist_ranks_explains_and_excludes(world: World, esco: object) -> No
     unavailable = world.expert(windows=[(date(2026, 1, 1), date(2026, 2, 1))])
     too_few_days = world.expert(days_on_site_per_year=10)
     row = world.request_row()
-    pool = list(access.experts_visible_to(world.officer))
-    result = matching.shortlist(row, pool)
+    result = matching.shortlist(row, access.experts_visible_to(world.officer))
     ranked = [c.expert.pk for c in result.candidates]
     assert ranked[0] == fit.pk
     assert partial.pk in ranked and ranked.index(partial.pk) > 0
@@ -34,11 +33,15 @@ def test_shortlist_ranks_explains_and_excludes(world: World, esco: object) -> No
     assert set(first.parts) >= {"skills", "occupation", "languages", "experience", "availability"}
     assert first.parts["skills"] > result.candidates[ranked.index(partial.pk)].parts["skills"]
     assert EPIDEMIOLOGY in first.matched_skills
-    reasons = {e.expert.pk: e.reasons for e in result.excluded}
-    assert reasons[wrong_modality.pk] == ["modality"]
-    assert reasons[weak_french.pk] == ["language"]
-    assert reasons[unavailable.pk] == ["availability"]
-    assert reasons[too_few_days.pk] == ["days_on_site"]
+    left_out = {wrong_modality.pk, weak_french.pk, unavailable.pk, too_few_days.pk}
+    assert not left_out & set(ranked)
+    assert result.considered == 6
+    assert result.excluded_total == 4
+    assert result.excluded == {"modality": 1, "language": 1, "availability": 1, "days_on_site": 1}
+    assert matching.hard_failures(wrong_modality, row)[0] == ["modality"]
+    assert matching.hard_failures(weak_french, row)[0] == ["language"]
+    assert matching.hard_failures(unavailable, row)[0] == ["availability"]
+    assert matching.hard_failures(too_few_days, row)[0] == ["days_on_site"]
     assert result.edition_version == "test-1.2.0"
 
 
@@ -200,6 +203,9 @@ def test_overlapping_windows_count_each_day_once(world: World) -> None:
     )
     # 10 March to 25 April: 10-31 March (22 days) + 1-5 April (5) + 20-25 April (6).
     assert matching._overlap_days(expert, date(2027, 3, 10), date(2027, 4, 25)) == 33
-    (loaded,) = matching.load_pool(access.experts_visible_to(world.officer))
+    loaded = matching.profile_of(expert)
     assert matching._overlap_days(loaded, date(2027, 3, 10), date(2027, 4, 25)) == 33
     assert matching._overlap_days(loaded, date(2027, 5, 1), date(2027, 5, 9)) == 0
+    row = world.request_row(starts_on=date(2027, 3, 10), ends_on=date(2027, 4, 25), duration_days=14)
+    (candidate,) = matching.shortlist(row, access.experts_visible_to(world.officer)).candidates
+    assert candidate.overlap_days == 33

@@ -86,3 +86,44 @@ def test_public_map_does_not_show_small_expert_counts_exactly(matrices: None, wo
 def test_map_refuses_nothing_with_a_500(client) -> None:
     for query in ("?origin=XXX", "?origin=SEN&edition=nope", "?origin=%00", "?origin=SENEGAL"):
         assert client.get(f"/en/diaspora/map/{query}").status_code == 200
+
+
+def _map_titles(html: str) -> dict[str, str]:
+    """ISO3 -> the tooltip of the country's shape on the SVG map ("Name: value")."""
+    return dict(
+        re.findall(r'<path class="country[^"]*"[^>]*data-area="([A-Z]{3})"[^>]*><title>([^<]*)</title>', html)
+    )
+
+
+def test_the_map_shapes_show_the_indicators_module_figures(matrices: None, world: World, client) -> None:
+    """Not only the table: each country's shape on the map carries the indicators module's figure, and a
+    country without one is drawn as "No data", never as 0."""
+    import html as html_module
+
+    drawn = 0
+    for edition in indicators.partner_table(
+        "SEN", series_code="migrant-stock", direction="destinations"
+    ).editions:
+        expected = indicators.partner_table(
+            "SEN", series_code="migrant-stock", direction="destinations", edition_code=edition.code
+        )
+        if not expected.rows:
+            continue  # this fixture's edition has no emigrants from Senegal: the page draws no map
+        map_page = client.get(f"/en/diaspora/map/?origin=SEN&edition={edition.code}").content.decode()
+        partner_totals = _partner_cells(
+            client.get(
+                "/en/indicators/countries/SEN/partners/"
+                f"?series=migrant-stock&direction=destinations&edition={edition.code}"
+            ).content.decode()
+        )
+        titles = {code: html_module.unescape(text) for code, text in _map_titles(map_page).items()}
+        assert len(titles) > 100, "the world map draws the countries"
+        for row in expected.rows:
+            if row.code not in titles:
+                continue  # no shape for this code (a region or a tiny territory): the table still lists it
+            name, _sep, value = titles[row.code].rpartition(": ")
+            assert value == partner_totals[name], (edition.code, row.code)
+            drawn += 1
+        listed = {row.code for row in expected.rows}
+        assert all(text.endswith(": No data") for code, text in titles.items() if code not in listed)
+    assert drawn >= 1

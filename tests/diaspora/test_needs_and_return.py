@@ -73,17 +73,20 @@ def test_a_priority_sector_weighs_in_the_score_with_its_weight_shown(world: Worl
     health = world.request_row()
     # The same terms in a sector the government did not name: identical but for the sector.
     governance = world.request_row(title="Same terms, governance", sector="governance")
-    before = matching.shortlist(health, [expert]).candidates[0]
+    before = matching.shortlist(health, Expert.objects.filter(pk=expert.pk)).candidates[0]
     assert before.parts["priority_sector"] == 0.0
     PrioritySector.objects.create(office=world.office, sector="health")
-    after = matching.shortlist(health, [expert]).candidates[0]
+    after = matching.shortlist(health, Expert.objects.filter(pk=expert.pk)).candidates[0]
     assert after.parts["priority_sector"] == 1.0
     assert after.score == pytest.approx(before.score + matching.PRIORITY_WEIGHT, abs=1e-4)
     fitting = matching.requests_for_expert(expert, [governance, health])
     assert [row.pk for row, _c in fitting] == [health.pk, governance.pk]
     # Another country's priorities do not count for a Senegalese request.
     PrioritySector.objects.filter(office=world.office).delete()
-    assert matching.shortlist(health, [expert]).candidates[0].parts["priority_sector"] == 0.0
+    assert (
+        matching.shortlist(health, Expert.objects.filter(pk=expert.pk)).candidates[0].parts["priority_sector"]
+        == 0.0
+    )
 
 
 def test_the_shortlist_page_and_api_show_the_weights(world: World, esco: object) -> None:
@@ -146,6 +149,16 @@ def test_the_host_edits_a_request_and_a_stale_save_loses_nothing(world: World, e
     assert "Three workshops" in html and "Thiès" in html
     row.refresh_from_db()
     assert row.place == "Thiès" and row.tasks != "Three workshops"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_edit_page_keeps_its_dates_in_every_language(world: World, esco: object, language: str) -> None:
+    """``<input type="date">`` shows nothing unless its value is ISO 8601; a date in the page language's
+    format (10/03/2027) left both dates empty, so saving the page failed with "This field is required"."""
+    row = world.request_row(approve=False)
+    html = signed_in(world.host_user).get(f"/{language}/diaspora/requests/{row.pk}/edit/").content.decode()
+    assert 'name="starts_on" value="2027-03-10"' in html
+    assert 'name="ends_on" value="2027-04-10"' in html
 
 
 def test_only_the_host_edits_and_only_before_approval(world: World, esco: object) -> None:

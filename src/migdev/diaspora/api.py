@@ -376,19 +376,15 @@ def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
     if row.status != Request.Status.APPROVED:
         return problem(request, 409, "A shortlist is drawn for approved requests only.")
     pool = (
-        matching.load_pool(access.experts_visible_to(user))
+        access.experts_visible_to(user)
         if is_officer
-        else matching.load_pool(Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE))
+        else Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE)
     )
     result = matching.shortlist(row, pool)
-    excluded: dict[str, int] = {}
-    for item in result.excluded:
-        for reason in item.reasons:
-            excluded[reason] = excluded.get(reason, 0) + 1
     return {
         "request": row.pk,
         "considered": result.considered,
-        "excluded": excluded,
+        "excluded": result.excluded,
         "esco_edition": result.edition_version,
         "candidates": [
             {

@@ -25,6 +25,14 @@ from migdev.reference.selectors import countries
 from migdev.skills.widgets import ConceptField
 
 SKILL_SLOTS = 6
+
+
+def iso_date_input() -> forms.DateInput:  # noqa: N802 - used like a widget class
+    """A date picker whose value is always ISO 8601: ``<input type="date">`` shows nothing for a value in
+    the page language's format (10/03/2027), so an edit page in French or Spanish lost its dates."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 LANGUAGE_SLOTS = 3
 WINDOW_SLOTS = 2
 LANGUAGE_CHOICES = [
@@ -116,12 +124,12 @@ class ExpertProfileForm(VersionedForm):
             self.fields[f"window_{i}_from"] = forms.DateField(
                 label=_("Available from (%(n)d)") % {"n": i},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=iso_date_input(),
             )
             self.fields[f"window_{i}_to"] = forms.DateField(
                 label=_("Available to (%(n)d)") % {"n": i},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=iso_date_input(),
             )
 
     @staticmethod
@@ -257,8 +265,8 @@ class RequestForm(VersionedForm):
     modality = forms.ChoiceField(label=_("Modality"), choices=Modality.choices)
     duration_days = forms.IntegerField(label=_("Duration in days"), min_value=1, max_value=366)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Start"), widget=iso_date_input())
+    ends_on = forms.DateField(label=_("End"), widget=iso_date_input())
     language = forms.ChoiceField(label=_("Working language"), choices=LANGUAGE_CHOICES[1:])
     language_level = forms.ChoiceField(label=_("Minimum level"), choices=LanguageLevel.choices, initial="B2")
     years_experience_wanted = forms.IntegerField(
@@ -296,8 +304,8 @@ class RequestForm(VersionedForm):
 
 
 class AgreementForm(forms.Form):
-    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Start"), widget=iso_date_input())
+    ends_on = forms.DateField(label=_("End"), widget=iso_date_input())
     deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 3}))
     travel = forms.CharField(label=_("Travel"), required=False, max_length=500)
     compensation = forms.ChoiceField(label=_("Compensation"), choices=Agreement.Compensation.choices)
@@ -307,7 +315,7 @@ class AgreementForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    worked_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    worked_on = forms.DateField(label=_("Date"), widget=iso_date_input())
     hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_value=24, decimal_places=1)
 
 
@@ -336,15 +344,15 @@ class ReintegrationSupportForm(forms.Form):
         label=_("Amount"), min_value=0, max_digits=10, decimal_places=2, required=False, initial=0
     )
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
-    due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due"), required=False, widget=iso_date_input())
 
 
 class SupportGivenForm(VersionedForm):
-    done_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("Given on"), widget=iso_date_input())
 
 
 class ReintegrationFollowUpForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=iso_date_input())
     situation = forms.ChoiceField(label=_("Situation"), choices=ReintegrationFollowUp.Situation.choices)
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False

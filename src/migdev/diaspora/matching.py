@@ -24,14 +24,23 @@ the requests that fit an expert (and scores compared across requests) towards th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
-from migdev.diaspora.models import LEVEL_RANK, AvailabilityWindow, Expert, Modality, PrioritySector, Request
+from migdev.diaspora.models import (
+    LEVEL_RANK,
+    AvailabilityWindow,
+    Expert,
+    ExpertLanguage,
+    Modality,
+    PrioritySector,
+    Request,
+)
 from migdev.skills import engine as skills_engine
 from migdev.skills import matching as skills_matching
 from migdev.skills.models import Occupation
@@ -46,8 +55,31 @@ EPOCH = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
+class Profile:
+    """What scoring reads of an expert (never the encrypted identity)."""
+
+    pk: int
+    languages: list[dict[str, Any]]
+    occupation_uris: list[str]
+    skill_uris: list[str]
+    years_experience: int
+    windows: list[tuple[date, date]]
+
+
+def profile_of(expert: Expert) -> Profile:
+    return Profile(
+        expert.pk,
+        list(expert.languages or []),
+        list(expert.occupation_uris or []),
+        list(expert.skill_uris or []),
+        expert.years_experience,
+        [(window.starts_on, window.ends_on) for window in expert.windows.all()],
+    )
+
+
+@dataclass(frozen=True)
 class Candidate:
-    expert: Expert
+    expert: Any  # an Expert once shortlisted; the Profile it was scored from before
     score: float
     parts: dict[str, float]
     matched_skills: list[str]
@@ -56,30 +88,28 @@ class Candidate:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Excluded:
-    expert: Expert
-    reasons: list[str]
+# Why an expert of the pool is left out of a shortlist (codes; the API returns their counts).
+EXCLUSION_REASONS = ("modality", "language", "availability", "days_on_site", "hours_online")
 
 
 @dataclass
 class Shortlist:
     request: Request
     candidates: list[Candidate]
-    excluded: list[Excluded]
+    excluded: dict[str, int]  # reason -> experts failing it (an expert may fail several)
+    excluded_total: int  # experts left out by at least one hard requirement
     considered: int
     edition_version: str | None
     unknown_skills: list[str]
 
 
-def _windows(expert: Expert) -> list[tuple[date, date]]:
-    loaded = expert.__dict__.get("_match_windows")
-    if loaded is not None:
-        return list(loaded)
+def _windows(expert: Expert | Profile) -> list[tuple[date, date]]:
+    if isinstance(expert, Profile):
+        return expert.windows
     return [(window.starts_on, window.ends_on) for window in expert.windows.all()]
 
 
-def _overlap_days(expert: Expert, starts_on: date, ends_on: date) -> int:
+def _overlap_days(expert: Expert | Profile, starts_on: date, ends_on: date) -> int:
     """Days of [starts_on, ends_on] inside at least one of the expert's windows (windows may overlap)."""
     spans = sorted(
         (max(first, starts_on), min(last, ends_on))
@@ -96,7 +126,7 @@ def _overlap_days(expert: Expert, starts_on: date, ends_on: date) -> int:
     return days
 
 
-def _levels(expert: Expert) -> dict[str, int]:
+def _levels(expert: Expert | Profile) -> dict[str, int]:
     levels: dict[str, int] = {}
     for item in expert.languages or []:
         code = str(item.get("code", "")).lower()
@@ -105,14 +135,17 @@ def _levels(expert: Expert) -> dict[str, int]:
     return levels
 
 
-def hard_failures(expert: Expert, request_row: Request) -> tuple[list[str], int]:
-    """The hard requirements ``expert`` fails for ``request_row`` (codes), and the days of overlap."""
+def hard_failures(
+    expert: Expert, request_row: Request, profile: Profile | None = None
+) -> tuple[list[str], int]:
+    """The hard requirements ``expert`` fails for ``request_row`` (codes), and the days of overlap
+    (``profile``: the expert's windows, already loaded)."""
     reasons = []
     if request_row.modality not in (expert.modalities or []):
         reasons.append("modality")
     if _levels(expert).get(request_row.language.lower(), 0) < LEVEL_RANK.get(request_row.language_level, 0):
         reasons.append("language")
-    overlap = _overlap_days(expert, request_row.starts_on, request_row.ends_on)
+    overlap = _overlap_days(profile or expert, request_row.starts_on, request_row.ends_on)
     if request_row.modality == Modality.PERMANENT:
         if overlap == 0:
             reasons.append("availability")
@@ -148,7 +181,7 @@ def _isco(uris: list[str]) -> dict[str, int]:
 
 
 def score_experts(
-    request_row: Request, experts: list[Expert], *, limit: int | None = None
+    request_row: Request, experts: list[Profile], *, limit: int | None = None
 ) -> tuple[list[Candidate], list[str], str | None]:
     """Engine and availability scores of experts who passed the hard requirements, best first; only the
     first ``limit`` are explained (sub-scores), the others never leave the arrays."""
@@ -287,23 +320,132 @@ def score_experts(
     return out, unknown, edition.version
 
 
-def load_pool(experts: QuerySet[Expert]) -> list[Expert]:
-    """The experts of ``experts`` as the shortlist needs them: without the encrypted identity (matching
-    never reads it, and decrypting tens of thousands of names costs more than the scoring); a field read
-    later (a host's view of the top candidates) loads on access."""
-    rows = list(experts.only(*MATCH_FIELDS))
-    spans: dict[int, list[tuple[date, date]]] = {row.pk: [] for row in rows}
-    for expert_id, first, last in AvailabilityWindow.objects.filter(expert__in=experts).values_list(
-        "expert_id", "starts_on", "ends_on"
-    ):
-        if expert_id in spans:
+def _hard_filters(request_row: Request) -> dict[str, Q]:
+    """The hard requirements of ``request_row`` as SQL conditions on the pool (the same rules as
+    ``hard_failures``, which checks one expert in Python): each a condition an expert must meet."""
+    nobody = Q(pk__in=[])
+    modality = (
+        Q(**{f"accepts_{request_row.modality}": True}) if request_row.modality in Modality.values else nobody
+    )
+    required = LEVEL_RANK.get(request_row.language_level, 0)
+    # ``pk IN (subquery)``: the subquery runs once over its index (a correlated EXISTS runs per expert).
+    language = (
+        Q(
+            pk__in=ExpertLanguage.objects.filter(
+                code=request_row.language.lower(), rank__gte=required
+            ).values("expert_id")
+        )
+        if required
+        else Q(pk__isnull=False)
+    )
+    availability = (
+        Q(
+            pk__in=AvailabilityWindow.objects.filter(
+                starts_on__lte=request_row.ends_on, ends_on__gte=request_row.starts_on
+            ).values("expert_id")
+        )
+        if request_row.ends_on >= request_row.starts_on
+        else nobody
+    )
+    conditions = {"modality": modality, "language": language, "availability": availability}
+    # Checked only for experts available on some of the dates (an expert is told one reason about time).
+    if request_row.modality == Modality.ON_SITE:
+        conditions["days_on_site"] = Q(days_on_site_per_year__gte=min(request_row.duration_days, 365))
+    elif request_row.modality == Modality.ONLINE:
+        conditions["hours_online"] = Q(hours_online_per_week__gt=0)
+    return conditions
+
+
+ELIGIBLE = Q(
+    status=Expert.Status.ACTIVE,
+    consent_processing_at__isnull=False,
+    consent_processing_withdrawn_at__isnull=True,
+)
+
+
+def exclusion_counts(request_row: Request, pool: QuerySet[Expert]) -> tuple[int, int, dict[str, int]]:
+    """Experts in ``pool``; those left out by a hard requirement; and per requirement, how many fail it
+    (an expert may fail several). One SQL aggregate: the pool's experts counted by which requirements they
+    meet (at most 2^5 groups), so each requirement's subquery runs once; the groups' counts are added up."""
+    conditions = _hard_filters(request_row)
+    flags = {
+        f"meets_{reason}": ExpressionWrapper(condition, output_field=BooleanField())
+        for reason, condition in conditions.items()
+    }
+    groups = (
+        pool.order_by()
+        .annotate(eligible=ExpressionWrapper(ELIGIBLE, output_field=BooleanField()), **flags)
+        .values("eligible", *flags)
+        .annotate(experts=Count("pk"))
+    )
+    considered, excluded_total = 0, 0
+    by_reason = dict.fromkeys(conditions, 0)
+    for group in groups:
+        considered += group["experts"]
+        if not group["eligible"]:
+            continue
+        meets = {reason: bool(group[f"meets_{reason}"]) for reason in conditions}
+        if not all(meets.values()):
+            excluded_total += group["experts"]
+        for reason, met in meets.items():
+            # The time requirement (days on site, hours online) is told only to experts available then.
+            if not met and (reason not in ("days_on_site", "hours_online") or meets["availability"]):
+                by_reason[reason] += group["experts"]
+    return considered, excluded_total, {r: by_reason[r] for r in EXCLUSION_REASONS if by_reason.get(r)}
+
+
+def _passing_profiles(request_row: Request, pool: QuerySet[Expert]) -> list[Profile]:
+    """The experts of ``pool`` meeting every hard requirement, with what scoring reads, in two queries."""
+    passing = pool.filter(ELIGIBLE).order_by()
+    for condition in _hard_filters(request_row).values():
+        passing = passing.filter(condition)
+    rows = list(passing.values_list("pk", "languages", "occupation_uris", "skill_uris", "years_experience"))
+    spans: dict[int, list[tuple[date, date]]] = {row[0]: [] for row in rows}
+    if rows:
+        # Only windows touching the request's dates count towards the days of overlap.
+        for expert_id, first, last in (
+            AvailabilityWindow.objects.order_by()
+            .filter(
+                expert__in=passing.values("pk"),
+                starts_on__lte=request_row.ends_on,
+                ends_on__gte=request_row.starts_on,
+            )
+            .values_list("expert_id", "starts_on", "ends_on")
+        ):
             spans[expert_id].append((first, last))
-    for row in rows:
-        row.__dict__["_match_windows"] = spans[row.pk]
-    return rows
+    return [
+        Profile(pk, languages or [], occupations or [], skills or [], years, spans[pk])
+        for pk, languages, occupations, skills, years in rows
+    ]
 
 
-# What matching reads of an expert; anything else (a host's view of the top candidates) loads on access.
+def shortlist(request_row: Request, pool: QuerySet[Expert], *, limit: int = 20) -> Shortlist:
+    """The ranked shortlist of ``pool`` (the experts the caller may consider) for a request.
+
+    The hard requirements run in SQL; the skills engine scores only the experts who meet them; only the
+    first ``limit`` are explained and loaded as experts; the count of those left out, per requirement, is
+    one SQL aggregate."""
+    considered, excluded_total, excluded = exclusion_counts(request_row, pool)
+    scored, unknown, version = score_experts(request_row, _passing_profiles(request_row, pool), limit=limit)
+    top = scored[:limit]
+    experts = Expert.objects.only(*MATCH_FIELDS).in_bulk([c.expert.pk for c in top])
+    candidates = [replace(candidate, expert=experts[candidate.expert.pk]) for candidate in top]
+    return Shortlist(request_row, candidates, excluded, excluded_total, considered, version, unknown)
+
+
+def score_for(request_row: Request, expert: Expert) -> float:
+    """The score ``expert`` gets on ``request_row``'s shortlist, 0 if a hard requirement leaves them out."""
+    if not (expert.status == Expert.Status.ACTIVE and expert.active_processing_consent):
+        return 0.0
+    profile = profile_of(expert)
+    if hard_failures(expert, request_row, profile)[0]:
+        return 0.0
+    scored, _unknown, _version = score_experts(request_row, [profile])
+    return scored[0].score if scored else 0.0
+
+
+# What a shortlisted expert is loaded with; anything else (a host's view of the top candidates) loads on
+# access.
 MATCH_FIELDS = (
     "pk",
     "user",
@@ -323,30 +465,16 @@ MATCH_FIELDS = (
 )
 
 
-def shortlist(request_row: Request, pool: list[Expert], *, limit: int = 20) -> Shortlist:
-    """The ranked, explained shortlist of ``pool`` (experts the caller may consider) for a request."""
-    passed, excluded = [], []
-    for expert in pool:
-        if expert.status != Expert.Status.ACTIVE or not expert.active_processing_consent:
-            continue
-        reasons, _overlap = hard_failures(expert, request_row)
-        if reasons:
-            excluded.append(Excluded(expert, reasons))
-        else:
-            passed.append(expert)
-    candidates, unknown, version = score_experts(request_row, passed, limit=limit)
-    return Shortlist(request_row, candidates[:limit], excluded, len(pool), version, unknown)
-
-
 def requests_for_expert(
     expert: Expert, requests: list[Request], *, limit: int = 20
 ) -> list[tuple[Request, Candidate]]:
     """Approved requests that fit ``expert`` (every hard requirement met), best first, each explained."""
     fitting = []
+    profile = profile_of(expert)
     for request_row in requests:
-        if hard_failures(expert, request_row)[0]:
+        if hard_failures(expert, request_row, profile)[0]:
             continue
-        scored, _unknown, _version = score_experts(request_row, [expert])
+        scored, _unknown, _version = score_experts(request_row, [profile])
         if scored:
             fitting.append((request_row, scored[0]))
     fitting.sort(key=lambda pair: (-pair[1].score, pair[0].pk))

@@ -149,6 +149,10 @@ class Expert(VersionedModel):
     days_on_site_per_year = models.PositiveSmallIntegerField(_("days a year on site"), default=0)
     hours_online_per_week = models.PositiveSmallIntegerField(_("hours a week online"), default=0)
     modalities = models.JSONField(_("modalities accepted"), default=list, blank=True)
+    # ``modalities`` as columns, so the shortlist's hard filters run in SQL (written by services only).
+    accepts_on_site = models.BooleanField(default=False, editable=False)
+    accepts_online = models.BooleanField(default=False, editable=False)
+    accepts_permanent_return = models.BooleanField(default=False, editable=False)
     consent_processing_at = models.DateTimeField(_("consent to processing given"), null=True, blank=True)
     consent_processing_withdrawn_at = models.DateTimeField(
         _("consent to processing withdrawn"), null=True, blank=True
@@ -166,7 +170,26 @@ class Expert(VersionedModel):
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
         ordering = ["pk"]
-        indexes = [models.Index(fields=["country_of_origin", "status"])]
+        indexes = [
+            models.Index(fields=["country_of_origin", "status"]),
+            # Covers every hard requirement a shortlist checks on the expert's own row, so counting a
+            # programme's pool reads this narrow index instead of the wide rows (encrypted identity, JSON).
+            models.Index(
+                fields=[
+                    "status",
+                    "group",
+                    "user",
+                    "consent_processing_at",
+                    "consent_processing_withdrawn_at",
+                    "accepts_on_site",
+                    "accepts_online",
+                    "accepts_permanent_return",
+                    "days_on_site_per_year",
+                    "hours_online_per_week",
+                ],
+                name="diaspora_expert_pool",
+            ),
+        ]
         permissions = [("delete_own_expert", "Can delete their own expert account")]
 
     def __str__(self) -> str:
@@ -191,6 +214,24 @@ class Expert(VersionedModel):
         )
 
 
+class ExpertLanguage(models.Model):
+    """``Expert.languages`` as rows (the highest level per language, as a CEFR rank 1–6), so the shortlist
+    checks "this language at this level at least" in SQL with an index. Written by services only."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="language_ranks")
+    code = models.CharField(max_length=12)
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "code"], name="diaspora_expert_language_once")
+        ]
+        indexes = [models.Index(fields=["code", "rank", "expert"], name="diaspora_language_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.rank}"
+
+
 class AvailabilityWindow(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="windows")
     starts_on = models.DateField(_("from"))
@@ -201,6 +242,8 @@ class AvailabilityWindow(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="diaspora_window_order")
         ]
+        # Covers the shortlist's "a window overlapping the request's dates" without reading the table.
+        indexes = [models.Index(fields=["expert", "starts_on", "ends_on"], name="diaspora_window_span")]
 
     def __str__(self) -> str:
         return f"{self.starts_on} – {self.ends_on}"

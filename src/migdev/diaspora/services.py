@@ -9,6 +9,7 @@ from both sides → follow-up → closed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -37,6 +38,7 @@ from migdev.diaspora.models import (
     EducationLevel,
     EndReport,
     Expert,
+    ExpertLanguage,
     HostInstitution,
     HoursLog,
     Invitation,
@@ -170,6 +172,38 @@ def _checked_expert_values(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def refresh_match_columns(expert_ids: Iterable[int]) -> None:
+    """Write the columns the shortlist filters on in SQL (``Expert.accepts_*``, ``ExpertLanguage``) from
+    the experts' ``modalities`` and ``languages``. Every write of those two fields calls it, in the same
+    transaction; bulk loaders (the benchmark) call it once for all they wrote."""
+    ids = list(expert_ids)
+    by_modalities: dict[tuple[bool, bool, bool], list[int]] = {}
+    rows: list[ExpertLanguage] = []
+    for start in range(0, len(ids), 2000):
+        for pk, languages, modalities in Expert.objects.filter(pk__in=ids[start : start + 2000]).values_list(
+            "pk", "languages", "modalities"
+        ):
+            accepted = set(modalities or [])
+            key = (Modality.ON_SITE in accepted, Modality.ONLINE in accepted, Modality.PERMANENT in accepted)
+            by_modalities.setdefault(key, []).append(pk)
+            ranks: dict[str, int] = {}
+            for item in languages or []:
+                code = str(item.get("code", "")).lower()
+                rank = LEVEL_RANK.get(str(item.get("level", "")), 0)
+                if rank and len(code) <= 12:
+                    ranks[code] = max(ranks.get(code, 0), rank)
+            rows.extend(ExpertLanguage(expert_id=pk, code=code, rank=rank) for code, rank in ranks.items())
+    with transaction.atomic():
+        for start in range(0, len(ids), 2000):
+            ExpertLanguage.objects.filter(expert_id__in=ids[start : start + 2000]).delete()
+        for (on_site, online, permanent), pks in by_modalities.items():
+            for start in range(0, len(pks), 2000):
+                Expert.objects.filter(pk__in=pks[start : start + 2000]).update(
+                    accepts_on_site=on_site, accepts_online=online, accepts_permanent_return=permanent
+                )
+        ExpertLanguage.objects.bulk_create(rows, batch_size=5000)
+
+
 def _checked_windows(windows: list[dict[str, Any]] | list[tuple[date, date]]) -> list[tuple[date, date]]:
     checked = []
     for item in windows:
@@ -235,6 +269,7 @@ def expert_create(
         AvailabilityWindow.objects.bulk_create(
             AvailabilityWindow(expert=expert, starts_on=a, ends_on=b) for a, b in checked_windows
         )
+        refresh_match_columns([expert.pk])
         _audit(AuditAction.CREATE, actor=actor, record=expert, request=request, step="expert_registered")
     return expert
 
@@ -260,6 +295,7 @@ def expert_update(
             setattr(expert, name, value)
         expert.updated_at = timezone.now()
         expert.save()
+        refresh_match_columns([expert.pk])
         if checked_windows is not None:
             expert.windows.all().delete()
             AvailabilityWindow.objects.bulk_create(
@@ -358,6 +394,7 @@ def expert_delete_account(*, actor: User, expert: Expert, request: HttpRequest |
             expert.public_withdrawn_at = now
         expert.user = None
         expert.save()
+        refresh_match_columns([expert.pk])
         expert.windows.all().delete()
         EndReport.objects.filter(
             assignment__agreement__invitation__expert=expert, author=EndReport.Author.EXPERT

@@ -534,9 +534,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shortlist = None
     if row.status == Request.Status.APPROVED and (is_officer or is_host):
         pool = (
-            matching.load_pool(access.experts_visible_to(user))
+            access.experts_visible_to(user)
             if is_officer
-            else matching.load_pool(Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE))
+            else Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE)
         )
         shortlist = matching.shortlist(row, pool)
     invitations: list[dict[str, Any]] = []
@@ -614,10 +614,7 @@ def _request_action(
             services.request_close(actor=user, row=row, request=request)
         elif action == "invite" and is_officer:
             expert = access.expert_get_for_user(user, request.POST.get("expert"), request=request)
-            score = next(
-                (c.score for c in matching.shortlist(row, [expert]).candidates if c.expert.pk == expert.pk),
-                0.0,
-            )
+            score = matching.score_for(row, expert)
             services.invitation_send(actor=user, row=row, expert=expert, score=score, request=request)
         elif action == "select" and is_host:
             invitation = access.invitation_get_for_user(user, request.POST.get("invitation"), request=request)

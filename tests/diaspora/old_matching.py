@@ -1,0 +1,357 @@
+"""THE TEST ORACLE, not migdev: the shortlist as it was before the hard requirements moved into SQL
+(every expert of the pool loaded and checked in Python), kept unchanged so that
+test_shortlist_equivalence.py compares the new shortlist with it. Its original description follows.
+
+Shortlists: experts for an approved request, and requests that fit an expert.
+
+Hard requirements (an expert failing one is left out, and the explanation of a pair says which):
+
+* the request's modality is among those the expert accepts;
+* the expert has processing consent and an active account;
+* the working language at the request's minimum CEFR level (the skills engine's language requirement);
+* availability: a date window overlapping the request's dates, and for on-site work at least the
+  request's duration in days a year on site (online work: some hours a week online).
+
+Score (all sub-scores in [0, 1], shown with every result)::
+
+    engine = the skills engine's total (skills 0.6, occupation 0.15, languages 0.15, experience 0.1,
+             migdev.skills.matching.ComponentWeights), skills weighted by ESCO specificity and credited
+             through related and hierarchically close skills
+    availability = days of the request's period covered by the expert's windows / days of the period
+    priority_sector = 1 when the government of the host's country named the request's sector a priority
+                      (``PrioritySector``), else 0
+    score = 0.7 * engine + 0.2 * availability + 0.1 * priority_sector
+
+The priority term is the same for every expert of one request, so it never reorders a shortlist; it ranks
+the requests that fit an expert (and scores compared across requests) towards the country's priorities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import scipy.sparse as sp
+from django.db.models import QuerySet
+
+from migdev.diaspora.models import LEVEL_RANK, AvailabilityWindow, Expert, Modality, PrioritySector, Request
+from migdev.skills import engine as skills_engine
+from migdev.skills import matching as skills_matching
+from migdev.skills.models import Occupation
+from migdev.skills.selectors import current_edition
+
+ENGINE_WEIGHT = 0.7
+AVAILABILITY_WEIGHT = 0.2
+PRIORITY_WEIGHT = 0.1
+# Shown with every shortlist (pages and API), so the explanation carries the weights it was computed with.
+WEIGHTS = {"engine": ENGINE_WEIGHT, "availability": AVAILABILITY_WEIGHT, "priority_sector": PRIORITY_WEIGHT}
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    expert: Expert
+    score: float
+    parts: dict[str, float]
+    matched_skills: list[str]
+    missing_skills: list[str]
+    overlap_days: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    expert: Expert
+    reasons: list[str]
+
+
+@dataclass
+class Shortlist:
+    request: Request
+    candidates: list[Candidate]
+    excluded: list[Excluded]
+    considered: int
+    edition_version: str | None
+    unknown_skills: list[str]
+
+
+def _windows(expert: Expert) -> list[tuple[date, date]]:
+    loaded = expert.__dict__.get("_match_windows")
+    if loaded is not None:
+        return list(loaded)
+    return [(window.starts_on, window.ends_on) for window in expert.windows.all()]
+
+
+def _overlap_days(expert: Expert, starts_on: date, ends_on: date) -> int:
+    """Days of [starts_on, ends_on] inside at least one of the expert's windows (windows may overlap)."""
+    spans = sorted(
+        (max(first, starts_on), min(last, ends_on))
+        for first, last in _windows(expert)
+        if min(last, ends_on) >= max(first, starts_on)
+    )
+    days, reached = 0, None
+    for first, last in spans:
+        if reached is not None and first <= reached:
+            first = reached + timedelta(days=1)
+        if last >= first:
+            days += (last - first).days + 1
+        reached = last if reached is None else max(reached, last)
+    return days
+
+
+def _levels(expert: Expert) -> dict[str, int]:
+    levels: dict[str, int] = {}
+    for item in expert.languages or []:
+        code = str(item.get("code", "")).lower()
+        rank = LEVEL_RANK.get(str(item.get("level", "")), 0)
+        levels[code] = max(levels.get(code, 0), rank)
+    return levels
+
+
+def hard_failures(expert: Expert, request_row: Request) -> tuple[list[str], int]:
+    """The hard requirements ``expert`` fails for ``request_row`` (codes), and the days of overlap."""
+    reasons = []
+    if request_row.modality not in (expert.modalities or []):
+        reasons.append("modality")
+    if _levels(expert).get(request_row.language.lower(), 0) < LEVEL_RANK.get(request_row.language_level, 0):
+        reasons.append("language")
+    overlap = _overlap_days(expert, request_row.starts_on, request_row.ends_on)
+    if request_row.modality == Modality.PERMANENT:
+        if overlap == 0:
+            reasons.append("availability")
+    elif overlap == 0:
+        reasons.append("availability")
+    elif request_row.modality == Modality.ON_SITE and expert.days_on_site_per_year < min(
+        request_row.duration_days, 365
+    ):
+        reasons.append("days_on_site")
+    elif request_row.modality == Modality.ONLINE and expert.hours_online_per_week <= 0:
+        reasons.append("hours_online")
+    return reasons, overlap
+
+
+def is_priority_sector(request_row: Request) -> bool:
+    """Whether the government of the host's country set the request's sector as a priority."""
+    return PrioritySector.objects.filter(
+        office__country=request_row.host.country, sector=request_row.sector
+    ).exists()
+
+
+def _isco(uris: list[str]) -> dict[str, int]:
+    edition = current_edition("esco")
+    if edition is None or not uris:
+        return {}
+    return {
+        uri: int(code)
+        for uri, code in Occupation.objects.filter(edition=edition, uri__in=uris).values_list(
+            "uri", "isco_code"
+        )
+        if code and code.isdigit()
+    }
+
+
+def score_experts(
+    request_row: Request, experts: list[Expert], *, limit: int | None = None
+) -> tuple[list[Candidate], list[str], str | None]:
+    """Engine and availability scores of experts who passed the hard requirements, best first; only the
+    first ``limit`` are explained (sub-scores), the others never leave the arrays."""
+    if not experts:
+        return [], [], None
+    priority = 1.0 if is_priority_sector(request_row) else 0.0
+    edition = current_edition("esco")
+    overlaps = {e.pk: _overlap_days(e, request_row.starts_on, request_row.ends_on) for e in experts}
+    period = (request_row.ends_on - request_row.starts_on).days + 1
+    required = list(dict.fromkeys(request_row.skill_uris or []))
+    if edition is None:
+        # No taxonomy loaded: exact skill matches only (said in every candidate's notes).
+        out = []
+        for expert in experts:
+            held = set(expert.skill_uris or [])
+            skills_part = len(held & set(required)) / len(required) if required else 1.0
+            availability = overlaps[expert.pk] / period
+            score = (
+                ENGINE_WEIGHT * skills_part + AVAILABILITY_WEIGHT * availability + PRIORITY_WEIGHT * priority
+            )
+            out.append(
+                Candidate(
+                    expert,
+                    round(score, 4),
+                    {
+                        "skills": round(skills_part, 4),
+                        "availability": round(availability, 4),
+                        "priority_sector": priority,
+                    },
+                    [u for u in required if u in held],
+                    [u for u in required if u not in held],
+                    overlaps[expert.pk],
+                    ["no_taxonomy"],
+                )
+            )
+        out.sort(key=lambda c: (-c.score, c.expert.pk))
+        return out, [], None
+    entry = skills_engine.matcher_for(edition)
+    n_skills = entry.matcher.n_skills
+    wanted, unknown = entry.indices(required)
+    person_lists = [entry.indices(list(e.skill_uris or []))[0] for e in experts]
+    people_skills = skills_matching.people_matrix(person_lists, n_skills)
+    languages = sorted(
+        {request_row.language.lower()}
+        | {str(i.get("code", "")).lower() for e in experts for i in e.languages or []}
+    )
+    column = {code: i for i, code in enumerate(languages)}
+    levels = np.zeros((len(experts), len(languages)), dtype=np.int64)
+    for row, expert in enumerate(experts):
+        for code, rank in _levels(expert).items():
+            if code in column:
+                levels[row, column[code]] = rank
+    required_levels = np.zeros((1, len(languages)), dtype=np.int64)
+    required_levels[0, column[request_row.language.lower()]] = LEVEL_RANK.get(request_row.language_level, 0)
+    isco = _isco([u for e in experts for u in e.occupation_uris or []] + [request_row.occupation_uri])
+    people = skills_matching.People(
+        skills=people_skills,
+        isco=np.array(
+            [
+                next((isco[u] for u in e.occupation_uris or [] if u in isco), skills_matching.UNKNOWN)
+                for e in experts
+            ],
+            dtype=np.int64,
+        ),
+        language_levels=levels,
+        experience_years=np.array([float(e.years_experience) for e in experts]),
+        birth_day=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
+        available_from=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
+        available_to=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
+    )
+    essential = sp.csr_matrix(
+        (np.ones(len(wanted)), (np.zeros(len(wanted), dtype=np.int64), np.array(wanted, dtype=np.int64))),
+        shape=(1, n_skills),
+    )
+    openings = skills_matching.Openings(
+        essential=essential,
+        optional=sp.csr_matrix((1, n_skills)),
+        isco=np.array([isco.get(request_row.occupation_uri, skills_matching.UNKNOWN)], dtype=np.int64),
+        required_levels=required_levels,
+        preferred_levels=required_levels.copy(),
+        experience_years=np.array([float(request_row.years_experience_wanted)]),
+        min_age=np.zeros(1),
+        country=np.array([skills_matching.UNKNOWN], dtype=np.int64),
+        start_day=np.array([(request_row.starts_on - EPOCH).days], dtype=np.int64),
+        end_day=np.array([(request_row.ends_on - EPOCH).days], dtype=np.int64),
+    )
+    requirements = skills_matching.Requirements(languages=True, country=False, dates=False, min_age=False)
+    spec = entry.matcher.specificity
+    totals, eligible = skills_matching.score_matrix(
+        people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
+    )
+    wanted_uris = [u for u in required if u not in unknown]
+    ranked = sorted(
+        (
+            (
+                round(
+                    ENGINE_WEIGHT * float(totals[row, 0])
+                    + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period
+                    + PRIORITY_WEIGHT * priority,
+                    4,
+                ),
+                expert.pk,
+                row,
+            )
+            for row, expert in enumerate(experts)
+            if eligible[row, 0]
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
+    out = []
+    for score, _pk, row in ranked if limit is None else ranked[:limit]:
+        expert = experts[row]
+        detail = skills_matching.explain_pair(
+            people,
+            openings,
+            row,
+            requirements=requirements,
+            graph=entry.matcher.graph,
+            skill_specificity=spec,
+        )
+        parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
+        parts["availability"] = round(overlaps[expert.pk] / period, 4)
+        parts["priority_sector"] = priority
+        held = set(expert.skill_uris or [])
+        out.append(
+            Candidate(
+                expert,
+                score,
+                parts,
+                [u for u in wanted_uris if u in held],
+                [u for u in wanted_uris if u not in held],
+                overlaps[expert.pk],
+            )
+        )
+    out.sort(key=lambda c: (-c.score, c.expert.pk))
+    return out, unknown, edition.version
+
+
+def load_pool(experts: QuerySet[Expert]) -> list[Expert]:
+    """The experts of ``experts`` as the shortlist needs them: without the encrypted identity (matching
+    never reads it, and decrypting tens of thousands of names costs more than the scoring); a field read
+    later (a host's view of the top candidates) loads on access."""
+    rows = list(experts.only(*MATCH_FIELDS))
+    spans: dict[int, list[tuple[date, date]]] = {row.pk: [] for row in rows}
+    for expert_id, first, last in AvailabilityWindow.objects.filter(expert__in=experts).values_list(
+        "expert_id", "starts_on", "ends_on"
+    ):
+        if expert_id in spans:
+            spans[expert_id].append((first, last))
+    for row in rows:
+        row.__dict__["_match_windows"] = spans[row.pk]
+    return rows
+
+
+# What matching reads of an expert; anything else (a host's view of the top candidates) loads on access.
+MATCH_FIELDS = (
+    "pk",
+    "user",
+    "group",
+    "status",
+    "consent_processing_at",
+    "consent_processing_withdrawn_at",
+    "languages",
+    "occupation_uris",
+    "skill_uris",
+    "years_experience",
+    "days_on_site_per_year",
+    "hours_online_per_week",
+    "modalities",
+    "host_fields",
+    "is_sample",
+)
+
+
+def shortlist(request_row: Request, pool: list[Expert], *, limit: int = 20) -> Shortlist:
+    """The ranked, explained shortlist of ``pool`` (experts the caller may consider) for a request."""
+    passed, excluded = [], []
+    for expert in pool:
+        if expert.status != Expert.Status.ACTIVE or not expert.active_processing_consent:
+            continue
+        reasons, _overlap = hard_failures(expert, request_row)
+        if reasons:
+            excluded.append(Excluded(expert, reasons))
+        else:
+            passed.append(expert)
+    candidates, unknown, version = score_experts(request_row, passed, limit=limit)
+    return Shortlist(request_row, candidates[:limit], excluded, len(pool), version, unknown)
+
+
+def requests_for_expert(
+    expert: Expert, requests: list[Request], *, limit: int = 20
+) -> list[tuple[Request, Candidate]]:
+    """Approved requests that fit ``expert`` (every hard requirement met), best first, each explained."""
+    fitting = []
+    for request_row in requests:
+        if hard_failures(expert, request_row)[0]:
+            continue
+        scored, _unknown, _version = score_experts(request_row, [expert])
+        if scored:
+            fitting.append((request_row, scored[0]))
+    fitting.sort(key=lambda pair: (-pair[1].score, pair[0].pk))
+    return fitting[:limit]
