@@ -137,3 +137,27 @@ def test_party_counts_over_many_days_agree_with_the_status_rule() -> None:
     expected = [selectors.status(stateless, d) for d in days]
     assert list(counts.values()) == [s.party_count for s in expected if s is not None]
     assert counts[days[0]] == counts[days[1]] + 1
+
+
+@pytest.mark.usefixtures("shipped")
+def test_party_counts_equal_the_status_rule_around_every_kind_of_change() -> None:
+    """On the days a consent or a denunciation takes effect and the day before, for every list: the fast
+    count (sorted bounds) and the page's per-participant status agree."""
+    from datetime import timedelta
+
+    for party_list in PartyList.objects.select_related("instrument"):
+        changes = sorted(
+            {
+                day
+                for action in party_list.actions.all()
+                if (day := selectors._effective(action)) is not None
+                and (action.kind == "denunciation" or action.kind in selectors.CONSENT_KINDS)
+            }
+        )
+        picked = changes[:: max(1, len(changes) // 6)] + [c for c in changes if c.year == 1966]
+        days = sorted({d for c in picked for d in (c - timedelta(days=1), c)})
+        counts = selectors.party_counts(party_list, days)
+        for day in days:
+            found = selectors.status(party_list.instrument, day, party_list=party_list)
+            assert found is not None
+            assert counts[day] == found.party_count, (party_list.instrument.code, day)

@@ -9,6 +9,7 @@ answer is the status on that date and says so (``known_until``).
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,10 +63,14 @@ def edition(instrument: Instrument, as_of: date | None = None) -> PartyList | No
 
 def _effective(action: PartyAction) -> date | None:
     """The first day on which the action is certainly known to have happened."""
-    if action.precision == Precision.DAY:
-        return action.date
-    if action.precision == Precision.YEAR and action.year:
-        return date(action.year, 12, 31)
+    return _effective_day(action.precision, action.date, action.year)
+
+
+def _effective_day(precision: str, day: date | None, year: int | None) -> date | None:
+    if precision == Precision.DAY:
+        return day
+    if precision == Precision.YEAR and year:
+        return date(year, 12, 31)
     return None
 
 
@@ -239,20 +244,33 @@ def counts_by_year(instrument: Instrument, *, party_list: PartyList | None = Non
 def party_counts(party_list: PartyList, days: Sequence[date]) -> dict[date, int]:
     """The number of parties on each of ``days`` (each clamped to the list's date), from one read of the
     list's actions: the same rule as ``status`` without building every participant's status per day."""
-    grouped = _by_participant(
-        party_list.actions.only("participant_code", "kind", "date", "year", "precision")
-    )
-    spans = []
-    for actions in grouped.values():
-        consent = next((a for a in actions if a.kind in CONSENT_KINDS), None)
-        denunciation = next((a for a in actions if a.kind == ActionKind.DENUNCIATION), None)
-        start = _effective(consent) if consent else None
-        if start is not None:
-            spans.append((start, _effective(denunciation) if denunciation else None))
+    consents: dict[str, date | None] = {}
+    denunciations: dict[str, date | None] = {}
+    # In the model's order, so "the first consent" is the one ``status`` takes; plain tuples, no instances.
+    for code, kind, day, year, precision in party_list.actions.values_list(
+        "participant_code", "kind", "date", "year", "precision"
+    ):
+        if kind in CONSENT_KINDS:
+            consents.setdefault(code, _effective_day(precision, day, year))
+        elif kind == ActionKind.DENUNCIATION:
+            denunciations.setdefault(code, _effective_day(precision, day, year))
+    starts, ends = [], []
+    for code, start in consents.items():
+        if start is None:
+            continue
+        end = denunciations.get(code)
+        if end is not None and end <= start:
+            continue  # denounced on or before the consent counts: never a party on any day
+        starts.append(start)
+        if end is not None:
+            ends.append(end)
+    starts.sort()
+    ends.sort()
     out = {}
     for day in days:
         on = min(day, party_list.as_of)
-        out[day] = sum(1 for start, end in spans if start <= on and not (end is not None and end <= on))
+        # parties: consent on or before the day, less those whose denunciation took effect on or before it
+        out[day] = bisect.bisect_right(starts, on) - bisect.bisect_right(ends, on)
     return out
 
 
