@@ -167,7 +167,7 @@ def post_quotes(client: Client, raw: str, offers: list[dict[str, Any]]) -> Any:
 
 
 def test_provider_quotes_show_on_the_comparison_until_they_expire(
-    client: Client, provider: Provider, add_service: AddService
+    client: Client, provider: Provider, add_service: AddService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_service("GBR", "IND", "Survey Bank", fee="10", rate="100", interbank="105", amount="150")
     _token, raw = services.provider_token_create(provider=provider, user=None)
@@ -188,9 +188,10 @@ def test_provider_quotes_show_on_the_comparison_until_they_expire(
     services.aggregates_recompute()
     average = AggregateValue.objects.get(measure=Measure.CORRIDOR_AVERAGE, subject="GBRIND", tier="usd200")
     assert average.observations == 1
-    Service.objects.filter(origin=Origin.PROVIDER_API).update(
-        expires_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    # A second after the quote expires (time passes; nothing is written): the precomputed comparison that
+    # the API and the page read drops it at read time.
+    after_expiry = Service.objects.get(origin=Origin.PROVIDER_API).expires_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: after_expiry)
     body = client.get(
         "/api/v1/remittances/compare", {"sending": "GBR", "receiving": "IND", "amount": "150"}
     ).json()

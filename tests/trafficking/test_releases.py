@@ -123,11 +123,42 @@ def test_privacy_budget_adds_up(people: dict) -> None:
             title=f"dp{e}",
             parameters={"epsilon": e, "reporting_length": 1},
         )
-        for e in (1.0, 2.5)
+        # Large enough that pac-synth's noisy record count (0.5 % of epsilon) cannot come out negative for
+        # the sample's 524 records (at epsilon 1 it did, about once in 28 runs).
+        for e in (4.0, 6.5)
     ]
     for release in builds:
         services.release_review(actor=people["dpo"], release=release, approve=True)
-    assert services.privacy_budget_spent(builds[0].parameters["sources"]) == 3.5
+    assert services.privacy_budget_spent(builds[0].parameters["sources"]) == 10.5
+
+
+def test_a_synthesis_the_engine_refuses_is_a_clear_error_and_builds_nothing(
+    people: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pac-synth panics (a BaseException from Rust) when its noisy record count is negative."""
+    import pacsynth
+
+    import_file(format_name="ctdc-vp", path=SAMPLE)
+
+    class PanicException(BaseException):
+        pass
+
+    class Refusing:
+        def __init__(self, parameters: object) -> None:
+            pass
+
+        def fit(self, dataset: object) -> None:
+            raise PanicException("adding noise to number of records resulted in a negative number")
+
+    monkeypatch.setattr(pacsynth, "DpAggregateSeededSynthesizer", Refusing)
+    with pytest.raises(ValidationError, match="negative number.*larger epsilon"):
+        services.release_build(
+            actor=people["analyst"],
+            kind=Release.Kind.SYNTHETIC,
+            title="too small",
+            parameters={"epsilon": 0.01, "reporting_length": 1},
+        )
+    assert not Release.objects.filter(title="too small").exists()
 
 
 def test_one_way_suppression_protects_against_subtraction() -> None:

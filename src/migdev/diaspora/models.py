@@ -28,6 +28,8 @@ CLEAR_TEXT_FIELDS = {
     "PrioritySector.note": "a government's note on a sector, public policy",
     "Request.*": "terms of reference an institution writes about its needs, shown to experts; no person",
     "Agreement.currency": "ISO 4217 code",
+    "ExpertLanguage.code": "an ISO 639 code copied by services from the expert's validated languages, for the "
+    "shortlist's indexed filter; no free text",
     "ReintegrationSupport.currency": "ISO 4217 code",
 }
 

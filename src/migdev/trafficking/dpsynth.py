@@ -34,6 +34,12 @@ class SynthesisUnavailable(RuntimeError):
     """pac-synth is not installed."""
 
 
+class SynthesisFailed(ValueError):
+    """pac-synth refused the table, for example when the noisy number of records came out negative (a small
+    table at a small epsilon). Its Rust code panics; the panic is turned into this error so that the caller
+    can say what to change instead of failing the request."""
+
+
 def _cell(value: Any) -> str:
     if value is None or value is False:
         return ""
@@ -83,8 +89,13 @@ def synthesise(
         table, use_columns=[], multi_value_columns={}, sensitive_zeros=[], record_limit=0
     )
     synthesizer = pacsynth.DpAggregateSeededSynthesizer(parameters)
-    synthesizer.fit(dataset)
-    rows = synthesizer.sample()
+    try:
+        synthesizer.fit(dataset)
+        rows = synthesizer.sample()
+    except BaseException as error:  # pyo3's PanicException derives from BaseException, not Exception
+        if type(error).__name__ != "PanicException":
+            raise
+        raise SynthesisFailed(str(error)) from None
     seconds = time.perf_counter() - started
     return SynthesisResult(
         header=list(rows[0]) if rows else list(table[0]),

@@ -44,7 +44,7 @@ from migdev.dataio.registry import ImportResult
 from migdev.dataio.services import import_file
 from migdev.protection.crypto import blind_index, blind_index_key, blind_index_key_id, field_cipher
 from migdev.protection.fields import EncryptedDateField, encrypted_fields
-from migdev.trafficking import aggregates, ctdc, htcds, ledger, releases
+from migdev.trafficking import aggregates, ctdc, dpsynth, htcds, ledger, releases
 from migdev.trafficking.countries import country_index
 from migdev.trafficking.harmonise import analytic_values
 from migdev.trafficking.models import (
@@ -1521,13 +1521,22 @@ def release_build(
             if non_public_ids:
                 audit_basis = _microdata_basis(built, data_format, set(non_public_ids))
         elif kind == Release.Kind.SYNTHETIC:
-            built = releases.build_synthetic(
-                rows,
-                data_format=data_format,
-                countries=countries,
-                epsilon=float(options.get("epsilon", 4.0)),
-                reporting_length=int(options.get("reporting_length", 3)),
-            )
+            try:
+                built = releases.build_synthetic(
+                    rows,
+                    data_format=data_format,
+                    countries=countries,
+                    epsilon=float(options.get("epsilon", 4.0)),
+                    reporting_length=int(options.get("reporting_length", 3)),
+                )
+            except dpsynth.SynthesisFailed as error:
+                raise ValidationError(
+                    _(
+                        "The synthetic data could not be built (%(problem)s). With few records, a larger "
+                        "epsilon or more records is needed."
+                    )
+                    % {"problem": error}
+                ) from None
         else:
             raise ValidationError(_("Unknown kind of release."))
     recorded = {
