@@ -53,6 +53,8 @@ def test_two_factor_is_required_before_any_page(page: Page, live_server: Any) ->
 def test_wrong_password_is_refused_accessibly(page: Page, live_server: Any) -> None:
     demo_users_create()
     sign_in(page, live_server.url, "demo_administrator", "not the password")
+    # The form posts to its own address: wait for the answer's alert, not for a URL that never changes.
+    page.locator("[role=alert]").first.wait_for(state="visible")
     assert "/accounts/login/" in page.url
     assert page.locator("[role=alert]").count() >= 1
     assert_accessible(page)
