@@ -69,3 +69,20 @@ def test_the_sample_mark_survives_an_iati_round_trip(demo: None, editor: object)
     Activity.objects.filter(is_sample=True).delete()
     import_iati_bytes(exported, file_name="again.xml", actor=editor)
     assert [a.is_sample for a in samples()] == [True] * 4
+
+
+@pytest.mark.parametrize("query", ["", "?samples=on", "?by=year&currency="])
+def test_the_currency_select_shows_the_currency_of_the_figures(
+    demo: None, client: Client, query: str
+) -> None:
+    """Found trying the page: with no currency asked, the figures were in dollars but the select showed the
+    first currency of the list, so the next click would have switched currency unseen."""
+    import re
+
+    page = client.get(f"/fr/coordination/activities/money/{query}").content.decode()
+    select = re.search(r'<select name="currency".*?</select>', page, re.S)
+    assert select is not None
+    chosen = re.findall(r'<option value="([A-Z]{3})"[^>]*selected', select.group(0))
+    assert chosen == [money.BASE_CURRENCY]
+    if "samples=on" in query:  # the charts (only the samples have money here) are headed in that currency
+        assert f"({money.BASE_CURRENCY})" in page

@@ -107,7 +107,14 @@ MONEY_SHOWN_TRANSACTIONS = 300
 
 
 def _money_view(request: HttpRequest) -> tuple[MoneyFilterForm, money.MoneyView | None]:
-    form = MoneyFilterForm(request.GET or None, currencies=money.currencies())
+    params = request.GET.copy()
+    if params and not params.get("currency"):
+        # A link that names no currency (the sample data switch, a bookmark) is in the base currency; the
+        # select must say so rather than show the first currency of the list over figures in dollars.
+        params["currency"] = money.BASE_CURRENCY
+    form = MoneyFilterForm(
+        params or None, currencies=money.currencies(), initial={"currency": money.BASE_CURRENCY}
+    )
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
