@@ -615,17 +615,22 @@ def _untc_date(
     return day, match["mark"]
 
 
+def _instrument_and_day_copied(path: Path) -> tuple[Instrument | None, date | None]:
+    """A party-list file named ``<instrument code>_<YYYY-MM-DD>.csv``: the loaded instrument and the day the
+    table was copied, each None when the name does not give it."""
+    named = UNTC_NAME.match(path.stem)
+    if not named:
+        return None, None
+    instrument = Instrument.objects.filter(code=named["code"]).first()
+    try:
+        return instrument, date.fromisoformat(named["date"])
+    except ValueError:
+        return instrument, None
+
+
 def load_untc_status(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
     problems = ErrorCollector(path.name)
-    named = UNTC_NAME.match(path.stem)
-    instrument = None
-    as_of = None
-    if named:
-        instrument = Instrument.objects.filter(code=named["code"]).first()
-        try:
-            as_of = date.fromisoformat(named["date"])
-        except ValueError:
-            as_of = None
+    instrument, as_of = _instrument_and_day_copied(path)
     if instrument is None or as_of is None:
         # Reported with the rows' own problems, so that one round trip shows everything to fix.
         problems.add(
@@ -750,15 +755,7 @@ def load_normlex(path: Path, *, progress: Progress, user: User | None) -> Import
     country's name). Named ``<instrument code>_<YYYY-MM-DD>.csv``. NORMLEX lists ratifications only: an ILO
     convention is not signed, so the table has no signatures."""
     problems = ErrorCollector(path.name)
-    named = UNTC_NAME.match(path.stem)
-    instrument = None
-    as_of = None
-    if named:
-        instrument = Instrument.objects.filter(code=named["code"]).first()
-        try:
-            as_of = date.fromisoformat(named["date"])
-        except ValueError:
-            as_of = None
+    instrument, as_of = _instrument_and_day_copied(path)
     if instrument is None or as_of is None:
         problems.add(
             None,
