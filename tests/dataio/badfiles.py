@@ -510,6 +510,9 @@ def _samples() -> dict[str, Sample]:
         ["BEL", "nurse", "2026-10-01", "List", ""],
         2,
     )
+    samples["labour-occupation-stock"] = fixture_sample(
+        "occupation_stock", ROOT / "labour" / "data" / "occupation_stock_sample.csv", number_at=3
+    )
     samples["labour-job-orders"] = csv_sample(
         "job_orders",
         [

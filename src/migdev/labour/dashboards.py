@@ -22,6 +22,7 @@ from migdev.indicators import charts
 from migdev.labour import selectors
 from migdev.labour.models import Application, Complaint, Contract, Scheme, Sex
 from migdev.labour.sdg1071 import SMALL_CELL
+from migdev.labour.stock import StockFigure, stock_figures
 from migdev.labour.who_ssl import is_health_occupation, is_listed
 
 SUPPRESSED = None
@@ -253,12 +254,21 @@ class DrainRow:
     isco_label: str
     placements: int
     health_ssl: bool
-    stock: int | None = None
+    # The origin's stock of the group as a source published it; None when no figure is loaded (never 0).
+    stock: StockFigure | None = None
+
+    @property
+    def per_thousand(self) -> float | None:
+        """Placements per 1,000 workers of the group in the country of origin."""
+        if self.stock is None or self.stock.count <= 0:
+            return None
+        return round(1000 * self.placements / self.stock.count, 2)
 
 
 def brain_drain(user: Any, *, lang: str = "en") -> list[DrainRow]:
     """Placements per origin country and ISCO-08 sub-major group, with the WHO safeguards-list health
-    groups flagged. No occupational stock is held by the platform: ``stock`` stays None (never invented)."""
+    groups flagged, set against the origin's stock of the group where a figure is loaded
+    (``labour.stock``); ``stock`` stays None otherwise (never estimated)."""
     from migdev.reference.collation import collation_key
     from migdev.reference.models import Country
 
@@ -268,6 +278,7 @@ def brain_drain(user: Any, *, lang: str = "en") -> list[DrainRow]:
     )
     names = {c.iso3: c for c in Country.objects.filter(iso3__in={country for country, _isco in counts})}
     isco_names = _isco_labels({isco for _country, isco in counts} - {""}, lang)
+    stocks = stock_figures({key for key in counts if key[1]})
     rows = []
     for (country, isco), count in counts.items():
         record = names.get(country)
@@ -279,6 +290,7 @@ def brain_drain(user: Any, *, lang: str = "en") -> list[DrainRow]:
                 isco_names.get(isco, ""),
                 count,
                 is_listed(country) and is_health_occupation(isco),
+                stocks.get((country, isco)),
             )
         )
     rows.sort(key=lambda row: (collation_key(row.country_name, lang), row.isco))

@@ -25,6 +25,8 @@ CLEAR_TEXT_FIELDS = {
     "ShortageOccupation.*": "A destination's published shortage list: occupations, codes and sources.",
     "Employer.verification_note": "How the organisation was verified (register, authority); about a company.",
     "Recruiter.*": "A public licence roster of recruitment agencies: organisations, not people.",
+    "OccupationStock.*": "A published count of a country's workers in an occupation group; no person.",
+    "Sdg1071Basis.*": "Codes of cells and a publication's edition; its basis names workers only by number.",
     "JobOrder.*": "An employer's vacancy: job, skills, place, wage and terms; it names no worker.",
     "Worker.pseudonym": "A random code made to stand for the worker without identifying them.",
     "Worker.isco_code": "An ISCO-08 code derived from the ESCO occupation.",
@@ -862,3 +864,56 @@ class TitleMapping(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- occupational stock (brain drain) and the SDG 10.7.1 publication ledger ------------------------------
+
+
+class OccupationStock(models.Model):
+    """How many workers of an ISCO-08 group a country has, as a source published it (load format
+    ``labour-occupation-stock``). The brain-drain view sets placements against it; nothing is estimated
+    where no figure is loaded. ``is_sample``: a fixture, never a headline."""
+
+    country = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    isco_code = models.CharField(_("ISCO-08 group"), max_length=4)
+    year = models.PositiveSmallIntegerField(_("year"))
+    count = models.PositiveIntegerField(_("workers"))
+    source = models.CharField(_("source"), max_length=300)
+    edition = models.CharField(_("edition"), max_length=100)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["country_id", "isco_code", "-year"]
+        verbose_name = _("occupational stock figure")
+        verbose_name_plural = _("occupational stock figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("country", "isco_code", "year", "source", "edition"), name="labour_stock_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.isco_code} {self.year}: {self.count}"
+
+
+class Sdg1071Basis(models.Model):
+    """What one SDG 10.7.1 publication of a scheme drew on, kept to audit later editions against it
+    (never published): each worker's version (application, cell keys, ratio) and the cells published,
+    withheld, with the workers in each. See ``labour.sdg1071_ledger``."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="sdg1071_bases")
+    edition = models.CharField(_("edition"), max_length=100)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    basis = models.JSONField(_("audit basis"), default=dict)
+    audit = models.JSONField(_("audit against earlier editions"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["scheme_id", "published_at", "pk"]
+        verbose_name = _("SDG 10.7.1 publication basis")
+        verbose_name_plural = _("SDG 10.7.1 publication bases")
+
+    def __str__(self) -> str:
+        return self.edition

@@ -9,6 +9,8 @@ def register() -> None:
     from migdev.labour.demo import seed_labour_demo
     from migdev.labour.job_orders_import import FORMAT_NAME, load_job_orders
     from migdev.labour.loaders import load_recruiter_roster
+    from migdev.labour.stock import FORMAT_NAME as STOCK_FORMAT
+    from migdev.labour.stock import load_occupation_stock
     from migdev.labour.title_import import load_shortage_list
 
     register_format(
@@ -47,6 +49,17 @@ def register() -> None:
             ),
             loader=load_job_orders,
             permissions=("labour.add_joborder", "labour.confirm_titlemapping"),
+        )
+    )
+    register_format(
+        LoadFormat(
+            name=STOCK_FORMAT,
+            description=_(
+                "Occupational stock figures of countries of origin from CSV or XLSX, for the brain-drain view "
+                "(columns: country_iso3, isco_code, year, count, source, edition; optional sample yes/no)"
+            ),
+            loader=load_occupation_stock,
+            permissions=("labour.add_occupationstock",),
         )
     )
     register_demo_seeder("labour", seed_labour_demo)

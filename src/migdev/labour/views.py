@@ -709,5 +709,10 @@ def brain_drain(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "labour/dashboard_brain_drain.html",
-        {"rows": rows, "section": "brain_drain"},
+        {
+            "rows": rows,
+            "any_stock": any(row.stock is not None for row in rows),
+            "any_sample": any(row.stock is not None and row.stock.is_sample for row in rows),
+            "section": "brain_drain",
+        },
     )
