@@ -25,6 +25,8 @@ HYGIENE = SKILL + "t-hygiene"
 RECORDS = SKILL + "t-records"
 COOKING = SKILL + "t-cooking"
 KNIVES = SKILL + "t-knives"
+WOUNDS = SKILL + "t-wound-care"  # related to CARE (skill_links)
+INJECTIONS = SKILL + "t-injections"  # narrower than MEDICATION (skill_links)
 START = datetime.date(2027, 3, 1)
 TODAY = datetime.date(2026, 12, 6)
 
@@ -63,6 +65,23 @@ def esco(db: None) -> TaxonomyEdition:
             edition=edition, occupation=occupation, skill=skills[uri], relation_type=relation
         )
     return edition
+
+
+@pytest.fixture
+def skill_links(esco: TaxonomyEdition) -> TaxonomyEdition:
+    """Two skills the job orders never ask for, linked to ones they do: "dress wounds" is related to
+    "provide patient care" (an ESCO skill-skill relation), "give injections" is narrower than
+    "administer medication" (the skills pillar's hierarchy). Added before any shortlist builds the
+    edition's matcher."""
+    from migdev.skills.models import SkillBroader, SkillRelation
+
+    care = Skill.objects.get(edition=esco, uri=CARE)
+    medication = Skill.objects.get(edition=esco, uri=MEDICATION)
+    wounds = Skill.objects.create(edition=esco, uri=WOUNDS, label_en="dress wounds")
+    injections = Skill.objects.create(edition=esco, uri=INJECTIONS, label_en="give injections")
+    SkillRelation.objects.create(edition=esco, skill=wounds, related=care, relation_type="optional")
+    SkillBroader.objects.create(edition=esco, narrower=injections, broader=medication)
+    return esco
 
 
 @dataclass

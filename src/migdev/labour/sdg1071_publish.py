@@ -14,8 +14,11 @@ Disclosure control:
   the smallest published part is suppressed too, or the total when no part is left, until every group
   has none or at least two withheld parts. So no withheld mean can be recovered as a total minus the
   published parts. Counts are not published.
-Limits: groups are checked one table at a time (one corridor and year); earlier publications are not
-audited against this one.
+- across editions: a new edition is audited against every earlier edition of the scheme
+  (``labour.sdg1071_ledger``, the counter-trafficking ledger's linear programming): cells are withheld
+  until no withheld mean, and no worker added or gone since an earlier edition, can be worked out by
+  subtracting editions; the publication is refused when withholding cannot protect them.
+Limits: within one edition, groups are checked one table at a time (one corridor and year).
 
 The demo scheme is sample data: its edition is of kind *sample* and is never a default, a headline or an
 SDG status in the indicators module.
@@ -24,7 +27,7 @@ SDG status in the indicators module.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -55,6 +58,7 @@ def series_code(isco_major: str) -> str:
 class _Cell:
     ratios: list[Decimal]
     withheld: bool = False
+    application_ids: list[int] = field(default_factory=list)
 
     @property
     def workers(self) -> int:
@@ -78,6 +82,7 @@ def _table(costs: list[WorkerCost]) -> Table:
         for group in groups:
             for sex in sexes:
                 table[(group, sex)].ratios.append(cost.ratio)
+                table[(group, sex)].application_ids.append(cost.application_id)
     return dict(table)
 
 
@@ -85,6 +90,11 @@ def suppress(table: Table) -> None:
     """Primary and complementary suppression, in place (see the module's docstring)."""
     for cell in table.values():
         cell.withheld = cell.workers < SMALL_CELL
+    complement(table)
+
+
+def complement(table: Table) -> None:
+    """Complementary suppression, in place: no total has exactly one withheld part."""
     groups = sorted({group for group, _sex in table})
     lines: list[tuple[tuple[str, str], list[tuple[str, str]]]] = []
     for group in groups:  # the sexes of one occupation group add up to its both-sexes cell
@@ -131,10 +141,12 @@ def _deployed(scheme: Scheme) -> list[Application]:
     )
 
 
-def observations_for(scheme: Scheme) -> tuple[list[Any], dict[str, int]]:
-    from migdev.indicators.parsers.base import ParsedObservation
+def cell_key(origin: str, destination: str, year: str, group: str, sex: str) -> str:
+    return "|".join((series_code(group), origin, destination, year, sex))
 
-    tables: dict[tuple[str, str, str], list[WorkerCost]] = defaultdict(list)
+
+def _tables(scheme: Scheme) -> tuple[dict[tuple[str, str, str], Table], dict[str, int]]:
+    by_corridor: dict[tuple[str, str, str], list[WorkerCost]] = defaultdict(list)
     counts = {"workers": 0, "not_computable": 0}
     for application in _deployed(scheme):
         cost = worker_cost(application)
@@ -144,11 +156,93 @@ def observations_for(scheme: Scheme) -> tuple[list[Any], dict[str, int]]:
         counts["workers"] += 1
         origin, destination = cost.corridor.split("-", 1)
         year = str((application.deployed_at or timezone.now()).year)
-        tables[(origin, destination, year)].append(cost)
-    observations = []
-    for (origin, destination, year), costs in sorted(tables.items()):
+        by_corridor[(origin, destination, year)].append(cost)
+    tables = {}
+    for where, costs in by_corridor.items():
         table = _table(costs)
         suppress(table)
+        tables[where] = table
+    return tables, counts
+
+
+def _basis(tables: dict[tuple[str, str, str], Table]) -> dict[str, Any]:
+    from migdev.labour.sdg1071_ledger import make_basis
+
+    return make_basis(
+        {
+            cell_key(*where, group, sex): (
+                list(zip(cell.application_ids, cell.ratios, strict=True)),
+                not cell.withheld,
+            )
+            for where, table in tables.items()
+            for (group, sex), cell in table.items()
+        },
+        SMALL_CELL,
+    )
+
+
+def _earlier_bases(scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
+    from migdev.labour.models import Sdg1071Basis
+
+    return [
+        (b.edition, b.basis)
+        for b in Sdg1071Basis.objects.filter(scheme=scheme).order_by("published_at", "pk")
+    ]
+
+
+def audit_against_earlier(
+    tables: dict[tuple[str, str, str], Table], earlier: list[tuple[str, dict[str, Any]]]
+) -> Any:
+    """Withhold cells of ``tables`` (in place) until no sensitive set fails the ledger's audit against the
+    ``earlier`` editions; the audit's record. Raises ValidationError when withholding cannot protect one."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from migdev.labour.sdg1071_ledger import audit
+
+    withheld: list[dict[str, str]] = []
+    checked = programs = 0
+    while True:
+        result = audit(_basis(tables), earlier, SMALL_CELL)
+        checked += result.checked
+        programs += result.linear_programs
+        if not result.failures:
+            break
+        failure = result.failures[0]
+        containing = [
+            (cell.workers, cell_key(*where, group, sex), where, (group, sex))
+            for where, table in tables.items()
+            for (group, sex), cell in table.items()
+            if not cell.withheld
+            and set(cell.application_ids) & {int(v.split(":")[0]) for v in failure.members}
+        ]
+        if not containing:
+            raise ValidationError(
+                _(
+                    "This edition cannot be published: combined with an earlier edition of the scheme it "
+                    "would let a withheld figure be worked out (%(detail)s)."
+                )
+                % {"detail": failure.describe()}
+            )
+        _workers, key, where, cell_at = min(containing)
+        tables[where][cell_at].withheld = True
+        complement(tables[where])
+        withheld.append({"cell": key, "reason": failure.describe()})
+    result.checked, result.linear_programs, result.withheld = checked, programs, withheld
+    return result
+
+
+def observations_for(
+    scheme: Scheme, *, earlier: list[tuple[str, dict[str, Any]]] | None = None
+) -> tuple[list[Any], dict[str, int], dict[str, Any], Any]:
+    """The edition's observations, counts, basis (to keep) and its audit against the ``earlier`` editions
+    (the scheme's stored bases when None)."""
+    from migdev.indicators.parsers.base import ParsedObservation
+
+    tables, counts = _tables(scheme)
+    ledger = audit_against_earlier(tables, _earlier_bases(scheme) if earlier is None else earlier)
+    observations = []
+    for (origin, destination, year), table in sorted(tables.items()):
         for (group, sex), cell in sorted(table.items()):
             observations.append(
                 ParsedObservation(
@@ -164,22 +258,32 @@ def observations_for(scheme: Scheme) -> tuple[list[Any], dict[str, int]]:
                     column="",
                 )
             )
-    return observations, counts
+    return observations, counts, _basis(tables), ledger
 
 
 def sdg1071_publish(*, actor: UserLike | None, scheme: Scheme, trusted: bool = False) -> Publication:
     """Compute and publish the scheme's SDG 10.7.1 series; refused when no deployed worker has a ratio.
 
-    ``trusted``: an operator's command, which checks no user's reach."""
+    ``trusted``: an operator's command, which checks no user's reach. The scheme's row is held while
+    publishing, so two editions published at once are audited one against the other."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).exists()
+        return _publish(actor=actor, scheme=scheme, trusted=trusted)
+
+
+def _publish(*, actor: UserLike | None, scheme: Scheme, trusted: bool) -> Publication:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
     from migdev.indicators.computed import ComputedSeries, ComputedSource, computed_edition_publish
+    from migdev.labour.models import Sdg1071Basis
     from migdev.labour.selectors import scheme_manageable_by
     from migdev.labour.services import _audit, _require
 
     _require(trusted or scheme_manageable_by(actor, scheme))
-    observations, counts = observations_for(scheme)
+    observations, counts, basis, ledger = observations_for(scheme)
     if not observations:
         raise ValidationError(_("No deployed worker of this scheme has a recruitment cost ratio to publish."))
     groups = sorted({obs.series for obs in observations})
@@ -203,7 +307,14 @@ def sdg1071_publish(*, actor: UserLike | None, scheme: Scheme, trusted: bool = F
         f"{counts['not_computable']} left out (costs and wage in different currencies); cost lines paid by "
         f"workers and the wages of their latest contracts, as recorded on {today.isoformat()}. Cells under "
         f"{SMALL_CELL} workers suppressed, with complementary suppression so that no withheld cell can be "
-        "recovered by subtraction from a total."
+        "recovered by subtraction from a total"
+        + (
+            f"; audited against {len(ledger.earlier)} earlier edition(s) of the scheme, "
+            f"{len(ledger.withheld)} more cell(s) withheld so that no withheld figure can be worked out by "
+            "subtracting editions."
+            if ledger.earlier
+            else "."
+        )
     )
     title = f"SDG 10.7.1 of the scheme “{scheme.title}”, {today.isoformat()}"
     if scheme.is_sample:
@@ -219,6 +330,7 @@ def sdg1071_publish(*, actor: UserLike | None, scheme: Scheme, trusted: bool = F
         series=series,
         observations=observations,
     )
+    Sdg1071Basis.objects.create(scheme=scheme, edition=edition, basis=basis, audit=ledger.as_dict())
     suppressed = sum(1 for obs in observations if obs.value is None)
     _audit(AuditAction.CREATE, actor, scheme, step="sdg1071_published", edition=edition)
     return Publication(

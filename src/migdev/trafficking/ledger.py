@@ -347,7 +347,9 @@ def _cells(seen: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return sorted(seen)
 
 
-def _matrix(rows: Sequence[Sequence[int]], width: int) -> csr_matrix:
+def constraint_matrix(rows: Sequence[Sequence[int]], width: int) -> csr_matrix:
+    """One row per published predicate, 1 in the columns of the unknowns it adds up (also used by the
+    labour module's SDG 10.7.1 audit)."""
     data: list[float] = []
     indices: list[int] = []
     pointers = [0]
@@ -358,15 +360,25 @@ def _matrix(rows: Sequence[Sequence[int]], width: int) -> csr_matrix:
     return csr_matrix((data, indices, pointers), shape=(len(rows), width))
 
 
-def _bounds(objective: np.ndarray, matrix: csr_matrix, rhs: np.ndarray, threshold: int) -> tuple[int, int]:
+_matrix = constraint_matrix
+
+
+def feasible_interval(objective: np.ndarray, matrix: csr_matrix, rhs: np.ndarray) -> tuple[float, float]:
+    """The least and greatest value of ``objective @ x`` over x >= 0 with ``matrix @ x == rhs`` (HiGHS);
+    the greatest is ``inf`` when nothing bounds it. Real, not rounded: callers auditing counts round."""
     options = {"presolve": True}
     equality = {"A_eq": matrix, "b_eq": rhs} if matrix.shape[0] else {}
     low = linprog(objective, bounds=(0, None), method="highs", options=options, **equality)
     high = linprog(-objective, bounds=(0, None), method="highs", options=options, **equality)
     if low.status != 0 or high.status not in (0, 3):
         raise RuntimeError(f"the disclosure audit's linear program failed: {low.message} / {high.message}")
-    lower = int(np.ceil(low.fun - TOLERANCE))
-    upper = threshold * 10**6 if high.status == 3 else int(np.floor(-high.fun + TOLERANCE))
+    return float(low.fun), (float("inf") if high.status == 3 else float(-high.fun))
+
+
+def _bounds(objective: np.ndarray, matrix: csr_matrix, rhs: np.ndarray, threshold: int) -> tuple[int, int]:
+    low, high = feasible_interval(objective, matrix, rhs)
+    lower = int(np.ceil(low - TOLERANCE))
+    upper = threshold * 10**6 if high == float("inf") else int(np.floor(high + TOLERANCE))
     return lower, upper
 
 
