@@ -363,3 +363,129 @@ def test_a_whole_edition_file_replaces_the_values_and_records_what_changed(reque
     assert stored() == {"FRA": 1, "DEU": 5, "ESP": 4, "PRT": 6}
     assert Observation.objects.get(edition__code="bench-edition", area="FRA").footnote == "revised"
     assert SeriesCoverage.objects.get(edition__code="bench-edition", bilateral=False).observations == 4
+
+
+ORACLE_AREAS = ("FRA", "DEU", "ITA", "ESP", "PRT", "USA", "MEX", "BRA", "IND", "CHN")
+ORACLE_HEADER = ["series", "edition", "area", "period", "value", "sex", "unit_mult", "status", "footnote"]
+
+
+def _random_cells(generator):
+    value = generator.choice(["..", str(generator.randint(0, 50)), f"{generator.randint(0, 999)}.5"])
+    return value, generator.choice(["", "3"]), generator.choice(["", "E", "F"]), generator.choice(["", "rev"])
+
+
+def _stored_as_read(cells):
+    """What a stored value holds once read: a missing value carries status M; no multiplier reads 0."""
+    value, unit_mult, status, footnote = cells
+    number = None if value == ".." else float(value)
+    return number, int(unit_mult or 0), "M" if number is None else status, footnote
+
+
+def _write_oracle_file(path: Path, rows: dict) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ORACLE_HEADER)
+        for (series, area, period, sex), cells in rows.items():
+            value, unit_mult, status, footnote = cells
+            writer.writerow([series, "oracle-edition", area, period, value, sex, unit_mult, status, footnote])
+    return path
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("atomic", [True, False], ids=["inside-a-transaction", "staged-outside-it"])
+def test_replacing_an_edition_matches_a_python_oracle(request, atomic, seed, tmp_path: Path):
+    """A random edition replaced by a random file (values kept, changed in value, status, multiplier or
+    footnote only, removed, added; a series the file leaves out) through the runner users get: the stored
+    rows and the recorded diff are what a plain Python comparison of the two files says, on either
+    database and either path (the rows staged before the transaction, or inside it)."""
+    import random
+
+    from migdev.dataio.models import ImportRun
+    from migdev.dataio.registry import LoadOptions
+    from migdev.dataio.services import import_file
+    from migdev.indicators.models import Source
+    from migdev.indicators.services import catalogue_install
+
+    request.getfixturevalue("db" if atomic else "transactional_db")
+    catalogue_install()
+    Edition.objects.get_or_create(
+        code="oracle-edition",
+        defaults={
+            "source": Source.objects.get(code="undesa-ims"),
+            "title": "Edition replaced against an oracle",
+            "published": "2020-01-01",
+            "kind": "derived",
+        },
+    )
+    generator = random.Random(seed)
+    keys = [
+        (series, area, str(period), sex)
+        for series in ("migrant-stock", "emigrant-stock", "population")
+        for area in ORACLE_AREAS
+        for period in (2000, 2005, 2010)
+        for sex in ("_T", "F", "M")
+    ]
+    first = {key: _random_cells(generator) for key in generator.sample(keys, 150)}
+    second: dict = {}
+    for key, cells in first.items():
+        if key[0] == "population":
+            continue  # not in the second file: its stored values stay
+        roll = generator.random()
+        if roll < 0.15:
+            continue  # removed
+        if roll < 0.35:
+            cells = _random_cells(generator)  # changed in some column, or by chance not at all
+        second[key] = cells
+    for key in generator.sample([key for key in keys if key not in first and key[0] != "population"], 20):
+        second[key] = _random_cells(generator)
+    keys_order = list(second)
+    generator.shuffle(keys_order)
+    second = {key: second[key] for key in keys_order}
+
+    import_file(
+        format_name="indicators-edition",
+        path=_write_oracle_file(tmp_path / "first.csv", first),
+        options=LoadOptions(replace=True),
+    )
+    result = import_file(
+        format_name="indicators-edition",
+        path=_write_oracle_file(tmp_path / "second.csv", second),
+        options=LoadOptions(replace=True),
+    )
+
+    before = {key: _stored_as_read(cells) for key, cells in first.items()}
+    after = {key: _stored_as_read(cells) for key, cells in second.items()}
+    expected_rows = {**{key: v for key, v in before.items() if key[0] == "population"}, **after}
+    stored = {
+        (series, area, period, sex): (value, unit_mult, status, footnote)
+        for series, area, period, sex, value, unit_mult, status, footnote in Observation.objects.filter(
+            edition__code="oracle-edition"
+        ).values_list("series__code", "area", "period", "sex", "value", "unit_mult", "status", "footnote")
+    }
+    assert stored == expected_rows
+    replaced = {key: value for key, value in before.items() if key[0] != "population"}
+    matched = replaced.keys() & after.keys()
+    changed = [key for key in matched if replaced[key][0::2] != after[key][0::2]]  # (value, status)
+    removed = replaced.keys() - after.keys()
+    recorded = ImportRun.objects.get(pk=result.run_id).report["changes"]
+    assert (recorded["existing"], recorded["added"], recorded["changed"], recorded["removed"]) == (
+        len(replaced),
+        len(after.keys() - replaced.keys()),
+        len(changed),
+        len(removed),
+    )
+    assert (result.created, result.updated) == (len(after.keys() - replaced.keys()), len(matched))
+    # The examples name real changes: the first changed values in file order, then removed ones.
+    codes_in_order = [key for key in second if key in changed][:5]
+    shown_changed = [example for example in recorded["examples"] if example.startswith("changed: ")]
+    assert len(shown_changed) == len(codes_in_order)
+    for example, (series, area, period, sex) in zip(shown_changed, codes_in_order, strict=True):
+        assert example.startswith(f"changed: {series} {area} {period}")
+        assert sex == "_T" or f"sex={sex}" in example
+    shown_removed = [example for example in recorded["examples"] if example.startswith("removed: ")]
+    assert len(shown_removed) == min(len(removed), 5)
+    removed_texts = {
+        f"{series} {area} {period}" + ("" if sex == "_T" else f" sex={sex}")
+        for series, area, period, sex in removed
+    }
+    assert all(example.split(": ")[1] in removed_texts for example in shown_removed)

@@ -37,7 +37,7 @@ from migdev.indicators.models import (
     SeriesCoverage,
     Source,
 )
-from migdev.indicators.parsers.base import STATUS_MISSING, ParsedFile, ParsedObservation, ParseIssue
+from migdev.indicators.parsers.base import ParsedFile, ParsedObservation, ParseIssue
 from migdev.indicators.parsers.others import SeriesConstraint
 
 BATCH_SIZE = 5000
@@ -280,14 +280,16 @@ def observations_prepare(
 ) -> Callable[[], LoadOutcome]:
     """Read and check the whole file now, outside any transaction; return the write, to be run inside one.
 
-    Off PostgreSQL the observations are held in memory (within the readers' limits), validated and
-    compared with the stored edition here, so the write that holds SQLite's lock only deletes and inserts.
-    On PostgreSQL a streamed file (the long CSV) goes through a temporary table (COPY) inside the write:
-    readers never wait for it there, and memory stays flat however large the file is.
+    Off PostgreSQL the observations are held in memory (within the readers' limits), validated here and
+    staged in a temporary table, which takes no lock on the main database. On PostgreSQL a streamed file
+    (the long CSV) is copied into a temporary table inside the write: readers never wait for it there, and
+    memory stays flat however large the file is. Either way the write compares the staged rows with the
+    stored edition in SQL (:func:`_merge_staged`), shows ``confirm`` what would change and then deletes,
+    updates and inserts only the values that differ, all in the caller's transaction.
     """
     series_ids = dict(Series.objects.values_list("code", "id"))
     streaming = connection.vendor == "postgresql"
-    plan = None if streaming else _prepare_in_memory(parsed, file_name, series_ids, replace, confirm)
+    plan = None if streaming else _prepare_in_memory(parsed, file_name, series_ids)
 
     def write() -> LoadOutcome:
         edition = _edition_for(parsed, file_name, file_sha256, whole_file=replace)
@@ -296,7 +298,7 @@ def observations_prepare(
                 parsed, file_name, series_ids, edition, replace, confirm
             )
         else:
-            touched, created, updated, deleted = _write_in_memory(plan, edition, replace)
+            touched, created, updated, deleted = _write_in_memory(plan, edition, replace, confirm)
         for code, name in parsed.aggregate_names.items():
             AggregateArea.objects.update_or_create(
                 code=code, defaults={"name": name, "classification": parsed.edition.source}
@@ -340,84 +342,24 @@ def _key_text(key: tuple[Any, ...], series_codes: dict[int, str]) -> str:
 EXAMPLES_SHOWN = 5
 
 
-def edition_changes(
-    edition_code: str,
-    incoming: dict[tuple[Any, ...], tuple[float | None, str]],
-    series_ids: dict[str, int],
-    replace: bool,
-) -> Changes | None:
-    """What storing ``incoming`` (key → (value, status)) would change in the edition, if it exists."""
-    edition = Edition.objects.filter(code=edition_code).first()
-    if edition is None:
-        return None
-    touched = {key[0] for key in incoming}
-    stored: dict[tuple[Any, ...], tuple[float | None, str]] = {
-        (series_id, area, counterpart, period, sex, age, migratory): (value, status)
-        for series_id, area, counterpart, period, sex, age, migratory, value, status in Observation.objects.filter(
-            edition=edition, series_id__in=touched
-        )
-        .values_list(*KEY_COLUMNS, "value", "status")
-        .iterator(chunk_size=20000)
-    }
-    codes = {series_id: code for code, series_id in series_ids.items()}
-    added = changed = 0
-    examples: list[str] = []
-    for key, new in incoming.items():
-        old = stored.get(key)
-        if old is None:
-            added += 1
-        elif old != new:
-            changed += 1
-            if len(examples) < EXAMPLES_SHOWN:
-                examples.append(f"changed: {_key_text(key, codes)}: {old[0]} → {new[0]}")
-    removed = 0
-    if replace:
-        for key, old in stored.items():
-            if key not in incoming:
-                removed += 1
-                if len(examples) < 2 * EXAMPLES_SHOWN:
-                    examples.append(f"removed: {_key_text(key, codes)}: {old[0]}")
-    return Changes(
-        target=f"Edition {edition_code}",
-        existing=len(stored),
-        added=added,
-        changed=changed,
-        removed=removed,
-        examples=tuple(examples),
-    )
-
-
-def _prepare_in_memory(
-    parsed: ParsedFile,
-    file_name: str,
-    series_ids: dict[str, int],
-    replace: bool,
-    confirm: Callable[[Changes], None] | None,
-) -> _InMemoryPlan:
+def _prepare_in_memory(parsed: ParsedFile, file_name: str, series_ids: dict[str, int]) -> _InMemoryPlan:
     if parsed.rows is not None:
-        rows, incoming = _checked_rows(parsed, file_name, series_ids)
+        rows = _checked_rows(parsed, file_name, series_ids)
     else:
-        rows, incoming = _checked_observations(parsed, file_name, series_ids)
+        rows = _checked_observations(parsed, file_name, series_ids)
     if not rows:
         # Rows that all carry nothing to store (aggregates the format skips, say) must not create or
         # touch an edition: its metadata would then describe data it does not hold.
         _reject([ParseIssue(file_name, 0, "", "the file holds no values to load")])
-    if confirm is not None:
-        changes = edition_changes(parsed.edition.code, incoming, series_ids, replace)
-        if changes is not None:
-            confirm(changes)
     plan = _InMemoryPlan(rows=rows, touched={row[0] for row in rows})
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         _stage(plan)
     return plan
 
 
-Incoming = dict[tuple[Any, ...], tuple[float | None, str]]
-
-
 def _checked_observations(
     parsed: ParsedFile, file_name: str, series_ids: dict[str, int]
-) -> tuple[list[tuple[Any, ...]], Incoming]:
+) -> list[tuple[Any, ...]]:
     observations = list(parsed.iter_observations())
     parsed.observations, parsed.stream, parsed.rows = observations, None, None
     issues = list(parsed.issues) + parsed.duplicate_issues(file_name)
@@ -427,26 +369,15 @@ def _checked_observations(
             unknown[observation.series] = observation
     issues += [_unknown_series_issue(file_name, first) for first in unknown.values()]
     _reject(issues)
-    incoming = {
-        (series_ids[o.series], o.area, o.counterpart, o.period, o.sex, o.age, o.migratory_status): (
-            o.value,
-            STATUS_MISSING if o.value is None else o.status,
-        )
-        for o in observations
-    }
     # Rows without the edition id, which exists only once the write has begun.
-    return [_row(o, series_ids[o.series], 0) for o in observations], incoming
+    return [_row(o, series_ids[o.series], 0) for o in observations]
 
 
-def _checked_rows(
-    parsed: ParsedFile, file_name: str, series_ids: dict[str, int]
-) -> tuple[list[tuple[Any, ...]], Incoming]:
-    """The same checks and rows straight from a parser's plain row tuples: no object per row, each key
-    built once (it serves the duplicate check and the diff)."""
+def _checked_rows(parsed: ParsedFile, file_name: str, series_ids: dict[str, int]) -> list[tuple[Any, ...]]:
+    """The same checks and rows straight from a parser's plain row tuples: no object per row."""
     assert parsed.rows is not None
     column = parsed.rows_column
     rows: list[tuple[Any, ...]] = []
-    incoming: Incoming = {}
     first_row: dict[tuple[Any, ...], int] = {}
     issues: list[ParseIssue] = []
     unknown: set[str] = set()
@@ -473,7 +404,7 @@ def _checked_rows(
                 issues.append(ParseIssue(file_name, row, column, f"unknown series {series!r}"))
             continue
         key = (series_id, area, counterpart, period, sex, age, migratory)
-        if key in incoming:
+        if key in first_row:
             issues.append(
                 ParseIssue(
                     file_name, row, column, f"duplicate of the value in row {first_row[key]}, column {column}"
@@ -481,7 +412,6 @@ def _checked_rows(
             )
             continue
         first_row[key] = row
-        incoming[key] = (value, STATUS_MISSING if value is None else status)
         rows.append(
             (
                 series_id,
@@ -502,7 +432,7 @@ def _checked_rows(
         )
     parsed.rows = None
     _reject(list(parsed.issues) + issues)
-    return rows, incoming
+    return rows
 
 
 # SQLite keeps TEMP tables in a separate database per connection: filling one takes no lock on the main
@@ -513,12 +443,14 @@ STAGE_TABLE = "temp.indicators_observation_stage"
 def _stage(plan: _InMemoryPlan) -> None:
     columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA temp_store")
-        if cursor.fetchone()[0] != 2:
-            # A temporary file refills the pages an earlier stage freed several times slower than memory
-            # (a second load in one connection took 8× as long); the rows are in memory already. Changing
-            # the setting drops the connection's temporary tables: the stage is the only one.
-            cursor.execute("PRAGMA temp_store = MEMORY")
+        if not connection.in_atomic_block:
+            cursor.execute("PRAGMA temp_store")
+            if cursor.fetchone()[0] != 2:
+                # A temporary file refills the pages an earlier stage freed several times slower than
+                # memory (a second load in one connection took 8× as long); the rows are in memory
+                # already. Changing the setting drops the connection's temporary tables: the stage is
+                # the only one.
+                cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
         cursor.execute(
             f"CREATE TABLE {STAGE_TABLE} AS SELECT {columns} FROM {Observation._meta.db_table} WHERE 0"  # noqa: S608 - constant names
@@ -526,72 +458,165 @@ def _stage(plan: _InMemoryPlan) -> None:
         statement = f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 - constant names; values are parameters
         for batch in _batches(plan.rows, BATCH_SIZE):
             cursor.executemany(statement, batch)
+        # The stored rows the file no longer holds are found by probing the stage by key.
+        cursor.execute(
+            f"CREATE UNIQUE INDEX {STAGE_TABLE}_key ON {STAGE_TABLE.split('.')[1]} ({', '.join(KEY_COLUMNS)})"
+        )
     plan.staged = True
 
 
-def _write_in_memory(plan: _InMemoryPlan, edition: Edition, replace: bool) -> tuple[set[int], int, int, int]:
-    if plan.staged:
-        return _write_staged_sqlite(plan, edition, replace)
-    touched = plan.touched
-    existing = Observation.objects.filter(edition=edition, series_id__in=touched)
-    keys_before = {
-        (series_id, area, counterpart, period, sex, age, status): pk
-        for pk, series_id, area, counterpart, period, sex, age, status in existing.values_list(
-            "id", "series_id", "area", "counterpart", "period", "sex", "age", "migratory_status"
-        ).iterator(chunk_size=20000)
-    }
-    # _row's tuple: series_id, edition_id, area, is_aggregate, counterpart, period, year, sex, age, migratory
-    incoming = {(row[0], row[2], row[4], row[5], row[7], row[8], row[9]) for row in plan.rows}
-    updated = len(incoming & keys_before.keys())
-    deleted = 0
-    if replace:
-        deleted = (existing.delete()[0] if keys_before else 0) - updated
-    else:
-        stale_ids = [keys_before[key] for key in incoming & keys_before.keys()]
-        for batch in _batches(stale_ids, BATCH_SIZE):
-            Observation.objects.filter(id__in=batch).delete()
-    _insert((row[0], edition.id, *row[2:]) for row in plan.rows)
-    return touched, len(incoming) - updated, updated, deleted
-
-
-def _write_staged_sqlite(
-    plan: _InMemoryPlan, edition: Edition, replace: bool
+def _write_in_memory(
+    plan: _InMemoryPlan, edition: Edition, replace: bool, confirm: Callable[[Changes], None] | None
 ) -> tuple[set[int], int, int, int]:
-    """Set-based, one statement each: the stored keys the stage matches are counted and deleted (by the
-    unique key's index), then the stage is copied in, so the write lock is held as briefly as can be.
-    (Deleting and inserting only the rows that differ was measured: on SQLite its per-row look-ups cost as
-    much as rewriting the edition's rows.)"""
-    table = Observation._meta.db_table
-    touched = sorted(plan.touched)
-    keys_match = " AND ".join(f"o.{name} = s.{name}" for name in KEY_COLUMNS)
-    columns = ", ".join(COLUMNS)
-    copied = columns.replace("edition_id", "%s", 1)
+    if not plan.staged:  # prepared inside a transaction: staged now, in the same one
+        _stage(plan)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {STAGE_TABLE} s JOIN {table} o ON o.edition_id = %s AND {keys_match}",  # noqa: S608 - constant names; values are parameters
-            [edition.id],
-        )
-        updated = cursor.fetchone()[0]
-        deleted = 0
-        if replace:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE edition_id = %s AND series_id IN ({', '.join(['%s'] * len(touched))})",  # noqa: S608 - constant names; values are parameters
-                [edition.id, *touched],
-            )
-            deleted = cursor.rowcount - updated
-        elif updated:
-            # Driven by the staged rows, each probing the unique key's index.
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id IN (SELECT o.id FROM {STAGE_TABLE} s "  # noqa: S608 - constant names; values are parameters
-                f"JOIN {table} o ON o.edition_id = %s AND {keys_match})",
-                [edition.id],
-            )
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {copied} FROM {STAGE_TABLE}",  # noqa: S608 - constant names; the edition id is a parameter
-            [edition.id],
+        created, updated, deleted = _merge_staged(
+            cursor, STAGE_TABLE, "rowid", edition, plan.touched, len(plan.rows), replace, confirm
         )
         cursor.execute(f"DROP TABLE {STAGE_TABLE}")
-    return set(touched), len(plan.rows) - updated, updated, deleted
+    plan.staged = False
+    return plan.touched, created, updated, deleted
+
+
+# Columns a load may change in a stored value (the key columns identify it).
+VALUE_COLUMNS = ("is_aggregate", "year", "value", "unit_mult", "status", "footnote")
+
+
+class EditionChangedDuringLoad(RuntimeError):
+    """The edition's stored values changed between the diff and the write: nothing is saved."""
+
+
+def _merge_staged(
+    cursor: Any,
+    stage: str,
+    order_column: str,
+    edition: Edition,
+    touched: set[int],
+    incoming: int,
+    replace: bool,
+    confirm: Callable[[Changes], None] | None,
+) -> tuple[int, int, int]:
+    """Compare the staged rows (``incoming`` of them, validated, one per key) with the edition's stored
+    values in SQL, show ``confirm`` the diff, then write only what differs: delete the stored values the
+    file no longer holds (``replace``), update the matched ones whose values changed, insert the new keys.
+
+    The diff and the three writes use the same key join (the stored table's unique key), so what is
+    recorded is what was written; the statements' row counts are checked against it. Returns (created,
+    updated, deleted) as the loads have always counted them: updated is every matched key.
+    """
+    table = Observation._meta.db_table
+    sqlite = connection.vendor == "sqlite"
+    distinct = "IS NOT" if sqlite else "IS DISTINCT FROM"
+    match = " AND ".join(f"o.{name} = s.{name}" for name in KEY_COLUMNS)
+    series = sorted(touched)
+    in_series = f"series_id IN ({', '.join(['%s'] * len(series))})"
+    # What the diff counts as a changed value (a footnote-only change is written but not counted).
+    value_differs = f"(o.value {distinct} s.value OR o.status <> s.status)"
+    any_differs = " OR ".join(
+        f"o.{name} {distinct} s.{name}" if name == "value" else f"o.{name} <> s.{name}"
+        for name in VALUE_COLUMNS
+    )
+    cursor.execute(
+        f"SELECT COUNT(*) FROM {table} WHERE edition_id = %s AND {in_series}",  # noqa: S608 - constant names; values are parameters
+        [edition.id, *series],
+    )
+    existing = cursor.fetchone()[0]
+    matched = changed = 0
+    if existing:
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {value_differs} THEN 1 ELSE 0 END), 0) "  # noqa: S608 - constant names; values are parameters
+            f"FROM {stage} s JOIN {table} o ON o.edition_id = %s AND {match}",
+            [edition.id],
+        )
+        matched, changed = cursor.fetchone()
+    removed = existing - matched if replace else 0
+    if confirm is not None:
+        confirm(
+            Changes(
+                target=f"Edition {edition.code}",
+                existing=existing,
+                added=incoming - matched,
+                changed=changed,
+                removed=removed,
+                examples=_change_examples(
+                    cursor, stage, order_column, edition, series, value_differs, changed, removed
+                ),
+            )
+        )
+    stored_match = " AND ".join(f"{table}.{name} = s.{name}" for name in KEY_COLUMNS)
+    if removed:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE edition_id = %s AND {in_series} "  # noqa: S608 - constant names; values are parameters
+            f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {stored_match})",
+            [edition.id, *series],
+        )
+        _check_count("removed", cursor.rowcount, removed)
+    if matched:
+        assignments = ", ".join(f"{name} = s.{name}" for name in VALUE_COLUMNS)
+        cursor.execute(
+            f"UPDATE {table} AS o SET {assignments} FROM {stage} s "  # noqa: S608 - constant names; values are parameters
+            f"WHERE o.edition_id = %s AND {match} AND ({any_differs})",
+            [edition.id],
+        )
+    columns = ", ".join(COLUMNS)
+    copied = ", ".join("%s" if name == "edition_id" else f"s.{name}" for name in COLUMNS)
+    new_keys_only = ""
+    if matched:
+        new_keys_only = f" WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.edition_id = %s AND {match})"  # noqa: S608 - constant names; values are parameters
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {copied} FROM {stage} s{new_keys_only}",  # noqa: S608 - constant names; values are parameters
+        [edition.id, edition.id] if matched else [edition.id],
+    )
+    _check_count("added", cursor.rowcount, incoming - matched)
+    return incoming - matched, matched, removed
+
+
+def _check_count(what: str, written: int, counted: int) -> None:
+    if written != counted:
+        raise EditionChangedDuringLoad(
+            f"the edition changed while loading: {written} values {what}, the diff counted {counted}; "
+            "nothing was saved, load the file again"
+        )
+
+
+def _change_examples(
+    cursor: Any,
+    stage: str,
+    order_column: str,
+    edition: Edition,
+    series: list[int],
+    value_differs: str,
+    changed: int,
+    removed: int,
+) -> tuple[str, ...]:
+    """The first changed values in file order and the first removed ones, for the confirmation."""
+    if not changed and not removed:
+        return ()
+    table = Observation._meta.db_table
+    match = " AND ".join(f"o.{name} = s.{name}" for name in KEY_COLUMNS)
+    keys = ", ".join(f"o.{name}" for name in KEY_COLUMNS)
+    codes = dict(Series.objects.values_list("id", "code"))
+    examples: list[str] = []
+    if changed:
+        cursor.execute(
+            f"SELECT {keys}, o.value, s.value FROM {stage} s JOIN {table} o ON o.edition_id = %s AND {match} "  # noqa: S608 - constant names; values are parameters
+            f"WHERE {value_differs} ORDER BY s.{order_column} LIMIT %s",
+            [edition.id, EXAMPLES_SHOWN],
+        )
+        examples += [
+            f"changed: {_key_text(tuple(row[:-2]), codes)}: {row[-2]} → {row[-1]}"
+            for row in cursor.fetchall()
+        ]
+    if removed:
+        cursor.execute(
+            f"SELECT {keys}, o.value FROM {table} o WHERE o.edition_id = %s "  # noqa: S608 - constant names; values are parameters
+            f"AND o.series_id IN ({', '.join(['%s'] * len(series))}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {match}) ORDER BY o.id LIMIT %s",
+            [edition.id, *series, EXAMPLES_SHOWN],
+        )
+        examples += [f"removed: {_key_text(tuple(row[:-1]), codes)}: {row[-1]}" for row in cursor.fetchall()]
+    return tuple(examples)
 
 
 def _unknown_series_issue(file_name: str, observation: ParsedObservation) -> ParseIssue:
@@ -795,7 +820,6 @@ def _store_staged(
     table = Observation._meta.db_table
     staging = "indicators_observation_load"
     columns = ", ".join(COLUMNS)
-    keys_match = " AND ".join(f"o.{name} = s.{name}" for name in KEY_COLUMNS)
     issues: list[ParseIssue] = []
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {staging}")
@@ -805,7 +829,7 @@ def _store_staged(
         cursor.execute(f"ALTER TABLE {staging} ADD COLUMN source_row integer, ADD COLUMN source_column text")
         raw = cursor.cursor  # psycopg 3 cursor underneath Django's wrapper
         with raw.copy(f"COPY {staging} ({columns}, source_row, source_column) FROM STDIN") as copy:
-            _write_copy(copy, _copy_lines(parsed, file_name, series_ids, edition.id, issues))
+            incoming = _write_copy(copy, _copy_lines(parsed, file_name, series_ids, edition.id, issues))
         issues = list(parsed.issues) + issues
         _reject(issues)
         cursor.execute(
@@ -818,81 +842,16 @@ def _store_staged(
                 for first, last, column, _count in cursor.fetchall()
             ]
         )
+        # Temporary tables are never analysed by autovacuum: without statistics the planner takes the
+        # stage for a few rows and probes the stored table once per staged row.
+        cursor.execute(f"ANALYZE {staging}")
         cursor.execute(f"SELECT DISTINCT series_id FROM {staging}")  # noqa: S608 - table names are constants; values are parameters
         touched = {row[0] for row in cursor.fetchall()}
-        cursor.execute(f"SELECT COUNT(*) FROM {staging}")  # noqa: S608 - table names are constants; values are parameters
-        incoming = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {staging} s JOIN {table} o ON o.edition_id = %s AND {keys_match}",  # noqa: S608 - table names are constants; values are parameters
-            [edition.id],
+        created, updated, deleted = _merge_staged(
+            cursor, staging, "source_row", edition, touched, incoming, replace, confirm
         )
-        updated = cursor.fetchone()[0]
-        if confirm is not None:
-            confirm(
-                _staged_changes(
-                    cursor, staging, table, keys_match, edition, touched, incoming, updated, replace
-                )
-            )
-        deleted = 0
-        if replace:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE edition_id = %s AND series_id = ANY(%s)",  # noqa: S608 - table names are constants; values are parameters
-                [edition.id, list(touched)],
-            )
-            deleted = cursor.rowcount - updated
-        elif updated:
-            cursor.execute(
-                f"DELETE FROM {table} o USING {staging} s WHERE o.edition_id = %s AND {keys_match}",  # noqa: S608 - table names are constants; values are parameters
-                [edition.id],
-            )
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")  # noqa: S608 - table names are constants; values are parameters
         cursor.execute(f"DROP TABLE {staging}")
-    return touched, incoming - updated, updated, deleted
-
-
-def _staged_changes(
-    cursor: Any,
-    staging: str,
-    table: str,
-    keys_match: str,
-    edition: Edition,
-    touched: set[int],
-    incoming: int,
-    matched: int,
-    replace: bool,
-) -> Changes:
-    cursor.execute(
-        f"SELECT COUNT(*) FROM {table} WHERE edition_id = %s AND series_id = ANY(%s)",  # noqa: S608 - table names are constants; values are parameters
-        [edition.id, list(touched)],
-    )
-    existing = cursor.fetchone()[0]
-    cursor.execute(
-        f"SELECT s.area, s.period, o.value, s.value FROM {staging} s JOIN {table} o ON o.edition_id = %s "  # noqa: S608 - table names are constants; values are parameters
-        f"AND {keys_match} WHERE o.value IS DISTINCT FROM s.value OR o.status <> s.status",
-        [edition.id],
-    )
-    differing = cursor.fetchall()
-    examples = [
-        f"changed: {area} {period}: {old} → {new}" for area, period, old, new in differing[:EXAMPLES_SHOWN]
-    ]
-    removed = existing - matched if replace else 0
-    if removed:
-        keys = ", ".join(f"o.{name}" for name in KEY_COLUMNS)
-        cursor.execute(
-            f"SELECT {keys}, o.value FROM {table} o WHERE o.edition_id = %s AND o.series_id = ANY(%s) "  # noqa: S608 - table names are constants; values are parameters
-            f"AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {keys_match}) LIMIT %s",
-            [edition.id, list(touched), EXAMPLES_SHOWN],
-        )
-        codes = dict(Series.objects.values_list("id", "code"))
-        examples += [f"removed: {_key_text(tuple(row[:-1]), codes)}: {row[-1]}" for row in cursor.fetchall()]
-    return Changes(
-        target=f"Edition {edition.code}",
-        existing=existing,
-        added=incoming - matched,
-        changed=len(differing),
-        removed=removed,
-        examples=tuple(examples),
-    )
+    return touched, created, updated, deleted
 
 
 def coverage_refresh(*, edition: Edition, series_ids: Iterable[int]) -> None:
