@@ -5,7 +5,7 @@ from migdev.accounts.models import User
 from migdev.accounts.roles import Role
 from migdev.labour import gate
 from migdev.labour.demo import SCHEME_TITLE, seed_labour_demo
-from migdev.labour.models import Application, JobOrder, Scheme, Worker
+from migdev.labour.models import Application, JobOrder, OccupationStock, Scheme, Worker
 from migdev.skills.models import Occupation, OccupationSkill, Skill, TaxonomyEdition
 from tests.factories import login_verified
 
@@ -33,6 +33,7 @@ def test_demo_is_sample_idempotent_and_shows_content(db: None) -> None:
     scheme = Scheme.objects.get(title=SCHEME_TITLE)
     assert scheme.is_sample and all(j.is_sample for j in JobOrder.objects.all())
     assert Worker.objects.filter(is_sample=False).count() == 0
+    assert OccupationStock.objects.exists() and not OccupationStock.objects.filter(is_sample=False).exists()
     blocked = Application.objects.get(
         worker__given_name__isnull=False, stage="accepted", job_order__isco_code="9211"
     )

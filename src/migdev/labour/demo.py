@@ -23,6 +23,7 @@ from migdev.labour.models import (
     IdentityDocumentCustody,
     IrisStatus,
     JobOrder,
+    OccupationStock,
     OrientationCertificate,
     OrientationCurriculum,
     OrientationModule,
@@ -334,6 +335,16 @@ def seed_labour_demo() -> str:
     )
     # Moussa: shortlisted only; the employer sees him pseudonymised.
     Application.objects.create(job_order=care_order, worker=workers[1], score=0.64)
+    # A fictional stock of Youssef's occupation group in his country for the brain-drain view, marked
+    # sample like everything here (no real stock table ships with the platform).
+    OccupationStock.objects.get_or_create(
+        country_id=workers[3].country_of_residence_id,
+        isco_code=farm.isco_code[:2],
+        year=2024,
+        source="Fictional workforce figure for the demo (sample data)",
+        edition="sample",
+        defaults={"count": 250000, "is_sample": True},
+    )
     _seed_orientation_and_passage(scheme, officer, awa=awa, youssef=youssef, now=now)
     return (
         f"sample scheme, 2 employers, 1 recruiter, {len(workers)} workers, 2 job orders, 4 applications, "
