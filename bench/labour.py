@@ -9,13 +9,18 @@ generated population (fixed seed, written in bulk; identity fields encrypted as 
 ``--workers`` job seekers in five countries of origin (and some outside), their occupations and skills drawn
 from ESCO's occupation-skill relations, CEFR levels, availability, preferred destinations, consents; a scheme
 with ``--job-orders`` approved job orders, and a second scheme for the round (``--round-workers`` workers
-consenting to it, ``--round-job-orders`` job orders of 5 positions).
+consenting to it, ``--round-job-orders`` job orders of 5 positions). Workers and consents are inserted in
+bulk, then ``services.eligibility_refresh`` (what every worker service calls in its transaction) writes the
+shortlist's narrow rows and moves the registry version once for all of them.
 
 (1) Shortlist under load. gunicorn (``-c python:migdev.gunicorn_conf``, ``--server-workers`` gthread workers
     × ``--threads``) serves ``GET /api/v1/labour/job-orders/{id}/shortlist`` to a scheme officer's API token
     (the path users get: token authentication, scope check, hard filters, ranking, explanation, JSON) and,
     in the same server, the peer: the same hard filters and a skill-coverage score written as one raw SQL
-    query (``bench/labour_bench_urls.py``; same token and scope check). wrk (one thread, ``--clients``
+    query on the same tables and indexes (``bench/labour_bench_urls.py``; same token and scope check).
+    Before the load, in one process: each job order's first shortlist (cold: the columns are read) and a
+    second one (warm), wall and CPU time, the queries each side makes, and the first shortlist after a
+    write elsewhere. wrk (one thread, ``--clients``
     keep-alive connections, ``--seconds`` a phase, twice that for the cold one) loads, on each of ``--rounds`` fresh servers in order:
     ``shortlist_cold`` (each job order's first requests on a fresh server), ``shortlist_warm`` (the same
     again), ``sql`` and ``healthz`` (the cheapest Django request: the physical limit here). Target: shortlist
@@ -276,8 +281,14 @@ def child_seed(options: dict[str, Any]) -> dict[str, Any]:
                 for pk in round_ids
             ]
         )
+    # What the services keep on every write (the shortlist's narrow rows and the registry version), by the
+    # same function, once for the whole bulk insert.
+    refreshed = time.perf_counter()
+    services.eligibility_refresh([*pool_ids, *round_ids])
+    refresh_s = time.perf_counter() - refreshed
     return {
         "token": token,
+        "eligibility_refresh_s": refresh_s,
         "shortlist_job_orders": shortlist_orders,
         "round_scheme": round_scheme.pk,
         "round_job_orders": len(round_orders),
@@ -354,33 +365,71 @@ def child_round(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_inprocess(options: dict[str, Any]) -> dict[str, Any]:
-    """One shortlist per job order, timed around the call in this process (first call cold): a profile
-    of where the time goes when the HTTP figures are far from the target, and the peer's top 20 beside it."""
+    """One shortlist per job order, timed around the call in this process (first call cold: the columns are
+    read), and the peer's query beside it; then the queries a warm shortlist makes, and the time of the
+    first shortlist after a write elsewhere (a worker saved again through the services: the registry
+    version moves, the changed worker is re-read and the columns rebuilt)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from labour_bench_urls import shortlist_sql  # type: ignore[import-not-found]
 
-    from migdev.labour import matching
-    from migdev.labour.models import JobOrder
+    from migdev.labour import matching, services
+    from migdev.labour.models import JobOrder, Worker
 
     times: list[float] = []
     sql_times: list[float] = []
     overlap: list[float] = []
-    for pk in options["shortlist_job_orders"][: options.get("inprocess_job_orders", 5)]:
-        job_order = JobOrder.objects.select_related("scheme").get(pk=pk)
-        started = time.perf_counter()
+    job_orders = [
+        JobOrder.objects.select_related("scheme").get(pk=pk)
+        for pk in options["shortlist_job_orders"][: options.get("inprocess_job_orders", 5)]
+    ]
+    first_cpu = 0.0
+    for job_order in job_orders:
+        started, cpu = time.perf_counter(), time.process_time()
         result = matching.shortlist(job_order)
         times.append(time.perf_counter() - started)
+        first_cpu = first_cpu or time.process_time() - cpu
         started = time.perf_counter()
         rows = shortlist_sql(job_order)
         sql_times.append(time.perf_counter() - started)
         ours = {c.worker_id for c in result.candidates}
         theirs = {row[0] for row in rows}
         overlap.append(len(ours & theirs) / max(1, len(ours | theirs)))
+    warm_times = []
+    warm_cpu = []
+    for job_order in job_orders:
+        started, cpu = time.perf_counter(), time.process_time()
+        matching.shortlist(job_order)
+        warm_times.append(time.perf_counter() - started)
+        warm_cpu.append(time.process_time() - cpu)
+    sql_cpu = []
+    for job_order in job_orders:
+        cpu = time.process_time()
+        shortlist_sql(job_order)
+        sql_cpu.append(time.process_time() - cpu)
+    with CaptureQueriesContext(connection) as ours_queries:
+        matching.shortlist(job_orders[0])
+    with CaptureQueriesContext(connection) as sql_queries:
+        shortlist_sql(job_orders[0])
+    worker = Worker.objects.order_by("pk").first()
+    assert worker is not None
+    services.eligibility_refresh([worker.pk])
+    started = time.perf_counter()
+    matching.shortlist(job_orders[0])
+    after_write = time.perf_counter() - started
     return {
         "first_ms": times[0] * 1000,
-        "median_ms": statistics.median(times[1:] or times) * 1000,
+        "first_cpu_ms": first_cpu * 1000,
+        "median_ms": statistics.median(warm_times) * 1000,
+        "median_cpu_ms": statistics.median(warm_cpu) * 1000,
+        "sql_median_cpu_ms": statistics.median(sql_cpu) * 1000,
         "sql_first_ms": sql_times[0] * 1000,
         "sql_median_ms": statistics.median(sql_times[1:] or sql_times) * 1000,
+        "queries_per_shortlist": len(ours_queries.captured_queries),
+        "queries_per_sql_peer": len(sql_queries.captured_queries),
+        "first_after_a_write_ms": after_write * 1000,
         "top20_jaccard_with_sql_median": statistics.median(overlap),
+        "job_orders": len(job_orders),
     }
 
 

@@ -2,7 +2,8 @@
 
 The peer answers ``GET /bench/labour-shortlist-sql/<job order>/`` with the top 20 workers of the job order
 by one SQLite query: the shortlist's hard filters (consent to processing and to the scheme, residence in an
-origin country, not an applicant, legal age by the birth month — the border month left out, as SQL cannot read
+origin country, from the same narrow ``labour_schemevisibility`` rows and composite index the platform keeps
+on write; not an applicant, legal age by the birth month — the border month left out, as SQL cannot read
 the encrypted birth date —, availability by the start date, the destination among the preferred ones, every
 required language at its level) and a skill-coverage score (essential skills 1, optional 0.3, over the job's
 total), best first. It authenticates the same API token and checks the same scope as the API, behind the same
@@ -44,7 +45,7 @@ def shortlist_sql(job_order: JobOrder, limit: int = 20) -> list[tuple[Any, ...]]
         )
         language_params += [item["code"], int(item["level"])]
     origin_clause = (
-        f" AND w.country_of_residence_id IN ({', '.join(['%s'] * len(origins))})" if origins else ""
+        f" AND v.country_of_residence_id IN ({', '.join(['%s'] * len(origins))})" if origins else ""
     )
     sql = f"""
         WITH job_skill(uri, weight) AS (VALUES {skills_values}),
@@ -52,14 +53,12 @@ def shortlist_sql(job_order: JobOrder, limit: int = 20) -> list[tuple[Any, ...]]
             SELECT w.id AS id, w.pseudonym AS pseudonym,
                    (SELECT COALESCE(SUM(js.weight), 0) FROM json_each(w.skill_uris) s
                     JOIN job_skill js ON js.uri = s.value) / %s AS score
-            FROM labour_worker w
-            WHERE w.consent_processing_at IS NOT NULL AND w.consent_processing_withdrawn_at IS NULL
-              AND EXISTS (SELECT 1 FROM labour_schemeconsent c WHERE c.worker_id = w.id
-                          AND c.scheme_id = %s AND c.withdrawn_at IS NULL)
+            FROM labour_schemevisibility v JOIN labour_worker w ON w.id = v.worker_id
+            WHERE v.scheme_id = %s
               {origin_clause}
-              AND NOT EXISTS (SELECT 1 FROM labour_application a WHERE a.worker_id = w.id
+              AND NOT EXISTS (SELECT 1 FROM labour_application a WHERE a.worker_id = v.worker_id
                               AND a.job_order_id = %s)
-              AND w.birth_month < %s
+              AND v.birth_month < %s
               AND (w.available_from IS NULL OR w.available_from <= %s)
               AND (json_array_length(w.preferred_destinations) = 0
                    OR EXISTS (SELECT 1 FROM json_each(w.preferred_destinations) d WHERE d.value = %s))

@@ -31,6 +31,15 @@ START = datetime.date(2027, 3, 1)
 TODAY = datetime.date(2026, 12, 6)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_shortlist_columns() -> None:
+    """Each test's transaction is rolled back, registry version included: the per-process shortlist columns
+    of the last test must not pass for this one's (in production a rolled-back write is never read)."""
+    from migdev.labour import pool
+
+    pool.clear()
+
+
 @pytest.fixture
 def esco(db: None) -> TaxonomyEdition:
     TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)

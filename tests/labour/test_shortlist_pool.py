@@ -127,3 +127,106 @@ def test_a_worker_with_none_of_the_skills_is_left_out_but_counted(world: World) 
     result = matching.shortlist(world.job_order)
     assert result.candidates == [] and result.considered == 1
     assert result == matching.shortlist_unoptimised(world.job_order)
+
+
+def _narrow_rows_from_the_records() -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    """What ``WorkerEligibility`` and ``SchemeVisibility`` must hold, worked out from the workers' records and
+    scheme consents alone."""
+    from migdev.labour.models import SchemeConsent
+
+    workers = {
+        pk: (given is not None and withdrawn is None, country, month)
+        for pk, given, withdrawn, country, month in Worker.objects.values_list(
+            "pk",
+            "consent_processing_at",
+            "consent_processing_withdrawn_at",
+            "country_of_residence_id",
+            "birth_month",
+        )
+    }
+    eligibility = {(pk, *values) for pk, values in workers.items()}
+    visibility = {
+        (scheme_id, worker_id, workers[worker_id][1], workers[worker_id][2])
+        for worker_id, scheme_id in SchemeConsent.objects.filter(withdrawn_at__isnull=True).values_list(
+            "worker_id", "scheme_id"
+        )
+        if workers[worker_id][0]
+    }
+    return eligibility, visibility
+
+
+def _narrow_rows_kept() -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    from migdev.labour.models import SchemeVisibility, WorkerEligibility
+
+    return (
+        set(
+            WorkerEligibility.objects.values_list(
+                "worker_id", "consenting", "country_of_residence_id", "birth_month"
+            )
+        ),
+        set(
+            SchemeVisibility.objects.values_list(
+                "scheme_id", "worker_id", "country_of_residence_id", "birth_month"
+            )
+        ),
+    )
+
+
+def test_every_write_path_keeps_the_narrow_rows_and_the_columns_current(world: World) -> None:
+    """After each write path, the narrow rows equal what the records say and the shortlist (its columns read
+    before the write, so a path that forgets to move the registry version leaves them stale) equals the
+    plain one. Removing ``eligibility_refresh`` from any one service makes this fail."""
+    rng = random.Random(3)
+    workers = _random_pool(world, rng, 12)
+    cook = _second_job_order(world)
+    young_border = START.replace(year=START.year - 18)
+    steps = {
+        "register": lambda: make_worker(world, "Newcomer", skill_uris=[CARE, MEDICATION, RECORDS]),
+        "edit skills": lambda: services.worker_update(
+            actor=world.pes, worker=workers[0], expected_version=None, skill_uris=[CARE, MEDICATION, HYGIENE]
+        ),
+        "edit residence": lambda: services.worker_update(
+            actor=world.pes, worker=workers[1], expected_version=None, country_of_residence="MLI"
+        ),
+        "edit birth date": lambda: services.worker_update(
+            actor=world.pes, worker=workers[2], expected_version=None, date_of_birth=young_border
+        ),
+        "withdraw consent": lambda: services.worker_withdraw_consent(actor=world.pes, worker=workers[3]),
+        "withdraw scheme consent": lambda: services.scheme_consent_withdraw(
+            actor=world.pes, worker=workers[4], scheme=world.scheme
+        ),
+        "give scheme consent again": lambda: services.scheme_consent_give(
+            actor=world.pes, worker=workers[4], scheme=world.scheme, method="signed_form"
+        ),
+        "apply": lambda: services.shortlist_save(
+            actor=world.officer,
+            job_order=world.job_order,
+            worker_ids=[matching.shortlist(world.job_order).candidates[0].worker_id],
+        ),
+        "delete": lambda: services.worker_delete(
+            actor=world.pes, worker=Worker.objects.exclude(applications__isnull=False).order_by("-pk")[0]
+        ),
+    }
+    for name, step in steps.items():
+        for job_order in (world.job_order, cook):
+            matching.shortlist(job_order)  # the columns as they stand before the write
+        before = pool.registry_version()
+        step()
+        if name != "apply":  # applications are read on every shortlist, never kept in the columns
+            assert pool.registry_version() > before, name
+        assert _narrow_rows_kept() == _narrow_rows_from_the_records(), name
+        for job_order in (world.job_order, cook):
+            assert matching.shortlist(job_order) == matching.shortlist_unoptimised(job_order), name
+
+
+def test_the_columns_are_read_again_when_another_epoch_starts(world: World) -> None:
+    """A database replaced under a running process (a restore, a flush) starts a new epoch: the columns are
+    read again even when the version number comes back to the same value."""
+    from migdev.labour.models import RegistryVersion
+
+    amina = make_worker(world, "Amina", skill_uris=[CARE])
+    assert [c.worker_id for c in matching.shortlist(world.job_order).candidates] == [amina.pk]
+    Worker.objects.filter(pk=amina.pk).update(skill_uris=[COOKING])  # behind the services' back...
+    RegistryVersion.objects.update(epoch="restored")  # ...as a restore would be
+    assert matching.shortlist(world.job_order).candidates == []
+    assert matching.shortlist(world.job_order) == matching.shortlist_unoptimised(world.job_order)

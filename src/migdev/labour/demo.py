@@ -35,7 +35,7 @@ from migdev.labour.models import (
     SchemeConsent,
     Worker,
 )
-from migdev.labour.services import new_pseudonym
+from migdev.labour.services import eligibility_refresh, new_pseudonym
 from migdev.skills.models import Occupation, OccupationSkill
 from migdev.skills.selectors import current_edition
 
@@ -247,6 +247,7 @@ def seed_labour_demo() -> str:
         )
         SchemeConsent.objects.create(worker=worker, scheme=scheme, given_at=now, method="signed_form")
         workers.append(worker)
+    eligibility_refresh([worker.pk for worker in workers])  # what the services keep for the shortlist
     # Awa (the demo worker): an offer accepted, contract given and signed, everything in order except that
     # she is a health worker from a WHO safeguards-list country and the scheme has no G2G agreement.
     awa = Application.objects.create(

@@ -120,7 +120,10 @@ def _of_age(worker: Worker, start: date) -> bool:
     last_day_of_month = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     if shift_years(last_day_of_month, LEGAL_AGE) <= start:
         return True
-    exact = Worker.objects.only("date_of_birth").get(pk=worker.pk).date_of_birth
+    if "date_of_birth" in worker.get_deferred_fields():
+        exact = Worker.objects.only("date_of_birth").get(pk=worker.pk).date_of_birth
+    else:
+        exact = worker.date_of_birth
     return exact is not None and shift_years(exact, LEGAL_AGE) <= start
 
 
@@ -212,12 +215,15 @@ def _arrays(
 def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
     """The same shortlist as :func:`shortlist_unoptimised`, without reading every profile on every call.
 
-    The database answers who may be shown (consent, scheme consent, origin, not an applicant, legal age) and
-    the counts of those left out, in two queries; the profiles come from :mod:`migdev.labour.pool`. Only
-    workers holding, or credited through the skill graph with, at least one of the job's skills are ranked
-    (the others score 0 on skills and never pass ``MIN_SKILL_SCORE``), and only the top ``limit`` are
-    explained."""
+    Who may be shown (consent, scheme consent, residence, birth month) and what ranks come from the columns
+    of :mod:`migdev.labour.pool`, current as of the registry version the database holds (read on every
+    call); the job order's applicants are read on every call, and the encrypted birth date of the workers
+    born in the border month of legal age only. The counts of those left out at each step are taken on the
+    same columns. Only workers holding, or credited through the skill graph with, at least one of the job's
+    skills are ranked (the others score 0 on skills and never pass ``MIN_SKILL_SCORE``), and only the top
+    ``limit`` are explained."""
     from migdev.labour import pool
+    from migdev.labour.models import Application
     from migdev.skills.engine import matcher_for
     from migdev.skills.selectors import current_edition
 
@@ -227,36 +233,49 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
         return shortlist_unoptimised(job_order, limit=limit)
     index, graph, specificity = entry.skill_index, entry.matcher.graph, entry.matcher.specificity
     weights = engine_math.ComponentWeights()
-    eligible, excluded = _eligible(job_order)
-    total_eligible = excluded.pop("eligible")
+    profiles = pool.profiles(index, len(index), (entry.edition_id, entry.revision, id(index)))
+
+    scheme = job_order.scheme
+    origins = list(scheme.origin_countries.values_list("iso3", flat=True))
     youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
-    border = list(eligible.filter(birth_month=youngest_allowed.replace(day=1)).only("pk", "birth_month"))
-    minors = {worker.pk for worker in border if not _of_age(worker, job_order.start_date)}
+    consenting = profiles.consenting
+    shown = consenting & profiles.shown_to(scheme.pk)
+    in_origin = shown & profiles.residing_in(origins) if origins else shown
+    applicants = np.fromiter(
+        Application.objects.filter(job_order=job_order).order_by().values_list("worker_id", flat=True),
+        dtype=np.int64,
+    )
+    applicant = in_origin & np.isin(profiles.ids, applicants)
+    remaining = in_origin & ~applicant
+    young = remaining & (profiles.birth_month > _day(youngest_allowed))
+    eligible = remaining & ~young
+    excluded = {"no_consent_to_this_scheme": int(consenting.sum() - shown.sum())}
+    if origins:
+        excluded["outside_scheme_origin_countries"] = int(shown.sum() - in_origin.sum())
+    excluded["already_applicant"] = int(applicant.sum())
+    excluded["under_legal_age"] = int(young.sum())
+    # Born in the border month: only the exact (encrypted) birth date decides, read for these few alone.
+    border = eligible & (profiles.birth_month == _day(youngest_allowed.replace(day=1)))
+    minors = _minors([int(pk) for pk in profiles.ids[border]], job_order.start_date)
+    if minors:
+        eligible &= ~np.isin(profiles.ids, np.array(sorted(minors), dtype=np.int64))
     excluded["under_legal_age"] += len(minors)
-    considered = total_eligible - len(minors)
+    considered = int(eligible.sum())
     if considered <= 0:
         return Shortlist(job_order.pk, [], 0, excluded, weights.as_dict())
 
-    profiles = pool.profiles(index, len(index), (entry.edition_id, entry.revision, id(index)))
     job_skills = sorted(
         {index[u] for u in [*job_order.essential_skill_uris, *job_order.optional_skill_uris] if u in index}
     )
     if job_skills:
         crediting = _crediting_skills(graph, job_skills)
         holders = profiles.skills_by_column[:, crediting]
-        rows = np.unique(holders.indices) if holders.nnz else np.empty(0, dtype=np.int64)
+        holding = np.zeros(len(profiles.ids), dtype=bool)
+        holding[holders.indices] = True
+        rows = np.flatnonzero(eligible & holding)
     else:
-        rows = np.arange(len(profiles.ids))
-    candidate_ids = profiles.ids[rows]
-    if len(candidate_ids) * 4 < len(profiles.ids):
-        shown: set[int] = set()
-        for start in range(0, len(candidate_ids), 900):
-            chunk = [int(pk) for pk in candidate_ids[start : start + 900]]
-            shown.update(eligible.filter(pk__in=chunk).values_list("pk", flat=True))
-    else:
-        shown = set(eligible.values_list("pk", flat=True))
-    keep = np.array([int(pk) in shown and int(pk) not in minors for pk in candidate_ids], dtype=bool)
-    rows = rows[keep] if len(rows) else rows
+        rows = np.flatnonzero(eligible)
+    rows = rows[_meets_hard_requirements(job_order, profiles, rows)]
     if not len(rows):
         return Shortlist(job_order.pk, [], considered, excluded, weights.as_dict())
     people, openings = _cached_arrays(job_order, profiles, rows, index)
@@ -285,6 +304,8 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
     details = engine_math.explain_pairs(top_people, openings, **options)
     for place, (person, score) in enumerate(zip(chosen, scores, strict=True)):
         worker_id = int(profiles.ids[rows[person]])
+        if worker_id not in identities:  # erased since the version was read: never shown
+            continue
         pseudonym, skill_uris = identities[worker_id]
         detail = details[place]
         held = set(skill_uris)
@@ -304,40 +325,37 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
     return Shortlist(job_order.pk, candidates, considered, excluded, weights.as_dict())
 
 
-def _eligible(job_order: JobOrder) -> tuple[Any, dict[str, int]]:
-    """Workers who may be shown for this job order (legal age by the birth month; the border month is
-    decided by the caller), and the counts left out at each step, in one aggregate query."""
-    from django.db.models import Count, Exists, OuterRef, Q
+def _meets_hard_requirements(job_order: JobOrder, profiles: Any, rows: np.ndarray) -> np.ndarray:
+    """A mask of ``rows``: the engine's hard requirements for one job order (available by the start date,
+    every required language at its level, the destination among the preferred ones or none named), on the
+    cached columns, so that the engine ranks only those it would not drop (``REQUIREMENTS``; the same tests
+    as ``skills.matching._pair_totals``, which still applies them)."""
+    ok = profiles.available_from[rows] <= _day(job_order.start_date)  # UNKNOWN (-1): no constraint
+    for item in job_order.languages:
+        level = int(item["level"])
+        if level <= 0:
+            continue
+        if item["code"] in profiles.languages:
+            ok &= profiles.levels[rows, profiles.languages.index(item["code"])] >= level
+        else:
+            ok[:] = False
+    willing = profiles.willing[rows]
+    anywhere = np.diff(willing.indptr) == 0
+    if job_order.destination_country_id in profiles.countries:
+        column = profiles.countries.index(job_order.destination_country_id)
+        ok &= anywhere | (np.asarray(willing[:, column].toarray()).ravel() > 0)
+    else:
+        ok &= anywhere
+    return np.asarray(ok, dtype=bool)
 
-    from migdev.labour.models import Application, SchemeConsent
 
-    scheme = job_order.scheme
-    origins = list(scheme.origin_countries.values_list("iso3", flat=True))
-    youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
-    consenting = Worker.objects.filter(
-        consent_processing_at__isnull=False, consent_processing_withdrawn_at__isnull=True
-    )
-    shown = Q(
-        Exists(SchemeConsent.objects.filter(worker=OuterRef("pk"), scheme=scheme, withdrawn_at__isnull=True))
-    )
-    applicant = Q(Exists(Application.objects.filter(worker=OuterRef("pk"), job_order=job_order)))
-    in_origin = Q(country_of_residence__in=origins) if origins else Q()
-    figures = consenting.aggregate(
-        total=Count("pk"),
-        shown=Count("pk", filter=shown),
-        in_origin=Count("pk", filter=shown & in_origin),
-        applicant=Count("pk", filter=shown & in_origin & applicant),
-        young=Count("pk", filter=shown & in_origin & ~applicant & Q(birth_month__gt=youngest_allowed)),
-        eligible=Count("pk", filter=shown & in_origin & ~applicant & Q(birth_month__lte=youngest_allowed)),
-    )
-    excluded = {"no_consent_to_this_scheme": figures["total"] - figures["shown"]}
-    if origins:
-        excluded["outside_scheme_origin_countries"] = figures["shown"] - figures["in_origin"]
-    excluded["already_applicant"] = figures["applicant"]
-    excluded["under_legal_age"] = figures["young"]
-    excluded["eligible"] = figures["eligible"]
-    eligible = consenting.filter(shown & in_origin & ~applicant, birth_month__lte=youngest_allowed)
-    return eligible, excluded
+def _minors(worker_ids: list[int], start: date) -> set[int]:
+    """Of these workers born in the border month, those not 18 on ``start`` (the birth date read exactly,
+    in one query)."""
+    if not worker_ids:
+        return set()
+    workers = Worker.objects.filter(pk__in=worker_ids).only("pk", "birth_month", "date_of_birth")
+    return {worker.pk for worker in workers if not _of_age(worker, start)}
 
 
 _crediting_cache: dict[int, Any] = {}
@@ -507,13 +525,14 @@ def round_inputs(scheme: Any) -> RoundInputs | None:
     weights = engine_math.ComponentWeights()
     people, openings, options = _arrays(job_orders, workers, weights)
     scores, eligible = engine_math.score_matrix(people, openings, **options)
+    # Legal age on each start date: the birth month decides, except in the border month (exact date).
+    months = np.array([_day(worker.birth_month) for worker in workers], dtype=np.int64)
     for column, job_order in enumerate(job_orders):
         youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
-        for row, worker in enumerate(workers):
-            if eligible[row, column] and (
-                worker.birth_month > youngest_allowed or not _of_age(worker, job_order.start_date)
-            ):
-                eligible[row, column] = False
+        allowed = eligible[:, column] & (months <= _day(youngest_allowed))
+        for row in np.flatnonzero(allowed & (months == _day(youngest_allowed.replace(day=1)))):
+            allowed[row] = _of_age(workers[int(row)], job_order.start_date)
+        eligible[:, column] = allowed
     taken = {
         job_order.pk: Application.objects.filter(
             job_order=job_order,

@@ -5,6 +5,8 @@ Occupations and skills are ESCO URIs (``migdev.skills``); countries are ISO 3166
 reference app; languages are ISO 639-3 codes of the reference app with a CEFR level.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -43,6 +45,7 @@ CLEAR_TEXT_FIELDS = {
     "Passage.visa_status": "A status code.",
     "Passage.work_permit_status": "A status code.",
     "CheckIn.channel": "A channel code (phone, visit, online).",
+    "RegistryVersion.*": "The name and random epoch of a counter; about no one.",
     "TitleMapping.*": "A job title from an employer's or a destination's list and the ESCO occupations it "
     "may mean; it names no worker.",
 }
@@ -452,6 +455,87 @@ class Application(VersionedModel):
     def identity_released(self) -> bool:
         """Whether the employer may see who the worker is: only once the worker accepted an interview."""
         return self.interview_accepted_at is not None
+
+
+def new_epoch() -> str:
+    return secrets.token_hex(8)
+
+
+class RegistryVersion(models.Model):
+    """A counter moved by every write that changes who may be shown or how a worker ranks, in the same
+    transaction (``services.eligibility_refresh``). Each process keeps its shortlist columns for one value
+    and re-reads only the workers whose ``WorkerEligibility.changed`` is above it: the database, not a
+    process, says what is current. The row lock taken to move it orders the writers as they commit."""
+
+    name = models.CharField(_("name"), max_length=20, primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+    # Set when the row is made: a database emptied or replaced (a restore, a test flush) starts a new epoch,
+    # and a process holding columns of another epoch reads everything again.
+    epoch = models.CharField(_("epoch"), max_length=32, default=new_epoch)
+
+    class Meta:
+        verbose_name = _("registry version")
+        verbose_name_plural = _("registry versions")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"
+
+
+class WorkerEligibility(models.Model):
+    """The columns deciding whether a worker may be shown, one narrow row a worker, kept by the services
+    from the worker's record in the same transaction. ``changed`` is the ``RegistryVersion`` of the last
+    write touching the worker (profile or consent). The exact birth date stays encrypted on the worker."""
+
+    worker = models.OneToOneField(
+        Worker, on_delete=models.CASCADE, primary_key=True, related_name="eligibility"
+    )
+    consenting = models.BooleanField(_("consents to processing"))
+    country_of_residence = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    birth_month = models.DateField(_("birth month"))
+    changed = models.BigIntegerField(_("registry version of the last change"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker eligibility")
+        verbose_name_plural = _("worker eligibilities")
+        indexes = [
+            models.Index(
+                fields=["consenting", "country_of_residence", "birth_month"], name="labour_elig_filter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.worker_id)
+
+
+class SchemeVisibility(models.Model):
+    """A worker who may be shown to the employers of a scheme: consent to processing and to the scheme, both
+    standing. Kept on write with the eligibility row; its composite index answers a scheme's shortlist
+    filters (residence, birth month) from the index alone."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="scheme_visibility")
+    country_of_residence = models.ForeignKey(
+        Country, to_field="iso3", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    birth_month = models.DateField(_("birth month"))
+
+    class Meta:
+        verbose_name = _("worker shown to a scheme")
+        verbose_name_plural = _("workers shown to a scheme")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "worker"], name="labour_scheme_visibility_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["scheme", "country_of_residence", "birth_month", "worker"],
+                name="labour_visibility_filter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id} · {self.worker_id}"
 
 
 class Contract(VersionedModel):

@@ -1,55 +1,60 @@
-"""The workers' matching profiles as the skills engine's columns, kept per process, checked on every use.
+"""The workers' shortlist columns, kept per process for one registry version read from the database.
 
 A shortlist ranks one job order against every worker of the registry. Reading 100,000 profiles (JSON skills,
-languages, destinations) on every request is what made it slow, so each process keeps the profiles it has
-read as arrays, keyed by worker, version and time of the last change.
+languages, destinations) and asking the database who may be shown for each of them on every request is what
+made it slow, so each process keeps, as arrays in ascending worker id:
 
-What is cached is only what ranks: skills, occupation, languages, experience, availability and preferred
-destinations. Whether a worker may be shown at all (consent to processing, consent to the scheme, residence,
-not an applicant, legal age) is never cached: it is asked of the database on every shortlist
-(``migdev.labour.matching.shortlist``). Before each use the cache compares the registry's signature (count,
-highest id, sum of versions, last change: every saved change of a worker moves its version,
-``core.versioning``, and its ``updated_at``) and
-re-reads the workers whose version moved, so every process sees every committed change; nothing assumes one
-process.
+- what ranks: skills, occupation, languages, experience, availability and preferred destinations (from the
+  worker's record);
+- what decides whether a worker may be shown: consent to processing, residence, birth month (from the
+  narrow ``WorkerEligibility`` row) and the schemes whose employers the worker agreed to be shown to
+  (``SchemeVisibility``). The exact birth date stays encrypted in the database and is read per request for
+  the border month only; applications are read per request.
+
+Every write changing any of these goes through ``services.eligibility_refresh``, which rewrites the narrow
+rows and moves ``RegistryVersion`` in the same transaction. Before each use a process reads that version (one
+primary-key query); when it moved, it re-reads only the workers whose ``changed`` is above the version it
+holds (and drops the workers no longer there). The database says what is current, so any number of processes
+and servers see every committed change; nothing assumes one process.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from django.db import connections
-from django.db.models import Count, Max, Sum
 
-from migdev.labour.models import Worker
+from migdev.labour.models import RegistryVersion, SchemeVisibility, Worker, WorkerEligibility
 from migdev.skills import matching as engine_math
 
 EPOCH = date(1970, 1, 1)
+REGISTRY = "workers"
 PROFILE_FIELDS = (
     "pk",
-    "version",
-    "updated_at",
     "skill_uris",
     "isco_code",
     "languages",
     "experience_years",
     "available_from",
     "preferred_destinations",
+    "eligibility__consenting",
+    "eligibility__country_of_residence_id",
+    "eligibility__birth_month",
 )
 
 
 @dataclass
 class Profiles:
-    """Rows in ascending worker id."""
+    """Rows in ascending worker id, as of registry version ``version``."""
 
-    signature: tuple[Any, ...]
+    epoch: str
+    version: int
     ids: np.ndarray
-    versions: np.ndarray
     skills: sp.csr_matrix  # rows × the edition's skills
     skills_by_column: sp.csc_matrix
     isco: np.ndarray
@@ -59,109 +64,165 @@ class Profiles:
     levels: np.ndarray  # rows × languages
     countries: list[str]  # column codes of ``willing``
     willing: sp.csr_matrix  # rows × countries; an empty row: anywhere
+    consenting: np.ndarray  # bool
+    residences: list[str]  # codes of ``residence``
+    residence: np.ndarray  # index into ``residences``
+    birth_month: np.ndarray  # days since 1970-01-01 of the first day of the birth month
+    shown_rows: dict[int, np.ndarray] = field(default_factory=dict)  # scheme -> rows, ascending
 
     def rows_of(self, worker_ids: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.ids, worker_ids)
 
+    def shown_to(self, scheme_id: int) -> np.ndarray:
+        """A mask: the workers who consent to be shown to this scheme's employers."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        rows = self.shown_rows.get(scheme_id)
+        if rows is not None:
+            mask[rows] = True
+        return mask
+
+    def residing_in(self, codes: list[str]) -> np.ndarray:
+        wanted = [i for i, code in enumerate(self.residences) if code in set(codes)]
+        return np.isin(self.residence, np.array(wanted, dtype=np.int64))
+
+
+@dataclass
+class _State:
+    epoch: str = ""
+    version: int = -1
+    rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    shown: dict[int, set[int]] = field(default_factory=dict)  # worker -> schemes
+
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, Any], Profiles] = {}
-_rows: dict[tuple[str, Any], dict[int, tuple[Any, ...]]] = {}
+_states: dict[tuple[str, Any], _State] = {}
 
 
 def _day(value: date | None) -> int:
     return (value - EPOCH).days if value is not None else engine_math.UNKNOWN
 
 
-def signature(using: str = "default") -> tuple[Any, ...]:
-    figures = Worker.objects.using(using).aggregate(
-        n=Count("pk"), last=Max("pk"), versions=Sum("version"), changed=Max("updated_at")
-    )
-    return (
-        int(figures["n"] or 0),
-        int(figures["last"] or 0),
-        int(figures["versions"] or 0),
-        figures["changed"],
-    )
+def registry_version(using: str = "default") -> tuple[str, int]:
+    row = RegistryVersion.objects.using(using).filter(name=REGISTRY).values_list("epoch", "value").first()
+    return (str(row[0]), int(row[1])) if row else ("", 0)
+
+
+def _inside_a_write(using: str) -> bool:
+    """Whether this connection is inside a transaction that may still roll back (a test case's own
+    transaction aside): what it reads there must not be kept."""
+    return any(not getattr(block, "_from_testcase", False) for block in connections[using].atomic_blocks)
 
 
 def profiles(
     skill_index: dict[str, int], n_skills: int, edition_key: Any, using: str = "default"
 ) -> Profiles:
-    """The profiles of every worker, as of the last committed change."""
+    """Every worker's columns, as of the last committed change."""
     key = (connections[using].settings_dict.get("NAME", using), edition_key)
-    current = signature(using)
+    epoch, current = registry_version(using)
+    if _inside_a_write(using):
+        return _refreshed(_State(), epoch, current, skill_index, n_skills, using)
     cached = _cache.get(key)
-    if cached is not None and cached.signature == current:
+    if cached is not None and cached.version == current and cached.epoch == epoch:
         return cached
     with _lock:
         cached = _cache.get(key)
-        if cached is not None and cached.signature == current:
+        if cached is not None and cached.version == current and cached.epoch == epoch:
             return cached
-        rows = _rows.setdefault(key, {})
-        # A version, or failing that the time of the change (ids and versions come back after a rollback)
-        stored = {
-            pk: (version, changed)
-            for pk, version, changed in Worker.objects.using(using).values_list("pk", "version", "updated_at")
-        }
-        for gone in set(rows) - set(stored):
-            del rows[gone]
-        stale = [pk for pk, state in stored.items() if pk not in rows or rows[pk][1:3] != state]
-        for start in range(0, len(stale), 900):
-            for values in (
-                Worker.objects.using(using)
-                .filter(pk__in=stale[start : start + 900])
-                .values_list(*PROFILE_FIELDS)
-            ):
-                rows[values[0]] = values
-        built = _build(current, [rows[pk] for pk in sorted(rows)], skill_index, n_skills)
-        _cache[key] = built
+        state = _states.get(key)
+        if state is None or state.epoch != epoch or state.version > current:
+            state = _states[key] = _State()
+        built = _cache[key] = _refreshed(state, epoch, current, skill_index, n_skills, using)
         return built
 
 
+def _refreshed(
+    state: _State, epoch: str, current: int, skill_index: dict[str, int], n_skills: int, using: str
+) -> Profiles:
+    # Read after the version: every writer up to ``current`` has committed (the version row's lock orders
+    # them); later ones may show here too, and are read again next time.
+    changed = Worker.objects.using(using).filter(eligibility__changed__gt=state.version)
+    fresh = {row[0]: row for row in changed.values_list(*PROFILE_FIELDS).iterator(chunk_size=5000)}
+    for pk in fresh:
+        state.shown.pop(pk, None)
+    for worker_id, scheme_id in (
+        SchemeVisibility.objects.using(using)
+        .filter(worker__eligibility__changed__gt=state.version)
+        .values_list("worker_id", "scheme_id")
+        .iterator(chunk_size=5000)
+    ):
+        if worker_id in fresh:
+            state.shown.setdefault(worker_id, set()).add(scheme_id)
+    known = bool(state.rows)
+    state.rows.update(fresh)
+    if known and len(state.rows) != WorkerEligibility.objects.using(using).count():
+        present = set(WorkerEligibility.objects.using(using).values_list("worker_id", flat=True))
+        for gone in set(state.rows) - present:
+            del state.rows[gone]
+            state.shown.pop(gone, None)
+    state.epoch, state.version = epoch, current
+    rows = [state.rows[pk] for pk in sorted(state.rows)]
+    return _build(epoch, current, rows, state.shown, skill_index, n_skills)
+
+
 def _build(
-    current: tuple[Any, ...], rows: list[tuple[Any, ...]], skill_index: dict[str, int], n_skills: int
+    epoch: str,
+    current: int,
+    rows: list[tuple[Any, ...]],
+    shown: dict[int, set[int]],
+    skill_index: dict[str, int],
+    n_skills: int,
 ) -> Profiles:
     n = len(rows)
-    skill_lists = [sorted({skill_index[uri] for uri in row[3] if uri in skill_index}) for row in rows]
+    skill_lists = [sorted({skill_index[uri] for uri in row[1] if uri in skill_index}) for row in rows]
     skills = engine_math.people_matrix(skill_lists, n_skills).tocsr()
-    languages = sorted({item["code"] for row in rows for item in row[5]})
+    languages = sorted({item["code"] for row in rows for item in row[3]})
     language_column = {code: i for i, code in enumerate(languages)}
     levels = np.zeros((n, max(len(languages), 1)), dtype=np.int64)
-    countries = sorted({code for row in rows for code in row[8]})
+    countries = sorted({code for row in rows for code in row[6]})
     country_column = {code: i for i, code in enumerate(countries)}
+    residences = sorted({row[8] for row in rows})
+    residence_column = {code: i for i, code in enumerate(residences)}
     willing_rows: list[int] = []
     willing_cols: list[int] = []
+    by_scheme: dict[int, list[int]] = {}
     for number, row in enumerate(rows):
-        for item in row[5]:
+        for item in row[3]:
             levels[number, language_column[item["code"]]] = int(item["level"])
-        for code in row[8]:
+        for code in row[6]:
             willing_rows.append(number)
             willing_cols.append(country_column[code])
+        for scheme_id in shown.get(row[0], ()):
+            by_scheme.setdefault(scheme_id, []).append(number)
     return Profiles(
-        signature=current,
+        epoch=epoch,
+        version=current,
         ids=np.array([row[0] for row in rows], dtype=np.int64),
-        versions=np.array([row[1] for row in rows], dtype=np.int64),
         skills=skills,
         skills_by_column=skills.tocsc(),
         isco=np.array(
-            [int(row[4]) if row[4].isdigit() else engine_math.UNKNOWN for row in rows], dtype=np.int64
+            [int(row[2]) if row[2].isdigit() else engine_math.UNKNOWN for row in rows], dtype=np.int64
         ),
-        experience=np.array([float(row[6]) for row in rows]),
-        available_from=np.array([_day(row[7]) for row in rows], dtype=np.int64),
+        experience=np.array([float(row[4]) for row in rows]),
+        available_from=np.array([_day(row[5]) for row in rows], dtype=np.int64),
         languages=languages,
         levels=levels,
         countries=countries,
         willing=sp.csr_matrix(
             (np.ones(len(willing_rows)), (willing_rows, willing_cols)), shape=(n, len(countries))
         ),
+        consenting=np.array([bool(row[7]) for row in rows], dtype=bool),
+        residences=residences,
+        residence=np.array([residence_column[row[8]] for row in rows], dtype=np.int64),
+        birth_month=np.array([_day(row[9]) for row in rows], dtype=np.int64),
+        shown_rows={scheme: np.array(numbers, dtype=np.int64) for scheme, numbers in by_scheme.items()},
     )
 
 
 def clear() -> None:
     with _lock:
         _cache.clear()
-        _rows.clear()
+        _states.clear()
 
 
 def warm() -> None:

@@ -9,12 +9,14 @@ and write an audit row. Computation that writes nothing (the shortlist, the gate
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,11 +39,14 @@ from migdev.labour.models import (
     GateWaiver,
     IdentityDocumentCustody,
     JobOrder,
+    RegistryVersion,
     Scheme,
     SchemeConsent,
+    SchemeVisibility,
     Sex,
     WagePeriod,
     Worker,
+    WorkerEligibility,
 )
 from migdev.reference.models import Country, Currency, Language
 
@@ -538,8 +543,71 @@ def worker_register(
         )
         _worker_apply(worker, fields)
         worker.save()
+        eligibility_refresh([worker.pk])
         _audit(AuditAction.CREATE, actor, worker, consent_method=consent_method)
     return worker
+
+
+REGISTRY = "workers"
+
+
+def registry_next_version() -> int:
+    """Move the registry's version and return it. Inside the caller's transaction: the row stays locked
+    until it commits, so versions are handed out in the order writers commit."""
+    if not RegistryVersion.objects.filter(name=REGISTRY).update(value=F("value") + 1):
+        RegistryVersion.objects.get_or_create(name=REGISTRY, defaults={"value": 1})
+        RegistryVersion.objects.filter(name=REGISTRY).update(value=F("value") + 1)
+    return int(RegistryVersion.objects.filter(name=REGISTRY).values_list("value", flat=True).get())
+
+
+def eligibility_refresh(worker_ids: Iterable[int]) -> int:
+    """Rewrite the shortlist's narrow rows (``WorkerEligibility``, ``SchemeVisibility``) of these workers
+    from their records, and move the registry version: every service changing a worker's profile, consent,
+    scheme consents or existence calls it in its transaction (and the bulk seeders after their inserts).
+    A worker no longer in the database loses its rows. Returns the new version."""
+    ids = sorted({int(pk) for pk in worker_ids})
+    with transaction.atomic():
+        version = registry_next_version()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            WorkerEligibility.objects.filter(worker_id__in=chunk).delete()
+            SchemeVisibility.objects.filter(worker_id__in=chunk).delete()
+            rows = list(
+                Worker.objects.filter(pk__in=chunk).values_list(
+                    "pk",
+                    "consent_processing_at",
+                    "consent_processing_withdrawn_at",
+                    "country_of_residence_id",
+                    "birth_month",
+                )
+            )
+            WorkerEligibility.objects.bulk_create(
+                WorkerEligibility(
+                    worker_id=pk,
+                    consenting=given is not None and withdrawn is None,
+                    country_of_residence_id=country,
+                    birth_month=month,
+                    changed=version,
+                )
+                for pk, given, withdrawn, country, month in rows
+            )
+            consenting = {
+                pk: (country, month)
+                for pk, given, withdrawn, country, month in rows
+                if given and not withdrawn
+            }
+            SchemeVisibility.objects.bulk_create(
+                SchemeVisibility(
+                    scheme_id=scheme_id,
+                    worker_id=worker_id,
+                    country_of_residence_id=consenting[worker_id][0],
+                    birth_month=consenting[worker_id][1],
+                )
+                for worker_id, scheme_id in SchemeConsent.objects.filter(
+                    worker_id__in=list(consenting), withdrawn_at__isnull=True
+                ).values_list("worker_id", "scheme_id")
+            )
+    return version
 
 
 def _may_change_worker(actor: UserLike | None, worker: Worker) -> bool:
@@ -558,6 +626,7 @@ def worker_update(
         _worker_apply(worker, fields)
         worker.updated_at = timezone.now()
         worker.save()
+        eligibility_refresh([worker.pk])
         _audit(AuditAction.UPDATE, actor, worker, fields=sorted(fields))
     return worker
 
@@ -571,8 +640,24 @@ def worker_withdraw_consent(*, actor: UserLike | None, worker: Worker) -> Worker
         worker.consent_processing_withdrawn_at = now
         worker.save()
         SchemeConsent.objects.filter(worker=worker, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        eligibility_refresh([worker.pk])
         _audit(AuditAction.UPDATE, actor, worker, step="consent_withdrawn")
     return worker
+
+
+def worker_delete(*, actor: UserLike | None, worker: Worker) -> None:
+    """Erase a worker's record at their request (consent withdrawn and nothing kept): only a worker who never
+    applied, since contracts, costs and the safeguards gate's history hang on an application."""
+    _require(_may_change_worker(actor, worker))
+    if worker.applications.exists():
+        raise ValidationError(
+            {"worker": _("A worker with applications keeps their record; withdraw the consent instead.")}
+        )
+    with transaction.atomic():
+        pk = worker.pk
+        _audit(AuditAction.DELETE, actor, worker)
+        worker.delete()
+        eligibility_refresh([pk])
 
 
 def scheme_consent_give(
@@ -591,6 +676,7 @@ def scheme_consent_give(
             claim_version(consent, None)
             consent.given_at, consent.method, consent.withdrawn_at = timezone.now(), method, None
             consent.save()
+        eligibility_refresh([worker.pk])
         _audit(AuditAction.UPDATE, actor, worker, step="scheme_consent_given", scheme=scheme.pk)
     return consent
 
@@ -606,6 +692,7 @@ def scheme_consent_withdraw(*, actor: UserLike | None, worker: Worker, scheme: S
         claim_version(consent, None)
         consent.withdrawn_at = timezone.now()
         consent.save()
+        eligibility_refresh([worker.pk])
         _audit(AuditAction.UPDATE, actor, worker, step="scheme_consent_withdrawn", scheme=scheme.pk)
 
 
