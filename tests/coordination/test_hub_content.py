@@ -94,7 +94,7 @@ def test_library_has_100_records_in_three_languages_with_valid_identifiers(loade
             assert record.identifier_source.startswith("http"), record.slug
         else:
             assert record.identifier_source == "", record.slug
-    assert records.exclude(identifier="").count() >= 13
+    assert records.exclude(identifier="").count() >= 14
 
 
 def test_an_identifier_without_the_page_it_was_read_on_refuses_the_file(loaded: str, tmp_path: Path) -> None:
