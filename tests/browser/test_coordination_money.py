@@ -82,3 +82,17 @@ def test_budgets_and_the_demo_samples_are_shown_and_marked(
     expect(page.locator("table").first.locator("caption")).to_contain_text("incluye registros de ejemplo")
     expect(page.locator("table", has_text="European Central Bank").first).to_contain_text("media de")
     assert_accessible(page)
+
+
+def test_spanish_page_marks_english_codelist_names_and_sorts_each_chart(
+    page: Page, live_server: Any, loaded: None
+) -> None:
+    page.goto(live_server.url + "/es/coordination/activities/money/?by=country")
+    # IATI publishes no Spanish region names: the English one is shown and marked, for screen readers.
+    expect(page.locator('table th[scope="row"][lang="en"]')).to_have_text(["Asia, regional"])
+    expect(page.locator('svg.bar-chart text[lang="en"]').first).to_have_text("Asia, regional")
+    # The spending chart goes by spending (Côte d'Ivoire's small share last), not by the table's order.
+    spending = page.locator("svg.bar-chart").nth(1).locator("rect title")
+    expect(spending.first).to_contain_text("Nepal")
+    expect(spending.last).to_contain_text("Ivoire")
+    assert_accessible(page)

@@ -91,7 +91,42 @@ def test_library_has_100_records_in_three_languages_with_valid_identifiers(loade
         assert record.url.startswith("http"), record.slug
         if record.identifier:
             assert content.identifier_is_valid(record.identifier), record.slug
-    assert records.exclude(identifier="").count() >= 2
+            assert record.identifier_source.startswith("http"), record.slug
+        else:
+            assert record.identifier_source == "", record.slug
+    assert records.exclude(identifier="").count() >= 14
+
+
+def test_an_identifier_without_the_page_it_was_read_on_refuses_the_file(loaded: str, tmp_path: Path) -> None:
+    text = content.LIBRARY_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "library.toml"
+    bad.write_text(
+        text.replace(
+            'identifier_source = "https://publications.iom.int/books/world-migration-report-2013"\n', ""
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(content.ContentFileError, match="world-migration-report-2013-en.*identifier_source"):
+        content.load_library(bad)
+    bad.write_text(
+        text.replace(
+            'identifier_source = "https://publications.iom.int/books/world-migration-report-2013"',
+            'identifier_source = "publications.iom.int"',
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(content.ContentFileError, match="world-migration-report-2013-en"):
+        content.load_library(bad)
+
+
+def test_the_record_page_shows_the_identifier_and_where_it_was_read(loaded: str, client: Client) -> None:
+    html = client.get("/fr/coordination/library/world-migration-report-2013-en/").content.decode()
+    shown = html[html.index('id="publication-identifier"') :]
+    shown = shown[: shown.index("</dd>")]
+    assert "ISBN 978-92-9068-668-2" in shown
+    assert 'href="https://publications.iom.int/books/world-migration-report-2013"' in shown
+    api = client.get("/api/v1/coordination/publications/world-migration-report-2013-en").json()
+    assert api["identifier_source"] == "https://publications.iom.int/books/world-migration-report-2013"
 
 
 def test_identifier_checks_bite() -> None:

@@ -4,8 +4,8 @@ research library (``library.toml``).
 This is real, sourced content, not demo data: every record names the page it was read from and when. Both
 files are keyed on slugs, so loading again updates the same rows and adds nothing twice. Run by the
 ``load_hub_content`` command and by the demo seeder (so ``python3 run.py start`` loads it). A file that
-breaks a rule (unknown process, bad ISO code, an ISBN whose check digit is wrong, a malformed DOI) is refused
-whole, naming the file and the record.
+breaks a rule (unknown process, bad ISO code, an ISBN whose check digit is wrong, a malformed DOI, an identifier
+without the address of the page it was read on) is refused whole, naming the file and the record.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ LIBRARY_FILE = DATA_DIR / "library.toml"
 SOURCE_MAX_LENGTH = 400
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_WEB_ADDRESS = re.compile(r"https?://[^\s/]+\.[^\s]+")
 
 
 class ContentFileError(ValueError):
@@ -148,8 +149,15 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
             raise ContentFileError(f"{where}: slug used twice")
         seen.add(entry["slug"])
         identifier = entry.get("identifier", "")
+        identifier_source = entry.get("identifier_source", "")
         if identifier and not identifier_is_valid(identifier):
             raise ContentFileError(f"{where}: {identifier!r} is neither a valid ISBN-13 nor a DOI")
+        if identifier and not _WEB_ADDRESS.fullmatch(identifier_source):
+            raise ContentFileError(
+                f"{where}: identifier {identifier!r} needs identifier_source, the address of the page it was read on"
+            )
+        if identifier_source and not identifier:
+            raise ContentFileError(f"{where}: identifier_source given without an identifier")
         for key, allowed in (("kind", _KINDS), ("licence", _LICENCES), ("language", _LANGUAGES)):
             if entry[key] not in allowed:
                 raise ContentFileError(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
@@ -167,6 +175,7 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
                 "licence": entry["licence"],
                 "url": entry["url"],
                 "identifier": identifier,
+                "identifier_source": identifier_source,
                 "source": _source(entry, where),
                 "is_published": True,
             },

@@ -214,8 +214,10 @@ def bar_chart(
     format_value: Callable[[float], str],
     key: str = "bar",
     width: int = 560,
+    label_languages: Sequence[str] | None = None,
 ) -> SafeString:
-    """Horizontal bars, largest first, labelled with their values."""
+    """Horizontal bars in the order given, labelled with their values. ``label_languages`` gives, bar by
+    bar, the language of a label that is not in the page's language ("" for one that is), for its `lang`."""
     row_height = 26
     height = max(row_height * len(bars) + 16, 40)
     parts = _svg_open(width, height, title, description, "bar-chart", key)
@@ -223,16 +225,18 @@ def bar_chart(
     plot_width = width - label_width - value_width
     largest = max((abs(value) for _, value in bars), default=0) or 1
     for index, (label, value) in enumerate(bars):
+        language = label_languages[index] if label_languages else ""
+        lang = f' lang="{escape(language)}"' if language else ""
         y = 8 + index * row_height
         length = abs(value) / largest * plot_width
         shown = label if len(label) <= 28 else label[:27] + "…"
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" class="tick">{escape(shown)}</text>'
+            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" class="tick"{lang}>{escape(shown)}</text>'
         )
         parts.append(
             f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row_height - 8}" '
             f'fill="{PALETTE[0]}">'
-            f"<title>{escape(label)}: {escape(format_value(value))}</title></rect>"
+            f"<title{lang}>{escape(label)}: {escape(format_value(value))}</title></rect>"
         )
         parts.append(
             f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" '

@@ -1,6 +1,6 @@
 """The IATI codelists the activity registry's money needs, read from the files shipped beside this module
 (``data/iati/codelists/``, see SOURCE.md there): DAC 5-digit sectors, their 3-digit groups and the OECD
-DAC recipient regions. Small embedded codelists (transaction, budget types) are model choices."""
+DAC recipient regions, with IATI's French names where the codelist has them (``name_fr``). Small embedded codelists (transaction, budget types) are model choices."""
 
 from __future__ import annotations
 
@@ -17,6 +17,28 @@ CODELIST_SOURCE = (
 )
 
 
+def _page_language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+@dataclass(frozen=True)
+class Label:
+    """A codelist name and the language it is written in. IATI publishes French names for some codelists
+    and none in Spanish; where the page's language has no published name, the English one is shown and
+    marked as English (`lang`), never translated here."""
+
+    text: str
+    language: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def lang(self) -> str:
+        """The `lang` attribute the text needs on the current page: empty when it is in the page's language."""
+        return "" if self.language == _page_language() else self.language
+
+
 @dataclass(frozen=True)
 class Code:
     code: str
@@ -24,10 +46,13 @@ class Code:
     category: str = ""
     name_fr: str = ""
 
+    def named(self) -> Label:
+        if self.name_fr and _page_language() == "fr":
+            return Label(self.name_fr, "fr")
+        return Label(self.name, "en")
+
     def label(self) -> str:
-        if self.name_fr and (get_language() or "en").startswith("fr"):
-            return self.name_fr
-        return self.name
+        return self.named().text
 
 
 def _read(file_name: str) -> dict[str, Code]:
@@ -61,25 +86,48 @@ def dac_regions() -> dict[str, Code]:
     return _read("Region.csv")
 
 
-def sector_label(code: str) -> str:
+def sector_name(code: str) -> Label:
+    """A DAC 5-digit sector as pages show it: code and name, in French where IATI publishes one."""
     sector = dac_sectors().get(code)
-    return f"{code} {sector.name}" if sector else code
+    if sector is None:
+        return Label(code, _page_language())
+    named = sector.named()
+    return Label(f"{code} {named.text}", named.language)
+
+
+def sector_group_name(code: str) -> Label:
+    group = dac_sector_groups().get(code)
+    if group is None:
+        return Label(code, _page_language())
+    named = group.named()
+    return Label(f"{code} {named.text}", named.language)
+
+
+def region_name(code: str) -> Label:
+    region = dac_regions().get(code)
+    return region.named() if region else Label(code, _page_language())
+
+
+def sector_label(code: str) -> str:
+    return sector_name(code).text
 
 
 def sector_group_label(code: str) -> str:
-    group = dac_sector_groups().get(code)
-    return f"{code} {group.label()}" if group else code
+    return sector_group_name(code).text
 
 
 def region_label(code: str) -> str:
-    region = dac_regions().get(code)
-    return region.name if region else code
+    return region_name(code).text
+
+
+def any_sector_name(vocabulary: str, code: str) -> Label:
+    """A sector of any vocabulary: DAC 5-digit (1) and 3-digit (2) codes named, others as given."""
+    if vocabulary == "1":
+        return sector_name(code)
+    if vocabulary == "2":
+        return sector_group_name(code)
+    return Label(f"{code} ({vocabulary})", _page_language())
 
 
 def any_sector_label(vocabulary: str, code: str) -> str:
-    """A sector of any vocabulary: DAC 5-digit (1) and 3-digit (2) codes named, others as given."""
-    if vocabulary == "1":
-        return sector_label(code)
-    if vocabulary == "2":
-        return sector_group_label(code)
-    return f"{code} ({vocabulary})"
+    return any_sector_name(vocabulary, code).text

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from migdev.coordination import access
@@ -52,6 +53,7 @@ from migdev.coordination.activities.models import (
     TransactionType,
 )
 from migdev.coordination.countries import country_label
+from migdev.reference.collation import collation_key
 
 RATES_DIR = Path(__file__).resolve().parent / "data" / "exchange_rates"
 RATES_FILE = RATES_DIR / "API_PA.NUS.FCRF_DS2_en_csv_v2_404139.rows.csv"
@@ -394,6 +396,7 @@ class MoneyRow:
     budget: Decimal = Decimal(0)
     planned: Decimal = Decimal(0)
     transactions: int = 0
+    label_lang: str = ""  # set when the label is not in the page's language (an English codelist name)
 
     def add(self, kind: str, part: Decimal) -> None:
         field_name = {
@@ -482,20 +485,88 @@ class MoneyView:
     samples_left_aside: int = 0  # sample activities not counted because samples were not asked for
 
 
-def _label(by: str, key: str, organisations: dict[str, str]) -> str:
+def _label(by: str, key: str, organisations: dict[str, str]) -> codelists.Label:
+    """A row's name and its language: codelist names (sectors, regions) are English where IATI publishes
+    none in the page's language; the rest (countries, "Not specified") follow the page."""
+    language = (get_language() or "en").split("-")[0]
     if key == NOT_SPECIFIED:
-        return _("Not specified")
+        return codelists.Label(_("Not specified"), language)
     if by == "country":
         if key.startswith("region:"):
-            return codelists.region_label(key.removeprefix("region:"))
-        return country_label(key)
+            return codelists.region_name(key.removeprefix("region:"))
+        return codelists.Label(country_label(key), language)
     if by == "sector":
-        return codelists.sector_label(key)
+        return codelists.sector_name(key)
     if by == "sector_group":
-        return codelists.sector_group_label(key)
+        return codelists.sector_group_name(key)
     if by == "organisation":
-        return organisations.get(key, key)
-    return key
+        return codelists.Label(organisations.get(key, key), language)
+    return codelists.Label(key, language)
+
+
+# The measures drawn as bar charts, each its own chart.
+CHART_MEASURES = ("commitments", "spending", "budget")
+CHART_BARS = 15
+
+
+def _measure(row: MoneyRow, measure: str | None) -> Decimal:
+    if measure is None:  # the table: money moved first, then money planned
+        return row.commitments + row.spending
+    value: Decimal = getattr(row, measure)
+    return value
+
+
+def ordered_rows(by: str, rows: list[MoneyRow], measure: str | None = None) -> list[MoneyRow]:
+    """The one order of the page's table, its charts, their Vega-Lite specifications and the exports: the
+    largest value first, equal values by name as a reader of the page's language sorts them (not by code,
+    which would put "Côte d'Ivoire" by its ISO code), "Not specified" last. Years read as a time line, so
+    the year view is in year order everywhere."""
+    if by == "year":
+        return sorted(rows, key=lambda r: r.key)
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.key == NOT_SPECIFIED,
+            -_measure(r, measure),
+            -(r.budget + r.planned) if measure is None else Decimal(0),
+            collation_key(r.label),
+            r.key,
+        ),
+    )
+
+
+def chart_rows(view: MoneyView, measure: str) -> list[MoneyRow]:
+    """The bars of one measure's chart: rows with a value for it, in `ordered_rows` order, the largest
+    `CHART_BARS` (the first ones in a year view)."""
+    shown = [row for row in view.rows if getattr(row, measure)]
+    return ordered_rows(view.by, shown, measure)[:CHART_BARS]
+
+
+def vega_lite_bars(title: str, rows: list[MoneyRow], measure: str, unit: str) -> dict[str, Any]:
+    """One chart as a Vega-Lite v5 specification; the bars keep `chart_rows`' order, given explicitly so a
+    renderer does not re-sort ties its own way."""
+    labels = [row.label for row in rows]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "data": {
+            "values": [
+                # "lang": the label's language where it is not the page's (an English codelist name).
+                {
+                    "label": row.label,
+                    "key": row.key,
+                    "value": float(getattr(row, measure)),
+                    "lang": row.label_lang,
+                }
+                for row in rows
+            ]
+        },
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "label", "type": "nominal", "sort": labels, "title": None},
+            "x": {"field": "value", "type": "quantitative", "title": unit},
+        },
+    }
 
 
 def _in_years(year: int, year_from: int | None, year_to: int | None) -> bool:
@@ -607,17 +678,13 @@ def money_view(
 
     rows = collector.rows
     for row in rows.values():
-        row.label = _label(by, row.key, collector.organisations)
+        named = _label(by, row.key, collector.organisations)
+        row.label, row.label_lang = named.text, named.lang
         row.commitments = row.commitments.quantize(CENT)
         row.spending = row.spending.quantize(CENT)
         row.budget = row.budget.quantize(CENT)
         row.planned = row.planned.quantize(CENT)
-    ordered = sorted(
-        rows.values(),
-        key=lambda r: (r.key == NOT_SPECIFIED, -(r.commitments + r.spending), -(r.budget + r.planned), r.key),
-    )
-    if by == "year":
-        ordered = sorted(rows.values(), key=lambda r: r.key)
+    ordered = ordered_rows(by, list(rows.values()))
     used = [
         RateUsed(code, year, rate.per_usd, rate_source_label(rate.source), rate.note)
         for (code, year), rate in sorted(collector.rates.items())

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -77,11 +77,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.activity_get_for_user(request.user, pk)
     sectors = [
-        {"label": codelists.any_sector_label(s.vocabulary, s.code), "percentage": s.percentage}
+        {"name": codelists.any_sector_name(s.vocabulary, s.code), "percentage": s.percentage}
         for s in activity.sectors.all()
     ]
     regions = [
-        {"label": codelists.region_label(r.code), "percentage": r.percentage} for r in activity.regions.all()
+        {"name": codelists.region_name(r.code), "percentage": r.percentage} for r in activity.regions.all()
     ]
     return render(
         request,
@@ -137,33 +137,53 @@ def _amount(value: float) -> str:
     return number_format(round(value), use_l10n=True, force_grouping=True)
 
 
+def _money_charts(view: money.MoneyView) -> list[tuple[str, str, list[money.MoneyRow]]]:
+    """Each measure's chart: its key, heading and bars (`money.chart_rows`), for the SVG and Vega-Lite alike."""
+    titles = {
+        "commitments": _("Commitments (%(currency)s)"),
+        "spending": _("Disbursements and expenditure (%(currency)s)"),
+        "budget": _("Budgets (%(currency)s)"),
+    }
+    found = []
+    for measure in money.CHART_MEASURES:
+        rows = money.chart_rows(view, measure)
+        if not rows:
+            continue
+        heading = titles[measure] % {"currency": view.currency}
+        if view.includes_samples:
+            heading = _("%(title)s — sample data (fictional)") % {"title": heading}
+        found.append((measure, heading, rows))
+    return found
+
+
 @require_GET
 def activity_money(request: HttpRequest) -> HttpResponse:
     """Commitments and spending by country, sector, organisation or year, in one currency (d-portal's
     views), with every input shown: the publishers, the rates and the transactions counted or left out."""
     form, view = _money_view(request)
-    chart_svgs = []
-    if view is not None and view.rows:
-        for field, title in (
-            ("commitments", _("Commitments (%(currency)s)")),
-            ("spending", _("Disbursements and expenditure (%(currency)s)")),
-            ("budget", _("Budgets (%(currency)s)")),
-        ):
-            bars = [(row.label, float(getattr(row, field))) for row in view.rows[:15]]
-            if not any(value for _label, value in bars):
-                continue
-            heading = title % {"currency": view.currency}
-            if view.includes_samples:
-                heading = _("%(title)s — sample data (fictional)") % {"title": heading}
-            svg = charts.bar_chart(
-                bars,
-                title=heading,
-                description=", ".join(f"{label}: {_amount(value)} {view.currency}" for label, value in bars),
-                format_value=_amount,
-                key=f"money-{field}",
-                width=640,
-            )
-            chart_svgs.append({"title": heading, "svg": svg})
+    found = _money_charts(view) if view is not None else []
+    if request.GET.get("format") == "vega-lite" and view is not None:
+        return JsonResponse(
+            {
+                f"money-{measure}": money.vega_lite_bars(heading, rows, measure, view.currency)
+                for measure, heading, rows in found
+            }
+        )
+    chart_svgs: list[dict[str, Any]] = []
+    for measure, heading, rows in found:
+        assert view is not None  # charts come only from a view
+        bars = [(row.label, float(getattr(row, measure))) for row in rows]
+        svg = charts.bar_chart(
+            bars,
+            label_languages=[row.label_lang for row in rows],
+            title=heading,
+            description=", ".join(f"{label}: {_amount(value)} {view.currency}" for label, value in bars),
+            format_value=_amount,
+            key=f"money-{measure}",
+            width=640,
+        )
+        with_value = len([row for row in view.rows if getattr(row, measure)])
+        chart_svgs.append({"title": heading, "svg": svg, "shown": len(rows), "of": with_value})
     query = request.GET.copy()
     query.pop("by", None)
     dimensions = dict(MONEY_DIMENSIONS)

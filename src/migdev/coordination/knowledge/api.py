@@ -47,6 +47,7 @@ class PublicationOut(TopicCodes, CountryCodes):
     licence: str
     url: str
     identifier: str
+    identifier_source: str
     file_name: str
     file_url: str | None
     source: str

@@ -160,6 +160,12 @@ class PublicationForm(VersionedForm):
     licence = forms.ChoiceField(choices=Licence.choices, label=_("Licence"))
     url = forms.URLField(max_length=500, required=False, label=_("Link"), assume_scheme="https")
     identifier = forms.CharField(max_length=100, required=False, label=_("ISBN or DOI"))
+    identifier_source = forms.URLField(
+        max_length=500,
+        required=False,
+        label=_("Page where the ISBN or DOI was read"),
+        assume_scheme="https",
+    )
     file = forms.FileField(
         required=False,
         label=_("File (PDF, Word, OpenDocument or plain text; up to 50 MB)"),

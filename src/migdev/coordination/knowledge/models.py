@@ -210,6 +210,14 @@ class Publication(VersionedModel, StoredFileMixin):
     licence = models.CharField(_("licence"), max_length=30, choices=Licence.choices, default=Licence.UNKNOWN)
     url = models.URLField(_("link"), max_length=500, blank=True)
     identifier = models.CharField(_("ISBN or DOI"), max_length=100, blank=True)
+    identifier_source = models.URLField(
+        _("where the ISBN or DOI was read"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The address of the page (an imprint page, a catalogue record) that shows the identifier."
+        ),
+    )
     text = models.TextField(_("text extracted from the file"), blank=True)
     source = models.CharField(_("source of this record"), max_length=400)
     is_published = models.BooleanField(_("published"), default=False)
@@ -232,6 +240,11 @@ class Publication(VersionedModel, StoredFileMixin):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def identifier_kind(self) -> str:
+        """ "DOI" or "ISBN", as the loader and the form accept only these two."""
+        return "DOI" if self.identifier.startswith("10.") else "ISBN"
 
     @property
     def author_list(self) -> list[str]:

@@ -218,6 +218,18 @@ class IndexedParts:
         return (self.title, self.people, self.abstract, self.body)
 
 
+# The publication's columns that indexed_parts reads.
+INDEXED_FIELDS = (
+    "title",
+    "authors",
+    "abstract",
+    "text",
+    "language",
+    "organisation__name",
+    "organisation__acronym",
+)
+
+
 def indexed_parts(publication: Publication, *, extra_people: Iterable[str] = ()) -> IndexedParts:
     from migdev.coordination.countries import UnknownCountry, country_entry
 
@@ -288,7 +300,13 @@ def reindex_all(batch_size: int = 1000) -> int:
     if backend() == "fts5":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
-    queryset = Publication.objects.select_related("organisation").prefetch_related("topics", "countries")
+    # Only the indexed columns: migrations run this with today's model (0016 does), before later migrations
+    # have added the model's newer columns.
+    queryset = (
+        Publication.objects.select_related("organisation")
+        .prefetch_related("topics", "countries")
+        .only(*INDEXED_FIELDS)
+    )
     count, batch = 0, []
     for publication in queryset.order_by("pk").iterator(chunk_size=batch_size):
         batch.append(publication)

@@ -229,6 +229,7 @@ class PublicationInput:
     licence: str = Licence.UNKNOWN
     url: str = ""
     identifier: str = ""
+    identifier_source: str = ""
     file_access: str = FileAccess.PUBLIC
     is_published: bool = False
     slug: str = ""
@@ -273,6 +274,7 @@ def _apply_publication(
     publication.licence = data.licence
     publication.url = data.url.strip()
     publication.identifier = data.identifier.strip()
+    publication.identifier_source = data.identifier_source.strip() if publication.identifier else ""
     publication.source = data.source.strip()
     publication.file_access = data.file_access
     publication.is_published = data.is_published
