@@ -20,14 +20,12 @@ Benchmarks are not tests. The last line printed is JSON, ratios first.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import json
 import os
 import platform
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +38,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pageload  # noqa: E402 - bench/pageload.py, next to this file
 
 from migdev.remittances.aggregates import (  # noqa: E402
     SDG_CORRIDOR_LIMIT_PCT,
@@ -342,84 +343,6 @@ print(len(pairs))
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _load_average() -> list[float]:
-    return [round(value, 2) for value in os.getloadavg()]
-
-
-async def _fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> tuple[int, bytes]:
-    """One HTTP/1.1 GET on a kept-alive connection; returns the status and the body."""
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\nConnection: keep-alive\r\n\r\n".encode()
-    )
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            name, value = line.split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-    if "content-length" in headers:
-        body = await reader.readexactly(int(headers["content-length"]))
-    else:  # gunicorn answers HTTP/1.1 with a length; anything else is read to the end
-        body = await reader.read()
-    return status, body
-
-
-async def _hammer(port: int, paths: list[str], clients: int, marker: bytes) -> dict[str, Any]:
-    """``clients`` concurrent clients (each one kept-alive connection, as a browser) share ``paths`` in order,
-    each client sending its next request as soon as the previous answer arrived (a closed loop)."""
-    latencies: list[float] = []
-    failures: list[str] = []
-    queue = iter(paths)
-
-    async def client() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            for path in queue:
-                start = time.perf_counter()
-                try:
-                    status, body = await _fetch(reader, writer, path)
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                    status, body = await _fetch(reader, writer, path)
-                latencies.append(time.perf_counter() - start)
-                if status != 200 or marker not in body:
-                    failures.append(f"{status} {path}")
-        finally:
-            writer.close()
-
-    cpu_before = time.process_time()
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
-    wall = time.perf_counter() - started
-    cpu = time.process_time() - cpu_before
-    latencies.sort()
-
-    def percentile(share: float) -> float:
-        return latencies[min(len(latencies) - 1, int(round(share * (len(latencies) - 1))))] * 1000
-
-    return {
-        "requests": len(latencies),
-        "p50_ms": round(percentile(0.5), 2),
-        "p95_ms": round(percentile(0.95), 2),
-        "p99_ms": round(percentile(0.99), 2),
-        "max_ms": round(latencies[-1] * 1000, 2),
-        "requests_per_s": round(len(latencies) / wall, 1),
-        "failures": len(failures),
-        "failure_examples": failures[:3],
-        "load_generator_cpu_share": round(cpu / wall, 3),  # of one core, taken from the server's two
-    }
-
-
 def _server_command(port: int, workers: int, threads: int) -> list[str]:
     return [
         sys.executable,
@@ -437,11 +360,21 @@ def _server_command(port: int, workers: int, threads: int) -> list[str]:
         str(threads),
         "--log-level",
         "error",
+        "--graceful-timeout",
+        "5",  # idle kept-alive connections need not hold the shutdown for 30 s
     ]
 
 
 def bench_page(
-    *, clients: int, rounds: int, per_round: int, cold_runs: int, senders: int, receivers: int, providers: int
+    *,
+    clients: int,
+    rounds: int,
+    per_round: int,
+    cold_runs: int,
+    senders: int,
+    receivers: int,
+    providers: int,
+    port: int | None = None,
 ) -> dict[str, Any]:
     """The comparison page under ``clients`` concurrent clients, beside the physical limit (GET /healthz: the
     cheapest Django response through the same server and middleware) in the same run.
@@ -451,6 +384,7 @@ def bench_page(
     each a batch of /healthz then a batch of comparison pages, interleaved so both see the same machine.
     """
     python = sys.executable
+    chosen_port = port
     cores = os.cpu_count() or 2
     workers, threads = 2 * cores + 1, 2  # docs/operations.md
     with tempfile.TemporaryDirectory() as data_dir:
@@ -514,12 +448,12 @@ def bench_page(
         random.Random(20261206).shuffle(paths)
         health = ["/healthz"] * per_round
         marker, health_marker = b'class="offers"', b'"ok"'
-        load_before = _load_average()
+        load_before = pageload.load_average()
         cold: list[dict[str, Any]] = []
         warm_pages: list[dict[str, Any]] = []
         warm_health: list[dict[str, Any]] = []
         for run in range(cold_runs):
-            port = free_port()
+            port = chosen_port or pageload.free_port()
             server = subprocess.Popen(
                 _server_command(port, workers, threads),
                 env=env,
@@ -528,18 +462,18 @@ def bench_page(
                 stderr=subprocess.DEVNULL,
             )
             try:
-                _wait_for(port)
+                pageload.wait_for(port)
                 time.sleep(2)  # every worker forked and idle; none has served a request
-                cold.append(asyncio.run(_hammer(port, paths, clients, marker)))
+                cold.append(pageload.hammer(port, paths, clients, marker, server.pid))
                 if run == cold_runs - 1:
                     for number in range(rounds):
                         batch = [paths[(number * per_round + i) % len(paths)] for i in range(per_round)]
-                        warm_health.append(asyncio.run(_hammer(port, health, clients, health_marker)))
-                        warm_pages.append(asyncio.run(_hammer(port, batch, clients, marker)))
+                        warm_health.append(pageload.hammer(port, health, clients, health_marker, server.pid))
+                        warm_pages.append(pageload.hammer(port, batch, clients, marker, server.pid))
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-        load_after = _load_average()
+        load_after = pageload.load_average()
 
     def median(runs: list[dict[str, Any]], key: str) -> float:
         return round(statistics.median(run[key] for run in runs), 2)
@@ -553,6 +487,9 @@ def bench_page(
         "warm_requests_per_s": median(warm_pages, "requests_per_s"),
         "healthz_requests_per_s": median(warm_health, "requests_per_s"),
         "cold_requests_per_s": median(cold, "requests_per_s"),
+        "cold_server_cpu_ms_per_request": median(cold, "server_cpu_ms_per_request"),
+        "warm_server_cpu_ms_per_request": median(warm_pages, "server_cpu_ms_per_request"),
+        "healthz_server_cpu_ms_per_request": median(warm_health, "server_cpu_ms_per_request"),
     }
     failures = sum(run["failures"] for run in cold + warm_pages + warm_health)
     print(
@@ -567,6 +504,11 @@ def bench_page(
         **summary,
         "ratio_warm_p95_to_healthz_p95": round(summary["warm_p95_ms"] / summary["healthz_p95_ms"], 2),
         "ratio_cold_p95_to_healthz_p95": round(summary["cold_p95_ms"] / summary["healthz_p95_ms"], 2),
+        "ratio_cold_server_cpu_to_healthz": round(
+            summary["cold_server_cpu_ms_per_request"]
+            / max(0.01, summary["healthz_server_cpu_ms_per_request"]),
+            2,
+        ),
         "failures": failures,
         "corridors": corridor_count,
         "amounts": list(amounts),
@@ -582,17 +524,6 @@ def bench_page(
     }
 
 
-def _wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quotes", type=int, default=2_000_000)
@@ -604,12 +535,13 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=10)
     parser.add_argument("--receivers", type=int, default=20)
     parser.add_argument("--providers", type=int, default=25, help="services per corridor")
+    parser.add_argument("--port", type=int, help="serve on this port (default: a free one)")
     parser.add_argument("--skip-page", action="store_true")
     parser.add_argument("--skip-aggregates", action="store_true")
     options = parser.parse_args()
     import pandas
 
-    load_before = _load_average()
+    load_before = pageload.load_average()
     aggregates = None if options.skip_aggregates else bench_aggregates(options.quotes, options.repeats)
     page = (
         None
@@ -622,6 +554,7 @@ def main() -> None:
             senders=options.senders,
             receivers=options.receivers,
             providers=options.providers,
+            port=options.port,
         )
     )
     summary: dict[str, Any] = {
@@ -644,7 +577,7 @@ def main() -> None:
         },
         "cpu_count": os.cpu_count(),
         "load_average_before": load_before,
-        "load_average_after": _load_average(),
+        "load_average_after": pageload.load_average(),
     }
     print(json.dumps(summary))
 

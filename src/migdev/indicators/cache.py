@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from django.core.cache import cache
 VERSION_KEY = "indicators:data-version"
 TIMEOUT_SECONDS = 24 * 3600
 LOCAL_ENTRIES = 512
+BUILD_WAIT_SECONDS = 15
+BUILD_POLL_SECONDS = 0.02
 
 T = TypeVar("T")
 _local: OrderedDict[str, Any] = OrderedDict()
@@ -55,11 +58,15 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cached(name: str, build: Callable[[], T], *, version: str | None = None) -> T:
+def cached(
+    name: str, build: Callable[[], T], *, version: str | None = None, single_flight: bool = False
+) -> T:
     """``build()``'s result for ``name`` at the current data version, computed at most once per version.
 
     A request that needs several entries reads the version once (``data_version()``) and passes it, so it
-    asks the shared cache once, and sees one consistent version.
+    asks the shared cache once, and sees one consistent version. ``single_flight`` is for entries many
+    pages share (every country's values): right after a load, the first request builds it while the
+    others, in any process, wait for it instead of all computing the same thing at once.
     """
     key = f"indicators:{code_fingerprint()}:{version or data_version()}:{name}"
     with _lock:
@@ -68,13 +75,38 @@ def cached(name: str, build: Callable[[], T], *, version: str | None = None) -> 
             return _local[key]
     value = cache.get(key)
     if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT_SECONDS)
+        value = _build_once(key, build) if single_flight else _build_and_store(key, build)
     with _lock:
         _local[key] = value
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
     return value
+
+
+def _build_and_store(key: str, build: Callable[[], T]) -> T:
+    value = build()
+    cache.set(key, value, TIMEOUT_SECONDS)
+    return value
+
+
+def _build_once(key: str, build: Callable[[], T]) -> T:
+    """Builds under a lock kept in the shared cache (``add`` succeeds for one caller only); the others poll
+    for the result, and build it themselves if the builder stops without storing it or takes too long."""
+    lock_key = f"{key}:building"
+    if cache.add(lock_key, "1", BUILD_WAIT_SECONDS):
+        try:
+            return _build_and_store(key, build)
+        finally:
+            cache.delete(lock_key)
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(BUILD_POLL_SECONDS)
+        value = cache.get(key)
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+        if cache.get(lock_key) is None:
+            break
+    return _build_and_store(key, build)
 
 
 def clear_local() -> None:

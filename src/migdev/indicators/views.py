@@ -28,7 +28,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -753,23 +753,62 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         # The compare form posts nothing: it rewrites the URL, so the selection stays bookmarkable.
         selection.areas = [a for a in selection.areas + added if a not in removed][:MAX_COMPARED]
         return HttpResponseRedirect(f"{request.path}?{selection.query()}")
-    name = f"indicator:{indicator.code}:{get_language()}:{selection.query()}"
+    language = get_language()
+    name = f"indicator:{indicator.code}:{language}:{selection.query()}"
     body = cached(
         name,
-        lambda: render_to_string("indicators/_indicator_body.html", _indicator_context(indicator, selection)),
+        lambda: render_to_string(
+            "indicators/_indicator_body.html", _indicator_context(indicator, selection, version=version)
+        ),
         version=version,
     )
+    # The layout around the body shows the indicator's name only: one per indicator and language, so a
+    # selection nobody asked for before renders its body alone.
     return _cached_page(
         request,
         "indicators/indicator.html",
         {"indicator": indicator, "body": body},
-        name=name,
+        name=f"indicator:{indicator.code}:{language}",
         version=version,
     )
 
 
-def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, Any]:
-    has_sex, ages = selectors.breakdown_choices(indicator)
+def _shared_indicator_values(
+    indicator: Indicator, selection: Selection, breakdown: selectors.Breakdown, *, version: str
+) -> selectors.IndicatorResult:
+    """Every country's values and the asked aggregates, computed once per data version and shared by all
+    the pages that differ only in the countries compared, the view or the period (read-only: never
+    changed by a page)."""
+    key = ":".join(
+        [
+            "indicator-values",
+            indicator.code,
+            selection.edition or "",
+            ",".join(selection.aggregates),
+            breakdown.sex or "",
+            breakdown.age or "",
+        ]
+    )
+    return cached(
+        key,
+        lambda: selectors.indicator_values(
+            indicator,
+            edition_code=selection.edition,
+            aggregate_codes=selection.aggregates,
+            with_published_aggregates=True,
+            breakdown=breakdown if breakdown.asked else None,
+        ),
+        version=version,
+        single_flight=True,
+    )
+
+
+def _indicator_context(indicator: Indicator, selection: Selection, *, version: str) -> dict[str, Any]:
+    has_sex, ages = cached(
+        f"breakdown-choices:{indicator.code}",
+        lambda: selectors.breakdown_choices(indicator),
+        version=version,
+    )
     # A sex or age the indicator cannot be cut by is dropped, not refused: the page shows the totals.
     if not has_sex:
         selection.sex = None
@@ -779,13 +818,7 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
     if breakdown.asked and selectors.breakdown_problem(indicator, breakdown):
         selection.sex = selection.age = None
         breakdown = selectors.Breakdown()
-    result = selectors.indicator_values(
-        indicator,
-        edition_code=selection.edition,
-        aggregate_codes=selection.aggregates,
-        with_published_aggregates=True,
-        breakdown=breakdown if breakdown.asked else None,
-    )
+    result = _shared_indicator_values(indicator, selection, breakdown, version=version)
     names = regions.area_names()
     country_periods = sorted({period for _, period in result.values})
     period = (
@@ -800,7 +833,13 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
         "period": period,
         "periods": list(reversed(country_periods)),
         "names": names,
-        "countries": reference.countries(),
+        "country_options": cached(
+            f"country-options:{get_language()}",
+            lambda: format_html_join(
+                "", '<option value="{}">{}</option>', ((c.iso3, c.name) for c in reference.countries())
+            ),
+            version=version,
+        ),
         "aggregate_choices": [(code, names.get(code, code)) for code in AGGREGATE_CHOICES],
         "compared": [
             (
@@ -846,11 +885,14 @@ def _indicator_context(indicator: Indicator, selection: Selection) -> dict[str, 
             context["map"] = _map(indicator, result, period, names, heading=heading)
         else:
             context["world_map"] = _world_map(indicator, result, period, heading=heading)
-    if period is not None:
+    if period is not None and selection.view != "chart":  # the chart view shows no ranking table
         context["period_rows"] = _period_rows(indicator, result, period, names, selection)
     if result.edition is not None and period is not None and not breakdown.asked:
-        context["side_by_side"] = selectors.values_by_edition(
-            indicator, area=selection.areas[0] if selection.areas else WORLD, period=period
+        side_area = selection.areas[0] if selection.areas else WORLD
+        context["side_by_side"] = cached(
+            f"values-by-edition:{indicator.code}:{side_area}:{period}",
+            partial(selectors.values_by_edition, indicator, area=side_area, period=period),
+            version=version,
         )
         context["side_by_side_area"] = (
             names.get(selection.areas[0], selection.areas[0]) if selection.areas else names.get(WORLD, WORLD)

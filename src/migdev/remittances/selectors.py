@@ -467,11 +467,17 @@ def _offers_from_candidates(candidates: list[dict[str, Any]], moment: datetime.d
     return [offer for offer in offers if offer.points]
 
 
+def _quoted_on(row: dict[str, Any]) -> datetime.date | None:
+    """The day a price was collected, or the last day of its survey quarter."""
+    if row["collected_on"] is not None:
+        return row["collected_on"]  # type: ignore[no-any-return]
+    parsed = quarter_or_none(row["quarter"])
+    return parsed.last_day if parsed else None
+
+
 def _offer(row: dict[str, Any], points: tuple[PricePoint, ...]) -> Offer:
-    quoted_on = row["collected_on"]
-    if quoted_on is None:
-        parsed = quarter_or_none(row["quarter"])
-        quoted_on = parsed.last_day if parsed else None
+    # A snapshot's rows carry the day, worked out once when the snapshot was written.
+    quoted_on = row["quoted_on"] if "quoted_on" in row else _quoted_on(row)
     parts = tuple(part for part in (row["product"], row["payment_instrument"], row["access_point"]) if part)
     product = " · ".join(parts)
     return Offer(
@@ -553,6 +559,7 @@ def corridor_comparison_payload(corridor: Corridor) -> dict[str, Any]:
         "candidates": [
             {
                 **{name: _jsonable(value) for name, value in row.items() if name != "points"},
+                "quoted_on": _jsonable(_quoted_on(row)),
                 "points": [[str(value) for value in point] for point in row["points"]],
             }
             for row in candidates
@@ -583,6 +590,8 @@ def _comparison_from_payload(payload: dict[str, Any], moment: datetime.datetime)
         row = dict(stored)
         row["collected_on"] = row["collected_on"] and datetime.date.fromisoformat(row["collected_on"])
         row["expires_at"] = row["expires_at"] and datetime.datetime.fromisoformat(row["expires_at"])
+        if "quoted_on" in row:
+            row["quoted_on"] = row["quoted_on"] and datetime.date.fromisoformat(row["quoted_on"])
         row["points"] = [tuple(Decimal(value) for value in point) for point in row["points"]]
         candidates.append(row)
     survey = payload["survey"]
