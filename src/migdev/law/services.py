@@ -46,6 +46,12 @@ def shipped_party_files() -> list[Path]:
     return sorted(DATA.glob("parties_*.csv"))
 
 
+def shipped_ilo_files() -> list[Path]:
+    """ILO party lists in the NORMLEX layout, ``ilo/<CODE>_<YYYY-MM-DD>.csv``: only complete tables (see
+    data/SOURCE.md); an ILO instrument without one keeps saying "party list not loaded"."""
+    return sorted((DATA / "ilo").glob("*_????-??-??.csv"))
+
+
 def _edition_of(path: Path) -> tuple[str, date]:
     """The instrument and the edition date a party file will be stored under (its latest ``as_of``)."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -64,6 +70,13 @@ def load_reference() -> list[str]:
             lines.append(f"{path.name}: {code} as of {as_of} already loaded")
             continue
         result = import_file(format_name="law-parties", path=path)
+        lines.append(f"{path.name}: {result.summary()}")
+    for path in shipped_ilo_files():
+        code, _sep, day = path.stem.rpartition("_")
+        if PartyList.objects.filter(instrument__code=code, as_of=date.fromisoformat(day)).exists():
+            lines.append(f"{path.name}: {code} as of {day} already loaded")
+            continue
+        result = import_file(format_name="law-normlex", path=path)
         lines.append(f"{path.name}: {result.summary()}")
     lines.append(f"{Instrument.objects.count()} instruments, {PartyList.objects.count()} party lists")
     return lines
