@@ -294,7 +294,67 @@ def _labour_employer() -> Scenario:
     )
 
 
+def _law_instrument() -> Scenario:
+    from tests.law.factories import make_instrument
+
+    editor = _user_with(Role.EDITOR)
+    instrument = make_instrument()
+    url = reverse("law:instrument_edit", args=[instrument.code])
+    return Scenario(editor, url, instrument, "depositary", "Secretary-General", "Director-General")
+
+
+def _law_action() -> Scenario:
+    from tests.law.factories import make_action
+
+    editor = _user_with(Role.EDITOR)
+    action = make_action()
+    url = reverse("law:action_edit", args=[action.pk])
+    return Scenario(editor, url, action, "note", "Checked against UNTC", "Checked against OHCHR")
+
+
+def _law_statement() -> Scenario:
+    from tests.law.factories import make_statement
+
+    editor = _user_with(Role.EDITOR)
+    statement = make_statement()
+    url = reverse("law:statement_edit", args=[statement.pk])
+    return Scenario(editor, url, statement, "text", "Reservation (first)", "Reservation (second)")
+
+
+def _law_provision() -> Scenario:
+    from tests.law.factories import make_provision
+
+    editor = _user_with(Role.EDITOR)
+    provision = make_provision()
+    url = reverse("law:provision_edit", args=[provision.pk])
+    return Scenario(editor, url, provision, "reference", "Article 22(1)", "Article 22(2)")
+
+
+def _law_training() -> Scenario:
+    from tests.law.factories import make_training
+
+    editor = _user_with(Role.EDITOR)
+    training = make_training()
+    url = reverse("law:training_edit", args=[training.pk])
+    return Scenario(editor, url, training, "organisers", "Ministry and IOM", "Ministry and ILO")
+
+
+def _law_assistance() -> Scenario:
+    from tests.law.factories import make_assistance
+
+    editor = _user_with(Role.EDITOR)
+    assistance = make_assistance(editor)
+    url = reverse("law:assistance_edit", args=[assistance.pk])
+    return Scenario(editor, url, assistance, "law_title", "Labour migration bill", "Migration code")
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "law:instrument_edit": _law_instrument,
+    "law:action_edit": _law_action,
+    "law:statement_edit": _law_statement,
+    "law:provision_edit": _law_provision,
+    "law:training_edit": _law_training,
+    "law:assistance_edit": _law_assistance,
     "labour:scheme_edit": _labour_scheme,
     "labour:employer_edit": _labour_employer,
     "coordination:meeting_edit": _meeting,

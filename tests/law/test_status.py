@@ -109,9 +109,27 @@ def test_counts_by_year_end_on_the_list_s_date_and_match_the_status_each_year() 
 
 @pytest.mark.usefixtures("shipped")
 def test_ilo_instruments_have_no_party_list_rather_than_zero_parties() -> None:
-    for code in ("C097", "C143", "C181", "C189", "P029", "C190"):
+    for code in ("C097", "C143", "C181", "P029", "C190"):
         assert selectors.status(Instrument.objects.get(code=code)) is None
-    assert PartyList.objects.count() == 7
+    assert PartyList.objects.count() == 8  # the seven UN lists and the one complete ILO table (C189)
+
+
+@pytest.mark.usefixtures("shipped")
+def test_the_shipped_c189_table_gives_30_ratifications_on_its_date_with_its_source() -> None:
+    """The Swiss treaty series' scope of application of C189 on 5 Oct 2020: 30 ratifying Members, the same
+    number a copy of Wikipedia's infobox gives ("Ratifizierer 30"). Mexico's ratification (3 Jul 2020) counts,
+    as NORMLEX counts it, though the Convention was in force for Mexico only from 3 Jul 2021."""
+    instrument = Instrument.objects.get(code="C189")
+    found = selectors.status(instrument, date(2020, 10, 5))
+    assert found is not None
+    assert found.party_list.as_of == date(2020, 10, 5)
+    assert found.party_count == 30
+    assert _count("C189", "2013-12-31") == 11  # 4 in 2012 (Germany as printed), 7 in 2013
+    assert _count("C189", "2012-06-13") == 0  # Uruguay, the first, registered on 14 Jun 2012
+    mexico = next(p for p in found.participants if p.code == "MEX")
+    assert "not in force" in mexico.note.lower() and "03 Jul 2021" in mexico.note
+    sources = {action.source for action in found.party_list.actions.all()}
+    assert len(sources) == 1 and "SR 0.822.728.9" in sources.pop()  # never labelled as NORMLEX's table
 
 
 def test_age_in_whole_years() -> None:

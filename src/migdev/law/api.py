@@ -13,9 +13,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from migdev.core.api_params import IsoDate
+from migdev.core.api_base import AUTH, problem
+from migdev.core.api_params import IsoDate, RecordId, answers
+from migdev.core.versioning import StaleEdit
 from migdev.law import selectors
 from migdev.law.models import Instrument, PartyList
 
@@ -477,3 +479,175 @@ def training_report(request: HttpRequest, filters: Query[LawTrainingFilters]) ->
         "method": "Computed by migdev: the sum of the trainings' participant counts, each training counted once "
         "in the year it started; the mean gain is the mean of (post-test − pre-test) over trainings with both.",
     }
+
+
+# --- Technical assistance on legislation (each request is an activity of the registry) -------------------
+
+
+class LawAssistanceOut(Schema):
+    id: int
+    version: int = Field(description="Grows with every saved change; a write from an older version gets 409.")
+    country: str
+    law_title: str
+    law_policy_id: int | None = Field(description="The law in the policy database, when it is there.")
+    stage: str
+    requested_on: date
+    requesting_agency: str
+    supporting_agencies: str
+    support_given: str
+    support_started: date | None
+    support_ended: date | None
+    instruments: list[str]
+    activity_id: int = Field(description="The registry activity this request is.")
+    activity_iati_identifier: str
+    activity_status: str
+    source: str
+
+
+class LawAssistanceIn(Schema):
+    country: CountryCode
+    law_title: str = Field(min_length=1, max_length=300)
+    law_policy_id: int | None = Field(None, ge=1)
+    stage: str = Field(pattern=r"^[a-z]{1,12}$", description="requested, assessment, drafting, review, ...")
+    requested_on: IsoDate
+    requesting_agency: str = Field(min_length=1, max_length=300)
+    supporting_agencies: str = Field("", max_length=300)
+    support_given: str = Field("", max_length=20000)
+    support_started: IsoDate | None = None
+    support_ended: IsoDate | None = None
+    instruments: list[InstrumentCode] = Field(default_factory=list, max_length=20)
+    reporting_organisation_id: int = Field(ge=1, description="The organisation reporting the activity.")
+    source: str = Field(min_length=1, max_length=300)
+    published: bool = True
+
+
+class LawAssistanceCreate(LawAssistanceIn):
+    iati_identifier: str = Field("", max_length=200)
+
+
+class LawAssistanceUpdate(LawAssistanceIn):
+    version: int = Field(..., ge=1, description="The version this change starts from (409 if stale).")
+
+
+def _assistance_out(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "version": item.version,
+        "country": item.country_iso3,
+        "law_title": item.law_title,
+        "law_policy_id": item.law_id,
+        "stage": item.stage,
+        "requested_on": item.requested_on,
+        "requesting_agency": item.requesting_agency,
+        "supporting_agencies": item.supporting_agencies,
+        "support_given": item.support_given,
+        "support_started": item.support_started,
+        "support_ended": item.support_ended,
+        "instruments": [instrument.code for instrument in item.instruments.all()],
+        "activity_id": item.activity_id,
+        "activity_iati_identifier": item.activity.iati_identifier,
+        "activity_status": item.activity.get_status_display(),
+        "source": item.source,
+    }
+
+
+def _assistance_input(request: HttpRequest, payload: LawAssistanceIn) -> Any:
+    from django.core.exceptions import ValidationError
+
+    from migdev.accounts.models import Organisation
+    from migdev.coordination.access import policies_visible_to
+    from migdev.law.services import AssistanceInput
+
+    organisation = Organisation.objects.filter(pk=payload.reporting_organisation_id).first()
+    if organisation is None:
+        raise ValidationError({"reporting_organisation_id": "No organisation has this identifier."})
+    law = None
+    if payload.law_policy_id is not None:
+        law = policies_visible_to(request.user).filter(pk=payload.law_policy_id).first()
+        if law is None:
+            raise ValidationError({"law_policy_id": "No law in the policy database has this identifier."})
+    instruments = list(Instrument.objects.filter(code__in=[code.upper() for code in payload.instruments]))
+    if len(instruments) != len({code.upper() for code in payload.instruments}):
+        raise ValidationError({"instruments": "An instrument code is not known."})
+    return AssistanceInput(
+        country_iso3=payload.country,
+        law_title=payload.law_title,
+        law=law,
+        stage=payload.stage,
+        requested_on=payload.requested_on,
+        requesting_agency=payload.requesting_agency,
+        supporting_agencies=payload.supporting_agencies,
+        support_given=payload.support_given,
+        support_started=payload.support_started,
+        support_ended=payload.support_ended,
+        instruments=instruments,
+        reporting_organisation=organisation,
+        iati_identifier=getattr(payload, "iati_identifier", ""),
+        source=payload.source,
+        is_published=payload.published,
+    )
+
+
+@router.get(
+    "/assistance",
+    response=list[LawAssistanceOut],
+    auth=None,
+    summary="Requests for technical assistance on legislation",
+)
+def assistance_list(request: HttpRequest, country: CountryCode | None = None) -> list[dict[str, Any]]:
+    from migdev.law import access
+
+    found = access.assistance_visible_to(request.user).prefetch_related("instruments")
+    if country:
+        found = found.filter(country_iso3=country.upper())
+    return [_assistance_out(item) for item in found[:500]]
+
+
+@router.get("/assistance/{assistance_id}", response=LawAssistanceOut, auth=None, summary="One request")
+def assistance_detail(request: HttpRequest, assistance_id: RecordId) -> dict[str, Any]:
+    from migdev.law import access
+
+    return _assistance_out(access.assistance_get_for_user(request.user, assistance_id))
+
+
+@router.post(
+    "/assistance",
+    response={201: LawAssistanceOut},
+    auth=AUTH,
+    summary="Record a request for technical assistance (editors)",
+)
+def assistance_create(request: HttpRequest, payload: LawAssistanceCreate) -> Any:
+    from migdev.law import access, services
+
+    access.require_editor(request.user)
+    created = services.assistance_create(actor=request.user, data=_assistance_input(request, payload))
+    return Status(201, _assistance_out(created))
+
+
+@router.put(
+    "/assistance/{assistance_id}",
+    response=LawAssistanceOut,
+    auth=AUTH,
+    summary="Change a request for technical assistance (editors)",
+)
+@answers(409)
+def assistance_update(request: HttpRequest, assistance_id: RecordId, payload: LawAssistanceUpdate) -> Any:
+    from migdev.law import access, services
+
+    access.require_editor(request.user)
+    item = access.assistance_get_for_user(request.user, assistance_id)
+    try:
+        saved = services.assistance_update(
+            actor=request.user,
+            request=item,
+            data=_assistance_input(request, payload),
+            expected_version=payload.version,
+        )
+    except StaleEdit as stale:
+        return problem(
+            request,
+            409,
+            f"The record changed since version {stale.expected_version}; it is now at "
+            f"version {stale.current_version}.",
+        )
+    return _assistance_out(saved)

@@ -752,7 +752,7 @@ def load_normlex(path: Path, *, progress: Progress, user: User | None) -> Import
     """NORMLEX's "Ratifications of <instrument>" table saved as CSV: ``Country``, ``Date`` (of the
     ratification's registration), ``Status`` (“In Force”, “Not in force”, “Denounced on 12 Jul 2018”),
     optional ``Note`` and ``Declarations`` (the exclusions and declarations NORMLEX prints under the
-    country's name). Named ``<instrument code>_<YYYY-MM-DD>.csv``. NORMLEX lists ratifications only: an ILO
+    country's name), and ``Source`` when the table was copied from another publication of the same facts. Named ``<instrument code>_<YYYY-MM-DD>.csv``. NORMLEX lists ratifications only: an ILO
     convention is not signed, so the table has no signatures."""
     problems = ErrorCollector(path.name)
     instrument, as_of = _instrument_and_day_copied(path)
@@ -784,7 +784,7 @@ def load_normlex(path: Path, *, progress: Progress, user: User | None) -> Import
     rows = read_table(
         path,
         required=frozenset({"Country", "Date", "Status"}),
-        optional=frozenset({"Note", "Declarations"}),
+        optional=frozenset({"Note", "Declarations", "Source"}),
         aliases=NORMLEX_ALIASES,
     )
     for number, row in rows:
@@ -804,7 +804,9 @@ def load_normlex(path: Path, *, progress: Progress, user: User | None) -> Import
             code=code,
             name=name,
             entity_type="state",
-            source=source,
+            # A table copied from another publication of the same facts (a depositary notice, a national
+            # treaty series) names it on each row, so the list never claims to be NORMLEX's.
+            source=_text(row["Source"]) or source,
             note=note,
             as_of=as_of or date.min,
         )
@@ -824,7 +826,8 @@ def load_normlex(path: Path, *, progress: Progress, user: User | None) -> Import
             # Ratified, not yet in force for this country (an ILO convention enters into force for a Member
             # twelve months after the registration): the ratification counts, the note says so.
             # The note quotes the source (NORMLEX's English page), so it is stored untranslated.
-            participant.note = " ".join(f"NORMLEX: “{status_text}”. {note}".split())
+            quoted = "Source" if _text(row["Source"]) else "NORMLEX"
+            participant.note = " ".join(f"{quoted}: “{status_text}”. {note}".split())
         elif status_text.lower() != NORMLEX_IN_FORCE:
             problems.add(
                 number,

@@ -18,7 +18,7 @@ from migdev.reference.models import name_language
 EU_CODE = "EU"  # the European Union: party to the Palermo protocols by approval, no ISO 3166 code
 
 
-class Instrument(models.Model):
+class Instrument(VersionedModel):
     """A convention, protocol or non-binding framework, with the facts its source gives (blank otherwise)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -70,7 +70,7 @@ class Instrument(models.Model):
         return bool(getattr(self, f"title_{name_language()}"))
 
 
-class Provision(models.Model):
+class Provision(VersionedModel):
     """A provision of an instrument relevant to migration, quoted from a source anyone can read, tagged by
     migdev's editors with the platform's topics and the Global Compact objectives it serves."""
 
@@ -156,7 +156,7 @@ class Precision(models.TextChoices):
     NONE = "none", _("No date")
 
 
-class PartyAction(models.Model):
+class PartyAction(VersionedModel):
     """A dated action of one participant in one edition: signature, consent to be bound, denunciation."""
 
     party_list = models.ForeignKey(
@@ -194,7 +194,7 @@ class StatementKind(models.TextChoices):
     UNSPECIFIED = "unspecified", _("Reservation or declaration (type not given by the source)")
 
 
-class Statement(models.Model):
+class Statement(VersionedModel):
     """A reservation, declaration or objection made with one party action (usually the consent to be bound),
     as the source printed it: the text is the depositary's, never paraphrased."""
 
@@ -310,3 +310,72 @@ class Implementation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy_id} → {self.instrument_id}"
+
+
+class AssistanceStage(models.TextChoices):
+    REQUESTED = "requested", _("Request received")
+    ASSESSMENT = "assessment", _("Assessment of the law")
+    DRAFTING = "drafting", _("Drafting support")
+    REVIEW = "review", _("Review of a draft")
+    ADOPTED = "adopted", _("Law adopted")
+    CLOSED = "closed", _("Closed without adoption")
+    DECLINED = "declined", _("Request declined")
+
+
+class AssistanceRequest(VersionedModel):
+    """A government's request for technical assistance on its migration legislation, and the support given.
+
+    It *is* an activity of the registry: each request is one ``coordination.Activity`` (area "migration
+    law"), created and kept in step by the law services, so it is listed, exported and counted with the other
+    activities and seen by exactly the people who may see that activity.
+    """
+
+    activity = models.OneToOneField(
+        "coordination.Activity",
+        on_delete=models.CASCADE,
+        related_name="law_assistance",
+        verbose_name=_("registry activity"),
+    )
+    country_iso3 = models.CharField(
+        _("country"), max_length=3, db_index=True, help_text=_("ISO 3166-1 alpha-3")
+    )
+    law = models.ForeignKey(
+        "coordination.MigrationPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="law_assistance_requests",
+        verbose_name=_("law in the policy database"),
+    )
+    law_title = models.CharField(
+        _("law or draft"),
+        max_length=300,
+        help_text=_("As the request names it (a draft may not be in the policy database yet)."),
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=AssistanceStage.choices)
+    requested_on = models.DateField(_("requested on"))
+    requesting_agency = models.CharField(_("requesting agency"), max_length=300)
+    supporting_agencies = models.CharField(_("agencies giving support"), max_length=300, blank=True)
+    support_given = models.TextField(_("support given"), blank=True)
+    support_started = models.DateField(_("support started"), null=True, blank=True)
+    support_ended = models.DateField(_("support ended"), null=True, blank=True)
+    instruments = models.ManyToManyField(
+        Instrument, blank=True, related_name="assistance_requests", verbose_name=_("instruments")
+    )
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["-requested_on", "pk"]
+        verbose_name = _("technical assistance request")
+        verbose_name_plural = _("technical assistance requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(support_ended__isnull=True)
+                | models.Q(support_started__isnull=True)
+                | models.Q(support_ended__gte=models.F("support_started")),
+                name="law_assistance_support_dates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_iso3}: {self.law_title}"

@@ -7,11 +7,36 @@ shipped files are checked exactly like an operator's, all or nothing, and each l
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from migdev.accounts.models import Organisation
+from migdev.coordination import audit
+from migdev.coordination.activities.models import ActivityStatus
+from migdev.coordination.models import Activity, ActivityCountry, Area, MigrationPolicy, Topic
+from migdev.core.versioning import VersionedModel, claim_version
 from migdev.dataio.services import import_file
-from migdev.law.models import Instrument, PartyList
+from migdev.indicators.cache import bump_data_version
+from migdev.law import access
+from migdev.law.models import (
+    AssistanceRequest,
+    AssistanceStage,
+    Instrument,
+    PartyAction,
+    PartyList,
+    Precision,
+    Provision,
+    Statement,
+    Training,
+)
+from migdev.reference.models import Country
 
 DATA = Path(__file__).resolve().parent / "data"
 INSTRUMENTS_FILE = DATA / "instruments.csv"
@@ -19,6 +44,12 @@ INSTRUMENTS_FILE = DATA / "instruments.csv"
 
 def shipped_party_files() -> list[Path]:
     return sorted(DATA.glob("parties_*.csv"))
+
+
+def shipped_ilo_files() -> list[Path]:
+    """ILO party lists in the NORMLEX layout, ``ilo/<CODE>_<YYYY-MM-DD>.csv``: only complete tables (see
+    data/SOURCE.md); an ILO instrument without one keeps saying "party list not loaded"."""
+    return sorted((DATA / "ilo").glob("*_????-??-??.csv"))
 
 
 def _edition_of(path: Path) -> tuple[str, date]:
@@ -40,5 +71,304 @@ def load_reference() -> list[str]:
             continue
         result = import_file(format_name="law-parties", path=path)
         lines.append(f"{path.name}: {result.summary()}")
+    for path in shipped_ilo_files():
+        code, _sep, day = path.stem.rpartition("_")
+        if PartyList.objects.filter(instrument__code=code, as_of=date.fromisoformat(day)).exists():
+            lines.append(f"{path.name}: {code} as of {day} already loaded")
+            continue
+        result = import_file(format_name="law-normlex", path=path)
+        lines.append(f"{path.name}: {result.summary()}")
     lines.append(f"{Instrument.objects.count()} instruments, {PartyList.objects.count()} party lists")
     return lines
+
+
+# --- Editing: every write checks the editor, claims the version the form started from, and is audited --------
+
+EDITABLE_INSTRUMENT_FIELDS = (
+    "title_en",
+    "title_fr",
+    "title_es",
+    "title_source",
+    "adopted_on",
+    "adopted_year",
+    "adoption_place",
+    "adoption_source",
+    "entry_into_force",
+    "entry_into_force_source",
+    "depositary",
+    "depositary_source",
+    "reference_url",
+    "notes",
+)
+
+
+def _changed(record: models.Model, values: dict[str, Any]) -> dict[str, list[str]]:
+    """What an edit changes, for the audit row: the field names with their old and new values."""
+    changes = {}
+    for name, value in values.items():
+        before = getattr(record, name)
+        if before != value:
+            changes[name] = [str(before), str(value)]
+    return changes
+
+
+def _save_edit(
+    *,
+    actor: Any,
+    record: VersionedModel,
+    values: dict[str, Any],
+    expected_version: int | None,
+    relations: dict[str, Iterable[Any]] | None = None,
+    after: Callable[[], None] | None = None,
+) -> None:
+    access.require_editor(actor)
+    changes = _changed(record, values)
+    for name, value in values.items():
+        setattr(record, name, value)
+    # Only what the form edits is checked field by field (imported fields may predate today's rules);
+    # the record's constraints (one provision per reference, dates in order) are checked whole.
+    unchecked = [
+        f.name
+        for f in record._meta.fields
+        if f.name not in values or (f.null and values[f.name] is None)  # an empty optional number or date
+    ]
+    record.full_clean(exclude=unchecked, validate_constraints=False)
+    record.validate_constraints()
+    with transaction.atomic():
+        claim_version(record, expected_version)
+        record.save()
+        for name, items in (relations or {}).items():
+            getattr(record, name).set(list(items))
+        if after is not None:
+            after()
+        audit.record(action="update", actor=actor, record=record, detail={"changed": sorted(changes)})
+
+
+def instrument_update(
+    *, actor: Any, instrument: Instrument, values: dict[str, Any], expected_version: int | None
+) -> Instrument:
+    topics = values.pop("topics", None)
+    objectives = values.pop("gcm_objectives", None)
+    relations = {}
+    if topics is not None:
+        relations["topics"] = topics
+    if objectives is not None:
+        relations["gcm_objectives"] = objectives
+    _save_edit(
+        actor=actor,
+        record=instrument,
+        values=values,
+        expected_version=expected_version,
+        relations=relations,
+        after=bump_data_version,
+    )
+    return instrument
+
+
+def action_update(
+    *, actor: Any, action: PartyAction, values: dict[str, Any], expected_version: int | None
+) -> PartyAction:
+    """Correct one dated action. The precision follows what is given: a day, else a year, else none."""
+    day, year = values.get("date"), values.get("year")
+    if day is not None and year is not None and day.year != year:
+        raise ValidationError({"year": _("The year must be the year of the date.")})
+    if day is not None:
+        values["year"] = day.year
+        values["precision"] = Precision.DAY
+    elif year is not None:
+        values["precision"] = Precision.YEAR
+    else:
+        values["precision"] = Precision.NONE
+    if day is not None and day > action.as_of:
+        raise ValidationError(
+            {
+                "date": _("The date is after the party list's date (%(as_of)s).")
+                % {"as_of": action.as_of.isoformat()}
+            }
+        )
+    _save_edit(
+        actor=actor, record=action, values=values, expected_version=expected_version, after=bump_data_version
+    )
+    return action
+
+
+def statement_update(
+    *, actor: Any, statement: Statement, values: dict[str, Any], expected_version: int | None
+) -> Statement:
+    _save_edit(
+        actor=actor,
+        record=statement,
+        values=values,
+        expected_version=expected_version,
+        after=bump_data_version,
+    )
+    return statement
+
+
+def provision_update(
+    *, actor: Any, provision: Provision, values: dict[str, Any], expected_version: int | None
+) -> Provision:
+    relations = {"topics": values.pop("topics", []), "gcm_objectives": values.pop("gcm_objectives", [])}
+    _save_edit(
+        actor=actor, record=provision, values=values, expected_version=expected_version, relations=relations
+    )
+    return provision
+
+
+def training_update(
+    *, actor: Any, training: Training, values: dict[str, Any], expected_version: int | None
+) -> Training:
+    by_sex = sum(values.get(name) or 0 for name in ("women", "men", "sex_not_recorded"))
+    by_institution = sum(
+        values.get(name) or 0 for name in ("ministries", "agencies", "civil_society", "other_institutions")
+    )
+    if by_sex != by_institution:
+        raise ValidationError(
+            _(
+                "Participants by sex (%(sex)s) and by institution (%(institution)s) must add up to the same total."
+            )
+            % {"sex": by_sex, "institution": by_institution}
+        )
+    ends_on, starts_on = values.get("ends_on"), values.get("starts_on")
+    if ends_on and starts_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end is before the start.")})
+    relations = {"instruments": values.pop("instruments", [])}
+    _save_edit(
+        actor=actor, record=training, values=values, expected_version=expected_version, relations=relations
+    )
+    return training
+
+
+# --- Technical assistance on legislation: each request is an activity of the registry -----------------------
+
+STAGE_TO_ACTIVITY_STATUS = {
+    AssistanceStage.REQUESTED: ActivityStatus.PIPELINE,
+    AssistanceStage.ASSESSMENT: ActivityStatus.IMPLEMENTATION,
+    AssistanceStage.DRAFTING: ActivityStatus.IMPLEMENTATION,
+    AssistanceStage.REVIEW: ActivityStatus.IMPLEMENTATION,
+    AssistanceStage.ADOPTED: ActivityStatus.CLOSED,
+    AssistanceStage.CLOSED: ActivityStatus.CLOSED,
+    AssistanceStage.DECLINED: ActivityStatus.CANCELLED,
+}
+
+
+@dataclass
+class AssistanceInput:
+    country_iso3: str
+    law_title: str
+    stage: str
+    requested_on: date
+    requesting_agency: str
+    source: str
+    reporting_organisation: Organisation
+    law: MigrationPolicy | None = None
+    supporting_agencies: str = ""
+    support_given: str = ""
+    support_started: date | None = None
+    support_ended: date | None = None
+    instruments: list[Instrument] = field(default_factory=list)
+    iati_identifier: str = ""
+    is_published: bool = True
+
+
+def _assistance_values(data: AssistanceInput) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    iso3 = (data.country_iso3 or "").strip().upper()
+    if not Country.objects.filter(iso3=iso3).exists():
+        errors["country_iso3"] = _("Unknown country code: %(code)s") % {"code": iso3}
+    if data.stage not in AssistanceStage.values:
+        errors["stage"] = _("Unknown stage: %(stage)s") % {"stage": data.stage}
+    if data.law is not None and data.law.country_iso3 != iso3:
+        errors["law"] = _("This law is not a law of the country of the request.")
+    if data.support_started and data.support_started < data.requested_on:
+        errors["support_started"] = _("Support cannot start before the request.")
+    if data.support_started and data.support_ended and data.support_ended < data.support_started:
+        errors["support_ended"] = _("The end is before the start.")
+    if data.support_ended and not data.support_started:
+        errors["support_started"] = _("Say when the support started.")
+    if not (data.law_title or "").strip():
+        errors["law_title"] = _("Name the law or draft.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "country_iso3": iso3,
+        "law": data.law,
+        "law_title": data.law_title.strip(),
+        "stage": data.stage,
+        "requested_on": data.requested_on,
+        "requesting_agency": data.requesting_agency.strip(),
+        "supporting_agencies": data.supporting_agencies.strip(),
+        "support_given": data.support_given,
+        "support_started": data.support_started,
+        "support_ended": data.support_ended,
+        "source": data.source.strip(),
+    }
+
+
+def _activity_title(values: dict[str, Any]) -> str:
+    return (
+        _("Technical assistance on legislation: %(law)s (%(country)s)")
+        % {"law": values["law_title"], "country": values["country_iso3"]}
+    )[:500]
+
+
+def _sync_activity(activity: Activity, values: dict[str, Any], data: AssistanceInput) -> None:
+    """Keep the registry activity in step with the request it records."""
+    activity.title = _activity_title(values)
+    activity.area = Area.MIGRATION_LAW
+    activity.status = STAGE_TO_ACTIVITY_STATUS[AssistanceStage(values["stage"])]
+    activity.actual_start = values["support_started"]
+    activity.actual_end = values["support_ended"]
+    activity.description = values["support_given"]
+    activity.source = values["source"]
+    activity.is_published = data.is_published
+    activity.reporting_organisation = data.reporting_organisation
+
+
+def assistance_create(*, actor: Any, data: AssistanceInput) -> AssistanceRequest:
+    access.require_editor(actor)
+    values = _assistance_values(data)
+    identifier = (data.iati_identifier or "").strip()
+    with transaction.atomic():
+        if not identifier:
+            reference = data.reporting_organisation.coordination_codes.filter(scheme="iati").first()
+            prefix = reference.code if reference else "XM-MIGDEV"
+            identifier = f"{prefix}-LAW-TA-{AssistanceRequest.objects.count() + 1:05d}"
+        if Activity.objects.filter(iati_identifier=identifier).exists():
+            raise ValidationError({"iati_identifier": _("An activity with this IATI identifier exists.")})
+        activity = Activity(iati_identifier=identifier, language="en")
+        _sync_activity(activity, values, data)
+        activity.full_clean()
+        activity.save()
+        ActivityCountry.objects.create(activity=activity, country_iso3=values["country_iso3"])
+        activity.topics.set(Topic.objects.filter(code="capacity-building"))
+        request = AssistanceRequest.objects.create(activity=activity, **values)
+        request.instruments.set(data.instruments)
+        audit.record(action="create", actor=actor, record=request, detail={"activity": activity.pk})
+        audit.record(action="create", actor=actor, record=activity, detail={"law_assistance": request.pk})
+    return request
+
+
+def assistance_update(
+    *, actor: Any, request: AssistanceRequest, data: AssistanceInput, expected_version: int | None
+) -> AssistanceRequest:
+    access.require_editor(actor)
+    values = _assistance_values(data)
+    changes = _changed(request, values)
+    with transaction.atomic():
+        claim_version(request, expected_version)
+        for name, value in values.items():
+            setattr(request, name, value)
+        request.save()
+        request.instruments.set(data.instruments)
+        activity = request.activity
+        # The activity is rewritten with the request: an activity form opened before must not undo it.
+        claim_version(activity, None)
+        _sync_activity(activity, values, data)
+        activity.save()
+        ActivityCountry.objects.filter(activity=activity).exclude(
+            country_iso3=values["country_iso3"]
+        ).delete()
+        ActivityCountry.objects.get_or_create(activity=activity, country_iso3=values["country_iso3"])
+        audit.record(action="update", actor=actor, record=request, detail={"changed": sorted(changes)})
+    return request

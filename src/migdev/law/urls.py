@@ -1,6 +1,6 @@
 from django.urls import path
 
-from migdev.law import views
+from migdev.law import edit_views, views
 
 app_name = "law"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("trainings/", views.trainings, name="trainings"),
     path("instruments/<str:code>/", views.instrument_detail, name="instrument"),
     path("instruments/<str:code>/download/", views.instrument_download, name="instrument_download"),
+    path("instruments/<str:code>/edit/", edit_views.instrument_edit, name="instrument_edit"),
+    path("actions/<int:pk>/edit/", edit_views.action_edit, name="action_edit"),
+    path("statements/<int:pk>/edit/", edit_views.statement_edit, name="statement_edit"),
+    path("provisions/<int:pk>/edit/", edit_views.provision_edit, name="provision_edit"),
+    path("trainings/<int:pk>/edit/", edit_views.training_edit, name="training_edit"),
+    path("assistance/new/", edit_views.assistance_new, name="assistance_new"),
+    path("assistance/<int:pk>/", edit_views.assistance_detail, name="assistance"),
+    path("assistance/<int:pk>/edit/", edit_views.assistance_edit, name="assistance_edit"),
 ]

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from migdev.dataio.exports import ExportFormat, export_response
+from migdev.law import access as law_access
 from migdev.law import selectors
 from migdev.law.models import EU_CODE, Instrument, PartyList
 from migdev.reference.collation import collation_key
@@ -113,6 +114,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
         "party_list": party_list,
         "provisions": selectors.provisions(instrument),
         "sources": _source_lines(instrument, party_list),
+        "can_edit": law_access.can_edit(request.user),
     }
     if party_list is not None:
         found = selectors.status(instrument, on, party_list=party_list)
@@ -272,6 +274,10 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
             "rows": rows,
             "policies": _policies(request, iso3),
             "profile_url": profile_url,
+            "assistance": law_access.assistance_visible_to(request.user)
+            .filter(country_iso3=iso3)
+            .prefetch_related("instruments"),
+            "can_edit": law_access.can_edit(request.user),
         },
     )
 

@@ -1,0 +1,180 @@
+"""Edit forms for the law records: each carries the version the editor started from (``VersionedForm``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from migdev.accounts.models import Organisation
+from migdev.coordination.common.forms import DateInput, clean_country
+from migdev.coordination.models import GcmObjective, MigrationPolicy, Topic
+from migdev.core.versioning import VersionedForm
+from migdev.law.models import (
+    AssistanceStage,
+    Instrument,
+    PartyAction,
+    Provision,
+    Statement,
+    Training,
+)
+from migdev.law.services import EDITABLE_INSTRUMENT_FIELDS
+
+_DATE_WIDGETS = {"widget": DateInput}
+
+
+class InstrumentForm(forms.ModelForm, VersionedForm):
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Topics"),
+    )
+    gcm_objectives = forms.ModelMultipleChoiceField(
+        queryset=GcmObjective.objects.order_by("number"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Global Compact objectives"),
+    )
+
+    class Meta:
+        model = Instrument
+        fields = [*EDITABLE_INSTRUMENT_FIELDS, "topics", "gcm_objectives"]
+        widgets = {"adopted_on": DateInput, "entry_into_force": DateInput}
+
+    def _post_clean(self) -> None:
+        pass  # the service checks the record whole, after the version is known
+
+
+class PartyActionForm(forms.ModelForm, VersionedForm):
+    class Meta:
+        model = PartyAction
+        fields = ["kind", "date", "year", "raw", "note", "source"]
+        widgets = {"date": DateInput}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class StatementForm(forms.ModelForm, VersionedForm):
+    class Meta:
+        model = Statement
+        fields = ["kind", "made_on", "text", "source"]
+        widgets = {"made_on": DateInput}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ProvisionForm(forms.ModelForm, VersionedForm):
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Topics"),
+    )
+    gcm_objectives = forms.ModelMultipleChoiceField(
+        queryset=GcmObjective.objects.order_by("number"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Global Compact objectives"),
+    )
+
+    class Meta:
+        model = Provision
+        fields = ["reference", "text", "source", "topics", "gcm_objectives"]
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class TrainingForm(forms.ModelForm, VersionedForm):
+    instruments = forms.ModelMultipleChoiceField(
+        queryset=Instrument.objects.order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Instruments"),
+    )
+
+    class Meta:
+        model = Training
+        fields = [
+            "title",
+            "topic",
+            "country_iso3",
+            "starts_on",
+            "ends_on",
+            "organisers",
+            "instruments",
+            "women",
+            "men",
+            "sex_not_recorded",
+            "ministries",
+            "agencies",
+            "civil_society",
+            "other_institutions",
+            "pre_test_mean",
+            "post_test_mean",
+            "follow_up",
+            "source",
+            "is_sample",
+        ]
+        widgets = {"starts_on": DateInput, "ends_on": DateInput}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("pre_test_mean", "post_test_mean"):
+            self.fields[name].required = False
+
+    def clean_country_iso3(self) -> str:
+        return clean_country(self.cleaned_data.get("country_iso3", ""))
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class AssistanceForm(VersionedForm):
+    country_iso3 = forms.CharField(
+        label=_("Country"), max_length=3, help_text=_("ISO 3166-1 alpha-3, for example SEN.")
+    )
+    law_title = forms.CharField(label=_("Law or draft"), max_length=300)
+    law = forms.ModelChoiceField(
+        queryset=MigrationPolicy.objects.none(),
+        required=False,
+        label=_("Law in the policy database"),
+        help_text=_("Leave empty while the law is a draft that is not in the policy database."),
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=AssistanceStage.choices)
+    requested_on = forms.DateField(label=_("Requested on"), widget=DateInput)
+    requesting_agency = forms.CharField(label=_("Requesting agency"), max_length=300)
+    supporting_agencies = forms.CharField(label=_("Agencies giving support"), max_length=300, required=False)
+    support_given = forms.CharField(label=_("Support given"), widget=forms.Textarea, required=False)
+    support_started = forms.DateField(label=_("Support started"), required=False, widget=DateInput)
+    support_ended = forms.DateField(label=_("Support ended"), required=False, widget=DateInput)
+    instruments = forms.ModelMultipleChoiceField(
+        queryset=Instrument.objects.order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Instruments"),
+    )
+    reporting_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"), label=_("Reported by (registry activity)")
+    )
+    iati_identifier = forms.CharField(
+        label=_("IATI identifier of the activity"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: migdev makes one from the reporting organisation's IATI code."),
+    )
+    source = forms.CharField(label=_("Source"), max_length=300)
+    is_published = forms.BooleanField(label=_("Published"), required=False, initial=True)
+
+    def __init__(self, *args: Any, policies: Any = None, creating: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["law"].queryset = policies if policies is not None else MigrationPolicy.objects.none()  # type: ignore[attr-defined]
+        if not creating:
+            del self.fields["iati_identifier"]
+
+    def clean_country_iso3(self) -> str:
+        return clean_country(self.cleaned_data.get("country_iso3", ""))
