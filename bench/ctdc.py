@@ -234,18 +234,42 @@ def hierarchy_tables(records: list[dict[str, Any]]) -> dict[str, dict[str, list[
 
 
 ANJANA_WORKER = r"""
-import json, sys, time
+import hashlib, json, sys, time
 import numpy as np, pandas as pd
 from anjana.anonymity import k_anonymity_inner
 arguments = json.loads(sys.argv[1])
 data = pd.read_csv(arguments["csv"], dtype=str, keep_default_na=False, usecols=arguments["qis"])
 hierarchies = {qi: {int(level): values for level, values in table.items()} for qi, table in arguments["tables"].items()}
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 released, suppressed, levels = k_anonymity_inner(data, [], list(arguments["qis"]), arguments["k"], arguments["supp"], hierarchies)
-seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "suppressed": int(suppressed), "released": int(len(released)),
+seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+# ANJANA keeps each released row's position in the input as the column "index" (reset_index): the
+# records it released, as a digest the benchmark compares with migdev's.
+kept = sorted(int(position) for position in released["index"]) if "index" in released.columns else None
+digest = hashlib.sha256(",".join(map(str, kept)).encode()).hexdigest() if kept is not None else None
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "suppressed": int(suppressed),
+                  "released": int(len(released)), "released_records_sha256": digest,
                   "levels": {qi: int(level) for qi, level in levels.items()}}))
 """
+
+
+def released_digest(released: Any) -> str:
+    """The same digest of which input records a migdev release holds (positions, sorted)."""
+    import hashlib
+
+    return hashlib.sha256(",".join(map(str, sorted(released.kept.tolist()))).encode()).hexdigest()
+
+
+def median_cpu_time(function: Any, repeat: int) -> tuple[float, float, Any]:
+    """Median wall and median CPU (process) seconds: on a busy machine the CPU time is the steadier."""
+    walls, cpus = [], []
+    result = None
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = function()
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu_started)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def column_loss(
@@ -341,7 +365,7 @@ def bench_kanon(
     anjana = json.loads(completed.stdout.strip().splitlines()[-1])
     result["anjana"] = anjana
     level_names = {qi: hierarchies[qi].level_names[level] for qi, level in anjana["levels"].items()}
-    same_time, (same_released, same_report) = median_time(
+    same_time, same_cpu, (same_released, same_report) = median_cpu_time(
         lambda: k_anonymise(
             records,
             quasi_identifiers=QUASI_IDENTIFIERS,
@@ -349,10 +373,13 @@ def bench_kanon(
             hierarchies=hierarchies,
             levels=anjana["levels"],
         ),
-        3,
+        5,
     )
     result["migdev_at_anjana_levels"] = {
-        "seconds": round(same_time, 3),
+        "seconds": round(same_time, 4),
+        "cpu_seconds": round(same_cpu, 4),
+        "released_records_sha256": released_digest(same_released),
+        "same_records_as_anjana": released_digest(same_released) == anjana.get("released_records_sha256"),
         "suppressed": same_report.suppressed,
         "levels": level_names,
         # ANJANA's release is the same records at the same levels: its loss, measured the same way.
@@ -1053,8 +1080,13 @@ def main() -> None:
                     / max(kanon["migdev_at_anjana_levels"]["information_loss"]["discernibility"], 1),
                     4,
                 )
+                ratios["kanon_cpu_time_at_anjana_levels_vs_anjana"] = round(
+                    kanon["migdev_at_anjana_levels"]["cpu_seconds"] / anjana["cpu_seconds"], 4
+                )
+                # The same records (their positions in the input), not only as many.
                 ratios["kanon_same_release_at_anjana_levels"] = (
                     kanon["migdev_at_anjana_levels"]["suppressed"] == anjana["suppressed"]
+                    and kanon["migdev_at_anjana_levels"]["same_records_as_anjana"]
                 )
         if "audit" not in arguments.skip:
             audited = bench_audit(

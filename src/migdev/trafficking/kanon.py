@@ -11,13 +11,13 @@ Counting is vectorised: each quasi-identifier is factorised once; a lattice node
 column, a mixed-radix key per record and one ``bincount``.
 """
 
-import gc
 import itertools
 import operator
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -173,24 +173,31 @@ class KAnonymityImpossible(ValueError):
 
 @dataclass
 class _Column:
-    codes: npt.NDArray[np.int64]  # level-0 code per record
+    codes: npt.NDArray[np.int64]  # level-0 code per distinct combination of the quasi-identifiers
     lookups: list[npt.NDArray[np.int64]]  # per level: level-0 code -> level code
     cardinality: list[int]
     values: list[list[Any]]  # per level: code -> value
 
 
-def _column(records: Sequence[Mapping[str, Any]], field: str) -> list[Any]:
+def _factorise(records: Sequence[Mapping[str, Any]], field: str, hierarchy: Hierarchy) -> _Column:
+    """Codes for one quasi-identifier: one pass over the records that reads only this field. The
+    numbering dict gives a value it has not seen the next number (its length), so itemgetter, the look-up
+    and fromiter keep the per-record loop in C (numbering each record's tuple of quasi-identifiers instead
+    costs three times as much: the tuples are built and hashed). Values in first-seen order."""
+    numbering: defaultdict[Any, int] = defaultdict()
+    numbering.default_factory = numbering.__len__
     try:
-        return list(map(operator.itemgetter(field), records))
-    except KeyError:
-        return [record.get(field) for record in records]
-
-
-def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
-    # dict.fromkeys and map keep the per-record loops in C.
-    uniques = list(dict.fromkeys(values))
-    index = {value: position for position, value in enumerate(uniques)}
-    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+        codes = np.fromiter(
+            map(numbering.__getitem__, map(operator.itemgetter(field), records)),
+            dtype=np.int64,
+            count=len(records),
+        )
+    except KeyError:  # records that leave the field out: read as not recorded
+        numbering.clear()
+        codes = np.fromiter(
+            (numbering[record.get(field)] for record in records), dtype=np.int64, count=len(records)
+        )
+    uniques = list(numbering)
     lookups: list[npt.NDArray[np.int64]] = []
     cardinality: list[int] = []
     level_values: list[list[Any]] = []
@@ -206,16 +213,27 @@ def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
 
 
 class _Lattice:
-    """Counts class sizes at any node, working on the distinct level-0 combinations (weighted) rather
-    than on every record, with each column's generalised codes computed once per level."""
+    """Counts class sizes at any node. For a search (many nodes) it works on the distinct level-0
+    combinations, weighted, rather than on every record; for one node it counts the records directly
+    (finding the distinct combinations sorts every record, which costs more than the node itself).
+    Each column's generalised codes are computed once per level, and the last node's counts are kept
+    (the release, its report and its loss all read the same node)."""
 
-    def __init__(self, columns: list[_Column], n: int) -> None:
+    def __init__(self, columns: list[_Column], n: int, *, compress: bool = True) -> None:
         self.columns = columns
         self.n = n
+        self._generalised: dict[tuple[int, int], npt.NDArray[np.int64]] = {}
+        self._last: tuple[tuple[int, ...], npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+        self.base_inverse: npt.NDArray[np.int64] | None  # record -> its row here; None: one row a record
         if not columns or n == 0:
             self.base_inverse = np.zeros(n, dtype=np.int64)
             self.weights = np.full(min(n, 1), n, dtype=np.int64)  # one class holding everyone
             self.base_codes: list[npt.NDArray[np.int64]] = []
+            return
+        if not compress:
+            self.base_inverse = None
+            self.weights = np.ones(n, dtype=np.int64)
+            self.base_codes = [column.codes for column in columns]
             return
         stacked = _combined_key([column.codes for column in columns], [c.cardinality[0] for c in columns], n)
         _uniques, first, inverse, counts = np.unique(
@@ -224,7 +242,6 @@ class _Lattice:
         self.base_inverse = inverse.ravel()
         self.weights = counts
         self.base_codes = [column.codes[first] for column in columns]
-        self._generalised: dict[tuple[int, int], npt.NDArray[np.int64]] = {}
 
     def codes_at(self, position: int, level: int) -> npt.NDArray[np.int64]:
         key = (position, level)
@@ -232,24 +249,46 @@ class _Lattice:
             self._generalised[key] = self.columns[position].lookups[level][self.base_codes[position]]
         return self._generalised[key]
 
-    def class_sizes(self, node: tuple[int, ...]) -> npt.NDArray[np.int64]:
-        """Size of each distinct base combination's class at ``node`` (index by ``base_inverse``)."""
-        if not self.columns or self.n == 0:
-            return np.full(len(self.weights), self.n, dtype=np.int64)
+    def _classes(self, node: tuple[int, ...]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(each row's class number, each class's size) at ``node``."""
+        if self._last is not None and self._last[0] == node:
+            return self._last[1], self._last[2]
         cardinalities = [column.cardinality[level] for column, level in zip(self.columns, node, strict=True)]
         codes = [self.codes_at(position, level) for position, level in enumerate(node)]
         key = _combined_key(codes, cardinalities, len(self.weights))
         space = 1
         for cardinality in cardinalities:
             space *= cardinality
+        unweighted = self.base_inverse is None
         if space <= 4 * len(key) + (1 << 16):
             # Few possible combinations (generalised nodes): count them directly, no sorting.
-            direct = np.bincount(key, weights=self.weights, minlength=space).astype(np.int64)
-            return direct[key]
-        _uniques, inverse = np.unique(key, return_inverse=True)
-        inverse = inverse.ravel()
-        totals = np.bincount(inverse, weights=self.weights).astype(np.int64)
-        return totals[inverse]
+            totals = (
+                np.bincount(key, minlength=space)
+                if unweighted
+                else np.bincount(key, weights=self.weights, minlength=space).astype(np.int64)
+            )
+        else:
+            _uniques, inverse = np.unique(key, return_inverse=True)
+            key = inverse.ravel()
+            totals = (
+                np.bincount(key) if unweighted else np.bincount(key, weights=self.weights).astype(np.int64)
+            )
+        self._last = (node, key, totals)
+        return key, totals
+
+    def class_sizes(self, node: tuple[int, ...]) -> npt.NDArray[np.int64]:
+        """Size of each row's class at ``node`` (a row: a distinct base combination, index by
+        ``base_inverse``, or a record when that is None)."""
+        if not self.columns or self.n == 0:
+            return np.full(len(self.weights), self.n, dtype=np.int64)
+        key, totals = self._classes(node)
+        return totals[key]
+
+    def classes_of_k(self, node: tuple[int, ...], k: int) -> int:
+        """How many classes at ``node`` hold k or more records."""
+        if not self.columns or self.n == 0:
+            return int(self.n >= k) if self.n else 0
+        return int(np.count_nonzero(self._classes(node)[1] >= k))
 
     def suppressed(self, node: tuple[int, ...], k: int) -> int:
         sizes = self.class_sizes(node)
@@ -291,10 +330,11 @@ def k_anonymise(
     levels: Mapping[str, int] | None = None,
     search: bool = False,
     max_suppression: float = 1.0,
-) -> tuple[list[Mapping[str, Any]], KAnonymityReport]:
+) -> tuple["Release", KAnonymityReport]:
     """Generalise and suppress so every combination of quasi-identifier values occurs at least k times.
 
-    Returns the released records (copies; suppressed records left out) and a report of what was done.
+    Returns the released records (a sequence of :class:`Released` views over the input records, built as
+    they are read; suppressed records left out) and a report of what was done.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -305,9 +345,9 @@ def k_anonymise(
     qis = list(quasi_identifiers)
     chosen = [hierarchies.get(qi) or Hierarchy(qi, ("Value", "Suppressed"), (_keep, _hide)) for qi in qis]
     n = len(records)
-    columns = [_factorise(_column(records, qi), h) for qi, h in zip(qis, chosen, strict=True)]
-
-    lattice = _Lattice(columns, n)
+    columns = [_factorise(records, qi, h) for qi, h in zip(qis, chosen, strict=True)]
+    fixed = levels is not None or not search
+    lattice = _Lattice(columns, n, compress=not fixed)
     evaluated = 0
     limit = int(max_suppression * n)
 
@@ -316,7 +356,7 @@ def k_anonymise(
         evaluated += 1
         return lattice.suppressed(node, k) if n else 0
 
-    if levels is not None or not search:
+    if fixed:
         node = tuple(
             min(max((levels or {}).get(qi, 0), 0), h.height) for qi, h in zip(qis, chosen, strict=True)
         )
@@ -334,35 +374,19 @@ def k_anonymise(
         node = _search(chosen, suppressed_at, limit, loss_at)
 
     base_sizes = lattice.class_sizes(node) if n else np.zeros(0, dtype=np.int64)
-    sizes = base_sizes[lattice.base_inverse] if n else base_sizes
-    keep = sizes >= k
-    # Only generalised quasi-identifiers differ from the input; the rest is shared, not copied.
+    base_keep = base_sizes >= k
+    keep = base_keep if lattice.base_inverse is None else base_keep[lattice.base_inverse]
     kept = np.flatnonzero(keep)
-    changed_names: list[str] = []
-    changed_values: list[list[Any]] = []
+    # Only generalised quasi-identifiers differ from the input; they are kept as codes, and a released
+    # record is built when it is read (no object per record here).
+    changed: dict[str, tuple[list[Any], npt.NDArray[np.int64]]] = {}
     for qi, column, level in zip(qis, columns, node, strict=True):
         if level > 0:
             values = [None if v == SUPPRESSED else v for v in column.values[level]]
-            changed_names.append(qi)
-            changed_values.append(
-                [values[code] for code in column.lookups[level][column.codes[kept]].tolist()]
-            )
-    positions = {name: position for position, name in enumerate(changed_names)}
-    overrides = zip(*changed_values, strict=True) if changed_values else iter(lambda: (), None)
-    # Hundreds of thousands of small objects would set off the cyclic collector again and again, each
-    # time walking every input record; they hold no cycles, so it can wait until the list is built.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        released: list[Mapping[str, Any]] = [
-            Released(records[position], positions, values)
-            for position, values in zip(kept.tolist(), overrides, strict=False)
-        ]
-    finally:
-        if collecting:
-            gc.enable()
-    kept_sizes = sizes[keep]
-    classes = _count_classes(lattice, node, k) if n else 0
+            changed[qi] = (values, column.lookups[level][column.codes[kept]])
+    released = Release(records, kept, changed)
+    kept_sizes = base_sizes[base_keep]
+    classes = lattice.classes_of_k(node, k)
     distinct_after = {}
     for qi, column, level in zip(qis, columns, node, strict=True):
         kept_codes = column.lookups[level][column.codes[keep]]
@@ -406,13 +430,49 @@ def k_anonymise(
     return released, report
 
 
-def _count_classes(lattice: _Lattice, node: tuple[int, ...], k: int) -> int:
-    cardinalities = [column.cardinality[level] for column, level in zip(lattice.columns, node, strict=True)]
-    codes = [lattice.codes_at(position, level) for position, level in enumerate(node)]
-    key = _combined_key(codes, cardinalities, len(lattice.weights))
-    uniques, inverse = np.unique(key, return_inverse=True)
-    totals = np.bincount(inverse.ravel(), weights=lattice.weights)
-    return int(np.count_nonzero(totals >= k)) if len(uniques) else 0
+class Release(Sequence[Mapping[str, Any]]):
+    """The released records, in input order: the kept records' positions and, for each generalised
+    quasi-identifier, its values and each released record's code. Each record is built when read."""
+
+    def __init__(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        kept: npt.NDArray[np.int64],
+        changed: dict[str, tuple[list[Any], npt.NDArray[np.int64]]],
+    ) -> None:
+        self._records = records
+        self.kept = kept  # positions of the released records in the input
+        self._positions = {name: position for position, name in enumerate(changed)}
+        self._changed = list(changed.values())
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    def _values(self, rows: npt.NDArray[np.int64]) -> list[list[Any]]:
+        return [[values[code] for code in codes[rows].tolist()] for values, codes in self._changed]
+
+    @overload
+    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Mapping[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> Mapping[str, Any] | list[Mapping[str, Any]]:
+        if isinstance(index, slice):
+            return list(self._build(range(len(self))[index]))
+        position = range(len(self))[index]  # negative indexes, IndexError
+        return next(self._build([position]))
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return self._build(range(len(self)))
+
+    def _build(self, wanted: Sequence[int]) -> Iterator[Mapping[str, Any]]:
+        chosen = np.asarray(wanted, dtype=np.int64)
+        columns = self._values(chosen)
+        overrides = zip(*columns, strict=True) if columns else itertools.repeat(())
+        records, positions = self._records, self._positions
+        for position, values in zip(self.kept[chosen].tolist(), overrides, strict=False):
+            yield Released(records[position], positions, values)
 
 
 class Released(Mapping[str, Any]):
