@@ -103,7 +103,7 @@ def _build_once(key: str, build: Callable[[], T]) -> T:
         time.sleep(BUILD_POLL_SECONDS)
         value = cache.get(key)
         if value is not None:
-            return value  # type: ignore[no-any-return]
+            return value
         if cache.get(lock_key) is None:
             break
     return _build_and_store(key, build)

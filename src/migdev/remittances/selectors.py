@@ -470,7 +470,7 @@ def _offers_from_candidates(candidates: list[dict[str, Any]], moment: datetime.d
 def _quoted_on(row: dict[str, Any]) -> datetime.date | None:
     """The day a price was collected, or the last day of its survey quarter."""
     if row["collected_on"] is not None:
-        return row["collected_on"]  # type: ignore[no-any-return]
+        return row["collected_on"]
     parsed = quarter_or_none(row["quarter"])
     return parsed.last_day if parsed else None
 
