@@ -340,8 +340,12 @@ def assistance_create(*, actor: Any, data: AssistanceInput) -> AssistanceRequest
         if not identifier:
             reference = data.reporting_organisation.coordination_codes.filter(scheme="iati").first()
             prefix = reference.code if reference else "XM-MIGDEV"
-            identifier = f"{prefix}-LAW-TA-{AssistanceRequest.objects.count() + 1:05d}"
-        if Activity.objects.filter(iati_identifier=identifier).exists():
+            number = AssistanceRequest.objects.count() + 1
+            identifier = f"{prefix}-LAW-TA-{number:05d}"
+            while Activity.objects.filter(iati_identifier=identifier).exists():
+                number += 1
+                identifier = f"{prefix}-LAW-TA-{number:05d}"
+        elif Activity.objects.filter(iati_identifier=identifier).exists():
             raise ValidationError({"iati_identifier": _("An activity with this IATI identifier exists.")})
         activity = Activity(iati_identifier=identifier, language="en")
         _sync_activity(activity, values, data)
