@@ -50,3 +50,59 @@ def test_law_pages_are_accessible_in_each_language(
     assert_accessible(page)
     assert external_requests == []
     assert_no_console_errors(console_errors)
+
+
+@pytest.fixture
+def assistance_data() -> dict[str, int]:
+    from migdev.accounts.models import RoleDefinition, User
+    from migdev.accounts.roles import Role
+    from migdev.law.models import PartyAction
+    from migdev.law.services import load_reference
+    from tests.law.factories import make_assistance
+
+    load_reference()
+    editor = User.objects.create_user(username="law-browser-editor", password="law-browser-editor-2026!")
+    editor.roles.set(RoleDefinition.objects.filter(code=Role.EDITOR))
+    assistance = make_assistance(editor)
+    action = PartyAction.objects.filter(
+        party_list__instrument__code="SOM2000", participant_code="SEN"
+    ).first()
+    assert action is not None
+    return {"assistance": assistance.pk, "activity": assistance.activity_id, "action": action.pk}
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_assistance_and_edit_pages_are_accessible_in_each_language(
+    page: Page,
+    live_server: Any,
+    external_requests: list[str],
+    console_errors: list[str],
+    assistance_data: dict[str, int],
+    language: str,
+) -> None:
+    public = [
+        f"/{language}/law/assistance/{assistance_data['assistance']}/",
+        f"/{language}/law/countries/SEN/",
+        f"/{language}/law/instruments/SOM2000/",
+        f"/{language}/coordination/activities/{assistance_data['activity']}/",
+    ]
+    for path in public:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == language
+        assert_accessible(page)
+    page.goto(live_server.url + "/en/accounts/login/")
+    page.fill("input[name=username]", "law-browser-editor")
+    page.fill("input[name=password]", "law-browser-editor-2026!")
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state()
+    for path in (
+        f"/{language}/law/assistance/{assistance_data['assistance']}/edit/",
+        f"/{language}/law/actions/{assistance_data['action']}/edit/",
+        f"/{language}/law/instruments/C189/",
+    ):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        assert_accessible(page)
+    assert external_requests == []
+    assert_no_console_errors(console_errors)

@@ -224,6 +224,7 @@ def instrument_counts(
 
 class LawProvisionOut(Schema):
     provision: str
+    title: str = Field(description="The article's heading, else an editor's short description (says so).")
     text: str = Field(description="Quoted from the source.")
     source: str
     topics: list[str] = Field(description="Topic codes: tags by migdev's editors.")
@@ -240,6 +241,7 @@ def instrument_provisions(request: HttpRequest, code: InstrumentCode) -> list[di
     return [
         {
             "provision": p.reference,
+            "title": p.title,
             "text": p.text,
             "source": p.source,
             "topics": [topic.code for topic in p.topics.all()],

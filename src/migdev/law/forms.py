@@ -83,7 +83,7 @@ class ProvisionForm(forms.ModelForm, VersionedForm):
 
     class Meta:
         model = Provision
-        fields = ["reference", "text", "source", "topics", "gcm_objectives"]
+        fields = ["reference", "title", "text", "source", "topics", "gcm_objectives"]
 
     def _post_clean(self) -> None:
         pass

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -242,6 +243,8 @@ def load_instruments(path: Path, *, progress: Progress, user: User | None) -> Im
     created = updated = 0
     for code, (record, instrument_topics, instrument_objectives) in records.items():
         instrument, was_created = Instrument.objects.update_or_create(code=code, defaults=record)
+        if not was_created:  # the file rewrote it: an edit form opened before must not overwrite the load
+            Instrument.objects.filter(pk=instrument.pk).update(version=F("version") + 1)
         instrument.topics.set(instrument_topics)
         instrument.gcm_objectives.set(instrument_objectives)
         created += was_created
@@ -1000,9 +1003,11 @@ def load_declarations(path: Path, *, progress: Progress, user: User | None) -> I
     problems.raise_if_any(read=read)
     created = updated = 0
     for (action_pk, kind_value, text), values in wanted.items():
-        _statement, was_created = Statement.objects.update_or_create(
+        statement, was_created = Statement.objects.update_or_create(
             action_id=action_pk, kind=kind_value, text=text, defaults=values
         )
+        if not was_created:  # the file rewrote it: an edit form opened before must not overwrite the load
+            Statement.objects.filter(pk=statement.pk).update(version=F("version") + 1)
         created += was_created
         updated += not was_created
     bump_data_version()
@@ -1023,7 +1028,7 @@ DECLARATIONS = LoadFormat(
 # --- provisions tagged with topics and Global Compact objectives -------------------------------------
 
 PROVISIONS_REQUIRED = frozenset({"instrument_code", "provision", "text", "source"})
-PROVISIONS_OPTIONAL = frozenset({"topics", "gcm_objectives"})
+PROVISIONS_OPTIONAL = frozenset({"title", "topics", "gcm_objectives"})
 PROVISION_TEXT_LIMIT = 20_000
 
 
@@ -1085,7 +1090,12 @@ def load_provisions(path: Path, *, progress: Progress, user: User | None) -> Imp
         if problems.row_has_errors(number):
             continue
         wanted[key] = (
-            {"text": text, "source": source, "loaded_from": path.name[:200]},
+            {
+                "title": _text(row["title"])[:200],
+                "text": text,
+                "source": source,
+                "loaded_from": path.name[:200],
+            },
             [topics[item] for item in topic_codes],
             [objectives[int(part)] for part in numbers],
         )
@@ -1097,6 +1107,8 @@ def load_provisions(path: Path, *, progress: Progress, user: User | None) -> Imp
         provision, was_created = Provision.objects.update_or_create(
             instrument=instruments[code], reference=reference, defaults=values
         )
+        if not was_created:  # the file rewrote it: an edit form opened before must not overwrite the load
+            Provision.objects.filter(pk=provision.pk).update(version=F("version") + 1)
         provision.topics.set(provision_topics)
         provision.gcm_objectives.set(provision_objectives)
         created += was_created

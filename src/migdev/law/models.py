@@ -80,6 +80,12 @@ class Provision(VersionedModel):
     reference = models.CharField(
         _("provision"), max_length=60, help_text=_("As the instrument numbers it: Article 11(2).")
     )
+    title = models.CharField(
+        _("short title"),
+        max_length=200,
+        blank=True,
+        help_text=_("The article's own heading where it has one, else a short description by the editor."),
+    )
     text = models.TextField(_("text as quoted"))
     source = models.TextField(_("source of the text"))
     topics = models.ManyToManyField("coordination.Topic", blank=True, verbose_name=_("topics"))

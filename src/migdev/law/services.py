@@ -40,6 +40,7 @@ from migdev.reference.models import Country
 
 DATA = Path(__file__).resolve().parent / "data"
 INSTRUMENTS_FILE = DATA / "instruments.csv"
+PROVISIONS_FILE = DATA / "provisions.csv"
 
 
 def shipped_party_files() -> list[Path]:
@@ -78,6 +79,12 @@ def load_reference() -> list[str]:
             continue
         result = import_file(format_name="law-normlex", path=path)
         lines.append(f"{path.name}: {result.summary()}")
+    # Loaded once: later runs must not overwrite what editors corrected in the provisions' edit forms.
+    if Provision.objects.filter(loaded_from=PROVISIONS_FILE.name).exists():
+        lines.append(f"{PROVISIONS_FILE.name}: already loaded")
+    else:
+        result = import_file(format_name="law-provisions", path=PROVISIONS_FILE)
+        lines.append(f"{PROVISIONS_FILE.name}: {result.summary()}")
     lines.append(f"{Instrument.objects.count()} instruments, {PartyList.objects.count()} party lists")
     return lines
 
@@ -333,8 +340,12 @@ def assistance_create(*, actor: Any, data: AssistanceInput) -> AssistanceRequest
         if not identifier:
             reference = data.reporting_organisation.coordination_codes.filter(scheme="iati").first()
             prefix = reference.code if reference else "XM-MIGDEV"
-            identifier = f"{prefix}-LAW-TA-{AssistanceRequest.objects.count() + 1:05d}"
-        if Activity.objects.filter(iati_identifier=identifier).exists():
+            number = AssistanceRequest.objects.count() + 1
+            identifier = f"{prefix}-LAW-TA-{number:05d}"
+            while Activity.objects.filter(iati_identifier=identifier).exists():
+                number += 1
+                identifier = f"{prefix}-LAW-TA-{number:05d}"
+        elif Activity.objects.filter(iati_identifier=identifier).exists():
             raise ValidationError({"iati_identifier": _("An activity with this IATI identifier exists.")})
         activity = Activity(iati_identifier=identifier, language="en")
         _sync_activity(activity, values, data)
