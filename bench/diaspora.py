@@ -237,7 +237,7 @@ class Server:
     """A freshly started gunicorn serving the platform and the peer, as docs/operations.md starts it."""
 
     def __init__(self, data_dir: str, args: argparse.Namespace) -> None:
-        self.port = _free_port()
+        self.port = args.port or _free_port()
         env = {
             **os.environ,
             "MIGDEV_DATA_DIR": data_dir,
@@ -371,6 +371,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2006)
+    parser.add_argument("--port", type=int, default=0, help="the servers' port (default: a free one)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed (apt-get install wrk).")

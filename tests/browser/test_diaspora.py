@@ -146,6 +146,49 @@ def test_host_institution_edits_a_request_and_reads_its_shortlist(
     assert_no_console_errors(console_errors)
 
 
+def test_enter_in_the_request_form_saves_it(
+    page: Page, live_server: Any, external_requests: list[str], console_errors: list[str]
+) -> None:
+    """Enter in a field of the host's request form, the skills autocomplete's text box included, saves the
+    form (the autocomplete's "Find" button must not be the form's default button once scripts run)."""
+    _signed_in(page, live_server.url, "host_institution")
+    host_user = User.objects.get(username="demo_host_institution")
+    host = HostInstitution.objects.get(organisation=host_user.organisation)
+    starts = timezone.localdate() + timedelta(days=40)
+    row = services.request_create(
+        actor=host_user,
+        host=host,
+        group=Request.objects.filter(host=host).first().group,  # type: ignore[union-attr]
+        values={
+            "title": "SAMPLE: Enter saves (browser test)",
+            "objectives": "SAMPLE objectives.",
+            "skill_uris": [_a_current_skill()],
+            "sector": "health",
+            "modality": "online",
+            "duration_days": 10,
+            "starts_on": starts,
+            "ends_on": starts + timedelta(days=30),
+            "language": "fr",
+            "language_level": "B2",
+        },
+    )
+    for field, title in (("skill_1__q", "saved from the skills box"), ("title", "saved from the title")):
+        _visit(page, f"{live_server.url}/en/diaspora/requests/{row.pk}/edit/")
+        page.fill("input[name=title]", f"SAMPLE: {title} (browser test)")
+        with page.expect_navigation():
+            page.press(f"input[name={field}]", "Enter")
+        errors = page.locator(".error, [role=alert]").all_inner_texts()
+        assert page.url.endswith(f"/diaspora/requests/{row.pk}/"), (field, page.url, errors)
+        assert Request.objects.get(pk=row.pk).title == f"SAMPLE: {title} (browser test)"
+    # The autocomplete still answers as the person types.
+    _visit(page, f"{live_server.url}/en/diaspora/requests/{row.pk}/edit/")
+    with page.expect_response(lambda answer: "/skills/autocomplete/" in answer.url) as answered:
+        page.fill("input[name=skill_2__q]", "epidem")
+    assert answered.value.status == 200
+    assert external_requests == []
+    assert_no_console_errors(console_errors)
+
+
 def test_programme_officer_pages(
     page: Page, live_server: Any, external_requests: list[str], console_errors: list[str]
 ) -> None:

@@ -1,5 +1,5 @@
-"""The shortlist (hard requirements in SQL, the skills engine over those who meet them, the top N explained,
-exclusions counted by one SQL aggregate) gives exactly what the earlier all-in-Python shortlist gave:
+"""The shortlist (hard requirements over the roster cached per revision, the skills engine over those who
+meet them, the top N explained, exclusions counted per requirement) gives exactly what the earlier all-in-Python shortlist gave:
 same experts, order, scores, sub-scores, skills, days of overlap, and the same counts of experts left out
 per requirement. The earlier algorithm is kept here, in ``old_matching``, as the oracle.
 
@@ -85,6 +85,9 @@ def _pool(world: World, rng: random.Random, size: int) -> None:
     Expert.objects.filter(pk__in=withdrawn).update(consent_processing_withdrawn_at=now)
     deleted = [e.pk for e in rng.sample(experts, size // 10)]
     Expert.objects.filter(pk__in=deleted).update(status=Expert.Status.DELETED)
+    # These two writes bypass the services (to reach states quickly), so they raise the revision as the
+    # services do; tests/diaspora/test_roster_cache.py checks each service does it.
+    services.roster_changed(withdrawn + deleted)
 
 
 def _requests(world: World, rng: random.Random, count: int) -> list[Request]:

@@ -30,13 +30,12 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import QuerySet
 
+from migdev.diaspora import roster
 from migdev.diaspora.models import (
     LEVEL_RANK,
-    AvailabilityWindow,
     Expert,
-    ExpertLanguage,
     Modality,
     PrioritySector,
     Request,
@@ -320,116 +319,184 @@ def score_experts(
     return out, unknown, edition.version
 
 
-def _hard_filters(request_row: Request) -> dict[str, Q]:
-    """The hard requirements of ``request_row`` as SQL conditions on the pool (the same rules as
-    ``hard_failures``, which checks one expert in Python): each a condition an expert must meet."""
-    nobody = Q(pk__in=[])
-    modality = (
-        Q(**{f"accepts_{request_row.modality}": True}) if request_row.modality in Modality.values else nobody
-    )
+def _hard_masks(request_row: Request, data: roster.Roster) -> dict[str, np.ndarray]:
+    """The hard requirements of ``request_row`` over the cached roster (the rules of ``hard_failures``,
+    which checks one expert): for each, which experts meet it."""
+    nobody = np.zeros(data.size, dtype=bool)
+    modality = data.accepts.get(request_row.modality, nobody)
     required = LEVEL_RANK.get(request_row.language_level, 0)
-    # ``pk IN (subquery)``: the subquery runs once over its index (a correlated EXISTS runs per expert).
     language = (
-        Q(
-            pk__in=ExpertLanguage.objects.filter(
-                code=request_row.language.lower(), rank__gte=required
-            ).values("expert_id")
-        )
-        if required
-        else Q(pk__isnull=False)
+        data.ranks(request_row.language.lower()) >= required if required else np.ones(data.size, dtype=bool)
     )
     availability = (
-        Q(
-            pk__in=AvailabilityWindow.objects.filter(
-                starts_on__lte=request_row.ends_on, ends_on__gte=request_row.starts_on
-            ).values("expert_id")
-        )
+        data.available(request_row.starts_on, request_row.ends_on)
         if request_row.ends_on >= request_row.starts_on
         else nobody
     )
     conditions = {"modality": modality, "language": language, "availability": availability}
     # Checked only for experts available on some of the dates (an expert is told one reason about time).
     if request_row.modality == Modality.ON_SITE:
-        conditions["days_on_site"] = Q(days_on_site_per_year__gte=min(request_row.duration_days, 365))
+        conditions["days_on_site"] = data.days_on_site >= min(request_row.duration_days, 365)
     elif request_row.modality == Modality.ONLINE:
-        conditions["hours_online"] = Q(hours_online_per_week__gt=0)
+        conditions["hours_online"] = data.hours_online > 0
     return conditions
 
 
-ELIGIBLE = Q(
-    status=Expert.Status.ACTIVE,
-    consent_processing_at__isnull=False,
-    consent_processing_withdrawn_at__isnull=True,
-)
-
-
-def exclusion_counts(request_row: Request, pool: QuerySet[Expert]) -> tuple[int, int, dict[str, int]]:
-    """Experts in ``pool``; those left out by a hard requirement; and per requirement, how many fail it
-    (an expert may fail several). One SQL aggregate: the pool's experts counted by which requirements they
-    meet (at most 2^5 groups), so each requirement's subquery runs once; the groups' counts are added up."""
-    conditions = _hard_filters(request_row)
-    flags = {
-        f"meets_{reason}": ExpressionWrapper(condition, output_field=BooleanField())
-        for reason, condition in conditions.items()
-    }
-    groups = (
-        pool.order_by()
-        .annotate(eligible=ExpressionWrapper(ELIGIBLE, output_field=BooleanField()), **flags)
-        .values("eligible", *flags)
-        .annotate(experts=Count("pk"))
-    )
-    considered, excluded_total = 0, 0
-    by_reason = dict.fromkeys(conditions, 0)
-    for group in groups:
-        considered += group["experts"]
-        if not group["eligible"]:
-            continue
-        meets = {reason: bool(group[f"meets_{reason}"]) for reason in conditions}
-        if not all(meets.values()):
-            excluded_total += group["experts"]
-        for reason, met in meets.items():
-            # The time requirement (days on site, hours online) is told only to experts available then.
-            if not met and (reason not in ("days_on_site", "hours_online") or meets["availability"]):
-                by_reason[reason] += group["experts"]
+def _exclusions(
+    in_pool: np.ndarray, eligible: np.ndarray, conditions: dict[str, np.ndarray]
+) -> tuple[int, int, dict[str, int]]:
+    """Experts in the pool; those left out by a hard requirement; and per requirement, how many fail it
+    (an expert may fail several; the time requirement is told only to experts available then)."""
+    considered = int(in_pool.sum())
+    meets_all = np.logical_and.reduce(list(conditions.values()))
+    excluded_total = int((eligible & ~meets_all).sum())
+    by_reason = {}
+    for reason, meets in conditions.items():
+        failing = eligible & ~meets
+        if reason in ("days_on_site", "hours_online"):
+            failing &= conditions["availability"]
+        by_reason[reason] = int(failing.sum())
     return considered, excluded_total, {r: by_reason[r] for r in EXCLUSION_REASONS if by_reason.get(r)}
 
 
-def _passing_profiles(request_row: Request, pool: QuerySet[Expert]) -> list[Profile]:
-    """The experts of ``pool`` meeting every hard requirement, with what scoring reads, in two queries."""
-    passing = pool.filter(ELIGIBLE).order_by()
-    for condition in _hard_filters(request_row).values():
-        passing = passing.filter(condition)
-    rows = list(passing.values_list("pk", "languages", "occupation_uris", "skill_uris", "years_experience"))
-    spans: dict[int, list[tuple[date, date]]] = {row[0]: [] for row in rows}
-    if rows:
-        # Only windows touching the request's dates count towards the days of overlap.
-        for expert_id, first, last in (
-            AvailabilityWindow.objects.order_by()
-            .filter(
-                expert__in=passing.values("pk"),
-                starts_on__lte=request_row.ends_on,
-                ends_on__gte=request_row.starts_on,
+def _score_positions(
+    request_row: Request, data: roster.Roster, positions: np.ndarray, limit: int
+) -> tuple[list[Candidate], list[str], str | None]:
+    """``score_experts`` over the cached roster's ``positions`` (experts meeting every hard requirement):
+    the same arithmetic, on arrays built once per revision instead of per request."""
+    edition = current_edition("esco")
+    if edition is None or not len(positions):
+        # Without a taxonomy the scoring is a plain loop over exact matches: the profiles it needs.
+        profiles = [
+            Profile(int(data.pks[p]), [], [], list(data.skill_uris[p]), 0, data.windows_of(p))
+            for p in positions.tolist()
+        ]
+        scored, unknown, version = score_experts(request_row, profiles)
+        return scored[:limit], unknown, version
+    priority = 1.0 if is_priority_sector(request_row) else 0.0
+    period = (request_row.ends_on - request_row.starts_on).days + 1
+    overlaps = data.overlap_days(positions, request_row.starts_on, request_row.ends_on)
+    required = list(dict.fromkeys(request_row.skill_uris or []))
+    entry = skills_engine.matcher_for(edition)
+    n_skills = entry.matcher.n_skills
+    wanted, unknown = entry.indices(required)
+    all_skills, all_isco = data.engine_arrays(entry)
+    people = skills_matching.People(
+        skills=all_skills[positions],
+        isco=all_isco[positions],
+        # Only the request's language counts (the engine scores the columns an opening asks for).
+        language_levels=data.ranks(request_row.language.lower())[positions][:, None],
+        experience_years=data.years[positions],
+        birth_day=np.full(len(positions), skills_matching.UNKNOWN, dtype=np.int64),
+        available_from=np.full(len(positions), skills_matching.UNKNOWN, dtype=np.int64),
+        available_to=np.full(len(positions), skills_matching.UNKNOWN, dtype=np.int64),
+    )
+    required_levels = np.array([[LEVEL_RANK.get(request_row.language_level, 0)]], dtype=np.int64)
+    occupation_isco = roster.isco_codes(edition.pk, {request_row.occupation_uri})
+    openings = skills_matching.Openings(
+        essential=sp.csr_matrix(
+            (
+                np.ones(len(wanted)),
+                (np.zeros(len(wanted), dtype=np.int64), np.array(wanted, dtype=np.int64)),
+            ),
+            shape=(1, n_skills),
+        ),
+        optional=sp.csr_matrix((1, n_skills)),
+        isco=np.array(
+            [occupation_isco.get(request_row.occupation_uri, skills_matching.UNKNOWN)], dtype=np.int64
+        ),
+        required_levels=required_levels,
+        preferred_levels=required_levels.copy(),
+        experience_years=np.array([float(request_row.years_experience_wanted)]),
+        min_age=np.zeros(1),
+        country=np.array([skills_matching.UNKNOWN], dtype=np.int64),
+        start_day=np.array([(request_row.starts_on - EPOCH).days], dtype=np.int64),
+        end_day=np.array([(request_row.ends_on - EPOCH).days], dtype=np.int64),
+    )
+    requirements = skills_matching.Requirements(languages=True, country=False, dates=False, min_age=False)
+    spec = entry.matcher.specificity
+    totals, eligible = skills_matching.score_matrix(
+        people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
+    )
+    engine = np.asarray(totals[:, 0], dtype=np.float64)
+    rows = np.flatnonzero(np.asarray(eligible[:, 0]).ravel())
+    if len(rows) > limit:
+        # The scores are rounded to 4 places before ranking (ties then go to the lower id): every row
+        # whose exact score is within 0.001 of the limit-th best may round into the top, so keep those.
+        rough = ENGINE_WEIGHT * engine[rows] + AVAILABILITY_WEIGHT * overlaps[rows] / period
+        threshold = np.partition(rough, len(rough) - limit)[len(rough) - limit] - 1e-3
+        rows = rows[rough >= threshold]
+    ranked = sorted(
+        (
+            (
+                round(
+                    ENGINE_WEIGHT * float(engine[row])
+                    + AVAILABILITY_WEIGHT * int(overlaps[row]) / period
+                    + PRIORITY_WEIGHT * priority,
+                    4,
+                ),
+                int(data.pks[positions[row]]),
+                int(row),
             )
-            .values_list("expert_id", "starts_on", "ends_on")
-        ):
-            spans[expert_id].append((first, last))
-    return [
-        Profile(pk, languages or [], occupations or [], skills or [], years, spans[pk])
-        for pk, languages, occupations, skills, years in rows
-    ]
+            for row in rows.tolist()
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )[:limit]
+    wanted_uris = [u for u in required if u not in unknown]
+    # The top rows explained in one call, on their own (each row's sub-scores depend on that row only).
+    top_rows = np.array([row for _score, _pk, row in ranked], dtype=np.int64)
+    top_people = skills_matching.People(
+        skills=people.skills[top_rows],
+        isco=people.isco[top_rows],
+        language_levels=people.language_levels[top_rows],
+        experience_years=people.experience_years[top_rows],
+        birth_day=people.birth_day[top_rows],
+        available_from=people.available_from[top_rows],
+        available_to=people.available_to[top_rows],
+    )
+    details = skills_matching.explain_pairs(
+        top_people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
+    )
+    out = []
+    for (score, pk, row), detail in zip(ranked, details, strict=True):
+        parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
+        parts["availability"] = round(int(overlaps[row]) / period, 4)
+        parts["priority_sector"] = priority
+        held = set(data.skill_uris[positions[row]])
+        out.append(
+            Candidate(
+                Profile(pk, [], [], [], 0, []),
+                score,
+                parts,
+                [u for u in wanted_uris if u in held],
+                [u for u in wanted_uris if u not in held],
+                int(overlaps[row]),
+            )
+        )
+    return out, unknown, edition.version
 
 
 def shortlist(request_row: Request, pool: QuerySet[Expert], *, limit: int = 20) -> Shortlist:
     """The ranked shortlist of ``pool`` (the experts the caller may consider) for a request.
 
-    The hard requirements run in SQL; the skills engine scores only the experts who meet them; only the
-    first ``limit`` are explained and loaded as experts; the count of those left out, per requirement, is
-    one SQL aggregate."""
-    considered, excluded_total, excluded = exclusion_counts(request_row, pool)
-    scored, unknown, version = score_experts(request_row, _passing_profiles(request_row, pool), limit=limit)
-    top = scored[:limit]
-    experts = Expert.objects.only(*MATCH_FIELDS).in_bulk([c.expert.pk for c in top])
-    candidates = [replace(candidate, expert=experts[candidate.expert.pk]) for candidate in top]
+    The roster's match data is kept per process against the database's roster revision
+    (``migdev.diaspora.roster``): the hard requirements and the counts of experts left out per requirement
+    are array operations over it, the skills engine scores only the experts who meet every requirement,
+    and only the first ``limit`` are explained and loaded from the database (without encrypted fields)."""
+    for attempt in (1, 2):
+        data = roster.current()
+        in_pool = data.pool_mask(pool)
+        conditions = _hard_masks(request_row, data)
+        eligible = data.eligible & in_pool
+        considered, excluded_total, excluded = _exclusions(in_pool, eligible, conditions)
+        passing = np.flatnonzero(eligible & np.logical_and.reduce(list(conditions.values())))
+        top, unknown, version = _score_positions(request_row, data, passing, limit)
+        experts = Expert.objects.only(*MATCH_FIELDS).in_bulk([c.expert.pk for c in top])
+        if len(experts) == len(top) or attempt == 2:
+            break
+        # An expert row removed outright (no revision records that): reload the roster whole, once.
+        roster.forget()
+    candidates = [replace(c, expert=experts[c.expert.pk]) for c in top if c.expert.pk in experts]
     return Shortlist(request_row, candidates, excluded, excluded_total, considered, version, unknown)
 
 

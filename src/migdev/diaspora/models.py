@@ -155,6 +155,9 @@ class Expert(VersionedModel):
     accepts_on_site = models.BooleanField(default=False, editable=False)
     accepts_online = models.BooleanField(default=False, editable=False)
     accepts_permanent_return = models.BooleanField(default=False, editable=False)
+    # The ``RosterRevision`` value of this expert's last change that a shortlist reads (written by services
+    # only), so each process's cache of the roster reloads just the experts changed since its revision.
+    match_revision = models.BigIntegerField(default=0, editable=False, db_index=True)
     consent_processing_at = models.DateTimeField(_("consent to processing given"), null=True, blank=True)
     consent_processing_withdrawn_at = models.DateTimeField(
         _("consent to processing withdrawn"), null=True, blank=True
@@ -232,6 +235,18 @@ class ExpertLanguage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.rank}"
+
+
+class RosterRevision(models.Model):
+    """One row: a counter raised (in the writing transaction) by every change to what a shortlist reads of
+    the roster: an expert created, edited, their languages, modalities, availability, consent or status.
+    Each process checks it before a shortlist and refreshes its cached roster when it moved, so no process
+    serves a stale roster (``migdev.diaspora.roster``)."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 class AvailabilityWindow(models.Model):

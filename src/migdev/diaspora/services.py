@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +49,7 @@ from migdev.diaspora.models import (
     ReintegrationPlan,
     ReintegrationSupport,
     Request,
+    RosterRevision,
     Sector,
     Sex,
 )
@@ -172,10 +174,27 @@ def _checked_expert_values(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def roster_changed(expert_ids: Iterable[int]) -> int:
+    """Raise the roster's revision and stamp these experts with it, so every process's cached roster
+    (``migdev.diaspora.roster``) reloads them before its next shortlist. Called in the writing transaction:
+    the revision row stays locked until it commits, so revisions commit in order and a process that has
+    read revision N sees every change stamped up to N."""
+    ids = list(expert_ids)
+    with transaction.atomic():
+        if not RosterRevision.objects.filter(pk=1).update(value=F("value") + 1):
+            RosterRevision.objects.get_or_create(pk=1, defaults={"value": 1})
+        revision = RosterRevision.objects.values_list("value", flat=True).get(pk=1)
+        for start in range(0, len(ids), 2000):
+            Expert.objects.filter(pk__in=ids[start : start + 2000]).update(match_revision=revision)
+    return revision
+
+
 def refresh_match_columns(expert_ids: Iterable[int]) -> None:
-    """Write the columns the shortlist filters on in SQL (``Expert.accepts_*``, ``ExpertLanguage``) from
-    the experts' ``modalities`` and ``languages``. Every write of those two fields calls it, in the same
-    transaction; bulk loaders (the benchmark) call it once for all they wrote."""
+    """Write the columns the shortlist filters on (``Expert.accepts_*``, ``ExpertLanguage``) from the
+    experts' ``modalities`` and ``languages``, and raise the roster's revision (``roster_changed``). Every
+    write of an expert that a shortlist reads (profile, languages, modalities, availability, consent,
+    status) calls it, in the same transaction; bulk loaders (the benchmark) call it once for all they
+    wrote."""
     ids = list(expert_ids)
     by_modalities: dict[tuple[bool, bool, bool], list[int]] = {}
     rows: list[ExpertLanguage] = []
@@ -202,6 +221,7 @@ def refresh_match_columns(expert_ids: Iterable[int]) -> None:
                     accepts_on_site=on_site, accepts_online=online, accepts_permanent_return=permanent
                 )
         ExpertLanguage.objects.bulk_create(rows, batch_size=5000)
+        roster_changed(ids)
 
 
 def _checked_windows(windows: list[dict[str, Any]] | list[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -362,6 +382,7 @@ def expert_withdraw_processing_consent(
         if expert.public_consent_at and expert.public_withdrawn_at is None:
             expert.public_withdrawn_at = now
         expert.save()
+        refresh_match_columns([expert.pk])
         _audit(AuditAction.UPDATE, actor=actor, record=expert, request=request, step="consent_withdrawn")
     return expert
 

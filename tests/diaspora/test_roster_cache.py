@@ -1,0 +1,135 @@
+"""The roster each process keeps for shortlists (``migdev.diaspora.roster``) follows every write a shortlist
+reads, whichever process wrote it: each write path raises the roster's revision and stamps the expert, and
+the next shortlist (cache warm before the write) equals the earlier all-in-Python shortlist computed from
+the database (``old_matching``). A write path that forgets ``refresh_match_columns`` leaves the revision
+where it was (first assertion) and the cached roster stale (second)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from migdev.diaspora import access, matching, roster, services
+from migdev.diaspora.models import Expert, Request, RosterRevision
+from tests.diaspora.conftest import PUBLIC_HEALTH, World
+from tests.diaspora.test_shortlist_equivalence import _new, _old
+
+pytestmark = pytest.mark.django_db
+
+
+def _revision() -> int:
+    return RosterRevision.objects.get(pk=1).value
+
+
+def _same_as_the_database(world: World, row: Request) -> None:
+    for pool in (
+        lambda: access.experts_visible_to(world.officer),
+        lambda: Expert.objects.filter(group=world.programme, status=Expert.Status.ACTIVE),
+    ):
+        for limit in (1, 20):
+            assert _new(row, pool(), limit) == _old(row, pool(), limit)
+
+
+def _update(world: World, **values: Any) -> Callable[[Expert], Any]:
+    windows = values.pop("windows", None)
+
+    def write(expert: Expert) -> Any:
+        return services.expert_update(
+            actor=world.officer,
+            expert=expert,
+            expected_version=Expert.objects.get(pk=expert.pk).version,
+            values=values,
+            windows=windows,
+        )
+
+    return write
+
+
+def _withdraw(expert: Expert) -> Any:
+    return services.expert_withdraw_processing_consent(actor=expert.user, expert=expert)
+
+
+def _delete(expert: Expert) -> Any:
+    return services.expert_delete_account(actor=expert.user, expert=Expert.objects.get(pk=expert.pk))
+
+
+WRITES: dict[str, Callable[[World], Callable[[Expert], Any]]] = {
+    "edit (skills, experience)": lambda world: _update(world, skill_uris=[PUBLIC_HEALTH], years_experience=1),
+    "language change": lambda world: _update(world, languages=[{"code": "fr", "level": "A2"}]),
+    "modality change": lambda world: _update(world, modalities=["online"]),
+    "availability change": lambda world: _update(world, windows=[(date(2028, 1, 1), date(2028, 2, 1))]),
+    "days on site": lambda world: _update(world, days_on_site_per_year=5),
+    "consent withdrawn": lambda world: _withdraw,
+    "account deleted": lambda world: _delete,
+}
+
+
+@pytest.mark.parametrize("path", list(WRITES))
+def test_every_write_path_raises_the_revision_and_the_cached_roster_follows(
+    world: World, esco: object, path: str
+) -> None:
+    row = world.request_row()
+    changed = world.expert()
+    world.expert(given_name="Other", skill_uris=[PUBLIC_HEALTH])
+    _same_as_the_database(world, row)  # the cache is warm, and right
+    before = matching.shortlist(row, access.experts_visible_to(world.officer))
+    assert changed.pk in [c.expert.pk for c in before.candidates]
+    revision = _revision()
+
+    WRITES[path](world)(changed)
+
+    assert _revision() > revision, f"{path} did not raise the roster's revision"
+    assert Expert.objects.get(pk=changed.pk).match_revision == _revision()
+    _same_as_the_database(world, row)
+    after = matching.shortlist(row, access.experts_visible_to(world.officer))
+    assert after != before  # each write changes what the shortlist shows, so a stale cache shows
+
+
+def test_a_new_expert_raises_the_revision_and_joins_the_cached_roster(world: World, esco: object) -> None:
+    row = world.request_row()
+    world.expert()
+    _same_as_the_database(world, row)
+    revision = _revision()
+    added = world.expert(given_name="New")
+    assert _revision() > revision
+    assert Expert.objects.get(pk=added.pk).match_revision == _revision()
+    _same_as_the_database(world, row)
+    assert added.pk in [
+        c.expert.pk for c in matching.shortlist(row, access.experts_visible_to(world.officer)).candidates
+    ]
+
+
+def test_an_unchanged_roster_is_read_once_per_process(world: World, esco: object) -> None:
+    row = world.request_row()
+    world.expert()
+    pool = access.experts_visible_to(world.officer)
+    matching.shortlist(row, pool)
+    with CaptureQueriesContext(connection) as queries:
+        matching.shortlist(row, access.experts_visible_to(world.officer))
+    expert_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "diaspora_expert"' in q["sql"] and "skill_uris" in q["sql"]
+    ]
+    # Only the top candidates are loaded (one query), never the pool's profiles, and never an encrypted field.
+    assert len(expert_reads) == 1, expert_reads
+    assert "given_name" not in expert_reads[0] and "email" not in expert_reads[0]
+    assert len(queries.captured_queries) <= 8
+
+
+def test_a_row_removed_outright_is_dropped_from_the_cached_roster(world: World, esco: object) -> None:
+    row = world.request_row()
+    gone = world.expert()
+    kept = world.expert(given_name="Kept")
+    matching.shortlist(row, Expert.objects.all())
+    # A removal no service makes (no revision raised): the shortlist notices the row is missing and reloads.
+    Expert.objects.filter(pk=gone.pk).update(user=None)
+    gone.delete()
+    found = matching.shortlist(row, Expert.objects.all())
+    assert [c.expert.pk for c in found.candidates] == [kept.pk]
+    assert roster.current().size == 1
