@@ -82,6 +82,9 @@ def skill_links(esco: TaxonomyEdition) -> TaxonomyEdition:
     "provide patient care" (an ESCO skill-skill relation), "give injections" is narrower than
     "administer medication" (the skills pillar's hierarchy). Added before any shortlist builds the
     edition's matcher."""
+    from django.db.models import F
+
+    from migdev.skills import engine
     from migdev.skills.models import SkillBroader, SkillRelation
 
     care = Skill.objects.get(edition=esco, uri=CARE)
@@ -90,6 +93,11 @@ def skill_links(esco: TaxonomyEdition) -> TaxonomyEdition:
     injections = Skill.objects.create(edition=esco, uri=INJECTIONS, label_en="give injections")
     SkillRelation.objects.create(edition=esco, skill=wounds, related=care, relation_type="optional")
     SkillBroader.objects.create(edition=esco, narrower=injections, broader=medication)
+    # The links changed the edition, as the skills services record it: a new revision, so no matcher
+    # cached for this edition number (SQLite reuses numbers after a test's rollback) is used.
+    TaxonomyEdition.objects.filter(pk=esco.pk).update(revision=F("revision") + 1)
+    engine.clear_cache()
+    esco.refresh_from_db()
     return esco
 
 

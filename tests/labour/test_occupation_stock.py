@@ -130,6 +130,7 @@ def test_a_sample_figure_is_shown_only_as_sample(client: Client, world: World) -
     _stock("SEN", "22", 2024, 4500, sample=True)
     [row] = dashboards.brain_drain(world.officer)
     assert row.stock is not None and row.stock.is_sample and row.stock.count == 4500
+    assert row.per_thousand == 0.222  # 1 of 4,500: small, shown to three significant digits, not 0.0
     login_verified(client, world.officer)
     page = client.get("/en/labour/dashboard/brain-drain/").content.decode()
     assert "Sample data." in page and "<strong>sample data</strong>" in page

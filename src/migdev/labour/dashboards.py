@@ -262,7 +262,9 @@ class DrainRow:
         """Placements per 1,000 workers of the group in the country of origin."""
         if self.stock is None or self.stock.count <= 0:
             return None
-        return round(1000 * self.placements / self.stock.count, 2)
+        rate = 1000 * self.placements / self.stock.count
+        # Three significant digits: a handful of placements against a large stock is small, never "0.0".
+        return float(f"{rate:.3g}")
 
 
 def brain_drain(user: Any, *, lang: str = "en") -> list[DrainRow]:
