@@ -159,3 +159,16 @@ def test_search_finds_french_and_spanish_records_by_their_words(loaded: str) -> 
     assert "un-a-res-71-1-es" in {
         hit.publication.slug for hit in publications_search(None, "refugiados").hits
     }
+
+
+def test_summit_dates_in_the_page_language_and_every_place_link_named(loaded: str, client: Client) -> None:
+    french = client.get("/fr/coordination/processes/gfmd/").content.decode()
+    table = french[
+        french.index('id="summit-table"') : french.index("</table>", french.index('id="summit-table"'))
+    ]
+    assert "9 juillet 2007" in _text(table) and " Jul " not in _text(table)
+    spanish = client.get("/es/coordination/processes/gfmd/").content.decode()
+    assert "9 julio 2007" in _text(spanish)
+    # 2011 (Switzerland) has no confirmed city: its link still says something (axe: link-name).
+    assert not re.search(r"<a href=\"[^\"]*/meetings/[^\"]*\">\s*</a>", table)
+    assert "Lieu non confirmé" in table

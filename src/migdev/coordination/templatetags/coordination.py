@@ -4,6 +4,7 @@ import datetime
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from migdev.coordination.countries import country_label
@@ -26,7 +27,8 @@ def dated(value: datetime.date | None, precision: str = DatePrecision.DAY) -> st
         return str(value.year)
     if precision == DatePrecision.MONTH:
         return date_format(value, "F Y")
-    return date_format(value, "j M Y")
+    # Django's "M" has no French or Spanish form ("Jul" on a French page); those pages name the month.
+    return date_format(value, "j M Y" if (get_language() or "en").startswith("en") else "j F Y")
 
 
 @register.simple_tag
