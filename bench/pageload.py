@@ -25,7 +25,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(port: int, path: str = "/healthz", timeout: float = 90) -> None:
+def wait_for(port: int, path: str = "/healthz", timeout: float = 600) -> None:
     """Until the server answers ``path`` (not only accepts connections)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
