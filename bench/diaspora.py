@@ -16,8 +16,10 @@ Both systems are served by the same gunicorn (``migdev.gunicorn_conf``, ``--work
 with the seed, the officer's bearer token):
 
 * migdev: ``GET /api/v1/diaspora/requests/{id}/shortlist``, the API operation officers and hosts use (scope
-  check, hard requirements in SQL, counts of experts left out per requirement, the skills engine's explained
-  scores over those who meet every requirement, top 20);
+  check, the roster's match data each worker keeps against the roster revision in the database, hard
+  requirements and counts of experts left out per requirement over it, the skills engine's explained
+  scores over those who meet every requirement, top 20 loaded without encrypted fields). Cold: each worker
+  reads the whole roster on its first shortlist;
 * peer: ``GET /bench/diaspora/requests/{id}/sql-shortlist`` (bench/diaspora_bench_urls.py), a django-ninja
   operation with the same authentication and throttles running two raw SQL statements on the same tables
   and indexes (counts per requirement, and the top 20 by a linear score). It explains nothing and knows no
