@@ -56,7 +56,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labour', '0003_labourA_job_order_import'),
+        ('labour', '0004_labourF_stock_sdg1071_ledger'),
         ('reference', '0002_load_reference_data'),
     ]
 
