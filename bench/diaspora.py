@@ -435,7 +435,13 @@ def main() -> None:
         for name in runs
     }
 
-    def ratio(a: str, b: str) -> float:
+    def timed(name: str) -> bool:
+        # A phase in which no answer came back has no latency (wrk reports 0 ms): never a ratio or a pass.
+        return all(run["requests"] > 0 for run in runs[name]) and bool(runs[name])
+
+    def ratio(a: str, b: str) -> float | None:
+        if not (timed(a) and timed(b)):
+            return None
         return round(figures[a]["p95_ms"] / max(figures[b]["p95_ms"], 0.001), 2)
 
     summary = {
@@ -443,7 +449,7 @@ def main() -> None:
         "ratio_p95_migdev_over_sql_cold": ratio("migdev_cold", "raw_sql_cold"),
         "ratio_p95_migdev_warm_over_healthz": ratio("migdev_warm", "healthz"),
         "target_p95_ms": 150,
-        "migdev_warm_p95_meets_target": figures["migdev_warm"]["p95_ms"] <= 150,
+        "migdev_warm_p95_meets_target": timed("migdev_warm") and figures["migdev_warm"]["p95_ms"] <= 150,
         **figures,
         **check,
         "experts": args.experts,

@@ -594,7 +594,12 @@ def bench_http(
                 # wrk leaves requests in flight when a phase ends: let the server finish them before the next
                 drain_until = time.perf_counter() + 120
                 time.sleep(min(60.0, max(1.0, figures["max_ms"] / 1000)))
-                while http_get(port, "/healthz")[0] != 200 and time.perf_counter() < drain_until:
+                while time.perf_counter() < drain_until:
+                    try:
+                        if http_get(port, "/healthz")[0] == 200:
+                            break
+                    except OSError:  # still busy with what the phase left in flight
+                        pass
                     time.sleep(0.5)
             # the answers are what the phases measured: a 200 with candidates, the same for both sides
             status, body = http_get(port, phases["shortlist_warm"][0], seeded["token"])
@@ -667,6 +672,7 @@ def main() -> None:
     parser.add_argument("--round-job-orders", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--inprocess-job-orders", type=int, default=5, help="job orders timed in process")
+    parser.add_argument("--skip-inprocess", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-round", action="store_true")
     parser.add_argument(
@@ -713,8 +719,12 @@ def main() -> None:
             if options.data_dir:
                 seeded_file.write_text(json.dumps(seeded))
         print(f"seeded {seeded['workers_total']:,} workers in {seeded['seed_s']:.0f} s", flush=True)
-        inprocess = run_child(
-            env, data_dir, "inprocess", {**seeded, "inprocess_job_orders": options.inprocess_job_orders}
+        inprocess = (
+            None
+            if options.skip_inprocess
+            else run_child(
+                env, data_dir, "inprocess", {**seeded, "inprocess_job_orders": options.inprocess_job_orders}
+            )
         )
         print(f"in process: {inprocess}", flush=True)
         http = None if options.skip_http else bench_http(env, data_dir, seeded, options)
