@@ -133,3 +133,25 @@ def test_a_row_removed_outright_is_dropped_from_the_cached_roster(world: World, 
     found = matching.shortlist(row, Expert.objects.all())
     assert [c.expert.pk for c in found.candidates] == [kept.pk]
     assert roster.current().size == 1
+
+
+def test_a_server_warms_the_roster_before_its_workers_fork(
+    world: World, esco: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """migdev.gunicorn_conf reads the roster and builds the edition's matrix in the master: a worker's first
+    shortlist then reads no expert profile (3 s of CPU at 50,000 experts otherwise)."""
+    from migdev import gunicorn_conf
+
+    row = world.request_row()
+    world.expert()
+    roster.forget()
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)  # the test's own connection
+    gunicorn_conf.when_ready(server=None)
+
+    def no_reload(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the warmed roster was read again")
+
+    monkeypatch.setattr(roster, "_load", no_reload)
+    warmed = roster.current()
+    assert warmed.top_pk > 0 and warmed._engine, "the edition's matrix is built before the fork"
+    matching.shortlist(row, access.experts_visible_to(world.officer))
