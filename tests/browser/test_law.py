@@ -61,7 +61,10 @@ def assistance_data() -> dict[str, int]:
     from tests.law.factories import make_assistance
 
     load_reference()
-    editor = User.objects.create_user(username="law-browser-editor", password="law-browser-editor-2026!")
+    # The browser session keeps one database across tests: the editor may exist from another language's run.
+    editor = User.objects.filter(username="law-browser-editor").first() or User.objects.create_user(
+        username="law-browser-editor", password="law-browser-editor-2026!"
+    )
     editor.roles.set(RoleDefinition.objects.filter(code=Role.EDITOR))
     assistance = make_assistance(editor)
     action = PartyAction.objects.filter(
