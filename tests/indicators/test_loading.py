@@ -433,8 +433,18 @@ def test_replacing_an_edition_matches_a_python_oracle(request, atomic, seed, tmp
         roll = generator.random()
         if roll < 0.15:
             continue  # removed
-        if roll < 0.35:
-            cells = _random_cells(generator)  # changed in some column, or by chance not at all
+        if roll < 0.35:  # one column changed: the value, the status alone, the multiplier or the footnote
+            value, unit_mult, status, footnote = cells
+            which = generator.randrange(4)
+            if which == 0:
+                value = _random_cells(generator)[0]
+            elif which == 1:
+                status = generator.choice([other for other in ("", "E", "F") if other != status])
+            elif which == 2:
+                unit_mult = "" if unit_mult else "3"
+            else:
+                footnote = "" if footnote else "rev"
+            cells = (value, unit_mult, status, footnote)
         second[key] = cells
     for key in generator.sample([key for key in keys if key not in first and key[0] != "population"], 20):
         second[key] = _random_cells(generator)
