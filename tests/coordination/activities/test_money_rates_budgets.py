@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.test import Client
 from migdev.accounts.models import User
 from migdev.coordination.activities import ecb_rates, money
 from migdev.coordination.activities.iati import import_iati_bytes
+from tests.coordination.activities.test_money import near
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MONEY_FILE = FIXTURES / "iati-money-2.03.xml"
@@ -116,7 +117,8 @@ def test_a_currency_without_any_rate_has_none() -> None:
 def test_conversion_between_two_non_dollar_currencies_names_both_sources() -> None:
     conversion = money.convert(Decimal(1000), "JPY", datetime.date(2023, 5, 1), "GBP")
     jpy = Decimal("151.990275") / Decimal("1.081269")
-    assert conversion.value == Decimal(1000) / jpy * WB_GBP_2023
+    # Rounded to the cent once, at conversion (the value the transaction lists show).
+    assert conversion.value == (Decimal(1000) / jpy * WB_GBP_2023).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert conversion.rate_from is not None and conversion.rate_from.source == money.SOURCE_ECB
     assert conversion.rate_to is not None and conversion.rate_to.source == money.SOURCE_WORLD_BANK
 
@@ -158,14 +160,12 @@ def test_budgets_by_year_split_by_days_with_revised_replacing_original(loaded: N
 @pytest.mark.django_db
 def test_budgets_are_split_by_country_and_sector_percentages(loaded: None) -> None:
     by_country = budget_rows(money.money_view(None, by="country"))
-    assert by_country["NPL"] == (
-        cents((BUDGET_2023 + BUDGET_2024) * Decimal("0.7")),
-        cents(PLANNED_2024 * Decimal("0.7")),
-    )
+    assert near(by_country["NPL"][0], (BUDGET_2023 + BUDGET_2024) * Decimal("0.7"), 2)
+    assert near(by_country["NPL"][1], PLANNED_2024 * Decimal("0.7"), 1)
     assert by_country["SEN"] == (cents((BUDGET_2025 + BUDGET_2026) / 2), Decimal("0.00"))
     by_sector = budget_rows(money.money_view(None, by="sector"))
-    assert by_sector["16020"][0] == cents(
-        (BUDGET_2023 + BUDGET_2024) * Decimal("0.15") + BUDGET_2025 + BUDGET_2026
+    assert near(
+        by_sector["16020"][0], (BUDGET_2023 + BUDGET_2024) * Decimal("0.15") + BUDGET_2025 + BUDGET_2026, 4
     )
 
 

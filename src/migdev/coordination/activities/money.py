@@ -32,7 +32,7 @@ import csv
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -278,7 +278,10 @@ def convert(amount: Decimal, currency: str, value_date: datetime.date, target: s
         }
         return Conversion(None, rate_from, rate_to, year, reason)
     assert rate_from is not None and rate_to is not None
-    return Conversion(amount / rate_from.per_usd * rate_to.per_usd, rate_from, rate_to, year)
+    # Rounded to the cent here, once: the transaction lists show this value, and the rows are split from it
+    # in whole cents (split_cents), so every total equals the sum of the transactions shown.
+    value = (amount / rate_from.per_usd * rate_to.per_usd).quantize(CENT, ROUND_HALF_UP)
+    return Conversion(value, rate_from, rate_to, year)
 
 
 # --- Splitting -------------------------------------------------------------------------------------
@@ -328,6 +331,20 @@ def activity_sector_shares(activity: Activity) -> Shares:
     return _by_percentage(
         [(s.code, s.percentage) for s in activity.sectors.all() if s.vocabulary == DAC_VOCABULARY]
     )
+
+
+def split_cents(value: Decimal, shares: Shares) -> Shares:
+    """``value`` rounded to the cent, cut into whole cents by ``shares``: each part is its exact share
+    rounded down, and the cents left go one each to the parts that lost most (the earlier share on a tie),
+    so the parts add up exactly to the rounded value (largest remainder)."""
+    total = value.quantize(CENT, ROUND_HALF_UP)
+    exact = [total * share for _key, share in shares]
+    parts = [part.quantize(CENT, ROUND_FLOOR) for part in exact]
+    left = int((total - sum(parts, Decimal(0))) / CENT)
+    by_loss = sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], i))
+    for i in by_loss[:left]:
+        parts[i] += CENT
+    return [(key, part) for (key, _share), part in zip(shares, parts, strict=True)]
 
 
 def _shares(by: str, item: MoneyItem, activity: Activity, year: int) -> Shares:
@@ -598,9 +615,9 @@ class _Collector:
         return conversion
 
     def add(self, item: MoneyItem, activity: Activity, kind: str, value: Decimal, year: int) -> None:
-        for key, share in _shares(self.by, item, activity, year):
+        for key, part in split_cents(value, _shares(self.by, item, activity, year)):
             row = self.rows.setdefault(key, MoneyRow(key=key, label=""))
-            row.add(kind, value * share)
+            row.add(kind, part)
             if isinstance(item, ActivityTransaction):
                 row.transactions += 1
 
