@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE, SELF
 from csp.middleware import CSPMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import Client, RequestFactory, override_settings
 
 from migdev.core.middleware import ContentSecurityPolicyMiddleware
@@ -82,7 +82,7 @@ def _headers(
     request = RequestFactory().get(path)
     middleware = middleware_class(view)
     response = middleware(request)
-    assert response is not None
+    assert isinstance(response, HttpResponseBase)
     nonce = getattr(request, "_csp_nonce", None)
     found = {name: response.get(name) for name in (HEADER, HEADER_REPORT_ONLY)}
     if nonce:  # each request draws its own nonce: compare the policies with it taken out
