@@ -89,6 +89,7 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 
 
 SEED = 20261206
+HTTP_DISTINCT_QUERIES = 12_000  # more than the cold phase can send in --seconds at any speed seen here
 LANGUAGES = 5
 COUNTRIES = 40
 TOP_N = 20
@@ -664,11 +665,12 @@ def bench_http(
     server: dict[str, Any],
     seconds: float,
     rounds: int,
+    port: int = 0,
 ) -> dict[str, Any]:
     """Side by side under the same load, each round on a freshly started server: the search API cold (no
     answer cached) then warm (the same queries again), the cheapest endpoint (/healthz: the physical limit
     of a Django request here), and the LIKE-scan peer served by the same server."""
-    port = _HTTP.free_port()
+    port = port or _HTTP.free_port()
     command = [
         sys.executable,
         "-m",
@@ -695,8 +697,8 @@ def bench_http(
     }
     loader = _wrk_pass if shutil.which("wrk") else _thread_pass
     phases: dict[str, list[str]] = {
-        "search_cold": [_api_path(text, lang) for text, lang, _ in queries],
-        "search_warm": [_api_path(text, lang) for text, lang, _ in queries],
+        "search_cold": list(dict.fromkeys(_api_path(text, lang) for text, lang, _ in queries)),
+        "search_warm": list(dict.fromkeys(_api_path(text, lang) for text, lang, _ in queries)),
         "healthz": ["/healthz"],
         "like": [_like_path(text, lang) for text, lang, _ in queries],
     }
@@ -708,16 +710,27 @@ def bench_http(
             command, env=server_env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            _HTTP._wait_for(port)
+            _HTTP._wait_for(port, timeout=600)  # on a busy machine the boot (indexes built) takes minutes
             while _get(port, "/healthz")[0] != 200:  # the indexes are built before the workers start
                 time.sleep(0.2)
             boot.append(time.perf_counter() - started)
             time.sleep(1)  # every worker forked
             for name, paths in phases.items():
-                runs[name].append(loader(port, paths, clients, seconds))
+                run = loader(port, paths, clients, seconds)
+                run["distinct_paths"] = len(paths)
+                runs[name].append(run)
+            if runs["search_cold"][-1]["requests"] > len(phases["search_cold"]):
+                print(
+                    "warning: the cold phase sent some queries twice (raise HTTP_DISTINCT_QUERIES)",
+                    flush=True,
+                )
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # still building its indexes on a busy machine
+                process.kill()
+                process.wait()
 
     def median(name: str, key: str) -> float:
         return statistics.median(run[key] for run in runs[name])
@@ -753,6 +766,7 @@ def bench_database(
     server: dict[str, Any],
     seconds: float = 4.0,
     rounds: int = 3,
+    port: int = 0,
 ) -> dict[str, Any]:
     python = sys.executable
     with tempfile.TemporaryDirectory() as data_dir:
@@ -806,8 +820,10 @@ def bench_database(
                 raise RuntimeError(completed.stderr[-4000:])
             return completed.stdout.strip().splitlines()[-1]
 
-        queries = json.loads(child({"queries_only": True}))
-        http = bench_http(env, data_dir, queries, clients, server, seconds, rounds)
+        # The HTTP load gets its own, longer list of distinct queries (the same generator and seed): a cold
+        # phase must never send a query twice, however fast the server answers.
+        queries = json.loads(child({"queries_only": True, "requests": max(requests, HTTP_DISTINCT_QUERIES)}))
+        http = bench_http(env, data_dir, queries, clients, server, seconds, rounds, port)
         result = json.loads(child({"evaluation": evaluation}))
         result["http"] = http
     s, like = result["search"], result["like"]
@@ -856,6 +872,7 @@ def main() -> None:
     parser.add_argument("--skip-placement", action="store_true")
     parser.add_argument("--skip-evaluation", action="store_true", help="skip (4) evaluation")
     parser.add_argument("--only-search", action="store_true", help="run (1) search only")
+    parser.add_argument("--port", type=int, default=0, help="the search server's port (default: a free one)")
     options = parser.parse_args()
     if options.only_search:
         options.skip_ranking = options.skip_placement = options.skip_evaluation = True
@@ -880,6 +897,7 @@ def main() -> None:
             },
             seconds=options.seconds,
             rounds=options.rounds,
+            port=options.port,
         )
     )
     ranking = (

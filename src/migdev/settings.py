@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "migdev.core.middleware.HeadAsGetMiddleware",
     "migdev.core.middleware.RejectNulInApiInputMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "migdev.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,8 +2,15 @@
 
 from collections.abc import Callable
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy as build_csp_policy
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 
 class HeadAsGetMiddleware:
@@ -74,3 +81,68 @@ class RejectNulInApiInputMiddleware:
             if b"\x00" in body or b"\\u0000" in body.lower():
                 return "(body)"
         return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the policy built once per process instead of on every response.
+
+    django-csp builds the header from the settings on each response (twice: the policy and the report-only
+    policy), which cost a public API request about as much as its view. The header depends only on the
+    settings unless a view asked for its own policy (``csp_update``, ``csp_replace``, ``csp_override``,
+    ``csp_exempt``) or a template used the request's nonce: those responses still take django-csp's own
+    path, every other one gets the same header django-csp would build, kept until a CSP setting changes.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _CSP_RESPONSE_OVERRIDES
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response  # django-csp leaves the debug pages alone
+        for header, report_only, exempt in (
+            (CSP_HEADER, False, "_csp_exempt"),
+            (CSP_HEADER_REPORT_ONLY, True, "_csp_exempt_ro"),
+        ):
+            policy, excluded_prefixes = _settings_policy(report_only)
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded_prefixes)
+            ):
+                response[header] = policy
+        # As django-csp: a nonce asked for after the header is written is an error, not a silent no-op.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+
+_CSP_RESPONSE_OVERRIDES = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+_settings_policies: dict[bool, tuple[str, tuple[str, ...]]] = {}
+
+
+def _settings_policy(report_only: bool) -> tuple[str, tuple[str, ...]]:
+    """The header django-csp builds from the settings alone, and the path prefixes it leaves out."""
+    found = _settings_policies.get(report_only)
+    if found is None:
+        name = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+        configured = getattr(settings, name, None) or {}
+        found = (
+            build_csp_policy(report_only=report_only),
+            tuple(configured.get("EXCLUDE_URL_PREFIXES", None) or ()),
+        )
+        _settings_policies[report_only] = found
+    return found
+
+
+@receiver(setting_changed)
+def _forget_settings_policies(*, setting: str, **kwargs: object) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settings_policies.clear()
