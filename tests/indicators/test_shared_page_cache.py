@@ -60,6 +60,7 @@ def test_a_page_after_a_write_builds_the_shared_values_once(client, ims_2020, dj
     _page(client, "en", areas="USA")
     bump_data_version()
     _page(client, "en", areas="DEU")  # builds the shared values for the new version
-    # A further selection reads them: no per-country or per-edition queries of its own.
-    with django_assert_max_num_queries(12):
+    # A further selection reads them: no per-country or per-edition queries of its own (recomputing them
+    # took 48 queries; what remains is the data version, the shared cache's reads and the body's write).
+    with django_assert_max_num_queries(20):
         _page(client, "en", areas="FRA,MEX,PHL")
