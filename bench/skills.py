@@ -73,8 +73,8 @@ from migdev.skills.matching import (  # noqa: E402
 )
 from migdev.skills.placement import place_optimal, place_stable  # noqa: E402
 
-# bench/remittances.py's loopback HTTP helpers (free_port, _wait_for, _get), loaded by name: bench/ is no package
-_HTTP = importlib.import_module("remittances")
+# bench/pageload.py: the loopback HTTP helpers the page benchmarks share (free_port, wait_for), loaded by name: bench/ is no package
+_HTTP = importlib.import_module("pageload")
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -710,7 +710,7 @@ def bench_http(
             command, env=server_env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            _HTTP._wait_for(port, timeout=600)  # on a busy machine the boot (indexes built) takes minutes
+            _HTTP.wait_for(port, timeout=600)  # on a busy machine the boot (indexes built) takes minutes
             while _get(port, "/healthz")[0] != 200:  # the indexes are built before the workers start
                 time.sleep(0.2)
             boot.append(time.perf_counter() - started)
@@ -863,8 +863,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=4, help="length of each HTTP load phase")
     parser.add_argument("--rounds", type=int, default=3, help="freshly started servers (medians)")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads a worker")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (docs/operations.md: sync is the production default)")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker")
     parser.add_argument("--profiles", type=int, default=1000)
     parser.add_argument("--titles", type=int, default=300)
     parser.add_argument("--skip-database", action="store_true", help="skip (1) search and (4) evaluation")

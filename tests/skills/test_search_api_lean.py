@@ -47,6 +47,63 @@ def test_the_fast_answer_equals_the_schema_answer(esco: TaxonomyEdition, client:
             assert fast["Content-Type"] == through_schema["Content-Type"]
 
 
+# Headers only the cached answers carry: the schema path (an explicit edition) answers without them.
+CACHE_HEADERS = {"ETag", "Cache-Control"}
+
+
+@pytest.mark.parametrize("path", [SEARCH, "/api/v1/skills/skills/"])
+def test_the_fast_path_answers_byte_for_byte_as_the_schema_path(
+    esco: TaxonomyEdition, client: Client, path: str
+) -> None:
+    """Status, body and every header (security headers, CSP, Content-Language, Vary, Content-Type) equal,
+    asked in each language and with two limits, one after the other: a cache that ignored the language or
+    the limit would answer the second with the first one's body. Bad parameters: the same 422 problem."""
+    asked = [
+        {"q": "infirmiere", "lang": "fr", "limit": 5},
+        {"q": "infirmiere", "lang": "es", "limit": 5},
+        {"q": "infirmiere", "lang": "en", "limit": 5},
+        {"q": "infirmiere", "lang": "en", "limit": 7},
+        {"q": "soldador", "lang": "es"},
+        {"q": "nurse", "lang": "xx"},
+        {"q": "nurse", "limit": 0},
+        {"q": "nurse", "limit": 51},
+        {"q": ""},
+        {"q": "x" * 201},
+    ]
+    for params in asked:
+        for accept_language in ("en", "fr", "es"):
+            fast = client.get(path, params, HTTP_ACCEPT_LANGUAGE=accept_language)
+            slow = client.get(path, {**params, "edition": esco.version}, HTTP_ACCEPT_LANGUAGE=accept_language)
+            assert fast.status_code == slow.status_code, params
+            assert fast.content == slow.content, params
+            fast_headers = {name: value for name, value in fast.items() if name not in CACHE_HEADERS}
+            assert fast_headers == dict(slow.items()), params
+            assert fast_headers["Content-Language"] == accept_language
+            if fast.status_code == 200:
+                assert set(fast.json()) == {"items", "query", "language", "editions"}
+                assert fast.json()["language"] == params["lang"]
+                assert fast["Cache-Control"] == "public, max-age=300" and fast["ETag"]
+            else:
+                assert fast.status_code == 422, params
+                assert "ETag" not in fast and "Cache-Control" not in fast
+
+
+def test_the_openapi_document_still_describes_the_searches(esco: TaxonomyEdition, client: Client) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    for path in (SEARCH, "/api/v1/skills/skills/"):
+        operation = document["paths"][path]["get"]
+        assert {parameter["name"] for parameter in operation["parameters"]} == {
+            "q",
+            "lang",
+            "limit",
+            "edition",
+        }
+        schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/EscoSearchOut"}
+    answer = document["components"]["schemas"]["EscoSearchOut"]
+    assert set(answer["properties"]) == {"items", "query", "language", "editions"}
+
+
 def test_answers_carry_an_etag_and_are_not_sent_again(esco: TaxonomyEdition, client: Client) -> None:
     first = client.get(SEARCH, {"q": "nurse", "lang": "en"})
     assert first["Cache-Control"] == "public, max-age=300"
