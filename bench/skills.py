@@ -863,7 +863,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=4, help="length of each HTTP load phase")
     parser.add_argument("--rounds", type=int, default=3, help="freshly started servers (medians)")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
-    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (docs/operations.md: sync is the production default)")
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        help="gunicorn worker class (docs/operations.md: sync is the production default)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker")
     parser.add_argument("--profiles", type=int, default=1000)
     parser.add_argument("--titles", type=int, default=300)
