@@ -179,6 +179,29 @@ def _isco(uris: list[str]) -> dict[str, int]:
     }
 
 
+def _request_opening(
+    request_row: Request, n_skills: int, required_levels: np.ndarray, wanted: list[int], request_isco: int
+) -> tuple[skills_matching.Openings, skills_matching.Requirements]:
+    """The one opening a request makes for the skills engine: its skills essential, its language required at
+    its level; no age, country or date rule (availability is checked apart, on the experts' windows)."""
+    openings = skills_matching.Openings(
+        essential=sp.csr_matrix(
+            (np.ones(len(wanted)), (np.zeros(len(wanted), dtype=np.int64), np.array(wanted, dtype=np.int64))),
+            shape=(1, n_skills),
+        ),
+        optional=sp.csr_matrix((1, n_skills)),
+        isco=np.array([request_isco], dtype=np.int64),
+        required_levels=required_levels,
+        preferred_levels=required_levels.copy(),
+        experience_years=np.array([float(request_row.years_experience_wanted)]),
+        min_age=np.zeros(1),
+        country=np.array([skills_matching.UNKNOWN], dtype=np.int64),
+        start_day=np.array([(request_row.starts_on - EPOCH).days], dtype=np.int64),
+        end_day=np.array([(request_row.ends_on - EPOCH).days], dtype=np.int64),
+    )
+    return openings, skills_matching.Requirements(languages=True, country=False, dates=False, min_age=False)
+
+
 def score_experts(
     request_row: Request, experts: list[Profile], *, limit: int | None = None
 ) -> tuple[list[Candidate], list[str], str | None]:
@@ -251,23 +274,13 @@ def score_experts(
         available_from=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
         available_to=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
     )
-    essential = sp.csr_matrix(
-        (np.ones(len(wanted)), (np.zeros(len(wanted), dtype=np.int64), np.array(wanted, dtype=np.int64))),
-        shape=(1, n_skills),
+    openings, requirements = _request_opening(
+        request_row,
+        n_skills,
+        required_levels,
+        wanted,
+        isco.get(request_row.occupation_uri, skills_matching.UNKNOWN),
     )
-    openings = skills_matching.Openings(
-        essential=essential,
-        optional=sp.csr_matrix((1, n_skills)),
-        isco=np.array([isco.get(request_row.occupation_uri, skills_matching.UNKNOWN)], dtype=np.int64),
-        required_levels=required_levels,
-        preferred_levels=required_levels.copy(),
-        experience_years=np.array([float(request_row.years_experience_wanted)]),
-        min_age=np.zeros(1),
-        country=np.array([skills_matching.UNKNOWN], dtype=np.int64),
-        start_day=np.array([(request_row.starts_on - EPOCH).days], dtype=np.int64),
-        end_day=np.array([(request_row.ends_on - EPOCH).days], dtype=np.int64),
-    )
-    requirements = skills_matching.Requirements(languages=True, country=False, dates=False, min_age=False)
     spec = entry.matcher.specificity
     totals, eligible = skills_matching.score_matrix(
         people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
@@ -393,27 +406,13 @@ def _score_positions(
     )
     required_levels = np.array([[LEVEL_RANK.get(request_row.language_level, 0)]], dtype=np.int64)
     occupation_isco = roster.isco_codes(edition.pk, {request_row.occupation_uri})
-    openings = skills_matching.Openings(
-        essential=sp.csr_matrix(
-            (
-                np.ones(len(wanted)),
-                (np.zeros(len(wanted), dtype=np.int64), np.array(wanted, dtype=np.int64)),
-            ),
-            shape=(1, n_skills),
-        ),
-        optional=sp.csr_matrix((1, n_skills)),
-        isco=np.array(
-            [occupation_isco.get(request_row.occupation_uri, skills_matching.UNKNOWN)], dtype=np.int64
-        ),
-        required_levels=required_levels,
-        preferred_levels=required_levels.copy(),
-        experience_years=np.array([float(request_row.years_experience_wanted)]),
-        min_age=np.zeros(1),
-        country=np.array([skills_matching.UNKNOWN], dtype=np.int64),
-        start_day=np.array([(request_row.starts_on - EPOCH).days], dtype=np.int64),
-        end_day=np.array([(request_row.ends_on - EPOCH).days], dtype=np.int64),
+    openings, requirements = _request_opening(
+        request_row,
+        n_skills,
+        required_levels,
+        wanted,
+        occupation_isco.get(request_row.occupation_uri, skills_matching.UNKNOWN),
     )
-    requirements = skills_matching.Requirements(languages=True, country=False, dates=False, min_age=False)
     spec = entry.matcher.specificity
     totals, eligible = skills_matching.score_matrix(
         people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
