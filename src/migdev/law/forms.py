@@ -21,10 +21,13 @@ from migdev.law.models import (
 )
 from migdev.law.services import EDITABLE_INSTRUMENT_FIELDS
 
-_DATE_WIDGETS = {"widget": DateInput}
+
+class _EditForm(forms.ModelForm, VersionedForm):
+    """A law record's edit form: it reads the fields; the service checks the record whole, after the
+    version is known (so the model's own validation does not run here)."""
 
 
-class InstrumentForm(forms.ModelForm, VersionedForm):
+class _TaggedEditForm(_EditForm):
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.order_by("code"),
         required=False,
@@ -38,58 +41,35 @@ class InstrumentForm(forms.ModelForm, VersionedForm):
         label=_("Global Compact objectives"),
     )
 
+
+class InstrumentForm(_TaggedEditForm):
     class Meta:
         model = Instrument
         fields = [*EDITABLE_INSTRUMENT_FIELDS, "topics", "gcm_objectives"]
         widgets = {"adopted_on": DateInput, "entry_into_force": DateInput}
 
-    def _post_clean(self) -> None:
-        pass  # the service checks the record whole, after the version is known
 
-
-class PartyActionForm(forms.ModelForm, VersionedForm):
+class PartyActionForm(_EditForm):
     class Meta:
         model = PartyAction
         fields = ["kind", "date", "year", "raw", "note", "source"]
         widgets = {"date": DateInput}
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class StatementForm(forms.ModelForm, VersionedForm):
+class StatementForm(_EditForm):
     class Meta:
         model = Statement
         fields = ["kind", "made_on", "text", "source"]
         widgets = {"made_on": DateInput}
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class ProvisionForm(forms.ModelForm, VersionedForm):
-    topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.order_by("code"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Topics"),
-    )
-    gcm_objectives = forms.ModelMultipleChoiceField(
-        queryset=GcmObjective.objects.order_by("number"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Global Compact objectives"),
-    )
-
+class ProvisionForm(_TaggedEditForm):
     class Meta:
         model = Provision
         fields = ["reference", "title", "text", "source", "topics", "gcm_objectives"]
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class TrainingForm(forms.ModelForm, VersionedForm):
+class TrainingForm(_EditForm):
     instruments = forms.ModelMultipleChoiceField(
         queryset=Instrument.objects.order_by("code"),
         required=False,
@@ -129,9 +109,6 @@ class TrainingForm(forms.ModelForm, VersionedForm):
 
     def clean_country_iso3(self) -> str:
         return clean_country(self.cleaned_data.get("country_iso3", ""))
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class AssistanceForm(VersionedForm):
