@@ -4,7 +4,13 @@ from typing import Any
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "migdev.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from migdev.skills.search_lane import PublicSearchLane  # noqa: E402 - needs the settings configured above
+
+# The public ESCO searches are answered in front of the middleware, with the headers the stack gives them
+# (see migdev.skills.search_lane); every other request goes to Django unchanged.
+application = PublicSearchLane(django_application)
 
 
 def _warm_up() -> None:

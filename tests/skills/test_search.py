@@ -131,3 +131,57 @@ def test_label_forms_expand_masculine_feminine_writing() -> None:
     ]
     assert search.label_forms("camarero/camarera") == ["camarero", "camarera"]
     assert search.tokens("L'Infirmière des Écoles") == ["infirmiere", "ecole"]
+
+
+def _built_indexes(esco: TaxonomyEdition) -> list[search._Index]:
+    search_occupations("nurse", lang="en", limit=1, edition=esco)
+    search_skills("nurse", lang="en", limit=1, edition=esco)
+    return list(search.CACHE._indexes.values())
+
+
+def _sample_words(index: search._Index) -> list[str]:
+    """Vocabulary words and one-typo forms of them (a letter dropped, added, replaced, two swapped)."""
+    words = index.sorted_vocabulary[::97]
+    typed = []
+    for number, word in enumerate(words):
+        cut = number % max(1, len(word) - 1)
+        typed += [
+            word[:cut] + word[cut + 1 :],
+            word[:cut] + "e" + word[cut:],
+            word[:cut] + "a" + word[cut + 1 :],
+            word[:cut] + word[cut + 1 : cut + 2] + word[cut : cut + 1] + word[cut + 2 :],
+        ]
+    return words + typed
+
+
+def test_the_typo_look_up_finds_what_a_scan_of_the_vocabulary_finds(esco: TaxonomyEdition) -> None:
+    """The deleted-letter look-up against the rule it replaces: every vocabulary word of three letters or
+    more, one edit away, sharing the first or the second letter."""
+    from rapidfuzz.distance import OSA
+
+    for index in _built_indexes(esco):
+        vocabulary = [word for word in index.sorted_vocabulary if len(word) >= search.MIN_TYPO_LENGTH - 1]
+        for word in _sample_words(index):
+            if len(word) < search.MIN_TYPO_LENGTH:
+                continue
+            scanned = sorted(
+                other
+                for other in vocabulary
+                if other != word
+                and (other[0] == word[0] or other[1] == word[1])
+                and OSA.distance(word, other) <= 1
+            )
+            assert search._typo_neighbours(index, word) == scanned, word
+
+
+def test_the_isco_word_filter_never_drops_a_similar_word(esco: TaxonomyEdition) -> None:
+    """Ruling out group words by their letter counts must keep every word of similarity 80 or more."""
+    from rapidfuzz import fuzz
+
+    [index] = [built for built in _built_indexes(esco) if built.isco_vocabulary]
+    for word in _sample_words(index) + ["nurse", "nursing", "enfermero", "ingenieur", "teacher"]:
+        index.isco_similar.pop(word, None)
+        if len(word) < search.MIN_TYPO_LENGTH:
+            continue
+        scanned = frozenset(other for other in index.isco_vocabulary if fuzz.ratio(word, other) >= 80)
+        assert search._isco_similar(index, word) == scanned | search._isco_same_stem(index, word), word

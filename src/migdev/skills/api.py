@@ -145,16 +145,18 @@ _answers: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = OrderedDict()
 _answers_lock = threading.Lock()
 
 
-def _search_body(kind: str, query: EscoSearchQuery) -> tuple[bytes, str]:
+def search_answer(kind: str, q: str, lang: str, limit: int) -> tuple[bytes, str]:
+    """The public search's answer for the current editions, serialised, and its ETag: kept per query. Also
+    served by the search lane in front of the middleware (migdev.skills.search_lane)."""
     current = selectors.current_editions()
-    key = (kind, current.key, query.q, query.lang, query.limit)
+    key = (kind, current.key, q, lang, limit)
     with _answers_lock:
         found = _answers.get(key)
         if found is not None:
             _answers.move_to_end(key)
             return found
     search = selectors.search_occupations if kind == "occupation" else selectors.search_skills
-    hits = search(query.q, lang=query.lang, limit=query.limit)
+    hits = search(q, lang=lang, limit=limit)
     answer = {
         "items": [
             {
@@ -169,8 +171,8 @@ def _search_body(kind: str, query: EscoSearchQuery) -> tuple[bytes, str]:
             }
             for hit in hits
         ],
-        "query": query.q,
-        "language": query.lang,
+        "query": q,
+        "language": lang,
         "editions": list(current.attribution),
     }
     body = json.dumps(answer).encode()
@@ -183,7 +185,7 @@ def _search_body(kind: str, query: EscoSearchQuery) -> tuple[bytes, str]:
 
 
 def _search_response(request: HttpRequest, kind: str, query: EscoSearchQuery) -> HttpResponse:
-    body, etag = _search_body(kind, query)
+    body, etag = search_answer(kind, query.q, query.lang, query.limit)
     if etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
     else:

@@ -55,6 +55,7 @@ LANGUAGE_WEIGHTS = np.array([[1.0, 0.75, 0.75], [0.85, 1.0, 0.75], [0.85, 0.75, 
 CACHE_SIZE = 4096
 ISCO_SIMILAR_CACHE = 50_000
 WORD_MATCH_CACHE = 50_000
+ALPHABET = {char: column for column, char in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")}
 ISCO_STEM_MIN_LENGTH = 5
 
 
@@ -108,8 +109,8 @@ class _Index:
     entry_text: list[str] = field(default_factory=list)
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     sorted_vocabulary: list[str] = field(default_factory=list)
-    buckets: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
-    typo_windows: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
+    # a word, or the word with one letter deleted -> the vocabulary words giving it (typo look-up)
+    typo_deletions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # ISCO-08 groups: language -> normalised group tokens, per code
     isco_tokens: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     isco_vocabulary: list[str] = field(default_factory=list)
@@ -119,6 +120,8 @@ class _Index:
     isco_by_length: dict[int, list[str]] = field(default_factory=dict)
     isco_similar: dict[str, frozenset[str]] = field(default_factory=dict)
     isco_windows: dict[int, list[str]] = field(default_factory=dict)
+    # per window: its words' letter counts and lengths, to rule out most words before the exact ratio
+    isco_window_counts: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     word_matches: dict[tuple[str, bool], dict[str, float]] = field(default_factory=dict)
     unit_code_id: Any = None  # per concept: position of its unit group in isco_code_ids (or the last: none)
     minor_code_id: Any = None
@@ -158,39 +161,39 @@ class _Index:
         }
         self.posting_arrays = {word: np.asarray(ids, dtype=np.int32) for word, ids in self.postings.items()}
         self.sorted_vocabulary = sorted(self.postings)
-        buckets: dict[tuple[int, str, int], list[str]] = defaultdict(list)
+        deletions: dict[str, list[str]] = defaultdict(list)
         for word in self.sorted_vocabulary:
             if len(word) >= MIN_TYPO_LENGTH - 1:
-                buckets[(0, word[0], len(word))].append(word)
-                buckets[(1, word[1], len(word))].append(word)
-        self.buckets = dict(buckets)
-        # (position, letter, length) -> the words one letter shorter, as long, or one longer: one lookup
-        self.typo_windows = {
-            (position, letter, length): [
-                word
-                for size in (length - 1, length, length + 1)
-                for word in self.buckets.get((position, letter, size), ())
-            ]
-            for position, letter, length in {
-                (position, letter, size + delta)
-                for position, letter, size in self.buckets
-                for delta in (-1, 0, 1)
-            }
-        }
+                for variant in _one_letter_deleted(word):
+                    deletions[variant].append(word)
+        self.typo_deletions = {variant: tuple(words) for variant, words in deletions.items()}
+
+
+def _one_letter_deleted(word: str) -> set[str]:
+    """The word itself and every form of it with one letter deleted."""
+    return {word, *(word[:position] + word[position + 1 :] for position in range(len(word)))}
 
 
 def _typo_neighbours(index: _Index, word: str) -> list[str]:
-    """Vocabulary words one edit (OSA) away: looked up among words of about the same length that share the
-    first or the second letter (a typo in both of the first two letters is not caught)."""
+    """Vocabulary words one edit (OSA) away that share the first or the second letter (a typo in both of the
+    first two letters is not caught) and are at least three letters long.
+
+    Two words one edit apart (a letter added, dropped, replaced, or two neighbours swapped) always share a
+    form with at most one letter deleted from each, so the candidates are the words filed under the query
+    word's own deleted forms (symmetric deletion, as SymSpell does): a few dictionary look-ups instead of a
+    scan, each candidate then checked with the exact distance."""
     if len(word) < MIN_TYPO_LENGTH:
         return []
-    found: list[str] = []
-    for position in (0, 1):
-        window = index.typo_windows.get((position, word[position], len(word)))
-        if window:
-            matches = process.extract(word, window, scorer=OSA.distance, score_cutoff=1, limit=None)
-            found.extend(match for match, _distance, _key in matches if match != word)
-    return found
+    candidates: set[str] = set()
+    for variant in _one_letter_deleted(word):
+        candidates.update(index.typo_deletions.get(variant, ()))
+    candidates.discard(word)
+    return sorted(
+        candidate
+        for candidate in candidates
+        if (candidate[0] == word[0] or candidate[1] == word[1])
+        and OSA.distance(word, candidate, score_cutoff=1) <= 1
+    )
 
 
 def _prefix_words(vocabulary: list[str], prefix: str) -> list[str]:
@@ -243,6 +246,7 @@ def _isco_similar(index: _Index, word: str) -> frozenset[str]:
         if candidates is None:  # longer than any group word: built once here
             candidates = _isco_window(index, len(word))
             index.isco_windows[len(word)] = candidates
+        candidates = _may_reach_similarity(index, word, candidates)
         matches = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=80, limit=None)
         found = frozenset(match for match, _score, _key in matches) | _isco_same_stem(index, word)
     if len(index.isco_similar) < ISCO_SIMILAR_CACHE:
@@ -257,6 +261,29 @@ def _isco_window(index: _Index, length: int) -> list[str]:
         for size in range(max(1, (length * 2) // 3), (length * 3) // 2 + 2)
         for other in index.isco_by_length.get(size, ())
     ]
+
+
+def _letter_counts(words: list[str]) -> Any:
+    """Per word, how many times each letter or digit occurs (any other character counted in one column)."""
+    counts = np.zeros((len(words), len(ALPHABET) + 1), dtype=np.uint8)
+    for row, word in enumerate(words):
+        for char in word:
+            counts[row, ALPHABET.get(char, len(ALPHABET))] += 1
+    return counts
+
+
+def _may_reach_similarity(index: _Index, word: str, candidates: list[str]) -> list[str]:
+    """The candidates that can reach similarity 80 with ``word``. The similarity is 200 × LCS / (sum of the
+    lengths), and a longest common subsequence cannot hold more of a letter than both words have: the
+    shared letter counts bound it from above, so a word they rule out can never pass the exact test."""
+    window = index.isco_window_counts.get(len(word))
+    if window is None or len(window[0]) != len(candidates):
+        window = (_letter_counts(candidates), np.fromiter(map(len, candidates), dtype=np.int32))
+        index.isco_window_counts[len(word)] = window
+    counts, lengths = window
+    shared = np.minimum(counts, _letter_counts([word])[0]).sum(axis=1, dtype=np.int32)
+    possible = np.flatnonzero(200 * shared >= 80 * (lengths + len(word)) - 1)
+    return [candidates[position] for position in possible]
 
 
 def _isco_same_stem(index: _Index, word: str) -> frozenset[str]:
@@ -438,6 +465,10 @@ def build_occupation_index(edition_id: int, isco_edition_id: int | None) -> _Ind
         index.isco_windows = {
             length: _isco_window(index, length)
             for length in range(MIN_TYPO_LENGTH, max(by_length, default=0) + 2)
+        }
+        index.isco_window_counts = {
+            length: (_letter_counts(words), np.fromiter(map(len, words), dtype=np.int32))
+            for length, words in index.isco_windows.items()
         }
         words_to_codes: dict[str, dict[str, set[str]]] = {
             language: defaultdict(set) for language in LANGUAGES
