@@ -109,7 +109,9 @@ def test_the_shipped_file_keeps_its_identifiers_each_with_its_page() -> None:
     for entry in with_identifier:
         assert content.identifier_is_valid(entry["identifier"]), entry["slug"]
         assert entry["identifier_source"].startswith("http"), entry["slug"]
-    assert len({entry["identifier"] for entry in with_identifier}) == len(with_identifier), "one identifier, one record"
+    assert len({entry["identifier"] for entry in with_identifier}) == len(with_identifier), (
+        "one identifier, one record"
+    )
 
 
 def test_an_identifier_without_the_page_it_was_read_on_refuses_the_file(loaded: str, tmp_path: Path) -> None:
