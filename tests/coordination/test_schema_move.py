@@ -297,6 +297,7 @@ TABLES_ADDED_SINCE = {
     "coordination_activityregion",
     "coordination_activitysector",
     "coordination_activitytransaction",
+    "coordination_organisationname",  # 0018_hub5_organisation_names
 }
 
 

@@ -25,6 +25,7 @@ from migdev.coordination.models import (
     DocumentLanguage,
     Licence,
     Meeting,
+    OrganisationName,
     Process,
     Publication,
     PublicationKind,
@@ -33,6 +34,7 @@ from migdev.coordination.models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MEETINGS_FILE = DATA_DIR / "meetings.toml"
 LIBRARY_FILE = DATA_DIR / "library.toml"
+ORGANISATION_NAMES_FILE = DATA_DIR / "organisation_names.toml"
 SOURCE_MAX_LENGTH = 400
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -187,5 +189,55 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
     return len(saved)
 
 
+_NAME_LANGUAGES = {choice.value for choice in OrganisationName.Language}
+
+
+@transaction.atomic
+def load_organisation_names(path: Path = ORGANISATION_NAMES_FILE) -> int:
+    """Organisations' own French and Spanish names, each with the page it was read on. A file with a broken entry
+    (unknown language, no name, no page address, a name twice for one language) is refused whole. Names of
+    organisations the platform does not hold are skipped; names no longer in the file are removed."""
+    entries = tomllib.loads(path.read_text(encoding="utf-8"))["names"]
+    seen: set[tuple[str, str]] = set()
+    checked = []
+    for entry in entries:
+        where = f"{path.name}: {entry.get('organisation', '?')} ({entry.get('language', '?')})"
+        acronym, language = str(entry.get("organisation", "")).strip(), str(entry.get("language", ""))
+        name, short = str(entry.get("name", "")).strip(), str(entry.get("acronym", "")).strip()
+        source = str(entry.get("source", "")).strip()
+        if not acronym or language not in _NAME_LANGUAGES:
+            raise ContentFileError(
+                f"{where}: needs an organisation and a language among {sorted(_NAME_LANGUAGES)}"
+            )
+        if not name or len(name) > 200 or len(short) > 30:
+            raise ContentFileError(f"{where}: needs a name (at most 200 characters; acronym at most 30)")
+        if not _WEB_ADDRESS.fullmatch(source) or len(source) > 400:
+            raise ContentFileError(f"{where}: needs source, the address of the page the name was read on")
+        try:
+            accessed = datetime.date.fromisoformat(str(entry.get("accessed", "")))
+        except ValueError as error:
+            raise ContentFileError(f"{where}: accessed must be a date (YYYY-MM-DD)") from error
+        if (acronym, language) in seen:
+            raise ContentFileError(f"{where}: given twice")
+        seen.add((acronym, language))
+        checked.append((acronym, language, name, short, source, accessed))
+    kept: list[int] = []
+    for acronym, language, name, short, source, accessed in checked:
+        organisation = Organisation.objects.filter(acronym=acronym).order_by("pk").first()
+        if organisation is None:
+            continue
+        row, _created = OrganisationName.objects.update_or_create(
+            organisation=organisation,
+            language=language,
+            defaults={"name": name, "acronym": short, "source_url": source, "accessed": accessed},
+        )
+        kept.append(row.pk)
+    OrganisationName.objects.exclude(pk__in=kept).delete()
+    return len(kept)
+
+
 def load_hub_content() -> str:
-    return f"{load_meetings()} meetings, {load_library()} library records (reference content)"
+    return (
+        f"{load_meetings()} meetings, {load_library()} library records, "
+        f"{load_organisation_names()} organisation names in French and Spanish (reference content)"
+    )

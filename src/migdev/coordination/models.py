@@ -37,6 +37,7 @@ from migdev.coordination.common.models import (
     DatePrecision,
     FileAccess,
     GcmObjective,
+    OrganisationName,
     StoredFileMixin,
     Topic,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "DocumentLanguage",
     "FileAccess",
     "GcmObjective",
+    "OrganisationName",
     "HldPriority",
     "Hotline",
     "ISO3_HELP",

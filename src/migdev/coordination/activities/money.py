@@ -41,6 +41,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from migdev.accounts.models import Organisation
 from migdev.coordination import access
 from migdev.coordination.activities import codelists
 from migdev.coordination.activities.models import (
@@ -52,8 +53,10 @@ from migdev.coordination.activities.models import (
     BudgetType,
     TransactionType,
 )
+from migdev.coordination.common.selectors import organisation_names_in, shown_organisation_name
 from migdev.coordination.countries import country_label
 from migdev.reference.collation import collation_key
+from migdev.reference.models import name_language
 
 RATES_DIR = Path(__file__).resolve().parent / "data" / "exchange_rates"
 RATES_FILE = RATES_DIR / "API_PA.NUS.FCRF_DS2_en_csv_v2_404139.rows.csv"
@@ -502,9 +505,12 @@ class MoneyView:
     samples_left_aside: int = 0  # sample activities not counted because samples were not asked for
 
 
-def _label(by: str, key: str, organisations: dict[str, str]) -> codelists.Label:
+def _label(
+    by: str, key: str, organisations: dict[str, Organisation], names: dict[int, tuple[str, str]]
+) -> codelists.Label:
     """A row's name and its language: codelist names (sectors, regions) are English where IATI publishes
-    none in the page's language; the rest (countries, "Not specified") follow the page."""
+    none in the page's language, and so are organisations with no recorded name in it (``names``, from
+    ``organisation_names_in``); the rest (countries, "Not specified") follow the page."""
     language = (get_language() or "en").split("-")[0]
     if key == NOT_SPECIFIED:
         return codelists.Label(_("Not specified"), language)
@@ -517,7 +523,11 @@ def _label(by: str, key: str, organisations: dict[str, str]) -> codelists.Label:
     if by == "sector_group":
         return codelists.sector_group_name(key)
     if by == "organisation":
-        return codelists.Label(organisations.get(key, key), language)
+        organisation = organisations.get(key)
+        if organisation is None:
+            return codelists.Label(key, language)
+        shown = shown_organisation_name(organisation, name_language(), names)
+        return codelists.Label(shown.text, shown.lang)
     return codelists.Label(key, language)
 
 
@@ -597,7 +607,7 @@ class _Collector:
         self.rows: dict[str, MoneyRow] = {}
         self.rates: dict[tuple[str, int], Rate] = {}
         self.publishers: dict[str, set[str]] = defaultdict(set)
-        self.organisations: dict[str, str] = {}
+        self.organisations: dict[str, Organisation] = {}
         self.left_out: list[LeftOut] = []
 
     def convert(self, item: MoneyItem, activity: Activity, kind: str) -> Conversion | None:
@@ -609,7 +619,7 @@ class _Collector:
             if rate is not None and code != BASE_CURRENCY:
                 self.rates[(code, conversion.year)] = rate
         reporting = activity.reporting_organisation
-        self.organisations[str(reporting.pk)] = str(reporting.name)
+        self.organisations[str(reporting.pk)] = reporting
         edition = f" ({activity.source_edition})" if activity.source_edition else ""
         self.publishers[str(reporting.name)].add(f"{activity.source}{edition}")
         return conversion
@@ -694,8 +704,10 @@ def money_view(
             collector.add(record, activity, kind, conversion.value * share, year)
 
     rows = collector.rows
+    page_language = name_language()
+    names = organisation_names_in(page_language) if by == "organisation" and page_language != "en" else {}
     for row in rows.values():
-        named = _label(by, row.key, collector.organisations)
+        named = _label(by, row.key, collector.organisations, names)
         row.label, row.label_lang = named.text, named.lang
         row.commitments = row.commitments.quantize(CENT)
         row.spending = row.spending.quantize(CENT)

@@ -139,3 +139,40 @@ class StoredFileMixin(models.Model):
     @property
     def has_file(self) -> bool:
         return bool(self.file)
+
+
+class OrganisationName(models.Model):
+    """An organisation's own name (and acronym) in French or Spanish, as read on a page, with that page's address.
+
+    Never a translation made by migdev: an organisation without a row for a language is shown in English, marked
+    ``lang="en"``. Loaded from ``data/organisation_names.toml`` by ``content.load_organisation_names``.
+    """
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("French")
+        SPANISH = "es", _("Spanish")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="localised_names",
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    source_url = models.URLField(_("page the name was read on"), max_length=400)
+    accessed = models.DateField(_("accessed"))
+
+    class Meta:
+        ordering = ["organisation_id", "language"]
+        verbose_name = _("organisation name in another language")
+        verbose_name_plural = _("organisation names in other languages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "language"], name="organisation_name_once_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

@@ -4,11 +4,15 @@ import datetime
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from migdev.accounts.models import Organisation
+from migdev.coordination.common.selectors import organisation_names_in, shown_organisation_name
 from migdev.coordination.countries import country_label
 from migdev.coordination.models import DatePrecision, Meeting
+from migdev.reference.models import name_language
 
 register = template.Library()
 
@@ -50,3 +54,29 @@ def meeting_place(meeting: Meeting) -> str:
         for part in (meeting.city, country_label(meeting.country_iso3) if meeting.country_iso3 else "")
         if part
     )
+
+
+def _names_for_page(context: template.Context, language: str) -> dict[int, tuple[str, str]]:
+    """The page's names in ``language``, read once per request (one query however many organisations it lists)."""
+    request = context.get("request")
+    if request is None:
+        return organisation_names_in(language)
+    cache: dict[str, dict[int, tuple[str, str]]] = getattr(request, "_organisation_names", {})
+    if language not in cache:
+        cache[language] = organisation_names_in(language)
+        request._organisation_names = cache
+    return cache[language]
+
+
+@register.simple_tag(takes_context=True)
+def org_name(context: template.Context, organisation: Organisation | None, short: bool = False) -> str:
+    """An organisation's name in the page's language where it publishes one (OIM, HCR, ACNUR…); otherwise its English
+    name inside ``<span lang="en">`` on French and Spanish pages. ``short=True`` prefers the acronym."""
+    if organisation is None:
+        return ""
+    language = name_language()
+    names = {} if language == "en" else _names_for_page(context, language)
+    shown = shown_organisation_name(organisation, language, names, short=short)
+    if shown.lang:
+        return format_html('<span lang="{}">{}</span>', shown.lang, shown.text)
+    return shown.text
