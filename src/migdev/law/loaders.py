@@ -1177,11 +1177,13 @@ def load_implementations(path: Path, *, progress: Progress, user: User | None) -
     problems.raise_if_any(read=read)
     created = updated = 0
     for record in wanted.values():
-        _link, was_created = Implementation.objects.update_or_create(
+        link, was_created = Implementation.objects.update_or_create(
             policy=record["policy"],
             instrument=record["instrument"],
             defaults={"note": record["note"], "source": record["source"]},
         )
+        if not was_created:  # the file rewrote it: an edit form opened before must not overwrite the load
+            Implementation.objects.filter(pk=link.pk).update(version=F("version") + 1)
         created += was_created
         updated += not was_created
     return ImportResult(read=read, created=created, updated=updated, rejected=0)
