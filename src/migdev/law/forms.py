@@ -80,6 +80,7 @@ class ProvisionForm(_TaggedEditForm):
             "title",
             "text",
             "text_kind",
+            "quotation",
             "official_url",
             "source",
             "topics",

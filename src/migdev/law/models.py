@@ -82,8 +82,9 @@ class Provision(VersionedModel):
     topics and the Global Compact objectives it serves.
 
     ``text`` is either a plain-language summary written by migdev (``text_kind`` "summary", labelled so on
-    every page and in the API) or a short quotation of the official wording read on the page ``source``
-    names (``text_kind`` "official"). ``official_url`` is the address of the instrument's official text."""
+    every page and in the API) or the official wording (``text_kind`` "official"). ``quotation`` may add a
+    short quotation of the official wording, read on the page ``source`` names. ``official_url`` is the
+    address of the instrument's official text."""
 
     instrument = models.ForeignKey(
         Instrument, on_delete=models.CASCADE, related_name="provisions", verbose_name=_("instrument")
@@ -95,7 +96,10 @@ class Provision(VersionedModel):
         _("heading"),
         max_length=200,
         blank=True,
-        help_text=_("The article's official heading; empty where the instrument's articles have none."),
+        help_text=_(
+            "The article's official heading, as read on the page named below; empty where the article has none "
+            "or where no page read showed it."
+        ),
     )
     text = models.TextField(_("text"))
     text_kind = models.CharField(
@@ -103,6 +107,11 @@ class Provision(VersionedModel):
         max_length=8,
         choices=ProvisionTextKind.choices,
         default=ProvisionTextKind.SUMMARY,
+    )
+    quotation = models.TextField(
+        _("quotation of the official text"),
+        blank=True,
+        help_text=_("A short quotation of the official wording, exactly as read on the page named below."),
     )
     official_url = models.URLField(_("address of the official text"), max_length=300, blank=True)
     source = models.TextField(

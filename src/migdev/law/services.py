@@ -41,7 +41,9 @@ from migdev.reference.models import Country
 
 DATA = Path(__file__).resolve().parent / "data"
 INSTRUMENTS_FILE = DATA / "instruments.csv"
-PROVISIONS_FILE = DATA / "provisions.csv"
+PROVISIONS_FILE = DATA / "provisions_2026-12.csv"
+# The first shipped provisions (quotations from copies, 10 rows): replaced by PROVISIONS_FILE where unedited.
+OLD_PROVISIONS_FILE_NAME = "provisions.csv"
 
 
 def shipped_party_files() -> list[Path]:
@@ -84,6 +86,9 @@ def load_reference() -> list[str]:
     if Provision.objects.filter(loaded_from=PROVISIONS_FILE.name).exists():
         lines.append(f"{PROVISIONS_FILE.name}: already loaded")
     else:
+        # The earlier shipped file's rows that no editor changed give way to the new file's (version 1:
+        # created by the load and never saved since); an edited one stays.
+        Provision.objects.filter(loaded_from=OLD_PROVISIONS_FILE_NAME, version=1).delete()
         result = import_file(format_name="law-provisions", path=PROVISIONS_FILE)
         lines.append(f"{PROVISIONS_FILE.name}: {result.summary()}")
     lines.append(f"{Instrument.objects.count()} instruments, {PartyList.objects.count()} party lists")
