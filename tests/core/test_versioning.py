@@ -339,6 +339,15 @@ def _law_training() -> Scenario:
     return Scenario(editor, url, training, "organisers", "Ministry and IOM", "Ministry and ILO")
 
 
+def _law_implementation() -> Scenario:
+    from tests.law.factories import make_implementation
+
+    editor = _user_with(Role.EDITOR)
+    link = make_implementation()
+    url = reverse("law:implementation_edit", args=[link.pk])
+    return Scenario(editor, url, link, "note", "Transposes Article 21", "Transposes Articles 21 and 22")
+
+
 def _law_assistance() -> Scenario:
     from tests.law.factories import make_assistance
 
@@ -355,6 +364,7 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "law:provision_edit": _law_provision,
     "law:training_edit": _law_training,
     "law:assistance_edit": _law_assistance,
+    "law:implementation_edit": _law_implementation,
     "labour:scheme_edit": _labour_scheme,
     "labour:employer_edit": _labour_employer,
     "coordination:meeting_edit": _meeting,

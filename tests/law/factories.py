@@ -10,10 +10,11 @@ from typing import Any
 from django.utils import timezone
 
 from migdev.accounts.models import Organisation
-from migdev.coordination.models import Topic
+from migdev.coordination.models import MigrationPolicy, Topic
 from migdev.law import services
 from migdev.law.models import (
     AssistanceRequest,
+    Implementation,
     Instrument,
     PartyAction,
     PartyList,
@@ -121,4 +122,27 @@ def make_assistance(actor: Any, *, published: bool = True, country: str = "SEN")
             reporting_organisation=organisation,
             is_published=published,
         ),
+    )
+
+
+def make_policy(*, country: str = "SEN", published: bool = True, title: str = "") -> MigrationPolicy:
+    number = next(_numbers)
+    return MigrationPolicy.objects.create(
+        identifier=f"{country}-TEST-{number}",
+        country_iso3=country,
+        title=title or f"Law on migration no. {number} (test record)",
+        year=2011,
+        kind=MigrationPolicy.Kind.LAW,
+        direction=MigrationPolicy.Direction.BOTH,
+        domain="migrant_rights",
+        source_name="test",
+        is_published=published,
+    )
+
+
+def make_implementation(
+    policy: MigrationPolicy | None = None, instrument: Instrument | None = None
+) -> Implementation:
+    return Implementation.objects.create(
+        policy=policy or make_policy(), instrument=instrument or make_instrument(), source="test"
     )

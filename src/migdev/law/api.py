@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 
 from migdev.core.api_base import AUTH, problem
@@ -222,11 +223,24 @@ def instrument_counts(
     }
 
 
+def _english(label: Any) -> str:
+    with translation.override("en"):
+        return str(label)
+
+
 class LawProvisionOut(Schema):
     provision: str
-    title: str = Field(description="The article's heading, else an editor's short description (says so).")
-    text: str = Field(description="Quoted from the source.")
-    source: str
+    title: str = Field(
+        description="The article's official heading; empty where it has none or no page read showed it."
+    )
+    text: str = Field(description="A summary by migdev, or the official wording: text_kind says which.")
+    text_kind: str = Field(description="summary (by migdev, not the official text) or official.")
+    text_label: str = Field(description="What the text is, in words (English).")
+    quotation: str = Field(
+        description="A short quotation of the official wording, read on the page in source."
+    )
+    official_url: str = Field(description="The address of the instrument's official text.")
+    source: str = Field(description="The page on which the article number, heading and quotation were read.")
     topics: list[str] = Field(description="Topic codes: tags by migdev's editors.")
     gcm_objectives: list[int] = Field(description="Global Compact objectives: tags by migdev's editors.")
 
@@ -243,6 +257,10 @@ def instrument_provisions(request: HttpRequest, code: InstrumentCode) -> list[di
             "provision": p.reference,
             "title": p.title,
             "text": p.text,
+            "text_kind": p.text_kind,
+            "text_label": _english(p.get_text_kind_display()),
+            "quotation": p.quotation,
+            "official_url": p.official_url,
             "source": p.source,
             "topics": [topic.code for topic in p.topics.all()],
             "gcm_objectives": [objective.number for objective in p.gcm_objectives.all()],

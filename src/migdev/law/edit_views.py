@@ -21,10 +21,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from migdev.coordination.access import policy_get_for_user
+from migdev.coordination.models import MigrationPolicy
 from migdev.coordination.policies.selectors import PolicyFilters, policies_list
 from migdev.core.versioning import StaleEdit, VersionedModel, edit_conflict
 from migdev.law import access, forms, services
-from migdev.law.models import AssistanceRequest, Instrument, PartyAction, Provision, Statement, Training
+from migdev.law.models import (
+    AssistanceRequest,
+    Implementation,
+    Instrument,
+    PartyAction,
+    Provision,
+    Statement,
+    Training,
+)
 
 
 def _add_errors(form: django_forms.BaseForm, error: ValidationError) -> None:
@@ -49,9 +59,11 @@ def _model_edit(
     back: str,
     title: str,
 ) -> HttpResponse:
+    """The one create-or-edit page of the law records: ``record`` not saved yet creates one."""
     access.require_editor(request.user)
     # The form works on its own copy: validating a ModelForm writes into its instance.
-    form = form_class(request.POST or None, instance=type(record)._default_manager.get(pk=record.pk))
+    instance = record if record.pk is None else type(record)._default_manager.get(pk=record.pk)
+    form = form_class(request.POST or None, instance=instance)
     conflict = None
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_values()  # type: ignore[attr-defined]
@@ -69,6 +81,40 @@ def _model_edit(
         "law/edit.html",
         {"form": form, "title": title, "back": back, "conflict": conflict},
         status=409 if conflict else 200,
+    )
+
+
+def _model_delete(
+    request: HttpRequest,
+    *,
+    record: VersionedModel,
+    delete: Callable[..., Any],
+    back: str,
+    title: str,
+    description: str,
+) -> HttpResponse:
+    """The one removal page: a confirmation carrying the version seen; a stale removal answers 409."""
+    access.require_editor(request.user)
+    form = forms.DeleteForm(
+        request.POST if request.method == "POST" else None, initial={"version": record.version}
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(actor=request.user, expected_version=form.expected_version())
+        except StaleEdit:
+            stale = True
+            form = forms.DeleteForm(
+                initial={"version": type(record)._default_manager.get(pk=record.pk).version}
+            )
+        else:
+            messages.success(request, _("Removed."))
+            return redirect(back)
+    return render(
+        request,
+        "law/delete.html",
+        {"form": form, "title": title, "description": description, "back": back, "stale": stale},
+        status=409 if stale else 200,
     )
 
 
@@ -151,6 +197,75 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda **kw: services.training_update(training=training, **kw),
         back=reverse("law:trainings") + ("?samples=1" if training.is_sample else ""),
         title=_("Edit the training %(reference)s") % {"reference": training.reference},
+    )
+
+
+# --- Links from national laws to instruments and Global Compact objectives ---------------------------------
+
+
+def _link_back(request: HttpRequest, policy: MigrationPolicy) -> str:
+    """Back to the page the editor came from: the law country page or (by default) the policy's page."""
+    source = request.POST.get("from") or request.GET.get("from")
+    if source == "country":
+        return reverse("law:country", args=[policy.country_iso3]) + "#policies"
+    return reverse("coordination:policy_detail", args=[policy.pk])
+
+
+def _link_get(request: HttpRequest, pk: int) -> Implementation:
+    """A link the editor may reach: its law must be visible to them (policy database access)."""
+    link = get_object_or_404(Implementation.objects.select_related("instrument", "policy"), pk=pk)
+    policy_get_for_user(request.user, link.policy_id)
+    return link
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementation_new(request: HttpRequest, policy_pk: int) -> HttpResponse:
+    access.require_editor(request.user)
+    policy = policy_get_for_user(request.user, policy_pk)
+    link = Implementation(policy=policy)
+    return _model_edit(
+        request,
+        record=link,
+        form_class=forms.ImplementationForm,
+        save=lambda **kw: services.implementation_save(link=link, **kw),
+        back=_link_back(request, policy),
+        title=_("Link %(law)s to an instrument") % {"law": policy.title},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_editor(request.user)
+    link = _link_get(request, pk)
+    return _model_edit(
+        request,
+        record=link,
+        form_class=forms.ImplementationForm,
+        save=lambda **kw: services.implementation_save(link=link, **kw),
+        back=_link_back(request, link.policy),
+        title=_("Edit the link from %(law)s to %(code)s")
+        % {"law": link.policy.title, "code": link.instrument.code},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_editor(request.user)
+    link = _link_get(request, pk)
+    return _model_delete(
+        request,
+        record=link,
+        delete=lambda **kw: services.implementation_delete(link=link, **kw),
+        back=_link_back(request, link.policy),
+        title=_("Remove the link from %(law)s to %(code)s")
+        % {"law": link.policy.title, "code": link.instrument.code},
+        description=_("The law stays in the policy database; only its link to the instrument is removed."),
     )
 
 

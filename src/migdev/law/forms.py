@@ -13,6 +13,7 @@ from migdev.coordination.models import GcmObjective, MigrationPolicy, Topic
 from migdev.core.versioning import VersionedForm
 from migdev.law.models import (
     AssistanceStage,
+    Implementation,
     Instrument,
     PartyAction,
     Provision,
@@ -27,6 +28,15 @@ class _EditForm(forms.ModelForm, VersionedForm):
     version is known (so the model's own validation does not run here)."""
 
 
+def _objectives_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=GcmObjective.objects.order_by("number"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Global Compact objectives"),
+    )
+
+
 class _TaggedEditForm(_EditForm):
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.order_by("code"),
@@ -34,12 +44,7 @@ class _TaggedEditForm(_EditForm):
         widget=forms.CheckboxSelectMultiple,
         label=_("Topics"),
     )
-    gcm_objectives = forms.ModelMultipleChoiceField(
-        queryset=GcmObjective.objects.order_by("number"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Global Compact objectives"),
-    )
+    gcm_objectives = _objectives_field()
 
 
 class InstrumentForm(_TaggedEditForm):
@@ -64,9 +69,46 @@ class StatementForm(_EditForm):
 
 
 class ProvisionForm(_TaggedEditForm):
+    official_url = forms.URLField(
+        label=_("Address of the official text"), max_length=300, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = Provision
-        fields = ["reference", "title", "text", "source", "topics", "gcm_objectives"]
+        fields = [
+            "reference",
+            "title",
+            "text",
+            "text_kind",
+            "quotation",
+            "official_url",
+            "source",
+            "topics",
+            "gcm_objectives",
+        ]
+
+
+class ImplementationForm(_EditForm):
+    """A link from a national law to an instrument it implements and the Global Compact objectives it serves."""
+
+    gcm_objectives = _objectives_field()
+
+    class Meta:
+        model = Implementation
+        fields = ["instrument", "gcm_objectives", "note", "source"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instrument = self.fields["instrument"]
+        instrument.queryset = Instrument.objects.order_by("code")  # type: ignore[attr-defined]
+        instrument.label_from_instance = lambda item: f"{item.code}: {item.title}"  # type: ignore[attr-defined]
+        instrument.help_text = _(
+            "A law that serves Global Compact objectives without implementing a treaty is linked to GCM."
+        )
+
+
+class DeleteForm(VersionedForm):
+    """The confirmation of a removal: it carries the version the editor saw."""
 
 
 class TrainingForm(_EditForm):

@@ -1028,7 +1028,9 @@ DECLARATIONS = LoadFormat(
 # --- provisions tagged with topics and Global Compact objectives -------------------------------------
 
 PROVISIONS_REQUIRED = frozenset({"instrument_code", "provision", "text", "source"})
-PROVISIONS_OPTIONAL = frozenset({"title", "topics", "gcm_objectives"})
+PROVISIONS_OPTIONAL = frozenset(
+    {"title", "topics", "gcm_objectives", "text_kind", "quotation", "official_url"}
+)
 PROVISION_TEXT_LIMIT = 20_000
 
 
@@ -1036,7 +1038,7 @@ def load_provisions(path: Path, *, progress: Progress, user: User | None) -> Imp
     """``instrument_code``, ``provision`` (Article 11(2)), ``text`` (quoted from ``source``), ``source`` (where
     anyone can read that text), optional ``topics`` (codes) and ``gcm_objectives`` (1–23), ``;``-separated.
     A provision already stored is updated (text, source and tags replaced); all or nothing."""
-    from migdev.law.models import Provision
+    from migdev.law.models import Provision, ProvisionTextKind
 
     problems = ErrorCollector(path.name)
     instruments = {instrument.code: instrument for instrument in Instrument.objects.all()}
@@ -1065,6 +1067,20 @@ def load_provisions(path: Path, *, progress: Progress, user: User | None) -> Imp
         source = _text(row["source"])
         if not source:
             problems.add(number, "source", _("every row needs its source"))
+        # A text is a summary by migdev unless the file says it is the official wording.
+        text_kind = _text(row["text_kind"]).lower() or ProvisionTextKind.SUMMARY
+        if text_kind not in ProvisionTextKind.values:
+            problems.add(
+                number, "text_kind", _("“summary” (by migdev) or “official” (the instrument's own words)")
+            )
+        quotation = (row["quotation"] or "").strip()
+        if len(quotation) > PROVISION_TEXT_LIMIT:
+            problems.add(number, "quotation", _("longer than %(n)d characters") % {"n": PROVISION_TEXT_LIMIT})
+        official_url = _text(row["official_url"])
+        if official_url and not official_url.startswith("https://"):
+            problems.add(number, "official_url", _("an https:// address"))
+        elif len(official_url) > 300:
+            problems.add(number, "official_url", _("longer than %(n)d characters") % {"n": 300})
         topic_codes = [part.strip() for part in (row["topics"] or "").split(";") if part.strip()]
         unknown = [item for item in topic_codes if item not in topics]
         if unknown:
@@ -1093,6 +1109,9 @@ def load_provisions(path: Path, *, progress: Progress, user: User | None) -> Imp
             {
                 "title": _text(row["title"])[:200],
                 "text": text,
+                "text_kind": text_kind,
+                "quotation": quotation,
+                "official_url": official_url,
                 "source": source,
                 "loaded_from": path.name[:200],
             },
@@ -1119,8 +1138,9 @@ def load_provisions(path: Path, *, progress: Progress, user: User | None) -> Imp
 PROVISIONS = LoadFormat(
     name="law-provisions",
     description=gettext_lazy(
-        "Provisions of an instrument relevant to migration: instrument_code, provision, text (quoted), source, "
-        "topics and gcm_objectives (tags by migdev's editors)."
+        "Provisions of an instrument relevant to migration: instrument_code, provision, title (the official "
+        "heading), text and text_kind (summary by migdev, or official), quotation (official wording), "
+        "official_url, source (the page read), topics and gcm_objectives (tags by migdev's editors)."
     ),
     loader=load_provisions,
     permissions=("law.add_provision", "law.change_provision"),
@@ -1177,11 +1197,13 @@ def load_implementations(path: Path, *, progress: Progress, user: User | None) -
     problems.raise_if_any(read=read)
     created = updated = 0
     for record in wanted.values():
-        _link, was_created = Implementation.objects.update_or_create(
+        link, was_created = Implementation.objects.update_or_create(
             policy=record["policy"],
             instrument=record["instrument"],
             defaults={"note": record["note"], "source": record["source"]},
         )
+        if not was_created:  # the file rewrote it: an edit form opened before must not overwrite the load
+            Implementation.objects.filter(pk=link.pk).update(version=F("version") + 1)
         created += was_created
         updated += not was_created
     return ImportResult(read=read, created=created, updated=updated, rejected=0)

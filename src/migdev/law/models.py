@@ -70,9 +70,21 @@ class Instrument(VersionedModel):
         return bool(getattr(self, f"title_{name_language()}"))
 
 
+class ProvisionTextKind(models.TextChoices):
+    """What the text of a provision is: never a summary shown as the instrument's own words."""
+
+    SUMMARY = "summary", _("Summary by migdev, not the official text")
+    OFFICIAL = "official", _("Quotation of the official text")
+
+
 class Provision(VersionedModel):
-    """A provision of an instrument relevant to migration, quoted from a source anyone can read, tagged by
-    migdev's editors with the platform's topics and the Global Compact objectives it serves."""
+    """A provision of an instrument relevant to migration, tagged by migdev's editors with the platform's
+    topics and the Global Compact objectives it serves.
+
+    ``text`` is either a plain-language summary written by migdev (``text_kind`` "summary", labelled so on
+    every page and in the API) or the official wording (``text_kind`` "official"). ``quotation`` may add a
+    short quotation of the official wording, read on the page ``source`` names. ``official_url`` is the
+    address of the instrument's official text."""
 
     instrument = models.ForeignKey(
         Instrument, on_delete=models.CASCADE, related_name="provisions", verbose_name=_("instrument")
@@ -81,13 +93,31 @@ class Provision(VersionedModel):
         _("provision"), max_length=60, help_text=_("As the instrument numbers it: Article 11(2).")
     )
     title = models.CharField(
-        _("short title"),
+        _("heading"),
         max_length=200,
         blank=True,
-        help_text=_("The article's own heading where it has one, else a short description by the editor."),
+        help_text=_(
+            "The article's official heading, as read on the page named below; empty where the article has none "
+            "or where no page read showed it."
+        ),
     )
-    text = models.TextField(_("text as quoted"))
-    source = models.TextField(_("source of the text"))
+    text = models.TextField(_("text"))
+    text_kind = models.CharField(
+        _("kind of text"),
+        max_length=8,
+        choices=ProvisionTextKind.choices,
+        default=ProvisionTextKind.SUMMARY,
+    )
+    quotation = models.TextField(
+        _("quotation of the official text"),
+        blank=True,
+        help_text=_("A short quotation of the official wording, exactly as read on the page named below."),
+    )
+    official_url = models.URLField(_("address of the official text"), max_length=300, blank=True)
+    source = models.TextField(
+        _("page read"),
+        help_text=_("The page on which the article number, heading (and quotation) were read."),
+    )
     topics = models.ManyToManyField("coordination.Topic", blank=True, verbose_name=_("topics"))
     gcm_objectives = models.ManyToManyField(
         "coordination.GcmObjective", blank=True, verbose_name=_("Global Compact objectives")
@@ -289,8 +319,12 @@ class Training(VersionedModel):
         return self.women + self.men + self.sex_not_recorded
 
 
-class Implementation(models.Model):
-    """A national law or policy (the policy database) that implements an instrument, as an editor recorded it."""
+class Implementation(VersionedModel):
+    """A link from a national law or policy (the policy database) to an instrument it implements, with the
+    Global Compact objectives the law serves, as an editor recorded it.
+
+    A law that serves Global Compact objectives without implementing a binding instrument is linked to the
+    Global Compact itself (instrument ``GCM``) with those objectives."""
 
     policy = models.ForeignKey(
         "coordination.MigrationPolicy",
@@ -300,6 +334,12 @@ class Implementation(models.Model):
     )
     instrument = models.ForeignKey(
         Instrument, on_delete=models.CASCADE, related_name="implementations", verbose_name=_("instrument")
+    )
+    gcm_objectives = models.ManyToManyField(
+        "coordination.GcmObjective",
+        blank=True,
+        related_name="law_implementations",
+        verbose_name=_("Global Compact objectives"),
     )
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=200)

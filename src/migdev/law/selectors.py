@@ -21,6 +21,7 @@ from migdev.law.models import (
     CONSENT_KINDS,
     EU_CODE,
     ActionKind,
+    Implementation,
     Instrument,
     PartyAction,
     PartyList,
@@ -47,6 +48,16 @@ def instrument(code: str) -> Instrument | None:
 
 def provisions(instrument: Instrument) -> list[Provision]:
     return list(instrument.provisions.prefetch_related("topics", "gcm_objectives").order_by("pk"))
+
+
+def policy_links(policy_pk: int) -> list[Implementation]:
+    """The instruments a national law implements and the Global Compact objectives it serves."""
+    return list(
+        Implementation.objects.filter(policy_id=policy_pk)
+        .select_related("instrument")
+        .prefetch_related("gcm_objectives")
+        .order_by("instrument__code")
+    )
 
 
 def editions(instrument: Instrument) -> list[PartyList]:

@@ -28,6 +28,7 @@ from migdev.law import access
 from migdev.law.models import (
     AssistanceRequest,
     AssistanceStage,
+    Implementation,
     Instrument,
     PartyAction,
     PartyList,
@@ -40,7 +41,9 @@ from migdev.reference.models import Country
 
 DATA = Path(__file__).resolve().parent / "data"
 INSTRUMENTS_FILE = DATA / "instruments.csv"
-PROVISIONS_FILE = DATA / "provisions.csv"
+PROVISIONS_FILE = DATA / "provisions_2026-12.csv"
+# The first shipped provisions (quotations from copies, 10 rows): replaced by PROVISIONS_FILE where unedited.
+OLD_PROVISIONS_FILE_NAME = "provisions.csv"
 
 
 def shipped_party_files() -> list[Path]:
@@ -83,6 +86,9 @@ def load_reference() -> list[str]:
     if Provision.objects.filter(loaded_from=PROVISIONS_FILE.name).exists():
         lines.append(f"{PROVISIONS_FILE.name}: already loaded")
     else:
+        # The earlier shipped file's rows that no editor changed give way to the new file's (version 1:
+        # created by the load and never saved since); an edited one stays.
+        Provision.objects.filter(loaded_from=OLD_PROVISIONS_FILE_NAME, version=1).delete()
         result = import_file(format_name="law-provisions", path=PROVISIONS_FILE)
         lines.append(f"{PROVISIONS_FILE.name}: {result.summary()}")
     lines.append(f"{Instrument.objects.count()} instruments, {PartyList.objects.count()} party lists")
@@ -113,7 +119,7 @@ def _changed(record: models.Model, values: dict[str, Any]) -> dict[str, list[str
     """What an edit changes, for the audit row: the field names with their old and new values."""
     changes = {}
     for name, value in values.items():
-        before = getattr(record, name)
+        before = getattr(record, name, None)
         if before != value:
             changes[name] = [str(before), str(value)]
     return changes
@@ -129,7 +135,8 @@ def _save_edit(
     after: Callable[[], None] | None = None,
 ) -> None:
     access.require_editor(actor)
-    changes = _changed(record, values)
+    creating = record.pk is None
+    changes = _changed(record, values) if not creating else dict.fromkeys(values)
     for name, value in values.items():
         setattr(record, name, value)
     # Only what the form edits is checked field by field (imported fields may predate today's rules);
@@ -148,7 +155,12 @@ def _save_edit(
             getattr(record, name).set(list(items))
         if after is not None:
             after()
-        audit.record(action="update", actor=actor, record=record, detail={"changed": sorted(changes)})
+        audit.record(
+            action="create" if creating else "update",
+            actor=actor,
+            record=record,
+            detail={"changed": sorted(changes)},
+        )
 
 
 def instrument_update(
@@ -244,6 +256,32 @@ def training_update(
         actor=actor, record=training, values=values, expected_version=expected_version, relations=relations
     )
     return training
+
+
+def implementation_save(
+    *, actor: Any, link: Implementation, values: dict[str, Any], expected_version: int | None
+) -> Implementation:
+    """Create (``link`` not saved yet, its law set) or change a link from a national law to an instrument and
+    the Global Compact objectives it serves. One link per law and instrument."""
+    relations = {"gcm_objectives": values.pop("gcm_objectives", [])}
+    _save_edit(
+        actor=actor, record=link, values=values, expected_version=expected_version, relations=relations
+    )
+    return link
+
+
+def implementation_delete(*, actor: Any, link: Implementation, expected_version: int | None) -> None:
+    """Remove a link; refused as stale when someone changed it after the editor opened it."""
+    access.require_editor(actor)
+    with transaction.atomic():
+        claim_version(link, expected_version)
+        audit.record(
+            action="delete",
+            actor=actor,
+            record=link,
+            detail={"policy": link.policy_id, "instrument": link.instrument.code},
+        )
+        link.delete()
 
 
 # --- Technical assistance on legislation: each request is an activity of the registry -----------------------

@@ -239,13 +239,13 @@ def _policies(request: HttpRequest, iso3: str) -> list[Any]:
     from migdev.law.models import Implementation
 
     policies = list(policies_list(request.user, PolicyFilters(country_iso3=iso3))[:200])
-    links: dict[int, list[str]] = {}
+    links: dict[int, list[Implementation]] = {}
     implemented = Implementation.objects.filter(policy__in=[p.pk for p in policies]).select_related(
         "instrument"
     )
-    for link in implemented.order_by("instrument__code"):
-        links.setdefault(link.policy_id, []).append(link.instrument.code)
-    return [{"policy": policy, "implements": links.get(policy.pk, [])} for policy in policies]
+    for link in implemented.prefetch_related("gcm_objectives").order_by("instrument__code"):
+        links.setdefault(link.policy_id, []).append(link)
+    return [{"policy": policy, "links": links.get(policy.pk, [])} for policy in policies]
 
 
 def country(request: HttpRequest, iso3: str) -> HttpResponse:

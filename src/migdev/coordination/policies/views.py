@@ -86,8 +86,19 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "coordination/policies/policy_detail.html",
-        {"policy": policy, "can_edit": access.can_edit(request.user)},
+        {"policy": policy, "can_edit": access.can_edit(request.user), "law_links": _law_links(policy)},
     )
+
+
+def _law_links(policy: MigrationPolicy) -> list[Any] | None:
+    """The instruments the law implements (the migration-law module's links), where that module is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("migdev.law"):
+        return None
+    from migdev.law.selectors import policy_links
+
+    return policy_links(policy.pk)
 
 
 @require_GET
