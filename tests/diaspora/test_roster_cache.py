@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -33,6 +34,69 @@ def _same_as_the_database(world: World, row: Request) -> None:
     ):
         for limit in (1, 20):
             assert _new(row, pool(), limit) == _old(row, pool(), limit)
+
+
+def _same_as_a_full_build() -> None:
+    """The roster this process patched equals one built whole from the database: every array, the cached
+    language ranks and pools, and the skills engine's matrix and ISCO codes."""
+    patched = roster.current()
+    rows: dict[int, Any] = {}
+    roster._load(Expert.objects.all(), rows)
+    whole = roster.Roster(patched.revision, patched.top_pk, rows)
+    for name in (
+        "pks",
+        "eligible",
+        "days_on_site",
+        "hours_online",
+        "years",
+        "window_position",
+        "window_first",
+        "window_last",
+    ):
+        assert np.array_equal(getattr(patched, name), getattr(whole, name)), name
+    for name in roster.MODALITY_COLUMNS:
+        assert np.array_equal(patched.accepts[name], whole.accepts[name]), name
+    assert patched.skill_uris == whole.skill_uris and patched.occupation_uris == whole.occupation_uris
+    assert patched._ranks, "the language ranks were derived before the write"
+    for code, ranks in patched._ranks.items():
+        assert np.array_equal(ranks, whole.ranks(code)), code
+    assert patched._pools, "the pools were cached before the write"
+    for mask, query in patched._pools.values():
+        assert np.array_equal(mask, whole.pool_mask(query)), query
+    assert patched._engine, "the engine's matrix was built before the write"
+    for entry, skills, codes in patched._engine.values():
+        full_skills, full_codes = whole.engine_arrays(entry)
+        assert np.array_equal(codes, full_codes)
+        assert skills.shape == full_skills.shape
+        assert np.array_equal(skills.indptr, full_skills.indptr)
+        assert np.array_equal(skills.indices, full_skills.indices)
+        assert np.array_equal(skills.data, full_skills.data)
+
+
+def _patched_only(monkeypatch: pytest.MonkeyPatch) -> roster.Roster:
+    """The next roster, which must be patched from the one before: building one whole is refused."""
+
+    def whole(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the roster was built whole again after a write of one expert")
+
+    with monkeypatch.context() as scope:
+        scope.setattr(roster.Roster, "__init__", whole)
+        return roster.current()
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many expert rows each roster read loads from now on."""
+    loaded: list[int] = []
+    read = roster._load
+
+    def counted(experts: Any, into: dict[int, Any]) -> None:
+        fresh: dict[int, Any] = {}
+        read(experts, fresh)
+        loaded.append(len(fresh))
+        into.update(fresh)
+
+    monkeypatch.setattr(roster, "_load", counted)
+    return loaded
 
 
 def _update(world: World, **values: Any) -> Callable[[Expert], Any]:
@@ -71,9 +135,10 @@ WRITES: dict[str, Callable[[World], Callable[[Expert], Any]]] = {
 
 @pytest.mark.parametrize("path", list(WRITES))
 def test_every_write_path_raises_the_revision_and_the_cached_roster_follows(
-    world: World, esco: object, path: str
+    world: World, esco: object, path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     row = world.request_row()
+    world.expert(given_name="First", languages=[{"code": "en", "level": "C2"}])
     changed = world.expert()
     world.expert(given_name="Other", skill_uris=[PUBLIC_HEALTH])
     _same_as_the_database(world, row)  # the cache is warm, and right
@@ -85,19 +150,30 @@ def test_every_write_path_raises_the_revision_and_the_cached_roster_follows(
 
     assert _revision() > revision, f"{path} did not raise the roster's revision"
     assert Expert.objects.get(pk=changed.pk).match_revision == _revision()
+    loaded = _reads(monkeypatch)
+    _patched_only(monkeypatch)
+    assert loaded == [1], f"{path}: the roster read {loaded} rows (only the changed expert is read again)"
+    _same_as_a_full_build()
     _same_as_the_database(world, row)
     after = matching.shortlist(row, access.experts_visible_to(world.officer))
     assert after != before  # each write changes what the shortlist shows, so a stale cache shows
 
 
-def test_a_new_expert_raises_the_revision_and_joins_the_cached_roster(world: World, esco: object) -> None:
+def test_a_new_expert_raises_the_revision_and_joins_the_cached_roster(
+    world: World, esco: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     row = world.request_row()
     world.expert()
+    world.expert(given_name="Second", windows=[(date(2027, 3, 5), date(2027, 3, 20))])
     _same_as_the_database(world, row)
     revision = _revision()
-    added = world.expert(given_name="New")
+    added = world.expert(given_name="New", windows=[(date(2027, 4, 1), date(2027, 4, 9))])
     assert _revision() > revision
     assert Expert.objects.get(pk=added.pk).match_revision == _revision()
+    loaded = _reads(monkeypatch)
+    assert _patched_only(monkeypatch).size == 3
+    assert loaded == [1], loaded
+    _same_as_a_full_build()
     _same_as_the_database(world, row)
     assert added.pk in [
         c.expert.pk for c in matching.shortlist(row, access.experts_visible_to(world.officer)).candidates

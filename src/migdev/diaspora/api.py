@@ -405,7 +405,7 @@ def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
             for c in result.candidates
         ],
         "weights": matching.WEIGHTS,
-        "priority_sector": matching.is_priority_sector(row),
+        "priority_sector": result.priority_sector,
         "method": "score = 0.7 x skills engine total (skills 0.6, occupation 0.15, languages 0.15, experience "
         "0.1) + 0.2 x share of the request's dates the expert is available + 0.1 x priority_sector (1 when "
         "the government of the host's country set the request's sector as a priority); hard requirements: "

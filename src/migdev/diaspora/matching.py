@@ -100,6 +100,7 @@ class Shortlist:
     considered: int
     edition_version: str | None
     unknown_skills: list[str]
+    priority_sector: bool = False  # the government of the host's country set the request's sector as one
 
 
 def _windows(expert: Expert | Profile) -> list[tuple[date, date]]:
@@ -373,11 +374,19 @@ def _exclusions(
 
 
 def _score_positions(
-    request_row: Request, data: roster.Roster, positions: np.ndarray, limit: int
+    request_row: Request,
+    data: roster.Roster,
+    positions: np.ndarray,
+    limit: int,
+    priority: float,
+    esco: tuple[int, int] | None,
 ) -> tuple[list[Candidate], list[str], str | None]:
     """``score_experts`` over the cached roster's ``positions`` (experts meeting every hard requirement):
-    the same arithmetic, on arrays built once per revision instead of per request."""
-    edition = current_edition("esco")
+    the same arithmetic, on arrays built once per revision instead of per request. ``esco`` is the current
+    ESCO edition's (id, revision) read with the roster's revision: when the roster keeps that edition's
+    matcher, no query asks for them again."""
+    kept = data.edition_at(esco)
+    edition = kept[0] if kept is not None else current_edition("esco")
     if edition is None or not len(positions):
         # Without a taxonomy the scoring is a plain loop over exact matches: the profiles it needs.
         profiles = [
@@ -386,11 +395,12 @@ def _score_positions(
         ]
         scored, unknown, version = score_experts(request_row, profiles)
         return scored[:limit], unknown, version
-    priority = 1.0 if is_priority_sector(request_row) else 0.0
     period = (request_row.ends_on - request_row.starts_on).days + 1
     overlaps = data.overlap_days(positions, request_row.starts_on, request_row.ends_on)
     required = list(dict.fromkeys(request_row.skill_uris or []))
-    entry = skills_engine.matcher_for(edition)
+    entry = kept[1] if kept is not None else skills_engine.matcher_for(edition)
+    if kept is None and esco == (edition.pk, entry.revision):
+        data.keep_edition(edition, entry)
     n_skills = entry.matcher.n_skills
     wanted, unknown = entry.indices(required)
     all_skills, all_isco = data.engine_arrays(entry)
@@ -405,13 +415,8 @@ def _score_positions(
         available_to=np.full(len(positions), skills_matching.UNKNOWN, dtype=np.int64),
     )
     required_levels = np.array([[LEVEL_RANK.get(request_row.language_level, 0)]], dtype=np.int64)
-    occupation_isco = roster.isco_codes(edition.pk, {request_row.occupation_uri})
     openings, requirements = _request_opening(
-        request_row,
-        n_skills,
-        required_levels,
-        wanted,
-        occupation_isco.get(request_row.occupation_uri, skills_matching.UNKNOWN),
+        request_row, n_skills, required_levels, wanted, data.isco_of(entry, request_row.occupation_uri)
     )
     spec = entry.matcher.specificity
     totals, eligible = skills_matching.score_matrix(
@@ -482,21 +487,26 @@ def shortlist(request_row: Request, pool: QuerySet[Expert], *, limit: int = 20) 
     (``migdev.diaspora.roster``): the hard requirements and the counts of experts left out per requirement
     are array operations over it, the skills engine scores only the experts who meet every requirement,
     and only the first ``limit`` are explained and loaded from the database (without encrypted fields)."""
+    priority = is_priority_sector(request_row)
     for attempt in (1, 2):
-        data = roster.current()
+        data, esco = roster.snapshot()
         in_pool = data.pool_mask(pool)
         conditions = _hard_masks(request_row, data)
         eligible = data.eligible & in_pool
         considered, excluded_total, excluded = _exclusions(in_pool, eligible, conditions)
         passing = np.flatnonzero(eligible & np.logical_and.reduce(list(conditions.values())))
-        top, unknown, version = _score_positions(request_row, data, passing, limit)
+        top, unknown, version = _score_positions(
+            request_row, data, passing, limit, 1.0 if priority else 0.0, esco
+        )
         experts = Expert.objects.only(*MATCH_FIELDS).in_bulk([c.expert.pk for c in top])
         if len(experts) == len(top) or attempt == 2:
             break
         # An expert row removed outright (no revision records that): reload the roster whole, once.
         roster.forget()
     candidates = [replace(c, expert=experts[c.expert.pk]) for c in top if c.expert.pk in experts]
-    return Shortlist(request_row, candidates, excluded, excluded_total, considered, version, unknown)
+    return Shortlist(
+        request_row, candidates, excluded, excluded_total, considered, version, unknown, priority
+    )
 
 
 def score_for(request_row: Request, expert: Expert) -> float:

@@ -11,7 +11,10 @@ Multi-process safety: every change a shortlist reads raises ``RosterRevision`` a
 touched with the new value (``services.refresh_match_columns`` → ``roster_changed``, in the writing
 transaction). Before each shortlist, one query reads the revision and the highest expert id; if either
 moved, the process reloads the experts stamped after its revision (and any id above its highest, written
-in bulk without a stamp) and rebuilds its arrays. A process therefore never serves a roster older than the
+in bulk without a stamp) and patches its arrays at their positions (``Roster.patched``: the language ranks,
+cached pools and the engine's matrix too), so a write costs each process a few rows, not the whole roster.
+The same query reads the current ESCO edition's id and revision, so a shortlist finds the skills engine's
+matcher without asking again. A process therefore never serves a roster older than the
 last committed change, whichever process wrote it. Tests: ``tests/diaspora/test_roster_cache.py``.
 
 The pool a caller may consider (``access.experts_visible_to`` or the host's programme) is still a query;
@@ -34,7 +37,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from migdev.diaspora.models import AvailabilityWindow, Expert, ExpertLanguage, RosterRevision
 from migdev.skills import matching as skills_matching
 from migdev.skills.engine import EditionMatcher
-from migdev.skills.models import Occupation
+from migdev.skills.models import Occupation, TaxonomyEdition
 
 # Who may be shortlisted at all; the pool decides whom the caller may consider.
 ELIGIBLE = Q(
@@ -45,6 +48,7 @@ ELIGIBLE = Q(
 MODALITY_COLUMNS = ("on_site", "online", "permanent_return")
 _CHUNK = 2000
 _POOLS_KEPT = 256
+_ISCO_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,101 @@ class Roster:
         self.window_first, self.window_last = spans[:, 0].copy(), spans[:, 1].copy()
         # Derived on first use at this revision (idempotent, so a race computes twice at worst).
         self._ranks: dict[str, np.ndarray] = {}
-        self._pools: dict[tuple[str, tuple[Any, ...]], np.ndarray] = {}
-        self._engine: dict[tuple[int, int], tuple[sp.csr_matrix, np.ndarray]] = {}
+        self._pools: dict[tuple[str, tuple[Any, ...]], tuple[np.ndarray, QuerySet[Any]]] = {}
+        self._engine: dict[tuple[int, int], tuple[EditionMatcher, sp.csr_matrix, np.ndarray]] = {}
+        self._isco: dict[tuple[int, int, str], int] = {}
+        self._editions: dict[tuple[int, int], tuple[TaxonomyEdition, EditionMatcher]] = {}
+
+    def patched(self, revision: int, top_pk: int, changed: dict[int, _Row]) -> Roster | None:
+        """This roster with the rows of ``changed`` replaced (or appended, for ids above every id held), at
+        ``revision``: the arrays are copied and patched at the changed positions, and what was derived at
+        this revision (language ranks, cached pools, the engine's matrix) is patched too, instead of being
+        built again over the whole roster. None when a changed id falls between ids held (the caller then
+        builds the roster whole)."""
+        pks = np.array(sorted(changed), dtype=np.int64)
+        at = np.searchsorted(self.pks, pks)
+        held = np.zeros(len(pks), dtype=bool)
+        if self.size:
+            held = (at < self.size) & (self.pks[np.minimum(at, self.size - 1)] == pks)
+        added = pks[~held]
+        if len(added) and self.size and added[0] < self.pks[-1]:
+            return None
+        at = at[held]
+        size = self.size + len(added)
+        positions = np.concatenate([at, np.arange(self.size, size, dtype=np.int64)])
+        rows = [changed[pk] for pk in pks[held].tolist()] + [changed[pk] for pk in added.tolist()]
+
+        def column(old: np.ndarray, values: list[Any]) -> np.ndarray:
+            out = np.concatenate([old, np.zeros(len(added), dtype=old.dtype)])
+            out[positions] = np.array(values, dtype=old.dtype)
+            return out
+
+        def listed(old: list[Any], values: list[Any]) -> list[Any]:
+            out = old + [None] * len(added)
+            for position, value in zip(positions.tolist(), values, strict=True):
+                out[position] = value
+            return out
+
+        new = object.__new__(Roster)
+        new.revision, new.top_pk, new.size = revision, top_pk, size
+        new.pks = np.concatenate([self.pks, added])
+        new.eligible = column(self.eligible, [r.eligible for r in rows])
+        new.accepts = {
+            name: column(self.accepts[name], [r.accepts[i] for r in rows])
+            for i, name in enumerate(MODALITY_COLUMNS)
+        }
+        new.days_on_site = column(self.days_on_site, [r.days_on_site for r in rows])
+        new.hours_online = column(self.hours_online, [r.hours_online for r in rows])
+        new.years = column(self.years, [float(r.years) for r in rows])
+        new.skill_uris = listed(self.skill_uris, [r.skill_uris for r in rows])
+        new.occupation_uris = listed(self.occupation_uris, [r.occupation_uris for r in rows])
+        new._languages = listed(self._languages, [r.languages for r in rows])
+        touched = np.zeros(size, dtype=bool)
+        touched[positions] = True
+        kept = ~touched[self.window_position]
+        counts = np.fromiter((len(r.windows) for r in rows), dtype=np.int64, count=len(rows))
+        spans = np.array([w for r in rows for w in r.windows], dtype=np.int64).reshape(-1, 2)
+        owner = np.concatenate([self.window_position[kept], np.repeat(positions, counts)])
+        first = np.concatenate([self.window_first[kept], spans[:, 0]])
+        last = np.concatenate([self.window_last[kept], spans[:, 1]])
+        order = np.lexsort((last, first, owner))  # by position, then as each expert's windows are sorted
+        new.window_position, new.window_first, new.window_last = owner[order], first[order], last[order]
+        new._ranks = {
+            code: column(ranks, [r.languages.get(code, 0) for r in rows])
+            for code, ranks in self._ranks.items()
+        }
+        new._pools = {}
+        for key, (mask, query) in self._pools.items():
+            if len(pks) > _CHUNK:
+                break  # many changes at once: each pool is asked again whole on its next use
+            grown = np.concatenate([mask, np.zeros(len(added), dtype=bool)])
+            grown[positions] = False
+            grown[new.positions_of(query.filter(pk__in=pks.tolist()))] = True
+            new._pools[key] = (grown, query)
+        new._engine = {}
+        for stamp, (entry, skills, codes) in self._engine.items():
+            patch = skills_matching.people_matrix(
+                [entry.indices(list(r.skill_uris))[0] for r in rows], entry.matcher.n_skills
+            ).tocoo()
+            keep = np.ones(self.size, dtype=np.float64)
+            keep[at] = 0.0
+            base = (sp.diags(keep) @ skills).tocsr()
+            base.eliminate_zeros()
+            base.resize((size, entry.matcher.n_skills))
+            placed = sp.csr_matrix(
+                (patch.data, (positions[patch.row], patch.col)), shape=(size, entry.matcher.n_skills)
+            )
+            matrix = (base + placed).tocsr()
+            matrix.sort_indices()
+            isco = isco_codes(entry.edition_id, {u for r in rows for u in r.occupation_uris})
+            new._engine[stamp] = (
+                entry,
+                matrix,
+                column(codes, [_first_code(r.occupation_uris, isco) for r in rows]),
+            )
+        new._isco = dict(self._isco)
+        new._editions = dict(self._editions)
+        return new
 
     def ranks(self, code: str) -> np.ndarray:
         """Each expert's CEFR rank (0 = none) in language ``code``."""
@@ -116,13 +213,13 @@ class Roster:
         cacheable = text.count("SELECT") == 1 and " JOIN " not in text
         key = (sql, tuple(params))
         if cacheable and key in self._pools:
-            return self._pools[key]
+            return self._pools[key][0]
         mask = np.zeros(self.size, dtype=bool)
         mask[self.positions_of(query)] = True
         if cacheable:
             if len(self._pools) >= _POOLS_KEPT:
                 self._pools.clear()
-            self._pools[key] = mask
+            self._pools[key] = (mask, query)
         return mask
 
     def available(self, starts_on: date, ends_on: date) -> np.ndarray:
@@ -152,24 +249,45 @@ class Roster:
         chosen = (
             (self.window_first <= last_day) & (self.window_last >= first_day) & wanted[self.window_position]
         )
+        # Each expert's chosen windows, cut to the request's dates, by start: a window counts the days past
+        # the furthest any earlier window of the same expert reached (the union, in array operations).
         owner = self.window_position[chosen]
-        first = np.maximum(self.window_first[chosen], first_day)
-        last = np.minimum(self.window_last[chosen], last_day)
-        per_owner = np.bincount(owner, minlength=self.size)
-        days = np.zeros(self.size, dtype=np.int64)
-        alone = per_owner[owner] == 1
-        days[owner[alone]] = last[alone] - first[alone] + 1
-        for position in np.flatnonzero(per_owner > 1).tolist():
-            mine = owner == position
-            total, reached = 0, None
-            for a, b in sorted(zip(first[mine].tolist(), last[mine].tolist(), strict=True)):
-                if reached is not None and a <= reached:
-                    a = reached + 1
-                if b >= a:
-                    total += b - a + 1
-                reached = b if reached is None else max(reached, b)
-            days[position] = total
+        first = np.maximum(self.window_first[chosen], first_day) - first_day
+        last = np.minimum(self.window_last[chosen], last_day) - first_day
+        order = np.lexsort((first, owner))
+        owner, first, last = owner[order], first[order], last[order]
+        span = (
+            last_day - first_day + 2
+        )  # > any offset: running maxima never cross from one expert to the next
+        reached = np.maximum.accumulate(owner * span + last) - owner * span
+        before = np.full(len(owner), -1, dtype=np.int64)
+        same = np.flatnonzero(owner[1:] == owner[:-1]) + 1
+        before[same] = reached[same - 1]
+        counted = np.maximum(last - np.maximum(first, before + 1) + 1, 0)
+        days = np.bincount(owner, weights=counted, minlength=self.size).astype(np.int64)
         return days[positions]
+
+    def edition_at(self, esco: tuple[int, int] | None) -> tuple[TaxonomyEdition, EditionMatcher] | None:
+        """The edition and the skills engine's matcher kept for the key ``esco`` (id, revision), if any."""
+        return self._editions.get(esco) if esco is not None else None
+
+    def keep_edition(self, edition: TaxonomyEdition, entry: EditionMatcher) -> None:
+        """Keep ``edition`` and its matcher under the skills engine's key, for ``edition_at``."""
+        if len(self._editions) >= 8:
+            self._editions.clear()
+        self._editions[(entry.edition_id, entry.revision)] = (edition, entry)
+
+    def isco_of(self, entry: EditionMatcher, uri: str) -> int:
+        """The ISCO code of occupation ``uri`` in the edition ``entry`` (``UNKNOWN`` if none), read once per
+        edition and revision: a request's occupation costs no query per shortlist."""
+        key = (entry.edition_id, entry.revision, uri)
+        found = self._isco.get(key)
+        if found is None:
+            found = isco_codes(entry.edition_id, {uri}).get(uri, skills_matching.UNKNOWN)
+            if len(self._isco) >= _ISCO_KEPT:
+                self._isco.clear()
+            self._isco[key] = found
+        return found
 
     def engine_arrays(self, entry: EditionMatcher) -> tuple[sp.csr_matrix, np.ndarray]:
         """The people × skills matrix and the ISCO code of each expert's first known occupation, for the
@@ -180,17 +298,17 @@ class Roster:
             skills = skills_matching.people_matrix(
                 [entry.indices(list(uris))[0] for uris in self.skill_uris], entry.matcher.n_skills
             )
+            skills.sort_indices()
             isco = isco_codes(entry.edition_id, {u for uris in self.occupation_uris for u in uris})
-            codes = np.array(
-                [
-                    next((isco[u] for u in uris if u in isco), skills_matching.UNKNOWN)
-                    for uris in self.occupation_uris
-                ],
-                dtype=np.int64,
-            )
-            found = (skills, codes)
+            codes = np.array([_first_code(uris, isco) for uris in self.occupation_uris], dtype=np.int64)
+            found = (entry, skills, codes)
             self._engine[key] = found
-        return found
+        return found[1], found[2]
+
+
+def _first_code(uris: tuple[str, ...], isco: dict[str, int]) -> int:
+    """The ISCO code of the first occupation in ``uris`` that has one."""
+    return next((isco[u] for u in uris if u in isco), skills_matching.UNKNOWN)
 
 
 def isco_codes(edition_id: int, uris: set[str]) -> dict[str, int]:
@@ -211,19 +329,23 @@ _rows: dict[int, _Row] = {}
 _lock = threading.Lock()
 
 
-def _stamp() -> tuple[int, int]:
-    """The roster's revision and the highest expert id, in one statement (one snapshot)."""
+def _stamp() -> tuple[int, int, tuple[int, int] | None]:
+    """The roster's revision, the highest expert id, and the current ESCO edition's id and revision (the
+    skills engine's key), in one statement (one snapshot)."""
     revision_table = connection.ops.quote_name(RosterRevision._meta.db_table)
     expert_table = connection.ops.quote_name(Expert._meta.db_table)
-    # Both names are the models' own table names, quoted; nothing from a user.
+    edition_table = connection.ops.quote_name(TaxonomyEdition._meta.db_table)
+    current_esco = f"FROM {edition_table} WHERE taxonomy = %s AND is_current ORDER BY loaded_at DESC LIMIT 1"
+    # The names are the models' own table names, quoted; the taxonomy is a parameter; nothing from a user.
     statement = (
         f"SELECT (SELECT value FROM {revision_table} WHERE id = 1), "  # noqa: S608
-        f"(SELECT max(id) FROM {expert_table})"
+        f"(SELECT max(id) FROM {expert_table}), (SELECT id {current_esco}), (SELECT revision {current_esco})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement)
-        revision, top_pk = cursor.fetchone()
-    return int(revision or 0), int(top_pk or 0)
+        cursor.execute(statement, ["esco", "esco"])
+        revision, top_pk, edition_id, edition_revision = cursor.fetchone()
+    esco = None if edition_id is None else (int(edition_id), int(edition_revision or 0))
+    return int(revision or 0), int(top_pk or 0), esco
 
 
 def _load(experts: QuerySet[Expert], into: dict[int, _Row]) -> None:
@@ -275,11 +397,22 @@ def _load(experts: QuerySet[Expert], into: dict[int, _Row]) -> None:
 def current() -> Roster:
     """The roster as the database holds it now (one query when nothing changed since this process last
     looked; otherwise the changed experts are reloaded)."""
-    global _current
-    revision, top_pk = _stamp()
+    return snapshot()[0]
+
+
+def snapshot() -> tuple[Roster, tuple[int, int] | None]:
+    """``current()``, with the current ESCO edition's (id, revision) read in the same query (None when no
+    edition is current): a shortlist finds the edition and its matcher in ``Roster.edition_at`` without
+    asking the database again."""
+    revision, top_pk, esco = _stamp()
     found = _current
     if found is not None and (found.revision, found.top_pk) == (revision, top_pk):
-        return found
+        return found, esco
+    return _refreshed(revision, top_pk), esco
+
+
+def _refreshed(revision: int, top_pk: int) -> Roster:
+    global _current
     with _lock:
         found = _current
         if found is not None and (found.revision, found.top_pk) == (revision, top_pk):
@@ -288,10 +421,15 @@ def current() -> Roster:
         if found is None or top_pk < found.top_pk or revision < found.revision:
             _rows.clear()
             _load(Expert.objects.all(), _rows)
-        else:
-            changed = Expert.objects.filter(Q(match_revision__gt=found.revision) | Q(pk__gt=found.top_pk))
-            _load(changed, _rows)
-        _current = Roster(revision, top_pk, _rows)
+            _current = Roster(revision, top_pk, _rows)
+            return _current
+        # Only the experts stamped since (and any id above the highest held) are read, and the arrays are
+        # patched at their positions: a write costs each process a few rows, not the whole roster.
+        changed: dict[int, _Row] = {}
+        _load(Expert.objects.filter(Q(match_revision__gt=found.revision) | Q(pk__gt=found.top_pk)), changed)
+        _rows.update(changed)
+        patched = found.patched(revision, top_pk, changed)
+        _current = patched if patched is not None else Roster(revision, top_pk, _rows)
         return _current
 
 
