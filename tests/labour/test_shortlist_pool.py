@@ -16,11 +16,13 @@ from tests.labour.conftest import (
     COOK,
     COOKING,
     HYGIENE,
+    INJECTIONS,
     KNIVES,
     MEDICATION,
     NURSE,
     RECORDS,
     START,
+    WOUNDS,
     World,
     make_worker,
 )
@@ -299,3 +301,37 @@ def test_a_write_reads_again_only_the_changed_workers(world: World, monkeypatch:
     assert matching.shortlist(world.job_order) == matching.shortlist_unoptimised(world.job_order)
     assert built == [1, 0]
     _assert_patched_columns_equal_a_full_read()
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_the_prerank_in_the_jobs_skill_space_gives_the_plain_shortlist(
+    skill_links: object, world: World, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small limits, so the pre-ranking in the job's own skill space (then the engine on the near ones only)
+    is what answers; it must give exactly the plain shortlist, and it must have answered. Some workers hold
+    only a related or a narrower skill (credited through the graph)."""
+    rng = random.Random(seed)
+    _random_pool(world, rng, 30)
+    for number in range(6):
+        make_worker(
+            world,
+            f"Linked{number}",
+            skill_uris=rng.sample([WOUNDS, INJECTIONS, CARE, COOKING], rng.randint(1, 2)),
+            experience_years=rng.randint(0, 9),
+        )
+    cook = _second_job_order(world)
+    answered: list[bool] = []
+    real = matching._ranked_in_job_space
+
+    def spy(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr(matching, "_ranked_in_job_space", spy)
+    for job_order in (world.job_order, cook):
+        for limit in (1, 2, 3, 5):
+            assert matching.shortlist(job_order, limit=limit) == matching.shortlist_unoptimised(
+                job_order, limit=limit
+            ), (job_order.title, limit)
+    assert any(answered), "the pre-ranking never answered: the test no longer covers it"

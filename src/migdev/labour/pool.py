@@ -69,6 +69,17 @@ class Profiles:
     residence: np.ndarray  # index into ``residences``
     birth_month: np.ndarray  # days since 1970-01-01 of the first day of the birth month
     shown_rows: dict[int, np.ndarray] = field(default_factory=dict)  # scheme -> rows, ascending
+    # What shortlists work out from these columns alone (per scheme, per job's skills), kept with them: a
+    # write makes new columns, and so an empty memo.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: Any, compute: Any) -> Any:
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) > 512:
+                self.memo.clear()
+            found = self.memo[key] = compute()
+        return found
 
     def rows_of(self, worker_ids: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.ids, worker_ids)
