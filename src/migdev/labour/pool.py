@@ -151,9 +151,16 @@ def _refreshed(
     fresh_ids = {row[0] for row in fresh}
     shown: dict[int, set[int]] = {}
     visible = SchemeVisibility.objects.using(using).values_list("worker_id", "scheme_id")
-    if held is not None:
-        visible = visible.filter(worker__eligibility__changed__gt=since)
-    for worker_id, scheme_id in visible.iterator(chunk_size=5000):
+    if held is None:
+        pairs = list(visible.iterator(chunk_size=5000))
+    else:  # the changed workers' rows only, by primary key (no join over the registry)
+        ordered = sorted(fresh_ids)
+        pairs = [
+            pair
+            for start in range(0, len(ordered), 500)
+            for pair in visible.filter(worker_id__in=ordered[start : start + 500])
+        ]
+    for worker_id, scheme_id in pairs:
         if worker_id in fresh_ids:
             shown.setdefault(worker_id, set()).add(scheme_id)
     part = _build(epoch, current, fresh, shown, skill_index, n_skills)
@@ -181,7 +188,9 @@ def _merged(held: Profiles, keep: np.ndarray, part: Profiles, epoch: str, curren
     their vocabularies (a code no worker uses any more keeps its column: an empty column changes no score).
     Array work only, whatever the size of the registry."""
     ids = np.concatenate([held.ids[keep], part.ids])
-    order = np.argsort(ids, kind="stable")
+    order: Any = np.argsort(ids, kind="stable")
+    if len(ids) < 2 or bool((ids[1:] > ids[:-1]).all()):
+        order = slice(None)  # already ascending (new workers only): no reordering
     ids = ids[order]
 
     def rows(old: Any, new: Any) -> Any:
@@ -213,9 +222,10 @@ def _merged(held: Profiles, keep: np.ndarray, part: Profiles, epoch: str, curren
         ]
     )[order]
     shown_ids: dict[int, list[np.ndarray]] = {}
-    kept_ids = held.ids[keep]
+    kept = np.zeros(len(held.ids), dtype=bool)
+    kept[keep] = True
     for scheme_id, scheme_rows in held.shown_rows.items():
-        shown_ids.setdefault(scheme_id, []).append(np.intersect1d(held.ids[scheme_rows], kept_ids))
+        shown_ids.setdefault(scheme_id, []).append(held.ids[scheme_rows[kept[scheme_rows]]])
     for scheme_id, scheme_rows in part.shown_rows.items():
         shown_ids.setdefault(scheme_id, []).append(part.ids[scheme_rows])
     shown_rows = {}
