@@ -258,7 +258,10 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
     applicant[applicant_rows] = True
     applicant &= in_origin
     remaining = in_origin & ~applicant
-    young = remaining & (profiles.birth_month > _day(youngest_allowed))
+    too_young = profiles.remember(
+        ("too young", youngest_allowed), lambda: profiles.birth_month > _day(youngest_allowed)
+    )
+    young = remaining & too_young
     eligible = remaining & ~young
     excluded = {"no_consent_to_this_scheme": n_consenting - n_shown}
     if origins:
@@ -575,7 +578,13 @@ def _cached_arrays(
         return sorted({index[uri] for uri in skill_uris if uri in index})
 
     people = engine_math.People(
-        skills=profiles.skills[rows] if space is None else profiles.skills_by_column[:, space].tocsr()[rows],
+        skills=profiles.skills[rows]
+        if space is None
+        else profiles.remember(
+            ("space skills", space.tobytes()),
+            lambda: profiles.skills_by_column[:, space].tocsr(),
+            large=True,
+        )[rows],
         isco=profiles.isco[rows],
         language_levels=levels,
         experience_years=profiles.experience[rows],

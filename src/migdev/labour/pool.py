@@ -73,12 +73,15 @@ class Profiles:
     # write makes new columns, and so an empty memo.
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def remember(self, key: Any, compute: Any) -> Any:
-        found = self.memo.get(key)
+    def remember(self, key: Any, compute: Any, *, large: bool = False) -> Any:
+        """``compute()``, kept under ``key`` (at most 128 small values (row masks), or 32 large ones: row-sized
+        matrices)."""
+        memo = self.memo.setdefault("large", {}) if large else self.memo
+        found = memo.get(key)
         if found is None:
-            if len(self.memo) > 512:
-                self.memo.clear()
-            found = self.memo[key] = compute()
+            if len(memo) > (32 if large else 128):
+                memo.clear()
+            found = memo[key] = compute()
         return found
 
     def rows_of(self, worker_ids: np.ndarray) -> np.ndarray:
