@@ -2,7 +2,8 @@
 
     python3 run.py bench labour [--workers 100000] [--job-orders 40] [--clients 20] [--seconds 20]
                                 [--rounds 1] [--round-workers 5000] [--round-job-orders 1000] [--repeats 3]
-                                [--server-workers 5] [--threads 2] [--skip-http] [--skip-round]
+                                [--server-workers 5] [--worker-class sync] [--skip-http] [--skip-round]
+                                [--inprocess-job-orders 40] [--skip-inprocess] [--data-dir DIR]
 
 A throw-away SQLite data directory (fresh keys) gets the migrations, the shipped ESCO v1.2.0 taxonomy and a
 generated population (fixed seed, written in bulk; identity fields encrypted as the platform stores them):
@@ -13,14 +14,15 @@ consenting to it, ``--round-job-orders`` job orders of 5 positions). Workers and
 bulk, then ``services.eligibility_refresh`` (what every worker service calls in its transaction) writes the
 shortlist's narrow rows and moves the registry version once for all of them.
 
-(1) Shortlist under load. gunicorn (``-c python:migdev.gunicorn_conf``, ``--server-workers`` gthread workers
-    × ``--threads``) serves ``GET /api/v1/labour/job-orders/{id}/shortlist`` to a scheme officer's API token
+(1) Shortlist under load. gunicorn (``-c python:migdev.gunicorn_conf``, ``--server-workers`` sync workers,
+    or ``--worker-class gthread`` × ``--threads``) serves ``GET /api/v1/labour/job-orders/{id}/shortlist`` to a scheme officer's API token
     (the path users get: token authentication, scope check, hard filters, ranking, explanation, JSON) and,
     in the same server, the peer: the same hard filters and a skill-coverage score written as one raw SQL
     query on the same tables and indexes (``bench/labour_bench_urls.py``; same token and scope check).
-    Before the load, in one process: each job order's first shortlist (cold: the columns are read) and a
-    second one (warm), wall and CPU time, the queries each side makes, and the first shortlist after a
-    write elsewhere. wrk (one thread, ``--clients``
+    Before the load, in one process (``--inprocess-job-orders``, 40 by default): the profile columns read
+    once (as a server does before forking), then each job order's first shortlist (cold: a job order the
+    process has not seen) and at least 20 more (warm), CPU time medians beside the raw-SQL peer's, the
+    queries each side makes, and the first shortlist after a write elsewhere (the columns patched). wrk (one thread, ``--clients``
     keep-alive connections, ``--seconds`` a phase, twice that for the cold one) loads, on each of ``--rounds`` fresh servers in order:
     ``shortlist_cold`` (each job order's first requests on a fresh server), ``shortlist_warm`` (the same
     again), ``sql`` and ``healthz`` (the cheapest Django request: the physical limit here). Target: shortlist
@@ -262,7 +264,7 @@ def child_seed(options: dict[str, Any]) -> dict[str, Any]:
                 ids += [w.pk for w in Worker.objects.bulk_create(rows[start : start + 5000])]
         return ids
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     pool_ids = workers(options["workers"], 0)
     consenting = [pk for pk in pool_ids if rng.random() < 0.9]
     for start in range(0, len(consenting), 10000):
@@ -294,6 +296,7 @@ def child_seed(options: dict[str, Any]) -> dict[str, Any]:
         "round_job_orders": len(round_orders),
         "workers_total": len(pool_ids) + len(round_ids),
         "seed_s": time.perf_counter() - started,
+        "seed_cpu_s": time.process_time() - started_cpu,
     }
 
 
@@ -365,48 +368,51 @@ def child_round(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_inprocess(options: dict[str, Any]) -> dict[str, Any]:
-    """One shortlist per job order, timed around the call in this process (first call cold: the columns are
-    read), and the peer's query beside it; then the queries a warm shortlist makes, and the time of the
-    first shortlist after a write elsewhere (a worker saved again through the services: the registry
-    version moves, the changed worker is re-read and the columns rebuilt)."""
+    """The profile columns read once, then one shortlist per job order (cold: the first for that job order),
+    timed around the call in this process, and the peer's query beside it; at least 20 warm calls on each
+    side; then the queries a warm shortlist makes, and the time of the first shortlist after a write
+    elsewhere (a worker saved again through the services: the registry version moves, the changed worker
+    is re-read and the columns patched)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from labour_bench_urls import shortlist_sql  # type: ignore[import-not-found]
 
-    from migdev.labour import matching, services
+    from migdev.labour import matching, pool, services
     from migdev.labour.models import JobOrder, Worker
 
     times: list[float] = []
+    cold_cpu: list[float] = []
     sql_times: list[float] = []
+    sql_cpu: list[float] = []
     overlap: list[float] = []
     job_orders = [
         JobOrder.objects.select_related("scheme").get(pk=pk)
-        for pk in options["shortlist_job_orders"][: options.get("inprocess_job_orders", 5)]
+        for pk in options["shortlist_job_orders"][: options.get("inprocess_job_orders", 40)]
     ]
-    first_cpu = 0.0
-    for job_order in job_orders:
+    # What a server does before forking its workers (migdev.gunicorn_conf): read every profile once.
+    cpu = time.process_time()
+    pool.warm()
+    columns_cpu = time.process_time() - cpu
+    for job_order in job_orders:  # cold: a job order this process has not seen
         started, cpu = time.perf_counter(), time.process_time()
         result = matching.shortlist(job_order)
         times.append(time.perf_counter() - started)
-        first_cpu = first_cpu or time.process_time() - cpu
-        started = time.perf_counter()
-        rows = shortlist_sql(job_order)
+        cold_cpu.append(time.process_time() - cpu)
+        started, cpu = time.perf_counter(), time.process_time()
+        rows = shortlist_sql(job_order)  # SQLite runs in this process: its CPU time is counted
         sql_times.append(time.perf_counter() - started)
+        sql_cpu.append(time.process_time() - cpu)
         ours = {c.worker_id for c in result.candidates}
         theirs = {row[0] for row in rows}
         overlap.append(len(ours & theirs) / max(1, len(ours | theirs)))
     warm_times = []
     warm_cpu = []
-    for job_order in job_orders:
-        started, cpu = time.perf_counter(), time.process_time()
-        matching.shortlist(job_order)
-        warm_times.append(time.perf_counter() - started)
-        warm_cpu.append(time.process_time() - cpu)
-    sql_cpu = []
-    for job_order in job_orders:
-        cpu = time.process_time()
-        shortlist_sql(job_order)
-        sql_cpu.append(time.process_time() - cpu)
+    for _ in range(max(1, -(-20 // len(job_orders)))):  # at least 20 warm calls
+        for job_order in job_orders:
+            started, cpu = time.perf_counter(), time.process_time()
+            matching.shortlist(job_order)
+            warm_times.append(time.perf_counter() - started)
+            warm_cpu.append(time.process_time() - cpu)
     with CaptureQueriesContext(connection) as ours_queries:
         matching.shortlist(job_orders[0])
     with CaptureQueriesContext(connection) as sql_queries:
@@ -414,15 +420,22 @@ def child_inprocess(options: dict[str, Any]) -> dict[str, Any]:
     worker = Worker.objects.order_by("pk").first()
     assert worker is not None
     services.eligibility_refresh([worker.pk])
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     matching.shortlist(job_orders[0])
     after_write = time.perf_counter() - started
+    after_write_cpu = time.process_time() - cpu
     return {
-        "first_ms": times[0] * 1000,
-        "first_cpu_ms": first_cpu * 1000,
+        "columns_read_cpu_s": columns_cpu,
+        "calls_cold": len(cold_cpu),
+        "calls_warm": len(warm_cpu),
+        "cold_median_cpu_ms": statistics.median(cold_cpu) * 1000,
+        "cold_median_ms": statistics.median(times) * 1000,
         "median_ms": statistics.median(warm_times) * 1000,
         "median_cpu_ms": statistics.median(warm_cpu) * 1000,
         "sql_median_cpu_ms": statistics.median(sql_cpu) * 1000,
+        "ratio_warm_cpu_to_sql_cpu": statistics.median(warm_cpu) / statistics.median(sql_cpu),
+        "ratio_cold_cpu_to_sql_cpu": statistics.median(cold_cpu) / statistics.median(sql_cpu),
+        "first_after_a_write_cpu_ms": after_write_cpu * 1000,
         "sql_first_ms": sql_times[0] * 1000,
         "sql_median_ms": statistics.median(sql_times[1:] or sql_times) * 1000,
         "queries_per_shortlist": len(ours_queries.captured_queries),
@@ -542,7 +555,7 @@ def thread_pass(port: int, paths: list[str], token: str, clients: int, seconds: 
 def bench_http(
     env: dict[str, str], data_dir: str, seeded: dict[str, Any], options: argparse.Namespace
 ) -> dict[str, Any]:
-    port = free_port()
+    port = options.port or free_port()
     command = [
         sys.executable,
         "-m",
@@ -555,9 +568,8 @@ def bench_http(
         "--workers",
         str(options.server_workers),
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(options.threads),
+        options.worker_class,
+        *(["--threads", str(options.threads)] if options.worker_class == "gthread" else []),
         "--timeout",
         "300",
         "--log-level",
@@ -636,8 +648,8 @@ def bench_http(
         for name in phases
     }
     return {
-        "server": f"gunicorn -c python:migdev.gunicorn_conf, {options.server_workers} gthread workers × "
-        f"{options.threads} threads",
+        "server": f"gunicorn -c python:migdev.gunicorn_conf, {options.server_workers} {options.worker_class} "
+        "workers" + (f" × {options.threads} threads" if options.worker_class == "gthread" else ""),
         "load_generator": "wrk -t1 (keep-alive connections)"
         if loader is wrk_pass
         else "Python threads, one connection a request (wrk not found: apt-get install wrk)",
@@ -667,11 +679,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of each HTTP load phase")
     parser.add_argument("--rounds", type=int, default=1, help="freshly started servers (medians)")
     parser.add_argument("--server-workers", type=int, default=5, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads a worker")
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        choices=["sync", "gthread"],
+        help="gunicorn worker class (sync: the documented production default, docs/operations.md)",
+    )
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads a gthread worker")
+    parser.add_argument("--port", type=int, default=0, help="the server's port (default: any free one)")
     parser.add_argument("--round-workers", type=int, default=5000)
     parser.add_argument("--round-job-orders", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--inprocess-job-orders", type=int, default=5, help="job orders timed in process")
+    parser.add_argument(
+        "--inprocess-job-orders", type=int, default=40, help="job orders timed in process (each cold once)"
+    )
     parser.add_argument("--skip-inprocess", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-round", action="store_true")
@@ -703,7 +724,8 @@ def main() -> None:
                 cwd=data_dir,
                 capture_output=True,
             )
-            print(f"migrated and ESCO loaded in {time.perf_counter() - started:.0f} s", flush=True)
+            migrate_s = time.perf_counter() - started
+            print(f"migrated and ESCO loaded in {migrate_s:.0f} s", flush=True)
             seeded = run_child(
                 env,
                 data_dir,
@@ -716,6 +738,7 @@ def main() -> None:
                 },
             )
             seeded["keys"] = {k: env[k] for k in ("MIGDEV_FIELD_KEYS", "MIGDEV_BLIND_INDEX_KEY")}
+            seeded["migrate_s"] = migrate_s
             if options.data_dir:
                 seeded_file.write_text(json.dumps(seeded))
         print(f"seeded {seeded['workers_total']:,} workers in {seeded['seed_s']:.0f} s", flush=True)
@@ -781,6 +804,9 @@ def main() -> None:
         "http": http,
         "round": scheme_round,
         "workers": seeded["workers_total"],
+        "setup_s": {
+            key: seeded.get(key) for key in ("migrate_s", "seed_s", "seed_cpu_s", "eligibility_refresh_s")
+        },
         "shortlist_job_orders": len(seeded["shortlist_job_orders"]),
         "seed": SEED,
         "versions": {

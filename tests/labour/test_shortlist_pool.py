@@ -16,11 +16,13 @@ from tests.labour.conftest import (
     COOK,
     COOKING,
     HYGIENE,
+    INJECTIONS,
     KNIVES,
     MEDICATION,
     NURSE,
     RECORDS,
     START,
+    WOUNDS,
     World,
     make_worker,
 )
@@ -172,6 +174,50 @@ def _narrow_rows_kept() -> tuple[set[tuple[object, ...]], set[tuple[object, ...]
     )
 
 
+def _columns_by_worker(profiles: pool.Profiles) -> dict[int, tuple[object, ...]]:
+    """Each worker's cached columns, by worker id and codes (independent of row order and vocabularies)."""
+    schemes: dict[int, list[int]] = {}
+    for scheme_id, rows in profiles.shown_rows.items():
+        for row in rows:
+            schemes.setdefault(int(profiles.ids[row]), []).append(scheme_id)
+    out = {}
+    for row, worker_id in enumerate(profiles.ids.tolist()):
+        levels = {
+            code: int(profiles.levels[row, column])
+            for column, code in enumerate(profiles.languages)
+            if profiles.levels[row, column]
+        }
+        willing = profiles.willing[row]
+        out[worker_id] = (
+            tuple(profiles.skills[row].indices.tolist()),
+            tuple(profiles.skills_by_column[[row], :].nonzero()[1].tolist()),
+            int(profiles.isco[row]),
+            float(profiles.experience[row]),
+            int(profiles.available_from[row]),
+            levels,
+            sorted(profiles.countries[c] for c in willing.indices[willing.data > 0]),
+            bool(profiles.consenting[row]),
+            profiles.residences[profiles.residence[row]],
+            int(profiles.birth_month[row]),
+            sorted(schemes.get(worker_id, [])),
+        )
+    assert list(profiles.ids) == sorted(out), "rows in ascending worker id"
+    return out
+
+
+def _assert_patched_columns_equal_a_full_read() -> None:
+    from migdev.skills.engine import matcher_for
+    from migdev.skills.selectors import current_edition
+
+    entry = matcher_for(current_edition("esco"))
+    index = entry.skill_index
+    patched = pool.profiles(index, len(index), (entry.edition_id, entry.revision, id(index)))
+    epoch, version = pool.registry_version()
+    full = pool._refreshed(None, epoch, version, index, len(index), "default")
+    assert patched.version == full.version
+    assert _columns_by_worker(patched) == _columns_by_worker(full)
+
+
 def test_every_write_path_keeps_the_narrow_rows_and_the_columns_current(world: World) -> None:
     """After each write path, the narrow rows equal what the records say and the shortlist (its columns read
     before the write, so a path that forgets to move the registry version leaves them stale) equals the
@@ -215,6 +261,8 @@ def test_every_write_path_keeps_the_narrow_rows_and_the_columns_current(world: W
         if name != "apply":  # applications are read on every shortlist, never kept in the columns
             assert pool.registry_version() > before, name
         assert _narrow_rows_kept() == _narrow_rows_from_the_records(), name
+        # the columns were patched (only the changed workers read again), and equal a full read
+        _assert_patched_columns_equal_a_full_read()
         for job_order in (world.job_order, cook):
             assert matching.shortlist(job_order) == matching.shortlist_unoptimised(job_order), name
 
@@ -230,3 +278,60 @@ def test_the_columns_are_read_again_when_another_epoch_starts(world: World) -> N
     RegistryVersion.objects.update(epoch="restored")  # ...as a restore would be
     assert matching.shortlist(world.job_order).candidates == []
     assert matching.shortlist(world.job_order) == matching.shortlist_unoptimised(world.job_order)
+
+
+def test_a_write_reads_again_only_the_changed_workers(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the columns warm, one worker's edit reads one profile (not the registry) and patches the arrays;
+    a deletion reads the ids to find who is gone."""
+    rng = random.Random(5)
+    workers = _random_pool(world, rng, 10)
+    matching.shortlist(world.job_order)
+    built: list[int] = []
+    real_build = pool._build
+
+    def counting_build(*args: object, **kwargs: object) -> pool.Profiles:
+        built.append(len(args[2]))  # type: ignore[arg-type]
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool, "_build", counting_build)
+    services.worker_update(actor=world.pes, worker=workers[0], expected_version=None, skill_uris=[CARE])
+    assert matching.shortlist(world.job_order) == matching.shortlist_unoptimised(world.job_order)
+    assert built == [1]
+    services.worker_delete(actor=world.pes, worker=workers[1])
+    assert matching.shortlist(world.job_order) == matching.shortlist_unoptimised(world.job_order)
+    assert built == [1, 0]
+    _assert_patched_columns_equal_a_full_read()
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_the_prerank_in_the_jobs_skill_space_gives_the_plain_shortlist(
+    skill_links: object, world: World, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small limits, so the pre-ranking in the job's own skill space (then the engine on the near ones only)
+    is what answers; it must give exactly the plain shortlist, and it must have answered. Some workers hold
+    only a related or a narrower skill (credited through the graph)."""
+    rng = random.Random(seed)
+    _random_pool(world, rng, 30)
+    for number in range(6):
+        make_worker(
+            world,
+            f"Linked{number}",
+            skill_uris=rng.sample([WOUNDS, INJECTIONS, CARE, COOKING], rng.randint(1, 2)),
+            experience_years=rng.randint(0, 9),
+        )
+    cook = _second_job_order(world)
+    answered: list[bool] = []
+    real = matching._ranked_in_job_space
+
+    def spy(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr(matching, "_ranked_in_job_space", spy)
+    for job_order in (world.job_order, cook):
+        for limit in (1, 2, 3, 5):
+            assert matching.shortlist(job_order, limit=limit) == matching.shortlist_unoptimised(
+                job_order, limit=limit
+            ), (job_order.title, limit)
+    assert any(answered), "the pre-ranking never answered: the test no longer covers it"

@@ -238,25 +238,39 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
     scheme = job_order.scheme
     origins = list(scheme.origin_countries.values_list("iso3", flat=True))
     youngest_allowed = shift_years(job_order.start_date, -LEGAL_AGE)
-    consenting = profiles.consenting
-    shown = consenting & profiles.shown_to(scheme.pk)
-    in_origin = shown & profiles.residing_in(origins) if origins else shown
+
+    def scheme_masks() -> tuple[np.ndarray, int, int, int]:
+        shown = profiles.consenting & profiles.shown_to(scheme.pk)
+        in_origin = shown & profiles.residing_in(origins) if origins else shown
+        return in_origin, int(profiles.consenting.sum()), int(shown.sum()), int(in_origin.sum())
+
+    in_origin, n_consenting, n_shown, n_in_origin = profiles.remember(
+        ("scheme", scheme.pk, tuple(origins)), scheme_masks
+    )
     applicants = np.fromiter(
         Application.objects.filter(job_order=job_order).order_by().values_list("worker_id", flat=True),
         dtype=np.int64,
     )
-    applicant = in_origin & np.isin(profiles.ids, applicants)
+    applicant_rows = np.searchsorted(profiles.ids, applicants)
+    applicant_rows = applicant_rows[applicant_rows < len(profiles.ids)]
+    applicant_rows = applicant_rows[np.isin(profiles.ids[applicant_rows], applicants)]
+    applicant = np.zeros(len(profiles.ids), dtype=bool)
+    applicant[applicant_rows] = True
+    applicant &= in_origin
     remaining = in_origin & ~applicant
-    young = remaining & (profiles.birth_month > _day(youngest_allowed))
+    too_young = profiles.remember(
+        ("too young", youngest_allowed), lambda: profiles.birth_month > _day(youngest_allowed)
+    )
+    young = remaining & too_young
     eligible = remaining & ~young
-    excluded = {"no_consent_to_this_scheme": int(consenting.sum() - shown.sum())}
+    excluded = {"no_consent_to_this_scheme": n_consenting - n_shown}
     if origins:
-        excluded["outside_scheme_origin_countries"] = int(shown.sum() - in_origin.sum())
+        excluded["outside_scheme_origin_countries"] = n_shown - n_in_origin
     excluded["already_applicant"] = int(applicant.sum())
     excluded["under_legal_age"] = int(young.sum())
     # Born in the border month: only the exact (encrypted) birth date decides, read for these few alone.
     border = eligible & (profiles.birth_month == _day(youngest_allowed.replace(day=1)))
-    minors = _minors([int(pk) for pk in profiles.ids[border]], job_order.start_date)
+    minors = _minors_cached(profiles, profiles.ids[border], job_order.start_date)
     if minors:
         eligible &= ~np.isin(profiles.ids, np.array(sorted(minors), dtype=np.int64))
     excluded["under_legal_age"] += len(minors)
@@ -268,42 +282,48 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
         {index[u] for u in [*job_order.essential_skill_uris, *job_order.optional_skill_uris] if u in index}
     )
     if job_skills:
-        crediting = _crediting_skills(graph, job_skills)
-        holders = profiles.skills_by_column[:, crediting]
-        holding = np.zeros(len(profiles.ids), dtype=bool)
-        holding[holders.indices] = True
+
+        def holders() -> np.ndarray:
+            holding = np.zeros(len(profiles.ids), dtype=bool)
+            holding[profiles.skills_by_column[:, _crediting_skills(graph, job_skills)].indices] = True
+            return holding
+
+        holding = profiles.remember(("holding", id(graph), tuple(job_skills)), holders)
         rows = np.flatnonzero(eligible & holding)
     else:
         rows = np.flatnonzero(eligible)
-    rows = rows[_meets_hard_requirements(job_order, profiles, rows)]
+    requirements_key = (
+        "hard",
+        job_order.start_date,
+        tuple((item["code"], int(item["level"])) for item in job_order.languages),
+        job_order.destination_country_id,
+    )
+    meets = profiles.remember(
+        requirements_key,
+        lambda: _meets_hard_requirements(job_order, profiles, np.arange(len(profiles.ids))),
+    )
+    rows = rows[meets[rows]]
     if not len(rows):
         return Shortlist(job_order.pk, [], considered, excluded, weights.as_dict())
-    people, openings = _cached_arrays(job_order, profiles, rows, index)
     options: dict[str, Any] = {
         "weights": weights,
         "graph": graph,
         "skill_specificity": specificity,
         "requirements": REQUIREMENTS,
     }
-    ranking = engine_math.rank_matches(
-        people, openings, top_n=min(limit, len(rows)), direction="people_for_openings", **options
-    )
-    chosen = [int(person) for person in ranking.index[0] if person >= 0]
-    scores = [
-        float(score) for person, score in zip(ranking.index[0], ranking.score[0], strict=True) if person >= 0
-    ]
-    top_people, _ = _cached_arrays(job_order, profiles, rows[chosen], index)
+    chosen_rows, scores = _ranked(job_order, profiles, rows, index, options, limit)
+    top_people, openings = _cached_arrays(job_order, profiles, chosen_rows, index)
     identities = {
         pk: (pseudonym, skill_uris)
         for pk, pseudonym, skill_uris in Worker.objects.filter(
-            pk__in=[int(profiles.ids[rows[c]]) for c in chosen]
+            pk__in=[int(pk) for pk in profiles.ids[chosen_rows]]
         ).values_list("pk", "pseudonym", "skill_uris")
     }
     essential = set(job_order.essential_skill_uris)
     candidates = []
     details = engine_math.explain_pairs(top_people, openings, **options)
-    for place, (person, score) in enumerate(zip(chosen, scores, strict=True)):
-        worker_id = int(profiles.ids[rows[person]])
+    for place, (row, score) in enumerate(zip(chosen_rows.tolist(), scores, strict=True)):
+        worker_id = int(profiles.ids[row])
         if worker_id not in identities:  # erased since the version was read: never shown
             continue
         pseudonym, skill_uris = identities[worker_id]
@@ -323,6 +343,134 @@ def shortlist(job_order: JobOrder, *, limit: int = 20) -> Shortlist:
             )
         )
     return Shortlist(job_order.pk, candidates, considered, excluded, weights.as_dict())
+
+
+# A pre-ranking in the job's own small skill space may differ from the engine's sums in the last bits of a
+# float; a worker more than this below the N-th best there cannot reach the top N (rounded scores: 1e-6).
+_MARGIN = 4.0 / engine_math.RANK_SCALE
+_ROUGH_REQUIREMENTS = engine_math.Requirements(min_skill_score=MIN_SKILL_SCORE - 1e-9)
+
+
+def _rank(
+    people: engine_math.People, openings: engine_math.Openings, options: dict[str, Any], top_n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The engine's ranking of every person of ``people`` for the one opening, in one chunk (the rows are
+    scored independently: chunking changes no score, only the work per call)."""
+    ranking = engine_math.rank_matches(
+        people,
+        openings,
+        top_n=min(top_n, people.n),
+        direction="people_for_openings",
+        chunk_size=max(1000, people.n),
+        **options,
+    )
+    found = ranking.index[0] >= 0
+    return ranking.index[0][found].astype(np.int64), ranking.score[0][found]
+
+
+def _ranked(
+    job_order: JobOrder,
+    profiles: Any,
+    rows: np.ndarray,
+    index: dict[str, int],
+    options: dict[str, Any],
+    limit: int,
+) -> tuple[np.ndarray, list[float]]:
+    """The top ``limit`` of ``rows`` (profile rows, ascending) and their scores, exactly as the engine ranks
+    them over every row, without crediting every worker's skills through the whole ESCO graph:
+
+    1. a pre-ranking in the job's own skill space (the job's skills and those crediting them, the graph and
+       specificity restricted to them) gives each worker the same score up to float rounding;
+    2. the engine ranks, in the full space, only the workers within ``_MARGIN`` of the N-th best there;
+    3. the result stands only if everyone left out is provably below the N-th (else: the engine over all
+       rows, as before)."""
+    small = _job_space(job_order, index, options["graph"], options["skill_specificity"])
+    if small is not None and len(rows) > limit:
+        found = _ranked_in_job_space(job_order, profiles, rows, index, options, limit, small)
+        if found is not None:
+            return found
+    people, openings = _cached_arrays(job_order, profiles, rows, index)
+    exact_index, exact_score = _rank(people, openings, options, limit)
+    return rows[exact_index], [float(x) for x in exact_score]
+
+
+def _ranked_in_job_space(
+    job_order: JobOrder,
+    profiles: Any,
+    rows: np.ndarray,
+    index: dict[str, int],
+    options: dict[str, Any],
+    limit: int,
+    small: Any,
+) -> tuple[np.ndarray, list[float]] | None:
+    """:func:`_ranked`'s steps 1-3; None when step 3 cannot prove the result."""
+    space, small_graph, small_specificity = small
+    people, openings = _cached_arrays(job_order, profiles, rows, index, space=space)
+    rough_options = {
+        **options,
+        "graph": small_graph,
+        "skill_specificity": small_specificity,
+        "requirements": _ROUGH_REQUIREMENTS,
+    }
+    depth = 4 * limit + 20
+    while True:
+        depth = min(depth, len(rows))
+        rough_index, rough_score = _rank(people, openings, rough_options, depth)
+        if not len(rough_index):  # nobody reaches the minimum skills sub-score, even roughly
+            return np.empty(0, dtype=np.int64), []
+        nth = rough_score[min(limit, len(rough_index)) - 1]
+        near = rough_score >= nth - _MARGIN  # a prefix: best first
+        truncated = len(rough_index) == depth < len(rows)  # rows past the depth score at most the last
+        if near.all() and truncated:
+            depth *= 4  # ties at the N-th place beyond the depth: look deeper
+            continue
+        break
+    if not near.all():
+        outside = float(rough_score[~near].max())
+    else:
+        outside = -np.inf  # every worker reaching the minimum, even roughly, is a candidate
+    candidates = np.sort(rows[rough_index[near]])
+    people, openings = _cached_arrays(job_order, profiles, candidates, index)
+    exact_index, exact_score = _rank(people, openings, options, limit)
+    if outside == -np.inf:
+        return candidates[exact_index], [float(x) for x in exact_score]
+    if len(exact_index) == limit and float(exact_score[-1]) - outside > _MARGIN:
+        return candidates[exact_index], [float(x) for x in exact_score]
+    return None
+
+
+_space_cache: dict[tuple[Any, ...], Any] = {}
+
+
+def _job_space(job_order: JobOrder, index: dict[str, int], graph: Any, specificity: Any) -> Any:
+    """The job's skill space: (skills, the graph restricted to them, their specificity), where skills are the
+    job's and every skill crediting one of them, ascending. Kept per job skills and graph."""
+    essential = tuple(sorted({index[u] for u in job_order.essential_skill_uris if u in index}))
+    optional = tuple(sorted({index[u] for u in job_order.optional_skill_uris if u in index}))
+    if graph is None or not (essential or optional):
+        return None
+    key = (id(graph), id(specificity), essential, optional)
+    cached = _space_cache.get(key)
+    if cached is not None and cached[0] is graph:
+        return cached[1]
+    space = _crediting_skills(graph, sorted({*essential, *optional}))
+
+    def part(matrix: sp.csr_matrix) -> sp.csr_matrix:
+        return matrix[space][:, space].tocsr()
+
+    small = engine_math.SkillGraph(
+        len(space),
+        part(graph.related),
+        part(graph.narrower),
+        part(graph.broader),
+        part(graph.sibling),
+        graph.weights,
+    )
+    value = (space, small, None if specificity is None else np.asarray(specificity)[space])
+    if len(_space_cache) > 512:
+        _space_cache.clear()
+    _space_cache[key] = (graph, value)
+    return value
 
 
 def _meets_hard_requirements(job_order: JobOrder, profiles: Any, rows: np.ndarray) -> np.ndarray:
@@ -358,6 +506,26 @@ def _minors(worker_ids: list[int], start: date) -> set[int]:
     return {worker.pk for worker in workers if not _of_age(worker, start)}
 
 
+_minors_cache: dict[tuple[Any, ...], set[int]] = {}
+
+
+def _minors_cached(profiles: Any, border_ids: np.ndarray, start: date) -> set[int]:
+    """:func:`_minors`, kept per registry version and start date (a birth date changes only through a write,
+    which moves the version); inside a write, whose version may still roll back, read every time."""
+    from migdev.labour.pool import _inside_a_write
+
+    if _inside_a_write("default"):
+        return _minors([int(pk) for pk in border_ids], start)
+    key = (profiles.epoch, profiles.version, id(profiles), start, border_ids.tobytes())
+    found = _minors_cache.get(key)
+    if found is None:
+        found = _minors([int(pk) for pk in border_ids], start)
+        if len(_minors_cache) > 1024:
+            _minors_cache.clear()
+        _minors_cache[key] = found
+    return found
+
+
 _crediting_cache: dict[int, Any] = {}
 
 
@@ -375,10 +543,19 @@ def _crediting_skills(graph: Any, job_skills: list[int]) -> np.ndarray:
 
 
 def _cached_arrays(
-    job_order: JobOrder, profiles: Any, rows: np.ndarray, index: dict[str, int]
+    job_order: JobOrder,
+    profiles: Any,
+    rows: np.ndarray,
+    index: dict[str, int],
+    space: np.ndarray | None = None,
 ) -> tuple[engine_math.People, engine_math.Openings]:
-    """The engine's columns for the cached profiles ``rows`` and this job order (as :func:`_arrays`)."""
-    n_skills = len(index)
+    """The engine's columns for the cached profiles ``rows`` and this job order (as :func:`_arrays`); with
+    ``space`` (ascending skill indices), in that skill space only."""
+    n_skills = len(index) if space is None else len(space)
+    if space is not None:
+        position = {int(skill): i for i, skill in enumerate(space)}
+        wanted = [*job_order.essential_skill_uris, *job_order.optional_skill_uris]
+        index = {uri: position[index[uri]] for uri in wanted if index.get(uri) in position}
     languages = list(profiles.languages)
     for item in job_order.languages:
         if item["code"] not in languages:
@@ -401,7 +578,13 @@ def _cached_arrays(
         return sorted({index[uri] for uri in skill_uris if uri in index})
 
     people = engine_math.People(
-        skills=profiles.skills[rows],
+        skills=profiles.skills[rows]
+        if space is None
+        else profiles.remember(
+            ("space skills", space.tobytes()),
+            lambda: profiles.skills_by_column[:, space].tocsr(),
+            large=True,
+        )[rows],
         isco=profiles.isco[rows],
         language_levels=levels,
         experience_years=profiles.experience[rows],

@@ -69,6 +69,20 @@ class Profiles:
     residence: np.ndarray  # index into ``residences``
     birth_month: np.ndarray  # days since 1970-01-01 of the first day of the birth month
     shown_rows: dict[int, np.ndarray] = field(default_factory=dict)  # scheme -> rows, ascending
+    # What shortlists work out from these columns alone (per scheme, per job's skills), kept with them: a
+    # write makes new columns, and so an empty memo.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: Any, compute: Any, *, large: bool = False) -> Any:
+        """``compute()``, kept under ``key`` (at most 128 small values (row masks), or 32 large ones: row-sized
+        matrices)."""
+        memo = self.memo.setdefault("large", {}) if large else self.memo
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > (32 if large else 128):
+                memo.clear()
+            found = memo[key] = compute()
+        return found
 
     def rows_of(self, worker_ids: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.ids, worker_ids)
@@ -86,17 +100,8 @@ class Profiles:
         return np.isin(self.residence, np.array(wanted, dtype=np.int64))
 
 
-@dataclass
-class _State:
-    epoch: str = ""
-    version: int = -1
-    rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)
-    shown: dict[int, set[int]] = field(default_factory=dict)  # worker -> schemes
-
-
 _lock = threading.Lock()
 _cache: dict[tuple[str, Any], Profiles] = {}
-_states: dict[tuple[str, Any], _State] = {}
 
 
 def _day(value: date | None) -> int:
@@ -117,52 +122,140 @@ def _inside_a_write(using: str) -> bool:
 def profiles(
     skill_index: dict[str, int], n_skills: int, edition_key: Any, using: str = "default"
 ) -> Profiles:
-    """Every worker's columns, as of the last committed change."""
+    """Every worker's columns, as of the last committed change (inside a write: as this transaction sees
+    them, patched onto the committed columns and not kept)."""
     key = (connections[using].settings_dict.get("NAME", using), edition_key)
     epoch, current = registry_version(using)
-    if _inside_a_write(using):
-        return _refreshed(_State(), epoch, current, skill_index, n_skills, using)
     cached = _cache.get(key)
+    if _inside_a_write(using):
+        usable = cached is not None and cached.epoch == epoch and cached.version <= current
+        return _refreshed(cached if usable else None, epoch, current, skill_index, n_skills, using)
     if cached is not None and cached.version == current and cached.epoch == epoch:
         return cached
     with _lock:
         cached = _cache.get(key)
         if cached is not None and cached.version == current and cached.epoch == epoch:
             return cached
-        state = _states.get(key)
-        if state is None or state.epoch != epoch or state.version > current:
-            state = _states[key] = _State()
-        built = _cache[key] = _refreshed(state, epoch, current, skill_index, n_skills, using)
+        if cached is not None and (cached.epoch != epoch or cached.version > current):
+            cached = None  # another database (a restore, a flush): read everything again
+        built = _cache[key] = _refreshed(cached, epoch, current, skill_index, n_skills, using)
         return built
 
 
 def _refreshed(
-    state: _State, epoch: str, current: int, skill_index: dict[str, int], n_skills: int, using: str
+    held: Profiles | None, epoch: str, current: int, skill_index: dict[str, int], n_skills: int, using: str
 ) -> Profiles:
-    # Read after the version: every writer up to ``current`` has committed (the version row's lock orders
-    # them); later ones may show here too, and are read again next time.
-    changed = Worker.objects.using(using).filter(eligibility__changed__gt=state.version)
-    fresh = {row[0]: row for row in changed.values_list(*PROFILE_FIELDS).iterator(chunk_size=5000)}
-    for pk in fresh:
-        state.shown.pop(pk, None)
-    for worker_id, scheme_id in (
-        SchemeVisibility.objects.using(using)
-        .filter(worker__eligibility__changed__gt=state.version)
-        .values_list("worker_id", "scheme_id")
-        .iterator(chunk_size=5000)
-    ):
-        if worker_id in fresh:
-            state.shown.setdefault(worker_id, set()).add(scheme_id)
-    known = bool(state.rows)
-    state.rows.update(fresh)
-    if known and len(state.rows) != WorkerEligibility.objects.using(using).count():
-        present = set(WorkerEligibility.objects.using(using).values_list("worker_id", flat=True))
-        for gone in set(state.rows) - present:
-            del state.rows[gone]
-            state.shown.pop(gone, None)
-    state.epoch, state.version = epoch, current
-    rows = [state.rows[pk] for pk in sorted(state.rows)]
-    return _build(epoch, current, rows, state.shown, skill_index, n_skills)
+    """``held`` with the workers changed since its version read again (every worker when there is none).
+    Read after the version: every writer up to ``current`` has committed (the version row's lock orders
+    them); later ones may show here too, and are read again next time."""
+    since = held.version if held is not None else -1
+    changed = Worker.objects.using(using).filter(eligibility__changed__gt=since).order_by("pk")
+    fresh = list(changed.values_list(*PROFILE_FIELDS).iterator(chunk_size=5000))
+    fresh_ids = {row[0] for row in fresh}
+    shown: dict[int, set[int]] = {}
+    visible = SchemeVisibility.objects.using(using).values_list("worker_id", "scheme_id")
+    if held is None:
+        pairs = list(visible.iterator(chunk_size=5000))
+    else:  # the changed workers' rows only, by primary key (no join over the registry)
+        ordered = sorted(fresh_ids)
+        pairs = [
+            pair
+            for start in range(0, len(ordered), 500)
+            for pair in visible.filter(worker_id__in=ordered[start : start + 500])
+        ]
+    for worker_id, scheme_id in pairs:
+        if worker_id in fresh_ids:
+            shown.setdefault(worker_id, set()).add(scheme_id)
+    part = _build(epoch, current, fresh, shown, skill_index, n_skills)
+    if held is None:
+        return part
+    gone = np.empty(0, dtype=np.int64)
+    kept = ~np.isin(held.ids, part.ids)
+    present = WorkerEligibility.objects.using(using).count()
+    if int(kept.sum()) + len(part.ids) != present:  # some workers were deleted: which ones
+        ids = np.fromiter(
+            WorkerEligibility.objects.using(using).values_list("worker_id", flat=True), dtype=np.int64
+        )
+        gone = held.ids[~np.isin(held.ids, ids)]
+        kept &= ~np.isin(held.ids, gone)
+    return _merged(held, np.flatnonzero(kept), part, epoch, current)
+
+
+def _remap(codes: list[str], into: list[str]) -> np.ndarray:
+    position = {code: i for i, code in enumerate(into)}
+    return np.array([position[code] for code in codes], dtype=np.int64)
+
+
+def _merged(held: Profiles, keep: np.ndarray, part: Profiles, epoch: str, current: int) -> Profiles:
+    """The rows ``keep`` of ``held`` and every row of ``part``, in ascending worker id, on the union of
+    their vocabularies (a code no worker uses any more keeps its column: an empty column changes no score).
+    Array work only, whatever the size of the registry."""
+    ids = np.concatenate([held.ids[keep], part.ids])
+    order: Any = np.argsort(ids, kind="stable")
+    if len(ids) < 2 or bool((ids[1:] > ids[:-1]).all()):
+        order = slice(None)  # already ascending (new workers only): no reordering
+    ids = ids[order]
+
+    def rows(old: Any, new: Any) -> Any:
+        if sp.issparse(old):
+            return sp.vstack([old[keep], new], format="csr")[order]
+        return np.concatenate([old[keep], new])[order]
+
+    languages = sorted(set(held.languages) | set(part.languages))
+    levels = np.zeros((len(ids), max(len(languages), 1)), dtype=np.int64)
+    stacked = np.zeros((len(keep) + len(part.ids), levels.shape[1]), dtype=np.int64)
+    stacked[: len(keep)][:, _remap(held.languages, languages)] = held.levels[keep][:, : len(held.languages)]
+    stacked[len(keep) :][:, _remap(part.languages, languages)] = part.levels[:, : len(part.languages)]
+    levels[:] = stacked[order]
+    countries = sorted(set(held.countries) | set(part.countries))
+
+    def willing(source: Profiles, selected: Any) -> sp.csr_matrix:
+        matrix = source.willing[selected].tocsr()
+        columns = _remap(source.countries, countries)
+        return sp.csr_matrix(
+            (matrix.data, columns[matrix.indices] if len(columns) else matrix.indices, matrix.indptr),
+            shape=(matrix.shape[0], len(countries)),
+        )
+
+    residences = sorted(set(held.residences) | set(part.residences))
+    residence = np.concatenate(
+        [
+            _remap(held.residences, residences)[held.residence[keep]] if len(keep) else np.empty(0, np.int64),
+            _remap(part.residences, residences)[part.residence] if len(part.ids) else np.empty(0, np.int64),
+        ]
+    )[order]
+    shown_ids: dict[int, list[np.ndarray]] = {}
+    kept = np.zeros(len(held.ids), dtype=bool)
+    kept[keep] = True
+    for scheme_id, scheme_rows in held.shown_rows.items():
+        shown_ids.setdefault(scheme_id, []).append(held.ids[scheme_rows[kept[scheme_rows]]])
+    for scheme_id, scheme_rows in part.shown_rows.items():
+        shown_ids.setdefault(scheme_id, []).append(part.ids[scheme_rows])
+    shown_rows = {}
+    for scheme_id, chunks in shown_ids.items():
+        members = np.sort(np.concatenate(chunks))
+        if len(members):
+            shown_rows[scheme_id] = np.searchsorted(ids, members)
+    skills = rows(held.skills, part.skills)
+    return Profiles(
+        epoch=epoch,
+        version=current,
+        ids=ids,
+        skills=skills,
+        skills_by_column=skills.tocsc(),
+        isco=rows(held.isco, part.isco),
+        experience=rows(held.experience, part.experience),
+        available_from=rows(held.available_from, part.available_from),
+        languages=languages,
+        levels=levels,
+        countries=countries,
+        willing=sp.vstack([willing(held, keep), willing(part, slice(None))], format="csr")[order],
+        consenting=rows(held.consenting, part.consenting),
+        residences=residences,
+        residence=residence,
+        birth_month=rows(held.birth_month, part.birth_month),
+        shown_rows=shown_rows,
+    )
 
 
 def _build(
@@ -222,7 +315,6 @@ def _build(
 def clear() -> None:
     with _lock:
         _cache.clear()
-        _states.clear()
 
 
 def warm() -> None:
