@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from migdev.accounts.models import RoleDefinition, User
+from migdev.accounts.roles import Role
 from migdev.law.services import load_reference
 
 PARTY_COLUMNS = [
@@ -55,3 +57,19 @@ def party_row(**values: str) -> dict[str, str]:
     }
     row.update(values)
     return row
+
+
+def user_with_roles(*roles: str, name: str) -> User:
+    user = User.objects.create_user(username=name)
+    user.roles.set(RoleDefinition.objects.filter(code__in=roles))
+    return user
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    return user_with_roles(Role.EDITOR, name="law-editor")
+
+
+@pytest.fixture
+def reader(db: None) -> User:
+    return user_with_roles(name="law-reader")

@@ -12,8 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from migdev.accounts.models import RoleDefinition, User
-from migdev.accounts.roles import Role
+from migdev.accounts.models import User
 from migdev.audit.models import AuditEvent
 from migdev.coordination.models import Activity, ActivityStatus, Area
 from migdev.law import selectors
@@ -21,22 +20,6 @@ from migdev.law.models import AssistanceRequest, Instrument
 from tests.law.factories import make_action, make_assistance, make_provision, make_statement, make_training
 
 pytestmark = pytest.mark.django_db
-
-
-def _user(*roles: str, name: str) -> User:
-    user = User.objects.create_user(username=name)
-    user.roles.set(RoleDefinition.objects.filter(code__in=roles))
-    return user
-
-
-@pytest.fixture
-def editor() -> User:
-    return _user(Role.EDITOR, name="law-editor")
-
-
-@pytest.fixture
-def reader() -> User:
-    return _user(name="law-reader")
 
 
 def _logged_in(user: User) -> Client:

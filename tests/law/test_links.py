@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from migdev.accounts.models import RoleDefinition, User
-from migdev.accounts.roles import Role
+from migdev.accounts.models import User
 from migdev.audit.models import AuditEvent
 from migdev.coordination.models import GcmObjective
 from migdev.law import services
@@ -20,22 +19,6 @@ from migdev.law.models import Implementation
 from tests.law.factories import make_implementation, make_instrument, make_policy
 
 pytestmark = pytest.mark.django_db
-
-
-def _user(*roles: str, name: str) -> User:
-    user = User.objects.create_user(username=name)
-    user.roles.set(RoleDefinition.objects.filter(code__in=roles))
-    return user
-
-
-@pytest.fixture
-def editor() -> User:
-    return _user(Role.EDITOR, name="links-editor")
-
-
-@pytest.fixture
-def reader() -> User:
-    return _user(name="links-reader")
 
 
 def _client(user: User | None = None) -> Client:
