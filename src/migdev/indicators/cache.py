@@ -10,7 +10,9 @@ fragments it built or fetched, keyed by that version.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,13 +26,30 @@ T = TypeVar("T")
 SHARED = SharedCache("indicators", [Path(__file__).resolve().parent])
 
 
+_pinned: ContextVar[str | None] = ContextVar("indicators_pinned_data_version", default=None)
+
+
 def data_version() -> str:
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         cache.add(VERSION_KEY, version, None)
         version = cache.get(VERSION_KEY, version)
     return str(version)
+
+
+@contextmanager
+def pinned_version(version: str) -> Iterator[None]:
+    """Within: ``data_version()`` is ``version`` without asking the shared cache, so that what a page builds
+    from many shared values (each selector asking for its own) reads one version, at no query each."""
+    token = _pinned.set(version)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def bump_data_version() -> None:

@@ -49,7 +49,7 @@ from migdev.indicators.areas import (
     is_country,
     normalise_code,
 )
-from migdev.indicators.cache import SHARED, cached, data_version
+from migdev.indicators.cache import SHARED, cached, data_version, pinned_version
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.formatting import catalogue_text, format_value, tick_formatter
 from migdev.indicators.models import (
@@ -324,9 +324,10 @@ def _profile_page(request: HttpRequest, iso3: str, *, printable: bool) -> HttpRe
         raise Http404
 
     def build() -> str:
-        context = _profile_context(country)
-        context["printable"] = printable
-        return render_to_string("indicators/_country_body.html", context)
+        with pinned_version(version):
+            context = _profile_context(country)
+            context["printable"] = printable
+            return render_to_string("indicators/_country_body.html", context)
 
     name = f"profile:{country.iso3}:{get_language()}:{int(printable)}"
     body = cached(name, build, version=version)
@@ -715,9 +716,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     name = f"indicator:{indicator.code}:{language}:{selection.query()}"
     body = cached(
         name,
-        lambda: render_to_string(
-            "indicators/_indicator_body.html", _indicator_context(indicator, selection, version=version)
-        ),
+        lambda: _indicator_body(indicator, selection, version=version),
         version=version,
     )
     # The layout around the body shows the indicator's name only: one per indicator and language, so a
@@ -729,6 +728,12 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         name=f"indicator:{indicator.code}:{language}",
         version=version,
     )
+
+
+def _indicator_body(indicator: Indicator, selection: Selection, *, version: str) -> str:
+    with pinned_version(version):
+        context = _indicator_context(indicator, selection, version=version)
+        return render_to_string("indicators/_indicator_body.html", context)
 
 
 def _shared_indicator_values(
