@@ -76,7 +76,7 @@ class ComparisonForm(forms.Form):
         self.fields["sending"].choices = placeholder + [(c.iso3, c.name) for c in senders]  # type: ignore[attr-defined]
         self.fields["receiving"].choices = placeholder + [(c.iso3, c.name) for c in receivers]  # type: ignore[attr-defined]
         if menus is not None:
-            self.fields["sending"].widget.options_html, self.fields["receiving"].widget.options_html = menus  # type: ignore[attr-defined]
+            self.fields["sending"].widget.options_html, self.fields["receiving"].widget.options_html = menus
 
     @staticmethod
     def menus_for(senders: list[CountryChoice], receivers: list[CountryChoice]) -> tuple[str, str]:
