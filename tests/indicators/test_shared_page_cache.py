@@ -64,3 +64,28 @@ def test_a_page_after_a_write_builds_the_shared_values_once(client, ims_2020, dj
     # took 48 queries; what remains is the data version, the shared cache's reads and the body's write).
     with django_assert_max_num_queries(20):
         _page(client, "en", areas="FRA,MEX,PHL")
+
+
+def _profile_queries(client, iso3: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("indicators:country", args=[iso3]))
+    assert response.status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_country_profiles_read_the_edition_coverage_once_per_data_version(client, ims_2020):
+    bump_data_version()
+    first = _profile_queries(client, "DEU")
+    # Every edition choice of the page (a dozen indicators, each choosing twice) reads the coverage it
+    # shares: once for the page, instead of once per choice (96 queries in all at 5M observations).
+    assert sum('FROM "indicators_seriescoverage"' in sql for sql in first) == 1
+    clear_local()  # another process, another country: the coverage comes from the shared cache
+    second = _profile_queries(client, "FRA")
+    assert not any('FROM "indicators_seriescoverage"' in sql for sql in second)
+    assert len(second) < len(first)
+    bump_data_version()  # a load: the coverage is read again
+    third = _profile_queries(client, "MEX")
+    assert sum('FROM "indicators_seriescoverage"' in sql for sql in third) == 1

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from migdev.indicators import regions
 from migdev.indicators.areas import FORMER_AREAS, WORLD, country_codes, is_country
+from migdev.indicators.cache import cached
 from migdev.indicators.catalogue import (
     ALL_PARTNERS,
     SDG_10C1_CORRIDOR_LIMIT,
@@ -185,22 +186,39 @@ def _edition_order(edition: Edition) -> tuple[bool, float]:
     return (edition.kind != Edition.Kind.OFFICIAL, -edition.published.toordinal())
 
 
+def _coverage() -> list[tuple[int, bool, int, Edition]]:
+    """Every (series, bilateral, countries, edition) of the coverage table, shared per data version (loads,
+    which alone change it, give a new version): pages choose editions many times each."""
+
+    def read() -> list[tuple[int, bool, int, Edition]]:
+        rows = SeriesCoverage.objects.select_related("edition__source").order_by("pk")
+        return [(row.series_id, row.bilateral, row.countries, row.edition) for row in rows]
+
+    return cached("series-coverage", read)
+
+
 def editions_with(series_id: int, *, bilateral: bool, min_countries: int = 1) -> list[Edition]:
     """Editions holding country data for a series, preferred first (official, then newest)."""
-    rows = (
-        SeriesCoverage.objects.filter(series_id=series_id, bilateral=bilateral, countries__gte=min_countries)
-        .exclude(edition__kind=Edition.Kind.SAMPLE)  # sample data is never a default, a headline or a status
-        .select_related("edition__source")
-    )
-    return sorted((row.edition for row in rows), key=_edition_order)
+    rows = [
+        edition
+        for series, two_sided, countries, edition in _coverage()
+        if series == series_id
+        and two_sided == bilateral
+        and countries >= min_countries
+        # sample data is never a default, a headline or a status
+        and edition.kind != Edition.Kind.SAMPLE
+    ]
+    return sorted(rows, key=_edition_order)
 
 
 def all_editions_with(series_id: int, *, bilateral: bool) -> list[Edition]:
     """Every edition holding the series, including aggregate-only headline editions, newest first."""
-    rows = SeriesCoverage.objects.filter(series_id=series_id, bilateral=bilateral).select_related(
-        "edition__source"
-    )
-    return sorted({row.edition for row in rows}, key=lambda edition: edition.published, reverse=True)
+    rows = [
+        edition
+        for series, two_sided, _countries, edition in _coverage()
+        if series == series_id and two_sided == bilateral
+    ]
+    return sorted(set(rows), key=lambda edition: edition.published, reverse=True)
 
 
 def _has_area_data(series_id: int, edition: Edition, area: str, *, as_counterpart: bool) -> bool:

@@ -23,12 +23,11 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.html import escape, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -37,6 +36,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from migdev.accounts.access import has_permission, permission_required_or_404
+from migdev.core.layout import page_with_layout
 from migdev.core.versioning import EditConflict, StaleEdit, edit_conflict
 from migdev.dataio.exports import export_response
 from migdev.indicators import charts, exports, forms, regions, selectors, services, worldmap
@@ -49,7 +49,7 @@ from migdev.indicators.areas import (
     is_country,
     normalise_code,
 )
-from migdev.indicators.cache import cached, data_version
+from migdev.indicators.cache import SHARED, cached, data_version, pinned_version
 from migdev.indicators.computation import ComputedValue
 from migdev.indicators.formatting import catalogue_text, format_value, tick_formatter
 from migdev.indicators.models import (
@@ -85,58 +85,16 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
     return found
 
 
-# Markers standing for what differs between two visitors of the same page in the cached layout (letters,
-# digits and dashes: HTML escaping leaves them as they are).
-_CSRF_HOLE = "migdev-layout-hole-csrf-token"
-_PATH_HOLE = "migdev-layout-hole-path"
-_BODY_HOLE = "migdev-layout-hole-body"
-_HOLES = re.compile(f"({_CSRF_HOLE}|{_PATH_HOLE}|{_BODY_HOLE})")
-
-
-class _LayoutRequest:
-    """The request as the layout template sees it while the shared layout is rendered: the current path is
-    a marker; everything else is the visitor's, who is anonymous."""
-
-    def __init__(self, request: HttpRequest) -> None:
-        self._request = request
-
-    def get_full_path(self) -> str:
-        return _PATH_HOLE
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._request, name)
-
-
-def _layout(request: HttpRequest, template: str, context: dict[str, Any]) -> tuple[str, ...]:
-    """The page rendered with markers for the CSRF token, the path and the body, cut at the markers: even
-    items are text, odd items the markers."""
-    html = render_to_string(
-        template,
-        {**context, "body": _BODY_HOLE, "csrf_token": _CSRF_HOLE, "request": _LayoutRequest(request)},
-        request=request,
-    )
-    return tuple(_HOLES.split(html))
-
-
 def _cached_page(
     request: HttpRequest, template: str, context: dict[str, Any], *, name: str, version: str
 ) -> HttpResponse:
-    """A page around its cached body (``context["body"]``).
-
-    Signed-in users (whose name and permissions show in the header) and visitors with messages waiting get
-    the layout rendered for them. Everyone else gets the same layout, rendered once per data version and
-    language and kept with three holes filled per request: their CSRF token, the current path (the language
-    form returns to it) and the body.
-    """
-    if request.user.is_authenticated or len(messages.get_messages(request)):
-        return render(request, template, context)
-    parts = cached(f"layout:{name}", partial(_layout, request, template, context), version=version)
-    fill = {
-        _CSRF_HOLE: get_token(request),
-        _PATH_HOLE: escape(request.get_full_path()),
-        _BODY_HOLE: context["body"],
-    }
-    return HttpResponse("".join(fill[part] if index % 2 else part for index, part in enumerate(parts)))
+    """A page around its cached body (``context["body"]``), in the layout shared by anonymous visitors
+    (``migdev.core.layout``): rendered once per data version and language, with the visitor's CSRF token,
+    path and the body filled in per request."""
+    rest = {key: value for key, value in context.items() if key != "body"}
+    return page_with_layout(
+        request, template, rest, holes={"body": context["body"]}, shared=SHARED, name=name, version=version
+    )
 
 
 @require_GET
@@ -366,9 +324,10 @@ def _profile_page(request: HttpRequest, iso3: str, *, printable: bool) -> HttpRe
         raise Http404
 
     def build() -> str:
-        context = _profile_context(country)
-        context["printable"] = printable
-        return render_to_string("indicators/_country_body.html", context)
+        with pinned_version(version):
+            context = _profile_context(country)
+            context["printable"] = printable
+            return render_to_string("indicators/_country_body.html", context)
 
     name = f"profile:{country.iso3}:{get_language()}:{int(printable)}"
     body = cached(name, build, version=version)
@@ -757,9 +716,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     name = f"indicator:{indicator.code}:{language}:{selection.query()}"
     body = cached(
         name,
-        lambda: render_to_string(
-            "indicators/_indicator_body.html", _indicator_context(indicator, selection, version=version)
-        ),
+        lambda: _indicator_body(indicator, selection, version=version),
         version=version,
     )
     # The layout around the body shows the indicator's name only: one per indicator and language, so a
@@ -771,6 +728,12 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         name=f"indicator:{indicator.code}:{language}",
         version=version,
     )
+
+
+def _indicator_body(indicator: Indicator, selection: Selection, *, version: str) -> str:
+    with pinned_version(version):
+        context = _indicator_context(indicator, selection, version=version)
+        return render_to_string("indicators/_indicator_body.html", context)
 
 
 def _shared_indicator_values(

@@ -21,23 +21,30 @@ MAX_AMOUNT = Decimal("1000000")
 
 class CountrySelect(forms.Select):
     """A country menu of the comparison page, written in one pass: Django's per-option widget templates
-    cost a millisecond per dozen options, and the page lists every sending and receiving country."""
+    cost a millisecond per dozen options, and the page lists every sending and receiving country. The
+    options can come written (``options_html``, kept per snapshot version and language by the view): only
+    the chosen one is marked here."""
+
+    options_html: str | None = None
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (code, mark_safe(" selected") if str(code) in selected else "", label)  # noqa: S308 - a constant
-                for code, label in self.choices
-            ),
-        )
+        options = self.options_html if self.options_html is not None else menu_options(self.choices)
+        for code in set(self.format_value(value)):
+            tag = format_html('<option value="{}">', code)
+            options = options.replace(tag, f"{tag[:-1]} selected>")
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(options),  # noqa: S308 - written by menu_options, which escapes every code and name
         )
+
+
+def menu_options(choices: Any) -> str:
+    """Every option of a menu, none chosen."""
+    return format_html_join("", '<option value="{}">{}</option>', ((code, label) for code, label in choices))
 
 
 class ComparisonForm(forms.Form):
@@ -56,12 +63,29 @@ class ComparisonForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, senders: list[CountryChoice], receivers: list[CountryChoice], **kwargs: Any
+        self,
+        *args: Any,
+        senders: list[CountryChoice],
+        receivers: list[CountryChoice],
+        menus: tuple[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``menus``: the two menus' options as ``menus_for`` writes them for these countries, if kept."""
         super().__init__(*args, **kwargs)
         placeholder = [("", _("Choose a country"))]
         self.fields["sending"].choices = placeholder + [(c.iso3, c.name) for c in senders]  # type: ignore[attr-defined]
         self.fields["receiving"].choices = placeholder + [(c.iso3, c.name) for c in receivers]  # type: ignore[attr-defined]
+        if menus is not None:
+            self.fields["sending"].widget.options_html, self.fields["receiving"].widget.options_html = menus
+
+    @staticmethod
+    def menus_for(senders: list[CountryChoice], receivers: list[CountryChoice]) -> tuple[str, str]:
+        """Both menus' options, none chosen, in the active language."""
+        form = ComparisonForm(senders=senders, receivers=receivers)
+        return (
+            menu_options(form.fields["sending"].choices),  # type: ignore[attr-defined]
+            menu_options(form.fields["receiving"].choices),  # type: ignore[attr-defined]
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

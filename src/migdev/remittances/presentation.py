@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
+from functools import cached_property
 
+from django.conf import settings
 from django.utils import numberformat
 from django.utils.formats import date_format, get_format
 from django.utils.html import escape
@@ -21,6 +23,7 @@ from migdev.remittances.method import (
     NO_FEE_COSTS_MORE,
     PROMOTIONAL_RATE,
     RATE_NOT_DISCLOSED,
+    Offer,
     RankedOffer,
 )
 from migdev.remittances.quarters import Quarter, quarter_or_none
@@ -215,11 +218,14 @@ class NumberStyle:
         units = len(digits) + (-int(exponent) if whole - value else int(exponent))
         precision = max(getcontext().prec, places + units + 1)
         rounded = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, Context(prec=precision))
-        text = f"{rounded:f}"
-        if not rounded and text.startswith("-"):
-            text = text[1:]  # floatformat prints no sign for a value that rounds to zero
+        if not rounded and rounded.is_signed():
+            rounded = -rounded  # floatformat prints no sign for a value that rounds to zero
+        if self.grouping == 3 and len(digits) < 100:
+            # Python's own grouping, then this language's separators: numberformat's result, in C.
+            text = f"{rounded:,f}" if grouped or settings.USE_THOUSAND_SEPARATOR else f"{rounded:f}"
+            return text.translate(self._separators)
         return numberformat.format(
-            text,
+            f"{rounded:f}",
             self.decimal_separator,
             places,
             self.grouping,
@@ -227,6 +233,10 @@ class NumberStyle:
             force_grouping=grouped,
             use_l10n=True,
         )
+
+    @cached_property
+    def _separators(self) -> dict[int, str]:
+        return str.maketrans({",": self.thousand_separator, ".": self.decimal_separator})
 
 
 _OFFER_HTML = (
@@ -245,11 +255,41 @@ _OFFER_HTML = (
     "<div><dt>{label_date}</dt><dd>{quoted_on} ({quoted_by})</dd></div>"
     "</dl>{estimated}</li>"
 )
+# What depends on the amount sent; the rest of an offer's item is written once (``offer_templates``).
+_PER_AMOUNT = ("css", "rank", "received", "shortfall", "flags", "fee", "rate", "margin", "total", "estimated")
 
 
-def offer_items(ranked: Sequence[RankedOffer]) -> list[SafeString]:
-    """Each ranked offer as the comparison page's list item, in the active language."""
-    style = NumberStyle.current()
+@dataclass(frozen=True)
+class OfferWording:
+    """The comparison page's words in the active language, escaped, read once per page."""
+
+    promotion: str
+    not_disclosed: str
+    estimated: str
+    no_fee: str
+    shortfall: str
+
+    @classmethod
+    def current(cls) -> OfferWording:
+        # Translated outside the f-strings: xgettext cannot read calls inside f-string fields.
+        promotion_text = escape(_("Exchange rate better than the market rate: probably a promotion."))
+        not_disclosed_text = escape(_("This provider does not show its exchange rate before you send."))
+        estimated_text = escape(_("Estimated from the prices quoted for nearby amounts."))
+        return cls(
+            promotion=f'<p class="flag">{promotion_text}</p>',
+            not_disclosed=f'<p class="flag warning">{not_disclosed_text}</p>',
+            estimated=f'<p class="muted small">{estimated_text}</p>',
+            no_fee=_(
+                "No fee, but the exchange rate costs you about %(cost)s %(currency)s (%(margin)s %% below the "
+                "market rate). Another offer delivers more."
+            ),
+            shortfall=_("%(shortfall)s %(currency)s less than the best offer"),
+        )
+
+
+def offer_templates(offers: Iterable[Offer]) -> dict[str, str]:
+    """Each offer's list item with everything but the amount's figures written, in the active language:
+    a ``str.format`` template whose fields are ``_PER_AMOUNT``, by offer key."""
     labels = {
         name: escape(_(text))
         for name, text in (
@@ -266,49 +306,16 @@ def offer_items(ranked: Sequence[RankedOffer]) -> list[SafeString]:
     }
     unknown, yes, no = escape(_("Not known")), escape(_("Yes")), escape(_("No"))
     by_provider, sample = escape(_("quoted by the provider")), escape(_("sample data"))
-    # Translated outside the f-strings: xgettext cannot read calls inside f-string fields.
-    promotion_text = escape(_("Exchange rate better than the market rate: probably a promotion."))
-    not_disclosed_text = escape(_("This provider does not show its exchange rate before you send."))
-    estimated_text = escape(_("Estimated from the prices quoted for nearby amounts."))
     sample_heading, sample_text = (
         escape(_("Sample data")),
         escape(_("a fictional provider; not a real offer.")),
     )
-    promotion = f'<p class="flag">{promotion_text}</p>'
-    not_disclosed = f'<p class="flag warning">{not_disclosed_text}</p>'
-    estimated = f'<p class="muted small">{estimated_text}</p>'
     sample_label = f'<p class="sample-label"><strong>{sample_heading}</strong>: {sample_text}</p>'
     speed_labels = {code: escape(label) for code, label in Speed.choices}
     dates: dict[datetime.date, str] = {}
-    items = []
-    for item in ranked:
-        offer, price = item.offer, item.price
-        margin = price.fx_margin_pct
-        no_fee = NO_FEE_COSTS_MORE in item.flags
-        css = "offer" + (" best" if item.rank == 1 else "") + (" flagged" if no_fee else "")
-        css += " sample" if offer.is_sample else ""
-        flags = ""
-        if no_fee:
-            text = _(
-                "No fee, but the exchange rate costs you about %(cost)s %(currency)s (%(margin)s %% below the "
-                "market rate). Another offer delivers more."
-            ) % {
-                "cost": style.fixed(price.fx_cost, 2, grouped=True),
-                "currency": offer.send_currency,
-                "margin": style.fixed(margin, 2),
-            }
-            flags += f'<p class="flag warning">{escape(text)}</p>'
-        if PROMOTIONAL_RATE in item.flags:
-            flags += promotion
-        if RATE_NOT_DISCLOSED in item.flags:
-            flags += not_disclosed
-        shortfall = ""
-        if item.rank > 1:
-            text = _("%(shortfall)s %(currency)s less than the best offer") % {
-                "shortfall": style.fixed(item.shortfall, 2, grouped=True),
-                "currency": offer.receive_currency,
-            }
-            shortfall = f' <span class="shortfall">{escape(text)}</span>'
+    kept = {field: f"{{{field}}}" for field in _PER_AMOUNT}
+    templates = {}
+    for offer in offers:
         product = " · ".join(service_label(part) for part in offer.product_parts)
         quoted_on = ""
         if offer.quoted_on:
@@ -322,35 +329,76 @@ def offer_items(ranked: Sequence[RankedOffer]) -> list[SafeString]:
         else:
             quoted_by = escape(_("survey of %(quarter)s") % {"quarter": offer.quarter})
         pickup = service_label(offer.pickup_method) if offer.pickup_method else ""
+        written = {
+            "sample_attribute": " data-sample" if offer.is_sample else "",
+            "sample_label": sample_label if offer.is_sample else "",
+            "provider": escape(offer.provider),
+            "product": f' <span class="product">{escape(product)}</span>' if product else "",
+            "receive_currency": escape(offer.receive_currency),
+            "send_currency": escape(offer.send_currency),
+            "speed": speed_labels.get(offer.speed or "", "") or unknown,
+            "pickup": escape(pickup) if pickup else unknown,
+            "transparent": yes
+            if offer.transparent is True
+            else no
+            if offer.transparent is False
+            else unknown,
+            "quoted_on": quoted_on,
+            "quoted_by": quoted_by,
+            **labels,
+        }
+        # Braces in what was written (a provider's name) must stay text in the template.
+        escaped = {name: value.replace("{", "{{").replace("}", "}}") for name, value in written.items()}
+        templates[offer.key] = _OFFER_HTML.format(**escaped, **kept)
+    return templates
+
+
+def offer_items(ranked: Sequence[RankedOffer], templates: dict[str, str] | None = None) -> list[SafeString]:
+    """Each ranked offer as the comparison page's list item, in the active language. ``templates``:
+    ``offer_templates`` of these offers in this language, if kept."""
+    if templates is None:
+        templates = offer_templates(item.offer for item in ranked)
+    style = NumberStyle.current()
+    wording = OfferWording.current()
+    items = []
+    for item in ranked:
+        offer, price = item.offer, item.price
+        margin = price.fx_margin_pct
+        no_fee = NO_FEE_COSTS_MORE in item.flags
+        css = "offer" + (" best" if item.rank == 1 else "") + (" flagged" if no_fee else "")
+        css += " sample" if offer.is_sample else ""
+        flags = ""
+        if no_fee:
+            text = wording.no_fee % {
+                "cost": style.fixed(price.fx_cost, 2, grouped=True),
+                "currency": offer.send_currency,
+                "margin": style.fixed(margin, 2),
+            }
+            flags += f'<p class="flag warning">{escape(text)}</p>'
+        if PROMOTIONAL_RATE in item.flags:
+            flags += wording.promotion
+        if RATE_NOT_DISCLOSED in item.flags:
+            flags += wording.not_disclosed
+        shortfall = ""
+        if item.rank > 1:
+            text = wording.shortfall % {
+                "shortfall": style.fixed(item.shortfall, 2, grouped=True),
+                "currency": offer.receive_currency,
+            }
+            shortfall = f' <span class="shortfall">{escape(text)}</span>'
         items.append(
             SafeString(
-                _OFFER_HTML.format(
+                templates[offer.key].format(
                     css=css,
-                    sample_attribute=" data-sample" if offer.is_sample else "",
-                    sample_label=sample_label if offer.is_sample else "",
                     rank=item.rank,
-                    provider=escape(offer.provider),
-                    product=f' <span class="product">{escape(product)}</span>' if product else "",
                     received=style.fixed(price.amount_received, 2, grouped=True),
-                    receive_currency=escape(offer.receive_currency),
                     shortfall=shortfall,
                     flags=flags,
                     fee=style.fixed(price.fee, 2, grouped=True),
-                    send_currency=escape(offer.send_currency),
                     rate=style.fixed(price.offered_rate, 4, grouped=True),
                     margin=style.fixed(margin, 2),
                     total=style.fixed(price.total_cost_pct, 2),
-                    speed=speed_labels.get(offer.speed or "", "") or unknown,
-                    pickup=escape(pickup) if pickup else unknown,
-                    transparent=yes
-                    if offer.transparent is True
-                    else no
-                    if offer.transparent is False
-                    else unknown,
-                    quoted_on=quoted_on,
-                    quoted_by=quoted_by,
-                    estimated=estimated if ESTIMATED in item.flags else "",
-                    **labels,
+                    estimated=wording.estimated if ESTIMATED in item.flags else "",
                 )
             )
         )

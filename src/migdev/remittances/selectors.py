@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import csv
 import datetime
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from migdev.remittances.aggregates import (
     TRANSPARENT_NO,
@@ -32,6 +34,7 @@ from migdev.remittances.aggregates import (
     Measure,
     QuoteColumns,
 )
+from migdev.remittances.cache import SHARED
 from migdev.remittances.economies import economy_name
 from migdev.remittances.method import Offer, PricePoint
 from migdev.remittances.models import (
@@ -524,17 +527,30 @@ class CorridorComparison:
 
 @dataclass(frozen=True)
 class ComparisonPage:
-    """The countries the page offers, and the requested corridor (None when it has no corridor row)."""
+    """The countries the page offers, and the requested corridor (None when it has no corridor row).
+
+    ``version`` names the snapshots read (it changes whenever any is rewritten); None when they were computed
+    live, which nothing may be cached under."""
 
     pairs: list[tuple[str, str]]
     comparison: CorridorComparison | None
+    version: str | None = None
 
     def countries(self) -> tuple[list[CountryChoice], list[CountryChoice]]:
-        return _country_choices(s for s, _r in self.pairs), _country_choices(r for _s, r in self.pairs)
+        if self.version is None:
+            return _countries_of(self.pairs)
+        # Names, and so their order, are in the active language.
+        return SHARED.local(
+            f"countries:{get_language()}", lambda: _countries_of(self.pairs), version=self.version
+        )
 
     def alternatives(self, sending: str) -> list[tuple[str, str]]:
         """Up to 30 comparable corridors from ``sending``, in code order (as corridors_with_prices)."""
         return [pair for pair in self.pairs if pair[0] == sending][:30]
+
+
+def _countries_of(pairs: list[tuple[str, str]]) -> tuple[list[CountryChoice], list[CountryChoice]]:
+    return _country_choices(s for s, _r in pairs), _country_choices(r for _s, r in pairs)
 
 
 def _source_json(source: PriceSource) -> dict[str, Any]:
@@ -615,7 +631,10 @@ def _comparison_from_payload(payload: dict[str, Any], moment: datetime.datetime)
 
 def comparison_page(sending: str, receiving: str, *, now: datetime.datetime | None = None) -> ComparisonPage:
     """The comparison page's data in one query: the comparable corridors and the requested corridor's
-    snapshot. Without snapshots (a database not refreshed since they were introduced) it is computed live."""
+    snapshot. Without snapshots (a database not refreshed since they were introduced) it is computed live.
+
+    What is read from the snapshots is parsed once per process and snapshot version (see
+    ``_CachedComparison`` for provider quotes that expire)."""
     from migdev.remittances.models import ComparisonSnapshot
 
     moment = now or timezone.now()
@@ -625,16 +644,57 @@ def comparison_page(sending: str, receiving: str, *, now: datetime.datetime | No
         keys.append(code)
     rows = dict(ComparisonSnapshot.objects.filter(key__in=keys).values_list("key", "payload"))
     index = rows.get(COMPARABLE_CORRIDORS_KEY)
+    version = None if index is None else index.get("version")
     if index is None:
         index = comparable_corridors_payload()
     payload = rows.get(code)
     if payload is None and len(keys) == 2:
         corridor = corridor_between(sending, receiving)
         payload = None if corridor is None else corridor_comparison_payload(corridor)
-    return ComparisonPage(
-        pairs=[(s, r) for s, r in index["pairs"]],
-        comparison=None if payload is None else _comparison_from_payload(payload, moment),
-    )
+        version = None  # computed live: a snapshot written later must not be hidden by what is kept here
+    if version is None:
+        return ComparisonPage(
+            pairs=_pairs(index),
+            comparison=None if payload is None else _comparison_from_payload(payload, moment),
+        )
+    comparison = None
+    if payload is not None:
+        kept = SHARED.local(f"comparison:{code}", lambda: _CachedComparison(payload), version=version)
+        comparison = kept.at(moment)
+    pairs = SHARED.local("pairs", lambda: _pairs(index), version=version)
+    return ComparisonPage(pairs=pairs, comparison=comparison, version=version)
+
+
+def _pairs(index: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(s, r) for s, r in index["pairs"]]
+
+
+class _CachedComparison:
+    """A corridor's snapshot parsed once: the comparison as of a moment is reused until the next provider
+    quote among its candidates expires (or for an earlier moment, computed afresh)."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = payload
+        self._lock = threading.Lock()
+        self._kept: tuple[datetime.datetime, datetime.datetime | None, CorridorComparison] | None = None
+
+    def at(self, moment: datetime.datetime) -> CorridorComparison:
+        with self._lock:
+            kept = self._kept
+        if kept is not None:
+            since, until, comparison = kept
+            if since <= moment and (until is None or moment < until):
+                return comparison
+        comparison = _comparison_from_payload(self.payload, moment)
+        expiries = [
+            datetime.datetime.fromisoformat(row["expires_at"])
+            for row in self.payload["candidates"]
+            if row["origin"] == Origin.PROVIDER_API and row["expires_at"]
+        ]
+        until = min((expiry for expiry in expiries if expiry > moment), default=None)
+        with self._lock:
+            self._kept = (moment, until, comparison)
+        return comparison
 
 
 def corridor_comparison(

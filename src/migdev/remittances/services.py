@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -552,7 +553,8 @@ def comparison_snapshots_refresh(corridors: Iterable[Corridor] | None = None) ->
     snapshots.append(
         ComparisonSnapshot(
             key=selectors.COMPARABLE_CORRIDORS_KEY,
-            payload=selectors.comparable_corridors_payload(),
+            # A new version with every rewrite: what pages keep from the snapshots is kept under it.
+            payload={**selectors.comparable_corridors_payload(), "version": uuid.uuid4().hex},
             refreshed_at=now,
         )
     )

@@ -10,21 +10,28 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from migdev.accounts.access import permission_required_or_404
+from migdev.core.layout import page_with_layout
 from migdev.remittances import presentation, selectors, services
 from migdev.remittances.aggregates import SDG_CORRIDOR_LIMIT_PCT, SDG_GLOBAL_TARGET_PCT, Measure
+from migdev.remittances.cache import SHARED
 from migdev.remittances.forms import ComparisonForm, ProviderTokenForm, ServiceCollectionForm
 from migdev.remittances.method import (
     ESTIMATED,
     NO_FEE_COSTS_MORE,
     PROMOTIONAL_RATE,
     RATE_NOT_DISCLOSED,
+    RankedOffer,
     rank_offers,
 )
 from migdev.remittances.models import Corridor, CorridorSeriesValue, Provider, ProviderToken
@@ -44,8 +51,17 @@ def compare(request: HttpRequest) -> HttpResponse:
     # One query: the comparable corridors (for the menus) and the requested corridor's precomputed offers.
     page = selectors.comparison_page(request.GET.get("sending", ""), request.GET.get("receiving", ""))
     senders, receivers = page.countries()
+    menus = None
+    if page.version is not None:
+        menus = SHARED.local(
+            f"menus:{get_language()}",
+            lambda: ComparisonForm.menus_for(senders, receivers),
+            version=page.version,
+        )
     submitted = bool(request.GET)
-    form = ComparisonForm(request.GET if submitted else None, senders=senders, receivers=receivers)
+    form = ComparisonForm(
+        request.GET if submitted else None, senders=senders, receivers=receivers, menus=menus
+    )
     context: dict[str, Any] = {"form": form, "submitted": submitted, "section": "compare"}
     if submitted and form.is_valid():
         context.update(
@@ -56,7 +72,38 @@ def compare(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["amount"],
             )
         )
-    return render(request, "remittances/compare.html", context)
+    # The page's own parts, rendered here; the layout around them is kept per snapshot version and language
+    # for anonymous visitors (migdev.core.layout). The body uses nothing of the request's context.
+    sources = context.get("sources")
+    holes = {
+        "title": _compare_title(context),
+        "body": SafeString(render_to_string("remittances/_compare_body.html", context)),
+        "sources_footer": SafeString(
+            render_to_string("remittances/_sources.html", {"sources": sources}) if sources else ""
+        ),
+    }
+    return page_with_layout(
+        request,
+        "remittances/compare.html",
+        {"section": "compare"},
+        holes=holes,
+        shared=SHARED,
+        name="compare",
+        version=page.version,
+    )
+
+
+def _compare_title(context: dict[str, Any]) -> SafeString:
+    """The page's title as the template's ``blocktranslate`` and ``translate`` wrote it."""
+    if context.get("ranked"):
+        return SafeString(
+            _("Sending money from %(sending)s to %(receiving)s")
+            % {
+                "sending": conditional_escape(context["sending_name"]),
+                "receiving": conditional_escape(context["receiving_name"]),
+            }
+        )
+    return escape(_("Compare the cost of sending money"))
 
 
 def _comparison(
@@ -75,11 +122,8 @@ def _comparison(
         "amount": amount,
         "corridor": corridor,
     }
-    alternatives = [
-        Corridor(sending_country_id=s, receiving_country_id=r) for s, r in page.alternatives(sending)
-    ]
     if comparison is None:
-        context["alternatives"] = alternatives
+        context["alternatives"] = _alternatives(page, sending)
         return context
     offers = comparison.offers
     survey_quarter = comparison.survey_quarter
@@ -111,12 +155,30 @@ def _comparison(
                 "not_disclosed": RATE_NOT_DISCLOSED,
                 "estimated": ESTIMATED,
             },
-            "offer_items": presentation.offer_items(ranked),
+            "offer_items": presentation.offer_items(ranked, _offer_templates(page, ranked)),
         }
     )
     if not ranked and corridor_survey is None:
-        context["alternatives"] = alternatives
+        context["alternatives"] = _alternatives(page, sending)
     return context
+
+
+def _alternatives(page: selectors.ComparisonPage, sending: str) -> list[Corridor]:
+    return [Corridor(sending_country_id=s, receiving_country_id=r) for s, r in page.alternatives(sending)]
+
+
+def _offer_templates(page: selectors.ComparisonPage, ranked: list[RankedOffer]) -> dict[str, str] | None:
+    """The offers' items as far as they do not depend on the amount, written once per snapshot version,
+    corridor and language (a survey price that a provider's expired quote hid is added when it shows)."""
+    if page.version is None or page.comparison is None:
+        return None
+    templates: dict[str, str] = SHARED.local(
+        f"offers:{page.comparison.corridor.code}:{get_language()}", dict, version=page.version
+    )
+    missing = [item.offer for item in ranked if item.offer.key not in templates]
+    if missing:
+        templates.update(presentation.offer_templates(missing))
+    return templates
 
 
 def _is_old(quarter: str | None) -> bool:
