@@ -134,9 +134,14 @@ def test_label_forms_expand_masculine_feminine_writing() -> None:
 
 
 def _built_indexes(esco: TaxonomyEdition) -> list[search._Index]:
+    """This edition's occupation and skill indexes (other tests may have left indexes of other editions)."""
     search_occupations("nurse", lang="en", limit=1, edition=esco)
     search_skills("nurse", lang="en", limit=1, edition=esco)
-    return list(search.CACHE._indexes.values())
+    return [
+        index
+        for (kind, edition_id, revision, *_isco), index in search.CACHE._indexes.items()
+        if (edition_id, revision) == (esco.pk, esco.revision)
+    ]
 
 
 def _sample_words(index: search._Index) -> list[str]:
