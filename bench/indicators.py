@@ -8,7 +8,7 @@ series up to ``--observations`` rows (5,000,000). The filler is set-up, not meas
 itself in one ``INSERT … SELECT`` (bench/load.py measures loading). ``--database sqlite`` (the default) uses a
 SQLite file in the data directory; a PostgreSQL URL uses that database.
 
-gunicorn (``--preload``, 2 × cores + 1 gthread workers × 2 threads, ``DATABASE_CONN_MAX_AGE=60``) serves the
+gunicorn (``--preload``, 2 × cores + 1 sync workers, ``DATABASE_CONN_MAX_AGE=60``) serves the
 pages to ``--clients`` concurrent clients (bench/pageload.py: kept-alive connections, a closed loop):
 
 * cold (``--cold-rounds``, medians): the data version changes, as after a load, then every request asks for a
@@ -577,7 +577,7 @@ def bench_pages(args: argparse.Namespace, database: str | None, data_dir: Path) 
             "--workers",
             str(args.workers),
             "--worker-class",
-            "gthread",
+            args.worker_class,
             "--threads",
             str(args.threads),
             "--log-level",
@@ -640,7 +640,8 @@ def bench_pages(args: argparse.Namespace, database: str | None, data_dir: Path) 
     return {
         "observations": observations,
         "database": "PostgreSQL" if database else "SQLite",
-        "gunicorn": f"--preload, {args.workers} workers × {args.threads} threads (gthread), CONN_MAX_AGE=60",
+        "gunicorn": f"--preload, {args.workers} {args.worker_class} workers × {args.threads} threads, "
+        "CONN_MAX_AGE=60",
         "clients": args.clients,
         "failures": failures,
         "healthz": _summary(health),
@@ -685,9 +686,15 @@ def main() -> None:
     parser.add_argument("--per-round", type=int, default=600, help="requests per warm batch")
     parser.add_argument("--raw-requests", type=int, default=200)
     parser.add_argument("--port", type=int, help="serve on this port (default: a free one)")
-    # docs/operations.md: gunicorn with (2 × cores) + 1 workers of 2 threads each, as in production.
+    # docs/operations.md: gunicorn with (2 × cores) + 1 sync workers, as in production.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        default="sync",
+        help="gunicorn worker class (sync: the documented production default, docs/operations.md)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a gthread worker")
     parser.add_argument(
         "--with-load",
         action="store_true",

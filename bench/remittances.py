@@ -351,7 +351,7 @@ print(Corridor.objects.count())
 """
 
 
-def _server_command(port: int, workers: int, threads: int) -> list[str]:
+def _server_command(port: int, workers: int, worker_class: str, threads: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -363,7 +363,7 @@ def _server_command(port: int, workers: int, threads: int) -> list[str]:
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--threads",
         str(threads),
         "--log-level",
@@ -384,6 +384,8 @@ def bench_page(
     providers: int,
     port: int | None = None,
     kept_data_dir: Path | None = None,
+    worker_class: str = "sync",
+    threads: int = 1,
 ) -> dict[str, Any]:
     """The comparison page under ``clients`` concurrent clients, beside the physical limit (GET /healthz: the
     cheapest Django response through the same server and middleware) in the same run.
@@ -395,7 +397,7 @@ def bench_page(
     python = sys.executable
     chosen_port = port
     cores = os.cpu_count() or 2
-    workers, threads = 2 * cores + 1, 2  # docs/operations.md
+    workers = 2 * cores + 1  # docs/operations.md
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = str(kept_data_dir or scratch)
         reuse = kept_data_dir is not None and (kept_data_dir / "migdev.sqlite3").exists()
@@ -468,7 +470,7 @@ def bench_page(
         for run in range(cold_runs):
             port = chosen_port or pageload.free_port()
             server = subprocess.Popen(
-                _server_command(port, workers, threads),
+                _server_command(port, workers, worker_class, threads),
                 env=env,
                 cwd=data_dir,
                 stdout=subprocess.DEVNULL,
@@ -527,7 +529,8 @@ def bench_page(
         "amounts": list(amounts),
         "distinct_urls": len(paths),
         "clients": clients,
-        "server": f"gunicorn --preload, {workers} workers × {threads} threads (gthread), DATABASE_CONN_MAX_AGE=60, SQLite",
+        "server": f"gunicorn --preload, {workers} {worker_class} workers × {threads} threads, "
+        "DATABASE_CONN_MAX_AGE=60, SQLite",
         "load_generator": "asyncio in the benchmark's process, one kept-alive HTTP/1.1 connection per client",
         "cold_runs": cold,
         "warm_page_rounds": warm_pages,
@@ -552,6 +555,13 @@ def main() -> None:
     parser.add_argument(
         "--data-dir", type=Path, help="keep the seeded data directory here and reuse it (default: throw-away)"
     )
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        default="sync",
+        help="gunicorn worker class (sync: the documented production default, docs/operations.md)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a gthread worker")
     parser.add_argument("--skip-page", action="store_true")
     parser.add_argument("--skip-aggregates", action="store_true")
     options = parser.parse_args()
@@ -572,6 +582,8 @@ def main() -> None:
             providers=options.providers,
             port=options.port,
             kept_data_dir=options.data_dir,
+            worker_class=options.worker_class,
+            threads=options.threads,
         )
     )
     summary: dict[str, Any] = {
