@@ -688,13 +688,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, help="serve on this port (default: a free one)")
     # docs/operations.md: gunicorn with (2 × cores) + 1 sync workers, as in production.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument(
-        "--worker-class",
-        choices=["sync", "gthread"],
-        default="sync",
-        help="gunicorn worker class (sync: the documented production default, docs/operations.md)",
-    )
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a gthread worker")
+    pageload.add_server_arguments(parser)
     parser.add_argument(
         "--with-load",
         action="store_true",

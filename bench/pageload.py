@@ -7,12 +7,24 @@ arrived. The generator's CPU share of one core is reported: on a 2-core machine 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import socket
 import time
 from pathlib import Path
 from typing import Any
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The gunicorn worker class and threads of a page benchmark's server (docs/operations.md)."""
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        default="sync",
+        help="gunicorn worker class (sync: the documented production default, docs/operations.md)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a gthread worker")
 
 
 def load_average() -> list[float]:

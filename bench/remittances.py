@@ -555,13 +555,7 @@ def main() -> None:
     parser.add_argument(
         "--data-dir", type=Path, help="keep the seeded data directory here and reuse it (default: throw-away)"
     )
-    parser.add_argument(
-        "--worker-class",
-        choices=["sync", "gthread"],
-        default="sync",
-        help="gunicorn worker class (sync: the documented production default, docs/operations.md)",
-    )
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a gthread worker")
+    pageload.add_server_arguments(parser)
     parser.add_argument("--skip-page", action="store_true")
     parser.add_argument("--skip-aggregates", action="store_true")
     options = parser.parse_args()

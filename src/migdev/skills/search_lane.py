@@ -25,12 +25,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+
+from migdev.core.api_params import LanguageCode
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -39,7 +41,7 @@ SEARCH_PATHS = {
     "/api/v1/skills/occupations/": "occupation",
     "/api/v1/skills/skills/": "skill",
 }
-LANGUAGES = {"en", "fr", "es"}
+LANGUAGES = frozenset(get_args(LanguageCode))
 LIMIT = re.compile(r"[1-9][0-9]{0,2}")
 # Request headers that no middleware or view of the search reads: they do not split the learned headers.
 # X-Forwarded-For only names the client for the rate limit, which the lane applies itself.
