@@ -213,6 +213,35 @@ def test_minimum_age_follows_the_calendar(start: date, birth: date, of_age: bool
     assert detail.exclusions["min_age"].tolist() == [not of_age, not of_age]
 
 
+@pytest.mark.parametrize(("level", "passes"), [(2, False), (3, True), (4, True)])
+def test_a_required_language_level_is_met_by_that_level_or_higher(level: int, passes: bool) -> None:
+    people, openings = population()  # the welder job asks for English at level 3 (B1)
+    people.language_levels[0, 0] = level
+    assert explain_pair(people, openings, 0).exclusions["languages"].tolist() == [not passes, False]
+    ranked = rank_matches(people, openings, top_n=2, requirements=Requirements(min_skill_score=1e-9))
+    assert (0 in ranked.index[0].tolist()) is passes
+
+
+@pytest.mark.parametrize(
+    ("available_from", "available_to", "passes"),
+    [
+        (30, UNKNOWN, True),  # from the start day on, open-ended
+        (31, UNKNOWN, False),  # a day after the start
+        (0, 400, True),  # until the end day
+        (0, 399, False),  # a day before the end
+    ],
+)
+def test_availability_must_cover_the_opening_to_the_day(
+    available_from: int, available_to: int, passes: bool
+) -> None:
+    people, openings = population()  # the welder job runs from day 30 to day 400 of 2026
+    people.available_from[0] = DAY_2026 + available_from
+    people.available_to[0] = UNKNOWN if available_to == UNKNOWN else DAY_2026 + available_to
+    assert explain_pair(people, openings, 0).exclusions["dates"][0] == (not passes)
+    ranked = rank_matches(people, openings, top_n=2, requirements=Requirements(min_skill_score=1e-9))
+    assert (0 in ranked.index[0].tolist()) is passes
+
+
 def test_sub_scores_are_the_documented_components() -> None:
     people, openings = population()
     detail = explain_pair(people, openings, 0)
