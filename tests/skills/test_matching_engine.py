@@ -341,3 +341,27 @@ def test_both_directions_agree_with_scoring_every_pair(
     expected_rev, expected_scores = top_n_per_row(full.T, top_n, eligible=eligible.T)
     assert reverse.index.tolist() == expected_rev.tolist()
     assert np.allclose(np.nan_to_num(reverse.score, nan=-1), np.nan_to_num(expected_scores, nan=-1))
+
+
+@pytest.mark.parametrize("kernel", ["scipy's kernel, one pass", "the public product"])
+@given(seed=st.integers(0, 2**16), rows=st.integers(0, 30), inner=st.integers(1, 25), cols=st.integers(1, 40))
+@settings(max_examples=40, deadline=None)
+def test_product_pairs_are_the_cells_of_the_sparse_product(
+    kernel: str, seed: int, rows: int, inner: int, cols: int
+) -> None:
+    from migdev.skills import matching
+
+    assert matching._csr_matmat is not None  # the one-pass kernel is found in this scipy
+    rng = np.random.default_rng(seed)
+    a = sp.random(rows, inner, density=0.3, format="csr", random_state=rng)
+    b = sp.random(inner, cols, density=0.3, format="csr", random_state=rng)
+    with pytest.MonkeyPatch.context() as patch:
+        if kernel == "the public product":
+            patch.setattr(matching, "_csr_matmat", None)
+        row, col, value = matching._product_pairs(a, b)
+    expected = (a @ b).toarray()
+    got = np.zeros((rows, cols))
+    np.add.at(got, (row, col), value)
+    assert np.allclose(got, expected)
+    assert len(set(zip(row.tolist(), col.tolist(), strict=True))) == row.size  # each cell once
+    assert (np.diff(row) >= 0).all()
