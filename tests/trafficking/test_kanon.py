@@ -232,6 +232,8 @@ def test_release_at_given_levels_matches_a_python_oracle(seed: int) -> None:
     assert [r["note"] for r in released[1:3]] == [note for note, _ in expected[1:3]]
     assert report.classes == sum(1 for size in classes.values() if size >= k)
     assert report.smallest_class == min((size for size in classes.values() if size >= k), default=0)
+    kept_classes = [generalised(record) for record in records if classes[generalised(record)] >= k]
+    assert report.distinct_after == {qi: len({c[i] for c in kept_classes}) for i, qi in enumerate(QIS)}
     # The search counts on the distinct combinations: where it lands, it releases what one node does.
     searched, searched_report = k_anonymise(
         records, quasi_identifiers=QIS, k=k, hierarchies=hierarchies, search=True, max_suppression=1.0
