@@ -590,7 +590,11 @@ def _change_examples(
     changed: int,
     removed: int,
 ) -> tuple[str, ...]:
-    """The first changed values in file order and the first removed ones, for the confirmation."""
+    """The first changed values in file order and the first removed ones in key order, for the confirmation.
+
+    Both queries stop after a few rows only if they read in the order they return: the changed ones drive
+    from the stage (``CROSS JOIN`` keeps SQLite from starting at the stored table and sorting all of it),
+    the removed ones follow the stored table's unique key. Sorting every value took a tenth of a replace."""
     if not changed and not removed:
         return ()
     table = Observation._meta.db_table
@@ -600,8 +604,8 @@ def _change_examples(
     examples: list[str] = []
     if changed:
         cursor.execute(
-            f"SELECT {keys}, o.value, s.value FROM {stage} s JOIN {table} o ON o.edition_id = %s AND {match} "  # noqa: S608 - constant names; values are parameters
-            f"WHERE {value_differs} ORDER BY s.{order_column} LIMIT %s",
+            f"SELECT {keys}, o.value, s.value FROM {stage} s CROSS JOIN {table} o "  # noqa: S608 - constant names; values are parameters
+            f"WHERE o.edition_id = %s AND {match} AND {value_differs} ORDER BY s.{order_column} LIMIT %s",
             [edition.id, EXAMPLES_SHOWN],
         )
         examples += [
@@ -612,7 +616,7 @@ def _change_examples(
         cursor.execute(
             f"SELECT {keys}, o.value FROM {table} o WHERE o.edition_id = %s "  # noqa: S608 - constant names; values are parameters
             f"AND o.series_id IN ({', '.join(['%s'] * len(series))}) "
-            f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {match}) ORDER BY o.id LIMIT %s",
+            f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {match}) ORDER BY o.edition_id, {keys} LIMIT %s",
             [edition.id, *series, EXAMPLES_SHOWN],
         )
         examples += [f"removed: {_key_text(tuple(row[:-1]), codes)}: {row[-1]}" for row in cursor.fetchall()]
