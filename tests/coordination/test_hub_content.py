@@ -111,7 +111,7 @@ def test_the_shipped_file_keeps_its_identifiers_each_with_its_page_and_date() ->
     for entry in with_identifier:
         assert content.identifier_is_valid(entry["identifier"]), entry["slug"]
         assert entry["identifier_source"].startswith("http"), entry["slug"]
-        assert isinstance(entry["identifier_accessed"], datetime.date), entry["slug"]
+        assert datetime.date.fromisoformat(str(entry["identifier_accessed"])), entry["slug"]
         kind = content.identifier_kind(entry["identifier"])
         by_kind[kind] = by_kind.get(kind, 0) + 1
     for kind, floor in SHIPPED_IDENTIFIERS_AT_LEAST.items():

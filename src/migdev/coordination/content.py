@@ -137,6 +137,8 @@ def identifier_problem(identifier: str) -> str:
             return f"{identifier!r} is not a DOI of the form 10.NNNN/suffix"
         if kind == "UN symbol":
             return f"{identifier!r} is not a UN document symbol of the form A/RES/73/195"
+        if kind == "ISBN-13" and not _compact(identifier).startswith(("978", "979")):
+            return f"{identifier!r} has 13 digits but an ISBN-13 begins with 978 or 979"
         return f"{identifier!r} looks like an {kind} but its check digit is wrong"
     return ""
 
@@ -215,7 +217,8 @@ def _identifier(entry: dict[str, Any], where: str) -> tuple[str, str, datetime.d
     accessed = entry.get("identifier_accessed", "")
     if not identifier:
         if source or accessed:
-            raise ContentFileError(f"{where}: field identifier_source: given without an identifier")
+            field = "identifier_source" if source else "identifier_accessed"
+            raise ContentFileError(f"{where}: field {field}: given without an identifier")
         return "", "", None
     problem = identifier_problem(identifier)
     if problem:
