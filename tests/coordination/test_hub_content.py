@@ -3,6 +3,7 @@ records with valid identifiers, French and Spanish records found by words in tho
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from pathlib import Path
@@ -94,24 +95,30 @@ def test_library_has_100_records_in_three_languages_with_valid_identifiers(loade
             assert record.identifier_source.startswith("http"), record.slug
         else:
             assert record.identifier_source == "", record.slug
-    assert records.exclude(identifier="").count() == SHIPPED_IDENTIFIERS
+    assert records.exclude(identifier="").count() >= sum(SHIPPED_IDENTIFIERS_AT_LEAST.values())
+    assert all(record.identifier_accessed for record in records.exclude(identifier=""))
 
 
-# How many shipped records carry an identifier read on a page (hub4: 14; hub5: 17). Losing one from the file, or the
-# loader dropping one, fails; adding one means raising this number on purpose.
-SHIPPED_IDENTIFIERS = 17
+# How many shipped records carry an identifier read on a page, by kind (hub4: 14 ISBNs; hub5: 17; hub6: 18 ISBNs and
+# 17 UN document symbols). A floor: losing one from the file, or the loader dropping one, fails; adding one passes.
+SHIPPED_IDENTIFIERS_AT_LEAST = {"ISBN-13": 18, "UN symbol": 17}
 
 
-def test_the_shipped_file_keeps_its_identifiers_each_with_its_page() -> None:
+def test_the_shipped_file_keeps_its_identifiers_each_with_its_page_and_date() -> None:
     data = tomllib.loads(content.LIBRARY_FILE.read_text(encoding="utf-8"))["publications"]
     with_identifier = [entry for entry in data if entry.get("identifier")]
-    assert len(with_identifier) == SHIPPED_IDENTIFIERS
+    by_kind: dict[str, int] = {}
     for entry in with_identifier:
         assert content.identifier_is_valid(entry["identifier"]), entry["slug"]
         assert entry["identifier_source"].startswith("http"), entry["slug"]
-    assert len({entry["identifier"] for entry in with_identifier}) == len(with_identifier), (
-        "one identifier, one record"
-    )
+        assert datetime.date.fromisoformat(str(entry["identifier_accessed"])), entry["slug"]
+        kind = content.identifier_kind(entry["identifier"])
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    for kind, floor in SHIPPED_IDENTIFIERS_AT_LEAST.items():
+        assert by_kind.get(kind, 0) >= floor, (kind, by_kind)
+    # One identifier names one record in a language (a UN symbol names the English, French and Spanish versions).
+    pairs = [(entry["identifier"], entry["language"]) for entry in with_identifier]
+    assert len(set(pairs)) == len(pairs), "one identifier, one record per language"
 
 
 def test_an_identifier_without_the_page_it_was_read_on_refuses_the_file(loaded: str, tmp_path: Path) -> None:
@@ -149,8 +156,125 @@ def test_the_record_page_shows_the_identifier_and_where_it_was_read(loaded: str,
 def test_identifier_checks_bite() -> None:
     assert content.isbn13_is_valid("978-92-9068-789-4")
     assert not content.isbn13_is_valid("978-92-9068-789-5")
+    assert content.isbn10_is_valid("0-306-40615-2") and content.isbn10_is_valid("0-8044-2957-X")
+    assert not content.isbn10_is_valid("0-306-40615-3")
+    assert content.issn_is_valid("1561-5502") and content.issn_is_valid("1999-124X")
+    assert not content.issn_is_valid("1561-5503") and not content.issn_is_valid("15615502")
     assert content.doi_is_valid("10.18356/9789210043267")
-    assert not content.doi_is_valid("11.1000/x")
+    assert not content.doi_is_valid("11.1000/x") and not content.doi_is_valid("10.12/x")
+    assert content.un_symbol_is_valid("A/RES/73/195") and content.un_symbol_is_valid("ST/ESA/SER.A/404")
+    assert not content.un_symbol_is_valid("a/res/73/195") and not content.un_symbol_is_valid("A/RES 73")
+    kinds = {
+        "978-92-9068-789-4": "ISBN-13",
+        "0-306-40615-2": "ISBN-10",
+        "1561-5502": "ISSN",
+        "10.1787/migr_outlook-2016-en": "DOI",
+        "A/RES/73/195": "UN symbol",
+        "not an identifier": "",
+    }
+    for identifier, kind in kinds.items():
+        assert content.identifier_kind(identifier) == kind, identifier
+    assert not content.identifier_is_valid("not an identifier")
+
+
+_ONE_RECORD = """
+[[publications]]
+slug = "first-record"
+title = "A first record"
+organisation = "IOM"
+year = 2015
+language = "en"
+kind = "report"
+licence = "unknown"
+url = "https://publications.iom.int"
+source = "a test page"
+accessed = "2026-12-07"
+
+[[publications]]
+slug = "second-record"
+title = "A second record"
+organisation = "IOM"
+year = 2015
+language = "fr"
+kind = "report"
+identifier = "{identifier}"
+identifier_source = "https://example.org/imprint"
+{accessed}licence = "unknown"
+url = "https://publications.iom.int"
+source = "a test page"
+accessed = "2026-12-07"
+"""
+
+
+def _library(tmp_path: Path, identifier: str, accessed: str = 'identifier_accessed = "2026-12-07"\n') -> Path:
+    path = tmp_path / "library.toml"
+    path.write_text(_ONE_RECORD.format(identifier=identifier, accessed=accessed), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("identifier", "kind"),
+    [
+        ("978-92-9068-709-3", "ISBN-13"),
+        ("0-306-40615-3", "ISBN-10"),
+        ("1561-5503", "ISSN"),
+        ("10.12/short-registrant", "DOI"),
+        ("not-an-identifier", ""),
+    ],
+)
+def test_a_wrong_check_digit_refuses_the_file_naming_record_and_field(
+    loaded: str, tmp_path: Path, identifier: str, kind: str
+) -> None:
+    before = Publication.objects.count()
+    with pytest.raises(content.ContentFileError) as refused:
+        content.load_library(_library(tmp_path, identifier))
+    message = str(refused.value)
+    assert message.startswith("library.toml: publication 2 (second-record): field identifier: "), message
+    assert repr(identifier) in message
+    if kind and kind != "DOI":
+        assert f"looks like an {kind} but its check digit is wrong" in message
+    assert Publication.objects.count() == before
+    assert not Publication.objects.filter(slug="first-record").exists(), "the whole file is refused"
+
+
+def test_an_identifier_without_the_date_its_page_was_read_refuses_the_file(
+    loaded: str, tmp_path: Path
+) -> None:
+    with pytest.raises(
+        content.ContentFileError, match=r"publication 2 \(second-record\): field identifier_accessed"
+    ):
+        content.load_library(_library(tmp_path, "0-306-40615-2", accessed=""))
+    with pytest.raises(content.ContentFileError, match="field identifier_accessed"):
+        content.load_library(
+            _library(tmp_path, "0-306-40615-2", accessed='identifier_accessed = "yesterday"\n')
+        )
+    assert not Publication.objects.filter(slug__in=["first-record", "second-record"]).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_every_kind_of_identifier_is_shown_in_each_language(
+    loaded: str, tmp_path: Path, client: Client, language: str
+) -> None:
+    """A DOI links to doi.org; an ISBN, an ISSN and a UN symbol are text; each says where and when it was read."""
+    shown = {}
+    for identifier in ("10.1787/migr_outlook-2016-en", "0-306-40615-2", "1999-124X"):
+        content.load_library(_library(tmp_path, identifier))
+        html = client.get(f"/{language}/coordination/library/second-record/").content.decode()
+        part = html[html.index('id="publication-identifier"') :]
+        shown[identifier] = part[: part.index("</dd>")]
+    assert 'href="https://doi.org/10.1787/migr_outlook-2016-en"' in shown["10.1787/migr_outlook-2016-en"]
+    assert "ISBN 0-306-40615-2" in shown["0-306-40615-2"]
+    assert "ISSN 1999-124X" in shown["1999-124X"]
+    for identifier, part in shown.items():
+        assert 'href="https://example.org/imprint"' in part and "2026-12-07" in part, identifier
+        if not identifier.startswith("10."):
+            assert "doi.org" not in part, identifier
+    html = client.get(f"/{language}/coordination/library/un-a-res-73-195-{language}/").content.decode()
+    part = html[html.index('id="publication-identifier"') :]
+    part = part[: part.index("</dd>")]
+    assert "A/RES/73/195" in part and "doi.org" not in part
+    label = {"en": "Identifier", "fr": "Identifiant", "es": "Identificador"}[language]
+    assert f"<dt>{label}</dt>" in html
 
 
 def test_a_bad_identifier_refuses_the_whole_file(loaded: str, tmp_path: Path) -> None:

@@ -4,8 +4,9 @@ research library (``library.toml``).
 This is real, sourced content, not demo data: every record names the page it was read from and when. Both
 files are keyed on slugs, so loading again updates the same rows and adds nothing twice. Run by the
 ``load_hub_content`` command and by the demo seeder (so ``python3 run.py start`` loads it). A file that
-breaks a rule (unknown process, bad ISO code, an ISBN whose check digit is wrong, a malformed DOI, an identifier
-without the address of the page it was read on) is refused whole, naming the file and the record.
+breaks a rule (unknown process, bad ISO code, an ISBN or ISSN whose check digit is wrong, a malformed DOI, an
+identifier without the address of the page it was read on or the date it was read) is refused whole, naming the
+file, the record (its number and slug) and the field.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ ORGANISATION_NAMES_FILE = DATA_DIR / "organisation_names.toml"
 SOURCE_MAX_LENGTH = 400
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# A United Nations document symbol: an organ's letters, then parts separated by "/" (A/RES/73/195, A/60/871,
+# ST/ESA/SER.A/404, LC/G.2303(SES.31/11)). One symbol names a document in all six official languages.
+_UN_SYMBOL = re.compile(r"^[A-Z]{1,4}(/[A-Za-z0-9][A-Za-z0-9.()\-]*){1,6}$")
 _WEB_ADDRESS = re.compile(r"https?://[^\s/]+\.[^\s]+")
 
 
@@ -45,13 +49,37 @@ class ContentFileError(ValueError):
     pass
 
 
+def _compact(identifier: str) -> str:
+    return re.sub(r"[\s-]", "", identifier).upper()
+
+
 def isbn13_is_valid(isbn: str) -> bool:
-    """An ISBN-13 (hyphens and spaces allowed) whose check digit is right."""
-    digits = re.sub(r"[\s-]", "", isbn)
+    """An ISBN-13 (hyphens and spaces allowed) whose check digit is right: weights 1 and 3, sum mod 10."""
+    digits = _compact(isbn)
     if not re.fullmatch(r"97[89]\d{10}", digits):
         return False
     total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
     return (10 - total % 10) % 10 == int(digits[12])
+
+
+def isbn10_is_valid(isbn: str) -> bool:
+    """An ISBN-10 (hyphens and spaces allowed) whose check digit is right: weights 10 to 1, sum mod 11, X for 10."""
+    digits = _compact(isbn)
+    if not re.fullmatch(r"\d{9}[\dX]", digits):
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 10 if digits[9] == "X" else int(digits[9])
+    return (total + check) % 11 == 0
+
+
+def issn_is_valid(issn: str) -> bool:
+    """An ISSN written NNNN-NNNC whose check character is right: weights 8 to 2, sum mod 11, X for 10."""
+    if not re.fullmatch(r"\d{4}-\d{3}[\dXx]", issn):
+        return False
+    digits = issn.replace("-", "").upper()
+    total = sum(int(d) * (8 - i) for i, d in enumerate(digits[:7]))
+    check = 10 if digits[7] == "X" else int(digits[7])
+    return (total + check) % 11 == 0
 
 
 def doi_is_valid(doi: str) -> bool:
@@ -59,10 +87,60 @@ def doi_is_valid(doi: str) -> bool:
     return bool(_DOI.fullmatch(doi))
 
 
-def identifier_is_valid(identifier: str) -> bool:
+def un_symbol_is_valid(symbol: str) -> bool:
+    """A United Nations document symbol's form (A/RES/73/195, ST/ESA/SER.A/404); it has no check digit."""
+    return bool(_UN_SYMBOL.fullmatch(symbol))
+
+
+def identifier_kind(identifier: str) -> str:
+    """What an identifier is by its form ("DOI", "ISSN", "ISBN-13", "ISBN-10", "UN symbol"), whether or not its
+    check digit is right; "" for none of these."""
     if identifier.startswith("10."):
-        return doi_is_valid(identifier)
-    return isbn13_is_valid(identifier)
+        return "DOI"
+    if identifier[:1].isalpha() and "/" in identifier:
+        return "UN symbol"
+    if re.fullmatch(r"\d{4}-\d{3}[\dXx]", identifier):
+        return "ISSN"
+    compact = _compact(identifier)
+    if re.fullmatch(r"\d{13}", compact):
+        return "ISBN-13"
+    if re.fullmatch(r"\d{9}[\dX]", compact):
+        return "ISBN-10"
+    return ""
+
+
+_VALID = {
+    "DOI": doi_is_valid,
+    "ISSN": issn_is_valid,
+    "ISBN-13": isbn13_is_valid,
+    "ISBN-10": isbn10_is_valid,
+    "UN symbol": un_symbol_is_valid,
+}
+
+
+def identifier_is_valid(identifier: str) -> bool:
+    """A DOI or a UN document symbol of the right form, or an ISBN-13, ISBN-10 or ISSN whose check digit is right."""
+    kind = identifier_kind(identifier)
+    return bool(kind) and _VALID[kind](identifier)
+
+
+def identifier_problem(identifier: str) -> str:
+    """Why an identifier is refused, in words for the error message; "" when it is valid."""
+    kind = identifier_kind(identifier)
+    if not kind:
+        return (
+            f"{identifier!r} is not a DOI (10.NNNN/...), an ISBN-13, an ISBN-10, an ISSN (NNNN-NNNC) "
+            "or a UN document symbol (A/RES/73/195)"
+        )
+    if not _VALID[kind](identifier):
+        if kind == "DOI":
+            return f"{identifier!r} is not a DOI of the form 10.NNNN/suffix"
+        if kind == "UN symbol":
+            return f"{identifier!r} is not a UN document symbol of the form A/RES/73/195"
+        if kind == "ISBN-13" and not _compact(identifier).startswith(("978", "979")):
+            return f"{identifier!r} has 13 digits but an ISBN-13 begins with 978 or 979"
+        return f"{identifier!r} looks like an {kind} but its check digit is wrong"
+    return ""
 
 
 def _iso3(code: str, where: str) -> str:
@@ -131,6 +209,35 @@ _LICENCES = {choice.value for choice in Licence}
 _LANGUAGES = {choice.value for choice in DocumentLanguage}
 
 
+def _identifier(entry: dict[str, Any], where: str) -> tuple[str, str, datetime.date | None]:
+    """The record's identifier, the page it was read on and the date it was read, checked: a DOI's syntax, an
+    ISBN's or ISSN's check digit, an address for the page and a date. Each refusal names the field."""
+    identifier = str(entry.get("identifier", "")).strip()
+    source = str(entry.get("identifier_source", "")).strip()
+    accessed = entry.get("identifier_accessed", "")
+    if not identifier:
+        if source or accessed:
+            field = "identifier_source" if source else "identifier_accessed"
+            raise ContentFileError(f"{where}: field {field}: given without an identifier")
+        return "", "", None
+    problem = identifier_problem(identifier)
+    if problem:
+        raise ContentFileError(f"{where}: field identifier: {problem}")
+    if not _WEB_ADDRESS.fullmatch(source):
+        raise ContentFileError(
+            f"{where}: field identifier_source: identifier {identifier!r} needs identifier_source, "
+            "the address of the page it was read on"
+        )
+    try:
+        read_on = datetime.date.fromisoformat(str(accessed))
+    except ValueError as error:
+        raise ContentFileError(
+            f"{where}: field identifier_accessed: identifier {identifier!r} needs the date its page was read "
+            "(YYYY-MM-DD)"
+        ) from error
+    return identifier, source, read_on
+
+
 @transaction.atomic
 def load_library(path: Path = LIBRARY_FILE) -> int:
     from migdev.coordination.knowledge import search
@@ -145,21 +252,12 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
         publishers[item["acronym"]] = found
     seen: set[str] = set()
     saved = []
-    for entry in entries:
-        where = f"{path.name}: publication {entry.get('slug', '?')}"
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path.name}: publication {number} ({entry.get('slug', '?')})"
         if entry["slug"] in seen:
             raise ContentFileError(f"{where}: slug used twice")
         seen.add(entry["slug"])
-        identifier = entry.get("identifier", "")
-        identifier_source = entry.get("identifier_source", "")
-        if identifier and not identifier_is_valid(identifier):
-            raise ContentFileError(f"{where}: {identifier!r} is neither a valid ISBN-13 nor a DOI")
-        if identifier and not _WEB_ADDRESS.fullmatch(identifier_source):
-            raise ContentFileError(
-                f"{where}: identifier {identifier!r} needs identifier_source, the address of the page it was read on"
-            )
-        if identifier_source and not identifier:
-            raise ContentFileError(f"{where}: identifier_source given without an identifier")
+        identifier, identifier_source, identifier_accessed = _identifier(entry, where)
         for key, allowed in (("kind", _KINDS), ("licence", _LICENCES), ("language", _LANGUAGES)):
             if entry[key] not in allowed:
                 raise ContentFileError(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
@@ -178,6 +276,7 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
                 "url": entry["url"],
                 "identifier": identifier,
                 "identifier_source": identifier_source,
+                "identifier_accessed": identifier_accessed,
                 "source": _source(entry, where),
                 "is_published": True,
             },

@@ -48,6 +48,7 @@ class PublicationOut(TopicCodes, CountryCodes):
     url: str
     identifier: str
     identifier_source: str
+    identifier_accessed: datetime.date | None
     file_name: str
     file_url: str | None
     source: str

@@ -4,6 +4,8 @@ network.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -218,6 +220,7 @@ class Publication(VersionedModel, StoredFileMixin):
             "The address of the page (an imprint page, a catalogue record) that shows the identifier."
         ),
     )
+    identifier_accessed = models.DateField(_("date the identifier's page was read"), null=True, blank=True)
     text = models.TextField(_("text extracted from the file"), blank=True)
     source = models.CharField(_("source of this record"), max_length=400)
     is_published = models.BooleanField(_("published"), default=False)
@@ -243,8 +246,15 @@ class Publication(VersionedModel, StoredFileMixin):
 
     @property
     def identifier_kind(self) -> str:
-        """ "DOI" or "ISBN", as the loader and the form accept only these two."""
-        return "DOI" if self.identifier.startswith("10.") else "ISBN"
+        """ "DOI", "UN symbol" (a United Nations document symbol, A/RES/73/195), "ISSN" (written NNNN-NNNC) or
+        "ISBN" (13 or 10 digits), by the identifier's form."""
+        if self.identifier.startswith("10."):
+            return "DOI"
+        if self.identifier[:1].isalpha() and "/" in self.identifier:
+            return "UN symbol"
+        if re.fullmatch(r"\d{4}-\d{3}[\dXx]", self.identifier):
+            return "ISSN"
+        return "ISBN"
 
     @property
     def author_list(self) -> list[str]:

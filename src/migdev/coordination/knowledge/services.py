@@ -273,6 +273,8 @@ def _apply_publication(
     publication.abstract = data.abstract.strip()
     publication.licence = data.licence
     publication.url = data.url.strip()
+    if data.identifier.strip() != publication.identifier:
+        publication.identifier_accessed = None  # the date read belongs to the identifier it was read for
     publication.identifier = data.identifier.strip()
     publication.identifier_source = data.identifier_source.strip() if publication.identifier else ""
     publication.source = data.source.strip()
