@@ -561,6 +561,15 @@ class LawParticipantOut(Schema):
     sample: bool
 
 
+class LawParticipantCreatedOut(Schema):
+    id: int
+    version: int
+    sex: str
+    institution_kind: str
+    consent_given_on: date
+    consent_purpose: str
+
+
 class LawParticipantIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     sex: str = Field(pattern=r"^(woman|man|not_recorded)$")
@@ -619,7 +628,7 @@ def participant_list(request: HttpRequest, training_id: RecordId) -> list[dict[s
 
 @router.post(
     "/trainings/{training_id}/participants",
-    response={201: LawParticipantOut},
+    response={201: LawParticipantCreatedOut},
     auth=AUTH,
     summary="Name a participant with their consent",
 )
@@ -635,7 +644,18 @@ def participant_create(request: HttpRequest, training_id: RecordId, payload: Law
         training=training,
         data=services.ParticipantInput(**payload.model_dump()),
     )
-    return Status(201, _participant_out(created))
+    # The answer names no one: names are read through ``participants_read`` only (scoped, audited).
+    return Status(
+        201,
+        {
+            "id": created.pk,
+            "version": created.version,
+            "sex": created.sex,
+            "institution_kind": created.institution_kind,
+            "consent_given_on": created.consent_given_on,
+            "consent_purpose": created.consent_purpose,
+        },
+    )
 
 
 @router.post(

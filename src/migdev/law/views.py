@@ -414,7 +414,12 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     training = get_object_or_404(
         Training.objects.select_related("topic", "activity").prefetch_related("instruments"), pk=pk
     )
-    materials = publications_visible_to(request.user).filter(law_trainings=training).order_by("title", "slug")
+    materials = (
+        publications_visible_to(request.user)
+        .filter(law_trainings=training)
+        .select_related("organisation")
+        .order_by("title", "slug")
+    )
     may_read = law_access.may_read_participants(request.user)
     participants = (
         law_access.participants_read(request.user, training, request=request, purpose="training_page")
