@@ -296,12 +296,13 @@ def test_a_reimport_cannot_lower_a_count_below_the_named(tmp_path: Path, partner
     path.write_text(header + "T-9,Course,labour-mobility,SEN,2024-01-01,2024-01-02,Org,1,0,0,1,0,0,0\n")
     with pytest.raises(ImportRejected) as refused:
         import_file(format_name="law-trainings", path=path)
-    assert "named with their consent" in str(refused.value)
+    assert {(e.row, e.column) for e in refused.value.errors} == {(2, "women"), (2, "ministries")}
+    assert all("named with their consent" in e.reason for e in refused.value.errors)
     training.refresh_from_db()
     assert training.women == 2
 
 
-def test_no_name_comes_through_the_trainings_import(tmp_path: Path) -> None:
+def test_no_name_comes_through_the_trainings_import(tmp_path: Path, db: None) -> None:
     path = tmp_path / "t.csv"
     path.write_text(
         "reference,title,topic,country,starts_on,ends_on,organisers,women,men,sex_not_recorded,"
@@ -336,7 +337,8 @@ def test_materials_are_library_records_on_the_page_import_and_api(tmp_path: Path
     )
     with pytest.raises(ImportRejected) as refused:
         import_file(format_name="law-trainings", path=path)
-    assert "not in the research library" in str(refused.value)
+    assert [e.column for e in refused.value.errors] == ["materials"]
+    assert "not in the research library" in refused.value.errors[0].reason
     path.write_text(
         header
         + "T-7,Course,labour-mobility,SEN,2024-01-01,2024-01-02,Org,1,0,0,1,0,0,0,glossary-test;draft-test\n"

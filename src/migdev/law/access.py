@@ -124,7 +124,9 @@ def participant_for_change(user: Any, pk: int, *, request: HttpRequest | None = 
         TrainingParticipant.objects.filter(consent_withdrawn_at__isnull=True).select_related("training"),
         pk,
         request=request,
-        **_PARTICIPANT_SCOPE,
+        owner_field="consent_recorded_by",
+        group_field=None,
+        organisation_field="organisation",
     )
 
 

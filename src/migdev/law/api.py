@@ -487,63 +487,6 @@ def training_list(request: HttpRequest, filters: Query[LawTrainingFilters]) -> l
     return _trainings_out(request, found[:5000])
 
 
-@router.get("/trainings/{training_id}", response=LawTrainingOut, auth=None, summary="One training")
-def training_detail(request: HttpRequest, training_id: RecordId) -> dict[str, Any]:
-    from migdev.law import trainings as capacity
-
-    found = list(capacity.trainings(samples=True).filter(pk=training_id))
-    if not found:
-        raise Http404
-    return _trainings_out(request, found)[0]
-
-
-class LawTrainingMaterialsIn(Schema):
-    version: int = Field(
-        ..., ge=1, description="The training's version this change starts from (409 if stale)."
-    )
-    materials: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
-        max_length=100, description="Identifiers (slugs) of research library records; replaces the list."
-    )
-
-
-@router.put(
-    "/trainings/{training_id}/materials",
-    response=LawTrainingOut,
-    auth=AUTH,
-    summary="Set a training's materials (editors)",
-)
-@answers(409)
-def training_materials_set(
-    request: HttpRequest, training_id: RecordId, payload: LawTrainingMaterialsIn
-) -> Any:
-    from django.core.exceptions import ValidationError
-    from django.shortcuts import get_object_or_404
-
-    from migdev.coordination.models import Publication
-    from migdev.law import access, services
-    from migdev.law.models import Training
-
-    access.require_editor(request.user)
-    training = get_object_or_404(Training, pk=training_id)
-    slugs = list(dict.fromkeys(payload.materials))
-    publications = list(Publication.objects.filter(slug__in=slugs))
-    missing = sorted(set(slugs) - {p.slug for p in publications})
-    if missing:
-        raise ValidationError({"materials": "Not in the research library: " + ", ".join(missing[:5])})
-    try:
-        services.training_materials_set(
-            actor=request.user, training=training, materials=publications, expected_version=payload.version
-        )
-    except StaleEdit as stale:
-        return problem(
-            request,
-            409,
-            f"The record changed since version {stale.expected_version}; it is now at "
-            f"version {stale.current_version}.",
-        )
-    return training_detail(request, training_id)
-
-
 class LawParticipantOut(Schema):
     id: int
     version: int
@@ -735,6 +678,63 @@ def training_report(request: HttpRequest, filters: Query[LawTrainingFilters]) ->
         "method": "Computed by migdev: the sum of the trainings' participant counts, each training counted once "
         "in the year it started; the mean gain is the mean of (post-test − pre-test) over trainings with both.",
     }
+
+
+@router.get("/trainings/{training_id}", response=LawTrainingOut, auth=None, summary="One training")
+def training_detail(request: HttpRequest, training_id: RecordId) -> dict[str, Any]:
+    from migdev.law import trainings as capacity
+
+    found = list(capacity.trainings(samples=True).filter(pk=training_id))
+    if not found:
+        raise Http404
+    return _trainings_out(request, found)[0]
+
+
+class LawTrainingMaterialsIn(Schema):
+    version: int = Field(
+        ..., ge=1, description="The training's version this change starts from (409 if stale)."
+    )
+    materials: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        max_length=100, description="Identifiers (slugs) of research library records; replaces the list."
+    )
+
+
+@router.put(
+    "/trainings/{training_id}/materials",
+    response=LawTrainingOut,
+    auth=AUTH,
+    summary="Set a training's materials (editors)",
+)
+@answers(409)
+def training_materials_set(
+    request: HttpRequest, training_id: RecordId, payload: LawTrainingMaterialsIn
+) -> Any:
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+
+    from migdev.coordination.models import Publication
+    from migdev.law import access, services
+    from migdev.law.models import Training
+
+    access.require_editor(request.user)
+    training = get_object_or_404(Training, pk=training_id)
+    slugs = list(dict.fromkeys(payload.materials))
+    publications = list(Publication.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {p.slug for p in publications})
+    if missing:
+        raise ValidationError({"materials": "Not in the research library: " + ", ".join(missing[:5])})
+    try:
+        services.training_materials_set(
+            actor=request.user, training=training, materials=publications, expected_version=payload.version
+        )
+    except StaleEdit as stale:
+        return problem(
+            request,
+            409,
+            f"The record changed since version {stale.expected_version}; it is now at "
+            f"version {stale.current_version}.",
+        )
+    return training_detail(request, training_id)
 
 
 # --- Technical assistance on legislation (each request is an activity of the registry) -------------------

@@ -186,8 +186,8 @@ def load_trainings(path: Path, *, progress: Progress, user: User | None) -> Impo
     if read == 0:
         problems.add(None, None, _("the file has no data rows"))
     existing = {training.reference: training for training in Training.objects.filter(reference__in=records)}
-    for reference, training in existing.items():
-        for column, message in counts_below_named(training, records[reference][0]).items():
+    for reference, stored in existing.items():
+        for column, message in counts_below_named(stored, records[reference][0]).items():
             problems.add(row_of[reference], column, message)
     problems.raise_if_any(read=read)
     created = updated = 0
