@@ -4,6 +4,11 @@ instruments. Public data, no sign-in.
 Every status carries ``status_as_of``, the date of the party list it is computed from: nothing is known
 after it, so a later ``on`` is answered with that date's status and ``after_source_date: true``. An
 instrument without a loaded party list answers ``party_list_loaded: false`` and null counts, never zero.
+
+Trainings are public (counts only) with their materials in the research library (those the caller may see
+there). Participants named with their consent are personal data: ``/trainings/{id}/participants`` needs
+sign-in and ``law.view_trainingparticipant`` (scoped, every read audited, 404 without it); naming one needs
+``law.add_trainingparticipant`` and the consent; a withdrawal erases the name.
 """
 
 from __future__ import annotations
@@ -390,7 +395,16 @@ class LawTrainingFilters(Schema):
     samples: bool = Field(False, description="Include SAMPLE (demonstration) trainings.")
 
 
+class LawMaterialOut(Schema):
+    slug: str = Field(description="The record's identifier in the research library.")
+    title: str
+    year: int
+    url: str = Field(description="The record's page in the research library.")
+
+
 class LawTrainingOut(Schema):
+    id: int
+    version: int = Field(description="Grows with every saved change; a write from an older version gets 409.")
     reference: str
     title: str
     topic: str
@@ -409,19 +423,24 @@ class LawTrainingOut(Schema):
     pre_test_mean: float | None
     post_test_mean: float | None
     activity: str | None = Field(description="IATI identifier of the funding activity in the registry.")
+    follow_up: str
+    materials: list[LawMaterialOut] = Field(
+        description="Records of the research library used in the training."
+    )
     sample: bool
     source: str
 
 
-@router.get("/trainings", response=list[LawTrainingOut], auth=None, summary="Trainings on migration law")
-def training_list(request: HttpRequest, filters: Query[LawTrainingFilters]) -> list[dict[str, Any]]:
-    from migdev.law import trainings as capacity
+def _trainings_out(request: HttpRequest, found: Any) -> list[dict[str, Any]]:
+    from django.urls import reverse
 
-    found = capacity.trainings(
-        country=filters.country or "", topic=filters.topic or "", year=filters.year, samples=filters.samples
-    )
+    from migdev.coordination.access import publications_visible_to
+
+    visible = set(publications_visible_to(request.user).values_list("pk", flat=True))
     return [
         {
+            "id": t.pk,
+            "version": t.version,
             "reference": t.reference,
             "title": t.title,
             "topic": t.topic.code,
@@ -440,11 +459,171 @@ def training_list(request: HttpRequest, filters: Query[LawTrainingFilters]) -> l
             "pre_test_mean": float(t.pre_test_mean) if t.pre_test_mean is not None else None,
             "post_test_mean": float(t.post_test_mean) if t.post_test_mean is not None else None,
             "activity": t.activity.iati_identifier if t.activity else None,
+            "follow_up": t.follow_up,
+            "materials": [
+                {
+                    "slug": m.slug,
+                    "title": m.title,
+                    "year": m.year,
+                    "url": reverse("coordination:publication_detail", args=[m.slug]),
+                }
+                for m in sorted(t.materials.all(), key=lambda m: (m.title, m.slug))
+                if m.pk in visible
+            ],
             "sample": t.is_sample,
             "source": t.source,
         }
-        for t in found[:5000]
+        for t in found
     ]
+
+
+@router.get("/trainings", response=list[LawTrainingOut], auth=None, summary="Trainings on migration law")
+def training_list(request: HttpRequest, filters: Query[LawTrainingFilters]) -> list[dict[str, Any]]:
+    from migdev.law import trainings as capacity
+
+    found = capacity.trainings(
+        country=filters.country or "", topic=filters.topic or "", year=filters.year, samples=filters.samples
+    )
+    return _trainings_out(request, found[:5000])
+
+
+class LawParticipantOut(Schema):
+    id: int
+    version: int
+    name: str
+    sex: str
+    institution_kind: str
+    institution: str
+    position: str
+    email: str
+    note: str
+    consent_given_on: date
+    consent_purpose: str
+    consent_recorded_by: str | None
+    consent_recorded_at: datetime.datetime
+    sample: bool
+
+
+class LawParticipantCreatedOut(Schema):
+    id: int
+    version: int
+    sex: str
+    institution_kind: str
+    consent_given_on: date
+    consent_purpose: str
+
+
+class LawParticipantIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    sex: str = Field(pattern=r"^(woman|man|not_recorded)$")
+    institution_kind: str = Field(pattern=r"^(ministry|agency|civil_society|other)$")
+    institution: str = Field("", max_length=300)
+    position: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    note: str = Field("", max_length=5000)
+    consent_given_on: IsoDate | None = Field(
+        None, description="The day the participant consented to be named; without it the name is refused."
+    )
+    consent_purpose: str = Field(pattern=r"^(record|follow_up)$")
+
+
+class LawWithdrawIn(Schema):
+    version: int = Field(..., ge=1, description="The participant's version (409 if stale).")
+
+
+def _participant_out(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "version": p.version,
+        "name": p.name or "",
+        "sex": p.sex,
+        "institution_kind": p.institution_kind,
+        "institution": p.institution or "",
+        "position": p.position or "",
+        "email": p.email or "",
+        "note": p.note or "",
+        "consent_given_on": p.consent_given_on,
+        "consent_purpose": p.consent_purpose,
+        "consent_recorded_by": p.consent_recorded_by.get_username() if p.consent_recorded_by else None,
+        "consent_recorded_at": p.consent_recorded_at,
+        "sample": p.is_sample,
+    }
+
+
+@router.get(
+    "/trainings/{training_id}/participants",
+    response=list[LawParticipantOut],
+    auth=AUTH,
+    summary="Participants named with their consent (personal data; audited)",
+)
+def participant_list(request: HttpRequest, training_id: RecordId) -> list[dict[str, Any]]:
+    from django.shortcuts import get_object_or_404
+
+    from migdev.law import access
+    from migdev.law.models import Training
+
+    training = get_object_or_404(Training, pk=training_id)
+    rows = access.participants_read(request.user, training, request=request, purpose="api")
+    if not access.may_read_participants(request.user):
+        raise Http404
+    return [_participant_out(p) for p in rows]
+
+
+@router.post(
+    "/trainings/{training_id}/participants",
+    response={201: LawParticipantCreatedOut},
+    auth=AUTH,
+    summary="Name a participant with their consent",
+)
+def participant_create(request: HttpRequest, training_id: RecordId, payload: LawParticipantIn) -> Any:
+    from django.shortcuts import get_object_or_404
+
+    from migdev.law import services
+    from migdev.law.models import Training
+
+    training = get_object_or_404(Training, pk=training_id)
+    created = services.participant_add(
+        actor=request.user,
+        training=training,
+        data=services.ParticipantInput(**payload.model_dump()),
+    )
+    # The answer names no one: names are read through ``participants_read`` only (scoped, audited).
+    return Status(
+        201,
+        {
+            "id": created.pk,
+            "version": created.version,
+            "sex": created.sex,
+            "institution_kind": created.institution_kind,
+            "consent_given_on": created.consent_given_on,
+            "consent_purpose": created.consent_purpose,
+        },
+    )
+
+
+@router.post(
+    "/participants/{participant_id}/withdraw",
+    response={204: None},
+    auth=AUTH,
+    summary="Record a withdrawal of consent: the name and details are erased",
+)
+@answers(409)
+def participant_withdraw(request: HttpRequest, participant_id: RecordId, payload: LawWithdrawIn) -> Any:
+    from migdev.law import access, services
+
+    participant = access.participant_for_change(request.user, participant_id, request=request)
+    try:
+        services.participant_withdraw(
+            actor=request.user, participant=participant, expected_version=payload.version
+        )
+    except StaleEdit as stale:
+        return problem(
+            request,
+            409,
+            f"The record changed since version {stale.expected_version}; it is now at "
+            f"version {stale.current_version}.",
+        )
+    return Status(204, None)
 
 
 class LawTrainedOut(Schema):
@@ -499,6 +678,63 @@ def training_report(request: HttpRequest, filters: Query[LawTrainingFilters]) ->
         "method": "Computed by migdev: the sum of the trainings' participant counts, each training counted once "
         "in the year it started; the mean gain is the mean of (post-test − pre-test) over trainings with both.",
     }
+
+
+@router.get("/trainings/{training_id}", response=LawTrainingOut, auth=None, summary="One training")
+def training_detail(request: HttpRequest, training_id: RecordId) -> dict[str, Any]:
+    from migdev.law import trainings as capacity
+
+    found = list(capacity.trainings(samples=True).filter(pk=training_id))
+    if not found:
+        raise Http404
+    return _trainings_out(request, found)[0]
+
+
+class LawTrainingMaterialsIn(Schema):
+    version: int = Field(
+        ..., ge=1, description="The training's version this change starts from (409 if stale)."
+    )
+    materials: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        max_length=100, description="Identifiers (slugs) of research library records; replaces the list."
+    )
+
+
+@router.put(
+    "/trainings/{training_id}/materials",
+    response=LawTrainingOut,
+    auth=AUTH,
+    summary="Set a training's materials (editors)",
+)
+@answers(409)
+def training_materials_set(
+    request: HttpRequest, training_id: RecordId, payload: LawTrainingMaterialsIn
+) -> Any:
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+
+    from migdev.coordination.models import Publication
+    from migdev.law import access, services
+    from migdev.law.models import Training
+
+    access.require_editor(request.user)
+    training = get_object_or_404(Training, pk=training_id)
+    slugs = list(dict.fromkeys(payload.materials))
+    publications = list(Publication.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {p.slug for p in publications})
+    if missing:
+        raise ValidationError({"materials": "Not in the research library: " + ", ".join(missing[:5])})
+    try:
+        services.training_materials_set(
+            actor=request.user, training=training, materials=publications, expected_version=payload.version
+        )
+    except StaleEdit as stale:
+        return problem(
+            request,
+            409,
+            f"The record changed since version {stale.expected_version}; it is now at "
+            f"version {stale.current_version}.",
+        )
+    return training_detail(request, training_id)
 
 
 # --- Technical assistance on legislation (each request is an activity of the registry) -------------------

@@ -195,7 +195,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
         record=training,
         form_class=forms.TrainingForm,
         save=lambda **kw: services.training_update(training=training, **kw),
-        back=reverse("law:trainings") + ("?samples=1" if training.is_sample else ""),
+        back=reverse("law:training", args=[training.pk]),
         title=_("Edit the training %(reference)s") % {"reference": training.reference},
     )
 
@@ -394,4 +394,77 @@ def assistance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "law/assistance.html",
         {"assistance": assistance, "section": "countries", "can_edit": access.can_edit(request.user)},
+    )
+
+
+# --- Participants named with their consent --------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name one participant of a training, with their consent (holders of the permission only)."""
+    training = get_object_or_404(Training, pk=pk)
+    access.require_participant_recorder(request.user)
+    form = forms.ParticipantForm(request.POST or None)
+    back = reverse("law:training", args=[training.pk])
+    if request.method == "POST" and form.is_valid():
+        data = services.ParticipantInput(
+            **{name: value for name, value in form.cleaned_data.items() if name != "consent_confirmed"}
+        )
+        try:
+            services.participant_add(actor=request.user, training=training, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Participant named with their consent."))
+            return redirect(back + "#participants")
+    return render(
+        request,
+        "law/edit.html",
+        {
+            "form": form,
+            "title": _("Name a participant of %(reference)s") % {"reference": training.reference},
+            "back": back,
+            "conflict": None,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant withdrew their consent: erase their name and the rest; the counts stay."""
+    participant = access.participant_for_change(request.user, pk, request=request)
+    back = reverse("law:training", args=[participant.training_id]) + "#participants"
+    form = forms.WithdrawForm(
+        request.POST if request.method == "POST" else None, initial={"version": participant.version}
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_withdraw(
+                actor=request.user, participant=participant, expected_version=form.expected_version()
+            )
+        except StaleEdit:
+            stale = True
+            form = forms.WithdrawForm(
+                initial={"version": type(participant)._default_manager.get(pk=participant.pk).version}
+            )
+        else:
+            messages.success(request, _("Consent withdrawn: the participant's name and details are erased."))
+            return redirect(back)
+    return render(
+        request,
+        "law/withdraw.html",
+        {
+            "form": form,
+            "title": _("Withdrawal of consent"),
+            "training": participant.training,
+            "back": back,
+            "stale": stale,
+        },
+        status=409 if stale else 200,
     )

@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from migdev.accounts.models import Organisation
 from migdev.coordination.common.forms import DateInput, clean_country
-from migdev.coordination.models import GcmObjective, MigrationPolicy, Topic
+from migdev.coordination.models import GcmObjective, MigrationPolicy, Publication, Topic
 from migdev.core.versioning import VersionedForm
 from migdev.law.models import (
     AssistanceStage,
+    ConsentPurpose,
     Implementation,
+    InstitutionKind,
     Instrument,
+    ParticipantSex,
     PartyAction,
     Provision,
     Statement,
@@ -118,6 +121,15 @@ class TrainingForm(_EditForm):
         widget=forms.CheckboxSelectMultiple,
         label=_("Instruments"),
     )
+    materials = forms.ModelMultipleChoiceField(
+        queryset=Publication.objects.order_by("title", "slug"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        label=_("Materials (records of the research library)"),
+        help_text=_(
+            "The library records used or handed out in the training; add a missing one to the library first."
+        ),
+    )
 
     class Meta:
         model = Training
@@ -139,6 +151,7 @@ class TrainingForm(_EditForm):
             "pre_test_mean",
             "post_test_mean",
             "follow_up",
+            "materials",
             "source",
             "is_sample",
         ]
@@ -197,3 +210,32 @@ class AssistanceForm(VersionedForm):
 
     def clean_country_iso3(self) -> str:
         return clean_country(self.cleaned_data.get("country_iso3", ""))
+
+
+class ParticipantForm(forms.Form):
+    """Name one participant of a training, with their consent. Without the consent, do not fill this in:
+    the participant is counted on the training and that is all."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    sex = forms.ChoiceField(label=_("Sex (column of the counts)"), choices=ParticipantSex.choices)
+    institution_kind = forms.ChoiceField(
+        label=_("Kind of institution (column of the counts)"), choices=InstitutionKind.choices
+    )
+    institution = forms.CharField(label=_("Institution"), max_length=300, required=False)
+    position = forms.CharField(label=_("Position or role"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    note = forms.CharField(label=_("Note about the participant"), widget=forms.Textarea, required=False)
+    consent_given_on = forms.DateField(
+        label=_("Consent given on"),
+        widget=DateInput,
+        help_text=_("The day the participant agreed to be named. No consent: do not name them."),
+    )
+    consent_purpose = forms.ChoiceField(label=_("What they consented to"), choices=ConsentPurpose.choices)
+    consent_confirmed = forms.BooleanField(
+        label=_("The participant gave this consent and it is recorded with the training's papers."),
+        required=True,
+    )
+
+
+class WithdrawForm(VersionedForm):
+    """The confirmation of a withdrawal of consent: it carries the version seen."""

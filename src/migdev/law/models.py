@@ -9,13 +9,33 @@ and the date of the snapshot it comes from.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from migdev.core.versioning import VersionedModel
+from migdev.protection.fields import EncryptedCharField, EncryptedTextField
 from migdev.reference.models import name_language
 
 EU_CODE = "EU"  # the European Union: party to the Palermo protocols by approval, no ISO 3166 code
+
+# Text columns kept in clear, and why they describe no one (ADR 0007; tests/protection/test_storage.py).
+# Only the participants of trainings named with their consent are people: their name, email, institution,
+# position and any note about them are encrypted (``TrainingParticipant``).
+CLEAR_TEXT_FIELDS = {
+    "Instrument.*": "a treaty or framework and the facts its sources give; public reference data",
+    "Provision.*": "a provision of an instrument, its summary and sources; public reference data",
+    "PartyList.*": "an edition of a depositary's status table: file name, format, sources",
+    "PartyAction.*": "a State's (or the EU's) dated treaty action as the depositary printed it; no person",
+    "Statement.*": "a State's reservation or declaration as the depositary printed it; no person",
+    "Training.*": "a training's public record: title, organisers, counts, follow-up of the training; it names "
+    "no participant (named participants with consent are TrainingParticipant rows, encrypted)",
+    "Implementation.*": "a link from a national law to an instrument, an editor's note and source",
+    "AssistanceRequest.*": "a government's request for assistance on legislation and the agencies involved",
+    "TrainingParticipant.name_index": "a keyed hash (blind index) of the normalised name, to refuse the same "
+    "person twice in one training; names no one without the separate index key, and is erased with the name",
+}
 
 
 class Instrument(VersionedModel):
@@ -255,8 +275,11 @@ class Statement(VersionedModel):
 class Training(VersionedModel):
     """A training or workshop on migration law (capacity building): who took part, as counts only.
 
-    No participant is named: the figures are counts by sex and by kind of institution, which must add up to
-    the same total. ``is_sample`` marks demonstration records; reports leave them out unless asked.
+    The figures are counts by sex and by kind of institution, which must add up to the same total; they are
+    the training's figures whoever is named. A participant is named only with their consent, in a
+    ``TrainingParticipant`` row (encrypted), and the named ones never exceed the counts (see there).
+    Materials are records of the hub's research library. ``is_sample`` marks demonstration records; reports
+    leave them out unless asked.
     """
 
     reference = models.CharField(
@@ -300,6 +323,12 @@ class Training(VersionedModel):
     )
     source = models.CharField(_("source"), max_length=200)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    materials = models.ManyToManyField(
+        "coordination.Publication",
+        blank=True,
+        related_name="law_trainings",
+        verbose_name=_("materials (research library)"),
+    )
 
     class Meta:
         ordering = ["-starts_on", "reference"]
@@ -317,6 +346,132 @@ class Training(VersionedModel):
     @property
     def participants(self) -> int:
         return self.women + self.men + self.sex_not_recorded
+
+
+class ParticipantSex(models.TextChoices):
+    """The columns of the training's counts by sex."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NOT_RECORDED = "not_recorded", _("Sex not recorded")
+
+
+class InstitutionKind(models.TextChoices):
+    """The columns of the training's counts by kind of institution."""
+
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Government agency")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    OTHER = "other", _("Other institution")
+
+
+class ConsentPurpose(models.TextChoices):
+    """What the participant agreed to, as the organiser asked it."""
+
+    RECORD = "record", _("To be named in the training's record of participants")
+    FOLLOW_UP = "follow_up", _("To be named in the record and contacted for the training's follow-up")
+
+
+# Which count column of ``Training`` a named participant falls under.
+SEX_COLUMN = {
+    ParticipantSex.WOMAN: "women",
+    ParticipantSex.MAN: "men",
+    ParticipantSex.NOT_RECORDED: "sex_not_recorded",
+}
+INSTITUTION_COLUMN = {
+    InstitutionKind.MINISTRY: "ministries",
+    InstitutionKind.AGENCY: "agencies",
+    InstitutionKind.CIVIL_SOCIETY: "civil_society",
+    InstitutionKind.OTHER: "other_institutions",
+}
+
+
+class TrainingParticipant(VersionedModel):
+    """A participant of a training named with their consent. Everything that identifies them (name, email,
+    institution, position, note) is encrypted at rest; sex and kind of institution are coded, and a named
+    participant is one of the training's counts, never in addition to them.
+
+    Without consent a participant is only counted (on ``Training``): the row cannot exist with a name and no
+    consent (check constraint). A withdrawal erases the identifying fields and the blind index and keeps the
+    row as the record that a consent was given and withdrawn; the training's counts do not change (the person
+    still took part). Reads of names go through ``law.access.participants_read`` (scoped, audited) only.
+    """
+
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="named_participants", verbose_name=_("training")
+    )
+    name = EncryptedCharField(_("name"), max_length=200, null=True, blank=True)
+    email = EncryptedCharField(_("email"), max_length=254, null=True, blank=True)
+    institution = EncryptedCharField(_("institution"), max_length=300, null=True, blank=True)
+    position = EncryptedCharField(_("position or role"), max_length=200, null=True, blank=True)
+    note = EncryptedTextField(_("note"), null=True, blank=True)
+    name_index = models.CharField(max_length=64, blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=12, choices=ParticipantSex.choices)
+    institution_kind = models.CharField(
+        _("kind of institution"), max_length=13, choices=InstitutionKind.choices
+    )
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_purpose = models.CharField(
+        _("purpose of the consent"), max_length=10, choices=ConsentPurpose.choices
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), default=timezone.now)
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded for the organisation"),
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("named participant")
+        verbose_name_plural = _("named participants")
+        constraints = [
+            # Named only with consent; withdrawn means erased.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        name__isnull=False,
+                        consent_given_on__isnull=False,
+                        consent_withdrawn_at__isnull=True,
+                    )
+                    | models.Q(
+                        name__isnull=True,
+                        email__isnull=True,
+                        institution__isnull=True,
+                        position__isnull=True,
+                        note__isnull=True,
+                        name_index="",
+                        consent_withdrawn_at__isnull=False,
+                    )
+                ),
+                name="law_participant_named_only_with_consent",
+            ),
+            models.UniqueConstraint(
+                fields=["training", "name_index"],
+                condition=~models.Q(name_index=""),
+                name="law_participant_once_per_training",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"participant {self.pk} of training {self.training_id}"  # never the name
+
+    @property
+    def is_named(self) -> bool:
+        return self.consent_withdrawn_at is None
 
 
 class Implementation(VersionedModel):

@@ -15,19 +15,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from migdev.law.models import (
     CONSENT_KINDS,
     EU_CODE,
+    INSTITUTION_COLUMN,
+    SEX_COLUMN,
     ActionKind,
     Implementation,
+    InstitutionKind,
     Instrument,
+    ParticipantSex,
     PartyAction,
     PartyList,
     Precision,
     Provision,
     Statement,
+    Training,
+    TrainingParticipant,
 )
 
 
@@ -329,3 +335,14 @@ def profile_card(iso3: str) -> ProfileCard:
 def age_in_years(as_of: date, today: date) -> int:
     """Whole years between a status's date and today, for the "this status is N years old" notice."""
     return today.year - as_of.year - ((today.month, today.day) < (as_of.month, as_of.day))
+
+
+def named_counts(training: Training) -> dict[str, int]:
+    """Named participants whose consent stands, by count column of ``Training``."""
+    counts = dict.fromkeys([*SEX_COLUMN.values(), *INSTITUTION_COLUMN.values()], 0)
+    named = TrainingParticipant.objects.filter(training=training, consent_withdrawn_at__isnull=True)
+    for row in named.values("sex").annotate(n=Count("pk")):
+        counts[SEX_COLUMN[ParticipantSex(row["sex"])]] += row["n"]
+    for row in named.values("institution_kind").annotate(n=Count("pk")):
+        counts[INSTITUTION_COLUMN[InstitutionKind(row["institution_kind"])]] += row["n"]
+    return counts

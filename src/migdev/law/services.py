@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from migdev.accounts.models import Organisation
@@ -26,17 +28,25 @@ from migdev.dataio.services import import_file
 from migdev.indicators.cache import bump_data_version
 from migdev.law import access
 from migdev.law.models import (
+    INSTITUTION_COLUMN,
+    SEX_COLUMN,
     AssistanceRequest,
     AssistanceStage,
+    ConsentPurpose,
     Implementation,
+    InstitutionKind,
     Instrument,
+    ParticipantSex,
     PartyAction,
     PartyList,
     Precision,
     Provision,
     Statement,
     Training,
+    TrainingParticipant,
 )
+from migdev.law.selectors import named_counts
+from migdev.protection.crypto import blind_index
 from migdev.reference.models import Country
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -252,10 +262,222 @@ def training_update(
     if ends_on and starts_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end is before the start.")})
     relations = {"instruments": values.pop("instruments", [])}
+    if "materials" in values:
+        relations["materials"] = values.pop("materials")
+
+    def counts_cover_named() -> None:
+        # Inside the transaction that claimed the training's version: a participant added meanwhile waits.
+        problems = counts_below_named(training, values)
+        if problems:
+            raise ValidationError(problems)
+
     _save_edit(
-        actor=actor, record=training, values=values, expected_version=expected_version, relations=relations
+        actor=actor,
+        record=training,
+        values=values,
+        expected_version=expected_version,
+        relations=relations,
+        after=counts_cover_named,
     )
     return training
+
+
+def training_materials_set(
+    *, actor: Any, training: Training, materials: Iterable[Any], expected_version: int | None
+) -> Training:
+    """Replace a training's materials (records of the research library)."""
+    _save_edit(
+        actor=actor,
+        record=training,
+        values={},
+        expected_version=expected_version,
+        relations={"materials": list(materials)},
+    )
+    return training
+
+
+# --- Participants named with their consent ------------------------------------------------------------------
+#
+# The rule between the counts and the names: a training's counts (by sex, by kind of institution) are its
+# figures, and the participants named with their consent are some of the people counted, never more. For every
+# column, the named participants whose consent stands (not withdrawn) in that column are at most the count of
+# that column; so the named ones are at most the total. A participant is added only within the counts, a
+# count is lowered (edit form, API, re-import) only down to the named ones, and a withdrawal erases the name
+# and leaves the counts as they are (the person took part).
+
+
+def counts_below_named(training: Training, values: dict[str, Any]) -> dict[str, str]:
+    """The count columns that ``values`` would set below the named participants of ``training``."""
+    if training.pk is None:
+        return {}
+    problems = {}
+    for column, named in named_counts(training).items():
+        count = values.get(column, getattr(training, column))
+        if named and (count or 0) < named:
+            problems[column] = _(
+                "%(named)s participants named with their consent are counted here: the count cannot be lower."
+            ) % {"named": named}
+    return problems
+
+
+@dataclass
+class ParticipantInput:
+    """A participant to name. ``consent_given_on`` and ``consent_purpose`` record the consent: without
+    them the participant is only counted, never named."""
+
+    name: str
+    sex: str
+    institution_kind: str
+    consent_given_on: date | None
+    consent_purpose: str
+    email: str = ""
+    institution: str = ""
+    position: str = ""
+    note: str = ""
+
+
+def _participant_values(data: ParticipantInput) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    name = " ".join((data.name or "").split())
+    if not name:
+        errors["name"] = _("Name the participant, or only count them.")
+    if data.consent_given_on is None:
+        errors["consent_given_on"] = _(
+            "A participant is named only with their consent: give the day they consented, or only count them."
+        )
+    elif data.consent_given_on > timezone.localdate():
+        errors["consent_given_on"] = _("The consent cannot be given after today.")
+    if data.consent_purpose not in ConsentPurpose.values:
+        errors["consent_purpose"] = _("Say what the participant consented to.")
+    if data.sex not in ParticipantSex.values:
+        errors["sex"] = _("Choose one of the columns of the counts by sex.")
+    if data.institution_kind not in InstitutionKind.values:
+        errors["institution_kind"] = _("Choose one of the columns of the counts by institution.")
+    email = (data.email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Enter a valid email address.")
+    for field_name, limit in (("name", 200), ("email", 254), ("institution", 300), ("position", 200)):
+        value = name if field_name == "name" else (getattr(data, field_name) or "").strip()
+        if len(value) > limit:
+            errors[field_name] = _("At most %(limit)d characters.") % {"limit": limit}
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "email": email or None,
+        "institution": (data.institution or "").strip() or None,
+        "position": (data.position or "").strip() or None,
+        "note": (data.note or "").strip() or None,
+        "name_index": blind_index(names=[name], birth_date=None, citizenship=[]),
+        "sex": data.sex,
+        "institution_kind": data.institution_kind,
+        "consent_given_on": data.consent_given_on,
+        "consent_purpose": data.consent_purpose,
+    }
+
+
+def _participant_store(
+    *, training: Training, data: ParticipantInput, recorded_by: Any, organisation: Any, is_sample: bool
+) -> TrainingParticipant:
+    values = _participant_values(data)
+    with transaction.atomic():
+        # Lock the training so two recorders cannot both take the last place in a column.
+        locked = Training.objects.select_for_update().get(pk=training.pk)
+        named = named_counts(locked)
+        full = [
+            column
+            for column in (
+                SEX_COLUMN[ParticipantSex(data.sex)],
+                INSTITUTION_COLUMN[InstitutionKind(data.institution_kind)],
+            )
+            if named[column] + 1 > getattr(locked, column)
+        ]
+        if full:
+            raise ValidationError(
+                {
+                    "sex" if column in SEX_COLUMN.values() else "institution_kind": _(
+                        "The training counts %(count)s in this column and %(named)s of them are already named: "
+                        "correct the training's counts first."
+                    )
+                    % {"count": getattr(locked, column), "named": named[column]}
+                    for column in full
+                }
+            )
+        if TrainingParticipant.objects.filter(training=locked, name_index=values["name_index"]).exists():
+            raise ValidationError({"name": _("This participant is already named for this training.")})
+        participant = TrainingParticipant.objects.create(
+            training=locked,
+            consent_recorded_by=recorded_by,
+            organisation=organisation,
+            is_sample=is_sample,
+            **values,
+        )
+        audit.record(
+            action="create",
+            actor=recorded_by,
+            record=participant,
+            detail={
+                "training": locked.pk,
+                "consent_purpose": participant.consent_purpose,
+                "consent_given_on": participant.consent_given_on.isoformat()
+                if participant.consent_given_on
+                else None,
+            },
+        )
+    return participant
+
+
+def participant_add(*, actor: Any, training: Training, data: ParticipantInput) -> TrainingParticipant:
+    """Name a participant of ``training`` with their consent (recorded now, by ``actor``, for the actor's
+    organisation). Refused without consent, beyond the training's counts, or twice for the same name."""
+    access.require_participant_recorder(actor)
+    return _participant_store(
+        training=training,
+        data=data,
+        recorded_by=actor,
+        organisation=getattr(actor, "organisation", None),
+        is_sample=False,
+    )
+
+
+def sample_participant_add(*, training: Training, data: ParticipantInput) -> TrainingParticipant:
+    """The demo data's named participants (invented, marked as samples), recorded by no one: only holders of
+    the permission at ``all`` scope see them."""
+    return _participant_store(
+        training=training, data=data, recorded_by=None, organisation=None, is_sample=True
+    )
+
+
+PARTICIPANT_IDENTIFYING_FIELDS = ("name", "email", "institution", "position", "note")
+
+
+def participant_withdraw(
+    *, actor: Any, participant: TrainingParticipant, expected_version: int | None
+) -> TrainingParticipant:
+    """The participant withdrew their consent: erase every identifying field and the blind index, keep the
+    row (sex, kind of institution, the consent's dates) as the record of it. The training's counts stay."""
+    access.require_participant_changer(actor, participant)
+    with transaction.atomic():
+        claim_version(participant, expected_version)
+        for name in PARTICIPANT_IDENTIFYING_FIELDS:
+            setattr(participant, name, None)
+        participant.name_index = ""
+        participant.consent_withdrawn_at = timezone.now()
+        participant.save()
+        audit.record(
+            action="update",
+            actor=actor,
+            record=participant,
+            detail={
+                "consent": "withdrawn",
+                "erased": list(PARTICIPANT_IDENTIFYING_FIELDS),
+                "training": participant.training_id,
+            },
+        )
+    return participant
 
 
 def implementation_save(

@@ -5,8 +5,12 @@
 ``;``-separated), participants by sex ``women``, ``men``, ``sex_not_recorded`` and by institution
 ``ministries``, ``agencies``, ``civil_society``, ``other_institutions`` (both must add up to the same
 total), optional ``pre_test_mean``, ``post_test_mean`` (0–100), ``follow_up``, ``activity`` (IATI
-identifier of the funding activity in the registry), ``source``, ``sample`` (yes/no). Counts only: no
-participant is named. All or nothing; a reference already stored is updated (its version moves on).
+identifier of the funding activity in the registry), ``materials`` (identifiers — slugs — of records of
+the hub's research library, ``;``-separated; a reference already stored gets exactly these), ``source``,
+``sample`` (yes/no). Counts only: no participant is named through a file (a column such as ``name`` is an
+unknown column and refuses the file); participants are named one by one, with the consent recorded, on the
+training's page or through the API. All or nothing; a reference already stored is updated (its version
+moves on), and a re-import cannot lower a count below the participants named in it.
 
 The report counts people trained by country, topic, year and sex, computed by migdev from the trainings;
 sample trainings are left out unless asked for, and the report says when they are in.
@@ -25,7 +29,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from migdev.coordination.models import Activity, Topic
+from migdev.coordination.models import Activity, Publication, Topic
 from migdev.core.versioning import claim_version
 from migdev.dataio.errors import ErrorCollector
 from migdev.dataio.progress import Progress
@@ -33,6 +37,7 @@ from migdev.dataio.readers import estimate_data_rows, read_table
 from migdev.dataio.registry import ImportResult, LoadFormat
 from migdev.law.loaders import _count, _iso_date, _text
 from migdev.law.models import Instrument, Training
+from migdev.law.services import counts_below_named
 from migdev.reference.models import Country
 
 if TYPE_CHECKING:
@@ -43,7 +48,16 @@ INSTITUTION_COLUMNS = ("ministries", "agencies", "civil_society", "other_institu
 REQUIRED = frozenset({"reference", "title", "topic", "country", "starts_on", "ends_on", "organisers"})
 REQUIRED |= frozenset(SEX_COLUMNS) | frozenset(INSTITUTION_COLUMNS)
 OPTIONAL = frozenset(
-    {"instruments", "pre_test_mean", "post_test_mean", "follow_up", "activity", "source", "sample"}
+    {
+        "instruments",
+        "materials",
+        "pre_test_mean",
+        "post_test_mean",
+        "follow_up",
+        "activity",
+        "source",
+        "sample",
+    }
 )
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$")
 SCORE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
@@ -73,7 +87,8 @@ def load_trainings(path: Path, *, progress: Progress, user: User | None) -> Impo
     topics = {topic.code: topic for topic in Topic.objects.all()}
     countries = set(Country.objects.values_list("iso3", flat=True))
     instruments = {instrument.code: instrument for instrument in Instrument.objects.all()}
-    records: dict[str, tuple[dict[str, Any], list[Instrument]]] = {}
+    records: dict[str, tuple[dict[str, Any], list[Instrument], list[Publication]]] = {}
+    row_of: dict[str, int] = {}
     first_row: dict[str, int] = {}
     read = 0
     progress.start(estimate_data_rows(path))
@@ -151,14 +166,32 @@ def load_trainings(path: Path, *, progress: Progress, user: User | None) -> Impo
         if sample not in {"", "yes", "no"}:
             problems.add(number, "sample", _("“yes” or “no”"))
         record["is_sample"] = sample == "yes"
+        slugs = [part.strip() for part in (row["materials"] or "").split(";") if part.strip()]
+        found = {item.slug: item for item in Publication.objects.filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            problems.add(
+                number,
+                "materials",
+                _("not in the research library: %(slugs)s")
+                % {"slugs": ", ".join(s[:60] for s in missing[:5])},
+            )
         record["source"] = _text(row["source"])[:200] or path.name[:200]
-        records[reference] = (record, [instruments[code] for code in codes if code in instruments])
+        records[reference] = (
+            record,
+            [instruments[code] for code in codes if code in instruments],
+            [found[slug] for slug in dict.fromkeys(slugs) if slug in found],
+        )
+        row_of[reference] = number
     if read == 0:
         problems.add(None, None, _("the file has no data rows"))
-    problems.raise_if_any(read=read)
     existing = {training.reference: training for training in Training.objects.filter(reference__in=records)}
+    for reference, stored in existing.items():
+        for column, message in counts_below_named(stored, records[reference][0]).items():
+            problems.add(row_of[reference], column, message)
+    problems.raise_if_any(read=read)
     created = updated = 0
-    for reference, (record, linked) in records.items():
+    for reference, (record, linked, materials) in records.items():
         training = existing.get(reference)
         if training is None:
             training = Training.objects.create(reference=reference, **record)
@@ -170,6 +203,7 @@ def load_trainings(path: Path, *, progress: Progress, user: User | None) -> Impo
             training.save()
             updated += 1
         training.instruments.set(linked)
+        training.materials.set(materials)
     return ImportResult(read=read, created=created, updated=updated, rejected=0)
 
 
@@ -177,7 +211,8 @@ FORMAT = LoadFormat(
     name="law-trainings",
     description=gettext_lazy(
         "Trainings and workshops on migration law: reference, title, topic, country, dates, organisers, "
-        "instruments, participants by sex and by institution (counts), pre/post-test means, activity, sample."
+        "instruments, participants by sex and by institution (counts), pre/post-test means, materials (research "
+        "library identifiers), activity, sample. No participant is named through a file."
     ),
     loader=load_trainings,
     permissions=("law.add_training", "law.change_training"),
@@ -218,7 +253,7 @@ class TrainingReport:
 def trainings(
     *, country: str = "", topic: str = "", year: int | None = None, samples: bool = False
 ) -> QuerySet[Training]:
-    found = Training.objects.select_related("topic", "activity").prefetch_related("instruments")
+    found = Training.objects.select_related("topic", "activity").prefetch_related("instruments", "materials")
     if not samples:
         found = found.filter(is_sample=False)
     if country:

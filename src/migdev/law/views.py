@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from migdev.dataio.exports import ExportFormat, export_response
 from migdev.law import access as law_access
@@ -396,5 +397,48 @@ def trainings(request: HttpRequest) -> HttpResponse:
                 {"training": t, "country_name": names.get(t.country_iso3, t.country_iso3)}
                 for t in report.trainings
             ],
+        },
+    )
+
+
+@never_cache  # holds named participants for those who may read them
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One training: its facts and counts, its materials in the research library (only those the viewer may
+    see there) and, for holders of the permission, the participants named with their consent (read through
+    ``law_access.participants_read``, audited)."""
+    from django.shortcuts import get_object_or_404
+
+    from migdev.coordination.access import publications_visible_to
+    from migdev.law.models import Training
+
+    training = get_object_or_404(
+        Training.objects.select_related("topic", "activity").prefetch_related("instruments"), pk=pk
+    )
+    materials = (
+        publications_visible_to(request.user)
+        .filter(law_trainings=training)
+        .select_related("organisation")
+        .order_by("title", "slug")
+    )
+    may_read = law_access.may_read_participants(request.user)
+    participants = (
+        law_access.participants_read(request.user, training, request=request, purpose="training_page")
+        if may_read
+        else []
+    )
+    changeable = {p.pk for p in participants if law_access.may_change_participant(request.user, p)}
+    return render(
+        request,
+        "law/training.html",
+        {
+            "section": "trainings",
+            "training": training,
+            "country_name": _names().get(training.country_iso3, training.country_iso3),
+            "materials": materials,
+            "may_read": may_read,
+            "may_add": law_access.may_add_participants(request.user),
+            "participants": [{"p": p, "can_withdraw": p.pk in changeable} for p in participants],
+            "named": selectors.named_counts(training) if may_read else None,
+            "can_edit": law_access.can_edit(request.user),
         },
     )
