@@ -140,24 +140,25 @@ class SharedRateThrottle(BaseThrottle):
         limit = int(settings.API_RATE_LIMIT_PER_MINUTE)
         now = self.clock()
         window, into = divmod(now, WINDOW_SECONDS)
-        params = {
+        window_number = int(window)
+        params: dict[str, str | int | float] = {
             "client": client,
-            "w": int(window),
+            "w": window_number,
             "share": 1.0 - into / WINDOW_SECONDS,
             "limit": limit,
         }
         connection = connections[router.db_for_write(ApiRateCounter)]
         with connection.cursor() as cursor:
-            if getattr(self._purged_window, "number", None) != params["w"]:
+            if getattr(self._purged_window, "number", None) != window_number:
                 cursor.execute(PURGE_STATEMENT, params)
-                self._purged_window.number = params["w"]
+                self._purged_window.number = window_number
             if limit > 0:
                 cursor.execute(COUNT_STATEMENT, params)
                 if cursor.fetchone() is not None:
                     return True
             cursor.execute(READ_STATEMENT, params)
             row = cursor.fetchone()
-        hits, previous = (0, 0) if row is None else _rolled(row, params["w"])
+        hits, previous = (0, 0) if row is None else _rolled(row, window_number)
         self._waits.seconds = _wait_seconds(hits, previous, into, max(limit, 0))
         return False
 
