@@ -1,7 +1,8 @@
 """Benchmark: a request's shortlist among many experts, migdev beside the same query in raw SQL, in one run.
 
     python3 run.py bench diaspora [--experts 50000] [--requests 5000] [--clients 20] [--seconds 10]
-                                  [--rounds 1] [--workers 5] [--threads 2] [--queries 400] [--seed 2006]
+                                  [--rounds 1] [--workers 5] [--worker-class sync] [--threads 1]
+                                  [--queries 400] [--seed 2006] [--data-dir DIR]
 
 A throw-away data directory gets the migrations, one programme with its officer (and the officer's API
 token), ``--experts`` experts (all in that programme, so the officer's pool is the whole roster: the worst
@@ -10,10 +11,14 @@ drawn from a synthetic taxonomy (2,000 skills, 200 occupations of 12 essential s
 ESCO takes minutes and adds nothing to what is timed), languages with CEFR levels, modalities, one or two
 availability windows, days on site and hours online. A quarter of the sectors are the country's priorities.
 
-Both systems are served by the same gunicorn (``migdev.gunicorn_conf``, ``--workers`` gthread workers ×
-``--threads`` threads, SQLite, the throttles' shared cache) and loaded by the same wrk (one thread,
-``--clients`` keep-alive connections, ``--seconds`` a phase, cycling through ``--queries`` request ids drawn
-with the seed, the officer's bearer token):
+Both systems are served by the same gunicorn (``migdev.gunicorn_conf``, ``--workers`` sync workers, the
+documented production default of docs/operations.md, or ``--worker-class gthread`` × ``--threads``; SQLite;
+the API's shared rate limit, ADR 0013) and loaded by the same wrk (one thread, ``--clients`` keep-alive
+connections, ``--seconds`` a phase, cycling through ``--queries`` request ids drawn with the seed, the
+officer's bearer token). Until 2026-12-07 it served with 5 gthread workers × 2 threads: a gthread worker takes
+most of wrk's connections for itself and serves them on one interpreter lock (docs/operations.md), which put
+/healthz's p95 near 900 ms in the same run. Each phase also gives the server's CPU milliseconds per request
+(user + system of gunicorn's processes, from /proc: the figure least moved by other work on the machine):
 
 * migdev: ``GET /api/v1/diaspora/requests/{id}/shortlist``, the API operation officers and hosts use (scope
   check, the roster's match data each worker keeps against the roster revision in the database, hard
@@ -54,6 +59,8 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+import pageload  # bench/pageload.py, next to this file: the page benchmarks' server options
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = date(2027, 1, 1)
@@ -235,6 +242,10 @@ def _load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
+def _key(data_dir: str, name: str) -> str:
+    return (Path(data_dir) / name).read_text(encoding="utf-8").strip()
+
+
 class Server:
     """A freshly started gunicorn serving the platform and the peer, as docs/operations.md starts it."""
 
@@ -246,6 +257,16 @@ class Server:
             "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT / 'bench'}",
             "DJANGO_SETTINGS_MODULE": "diaspora_bench_settings",
             "DATABASE_CONN_MAX_AGE": "60",
+            # Served as in production (docs/operations.md): DEBUG off (with DEBUG on, Django also times,
+            # formats and keeps every SQL statement), the keys the roster was written with given in the
+            # environment (the development key files the seeding process made in the data directory).
+            "MIGDEV_DEBUG": "0",
+            "SECRET_KEY": _key(data_dir, "secret_key"),
+            "MIGDEV_FIELD_KEYS": _key(data_dir, "field_key"),
+            "MIGDEV_BLIND_INDEX_KEY": _key(data_dir, "blind_index_key"),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "LOG_LEVEL": "ERROR",
             # One client under test: the per-user limit would turn most answers into 429s. The throttle
             # still runs (and writes its shared counter) on both systems' requests.
             "API_RATE_LIMIT_PER_MINUTE": str(10**9),
@@ -263,9 +284,8 @@ class Server:
             "--workers",
             str(args.workers),
             "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
+            args.worker_class,
+            *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
             "--timeout",
             "600",
             "--log-level",
@@ -287,7 +307,10 @@ class Server:
         self.process.wait(timeout=60)
 
 
-def _wrk(port: int, paths: list[str], token: str, clients: int, seconds: float) -> dict[str, Any]:
+def _wrk(
+    port: int, paths: list[str], token: str, clients: int, seconds: float, server_pid: int
+) -> dict[str, Any]:
+    cpu_before = pageload.server_cpu_seconds(server_pid)
     with tempfile.NamedTemporaryFile("w", suffix=".txt") as listing:
         listing.write("\n".join(paths) + "\n")
         listing.flush()
@@ -311,6 +334,10 @@ def _wrk(port: int, paths: list[str], token: str, clients: int, seconds: float) 
     line = next(x for x in completed.stdout.splitlines() if x.startswith("WRK "))
     result: dict[str, Any] = json.loads(line[4:])
     result["requests_per_s"] = round(result["requests"] / result["duration_s"], 1)
+    # Measured once the server has answered what wrk left in flight, so every request's CPU is in it.
+    _drain(port)
+    used = pageload.server_cpu_seconds(server_pid) - cpu_before
+    result["server_cpu_ms_per_request"] = round(used * 1000 / max(1, result["requests"]), 2)
     return result
 
 
@@ -369,18 +396,30 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
+    pageload.add_server_arguments(parser)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2006)
     parser.add_argument("--port", type=int, default=0, help="the servers' port (default: a free one)")
+    parser.add_argument(
+        "--data-dir",
+        help="keep the seeded directory here and reuse it when it holds the same sizes and seed (migrated "
+        "again by the code measured); default: a throw-away one",
+    )
+    parser.add_argument(
+        "--seed-only", action="store_true", help="with --data-dir: write the roster there and stop"
+    )
     args = parser.parse_args()
+    if args.seed_only and not args.data_dir:
+        sys.exit("--seed-only keeps the roster in --data-dir DIR: give one.")
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed (apt-get install wrk).")
     load_before = _load_average()
 
-    data_dir = tempfile.mkdtemp(prefix="migdev-bench-diaspora-")
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="migdev-bench-diaspora-")
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
     os.environ["MIGDEV_DATA_DIR"] = data_dir
+    os.environ["MIGDEV_DEBUG"] = "1"  # the seeding process keeps its keys in the data directory's files
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "migdev.settings")
     sys.path.insert(0, str(ROOT / "src"))
@@ -390,11 +429,24 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    print(f"migrating a fresh SQLite database in {data_dir} ...", flush=True)
+    seeded_file = Path(data_dir) / "bench-seeded.json"
+    sizes = {"experts": args.experts, "requests": args.requests, "seed": args.seed, "queries": args.queries}
+    seeded = json.loads(seeded_file.read_text()) if args.data_dir and seeded_file.exists() else {}
+    print(f"migrating the SQLite database in {data_dir} ...", flush=True)
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    token, chosen = build(args)
+    if seeded.get("sizes") == sizes:
+        token, chosen = seeded["token"], seeded["chosen"]
+        print(f"reusing the roster seeded in {data_dir}", flush=True)
+    else:
+        if seeded:
+            sys.exit(f"{data_dir} holds another roster ({seeded.get('sizes')}); give another --data-dir.")
+        token, chosen = build(args)
+        if args.data_dir:
+            seeded_file.write_text(json.dumps({"sizes": sizes, "token": token, "chosen": chosen}))
     connections.close_all()
+    if args.seed_only:
+        return
 
     runs: dict[str, list[dict[str, Any]]] = {
         name: [] for name in ("migdev_cold", "migdev_warm", "raw_sql_cold", "raw_sql_warm", "healthz")
@@ -409,12 +461,16 @@ def main() -> None:
                     paths = [PATHS[system].format(pk) for pk in chosen]
                     for phase in ("cold", "warm"):
                         _drain(server.port)
-                        result = _wrk(server.port, paths, token, args.clients, args.seconds)
+                        result = _wrk(
+                            server.port, paths, token, args.clients, args.seconds, server.process.pid
+                        )
                         runs[f"{system}_{phase}"].append(result)
                         print(f"round {round_number + 1} {system} {phase}: {result}", flush=True)
                     if system == "raw_sql":
                         _drain(server.port)
-                        result = _wrk(server.port, ["/healthz"], token, args.clients, args.seconds)
+                        result = _wrk(
+                            server.port, ["/healthz"], token, args.clients, args.seconds, server.process.pid
+                        )
                         runs["healthz"].append(result)
                         print(f"round {round_number + 1} healthz: {result}", flush=True)
                     if not check and system == order[-1]:
@@ -424,13 +480,17 @@ def main() -> None:
                 finally:
                     server.stop()
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
     def median(name: str, key: str) -> float:
         return round(statistics.median(run[key] for run in runs[name]), 1)
 
     figures = {
-        name: {key: median(name, key) for key in ("p50_ms", "p95_ms", "p99_ms", "requests_per_s")}
+        name: {
+            key: median(name, key)
+            for key in ("p50_ms", "p95_ms", "p99_ms", "requests_per_s", "server_cpu_ms_per_request")
+        }
         | {"errors": sum(run["http_errors"] + run["socket_errors"] for run in runs[name])}
         for name in runs
     }
@@ -448,6 +508,13 @@ def main() -> None:
         "ratio_p95_migdev_over_sql_warm": ratio("migdev_warm", "raw_sql_warm"),
         "ratio_p95_migdev_over_sql_cold": ratio("migdev_cold", "raw_sql_cold"),
         "ratio_p95_migdev_warm_over_healthz": ratio("migdev_warm", "healthz"),
+        "ratio_server_cpu_per_request_migdev_over_sql_warm": round(
+            figures["migdev_warm"]["server_cpu_ms_per_request"]
+            / max(figures["raw_sql_warm"]["server_cpu_ms_per_request"], 0.001),
+            2,
+        )
+        if timed("migdev_warm") and timed("raw_sql_warm")
+        else None,
         "target_p95_ms": 150,
         "migdev_warm_p95_meets_target": timed("migdev_warm") and figures["migdev_warm"]["p95_ms"] <= 150,
         **figures,
@@ -458,8 +525,9 @@ def main() -> None:
         "clients": args.clients,
         "seconds_per_phase": args.seconds,
         "rounds": args.rounds,
-        "server": f"gunicorn -c python:migdev.gunicorn_conf, {args.workers} gthread workers × {args.threads} "
-        "threads, SQLite",
+        "server": f"gunicorn -c python:migdev.gunicorn_conf, {args.workers} {args.worker_class} workers"
+        + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
+        + ", SQLite",
         "load_generator": "wrk -t1, keep-alive connections",
         "seed": args.seed,
         "cpus": os.cpu_count(),

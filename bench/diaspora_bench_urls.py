@@ -1,7 +1,7 @@
 """URLs of the diaspora benchmark's server (bench/diaspora.py): the platform's, plus the raw-SQL peer.
 
 The peer answers ``GET /bench/diaspora/requests/{id}/sql-shortlist`` through a django-ninja API built like
-the platform's (the same bearer-token authentication and the same shared-cache throttles), so both sides pay
+the platform's (the same bearer-token authentication and the same shared rate limit), so both sides pay
 the same serving costs. For a request of one of the caller's programmes it runs two raw SQL statements on the
 same tables and indexes: the count of experts left out per hard requirement (one aggregate) and the top 20
 of those meeting every requirement by a linear score (exact skill overlap, same occupation, language,
@@ -18,9 +18,8 @@ from django.db import connection
 from django.http import Http404, HttpRequest
 from django.urls import path
 from ninja import NinjaAPI
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
-from migdev.core.api_base import AUTH, _rate
+from migdev.core.api_base import API_THROTTLE, AUTH
 from migdev.diaspora.matching import is_priority_sector
 from migdev.diaspora.models import LEVEL_RANK, Modality, Request
 from migdev.urls import urlpatterns as platform_urlpatterns
@@ -85,7 +84,7 @@ peer = NinjaAPI(
     title="diaspora benchmark peer",
     urls_namespace="bench-diaspora",
     auth=AUTH,
-    throttle=[AnonRateThrottle(_rate()), AuthRateThrottle(_rate())],
+    throttle=[API_THROTTLE],
     docs_url=None,
     openapi_url=None,
 )

@@ -55,6 +55,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pageload  # bench/pageload.py, next to this file
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261206
 ORIGINS = ("SEN", "MAR", "PHL", "NPL", "GHA")
@@ -601,6 +603,7 @@ def bench_http(
             for name, paths in phases.items():
                 # the cold phase holds each worker's first requests, which may take far longer than a warm one
                 seconds = options.seconds * 2 if name == "shortlist_cold" else options.seconds
+                cpu_before = pageload.server_cpu_seconds(process.pid)
                 figures = loader(port, paths, seeded["token"], options.clients, seconds)
                 runs[name].append(figures)
                 # wrk leaves requests in flight when a phase ends: let the server finish them before the next
@@ -613,6 +616,9 @@ def bench_http(
                     except OSError:  # still busy with what the phase left in flight
                         pass
                     time.sleep(0.5)
+                # gunicorn's processes' CPU (from /proc) per answer: the figure least moved by other work
+                used = pageload.server_cpu_seconds(process.pid) - cpu_before
+                figures["server_cpu_ms_per_request"] = used * 1000 / max(1, figures["requests"])
             # the answers are what the phases measured: a 200 with candidates, the same for both sides
             status, body = http_get(port, phases["shortlist_warm"][0], seeded["token"])
             sql_status, sql_body = http_get(port, phases["sql"][0], seeded["token"])
@@ -643,6 +649,7 @@ def bench_http(
                 "requests",
                 "http_errors",
                 "socket_errors",
+                "server_cpu_ms_per_request",
             )
         }
         for name in phases
@@ -712,6 +719,10 @@ def main() -> None:
         if options.data_dir and seeded_file.exists():
             seeded = json.loads(seeded_file.read_text())
             env.update(seeded["keys"])
+            # the code measured may bring migrations the kept directory has not had yet
+            subprocess.run(
+                [sys.executable, "-m", "migdev", "migrate", "-v0"], env=env, check=True, cwd=data_dir
+            )
         else:
             started = time.perf_counter()
             subprocess.run(
@@ -783,6 +794,11 @@ def main() -> None:
         else None,
         "ratio_shortlist_p95_warm_to_healthz_p95": ratio(
             median["shortlist_warm"]["p95_ms"], median["healthz"]["p95_ms"]
+        )
+        if median
+        else None,
+        "ratio_server_cpu_per_request_shortlist_warm_to_sql": ratio(
+            median["shortlist_warm"]["server_cpu_ms_per_request"], median["sql"]["server_cpu_ms_per_request"]
         )
         if median
         else None,

@@ -6,8 +6,9 @@ origin country, from the same narrow ``labour_schemevisibility`` rows and compos
 on write; not an applicant, legal age by the birth month — the border month left out, as SQL cannot read
 the encrypted birth date —, availability by the start date, the destination among the preferred ones, every
 required language at its level) and a skill-coverage score (essential skills 1, optional 0.3, over the job's
-total), best first. It authenticates the same API token and checks the same scope as the API, behind the same
-middleware (without django-ninja), and answers JSON. It does not credit related skills, weigh occupation,
+total), best first. It authenticates the same API token, counts the request against the same shared rate
+limit (migdev.core.throttling) and checks the same scope as the API, behind the same middleware (without
+django-ninja), and answers JSON. It does not credit related skills, weigh occupation,
 languages or experience, or explain: it is the floor of what a database query costs for this question. Not part
 of migdev.
 """
@@ -21,6 +22,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path
 
 from migdev.accounts.selectors import user_for_api_token
+from migdev.core.api_base import API_THROTTLE
 from migdev.labour import selectors
 from migdev.labour.matching import LEGAL_AGE, shift_years
 from migdev.labour.models import JobOrder
@@ -78,6 +80,9 @@ def labour_shortlist_sql(request: HttpRequest, pk: int) -> JsonResponse:
     user = user_for_api_token(header.removeprefix("Bearer ").strip())
     if user is None:
         return JsonResponse({"detail": "unauthorised"}, status=401)
+    request.auth = user  # type: ignore[attr-defined]
+    if not API_THROTTLE.allow_request(request):
+        return JsonResponse({"detail": "too many requests"}, status=429)
     try:
         job_order = selectors.job_order_get_for_user(user, pk, request=request)
     except Http404:

@@ -39,6 +39,7 @@ __all__ = [
     "forget_cached_access",
     "get_for_user",
     "granted_permissions",
+    "group_ids",
     "has_permission",
     "permission_required_or_404",
     "reaches",
@@ -107,6 +108,13 @@ def scope_for(user: UserLike | None, perm: str) -> Scope | None:
         return Scope.ALL
     scope = _access(active)["scopes"].get(perm)
     return Scope(scope) if scope is not None else None
+
+
+def group_ids(user: UserLike | None) -> frozenset[int]:
+    """The ids of the user's groups (read with their roles, once per request); none for anonymous or inactive
+    users."""
+    active = _active_user(user)
+    return _access(active)["groups"] if active is not None else frozenset()
 
 
 def has_permission(user: UserLike | None, perm: str) -> bool:

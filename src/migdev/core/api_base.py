@@ -22,9 +22,9 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from migdev.core.api_params import PAGE_SIZE_DEFAULT, PageNumber, PageSize
+from migdev.core.throttling import SharedRateThrottle
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_SCHEMA_NAME = "Problem"
@@ -209,8 +209,9 @@ class MigdevNinjaAPI(NinjaAPI):
                     )
 
 
-def _rate() -> str:
-    return f"{settings.API_RATE_LIMIT_PER_MINUTE}/min"
+# The platform's API limit: API_RATE_LIMIT_PER_MINUTE per client, counted across every server process by one
+# statement a request (migdev.core.throttling, ADR 0013). One instance: it keeps no state of a request.
+API_THROTTLE = SharedRateThrottle()
 
 
 def build_api() -> NinjaAPI:
@@ -225,7 +226,7 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
         docs_url="/docs",
         openapi_url="/openapi.json",
-        throttle=[AnonRateThrottle(_rate()), AuthRateThrottle(_rate())],
+        throttle=[API_THROTTLE],
     )
 
     @api.exception_handler(ValidationError)

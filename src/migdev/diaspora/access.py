@@ -98,9 +98,28 @@ def requests_visible_to(user: UserLike | None) -> QuerySet[Request]:
     return (by_programme | by_host | by_country).distinct()
 
 
+def request_reached_by(user: UserLike | None, row: Request) -> bool:
+    """Whether ``requests_visible_to(user)`` holds ``row``: the same three scopes, decided on the loaded row
+    (its host and country office loaded with it) with ``reaches``, the rule of ``scoped_queryset``, instead
+    of a query that joins and unites them. tests/diaspora/test_access.py checks both agree."""
+    group_ids = {row.group_id} if row.group_id is not None else set()
+    office = row.country_office
+    return (
+        reaches(user, VIEW_REQUEST, owner_id=row.created_by_id, group_ids=group_ids)
+        or reaches(
+            user, VIEW_HOST_REQUEST, owner_id=row.created_by_id, organisation_id=row.host.organisation_id
+        )
+        or reaches(
+            user, VIEW_COUNTRY_REQUEST, organisation_id=office.organisation_id if office is not None else None
+        )
+    )
+
+
 def request_get_for_user(user: UserLike | None, pk: object, *, request: HttpRequest | None = None) -> Request:
-    found = requests_visible_to(user).select_related("host__organisation").filter(pk=_pk(pk)).first()
-    if found is None:
+    """The request ``pk`` if the user reaches it (``requests_visible_to``), else 404 (audited): one query by
+    primary key, the scope decided on the row."""
+    found = Request.objects.select_related("host__organisation", "country_office").filter(pk=_pk(pk)).first()
+    if found is None or not request_reached_by(user, found):
         _denied(user, request, "diaspora.request", pk)
         raise Http404
     return found

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from migdev.accounts.access import has_permission
+from migdev.accounts.access import group_ids, has_permission
 from migdev.core.api_base import AUTH, problem
 from migdev.core.api_params import OneOf, RecordId, answers
 from migdev.core.versioning import StaleEdit
@@ -367,9 +367,7 @@ class ExpertShortlistOut(Schema):
 def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
     row = access.request_get_for_user(request.user, request_id, request=request)
     user = services.actor_of(request.user)
-    is_officer = has_permission(user, access.APPROVE_REQUEST) and row.group_id in set(
-        user.user_groups.values_list("pk", flat=True)
-    )
+    is_officer = has_permission(user, access.APPROVE_REQUEST) and row.group_id in group_ids(user)
     is_host = access.viewer_is_host_of(user, row)
     if not (is_officer or is_host):
         raise Http404

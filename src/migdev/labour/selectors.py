@@ -102,6 +102,34 @@ def capacities(user: UserLike | None, record: Model, paths: tuple[Path, ...]) ->
     return frozenset(found)
 
 
+def _related_id(record: Model, field_path: str) -> Any:
+    """The id the lookup ``field_path`` (``scheme__organisation``) compares on ``record``, following the
+    relations loaded with it; ``None`` where a relation on the way is empty."""
+    *relations, last = field_path.split("__")
+    current: Any = record
+    for name in relations:
+        current = getattr(current, name)
+        if current is None:
+            return None
+    return getattr(current, f"{last}_id")
+
+
+def capacities_of_loaded(user: UserLike | None, record: Model, paths: tuple[Path, ...]) -> frozenset[str]:
+    """``capacities`` decided on ``record`` as loaded, with ``access.reaches`` (the rule of ``scoped_queryset``)
+    instead of a query per path: for a record just read with its relations (``job_order_get_for_user``).
+    tests/labour/test_job_order_capacities.py checks both agree."""
+    found = set()
+    for path in paths:
+        if access.reaches(
+            user,
+            path.perm,
+            owner_id=_related_id(record, path.owner_field) if path.owner_field else None,
+            organisation_id=_related_id(record, path.organisation_field) if path.organisation_field else None,
+        ):
+            found.add(path.capacity)
+    return frozenset(found)
+
+
 def _get(
     user: UserLike | None,
     queryset: QuerySet[Any],
@@ -165,7 +193,9 @@ def job_orders_officer_changes(user: UserLike | None) -> QuerySet[JobOrder]:
 
 
 def job_order_capacities(user: UserLike | None, job_order: JobOrder) -> frozenset[str]:
-    return capacities(user, job_order, JOB_ORDER_PATHS)
+    """In which capacities the user reaches a job order read by ``job_order_get_for_user`` (its scheme,
+    employer and recruiter loaded with it)."""
+    return capacities_of_loaded(user, job_order, JOB_ORDER_PATHS)
 
 
 # --- workers -----------------------------------------------------------------------------------------
