@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -12,7 +15,7 @@ from django.apps.registry import Apps
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
@@ -769,23 +772,90 @@ def _store_direct(
     touched: set[int] = set()
     issues: list[ParseIssue] = []
     savepoint = transaction.savepoint()
-    try:
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            count = _write_copy(
-                copy,
+    with connection.cursor() as cursor:
+        foreign_keys = _foreign_key_constraints(cursor, table)
+        cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
+        try:
+            count = _copy_while_reading(
+                cursor.cursor,
+                f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN",
                 _copy_lines(
                     parsed, file_name, series_ids, edition.id, issues, with_source=False, touched=touched
                 ),
             )
-    except psycopg.errors.UniqueViolation:
-        transaction.savepoint_rollback(savepoint)
-        return None
+        except psycopg.errors.UniqueViolation:
+            transaction.savepoint_rollback(savepoint)
+            cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
+            return None
+        cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
     transaction.savepoint_commit(savepoint)
     _reject(list(parsed.issues) + issues)
     return touched, count
+
+
+def _foreign_key_constraints(cursor: Any, table: str) -> str:
+    """The table's foreign-key constraint names, quoted and comma-separated, for ``SET CONSTRAINTS``."""
+    constraints = connection.introspection.get_constraints(cursor, table)
+    return ", ".join(
+        connection.ops.quote_name(name) for name, facts in sorted(constraints.items()) if facts["foreign_key"]
+    )
+
+
+COPY_CHUNK_ROWS = 20_000
+
+
+def _copy_while_reading(raw_cursor: Any, statement: str, lines: Iterator[str]) -> int:
+    """Run ``statement`` (a COPY … FROM STDIN) once per chunk of ``lines``, reading the next chunk meanwhile.
+
+    A first load's cost is half reading the file (in Python) and half the database checking two foreign
+    keys per row. Deferred to the commit, those checks ran alone after the whole file was read; checked at
+    the end of each chunk's COPY (the caller sets the constraints IMMEDIATE), they run in the server while
+    a thread reads the next chunk: the client releases the GIL while it waits on the connection. Only
+    this thread touches the connection; the reader only parses.
+    """
+    chunks: queue.Queue[tuple[str, int] | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def hand_over(item: tuple[str, int] | BaseException | None) -> None:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    language = translation.get_language()
+
+    def read() -> None:
+        try:
+            with translation.override(language):
+                for chunk in _batches(lines, COPY_CHUNK_ROWS):
+                    hand_over(("".join(chunk), len(chunk)))
+                    if stop.is_set():
+                        return
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            hand_over(error)
+        else:
+            hand_over(None)
+
+    # The reader works as the caller would: with the import's time limit (a context variable, which a
+    # new thread would not see) and in the caller's language (Django's is per thread).
+    context = contextvars.copy_context()
+    reader = threading.Thread(target=context.run, args=(read,), name="migdev-copy-reader", daemon=True)
+    reader.start()
+    count = 0
+    try:
+        while (item := chunks.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            text, rows = item
+            with raw_cursor.copy(statement) as copy:
+                copy.write(text)
+            count += rows
+    finally:
+        stop.set()
+        reader.join()
+    return count
 
 
 def _store_streaming(
