@@ -199,16 +199,24 @@ language = "fr"
 kind = "report"
 identifier = "{identifier}"
 identifier_source = "https://example.org/imprint"
-{accessed}licence = "unknown"
+{accessed}{kind}licence = "unknown"
 url = "https://publications.iom.int"
 source = "a test page"
 accessed = "2026-12-07"
 """
 
 
-def _library(tmp_path: Path, identifier: str, accessed: str = 'identifier_accessed = "2026-12-07"\n') -> Path:
+def _library(
+    tmp_path: Path,
+    identifier: str,
+    accessed: str = 'identifier_accessed = "2026-12-07"\n',
+    kind: str = "",
+) -> Path:
     path = tmp_path / "library.toml"
-    path.write_text(_ONE_RECORD.format(identifier=identifier, accessed=accessed), encoding="utf-8")
+    kind_line = f'identifier_kind = "{kind}"\n' if kind else ""
+    path.write_text(
+        _ONE_RECORD.format(identifier=identifier, accessed=accessed, kind=kind_line), encoding="utf-8"
+    )
     return path
 
 
@@ -258,13 +266,15 @@ def test_every_kind_of_identifier_is_shown_in_each_language(
     """A DOI links to doi.org; an ISBN, an ISSN and a UN symbol are text; each says where and when it was read."""
     shown = {}
     for identifier in ("10.1787/migr_outlook-2016-en", "0-306-40615-2", "1999-124X"):
-        content.load_library(_library(tmp_path, identifier))
+        kind = content.SERIES_ISSN if identifier == "1999-124X" else ""
+        content.load_library(_library(tmp_path, identifier, kind=kind))
         html = client.get(f"/{language}/coordination/library/second-record/").content.decode()
         part = html[html.index('id="publication-identifier"') :]
         shown[identifier] = part[: part.index("</dd>")]
     assert 'href="https://doi.org/10.1787/migr_outlook-2016-en"' in shown["10.1787/migr_outlook-2016-en"]
     assert "ISBN 0-306-40615-2" in shown["0-306-40615-2"]
-    assert "ISSN 1999-124X" in shown["1999-124X"]
+    series_label = {"en": "ISSN of the series"}.get(language, "")
+    assert f"{series_label} 1999-124X" in shown["1999-124X"] and "ISBN" not in shown["1999-124X"]
     for identifier, part in shown.items():
         assert 'href="https://example.org/imprint"' in part and "2026-12-07" in part, identifier
         if not identifier.startswith("10."):
@@ -275,6 +285,53 @@ def test_every_kind_of_identifier_is_shown_in_each_language(
     assert "A/RES/73/195" in part and "doi.org" not in part
     label = {"en": "Identifier", "fr": "Identifiant", "es": "Identificador"}[language]
     assert f"<dt>{label}</dt>" in html
+
+
+def test_a_series_issn_is_recorded_as_the_series_not_as_the_publication(
+    loaded: str, tmp_path: Path, client: Client
+) -> None:
+    content.load_library(_library(tmp_path, "1607-338X", kind=content.SERIES_ISSN))
+    record = Publication.objects.get(slug="second-record")
+    assert record.identifier == "1607-338X" and record.identifier_is_series_issn
+    api = client.get("/api/v1/coordination/publications/second-record").json()
+    assert api["identifier"] == "1607-338X" and api["identifier_is_series_issn"] is True
+    html = client.get("/en/coordination/library/second-record/").content.decode()
+    part = html[html.index('id="publication-identifier"') :]
+    assert "ISSN of the series 1607-338X" in part[: part.index("</dd>")]
+    # The same record given an ISBN later is no longer marked as a series.
+    content.load_library(_library(tmp_path, "0-306-40615-2"))
+    assert not Publication.objects.get(slug="second-record").identifier_is_series_issn
+
+
+@pytest.mark.parametrize(
+    ("identifier", "kind", "says"),
+    [
+        ("1607-338X", "", "is an ISSN, which names a series"),
+        ("0-306-40615-2", "series_issn", "which is not an ISSN"),
+        ("1607-338X", "issn_of_something", "is not known"),
+    ],
+)
+def test_an_issn_needs_to_be_declared_the_series_and_only_an_issn_can_be(
+    loaded: str, tmp_path: Path, identifier: str, kind: str, says: str
+) -> None:
+    with pytest.raises(content.ContentFileError) as refused:
+        content.load_library(_library(tmp_path, identifier, kind=kind))
+    message = str(refused.value)
+    assert message.startswith("library.toml: publication 2 (second-record): field identifier_kind: "), message
+    assert says in message
+    assert not Publication.objects.filter(slug__in=["first-record", "second-record"]).exists()
+
+
+def test_an_identifier_kind_without_an_identifier_refuses_the_file(loaded: str, tmp_path: Path) -> None:
+    path = tmp_path / "library.toml"
+    path.write_text(
+        _ONE_RECORD.format(identifier="", accessed="", kind='identifier_kind = "series_issn"\n').replace(
+            'identifier_source = "https://example.org/imprint"\n', ""
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(content.ContentFileError, match="field identifier_kind: given without an identifier"):
+        content.load_library(path)
 
 
 def test_a_bad_identifier_refuses_the_whole_file(loaded: str, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -209,20 +210,52 @@ _LICENCES = {choice.value for choice in Licence}
 _LANGUAGES = {choice.value for choice in DocumentLanguage}
 
 
-def _identifier(entry: dict[str, Any], where: str) -> tuple[str, str, datetime.date | None]:
+SERIES_ISSN = "series_issn"
+
+
+@dataclass(frozen=True)
+class ReadIdentifier:
+    """A record's identifier as the library file gives it, checked."""
+
+    identifier: str = ""
+    source: str = ""
+    accessed: datetime.date | None = None
+    is_series_issn: bool = False
+
+
+def _identifier(entry: dict[str, Any], where: str) -> ReadIdentifier:
     """The record's identifier, the page it was read on and the date it was read, checked: a DOI's syntax, an
-    ISBN's or ISSN's check digit, an address for the page and a date. Each refusal names the field."""
+    ISBN's or ISSN's check digit, an address for the page and a date. An ISSN names a series, not one report in
+    it, so it is taken only with ``identifier_kind = "series_issn"``, and that kind only for an ISSN. Each
+    refusal names the field."""
     identifier = str(entry.get("identifier", "")).strip()
     source = str(entry.get("identifier_source", "")).strip()
     accessed = entry.get("identifier_accessed", "")
+    declared_kind = str(entry.get("identifier_kind", "")).strip()
     if not identifier:
-        if source or accessed:
-            field = "identifier_source" if source else "identifier_accessed"
+        if source or accessed or declared_kind:
+            field = (
+                "identifier_source" if source else "identifier_accessed" if accessed else "identifier_kind"
+            )
             raise ContentFileError(f"{where}: field {field}: given without an identifier")
-        return "", "", None
+        return ReadIdentifier()
     problem = identifier_problem(identifier)
     if problem:
         raise ContentFileError(f"{where}: field identifier: {problem}")
+    is_issn = identifier_kind(identifier) == "ISSN"
+    if declared_kind not in ("", SERIES_ISSN):
+        raise ContentFileError(
+            f"{where}: field identifier_kind: {declared_kind!r} is not known (only {SERIES_ISSN!r} is)"
+        )
+    if is_issn and declared_kind != SERIES_ISSN:
+        raise ContentFileError(
+            f"{where}: field identifier_kind: {identifier!r} is an ISSN, which names a series, not one "
+            f"publication; say identifier_kind = {SERIES_ISSN!r}"
+        )
+    if declared_kind == SERIES_ISSN and not is_issn:
+        raise ContentFileError(
+            f"{where}: field identifier_kind: {SERIES_ISSN!r} is said of {identifier!r}, which is not an ISSN"
+        )
     if not _WEB_ADDRESS.fullmatch(source):
         raise ContentFileError(
             f"{where}: field identifier_source: identifier {identifier!r} needs identifier_source, "
@@ -235,7 +268,7 @@ def _identifier(entry: dict[str, Any], where: str) -> tuple[str, str, datetime.d
             f"{where}: field identifier_accessed: identifier {identifier!r} needs the date its page was read "
             "(YYYY-MM-DD)"
         ) from error
-    return identifier, source, read_on
+    return ReadIdentifier(identifier, source, read_on, is_series_issn=is_issn)
 
 
 @transaction.atomic
@@ -257,7 +290,7 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
         if entry["slug"] in seen:
             raise ContentFileError(f"{where}: slug used twice")
         seen.add(entry["slug"])
-        identifier, identifier_source, identifier_accessed = _identifier(entry, where)
+        read = _identifier(entry, where)
         for key, allowed in (("kind", _KINDS), ("licence", _LICENCES), ("language", _LANGUAGES)):
             if entry[key] not in allowed:
                 raise ContentFileError(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
@@ -274,9 +307,10 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
                 "abstract": entry.get("abstract", ""),
                 "licence": entry["licence"],
                 "url": entry["url"],
-                "identifier": identifier,
-                "identifier_source": identifier_source,
-                "identifier_accessed": identifier_accessed,
+                "identifier": read.identifier,
+                "identifier_source": read.source,
+                "identifier_accessed": read.accessed,
+                "identifier_is_series_issn": read.is_series_issn,
                 "source": _source(entry, where),
                 "is_published": True,
             },

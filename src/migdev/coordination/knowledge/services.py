@@ -274,7 +274,9 @@ def _apply_publication(
     publication.licence = data.licence
     publication.url = data.url.strip()
     if data.identifier.strip() != publication.identifier:
-        publication.identifier_accessed = None  # the date read belongs to the identifier it was read for
+        # The date read and the series flag belong to the identifier they were recorded for.
+        publication.identifier_accessed = None
+        publication.identifier_is_series_issn = False
     publication.identifier = data.identifier.strip()
     publication.identifier_source = data.identifier_source.strip() if publication.identifier else ""
     publication.source = data.source.strip()
