@@ -93,6 +93,8 @@ def test_library_has_100_records_in_three_languages_with_valid_identifiers(loade
         if record.identifier:
             assert content.identifier_is_valid(record.identifier), record.slug
             assert record.identifier_source.startswith("http"), record.slug
+        elif record.no_identifier_note:
+            assert record.identifier_source.startswith("http") and record.identifier_accessed, record.slug
         else:
             assert record.identifier_source == "", record.slug
     assert records.exclude(identifier="").count() >= sum(SHIPPED_IDENTIFIERS_AT_LEAST.values())
@@ -332,6 +334,78 @@ def test_an_identifier_kind_without_an_identifier_refuses_the_file(loaded: str, 
     )
     with pytest.raises(content.ContentFileError, match="field identifier_kind: given without an identifier"):
         content.load_library(path)
+
+
+_NO_IDENTIFIER = """
+[[publications]]
+slug = "no-identifier-record"
+title = "A record whose imprint prints no identifier"
+organisation = "IOM"
+year = 2005
+language = "es"
+kind = "report"
+{identifier}{note}{page}licence = "unknown"
+url = "https://publications.iom.int"
+source = "a test page"
+accessed = "2026-12-07"
+"""
+
+
+def _no_identifier_library(
+    tmp_path: Path,
+    note: str = "the imprint prints a copyright line and no ISBN",
+    page: str = 'identifier_source = "https://example.org/imprint"\nidentifier_accessed = "2026-12-07"\n',
+    identifier: str = "",
+) -> Path:
+    path = tmp_path / "library.toml"
+    path.write_text(
+        _NO_IDENTIFIER.format(
+            identifier=f'identifier = "{identifier}"\n' if identifier else "",
+            note=f'no_identifier = "{note}"\n' if note else "",
+            page=page,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_record_without_identifier_says_why_with_the_page_and_date(
+    loaded: str, tmp_path: Path, client: Client
+) -> None:
+    content.load_library(_no_identifier_library(tmp_path))
+    record = Publication.objects.get(slug="no-identifier-record")
+    assert record.identifier == "" and record.identifier_accessed == datetime.date(2026, 12, 7)
+    assert record.no_identifier_note == "the imprint prints a copyright line and no ISBN"
+    html = client.get("/en/coordination/library/no-identifier-record/").content.decode()
+    part = html[html.index('id="publication-identifier"') :]
+    part = part[: part.index("</dd>")]
+    assert "None printed" in part and "no ISBN" in part
+    assert 'href="https://example.org/imprint"' in part and "2026-12-07" in part
+    es = client.get("/es/coordination/library/no-identifier-record/").content.decode()
+    assert '<span lang="en">the imprint prints a copyright line and no ISBN</span>' in es
+    api = client.get("/api/v1/coordination/publications/no-identifier-record").json()
+    assert api["no_identifier_note"] == record.no_identifier_note and api["identifier"] == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"page": ""}, "identifier_source"),
+        ({"page": 'identifier_source = "https://example.org/imprint"\n'}, "identifier_accessed"),
+        ({"identifier": "0-306-40615-2"}, "no_identifier"),
+        ({"note": "x" * 301}, "no_identifier"),
+        ({"note": ""}, "identifier_source"),
+    ],
+)
+def test_a_no_identifier_note_needs_its_page_and_date_and_no_identifier(
+    loaded: str, tmp_path: Path, arguments: dict[str, str], field: str
+) -> None:
+    with pytest.raises(content.ContentFileError) as refused:
+        content.load_library(_no_identifier_library(tmp_path, **arguments))
+    assert str(refused.value).startswith(
+        f"library.toml: publication 1 (no-identifier-record): field {field}:"
+    ), str(refused.value)
+    assert not Publication.objects.filter(slug="no-identifier-record").exists()
 
 
 def test_a_bad_identifier_refuses_the_whole_file(loaded: str, tmp_path: Path) -> None:

@@ -215,30 +215,63 @@ SERIES_ISSN = "series_issn"
 
 @dataclass(frozen=True)
 class ReadIdentifier:
-    """A record's identifier as the library file gives it, checked."""
+    """A record's identifier as the library file gives it, checked; or, where the page read prints none, what
+    that page shows instead."""
 
     identifier: str = ""
     source: str = ""
     accessed: datetime.date | None = None
     is_series_issn: bool = False
+    no_identifier_note: str = ""
+
+
+NO_IDENTIFIER_NOTE_MAX_LENGTH = 300
+
+
+def _page_read(source: str, accessed: Any, what: str, where: str) -> tuple[str, datetime.date]:
+    """The address of the page a fact was read on and the date it was read, both required."""
+    if not _WEB_ADDRESS.fullmatch(source):
+        raise ContentFileError(
+            f"{where}: field identifier_source: {what} needs identifier_source, the address of the page it was "
+            "read on"
+        )
+    try:
+        return source, datetime.date.fromisoformat(str(accessed))
+    except ValueError as error:
+        raise ContentFileError(
+            f"{where}: field identifier_accessed: {what} needs the date its page was read (YYYY-MM-DD)"
+        ) from error
 
 
 def _identifier(entry: dict[str, Any], where: str) -> ReadIdentifier:
     """The record's identifier, the page it was read on and the date it was read, checked: a DOI's syntax, an
     ISBN's or ISSN's check digit, an address for the page and a date. An ISSN names a series, not one report in
-    it, so it is taken only with ``identifier_kind = "series_issn"``, and that kind only for an ISSN. Each
-    refusal names the field."""
+    it, so it is taken only with ``identifier_kind = "series_issn"``, and that kind only for an ISSN. A record
+    whose imprint prints no identifier says so in ``no_identifier``, with the page and date like an identifier.
+    Each refusal names the field."""
     identifier = str(entry.get("identifier", "")).strip()
     source = str(entry.get("identifier_source", "")).strip()
     accessed = entry.get("identifier_accessed", "")
     declared_kind = str(entry.get("identifier_kind", "")).strip()
+    no_identifier = str(entry.get("no_identifier", "")).strip()
     if not identifier:
-        if source or accessed or declared_kind:
-            field = (
-                "identifier_source" if source else "identifier_accessed" if accessed else "identifier_kind"
+        if declared_kind:
+            raise ContentFileError(f"{where}: field identifier_kind: given without an identifier")
+        if no_identifier:
+            if len(no_identifier) > NO_IDENTIFIER_NOTE_MAX_LENGTH:
+                raise ContentFileError(
+                    f"{where}: field no_identifier: longer than {NO_IDENTIFIER_NOTE_MAX_LENGTH} characters"
+                )
+            page, read_on = _page_read(source, accessed, "the note no_identifier", where)
+            return ReadIdentifier(source=page, accessed=read_on, no_identifier_note=no_identifier)
+        if source or accessed:
+            field = "identifier_source" if source else "identifier_accessed"
+            raise ContentFileError(
+                f"{where}: field {field}: given without an identifier or a no_identifier note"
             )
-            raise ContentFileError(f"{where}: field {field}: given without an identifier")
         return ReadIdentifier()
+    if no_identifier:
+        raise ContentFileError(f"{where}: field no_identifier: given with an identifier, {identifier!r}")
     problem = identifier_problem(identifier)
     if problem:
         raise ContentFileError(f"{where}: field identifier: {problem}")
@@ -256,19 +289,8 @@ def _identifier(entry: dict[str, Any], where: str) -> ReadIdentifier:
         raise ContentFileError(
             f"{where}: field identifier_kind: {SERIES_ISSN!r} is said of {identifier!r}, which is not an ISSN"
         )
-    if not _WEB_ADDRESS.fullmatch(source):
-        raise ContentFileError(
-            f"{where}: field identifier_source: identifier {identifier!r} needs identifier_source, "
-            "the address of the page it was read on"
-        )
-    try:
-        read_on = datetime.date.fromisoformat(str(accessed))
-    except ValueError as error:
-        raise ContentFileError(
-            f"{where}: field identifier_accessed: identifier {identifier!r} needs the date its page was read "
-            "(YYYY-MM-DD)"
-        ) from error
-    return ReadIdentifier(identifier, source, read_on, is_series_issn=is_issn)
+    page, read_on = _page_read(source, accessed, f"identifier {identifier!r}", where)
+    return ReadIdentifier(identifier, page, read_on, is_series_issn=is_issn)
 
 
 @transaction.atomic
@@ -311,6 +333,7 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
                 "identifier_source": read.source,
                 "identifier_accessed": read.accessed,
                 "identifier_is_series_issn": read.is_series_issn,
+                "no_identifier_note": read.no_identifier_note,
                 "source": _source(entry, where),
                 "is_published": True,
             },
