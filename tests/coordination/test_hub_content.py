@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from migdev.accounts.models import User
 from migdev.coordination import content
+from migdev.coordination.knowledge import services
 from migdev.coordination.knowledge.selectors import publications_search
 from migdev.coordination.models import Meeting, Process, Publication
 
@@ -102,8 +104,9 @@ def test_library_has_100_records_in_three_languages_with_valid_identifiers(loade
 
 
 # How many shipped records carry an identifier read on a page, by kind (hub4: 14 ISBNs; hub5: 17; hub6: 18 ISBNs and
-# 17 UN document symbols). A floor: losing one from the file, or the loader dropping one, fails; adding one passes.
-SHIPPED_IDENTIFIERS_AT_LEAST = {"ISBN-13": 18, "UN symbol": 17}
+# 17 UN document symbols; hub7: 22 ISBNs, 32 UN symbols, 1 series ISSN). A floor: losing one from the file, or the
+# loader dropping one, fails; adding one passes.
+SHIPPED_IDENTIFIERS_AT_LEAST = {"ISBN-13": 22, "UN symbol": 32, "ISSN": 1}
 
 
 def test_the_shipped_file_keeps_its_identifiers_each_with_its_page_and_date() -> None:
@@ -118,6 +121,11 @@ def test_the_shipped_file_keeps_its_identifiers_each_with_its_page_and_date() ->
         by_kind[kind] = by_kind.get(kind, 0) + 1
     for kind, floor in SHIPPED_IDENTIFIERS_AT_LEAST.items():
         assert by_kind.get(kind, 0) >= floor, (kind, by_kind)
+    for entry in data:
+        if entry.get("no_identifier"):
+            assert not entry.get("identifier") and entry["identifier_source"].startswith("http"), entry[
+                "slug"
+            ]
     # One identifier names one record in a language (a UN symbol names the English, French and Spanish versions).
     pairs = [(entry["identifier"], entry["language"]) for entry in with_identifier]
     assert len(set(pairs)) == len(pairs), "one identifier, one record per language"
@@ -406,6 +414,44 @@ def test_a_no_identifier_note_needs_its_page_and_date_and_no_identifier(
         f"library.toml: publication 1 (no-identifier-record): field {field}:"
     ), str(refused.value)
     assert not Publication.objects.filter(slug="no-identifier-record").exists()
+
+
+def _editor_saves(
+    record: Publication, editor: User, identifier: str, identifier_source: str = ""
+) -> Publication:
+    data = services.PublicationInput(
+        title=record.title,
+        year=record.year,
+        kind=record.kind,
+        source=record.source,
+        language=record.language,
+        licence=record.licence,
+        url=record.url,
+        identifier=identifier,
+        identifier_source=identifier_source,
+        is_published=True,
+    )
+    services.publication_update(actor=editor, publication=record, data=data, expected_version=record.version)
+    record.refresh_from_db()
+    return record
+
+
+def test_an_editor_changing_the_identifier_drops_the_series_mark_and_keeps_a_no_identifier_note(
+    loaded: str, tmp_path: Path, editor: User
+) -> None:
+    content.load_library(_library(tmp_path, "1607-338X", kind=content.SERIES_ISSN))
+    record = _editor_saves(
+        Publication.objects.get(slug="second-record"), editor, "1607-338X", "https://example.org/imprint"
+    )
+    assert record.identifier_is_series_issn, "saving the same ISSN keeps it the series'"
+    record = _editor_saves(record, editor, "0-306-40615-2", "https://example.org/isbn")
+    assert record.identifier == "0-306-40615-2" and not record.identifier_is_series_issn
+    assert record.identifier_accessed is None, "the date read belonged to the ISSN"
+    content.load_library(_no_identifier_library(tmp_path))
+    noted = _editor_saves(Publication.objects.get(slug="no-identifier-record"), editor, "")
+    assert noted.no_identifier_note and noted.identifier_source == "https://example.org/imprint"
+    noted = _editor_saves(noted, editor, "0-306-40615-2", "https://example.org/isbn")
+    assert noted.no_identifier_note == "", "a note that none is printed cannot stand beside an identifier"
 
 
 def test_a_bad_identifier_refuses_the_whole_file(loaded: str, tmp_path: Path) -> None:
