@@ -226,7 +226,9 @@ class Publication(VersionedModel, StoredFileMixin):
     identifier_is_series_issn = models.BooleanField(
         _("the identifier is the ISSN of the series"),
         default=False,
-        help_text=_("The ISSN of the series the publication belongs to, not an identifier of the publication itself."),
+        help_text=_(
+            "The ISSN of the series the publication belongs to, not an identifier of the publication itself."
+        ),
     )
     # Where the imprint read prints no ISBN, ISSN, DOI or symbol, the record says so, with that page
     # (identifier_source) and the date (identifier_accessed), instead of leaving the reader to wonder.
