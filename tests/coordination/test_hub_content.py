@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from migdev.accounts.models import User
 from migdev.coordination import content
+from migdev.coordination.knowledge import services
 from migdev.coordination.knowledge.selectors import publications_search
 from migdev.coordination.models import Meeting, Process, Publication
 
@@ -93,6 +95,8 @@ def test_library_has_100_records_in_three_languages_with_valid_identifiers(loade
         if record.identifier:
             assert content.identifier_is_valid(record.identifier), record.slug
             assert record.identifier_source.startswith("http"), record.slug
+        elif record.no_identifier_note:
+            assert record.identifier_source.startswith("http") and record.identifier_accessed, record.slug
         else:
             assert record.identifier_source == "", record.slug
     assert records.exclude(identifier="").count() >= sum(SHIPPED_IDENTIFIERS_AT_LEAST.values())
@@ -100,8 +104,9 @@ def test_library_has_100_records_in_three_languages_with_valid_identifiers(loade
 
 
 # How many shipped records carry an identifier read on a page, by kind (hub4: 14 ISBNs; hub5: 17; hub6: 18 ISBNs and
-# 17 UN document symbols). A floor: losing one from the file, or the loader dropping one, fails; adding one passes.
-SHIPPED_IDENTIFIERS_AT_LEAST = {"ISBN-13": 18, "UN symbol": 17}
+# 17 UN document symbols; hub7: 22 ISBNs, 43 UN symbols, 1 series ISSN). A floor: losing one from the file, or the
+# loader dropping one, fails; adding one passes.
+SHIPPED_IDENTIFIERS_AT_LEAST = {"ISBN-13": 22, "UN symbol": 43, "ISSN": 1}
 
 
 def test_the_shipped_file_keeps_its_identifiers_each_with_its_page_and_date() -> None:
@@ -116,6 +121,11 @@ def test_the_shipped_file_keeps_its_identifiers_each_with_its_page_and_date() ->
         by_kind[kind] = by_kind.get(kind, 0) + 1
     for kind, floor in SHIPPED_IDENTIFIERS_AT_LEAST.items():
         assert by_kind.get(kind, 0) >= floor, (kind, by_kind)
+    for entry in data:
+        if entry.get("no_identifier"):
+            assert not entry.get("identifier") and entry["identifier_source"].startswith("http"), entry[
+                "slug"
+            ]
     # One identifier names one record in a language (a UN symbol names the English, French and Spanish versions).
     pairs = [(entry["identifier"], entry["language"]) for entry in with_identifier]
     assert len(set(pairs)) == len(pairs), "one identifier, one record per language"
@@ -199,16 +209,24 @@ language = "fr"
 kind = "report"
 identifier = "{identifier}"
 identifier_source = "https://example.org/imprint"
-{accessed}licence = "unknown"
+{accessed}{kind}licence = "unknown"
 url = "https://publications.iom.int"
 source = "a test page"
 accessed = "2026-12-07"
 """
 
 
-def _library(tmp_path: Path, identifier: str, accessed: str = 'identifier_accessed = "2026-12-07"\n') -> Path:
+def _library(
+    tmp_path: Path,
+    identifier: str,
+    accessed: str = 'identifier_accessed = "2026-12-07"\n',
+    kind: str = "",
+) -> Path:
     path = tmp_path / "library.toml"
-    path.write_text(_ONE_RECORD.format(identifier=identifier, accessed=accessed), encoding="utf-8")
+    kind_line = f'identifier_kind = "{kind}"\n' if kind else ""
+    path.write_text(
+        _ONE_RECORD.format(identifier=identifier, accessed=accessed, kind=kind_line), encoding="utf-8"
+    )
     return path
 
 
@@ -258,13 +276,15 @@ def test_every_kind_of_identifier_is_shown_in_each_language(
     """A DOI links to doi.org; an ISBN, an ISSN and a UN symbol are text; each says where and when it was read."""
     shown = {}
     for identifier in ("10.1787/migr_outlook-2016-en", "0-306-40615-2", "1999-124X"):
-        content.load_library(_library(tmp_path, identifier))
+        kind = content.SERIES_ISSN if identifier == "1999-124X" else ""
+        content.load_library(_library(tmp_path, identifier, kind=kind))
         html = client.get(f"/{language}/coordination/library/second-record/").content.decode()
         part = html[html.index('id="publication-identifier"') :]
         shown[identifier] = part[: part.index("</dd>")]
     assert 'href="https://doi.org/10.1787/migr_outlook-2016-en"' in shown["10.1787/migr_outlook-2016-en"]
     assert "ISBN 0-306-40615-2" in shown["0-306-40615-2"]
-    assert "ISSN 1999-124X" in shown["1999-124X"]
+    series_label = {"en": "ISSN of the series"}.get(language, "")
+    assert f"{series_label} 1999-124X" in shown["1999-124X"] and "ISBN" not in shown["1999-124X"]
     for identifier, part in shown.items():
         assert 'href="https://example.org/imprint"' in part and "2026-12-07" in part, identifier
         if not identifier.startswith("10."):
@@ -275,6 +295,163 @@ def test_every_kind_of_identifier_is_shown_in_each_language(
     assert "A/RES/73/195" in part and "doi.org" not in part
     label = {"en": "Identifier", "fr": "Identifiant", "es": "Identificador"}[language]
     assert f"<dt>{label}</dt>" in html
+
+
+def test_a_series_issn_is_recorded_as_the_series_not_as_the_publication(
+    loaded: str, tmp_path: Path, client: Client
+) -> None:
+    content.load_library(_library(tmp_path, "1607-338X", kind=content.SERIES_ISSN))
+    record = Publication.objects.get(slug="second-record")
+    assert record.identifier == "1607-338X" and record.identifier_is_series_issn
+    api = client.get("/api/v1/coordination/publications/second-record").json()
+    assert api["identifier"] == "1607-338X" and api["identifier_is_series_issn"] is True
+    html = client.get("/en/coordination/library/second-record/").content.decode()
+    part = html[html.index('id="publication-identifier"') :]
+    assert "ISSN of the series 1607-338X" in part[: part.index("</dd>")]
+    # The same record given an ISBN later is no longer marked as a series.
+    content.load_library(_library(tmp_path, "0-306-40615-2"))
+    assert not Publication.objects.get(slug="second-record").identifier_is_series_issn
+
+
+@pytest.mark.parametrize(
+    ("identifier", "kind", "says"),
+    [
+        ("1607-338X", "", "is an ISSN, which names a series"),
+        ("0-306-40615-2", "series_issn", "which is not an ISSN"),
+        ("1607-338X", "issn_of_something", "is not known"),
+    ],
+)
+def test_an_issn_needs_to_be_declared_the_series_and_only_an_issn_can_be(
+    loaded: str, tmp_path: Path, identifier: str, kind: str, says: str
+) -> None:
+    with pytest.raises(content.ContentFileError) as refused:
+        content.load_library(_library(tmp_path, identifier, kind=kind))
+    message = str(refused.value)
+    assert message.startswith("library.toml: publication 2 (second-record): field identifier_kind: "), message
+    assert says in message
+    assert not Publication.objects.filter(slug__in=["first-record", "second-record"]).exists()
+
+
+def test_an_identifier_kind_without_an_identifier_refuses_the_file(loaded: str, tmp_path: Path) -> None:
+    path = tmp_path / "library.toml"
+    path.write_text(
+        _ONE_RECORD.format(identifier="", accessed="", kind='identifier_kind = "series_issn"\n').replace(
+            'identifier_source = "https://example.org/imprint"\n', ""
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(content.ContentFileError, match="field identifier_kind: given without an identifier"):
+        content.load_library(path)
+
+
+_NO_IDENTIFIER = """
+[[publications]]
+slug = "no-identifier-record"
+title = "A record whose imprint prints no identifier"
+organisation = "IOM"
+year = 2005
+language = "es"
+kind = "report"
+{identifier}{note}{page}licence = "unknown"
+url = "https://publications.iom.int"
+source = "a test page"
+accessed = "2026-12-07"
+"""
+
+
+def _no_identifier_library(
+    tmp_path: Path,
+    note: str = "the imprint prints a copyright line and no ISBN",
+    page: str = 'identifier_source = "https://example.org/imprint"\nidentifier_accessed = "2026-12-07"\n',
+    identifier: str = "",
+) -> Path:
+    path = tmp_path / "library.toml"
+    path.write_text(
+        _NO_IDENTIFIER.format(
+            identifier=f'identifier = "{identifier}"\n' if identifier else "",
+            note=f'no_identifier = "{note}"\n' if note else "",
+            page=page,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_record_without_identifier_says_why_with_the_page_and_date(
+    loaded: str, tmp_path: Path, client: Client
+) -> None:
+    content.load_library(_no_identifier_library(tmp_path))
+    record = Publication.objects.get(slug="no-identifier-record")
+    assert record.identifier == "" and record.identifier_accessed == datetime.date(2026, 12, 7)
+    assert record.no_identifier_note == "the imprint prints a copyright line and no ISBN"
+    html = client.get("/en/coordination/library/no-identifier-record/").content.decode()
+    part = html[html.index('id="publication-identifier"') :]
+    part = part[: part.index("</dd>")]
+    assert "None printed" in part and "no ISBN" in part
+    assert 'href="https://example.org/imprint"' in part and "2026-12-07" in part
+    es = client.get("/es/coordination/library/no-identifier-record/").content.decode()
+    assert '<span lang="en">the imprint prints a copyright line and no ISBN</span>' in es
+    api = client.get("/api/v1/coordination/publications/no-identifier-record").json()
+    assert api["no_identifier_note"] == record.no_identifier_note and api["identifier"] == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"page": ""}, "identifier_source"),
+        ({"page": 'identifier_source = "https://example.org/imprint"\n'}, "identifier_accessed"),
+        ({"identifier": "0-306-40615-2"}, "no_identifier"),
+        ({"note": "x" * 301}, "no_identifier"),
+        ({"note": ""}, "identifier_source"),
+    ],
+)
+def test_a_no_identifier_note_needs_its_page_and_date_and_no_identifier(
+    loaded: str, tmp_path: Path, arguments: dict[str, str], field: str
+) -> None:
+    with pytest.raises(content.ContentFileError) as refused:
+        content.load_library(_no_identifier_library(tmp_path, **arguments))
+    assert str(refused.value).startswith(
+        f"library.toml: publication 1 (no-identifier-record): field {field}:"
+    ), str(refused.value)
+    assert not Publication.objects.filter(slug="no-identifier-record").exists()
+
+
+def _editor_saves(
+    record: Publication, editor: User, identifier: str, identifier_source: str = ""
+) -> Publication:
+    data = services.PublicationInput(
+        title=record.title,
+        year=record.year,
+        kind=record.kind,
+        source=record.source,
+        language=record.language,
+        licence=record.licence,
+        url=record.url,
+        identifier=identifier,
+        identifier_source=identifier_source,
+        is_published=True,
+    )
+    services.publication_update(actor=editor, publication=record, data=data, expected_version=record.version)
+    record.refresh_from_db()
+    return record
+
+
+def test_an_editor_changing_the_identifier_drops_the_series_mark_and_keeps_a_no_identifier_note(
+    loaded: str, tmp_path: Path, editor: User
+) -> None:
+    content.load_library(_library(tmp_path, "1607-338X", kind=content.SERIES_ISSN))
+    record = _editor_saves(
+        Publication.objects.get(slug="second-record"), editor, "1607-338X", "https://example.org/imprint"
+    )
+    assert record.identifier_is_series_issn, "saving the same ISSN keeps it the series'"
+    record = _editor_saves(record, editor, "0-306-40615-2", "https://example.org/isbn")
+    assert record.identifier == "0-306-40615-2" and not record.identifier_is_series_issn
+    assert record.identifier_accessed is None, "the date read belonged to the ISSN"
+    content.load_library(_no_identifier_library(tmp_path))
+    noted = _editor_saves(Publication.objects.get(slug="no-identifier-record"), editor, "")
+    assert noted.no_identifier_note and noted.identifier_source == "https://example.org/imprint"
+    noted = _editor_saves(noted, editor, "0-306-40615-2", "https://example.org/isbn")
+    assert noted.no_identifier_note == "", "a note that none is printed cannot stand beside an identifier"
 
 
 def test_a_bad_identifier_refuses_the_whole_file(loaded: str, tmp_path: Path) -> None:

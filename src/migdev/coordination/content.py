@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -209,33 +210,87 @@ _LICENCES = {choice.value for choice in Licence}
 _LANGUAGES = {choice.value for choice in DocumentLanguage}
 
 
-def _identifier(entry: dict[str, Any], where: str) -> tuple[str, str, datetime.date | None]:
+SERIES_ISSN = "series_issn"
+
+
+@dataclass(frozen=True)
+class ReadIdentifier:
+    """A record's identifier as the library file gives it, checked; or, where the page read prints none, what
+    that page shows instead."""
+
+    identifier: str = ""
+    source: str = ""
+    accessed: datetime.date | None = None
+    is_series_issn: bool = False
+    no_identifier_note: str = ""
+
+
+NO_IDENTIFIER_NOTE_MAX_LENGTH = 300
+
+
+def _page_read(source: str, accessed: Any, what: str, where: str) -> tuple[str, datetime.date]:
+    """The address of the page a fact was read on and the date it was read, both required."""
+    if not _WEB_ADDRESS.fullmatch(source):
+        raise ContentFileError(
+            f"{where}: field identifier_source: {what} needs identifier_source, the address of the page it was "
+            "read on"
+        )
+    try:
+        return source, datetime.date.fromisoformat(str(accessed))
+    except ValueError as error:
+        raise ContentFileError(
+            f"{where}: field identifier_accessed: {what} needs the date its page was read (YYYY-MM-DD)"
+        ) from error
+
+
+def _identifier(entry: dict[str, Any], where: str) -> ReadIdentifier:
     """The record's identifier, the page it was read on and the date it was read, checked: a DOI's syntax, an
-    ISBN's or ISSN's check digit, an address for the page and a date. Each refusal names the field."""
+    ISBN's or ISSN's check digit, an address for the page and a date. An ISSN names a series, not one report in
+    it, so it is taken only with ``identifier_kind = "series_issn"``, and that kind only for an ISSN. A record
+    whose imprint prints no identifier says so in ``no_identifier``, with the page and date like an identifier.
+    Each refusal names the field."""
     identifier = str(entry.get("identifier", "")).strip()
     source = str(entry.get("identifier_source", "")).strip()
     accessed = entry.get("identifier_accessed", "")
+    declared_kind = str(entry.get("identifier_kind", "")).strip()
+    no_identifier = str(entry.get("no_identifier", "")).strip()
     if not identifier:
+        if declared_kind:
+            raise ContentFileError(f"{where}: field identifier_kind: given without an identifier")
+        if no_identifier:
+            if len(no_identifier) > NO_IDENTIFIER_NOTE_MAX_LENGTH:
+                raise ContentFileError(
+                    f"{where}: field no_identifier: longer than {NO_IDENTIFIER_NOTE_MAX_LENGTH} characters"
+                )
+            page, read_on = _page_read(source, accessed, "the note no_identifier", where)
+            return ReadIdentifier(source=page, accessed=read_on, no_identifier_note=no_identifier)
         if source or accessed:
             field = "identifier_source" if source else "identifier_accessed"
-            raise ContentFileError(f"{where}: field {field}: given without an identifier")
-        return "", "", None
+            raise ContentFileError(
+                f"{where}: field {field}: given without an identifier or a no_identifier note"
+            )
+        return ReadIdentifier()
+    if no_identifier:
+        raise ContentFileError(f"{where}: field no_identifier: given with an identifier, {identifier!r}")
     problem = identifier_problem(identifier)
     if problem:
         raise ContentFileError(f"{where}: field identifier: {problem}")
-    if not _WEB_ADDRESS.fullmatch(source):
+    is_issn = identifier_kind(identifier) == "ISSN"
+    if declared_kind not in ("", SERIES_ISSN):
         raise ContentFileError(
-            f"{where}: field identifier_source: identifier {identifier!r} needs identifier_source, "
-            "the address of the page it was read on"
+            f"{where}: field identifier_kind: {declared_kind!r} is not known (only {SERIES_ISSN!r} is)"
         )
-    try:
-        read_on = datetime.date.fromisoformat(str(accessed))
-    except ValueError as error:
+    if is_issn and declared_kind != SERIES_ISSN:
         raise ContentFileError(
-            f"{where}: field identifier_accessed: identifier {identifier!r} needs the date its page was read "
-            "(YYYY-MM-DD)"
-        ) from error
-    return identifier, source, read_on
+            f"{where}: field identifier_kind: {identifier!r} is an ISSN, which names a series, not one "
+            f"publication; say identifier_kind = {SERIES_ISSN!r}"
+        )
+    if declared_kind == SERIES_ISSN and not is_issn:
+        raise ContentFileError(
+            f"{where}: field identifier_kind: {SERIES_ISSN!r} is said of {identifier!r}, which is not an ISSN"
+        )
+    page, read_on = _page_read(source, accessed, f"identifier {identifier!r}", where)
+    return ReadIdentifier(identifier, page, read_on, is_series_issn=is_issn)
 
 
 @transaction.atomic
@@ -257,7 +312,7 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
         if entry["slug"] in seen:
             raise ContentFileError(f"{where}: slug used twice")
         seen.add(entry["slug"])
-        identifier, identifier_source, identifier_accessed = _identifier(entry, where)
+        read = _identifier(entry, where)
         for key, allowed in (("kind", _KINDS), ("licence", _LICENCES), ("language", _LANGUAGES)):
             if entry[key] not in allowed:
                 raise ContentFileError(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
@@ -274,9 +329,11 @@ def load_library(path: Path = LIBRARY_FILE) -> int:
                 "abstract": entry.get("abstract", ""),
                 "licence": entry["licence"],
                 "url": entry["url"],
-                "identifier": identifier,
-                "identifier_source": identifier_source,
-                "identifier_accessed": identifier_accessed,
+                "identifier": read.identifier,
+                "identifier_source": read.source,
+                "identifier_accessed": read.accessed,
+                "identifier_is_series_issn": read.is_series_issn,
+                "no_identifier_note": read.no_identifier_note,
                 "source": _source(entry, where),
                 "is_published": True,
             },

@@ -49,6 +49,8 @@ class PublicationOut(TopicCodes, CountryCodes):
     identifier: str
     identifier_source: str
     identifier_accessed: datetime.date | None
+    identifier_is_series_issn: bool
+    no_identifier_note: str
     file_name: str
     file_url: str | None
     source: str

@@ -221,6 +221,23 @@ class Publication(VersionedModel, StoredFileMixin):
         ),
     )
     identifier_accessed = models.DateField(_("date the identifier's page was read"), null=True, blank=True)
+    # An ISSN names a series, never one report in it; where only the series' ISSN is printed, the record says so
+    # instead of passing it off as the publication's own identifier.
+    identifier_is_series_issn = models.BooleanField(
+        _("the identifier is the ISSN of the series"),
+        default=False,
+        help_text=_(
+            "The ISSN of the series the publication belongs to, not an identifier of the publication itself."
+        ),
+    )
+    # Where the imprint read prints no ISBN, ISSN, DOI or symbol, the record says so, with that page
+    # (identifier_source) and the date (identifier_accessed), instead of leaving the reader to wonder.
+    no_identifier_note = models.CharField(
+        _("why there is no identifier"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the page read shows instead of an identifier, e.g. an imprint that prints none."),
+    )
     text = models.TextField(_("text extracted from the file"), blank=True)
     source = models.CharField(_("source of this record"), max_length=400)
     is_published = models.BooleanField(_("published"), default=False)

@@ -274,9 +274,16 @@ def _apply_publication(
     publication.licence = data.licence
     publication.url = data.url.strip()
     if data.identifier.strip() != publication.identifier:
-        publication.identifier_accessed = None  # the date read belongs to the identifier it was read for
+        # The date read and the series flag belong to the identifier they were recorded for.
+        publication.identifier_accessed = None
+        publication.identifier_is_series_issn = False
     publication.identifier = data.identifier.strip()
-    publication.identifier_source = data.identifier_source.strip() if publication.identifier else ""
+    if publication.identifier:
+        publication.identifier_source = data.identifier_source.strip()
+        publication.no_identifier_note = ""
+    elif not publication.no_identifier_note:
+        # A note that the imprint prints no identifier keeps the page and date it was read on.
+        publication.identifier_source = ""
     publication.source = data.source.strip()
     publication.file_access = data.file_access
     publication.is_published = data.is_published
