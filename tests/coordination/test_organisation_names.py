@@ -4,6 +4,7 @@ keeps its English name, marked lang="en". Expected names are written out here, n
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,16 @@ def test_a_name_taken_out_of_the_file_goes(loaded: str, tmp_path: Path) -> None:
     content.load_organisation_names(smaller)
     assert not OrganisationName.objects.filter(organisation__acronym="IOM", language="es").exists()
     assert OrganisationName.objects.filter(organisation__acronym="IOM", language="fr").exists()
+
+
+def test_library_results_mark_each_title_in_its_own_language(loaded: str, client: Client) -> None:
+    from migdev.coordination.models import Publication
+
+    page = client.get("/fr/coordination/library/?q=migration").content.decode()
+    shown = re.findall(r'<h3 lang="([a-z]{2})"><a href="/fr/coordination/library/([^/"]+)/', page)
+    assert shown, "no result title carries a lang attribute"
+    languages = dict(
+        Publication.objects.filter(slug__in=[slug for _, slug in shown]).values_list("slug", "language")
+    )
+    assert all(languages[slug] == lang for lang, slug in shown)
+    assert "en" in {lang for lang, _ in shown}  # English titles on a French page are marked as English
