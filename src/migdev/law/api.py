@@ -402,6 +402,12 @@ class LawMaterialOut(Schema):
     url: str = Field(description="The record's page in the research library.")
 
 
+class LawOrganisationOut(Schema):
+    id: int
+    name: str
+    acronym: str
+
+
 class LawTrainingOut(Schema):
     id: int
     version: int = Field(description="Grows with every saved change; a write from an older version gets 409.")
@@ -411,7 +417,10 @@ class LawTrainingOut(Schema):
     country: str
     starts_on: date
     ends_on: date
-    organisers: str
+    organisers: str = Field(description="The organisers as the source printed them.")
+    organisation: LawOrganisationOut | None = Field(
+        description="The platform's organisation that organised the training (its partners name participants)."
+    )
     instruments: list[str]
     women: int
     men: int
@@ -448,6 +457,11 @@ def _trainings_out(request: HttpRequest, found: Any) -> list[dict[str, Any]]:
             "starts_on": t.starts_on,
             "ends_on": t.ends_on,
             "organisers": t.organisers,
+            "organisation": (
+                {"id": t.organisation.pk, "name": t.organisation.name, "acronym": t.organisation.acronym}
+                if t.organisation
+                else None
+            ),
             "instruments": sorted(i.code for i in t.instruments.all()),
             "women": t.women,
             "men": t.men,
@@ -726,6 +740,56 @@ def training_materials_set(
     try:
         services.training_materials_set(
             actor=request.user, training=training, materials=publications, expected_version=payload.version
+        )
+    except StaleEdit as stale:
+        return problem(
+            request,
+            409,
+            f"The record changed since version {stale.expected_version}; it is now at "
+            f"version {stale.current_version}.",
+        )
+    return training_detail(request, training_id)
+
+
+class LawTrainingOrganisationIn(Schema):
+    version: int = Field(
+        ..., ge=1, description="The training's version this change starts from (409 if stale)."
+    )
+    organisation_id: RecordId | None = Field(
+        description="The platform organisation that organised the training; null for none."
+    )
+
+
+@router.put(
+    "/trainings/{training_id}/organisation",
+    response=LawTrainingOut,
+    auth=AUTH,
+    summary="Set a training's organising organisation (editors)",
+)
+@answers(409)
+def training_organisation_set(
+    request: HttpRequest, training_id: RecordId, payload: LawTrainingOrganisationIn
+) -> Any:
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+
+    from migdev.accounts.models import Organisation
+    from migdev.law import access, services
+    from migdev.law.models import Training
+
+    access.require_editor(request.user)
+    training = get_object_or_404(Training, pk=training_id)
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise ValidationError({"organisation_id": "No organisation of the platform has this id."})
+    try:
+        services.training_organisation_set(
+            actor=request.user,
+            training=training,
+            organisation=organisation,
+            expected_version=payload.version,
         )
     except StaleEdit as stale:
         return problem(

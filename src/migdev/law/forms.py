@@ -140,6 +140,7 @@ class TrainingForm(_EditForm):
             "starts_on",
             "ends_on",
             "organisers",
+            "organisation",
             "instruments",
             "women",
             "men",

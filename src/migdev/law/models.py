@@ -278,6 +278,8 @@ class Training(VersionedModel):
     The figures are counts by sex and by kind of institution, which must add up to the same total; they are
     the training's figures whoever is named. A participant is named only with their consent, in a
     ``TrainingParticipant`` row (encrypted), and the named ones never exceed the counts (see there).
+    Only the organising organisation (``organisation``, the platform's organisation, beside the organisers as
+    text) names participants, unless the user has rights over every organisation (``law.access``).
     Materials are records of the hub's research library. ``is_sample`` marks demonstration records; reports
     leave them out unless asked.
     """
@@ -296,6 +298,20 @@ class Training(VersionedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     organisers = models.CharField(_("organisers"), max_length=300)
+    # The organisers as text say who organised it, as the source printed it; this reference says which
+    # organisation of the platform did, and decides who may name the training's participants.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="law_trainings",
+        verbose_name=_("organising organisation"),
+        help_text=_(
+            "The platform's organisation that organised the training: its partners may name participants. "
+            "Empty: only users with rights over every organisation may name them."
+        ),
+    )
     instruments = models.ManyToManyField(
         Instrument, blank=True, related_name="trainings", verbose_name=_("instruments")
     )

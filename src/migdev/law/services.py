@@ -296,6 +296,20 @@ def training_materials_set(
     return training
 
 
+def training_organisation_set(
+    *, actor: Any, training: Training, organisation: Organisation | None, expected_version: int | None
+) -> Training:
+    """Set (or clear) the platform organisation that organised ``training`` (editors); the organisers as
+    text stay as they are. Participants already named stay: the new organiser's partners name the next."""
+    _save_edit(
+        actor=actor,
+        record=training,
+        values={"organisation": organisation},
+        expected_version=expected_version,
+    )
+    return training
+
+
 # --- Participants named with their consent ------------------------------------------------------------------
 #
 # The rule between the counts and the names: a training's counts (by sex, by kind of institution) are its
@@ -380,12 +394,21 @@ def _participant_values(data: ParticipantInput) -> dict[str, Any]:
 
 
 def _participant_store(
-    *, training: Training, data: ParticipantInput, recorded_by: Any, organisation: Any, is_sample: bool
+    *,
+    training: Training,
+    data: ParticipantInput,
+    recorded_by: Any,
+    organisation: Any,
+    is_sample: bool,
+    authorise: Callable[[Training], None] | None = None,
 ) -> TrainingParticipant:
     values = _participant_values(data)
     with transaction.atomic():
-        # Lock the training so two recorders cannot both take the last place in a column.
+        # Lock the training so two recorders cannot both take the last place in a column, and so the
+        # organiser checked is the one stored now, not the one the caller read before.
         locked = Training.objects.select_for_update().get(pk=training.pk)
+        if authorise is not None:
+            authorise(locked)
         named = named_counts(locked)
         full = [
             column
@@ -432,14 +455,17 @@ def _participant_store(
 
 def participant_add(*, actor: Any, training: Training, data: ParticipantInput) -> TrainingParticipant:
     """Name a participant of ``training`` with their consent (recorded now, by ``actor``, for the actor's
-    organisation). Refused without consent, beyond the training's counts, or twice for the same name."""
-    access.require_participant_recorder(actor)
+    organisation). Refused (``PermissionDenied``) unless the actor's organisation organised the training or
+    the actor's scope is every organisation; refused without consent, beyond the training's counts, or twice
+    for the same name."""
+    access.require_participant_recorder(actor, training)
     return _participant_store(
         training=training,
         data=data,
         recorded_by=actor,
         organisation=getattr(actor, "organisation", None),
         is_sample=False,
+        authorise=lambda locked: access.require_participant_recorder(actor, locked),
     )
 
 
