@@ -252,8 +252,10 @@ def test_the_import_refuses_an_unknown_or_ambiguous_organisation(tmp_path: Path,
         _import(tmp_path, row.format(ref="U-1", org="No such body"), row.format(ref="U-2", org="same"))
     assert {(e.row, e.column) for e in refused.value.errors} == {(2, "organisation"), (3, "organisation")}
     assert not Training.objects.filter(reference__startswith="U-").exists()
-    _import(tmp_path, row.format(ref="U-3", org="Agency two"))
+    ambiguous_organisers = "U-4,Course,labour-mobility,SEN,2024-01-01,2024-01-02,Same,,1,0,0,1,0,0,0"
+    _import(tmp_path, row.format(ref="U-3", org="Agency two"), ambiguous_organisers)
     assert Training.objects.get(reference="U-3").organisation.name == "Agency two"  # type: ignore[union-attr]
+    assert Training.objects.get(reference="U-4").organisation is None  # the text names either agency
 
 
 def test_the_migration_links_only_organisers_that_are_exactly_one_known_organisation(
