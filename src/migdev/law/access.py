@@ -7,7 +7,7 @@ may see that activity (``coordination.access.activities_visible_to``): an unpubl
 Anything outside a caller's view answers 404.
 
 The participants of a training named with their consent (``TrainingParticipant``) are personal data. Their
-identifying fields are read through ``participants_read`` only: it checks ``law.view_trainingparticipant``
+identifying fields and their own test scores are read through ``participants_read`` only: it checks ``law.view_trainingparticipant``
 and its scope (own: the consents the user recorded; organisation: those recorded for the user's
 organisation; all) and writes one audit row naming the rows read (never what they hold). The permission is
 granted to administrators (all) and partners (organisation), both two-factor roles; editors, who correct a
@@ -108,7 +108,15 @@ def participants_read(
                 "training": training.pk,
                 "participants": [row.pk for row in rows],
                 "count": len(rows),
-                "fields": ["name", "email", "institution", "position", "note"],
+                "fields": [
+                    "name",
+                    "email",
+                    "institution",
+                    "position",
+                    "note",
+                    "pre_test_score",
+                    "post_test_score",
+                ],
                 "purpose": purpose,
             },
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
@@ -511,6 +512,8 @@ class LawParticipantOut(Schema):
     position: str
     email: str
     note: str
+    pre_test_score: float | None = Field(description="This participant's own pre-test score (%).")
+    post_test_score: float | None = Field(description="This participant's own post-test score (%).")
     consent_given_on: date
     consent_purpose: str
     consent_recorded_by: str | None
@@ -527,6 +530,9 @@ class LawParticipantCreatedOut(Schema):
     consent_purpose: str
 
 
+ParticipantScore = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
 class LawParticipantIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     sex: str = Field(pattern=r"^(woman|man|not_recorded)$")
@@ -535,6 +541,12 @@ class LawParticipantIn(Schema):
     position: str = Field("", max_length=200)
     email: str = Field("", max_length=254)
     note: str = Field("", max_length=5000)
+    pre_test_score: ParticipantScore | None = Field(
+        None, description="The participant's own pre-test score (%), 0–100, at most two decimals."
+    )
+    post_test_score: ParticipantScore | None = Field(
+        None, description="The participant's own post-test score (%), 0–100, at most two decimals."
+    )
     consent_given_on: IsoDate | None = Field(
         None, description="The day the participant consented to be named; without it the name is refused."
     )
@@ -556,6 +568,8 @@ def _participant_out(p: Any) -> dict[str, Any]:
         "position": p.position or "",
         "email": p.email or "",
         "note": p.note or "",
+        "pre_test_score": float(p.pre_test_score) if p.pre_test_score else None,
+        "post_test_score": float(p.post_test_score) if p.post_test_score else None,
         "consent_given_on": p.consent_given_on,
         "consent_purpose": p.consent_purpose,
         "consent_recorded_by": p.consent_recorded_by.get_username() if p.consent_recorded_by else None,

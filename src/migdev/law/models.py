@@ -404,7 +404,7 @@ INSTITUTION_COLUMN = {
 
 class TrainingParticipant(VersionedModel):
     """A participant of a training named with their consent. Everything that identifies them (name, email,
-    institution, position, note) is encrypted at rest; sex and kind of institution are coded, and a named
+    institution, position, note) and their own pre- and post-test scores are encrypted at rest; sex and kind of institution are coded, and a named
     participant is one of the training's counts, never in addition to them.
 
     Without consent a participant is only counted (on ``Training``): the row cannot exist with a name and no
@@ -421,6 +421,10 @@ class TrainingParticipant(VersionedModel):
     institution = EncryptedCharField(_("institution"), max_length=300, null=True, blank=True)
     position = EncryptedCharField(_("position or role"), max_length=200, null=True, blank=True)
     note = EncryptedTextField(_("note"), null=True, blank=True)
+    # A person's own results are data about them: encrypted like the name, as a decimal's text ("72.5"),
+    # and never summed into the training's means, which stay the training's own figures.
+    pre_test_score = EncryptedCharField(_("pre-test score (%)"), max_length=6, null=True, blank=True)
+    post_test_score = EncryptedCharField(_("post-test score (%)"), max_length=6, null=True, blank=True)
     name_index = models.CharField(max_length=64, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=12, choices=ParticipantSex.choices)
     institution_kind = models.CharField(
@@ -469,6 +473,8 @@ class TrainingParticipant(VersionedModel):
                         institution__isnull=True,
                         position__isnull=True,
                         note__isnull=True,
+                        pre_test_score__isnull=True,
+                        post_test_score__isnull=True,
                         name_index="",
                         consent_withdrawn_at__isnull=False,
                     )

@@ -10,6 +10,7 @@ import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -334,6 +335,12 @@ def counts_below_named(training: Training, values: dict[str, Any]) -> dict[str, 
     return problems
 
 
+PARTICIPANT_IDENTIFYING_FIELDS = ("name", "email", "institution", "position", "note")
+# The person's own results: not identifying, but data about them, so erased with the name on a withdrawal.
+PARTICIPANT_SCORE_FIELDS = ("pre_test_score", "post_test_score")
+PARTICIPANT_ERASED_FIELDS = (*PARTICIPANT_IDENTIFYING_FIELDS, *PARTICIPANT_SCORE_FIELDS)
+
+
 @dataclass
 class ParticipantInput:
     """A participant to name. ``consent_given_on`` and ``consent_purpose`` record the consent: without
@@ -348,6 +355,23 @@ class ParticipantInput:
     institution: str = ""
     position: str = ""
     note: str = ""
+    pre_test_score: Decimal | None = None
+    post_test_score: Decimal | None = None
+
+
+def _score_text(errors: dict[str, str], field_name: str, value: Decimal | None) -> str | None:
+    """A person's score as the text stored encrypted: 0 to 100, at most two decimals, normalised."""
+    if value is None:
+        return None
+    score = Decimal(value)
+    if (
+        not score.is_finite()
+        or not Decimal(0) <= score <= Decimal(100)
+        or score != score.quantize(Decimal("0.01"))
+    ):
+        errors[field_name] = _("A score from 0 to 100, with at most two decimals.")
+        return None
+    return format(score.quantize(Decimal("0.01")).normalize(), "f")
 
 
 def _participant_values(data: ParticipantInput) -> dict[str, Any]:
@@ -373,6 +397,7 @@ def _participant_values(data: ParticipantInput) -> dict[str, Any]:
             validate_email(email)
         except ValidationError:
             errors["email"] = _("Enter a valid email address.")
+    scores = {name: _score_text(errors, name, getattr(data, name)) for name in PARTICIPANT_SCORE_FIELDS}
     for field_name, limit in (("name", 200), ("email", 254), ("institution", 300), ("position", 200)):
         value = name if field_name == "name" else (getattr(data, field_name) or "").strip()
         if len(value) > limit:
@@ -385,6 +410,7 @@ def _participant_values(data: ParticipantInput) -> dict[str, Any]:
         "institution": (data.institution or "").strip() or None,
         "position": (data.position or "").strip() or None,
         "note": (data.note or "").strip() or None,
+        **scores,
         "name_index": blind_index(names=[name], birth_date=None, citizenship=[]),
         "sex": data.sex,
         "institution_kind": data.institution_kind,
@@ -477,18 +503,16 @@ def sample_participant_add(*, training: Training, data: ParticipantInput) -> Tra
     )
 
 
-PARTICIPANT_IDENTIFYING_FIELDS = ("name", "email", "institution", "position", "note")
-
-
 def participant_withdraw(
     *, actor: Any, participant: TrainingParticipant, expected_version: int | None
 ) -> TrainingParticipant:
-    """The participant withdrew their consent: erase every identifying field and the blind index, keep the
-    row (sex, kind of institution, the consent's dates) as the record of it. The training's counts stay."""
+    """The participant withdrew their consent: erase every identifying field, their scores and the blind
+    index, keep the row (sex, kind of institution, the consent's dates) as the record of it. The training's
+    counts and means stay."""
     access.require_participant_changer(actor, participant)
     with transaction.atomic():
         claim_version(participant, expected_version)
-        for name in PARTICIPANT_IDENTIFYING_FIELDS:
+        for name in PARTICIPANT_ERASED_FIELDS:
             setattr(participant, name, None)
         participant.name_index = ""
         participant.consent_withdrawn_at = timezone.now()
@@ -499,7 +523,7 @@ def participant_withdraw(
             record=participant,
             detail={
                 "consent": "withdrawn",
-                "erased": list(PARTICIPANT_IDENTIFYING_FIELDS),
+                "erased": list(PARTICIPANT_ERASED_FIELDS),
                 "training": participant.training_id,
             },
         )
