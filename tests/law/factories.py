@@ -85,24 +85,25 @@ def make_provision(instrument: Instrument | None = None) -> Provision:
     )
 
 
-def make_training() -> Training:
-    return Training.objects.create(
-        reference=f"TR-{next(_numbers)}",
-        title="Workshop on migration law",
-        topic=Topic.objects.order_by("pk").first(),
-        country_iso3="SEN",
-        starts_on=datetime.date(2024, 3, 4),
-        ends_on=datetime.date(2024, 3, 6),
-        organisers="Ministry",
-        women=5,
-        men=5,
-        sex_not_recorded=0,
-        ministries=4,
-        agencies=4,
-        civil_society=2,
-        other_institutions=0,
-        source="test",
-    )
+def make_training(**values: Any) -> Training:
+    defaults: dict[str, Any] = {
+        "reference": f"TR-{next(_numbers)}",
+        "title": "Workshop on migration law",
+        "topic": Topic.objects.order_by("pk").first(),
+        "country_iso3": "SEN",
+        "starts_on": datetime.date(2024, 3, 4),
+        "ends_on": datetime.date(2024, 3, 6),
+        "organisers": "Ministry",
+        "women": 5,
+        "men": 5,
+        "sex_not_recorded": 0,
+        "ministries": 4,
+        "agencies": 4,
+        "civil_society": 2,
+        "other_institutions": 0,
+        "source": "test",
+    }
+    return Training.objects.create(**{**defaults, **values})
 
 
 def make_assistance(actor: Any, *, published: bool = True, country: str = "SEN") -> AssistanceRequest:

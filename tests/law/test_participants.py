@@ -61,8 +61,9 @@ def admin(db: None) -> User:
 
 
 @pytest.fixture
-def training(db: None) -> Training:
-    return make_training()  # women 5, men 5; ministries 4, agencies 4, civil society 2, other 0
+def training(home: Organisation) -> Training:
+    # women 5, men 5; ministries 4, agencies 4, civil society 2, other 0; organised by the partner's organisation
+    return make_training(organisation=home)
 
 
 def _raw(participant: TrainingParticipant) -> dict[str, object]:
@@ -288,12 +289,18 @@ def test_a_reimport_cannot_lower_a_count_below_the_named(tmp_path: Path, partner
         "ministries,agencies,civil_society,other_institutions\n"
     )
     path = tmp_path / "t.csv"
-    path.write_text(header + "T-9,Course,labour-mobility,SEN,2024-01-01,2024-01-02,Org,2,0,0,2,0,0,0\n")
+    organiser = partner.organisation.name  # type: ignore[union-attr]
+    path.write_text(
+        header + f"T-9,Course,labour-mobility,SEN,2024-01-01,2024-01-02,{organiser},2,0,0,2,0,0,0\n"
+    )
     import_file(format_name="law-trainings", path=path)
     training = Training.objects.get(reference="T-9")
+    assert training.organisation == partner.organisation  # the organisers' text is a known organisation
     services.participant_add(actor=partner, training=training, data=_input())
     services.participant_add(actor=partner, training=training, data=_input("Other Woman"))
-    path.write_text(header + "T-9,Course,labour-mobility,SEN,2024-01-01,2024-01-02,Org,1,0,0,1,0,0,0\n")
+    path.write_text(
+        header + f"T-9,Course,labour-mobility,SEN,2024-01-01,2024-01-02,{organiser},1,0,0,1,0,0,0\n"
+    )
     with pytest.raises(ImportRejected) as refused:
         import_file(format_name="law-trainings", path=path)
     assert {(e.row, e.column) for e in refused.value.errors} == {(2, "women"), (2, "ministries")}

@@ -7,11 +7,13 @@ may see that activity (``coordination.access.activities_visible_to``): an unpubl
 Anything outside a caller's view answers 404.
 
 The participants of a training named with their consent (``TrainingParticipant``) are personal data. Their
-identifying fields are read through ``participants_read`` only: it checks ``law.view_trainingparticipant``
+identifying fields and their own test scores are read through ``participants_read`` only: it checks ``law.view_trainingparticipant``
 and its scope (own: the consents the user recorded; organisation: those recorded for the user's
 organisation; all) and writes one audit row naming the rows read (never what they hold). The permission is
 granted to administrators (all) and partners (organisation), both two-factor roles; editors, who correct a
-training's counts, never see names.
+training's counts, never see names. Naming participants (``law.add_trainingparticipant``) is further bound to
+the training: at ``organisation`` scope only on the trainings the user's organisation organised
+(``Training.organisation``), at ``all`` scope on any (``may_name_participants_of``).
 """
 
 from __future__ import annotations
@@ -106,7 +108,15 @@ def participants_read(
                 "training": training.pk,
                 "participants": [row.pk for row in rows],
                 "count": len(rows),
-                "fields": ["name", "email", "institution", "position", "note"],
+                "fields": [
+                    "name",
+                    "email",
+                    "institution",
+                    "position",
+                    "note",
+                    "pre_test_score",
+                    "post_test_score",
+                ],
                 "purpose": purpose,
             },
         )
@@ -130,22 +140,35 @@ def participant_for_change(user: Any, pk: int, *, request: HttpRequest | None = 
     )
 
 
-def require_participant_recorder(user: Any) -> None:
-    """Refuse (``PermissionDenied``, audited) a user who may not record named participants."""
-    active = _actor(user)
-    if not reaches(
-        user,
-        ADD_PARTICIPANTS,
-        owner_id=getattr(active, "pk", None),
-        organisation_id=getattr(active, "organisation_id", None),
-    ):
-        audit_log(
-            action=AuditAction.PERMISSION_DENIED,
-            actor=active,
-            record_type=TrainingParticipant._meta.label_lower,
-            detail={"permission": ADD_PARTICIPANTS},
+def may_name_participants_of(user: Any, training: Training) -> bool:
+    """Whether the user may name participants of this training: with ``law.add_trainingparticipant`` at
+    ``all`` scope on any training, at ``organisation`` scope only on a training its organisation organised
+    (``Training.organisation``; a training without one is named by ``all`` scope only)."""
+    return reaches(user, ADD_PARTICIPANTS, organisation_id=training.organisation_id)
+
+
+def require_participant_recorder(user: Any, training: Training) -> None:
+    """Refuse (``PermissionDenied``, audited) a user who may not name participants of ``training``: without
+    the permission, or when the user's organisation did not organise it and the user's scope is narrower
+    than every organisation. The training itself is public, so the refusal is a 403, not a 404."""
+    if may_name_participants_of(user, training):
+        return
+    holds = may_add_participants(user)
+    audit_log(
+        action=AuditAction.PERMISSION_DENIED,
+        actor=_actor(user),
+        record_type=TrainingParticipant._meta.label_lower,
+        detail={
+            "permission": ADD_PARTICIPANTS,
+            "training": training.pk,
+            "reason": "not_the_organiser" if holds else "no_permission",
+        },
+    )
+    if holds:
+        raise PermissionDenied(
+            _("Only the organisation that organised this training may name its participants.")
         )
-        raise PermissionDenied(_("Recording named participants needs the permission to do so."))
+    raise PermissionDenied(_("Recording named participants needs the permission to do so."))
 
 
 def may_change_participant(user: Any, participant: TrainingParticipant) -> bool:

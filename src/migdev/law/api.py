@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
@@ -402,6 +403,12 @@ class LawMaterialOut(Schema):
     url: str = Field(description="The record's page in the research library.")
 
 
+class LawOrganisationOut(Schema):
+    id: int
+    name: str
+    acronym: str
+
+
 class LawTrainingOut(Schema):
     id: int
     version: int = Field(description="Grows with every saved change; a write from an older version gets 409.")
@@ -411,7 +418,10 @@ class LawTrainingOut(Schema):
     country: str
     starts_on: date
     ends_on: date
-    organisers: str
+    organisers: str = Field(description="The organisers as the source printed them.")
+    organisation: LawOrganisationOut | None = Field(
+        description="The platform's organisation that organised the training (its partners name participants)."
+    )
     instruments: list[str]
     women: int
     men: int
@@ -448,6 +458,11 @@ def _trainings_out(request: HttpRequest, found: Any) -> list[dict[str, Any]]:
             "starts_on": t.starts_on,
             "ends_on": t.ends_on,
             "organisers": t.organisers,
+            "organisation": (
+                {"id": t.organisation.pk, "name": t.organisation.name, "acronym": t.organisation.acronym}
+                if t.organisation
+                else None
+            ),
             "instruments": sorted(i.code for i in t.instruments.all()),
             "women": t.women,
             "men": t.men,
@@ -497,6 +512,8 @@ class LawParticipantOut(Schema):
     position: str
     email: str
     note: str
+    pre_test_score: float | None = Field(description="This participant's own pre-test score (%).")
+    post_test_score: float | None = Field(description="This participant's own post-test score (%).")
     consent_given_on: date
     consent_purpose: str
     consent_recorded_by: str | None
@@ -513,6 +530,9 @@ class LawParticipantCreatedOut(Schema):
     consent_purpose: str
 
 
+ParticipantScore = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
 class LawParticipantIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     sex: str = Field(pattern=r"^(woman|man|not_recorded)$")
@@ -521,6 +541,12 @@ class LawParticipantIn(Schema):
     position: str = Field("", max_length=200)
     email: str = Field("", max_length=254)
     note: str = Field("", max_length=5000)
+    pre_test_score: ParticipantScore | None = Field(
+        None, description="The participant's own pre-test score (%), 0–100, at most two decimals."
+    )
+    post_test_score: ParticipantScore | None = Field(
+        None, description="The participant's own post-test score (%), 0–100, at most two decimals."
+    )
     consent_given_on: IsoDate | None = Field(
         None, description="The day the participant consented to be named; without it the name is refused."
     )
@@ -542,6 +568,8 @@ def _participant_out(p: Any) -> dict[str, Any]:
         "position": p.position or "",
         "email": p.email or "",
         "note": p.note or "",
+        "pre_test_score": float(p.pre_test_score) if p.pre_test_score else None,
+        "post_test_score": float(p.post_test_score) if p.post_test_score else None,
         "consent_given_on": p.consent_given_on,
         "consent_purpose": p.consent_purpose,
         "consent_recorded_by": p.consent_recorded_by.get_username() if p.consent_recorded_by else None,
@@ -726,6 +754,56 @@ def training_materials_set(
     try:
         services.training_materials_set(
             actor=request.user, training=training, materials=publications, expected_version=payload.version
+        )
+    except StaleEdit as stale:
+        return problem(
+            request,
+            409,
+            f"The record changed since version {stale.expected_version}; it is now at "
+            f"version {stale.current_version}.",
+        )
+    return training_detail(request, training_id)
+
+
+class LawTrainingOrganisationIn(Schema):
+    version: int = Field(
+        ..., ge=1, description="The training's version this change starts from (409 if stale)."
+    )
+    organisation_id: RecordId | None = Field(
+        description="The platform organisation that organised the training; null for none."
+    )
+
+
+@router.put(
+    "/trainings/{training_id}/organisation",
+    response=LawTrainingOut,
+    auth=AUTH,
+    summary="Set a training's organising organisation (editors)",
+)
+@answers(409)
+def training_organisation_set(
+    request: HttpRequest, training_id: RecordId, payload: LawTrainingOrganisationIn
+) -> Any:
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+
+    from migdev.accounts.models import Organisation
+    from migdev.law import access, services
+    from migdev.law.models import Training
+
+    access.require_editor(request.user)
+    training = get_object_or_404(Training, pk=training_id)
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise ValidationError({"organisation_id": "No organisation of the platform has this id."})
+    try:
+        services.training_organisation_set(
+            actor=request.user,
+            training=training,
+            organisation=organisation,
+            expected_version=payload.version,
         )
     except StaleEdit as stale:
         return problem(

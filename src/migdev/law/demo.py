@@ -3,12 +3,19 @@ loaded through the registered formats. Sample trainings are marked ``is_sample``
 training report leaves them out unless asked for. Their materials are existing records of the research
 library (loaded first if the library is empty), chosen by migdev for the demonstration; a few SAMPLE
 participants are named with a (sample) consent, through the same service as real ones, recorded by no one:
-only holders of the participant permission at ``all`` scope (administrators) see them."""
+only holders of the participant permission at ``all`` scope (administrators) see them. The sample trainings'
+organisers are "SAMPLE organiser (demo)", no real body; their organising organisation is the demo data's own
+organisation (``accounts.demo``) when it is there, so the demo partner can name participants on them and a
+partner of any other organisation cannot."""
 
 from __future__ import annotations
 
 import csv
 
+from django.db.models import F
+
+from migdev.accounts.demo import DEMO_ORGANISATION_NAME
+from migdev.accounts.models import Organisation
 from migdev.coordination.models import Publication
 from migdev.dataio.services import import_file
 from migdev.law.models import Instrument, Training, TrainingParticipant
@@ -34,11 +41,21 @@ def _library_slugs() -> set[str]:
         }
 
 
+def _link_demo_organiser() -> int:
+    demo_organisation = Organisation.objects.filter(name=DEMO_ORGANISATION_NAME).first()
+    if demo_organisation is None:
+        return 0
+    return Training.objects.filter(is_sample=True, organisation__isnull=True).update(
+        organisation=demo_organisation, version=F("version") + 1
+    )
+
+
 def seed() -> str:
     if not Instrument.objects.exists():
         load_reference()
     samples = Training.objects.filter(is_sample=True)
     if samples.exists() and samples.filter(materials__isnull=False).exists():
+        _link_demo_organiser()  # a data dir seeded before trainings had an organising organisation
         return f"{samples.count()} SAMPLE trainings already there"
     if Publication.objects.filter(slug__in=_library_slugs()).count() < len(_library_slugs()):
         from migdev.coordination.content import load_library
@@ -62,4 +79,8 @@ def seed() -> str:
                 ),
             )
             named += 1
-    return f"{result.created} SAMPLE trainings ({result.updated} updated), {named} SAMPLE participants named"
+    linked = _link_demo_organiser()
+    return (
+        f"{result.created} SAMPLE trainings ({result.updated} updated, {linked} organised by the demo "
+        f"organisation), {named} SAMPLE participants named"
+    )

@@ -404,9 +404,10 @@ def assistance_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """Name one participant of a training, with their consent (holders of the permission only)."""
+    """Name one participant of a training, with their consent (holders of the permission, on the trainings
+    their organisation organised unless their scope is every organisation)."""
     training = get_object_or_404(Training, pk=pk)
-    access.require_participant_recorder(request.user)
+    access.require_participant_recorder(request.user, training)
     form = forms.ParticipantForm(request.POST or None)
     back = reverse("law:training", args=[training.pk])
     if request.method == "POST" and form.is_valid():

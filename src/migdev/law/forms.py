@@ -140,6 +140,7 @@ class TrainingForm(_EditForm):
             "starts_on",
             "ends_on",
             "organisers",
+            "organisation",
             "instruments",
             "women",
             "men",
@@ -225,6 +226,23 @@ class ParticipantForm(forms.Form):
     position = forms.CharField(label=_("Position or role"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     note = forms.CharField(label=_("Note about the participant"), widget=forms.Textarea, required=False)
+    pre_test_score = forms.DecimalField(
+        label=_("Their pre-test score (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=_("This participant's own result, kept encrypted; the training's means are not changed."),
+    )
+    post_test_score = forms.DecimalField(
+        label=_("Their post-test score (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+    )
     consent_given_on = forms.DateField(
         label=_("Consent given on"),
         widget=DateInput,

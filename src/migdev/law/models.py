@@ -278,6 +278,8 @@ class Training(VersionedModel):
     The figures are counts by sex and by kind of institution, which must add up to the same total; they are
     the training's figures whoever is named. A participant is named only with their consent, in a
     ``TrainingParticipant`` row (encrypted), and the named ones never exceed the counts (see there).
+    Only the organising organisation (``organisation``, the platform's organisation, beside the organisers as
+    text) names participants, unless the user has rights over every organisation (``law.access``).
     Materials are records of the hub's research library. ``is_sample`` marks demonstration records; reports
     leave them out unless asked.
     """
@@ -296,6 +298,20 @@ class Training(VersionedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     organisers = models.CharField(_("organisers"), max_length=300)
+    # The organisers as text say who organised it, as the source printed it; this reference says which
+    # organisation of the platform did, and decides who may name the training's participants.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="law_trainings",
+        verbose_name=_("organising organisation"),
+        help_text=_(
+            "The platform's organisation that organised the training: its partners may name participants. "
+            "Empty: only users with rights over every organisation may name them."
+        ),
+    )
     instruments = models.ManyToManyField(
         Instrument, blank=True, related_name="trainings", verbose_name=_("instruments")
     )
@@ -388,7 +404,7 @@ INSTITUTION_COLUMN = {
 
 class TrainingParticipant(VersionedModel):
     """A participant of a training named with their consent. Everything that identifies them (name, email,
-    institution, position, note) is encrypted at rest; sex and kind of institution are coded, and a named
+    institution, position, note) and their own pre- and post-test scores are encrypted at rest; sex and kind of institution are coded, and a named
     participant is one of the training's counts, never in addition to them.
 
     Without consent a participant is only counted (on ``Training``): the row cannot exist with a name and no
@@ -405,6 +421,10 @@ class TrainingParticipant(VersionedModel):
     institution = EncryptedCharField(_("institution"), max_length=300, null=True, blank=True)
     position = EncryptedCharField(_("position or role"), max_length=200, null=True, blank=True)
     note = EncryptedTextField(_("note"), null=True, blank=True)
+    # A person's own results are data about them: encrypted like the name, as a decimal's text ("72.5"),
+    # and never summed into the training's means, which stay the training's own figures.
+    pre_test_score = EncryptedCharField(_("pre-test score (%)"), max_length=6, null=True, blank=True)
+    post_test_score = EncryptedCharField(_("post-test score (%)"), max_length=6, null=True, blank=True)
     name_index = models.CharField(max_length=64, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=12, choices=ParticipantSex.choices)
     institution_kind = models.CharField(
@@ -453,6 +473,8 @@ class TrainingParticipant(VersionedModel):
                         institution__isnull=True,
                         position__isnull=True,
                         note__isnull=True,
+                        pre_test_score__isnull=True,
+                        post_test_score__isnull=True,
                         name_index="",
                         consent_withdrawn_at__isnull=False,
                     )

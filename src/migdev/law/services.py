@@ -10,6 +10,7 @@ import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +297,20 @@ def training_materials_set(
     return training
 
 
+def training_organisation_set(
+    *, actor: Any, training: Training, organisation: Organisation | None, expected_version: int | None
+) -> Training:
+    """Set (or clear) the platform organisation that organised ``training`` (editors); the organisers as
+    text stay as they are. Participants already named stay: the new organiser's partners name the next."""
+    _save_edit(
+        actor=actor,
+        record=training,
+        values={"organisation": organisation},
+        expected_version=expected_version,
+    )
+    return training
+
+
 # --- Participants named with their consent ------------------------------------------------------------------
 #
 # The rule between the counts and the names: a training's counts (by sex, by kind of institution) are its
@@ -320,6 +335,12 @@ def counts_below_named(training: Training, values: dict[str, Any]) -> dict[str, 
     return problems
 
 
+PARTICIPANT_IDENTIFYING_FIELDS = ("name", "email", "institution", "position", "note")
+# The person's own results: not identifying, but data about them, so erased with the name on a withdrawal.
+PARTICIPANT_SCORE_FIELDS = ("pre_test_score", "post_test_score")
+PARTICIPANT_ERASED_FIELDS = (*PARTICIPANT_IDENTIFYING_FIELDS, *PARTICIPANT_SCORE_FIELDS)
+
+
 @dataclass
 class ParticipantInput:
     """A participant to name. ``consent_given_on`` and ``consent_purpose`` record the consent: without
@@ -334,6 +355,23 @@ class ParticipantInput:
     institution: str = ""
     position: str = ""
     note: str = ""
+    pre_test_score: Decimal | None = None
+    post_test_score: Decimal | None = None
+
+
+def _score_text(errors: dict[str, str], field_name: str, value: Decimal | None) -> str | None:
+    """A person's score as the text stored encrypted: 0 to 100, at most two decimals, normalised."""
+    if value is None:
+        return None
+    score = Decimal(value)
+    if (
+        not score.is_finite()
+        or not Decimal(0) <= score <= Decimal(100)
+        or score != score.quantize(Decimal("0.01"))
+    ):
+        errors[field_name] = _("A score from 0 to 100, with at most two decimals.")
+        return None
+    return format(score.quantize(Decimal("0.01")).normalize(), "f")
 
 
 def _participant_values(data: ParticipantInput) -> dict[str, Any]:
@@ -359,6 +397,7 @@ def _participant_values(data: ParticipantInput) -> dict[str, Any]:
             validate_email(email)
         except ValidationError:
             errors["email"] = _("Enter a valid email address.")
+    scores = {name: _score_text(errors, name, getattr(data, name)) for name in PARTICIPANT_SCORE_FIELDS}
     for field_name, limit in (("name", 200), ("email", 254), ("institution", 300), ("position", 200)):
         value = name if field_name == "name" else (getattr(data, field_name) or "").strip()
         if len(value) > limit:
@@ -371,6 +410,7 @@ def _participant_values(data: ParticipantInput) -> dict[str, Any]:
         "institution": (data.institution or "").strip() or None,
         "position": (data.position or "").strip() or None,
         "note": (data.note or "").strip() or None,
+        **scores,
         "name_index": blind_index(names=[name], birth_date=None, citizenship=[]),
         "sex": data.sex,
         "institution_kind": data.institution_kind,
@@ -380,12 +420,21 @@ def _participant_values(data: ParticipantInput) -> dict[str, Any]:
 
 
 def _participant_store(
-    *, training: Training, data: ParticipantInput, recorded_by: Any, organisation: Any, is_sample: bool
+    *,
+    training: Training,
+    data: ParticipantInput,
+    recorded_by: Any,
+    organisation: Any,
+    is_sample: bool,
+    authorise: Callable[[Training], None] | None = None,
 ) -> TrainingParticipant:
     values = _participant_values(data)
     with transaction.atomic():
-        # Lock the training so two recorders cannot both take the last place in a column.
+        # Lock the training so two recorders cannot both take the last place in a column, and so the
+        # organiser checked is the one stored now, not the one the caller read before.
         locked = Training.objects.select_for_update().get(pk=training.pk)
+        if authorise is not None:
+            authorise(locked)
         named = named_counts(locked)
         full = [
             column
@@ -432,14 +481,17 @@ def _participant_store(
 
 def participant_add(*, actor: Any, training: Training, data: ParticipantInput) -> TrainingParticipant:
     """Name a participant of ``training`` with their consent (recorded now, by ``actor``, for the actor's
-    organisation). Refused without consent, beyond the training's counts, or twice for the same name."""
-    access.require_participant_recorder(actor)
+    organisation). Refused (``PermissionDenied``) unless the actor's organisation organised the training or
+    the actor's scope is every organisation; refused without consent, beyond the training's counts, or twice
+    for the same name."""
+    access.require_participant_recorder(actor, training)
     return _participant_store(
         training=training,
         data=data,
         recorded_by=actor,
         organisation=getattr(actor, "organisation", None),
         is_sample=False,
+        authorise=lambda locked: access.require_participant_recorder(actor, locked),
     )
 
 
@@ -451,18 +503,16 @@ def sample_participant_add(*, training: Training, data: ParticipantInput) -> Tra
     )
 
 
-PARTICIPANT_IDENTIFYING_FIELDS = ("name", "email", "institution", "position", "note")
-
-
 def participant_withdraw(
     *, actor: Any, participant: TrainingParticipant, expected_version: int | None
 ) -> TrainingParticipant:
-    """The participant withdrew their consent: erase every identifying field and the blind index, keep the
-    row (sex, kind of institution, the consent's dates) as the record of it. The training's counts stay."""
+    """The participant withdrew their consent: erase every identifying field, their scores and the blind
+    index, keep the row (sex, kind of institution, the consent's dates) as the record of it. The training's
+    counts and means stay."""
     access.require_participant_changer(actor, participant)
     with transaction.atomic():
         claim_version(participant, expected_version)
-        for name in PARTICIPANT_IDENTIFYING_FIELDS:
+        for name in PARTICIPANT_ERASED_FIELDS:
             setattr(participant, name, None)
         participant.name_index = ""
         participant.consent_withdrawn_at = timezone.now()
@@ -473,7 +523,7 @@ def participant_withdraw(
             record=participant,
             detail={
                 "consent": "withdrawn",
-                "erased": list(PARTICIPANT_IDENTIFYING_FIELDS),
+                "erased": list(PARTICIPANT_ERASED_FIELDS),
                 "training": participant.training_id,
             },
         )

@@ -1,7 +1,10 @@
 """Capacity building: trainings and workshops on migration law, loaded from a file, and their report.
 
 ``law-trainings`` columns: ``reference`` (stable key), ``title``, ``topic`` (a platform topic code),
-``country`` (ISO alpha-3), ``starts_on``, ``ends_on``, ``organisers``, ``instruments`` (codes,
+``country`` (ISO alpha-3), ``starts_on``, ``ends_on``, ``organisers`` (as text), optional ``organisation``
+(the organising organisation of the platform, by name or acronym; left empty, the organisers' text is used
+when it is exactly one organisation's name or acronym, and otherwise the training has none: only users with
+rights over every organisation may then name its participants), ``instruments`` (codes,
 ``;``-separated), participants by sex ``women``, ``men``, ``sex_not_recorded`` and by institution
 ``ministries``, ``agencies``, ``civil_society``, ``other_institutions`` (both must add up to the same
 total), optional ``pre_test_mean``, ``post_test_mean`` (0–100), ``follow_up``, ``activity`` (IATI
@@ -29,6 +32,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from migdev.accounts.models import Organisation
 from migdev.coordination.models import Activity, Publication, Topic
 from migdev.core.versioning import claim_version
 from migdev.dataio.errors import ErrorCollector
@@ -51,6 +55,7 @@ OPTIONAL = frozenset(
     {
         "instruments",
         "materials",
+        "organisation",
         "pre_test_mean",
         "post_test_mean",
         "follow_up",
@@ -82,8 +87,42 @@ def _score(problems: ErrorCollector, number: int, column: str, value: str | None
     return score
 
 
+def organisations_by_label() -> dict[str, set[Organisation]]:
+    """Every platform organisation under its name and its acronym, case folded (an acronym may be shared)."""
+    labels: dict[str, set[Organisation]] = defaultdict(set)
+    for organisation in Organisation.objects.all():
+        for label in (organisation.name, organisation.acronym):
+            if label.strip():
+                labels[" ".join(label.split()).casefold()].add(organisation)
+    return labels
+
+
+def _organisation(
+    problems: ErrorCollector, number: int, labels: dict[str, set[Organisation]], given: str, organisers: str
+) -> Organisation | None:
+    if given:
+        found = labels.get(" ".join(given.split()).casefold(), set())
+        if len(found) == 1:
+            return next(iter(found))
+        problems.add(
+            number,
+            "organisation",
+            (
+                _("several organisations have this acronym; give the name: “%(value)s”")
+                if found
+                else _("no organisation of the platform has this name or acronym: “%(value)s”")
+            )
+            % {"value": given[:80]},
+        )
+        return None
+    # Without the column, an organiser printed as exactly one known organisation is that organisation.
+    found = labels.get(" ".join(organisers.split()).casefold(), set())
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def load_trainings(path: Path, *, progress: Progress, user: User | None) -> ImportResult:
     problems = ErrorCollector(path.name)
+    labels = organisations_by_label()
     topics = {topic.code: topic for topic in Topic.objects.all()}
     countries = set(Country.objects.values_list("iso3", flat=True))
     instruments = {instrument.code: instrument for instrument in Instrument.objects.all()}
@@ -114,6 +153,9 @@ def load_trainings(path: Path, *, progress: Progress, user: User | None) -> Impo
         for column in ("title", "organisers"):
             if not record[column]:
                 problems.add(number, column, _("required"))
+        record["organisation"] = _organisation(
+            problems, number, labels, _text(row["organisation"]), record["organisers"]
+        )
         topic = topics.get(_text(row["topic"]))
         if topic is None:
             problems.add(
@@ -211,6 +253,7 @@ FORMAT = LoadFormat(
     name="law-trainings",
     description=gettext_lazy(
         "Trainings and workshops on migration law: reference, title, topic, country, dates, organisers, "
+        "organising organisation (name or acronym of a platform organisation), "
         "instruments, participants by sex and by institution (counts), pre/post-test means, materials (research "
         "library identifiers), activity, sample. No participant is named through a file."
     ),
@@ -253,7 +296,9 @@ class TrainingReport:
 def trainings(
     *, country: str = "", topic: str = "", year: int | None = None, samples: bool = False
 ) -> QuerySet[Training]:
-    found = Training.objects.select_related("topic", "activity").prefetch_related("instruments", "materials")
+    found = Training.objects.select_related("topic", "activity", "organisation").prefetch_related(
+        "instruments", "materials"
+    )
     if not samples:
         found = found.filter(is_sample=False)
     if country:

@@ -412,7 +412,8 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from migdev.law.models import Training
 
     training = get_object_or_404(
-        Training.objects.select_related("topic", "activity").prefetch_related("instruments"), pk=pk
+        Training.objects.select_related("topic", "activity", "organisation").prefetch_related("instruments"),
+        pk=pk,
     )
     materials = (
         publications_visible_to(request.user)
@@ -436,7 +437,8 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "country_name": _names().get(training.country_iso3, training.country_iso3),
             "materials": materials,
             "may_read": may_read,
-            "may_add": law_access.may_add_participants(request.user),
+            "may_add": law_access.may_name_participants_of(request.user, training),
+            "names_elsewhere": law_access.may_add_participants(request.user),
             "participants": [{"p": p, "can_withdraw": p.pk in changeable} for p in participants],
             "named": selectors.named_counts(training) if may_read else None,
             "can_edit": law_access.can_edit(request.user),
