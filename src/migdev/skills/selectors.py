@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
+from migdev.core.kept import StampPart
 from migdev.skills import search
 from migdev.skills.models import (
     IscoGroup,
@@ -47,6 +48,13 @@ class SearchHit:
 
 def current_edition(taxonomy: str = "esco") -> TaxonomyEdition | None:
     return TaxonomyEdition.objects.filter(taxonomy=taxonomy, is_current=True).order_by("-loaded_at").first()
+
+
+def current_edition_stamp(taxonomy: str = "esco") -> list[StampPart]:
+    """The current edition's id and revision (what ``current_edition`` and ``engine.matcher_for`` key on), as
+    parts of a kept answer's stamp (``migdev.core.kept``)."""
+    current = TaxonomyEdition.objects.filter(taxonomy=taxonomy, is_current=True).order_by("-loaded_at")
+    return [StampPart.of(current.values_list("pk")[:1]), StampPart.of(current.values_list("revision")[:1])]
 
 
 def label_in(concept: Occupation | Skill | IscoGroup, lang: str) -> LabelInLanguage:
