@@ -21,7 +21,7 @@ from migdev.core.api_params import IsoDate, OneOf, RecordId, answers
 from migdev.core.versioning import StaleEdit
 from migdev.labour import gate, orientation, passage, selectors, services, title_import
 from migdev.labour.matching import METHOD as SHORTLIST_METHOD
-from migdev.labour.matching import shortlist
+from migdev.labour.matching import shortlist_kept
 from migdev.labour.models import (
     Application,
     CheckIn,
@@ -233,24 +233,17 @@ def job_order_shortlist(
 ) -> WorkerShortlistOut:
     job_order = selectors.job_order_get_for_user(request.user, job_order_id, request=request)
     officer = "officer" in selectors.job_order_capacities(request.user, job_order)
-    result = shortlist(job_order, limit=limit)
+    result = shortlist_kept(job_order, limit=limit)
     return WorkerShortlistOut(
         job_order_id=job_order.pk,
-        considered=result.considered,
-        excluded_before_ranking=result.excluded_before_ranking,
-        weights=result.weights,
+        considered=result["considered"],
+        excluded_before_ranking=result["excluded_before_ranking"],
+        weights=result["weights"],
         method=SHORTLIST_METHOD,
         candidates=[
-            WorkerCandidateOut(
-                pseudonym=c.pseudonym,
-                worker_id=c.worker_id if officer else None,
-                score=c.score,
-                sub_scores=c.sub_scores,
-                essential_matched=c.essential_matched,
-                essential_missing=c.essential_missing,
-                optional_matched=c.optional_matched,
-            )
-            for c in result.candidates
+            # The kept answer holds every worker id; only those who keep the shortlist receive it.
+            WorkerCandidateOut(**(c if officer else c | {"worker_id": None}))
+            for c in result["candidates"]
         ],
     )
 

@@ -14,12 +14,13 @@ carries its sub-scores and the essential and optional skills it matches and miss
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from django.db import models
 
 from migdev.labour.models import JobOrder, Worker
 from migdev.skills import matching as engine_math
@@ -750,3 +751,45 @@ def scheme_round(scheme: Any) -> RoundProposal:
     for item in result.unplaced:
         unplaced[item.reason] = unplaced.get(item.reason, 0) + 1
     return RoundProposal(scheme.pk, placements, unplaced, round(float(result.total_score), 4), result.method)
+
+
+# Raised when what a kept shortlist holds changes shape, so that no answer kept by older code is served.
+KEPT_FORMAT = 1
+KEPT_KIND = "labour.shortlist"
+
+
+def shortlist_kept(job_order: JobOrder, *, limit: int = 20) -> dict[str, Any]:
+    """:func:`shortlist` as a JSON object, kept in the database while its inputs stay the same
+    (``migdev.core.kept``, ADR 0014): the job order and its scheme (their versions, moved by every service
+    that changes them, the scheme's origin countries included), the registry's version (moved by
+    ``services.eligibility_refresh`` with every change to a worker, a consent or a scheme visibility), the job
+    order's applicants (their count and highest id: ids are never reused) and the current ESCO edition.
+
+    Every candidate carries its ``worker_id``: the caller removes it for anyone who may not see it."""
+    from migdev.core.kept import StampPart, kept_or_computed
+    from migdev.labour.models import Application, RegistryVersion
+    from migdev.labour.pool import REGISTRY
+    from migdev.skills.selectors import current_edition_stamp
+
+    registry = RegistryVersion.objects.filter(name=REGISTRY)
+    applicants = Application.objects.filter(job_order_id=job_order.pk).order_by()
+    parts = [
+        StampPart.of(registry.values_list("epoch")),
+        StampPart.of(registry.values_list("value")),
+        StampPart.of(applicants.values("job_order_id").annotate(n=models.Count("id")).values_list("n")),
+        StampPart.of(applicants.values("job_order_id").annotate(top=models.Max("id")).values_list("top")),
+        *current_edition_stamp("esco"),
+    ]
+    known = [KEPT_FORMAT, job_order.version, job_order.scheme_id, job_order.scheme.version]
+
+    def compute() -> dict[str, Any]:
+        result = shortlist(job_order, limit=limit)
+        return {
+            "considered": result.considered,
+            "excluded_before_ranking": result.excluded_before_ranking,
+            "weights": result.weights,
+            "candidates": [asdict(candidate) for candidate in result.candidates],
+        }
+
+    body, _kept = kept_or_computed(KEPT_KIND, job_order.pk, str(limit), known, parts, compute)
+    return body
