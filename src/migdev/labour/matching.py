@@ -513,9 +513,9 @@ _minors_cache: dict[tuple[Any, ...], set[int]] = {}
 def _minors_cached(profiles: Any, border_ids: np.ndarray, start: date) -> set[int]:
     """:func:`_minors`, kept per registry version and start date (a birth date changes only through a write,
     which moves the version); inside a write, whose version may still roll back, read every time."""
-    from migdev.labour.pool import _inside_a_write
+    from migdev.core.kept import inside_a_write
 
-    if _inside_a_write("default"):
+    if inside_a_write("default"):
         return _minors([int(pk) for pk in border_ids], start)
     key = (profiles.epoch, profiles.version, id(profiles), start, border_ids.tobytes())
     found = _minors_cache.get(key)
