@@ -25,6 +25,10 @@ most of wrk's connections for itself and serves them on one interpreter lock (do
   requirements and counts of experts left out per requirement over it, the skills engine's explained
   scores over those who meet every requirement, top 20 loaded without encrypted fields). Cold: each worker
   reads the whole roster on its first shortlist;
+* migdev_computed: the same operation on a server started with ``MIGDEV_KEPT_ANSWERS=0``: every shortlist
+  computed (ADR 0014 keeps them in the database; before each server the kept answers are emptied, so
+  migdev's cold phase computes each request's first shortlist; before its warm phase every request is
+  asked once, so that phase reads kept ones);
 * peer: ``GET /bench/diaspora/requests/{id}/sql-shortlist`` (bench/diaspora_bench_urls.py), a django-ninja
   operation with the same authentication and throttles running two raw SQL statements on the same tables
   and indexes (counts per requirement, and the top 20 by a linear score). It explains nothing and knows no
@@ -483,6 +487,11 @@ def main() -> None:
                     paths = [PATHS[system].format(pk) for pk in chosen]
                     for phase in ("cold", "warm"):
                         _drain(server.port)
+                        if phase == "warm" and system == "migdev":
+                            # Warm means every request's shortlist kept: the cold phase may not have
+                            # reached all of them (--queries of them, cycled in order).
+                            for path in paths:
+                                _fetch(server.port, path, token)
                         result = _wrk(
                             server.port, paths, token, args.clients, args.seconds, server.process.pid
                         )

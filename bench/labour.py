@@ -24,9 +24,11 @@ shortlist's narrow rows and moves the registry version once for all of them.
     process has not seen) and at least 20 more (warm), CPU time medians beside the raw-SQL peer's, the
     queries each side makes, and the first shortlist after a write elsewhere (the columns patched). wrk (one thread, ``--clients``
     keep-alive connections, ``--seconds`` a phase, twice that for the cold one) loads, on each of ``--rounds`` fresh servers in order:
-    ``shortlist_cold`` (each job order's first requests on a fresh server), ``shortlist_warm`` (the same
-    again), ``sql`` and ``healthz`` (the cheapest Django request: the physical limit here). Target: shortlist
-    p95 <= 150 ms.
+    ``shortlist_cold`` (each job order's first requests on a fresh server, the kept answers emptied before it:
+    each job order's first shortlist is computed, ADR 0014), ``shortlist_warm`` (the same again: kept
+    answers), ``sql`` and ``healthz`` (the cheapest Django request: the physical limit here); then a fresh
+    server with ``MIGDEV_KEPT_ANSWERS=0``: ``shortlist_computed`` (every shortlist computed, as before ADR
+    0014). Target: shortlist p95 <= 150 ms.
 (2) Scheme round: ``migdev.labour.matching.scheme_round`` (loads the pool, scores with the engine, places
     with ``migdev.skills.placement.place_optimal``) beside ``scipy.optimize.linear_sum_assignment`` on the
     expanded matrix (a column per position, ineligible cells 0) built from the same scores: the totals must

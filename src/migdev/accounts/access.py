@@ -25,7 +25,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
 from migdev.accounts.models import RoleDefinition, RolePermission, User
@@ -74,15 +74,8 @@ def _access_sql() -> str:
     if _access_statement is None:
         from django.contrib.auth.models import Permission
         from django.contrib.contenttypes.models import ContentType
-        from django.db import connection
 
-        def table(model: type[Model]) -> str:
-            return connection.ops.quote_name(model._meta.db_table)
-
-        def column(model: type[Model], name: str) -> str:
-            field = model._meta.get_field(name)
-            assert isinstance(field, Field) and field.column
-            return connection.ops.quote_name(field.column)
+        from migdev.core.kept import column, table
 
         user_roles = User.roles.through
         user_groups = User.user_groups.through

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from migdev.core.models import KeptAnswer
@@ -40,11 +40,18 @@ class StampPart:
     sql: str
     params: tuple[Any, ...] = ()
 
-    @classmethod
-    def of(cls, rows: QuerySet[Any]) -> StampPart:
-        """A queryset of one column (``values_list``, sliced to one row or aggregated) as a stamp part."""
-        sql, params = rows.query.sql_with_params()
-        return cls(sql, tuple(params))
+
+def table(model: type[Model], using: str = "default") -> str:
+    """``model``'s table name, quoted: for statements written once per process (compiling a queryset on
+    every request costs more CPU than the database's work on these small reads)."""
+    return connections[using].ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[Model], name: str, using: str = "default") -> str:
+    """The column of ``model``'s field ``name``, quoted."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return connections[using].ops.quote_name(field.column)
 
 
 def inside_a_write(using: str = "default") -> bool:

@@ -571,8 +571,8 @@ def shortlist_kept(request_row: Request, pool: QuerySet[Expert], *, limit: int =
     expert's own columns), the roster's revision and highest id (moved by ``services.roster_changed`` with
     every change to an expert, a consent or a window), whether the host's country has the request's sector
     as a priority, and the current ESCO edition. Who may see what of each expert is decided by the caller."""
-    from migdev.core.kept import StampPart, kept_or_computed
-    from migdev.diaspora.models import RosterRevision
+    from migdev.core.kept import StampPart, column, kept_or_computed, table
+    from migdev.diaspora.models import DiasporaOffice, RosterRevision
     from migdev.skills.selectors import current_edition_stamp
 
     def compute() -> dict[str, Any]:
@@ -598,14 +598,20 @@ def shortlist_kept(request_row: Request, pool: QuerySet[Expert], *, limit: int =
     sql, params = pool.order_by().values_list("pk", flat=True).query.sql_with_params()
     if not roster.reads_own_columns_only(sql):
         return compute()
-    priority = PrioritySector.objects.filter(
-        office__country=request_row.host.country, sector=request_row.sector
+    office, sector = DiasporaOffice, PrioritySector
+    priority = (
+        f"SELECT s.{column(sector, 'id')} FROM {table(sector)} s JOIN {table(office)} o "  # noqa: S608
+        f"ON o.{column(office, 'id')} = s.{column(sector, 'office')} "
+        f"WHERE o.{column(office, 'country')} = %s AND s.{column(sector, 'sector')} = %s LIMIT 1"
     )
     parts = [
-        StampPart.of(RosterRevision.objects.filter(pk=1).values_list("value")),
+        StampPart(
+            f"SELECT {column(RosterRevision, 'value')} FROM {table(RosterRevision)} "  # noqa: S608
+            f"WHERE {column(RosterRevision, 'id')} = 1"
+        ),
         # The highest id: a roster row added outside the services (no revision) still changes the stamp.
-        StampPart.of(Expert.objects.order_by("-pk").values_list("pk")[:1]),
-        StampPart.of(priority.order_by().values_list("pk")[:1]),
+        StampPart(f"SELECT max({column(Expert, 'id')}) FROM {table(Expert)}"),  # noqa: S608
+        StampPart(priority, (request_row.host.country, request_row.sector)),
         *current_edition_stamp("esco"),
     ]
     known = [

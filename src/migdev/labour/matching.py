@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from django.db import models
 
 from migdev.labour.models import JobOrder, Worker
 from migdev.skills import matching as engine_math
@@ -766,18 +765,18 @@ def shortlist_kept(job_order: JobOrder, *, limit: int = 20) -> dict[str, Any]:
     order's applicants (their count and highest id: ids are never reused) and the current ESCO edition.
 
     Every candidate carries its ``worker_id``: the caller removes it for anyone who may not see it."""
-    from migdev.core.kept import StampPart, kept_or_computed
+    from migdev.core.kept import StampPart, column, kept_or_computed, table
     from migdev.labour.models import Application, RegistryVersion
     from migdev.labour.pool import REGISTRY
     from migdev.skills.selectors import current_edition_stamp
 
-    registry = RegistryVersion.objects.filter(name=REGISTRY)
-    applicants = Application.objects.filter(job_order_id=job_order.pk).order_by()
+    registry = f"FROM {table(RegistryVersion)} WHERE {column(RegistryVersion, 'name')} = %s"  # noqa: S608
+    applicants = f"FROM {table(Application)} WHERE {column(Application, 'job_order')} = %s"  # noqa: S608
     parts = [
-        StampPart.of(registry.values_list("epoch")),
-        StampPart.of(registry.values_list("value")),
-        StampPart.of(applicants.values("job_order_id").annotate(n=models.Count("id")).values_list("n")),
-        StampPart.of(applicants.values("job_order_id").annotate(top=models.Max("id")).values_list("top")),
+        StampPart(f"SELECT {column(RegistryVersion, 'epoch')} {registry}", (REGISTRY,)),
+        StampPart(f"SELECT {column(RegistryVersion, 'value')} {registry}", (REGISTRY,)),
+        StampPart(f"SELECT count(*) {applicants}", (job_order.pk,)),
+        StampPart(f"SELECT max({column(Application, 'id')}) {applicants}", (job_order.pk,)),
         *current_edition_stamp("esco"),
     ]
     known = [KEPT_FORMAT, job_order.version, job_order.scheme_id, job_order.scheme.version]
