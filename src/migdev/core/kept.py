@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -42,8 +42,8 @@ class StampPart:
 
 
 def table(model: type[Model], using: str = "default") -> str:
-    """``model``'s table name, quoted: for statements written once per process (compiling a queryset on
-    every request costs more CPU than the database's work on these small reads)."""
+    """``model``'s table name, quoted: for small statements written as SQL (compiling a queryset on every
+    request costs more CPU than the database's work on these reads)."""
     return connections[using].ops.quote_name(model._meta.db_table)
 
 
@@ -77,33 +77,34 @@ def kept_or_computed(
     known: Sequence[Any],
     parts: Sequence[StampPart],
     compute: Callable[[], dict[str, Any]],
-    *,
-    using: str = "default",
 ) -> tuple[dict[str, Any], bool]:
     """The body ``compute()`` returns for (``kind``, ``subject_id``, ``variant``), and whether it came kept.
 
     ``known`` are the versions the caller already read (JSON-serialisable), ``parts`` those the database
     reads now; both go into the stamp. ``compute`` must return a JSON object that is the same for every
-    viewer."""
+    viewer.
+
+    The stamp is read where the router sends reads (a replica, when there is one): what ``compute`` reads
+    afterwards, there or on the primary, is then never older than the stamp it is kept under."""
     if not enabled():
         return compute(), False
-    connection = connections[using]
-    table = connection.ops.quote_name(KeptAnswer._meta.db_table)
+    reading, writing = router.db_for_read(KeptAnswer), router.db_for_write(KeptAnswer)
+    kept = table(KeptAnswer, reading)
     where = "kind = %s AND subject_id = %s AND variant = %s"
     key = [kind, subject_id, variant]
     columns = [f"({part.sql})" for part in parts]
     # The table name is the model's own, quoted; every value is a parameter.
-    columns += [f"(SELECT stamp FROM {table} WHERE {where})", f"(SELECT body FROM {table} WHERE {where})"]  # noqa: S608
+    columns += [f"(SELECT stamp FROM {kept} WHERE {where})", f"(SELECT body FROM {kept} WHERE {where})"]  # noqa: S608
     params = [value for part in parts for value in part.params] + key + key
-    with connection.cursor() as cursor:
+    with connections[reading].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         row = cursor.fetchone()
     stamp = _stamp([*known, *row[: len(parts)]])
     if row[-2] == stamp and row[-1] is not None:
         return json.loads(row[-1]), True
     body = compute()
-    if not inside_a_write(using):
-        KeptAnswer.objects.using(using).bulk_create(
+    if not (inside_a_write(reading) or inside_a_write(writing)):
+        KeptAnswer.objects.using(writing).bulk_create(
             [
                 KeptAnswer(
                     kind=kind,
