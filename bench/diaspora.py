@@ -25,6 +25,10 @@ most of wrk's connections for itself and serves them on one interpreter lock (do
   requirements and counts of experts left out per requirement over it, the skills engine's explained
   scores over those who meet every requirement, top 20 loaded without encrypted fields). Cold: each worker
   reads the whole roster on its first shortlist;
+* migdev_computed: the same operation on a server started with ``MIGDEV_KEPT_ANSWERS=0``: every shortlist
+  computed (ADR 0014 keeps them in the database; before each server the kept answers are emptied, so
+  migdev's cold phase computes each request's first shortlist; before its warm phase every request is
+  asked once, so that phase reads kept ones);
 * peer: ``GET /bench/diaspora/requests/{id}/sql-shortlist`` (bench/diaspora_bench_urls.py), a django-ninja
   operation with the same authentication and throttles running two raw SQL statements on the same tables
   and indexes (counts per requirement, and the top 20 by a linear score). It explains nothing and knows no
@@ -249,7 +253,7 @@ def _key(data_dir: str, name: str) -> str:
 class Server:
     """A freshly started gunicorn serving the platform and the peer, as docs/operations.md starts it."""
 
-    def __init__(self, data_dir: str, args: argparse.Namespace) -> None:
+    def __init__(self, data_dir: str, args: argparse.Namespace, *, keep_answers: bool = True) -> None:
         self.port = args.port or _free_port()
         env = {
             **os.environ,
@@ -270,6 +274,8 @@ class Server:
             # One client under test: the per-user limit would turn most answers into 429s. The throttle
             # still runs (and writes its shared counter) on both systems' requests.
             "API_RATE_LIMIT_PER_MINUTE": str(10**9),
+            # Off: every shortlist computed (ADR 0014), the figure before answers were kept.
+            "MIGDEV_KEPT_ANSWERS": "1" if keep_answers else "0",
         }
         env.pop("DATABASE_URL", None)
         command = [
@@ -356,6 +362,7 @@ def _drain(port: int, limit_s: float = 300) -> float:
 
 PATHS = {
     "migdev": "/api/v1/diaspora/requests/{}/shortlist",
+    "migdev_computed": "/api/v1/diaspora/requests/{}/shortlist",
     "raw_sql": "/bench/diaspora/requests/{}/sql-shortlist",
 }
 
@@ -429,6 +436,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
+    from migdev.core.kept import forget
+
     seeded_file = Path(data_dir) / "bench-seeded.json"
     sizes = {"experts": args.experts, "requests": args.requests, "seed": args.seed, "queries": args.queries}
     seeded = json.loads(seeded_file.read_text()) if args.data_dir and seeded_file.exists() else {}
@@ -449,18 +458,40 @@ def main() -> None:
         return
 
     runs: dict[str, list[dict[str, Any]]] = {
-        name: [] for name in ("migdev_cold", "migdev_warm", "raw_sql_cold", "raw_sql_warm", "healthz")
+        name: []
+        for name in (
+            "migdev_cold",
+            "migdev_warm",
+            "migdev_computed_cold",
+            "migdev_computed_warm",
+            "raw_sql_cold",
+            "raw_sql_warm",
+            "healthz",
+        )
     }
     check: dict[str, Any] = {}
     try:
         for round_number in range(args.rounds):
-            order = ("migdev", "raw_sql") if round_number % 2 == 0 else ("raw_sql", "migdev")
+            order = (
+                ("migdev", "migdev_computed", "raw_sql")
+                if round_number % 2 == 0
+                else ("raw_sql", "migdev_computed", "migdev")
+            )
             for system in order:
-                server = Server(data_dir, args)
+                # Kept answers emptied before every server: its cold phase computes each request's first
+                # shortlist (ADR 0014).
+                forget()
+                connections.close_all()
+                server = Server(data_dir, args, keep_answers=system != "migdev_computed")
                 try:
                     paths = [PATHS[system].format(pk) for pk in chosen]
                     for phase in ("cold", "warm"):
                         _drain(server.port)
+                        if phase == "warm" and system == "migdev":
+                            # Warm means every request's shortlist kept: the cold phase may not have
+                            # reached all of them (--queries of them, cycled in order).
+                            for path in paths:
+                                _fetch(server.port, path, token)
                         result = _wrk(
                             server.port, paths, token, args.clients, args.seconds, server.process.pid
                         )
@@ -508,6 +539,7 @@ def main() -> None:
         "ratio_p95_migdev_over_sql_warm": ratio("migdev_warm", "raw_sql_warm"),
         "ratio_p95_migdev_over_sql_cold": ratio("migdev_cold", "raw_sql_cold"),
         "ratio_p95_migdev_warm_over_healthz": ratio("migdev_warm", "healthz"),
+        "ratio_p95_migdev_computed_over_sql_warm": ratio("migdev_computed_warm", "raw_sql_warm"),
         "ratio_server_cpu_per_request_migdev_over_sql_warm": round(
             figures["migdev_warm"]["server_cpu_ms_per_request"]
             / max(figures["raw_sql_warm"]["server_cpu_ms_per_request"], 0.001),

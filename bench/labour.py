@@ -24,9 +24,11 @@ shortlist's narrow rows and moves the registry version once for all of them.
     process has not seen) and at least 20 more (warm), CPU time medians beside the raw-SQL peer's, the
     queries each side makes, and the first shortlist after a write elsewhere (the columns patched). wrk (one thread, ``--clients``
     keep-alive connections, ``--seconds`` a phase, twice that for the cold one) loads, on each of ``--rounds`` fresh servers in order:
-    ``shortlist_cold`` (each job order's first requests on a fresh server), ``shortlist_warm`` (the same
-    again), ``sql`` and ``healthz`` (the cheapest Django request: the physical limit here). Target: shortlist
-    p95 <= 150 ms.
+    ``shortlist_cold`` (each job order's first requests on a fresh server, the kept answers emptied before it:
+    each job order's first shortlist is computed, ADR 0014), ``shortlist_warm`` (the same again: kept
+    answers), ``sql`` and ``healthz`` (the cheapest Django request: the physical limit here); then a fresh
+    server with ``MIGDEV_KEPT_ANSWERS=0``: ``shortlist_computed`` (every shortlist computed, as before ADR
+    0014). Target: shortlist p95 <= 150 ms.
 (2) Scheme round: ``migdev.labour.matching.scheme_round`` (loads the pool, scores with the engine, places
     with ``migdev.skills.placement.place_optimal``) beside ``scipy.optimize.linear_sum_assignment`` on the
     expanded matrix (a column per position, ineligible cells 0) built from the same scores: the totals must
@@ -448,7 +450,19 @@ def child_inprocess(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-CHILDREN = {"seed": child_seed, "round": child_round, "inprocess": child_inprocess}
+def child_forget_kept(options: dict[str, Any]) -> dict[str, Any]:
+    """Empty the kept answers (ADR 0014), so that a fresh server's first shortlists are computed (cold)."""
+    from migdev.core.kept import forget
+
+    return {"forgotten": forget()}
+
+
+CHILDREN = {
+    "seed": child_seed,
+    "round": child_round,
+    "inprocess": child_inprocess,
+    "forget_kept": child_forget_kept,
+}
 
 
 # --- parent side ---------------------------------------------------------------------------------------------
@@ -580,63 +594,83 @@ def bench_http(
     server_env = {**env, "DATABASE_CONN_MAX_AGE": "60"}  # docs/operations.md
     loader = wrk_pass if shutil.which("wrk") else thread_pass
     job_orders = seeded["shortlist_job_orders"]
+    api = [f"/api/v1/labour/job-orders/{pk}/shortlist" for pk in job_orders]
     phases = {
-        "shortlist_cold": [f"/api/v1/labour/job-orders/{pk}/shortlist" for pk in job_orders],
-        "shortlist_warm": [f"/api/v1/labour/job-orders/{pk}/shortlist" for pk in job_orders],
+        "shortlist_cold": api,
+        "shortlist_warm": api,
         "sql": [f"/bench/labour-shortlist-sql/{pk}/" for pk in job_orders],
         "healthz": ["/healthz"],
+        "shortlist_computed": api,
+    }
+    # Each round: a fresh server with the kept answers emptied (ADR 0014: cold computes each job order's
+    # first shortlist, warm reads kept ones), then a fresh server with keeping switched off (every shortlist
+    # computed, after each worker's first: the figure before ADR 0014).
+    servers = {
+        "kept": (server_env, ["shortlist_cold", "shortlist_warm", "sql", "healthz"]),
+        "computed": ({**server_env, "MIGDEV_KEPT_ANSWERS": "0"}, ["shortlist_computed"]),
     }
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in phases}
     checks: list[dict[str, Any]] = []
     boot: list[float] = []
     for _ in range(options.rounds):
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, env=server_env, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            wait_for(port)
-            while http_get(port, "/healthz")[0] != 200:
-                time.sleep(0.2)
-            boot.append(time.perf_counter() - started)
-            time.sleep(1)  # every worker forked
-            for name, paths in phases.items():
-                # the cold phase holds each worker's first requests, which may take far longer than a warm one
-                seconds = options.seconds * 2 if name == "shortlist_cold" else options.seconds
-                cpu_before = pageload.server_cpu_seconds(process.pid)
-                figures = loader(port, paths, seeded["token"], options.clients, seconds)
-                runs[name].append(figures)
-                # wrk leaves requests in flight when a phase ends: let the server finish them before the next
-                drain_until = time.perf_counter() + 120
-                time.sleep(min(60.0, max(1.0, figures["max_ms"] / 1000)))
-                while time.perf_counter() < drain_until:
-                    try:
-                        if http_get(port, "/healthz")[0] == 200:
-                            break
-                    except OSError:  # still busy with what the phase left in flight
-                        pass
-                    time.sleep(0.5)
-                # gunicorn's processes' CPU (from /proc) per answer: the figure least moved by other work
-                used = pageload.server_cpu_seconds(process.pid) - cpu_before
-                figures["server_cpu_ms_per_request"] = used * 1000 / max(1, figures["requests"])
-            # the answers are what the phases measured: a 200 with candidates, the same for both sides
-            status, body = http_get(port, phases["shortlist_warm"][0], seeded["token"])
-            sql_status, sql_body = http_get(port, phases["sql"][0], seeded["token"])
-            checks.append(
-                {
-                    "shortlist_status": status,
-                    "shortlist_candidates": len(json.loads(body).get("candidates", []))
-                    if status == 200
-                    else 0,
-                    "sql_status": sql_status,
-                    "sql_candidates": len(json.loads(sql_body).get("candidates", []))
-                    if sql_status == 200
-                    else 0,
-                }
+        for label, (environment, names) in servers.items():
+            run_child(env, data_dir, "forget_kept", {})
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                command, env=environment, cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
+            try:
+                wait_for(port)
+                while http_get(port, "/healthz")[0] != 200:
+                    time.sleep(0.2)
+                boot.append(time.perf_counter() - started)
+                time.sleep(1)  # every worker forked
+                for name in names:
+                    paths = phases[name]
+                    # the cold phase holds each worker's first requests, which may take far longer than a
+                    # warm one
+                    seconds = (
+                        options.seconds * 2
+                        if name in ("shortlist_cold", "shortlist_computed")
+                        else options.seconds
+                    )
+                    cpu_before = pageload.server_cpu_seconds(process.pid)
+                    figures = loader(port, paths, seeded["token"], options.clients, seconds)
+                    runs[name].append(figures)
+                    # wrk leaves requests in flight when a phase ends: let the server finish them first
+                    drain_until = time.perf_counter() + 120
+                    time.sleep(min(60.0, max(1.0, figures["max_ms"] / 1000)))
+                    while time.perf_counter() < drain_until:
+                        try:
+                            if http_get(port, "/healthz")[0] == 200:
+                                break
+                        except OSError:  # still busy with what the phase left in flight
+                            pass
+                        time.sleep(0.5)
+                    # gunicorn's processes' CPU (from /proc) per answer: the figure least moved by other work
+                    used = pageload.server_cpu_seconds(process.pid) - cpu_before
+                    figures["server_cpu_ms_per_request"] = used * 1000 / max(1, figures["requests"])
+                    print(f"{label} {name}: {figures}", flush=True)
+                if label != "kept":
+                    continue
+                # the answers are what the phases measured: a 200 with candidates, the same for both sides
+                status, body = http_get(port, phases["shortlist_warm"][0], seeded["token"])
+                sql_status, sql_body = http_get(port, phases["sql"][0], seeded["token"])
+                checks.append(
+                    {
+                        "shortlist_status": status,
+                        "shortlist_candidates": len(json.loads(body).get("candidates", []))
+                        if status == 200
+                        else 0,
+                        "sql_status": sql_status,
+                        "sql_candidates": len(json.loads(sql_body).get("candidates", []))
+                        if sql_status == 200
+                        else 0,
+                    }
+                )
+            finally:
+                process.terminate()
+                process.wait(timeout=60)
 
     summary = {
         name: {
@@ -813,6 +847,12 @@ def main() -> None:
         "round_totals_equal": scheme_round["totals_equal"] if scheme_round else None,
         "shortlist_p95_ms_cold": median["shortlist_cold"]["p95_ms"] if median else None,
         "shortlist_p95_ms_warm": median["shortlist_warm"]["p95_ms"] if median else None,
+        "shortlist_p95_ms_computed": median["shortlist_computed"]["p95_ms"] if median else None,
+        "server_cpu_ms_per_request": {
+            name: round(median[name]["server_cpu_ms_per_request"], 2) for name in median
+        }
+        if median
+        else None,
         "sql_p95_ms": median["sql"]["p95_ms"] if median else None,
         "healthz_p95_ms": median["healthz"]["p95_ms"] if median else None,
         "target_shortlist_p95_ms_at_most": 150.0,

@@ -279,6 +279,9 @@ TRAFFICKING_RETENTION_YEARS = env_int("TRAFFICKING_RETENTION_YEARS", 10)
 # API
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 API_PAGE_SIZE_MAX = 500
+# Shortlists kept in the database while their inputs stay the same (migdev.core.kept, ADR 0014); off:
+# every shortlist is computed (the benchmarks measure both).
+KEPT_ANSWERS = env_bool("MIGDEV_KEPT_ANSWERS", default=True)
 
 # Background jobs run on a database-backed queue (migdev.jobs); in tests they run at once.
 JOBS_RUN_IMMEDIATELY = env_bool("JOBS_RUN_IMMEDIATELY", default=False)

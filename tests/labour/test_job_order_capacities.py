@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.http import Http404
 
 from migdev.accounts.models import RoleDefinition, RolePermission, User
 from migdev.labour import selectors
@@ -31,6 +32,14 @@ def _agree(users: list[object], job_orders: list[JobOrder]) -> set[str]:
             by_row = selectors.job_order_capacities(user, loaded)  # type: ignore[arg-type]
             by_query = selectors.capacities(user, loaded, selectors.JOB_ORDER_PATHS)  # type: ignore[arg-type]
             assert by_row == by_query, (user, job_order.pk)
+            # One query by primary key, decided on the row: found exactly when the paths' query finds it.
+            visible = selectors.job_orders_visible_to(user).filter(pk=job_order.pk).exists()  # type: ignore[arg-type]
+            try:
+                selectors.job_order_get_for_user(user, job_order.pk)  # type: ignore[arg-type]
+                found = True
+            except Http404:
+                found = False
+            assert found == visible == bool(by_query), (user, job_order.pk)
             seen |= by_row
     return seen
 

@@ -61,22 +61,68 @@ def _active_user(user: UserLike | None) -> User | None:
     return None
 
 
+# What ``_access`` reads, as rows of one statement (kind, then up to three text columns): a role's code, a
+# group's id, or a permission granted with its scope. It was three ORM queries (one per kind), and then one
+# ORM union, whose compiling cost more CPU than the database's work: every API request and page pays it, so
+# the statement is written once per process from the models' own table and column names.
+_ROLE, _GROUP, _GRANT = "r", "g", "p"
+_access_statement: str | None = None
+
+
+def _access_sql() -> str:
+    global _access_statement
+    if _access_statement is None:
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        from migdev.core.kept import column, table
+
+        user_roles = User.roles.through
+        user_groups = User.user_groups.through
+        granted = table(RolePermission)
+        _access_statement = (
+            f"SELECT '{_ROLE}', r.{column(RoleDefinition, 'code')}, '', '' "  # noqa: S608
+            f"FROM {table(RoleDefinition)} r JOIN {table(user_roles)} ur "
+            f"ON ur.{column(user_roles, 'roledefinition')} = r.{column(RoleDefinition, 'id')} "
+            f"WHERE ur.{column(user_roles, 'user')} = %s "
+            f"UNION ALL SELECT '{_GROUP}', CAST(ug.{column(user_groups, 'usergroup')} AS TEXT), '', '' "
+            f"FROM {table(user_groups)} ug WHERE ug.{column(user_groups, 'user')} = %s "
+            f"UNION ALL SELECT '{_GRANT}', ct.{column(ContentType, 'app_label')}, "
+            f"p.{column(Permission, 'codename')}, g.{column(RolePermission, 'scope')} "
+            f"FROM {granted} g JOIN {table(user_roles)} ur "
+            f"ON ur.{column(user_roles, 'roledefinition')} = g.{column(RolePermission, 'role')} "
+            f"JOIN {table(Permission)} p ON p.{column(Permission, 'id')} = g.{column(RolePermission, 'permission')} "
+            f"JOIN {table(ContentType)} ct ON ct.{column(ContentType, 'id')} = p.{column(Permission, 'content_type')} "
+            f"WHERE ur.{column(user_roles, 'user')} = %s"
+        )
+    return _access_statement
+
+
+def _access_rows(user: User) -> list[tuple[str, str, str, str]]:
+    """The user's roles, groups and grants in one statement (one snapshot of the three)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_access_sql(), [user.pk, user.pk, user.pk])
+        return cursor.fetchall()
+
+
 def _access(user: User) -> dict[str, Any]:
     cache = user.access_cache
     if cache is None:
         scopes: dict[str, str] = {}
-        grants = RolePermission.objects.filter(role__users=user).values_list(
-            "permission__content_type__app_label", "permission__codename", "scope"
-        )
-        for app_label, codename, scope in grants:
-            perm = f"{app_label}.{codename}"
-            if SCOPE_RANK[scope] > SCOPE_RANK.get(scopes.get(perm, ""), 0):
-                scopes[perm] = scope
-        cache = {
-            "scopes": scopes,
-            "roles": frozenset(user.roles.values_list("code", flat=True)),
-            "groups": frozenset(user.user_groups.values_list("pk", flat=True)),
-        }
+        roles: set[str] = set()
+        groups: set[int] = set()
+        for kind, first, second, third in _access_rows(user):
+            if kind == _ROLE:
+                roles.add(first)
+            elif kind == _GROUP:
+                groups.add(int(first))
+            else:
+                perm = f"{first}.{second}"
+                if SCOPE_RANK[third] > SCOPE_RANK.get(scopes.get(perm, ""), 0):
+                    scopes[perm] = third
+        cache = {"scopes": scopes, "roles": frozenset(roles), "groups": frozenset(groups)}
         user.access_cache = cache
     return cache
 

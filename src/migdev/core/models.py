@@ -1,4 +1,4 @@
-"""Tables of the platform core: the API's shared rate-limit counters (ADR 0013)."""
+"""Tables of the platform core: the API's shared rate-limit counters (ADR 0013) and kept answers (ADR 0014)."""
 
 from django.db import models
 
@@ -17,3 +17,25 @@ class ApiRateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client[:8]}… window {self.window_number}: {self.hits} (before: {self.previous_hits})"
+
+
+class KeptAnswer(models.Model):
+    """A computed answer (a shortlist) kept in the database with the stamp of everything it was computed
+    from (``migdev.core.kept``, ADR 0014). Shared by every process; a reader uses it only when the stamp it
+    reads in the same statement is equal. ``body`` is viewer-independent: who may see which field is decided
+    when it is read, never stored here."""
+
+    kind = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField()
+    variant = models.CharField(max_length=64)
+    stamp = models.CharField(max_length=255)
+    body = models.TextField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject_id", "variant"], name="core_kept_answer_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} {self.variant}"

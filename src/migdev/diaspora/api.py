@@ -378,32 +378,39 @@ def get_shortlist(request: HttpRequest, request_id: RecordId) -> Any:
         if is_officer
         else Expert.objects.filter(group=row.group, status=Expert.Status.ACTIVE)
     )
-    result = matching.shortlist(row, pool)
+    result = matching.shortlist_kept(row, pool)
+    ids = [c["expert_id"] for c in result["candidates"]]
+    # Read now, whatever was kept: an expert no longer there is never shown; a host sees what each expert
+    # shares today, anyone else nothing of it.
+    shared: dict[int, dict[str, Any]]
+    if is_host:
+        loaded = Expert.objects.only(*matching.MATCH_FIELDS).in_bulk(ids)
+        shared = {
+            pk: {k: v for k, v in selectors.shared_view(e, e.host_fields).items() if k != "reference"}
+            for pk, e in loaded.items()
+        }
+    else:
+        shared = {pk: {} for pk in Expert.objects.filter(pk__in=ids).values_list("pk", flat=True)}
     return {
         "request": row.pk,
-        "considered": result.considered,
-        "excluded": result.excluded,
-        "esco_edition": result.edition_version,
+        "considered": result["considered"],
+        "excluded": result["excluded"],
+        "esco_edition": result["esco_edition"],
         "candidates": [
             {
-                "reference": c.expert.reference,
-                "score": c.score,
-                "parts": c.parts,
-                "matched_skills": c.matched_skills,
-                "missing_skills": c.missing_skills,
-                "overlap_days": c.overlap_days,
-                "shared": {
-                    k: v
-                    for k, v in selectors.shared_view(c.expert, c.expert.host_fields).items()
-                    if k != "reference"
-                }
-                if is_host
-                else {},
+                "reference": Expert.reference_of(c["expert_id"]),
+                "score": c["score"],
+                "parts": c["parts"],
+                "matched_skills": c["matched_skills"],
+                "missing_skills": c["missing_skills"],
+                "overlap_days": c["overlap_days"],
+                "shared": shared[c["expert_id"]],
             }
-            for c in result.candidates
+            for c in result["candidates"]
+            if c["expert_id"] in shared
         ],
         "weights": matching.WEIGHTS,
-        "priority_sector": result.priority_sector,
+        "priority_sector": result["priority_sector"],
         "method": "score = 0.7 x skills engine total (skills 0.6, occupation 0.15, languages 0.15, experience "
         "0.1) + 0.2 x share of the request's dates the expert is available + 0.1 x priority_sector (1 when "
         "the government of the host's country set the request's sector as a priority); hard requirements: "

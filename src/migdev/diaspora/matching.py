@@ -24,6 +24,8 @@ the requests that fit an expert (and scores compared across requests) towards th
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -555,3 +557,72 @@ def requests_for_expert(
             fitting.append((request_row, scored[0]))
     fitting.sort(key=lambda pair: (-pair[1].score, pair[0].pk))
     return fitting[:limit]
+
+
+# Raised when what a kept shortlist holds changes shape, so that no answer kept by older code is served.
+KEPT_FORMAT = 1
+KEPT_KIND = "diaspora.shortlist"
+
+
+def shortlist_kept(request_row: Request, pool: QuerySet[Expert], *, limit: int = 20) -> dict[str, Any]:
+    """:func:`shortlist` as a JSON object (experts by id), kept in the database while its inputs stay the
+    same (``migdev.core.kept``, ADR 0014): the request (its version, moved by every service that changes
+    it; its host's country and its programme), the pool (the text of its query, kept only when it reads the
+    expert's own columns), the roster's revision and highest id (moved by ``services.roster_changed`` with
+    every change to an expert, a consent or a window), whether the host's country has the request's sector
+    as a priority, and the current ESCO edition. Who may see what of each expert is decided by the caller."""
+    from migdev.core.kept import StampPart, column, kept_or_computed, table
+    from migdev.diaspora.models import DiasporaOffice, RosterRevision
+    from migdev.skills.selectors import current_edition_stamp
+
+    def compute() -> dict[str, Any]:
+        result = shortlist(request_row, pool, limit=limit)
+        return {
+            "considered": result.considered,
+            "excluded": result.excluded,
+            "esco_edition": result.edition_version,
+            "priority_sector": result.priority_sector,
+            "candidates": [
+                {
+                    "expert_id": c.expert.pk,
+                    "score": c.score,
+                    "parts": c.parts,
+                    "matched_skills": c.matched_skills,
+                    "missing_skills": c.missing_skills,
+                    "overlap_days": c.overlap_days,
+                }
+                for c in result.candidates
+            ],
+        }
+
+    sql, params = pool.order_by().values_list("pk", flat=True).query.sql_with_params()
+    if not roster.reads_own_columns_only(sql):
+        return compute()
+    office, sector = DiasporaOffice, PrioritySector
+    priority = (
+        f"SELECT s.{column(sector, 'id')} FROM {table(sector)} s JOIN {table(office)} o "  # noqa: S608
+        f"ON o.{column(office, 'id')} = s.{column(sector, 'office')} "
+        f"WHERE o.{column(office, 'country')} = %s AND s.{column(sector, 'sector')} = %s LIMIT 1"
+    )
+    parts = [
+        StampPart(
+            f"SELECT {column(RosterRevision, 'value')} FROM {table(RosterRevision)} "  # noqa: S608
+            f"WHERE {column(RosterRevision, 'id')} = 1"
+        ),
+        # The highest id: a roster row added outside the services (no revision) still changes the stamp.
+        StampPart(f"SELECT max({column(Expert, 'id')}) FROM {table(Expert)}"),  # noqa: S608
+        StampPart(priority, (request_row.host.country, request_row.sector)),
+        *current_edition_stamp("esco"),
+    ]
+    known = [
+        KEPT_FORMAT,
+        request_row.version,
+        request_row.host_id,
+        request_row.host.country,
+        request_row.group_id,
+        sql,
+        [str(value) for value in params],
+    ]
+    variant = hashlib.sha256(json.dumps([sql, [str(v) for v in params]]).encode()).hexdigest()[:48]
+    body, _kept = kept_or_computed(KEPT_KIND, request_row.pk, f"{limit}:{variant}", known, parts, compute)
+    return body

@@ -203,7 +203,12 @@ class Expert(VersionedModel):
     @property
     def reference(self) -> str:
         """A pseudonymous handle that names no one (shortlists, public roster, reports)."""
-        return f"EXP-{self.pk:05d}" if self.pk else "EXP-new"
+        return Expert.reference_of(self.pk) if self.pk else "EXP-new"
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """The reference of the expert ``pk``, without making an instance (a shortlist names 20)."""
+        return f"EXP-{pk:05d}"
 
     @property
     def active_processing_consent(self) -> bool:

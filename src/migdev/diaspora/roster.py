@@ -209,8 +209,7 @@ class Roster:
         expert's own columns (its answer then changes only with a change that raises the revision)."""
         query = pool.order_by().values_list("pk", flat=True)
         sql, params = query.query.sql_with_params()
-        text = sql.upper()
-        cacheable = text.count("SELECT") == 1 and " JOIN " not in text
+        cacheable = reads_own_columns_only(sql)
         key = (sql, tuple(params))
         if cacheable and key in self._pools:
             return self._pools[key][0]
@@ -304,6 +303,13 @@ class Roster:
             found = (entry, skills, codes)
             self._engine[key] = found
         return found[1], found[2]
+
+
+def reads_own_columns_only(sql: str) -> bool:
+    """Whether a pool's query reads the expert's own row only (no join, no subquery): who it holds then
+    changes only with a change that raises the roster's revision."""
+    text = sql.upper()
+    return text.count("SELECT") == 1 and " JOIN " not in text
 
 
 def _first_code(uris: tuple[str, ...], isco: dict[str, int]) -> int:

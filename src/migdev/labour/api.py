@@ -21,7 +21,7 @@ from migdev.core.api_params import IsoDate, OneOf, RecordId, answers
 from migdev.core.versioning import StaleEdit
 from migdev.labour import gate, orientation, passage, selectors, services, title_import
 from migdev.labour.matching import METHOD as SHORTLIST_METHOD
-from migdev.labour.matching import shortlist
+from migdev.labour.matching import shortlist_kept
 from migdev.labour.models import (
     Application,
     CheckIn,
@@ -230,29 +230,21 @@ class WorkerShortlistOut(Schema):
 )
 def job_order_shortlist(
     request: HttpRequest, job_order_id: RecordId, limit: Annotated[int, Field(ge=1, le=100)] = 20
-) -> WorkerShortlistOut:
+) -> dict[str, Any]:
     job_order = selectors.job_order_get_for_user(request.user, job_order_id, request=request)
     officer = "officer" in selectors.job_order_capacities(request.user, job_order)
-    result = shortlist(job_order, limit=limit)
-    return WorkerShortlistOut(
-        job_order_id=job_order.pk,
-        considered=result.considered,
-        excluded_before_ranking=result.excluded_before_ranking,
-        weights=result.weights,
-        method=SHORTLIST_METHOD,
-        candidates=[
-            WorkerCandidateOut(
-                pseudonym=c.pseudonym,
-                worker_id=c.worker_id if officer else None,
-                score=c.score,
-                sub_scores=c.sub_scores,
-                essential_matched=c.essential_matched,
-                essential_missing=c.essential_missing,
-                optional_matched=c.optional_matched,
-            )
-            for c in result.candidates
-        ],
-    )
+    result = shortlist_kept(job_order, limit=limit)
+    # Plain dicts: ninja validates them against WorkerShortlistOut once (a model built here was read back
+    # attribute by attribute and validated again).
+    return {
+        "job_order_id": job_order.pk,
+        "considered": result["considered"],
+        "excluded_before_ranking": result["excluded_before_ranking"],
+        "weights": result["weights"],
+        "method": SHORTLIST_METHOD,
+        # The kept answer holds every worker id; only those who keep the shortlist receive it.
+        "candidates": [c if officer else c | {"worker_id": None} for c in result["candidates"]],
+    }
 
 
 class ShortlistIn(Schema):

@@ -14,7 +14,7 @@ carries its sub-scores and the essential and optional skills it matches and miss
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -512,9 +512,9 @@ _minors_cache: dict[tuple[Any, ...], set[int]] = {}
 def _minors_cached(profiles: Any, border_ids: np.ndarray, start: date) -> set[int]:
     """:func:`_minors`, kept per registry version and start date (a birth date changes only through a write,
     which moves the version); inside a write, whose version may still roll back, read every time."""
-    from migdev.labour.pool import _inside_a_write
+    from migdev.core.kept import inside_a_write
 
-    if _inside_a_write("default"):
+    if inside_a_write("default"):
         return _minors([int(pk) for pk in border_ids], start)
     key = (profiles.epoch, profiles.version, id(profiles), start, border_ids.tobytes())
     found = _minors_cache.get(key)
@@ -750,3 +750,45 @@ def scheme_round(scheme: Any) -> RoundProposal:
     for item in result.unplaced:
         unplaced[item.reason] = unplaced.get(item.reason, 0) + 1
     return RoundProposal(scheme.pk, placements, unplaced, round(float(result.total_score), 4), result.method)
+
+
+# Raised when what a kept shortlist holds changes shape, so that no answer kept by older code is served.
+KEPT_FORMAT = 1
+KEPT_KIND = "labour.shortlist"
+
+
+def shortlist_kept(job_order: JobOrder, *, limit: int = 20) -> dict[str, Any]:
+    """:func:`shortlist` as a JSON object, kept in the database while its inputs stay the same
+    (``migdev.core.kept``, ADR 0014): the job order and its scheme (their versions, moved by every service
+    that changes them, the scheme's origin countries included), the registry's version (moved by
+    ``services.eligibility_refresh`` with every change to a worker, a consent or a scheme visibility), the job
+    order's applicants (their count and highest id: ids are never reused) and the current ESCO edition.
+
+    Every candidate carries its ``worker_id``: the caller removes it for anyone who may not see it."""
+    from migdev.core.kept import StampPart, column, kept_or_computed, table
+    from migdev.labour.models import Application, RegistryVersion
+    from migdev.labour.pool import REGISTRY
+    from migdev.skills.selectors import current_edition_stamp
+
+    registry = f"FROM {table(RegistryVersion)} WHERE {column(RegistryVersion, 'name')} = %s"  # noqa: S608
+    applicants = f"FROM {table(Application)} WHERE {column(Application, 'job_order')} = %s"  # noqa: S608
+    parts = [
+        StampPart(f"SELECT {column(RegistryVersion, 'epoch')} {registry}", (REGISTRY,)),
+        StampPart(f"SELECT {column(RegistryVersion, 'value')} {registry}", (REGISTRY,)),
+        StampPart(f"SELECT count(*) {applicants}", (job_order.pk,)),
+        StampPart(f"SELECT max({column(Application, 'id')}) {applicants}", (job_order.pk,)),
+        *current_edition_stamp("esco"),
+    ]
+    known = [KEPT_FORMAT, job_order.version, job_order.scheme_id, job_order.scheme.version]
+
+    def compute() -> dict[str, Any]:
+        result = shortlist(job_order, limit=limit)
+        return {
+            "considered": result.considered,
+            "excluded_before_ranking": result.excluded_before_ranking,
+            "weights": result.weights,
+            "candidates": [asdict(candidate) for candidate in result.candidates],
+        }
+
+    body, _kept = kept_or_computed(KEPT_KIND, job_order.pk, str(limit), known, parts, compute)
+    return body

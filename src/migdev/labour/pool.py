@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from django.db import connections
 
+from migdev.core.kept import inside_a_write
 from migdev.labour.models import RegistryVersion, SchemeVisibility, Worker, WorkerEligibility
 from migdev.skills import matching as engine_math
 
@@ -113,12 +114,6 @@ def registry_version(using: str = "default") -> tuple[str, int]:
     return (str(row[0]), int(row[1])) if row else ("", 0)
 
 
-def _inside_a_write(using: str) -> bool:
-    """Whether this connection is inside a transaction that may still roll back (a test case's own
-    transaction aside): what it reads there must not be kept."""
-    return any(not getattr(block, "_from_testcase", False) for block in connections[using].atomic_blocks)
-
-
 def profiles(
     skill_index: dict[str, int], n_skills: int, edition_key: Any, using: str = "default"
 ) -> Profiles:
@@ -127,7 +122,7 @@ def profiles(
     key = (connections[using].settings_dict.get("NAME", using), edition_key)
     epoch, current = registry_version(using)
     cached = _cache.get(key)
-    if _inside_a_write(using):
+    if inside_a_write(using):
         usable = cached is not None and cached.epoch == epoch and cached.version <= current
         return _refreshed(cached if usable else None, epoch, current, skill_index, n_skills, using)
     if cached is not None and cached.version == current and cached.epoch == epoch:

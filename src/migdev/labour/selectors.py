@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -137,19 +137,22 @@ def _get(
     pk: object,
     request: HttpRequest | None,
 ) -> Any:
-    record_type = queryset.model._meta.label_lower
     try:
         return _visible(user, queryset, paths).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        audit_log(
-            action=AuditAction.PERMISSION_DENIED,
-            request=request,
-            actor=user if getattr(user, "is_authenticated", False) else None,  # type: ignore[arg-type]
-            record_type=record_type,
-            record_id=str(pk)[:64],
-            detail={"reason": "not_in_scope"},
-        )
-        raise Http404 from None
+        _denied(user, queryset.model, pk, request)
+
+
+def _denied(user: UserLike | None, model: type[Model], pk: object, request: HttpRequest | None) -> NoReturn:
+    audit_log(
+        action=AuditAction.PERMISSION_DENIED,
+        request=request,
+        actor=user if getattr(user, "is_authenticated", False) else None,  # type: ignore[arg-type]
+        record_type=model._meta.label_lower,
+        record_id=str(pk)[:64],
+        detail={"reason": "not_in_scope"},
+    )
+    raise Http404 from None
 
 
 # --- schemes -----------------------------------------------------------------------------------------
@@ -178,8 +181,18 @@ def job_orders_visible_to(user: UserLike | None) -> QuerySet[JobOrder]:
 def job_order_get_for_user(
     user: UserLike | None, pk: object, *, request: HttpRequest | None = None
 ) -> JobOrder:
+    """The job order ``pk`` if the user reaches it in some capacity, else 404 (audited): one query by primary
+    key, the scope decided on the loaded row with ``capacities_of_loaded`` (the rule of ``_visible``'s
+    query; tests/labour/test_job_order_capacities.py checks both agree)."""
     queryset = JobOrder.objects.select_related("scheme", "employer__organisation", "recruiter__organisation")
-    return _get(user, queryset, JOB_ORDER_PATHS, pk, request)
+    try:
+        key = int(str(pk))
+    except ValueError:
+        key = 0
+    found = queryset.filter(pk=key).first() if 0 < key < 2**63 else None
+    if found is None or not capacities_of_loaded(user, found, JOB_ORDER_PATHS):
+        _denied(user, JobOrder, pk, request)
+    return found
 
 
 def job_orders_officer_changes(user: UserLike | None) -> QuerySet[JobOrder]:

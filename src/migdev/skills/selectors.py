@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
+from migdev.core.kept import StampPart, column, table
 from migdev.skills import search
 from migdev.skills.models import (
     IscoGroup,
@@ -47,6 +48,20 @@ class SearchHit:
 
 def current_edition(taxonomy: str = "esco") -> TaxonomyEdition | None:
     return TaxonomyEdition.objects.filter(taxonomy=taxonomy, is_current=True).order_by("-loaded_at").first()
+
+
+def current_edition_stamp(taxonomy: str = "esco") -> list[StampPart]:
+    """The current edition's id and revision (what ``current_edition`` and ``engine.matcher_for`` key on), as
+    parts of a kept answer's stamp (``migdev.core.kept``)."""
+    edition = table(TaxonomyEdition)
+    current = (
+        f"FROM {edition} WHERE {column(TaxonomyEdition, 'taxonomy')} = %s "  # noqa: S608
+        f"AND {column(TaxonomyEdition, 'is_current')} ORDER BY {column(TaxonomyEdition, 'loaded_at')} DESC LIMIT 1"
+    )
+    return [
+        StampPart(f"SELECT {column(TaxonomyEdition, 'id')} {current}", (taxonomy,)),
+        StampPart(f"SELECT {column(TaxonomyEdition, 'revision')} {current}", (taxonomy,)),
+    ]
 
 
 def label_in(concept: Occupation | Skill | IscoGroup, lang: str) -> LabelInLanguage:
