@@ -25,6 +25,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from migdev.core.api_params import PAGE_SIZE_DEFAULT, PageNumber, PageSize
 from migdev.core.throttling import SharedRateThrottle
+from migdev.core.versioning import StaleEdit
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_SCHEMA_NAME = "Problem"
@@ -57,6 +58,16 @@ def problem(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def stale_edit_problem(request: HttpRequest, stale: StaleEdit) -> HttpResponse:
+    """409 for an edit that started from an older version of the record than the one stored now."""
+    return problem(
+        request,
+        409,
+        f"The record changed since version {stale.expected_version}; it is now at "
+        f"version {stale.current_version}.",
+    )
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, str]]:

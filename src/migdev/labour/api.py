@@ -12,11 +12,11 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from migdev.core.api_base import AUTH, Pagination, problem
+from migdev.core.api_base import AUTH, Pagination, problem, stale_edit_problem
 from migdev.core.api_params import IsoDate, OneOf, RecordId, answers
 from migdev.core.versioning import StaleEdit
 from migdev.labour import gate, orientation, passage, selectors, services, title_import
@@ -179,15 +179,6 @@ class JobOrderPatch(Schema):
     travel_terms: str | None = Field(None, max_length=5000)
 
 
-def _stale(request: HttpRequest, stale: StaleEdit) -> HttpResponse:
-    return problem(
-        request,
-        409,
-        f"The record changed since version {stale.expected_version}; it is now at "
-        f"version {stale.current_version}.",
-    )
-
-
 @router.patch("job-orders/{job_order_id}", response=JobOrderOut, summary="Change a job order")
 @answers(409)
 def job_order_patch(request: HttpRequest, job_order_id: RecordId, payload: JobOrderPatch) -> Any:
@@ -200,7 +191,7 @@ def job_order_patch(request: HttpRequest, job_order_id: RecordId, payload: JobOr
             actor=request.user, job_order=job_order, expected_version=payload.version, **changes
         )
     except StaleEdit as stale:
-        return _stale(request, stale)
+        return stale_edit_problem(request, stale)
     return _job_order_out(job_order)
 
 
@@ -374,7 +365,7 @@ def application_step(request: HttpRequest, application_id: RecordId, payload: St
             actor=request.user, application=application, step=payload.step, expected_version=payload.version
         )
     except StaleEdit as stale:
-        return _stale(request, stale)
+        return stale_edit_problem(request, stale)
     except PermissionDenied as denied:
         return problem(request, 403, str(denied) or "This step is not yours to take.")
     return _application_out(request, application)
@@ -493,7 +484,7 @@ def worker_me_patch(request: HttpRequest, payload: WorkerPatch) -> Any:
             actor=request.user, worker=worker, expected_version=payload.version, **changes
         )
     except StaleEdit as stale:
-        return _stale(request, stale)
+        return stale_edit_problem(request, stale)
     except DjangoValidationError:
         raise
     return _worker_out(worker)
@@ -1008,7 +999,7 @@ def attendance_record(request: HttpRequest, attendance_id: RecordId, payload: La
             expected_version=payload.version,
         )
     except StaleEdit as stale:
-        return _stale(request, stale)
+        return stale_edit_problem(request, stale)
     return _attendance_out(attendance)
 
 
@@ -1143,7 +1134,7 @@ def application_passage_patch(
             actor=request.user, application=application, expected_version=payload.version, **changes
         )
     except StaleEdit as stale:
-        return _stale(request, stale)
+        return stale_edit_problem(request, stale)
     return _passage_out(application)
 
 
@@ -1192,7 +1183,7 @@ def check_in_record(
             expected_version=payload.version,
         )
     except StaleEdit as stale:
-        return _stale(request, stale)
+        return stale_edit_problem(request, stale)
     return _passage_out(application)
 
 
@@ -1319,7 +1310,7 @@ def title_mapping_confirm(request: HttpRequest, mapping_id: RecordId, payload: L
             expected_version=payload.version,
         )
     except StaleEdit as stale:
-        return _stale(request, stale)
+        return stale_edit_problem(request, stale)
     return _mapping_out(mapping)
 
 

@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 from migdev.accounts.access import UserLike
 from migdev.audit.models import AuditAction
 from migdev.audit.services import audit_log
-from migdev.core.api_base import AUTH, Pagination, problem
+from migdev.core.api_base import AUTH, Pagination, problem, stale_edit_problem
 from migdev.core.api_params import IsoDate, RecordId, answers
 from migdev.core.versioning import StaleEdit
 from migdev.labour import selectors, services
@@ -159,12 +159,7 @@ def complaint_update(request: HttpRequest, complaint_id: RecordId, payload: Labo
             expected_version=payload.version,
         )
     except StaleEdit as stale:
-        return problem(
-            request,
-            409,
-            f"The record changed since version {stale.expected_version}; it is now at "
-            f"version {stale.current_version}.",
-        )
+        return stale_edit_problem(request, stale)
     except DjangoValidationError as error:
         return problem(request, 422, " ".join(error.messages))
     return _out(request, complaint)

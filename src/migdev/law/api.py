@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 
-from migdev.core.api_base import AUTH, problem
+from migdev.core.api_base import AUTH, stale_edit_problem
 from migdev.core.api_params import IsoDate, RecordId, answers
 from migdev.core.versioning import StaleEdit
 from migdev.law import selectors
@@ -645,12 +645,7 @@ def participant_withdraw(request: HttpRequest, participant_id: RecordId, payload
             actor=request.user, participant=participant, expected_version=payload.version
         )
     except StaleEdit as stale:
-        return problem(
-            request,
-            409,
-            f"The record changed since version {stale.expected_version}; it is now at "
-            f"version {stale.current_version}.",
-        )
+        return stale_edit_problem(request, stale)
     return Status(204, None)
 
 
@@ -756,12 +751,7 @@ def training_materials_set(
             actor=request.user, training=training, materials=publications, expected_version=payload.version
         )
     except StaleEdit as stale:
-        return problem(
-            request,
-            409,
-            f"The record changed since version {stale.expected_version}; it is now at "
-            f"version {stale.current_version}.",
-        )
+        return stale_edit_problem(request, stale)
     return training_detail(request, training_id)
 
 
@@ -806,12 +796,7 @@ def training_organisation_set(
             expected_version=payload.version,
         )
     except StaleEdit as stale:
-        return problem(
-            request,
-            409,
-            f"The record changed since version {stale.expected_version}; it is now at "
-            f"version {stale.current_version}.",
-        )
+        return stale_edit_problem(request, stale)
     return training_detail(request, training_id)
 
 
@@ -978,10 +963,5 @@ def assistance_update(request: HttpRequest, assistance_id: RecordId, payload: La
             expected_version=payload.version,
         )
     except StaleEdit as stale:
-        return problem(
-            request,
-            409,
-            f"The record changed since version {stale.expected_version}; it is now at "
-            f"version {stale.current_version}.",
-        )
+        return stale_edit_problem(request, stale)
     return _assistance_out(saved)
