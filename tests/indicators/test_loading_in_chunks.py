@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from migdev.dataio import limits, readers
@@ -15,7 +16,7 @@ from migdev.dataio.errors import ImportRejected
 from migdev.dataio.registry import LoadOptions
 from migdev.dataio.services import import_file
 from migdev.indicators import services
-from migdev.indicators.models import Observation, SeriesCoverage
+from migdev.indicators.models import Edition, Observation, SeriesCoverage
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,54 @@ def test_the_import_time_limit_still_stops_the_reading(tmp_path: Path, monkeypat
     assert caught.value.errors[0].row > 3, "the deadline passed before the reader thread started"
     assert not Observation.objects.filter(edition__code="undesa-ims-2024").exists()
     assert not _reader_threads()
+
+
+def test_a_first_loads_coverage_counted_while_copying_equals_the_coverage_query(tmp_path: Path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load's direct COPY, which counts the coverage on the way, is PostgreSQL's")
+    tallied: list[list[int]] = []
+    summaries = services.CoverageTally.summaries
+
+    def spy(tally, series_ids):
+        tallied.append(sorted(series_ids))
+        return summaries(tally, series_ids)
+
+    monkeypatch.setattr(services.CoverageTally, "summaries", spy)
+    path = tmp_path / "coverage.csv"
+    path.write_text(
+        "series,edition,area,period,value,counterpart\n"
+        # totals: two countries and an aggregate (not a country), one empty value in a year of its own
+        "migrant-stock,undesa-ims-2024,AFG,1995,100,\n"
+        "migrant-stock,undesa-ims-2024,AFG,2020,200,\n"
+        "migrant-stock,undesa-ims-2024,ALB,2005,300,\n"
+        "migrant-stock,undesa-ims-2024,900,2010,900,\n"
+        "migrant-stock,undesa-ims-2024,DZA,1990,,\n"
+        # by partner: one country of residence with three origins, one of them empty
+        "migrant-stock,undesa-ims-2024,ARG,2000,5,AFG\n"
+        "migrant-stock,undesa-ims-2024,ARG,2015,6,ALB\n"
+        "migrant-stock,undesa-ims-2024,ARG,2024,,DZA\n"
+        # a second series whose only value is empty: no coverage at all
+        "remittance-cost,undesa-ims-2024,AGO,2020,,\n",
+        encoding="utf-8",
+    )
+    _load(path)
+    assert tallied, "the first load did not count its coverage while copying"
+
+    def coverage() -> set[tuple]:
+        return set(
+            SeriesCoverage.objects.filter(edition__code="undesa-ims-2024").values_list(
+                "series__code", "bilateral", "first_year", "last_year", "observations", "countries"
+            )
+        )
+
+    counted = coverage()
+    assert counted == {
+        ("migrant-stock", False, 1995, 2020, 4, 2),
+        ("migrant-stock", True, 2000, 2015, 2, 1),
+    }
+    edition = Edition.objects.get(code="undesa-ims-2024")
+    services.coverage_refresh(
+        edition=edition,
+        series_ids=Observation.objects.filter(edition=edition).values_list("series", flat=True),
+    )
+    assert coverage() == counted

@@ -296,8 +296,9 @@ def observations_prepare(
 
     def write() -> LoadOutcome:
         edition = _edition_for(parsed, file_name, file_sha256, whole_file=replace)
+        tally = None
         if plan is None:
-            touched, created, updated, deleted = _store_streaming(
+            touched, created, updated, deleted, tally = _store_streaming(
                 parsed, file_name, series_ids, edition, replace, confirm
             )
         else:
@@ -306,7 +307,7 @@ def observations_prepare(
             AggregateArea.objects.update_or_create(
                 code=code, defaults={"name": name, "classification": parsed.edition.source}
             )
-        coverage_refresh(edition=edition, series_ids=touched)
+        coverage_refresh(edition=edition, series_ids=touched, tally=tally)
         bump_data_version()
         return LoadOutcome(
             edition=edition.code,
@@ -654,15 +655,23 @@ def _copy_lines(
     *,
     with_source: bool = True,
     touched: set[int] | None = None,
+    tally: CoverageTally | None = None,
 ) -> Iterator[str]:
     """COPY text-format lines, built directly: far cheaper than adapting each value separately.
 
     Codes (area, period, sex …) are checked by the parsers to hold no tab, newline or backslash, so only
-    free text (the footnote, the column label) is escaped.
+    free text (the footnote, the column label) is escaped. ``tally`` counts the coverage of the rows given.
     """
     if parsed.rows is not None:
         yield from _copy_lines_from_rows(
-            parsed, file_name, series_ids, edition_id, issues, with_source=with_source, touched=touched
+            parsed,
+            file_name,
+            series_ids,
+            edition_id,
+            issues,
+            with_source=with_source,
+            touched=touched,
+            tally=tally,
         )
         return
     reported: set[str] = set()
@@ -676,6 +685,8 @@ def _copy_lines(
         value = "\\N" if o.value is None else repr(o.value)
         if touched is not None:
             touched.add(series_id)
+        if tally is not None and o.value is not None:
+            tally.add(series_id, o.area, o.counterpart, o.year)
         if not with_source:
             yield (
                 f"{series_id}\t{edition_id}\t{o.area}\t{'t' if o.is_aggregate else 'f'}\t"
@@ -700,6 +711,7 @@ def _copy_lines_from_rows(
     *,
     with_source: bool,
     touched: set[int] | None,
+    tally: CoverageTally | None,
 ) -> Iterator[str]:
     """The same lines from a parser's plain rows, with no object per row; the text before the area (series
     and edition ids) is built once per series."""
@@ -707,6 +719,7 @@ def _copy_lines_from_rows(
     column = _copy_text(parsed.rows_column)
     null = "\\N"
     heads: dict[str, str | None] = {}
+    ids: dict[str, int] = {}
     for (
         row,
         series,
@@ -734,7 +747,10 @@ def _copy_lines_from_rows(
                 continue
             if touched is not None:
                 touched.add(series_id)
+            ids[series] = series_id
             head = heads[series] = f"{series_id}\t{edition_id}\t"
+        if tally is not None and value is not None:
+            tally.add(ids[series], area, counterpart, year)
         line = (
             f"{head}{area}\t{'t' if aggregate else 'f'}\t{counterpart}\t{period}\t{year}\t{sex}\t{age}\t"
             f"{migratory}\t{null if value is None else repr(value)}\t{mult}\t{status}\t"
@@ -760,8 +776,9 @@ def _write_copy(copy: Any, lines: Iterable[str]) -> int:
 
 def _store_direct(
     parsed: ParsedFile, file_name: str, series_ids: dict[str, int], edition: Edition
-) -> tuple[set[int], int] | None:
-    """COPY straight into the table, for an edition that holds nothing yet (a first load).
+) -> tuple[set[int], int, CoverageTally] | None:
+    """COPY straight into the table, for an edition that holds nothing yet (a first load), with the
+    coverage counted on the way (no query reads the new rows again).
 
     None when the file repeats a key: the caller then reads it again through the staging table, which names
     the rows at fault.
@@ -770,6 +787,7 @@ def _store_direct(
 
     table = Observation._meta.db_table
     touched: set[int] = set()
+    tally = CoverageTally()
     issues: list[ParseIssue] = []
     savepoint = transaction.savepoint()
     with connection.cursor() as cursor:
@@ -780,7 +798,14 @@ def _store_direct(
                 cursor.cursor,
                 f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN",
                 _copy_lines(
-                    parsed, file_name, series_ids, edition.id, issues, with_source=False, touched=touched
+                    parsed,
+                    file_name,
+                    series_ids,
+                    edition.id,
+                    issues,
+                    with_source=False,
+                    touched=touched,
+                    tally=tally,
                 ),
             )
         except psycopg.errors.UniqueViolation:
@@ -790,7 +815,7 @@ def _store_direct(
         cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
     transaction.savepoint_commit(savepoint)
     _reject(list(parsed.issues) + issues)
-    return touched, count
+    return touched, count, tally
 
 
 def _foreign_key_constraints(cursor: Any, table: str) -> str:
@@ -865,7 +890,7 @@ def _store_streaming(
     edition: Edition,
     replace: bool,
     confirm: Callable[[Changes], None] | None = None,
-) -> tuple[set[int], int, int, int]:
+) -> tuple[set[int], int, int, int, CoverageTally | None]:
     with connection.cursor() as cursor:
         # A bulk load can be run again, so it need not wait for its commit to reach the disk; the database
         # stays consistent whatever happens (PostgreSQL asynchronous commit), only this transaction could be lost.
@@ -873,14 +898,15 @@ def _store_streaming(
     if not Observation.objects.filter(edition=edition).exists():
         direct = _store_direct(parsed, file_name, series_ids, edition)
         if direct is not None:
-            return direct[0], direct[1], 0, 0
+            touched, count, tally = direct
+            return touched, count, 0, 0, tally
         if parsed.stream is not None or parsed.rows is not None:
             if parsed.reopen is None:
                 raise ObservationsRejected(
                     [ParseIssue(file_name, 0, "", "the file holds the same key twice")]
                 )
             parsed = parsed.reopen()
-    return _store_staged(parsed, file_name, series_ids, edition, replace, confirm)
+    return (*_store_staged(parsed, file_name, series_ids, edition, replace, confirm), None)
 
 
 def _store_staged(
@@ -933,13 +959,54 @@ def _store_staged(
     return touched, created, updated, deleted
 
 
-def coverage_refresh(*, edition: Edition, series_ids: Iterable[int]) -> None:
-    """Recompute what ``edition`` holds for each series (totals and by-partner values separately), in one
-    query."""
+class CoverageTally:
+    """What :func:`coverage_refresh` counts, tallied from rows as they are written (values only, no empty
+    ones), per series and whether the row is by partner: first and last year, values, areas seen."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[int, bool], list[Any]] = {}
+
+    def add(self, series_id: int, area: str, counterpart: str, year: int) -> None:
+        key = (series_id, counterpart != TOTAL)
+        entry = self.by_key.get(key)
+        if entry is None:
+            self.by_key[key] = [year, year, 1, {area}]
+            return
+        if year < entry[0]:
+            entry[0] = year
+        if year > entry[1]:
+            entry[1] = year
+        entry[2] += 1
+        entry[3].add(area)
+
+    def summaries(self, series_ids: Iterable[int]) -> list[dict[str, Any]]:
+        wanted, countries = set(series_ids), country_codes()
+        return [
+            {
+                "series_id": series_id,
+                "bilateral": bilateral,
+                "first": first,
+                "last": last,
+                "n": n,
+                "countries": len(areas & countries),
+            }
+            for (series_id, bilateral), (first, last, n, areas) in self.by_key.items()
+            if series_id in wanted
+        ]
+
+
+def coverage_refresh(
+    *, edition: Edition, series_ids: Iterable[int], tally: CoverageTally | None = None
+) -> None:
+    """Recompute what ``edition`` holds for each series (totals and by-partner values separately): in one
+    query, or from ``tally`` when it counted every row the edition holds for those series (a first load),
+    which spares reading them again."""
     ids = list(series_ids)
     SeriesCoverage.objects.filter(edition=edition, series_id__in=ids).delete()
-    summaries = (
-        Observation.objects.filter(edition=edition, series_id__in=ids, value__isnull=False)
+    summaries: Iterable[dict[str, Any]] = (
+        tally.summaries(ids)
+        if tally is not None
+        else Observation.objects.filter(edition=edition, series_id__in=ids, value__isnull=False)
         .annotate(bilateral=~Q(counterpart=TOTAL))
         .values("series_id", "bilateral")
         .annotate(
