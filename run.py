@@ -88,8 +88,8 @@ def start() -> None:
         "  Demo login without two-factor (analyst): demo_analyst / demo-analyst-2026!\n"
         "  Demo administrator: demo_administrator / demo-administrator-2026!, then the six-digit code that\n"
         "    `.venv/bin/migdev demo_totp` prints (the demo authenticator secret is public).\n"
-        "  Every role has a demo user: demo_<role> / demo-<role>-2026! (case_worker, supervisor,\n"
-        "    data_protection_officer, analyst, editor, partner, administrator).\n"
+        "  Every role has a demo user: demo_<role> / demo-<role>-2026! (the list of demo users is printed\n"
+        "    above, with the demo data: case work, labour mobility, diaspora, the hub …).\n"
         "  Stop with Ctrl+C.\n",
         flush=True,
     )

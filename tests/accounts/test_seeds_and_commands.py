@@ -140,3 +140,13 @@ def test_users_with_a_permission() -> None:
     root = make_user(is_superuser=True)
     holders = User.objects.with_perm("audit.view_auditevent", backend="migdev.accounts.backends.RoleBackend")
     assert set(holders) == {dpo, root}
+
+
+def test_the_demo_data_names_every_demo_login_a_new_user_can_try():
+    from migdev.core.demo import demo_seeders
+
+    (seeder,) = [seeder for seeder in demo_seeders() if seeder.name == "accounts"]
+    message = seeder.seed()
+    for role in Role:
+        assert demo_username(role) in message, role
+    assert "demo_administrator (two-factor)" in message

@@ -11,6 +11,9 @@ class AccountsConfig(AppConfig):
 
         def seed_demo_users() -> str:
             users = demo_users_create()
-            return f"{len(users)} demo users, one per role (passwords: demo-<role>-2026!)"
+            logins = ", ".join(
+                f"{user.username}{' (two-factor)' if user.two_factor else ''}" for user in users
+            )
+            return f"{len(users)} demo users, one per role (password: demo-<role>-2026!): {logins}"
 
         register_demo_seeder("accounts", seed_demo_users)
