@@ -106,7 +106,7 @@ def test_dashboard_figures_from_the_records(world: World, placed: list[Applicati
     # 6 women and 3 men: 3 is under 5, and alone it would be the total minus 6, so both are hidden, in one
     # row that names neither
     assert by["sex"] == {"Other values (suppressed)": None}
-    assert board.days_to_arrival == {"n": 7, "q1": 45.0, "median": 60, "q3": 75.0}
+    assert board.days_to_arrival == {"n": 7, "q1": 45.0, "median": 60, "q3": 75.0, "inconsistent": 0}
     assert (board.substitution.numerator, board.substitution.denominator) == (1, 2)
     assert (board.complaints.numerator, board.complaints.denominator, board.complaints_logged) == (1, 9, 2)
     assert (board.orientation.numerator, board.orientation.denominator) == (0, 9)
@@ -242,3 +242,16 @@ def test_long_labels_are_cut_to_fit_the_chart() -> None:
     shown = re.search(r'class="tick">([^<]*)</text><rect', svg)
     assert shown is not None and shown.group(1).startswith("Sample: Atlantic")
     assert charts.label_width(shown.group(1)) <= 400 - 8
+
+
+def test_an_arrival_before_the_job_order_is_never_a_negative_time(
+    client: Client, world: World, placed: list[Application]
+) -> None:
+    """The demo showed a median of -49 days: an arrival dated before the job order's approval is left out
+    and counted as inconsistent, never averaged in."""
+    _deploy(world, make_worker(world, "Early", sex="female"), arrived_after_days=-49)
+    board = dashboards.scheme_dashboard(world.officer)
+    assert board.days_to_arrival == {"n": 7, "q1": 45.0, "median": 60, "q3": 75.0, "inconsistent": 1}
+    login_verified(client, world.officer)
+    page = client.get("/en/labour/dashboard/").content.decode()
+    assert "-49" not in page and "1 worker left out: the arrival is dated before the job order" in page

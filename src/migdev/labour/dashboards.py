@@ -40,7 +40,8 @@ METHOD_PLACEMENTS = gettext_lazy(
 METHOD_TIME = gettext_lazy(
     "Computed by migdev: days from the job order's approval (its creation when it was never approved) to the "
     "arrival confirmed in the passage record, over deployed workers whose arrival is confirmed; quartiles by "
-    "the inclusive method."
+    "the inclusive method. An arrival dated before the job order is left out as inconsistent records, and "
+    "counted."
 )
 METHOD_RATES = gettext_lazy(
     "Computed by migdev. Orientation coverage: deployed workers with an orientation certificate, over deployed "
@@ -204,12 +205,17 @@ def scheme_dashboard(user: Any, *, scheme: Scheme | None = None, lang: str = "en
         ),
     ]
     days = []
+    inconsistent = 0
     for application in placed:
         passage = getattr(application, "passage", None)
         if passage is None or passage.arrived_on is None:
             continue
         ordered = application.job_order.approved_at or application.job_order.created_at
-        days.append((passage.arrived_on - ordered.date()).days)
+        interval = (passage.arrived_on - ordered.date()).days
+        if interval < 0:  # arrived before the job order existed: the records disagree, not a duration
+            inconsistent += 1
+            continue
+        days.append(interval)
     if days:
         quartiles = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else [days[0]] * 3
         days_to_arrival: dict[str, float | int | None] = {
@@ -220,6 +226,7 @@ def scheme_dashboard(user: Any, *, scheme: Scheme | None = None, lang: str = "en
         }
     else:
         days_to_arrival = {"n": 0, "q1": None, "median": None, "q3": None}
+    days_to_arrival["inconsistent"] = inconsistent
     oriented = sum(1 for a in placed if hasattr(a, "orientation_certificate"))
     in_scope = selectors.applications_officer_reaches(user)
     if scheme is not None:
