@@ -141,3 +141,15 @@ def test_demo_job_orders_carry_their_own_occupations_skills(db: None) -> None:
         )
         assert order.essential_skill_uris and set(order.essential_skill_uris) <= own
         assert order.isco_code == Occupation.objects.get(uri=uri).isco_code
+
+
+def test_worker_page_names_the_country_of_residence(db: None) -> None:
+    """The French checklist read "Pays de résidence: SEN": the country goes by its name."""
+    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
+    _tiny_esco()
+    demo_users_create()
+    seed_labour_demo()
+    client = Client()
+    client.force_login(User.objects.get(username=demo_username(Role.WORKER)))
+    page = client.get("/fr/labour/me/").content.decode()
+    assert "Pays de résidence: Sénégal" in page and "Pays de résidence: SEN" not in page
