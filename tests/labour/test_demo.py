@@ -153,3 +153,15 @@ def test_worker_page_names_the_country_of_residence(db: None) -> None:
     client.force_login(User.objects.get(username=demo_username(Role.WORKER)))
     page = client.get("/fr/labour/me/").content.decode()
     assert "Pays de résidence: Sénégal" in page and "Pays de résidence: SEN" not in page
+
+
+def test_scheme_list_names_the_destination_in_the_pages_language(db: None) -> None:
+    """The French scheme list read "Spain (ESP)": the destination goes by its name in French."""
+    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
+    _tiny_esco()
+    demo_users_create()
+    seed_labour_demo()
+    client = Client()
+    login_verified(client, User.objects.get(username=demo_username(Role.SCHEME_OFFICER)))
+    page = client.get("/fr/labour/").content.decode()
+    assert "Espagne" in page and "Spain (ESP)" not in page
