@@ -115,20 +115,19 @@ def _breakdown(key: str, title: str, counts: Counter[str], *, by_sex: bool = Fal
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     total: int | None = sum(counts.values())
     hidden = 0
+    rows: list[tuple[str, int | None]]
     if by_sex:
         # Hidden cells are folded into one row that names none of their values (a row "Male *" would
         # tell that some placement is a man), and the table's total goes when it is itself small.
         table = suppress_one_way(dict(ordered), dimension=key, threshold=SMALL_CELL)
         published = {str(cell.value): cell.count for cell in table.cells if not cell.suppressed}
         hidden = sum(1 for cell in table.cells if cell.suppressed)
-        rows: list[tuple[str, int | None]] = [
-            (label, published[label]) for label, _count in ordered if label in published
-        ]
+        rows = [(label, published[label]) for label, _count in ordered if label in published]
         if hidden:
             rows.append((str(SUPPRESSED_ROW), SUPPRESSED))
         total = table.total
     else:
-        rows = list(ordered)
+        rows = [(label, count) for label, count in ordered]
     unit = _("placements")
     bars = [(label, float(count)) for label, count in rows if count is not None]
     chart = (
