@@ -103,9 +103,10 @@ def test_dashboard_figures_from_the_records(world: World, placed: list[Applicati
     assert by["scheme"] == {"Care partnership": 9}
     assert by["corridor"] == {"SEN → BEL": 9}
     assert by["isco"] == {"22": 9}
-    # 6 women and 3 men: 3 is under 5, and alone it would be the total minus 6, so both are hidden
-    assert by["sex"] == {"Female": None, "Male": None}
-    assert board.days_to_arrival == {"n": 7, "q1": 45.0, "median": 60, "q3": 75.0}
+    # 6 women and 3 men: 3 is under 5, and alone it would be the total minus 6, so both are hidden, in one
+    # row that names neither
+    assert by["sex"] == {"Other values (suppressed)": None}
+    assert board.days_to_arrival == {"n": 7, "q1": 45.0, "median": 60, "q3": 75.0, "inconsistent": 0}
     assert (board.substitution.numerator, board.substitution.denominator) == (1, 2)
     assert (board.complaints.numerator, board.complaints.denominator, board.complaints_logged) == (1, 9, 2)
     assert (board.orientation.numerator, board.orientation.denominator) == (0, 9)
@@ -121,7 +122,8 @@ def test_dashboard_page_shows_no_small_count_by_sex(
     page = client.get("/en/labour/dashboard/").content.decode()
     sex_table = page[page.index('id="table-sex"') :]
     sex_table = sex_table[: sex_table.index("</table>")]
-    assert re.search(r"Male</th><td><abbr", sex_table) and re.search(r"Female</th><td><abbr", sex_table)
+    assert re.search(r"Other values \(suppressed\)</th><td><abbr", sex_table)
+    assert "Male" not in sex_table and "Female" not in sex_table
     assert ">3<" not in sex_table and ">9<" not in sex_table
     assert "<svg" in page and "Computed by migdev" in page
     specs = client.get("/en/labour/dashboard/?format=vega-lite").json()
@@ -177,3 +179,79 @@ def test_brain_drain_does_not_flag_other_countries_or_occupations(world: World) 
     _deploy(world, make_worker(world, "Cook"))
     [row] = dashboards.brain_drain(world.officer)
     assert row.isco == "51" and not row.health_ssl
+
+
+def _sex_table(page: str) -> str:
+    table = page[page.index('id="table-sex"') :]
+    return table[: table.index("</table>")]
+
+
+def test_a_lone_small_cell_by_sex_cannot_be_recovered_from_the_total(client: Client, world: World) -> None:
+    """One placement: the browser tour saw "Male *" above "Total 1". Neither the total, nor a row naming
+    the hidden value, nor the chart or its Vega-Lite data may give the one worker's sex away."""
+    _deploy(world, make_worker(world, "Lone", sex="male"))
+    login_verified(client, world.officer)
+    page = client.get("/en/labour/dashboard/").content.decode()
+    sex_table = _sex_table(page)
+    assert "Male" not in sex_table and ">1<" not in sex_table
+    assert re.search(r"Total</th><td><abbr", sex_table)
+    section = page[page.index('id="breakdown-sex"') : page.index('id="table-sex"')]
+    assert (
+        "Male" not in section
+        and "<svg" not in section
+        and "every count in this table is suppressed" in section
+    )
+    specs = client.get("/en/labour/dashboard/?format=vega-lite").json()
+    assert specs["sex"]["data"]["values"] == []
+
+
+@pytest.mark.parametrize(
+    "sexes",
+    [
+        ["male"],
+        ["male"] * 4,
+        ["female"] * 9 + ["male"],
+        ["female"] * 5 + ["male"] * 2 + ["other"] * 2,
+        ["female"] * 7 + ["male"] * 6 + ["other"],
+    ],
+)
+def test_no_hidden_count_by_sex_is_a_total_minus_the_shown_counts(world: World, sexes: list[str]) -> None:
+    for number, sex in enumerate(sexes):
+        _deploy(world, make_worker(world, f"S{number}", sex=sex))
+    board = dashboards.scheme_dashboard(world.officer)
+    [table] = [item for item in board.breakdowns if item.key == "sex"]
+    shown = [count for _label, count in table.rows if count is not None]
+    assert all(count >= dashboards.SMALL_CELL for count in shown)
+    if any(count is None for _label, count in table.rows):
+        # the total anyone knows (the page's count of placements) minus the shown cells: never small
+        rest = board.placements - sum(shown)
+        assert rest >= dashboards.SMALL_CELL or table.total is None and not shown
+        labels = {label for label, _count in table.rows}
+        assert labels <= {"Female", "Male", "Other", "Other values (suppressed)"}
+        hidden_values = {str(s).capitalize() for s in sexes} - {lbl for lbl, c in table.rows if c is not None}
+        assert not hidden_values & labels
+
+
+def test_long_labels_are_cut_to_fit_the_chart() -> None:
+    from migdev.indicators import charts
+
+    label = "Sample: Atlantic care and harvest partnership (fictional)"
+    svg = charts.bar_chart(
+        [(label, 1.0)], title="t", description="d", format_value=str, width=760, label_space=400
+    )
+    shown = re.search(r'class="tick">([^<]*)</text><rect', svg)
+    assert shown is not None and shown.group(1).startswith("Sample: Atlantic")
+    assert charts.label_width(shown.group(1)) <= 400 - 8
+
+
+def test_an_arrival_before_the_job_order_is_never_a_negative_time(
+    client: Client, world: World, placed: list[Application]
+) -> None:
+    """The demo showed a median of -49 days: an arrival dated before the job order's approval is left out
+    and counted as inconsistent, never averaged in."""
+    _deploy(world, make_worker(world, "Early", sex="female"), arrived_after_days=-49)
+    board = dashboards.scheme_dashboard(world.officer)
+    assert board.days_to_arrival == {"n": 7, "q1": 45.0, "median": 60, "q3": 75.0, "inconsistent": 1}
+    login_verified(client, world.officer)
+    page = client.get("/en/labour/dashboard/").content.decode()
+    assert "-49" not in page and "1 worker left out: the arrival is dated before the job order" in page

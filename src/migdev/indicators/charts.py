@@ -215,13 +215,18 @@ def bar_chart(
     key: str = "bar",
     width: int = 560,
     label_languages: Sequence[str] | None = None,
+    label_space: int | None = None,
 ) -> SafeString:
     """Horizontal bars in the order given, labelled with their values. ``label_languages`` gives, bar by
-    bar, the language of a label that is not in the page's language ("" for one that is), for its `lang`."""
+    bar, the language of a label that is not in the page's language ("" for one that is), for its `lang`.
+    ``label_space``: chart units left of the bars for the labels; when given, a label is cut (with "…",
+    the whole of it in the bar's tooltip) to what fits there at the phone font size, so that no label
+    runs off the chart's left edge."""
     row_height = 26
     height = max(row_height * len(bars) + 16, 40)
     parts = _svg_open(width, height, title, description, "bar-chart", key)
-    label_width, value_width = 190, 90
+    label_width, value_width = label_space or 190, 90
+    fits = int((label_width - 8) / (PHONE_TICK_FONT * GLYPH_WIDTH_EM)) if label_space else 28
     plot_width = width - label_width - value_width
     largest = max((abs(value) for _, value in bars), default=0) or 1
     for index, (label, value) in enumerate(bars):
@@ -229,7 +234,7 @@ def bar_chart(
         lang = f' lang="{escape(language)}"' if language else ""
         y = 8 + index * row_height
         length = abs(value) / largest * plot_width
-        shown = label if len(label) <= 28 else label[:27] + "…"
+        shown = label if len(label) <= fits else label[: fits - 1] + "…"
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" class="tick"{lang}>{escape(shown)}</text>'
         )

@@ -1,8 +1,11 @@
 """The scheme dashboard and the brain-drain view: figures computed by migdev from the scheme's records.
 
 Every figure carries its method and inputs; figures that count sample records say so. Counts by sex under
-``SMALL_CELL`` workers are suppressed, and one more cell is hidden when a hidden count could otherwise be
-worked out from the total (secondary suppression). Charts are Vega-Lite specifications; the page draws the
+``SMALL_CELL`` workers are suppressed with the platform's one-way table suppression
+(``migdev.trafficking.aggregates.suppress_one_way``): more cells are hidden until the hidden ones add up to
+``SMALL_CELL`` or more (secondary suppression), the table's total goes when it is itself small, and the
+hidden cells are shown as one row naming none of them, so no hidden count can be worked out from the total
+or from the placements counted elsewhere on the page. Charts are Vega-Lite specifications; the page draws the
 same data as server-side SVG (``migdev.indicators.charts``, no script) with a table beside each chart.
 """
 
@@ -24,8 +27,10 @@ from migdev.labour.models import Application, Complaint, Contract, Scheme, Sex
 from migdev.labour.sdg1071 import SMALL_CELL
 from migdev.labour.stock import StockFigure, stock_figures
 from migdev.labour.who_ssl import is_health_occupation, is_listed
+from migdev.trafficking.aggregates import suppress_one_way
 
 SUPPRESSED = None
+SUPPRESSED_ROW = gettext_lazy("Other values (suppressed)")
 METHOD_PLACEMENTS = gettext_lazy(
     "Computed by migdev from this platform's applications: a placement is an application deployed (the "
     "safeguards gate passed). Corridor: the worker's country of residence to the job order's country. ISCO-08 "
@@ -35,7 +40,8 @@ METHOD_PLACEMENTS = gettext_lazy(
 METHOD_TIME = gettext_lazy(
     "Computed by migdev: days from the job order's approval (its creation when it was never approved) to the "
     "arrival confirmed in the passage record, over deployed workers whose arrival is confirmed; quartiles by "
-    "the inclusive method."
+    "the inclusive method. An arrival dated before the job order is left out as inconsistent records, and "
+    "counted."
 )
 METHOD_RATES = gettext_lazy(
     "Computed by migdev. Orientation coverage: deployed workers with an orientation certificate, over deployed "
@@ -50,7 +56,7 @@ class Breakdown:
     key: str
     title: str
     rows: list[tuple[str, int | None]]
-    total: int
+    total: int | None  # None: withheld (a small table's total would give its hidden cells away)
     chart: SafeString
     spec: dict[str, Any]
     suppressed: int = 0
@@ -83,22 +89,12 @@ class Dashboard:
 
 
 def suppress_small(counts: dict[str, int], threshold: int = SMALL_CELL) -> dict[str, int | None]:
-    """Counts from 1 to ``threshold - 1`` hidden; while the hidden counts could be worked out from the total
-    (one hidden cell, or hidden cells adding up to less than the threshold), the smallest shown count is
-    hidden too."""
-    shown: dict[str, int | None] = dict(counts)
-    hidden = {key for key, count in counts.items() if 0 < count < threshold}
-    while hidden:
-        hidden_sum = sum(counts[key] for key in hidden)
-        if len(hidden) > 1 and hidden_sum >= threshold:
-            break
-        visible = sorted((count, key) for key, count in counts.items() if key not in hidden and count > 0)
-        if not visible:
-            break
-        hidden.add(visible[0][1])
-    for key in hidden:
-        shown[key] = SUPPRESSED
-    return shown
+    """Which counts are published: the platform's one-way table suppression
+    (:func:`migdev.trafficking.aggregates.suppress_one_way`): counts from 1 to ``threshold - 1`` hidden,
+    then the smallest other counts until the hidden ones add up to ``threshold`` or more, and every cell
+    when the table's own total is under ``threshold`` (None: hidden)."""
+    table = suppress_one_way(counts, dimension="sex", threshold=threshold)
+    return {str(cell.value): cell.count for cell in table.cells}
 
 
 def vega_lite_bars(title: str, rows: list[tuple[str, int | None]], unit: str) -> dict[str, Any]:
@@ -117,26 +113,37 @@ def vega_lite_bars(title: str, rows: list[tuple[str, int | None]], unit: str) ->
 
 def _breakdown(key: str, title: str, counts: Counter[str], *, by_sex: bool = False) -> Breakdown:
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    shown = suppress_small(dict(ordered)) if by_sex else dict(ordered)
-    rows = [(label, shown[label]) for label, _count in ordered]
+    total: int | None = sum(counts.values())
+    hidden = 0
+    rows: list[tuple[str, int | None]]
+    if by_sex:
+        # Hidden cells are folded into one row that names none of their values (a row "Male *" would
+        # tell that some placement is a man), and the table's total goes when it is itself small.
+        table = suppress_one_way(dict(ordered), dimension=key, threshold=SMALL_CELL)
+        published = {str(cell.value): cell.count for cell in table.cells if not cell.suppressed}
+        hidden = sum(1 for cell in table.cells if cell.suppressed)
+        rows = [(label, published[label]) for label, _count in ordered if label in published]
+        if hidden:
+            rows.append((str(SUPPRESSED_ROW), SUPPRESSED))
+        total = table.total
+    else:
+        rows = [(label, count) for label, count in ordered]
     unit = _("placements")
     bars = [(label, float(count)) for label, count in rows if count is not None]
-    chart = charts.bar_chart(
-        bars,
-        title=title,
-        description=_("Bar chart of the table that follows it."),
-        format_value=lambda value: f"{value:.0f}",
-        key=f"labour-{key}",
+    chart = (
+        charts.bar_chart(
+            bars,
+            title=title,
+            description=_("Bar chart of the table that follows it."),
+            format_value=lambda value: f"{value:.0f}",
+            key=f"labour-{key}",
+            width=760,
+            label_space=400,
+        )
+        if bars
+        else SafeString("")
     )
-    return Breakdown(
-        key,
-        title,
-        rows,
-        sum(counts.values()),
-        chart,
-        vega_lite_bars(title, rows, unit),
-        sum(1 for _label, count in rows if count is None),
-    )
+    return Breakdown(key, title, rows, total, chart, vega_lite_bars(title, rows, unit), hidden)
 
 
 def _isco_labels(codes: set[str], lang: str) -> dict[str, str]:
@@ -197,12 +204,17 @@ def scheme_dashboard(user: Any, *, scheme: Scheme | None = None, lang: str = "en
         ),
     ]
     days = []
+    inconsistent = 0
     for application in placed:
         passage = getattr(application, "passage", None)
         if passage is None or passage.arrived_on is None:
             continue
         ordered = application.job_order.approved_at or application.job_order.created_at
-        days.append((passage.arrived_on - ordered.date()).days)
+        interval = (passage.arrived_on - ordered.date()).days
+        if interval < 0:  # arrived before the job order existed: the records disagree, not a duration
+            inconsistent += 1
+            continue
+        days.append(interval)
     if days:
         quartiles = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else [days[0]] * 3
         days_to_arrival: dict[str, float | int | None] = {
@@ -213,6 +225,7 @@ def scheme_dashboard(user: Any, *, scheme: Scheme | None = None, lang: str = "en
         }
     else:
         days_to_arrival = {"n": 0, "q1": None, "median": None, "q3": None}
+    days_to_arrival["inconsistent"] = inconsistent
     oriented = sum(1 for a in placed if hasattr(a, "orientation_certificate"))
     in_scope = selectors.applications_officer_reaches(user)
     if scheme is not None:

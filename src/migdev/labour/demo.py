@@ -36,10 +36,15 @@ from migdev.labour.models import (
     Worker,
 )
 from migdev.labour.services import eligibility_refresh, new_pseudonym
-from migdev.skills.models import Occupation, OccupationSkill
+from migdev.skills.models import Occupation, OccupationSkill, TaxonomyEdition
 from migdev.skills.selectors import current_edition
 
 SCHEME_TITLE = "Sample: Atlantic care and harvest partnership (fictional)"
+# The job orders' occupations, by ESCO preferred label, else by ISCO-08 unit group (in this order). Their
+# skills are the occupation's own ESCO essential and optional skills: never those of a neighbouring
+# occupation picked by a loose ISCO prefix (the care job order once carried a laboratory assistant's).
+CARE_OCCUPATION = ("nurse responsible for general care", ("2221", "3221"))
+FARM_OCCUPATION = ("fruit and vegetable picker", ("9211",))
 
 WORKERS = [
     # given, family, sex, born, residence, languages, occupation key, skills taken, years
@@ -74,6 +79,13 @@ WORKERS = [
 ]
 
 
+def _occupation(edition: TaxonomyEdition, label: str, isco_codes: tuple[str, ...]) -> Occupation | None:
+    found = Occupation.objects.filter(edition=edition, label_en=label).order_by("pk").first()
+    for code in isco_codes:
+        found = found or Occupation.objects.filter(edition=edition, isco_code=code).order_by("pk").first()
+    return found
+
+
 def _organisation(name: str, kind: str) -> Organisation:
     organisation, _created = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
     return organisation
@@ -93,11 +105,8 @@ def seed_labour_demo() -> str:
         return "skipped: no ESCO edition is loaded (run 'migdev skills_reference' first)"
     if Scheme.objects.filter(title=SCHEME_TITLE, is_sample=True).exists():
         return "sample scheme already present"
-    nurse = (
-        Occupation.objects.filter(edition=edition, isco_code="3221").order_by("pk").first()
-        or Occupation.objects.filter(edition=edition, isco_code__startswith="32").order_by("pk").first()
-    )
-    farm = Occupation.objects.filter(edition=edition, isco_code__startswith="921").order_by("pk").first()
+    nurse = _occupation(edition, *CARE_OCCUPATION)
+    farm = _occupation(edition, *FARM_OCCUPATION)
     if nurse is None or farm is None:
         return "skipped: the ESCO edition has no care or farm occupation"
 
@@ -143,6 +152,12 @@ def seed_labour_demo() -> str:
     scheme.origin_countries.set(_countries("SEN", "MAR"))
     scheme.quotas.create(year=2027, positions=40)
     now = timezone.now()
+
+    def ago(days: int) -> datetime.datetime:
+        return now - datetime.timedelta(days=days)
+
+    # Dates keep their order: job order created, approved, worker interviewed, selected, contract given
+    # and signed, orientation, departure (50 days ago, see _seed_orientation_and_passage), arrival.
     clinic = Employer.objects.get_or_create(
         organisation=clinic_org,
         defaults={
@@ -179,11 +194,10 @@ def seed_labour_demo() -> str:
         "is_sample": True,
         "approval_status": JobOrder.Approval.APPROVED,
         "approved_by": officer,
-        "approved_at": now,
     }
     care_order = JobOrder.objects.create(
         employer=clinic,
-        title="Care assistant, residential home (sample)",
+        title="Nurse, residential home (sample)",
         occupation_uri=nurse.uri,
         isco_code=nurse.isco_code,
         essential_skill_uris=essential["care"],
@@ -198,6 +212,8 @@ def seed_labour_demo() -> str:
         housing_terms="Shared flat found by the employer, rent 250 EUR a month.",
         travel_terms="Return flight paid by the employer.",
         recruiter=recruiter,
+        created_at=ago(100),
+        approved_at=ago(95),
         **common,
     )
     farm_order = JobOrder.objects.create(
@@ -217,6 +233,8 @@ def seed_labour_demo() -> str:
         hours_per_week=Decimal("39"),
         housing_terms="Housing on the farm, free of charge.",
         travel_terms="Travel paid by the employer.",
+        created_at=ago(150),
+        approved_at=ago(140),
         **{k: v for k, v in common.items() if k != "wage_period"},
     )
     workers = []
@@ -248,7 +266,7 @@ def seed_labour_demo() -> str:
         SchemeConsent.objects.create(worker=worker, scheme=scheme, given_at=now, method="signed_form")
         workers.append(worker)
     eligibility_refresh([worker.pk for worker in workers])  # what the services keep for the shortlist
-    # Awa (the demo worker): an offer accepted, contract given and signed, everything in order except that
+    # Awa (the demo worker, a nurse): an offer accepted, contract given and signed, everything in order except that
     # she is a health worker from a WHO safeguards-list country and the scheme has no G2G agreement.
     awa = Application.objects.create(
         job_order=care_order,
@@ -287,14 +305,14 @@ def seed_labour_demo() -> str:
         worker=workers[3],
         stage=Application.Stage.DEPLOYED,
         score=0.77,
-        interview_proposed_at=now,
-        interview_accepted_at=now,
-        selected_at=now,
-        offer_at=now,
-        accepted_at=now,
-        deployed_at=now,
+        interview_proposed_at=ago(130),
+        interview_accepted_at=ago(128),
+        selected_at=ago(120),
+        offer_at=ago(115),
+        accepted_at=ago(110),
+        deployed_at=ago(50),
         grievance_channel="Sample labour attaché hotline, +000 555 0000",
-        grievance_channel_given_on=datetime.date(2026, 11, 1),
+        grievance_channel_given_on=ago(80).date(),
     )
     Contract.objects.create(
         application=youssef,
@@ -304,8 +322,8 @@ def seed_labour_demo() -> str:
         wage_currency="EUR",
         wage_period="hour",
         hours_per_week=Decimal("39"),
-        given_to_worker_on=datetime.date(2026, 11, 1),
-        signed_on=datetime.date(2026, 11, 5),
+        given_to_worker_on=ago(80).date(),
+        signed_on=ago(76).date(),
     )
     IdentityDocumentCustody.objects.create(
         worker=workers[3], document="passport", held_by="worker", since=datetime.date(2026, 1, 1)
@@ -317,7 +335,7 @@ def seed_labour_demo() -> str:
         currency="EUR",
         paid_by="worker",
         refunded_amount=Decimal("80"),
-        refunded_on=datetime.date(2026, 11, 10),
+        refunded_on=ago(70).date(),
     )
     # Khadija: offer accepted, but she paid a visa fee that is not refunded: the gate blocks.
     khadija = Application.objects.create(

@@ -90,14 +90,26 @@ class Check:
 
     @property
     def labelled_facts(self) -> list[tuple[str, str]]:
-        """The facts as a page shows them: names in the page's language, languages by name."""
+        """The facts as a page shows them: names in the page's language, languages and countries by name."""
         return [
             (
                 str(FACT_LABELS.get(name, name)),
-                language_label(value) if name == "language" else value,
+                language_label(value)
+                if name == "language"
+                else _country_name(value)
+                if name == "country"
+                else value,
             )
             for name, value in self.facts.items()
         ]
+
+
+def _country_name(iso3: str) -> str:
+    """The country's name in the page's language (the reference table's), or the code when unknown."""
+    from migdev.reference.models import Country
+
+    country = Country.objects.filter(iso3=iso3).first()
+    return country.name if country is not None else iso3
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,10 @@ def _skill_labels(uris: list[str], lang: str) -> dict[str, str]:
     }
 
 
+# The job order page explains this many candidates, best first.
+SHORTLIST_LIMIT = 20
+
+
 def _lang(request: HttpRequest) -> str:
     return (getattr(request, "LANGUAGE_CODE", "en") or "en")[:2]
 
@@ -80,7 +84,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 def job_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job_order = selectors.job_order_get_for_user(request.user, pk, request=request)
     held = selectors.job_order_capacities(request.user, job_order)
-    result = shortlist(job_order, limit=20)
+    result = shortlist(job_order, limit=SHORTLIST_LIMIT)
     uris = list(job_order.essential_skill_uris) + list(job_order.optional_skill_uris)
     labels = _skill_labels(uris, _lang(request))
     candidates = [
@@ -108,6 +112,9 @@ def job_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "shortlist": result,
             "candidates": candidates,
+            # Fewer than the limit: every worker the engine keeps is shown; else only the best.
+            "all_ranked_shown": len(candidates) < SHORTLIST_LIMIT,
+            "shortlist_limit": SHORTLIST_LIMIT,
             "may_keep": "officer" in held,
             "applications": applications,
             "method": SHORTLIST_METHOD,
