@@ -533,9 +533,7 @@ def request_update(
 ) -> Request:
     if row.status not in (Request.Status.DRAFT, Request.Status.SUBMITTED):
         raise ValidationError({"status": [_("An approved request can no longer be edited.")]})
-    if not reaches(
-        actor, access.CHANGE_REQUEST, owner_id=row.created_by_id, organisation_id=row.host.organisation_id
-    ):
+    if not reaches(actor, access.CHANGE_REQUEST, organisation_id=row.host.organisation_id):
         raise PermissionDenied
     merged = {name: getattr(row, name) for name in REQUEST_FIELDS}
     merged.update(values)
@@ -551,9 +549,7 @@ def request_update(
 
 
 def request_submit(*, actor: User, row: Request, request: HttpRequest | None = None) -> Request:
-    if not reaches(
-        actor, access.CHANGE_REQUEST, owner_id=row.created_by_id, organisation_id=row.host.organisation_id
-    ):
+    if not reaches(actor, access.CHANGE_REQUEST, organisation_id=row.host.organisation_id):
         raise PermissionDenied
     if row.status != Request.Status.DRAFT:
         raise ValidationError({"status": [_("Only a draft can be submitted.")]})
