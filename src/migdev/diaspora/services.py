@@ -140,6 +140,13 @@ def _checked_expert_values(values: dict[str, Any]) -> dict[str, Any]:
                 errors.setdefault(name, []).append(
                     _("Each language needs a language code and a level A1 to C2.")
                 )
+            codes = [item["code"] for item in value]
+            repeated = sorted({code for code in codes if codes.count(code) > 1})
+            if repeated:
+                errors.setdefault(name, []).append(
+                    _("List each language once, with one level: %(codes)s is listed more than once.")
+                    % {"codes": ", ".join(repeated)}
+                )
         elif name == "education":
             value = [
                 {"level": str(item.get("level", "")), "field": str(item.get("field", "")).strip()[:120]}
