@@ -113,3 +113,44 @@ def test_demo_permanent_return_and_repeat_pages(lang: str, heading: str) -> None
     page = officer.get(f"/{lang}/diaspora/assignments/{repeat.pk}/")
     assert page.status_code == 200 and f'lang="{lang}"' in page.content.decode()
     assert selectors.report().repeat_assignments == 1
+
+
+def test_demo_requests_belong_to_their_institution_and_one_awaits_approval() -> None:
+    """Each SAMPLE request is written by a user of its own institution or by the programme officer, the
+    demo host sees only its hospital's requests, and a submitted request waits for the officer."""
+    from migdev.accounts.models import User
+    from migdev.diaspora import services
+
+    demo_users_create()
+    demo.seed()
+    officer = User.objects.get(username="demo_programme_officer")
+    host_user = User.objects.get(username="demo_host_institution")
+    for row in Request.objects.select_related("host", "created_by"):
+        assert (
+            row.created_by is None
+            or row.created_by == officer
+            or (row.created_by.organisation_id == row.host.organisation_id)
+        ), row.title
+    listing = signed_in(host_user).get("/en/diaspora/requests/").content.decode()
+    thies = Request.objects.filter(host__organisation=host_user.organisation)
+    others = Request.objects.exclude(host__organisation=host_user.organisation)
+    assert thies.exists() and others.exists()
+    for row in others:
+        assert f'/requests/{row.pk}/"' not in listing, row.title
+    for row in thies.exclude(status=Request.Status.FILLED):
+        assert f'/requests/{row.pk}/"' in listing, row.title
+    submitted = Request.objects.get(status=Request.Status.SUBMITTED)
+    assert signed_in(officer).get(f"/en/diaspora/requests/{submitted.pk}/").status_code == 200
+    services.request_approve(actor=officer, row=submitted)
+    assert Request.objects.get(pk=submitted.pk).status == Request.Status.APPROVED
+
+
+def test_demo_experts_list_each_language_once(client) -> None:
+    demo_users_create()
+    demo.seed()
+    somali = 0
+    for expert in Expert.objects.all():
+        codes = [item["code"] for item in expert.languages]
+        assert len(codes) == len(set(codes)), (expert.pk, codes)
+        somali += expert.country_of_origin == "SOM"
+    assert somali > 0

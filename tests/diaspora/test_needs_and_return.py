@@ -241,6 +241,9 @@ def test_the_same_expert_is_invited_again_by_another_institution(world: World, e
     assert figures.repeat_assignments == 1
     assert figures.experts_with_repeats == 1
     assert figures.assignments_total == 2
+    # The page says it in the singular (ngettext), not "1 experts".
+    page = officer.get("/en/diaspora/reports/").content.decode()
+    assert "(1 expert served more than once)" in page
 
 
 # --- permanent return: the reintegration plan ---------------------------------------------------------------

@@ -74,16 +74,20 @@ def own_expert(user: UserLike | None) -> Expert | None:
 
 
 def requests_visible_to(user: UserLike | None) -> QuerySet[Request]:
-    """Requests of the officer's programme, the host's institution, the office's country, or the user's own."""
+    """Requests of the officer's programme, the host's institution (the request's host, whoever created the
+    row), or the office's country."""
     rows = Request.objects.all()
     by_programme = scoped_queryset(
         user, VIEW_REQUEST, rows, owner_field="created_by", group_field="group", organisation_field=None
     )
+    # A host institution reaches its institution's requests (the request's host), never a row only because
+    # the user created it: whoever wrote a row is no scope of its own (issue 12: "own requests" = the
+    # institution's).
     by_host = scoped_queryset(
         user,
         VIEW_HOST_REQUEST,
         rows,
-        owner_field="created_by",
+        owner_field=None,
         group_field=None,
         organisation_field="host__organisation",
     )
@@ -106,9 +110,7 @@ def request_reached_by(user: UserLike | None, row: Request) -> bool:
     office = row.country_office
     return (
         reaches(user, VIEW_REQUEST, owner_id=row.created_by_id, group_ids=group_ids)
-        or reaches(
-            user, VIEW_HOST_REQUEST, owner_id=row.created_by_id, organisation_id=row.host.organisation_id
-        )
+        or reaches(user, VIEW_HOST_REQUEST, organisation_id=row.host.organisation_id)
         or reaches(
             user, VIEW_COUNTRY_REQUEST, organisation_id=office.organisation_id if office is not None else None
         )

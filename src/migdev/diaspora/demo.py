@@ -63,6 +63,14 @@ ORIGINS = [
     ("SOM", ["GBR", "SWE", "USA"]),
     ("NGA", ["GBR", "USA"]),
 ]
+# Each origin's SAMPLE languages: a first language at C2, then another at B2 (never the same code twice:
+# Somali and Nigerian experts once listed "en (C2), en (B2)").
+LANGUAGES = {
+    "SEN": [("fr", "C2"), ("en", "B2")],
+    "MLI": [("fr", "C2"), ("en", "B2")],
+    "SOM": [("so", "C2"), ("en", "B2")],
+    "NGA": [("en", "C2"), ("fr", "B2")],
+}
 FIRST_NAMES = ["Awa", "Ousmane", "Fatou", "Amadou", "Hodan", "Abdi", "Ngozi", "Chidi", "Mariam", "Ibrahima"]
 
 
@@ -140,10 +148,7 @@ def _seed() -> str:
             "sex": "F" if i % 2 == 0 else "M",
             "country_of_origin": origin,
             "country_of_residence": residences[i % len(residences)],
-            "languages": [
-                {"code": "fr" if origin in ("SEN", "MLI") else "en", "level": "C2"},
-                {"code": "en", "level": "B2"},
-            ],
+            "languages": [{"code": code, "level": level} for code, level in LANGUAGES[origin]],
             "education": [{"level": "master", "field": sector}],
             "occupation_uris": [OCCUPATIONS[occupation]],
             "skill_uris": [SKILLS[name] for name in skills],
@@ -172,7 +177,6 @@ def _seed() -> str:
             ]
             expert.save(update_fields=["public_consent_at", "public_fields"])
         experts.append(expert)
-    host_user = _host_user(hosts[0])
     requests = []
     for host, title, sector, modality, skills, language, occupation in (
         (
@@ -217,7 +221,7 @@ def _seed() -> str:
             host=host,
             group=programme,
             country_office=office if host.country == "SEN" else None,
-            created_by=host_user,
+            created_by=_creator(host, officer),
             title=title,
             objectives="SAMPLE objectives made up for the demonstration.",
             tasks="SAMPLE tasks.",
@@ -239,10 +243,35 @@ def _seed() -> str:
             is_sample=True,
         )
         requests.append(row)
+    # Submitted by the Thiès hospital and waiting for a programme officer's approval.
+    start = today + timedelta(days=45)
+    Request.objects.create(
+        host=hosts[0],
+        group=programme,
+        country_office=office,
+        created_by=_creator(hosts[0], officer),
+        title="SAMPLE: train nurses in infection prevention",
+        objectives="SAMPLE objectives made up for the demonstration.",
+        tasks="SAMPLE tasks.",
+        skill_uris=[SKILLS["public_health"], SKILLS["train_employees"]],
+        occupation_uri=OCCUPATIONS["epidemiologist"],
+        sector="health",
+        modality="on_site",
+        duration_days=10,
+        place=hosts[0].city,
+        starts_on=start,
+        ends_on=start + timedelta(days=30),
+        language="fr",
+        language_level="B2",
+        host_provides="SAMPLE: training room and accommodation.",
+        status=Request.Status.SUBMITTED,
+        submitted_at=timezone.now() - timedelta(days=2),
+        is_sample=True,
+    )
     Request.objects.create(
         host=hosts[1],
         group=programme,
-        created_by=host_user,
+        created_by=_creator(hosts[1], officer),
         title="SAMPLE: draft request on irrigation",
         objectives="SAMPLE draft.",
         sector="agriculture",
@@ -255,7 +284,7 @@ def _seed() -> str:
     )
     assignments = _past_assignments(experts, hosts, programme, officer, rng)
     return (
-        f"{len(experts)} SAMPLE experts, {len(hosts)} SAMPLE host institutions, {len(requests) + 1} SAMPLE requests, "
+        f"{len(experts)} SAMPLE experts, {len(hosts)} SAMPLE host institutions, {len(requests) + 2} SAMPLE requests, "
         f"{assignments} SAMPLE assignments"
     )
 
@@ -402,8 +431,12 @@ def _officer(programme: UserGroup) -> User | None:
     return user
 
 
-def _host_user(host: HostInstitution) -> User | None:
-    return _demo_user("host_institution")
+def _creator(host: HostInstitution, officer: User | None) -> User | None:
+    """Who wrote a SAMPLE request: the demo host user for the institution it belongs to (the first sample
+    host, see ``_attach_demo_users``), the programme officer for the other institutions."""
+    host_user = _demo_user("host_institution")
+    first = HostInstitution.objects.filter(is_sample=True).order_by("pk").first()
+    return host_user if host_user is not None and first is not None and host.pk == first.pk else officer
 
 
 def _attach_demo_users() -> None:
@@ -418,6 +451,11 @@ def _attach_demo_users() -> None:
     if host_user is not None and host is not None:
         host_user.organisation = host.organisation
         host_user.save(update_fields=["organisation"])
+        # Demo databases seeded before the fix: the host user was written as the creator of every open
+        # SAMPLE request; those of other institutions were the programme's work.
+        Request.objects.filter(is_sample=True, created_by=host_user).exclude(
+            host__organisation=host.organisation
+        ).update(created_by=officer)
     office = DiasporaOffice.objects.filter(country="SEN").first()
     office_user = _demo_user("diaspora_office")
     if office_user is not None and office is not None:

@@ -166,6 +166,20 @@ class ExpertProfileForm(VersionedForm):
             initial[f"window_{i}_from"], initial[f"window_{i}_to"] = window.starts_on, window.ends_on
         return initial
 
+    def clean(self) -> dict[str, Any]:
+        """A language chosen in two slots is refused on the second slot (one level per language)."""
+        data = super().clean()
+        seen: set[str] = set()
+        for i in range(1, LANGUAGE_SLOTS + 1):
+            code = data.get(f"language_{i}")
+            if code and code in seen:
+                self.add_error(
+                    f"language_{i}", _("This language is already listed above; give each language once.")
+                )
+            elif code:
+                seen.add(code)
+        return data
+
     def service_values(self) -> tuple[dict[str, Any], list[tuple[Any, Any]]]:
         data = self.cleaned_data
         values: dict[str, Any] = {

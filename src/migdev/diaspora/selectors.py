@@ -174,6 +174,14 @@ class Report:
     def share_filled(self) -> float | None:
         return self.requests_filled / self.requests_approved if self.requests_approved else None
 
+    @property
+    def share_filled_percent(self) -> int | None:
+        """The share filled in whole percent, rounded half up from the exact ratio (8/12 = 66.67 -> 67), as
+        ``floatformat`` rounds on the platform's pages; integer arithmetic, so no float error moves a half."""
+        if not self.requests_approved:
+            return None
+        return (200 * self.requests_filled + self.requests_approved) // (2 * self.requests_approved)
+
 
 def report(*, country_of_origin: str = "") -> Report:
     """The programme's figures. Deleted accounts still count (anonymous statistics are kept)."""

@@ -140,6 +140,13 @@ def _checked_expert_values(values: dict[str, Any]) -> dict[str, Any]:
                 errors.setdefault(name, []).append(
                     _("Each language needs a language code and a level A1 to C2.")
                 )
+            codes = [item["code"] for item in value]
+            repeated = sorted({code for code in codes if codes.count(code) > 1})
+            if repeated:
+                errors.setdefault(name, []).append(
+                    _("List each language once, with one level: %(codes)s is listed more than once.")
+                    % {"codes": ", ".join(repeated)}
+                )
         elif name == "education":
             value = [
                 {"level": str(item.get("level", "")), "field": str(item.get("field", "")).strip()[:120]}
@@ -533,9 +540,7 @@ def request_update(
 ) -> Request:
     if row.status not in (Request.Status.DRAFT, Request.Status.SUBMITTED):
         raise ValidationError({"status": [_("An approved request can no longer be edited.")]})
-    if not reaches(
-        actor, access.CHANGE_REQUEST, owner_id=row.created_by_id, organisation_id=row.host.organisation_id
-    ):
+    if not reaches(actor, access.CHANGE_REQUEST, organisation_id=row.host.organisation_id):
         raise PermissionDenied
     merged = {name: getattr(row, name) for name in REQUEST_FIELDS}
     merged.update(values)
@@ -551,9 +556,7 @@ def request_update(
 
 
 def request_submit(*, actor: User, row: Request, request: HttpRequest | None = None) -> Request:
-    if not reaches(
-        actor, access.CHANGE_REQUEST, owner_id=row.created_by_id, organisation_id=row.host.organisation_id
-    ):
+    if not reaches(actor, access.CHANGE_REQUEST, organisation_id=row.host.organisation_id):
         raise PermissionDenied
     if row.status != Request.Status.DRAFT:
         raise ValidationError({"status": [_("Only a draft can be submitted.")]})

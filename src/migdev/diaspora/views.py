@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from migdev.accounts.access import has_permission, permission_required_or_404
@@ -169,9 +169,12 @@ def _shown(name: str, value: Any, names: dict[str, str]) -> str:
         return ", ".join(str(labels.get(code, code)) for code in value)
     if name == "availability":
         windows = ", ".join(f"{w['from']} – {w['to']}" for w in value["windows"])
-        return _("%(days)s days a year on site, %(hours)s hours a week online; %(windows)s") % {
-            "days": value["days_on_site_per_year"],
-            "hours": value["hours_online_per_week"],
+        days, hours = value["days_on_site_per_year"], value["hours_online_per_week"]
+        return _("%(days)s, %(hours)s; %(windows)s") % {
+            "days": ngettext("%(n)s day a year on site", "%(n)s days a year on site", days or 0)
+            % {"n": days},
+            "hours": ngettext("%(n)s hour a week online", "%(n)s hours a week online", hours or 0)
+            % {"n": hours},
             "windows": windows or _("no dates given"),
         }
     return str(value)
@@ -1013,8 +1016,8 @@ def reports(request: HttpRequest) -> HttpResponse:
             "origin": origin,
             "origin_name": names.get(origin, ""),
             "countries": sorted(names.items(), key=lambda item: collation_key(item[1])),
-            "share_filled": number_format(figures.share_filled * 100, 0)
-            if figures.share_filled is not None
+            "share_filled": number_format(figures.share_filled_percent, 0)
+            if figures.share_filled_percent is not None
             else None,
         },
     )
