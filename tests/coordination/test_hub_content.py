@@ -490,3 +490,14 @@ def test_summit_dates_in_the_page_language_and_every_place_link_named(loaded: st
     # 2011 (Switzerland) has no confirmed city: its link still says something (axe: link-name).
     assert not re.search(r"<a href=\"[^\"]*/meetings/[^\"]*\">\s*</a>", table)
     assert "Lieu non confirmé" in table
+
+
+def test_the_library_page_and_api_find_un_documents_by_symbol(loaded: str, client: Client) -> None:
+    body = client.get("/api/v1/coordination/publications", {"q": "A/HRC/56/54"}).json()
+    assert body["count"] >= 1 and body["items"][0]["publication"]["slug"] == "un-a-hrc-56-54-en"
+    hrc = client.get("/api/v1/coordination/publications", {"q": "HRC", "page_size": 100}).json()
+    assert "un-a-hrc-56-54-en" in {item["publication"]["slug"] for item in hrc["items"]}
+    page = client.get("/en/coordination/library/", {"q": "A/58/121"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "0 publications found" not in html and "/en/coordination/library/un-a-58-121-es/" in html
