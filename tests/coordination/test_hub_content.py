@@ -501,3 +501,38 @@ def test_the_library_page_and_api_find_un_documents_by_symbol(loaded: str, clien
     assert page.status_code == 200
     html = page.content.decode()
     assert "0 publications found" not in html and "/en/coordination/library/un-a-58-121-es/" in html
+
+
+def _summit_rows(html: str) -> list[list[str]]:
+    table = html[html.index('id="summit-table"') : html.index("</table>", html.index('id="summit-table"'))]
+    body = table[table.index("<tbody>") :]
+    return [
+        [_text(cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_each_gfmd_summit_shows_the_chair_whose_chairmanship_it_concluded(
+    loaded: str, client: Client
+) -> None:
+    rows = _summit_rows(client.get("/en/coordination/processes/gfmd/").content.decode())
+    assert len(rows) >= 15
+    by_place = {row[1]: row for row in rows}
+    quito = next(row for place, row in by_place.items() if "Quito" in place)
+    assert quito[3] == "Ecuador (Chair)", quito  # January 2020 closed Ecuador's 2019, not the UAE's 2020
+    online_2021 = next(row for row in rows if "2021" in row[0])
+    assert online_2021[3] == "United Arab Emirates (Chair)", online_2021
+    stockholm = next(row for place, row in by_place.items() if "Stockholm" in place)
+    assert stockholm[3] == "Sweden (Chair)", stockholm  # not also Türkiye, whose 2014-2015 period overlaps
+    berlin = next(row for place, row in by_place.items() if "Berlin" in place)
+    assert "Germany (Co-chair)" in berlin[3] and "Morocco (Co-chair)" in berlin[3], berlin
+    for row in rows:  # the data's rule: the host state of each summit is its Chair or a Co-chair
+        assert row[2] and row[2] in row[3], row
+
+
+def test_the_process_list_shows_the_gfmd_as_open_membership(loaded: str, client: Client) -> None:
+    html = client.get("/en/coordination/processes/").content.decode()
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "/coordination/processes/gfmd/" in r)
+    text = _text(row)
+    assert "Open to all UN Member States and observers" in text
+    assert "(partial)" not in text and " 0 " not in f" {text} "
