@@ -536,3 +536,18 @@ def test_the_process_list_shows_the_gfmd_as_open_membership(loaded: str, client:
     text = _text(row)
     assert "Open to all UN Member States and observers" in text
     assert "(partial)" not in text and " 0 " not in f" {text} "
+
+
+def test_a_page_read_on_ohchrs_test_server_says_so_in_its_record() -> None:
+    """Two symbols were read on OHCHR's test site (web.test.ohchr.un-icc.cloud) and no stored copy of the public
+    page was found: the records keep them, and their comment says the page read was the test site's copy."""
+    blocks = content.LIBRARY_FILE.read_text(encoding="utf-8").split("[[publications]]")[1:]
+    on_test_site = [block for block in blocks if 'identifier_source = "https://web.test.ohchr' in block]
+    assert len(on_test_site) == 2
+    for block in on_test_site:
+        comments = " ".join(line for line in block.splitlines() if line.startswith("#"))
+        assert "OHCHR's test site copy" in comments, block[:200]
+    for block in blocks:  # wherever the test site is cited, it is named as such
+        for line in block.splitlines():
+            if "web.test.ohchr" in line and line.startswith("#"):
+                assert "test site" in " ".join(block.splitlines()), line
