@@ -78,7 +78,9 @@ def summit_chairs(process: Process, summit: Meeting, chairs: list[Chair] | None 
         return [c for c in chairs if c.start_date <= on and (c.end_date is None or c.end_date >= on)]
     on = summit.start_date
     current = [c for c in held if c.start_date <= on and (c.end_date is None or c.end_date >= on)]
-    before = sorted((c for c in held if c.end_date is not None and c.end_date < on), key=lambda c: c.end_date)
+    before = sorted(
+        (c for c in held if c.end_date is not None and c.end_date < on), key=lambda c: c.end_date or on
+    )
     after = sorted((c for c in held if c.start_date > on), key=lambda c: c.start_date)
     chosen = current[0] if current else before[-1] if before else after[0]
     if chosen.role != Chair.Role.CO_CHAIR:
