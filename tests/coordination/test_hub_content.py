@@ -490,3 +490,64 @@ def test_summit_dates_in_the_page_language_and_every_place_link_named(loaded: st
     # 2011 (Switzerland) has no confirmed city: its link still says something (axe: link-name).
     assert not re.search(r"<a href=\"[^\"]*/meetings/[^\"]*\">\s*</a>", table)
     assert "Lieu non confirmé" in table
+
+
+def test_the_library_page_and_api_find_un_documents_by_symbol(loaded: str, client: Client) -> None:
+    body = client.get("/api/v1/coordination/publications", {"q": "A/HRC/56/54"}).json()
+    assert body["count"] >= 1 and body["items"][0]["publication"]["slug"] == "un-a-hrc-56-54-en"
+    hrc = client.get("/api/v1/coordination/publications", {"q": "HRC", "page_size": 100}).json()
+    assert "un-a-hrc-56-54-en" in {item["publication"]["slug"] for item in hrc["items"]}
+    page = client.get("/en/coordination/library/", {"q": "A/58/121"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "0 publications found" not in html and "/en/coordination/library/un-a-58-121-es/" in html
+
+
+def _summit_rows(html: str) -> list[list[str]]:
+    table = html[html.index('id="summit-table"') : html.index("</table>", html.index('id="summit-table"'))]
+    body = table[table.index("<tbody>") :]
+    return [
+        [_text(cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_each_gfmd_summit_shows_the_chair_whose_chairmanship_it_concluded(
+    loaded: str, client: Client
+) -> None:
+    rows = _summit_rows(client.get("/en/coordination/processes/gfmd/").content.decode())
+    assert len(rows) >= 15
+    by_place = {row[1]: row for row in rows}
+    quito = next(row for place, row in by_place.items() if "Quito" in place)
+    assert quito[3] == "Ecuador (Chair)", quito  # January 2020 closed Ecuador's 2019, not the UAE's 2020
+    online_2021 = next(row for row in rows if "2021" in row[0])
+    assert online_2021[3] == "United Arab Emirates (Chair)", online_2021
+    stockholm = next(row for place, row in by_place.items() if "Stockholm" in place)
+    assert stockholm[3] == "Sweden (Chair)", stockholm  # not also Türkiye, whose 2014-2015 period overlaps
+    berlin = next(row for place, row in by_place.items() if "Berlin" in place)
+    assert "Germany (Co-chair)" in berlin[3] and "Morocco (Co-chair)" in berlin[3], berlin
+    for row in rows:  # the data's rule: the host state of each summit is its Chair or a Co-chair
+        assert row[2] and row[2] in row[3], row
+
+
+def test_the_process_list_shows_the_gfmd_as_open_membership(loaded: str, client: Client) -> None:
+    html = client.get("/en/coordination/processes/").content.decode()
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "/coordination/processes/gfmd/" in r)
+    text = _text(row)
+    assert "Open to all UN Member States and observers" in text
+    assert "(partial)" not in text and " 0 " not in f" {text} "
+
+
+def test_a_page_read_on_ohchrs_test_server_says_so_in_its_record() -> None:
+    """Two symbols were read on OHCHR's test site (web.test.ohchr.un-icc.cloud) and no stored copy of the public
+    page was found: the records keep them, and their comment says the page read was the test site's copy."""
+    blocks = content.LIBRARY_FILE.read_text(encoding="utf-8").split("[[publications]]")[1:]
+    on_test_site = [block for block in blocks if 'identifier_source = "https://web.test.ohchr' in block]
+    assert len(on_test_site) == 2
+    for block in on_test_site:
+        comments = " ".join(line for line in block.splitlines() if line.startswith("#"))
+        assert "OHCHR's test site copy" in comments, block[:200]
+    for block in blocks:  # wherever the test site is cited, it is named as such
+        for line in block.splitlines():
+            if "web.test.ohchr" in line and line.startswith("#"):
+                assert "test site" in " ".join(block.splitlines()), line

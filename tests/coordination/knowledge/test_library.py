@@ -440,3 +440,38 @@ def test_phrases_match_only_adjacent_words_in_short_and_very_long_texts(editor: 
     assert found("labour mobility") == {adjacent.pk, apart.pk, long_apart.pk, long_adjacent.pk}
     hit = next(h for h in publications_search(None, '"labour mobility"').hits if h.publication == adjacent)
     assert "<mark>labour mobility</mark>" in hit.snippet
+
+
+def test_a_record_is_found_by_its_identifier_first(editor: User) -> None:
+    """Researchers search by UN symbol, ISBN and DOI: the record carrying the identifier comes first, whatever
+    the case, an ISBN with or without hyphens, a DOI with or without its resolver prefix."""
+    report = services.publication_create(
+        actor=editor, data=_data(title="Report of the Special Rapporteur", identifier="A/HRC/56/54")
+    )
+    citing = services.publication_create(
+        actor=editor,
+        data=_data(title="A/HRC/56/54 cited", abstract="Follows up on A/HRC/56/54 and HRC resolution 56/54."),
+    )
+    book = services.publication_create(
+        actor=editor, data=_data(title="World Migration Report 2010", identifier="978-92-9068-590-6")
+    )
+    article = services.publication_create(
+        actor=editor, data=_data(title="Remittances article", identifier="10.1111/imig.12345")
+    )
+
+    def ids(query: str) -> list[int]:
+        return [hit.publication.pk for hit in publications_search(None, query).hits]
+
+    assert ids("A/HRC/56/54") == [report.pk, citing.pk]
+    assert ids("a/hrc/56/54")[0] == report.pk
+    assert publications_search(None, "A/HRC/56/54").total == 2
+    assert set(ids("HRC")) == {report.pk, citing.pk}  # the symbol's parts are words of the index
+    for query in ("978-92-9068-590-6", "9789290685906", "ISBN 978 92 9068 590 6"):
+        assert ids(query) == [book.pk], query
+    for query in ("10.1111/imig.12345", "https://doi.org/10.1111/IMIG.12345", "doi:10.1111/imig.12345"):
+        assert ids(query) == [article.pk], query
+    # Paging past the identifier's record continues with the full-text matches, each once.
+    page = publications_search(None, "A/HRC/56/54", limit=1, offset=1)
+    assert [hit.publication.pk for hit in page.hits] == [citing.pk] and page.total == 2
+    # Filters still apply to the identifier's record.
+    assert publications_search(None, "A/HRC/56/54", PublicationFilters(year_from=2030)).total == 0

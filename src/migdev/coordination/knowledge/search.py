@@ -5,8 +5,8 @@ One query language for both, parsed here: words must all appear (stemmed, accent
 alternatives, and ``word*`` matches the beginning of words. The parsed query is written out in each
 backend's own syntax, so user input never reaches either query parser unchecked.
 
-The index holds four weighted parts: the title, the people (authors, organisation, topics, countries),
-the abstract and the text extracted from the file. SQLite keeps them in the FTS5 table created by
+The index holds four weighted parts: the title, the people (authors, organisation, topics, countries, and
+the record's identifier, so a UN symbol's parts are words: ``HRC`` finds A/HRC/56/54), the abstract and the text extracted from the file. SQLite keeps them in the FTS5 table created by
 migration 0005, PostgreSQL in the ``search_vector`` column of the publication table, stored inside the row
 (migration 0008: phrase checks and ``ts_rank`` read the vector without a TOAST lookup per row) with a GIN
 index that has no pending list. The services call
@@ -225,6 +225,7 @@ INDEXED_FIELDS = (
     "abstract",
     "text",
     "language",
+    "identifier",
     "organisation__name",
     "organisation__acronym",
 )
@@ -243,6 +244,7 @@ def indexed_parts(publication: Publication, *, extra_people: Iterable[str] = ())
         except UnknownCountry:
             people.append(country.country_iso3)
     people += list(extra_people)
+    people.append(publication.identifier)
     return IndexedParts(
         title=publication.title,
         people="\n".join(part for part in people if part),
@@ -317,6 +319,31 @@ def reindex_all(batch_size: int = 1000) -> int:
 
 
 # --- Searching -----------------------------------------------------------------------------------------
+
+# What a DOI may be typed with: a resolver address or a "doi:" label.
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_ISBN_PREFIX = re.compile(r"^isbn(?:-1[03])?:?\s*", re.IGNORECASE)
+_ISBN_LIKE = re.compile(r"[0-9][0-9\- ]{8,}[0-9Xx]")
+
+
+def identifier_matches(candidates: QuerySet[Publication], text: str) -> list[int]:
+    """The candidates whose identifier is the query itself: compared without case, an ISBN with or
+    without hyphens and spaces, a DOI with or without its https://doi.org/ prefix. Oldest record first."""
+    from django.db.models import Value
+    from django.db.models.functions import Replace, Upper
+
+    typed = _ISBN_PREFIX.sub("", _DOI_PREFIX.sub("", (text or "").strip())).strip()
+    if not typed or len(typed) > 100:
+        return []
+    condition = Q(identifier__iexact=typed)
+    if _ISBN_LIKE.fullmatch(typed):
+        digits = typed.replace("-", "").replace(" ", "").upper()
+        compact = Upper(Replace(Replace("identifier", Value("-"), Value("")), Value(" "), Value("")))
+        candidates = candidates.annotate(_compact_identifier=compact)
+        condition |= Q(_compact_identifier=digits)
+    return list(
+        candidates.exclude(identifier="").filter(condition).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 # Matches are counted up to this many; past it, pages say "more than …".

@@ -113,10 +113,18 @@ def publications_search(
     parsed = search.parse_query(query)
     listing = candidates.select_related("organisation").defer("text")
     capped, by_relevance = False, bool(parsed)
-    if parsed:
-        matches = search.search(candidates, parsed, limit=limit, offset=offset)
-        total, ranked = matches.total, list(matches.ranked)
-        capped, by_relevance = matches.capped, matches.by_relevance
+    # A record whose identifier (UN symbol, ISBN, DOI) is the query comes first, then the full-text matches.
+    exact = search.identifier_matches(candidates, query) if query.strip() else []
+    if parsed or exact:
+        first = [(pk, None) for pk in exact[offset : offset + limit]]
+        rest_limit, rest_offset = limit - len(first), max(0, offset - len(exact))
+        matches = search.Matches(total=0)
+        if parsed:
+            rest = candidates.exclude(pk__in=exact) if exact else candidates
+            matches = search.search(rest, parsed, limit=max(1, rest_limit), offset=rest_offset)
+        total = len(exact) + matches.total
+        ranked = first + (list(matches.ranked)[:rest_limit] if rest_limit > 0 else [])
+        capped, by_relevance = matches.capped, matches.by_relevance or not parsed
         # The whole record, text included: the snippets are cut from it.
         by_id = Publication.objects.select_related("organisation").in_bulk([pk for pk, _score in ranked])
         rows = [(by_id[pk], score) for pk, score in ranked if pk in by_id]

@@ -59,6 +59,41 @@ def chairs_on(process: Process, on: datetime.date) -> list[Chair]:
     )
 
 
+def summit_chairs(process: Process, summit: Meeting, chairs: list[Chair] | None = None) -> list[Chair]:
+    """The chairmanship a summit concluded. The host state of a summit is the Chair (or a Co-Chair) whose year
+    it closes, and summits often fall after that chairmanship's recorded end (Quito, January 2020, closed
+    Ecuador's 2019) or while the next Chair has already begun (Stockholm, May 2014): so the host state's chair
+    record nearest the summit is taken (the one in force on its date, else the latest ended before it, else
+    the first after), with the co-chairs of that same period. A summit without a host state on record, or
+    whose host never chaired, gets the chairs in office on its date."""
+    chairs = (
+        list(process.chairs.select_related("organisation").order_by("start_date"))
+        if chairs is None
+        else chairs
+    )
+    host = summit.host_country_iso3
+    held = [chair for chair in chairs if host and chair.country_iso3 == host]
+    if not held:
+        on = summit.start_date
+        return [c for c in chairs if c.start_date <= on and (c.end_date is None or c.end_date >= on)]
+    on = summit.start_date
+    current = [c for c in held if c.start_date <= on and (c.end_date is None or c.end_date >= on)]
+    before = sorted(
+        (c for c in held if c.end_date is not None and c.end_date < on), key=lambda c: c.end_date or on
+    )
+    after = sorted((c for c in held if c.start_date > on), key=lambda c: c.start_date)
+    chosen = current[0] if current else before[-1] if before else after[0]
+    if chosen.role != Chair.Role.CO_CHAIR:
+        return [chosen]
+    return [
+        c
+        for c in chairs
+        if c.role == Chair.Role.CO_CHAIR
+        and c.start_date == chosen.start_date
+        and c.end_date == chosen.end_date
+    ]
+
+
 def _meetings_with_topics(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return queryset.select_related("process", "host_organisation").prefetch_related(
         Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("topics"))

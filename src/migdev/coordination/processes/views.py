@@ -62,6 +62,7 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
         as_of = today
     memberships = list(selectors.memberships_on(process, as_of))
     current_chairs = selectors.chairs_on(process, today)
+    all_chairs = list(process.chairs.select_related("organisation").order_by("start_date"))
     return render(
         request,
         "coordination/processes/process_detail.html",
@@ -82,7 +83,7 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
             "meetings": selectors.meetings_between(request.user, process=process).order_by("-start_date"),
             "shared_topics": selectors.shared_topics(request.user, process),
             "summits": [
-                (summit, selectors.chairs_on(process, summit.start_date))
+                (summit, selectors.summit_chairs(process, summit, chairs=all_chairs))
                 for summit in selectors.meetings_between(request.user, process=process)
                 .filter(kind=Meeting.Kind.SUMMIT)
                 .order_by("start_date")
