@@ -168,7 +168,7 @@ class ExpertProfileForm(VersionedForm):
 
     def clean(self) -> dict[str, Any]:
         """A language chosen in two slots is refused on the second slot (one level per language)."""
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         seen: set[str] = set()
         for i in range(1, LANGUAGE_SLOTS + 1):
             code = data.get(f"language_{i}")
