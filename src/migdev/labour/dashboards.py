@@ -34,8 +34,9 @@ SUPPRESSED_ROW = gettext_lazy("Other values (suppressed)")
 METHOD_PLACEMENTS = gettext_lazy(
     "Computed by migdev from this platform's applications: a placement is an application deployed (the "
     "safeguards gate passed). Corridor: the worker's country of residence to the job order's country. ISCO-08 "
-    "sub-major group of the job order's occupation. Counts by sex under %(threshold)s are suppressed, with one "
-    "more cell when a hidden count could be worked out from the total."
+    "sub-major group of the job order's occupation. Counts by sex under %(threshold)s are suppressed, with "
+    "more cells until the hidden counts add up to at least %(threshold)s, and the total when it is under "
+    "%(threshold)s."
 )
 METHOD_TIME = gettext_lazy(
     "Computed by migdev: days from the job order's approval (its creation when it was never approved) to the "
