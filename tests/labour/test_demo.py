@@ -24,6 +24,14 @@ def _tiny_esco() -> None:
             )
 
 
+def _seed_demo_on_tiny_esco() -> None:
+    """The labour demo seeded on a small ESCO edition made current (the demo reads its occupations)."""
+    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
+    _tiny_esco()
+    demo_users_create()
+    seed_labour_demo()
+
+
 def test_demo_is_sample_idempotent_and_shows_content(db: None) -> None:
     TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
     _tiny_esco()
@@ -52,10 +60,7 @@ def test_demo_is_sample_idempotent_and_shows_content(db: None) -> None:
 def test_worker_page_speaks_the_workers_language(db: None) -> None:
     """The worker reads their checklist in French: the contract's language and every fact by name, not
     as a code or an English key."""
-    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
-    _tiny_esco()
-    demo_users_create()
-    seed_labour_demo()
+    _seed_demo_on_tiny_esco()
     client = Client()
     client.force_login(User.objects.get(username=demo_username(Role.WORKER)))
     page = client.get("/fr/labour/me/").content.decode()
@@ -68,10 +73,7 @@ def test_worker_page_speaks_the_workers_language(db: None) -> None:
 def test_demo_shows_orientation_passage_and_a_missed_check_in(db: None) -> None:
     from migdev.labour.models import CheckInAlert, OrientationCurriculum
 
-    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
-    _tiny_esco()
-    demo_users_create()
-    seed_labour_demo()
+    _seed_demo_on_tiny_esco()
     assert all(course.is_sample for course in OrientationCurriculum.objects.all())
     [alert] = CheckInAlert.objects.all()
     assert alert.check_in.days_after_arrival == 30
@@ -97,10 +99,7 @@ def test_demo_dates_keep_their_order_and_the_dashboard_shows_no_negative_time(db
     from migdev.labour import dashboards
     from migdev.labour.models import Passage
 
-    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
-    _tiny_esco()
-    demo_users_create()
-    seed_labour_demo()
+    _seed_demo_on_tiny_esco()
     for passage in Passage.objects.select_related("application__job_order"):
         job_order = passage.application.job_order
         assert job_order.created_at <= job_order.approved_at
@@ -145,10 +144,7 @@ def test_demo_job_orders_carry_their_own_occupations_skills(db: None) -> None:
 
 def test_worker_page_names_the_country_of_residence(db: None) -> None:
     """The French checklist read "Pays de résidence: SEN": the country goes by its name."""
-    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
-    _tiny_esco()
-    demo_users_create()
-    seed_labour_demo()
+    _seed_demo_on_tiny_esco()
     client = Client()
     client.force_login(User.objects.get(username=demo_username(Role.WORKER)))
     page = client.get("/fr/labour/me/").content.decode()
@@ -157,10 +153,7 @@ def test_worker_page_names_the_country_of_residence(db: None) -> None:
 
 def test_scheme_list_names_the_destination_in_the_pages_language(db: None) -> None:
     """The French scheme list read "Spain (ESP)": the destination goes by its name in French."""
-    TaxonomyEdition.objects.filter(is_current=True).update(is_current=False)
-    _tiny_esco()
-    demo_users_create()
-    seed_labour_demo()
+    _seed_demo_on_tiny_esco()
     client = Client()
     login_verified(client, User.objects.get(username=demo_username(Role.SCHEME_OFFICER)))
     page = client.get("/fr/labour/").content.decode()
