@@ -107,9 +107,12 @@ class Check:
 def _country_name(iso3: str) -> str:
     """The country's name in the page's language (the reference table's), or the code when unknown."""
     from migdev.reference.models import Country
+    from migdev.reference.selectors import country_by_code
 
-    country = Country.objects.filter(iso3=iso3).first()
-    return country.name if country is not None else iso3
+    try:
+        return country_by_code(iso3).name
+    except Country.DoesNotExist:
+        return iso3
 
 
 @dataclass(frozen=True)
