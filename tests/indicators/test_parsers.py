@@ -319,3 +319,21 @@ def test_long_csv_names_the_first_bad_column_of_every_bad_row(tmp_path: Path):
         (13, "J", "unit_mult is a power of 10"),
         (14, "K", "unknown status 'Q'"),
     ]
+
+
+def test_long_csv_refuses_a_value_beyond_the_headers_last_column(tmp_path: Path):
+    # "1.234,5" written with a decimal comma splits into 1.234 and a sixth cell: storing 1.234 would change a
+    # value the user did not mean, so the row is refused, naming the cell; empty trailing cells are harmless.
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "series,edition,area,period,value\n"
+        "migrant-stock,ims-long,USA,2020,12\n"
+        "migrant-stock,ims-long,MEX,2020,1.234,5\n"
+        "migrant-stock,ims-long,CAN,2020,7,,\n",
+        encoding="utf-8",
+    )
+    parsed = others.parse_long_csv(path, editions=LONG_EDITIONS)
+    kept = [(o.area, o.value) for o in parsed.iter_observations()]
+    assert kept == [("USA", 12.0), ("CAN", 7.0)]
+    assert [(issue.row, issue.column) for issue in parsed.issues] == [(3, "F")]
+    assert "beyond the header" in parsed.issues[0].reason

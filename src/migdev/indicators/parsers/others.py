@@ -464,7 +464,22 @@ class _LongRowCheck:
             for line, row in lines:
                 if len(row) == width:
                     row.append("")  # the cell read for every absent optional column
-                else:  # short rows read as empty cells; cells beyond the header are not read
+                else:  # short rows read as empty cells
+                    beyond = next((i for i in range(width, len(row)) if row[i].strip()), None)
+                    if beyond is not None:
+                        # A cell past the header's last column is most often a decimal comma that split a
+                        # number ("1.234,5"): refused, never dropped, so no value is stored other than meant.
+                        read += 1
+                        self.issues.append(
+                            ParseIssue(
+                                self.file,
+                                line,
+                                column_letter(beyond),
+                                "a value beyond the header's last column (a decimal comma in an unquoted "
+                                "number?)",
+                            )
+                        )
+                        continue
                     row = row[:width] + [""] * (width + 1 - min(len(row), width))
                 area = areas(row[i_area]) or self.area(row[i_area])
                 period = periods(row[i_period]) or self.period(row[i_period])
