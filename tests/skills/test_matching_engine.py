@@ -15,14 +15,18 @@ from migdev.skills.matching import (
     CreditWeights,
     OccupationMatcher,
     OccupationWeights,
+    OneOpening,
     Openings,
     People,
     Requirements,
     SkillGraph,
     explain_pair,
+    explain_pairs,
     occupation_similarity,
     people_matrix,
     rank_matches,
+    score_matrix,
+    score_one_opening,
     top_n_of_pairs,
     top_n_per_row,
 )
@@ -365,3 +369,102 @@ def test_product_pairs_are_the_cells_of_the_sparse_product(
     assert np.allclose(got, expected)
     assert len(set(zip(row.tolist(), col.tolist(), strict=True))) == row.size  # each cell once
     assert (np.diff(row) >= 0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n_people=st.integers(1, 40),
+    n_asked=st.integers(0, 14),
+    n_optional=st.integers(0, 3),
+    few_rows=st.booleans(),
+    with_graph=st.booleans(),
+)
+def test_one_opening_scores_equal_the_matrix_path_exactly(
+    seed: int, n_people: int, n_asked: int, n_optional: int, few_rows: bool, with_graph: bool
+) -> None:
+    """A shortlist's one-opening path gives the numbers of ``score_matrix`` and ``explain_pairs`` on the same
+    people and opening, up to the order in which a sum is taken (scipy adds a person's credits in the order
+    its sparse rows happen to hold them). Both ways of reading the people's skills (the scored rows' ranges,
+    or every stored skill when most rows are scored) are drawn."""
+    rng = np.random.default_rng(seed)
+    n_skills = 60
+    graph = (
+        SkillGraph.build(
+            n_skills,
+            relation_pairs=(rng.integers(0, n_skills, 40), rng.integers(0, n_skills, 40)),
+            broader_pairs=(rng.integers(0, n_skills, 50), rng.integers(0, n_skills + 10, 50)),
+            n_concepts=n_skills + 10,
+        )
+        if with_graph
+        else None
+    )
+    spec = rng.uniform(0.3, 3.0, n_skills)
+    held = (rng.random((n_people * 3, n_skills)) < 0.12).astype(np.float64)
+    everyone = sp.csr_matrix(held)
+    everyone.sort_indices()
+    rows = (
+        np.sort(rng.choice(n_people * 3, size=max(1, n_people // 5), replace=False))
+        if few_rows
+        else np.arange(n_people * 3)
+    )
+    asked = rng.choice(n_skills, size=n_asked + n_optional, replace=False)
+    essential, optional = asked[:n_asked], asked[n_asked:]
+    isco = rng.choice([UNKNOWN, 2211, 2212, 2221, 2131, 9211], rows.size)
+    levels = rng.integers(0, 7, rows.size)
+    years = rng.integers(0, 25, rows.size).astype(np.float64)
+    level, wanted_years, opening_isco = int(rng.integers(0, 7)), float(rng.integers(0, 12)), 2212
+    people = People(
+        skills=everyone[rows],
+        isco=isco,
+        language_levels=levels[:, None],
+        experience_years=years,
+        birth_day=np.full(rows.size, UNKNOWN),
+        available_from=np.full(rows.size, UNKNOWN),
+        available_to=np.full(rows.size, UNKNOWN),
+    )
+    indicator = np.zeros((1, n_skills))
+    indicator[0, essential] = 1.0
+    optional_indicator = np.zeros((1, n_skills))
+    optional_indicator[0, optional] = 1.0
+    openings = Openings(
+        essential=sp.csr_matrix(indicator),
+        optional=sp.csr_matrix(optional_indicator),
+        isco=np.array([opening_isco]),
+        required_levels=np.array([[level]]),
+        preferred_levels=np.array([[level]]),
+        experience_years=np.array([wanted_years]),
+        min_age=np.zeros(1),
+        country=np.array([UNKNOWN]),
+        start_day=np.array([20000]),
+        end_day=np.array([20010]),
+    )
+    requirements = Requirements(languages=True, country=False, dates=False, min_age=False)
+    totals, eligible = score_matrix(
+        people, openings, requirements=requirements, graph=graph, skill_specificity=spec
+    )
+    details = explain_pairs(people, openings, requirements=requirements, graph=graph, skill_specificity=spec)
+
+    one = score_one_opening(
+        everyone,
+        rows,
+        OneOpening(
+            essential=essential.tolist(),
+            optional=optional.tolist(),
+            isco=opening_isco,
+            required_level=level,
+            preferred_level=level,
+            experience_years=wanted_years,
+        ),
+        isco=isco,
+        language_level=levels,
+        experience_years=years,
+        graph=graph,
+        skill_specificity=spec,
+    )
+
+    same = {"rtol": 1e-12, "atol": 1e-15}
+    np.testing.assert_allclose(one.total, totals[:, 0], **same)
+    np.testing.assert_array_equal(one.eligible, eligible[:, 0])
+    for name in ("skills", "occupation", "languages", "experience"):
+        np.testing.assert_allclose(one.parts[name], [detail.parts[name][0] for detail in details], **same)

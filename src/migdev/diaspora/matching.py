@@ -31,7 +31,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from django.db.models import QuerySet
 
 from migdev.diaspora import roster
@@ -52,7 +51,6 @@ AVAILABILITY_WEIGHT = 0.2
 PRIORITY_WEIGHT = 0.1
 # Shown with every shortlist (pages and API), so the explanation carries the weights it was computed with.
 WEIGHTS = {"engine": ENGINE_WEIGHT, "availability": AVAILABILITY_WEIGHT, "priority_sector": PRIORITY_WEIGHT}
-EPOCH = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -182,27 +180,17 @@ def _isco(uris: list[str]) -> dict[str, int]:
     }
 
 
-def _request_opening(
-    request_row: Request, n_skills: int, required_levels: np.ndarray, wanted: list[int], request_isco: int
-) -> tuple[skills_matching.Openings, skills_matching.Requirements]:
-    """The one opening a request makes for the skills engine: its skills essential, its language required at
-    its level; no age, country or date rule (availability is checked apart, on the experts' windows)."""
-    openings = skills_matching.Openings(
-        essential=sp.csr_matrix(
-            (np.ones(len(wanted)), (np.zeros(len(wanted), dtype=np.int64), np.array(wanted, dtype=np.int64))),
-            shape=(1, n_skills),
-        ),
-        optional=sp.csr_matrix((1, n_skills)),
-        isco=np.array([request_isco], dtype=np.int64),
-        required_levels=required_levels,
-        preferred_levels=required_levels.copy(),
-        experience_years=np.array([float(request_row.years_experience_wanted)]),
-        min_age=np.zeros(1),
-        country=np.array([skills_matching.UNKNOWN], dtype=np.int64),
-        start_day=np.array([(request_row.starts_on - EPOCH).days], dtype=np.int64),
-        end_day=np.array([(request_row.ends_on - EPOCH).days], dtype=np.int64),
+def _one_opening(request_row: Request, wanted: list[int], request_isco: int) -> skills_matching.OneOpening:
+    """The one opening a request makes for the skills engine: its skills essential, its language required
+    and preferred at its level (availability is checked apart, on the experts' windows)."""
+    level = LEVEL_RANK.get(request_row.language_level, 0)
+    return skills_matching.OneOpening(
+        essential=wanted,
+        isco=request_isco,
+        required_level=level,
+        preferred_level=level,
+        experience_years=float(request_row.years_experience_wanted),
     )
-    return openings, skills_matching.Requirements(languages=True, country=False, dates=False, min_age=False)
 
 
 def score_experts(
@@ -245,25 +233,17 @@ def score_experts(
         out.sort(key=lambda c: (-c.score, c.expert.pk))
         return out, [], None
     entry = skills_engine.matcher_for(edition)
-    n_skills = entry.matcher.n_skills
     wanted, unknown = entry.indices(required)
-    person_lists = [entry.indices(list(e.skill_uris or []))[0] for e in experts]
-    people_skills = skills_matching.people_matrix(person_lists, n_skills)
-    languages = sorted(
-        {request_row.language.lower()}
-        | {str(i.get("code", "")).lower() for e in experts for i in e.languages or []}
+    people_skills = skills_matching.people_matrix(
+        [entry.indices(list(e.skill_uris or []))[0] for e in experts], entry.matcher.n_skills
     )
-    column = {code: i for i, code in enumerate(languages)}
-    levels = np.zeros((len(experts), len(languages)), dtype=np.int64)
-    for row, expert in enumerate(experts):
-        for code, rank in _levels(expert).items():
-            if code in column:
-                levels[row, column[code]] = rank
-    required_levels = np.zeros((1, len(languages)), dtype=np.int64)
-    required_levels[0, column[request_row.language.lower()]] = LEVEL_RANK.get(request_row.language_level, 0)
+    people_skills.sort_indices()
+    language = request_row.language.lower()
     isco = _isco([u for e in experts for u in e.occupation_uris or []] + [request_row.occupation_uri])
-    people = skills_matching.People(
-        skills=people_skills,
+    scores = skills_matching.score_one_opening(
+        people_skills,
+        np.arange(len(experts)),
+        _one_opening(request_row, wanted, isco.get(request_row.occupation_uri, skills_matching.UNKNOWN)),
         isco=np.array(
             [
                 next((isco[u] for u in e.occupation_uris or [] if u in isco), skills_matching.UNKNOWN)
@@ -271,29 +251,17 @@ def score_experts(
             ],
             dtype=np.int64,
         ),
-        language_levels=levels,
+        language_level=np.array([_levels(e).get(language, 0) for e in experts], dtype=np.int64),
         experience_years=np.array([float(e.years_experience) for e in experts]),
-        birth_day=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
-        available_from=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
-        available_to=np.full(len(experts), skills_matching.UNKNOWN, dtype=np.int64),
-    )
-    openings, requirements = _request_opening(
-        request_row,
-        n_skills,
-        required_levels,
-        wanted,
-        isco.get(request_row.occupation_uri, skills_matching.UNKNOWN),
-    )
-    spec = entry.matcher.specificity
-    totals, eligible = skills_matching.score_matrix(
-        people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
+        graph=entry.matcher.graph,
+        skill_specificity=entry.matcher.specificity,
     )
     wanted_uris = [u for u in required if u not in unknown]
     ranked = sorted(
         (
             (
                 round(
-                    ENGINE_WEIGHT * float(totals[row, 0])
+                    ENGINE_WEIGHT * float(scores.total[row])
                     + AVAILABILITY_WEIGHT * overlaps[expert.pk] / period
                     + PRIORITY_WEIGHT * priority,
                     4,
@@ -302,22 +270,14 @@ def score_experts(
                 row,
             )
             for row, expert in enumerate(experts)
-            if eligible[row, 0]
+            if scores.eligible[row]
         ),
         key=lambda item: (-item[0], item[1]),
     )
     out = []
     for score, _pk, row in ranked if limit is None else ranked[:limit]:
         expert = experts[row]
-        detail = skills_matching.explain_pair(
-            people,
-            openings,
-            row,
-            requirements=requirements,
-            graph=entry.matcher.graph,
-            skill_specificity=spec,
-        )
-        parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
+        parts = {name: round(float(values[row]), 4) for name, values in scores.parts.items()}
         parts["availability"] = round(overlaps[expert.pk] / period, 4)
         parts["priority_sector"] = priority
         held = set(expert.skill_uris or [])
@@ -403,29 +363,20 @@ def _score_positions(
     entry = kept[1] if kept is not None else skills_engine.matcher_for(edition)
     if kept is None and esco == (edition.pk, entry.revision):
         data.keep_edition(edition, entry)
-    n_skills = entry.matcher.n_skills
     wanted, unknown = entry.indices(required)
     all_skills, all_isco = data.engine_arrays(entry)
-    people = skills_matching.People(
-        skills=all_skills[positions],
+    scores = skills_matching.score_one_opening(
+        all_skills,
+        positions,
+        _one_opening(request_row, wanted, data.isco_of(entry, request_row.occupation_uri)),
         isco=all_isco[positions],
-        # Only the request's language counts (the engine scores the columns an opening asks for).
-        language_levels=data.ranks(request_row.language.lower())[positions][:, None],
+        language_level=data.ranks(request_row.language.lower())[positions],
         experience_years=data.years[positions],
-        birth_day=np.full(len(positions), skills_matching.UNKNOWN, dtype=np.int64),
-        available_from=np.full(len(positions), skills_matching.UNKNOWN, dtype=np.int64),
-        available_to=np.full(len(positions), skills_matching.UNKNOWN, dtype=np.int64),
+        graph=entry.matcher.graph,
+        skill_specificity=entry.matcher.specificity,
     )
-    required_levels = np.array([[LEVEL_RANK.get(request_row.language_level, 0)]], dtype=np.int64)
-    openings, requirements = _request_opening(
-        request_row, n_skills, required_levels, wanted, data.isco_of(entry, request_row.occupation_uri)
-    )
-    spec = entry.matcher.specificity
-    totals, eligible = skills_matching.score_matrix(
-        people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
-    )
-    engine = np.asarray(totals[:, 0], dtype=np.float64)
-    rows = np.flatnonzero(np.asarray(eligible[:, 0]).ravel())
+    engine = scores.total
+    rows = np.flatnonzero(scores.eligible)
     if len(rows) > limit:
         # The scores are rounded to 4 places before ranking (ties then go to the lower id): every row
         # whose exact score is within 0.001 of the limit-th best may round into the top, so keep those.
@@ -449,23 +400,9 @@ def _score_positions(
         key=lambda item: (-item[0], item[1]),
     )[:limit]
     wanted_uris = [u for u in required if u not in unknown]
-    # The top rows explained in one call, on their own (each row's sub-scores depend on that row only).
-    top_rows = np.array([row for _score, _pk, row in ranked], dtype=np.int64)
-    top_people = skills_matching.People(
-        skills=people.skills[top_rows],
-        isco=people.isco[top_rows],
-        language_levels=people.language_levels[top_rows],
-        experience_years=people.experience_years[top_rows],
-        birth_day=people.birth_day[top_rows],
-        available_from=people.available_from[top_rows],
-        available_to=people.available_to[top_rows],
-    )
-    details = skills_matching.explain_pairs(
-        top_people, openings, requirements=requirements, graph=entry.matcher.graph, skill_specificity=spec
-    )
     out = []
-    for (score, pk, row), detail in zip(ranked, details, strict=True):
-        parts = {name: round(float(values[0]), 4) for name, values in detail.parts.items()}
+    for score, pk, row in ranked:
+        parts = {name: round(float(values[row]), 4) for name, values in scores.parts.items()}
         parts["availability"] = round(int(overlaps[row]) / period, 4)
         parts["priority_sector"] = priority
         held = set(data.skill_uris[positions[row]])

@@ -221,6 +221,23 @@ class SkillGraph:
                 result = result.maximum(matrix * weight)
         return result.tocsr()
 
+    def credit_columns(self, asked: IntArray) -> tuple[IntArray, FloatArray]:
+        """The skills that credit any of ``asked`` (ascending) and, for each of them, its credit for each
+        asked skill (a row of :meth:`combined`'s columns ``asked``): what a one-opening score reads."""
+        by_column = self._combined_by_column()
+        column, at = _ranges(by_column.indptr, np.asarray(asked, dtype=np.int64))
+        sources, source = np.unique(by_column.indices.take(at), return_inverse=True)
+        table = np.zeros((sources.size, len(asked)))
+        np.maximum.at(table, (source.reshape(-1), column), by_column.data.take(at))
+        return sources, table
+
+    def _combined_by_column(self) -> sp.csc_matrix:
+        found = self.__dict__.get("_combined_csc")
+        if found is None:
+            found = self.combined().tocsc()
+            self.__dict__["_combined_csc"] = found
+        return found
+
     def kinds_between(self, held: int, required: int) -> list[tuple[str, float]]:
         out = []
         for kind, matrix, weight in (
@@ -1269,3 +1286,140 @@ def score_matrix(
         total[pairs.person, pairs.opening] = pairs.total
         eligible[pairs.person, pairs.opening] = pairs.eligible
     return total, eligible
+
+
+@dataclass(frozen=True)
+class OneOpening:
+    """One opening asking for one language: what :func:`score_one_opening` needs of it."""
+
+    essential: Sequence[int]  # skill indices
+    isco: int  # UNKNOWN if none
+    required_level: int  # hard minimum in the opening's language (0 = none)
+    preferred_level: int  # soft (0 = not asked)
+    experience_years: float  # wanted (0 = none wanted)
+    optional: Sequence[int] = ()
+
+
+def score_one_opening(
+    skills: sp.csr_matrix,
+    rows: IntArray,
+    opening: OneOpening,
+    *,
+    isco: IntArray,
+    language_level: IntArray,
+    experience_years: FloatArray,
+    weights: ComponentWeights | None = None,
+    graph: SkillGraph | None = None,
+    essential_weight: float = 1.0,
+    optional_weight: float = 0.3,
+    skill_specificity: FloatArray | None = None,
+    check_language: bool = True,
+) -> PairScores:
+    """:func:`score_matrix` and :func:`explain_pairs` for one opening, over ``skills[rows]``: the same
+    numbers (up to the order in which a person's credits are added, a few units in the 16th digit; scores
+    are ranked after rounding), in plain array operations.
+
+    A shortlist scores one request against the few thousand people who meet its hard requirements; built
+    as a one-column sparse problem, most of its time went to scipy's matrix constructors and to crediting
+    every skill each person could be credited with, when only the opening's skills count. Here the credit
+    of a skill the opening asks for is the best entry of its column of :meth:`SkillGraph.combined` among
+    the person's skills, read by one gather over ``skills``' stored indices.
+
+    ``skills`` holds every person (0/1, CSR with sorted indices); ``rows`` are the ones scored, and
+    ``isco``, ``language_level`` (each person's level in the opening's language) and ``experience_years``
+    are aligned with ``rows``. Only the language requirement applies (no country, dates or age)."""
+    weights = weights or ComponentWeights()
+    rows = np.asarray(rows, dtype=np.int64)
+    n = rows.size
+    essential = np.unique(np.asarray(opening.essential, dtype=np.int64))
+    optional = np.setdiff1d(np.asarray(opening.optional, dtype=np.int64), essential)
+    asked = np.union1d(essential, optional)  # ascending, as a sparse row stores them
+    base = np.where(np.isin(asked, essential), 1.0 * essential_weight, 1.0 * optional_weight)
+    skill_weight = base * skill_specificity[asked] if skill_specificity is not None else base
+    asked, skill_weight = asked[skill_weight != 0], skill_weight[skill_weight != 0]
+    total_weight = float(skill_weight.sum())
+    if asked.size and total_weight > 0:
+        credit = _opening_credit(skills, rows, asked, graph)
+        covered = credit @ skill_weight
+        skill_part = np.clip(covered / total_weight, 0.0, 1.0)
+    else:
+        skill_part = np.ones(n)  # an opening that asks for no skill is met by everyone
+    occupation_part = occupation_similarity(np.asarray(isco), np.full(n, opening.isco, dtype=np.int64))
+    level = np.asarray(language_level)
+    if opening.preferred_level > 0:
+        language_part = (level >= opening.preferred_level).astype(np.float64)
+    else:
+        language_part = np.ones(n)
+    years = np.asarray(experience_years, dtype=np.float64)
+    wanted = opening.experience_years
+    experience_part = np.minimum(1.0, years / wanted) if wanted > 0 else np.ones(n)
+    w = weights
+    total = (
+        w.skills * skill_part
+        + w.occupation * occupation_part
+        + w.languages * language_part
+        + w.experience * experience_part
+    ) / (w.skills + w.occupation + w.languages + w.experience)
+    exclusions = {}
+    if check_language and opening.required_level > 0:
+        exclusions["languages"] = level < opening.required_level
+    eligible = ~exclusions["languages"] if exclusions else np.ones(n, dtype=bool)
+    return PairScores(
+        rows,
+        np.zeros(n, dtype=np.int64),
+        total,
+        eligible,
+        {
+            "skills": skill_part,
+            "occupation": occupation_part,
+            "languages": language_part,
+            "experience": experience_part,
+        },
+        exclusions,
+    )
+
+
+def _opening_credit(
+    skills: sp.csr_matrix, rows: IntArray, asked: IntArray, graph: SkillGraph | None
+) -> FloatArray:
+    """rows × asked: each person's credit (:meth:`SkillGraph.credit`) for each skill the opening asks for."""
+    if graph is None:
+        sources, table = asked, np.eye(asked.size)
+    else:
+        sources, table = graph.credit_columns(asked)
+    # The position of each crediting skill in ``table`` (-1: credits none of the asked skills).
+    code = np.full(skills.shape[1], -1, dtype=np.int64)
+    code[sources] = np.arange(sources.size)
+    indptr = skills.indptr
+    lengths = indptr.take(rows + 1) - indptr.take(rows)
+    credit = np.zeros((rows.size, asked.size))
+    if not lengths.sum():
+        return credit
+    if int(lengths.sum()) * 4 < skills.nnz:
+        # The scored rows' stored skills only.
+        owner, at = _ranges(indptr, rows)
+        hit = code.take(skills.indices.take(at))
+        found = np.flatnonzero(hit >= 0)
+        owner, hit = owner.take(found), hit.take(found)
+    else:
+        # Most rows scored: one gather over every stored skill, then keep the scored rows' hits.
+        hit = code.take(skills.indices)
+        found = np.flatnonzero(hit >= 0)
+        person = np.searchsorted(indptr, found, side="right") - 1
+        local = np.full(skills.shape[0], -1, dtype=np.int64)
+        local[rows] = np.arange(rows.size)
+        owner = local.take(person)
+        kept = owner >= 0
+        owner, hit = owner[kept], hit.take(found)[kept]
+    np.maximum.at(credit, owner, table[hit])
+    return credit
+
+
+def _ranges(indptr: IntArray, picks: IntArray) -> tuple[IntArray, IntArray]:
+    """For the compressed rows (or columns) ``picks``: the pick each stored entry belongs to (0, 1, ...) and
+    the entry's position in ``indices``/``data``, in order."""
+    starts = indptr.take(picks).astype(np.int64)
+    lengths = indptr.take(picks + 1) - starts
+    owner = np.repeat(np.arange(picks.size), lengths)
+    offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, np.repeat(starts, lengths) + offsets
