@@ -419,13 +419,17 @@ def _score_positions(
     return out, unknown, edition.version
 
 
-def shortlist(request_row: Request, pool: QuerySet[Expert], *, limit: int = 20) -> Shortlist:
+def shortlist(
+    request_row: Request, pool: QuerySet[Expert], *, limit: int = 20, load_experts: bool = True
+) -> Shortlist:
     """The ranked shortlist of ``pool`` (the experts the caller may consider) for a request.
 
     The roster's match data is kept per process against the database's roster revision
     (``migdev.diaspora.roster``): the hard requirements and the counts of experts left out per requirement
     are array operations over it, the skills engine scores only the experts who meet every requirement,
-    and only the first ``limit`` are explained and loaded from the database (without encrypted fields)."""
+    and only the first ``limit`` are explained and loaded from the database (without encrypted fields).
+    Without ``load_experts`` each candidate's ``expert`` is only its id (``pk``): the rows are then only
+    checked to be there, which is what a kept answer needs (its readers load what they show)."""
     priority = is_priority_sector(request_row)
     for attempt in (1, 2):
         data, esco = roster.snapshot()
@@ -437,7 +441,15 @@ def shortlist(request_row: Request, pool: QuerySet[Expert], *, limit: int = 20) 
         top, unknown, version = _score_positions(
             request_row, data, passing, limit, 1.0 if priority else 0.0, esco
         )
-        experts = Expert.objects.only(*MATCH_FIELDS).in_bulk([c.expert.pk for c in top])
+        ids = [c.expert.pk for c in top]
+        experts = (
+            Expert.objects.only(*MATCH_FIELDS).in_bulk(ids)
+            if load_experts
+            else {
+                pk: Profile(pk, [], [], [], 0, [])
+                for pk in Expert.objects.filter(pk__in=ids).values_list("pk", flat=True)
+            }
+        )
         if len(experts) == len(top) or attempt == 2:
             break
         # An expert row removed outright (no revision records that): reload the roster whole, once.
@@ -513,7 +525,7 @@ def shortlist_kept(request_row: Request, pool: QuerySet[Expert], *, limit: int =
     from migdev.skills.selectors import current_edition_stamp
 
     def compute() -> dict[str, Any]:
-        result = shortlist(request_row, pool, limit=limit)
+        result = shortlist(request_row, pool, limit=limit, load_experts=False)
         return {
             "considered": result.considered,
             "excluded": result.excluded,
