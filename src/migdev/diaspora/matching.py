@@ -442,14 +442,14 @@ def shortlist(
             request_row, data, passing, limit, 1.0 if priority else 0.0, esco
         )
         ids = [c.expert.pk for c in top]
-        experts = (
-            Expert.objects.only(*MATCH_FIELDS).in_bulk(ids)
-            if load_experts
-            else {
+        experts: dict[int, Any]
+        if load_experts:
+            experts = Expert.objects.only(*MATCH_FIELDS).in_bulk(ids)
+        else:
+            experts = {
                 pk: Profile(pk, [], [], [], 0, [])
                 for pk in Expert.objects.filter(pk__in=ids).values_list("pk", flat=True)
             }
-        )
         if len(experts) == len(top) or attempt == 2:
             break
         # An expert row removed outright (no revision records that): reload the roster whole, once.
