@@ -198,7 +198,10 @@ def test_an_unchanged_roster_is_read_once_per_process(world: World, esco: object
     assert len(queries.captured_queries) <= 8
 
 
-def test_a_row_removed_outright_is_dropped_from_the_cached_roster(world: World, esco: object) -> None:
+@pytest.mark.parametrize("load_experts", [True, False], ids=["rows loaded", "ids only (kept answers)"])
+def test_a_row_removed_outright_is_dropped_from_the_cached_roster(
+    world: World, esco: object, load_experts: bool
+) -> None:
     row = world.request_row()
     gone = world.expert()
     kept = world.expert(given_name="Kept")
@@ -206,7 +209,7 @@ def test_a_row_removed_outright_is_dropped_from_the_cached_roster(world: World, 
     # A removal no service makes (no revision raised): the shortlist notices the row is missing and reloads.
     Expert.objects.filter(pk=gone.pk).update(user=None)
     gone.delete()
-    found = matching.shortlist(row, Expert.objects.all())
+    found = matching.shortlist(row, Expert.objects.all(), load_experts=load_experts)
     assert [c.expert.pk for c in found.candidates] == [kept.pk]
     assert roster.current().size == 1
 
