@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from migdev.core.versioning import VersionedModel
 from migdev.protection.fields import EncryptedCharField, EncryptedTextField
@@ -76,8 +77,8 @@ class EducationLevel(models.TextChoices):
 
 
 class Sex(models.TextChoices):
-    FEMALE = "F", _("Female")
-    MALE = "M", _("Male")
+    FEMALE = "F", pgettext_lazy("one person's sex", "Female")
+    MALE = "M", pgettext_lazy("one person's sex", "Male")
     OTHER = "X", _("Other")
     UNKNOWN = "", _("Not stated")
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from migdev.accounts.models import Organisation
 from migdev.core.versioning import VersionedModel
@@ -298,8 +299,8 @@ class JobOrder(VersionedModel):
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
+    FEMALE = "female", pgettext_lazy("one person's sex", "Female")
+    MALE = "male", pgettext_lazy("one person's sex", "Male")
     OTHER = "other", _("Other")
     NOT_STATED = "not_stated", _("Not stated")
 
