@@ -458,4 +458,7 @@ def warm() -> None:
     edition = current_edition("esco")
     if edition is None:
         return
-    current().engine_arrays(matcher_for(edition))
+    entry = matcher_for(edition)
+    current().engine_arrays(entry)
+    # The credit matrix by column, which every shortlist reads (built once per edition).
+    entry.matcher.graph.credit_columns(np.empty(0, dtype=np.int64))

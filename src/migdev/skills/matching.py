@@ -1325,7 +1325,8 @@ def score_one_opening(
     of a skill the opening asks for is the best entry of its column of :meth:`SkillGraph.combined` among
     the person's skills, read by one gather over ``skills``' stored indices.
 
-    ``skills`` holds every person (0/1, CSR with sorted indices); ``rows`` are the ones scored, and
+    ``skills`` holds every person (CSR; each stored entry a skill held, as :func:`people_matrix` builds it);
+    ``rows`` are the ones scored (distinct), and
     ``isco``, ``language_level`` (each person's level in the opening's language) and ``experience_years``
     are aligned with ``rows``. Only the language requirement applies (no country, dates or age)."""
     weights = weights or ComponentWeights()
