@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import queue
 import threading
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -780,8 +781,10 @@ def _store_direct(
     """COPY straight into the table, for an edition that holds nothing yet (a first load), with the
     coverage counted on the way (no query reads the new rows again).
 
-    None when the file repeats a key: the caller then reads it again through the staging table, which names
-    the rows at fault.
+    The foreign keys are checked once per distinct value instead of once per row when the database role may
+    skip the per-row triggers (:func:`_check_references_written`); otherwise each chunk's rows are checked
+    by the triggers at the chunk's end. None when the file repeats a key: the caller then reads it again
+    through the staging table, which names the rows at fault.
     """
     import psycopg
 
@@ -791,9 +794,16 @@ def _store_direct(
     issues: list[ParseIssue] = []
     savepoint = transaction.savepoint()
     with connection.cursor() as cursor:
+        set_based = _may_skip_row_triggers(cursor)
         foreign_keys = _foreign_key_constraints(cursor, table)
-        cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
         try:
+            if set_based:
+                # The first id the COPY can take: every row it writes has a larger one.
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+                first_id = cursor.fetchone()[0]
+                cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
+            else:
+                cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
             count = _copy_while_reading(
                 cursor.cursor,
                 f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN",
@@ -808,14 +818,82 @@ def _store_direct(
                     tally=tally,
                 ),
             )
+            if set_based:
+                cursor.execute("SELECT set_config('session_replication_role', 'origin', true)")
+                _check_references_written(cursor, first_id)
+            else:
+                cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
         except psycopg.errors.UniqueViolation:
+            # Also undoes the replication role set above: a setting made inside a savepoint ends with it.
             transaction.savepoint_rollback(savepoint)
-            cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
+            if not set_based:
+                cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
             return None
-        cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
+        except BaseException:
+            if set_based:  # no statement of the transaction may run with the row triggers skipped
+                with contextlib.suppress(DatabaseError):  # a broken connection ends the transaction anyway
+                    transaction.savepoint_rollback(savepoint)
+            raise
     transaction.savepoint_commit(savepoint)
     _reject(list(parsed.issues) + issues)
     return touched, count, tally
+
+
+def _may_skip_row_triggers(cursor: Any) -> bool:
+    """Whether the COPY may skip the table's per-row triggers, :func:`_check_references_written` doing their
+    work: the role may set ``session_replication_role`` (a superuser, or granted ``SET`` on it), and the
+    table's only triggers are those of foreign keys, its own being the two that function checks. Any other
+    trigger (one added later, a deferrable unique key's recheck) keeps the per-row path."""
+    granted = ""
+    if getattr(connection, "pg_version", 0) >= 150000:  # PostgreSQL 15 added the grant
+        granted = " OR has_parameter_privilege('session_replication_role', 'SET')"
+    cursor.execute(f"SELECT current_setting('is_superuser') = 'on'{granted}")
+    if not cursor.fetchone()[0]:
+        return False
+    table = Observation._meta.db_table
+    cursor.execute(
+        "SELECT count(*) FROM pg_trigger t LEFT JOIN pg_constraint c ON c.oid = t.tgconstraint "
+        "WHERE t.tgrelid = %s::regclass AND (NOT t.tgisinternal OR c.contype IS DISTINCT FROM 'f')",
+        [table],
+    )
+    if cursor.fetchone()[0]:
+        return False
+    constraints = connection.introspection.get_constraints(cursor, table)
+    referenced = {
+        (tuple(facts["columns"]), facts["foreign_key"])
+        for facts in constraints.values()
+        if facts["foreign_key"]
+    }
+    return referenced == {
+        (("series_id",), (Series._meta.db_table, "id")),
+        (("edition_id",), (Edition._meta.db_table, "id")),
+    }
+
+
+def _check_references_written(cursor: Any, first_id: int) -> None:
+    """Check the foreign keys of the rows written since ``first_id`` once per distinct value, as the per-row
+    triggers skipped by the COPY would have: each series and edition referred to must exist, and is locked
+    ``FOR KEY SHARE`` until the commit (what the triggers lock), so that no one deletes it or changes its id
+    meanwhile. Raises IntegrityError otherwise; the caller rolls the rows back."""
+    table = Observation._meta.db_table
+    cursor.execute(
+        f"SELECT array_agg(DISTINCT series_id), array_agg(DISTINCT edition_id) FROM {table} WHERE id > %s",  # noqa: S608 - constant names; values are parameters
+        [first_id],
+    )
+    series, editions = cursor.fetchone()
+    for model, column, wanted in ((Series, "series_id", series), (Edition, "edition_id", editions)):
+        if not wanted:
+            continue
+        cursor.execute(
+            f"SELECT id FROM {model._meta.db_table} WHERE id = ANY(%s) FOR KEY SHARE",  # noqa: S608 - constant names; values are parameters
+            [wanted],
+        )
+        missing = set(wanted) - {row[0] for row in cursor.fetchall()}
+        if missing:
+            raise IntegrityError(
+                f'insert or update on table "{table}" violates a foreign key: Key ({column})=({min(missing)}) '
+                f'is not present in table "{model._meta.db_table}".'
+            )
 
 
 def _foreign_key_constraints(cursor: Any, table: str) -> str:
