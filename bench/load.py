@@ -289,13 +289,23 @@ def child(args: argparse.Namespace) -> None:
     import migdev.dataio.services  # noqa: F401
 
     plan = json.loads(Path(args.plan).read_text())
+    figures: dict[str, float] = {}
+    if args.child == "migdev":
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            from migdev.indicators.services import _may_skip_row_triggers
+
+            with connection.cursor() as cursor:
+                # Which path a first load takes for this role (docs/operations.md): 1 = the foreign keys
+                # checked once per distinct value, 0 = by the per-row triggers.
+                figures["first_load_foreign_keys_once_per_value"] = float(_may_skip_row_triggers(cursor))
     expected = {
         "new": {"added": plan["rows"], "changed": 0, "removed": 0},
         "replace": {"added": plan["added"], "changed": plan["changed"], "removed": plan["removed"]},
     }
     files = {"new": plan["first"], "replace": plan["second"]}
     rows = {"new": plan["rows"], "replace": plan["second_rows"]}
-    figures: dict[str, float] = {}
     for warmth in ("cold", "warm"):
         _empty_edition()
         for path in PATHS:
@@ -419,6 +429,12 @@ def main() -> None:
                         medians["migdev"][key] / medians["import_export"][key]
                     )
             report[kind] = {"medians": medians, "runs": runs}
+            if "first_load_foreign_keys_once_per_value" in medians["migdev"]:
+                report[kind]["first_load_foreign_keys"] = (
+                    "once per distinct value (this role may skip the row triggers; docs/operations.md)"
+                    if medians["migdev"]["first_load_foreign_keys_once_per_value"]
+                    else "per row, by the foreign keys' triggers"
+                )
     load_after = os.getloadavg()
     print(
         json.dumps(
