@@ -73,6 +73,36 @@ def test_synthetic_release_reports_fidelity(people: dict) -> None:
     assert header[:3] == ["yearRegister", "gender", "majorityStatus"]
 
 
+def test_migdev_synthesis_is_more_faithful_than_pac_synths_defaults() -> None:
+    """The settings migdev changes (post-processing only) must earn their place: on seeded CTDC-like data
+    at the same epsilon, the mean proportional error over combination lengths is lower than with pac-synth's
+    defaults (about a third at 50,000 records in bench/ctdc.py; pac-synth's own noise is not seeded, so the
+    margin asked for here is below the two sides' spread)."""
+    import random
+
+    rng = random.Random(2006)
+    columns = ["gender", "age", "region", "period", "labour", "sexual", "threats", "debt"]
+    weights = {"gender": 3, "age": 6, "region": 8, "period": 5}
+    table = [columns] + [
+        [
+            f"{column}{min(int(rng.expovariate(1 / 2)), weights[column] - 1)}"
+            if column in weights
+            else ("1" if rng.random() < 0.3 else "")
+            for column in columns
+        ]
+        for _ in range(4000)
+    ]
+
+    def error(defaults: bool) -> float:
+        synthetic = dpsynth.synthesise(table, epsilon=4.0, reporting_length=3, defaults=defaults)
+        report = dpsynth.fidelity_report(synthetic.header, table[1:], synthetic.rows, 3)
+        errors = [row["mean_proportional_error"] for row in report["by_length"]]
+        return sum(errors) / len(errors)
+
+    # Over 8 runs each of this table: migdev 0.19-0.22, the defaults 0.28-0.33.
+    assert error(defaults=False) < 0.85 * error(defaults=True)
+
+
 def test_fidelity_report_counts_combinations() -> None:
     header = ["a", "b"]
     sensitive = [["x", "1"], ["x", ""], ["y", "1"]]
