@@ -455,6 +455,17 @@ class ComponentWeights:
         if any(v < 0 or not math.isfinite(v) for v in values) or sum(values) <= 0:
             raise ValueError("component weights must be finite, not negative, and not all zero")
 
+    def total(
+        self, skills: FloatArray, occupation: FloatArray, languages: FloatArray, experience: FloatArray
+    ) -> FloatArray:
+        """The weighted mean of the sub-scores (one arithmetic for every ranker, so that their totals agree)."""
+        return (
+            self.skills * skills
+            + self.occupation * occupation
+            + self.languages * languages
+            + self.experience * experience
+        ) / (self.skills + self.occupation + self.languages + self.experience)
+
     def as_dict(self) -> dict[str, float]:
         return {
             "skills": self.skills,
@@ -900,13 +911,7 @@ def _pair_totals(
     )
     language_part = _look_up(tables.language_part, local, prepared.preferred_code.take(opening))
     experience_part = _look_up(tables.experience, local, prepared.wanted_code.take(opening))
-    w = weights
-    total = (
-        w.skills * skill_part
-        + w.occupation * occupation_part
-        + w.languages * language_part
-        + w.experience * experience_part
-    ) / (w.skills + w.occupation + w.languages + w.experience)
+    total = weights.total(skill_part, occupation_part, language_part, experience_part)
     eligible = np.ones(local.shape, dtype=bool)
     if keep_all:
         for mask in exclusions.values():
@@ -1354,13 +1359,7 @@ def score_one_opening(
     years = np.asarray(experience_years, dtype=np.float64)
     wanted = opening.experience_years
     experience_part = np.minimum(1.0, years / wanted) if wanted > 0 else np.ones(n)
-    w = weights
-    total = (
-        w.skills * skill_part
-        + w.occupation * occupation_part
-        + w.languages * language_part
-        + w.experience * experience_part
-    ) / (w.skills + w.occupation + w.languages + w.experience)
+    total = weights.total(skill_part, occupation_part, language_part, experience_part)
     exclusions = {}
     if check_language and opening.required_level > 0:
         exclusions["languages"] = level < opening.required_level
