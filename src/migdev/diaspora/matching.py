@@ -237,7 +237,6 @@ def score_experts(
     people_skills = skills_matching.people_matrix(
         [entry.indices(list(e.skill_uris or []))[0] for e in experts], entry.matcher.n_skills
     )
-    people_skills.sort_indices()
     language = request_row.language.lower()
     isco = _isco([u for e in experts for u in e.occupation_uris or []] + [request_row.occupation_uri])
     scores = skills_matching.score_one_opening(
