@@ -13,8 +13,8 @@
    groups) on SQLite and on PostgreSQL, read from the summary migdev keeps on every write, against DuckDB
    counting the same from its in-memory table; every count is compared, cold and warm; suppression is
    outside both timings (reported on its own).
-3. DP synthetic data: migdev's configuration of SDS (pac-synth, balanced fabrication) against pac-synth's
-   defaults at the same epsilon, on ``--dp-seeds`` data sets drawn with fixed seeds: mean and spread of
+3. DP synthetic data: migdev (pac-synth's noisy aggregates, records sampled from them by migdev) against
+   pac-synth's defaults (the same aggregates' method, pac-synth's sampler) at the same epsilon, on ``--dp-seeds`` data sets drawn with fixed seeds: mean and spread of
    the mean proportional error, time, fabricated combinations; the epsilon accounting is printed.
 4. Finding a person among 200,000 encrypted cases (blind-index tokens, then decrypting and scoring the
    best candidates in scope): p95 of a search with a typo, an accent or a name-order variant, cold and
@@ -682,7 +682,7 @@ def bench_dp(
         table = dpsynth.as_table(generate(records_per_seed, seed), DP_COLUMNS)
         for name, defaults in (("migdev", False), ("pac_synth_defaults", True)):
             synthetic = dpsynth.synthesise(
-                table, epsilon=epsilon, reporting_length=reporting_length, defaults=defaults
+                table, epsilon=epsilon, reporting_length=reporting_length, defaults=defaults, seed=seed
             )
             report = dpsynth.fidelity_report(synthetic.header, table[1:], synthetic.rows, reporting_length)
             runs[name].append(
