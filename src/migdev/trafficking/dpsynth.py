@@ -1,10 +1,11 @@
 """Differentially private synthetic microdata, and how faithful it is.
 
-Synthesis uses Microsoft's synthetic-data-showcase algorithm (DP marginals, then aggregate-seeded
-synthesis), the method behind CTDC's synthetic releases, through its Python package ``pac-synth``. The
-fidelity report follows SDS's evaluation: for each combination length up to the reporting length, the
-attribute combinations of the sensitive data that the synthetic data preserves, the ones it suppresses,
-the ones it fabricates, and the mean proportional error of their counts.
+The noisy marginals come from Microsoft's synthetic-data-showcase (the method behind CTDC's synthetic
+releases), through its Python package ``pac-synth``; migdev samples the records from them itself
+(``sample_released_counts``), which is post-processing. The fidelity report follows SDS's evaluation: for
+each combination length up to the reporting length, the attribute combinations of the sensitive data that
+the synthetic data preserves, the ones it suppresses, the ones it fabricates, and the mean proportional
+error of their counts.
 """
 
 import itertools
@@ -121,7 +122,10 @@ def synthesise(
             "combination of 1 to 3 values (iterative proportional fitting), the noisy number of records "
             "kept by systematic sampling"
         )
-        fabrication = "only combinations of up to 3 values that pac-synth released"
+        fabrication = (
+            "pairs only as released; a record holding a triple that was not released is kept rare "
+            "(starting weight 0.1 per such triple)"
+        )
     elif defaults:
         sampling = "pac-synth's sampler, by the noisy aggregates (pac-synth default)"
         fabrication = "uncontrolled (pac-synth default)"
@@ -236,14 +240,10 @@ def fidelity_report(
 # post-processing: the guarantee is the one in EPSILON_ACCOUNTING.
 
 _DELIMITER = "\x1f"  # between the values of a combination in pac-synth's aggregate keys
-_LONGEST_FITTED = (
-    3  # combinations longer than this are not fitted; such reporting lengths use pac-synth's sampler
-)
+# Combinations longer than this are not fitted: longer reporting lengths use pac-synth's sampler.
+_LONGEST_FITTED = 3
 _CANDIDATES_PER_RECORD = 2
 _FITTING_ROUNDS = 16
-_FITTING_STEP = (
-    0.6  # damping of the pair and triple updates, which overlap; the single values are fitted exactly
-)
 _UNRELEASED_TRIPLE_WEIGHT = 0.1  # 0.01 lost rare values on a 27-column table and fabricated about as much
 _CHUNK = 16_384  # candidate records drawn at once (memory: chunk × attributes)
 
@@ -281,6 +281,8 @@ class ReleasedCounts:
 def index_released_counts(
     header: Sequence[str], aggregates: Mapping[str, int], records: int, reporting_length: int
 ) -> ReleasedCounts:
+    """``aggregates`` as pac-synth's ``get_dp_aggregates(_DELIMITER)`` gives them ("column:value" joined by
+    the delimiter, to the noisy count); ``records`` is its noisy number of records."""
     position = {column: i for i, column in enumerate(header)}
     combinations: list[tuple[list[tuple[int, str]], int]] = []
     attribute: dict[tuple[int, str], int] = {}
@@ -393,9 +395,8 @@ class _Cells:
     """The candidates (``rows``) holding one released combination each of one set of columns, and which
     (``ids``, into ``ReleasedCounts.targets``): disjoint cells, so one fitting step scales each exactly."""
 
-    length: int
-    rows: npt.NDArray[np.int64]
-    ids: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.int32]  # 32 bits: a wide table holds hundreds of triples per candidate
+    ids: npt.NDArray[np.int32]
 
 
 def _cells(
@@ -419,15 +420,15 @@ def _cells(
         hit = counts.triple_keys[at] == key if len(counts.triple_keys) else np.zeros(len(key), dtype=bool)
         np.add.at(unreleased, all_three[~hit], 1)
         if hit.any():
-            cells.append(_Cells(3, all_three[hit], counts.triple_ids[at[hit]]))
+            cells.append(_Cells(all_three[hit].astype(np.int32), counts.triple_ids[at[hit]].astype(np.int32)))
     column_pairs = itertools.combinations(range(width), 2) if counts.longest >= 2 else ()
     for i, j in column_pairs:
         both = np.flatnonzero(has_value[:, i] & has_value[:, j])
         ids = counts.pair_ids[chosen[both, i], chosen[both, j]]
         if both.size:
-            cells.append(_Cells(2, both[ids >= 0], ids[ids >= 0]))
-    every = np.arange(candidates)
-    cells.extend(_Cells(1, every, counts.single_ids[chosen[:, j]]) for j in range(width))
+            cells.append(_Cells(both[ids >= 0].astype(np.int32), ids[ids >= 0].astype(np.int32)))
+    every = np.arange(candidates, dtype=np.int32)
+    cells.extend(_Cells(every, counts.single_ids[chosen[:, j]].astype(np.int32)) for j in range(width))
     return cells, unreleased
 
 
