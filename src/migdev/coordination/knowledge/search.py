@@ -333,7 +333,9 @@ def identifier_matches(candidates: QuerySet[Publication], text: str) -> list[int
     from django.db.models.functions import Replace, Upper
 
     typed = _ISBN_PREFIX.sub("", _DOI_PREFIX.sub("", (text or "").strip())).strip()
-    if not typed or len(typed) > 100:
+    # Every UN symbol, ISBN, ISSN and DOI holds a digit; the identifier column has no index the
+    # comparison can use, so a query of words alone must not scan it (bench/hub.py: 100,000 records).
+    if not typed or len(typed) > 100 or not any(character.isdigit() for character in typed):
         return []
     condition = Q(identifier__iexact=typed)
     if _ISBN_LIKE.fullmatch(typed):
