@@ -86,7 +86,7 @@ def synthesise(
     if not 1 <= reporting_length <= 6:
         raise ValueError("the reporting length is between 1 and 6")
     if any(":" in column for column in table[0]) or any(_DELIMITER in cell for row in table for cell in row):
-        raise ValueError("a column name holds ':' or a value holds the unit separator")
+        raise SynthesisFailed("a column name holds ':' or a value holds the unit separator")
     own_sampler = not defaults and reporting_length <= _LONGEST_FITTED
     builder = (
         pacsynth.DpAggregateSeededParametersBuilder().reporting_length(reporting_length).epsilon(epsilon)
