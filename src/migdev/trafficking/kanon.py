@@ -179,24 +179,41 @@ class _Column:
     values: list[list[Any]]  # per level: code -> value
 
 
-def _factorise(records: Sequence[Mapping[str, Any]], field: str, hierarchy: Hierarchy) -> _Column:
-    """Codes for one quasi-identifier: one pass over the records that reads only this field. The
-    numbering dict gives a value it has not seen the next number (its length), so itemgetter, the look-up
-    and fromiter keep the per-record loop in C (numbering each record's tuple of quasi-identifiers instead
-    costs three times as much: the tuples are built and hashed). Values in first-seen order."""
+def _read_columns(records: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[list[Any]]:
+    """The quasi-identifiers' values, a list per field, read in one pass over the records. Reading a
+    large record dict is a few cache misses whichever fields are asked for, so one pass that takes every
+    field at once (an itemgetter of them all, flattened into one object array and transposed) costs about
+    a third less than a pass per field. Records that leave a field out read as not recorded."""
+    n, width = len(records), len(fields)
+    if width == 0:
+        return []
+    if width == 1:
+        try:
+            return [list(map(operator.itemgetter(fields[0]), records))]
+        except KeyError:
+            return [[record.get(fields[0]) for record in records]]
+    try:
+        flat = np.fromiter(
+            itertools.chain.from_iterable(map(operator.itemgetter(*fields), records)),
+            dtype=object,
+            count=n * width,
+        )
+    except KeyError:
+        flat = np.fromiter(
+            (record.get(field) for record in records for field in fields), dtype=object, count=n * width
+        )
+    columns: list[list[Any]] = flat.reshape(n, width).T.tolist()
+    return columns
+
+
+def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
+    """Codes for one quasi-identifier. The numbering dict gives a value it has not seen the next number
+    (its length), so the look-up and fromiter keep the per-record loop in C (numbering each record's tuple
+    of quasi-identifiers instead costs more: the tuples are built and hashed, and there are far more
+    distinct tuples than values). Values in first-seen order."""
     numbering: defaultdict[Any, int] = defaultdict()
     numbering.default_factory = numbering.__len__
-    try:
-        codes = np.fromiter(
-            map(numbering.__getitem__, map(operator.itemgetter(field), records)),
-            dtype=np.int64,
-            count=len(records),
-        )
-    except KeyError:  # records that leave the field out: read as not recorded
-        numbering.clear()
-        codes = np.fromiter(
-            (numbering[record.get(field)] for record in records), dtype=np.int64, count=len(records)
-        )
+    codes = np.fromiter(map(numbering.__getitem__, values), dtype=np.int64, count=len(values))
     uniques = list(numbering)
     lookups: list[npt.NDArray[np.int64]] = []
     cardinality: list[int] = []
@@ -345,7 +362,7 @@ def k_anonymise(
     qis = list(quasi_identifiers)
     chosen = [hierarchies.get(qi) or Hierarchy(qi, ("Value", "Suppressed"), (_keep, _hide)) for qi in qis]
     n = len(records)
-    columns = [_factorise(records, qi, h) for qi, h in zip(qis, chosen, strict=True)]
+    columns = [_factorise(values, h) for values, h in zip(_read_columns(records, qis), chosen, strict=True)]
     fixed = levels is not None or not search
     lattice = _Lattice(columns, n, compress=not fixed)
     evaluated = 0
