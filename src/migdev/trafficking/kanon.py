@@ -185,25 +185,20 @@ def _read_columns(records: Sequence[Mapping[str, Any]], fields: Sequence[str]) -
     field at once (an itemgetter of them all, flattened into one object array and transposed) costs about
     a third less than a pass per field. Records that leave a field out read as not recorded."""
     n, width = len(records), len(fields)
-    if width == 0:
-        return []
-    if width == 1:
-        try:
-            return [list(map(operator.itemgetter(fields[0]), records))]
-        except KeyError:
-            return [[record.get(fields[0]) for record in records]]
     try:
-        flat = np.fromiter(
-            itertools.chain.from_iterable(map(operator.itemgetter(*fields), records)),
-            dtype=object,
-            count=n * width,
-        )
+        if width == 1:  # an itemgetter of one field returns the value, not a tuple
+            return [list(map(operator.itemgetter(fields[0]), records))]
+        if width > 1:
+            flat = np.fromiter(
+                itertools.chain.from_iterable(map(operator.itemgetter(*fields), records)),
+                dtype=object,
+                count=n * width,
+            )
+            columns: list[list[Any]] = flat.reshape(n, width).T.tolist()
+            return columns
     except KeyError:
-        flat = np.fromiter(
-            (record.get(field) for record in records for field in fields), dtype=object, count=n * width
-        )
-    columns: list[list[Any]] = flat.reshape(n, width).T.tolist()
-    return columns
+        return [[record.get(field) for record in records] for field in fields]
+    return []
 
 
 def _factorise(values: Sequence[Any], hierarchy: Hierarchy) -> _Column:
