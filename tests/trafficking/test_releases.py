@@ -2,6 +2,7 @@
 
 import csv
 import io
+import statistics
 from collections import Counter
 from pathlib import Path
 
@@ -93,15 +94,20 @@ def test_migdev_synthesis_is_more_faithful_than_pac_synths_defaults() -> None:
         for _ in range(4000)
     ]
 
-    def error(defaults: bool) -> float:
-        synthetic = dpsynth.synthesise(table, epsilon=4.0, reporting_length=3, defaults=defaults)
+    def error(defaults: bool, seed: int) -> float:
+        synthetic = dpsynth.synthesise(table, epsilon=4.0, reporting_length=3, defaults=defaults, seed=seed)
         report = dpsynth.fidelity_report(synthetic.header, table[1:], synthetic.rows, 3)
         errors = [row["mean_proportional_error"] for row in report["by_length"]]
         return sum(errors) / len(errors)
 
-    # Over 8 runs each of this table (2026-12-07, migdev sampling the released counts itself): migdev
-    # 0.195-0.219, the defaults 0.279-0.304.
-    assert error(defaults=False) < 0.85 * error(defaults=True)
+    # pac-synth's noise takes no seed, so one run each is a coin with a bias: over 40 runs each of this table
+    # (2026-12-08) migdev gave 0.184-0.262 (median 0.214), the defaults 0.283-0.327 (median 0.297), and one
+    # run of each failed a 0.85 margin about one time in twenty. The median of five runs each never came near
+    # 0.9 there, while migdev without its fitting rounds gives 0.29-0.34, which fails it.
+    runs = range(5)
+    ours = statistics.median(error(defaults=False, seed=seed) for seed in runs)
+    theirs = statistics.median(error(defaults=True, seed=seed) for seed in runs)
+    assert ours < 0.9 * theirs
 
 
 def test_fidelity_report_counts_combinations() -> None:
