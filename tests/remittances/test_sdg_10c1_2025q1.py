@@ -58,3 +58,33 @@ def test_the_sdg_page_and_the_dashboard_show_the_same_2025q1_figures(
         page = client.get(url).content.decode()
         assert "6.47 %" in page, url
         assert "155 of 279 corridors (55.6 %)" in page, url
+
+
+def test_a_country_profile_shows_the_latest_rpw_corridor_cost_after_each_load(
+    fixtures_dir: Path, client: object
+) -> None:
+    """The profile page is kept until the indicators' data version changes; an RPW load must change it."""
+    from django.test import Client
+
+    from migdev.indicators.formatting import format_value
+    from migdev.indicators.selectors import indicator_by_code
+
+    assert isinstance(client, Client)
+    indicator = indicator_by_code("remittance-cost-to-country")
+
+    def mean_cost_to_mexico(name: str) -> str:
+        with (fixtures_dir / name).open(encoding="utf-8") as handle:
+            costs = [
+                float(row["avg_cost_pct_200usd"])
+                for row in csv.DictReader(handle)
+                if row["destination_code"] == "MEX"
+            ]
+        return format_value(sum(costs) / len(costs), indicator)
+
+    import_file(format_name="rpw-corridor-means", path=fixtures_dir / "corridor_means_small.csv")
+    page = client.get("/en/indicators/countries/MEX/").content.decode()
+    assert "2020-Q3" in page and mean_cost_to_mexico("corridor_means_small.csv") in page
+
+    import_file(format_name="rpw-corridor-means", path=fixtures_dir / "corridor_means_2025Q1.csv")
+    page = client.get("/en/indicators/countries/MEX/").content.decode()
+    assert "2025-Q1" in page and mean_cost_to_mexico("corridor_means_2025Q1.csv") in page

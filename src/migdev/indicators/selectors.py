@@ -839,29 +839,50 @@ def _newer_rpw_cost(card: KeyFigure, iso3: str, *, receiving: bool) -> KeyFigure
     """The cost card from the RPW corridor means (to 2025Q1) when the remittances module holds a
     later quarter than the indicators' DataBank series (to 2020Q3): the same simple average over the
     country's corridors, with the RPW source named."""
+    latest = _latest_rpw_costs().get((iso3, receiving))
+    if latest is None:
+        return card
+    period, mean, corridors, note = latest
+    if card.value is not None and card.value.period >= period:
+        return card
+    value = ComputedValue(iso3, period, mean, mean, None, members=corridors, covered=corridors)
+    return KeyFigure(card.indicator, value, None, None, card.other_editions + 1, source_note=note)
+
+
+def _latest_rpw_costs() -> dict[tuple[str, bool], tuple[str, float, int, str]]:
+    """For each country, receiving and sending: (period, mean, corridors, sources) of the simple average cost
+    of sending 200 USD over its corridors in the latest quarter any of them has, read once per data version
+    (loading RPW corridor values gives a new one)."""
     from django.apps import apps
 
     if not apps.is_installed("migdev.remittances"):
-        return card
-    from migdev.remittances.models import CorridorSeriesValue
+        return {}
+    from migdev.remittances.models import CorridorSeriesValue, PriceSource
 
-    side = "corridor__receiving_country_id" if receiving else "corridor__sending_country_id"
-    rows = CorridorSeriesValue.objects.filter(
-        series=CorridorSeriesValue.Series.MEAN_COST_USD200, **{side: iso3}
-    )
-    quarter = rows.order_by("-quarter").values_list("quarter", flat=True).first()
-    if quarter is None:
-        return card
-    period = f"{quarter[:4]}-{quarter[4:]}"
-    if card.value is not None and card.value.period >= period:
-        return card
-    latest = list(rows.filter(quarter=quarter).select_related("source"))
-    mean = sum(float(row.value) for row in latest) / len(latest)
-    sources = sorted({str(row.source) for row in latest})
-    licences = sorted({row.source.licence for row in latest if row.source.licence})
-    note = "; ".join(sources) + (f" ({', '.join(licences)})" if licences else "")
-    value = ComputedValue(iso3, period, mean, mean, None, members=len(latest), covered=len(latest))
-    return KeyFigure(card.indicator, value, None, None, card.other_editions + 1, source_note=note)
+    def read() -> dict[tuple[str, bool], tuple[str, float, int, str]]:
+        rows = CorridorSeriesValue.objects.filter(series=CorridorSeriesValue.Series.MEAN_COST_USD200)
+        by_side: dict[tuple[str, bool], dict[str, list[tuple[float, int]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for sending, receiving_country, quarter, value, source_id in rows.values_list(
+            "corridor__sending_country_id", "corridor__receiving_country_id", "quarter", "value", "source_id"
+        ):
+            by_side[(str(receiving_country), True)][quarter].append((float(value), source_id))
+            by_side[(str(sending), False)][quarter].append((float(value), source_id))
+        sources = {source.pk: source for source in PriceSource.objects.all()}
+        latest: dict[tuple[str, bool], tuple[str, float, int, str]] = {}
+        for key, quarters in by_side.items():
+            quarter = max(quarters)
+            values = quarters[quarter]
+            used = [sources[source_id] for source_id in sorted({source_id for _, source_id in values})]
+            names = sorted({str(source) for source in used})
+            licences = sorted({source.licence for source in used if source.licence})
+            note = "; ".join(names) + (f" ({', '.join(licences)})" if licences else "")
+            mean = sum(value for value, _ in values) / len(values)
+            latest[key] = (f"{quarter[:4]}-{quarter[4:]}", mean, len(values), note)
+        return latest
+
+    return cached("rpw-latest-costs", read)
 
 
 def top_partners(

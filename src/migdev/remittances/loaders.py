@@ -246,7 +246,19 @@ def _upsert_series(
     CorridorSeriesValue.objects.bulk_update(
         changed, ["value", "services_count", "source"], batch_size=BATCH_SIZE
     )
+    _country_profiles_changed()
     return len(new), len(changed)
+
+
+def _country_profiles_changed() -> None:
+    """The indicators' country profiles show the latest RPW corridor cost and are kept until the indicators'
+    data version changes: a new one, written in this load's transaction, so a rolled-back load keeps the old."""
+    from django.apps import apps
+
+    if apps.is_installed("migdev.indicators"):
+        from migdev.indicators.cache import bump_data_version
+
+        bump_data_version()
 
 
 # rpw-databank ------------------------------------------------------------------------------------
