@@ -767,10 +767,13 @@ class CountryProfile:
 
 
 def country_profile(iso3: str) -> CountryProfile:
-    by_code = {
-        indicator.code: indicator
-        for indicator in indicators().filter(code__in=PROFILE_CARDS + PROFILE_CHARTS)
-    }
+    by_code = cached(
+        "profile-indicators",
+        lambda: {
+            indicator.code: indicator
+            for indicator in indicators().filter(code__in=PROFILE_CARDS + PROFILE_CHARTS)
+        },
+    )
     cards = []
     charts = []
     results: dict[str, IndicatorResult] = {}
@@ -889,33 +892,42 @@ def top_partners(
     iso3: str, *, limit: int = 10
 ) -> tuple[list[Partner], list[Partner], str | None, Edition | None]:
     """Largest countries of origin of the country's immigrants and destinations of its emigrants."""
-    try:
-        series = Series.objects.get(code="migrant-stock")
-    except Series.DoesNotExist:
+    series_id = cached(
+        "migrant-stock-series",
+        lambda: Series.objects.filter(code="migrant-stock").values_list("id", flat=True).first() or 0,
+    )
+    if not series_id:
         return [], [], None, None
-    for edition in editions_with(series.id, bilateral=True):
-        rows = Observation.objects.filter(series=series, edition=edition, value__isnull=False).exclude(
-            counterpart=TOTAL
+    # Partner cells only: "NOT (counterpart = '_T')" is also the partial index's condition on counterpart.
+    partner_cells = (
+        "FROM {observations} WHERE series_id = %s AND edition_id = %s AND value IS NOT NULL"
+        " AND NOT (counterpart = %s)"
+    )
+    for edition in editions_with(series_id, bilateral=True):
+        cells = [series_id, edition.id, TOTAL]
+        periods = _read_observations(
+            f"SELECT MAX(period) {partner_cells} AND area = %s"  # noqa: S608
+            f" UNION ALL SELECT MAX(period) {partner_cells} AND counterpart = %s",
+            [*cells, iso3, *cells, iso3],
         )
-        latest = (
-            (rows.filter(area=iso3) | rows.filter(counterpart=iso3))
-            .order_by("-period")
-            .values_list("period", flat=True)
-            .first()
-        )
-        if latest is None:
+        found = [period for (period,) in periods if period is not None]
+        if not found:
             continue
+        latest = max(found)
+        largest = f" AND period = %s ORDER BY value DESC LIMIT {int(limit)}"
         origins = [
             Partner(code, value * 10**mult)
-            for code, value, mult in rows.filter(area=iso3, period=latest)
-            .order_by("-value")
-            .values_list("counterpart", "value", "unit_mult")[:limit]
+            for code, value, mult in _read_observations(
+                f"SELECT counterpart, value, unit_mult {partner_cells} AND area = %s{largest}",  # noqa: S608
+                [*cells, iso3, latest],
+            )
         ]
         destinations = [
             Partner(code, value * 10**mult)
-            for code, value, mult in rows.filter(counterpart=iso3, period=latest)
-            .order_by("-value")
-            .values_list("area", "value", "unit_mult")[:limit]
+            for code, value, mult in _read_observations(
+                f"SELECT area, value, unit_mult {partner_cells} AND counterpart = %s{largest}",  # noqa: S608
+                [*cells, iso3, latest],
+            )
         ]
         return origins, destinations, latest, edition
     return [], [], None, None
