@@ -368,6 +368,9 @@ def _fill_database(target: int) -> int:
                 ],
             )
         else:
+            # The foreign keys are checked at commit by default; PostgreSQL refuses to build an index on a
+            # table with checks still pending, so they run as the rows go in.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 f"""
                 INSERT INTO {table} ({columns})
